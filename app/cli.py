@@ -1,0 +1,229 @@
+"""The `sanzhu` command."""
+
+import asyncio
+import json
+import os
+import tempfile
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import date
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+import uvicorn
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core import jobs
+from app.core.config import ConfigurationError, Settings
+from app.core.db import Database
+from app.core.logging import configure_logging
+from app.core.metrics import MULTIPROC_ENV
+from app.core.migrations import upgrade_head
+from app.core.openapi import render_contract
+from app.demo import seed_demo
+from app.dictionaries import service as dictionaries
+from app.upkeep import build_worker
+from app.workdays import service as workdays
+from app.workdays.schemas import CalendarYearIn
+
+T = TypeVar("T")
+
+cli = typer.Typer(help="Sanzhu (三助): assistance ledger for urban hardship households.", no_args_is_help=True)
+calendar_cli = typer.Typer(help="Working-day calendar.", no_args_is_help=True)
+dictionary_cli = typer.Typer(help="Code tables.", no_args_is_help=True)
+jobs_cli = typer.Typer(help="Background jobs and dead letters.", no_args_is_help=True)
+cli.add_typer(calendar_cli, name="calendar")
+cli.add_typer(dictionary_cli, name="dictionary")
+cli.add_typer(jobs_cli, name="jobs")
+console = Console()
+
+CONTRACT_PATH = Path("openapi/openapi.json")
+
+
+def _settings() -> Settings:
+    try:
+        settings = Settings()
+        settings.check_production_ready()
+    except (ConfigurationError, ValueError) as exc:
+        typer.echo(f"sanzhu: {exc}".splitlines()[0], err=True)
+        raise typer.Exit(2) from None
+    return settings
+
+
+def _in_transaction(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run `work` in one committed transaction on the configured database."""
+
+    async def run() -> T:
+        database = Database(_settings())
+        try:
+            async with database.sessionmaker() as session, session.begin():
+                return await work(session)
+        finally:
+            await database.dispose()
+
+    return asyncio.run(run())
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Server processes.")] = 1,
+    no_worker: Annotated[bool, typer.Option("--no-worker", help="Do not run background jobs in the server (run `sanzhu worker`).")] = False,
+) -> None:
+    """Start the HTTP server (API docs at /docs)."""
+    settings = _settings()
+    if no_worker:
+        os.environ["SANZHU_RUN_WORKER_IN_PROCESS"] = "false"
+    if workers > 1 and not os.environ.get(MULTIPROC_ENV):
+        os.environ[MULTIPROC_ENV] = tempfile.mkdtemp(prefix="sanzhu-metrics-")
+    configure_logging(settings.log_level, json=settings.log_json)
+    console.print(f"Sanzhu API docs: http://{host}:{port}/docs", highlight=False)
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=False,
+        access_log=False,
+        log_config=None,
+        server_header=False,
+    )
+
+
+@cli.command()
+def migrate() -> None:
+    """Upgrade the database to the latest schema (alembic upgrade head)."""
+    upgrade_head(_settings().database_url)
+    typer.echo("database is at the latest revision")
+
+
+@cli.command("seed-demo")
+def seed_demo_command() -> None:
+    """Load the demo district (idempotent)."""
+    summary = _in_transaction(seed_demo)
+    typer.echo(f"demo data ready: {summary.regions} regions, {summary.organizations} organizations")
+
+
+@cli.command("export-openapi")
+def export_openapi(
+    output: Annotated[Path, typer.Option(help="Where to write the contract.")] = CONTRACT_PATH,
+    check: Annotated[bool, typer.Option(help="Only check that the file is current.")] = False,
+) -> None:
+    """Write (or --check) the OpenAPI contract generated from the app."""
+    from app.main import create_app
+
+    rendered = render_contract(create_app(_settings()))
+    if check:
+        current = output.read_text(encoding="utf-8") if output.exists() else ""
+        if current != rendered:
+            typer.echo(f"{output} is out of date: run `sanzhu export-openapi`", err=True)
+            raise typer.Exit(1)
+        typer.echo(f"{output} is current")
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(rendered, encoding="utf-8")
+    typer.echo(f"wrote {output}")
+
+
+@cli.command()
+def worker() -> None:
+    """Run background jobs until interrupted."""
+    settings = _settings()
+    configure_logging(settings.log_level, json=settings.log_json)
+
+    async def run() -> None:
+        database = Database(settings)
+        stop = asyncio.Event()
+        try:
+            await build_worker(database, settings).run(stop)
+        finally:
+            await database.dispose()
+
+    try:
+        asyncio.run(run())
+    except KeyboardInterrupt:
+        typer.echo("worker stopped")
+
+
+@calendar_cli.command("load-year")
+def calendar_load_year(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="JSON: {year, source, holidays: [{date, name}], working_days: [...]}")],
+) -> None:
+    """Load a whole year's holidays and exchanged working days in one step."""
+    try:
+        data = CalendarYearIn.model_validate_json(file.read_bytes())
+    except ValueError as exc:
+        typer.echo(f"sanzhu: {file} is not a valid calendar year: {exc}", err=True)
+        raise typer.Exit(2) from None
+    _in_transaction(lambda session: workdays.load_year(session, data))
+    typer.echo(f"calendar {data.year} loaded: {len(data.holidays)} holidays, {len(data.working_days)} exchanged working days")
+
+
+@calendar_cli.command("set-day")
+def calendar_set_day(
+    day: Annotated[str, typer.Argument(help="YYYY-MM-DD")],
+    working: Annotated[bool, typer.Option("--working/--holiday", help="Working day or day off.")],
+    name: Annotated[str | None, typer.Option(help="Holiday name.")] = None,
+) -> None:
+    """Correct a single day."""
+    parsed = date.fromisoformat(day)
+    _in_transaction(lambda session: workdays.set_day(session, parsed, is_working_day=working, name=name))
+    typer.echo(f"{parsed} is now a {'working day' if working else 'day off'}")
+
+
+@dictionary_cli.command("add")
+def dictionary_add(
+    table: Annotated[str, typer.Argument(help="An extensible code table, e.g. hardship_cause.")],
+    code: Annotated[str, typer.Argument(help="New lower_snake_case code.")],
+    zh: Annotated[str, typer.Option("--zh", help="Chinese label.")],
+    en: Annotated[str, typer.Option("--en", help="English label.")],
+) -> None:
+    """Add a code to an extensible code table."""
+    from app.core.errors import AppError
+
+    try:
+        _in_transaction(lambda session: dictionaries.add_code(session, table, code, zh, en))
+    except AppError as exc:
+        detail = exc.extra.get("errors") or exc.code
+        typer.echo(f"sanzhu: refused: {json.dumps(detail, ensure_ascii=False)}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"added {table}.{code}")
+
+
+@jobs_cli.command("list")
+def jobs_list(
+    status: Annotated[jobs.JobStatus | None, typer.Option(help="Only jobs with this status.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000)] = 50,
+) -> None:
+    """List jobs, newest first (dead letters with `--status dead`)."""
+
+    async def fetch(session: AsyncSession) -> list[jobs.Job]:
+        stmt = select(jobs.Job).order_by(jobs.Job.created_at.desc()).limit(limit)
+        if status is not None:
+            stmt = stmt.where(jobs.Job.status == status.value)
+        return list((await session.execute(stmt)).scalars())
+
+    table = Table("id", "kind", "status", "attempts", "run after", "last error")
+    for job in _in_transaction(fetch):
+        table.add_row(str(job.id), job.kind, job.status, str(job.attempts), job.run_after.isoformat(), (job.last_error or "")[:80])
+    console.print(table)
+
+
+@jobs_cli.command("retry")
+def jobs_retry(job_id: Annotated[str, typer.Argument(help="Id of a dead job.")]) -> None:
+    """Give a dead job a fresh set of attempts."""
+    parsed = uuid.UUID(job_id)
+    if not _in_transaction(lambda session: jobs.retry_dead(session, parsed)):
+        typer.echo("sanzhu: no dead job with that id", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"job {parsed} queued again")
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,114 @@
+"""Settings, read from the environment with the `SANZHU_` prefix."""
+
+from enum import StrEnum
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Self
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from app.core import keystore
+
+GENERATED_SECRETS = ("secret_key",)
+
+
+class Environment(StrEnum):
+    development = "development"
+    production = "production"
+
+
+class ConfigurationError(RuntimeError):
+    """The settings are unsafe or incomplete; the message is one line."""
+
+
+def _split_csv(value: object) -> object:
+    if isinstance(value, str):
+        return [item.strip() for item in value.split(",") if item.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    """Every setting of the service; see the table in README.md."""
+
+    model_config = SettingsConfigDict(env_prefix="SANZHU_", extra="ignore")
+
+    environment: Environment = Environment.development
+    database_url: str = "sqlite+aiosqlite:///./sanzhu.db"
+    read_database_url: str | None = Field(
+        default=None, description="Replica for statistics and large lists; default the primary."
+    )
+    allow_sqlite_in_production: bool = False
+    secret_key: SecretStr | None = None
+    state_dir: Path = Path(".sanzhu")
+
+    db_pool_size: int = Field(default=10, ge=1)
+    db_max_overflow: int = Field(default=10, ge=0)
+    db_pool_timeout_seconds: float = Field(default=10.0, gt=0)
+    db_statement_timeout_ms: int = Field(default=30_000, ge=0)
+    sqlite_busy_timeout_ms: int = Field(default=10_000, ge=0)
+
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    log_level: str = "INFO"
+    log_json: bool = True
+    metrics_token: SecretStr | None = None
+
+    max_body_bytes: int = Field(default=1_048_576, ge=1)
+    idempotency_ttl_hours: int = Field(default=24, ge=24)
+
+    run_worker_in_process: bool = True
+    worker_poll_seconds: float = Field(default=1.0, gt=0)
+    worker_batch_size: int = Field(default=10, ge=1)
+    job_lease_seconds: int = Field(default=300, ge=1)
+
+    @field_validator("cors_origins", "trusted_proxies", mode="before")
+    @classmethod
+    def _csv(cls, value: object) -> object:
+        return _split_csv(value)
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _no_wildcard_origin(cls, value: list[str]) -> list[str]:
+        if "*" in value:
+            raise ValueError("CORS origins must be listed; '*' is refused")
+        return value
+
+    @model_validator(mode="after")
+    def _fill_development_secrets(self) -> Self:
+        missing = [name for name in GENERATED_SECRETS if getattr(self, name) is None]
+        if missing and self.environment is Environment.development:
+            stored = keystore.load_or_create(self.state_dir, GENERATED_SECRETS)
+            for name in missing:
+                setattr(self, name, SecretStr(stored[name]))
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @cached_property
+    def secret_bytes(self) -> bytes:
+        if self.secret_key is None:
+            raise ConfigurationError("SANZHU_SECRET_KEY is not set")
+        return self.secret_key.get_secret_value().encode()
+
+    def check_production_ready(self) -> None:
+        """Refuse unsafe production settings, naming the first problem in one line."""
+        if self.environment is not Environment.production:
+            return
+        for name in GENERATED_SECRETS:
+            value = getattr(self, name)
+            if value is None:
+                raise ConfigurationError(
+                    f"production refuses to start: SANZHU_{name.upper()} is not set"
+                )
+            if len(value.get_secret_value()) < 32:
+                raise ConfigurationError(
+                    f"production refuses to start: SANZHU_{name.upper()} is shorter than 32 characters"
+                )
+        if self.is_sqlite and not self.allow_sqlite_in_production:
+            raise ConfigurationError(
+                "production refuses to start: SQLite database without "
+                "SANZHU_ALLOW_SQLITE_IN_PRODUCTION=true; set SANZHU_DATABASE_URL to PostgreSQL"
+            )

@@ -1,0 +1,253 @@
+"""The AppError hierarchy and its rendering as RFC 9457 problem details.
+
+Nothing else builds an error response: services raise, `problem_response`
+renders, the handlers in `install_error_handlers` catch everything.
+"""
+
+from typing import Any, ClassVar
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.core.i18n import negotiate_language, render
+from app.core.requestid import current_request_id
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+PROBLEM_TYPE_PREFIX = "urn:sanzhu:problem:"
+
+logger = structlog.get_logger(__name__)
+
+
+class FieldError(BaseModel):
+    loc: list[str | int] = Field(description="Where the error is: `body`, `query`, `path` or `header`, then the field path.")
+    msg: str = Field(description="What is wrong, in English.")
+    code: str = Field(description="Stable machine code of the failed rule, e.g. `missing`, `less_than_equal`.")
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "type": "urn:sanzhu:problem:not_found",
+                    "title": "对象不存在",
+                    "status": 404,
+                    "detail": "找不到所请求的区划，或您无权查看。",
+                    "code": "not_found",
+                    "instance": "/api/v1/regions/500112999",
+                    "request_id": "0f4b6c1e9d8a4c7fb1f0a2e3d4c5b6a7",
+                }
+            ]
+        }
+    )
+
+    type: str = Field(description="URI identifying the problem type: `urn:sanzhu:problem:` + `code`.")
+    title: str = Field(description="Short summary of the problem type, in the negotiated language.")
+    status: int = Field(description="HTTP status code.")
+    detail: str = Field(description="Explanation of this occurrence, in the negotiated language.")
+    code: str = Field(description="Stable machine-readable error code.")
+    instance: str | None = Field(default=None, description="Path of the request that failed.")
+    request_id: str | None = Field(default=None, description="Id of the request, also in the `X-Request-ID` header and the logs.")
+    errors: list[FieldError] | None = Field(default=None, description="Validation errors, one per failed field (422 only).")
+
+
+class AppError(Exception):
+    """Base of every error the API reports; `code` is a stable contract."""
+
+    status: ClassVar[int] = 500
+    code: ClassVar[str] = "internal_error"
+
+    def __init__(
+        self,
+        *,
+        params: dict[str, object] | None = None,
+        extra: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(self.code)
+        self.params = params or {}
+        self.extra = extra or {}
+        self.headers = headers or {}
+
+
+class NotFound(AppError):
+    status = 404
+    code = "not_found"
+
+    def __init__(self, object_zh: str = "对象", object_en: str = "object") -> None:
+        super().__init__(params={"object_zh": object_zh, "object_en": object_en})
+
+
+class RouteNotFound(AppError):
+    status = 404
+    code = "route_not_found"
+
+
+class MethodNotAllowed(AppError):
+    status = 405
+    code = "method_not_allowed"
+
+
+class ValidationFailed(AppError):
+    status = 422
+    code = "validation_failed"
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        super().__init__(
+            params={"count": len(errors)},
+            extra={"errors": [error.model_dump() for error in errors]},
+        )
+
+
+class MalformedBody(AppError):
+    status = 400
+    code = "malformed_body"
+
+
+class PayloadTooLarge(AppError):
+    status = 413
+    code = "payload_too_large"
+
+
+class UnsupportedMediaType(AppError):
+    status = 415
+    code = "unsupported_media_type"
+
+
+class PreconditionRequired(AppError):
+    status = 428
+    code = "if_match_required"
+
+
+class PreconditionFailed(AppError):
+    status = 412
+    code = "version_mismatch"
+
+
+class Conflict(AppError):
+    status = 409
+    code = "integrity_conflict"
+
+
+class IdempotencyKeyRequired(AppError):
+    status = 400
+    code = "idempotency_key_required"
+
+
+class IdempotencyKeyReused(AppError):
+    status = 422
+    code = "idempotency_key_reused"
+
+
+class IdempotencyInProgress(AppError):
+    status = 409
+    code = "idempotency_in_progress"
+
+
+class DatabaseUnavailable(AppError):
+    status = 503
+    code = "database_unavailable"
+
+
+class Unauthorized(AppError):
+    status = 401
+    code = "unauthorized"
+
+
+def _localised_params(params: dict[str, object], language: str) -> dict[str, object]:
+    """`object_zh`/`object_en` style pairs become `object` in the chosen language."""
+    suffix = "_en" if language == "en" else "_zh"
+    resolved = {k: v for k, v in params.items() if not k.endswith(("_zh", "_en"))}
+    for key, value in params.items():
+        if key.endswith(suffix):
+            resolved[key.removesuffix(suffix)] = value
+    return resolved
+
+
+def problem_response(request: Request, error: AppError) -> JSONResponse:
+    language = negotiate_language(request.headers.get("accept-language"))
+    title, detail = render(error.code, language, _localised_params(error.params, language))
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE_PREFIX + error.code,
+        "title": title,
+        "status": error.status,
+        "detail": detail,
+        "code": error.code,
+        "instance": request.url.path,
+        "request_id": current_request_id(),
+    }
+    body.update(error.extra)
+    headers = {"Content-Language": language, **error.headers}
+    return JSONResponse(body, status_code=error.status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+def _location(loc: tuple[Any, ...]) -> list[str | int]:
+    return [part if isinstance(part, int) else str(part) for part in loc]
+
+
+def validation_error(exc: RequestValidationError) -> AppError:
+    errors = exc.errors()
+    if any(err.get("type") == "json_invalid" for err in errors):
+        return MalformedBody()
+    return ValidationFailed(
+        [
+            FieldError(loc=_location(tuple(err.get("loc", ()))), msg=str(err.get("msg", "")), code=str(err.get("type", "invalid")))
+            for err in errors
+        ]
+    )
+
+
+def database_error(exc: DBAPIError) -> AppError:
+    """Integrity failures (also those found only at COMMIT) are conflicts; others are outages."""
+    if isinstance(exc, IntegrityError):
+        return Conflict()
+    if isinstance(exc, OperationalError):
+        return DatabaseUnavailable(headers={"Retry-After": "5"})
+    return AppError()
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    async def on_app_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, AppError)
+        return problem_response(request, exc)
+
+    async def on_validation(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        return problem_response(request, validation_error(exc))
+
+    async def on_http(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, StarletteHTTPException)
+        error: AppError
+        if exc.status_code == 404:
+            error = RouteNotFound()
+        elif exc.status_code == 413:
+            error = PayloadTooLarge(params={"limit": getattr(exc, "limit", "?")})
+        elif exc.status_code == 405:
+            error = MethodNotAllowed(
+                params={"method": request.method}, headers=dict(exc.headers or {})
+            )
+        else:
+            error = AppError()
+        return problem_response(request, error)
+
+    async def on_database(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, DBAPIError)
+        logger.warning("database_error", error_class=type(exc.orig).__name__)
+        return problem_response(request, database_error(exc))
+
+    async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+        logger.exception("unhandled_error")
+        return problem_response(request, AppError())
+
+    app.add_exception_handler(AppError, on_app_error)
+    app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(DBAPIError, on_database)
+    app.add_exception_handler(Exception, on_unexpected)

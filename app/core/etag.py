@@ -1,0 +1,56 @@
+"""Optimistic locking over HTTP: `version` as a weak ETag, If-Match on updates."""
+
+import hashlib
+from typing import Annotated
+
+from fastapi import Depends, Header
+
+from app.core.errors import PreconditionFailed, PreconditionRequired
+
+
+def etag_for_version(version: int) -> str:
+    return f'W/"{version}"'
+
+
+def etag_for_content(content: bytes) -> str:
+    return '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
+
+
+def _parse_version(value: str) -> int | None:
+    tag = value.strip().removeprefix("W/").strip('"')
+    return int(tag) if tag.isdigit() else None
+
+
+def _if_match(
+    if_match: Annotated[
+        str | None,
+        Header(
+            alias="If-Match",
+            description="The ETag of the version you read; required, so no change is silently lost.",
+        ),
+    ] = None,
+) -> int:
+    if if_match is None:
+        raise PreconditionRequired()
+    version = _parse_version(if_match)
+    if version is None:
+        raise PreconditionFailed(params={"current": "?"})
+    return version
+
+
+ExpectedVersion = Annotated[int, Depends(_if_match)]
+"""The version the client read, from `If-Match`; 428 when missing."""
+
+
+def check_version(expected: int, current: int) -> None:
+    """412 when the object changed since the client read it."""
+    if expected != current:
+        raise PreconditionFailed(params={"current": current})
+
+
+def if_none_match_hits(if_none_match: str | None, etag: str) -> bool:
+    """True when a conditional GET may be answered 304."""
+    if not if_none_match:
+        return False
+    candidates = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+    return "*" in candidates or etag.removeprefix("W/") in candidates

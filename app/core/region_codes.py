@@ -1,0 +1,74 @@
+"""Region codes: the national statistical division codes, extended for grids.
+
+district 6 digits (500112), street/town 9 (500112001), community 12
+(500112001001), grid 15 (the community code + 3 digits). A code's ancestors
+are its prefixes, and its subtree is the range [code, successor(code)).
+"""
+
+import re
+from typing import Any
+from enum import StrEnum
+
+
+class RegionLevel(StrEnum):
+    district = "district"
+    street = "street"
+    community = "community"
+    grid = "grid"
+
+
+LEVEL_LENGTHS = {
+    RegionLevel.district: 6,
+    RegionLevel.street: 9,
+    RegionLevel.community: 12,
+    RegionLevel.grid: 15,
+}
+_LEVEL_BY_LENGTH = {length: level for level, length in LEVEL_LENGTHS.items()}
+CODE_PATTERN = r"^\d{6}(\d{3}){0,3}$"
+_CODE = re.compile(CODE_PATTERN)
+
+
+def is_valid_code(code: str) -> bool:
+    return bool(_CODE.match(code))
+
+
+def level_of(code: str) -> RegionLevel:
+    if not is_valid_code(code):
+        raise ValueError(f"not a region code: {code!r}")
+    return _LEVEL_BY_LENGTH[len(code)]
+
+
+def parent_of(code: str) -> str | None:
+    """The enclosing region's code, or None for a district."""
+    level_of(code)
+    return code[:-3] if len(code) > LEVEL_LENGTHS[RegionLevel.district] else None
+
+
+def ancestors_and_self(code: str) -> list[str]:
+    """Codes from the district down to `code` itself."""
+    level_of(code)
+    return [code[:length] for length in LEVEL_LENGTHS.values() if length <= len(code)]
+
+
+def subtree_bounds(code: str) -> tuple[str, str]:
+    """[low, high) such that exactly the codes starting with `code` fall inside.
+
+    The upper bound is the next code of the same length, which sorts after
+    every extension of `code` byte by byte (the column uses collation "C").
+    An all-nines code has no such successor, so ':' (after '9') closes it.
+    """
+    level_of(code)
+    if set(code) == {"9"}:
+        return code, code + ":"
+    return code, str(int(code) + 1).zfill(len(code))
+
+
+def is_within(code: str, scope: str) -> bool:
+    low, high = subtree_bounds(scope)
+    return low <= code < high
+
+
+def in_subtree(column: Any, code: str) -> Any:
+    """SQL: `column` within the subtree of `code`, a range both databases index."""
+    low, high = subtree_bounds(code)
+    return (column >= low) & (column < high)

@@ -1,0 +1,201 @@
+"""AppRoute: the request pipeline every API route runs through.
+
+Around the FastAPI handler it
+- refuses bodies over the route's limit (413) and JSON routes sent other
+  media types (415), before anything is parsed;
+- replays or claims an `Idempotency-Key` on creating POSTs;
+- opens the unit of work, and commits it *before* the response is returned,
+  so a failed commit is reported to the client;
+- turns an unexpected exception into a 500 problem that still carries the
+  request id and headers (the outermost Starlette handler would not).
+"""
+
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from enum import StrEnum
+from typing import Any
+
+import structlog
+from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.params import Form
+from fastapi.routing import APIRoute
+from sqlalchemy.exc import DBAPIError
+from starlette.types import Message
+
+from app.core import idempotency
+from app.core.config import Settings
+from app.core.db import Database
+from app.core.errors import (
+    AppError,
+    FieldError,
+    IdempotencyKeyRequired,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    ValidationFailed,
+    database_error,
+    problem_response,
+)
+from app.core.uow import UnitOfWork
+
+logger = structlog.get_logger(__name__)
+
+BODY_LIMIT_KEY = "x-max-body-bytes"
+IDEMPOTENCY_KEY = "x-idempotency"
+
+
+class Idempotency(StrEnum):
+    optional = "optional"
+    required = "required"
+
+
+def route_options(*, body_limit: int | None = None, idempotency_mode: Idempotency | None = None) -> dict[str, Any]:
+    """`openapi_extra` for a route: its body limit and Idempotency-Key policy, documented."""
+    extra: dict[str, Any] = {}
+    if body_limit is not None:
+        extra[BODY_LIMIT_KEY] = body_limit
+    if idempotency_mode is not None:
+        extra[IDEMPOTENCY_KEY] = idempotency_mode.value
+        extra["parameters"] = [
+            {
+                "name": idempotency.IDEMPOTENCY_HEADER,
+                "in": "header",
+                "required": idempotency_mode is Idempotency.required,
+                "description": (
+                    "Makes the request safe to retry: a repeat with the same key and body "
+                    "returns the first response (marked `Idempotent-Replayed: true`); the same "
+                    "key with another body is 422; a repeat while the first runs is 409. "
+                    "Kept at least 24 hours, per caller."
+                ),
+                "schema": {"type": "string", "maxLength": idempotency.MAX_KEY_LENGTH},
+            }
+        ]
+    return extra
+
+
+class BodyTooLarge(HTTPException):
+    """Raised from inside body parsing, where FastAPI lets only HTTPException through."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(status_code=413)
+        self.limit = limit
+
+
+def _is_json(content_type: str | None) -> bool:
+    if not content_type:
+        return False
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
+
+
+def _caller(request: Request) -> str:
+    """Whose keys these are: the authenticated principal, or `anonymous`."""
+    return str(getattr(request.state, "caller_id", "anonymous"))
+
+
+class AppRoute(APIRoute):
+    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+        original = super().get_route_handler()
+        extra = self.openapi_extra or {}
+        route_limit: int | None = extra.get(BODY_LIMIT_KEY)
+        mode = Idempotency(extra[IDEMPOTENCY_KEY]) if IDEMPOTENCY_KEY in extra else None
+        takes_json = self.body_field is not None and not isinstance(self.body_field.field_info, Form)
+
+        async def handler(request: Request) -> Response:
+            settings: Settings = request.app.state.settings
+            database: Database = request.app.state.database
+            limit = route_limit or settings.max_body_bytes
+            _limit_body(request, limit)
+            if takes_json:
+                await _read_json_body(request, limit)
+            uow = UnitOfWork(database)
+            request.state.uow = uow
+            claim: idempotency.Claim | None = None
+            try:
+                if mode is not None and request.method == "POST":
+                    outcome = await _claim_key(request, database, settings, mode)
+                    if isinstance(outcome, Response):
+                        return outcome
+                    claim = outcome
+                response = await original(request)
+                if claim is not None and response.status_code < 400:
+                    await idempotency.complete(uow.session, claim, response)
+                await uow.commit()
+                claim = None
+                return response
+            except (AppError, HTTPException, RequestValidationError):
+                raise
+            except DBAPIError as exc:
+                logger.warning("database_error", error_class=type(exc.orig).__name__)
+                return problem_response(request, database_error(exc))
+            except Exception:
+                logger.exception("unhandled_error")
+                return problem_response(request, AppError())
+            finally:
+                await uow.close()
+                if claim is not None:
+                    await idempotency.release(database, claim)
+
+        return handler
+
+
+def _limit_body(request: Request, limit: int) -> None:
+    """Refuse a declared oversize body at once and count the bytes of an undeclared one."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(params={"limit": limit})
+    receive = request.receive
+    received = 0
+
+    async def counting_receive() -> Message:
+        nonlocal received
+        message = await receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise BodyTooLarge(limit)
+        return message
+
+    request._receive = counting_receive
+
+
+async def _read_json_body(request: Request, limit: int) -> None:
+    try:
+        body = await request.body()
+    except BodyTooLarge as exc:
+        raise PayloadTooLarge(params={"limit": exc.limit}) from None
+    if body and not _is_json(request.headers.get("content-type")):
+        raise UnsupportedMediaType(params={"expected": "application/json"})
+
+
+async def _claim_key(
+    request: Request, database: Database, settings: Settings, mode: Idempotency
+) -> idempotency.Claim | Response | None:
+    key = request.headers.get(idempotency.IDEMPOTENCY_HEADER)
+    if key is None:
+        if mode is Idempotency.required:
+            raise IdempotencyKeyRequired()
+        return None
+    if not 1 <= len(key) <= idempotency.MAX_KEY_LENGTH:
+        raise ValidationFailed(
+            [
+                FieldError(
+                    loc=["header", idempotency.IDEMPOTENCY_HEADER],
+                    msg=f"must be 1 to {idempotency.MAX_KEY_LENGTH} characters",
+                    code="string_length",
+                )
+            ]
+        )
+    body = await request.body()
+    return await idempotency.claim(
+        database,
+        caller=_caller(request),
+        key=key,
+        fingerprint=idempotency.fingerprint(request.method, request.url.path, request.url.query, body),
+        ttl=timedelta(hours=settings.idempotency_ttl_hours),
+    )
+
+
+def api_router(**kwargs: Any) -> APIRouter:
+    """An APIRouter whose routes run through AppRoute."""
+    return APIRouter(route_class=AppRoute, **kwargs)

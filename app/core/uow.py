@@ -1,0 +1,74 @@
+"""One unit of work per request: the route commits once, before responding.
+
+A `yield` dependency would commit after the response has started, so a
+commit that fails (a deferred constraint, a serialisation failure) could be
+reported as success. `AppRoute` owns this object instead and commits it
+before returning the response.
+"""
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.db import Database, ReadSession
+
+
+class UnitOfWork:
+    """Lazily opened primary and read sessions of one request."""
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+        self._session: AsyncSession | None = None
+        self._read_session: ReadSession | None = None
+
+    @property
+    def session(self) -> AsyncSession:
+        if self._session is None:
+            self._session = self._database.sessionmaker()
+        return self._session
+
+    @property
+    def read_session(self) -> ReadSession:
+        if self._read_session is None:
+            self._read_session = ReadSession(self._database.read_sessionmaker())
+        return self._read_session
+
+    @property
+    def has_session(self) -> bool:
+        return self._session is not None
+
+    async def commit(self) -> None:
+        if self._session is not None:
+            await self._session.commit()
+
+    async def close(self) -> None:
+        """Roll back whatever was not committed and release the connections."""
+        for session in (self._session, self._read_session):
+            if session is not None:
+                await session.close()
+        self._session = None
+        self._read_session = None
+
+
+def current_uow(request: Request) -> UnitOfWork:
+    uow = getattr(request.state, "uow", None)
+    if uow is None:
+        raise RuntimeError("the route does not use AppRoute; no unit of work is open")
+    assert isinstance(uow, UnitOfWork)
+    return uow
+
+
+def _session(request: Request) -> AsyncSession:
+    return current_uow(request).session
+
+
+def _read_session(request: Request) -> ReadSession:
+    return current_uow(request).read_session
+
+
+DbSession = Annotated[AsyncSession, Depends(_session)]
+"""The request's primary session; AppRoute commits it once the handler returns."""
+
+ReadDbSession = Annotated[ReadSession, Depends(_read_session)]
+"""A read-only session that may point at a replica."""

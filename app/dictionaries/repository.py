@@ -1,0 +1,17 @@
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.dictionaries.models import DictionaryCode
+
+
+async def active_additions(session: AsyncSession) -> list[DictionaryCode]:
+    rows = await session.execute(
+        select(DictionaryCode)
+        .where(DictionaryCode.active.is_(True))
+        .order_by(DictionaryCode.table_name, DictionaryCode.created_at, DictionaryCode.code)
+    )
+    return list(rows.scalars())
+
+
+async def get(session: AsyncSession, table: str, code: str) -> DictionaryCode | None:
+    return await session.get(DictionaryCode, (table, code))

@@ -1,0 +1,66 @@
+"""Code tables (DOMAIN 14): the built-in catalog plus codes added locally."""
+
+import re
+from collections import defaultdict
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.errors import Conflict, FieldError, ValidationFailed
+from app.dictionaries import repository
+from app.dictionaries.catalog import CATALOG
+from app.dictionaries.catalog_types import CodeTable
+from app.dictionaries.models import DictionaryCode
+from app.dictionaries.schemas import CodeOut, CodeTableOut, DictionariesOut, Labels
+
+_CODE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+_TABLES = {table.name: table for table in CATALOG}
+
+
+def _table_out(table: CodeTable, additions: list[DictionaryCode]) -> CodeTableOut:
+    codes = [
+        CodeOut(code=c.code, labels=Labels(zh_cn=c.label_zh, en=c.label_en), group=c.group, builtin=True)
+        for c in table.codes
+    ]
+    codes += [
+        CodeOut(code=a.code, labels=Labels(zh_cn=a.label_zh, en=a.label_en), group=None, builtin=False)
+        for a in additions
+    ]
+    return CodeTableOut(
+        name=table.name,
+        labels=Labels(zh_cn=table.label_zh, en=table.label_en),
+        source=table.source,
+        extensible=table.extensible,
+        group_table=table.group_table,
+        codes=codes,
+    )
+
+
+async def all_tables(session: AsyncSession) -> DictionariesOut:
+    by_table: dict[str, list[DictionaryCode]] = defaultdict(list)
+    for addition in await repository.active_additions(session):
+        by_table[addition.table_name].append(addition)
+    return DictionariesOut(tables=[_table_out(t, by_table[t.name]) for t in CATALOG])
+
+
+def _invalid(field: str, message: str, code: str) -> ValidationFailed:
+    return ValidationFailed([FieldError(loc=["body", field], msg=message, code=code)])
+
+
+async def add_code(session: AsyncSession, table: str, code: str, label_zh: str, label_en: str) -> DictionaryCode:
+    """Add a code to an extensible table; built-in and existing codes are refused."""
+    found = _TABLES.get(table)
+    if found is None:
+        raise _invalid("table", f"unknown code table {table!r}", "unknown_table")
+    if not found.extensible:
+        raise _invalid("table", f"code table {table!r} is fixed", "table_not_extensible")
+    if not _CODE.match(code):
+        raise _invalid("code", "codes are lower_snake_case ASCII, at most 64 characters", "code_format")
+    if not label_zh.strip() or not label_en.strip():
+        raise _invalid("label", "both labels are required", "label_missing")
+    if any(c.code == code for c in found.codes) or await repository.get(session, table, code):
+        raise Conflict()
+    addition = DictionaryCode(table_name=table, code=code, label_zh=label_zh.strip(), label_en=label_en.strip())
+    session.add(addition)
+    await session.flush()
+    return addition
+

@@ -1,0 +1,82 @@
+"""create_app(): middleware, error handlers, routers; nothing else."""
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI
+from starlette.middleware.cors import CORSMiddleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+from app.api.v1 import api_v1
+from app.core.config import Environment, Settings
+from app.core.db import Database
+from app.core.errors import install_error_handlers
+from app.core.http_middleware import RequestContextMiddleware, SecurityHeadersMiddleware
+from app.core.logging import configure_logging
+from app.core.migrations import head_revision
+from app.core.openapi import install_openapi
+from app.system.router import install_docs
+from app.system.router import router as system_router
+from app.upkeep import build_worker
+
+DESCRIPTION = (
+    "Sanzhu (三助) keeps the ledger of urban hardship households, decides who qualifies "
+    "for help, refers needs to departments and charities, and follows every case to its end. "
+    "Errors are RFC 9457 problem details in zh-CN (default) or en (`Accept-Language: en`)."
+)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    settings.check_production_ready()
+    configure_logging(settings.log_level, json=settings.log_json)
+    database = Database(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        stop = asyncio.Event()
+        worker_task = None
+        if settings.run_worker_in_process:
+            worker_task = asyncio.create_task(build_worker(database, settings).run(stop))
+        try:
+            yield
+        finally:
+            stop.set()
+            if worker_task is not None:
+                await worker_task
+            await database.dispose()
+
+    app = FastAPI(
+        title="Sanzhu",
+        version="1.0.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.database = database
+    app.state.migration_head = head_revision()
+
+    install_error_handlers(app)
+    install_openapi(app)
+    install_docs(app)
+    app.include_router(system_router)
+    app.include_router(api_v1)
+
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_credentials=True,
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+        allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key", "Accept-Language", "X-Request-ID"],
+        expose_headers=["ETag", "Location", "X-Request-ID", "Idempotent-Replayed", "Retry-After"],
+        max_age=600,
+    )
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.environment is Environment.production)
+    app.add_middleware(RequestContextMiddleware)
+    if settings.trusted_proxies:
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
+    return app

@@ -1,0 +1,20 @@
+"""Every table, imported once so Alembic and tests see the whole schema."""
+
+from app.core.db import Base
+from app.core.idempotency import IdempotencyRecord
+from app.core.jobs import Job
+from app.dictionaries.models import DictionaryCode
+from app.organizations.models import Organization
+from app.regions.models import Region
+from app.workdays.models import CalendarDay, CalendarYear
+
+__all__ = [
+    "Base",
+    "CalendarDay",
+    "CalendarYear",
+    "DictionaryCode",
+    "IdempotencyRecord",
+    "Job",
+    "Organization",
+    "Region",
+]

@@ -1,0 +1,40 @@
+import uuid
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.pagination import PageRequest, paginate
+from app.organizations.models import Organization
+from app.core.region_codes import in_subtree
+
+
+async def get(session: AsyncSession, organization_id: uuid.UUID) -> Organization | None:
+    return await session.get(Organization, organization_id)
+
+
+async def find(session: AsyncSession, region_code: str, name: str) -> Organization | None:
+    rows = await session.execute(
+        select(Organization).where(Organization.region_code == region_code, Organization.name == name)
+    )
+    return rows.scalar_one_or_none()
+
+
+async def search(
+    session: AsyncSession,
+    *,
+    kind: str | None,
+    region: str | None,
+    parent_id: uuid.UUID | None,
+    page: PageRequest,
+) -> tuple[list[Organization], str | None]:
+    stmt: Select[Any] = select(Organization)
+    if kind is not None:
+        stmt = stmt.where(Organization.kind == kind)
+    if region is not None:
+        stmt = stmt.where(in_subtree(Organization.region_code, region))
+    if parent_id is not None:
+        stmt = stmt.where(Organization.parent_id == parent_id)
+    return await paginate(
+        session, stmt, [Organization.id], page, scope=f"organizations:{kind}:{region}:{parent_id}"
+    )

@@ -1,0 +1,30 @@
+import uuid
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.dictionaries.schemas import code_enum
+
+OrganizationKind = code_enum("organization_kind")
+
+
+class OrganizationOut(BaseModel):
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e11",
+                    "kind": "red_cross",
+                    "name": "渝北区红十字会",
+                    "region_code": "500112",
+                    "parent_id": None,
+                }
+            ]
+        },
+    )
+
+    id: uuid.UUID = Field(description="Organization id.")
+    kind: OrganizationKind = Field(description="Kind of organization (dictionary `organization_kind`).")  # type: ignore[valid-type]
+    name: str = Field(description="Official name, in Chinese.")
+    region_code: str = Field(description="Code of the region the organization serves or sits in.")
+    parent_id: uuid.UUID | None = Field(description="The organization this one belongs to, if any.")

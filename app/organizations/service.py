@@ -1,0 +1,49 @@
+"""Organizations that receive referrals and employ users (DOMAIN 7)."""
+
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.errors import FieldError, NotFound, ValidationFailed
+from app.core.pagination import PageRequest
+from app.organizations import repository
+from app.organizations.models import Organization
+from app.organizations.schemas import OrganizationKind
+from app.regions import service as regions
+
+
+async def get(session: AsyncSession, organization_id: uuid.UUID) -> Organization:
+    organization = await repository.get(session, organization_id)
+    if organization is None:
+        raise NotFound("机构", "organization")
+    return organization
+
+
+async def search(
+    session: AsyncSession,
+    *,
+    kind: str | None,
+    region: str | None,
+    parent_id: uuid.UUID | None,
+    page: PageRequest,
+) -> tuple[list[Organization], str | None]:
+    return await repository.search(session, kind=kind, region=region, parent_id=parent_id, page=page)
+
+
+async def ensure(
+    session: AsyncSession, *, kind: str, name: str, region_code: str, parent_id: uuid.UUID | None = None
+) -> Organization:
+    """Create an organization unless one of that name exists in the region (idempotent)."""
+    OrganizationKind(kind)
+    await regions.get_with_path(session, region_code)
+    if parent_id is not None and await repository.get(session, parent_id) is None:
+        raise ValidationFailed(
+            [FieldError(loc=["body", "parent_id"], msg="parent organization does not exist", code="parent_missing")]
+        )
+    existing = await repository.find(session, region_code, name)
+    if existing is not None:
+        return existing
+    organization = Organization(kind=kind, name=name, region_code=region_code, parent_id=parent_id)
+    session.add(organization)
+    await session.flush()
+    return organization

@@ -1,0 +1,41 @@
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.core.region_codes import CODE_PATTERN, RegionLevel
+
+_EXAMPLE = {"code": "500112001", "name": "双龙湖街道", "level": "street", "parent_code": "500112"}
+
+
+class RegionOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [_EXAMPLE]})
+
+    code: str = Field(description="National statistical division code; grids extend their community's code by 3 digits.", pattern=CODE_PATTERN)
+    name: str = Field(description="Official name, in Chinese.")
+    level: RegionLevel = Field(description="Level in the tree: district, street (or town), community, grid.")
+    parent_code: str | None = Field(description="Code of the enclosing region; null for a district.")
+
+
+class RegionPathItem(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    code: str = Field(description="Region code.")
+    name: str = Field(description="Official name, in Chinese.")
+    level: RegionLevel = Field(description="Level in the tree.")
+
+
+class RegionDetail(RegionOut):
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    **_EXAMPLE,
+                    "path": [
+                        {"code": "500112", "name": "渝北区", "level": "district"},
+                        {"code": "500112001", "name": "双龙湖街道", "level": "street"},
+                    ],
+                }
+            ]
+        },
+    )
+
+    path: list[RegionPathItem] = Field(description="The regions from the district down to this one, inclusive.")

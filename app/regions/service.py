@@ -1,0 +1,47 @@
+"""Reading and maintaining the region tree (DOMAIN 2)."""
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.errors import NotFound, ValidationFailed, FieldError
+from app.core.pagination import PageRequest
+from app.regions import repository
+from app.regions.models import Region
+from app.core.region_codes import RegionLevel, ancestors_and_self, level_of, parent_of
+
+
+def _not_found() -> NotFound:
+    return NotFound("区划", "region")
+
+
+async def get_with_path(session: AsyncSession, code: str) -> tuple[Region, list[Region]]:
+    """A region and its path from the district down to itself."""
+    path = await repository.get_many(session, ancestors_and_self(code))
+    if not path or path[-1].code != code:
+        raise _not_found()
+    return path[-1], path
+
+
+async def list_children(
+    session: AsyncSession, parent_code: str | None, page: PageRequest
+) -> tuple[list[Region], str | None]:
+    if parent_code is not None and await repository.get(session, parent_code) is None:
+        raise _not_found()
+    return await repository.children(session, parent_code, page)
+
+
+async def list_subtree(
+    session: AsyncSession, code: str, level: RegionLevel | None, page: PageRequest
+) -> tuple[list[Region], str | None]:
+    if await repository.get(session, code) is None:
+        raise _not_found()
+    return await repository.subtree(session, code, level, page)
+
+
+async def save_region(session: AsyncSession, code: str, name: str) -> None:
+    """Create or rename a region; its parent must exist (the tree has no gaps)."""
+    parent = parent_of(code)
+    if parent is not None and await repository.get(session, parent) is None:
+        raise ValidationFailed(
+            [FieldError(loc=["body", "code"], msg=f"parent region {parent} does not exist", code="parent_missing")]
+        )
+    await repository.upsert(session, code=code, name=name, level=level_of(code), parent_code=parent)

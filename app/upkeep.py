@@ -1,0 +1,20 @@
+"""The worker: the periodic upkeep of every domain, wired to the core loop."""
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core import idempotency
+from app.core.config import Settings
+from app.core.db import Database
+from app.core.worker import PeriodicTask, Worker
+
+
+async def _purge_idempotency_keys(session: AsyncSession) -> None:
+    await idempotency.purge_expired(session)
+
+
+def build_worker(database: Database, settings: Settings) -> Worker:
+    return Worker(
+        database,
+        settings,
+        [PeriodicTask("purge_idempotency_keys", 3600.0, _purge_idempotency_keys)],
+    )

@@ -1,0 +1,86 @@
+from datetime import date
+from typing import Annotated
+
+from fastapi import Query
+
+from app.core.errors import FieldError, ValidationFailed
+from app.core.openapi import problems
+from app.core.routing import api_router
+from app.core.uow import ReadDbSession
+from app.workdays import service
+from app.workdays.schemas import (
+    CalendarDayOut,
+    CalendarRangeOut,
+    CalendarYearOut,
+    WorkingDateOut,
+    WorkingDayCountOut,
+)
+
+router = api_router(prefix="/calendar", tags=["reference data"])
+
+Start = Annotated[date, Query(description="First day (YYYY-MM-DD).")]
+End = Annotated[date, Query(description="Last day, inclusive (YYYY-MM-DD).")]
+
+
+@router.get(
+    "",
+    response_model=CalendarRangeOut,
+    summary="Working days and holidays over a date range (at most 366 days)",
+    responses=problems(ValidationFailed),
+)
+async def get_calendar(session: ReadDbSession, start: Start, end: End) -> CalendarRangeOut:
+    span = (end - start).days + 1
+    if not 1 <= span <= service.MAX_RANGE_DAYS:
+        raise ValidationFailed(
+            [FieldError(loc=["query", "end"], msg=f"range must be 1 to {service.MAX_RANGE_DAYS} days", code="range_length")]
+        )
+    days, missing = await service.describe_range(session, start, end)
+    return CalendarRangeOut(
+        start=start,
+        end=end,
+        days=[
+            CalendarDayOut(date=d.day, is_working_day=d.is_working_day, provisional=d.provisional, source=d.source, name=d.name)
+            for d in days
+        ],
+        missing_years=missing,
+    )
+
+
+@router.get(
+    "/years",
+    response_model=list[CalendarYearOut],
+    summary="Years whose official calendar is known",
+    responses=problems(),
+)
+async def list_calendar_years(session: ReadDbSession) -> list[CalendarYearOut]:
+    return [CalendarYearOut(year=y, source=s, loaded=loaded) for y, s, loaded in await service.list_years(session)]
+
+
+@router.get(
+    "/add-working-days",
+    response_model=WorkingDateOut,
+    summary="The date n working days after a date (deadline arithmetic)",
+    responses=problems(ValidationFailed),
+)
+async def add_working_days(
+    session: ReadDbSession,
+    start: Start,
+    days: Annotated[int, Query(ge=0, le=366, description="Working days to add, 0 to 366.")],
+) -> WorkingDateOut:
+    result = await service.add_working_days(session, start, days)
+    return WorkingDateOut(start=start, days=days, date=result.day, provisional=result.provisional)
+
+
+@router.get(
+    "/working-days-between",
+    response_model=WorkingDayCountOut,
+    summary="Count working days between two dates",
+    responses=problems(ValidationFailed),
+)
+async def working_days_between(session: ReadDbSession, start: Start, end: End) -> WorkingDayCountOut:
+    if abs((end - start).days) > 3660:
+        raise ValidationFailed(
+            [FieldError(loc=["query", "end"], msg="dates may be at most ten years apart", code="range_length")]
+        )
+    result = await service.working_days_between(session, start, end)
+    return WorkingDayCountOut(start=start, end=end, working_days=result.count, provisional=result.provisional)

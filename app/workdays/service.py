@@ -1,0 +1,67 @@
+"""The working-day calendar as the product uses it (DOMAIN 6 deadlines)."""
+
+from datetime import date, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.calendar import PACKAGE_YEARS, DayInfo, Override, WorkingCalendar, WorkingDate, WorkingDayCount
+from app.workdays import repository
+from app.workdays.schemas import CalendarYearIn
+
+MAX_RANGE_DAYS = 366
+
+
+async def calendar_between(session: AsyncSession, start: date, end: date) -> WorkingCalendar:
+    overrides = await repository.overrides_between(session, start, end)
+    years = frozenset(y.year for y in await repository.loaded_years(session))
+    return WorkingCalendar(overrides, years)
+
+
+async def describe_range(session: AsyncSession, start: date, end: date) -> tuple[list[DayInfo], list[int]]:
+    calendar = await calendar_between(session, start, end)
+    days = [calendar.describe(start + timedelta(days=i)) for i in range((end - start).days + 1)]
+    return days, calendar.missing_years(range(start.year, end.year + 1))
+
+
+async def add_working_days(session: AsyncSession, start: date, days: int) -> WorkingDate:
+    """The n-th working day after `start`, loading overrides for a window wide enough."""
+    window = days * 2 + 60
+    while True:
+        end = start + timedelta(days=window)
+        result = (await calendar_between(session, start, end)).add_working_days(start, days)
+        if result.day <= end:
+            return result
+        window *= 2
+
+
+async def working_days_between(session: AsyncSession, start: date, end: date) -> WorkingDayCount:
+    calendar = await calendar_between(session, min(start, end), max(start, end))
+    return calendar.working_days_between(start, end)
+
+
+async def missing_years(session: AsyncSession, years: range) -> list[int]:
+    loaded = {y.year for y in await repository.loaded_years(session)}
+    return [year for year in years if year not in loaded and year not in PACKAGE_YEARS]
+
+
+async def list_years(session: AsyncSession) -> list[tuple[int, str, bool]]:
+    """(year, source, loaded) for every year the calendar knows."""
+    known = {year: ("package", False) for year in PACKAGE_YEARS}
+    known.update({y.year: (y.source, True) for y in await repository.loaded_years(session)})
+    return [(year, source, loaded) for year, (source, loaded) in sorted(known.items())]
+
+
+async def load_year(session: AsyncSession, data: CalendarYearIn) -> None:
+    """Load a whole year in one step: its holidays and its exchanged working days.
+
+    Replaces whatever was recorded for that year; days not listed follow
+    Monday to Friday, and the year stops being provisional.
+    """
+    days = {d.date: Override(False, d.name) for d in data.holidays}
+    days.update({d.date: Override(True, d.name) for d in data.working_days})
+    await repository.replace_year(session, data.year, data.source, days)
+
+
+async def set_day(session: AsyncSession, day: date, *, is_working_day: bool, name: str | None) -> None:
+    """Correct a single day, e.g. an extra holiday announced at short notice."""
+    await repository.set_day(session, day, Override(is_working_day, name))
