@@ -32,7 +32,11 @@ from app.workdays.schemas import CalendarYearIn
 
 T = TypeVar("T")
 
-cli = typer.Typer(help="Sanzhu (三助): assistance ledger for urban hardship households.", no_args_is_help=True)
+cli = typer.Typer(
+    pretty_exceptions_enable=False,
+    help="Sanzhu (三助): assistance ledger for urban hardship households.",
+    no_args_is_help=True,
+)
 calendar_cli = typer.Typer(help="Working-day calendar.", no_args_is_help=True)
 dictionary_cli = typer.Typer(help="Code tables.", no_args_is_help=True)
 jobs_cli = typer.Typer(help="Background jobs and dead letters.", no_args_is_help=True)
@@ -73,7 +77,12 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(min=1, help="Server processes.")] = 1,
-    no_worker: Annotated[bool, typer.Option("--no-worker", help="Do not run background jobs in the server (run `sanzhu worker`).")] = False,
+    no_worker: Annotated[
+        bool,
+        typer.Option(
+            "--no-worker", help="Do not run background jobs in the server (run `sanzhu worker`)."
+        ),
+    ] = False,
 ) -> None:
     """Start the HTTP server (API docs at /docs)."""
     settings = _settings()
@@ -153,7 +162,14 @@ def worker() -> None:
 
 @calendar_cli.command("load-year")
 def calendar_load_year(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="JSON: {year, source, holidays: [{date, name}], working_days: [...]}")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            exists=True,
+            dir_okay=False,
+            help="JSON: {year, source, holidays: [{date, name}], working_days: [...]}",
+        ),
+    ],
 ) -> None:
     """Load a whole year's holidays and exchanged working days in one step."""
     try:
@@ -162,7 +178,9 @@ def calendar_load_year(
         typer.echo(f"sanzhu: {file} is not a valid calendar year: {exc}", err=True)
         raise typer.Exit(2) from None
     _in_transaction(lambda session: workdays.load_year(session, data))
-    typer.echo(f"calendar {data.year} loaded: {len(data.holidays)} holidays, {len(data.working_days)} exchanged working days")
+    typer.echo(
+        f"calendar {data.year} loaded: {len(data.holidays)} holidays, {len(data.working_days)} exchanged working days"
+    )
 
 
 @calendar_cli.command("set-day")
@@ -173,7 +191,9 @@ def calendar_set_day(
 ) -> None:
     """Correct a single day."""
     parsed = date.fromisoformat(day)
-    _in_transaction(lambda session: workdays.set_day(session, parsed, is_working_day=working, name=name))
+    _in_transaction(
+        lambda session: workdays.set_day(session, parsed, is_working_day=working, name=name)
+    )
     typer.echo(f"{parsed} is now a {'working day' if working else 'day off'}")
 
 
@@ -198,7 +218,9 @@ def dictionary_add(
 
 @jobs_cli.command("list")
 def jobs_list(
-    status: Annotated[jobs.JobStatus | None, typer.Option(help="Only jobs with this status.")] = None,
+    status: Annotated[
+        jobs.JobStatus | None, typer.Option(help="Only jobs with this status.")
+    ] = None,
     limit: Annotated[int, typer.Option(min=1, max=1000)] = 50,
 ) -> None:
     """List jobs, newest first (dead letters with `--status dead`)."""
@@ -211,7 +233,14 @@ def jobs_list(
 
     table = Table("id", "kind", "status", "attempts", "run after", "last error")
     for job in _in_transaction(fetch):
-        table.add_row(str(job.id), job.kind, job.status, str(job.attempts), job.run_after.isoformat(), (job.last_error or "")[:80])
+        table.add_row(
+            str(job.id),
+            job.kind,
+            job.status,
+            str(job.attempts),
+            job.run_after.isoformat(),
+            (job.last_error or "")[:80],
+        )
     console.print(table)
 
 

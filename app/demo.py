@@ -58,7 +58,9 @@ async def seed_demo(session: AsyncSession) -> DemoSummary:
             await regions.save_region(session, community_code, community_name)
             region_count += 1
             for index, grid_name in enumerate(GRIDS, start=1):
-                await regions.save_region(session, f"{community_code}{index:03d}", f"{community_name}{grid_name}")
+                await regions.save_region(
+                    session, f"{community_code}{index:03d}", f"{community_name}{grid_name}"
+                )
                 region_count += 1
 
     bureau = None

@@ -71,11 +71,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         allow_origins=settings.cors_origins,
         allow_credentials=True,
         allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-        allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key", "Accept-Language", "X-Request-ID"],
+        allow_headers=[
+            "Authorization",
+            "Content-Type",
+            "If-Match",
+            "If-None-Match",
+            "Idempotency-Key",
+            "Accept-Language",
+            "X-Request-ID",
+        ],
         expose_headers=["ETag", "Location", "X-Request-ID", "Idempotent-Replayed", "Retry-After"],
         max_age=600,
     )
-    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.environment is Environment.production)
+    app.add_middleware(
+        SecurityHeadersMiddleware, hsts=settings.environment is Environment.production
+    )
     app.add_middleware(RequestContextMiddleware)
     if settings.trusted_proxies:
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)

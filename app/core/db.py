@@ -7,9 +7,13 @@ from typing import Any, NewType
 from sqlalchemy import MetaData, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.sql.dml import Insert
 from sqlalchemy.types import Uuid
 from uuid6 import uuid7
 
@@ -76,7 +80,9 @@ def _configure_sqlite(engine: AsyncEngine, settings: Settings, *, begin: str) ->
 
 def create_engine(settings: Settings, url: str, *, read_only: bool = False) -> AsyncEngine:
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, connect_args={"timeout": settings.sqlite_busy_timeout_ms / 1000})
+        engine = create_async_engine(
+            url, connect_args={"timeout": settings.sqlite_busy_timeout_ms / 1000}
+        )
         _configure_sqlite(engine, settings, begin="BEGIN" if read_only else "BEGIN IMMEDIATE")
     else:
         server_settings = {
@@ -125,7 +131,9 @@ class Database:
             await self.read_engine.dispose()
 
 
-def dialect_insert(session: AsyncSession | AsyncEngine | Engine, table: Any) -> Insert:
+def dialect_insert(
+    session: AsyncSession | AsyncEngine | Engine, table: Any
+) -> postgresql.Insert | sqlite.Insert:
     """An INSERT that offers `on_conflict_do_nothing/do_update` on both dialects."""
     bind = session.get_bind() if isinstance(session, AsyncSession) else session
     if bind.dialect.name == "postgresql":

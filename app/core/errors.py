@@ -24,9 +24,13 @@ logger = structlog.get_logger(__name__)
 
 
 class FieldError(BaseModel):
-    loc: list[str | int] = Field(description="Where the error is: `body`, `query`, `path` or `header`, then the field path.")
+    loc: list[str | int] = Field(
+        description="Where the error is: `body`, `query`, `path` or `header`, then the field path."
+    )
     msg: str = Field(description="What is wrong, in English.")
-    code: str = Field(description="Stable machine code of the failed rule, e.g. `missing`, `less_than_equal`.")
+    code: str = Field(
+        description="Stable machine code of the failed rule, e.g. `missing`, `less_than_equal`."
+    )
 
 
 class Problem(BaseModel):
@@ -48,14 +52,21 @@ class Problem(BaseModel):
         }
     )
 
-    type: str = Field(description="URI identifying the problem type: `urn:sanzhu:problem:` + `code`.")
+    type: str = Field(
+        description="URI identifying the problem type: `urn:sanzhu:problem:` + `code`."
+    )
     title: str = Field(description="Short summary of the problem type, in the negotiated language.")
     status: int = Field(description="HTTP status code.")
     detail: str = Field(description="Explanation of this occurrence, in the negotiated language.")
     code: str = Field(description="Stable machine-readable error code.")
     instance: str | None = Field(default=None, description="Path of the request that failed.")
-    request_id: str | None = Field(default=None, description="Id of the request, also in the `X-Request-ID` header and the logs.")
-    errors: list[FieldError] | None = Field(default=None, description="Validation errors, one per failed field (422 only).")
+    request_id: str | None = Field(
+        default=None,
+        description="Id of the request, also in the `X-Request-ID` header and the logs.",
+    )
+    errors: list[FieldError] | None = Field(
+        default=None, description="Validation errors, one per failed field (422 only)."
+    )
 
 
 class AppError(Exception):
@@ -185,7 +196,9 @@ def problem_response(request: Request, error: AppError) -> JSONResponse:
     }
     body.update(error.extra)
     headers = {"Content-Language": language, **error.headers}
-    return JSONResponse(body, status_code=error.status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+    return JSONResponse(
+        body, status_code=error.status, media_type=PROBLEM_MEDIA_TYPE, headers=headers
+    )
 
 
 def _location(loc: tuple[Any, ...]) -> list[str | int]:
@@ -198,7 +211,11 @@ def validation_error(exc: RequestValidationError) -> AppError:
         return MalformedBody()
     return ValidationFailed(
         [
-            FieldError(loc=_location(tuple(err.get("loc", ()))), msg=str(err.get("msg", "")), code=str(err.get("type", "invalid")))
+            FieldError(
+                loc=_location(tuple(err.get("loc", ()))),
+                msg=str(err.get("msg", "")),
+                code=str(err.get("type", "invalid")),
+            )
             for err in errors
         ]
     )

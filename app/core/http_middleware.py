@@ -24,9 +24,20 @@ DOCS_PATHS = ("/docs", "/redoc", "/static/docs/")
 
 
 def _route_template(scope: Scope) -> str:
+    """The matched route's path template, for metric labels and logs.
+
+    An included router's route knows only its own part of the template
+    ("/regions/{code}"); the literal prefix it was included under is the
+    same number of leading segments of the request path.
+    """
     route = scope.get("route")
-    path = getattr(route, "path", None)
-    return path if isinstance(path, str) else "<unmatched>"
+    template = getattr(route, "path", None)
+    if not isinstance(template, str):
+        return "<unmatched>"
+    segments = scope["path"].rstrip("/").split("/")
+    own = template.rstrip("/").split("/")
+    prefix = "/".join(segments[: max(0, len(segments) - len(own))])
+    return prefix + template
 
 
 class RequestContextMiddleware:
@@ -99,7 +110,9 @@ class SecurityHeadersMiddleware:
                 if not is_docs:
                     headers.setdefault("Cache-Control", "no-store")
                 if self.hsts:
-                    headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+                    headers.setdefault(
+                        "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+                    )
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -117,9 +117,7 @@ def _rowcount(result: Any) -> int:
 
 async def complete(session: AsyncSession, held: Claim, response: Response) -> None:
     """Store the response in the request's transaction, next to the change it reports."""
-    headers = {
-        name: value for name, value in response.headers.items() if name in _REPLAYED_HEADERS
-    }
+    headers = {name: value for name, value in response.headers.items() if name in _REPLAYED_HEADERS}
     await session.execute(
         update(IdempotencyRecord)
         .where(IdempotencyRecord.caller == held.caller, IdempotencyRecord.key == held.key)

@@ -108,7 +108,9 @@ class ClaimedJob:
     max_attempts: int
 
 
-async def claim_due(database: Database, *, worker_id: str, batch: int, lease: timedelta) -> list[ClaimedJob]:
+async def claim_due(
+    database: Database, *, worker_id: str, batch: int, lease: timedelta
+) -> list[ClaimedJob]:
     """Mark up to `batch` due jobs as running for this worker and return them.
 
     Also reclaims jobs whose worker died (lease expired). On PostgreSQL the
@@ -159,7 +161,9 @@ async def run_job(database: Database, job: ClaimedJob, *, worker_id: str) -> Job
         final = job.attempts >= job.max_attempts or handler is None
         status = JobStatus.dead if final else JobStatus.pending
         async with database.sessionmaker() as session, session.begin():
-            await _finish(session, job, worker_id, status, error=f"{type(exc).__name__}: {exc}"[:2000])
+            await _finish(
+                session, job, worker_id, status, error=f"{type(exc).__name__}: {exc}"[:2000]
+            )
         return status
 
 
@@ -167,7 +171,12 @@ async def _finish(
     session: AsyncSession, job: ClaimedJob, worker_id: str, status: JobStatus, *, error: str | None
 ) -> None:
     now = utcnow()
-    values: dict[str, Any] = {"status": status.value, "locked_by": None, "locked_until": None, "updated_at": now}
+    values: dict[str, Any] = {
+        "status": status.value,
+        "locked_by": None,
+        "locked_until": None,
+        "updated_at": now,
+    }
     if error is not None:
         values["last_error"] = error
     if status is JobStatus.pending:

@@ -34,14 +34,18 @@ REDACTED_KEYS = frozenset(
 )
 
 
-def _add_request_id(_logger: Any, _method: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+def _add_request_id(
+    _logger: Any, _method: str, event: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
     request_id = current_request_id()
     if request_id is not None:
         event.setdefault("request_id", request_id)
     return event
 
 
-def _redact(_logger: Any, _method: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+def _redact(
+    _logger: Any, _method: str, event: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
     for key in REDACTED_KEYS.intersection(event):
         event[key] = "[redacted]"
     return event

@@ -29,6 +29,7 @@ def _example(error: type[AppError]) -> dict[str, Any]:
 def problems(*errors: type[AppError]) -> dict[int | str, dict[str, Any]]:
     """`responses=` for a route: each error's status, with an example per code."""
     by_status: dict[int, list[type[AppError]]] = defaultdict(list)
+    error: type[AppError]
     for error in (*errors, AppError):
         by_status[error.status].append(error)
     responses: dict[int | str, dict[str, Any]] = {}
@@ -38,7 +39,10 @@ def problems(*errors: type[AppError]) -> dict[int | str, dict[str, Any]]:
             "description": " / ".join(dict.fromkeys(message_for(e.code).title_en for e in group)),
             "content": {
                 PROBLEM_MEDIA_TYPE: {
-                    "examples": {e.code: {"summary": message_for(e.code).title_en, "value": _example(e)} for e in group}
+                    "examples": {
+                        e.code: {"summary": message_for(e.code).title_en, "value": _example(e)}
+                        for e in group
+                    }
                 }
             },
         }
@@ -57,7 +61,12 @@ def _move_problem_content(operation: dict[str, Any]) -> None:
             schema = {"$ref": "#/components/schemas/Problem"}
             problem.setdefault(
                 "examples",
-                {"validation_failed": {"summary": "Invalid request", "value": {**_validation_example()}}},
+                {
+                    "validation_failed": {
+                        "summary": "Invalid request",
+                        "value": {**_validation_example()},
+                    }
+                },
             )
         problem["schema"] = schema
 
@@ -71,7 +80,13 @@ def _validation_example() -> dict[str, Any]:
         "code": "validation_failed",
         "instance": "/api/v1/regions",
         "request_id": "0f4b6c1e9d8a4c7fb1f0a2e3d4c5b6a7",
-        "errors": [{"loc": ["query", "limit"], "msg": "Input should be less than or equal to 200", "code": "less_than_equal"}],
+        "errors": [
+            {
+                "loc": ["query", "limit"],
+                "msg": "Input should be less than or equal to 200",
+                "code": "less_than_equal",
+            }
+        ],
     }
 
 

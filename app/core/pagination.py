@@ -40,7 +40,13 @@ class Page(BaseModel, Generic[T]):
 
 def _invalid_cursor() -> ValidationFailed:
     return ValidationFailed(
-        [FieldError(loc=["query", "cursor"], msg="cursor is invalid or belongs to another query", code="invalid_cursor")]
+        [
+            FieldError(
+                loc=["query", "cursor"],
+                msg="cursor is invalid or belongs to another query",
+                code="invalid_cursor",
+            )
+        ]
     )
 
 
@@ -110,7 +116,9 @@ def _page_request(
         Query(max_length=1000, description="Opaque cursor from the previous page's `next_cursor`."),
     ] = None,
 ) -> PageRequest:
-    return PageRequest(limit=limit, cursor=cursor, codec=CursorCodec(request.app.state.settings.secret_bytes))
+    return PageRequest(
+        limit=limit, cursor=cursor, codec=CursorCodec(request.app.state.settings.secret_bytes)
+    )
 
 
 PageParams = Annotated[PageRequest, Depends(_page_request)]
@@ -134,7 +142,9 @@ async def paginate(
         if len(values) != len(order_by):
             raise _invalid_cursor()
         try:
-            typed = [_from_json(v, col.type.python_type) for v, col in zip(values, order_by, strict=True)]
+            typed = [
+                _from_json(v, col.type.python_type) for v, col in zip(values, order_by, strict=True)
+            ]
         except (TypeError, ValueError):
             raise _invalid_cursor() from None
         stmt = stmt.where(tuple_(*order_by) > tuple_(*typed))

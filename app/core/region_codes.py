@@ -6,8 +6,8 @@ are its prefixes, and its subtree is the range [code, successor(code)).
 """
 
 import re
-from typing import Any
 from enum import StrEnum
+from typing import Any
 
 
 class RegionLevel(StrEnum):

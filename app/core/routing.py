@@ -10,7 +10,7 @@ Around the FastAPI handler it
   request id and headers (the outermost Starlette handler would not).
 """
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from datetime import timedelta
 from enum import StrEnum
 from typing import Any
@@ -49,7 +49,9 @@ class Idempotency(StrEnum):
     required = "required"
 
 
-def route_options(*, body_limit: int | None = None, idempotency_mode: Idempotency | None = None) -> dict[str, Any]:
+def route_options(
+    *, body_limit: int | None = None, idempotency_mode: Idempotency | None = None
+) -> dict[str, Any]:
     """`openapi_extra` for a route: its body limit and Idempotency-Key policy, documented."""
     extra: dict[str, Any] = {}
     if body_limit is not None:
@@ -85,7 +87,9 @@ def _is_json(content_type: str | None) -> bool:
     if not content_type:
         return False
     media = content_type.split(";", 1)[0].strip().lower()
-    return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
+    return media == "application/json" or (
+        media.startswith("application/") and media.endswith("+json")
+    )
 
 
 def _caller(request: Request) -> str:
@@ -94,12 +98,14 @@ def _caller(request: Request) -> str:
 
 
 class AppRoute(APIRoute):
-    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         original = super().get_route_handler()
         extra = self.openapi_extra or {}
         route_limit: int | None = extra.get(BODY_LIMIT_KEY)
         mode = Idempotency(extra[IDEMPOTENCY_KEY]) if IDEMPOTENCY_KEY in extra else None
-        takes_json = self.body_field is not None and not isinstance(self.body_field.field_info, Form)
+        takes_json = self.body_field is not None and not isinstance(
+            self.body_field.field_info, Form
+        )
 
         async def handler(request: Request) -> Response:
             settings: Settings = request.app.state.settings
@@ -191,7 +197,9 @@ async def _claim_key(
         database,
         caller=_caller(request),
         key=key,
-        fingerprint=idempotency.fingerprint(request.method, request.url.path, request.url.query, body),
+        fingerprint=idempotency.fingerprint(
+            request.method, request.url.path, request.url.query, body
+        ),
         ttl=timedelta(hours=settings.idempotency_ttl_hours),
     )
 

@@ -57,4 +57,4 @@ def region_code_type(length: int = 15) -> String:
     Subtree filters are ranges on the code; a linguistic collation could order
     digits differently from bytes and break them.
     """
-    return String(length).with_variant(String(length, collation="C"), "postgresql")  # type: ignore[return-value]
+    return String(length).with_variant(String(length, collation="C"), "postgresql")

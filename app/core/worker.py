@@ -5,6 +5,7 @@ any number of loops may run at once, since claims never overlap.
 """
 
 import asyncio
+import contextlib
 import os
 import socket
 import time
@@ -57,7 +58,13 @@ class Worker:
             outcome = await jobs.run_job(self.database, job, worker_id=self.worker_id)
             JOBS_PROCESSED.labels(kind=job.kind, outcome=outcome.value).inc()
             log = logger.warning if outcome is not jobs.JobStatus.done else logger.info
-            log("job_finished", job_id=str(job.id), kind=job.kind, attempt=job.attempts, outcome=outcome.value)
+            log(
+                "job_finished",
+                job_id=str(job.id),
+                kind=job.kind,
+                attempt=job.attempts,
+                outcome=outcome.value,
+            )
         return len(claimed)
 
     async def run_upkeep(self, *, force: bool = False) -> None:
@@ -82,8 +89,6 @@ class Worker:
             except Exception:
                 logger.exception("worker_cycle_failed")
             if ran == 0:
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), timeout=self.settings.worker_poll_seconds)
-                except TimeoutError:
-                    pass
         logger.info("worker_stopped", worker_id=self.worker_id)

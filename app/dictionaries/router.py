@@ -21,7 +21,10 @@ router = api_router(prefix="/dictionaries", tags=["reference data"])
         "Public. Carries an ETag: send it back in `If-None-Match` to get `304 Not Modified` "
         "while no code was added."
     ),
-    responses={304: {"description": "Not modified since the ETag you sent."}, **problems(ValidationFailed)},
+    responses={
+        304: {"description": "Not modified since the ETag you sent."},
+        **problems(ValidationFailed),
+    },
 )
 async def get_dictionaries(
     session: ReadDbSession,

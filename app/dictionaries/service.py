@@ -18,11 +18,15 @@ _TABLES = {table.name: table for table in CATALOG}
 
 def _table_out(table: CodeTable, additions: list[DictionaryCode]) -> CodeTableOut:
     codes = [
-        CodeOut(code=c.code, labels=Labels(zh_cn=c.label_zh, en=c.label_en), group=c.group, builtin=True)
+        CodeOut(
+            code=c.code, labels=Labels(zh_cn=c.label_zh, en=c.label_en), group=c.group, builtin=True
+        )
         for c in table.codes
     ]
     codes += [
-        CodeOut(code=a.code, labels=Labels(zh_cn=a.label_zh, en=a.label_en), group=None, builtin=False)
+        CodeOut(
+            code=a.code, labels=Labels(zh_cn=a.label_zh, en=a.label_en), group=None, builtin=False
+        )
         for a in additions
     ]
     return CodeTableOut(
@@ -46,7 +50,9 @@ def _invalid(field: str, message: str, code: str) -> ValidationFailed:
     return ValidationFailed([FieldError(loc=["body", field], msg=message, code=code)])
 
 
-async def add_code(session: AsyncSession, table: str, code: str, label_zh: str, label_en: str) -> DictionaryCode:
+async def add_code(
+    session: AsyncSession, table: str, code: str, label_zh: str, label_en: str
+) -> DictionaryCode:
     """Add a code to an extensible table; built-in and existing codes are refused."""
     found = _TABLES.get(table)
     if found is None:
@@ -54,13 +60,16 @@ async def add_code(session: AsyncSession, table: str, code: str, label_zh: str, 
     if not found.extensible:
         raise _invalid("table", f"code table {table!r} is fixed", "table_not_extensible")
     if not _CODE.match(code):
-        raise _invalid("code", "codes are lower_snake_case ASCII, at most 64 characters", "code_format")
+        raise _invalid(
+            "code", "codes are lower_snake_case ASCII, at most 64 characters", "code_format"
+        )
     if not label_zh.strip() or not label_en.strip():
         raise _invalid("label", "both labels are required", "label_missing")
     if any(c.code == code for c in found.codes) or await repository.get(session, table, code):
         raise Conflict()
-    addition = DictionaryCode(table_name=table, code=code, label_zh=label_zh.strip(), label_en=label_en.strip())
+    addition = DictionaryCode(
+        table_name=table, code=code, label_zh=label_zh.strip(), label_en=label_en.strip()
+    )
     session.add(addition)
     await session.flush()
     return addition
-

@@ -5,8 +5,8 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.pagination import PageRequest, paginate
-from app.organizations.models import Organization
 from app.core.region_codes import in_subtree
+from app.organizations.models import Organization
 
 
 async def get(session: AsyncSession, organization_id: uuid.UUID) -> Organization | None:
@@ -15,7 +15,9 @@ async def get(session: AsyncSession, organization_id: uuid.UUID) -> Organization
 
 async def find(session: AsyncSession, region_code: str, name: str) -> Organization | None:
     rows = await session.execute(
-        select(Organization).where(Organization.region_code == region_code, Organization.name == name)
+        select(Organization).where(
+            Organization.region_code == region_code, Organization.name == name
+        )
     )
     return rows.scalar_one_or_none()
 

@@ -24,14 +24,19 @@ router = api_router(prefix="/organizations", tags=["reference data"])
 async def list_organizations(
     session: ReadDbSession,
     page: PageParams,
-    kind: Annotated[OrganizationKind | None, Query(description="Only organizations of this kind.")] = None,  # type: ignore[valid-type]
-    region: Annotated[
-        str | None, Query(pattern=CODE_PATTERN, description="Only organizations in this region's subtree.")
+    kind: Annotated[
+        OrganizationKind | None, Query(description="Only organizations of this kind.")
     ] = None,
-    parent_id: Annotated[uuid.UUID | None, Query(description="Only organizations under this one.")] = None,
+    region: Annotated[
+        str | None,
+        Query(pattern=CODE_PATTERN, description="Only organizations in this region's subtree."),
+    ] = None,
+    parent_id: Annotated[
+        uuid.UUID | None, Query(description="Only organizations under this one.")
+    ] = None,
 ) -> Page[OrganizationOut]:
     items, cursor = await service.search(
-        session, kind=kind.value if kind else None, region=region, parent_id=parent_id, page=page
+        session, kind=kind, region=region, parent_id=parent_id, page=page
     )
     return Page(items=[OrganizationOut.model_validate(o) for o in items], next_cursor=cursor)
 
@@ -43,6 +48,7 @@ async def list_organizations(
     responses=problems(NotFound, ValidationFailed),
 )
 async def get_organization(
-    organization_id: Annotated[uuid.UUID, Path(description="Organization id.")], session: ReadDbSession
+    organization_id: Annotated[uuid.UUID, Path(description="Organization id.")],
+    session: ReadDbSession,
 ) -> OrganizationOut:
     return OrganizationOut.model_validate(await service.get(session, organization_id))

@@ -1,10 +1,12 @@
 import uuid
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.dictionaries.schemas import code_enum
+from app.dictionaries.schemas import CodeOf
 
-OrganizationKind = code_enum("organization_kind")
+ORGANIZATION_KINDS = CodeOf("organization_kind")
+OrganizationKind = Annotated[str, ORGANIZATION_KINDS]
 
 
 class OrganizationOut(BaseModel):
@@ -24,7 +26,9 @@ class OrganizationOut(BaseModel):
     )
 
     id: uuid.UUID = Field(description="Organization id.")
-    kind: OrganizationKind = Field(description="Kind of organization (dictionary `organization_kind`).")  # type: ignore[valid-type]
+    kind: OrganizationKind = Field(
+        description="Kind of organization (dictionary `organization_kind`)."
+    )
     name: str = Field(description="Official name, in Chinese.")
     region_code: str = Field(description="Code of the region the organization serves or sits in.")
     parent_id: uuid.UUID | None = Field(description="The organization this one belongs to, if any.")

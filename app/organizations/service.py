@@ -8,7 +8,7 @@ from app.core.errors import FieldError, NotFound, ValidationFailed
 from app.core.pagination import PageRequest
 from app.organizations import repository
 from app.organizations.models import Organization
-from app.organizations.schemas import OrganizationKind
+from app.organizations.schemas import ORGANIZATION_KINDS
 from app.regions import service as regions
 
 
@@ -27,18 +27,40 @@ async def search(
     parent_id: uuid.UUID | None,
     page: PageRequest,
 ) -> tuple[list[Organization], str | None]:
-    return await repository.search(session, kind=kind, region=region, parent_id=parent_id, page=page)
+    return await repository.search(
+        session, kind=kind, region=region, parent_id=parent_id, page=page
+    )
 
 
 async def ensure(
-    session: AsyncSession, *, kind: str, name: str, region_code: str, parent_id: uuid.UUID | None = None
+    session: AsyncSession,
+    *,
+    kind: str,
+    name: str,
+    region_code: str,
+    parent_id: uuid.UUID | None = None,
 ) -> Organization:
     """Create an organization unless one of that name exists in the region (idempotent)."""
-    OrganizationKind(kind)
+    if kind not in ORGANIZATION_KINDS.codes:
+        raise ValidationFailed(
+            [
+                FieldError(
+                    loc=["body", "kind"],
+                    msg=f"unknown organization kind {kind!r}",
+                    code="unknown_code",
+                )
+            ]
+        )
     await regions.get_with_path(session, region_code)
     if parent_id is not None and await repository.get(session, parent_id) is None:
         raise ValidationFailed(
-            [FieldError(loc=["body", "parent_id"], msg="parent organization does not exist", code="parent_missing")]
+            [
+                FieldError(
+                    loc=["body", "parent_id"],
+                    msg="parent organization does not exist",
+                    code="parent_missing",
+                )
+            ]
         )
     existing = await repository.find(session, region_code, name)
     if existing is not None:

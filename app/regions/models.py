@@ -17,6 +17,7 @@ class Region(Timestamped, Base):
     name: Mapped[str] = mapped_column(String(100))
     level: Mapped[str] = mapped_column(String(16))
     parent_code: Mapped[str | None] = mapped_column(
-        region_code_type(), ForeignKey("regions.code", ondelete="RESTRICT", deferrable=True, initially="DEFERRED"),
+        region_code_type(),
+        ForeignKey("regions.code", ondelete="RESTRICT", deferrable=True, initially="DEFERRED"),
         index=True,
     )

@@ -8,8 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.db import dialect_insert
 from app.core.pagination import PageRequest, paginate
-from app.regions.models import Region
 from app.core.region_codes import RegionLevel, in_subtree
+from app.regions.models import Region
 
 
 async def get(session: AsyncSession, code: str) -> Region | None:
@@ -25,9 +25,13 @@ async def children(
     session: AsyncSession, parent_code: str | None, page: PageRequest
 ) -> tuple[list[Region], str | None]:
     stmt: Select[Any] = select(Region).where(
-        Region.parent_code == parent_code if parent_code is not None else Region.parent_code.is_(None)
+        Region.parent_code == parent_code
+        if parent_code is not None
+        else Region.parent_code.is_(None)
     )
-    return await paginate(session, stmt, [Region.code], page, scope=f"regions:children:{parent_code}")
+    return await paginate(
+        session, stmt, [Region.code], page, scope=f"regions:children:{parent_code}"
+    )
 
 
 async def subtree(
@@ -36,11 +40,17 @@ async def subtree(
     stmt: Select[Any] = select(Region).where(in_subtree(Region.code, code), Region.code != code)
     if level is not None:
         stmt = stmt.where(Region.level == level.value)
-    return await paginate(session, stmt, [Region.code], page, scope=f"regions:subtree:{code}:{level}")
+    return await paginate(
+        session, stmt, [Region.code], page, scope=f"regions:subtree:{code}:{level}"
+    )
 
 
-async def upsert(session: AsyncSession, *, code: str, name: str, level: RegionLevel, parent_code: str | None) -> None:
-    stmt = dialect_insert(session, Region).values(code=code, name=name, level=level.value, parent_code=parent_code)
+async def upsert(
+    session: AsyncSession, *, code: str, name: str, level: RegionLevel, parent_code: str | None
+) -> None:
+    stmt = dialect_insert(session, Region).values(
+        code=code, name=name, level=level.value, parent_code=parent_code
+    )
     await session.execute(
         stmt.on_conflict_do_update(index_elements=["code"], set_={"name": stmt.excluded.name})
     )

@@ -5,15 +5,17 @@ from fastapi import Path, Query
 from app.core.errors import NotFound, ValidationFailed
 from app.core.openapi import problems
 from app.core.pagination import Page, PageParams
+from app.core.region_codes import CODE_PATTERN, RegionLevel
 from app.core.routing import api_router
 from app.core.uow import ReadDbSession
 from app.regions import service
-from app.core.region_codes import CODE_PATTERN, RegionLevel
 from app.regions.schemas import RegionDetail, RegionOut, RegionPathItem
 
 router = api_router(prefix="/regions", tags=["regions"])
 
-RegionCode = Annotated[str, Path(pattern=CODE_PATTERN, description="Region code (6, 9, 12 or 15 digits).")]
+RegionCode = Annotated[
+    str, Path(pattern=CODE_PATTERN, description="Region code (6, 9, 12 or 15 digits).")
+]
 
 
 @router.get(
@@ -27,7 +29,9 @@ async def list_regions(
     page: PageParams,
     parent_code: Annotated[
         str | None,
-        Query(pattern=CODE_PATTERN, description="List this region's children; omit for the districts."),
+        Query(
+            pattern=CODE_PATTERN, description="List this region's children; omit for the districts."
+        ),
     ] = None,
 ) -> Page[RegionOut]:
     items, cursor = await service.list_children(session, parent_code, page)

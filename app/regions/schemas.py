@@ -1,17 +1,31 @@
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.region_codes import CODE_PATTERN, RegionLevel
 
-_EXAMPLE = {"code": "500112001", "name": "双龙湖街道", "level": "street", "parent_code": "500112"}
+_EXAMPLE: dict[str, Any] = {
+    "code": "500112001",
+    "name": "双龙湖街道",
+    "level": "street",
+    "parent_code": "500112",
+}
 
 
 class RegionOut(BaseModel):
     model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [_EXAMPLE]})
 
-    code: str = Field(description="National statistical division code; grids extend their community's code by 3 digits.", pattern=CODE_PATTERN)
+    code: str = Field(
+        description="National statistical division code; grids extend their community's code by 3 digits.",
+        pattern=CODE_PATTERN,
+    )
     name: str = Field(description="Official name, in Chinese.")
-    level: RegionLevel = Field(description="Level in the tree: district, street (or town), community, grid.")
-    parent_code: str | None = Field(description="Code of the enclosing region; null for a district.")
+    level: RegionLevel = Field(
+        description="Level in the tree: district, street (or town), community, grid."
+    )
+    parent_code: str | None = Field(
+        description="Code of the enclosing region; null for a district."
+    )
 
 
 class RegionPathItem(BaseModel):
@@ -38,4 +52,6 @@ class RegionDetail(RegionOut):
         },
     )
 
-    path: list[RegionPathItem] = Field(description="The regions from the district down to this one, inclusive.")
+    path: list[RegionPathItem] = Field(
+        description="The regions from the district down to this one, inclusive."
+    )

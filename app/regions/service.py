@@ -2,11 +2,11 @@
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.errors import NotFound, ValidationFailed, FieldError
+from app.core.errors import FieldError, NotFound, ValidationFailed
 from app.core.pagination import PageRequest
+from app.core.region_codes import RegionLevel, ancestors_and_self, level_of, parent_of
 from app.regions import repository
 from app.regions.models import Region
-from app.core.region_codes import RegionLevel, ancestors_and_self, level_of, parent_of
 
 
 def _not_found() -> NotFound:
@@ -42,6 +42,12 @@ async def save_region(session: AsyncSession, code: str, name: str) -> None:
     parent = parent_of(code)
     if parent is not None and await repository.get(session, parent) is None:
         raise ValidationFailed(
-            [FieldError(loc=["body", "code"], msg=f"parent region {parent} does not exist", code="parent_missing")]
+            [
+                FieldError(
+                    loc=["body", "code"],
+                    msg=f"parent region {parent} does not exist",
+                    code="parent_missing",
+                )
+            ]
         )
     await repository.upsert(session, code=code, name=name, level=level_of(code), parent_code=parent)

@@ -25,7 +25,9 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 router = api_router(tags=["operations"])
 
 
-@router.get("/healthz", response_model=Health, summary="Liveness: the process is up", responses=problems())
+@router.get(
+    "/healthz", response_model=Health, summary="Liveness: the process is up", responses=problems()
+)
 async def healthz() -> Health:
     return Health(status="ok")
 
@@ -48,7 +50,10 @@ async def readyz(request: Request) -> JSONResponse:
     summary="Prometheus metrics",
     response_class=Response,
     responses={
-        200: {"content": {"text/plain": {"example": "sanzhu_http_requests_total{...} 1.0"}}, "description": "Exposition text."},
+        200: {
+            "content": {"text/plain": {"example": "sanzhu_http_requests_total{...} 1.0"}},
+            "description": "Exposition text.",
+        },
         **problems(Unauthorized),
     },
 )

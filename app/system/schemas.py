@@ -25,12 +25,18 @@ class Readiness(BaseModel):
                         {"name": "database", "ok": True, "detail": "reachable"},
                         {"name": "migrations", "ok": True, "detail": "at head 20261123_0001"},
                     ],
-                    "warnings": ["working-day calendar for 2027 is not loaded: deadlines in 2027 are provisional"],
+                    "warnings": [
+                        "working-day calendar for 2027 is not loaded: deadlines in 2027 are provisional"
+                    ],
                 }
             ]
         }
     )
 
-    status: Literal["ready", "unavailable"] = Field(description="`ready` when every check passed (200), else `unavailable` (503).")
+    status: Literal["ready", "unavailable"] = Field(
+        description="`ready` when every check passed (200), else `unavailable` (503)."
+    )
     checks: list[Check] = Field(description="Each check and its result.")
-    warnings: list[str] = Field(description="Conditions that do not stop service but need an administrator.")
+    warnings: list[str] = Field(
+        description="Conditions that do not stop service but need an administrator."
+    )

@@ -31,13 +31,17 @@ async def readiness(database: Database, head: str, today: date) -> Readiness:
             Check(
                 name="migrations",
                 ok=at_head,
-                detail=f"at head {head}" if at_head else f"at {revision or 'nothing'}, head is {head}",
+                detail=f"at head {head}"
+                if at_head
+                else f"at {revision or 'nothing'}, head is {head}",
             )
         )
         if at_head:
             warnings += await _warnings(database, today)
     except (OSError, DBAPIError, OperationalError) as exc:
-        checks.append(Check(name="database", ok=False, detail=f"unreachable ({type(exc).__name__})"))
+        checks.append(
+            Check(name="database", ok=False, detail=f"unreachable ({type(exc).__name__})")
+        )
     status = "ready" if all(c.ok for c in checks) else "unavailable"
     return Readiness(status=status, checks=checks, warnings=warnings)
 

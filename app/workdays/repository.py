@@ -27,16 +27,20 @@ async def replace_year(
 ) -> None:
     """Swap a year's loaded days for `days` and mark the year loaded."""
     await session.execute(
-        delete(CalendarDay).where(CalendarDay.day >= date(year, 1, 1), CalendarDay.day <= date(year, 12, 31))
+        delete(CalendarDay).where(
+            CalendarDay.day >= date(year, 1, 1), CalendarDay.day <= date(year, 12, 31)
+        )
     )
     stmt = dialect_insert(session, CalendarYear).values(year=year, source=source)
     await session.execute(
         stmt.on_conflict_do_update(
-            index_elements=["year"], set_={"source": stmt.excluded.source, "loaded_at": stmt.excluded.loaded_at}
+            index_elements=["year"],
+            set_={"source": stmt.excluded.source, "loaded_at": stmt.excluded.loaded_at},
         )
     )
     session.add_all(
-        CalendarDay(day=day, is_working_day=o.is_working_day, name=o.name) for day, o in days.items()
+        CalendarDay(day=day, is_working_day=o.is_working_day, name=o.name)
+        for day, o in days.items()
     )
     await session.flush()
 

@@ -32,14 +32,26 @@ async def get_calendar(session: ReadDbSession, start: Start, end: End) -> Calend
     span = (end - start).days + 1
     if not 1 <= span <= service.MAX_RANGE_DAYS:
         raise ValidationFailed(
-            [FieldError(loc=["query", "end"], msg=f"range must be 1 to {service.MAX_RANGE_DAYS} days", code="range_length")]
+            [
+                FieldError(
+                    loc=["query", "end"],
+                    msg=f"range must be 1 to {service.MAX_RANGE_DAYS} days",
+                    code="range_length",
+                )
+            ]
         )
     days, missing = await service.describe_range(session, start, end)
     return CalendarRangeOut(
         start=start,
         end=end,
         days=[
-            CalendarDayOut(date=d.day, is_working_day=d.is_working_day, provisional=d.provisional, source=d.source, name=d.name)
+            CalendarDayOut(
+                date=d.day,
+                is_working_day=d.is_working_day,
+                provisional=d.provisional,
+                source=d.source,
+                name=d.name,
+            )
             for d in days
         ],
         missing_years=missing,
@@ -53,7 +65,10 @@ async def get_calendar(session: ReadDbSession, start: Start, end: End) -> Calend
     responses=problems(),
 )
 async def list_calendar_years(session: ReadDbSession) -> list[CalendarYearOut]:
-    return [CalendarYearOut(year=y, source=s, loaded=loaded) for y, s, loaded in await service.list_years(session)]
+    return [
+        CalendarYearOut(year=y, source=s, loaded=loaded)
+        for y, s, loaded in await service.list_years(session)
+    ]
 
 
 @router.get(
@@ -77,10 +92,20 @@ async def add_working_days(
     summary="Count working days between two dates",
     responses=problems(ValidationFailed),
 )
-async def working_days_between(session: ReadDbSession, start: Start, end: End) -> WorkingDayCountOut:
+async def working_days_between(
+    session: ReadDbSession, start: Start, end: End
+) -> WorkingDayCountOut:
     if abs((end - start).days) > 3660:
         raise ValidationFailed(
-            [FieldError(loc=["query", "end"], msg="dates may be at most ten years apart", code="range_length")]
+            [
+                FieldError(
+                    loc=["query", "end"],
+                    msg="dates may be at most ten years apart",
+                    code="range_length",
+                )
+            ]
         )
     result = await service.working_days_between(session, start, end)
-    return WorkingDayCountOut(start=start, end=end, working_days=result.count, provisional=result.provisional)
+    return WorkingDayCountOut(
+        start=start, end=end, working_days=result.count, provisional=result.provisional
+    )

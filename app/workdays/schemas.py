@@ -9,15 +9,25 @@ class CalendarDayOut(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
-                {"date": "2026-10-01", "is_working_day": False, "provisional": False, "source": "package", "name": "National Day"}
+                {
+                    "date": "2026-10-01",
+                    "is_working_day": False,
+                    "provisional": False,
+                    "source": "package",
+                    "name": "National Day",
+                }
             ]
         }
     )
 
     date: dt.date = Field(description="The day (Asia/Shanghai calendar).")
     is_working_day: bool = Field(description="Whether offices work that day.")
-    provisional: bool = Field(description="True when the year's official calendar is not known and Monday-Friday was assumed.")
-    source: DaySource = Field(description="What decided it: an override, a loaded year, the chinesecalendar package, or the Monday-Friday rule.")
+    provisional: bool = Field(
+        description="True when the year's official calendar is not known and Monday-Friday was assumed."
+    )
+    source: DaySource = Field(
+        description="What decided it: an override, a loaded year, the chinesecalendar package, or the Monday-Friday rule."
+    )
     name: str | None = Field(description="Holiday or exchanged-day name, when known.")
 
 
@@ -29,7 +39,13 @@ class CalendarRangeOut(BaseModel):
                     "start": "2026-10-01",
                     "end": "2026-10-01",
                     "days": [
-                        {"date": "2026-10-01", "is_working_day": False, "provisional": False, "source": "package", "name": "National Day"}
+                        {
+                            "date": "2026-10-01",
+                            "is_working_day": False,
+                            "provisional": False,
+                            "source": "package",
+                            "name": "National Day",
+                        }
                     ],
                     "missing_years": [],
                 }
@@ -40,29 +56,50 @@ class CalendarRangeOut(BaseModel):
     start: dt.date = Field(description="First day of the range.")
     end: dt.date = Field(description="Last day of the range, inclusive.")
     days: list[CalendarDayOut] = Field(description="Every day of the range.")
-    missing_years: list[int] = Field(description="Years in the range with no official calendar; their days are provisional.")
+    missing_years: list[int] = Field(
+        description="Years in the range with no official calendar; their days are provisional."
+    )
 
 
 class WorkingDateOut(BaseModel):
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"start": "2026-09-30", "days": 1, "date": "2026-10-09", "provisional": False}]}
+        json_schema_extra={
+            "examples": [
+                {"start": "2026-09-30", "days": 1, "date": "2026-10-09", "provisional": False}
+            ]
+        }
     )
 
     start: dt.date = Field(description="The day counted from (it does not count itself).")
     days: int = Field(description="Number of working days added.")
     date: dt.date = Field(description="The `days`-th working day after `start`.")
-    provisional: bool = Field(description="True when a day on the way fell in a year with no official calendar.")
+    provisional: bool = Field(
+        description="True when a day on the way fell in a year with no official calendar."
+    )
 
 
 class WorkingDayCountOut(BaseModel):
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"start": "2026-09-30", "end": "2026-10-09", "working_days": 1, "provisional": False}]}
+        json_schema_extra={
+            "examples": [
+                {
+                    "start": "2026-09-30",
+                    "end": "2026-10-09",
+                    "working_days": 1,
+                    "provisional": False,
+                }
+            ]
+        }
     )
 
     start: dt.date = Field(description="Start, exclusive.")
     end: dt.date = Field(description="End, inclusive.")
-    working_days: int = Field(description="Working days after `start` up to and including `end` (negative if `end` is earlier).")
-    provisional: bool = Field(description="True when a day counted fell in a year with no official calendar.")
+    working_days: int = Field(
+        description="Working days after `start` up to and including `end` (negative if `end` is earlier)."
+    )
+    provisional: bool = Field(
+        description="True when a day counted fell in a year with no official calendar."
+    )
 
 
 class CalendarYearOut(BaseModel):
@@ -71,22 +108,34 @@ class CalendarYearOut(BaseModel):
     )
 
     year: int = Field(description="Calendar year.")
-    source: str = Field(description="`package` (chinesecalendar) or the source recorded when the year was loaded.")
+    source: str = Field(
+        description="`package` (chinesecalendar) or the source recorded when the year was loaded."
+    )
     loaded: bool = Field(description="True when the year was loaded into the override table.")
 
 
 class DayEntry(BaseModel):
     date: dt.date = Field(description="The day.")
-    name: str = Field(min_length=1, max_length=100, description="Holiday name, e.g. 春节, or the holiday an exchanged day belongs to.")
+    name: str = Field(
+        min_length=1,
+        max_length=100,
+        description="Holiday name, e.g. 春节, or the holiday an exchanged day belongs to.",
+    )
 
 
 class CalendarYearIn(BaseModel):
     """A whole year as the State Council publishes it."""
 
     year: int = Field(ge=2004, le=2100, description="Calendar year.")
-    source: str = Field(min_length=1, max_length=200, description="Where it comes from, e.g. 国办发明电〔2026〕x号.")
-    holidays: list[DayEntry] = Field(description="Days off (public holidays, including the weekend days inside them).")
-    working_days: list[DayEntry] = Field(default_factory=list, description="Weekend days worked in exchange (调休).")
+    source: str = Field(
+        min_length=1, max_length=200, description="Where it comes from, e.g. 国办发明电〔2026〕x号."
+    )
+    holidays: list[DayEntry] = Field(
+        description="Days off (public holidays, including the weekend days inside them)."
+    )
+    working_days: list[DayEntry] = Field(
+        default_factory=list, description="Weekend days worked in exchange (调休)."
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> "CalendarYearIn":

@@ -4,7 +4,14 @@ from datetime import date, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.calendar import PACKAGE_YEARS, DayInfo, Override, WorkingCalendar, WorkingDate, WorkingDayCount
+from app.core.calendar import (
+    PACKAGE_YEARS,
+    DayInfo,
+    Override,
+    WorkingCalendar,
+    WorkingDate,
+    WorkingDayCount,
+)
 from app.workdays import repository
 from app.workdays.schemas import CalendarYearIn
 
@@ -17,7 +24,9 @@ async def calendar_between(session: AsyncSession, start: date, end: date) -> Wor
     return WorkingCalendar(overrides, years)
 
 
-async def describe_range(session: AsyncSession, start: date, end: date) -> tuple[list[DayInfo], list[int]]:
+async def describe_range(
+    session: AsyncSession, start: date, end: date
+) -> tuple[list[DayInfo], list[int]]:
     calendar = await calendar_between(session, start, end)
     days = [calendar.describe(start + timedelta(days=i)) for i in range((end - start).days + 1)]
     return days, calendar.missing_years(range(start.year, end.year + 1))
@@ -62,6 +71,8 @@ async def load_year(session: AsyncSession, data: CalendarYearIn) -> None:
     await repository.replace_year(session, data.year, data.source, days)
 
 
-async def set_day(session: AsyncSession, day: date, *, is_working_day: bool, name: str | None) -> None:
+async def set_day(
+    session: AsyncSession, day: date, *, is_working_day: bool, name: str | None
+) -> None:
     """Correct a single day, e.g. an extra holiday announced at short notice."""
     await repository.set_day(session, day, Override(is_working_day, name))

@@ -1,0 +1,106 @@
+"""Test databases, the app and an HTTP client.
+
+SQLite (default): the schema is migrated once into a template file, and
+every test gets its own copy. PostgreSQL (`TEST_DATABASE_URL`): one database
+per run, migrated once and emptied (TRUNCATE) before each test. Either way
+tests are isolated and may run in any order, and concurrency tests open
+their own connections.
+"""
+
+import os
+import shutil
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+
+from app.core.config import Settings
+from app.core.db import Database
+from app.core.migrations import upgrade_head
+from app.main import create_app
+from app.models import Base
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+TEST_SECRET = "test-secret-key-with-at-least-32-characters"
+
+
+@pytest.fixture(scope="session")
+def migrated_source(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The PostgreSQL URL, or the path of the SQLite template, migrated to head."""
+    if TEST_DATABASE_URL:
+        upgrade_head(TEST_DATABASE_URL)
+        return TEST_DATABASE_URL
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    upgrade_head(f"sqlite+aiosqlite:///{path}")
+    return str(path)
+
+
+async def _truncate_all(url: str) -> None:
+    engine = create_async_engine(url)
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    async with engine.begin() as connection:
+        await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    await engine.dispose()
+
+
+@pytest.fixture
+async def database_url(migrated_source: str, tmp_path: Path) -> str:
+    if TEST_DATABASE_URL:
+        await _truncate_all(migrated_source)
+        return migrated_source
+    target = tmp_path / "test.db"
+    shutil.copyfile(migrated_source, target)
+    return f"sqlite+aiosqlite:///{target}"
+
+
+@pytest.fixture
+def is_postgres(database_url: str) -> bool:
+    return database_url.startswith("postgresql")
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=database_url,
+        secret_key=TEST_SECRET,
+        state_dir=tmp_path / "state",
+        run_worker_in_process=False,
+        cors_origins=["https://ledger.example.cn"],
+        worker_poll_seconds=0.05,
+    )
+
+
+@pytest.fixture
+async def app(settings: Settings) -> AsyncIterator[FastAPI]:
+    application = create_app(settings)
+    yield application
+    await application.state.database.dispose()
+
+
+@pytest.fixture
+def database(app: FastAPI) -> Database:
+    database: Database = app.state.database
+    return database
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+@pytest.fixture
+async def session(database: Database) -> AsyncIterator[AsyncSession]:
+    """A session for arranging data; call `await session.commit()` to publish it."""
+    async with database.sessionmaker() as db_session:
+        yield db_session
+
+
+@pytest.fixture
+def anyio_backend() -> Iterator[str]:
+    yield "asyncio"
