@@ -104,3 +104,16 @@ async def session(database: Database) -> AsyncIterator[AsyncSession]:
 @pytest.fixture
 def anyio_backend() -> Iterator[str]:
     yield "asyncio"
+
+
+@pytest.fixture
+async def pipeline_client(app: FastAPI, session: AsyncSession) -> AsyncIterator[httpx.AsyncClient]:
+    """A client on the app plus the test-only routes of tests/support.py, with demo data."""
+    from tests import support
+    from tests.factories import create_demo_district
+
+    support.install(app)
+    await create_demo_district(session)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
