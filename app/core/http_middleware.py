@@ -35,9 +35,8 @@ def _route_template(scope: Scope) -> str:
     if not isinstance(template, str):
         return "<unmatched>"
     segments = scope["path"].rstrip("/").split("/")
-    own = template.rstrip("/").split("/")
-    prefix = "/".join(segments[: max(0, len(segments) - len(own))])
-    return prefix + template
+    own_segments = template.rstrip("/").count("/")
+    return "/".join(segments[: max(1, len(segments) - own_segments)]) + template
 
 
 class RequestContextMiddleware:

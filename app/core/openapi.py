@@ -13,13 +13,23 @@ from app.core.i18n import message_for
 _DEFAULT_VALIDATION_SCHEMAS = ("HTTPValidationError", "ValidationError")
 
 
+_EXAMPLE_PARAMS = {
+    "object": "region",
+    "count": 1,
+    "limit": 1_048_576,
+    "method": "DELETE",
+    "expected": "application/json",
+    "current": 4,
+}
+
+
 def _example(error: type[AppError]) -> dict[str, Any]:
     message = message_for(error.code)
     return {
         "type": PROBLEM_TYPE_PREFIX + error.code,
         "title": message.title_en,
         "status": error.status,
-        "detail": message.detail_en,
+        "detail": message.detail_en.format_map(_EXAMPLE_PARAMS),
         "code": error.code,
         "instance": "/api/v1/...",
         "request_id": "0f4b6c1e9d8a4c7fb1f0a2e3d4c5b6a7",
@@ -55,7 +65,10 @@ def _move_problem_content(operation: dict[str, Any]) -> None:
         content = response.get("content", {})
         if not status.isdigit() or int(status) < 400 or "application/json" not in content:
             continue
-        schema = content.pop("application/json").get("schema")
+        schema = content["application/json"].get("schema", {})
+        if status != "422" and schema.get("$ref") != "#/components/schemas/Problem":
+            continue
+        del content["application/json"]
         problem = content.setdefault(PROBLEM_MEDIA_TYPE, {})
         if status == "422":
             schema = {"$ref": "#/components/schemas/Problem"}

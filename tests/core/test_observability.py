@@ -1,0 +1,156 @@
+"""Request ids, structured logs without personal data, Prometheus metrics."""
+
+import json
+import logging
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from pydantic import SecretStr
+
+from app.core.config import Settings
+from app.main import create_app
+
+
+class TestRequestId:
+    async def test_a_safe_incoming_id_is_echoed(self, client: httpx.AsyncClient) -> None:
+        response = await client.get("/healthz", headers={"X-Request-ID": "gateway-42.a_b"})
+        assert response.headers["x-request-id"] == "gateway-42.a_b"
+
+    async def test_an_unsafe_incoming_id_is_replaced(self, client: httpx.AsyncClient) -> None:
+        response = await client.get("/healthz", headers={"X-Request-ID": "evil id\twith spaces"})
+        generated = response.headers["x-request-id"]
+        assert generated != "evil id\twith spaces"
+        assert len(generated) == 32 and generated.isalnum()
+
+    async def test_each_request_gets_its_own_id(self, client: httpx.AsyncClient) -> None:
+        ids = {(await client.get("/healthz")).headers["x-request-id"] for _ in range(3)}
+        assert len(ids) == 3
+
+
+class TestLogs:
+    async def test_access_log_line_has_request_id_and_route_template_but_no_query(
+        self, client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        caplog.set_level(logging.INFO, logger="sanzhu.access")
+        await client.get(
+            "/api/v1/regions/500112001?name=%E5%BC%A0%E4%B8%89",
+            headers={"X-Request-ID": "log-check"},
+        )
+        lines = [r.msg for r in caplog.records if r.name == "sanzhu.access"]
+        assert len(lines) == 1
+        event = lines[0]
+        assert isinstance(event, dict)
+        assert event["request_id"] == "log-check"
+        assert event["route"] == "/api/v1/regions/{code}"
+        assert event["status"] == 404
+        assert "500112001" not in json.dumps(event, ensure_ascii=False)
+        assert "张三" not in json.dumps(event, ensure_ascii=False)
+
+    def test_personal_fields_are_redacted_whatever_logs_them(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        from app.core.logging import _redact
+
+        event = _redact(
+            None, "info", {"event": "x", "id_number": "110101199003074578", "phone": "13800138000"}
+        )
+        assert event["id_number"] == "[redacted]"
+        assert event["phone"] == "[redacted]"
+
+
+class TestMetrics:
+    async def test_requests_are_counted_by_route_template(self, client: httpx.AsyncClient) -> None:
+        await client.get("/api/v1/regions/500112")
+        text = (await client.get("/metrics")).text
+        assert (
+            'sanzhu_http_requests_total{method="GET",route="/api/v1/regions/{code}",status="404"}'
+            in text
+        )
+        assert (
+            'sanzhu_http_request_duration_seconds_bucket{le="0.005",method="GET",route="/api/v1/regions/{code}"}'
+            in text
+        )
+        assert "sanzhu_db_connections_in_use" in text
+
+    async def test_unmatched_paths_share_one_label(self, client: httpx.AsyncClient) -> None:
+        await client.get("/no/such/path/123")
+        text = (await client.get("/metrics")).text
+        assert 'route="<unmatched>"' in text
+        assert "/no/such/path/123" not in text
+
+    async def test_token_protects_metrics_when_set(self, settings: Settings) -> None:
+        protected = create_app(
+            settings.model_copy(update={"metrics_token": SecretStr("scrape-token-123")})
+        )
+        try:
+            transport = httpx.ASGITransport(app=protected)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+                refused = await http.get("/metrics")
+                assert refused.status_code == 401
+                assert refused.json()["code"] == "unauthorized"
+                assert refused.headers["www-authenticate"] == "Bearer"
+                wrong = await http.get("/metrics", headers={"Authorization": "Bearer nope"})
+                assert wrong.status_code == 401
+                allowed = await http.get(
+                    "/metrics", headers={"Authorization": "Bearer scrape-token-123"}
+                )
+                assert allowed.status_code == 200
+                assert "sanzhu_http_requests_total" in allowed.text
+        finally:
+            await protected.state.database.dispose()
+
+
+class TestHealth:
+    async def test_healthz_is_ok(self, client: httpx.AsyncClient) -> None:
+        response = await client.get("/healthz")
+        assert response.json() == {"status": "ok"}
+
+    async def test_readyz_is_ready_on_a_migrated_database(
+        self, client: httpx.AsyncClient, app: FastAPI
+    ) -> None:
+        response = await client.get("/readyz")
+        assert response.status_code == 200
+        body = response.json()
+        assert body["status"] == "ready"
+        assert body["checks"] == [
+            {"name": "database", "ok": True, "detail": "reachable"},
+            {"name": "migrations", "ok": True, "detail": f"at head {app.state.migration_head}"},
+        ]
+
+    async def test_readyz_is_503_when_the_database_is_not_migrated(
+        self, settings: Settings, tmp_path: object
+    ) -> None:
+        empty = create_app(
+            settings.model_copy(update={"database_url": f"sqlite+aiosqlite:///{tmp_path}/empty.db"})
+        )
+        try:
+            async with httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=empty), base_url="http://t"
+            ) as http:
+                response = await http.get("/readyz")
+            assert response.status_code == 503
+            body = response.json()
+            assert body["status"] == "unavailable"
+            assert body["checks"][1]["ok"] is False
+            assert "head is" in body["checks"][1]["detail"]
+        finally:
+            await empty.state.database.dispose()
+
+    async def test_readyz_is_503_when_the_database_is_unreachable(self, settings: Settings) -> None:
+        down = create_app(
+            settings.model_copy(
+                update={"database_url": "postgresql+asyncpg://postgres@127.0.0.1:1/nowhere"}
+            )
+        )
+        try:
+            async with httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=down), base_url="http://t"
+            ) as http:
+                response = await http.get("/readyz")
+            assert response.status_code == 503
+            assert response.json()["checks"] == [
+                {"name": "database", "ok": False, "detail": "unreachable (ConnectionRefusedError)"}
+            ]
+        finally:
+            await down.state.database.dispose()
