@@ -1,0 +1,27 @@
+# The two commands of the README. Each needs only Python 3.11+ on the PATH:
+# it makes a private venv with a pinned uv in .uv/, and uv installs the
+# locked dependencies into .venv/ (never downloading a Python of its own).
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+UV := .uv/bin/uv
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: install run test
+
+$(UV):
+	$(PYTHON) -c 'import sys; sys.exit("Sanzhu needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv .uv
+	.uv/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+install: $(UV)
+	$(UV) sync --frozen --extra dev --python $(PYTHON) --quiet
+
+run: install
+	.venv/bin/sanzhu migrate
+	.venv/bin/sanzhu seed-demo
+	.venv/bin/sanzhu serve --host $(HOST) --port $(PORT)
+
+test: install
+	.venv/bin/pytest
