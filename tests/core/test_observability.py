@@ -2,14 +2,21 @@
 
 import json
 import logging
+from datetime import date
 
 import httpx
 import pytest
 from fastapi import FastAPI
+from prometheus_client import generate_latest
 from pydantic import SecretStr
 
 from app.core.config import Settings
+from app.core.db import Database
+from app.core.jobs import Job
 from app.main import create_app
+from app.system.service import readiness
+from app.workdays import service as workdays
+from app.workdays.schemas import CalendarYearIn
 
 
 class TestRequestId:
@@ -21,7 +28,8 @@ class TestRequestId:
         response = await client.get("/healthz", headers={"X-Request-ID": "evil id\twith spaces"})
         generated = response.headers["x-request-id"]
         assert generated != "evil id\twith spaces"
-        assert len(generated) == 32 and generated.isalnum()
+        assert len(generated) == 32
+        assert generated.isalnum()
 
     async def test_each_request_gets_its_own_id(self, client: httpx.AsyncClient) -> None:
         ids = {(await client.get("/healthz")).headers["x-request-id"] for _ in range(3)}
@@ -154,3 +162,36 @@ class TestHealth:
             ]
         finally:
             await down.state.database.dispose()
+
+
+class TestReadinessWarnings:
+    async def test_unloaded_calendar_year_and_dead_jobs_warn_without_failing(
+        self, database: Database, app: FastAPI
+    ) -> None:
+        result = await readiness(database, app.state.migration_head, date(2026, 11, 23))
+        assert result.status == "ready"
+        assert result.warnings == [
+            "working-day calendar for 2027 is not loaded: deadlines in 2027 are provisional "
+            "(load it with `sanzhu calendar load-year`)"
+        ]
+        text = generate_latest().decode()
+        assert 'sanzhu_calendar_year_missing{year="2027"} 1.0' in text
+        assert 'sanzhu_calendar_year_missing{year="2026"} 0.0' in text
+
+    async def test_loading_the_year_clears_the_warning(
+        self, database: Database, app: FastAPI
+    ) -> None:
+        async with database.sessionmaker() as session, session.begin():
+            await workdays.load_year(session, CalendarYearIn(year=2027, source="test", holidays=[]))
+        result = await readiness(database, app.state.migration_head, date(2026, 11, 23))
+        assert result.warnings == []
+        assert 'sanzhu_calendar_year_missing{year="2027"} 0.0' in generate_latest().decode()
+
+    async def test_dead_jobs_are_a_warning(self, database: Database, app: FastAPI) -> None:
+        async with database.sessionmaker() as session, session.begin():
+            session.add(Job(kind="x", payload={}, status="dead", attempts=8, max_attempts=8))
+        result = await readiness(database, app.state.migration_head, date(2025, 6, 1))
+        assert result.status == "ready"
+        assert result.warnings == [
+            "1 background job(s) failed for good (see `sanzhu jobs list --status dead`)"
+        ]
