@@ -9,7 +9,7 @@ their own connections.
 
 import os
 import shutil
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -99,11 +99,6 @@ async def session(database: Database) -> AsyncIterator[AsyncSession]:
     """A session for arranging data; call `await session.commit()` to publish it."""
     async with database.sessionmaker() as db_session:
         yield db_session
-
-
-@pytest.fixture
-def anyio_backend() -> Iterator[str]:
-    yield "asyncio"
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
