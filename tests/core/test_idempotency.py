@@ -19,6 +19,23 @@ async def _count(client: httpx.AsyncClient, name: str) -> int:
     return int(response.json()["count"])
 
 
+async def _claimed_elsewhere(
+    database: Database, key: str, body: bytes, *, lease: timedelta
+) -> None:
+    """A claim on `key` for `body` made by another request (alive or dead per `lease`)."""
+    async with database.sessionmaker() as session, session.begin():
+        session.add(
+            IdempotencyRecord(
+                caller="anonymous",
+                key=key,
+                fingerprint=fingerprint("POST", "/_test/organizations", "", body),
+                completed=False,
+                lease_expires_at=utcnow() + lease,
+                expires_at=utcnow() + timedelta(hours=24),
+            )
+        )
+
+
 class TestReplay:
     async def test_repeat_with_same_key_and_body_returns_the_first_response(
         self, pipeline_client: httpx.AsyncClient
@@ -122,17 +139,7 @@ class TestFailures:
         self, pipeline_client: httpx.AsyncClient, database: Database
     ) -> None:
         body = '{"name": "癸"}'.encode()
-        async with database.sessionmaker() as session, session.begin():
-            session.add(
-                IdempotencyRecord(
-                    caller="anonymous",
-                    key="dead-worker",
-                    fingerprint=fingerprint("POST", "/_test/organizations", "", body),
-                    completed=False,
-                    lease_expires_at=utcnow() - timedelta(seconds=1),
-                    expires_at=utcnow() + timedelta(hours=24),
-                )
-            )
+        await _claimed_elsewhere(database, "dead-worker", body, lease=timedelta(seconds=-1))
         response = await pipeline_client.post(
             "/_test/organizations",
             content=body,
@@ -145,17 +152,7 @@ class TestFailures:
         self, pipeline_client: httpx.AsyncClient, database: Database
     ) -> None:
         body = '{"name": "癸"}'.encode()
-        async with database.sessionmaker() as session, session.begin():
-            session.add(
-                IdempotencyRecord(
-                    caller="anonymous",
-                    key="busy",
-                    fingerprint=fingerprint("POST", "/_test/organizations", "", body),
-                    completed=False,
-                    lease_expires_at=utcnow() + timedelta(minutes=1),
-                    expires_at=utcnow() + timedelta(hours=24),
-                )
-            )
+        await _claimed_elsewhere(database, "busy", body, lease=timedelta(minutes=1))
         response = await pipeline_client.post(
             "/_test/organizations",
             content=body,
