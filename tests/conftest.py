@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
+import hypothesis
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import text
@@ -23,6 +24,10 @@ from app.core.db import Database
 from app.core.migrations import upgrade_head
 from app.main import create_app
 from app.models import Base
+
+# Shared 2-core CI machines make per-example timing meaningless; correctness is what we test.
+hypothesis.settings.register_profile("sanzhu", deadline=None, print_blob=True)
+hypothesis.settings.load_profile("sanzhu")
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 TEST_SECRET = "test-secret-key-with-at-least-32-characters"
