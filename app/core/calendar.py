@@ -77,7 +77,7 @@ class WorkingCalendar:
             return DayInfo(day, weekday, False, DaySource.loaded_year, None)
         if day.year in PACKAGE_YEARS:
             _, holiday = get_holiday_detail(day)
-            name = getattr(holiday, "value", None) if holiday is not None else None
+            name = holiday if isinstance(holiday, str) else getattr(holiday, "value", None)
             return DayInfo(day, bool(is_workday(day)), False, DaySource.package, name)
         return DayInfo(day, weekday, True, DaySource.weekday_rule, None)
 

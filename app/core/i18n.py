@@ -41,7 +41,7 @@ def negotiate_language(accept_language: str | None) -> Language:
         tag, _, params = part.strip().partition(";")
         quality = 1.0
         params = params.strip()
-        if params.startswith("q="):
+        if params.lower().startswith("q="):
             try:
                 quality = float(params[2:])
             except ValueError:
@@ -50,7 +50,7 @@ def negotiate_language(accept_language: str | None) -> Language:
         language: Language | None = (
             "en" if tag.startswith("en") else "zh-CN" if tag.startswith("zh") else None
         )
-        if language is not None and quality > best[0]:
+        if language is not None and quality > 0 and quality > best[0]:
             best = (quality, language)
     return best[1]
 

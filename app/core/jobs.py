@@ -95,7 +95,7 @@ async def enqueue(
 
 def backoff(attempts: int, *, base_seconds: float = 5.0, cap_seconds: float = 3600.0) -> timedelta:
     """Delay before retry number `attempts`: doubling, capped, with jitter."""
-    delay = min(cap_seconds, base_seconds * 2 ** max(0, attempts - 1))
+    delay = min(cap_seconds, base_seconds * 2 ** min(max(0, attempts - 1), 64))
     return timedelta(seconds=delay * random.uniform(0.8, 1.2))  # noqa: S311 - jitter, not security
 
 

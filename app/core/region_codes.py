@@ -24,12 +24,12 @@ LEVEL_LENGTHS = {
     RegionLevel.grid: 15,
 }
 _LEVEL_BY_LENGTH = {length: level for level, length in LEVEL_LENGTHS.items()}
-CODE_PATTERN = r"^\d{6}(\d{3}){0,3}$"
+CODE_PATTERN = r"^[0-9]{6}([0-9]{3}){0,3}$"
 _CODE = re.compile(CODE_PATTERN)
 
 
 def is_valid_code(code: str) -> bool:
-    return bool(_CODE.match(code))
+    return bool(_CODE.fullmatch(code))
 
 
 def level_of(code: str) -> RegionLevel:

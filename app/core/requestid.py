@@ -11,7 +11,7 @@ _current: ContextVar[str | None] = ContextVar("request_id", default=None)
 
 def accept_or_generate(incoming: str | None) -> str:
     """Keep a caller's id when it is safe to echo and log; otherwise make one."""
-    if incoming and _VALID.match(incoming):
+    if incoming and _VALID.fullmatch(incoming):
         return incoming
     return uuid.uuid4().hex
 

@@ -1,0 +1,193 @@
+"""Settings: development secrets, production checks and values from the environment."""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr, ValidationError
+
+from app.core.config import ConfigurationError, Environment, Settings
+from app.core.keystore import KEYSTORE_FILE
+
+POSTGRES_URL = "postgresql+asyncpg://sanzhu:pw@db.internal:5432/sanzhu"
+LONG_SECRET = "s" * 40
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No SANZHU_ variable of the machine running the tests leaks into them."""
+    for name in list(os.environ):
+        if name.upper().startswith("SANZHU_"):
+            monkeypatch.delenv(name)
+
+
+def _production(tmp_path: Path, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "environment": "production",
+        "database_url": POSTGRES_URL,
+        "secret_key": LONG_SECRET,
+        "state_dir": tmp_path / "state",
+    }
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+def _refusal(settings: Settings) -> str:
+    with pytest.raises(ConfigurationError) as caught:
+        settings.check_production_ready()
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.startswith("production refuses to start: ")
+    return message
+
+
+class TestDevelopmentSecrets:
+    def test_missing_secret_is_filled_from_the_keystore(self, tmp_path: Path) -> None:
+        state = tmp_path / "state"
+        settings = Settings(environment="development", secret_key=None, state_dir=state)
+        assert settings.secret_key is not None
+        value = settings.secret_key.get_secret_value()
+        assert len(value) == 64
+        stored = json.loads((state / KEYSTORE_FILE).read_text(encoding="utf-8"))
+        assert stored["secret_key"] == value
+
+    def test_second_settings_gets_the_same_secret(self, tmp_path: Path) -> None:
+        state = tmp_path / "state"
+        first = Settings(environment="development", secret_key=None, state_dir=state)
+        second = Settings(environment="development", secret_key=None, state_dir=state)
+        assert first.secret_key is not None
+        assert second.secret_key is not None
+        assert first.secret_key.get_secret_value() == second.secret_key.get_secret_value()
+        assert first.secret_bytes == second.secret_bytes
+
+    def test_explicit_secret_is_kept_and_nothing_is_written(self, tmp_path: Path) -> None:
+        state = tmp_path / "state"
+        settings = Settings(environment="development", secret_key="given", state_dir=state)
+        assert settings.secret_key == SecretStr("given")
+        assert settings.secret_bytes == b"given"
+        assert not state.exists()
+
+    def test_secret_from_the_environment_is_used(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("SANZHU_SECRET_KEY", "from-the-environment")
+        settings = Settings(state_dir=tmp_path / "state")
+        assert settings.secret_bytes == b"from-the-environment"
+        assert not (tmp_path / "state").exists()
+
+    def test_production_never_generates_a_secret(self, tmp_path: Path) -> None:
+        state = tmp_path / "state"
+        settings = Settings(environment="production", secret_key=None, state_dir=state)
+        assert settings.secret_key is None
+        assert not state.exists()
+        with pytest.raises(ConfigurationError, match="SANZHU_SECRET_KEY"):
+            _ = settings.secret_bytes
+
+    def test_default_environment_is_development(self, tmp_path: Path) -> None:
+        assert Settings(state_dir=tmp_path / "state").environment is Environment.development
+
+
+class TestCheckProductionReady:
+    def test_development_is_never_refused(self, tmp_path: Path) -> None:
+        Settings(environment="development", state_dir=tmp_path / "s").check_production_ready()
+
+    def test_missing_secret_is_refused_in_one_line(self, tmp_path: Path) -> None:
+        message = _refusal(_production(tmp_path, secret_key=None))
+        assert "SANZHU_SECRET_KEY" in message
+        assert "not set" in message
+
+    def test_secret_of_31_characters_is_refused(self, tmp_path: Path) -> None:
+        message = _refusal(_production(tmp_path, secret_key="x" * 31))
+        assert "SANZHU_SECRET_KEY" in message
+        assert "shorter than 32" in message
+
+    def test_secret_of_32_characters_is_accepted(self, tmp_path: Path) -> None:
+        _production(tmp_path, secret_key="x" * 32).check_production_ready()
+
+    def test_sqlite_is_refused(self, tmp_path: Path) -> None:
+        message = _refusal(_production(tmp_path, database_url="sqlite+aiosqlite:///./x.db"))
+        assert "SQLite" in message
+        assert "SANZHU_ALLOW_SQLITE_IN_PRODUCTION" in message
+
+    def test_sqlite_is_accepted_when_explicitly_allowed(self, tmp_path: Path) -> None:
+        _production(
+            tmp_path, database_url="sqlite+aiosqlite:///./x.db", allow_sqlite_in_production=True
+        ).check_production_ready()
+
+    def test_default_database_is_sqlite_and_refused(self, tmp_path: Path) -> None:
+        settings = Settings(
+            environment="production", secret_key=LONG_SECRET, state_dir=tmp_path / "s"
+        )
+        assert settings.is_sqlite is True
+        assert "SQLite" in _refusal(settings)
+
+    def test_postgres_with_a_long_secret_passes(self, tmp_path: Path) -> None:
+        settings = _production(tmp_path)
+        assert settings.is_sqlite is False
+        settings.check_production_ready()
+
+    def test_secret_is_checked_before_the_database(self, tmp_path: Path) -> None:
+        message = _refusal(
+            _production(tmp_path, secret_key=None, database_url="sqlite+aiosqlite:///./x.db")
+        )
+        assert "SANZHU_SECRET_KEY" in message
+
+    def test_production_from_the_environment_is_checked(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("SANZHU_ENVIRONMENT", "production")
+        monkeypatch.setenv("SANZHU_DATABASE_URL", POSTGRES_URL)
+        settings = Settings(state_dir=tmp_path / "s")
+        assert settings.environment is Environment.production
+        assert "SANZHU_SECRET_KEY" in _refusal(settings)
+
+
+class TestCorsOrigins:
+    def test_default_is_no_origin(self, tmp_path: Path) -> None:
+        assert Settings(state_dir=tmp_path / "s").cors_origins == []
+
+    def test_wildcard_is_refused(self, tmp_path: Path) -> None:
+        with pytest.raises(ValidationError, match="'\\*' is refused"):
+            Settings(cors_origins=["*"], state_dir=tmp_path / "s")
+
+    def test_wildcard_among_origins_is_refused(self, tmp_path: Path) -> None:
+        with pytest.raises(ValueError, match="CORS"):
+            Settings(cors_origins=["https://a.cn", "*"], state_dir=tmp_path / "s")
+
+    def test_comma_separated_environment_value_becomes_a_list(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("SANZHU_CORS_ORIGINS", "https://a.cn, https://b.cn")
+        settings = Settings(state_dir=tmp_path / "s")
+        assert settings.cors_origins == ["https://a.cn", "https://b.cn"]
+
+    def test_empty_items_are_dropped(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("SANZHU_CORS_ORIGINS", " https://a.cn ,, ")
+        assert Settings(state_dir=tmp_path / "s").cors_origins == ["https://a.cn"]
+
+    def test_wildcard_from_the_environment_is_refused(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("SANZHU_CORS_ORIGINS", "https://a.cn, *")
+        with pytest.raises(ValidationError):
+            Settings(state_dir=tmp_path / "s")
+
+    def test_trusted_proxies_are_comma_separated_too(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("SANZHU_TRUSTED_PROXIES", "10.0.0.1,10.0.0.2")
+        assert Settings(state_dir=tmp_path / "s").trusted_proxies == ["10.0.0.1", "10.0.0.2"]
+
+
+class TestLimits:
+    def test_idempotency_keys_are_kept_at_least_24_hours(self, tmp_path: Path) -> None:
+        with pytest.raises(ValidationError):
+            Settings(idempotency_ttl_hours=23, state_dir=tmp_path / "s")
+        assert (
+            Settings(idempotency_ttl_hours=24, state_dir=tmp_path / "s").idempotency_ttl_hours == 24
+        )
+
+    def test_body_limit_must_be_positive(self, tmp_path: Path) -> None:
+        with pytest.raises(ValidationError):
+            Settings(max_body_bytes=0, state_dir=tmp_path / "s")
