@@ -58,6 +58,14 @@ def _settings() -> Settings:
     return settings
 
 
+def _parse(parser: Callable[[str], T], text: str, what: str) -> T:
+    try:
+        return parser(text)
+    except ValueError:
+        typer.echo(f"sanzhu: {text!r} is not {what}", err=True)
+        raise typer.Exit(2) from None
+
+
 def _in_transaction(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
     """Run `work` in one committed transaction on the configured database."""
 
@@ -190,7 +198,7 @@ def calendar_set_day(
     name: Annotated[str | None, typer.Option(help="Holiday name.")] = None,
 ) -> None:
     """Correct a single day."""
-    parsed = date.fromisoformat(day)
+    parsed = _parse(date.fromisoformat, day, "a date (YYYY-MM-DD)")
     _in_transaction(
         lambda session: workdays.set_day(session, parsed, is_working_day=working, name=name)
     )
@@ -247,7 +255,7 @@ def jobs_list(
 @jobs_cli.command("retry")
 def jobs_retry(job_id: Annotated[str, typer.Argument(help="Id of a dead job.")]) -> None:
     """Give a dead job a fresh set of attempts."""
-    parsed = uuid.UUID(job_id)
+    parsed = _parse(uuid.UUID, job_id, "a job id")
     if not _in_transaction(lambda session: jobs.retry_dead(session, parsed)):
         typer.echo("sanzhu: no dead job with that id", err=True)
         raise typer.Exit(1)

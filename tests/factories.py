@@ -43,3 +43,58 @@ async def create_organization(
     )
     await session.commit()
     return organization
+
+
+async def load_calendar_year(
+    session: AsyncSession,
+    year: int,
+    *,
+    holidays: dict[str, str],
+    working_days: dict[str, str] | None = None,
+    source: str | None = None,
+) -> None:
+    """Load a whole official year (`{"YYYY-MM-DD": name}`), committed."""
+    from app.workdays import service as workdays
+    from app.workdays.schemas import CalendarYearIn
+
+    data = CalendarYearIn.model_validate(
+        {
+            "year": year,
+            "source": source or f"国办发明电〔{year - 1}〕测试号",
+            "holidays": [{"date": d, "name": n} for d, n in holidays.items()],
+            "working_days": [{"date": d, "name": n} for d, n in (working_days or {}).items()],
+        }
+    )
+    await workdays.load_year(session, data)
+    await session.commit()
+
+
+async def set_calendar_day(
+    session: AsyncSession, day: str, *, is_working_day: bool, name: str | None = None
+) -> None:
+    """Correct a single calendar day (an override), committed."""
+    from datetime import date
+
+    from app.workdays import service as workdays
+
+    await workdays.set_day(
+        session, date.fromisoformat(day), is_working_day=is_working_day, name=name
+    )
+    await session.commit()
+
+
+async def add_dictionary_code(
+    session: AsyncSession,
+    table: str = "hardship_cause",
+    code: str | None = None,
+    *,
+    label_zh: str = "本地新增原因",
+    label_en: str = "Locally added cause",
+) -> str:
+    """Add a code to an extensible code table, committed; returns the code."""
+    from app.dictionaries import service as dictionaries
+
+    code = code or f"local_{uuid.uuid4().hex[:8]}"
+    await dictionaries.add_code(session, table, code, label_zh, label_en)
+    await session.commit()
+    return code

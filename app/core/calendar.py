@@ -33,8 +33,15 @@ class DaySource(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Override:
+    """A day that departs from the default rule.
+
+    `official` days come from a whole year loaded from the State Council's
+    notice; the others are single corrections by an administrator.
+    """
+
     is_working_day: bool
     name: str | None = None
+    official: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +78,8 @@ class WorkingCalendar:
     def describe(self, day: date) -> DayInfo:
         override = self._overrides.get(day)
         if override is not None:
-            return DayInfo(day, override.is_working_day, False, DaySource.override, override.name)
+            source = DaySource.loaded_year if override.official else DaySource.override
+            return DayInfo(day, override.is_working_day, False, source, override.name)
         weekday = day.weekday() < 5
         if day.year in self._loaded_years:
             return DayInfo(day, weekday, False, DaySource.loaded_year, None)

@@ -25,3 +25,4 @@ class CalendarDay(Timestamped, Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     is_working_day: Mapped[bool] = mapped_column()
     name: Mapped[str | None] = mapped_column(String(100))
+    official: Mapped[bool] = mapped_column(default=False)

@@ -10,11 +10,13 @@ from app.workdays.models import CalendarDay, CalendarYear
 
 async def overrides_between(session: AsyncSession, start: date, end: date) -> dict[date, Override]:
     rows = await session.execute(
-        select(CalendarDay.day, CalendarDay.is_working_day, CalendarDay.name).where(
-            CalendarDay.day >= start, CalendarDay.day <= end
-        )
+        select(
+            CalendarDay.day, CalendarDay.is_working_day, CalendarDay.name, CalendarDay.official
+        ).where(CalendarDay.day >= start, CalendarDay.day <= end)
     )
-    return {day: Override(bool(working), name) for day, working, name in rows}
+    return {
+        day: Override(bool(working), name, bool(official)) for day, working, name, official in rows
+    }
 
 
 async def loaded_years(session: AsyncSession) -> list[CalendarYear]:
@@ -39,7 +41,7 @@ async def replace_year(
         )
     )
     session.add_all(
-        CalendarDay(day=day, is_working_day=o.is_working_day, name=o.name)
+        CalendarDay(day=day, is_working_day=o.is_working_day, name=o.name, official=True)
         for day, o in days.items()
     )
     await session.flush()
@@ -47,11 +49,15 @@ async def replace_year(
 
 async def set_day(session: AsyncSession, day: date, override: Override) -> None:
     stmt = dialect_insert(session, CalendarDay).values(
-        day=day, is_working_day=override.is_working_day, name=override.name
+        day=day, is_working_day=override.is_working_day, name=override.name, official=False
     )
     await session.execute(
         stmt.on_conflict_do_update(
             index_elements=["day"],
-            set_={"is_working_day": stmt.excluded.is_working_day, "name": stmt.excluded.name},
+            set_={
+                "is_working_day": stmt.excluded.is_working_day,
+                "name": stmt.excluded.name,
+                "official": stmt.excluded.official,
+            },
         )
     )

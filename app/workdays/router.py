@@ -18,8 +18,20 @@ from app.workdays.schemas import (
 
 router = api_router(prefix="/calendar", tags=["reference data"])
 
-Start = Annotated[date, Query(description="First day (YYYY-MM-DD).")]
-End = Annotated[date, Query(description="Last day, inclusive (YYYY-MM-DD).")]
+EARLIEST = date(1949, 10, 1)
+LATEST = date(2100, 12, 31)
+Start = Annotated[
+    date,
+    Query(ge=EARLIEST, le=LATEST, description="First day (YYYY-MM-DD), 1949-10-01 to 2100-12-31."),
+]
+End = Annotated[
+    date,
+    Query(
+        ge=EARLIEST,
+        le=LATEST,
+        description="Last day, inclusive (YYYY-MM-DD), 1949-10-01 to 2100-12-31.",
+    ),
+]
 
 
 @router.get(

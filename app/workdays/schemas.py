@@ -26,7 +26,7 @@ class CalendarDayOut(BaseModel):
         description="True when the year's official calendar is not known and Monday-Friday was assumed."
     )
     source: DaySource = Field(
-        description="What decided it: an override, a loaded year, the chinesecalendar package, or the Monday-Friday rule."
+        description="What decided it: `override` (a single correction), `loaded_year` (a year loaded from the official notice), `package` (chinesecalendar) or `weekday_rule` (Monday-Friday, provisional)."
     )
     name: str | None = Field(description="Holiday or exchanged-day name, when known.")
 
@@ -65,7 +65,7 @@ class WorkingDateOut(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
-                {"start": "2026-09-30", "days": 1, "date": "2026-10-09", "provisional": False}
+                {"start": "2026-09-30", "days": 1, "date": "2026-10-08", "provisional": False}
             ]
         }
     )
@@ -84,7 +84,7 @@ class WorkingDayCountOut(BaseModel):
             "examples": [
                 {
                     "start": "2026-09-30",
-                    "end": "2026-10-09",
+                    "end": "2026-10-08",
                     "working_days": 1,
                     "provisional": False,
                 }

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 12:24:16.774570
+Create Date: 2026-11-23 12:44:43.934228
 """
 
 from collections.abc import Sequence
@@ -25,6 +25,7 @@ def upgrade() -> None:
     sa.Column('day', sa.Date(), nullable=False),
     sa.Column('is_working_day', sa.Boolean(), nullable=False),
     sa.Column('name', sa.String(length=100), nullable=True),
+    sa.Column('official', sa.Boolean(), nullable=False),
     sa.Column('created_at', app.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', app.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('day', name=op.f('pk_calendar_days'))

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.db import Database, utcnow
 from app.core.idempotency import IdempotencyRecord, fingerprint, purge_expired
-from tests.core.test_errors import assert_problem
+from tests.problems import assert_problem
 
 KEY = {"Idempotency-Key": "8c1f7c6e-retry-1"}
 

@@ -2,7 +2,7 @@
 
 import httpx
 
-from tests.core.test_errors import assert_problem
+from tests.problems import assert_problem
 
 
 class TestCommitFailure:

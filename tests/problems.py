@@ -1,0 +1,35 @@
+"""Assertions on RFC 9457 problem responses (API.md, "Errors")."""
+
+from typing import Any
+
+import httpx
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+
+def assert_problem(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
+    """The response is a complete problem+json of `status` and `code`; returns its body."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith(PROBLEM_MEDIA_TYPE)
+    body: dict[str, Any] = response.json()
+    assert body["status"] == status
+    assert body["code"] == code
+    assert body["type"] == f"urn:sanzhu:problem:{code}"
+    assert body["title"]
+    assert body["detail"]
+    assert body["instance"] == response.request.url.path
+    assert body["request_id"] == response.headers["x-request-id"]
+    assert "items" not in body
+    return body
+
+
+def assert_invalid(
+    response: httpx.Response, loc: list[str | int], code: str | None = None
+) -> dict[str, Any]:
+    """A 422 whose first field error is at `loc` (and has `code`, when given)."""
+    body = assert_problem(response, 422, "validation_failed")
+    assert body["errors"], body
+    assert body["errors"][0]["loc"] == loc, body["errors"]
+    if code is not None:
+        assert body["errors"][0]["code"] == code, body["errors"]
+    return body
