@@ -64,10 +64,6 @@ def job_handler(kind: str) -> Callable[[JobHandler], JobHandler]:
     return register
 
 
-def registered_kinds() -> frozenset[str]:
-    return frozenset(_HANDLERS)
-
-
 async def enqueue(
     session: AsyncSession,
     kind: str,

@@ -34,10 +34,6 @@ class UnitOfWork:
             self._read_session = ReadSession(self._database.read_sessionmaker())
         return self._read_session
 
-    @property
-    def has_session(self) -> bool:
-        return self._session is not None
-
     async def commit(self) -> None:
         if self._session is not None:
             await self._session.commit()
