@@ -17,15 +17,19 @@ from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core import jobs
+from app.core import audit, jobs
 from app.core.config import ConfigurationError, Settings
-from app.core.db import Database
+from app.core.db import Database, utcnow
 from app.core.logging import configure_logging
 from app.core.metrics import MULTIPROC_ENV
 from app.core.migrations import upgrade_head
 from app.core.openapi import render_contract
-from app.demo import seed_demo
+from app.core.permissions import Role
+from app.core.security import PasswordHasher
+from app.demo import DEFAULT_DEMO_PASSWORD, demo_password, seed_demo
 from app.dictionaries import service as dictionaries
+from app.identity import users
+from app.identity.schemas import UserCreate
 from app.upkeep import build_worker
 from app.workdays import service as workdays
 from app.workdays.schemas import CalendarYearIn
@@ -40,6 +44,8 @@ cli = typer.Typer(
 calendar_cli = typer.Typer(help="Working-day calendar.", no_args_is_help=True)
 dictionary_cli = typer.Typer(help="Code tables.", no_args_is_help=True)
 jobs_cli = typer.Typer(help="Background jobs and dead letters.", no_args_is_help=True)
+audit_cli = typer.Typer(help="The audit trail's hash chain.", no_args_is_help=True)
+cli.add_typer(audit_cli, name="audit")
 cli.add_typer(calendar_cli, name="calendar")
 cli.add_typer(dictionary_cli, name="dictionary")
 cli.add_typer(jobs_cli, name="jobs")
@@ -122,9 +128,98 @@ def migrate() -> None:
 
 @cli.command("seed-demo")
 def seed_demo_command() -> None:
-    """Load the demo district (idempotent)."""
-    summary = _in_transaction(seed_demo)
-    typer.echo(f"demo data ready: {summary.regions} regions, {summary.organizations} organizations")
+    """Load the demo district, users and API clients (idempotent)."""
+    settings = _settings()
+    try:
+        password = demo_password(settings)
+    except ConfigurationError as exc:
+        typer.echo(f"sanzhu: {exc}", err=True)
+        raise typer.Exit(2) from None
+    hasher = PasswordHasher(settings.password_hash_memory_kib)
+    summary = _in_transaction(lambda session: seed_demo(session, hasher, password))
+    source = (
+        "SANZHU_DEMO_PASSWORD" if settings.demo_password else f"the default {DEFAULT_DEMO_PASSWORD}"
+    )
+    typer.echo(
+        f"demo data ready: {summary.regions} regions, {summary.organizations} organizations, "
+        f"{summary.users} users and {summary.clients} API clients (password: {source})"
+    )
+
+
+@cli.command("create-user")
+def create_user_command(
+    username: Annotated[str, typer.Argument(help="Sign-in name.")],
+    display_name: Annotated[str, typer.Option("--name", help="Display name.")] = "系统管理员",
+    role: Annotated[Role, typer.Option(help="Role; the first user is an admin.")] = Role.admin,
+    scope: Annotated[str | None, typer.Option(help="Scope region code, for region roles.")] = None,
+    password: Annotated[
+        str,
+        typer.Option(
+            prompt=True,
+            hide_input=True,
+            confirmation_prompt=True,
+            envvar="SANZHU_NEW_USER_PASSWORD",
+            help="Password (prompted).",
+        ),
+    ] = "",
+) -> None:
+    """Create a user (the first admin, typically)."""
+    from app.core.audit import AuditContext
+    from app.core.errors import AppError
+
+    settings = _settings()
+    data = _parse(
+        lambda _: UserCreate(
+            username=username,
+            display_name=display_name,
+            role=role,
+            scope_region_code=scope,
+            password=password,
+        ),
+        username,
+        "a valid user (check the username, role and scope)",
+    )
+    context = AuditContext(actor="cli", role=None, address=None, user_agent="sanzhu create-user")
+    hasher = PasswordHasher(settings.password_hash_memory_kib)
+    try:
+        user = _in_transaction(
+            lambda session: users.create(
+                session, context, hasher, data, min_length=settings.password_min_length
+            )
+        )
+    except AppError as exc:
+        detail = exc.extra.get("errors") or exc.code
+        typer.echo(f"sanzhu: refused: {json.dumps(detail, ensure_ascii=False)}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"created {user.role} {user.username} ({user.id})")
+
+
+@audit_cli.command("verify")
+def audit_verify() -> None:
+    """Recompute the hash chain; report the first event that no longer matches, and the sealing lag."""
+    report = _in_transaction(audit.verify_chain)
+    lag = (
+        "none"
+        if report.oldest_unsealed_at is None
+        else str(utcnow() - report.oldest_unsealed_at).split(".")[0]
+    )
+    typer.echo(
+        f"checked {report.checked} sealed events; {report.unsealed} not yet sealed (lag {lag})"
+    )
+    if report.first_broken_seq is not None:
+        typer.echo(
+            f"sanzhu: TAMPERED: event {report.first_broken_id} (seal {report.first_broken_seq}) no longer matches its seal",
+            err=True,
+        )
+        raise typer.Exit(1)
+    typer.echo("chain intact")
+
+
+@audit_cli.command("seal")
+def audit_seal() -> None:
+    """Seal pending audit events now (the worker does it every few seconds)."""
+    sealed = _in_transaction(lambda session: audit.seal_pending(session, batch=100_000))
+    typer.echo(f"sealed {sealed} events")
 
 
 @cli.command("export-openapi")

@@ -6,8 +6,15 @@ data here, through their own services.
 
 from dataclasses import dataclass
 
+from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.audit import AuditContext
+from app.core.config import ConfigurationError, Environment, Settings
+from app.core.permissions import Role
+from app.core.security import PasswordHasher
+from app.identity import clients, users
+from app.identity.schemas import UserCreate
 from app.organizations import service as organizations
 from app.regions import service as regions
 
@@ -40,13 +47,45 @@ DISTRICT_ORGANIZATIONS = (
 )
 
 
+DEFAULT_DEMO_PASSWORD = "Sanzhu-Demo-2026"  # noqa: S105 - documented, development only
+
+
+def demo_password(settings: Settings) -> str:
+    """SANZHU_DEMO_PASSWORD, or in development a documented default; production must set it."""
+    if settings.demo_password is not None:
+        return settings.demo_password.get_secret_value()
+    if settings.environment is Environment.production:
+        raise ConfigurationError("seed-demo in production needs SANZHU_DEMO_PASSWORD")
+    return DEFAULT_DEMO_PASSWORD
+
+
+DEMO_USERS = (
+    ("admin", "系统管理员", Role.admin, None, None),
+    ("district_officer", "区民政局干部", Role.district_officer, "500112", None),
+    ("street_officer", "双龙湖街道干部", Role.street_officer, "500112001", None),
+    ("street_officer_2", "双凤桥街道干部", Role.street_officer, "500112002", None),
+    ("community_worker", "百果园社区工作者", Role.community_worker, "500112001001", None),
+    ("grid_worker", "百果园第一网格员", Role.grid_worker, "500112001001001", None),
+    ("social_worker", "同心社工", Role.social_worker, None, "渝北区同心社会工作服务中心"),
+    ("social_worker_2", "暖阳社工", Role.social_worker, None, "渝北区暖阳社会工作服务社"),
+    ("department_officer", "区红十字会工作人员", Role.department_officer, None, "渝北区红十字会"),
+    ("auditor", "监督审计员", Role.auditor, None, None),
+)
+DEMO_CLIENTS = (
+    ("red-cross", "区红十字会救助系统", "渝北区红十字会"),
+    ("charity-federation", "区慈善会救助系统", "渝北区慈善会"),
+)
+
+
 @dataclass(frozen=True, slots=True)
 class DemoSummary:
     regions: int
     organizations: int
+    users: int
+    clients: int
 
 
-async def seed_demo(session: AsyncSession) -> DemoSummary:
+async def seed_demo(session: AsyncSession, hasher: PasswordHasher, password: str) -> DemoSummary:
     region_count = 0
     await regions.save_region(session, *DISTRICT)
     region_count += 1
@@ -92,4 +131,30 @@ async def seed_demo(session: AsyncSession) -> DemoSummary:
                 region_code=community_code,
             )
             organization_count += 1
-    return DemoSummary(regions=region_count, organizations=organization_count)
+    context = AuditContext(actor="cli", role=None, address=None, user_agent="sanzhu seed-demo")
+    district_orgs = {
+        name: await organizations.ensure(session, kind=kind, name=name, region_code=district_code)
+        for kind, name in DISTRICT_ORGANIZATIONS
+    }
+    for username, name, role, scope, org_name in DEMO_USERS:
+        if await users.find(session, username) is None:
+            organization_id = district_orgs[org_name].id if org_name else None
+            data = UserCreate(
+                username=username,
+                display_name=name,
+                role=role,
+                scope_region_code=scope,
+                organization_id=organization_id,
+                password=SecretStr(password),
+            )
+            await users.create(session, context, hasher, data, min_length=1)
+    for client_id, name, org_name in DEMO_CLIENTS:
+        await clients.ensure_with_secret(
+            session, context, client_id, name, district_orgs[org_name].id, password
+        )
+    return DemoSummary(
+        regions=region_count,
+        organizations=organization_count,
+        users=len(DEMO_USERS),
+        clients=len(DEMO_CLIENTS),
+    )

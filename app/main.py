@@ -9,6 +9,7 @@ from starlette.middleware.cors import CORSMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app.api.v1 import api_v1
+from app.core.auth import ActivityCache
 from app.core.config import Environment, Settings
 from app.core.db import Database
 from app.core.errors import install_error_handlers
@@ -16,6 +17,9 @@ from app.core.http_middleware import RequestContextMiddleware, SecurityHeadersMi
 from app.core.logging import configure_logging
 from app.core.migrations import head_revision
 from app.core.openapi import install_openapi
+from app.core.security import PasswordHasher
+from app.core.signing_keys import KeyRing
+from app.identity.tokens import principal_is_active
 from app.system.router import install_docs
 from app.system.router import router as system_router
 from app.upkeep import build_worker
@@ -59,6 +63,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.database = database
     app.state.migration_head = head_revision()
+    app.state.key_ring = KeyRing(settings.jwt_keys.get_secret_value() if settings.jwt_keys else "")
+    app.state.password_hasher = PasswordHasher(settings.password_hash_memory_kib)
+    app.state.activity = ActivityCache(settings.principal_recheck_seconds)
+    app.state.principal_status = principal_is_active
 
     install_error_handlers(app)
     install_openapi(app)

@@ -1,20 +1,28 @@
 """Every table, imported once so Alembic and tests see the whole schema."""
 
+from app.core.audit import AuditEvent, AuditSealState
 from app.core.db import Base
 from app.core.idempotency import IdempotencyRecord
 from app.core.jobs import Job
 from app.dictionaries.models import DictionaryCode
+from app.identity.models import ApiClient, LoginThrottle, RefreshToken, User
 from app.organizations.models import Organization
 from app.regions.models import Region
 from app.workdays.models import CalendarDay, CalendarYear
 
 __all__ = [
+    "ApiClient",
+    "AuditEvent",
+    "AuditSealState",
     "Base",
     "CalendarDay",
     "CalendarYear",
     "DictionaryCode",
     "IdempotencyRecord",
     "Job",
+    "LoginThrottle",
     "Organization",
+    "RefreshToken",
     "Region",
+    "User",
 ]

@@ -24,6 +24,7 @@ from app.core.db import Database
 from app.core.migrations import upgrade_head
 from app.main import create_app
 from app.models import Base
+from tests.factories import DEMO_PASSWORD
 
 # Shared 2-core CI machines make per-example timing meaningless; correctness is what we test.
 hypothesis.settings.register_profile("sanzhu", deadline=None, print_blob=True)
@@ -31,6 +32,7 @@ hypothesis.settings.load_profile("sanzhu")
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 TEST_SECRET = "test-secret-key-with-at-least-32-characters"
+READER = "reader"
 
 
 @pytest.fixture(scope="session")
@@ -76,6 +78,9 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         run_worker_in_process=False,
         cors_origins=["https://ledger.example.cn"],
         worker_poll_seconds=0.05,
+        password_hash_memory_kib=1024,
+        login_slowdown_seconds=0,
+        demo_password=DEMO_PASSWORD,
     )
 
 
@@ -93,9 +98,49 @@ def database(app: FastAPI) -> Database:
 
 
 @pytest.fixture
-async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+async def anonymous(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """A client without credentials."""
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+async def sign_in(http: httpx.AsyncClient, username: str, password: str = DEMO_PASSWORD) -> str:
+    """An access token through the real token endpoint."""
+    response = await http.post(
+        "/api/v1/auth/token",
+        data={"grant_type": "password", "username": username, "password": password},
+    )
+    assert response.status_code == 200, response.text
+    return str(response.json()["access_token"])
+
+
+@pytest.fixture
+async def client(app: FastAPI, anonymous: httpx.AsyncClient) -> AsyncIterator[httpx.AsyncClient]:
+    """A client signed in as `reader`, an auditor with no scope: it may read reference data."""
+    from app.core.audit import AuditContext
+    from app.core.permissions import Role
+    from app.identity import users
+    from app.identity.schemas import UserCreate
+
+    database: Database = app.state.database
+    async with database.sessionmaker() as session, session.begin():
+        data = UserCreate(
+            username=READER, display_name="读者", role=Role.auditor, password=DEMO_PASSWORD
+        )  # type: ignore[arg-type]
+        await users.create(
+            session,
+            AuditContext(None, None, None, None),
+            app.state.password_hasher,
+            data,
+            min_length=1,
+        )
+    token = await sign_in(anonymous, READER)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://testserver", headers=headers
+    ) as http:
         yield http
 
 
@@ -107,13 +152,17 @@ async def session(database: Database) -> AsyncIterator[AsyncSession]:
 
 
 @pytest.fixture
-async def pipeline_client(app: FastAPI, session: AsyncSession) -> AsyncIterator[httpx.AsyncClient]:
-    """A client on the app plus the test-only routes of tests/support.py, with demo data."""
+async def pipeline_client(
+    app: FastAPI, session: AsyncSession, client: httpx.AsyncClient
+) -> AsyncIterator[httpx.AsyncClient]:
+    """A signed-in client on the app plus the test-only routes of tests/support.py, with demo data."""
     from tests import support
     from tests.factories import create_demo_district
 
     support.install(app)
     await create_demo_district(session)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://testserver", headers=client.headers
+    ) as http:
         yield http

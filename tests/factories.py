@@ -4,6 +4,7 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.security import PasswordHasher
 from app.demo import seed_demo
 from app.organizations import service as organizations
 from app.organizations.models import Organization
@@ -15,9 +16,13 @@ COMMUNITY_A1 = "500112001001"
 GRID_A1_1 = "500112001001001"
 
 
+DEMO_PASSWORD = "Test-Demo-Password-9"
+CHEAP_HASHER = PasswordHasher(1024)
+
+
 async def create_demo_district(session: AsyncSession) -> None:
-    """Yubei with its streets, communities, grids and organizations, committed."""
-    await seed_demo(session)
+    """Yubei with its streets, communities, grids, organizations, demo users and clients, committed."""
+    await seed_demo(session, CHEAP_HASHER, DEMO_PASSWORD)
     await session.commit()
 
 

@@ -2,11 +2,24 @@
 
 from fastapi import APIRouter
 
+from app.audit.router import router as audit
 from app.dictionaries.router import router as dictionaries
+from app.identity.router_auth import router as auth
+from app.identity.router_clients import router as api_clients
+from app.identity.router_users import router as users
 from app.organizations.router import router as organizations
 from app.regions.router import router as regions
 from app.workdays.router import router as workdays
 
 api_v1 = APIRouter(prefix="/api/v1")
-for domain_router in (regions, organizations, dictionaries, workdays):
+for domain_router in (
+    auth,
+    users,
+    api_clients,
+    regions,
+    organizations,
+    dictionaries,
+    workdays,
+    audit,
+):
     api_v1.include_router(domain_router)

@@ -9,8 +9,10 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from app.core import keystore
+from app.core.signing_keys import KeyRing, generate_jwks
 
-GENERATED_SECRETS = ("secret_key",)
+GENERATED_SECRETS = ("secret_key", "jwt_keys")
+_GENERATORS = {"jwt_keys": generate_jwks}
 
 
 class Environment(StrEnum):
@@ -40,6 +42,23 @@ class Settings(BaseSettings):
     )
     allow_sqlite_in_production: bool = False
     secret_key: SecretStr | None = None
+    jwt_keys: SecretStr | None = Field(
+        default=None,
+        description="JWKS of EC P-256 private keys with `kid`s; the first signs, all verify.",
+    )
+    jwt_issuer: str = "sanzhu"
+    jwt_audience: str = "sanzhu-api"
+    access_token_minutes: int = Field(default=15, ge=1, le=60)
+    refresh_token_days: int = Field(default=14, ge=1, le=90)
+    principal_recheck_seconds: int = Field(default=60, ge=0, le=600)
+    password_min_length: int = Field(default=10, ge=8)
+    password_hash_memory_kib: int = Field(default=65536, ge=1024)
+    login_slowdown_after: int = Field(default=3, ge=1)
+    login_lock_after: int = Field(default=5, ge=2)
+    login_address_lock_after: int = Field(default=20, ge=2)
+    login_lock_minutes: int = Field(default=15, ge=1)
+    login_slowdown_seconds: float = Field(default=0.5, ge=0)
+    demo_password: SecretStr | None = None
     state_dir: Path = Path(".sanzhu")
 
     db_pool_size: int = Field(default=10, ge=1)
@@ -78,7 +97,7 @@ class Settings(BaseSettings):
     def _fill_development_secrets(self) -> Self:
         missing = [name for name in GENERATED_SECRETS if getattr(self, name) is None]
         if missing and self.environment is Environment.development:
-            stored = keystore.load_or_create(self.state_dir, GENERATED_SECRETS)
+            stored = keystore.load_or_create(self.state_dir, GENERATED_SECRETS, _GENERATORS)
             for name in missing:
                 setattr(self, name, SecretStr(stored[name]))
         return self
@@ -103,10 +122,16 @@ class Settings(BaseSettings):
                 raise ConfigurationError(
                     f"production refuses to start: SANZHU_{name.upper()} is not set"
                 )
-            if len(value.get_secret_value()) < 32:
+            if name == "secret_key" and len(value.get_secret_value()) < 32:
                 raise ConfigurationError(
                     f"production refuses to start: SANZHU_{name.upper()} is shorter than 32 characters"
                 )
+        try:
+            KeyRing(self.jwt_keys.get_secret_value() if self.jwt_keys else "")
+        except ValueError as exc:
+            raise ConfigurationError(
+                f"production refuses to start: SANZHU_JWT_KEYS is not a usable JWKS ({exc})"
+            ) from None
         if self.is_sqlite and not self.allow_sqlite_in_production:
             raise ConfigurationError(
                 "production refuses to start: SQLite database without "

@@ -163,6 +163,12 @@ register_messages(
             "数据库暂时无法处理请求，未作任何修改，请稍后重试。",
             "The database could not process the request; nothing was changed. Retry later.",
         ),
+        "forbidden": Message(
+            "无权操作",
+            "Forbidden",
+            "您的角色不能执行此操作（{action}）。",
+            "Your role may not perform this action ({action}).",
+        ),
         "unauthorized": Message(
             "未认证",
             "Unauthorized",

@@ -11,6 +11,7 @@ import json
 import os
 import secrets
 import tempfile
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 KEYSTORE_FILE = "secrets.json"
@@ -37,8 +38,20 @@ def _write(path: Path, data: dict[str, str]) -> None:
     os.replace(tmp, path)
 
 
-def load_or_create(directory: Path, names: tuple[str, ...]) -> dict[str, str]:
-    """Return a secret for each name, generating the missing ones exactly once."""
+def _random_secret() -> str:
+    return secrets.token_urlsafe(48)
+
+
+def load_or_create(
+    directory: Path,
+    names: tuple[str, ...],
+    generators: Mapping[str, Callable[[], str]] | None = None,
+) -> dict[str, str]:
+    """Return a secret for each name, generating the missing ones exactly once.
+
+    A name without a generator gets 48 random bytes (URL-safe base64).
+    """
+    generators = generators or {}
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     gitignore = directory / ".gitignore"
     if not gitignore.exists():
@@ -52,6 +65,6 @@ def load_or_create(directory: Path, names: tuple[str, ...]) -> dict[str, str]:
         stored = _read(path)
         missing = [name for name in names if name not in stored]
         if missing:
-            stored.update({name: secrets.token_urlsafe(48) for name in missing})
+            stored.update({name: generators.get(name, _random_secret)() for name in missing})
             _write(path, stored)
         return stored

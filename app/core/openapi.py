@@ -20,6 +20,7 @@ _EXAMPLE_PARAMS = {
     "method": "DELETE",
     "expected": "application/json",
     "current": 4,
+    "action": "users:manage",
 }
 
 

@@ -6,12 +6,28 @@ reported as success. `AppRoute` owns this object instead and commits it
 before returning the response.
 """
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
+import structlog
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.db import Database, ReadSession
+
+AfterTransaction = Callable[[], Awaitable[None]]
+_AFTER = "sanzhu.after_transaction"
+logger = structlog.get_logger(__name__)
+
+
+def after_transaction(session: AsyncSession, work: AfterTransaction) -> None:
+    """Run `work` once the request's transaction has ended, committed or not.
+
+    For writes that must survive a failing request (refusals, failed
+    sign-ins, reads of personal data) and must not wait on the request's own
+    write lock (SQLite holds it from the first statement).
+    """
+    session.info.setdefault(_AFTER, []).append(work)
 
 
 class UnitOfWork:
@@ -39,12 +55,19 @@ class UnitOfWork:
             await self._session.commit()
 
     async def close(self) -> None:
-        """Roll back whatever was not committed and release the connections."""
+        """Roll back whatever was not committed, release the connections, run deferred work."""
+        deferred: list[AfterTransaction] = []
         for session in (self._session, self._read_session):
             if session is not None:
+                deferred += session.info.pop(_AFTER, [])
                 await session.close()
         self._session = None
         self._read_session = None
+        for work in deferred:
+            try:
+                await work()
+            except Exception:
+                logger.exception("after_transaction_failed")
 
 
 def current_uow(request: Request) -> UnitOfWork:

@@ -1,25 +1,31 @@
 import uuid
 from typing import Annotated
 
-from fastapi import Path, Query
+from fastapi import Depends, Path, Query
 
-from app.core.errors import NotFound, ValidationFailed
+from app.core.auth import Forbidden, require
+from app.core.errors import NotFound, Unauthorized, ValidationFailed
 from app.core.openapi import problems
 from app.core.pagination import Page, PageParams
+from app.core.permissions import Action
 from app.core.region_codes import CODE_PATTERN
 from app.core.routing import api_router
 from app.core.uow import ReadDbSession
 from app.organizations import service
 from app.organizations.schemas import OrganizationKind, OrganizationOut
 
-router = api_router(prefix="/organizations", tags=["reference data"])
+router = api_router(
+    dependencies=[Depends(require(Action.reference_read))],
+    prefix="/organizations",
+    tags=["reference data"],
+)
 
 
 @router.get(
     "",
     response_model=Page[OrganizationOut],
     summary="List organizations, filtered by kind, region subtree or parent",
-    responses=problems(ValidationFailed),
+    responses=problems(Unauthorized, Forbidden, ValidationFailed),
 )
 async def list_organizations(
     session: ReadDbSession,
@@ -45,7 +51,7 @@ async def list_organizations(
     "/{organization_id}",
     response_model=OrganizationOut,
     summary="Get one organization",
-    responses=problems(NotFound, ValidationFailed),
+    responses=problems(Unauthorized, Forbidden, NotFound, ValidationFailed),
 )
 async def get_organization(
     organization_id: Annotated[uuid.UUID, Path(description="Organization id.")],

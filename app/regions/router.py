@@ -1,17 +1,21 @@
 from typing import Annotated
 
-from fastapi import Path, Query
+from fastapi import Depends, Path, Query
 
-from app.core.errors import NotFound, ValidationFailed
+from app.core.auth import Forbidden, require
+from app.core.errors import NotFound, Unauthorized, ValidationFailed
 from app.core.openapi import problems
 from app.core.pagination import Page, PageParams
+from app.core.permissions import Action
 from app.core.region_codes import CODE_PATTERN, RegionLevel
 from app.core.routing import api_router
 from app.core.uow import ReadDbSession
 from app.regions import service
 from app.regions.schemas import RegionDetail, RegionOut, RegionPathItem
 
-router = api_router(prefix="/regions", tags=["regions"])
+router = api_router(
+    dependencies=[Depends(require(Action.reference_read))], prefix="/regions", tags=["regions"]
+)
 
 RegionCode = Annotated[
     str, Path(pattern=CODE_PATTERN, description="Region code (6, 9, 12 or 15 digits).")
@@ -22,7 +26,7 @@ RegionCode = Annotated[
     "",
     response_model=Page[RegionOut],
     summary="List the child regions of a region (or the districts)",
-    responses=problems(NotFound, ValidationFailed),
+    responses=problems(Unauthorized, Forbidden, NotFound, ValidationFailed),
 )
 async def list_regions(
     session: ReadDbSession,
@@ -42,7 +46,7 @@ async def list_regions(
     "/{code}",
     response_model=RegionDetail,
     summary="Resolve a region code to the region and its path",
-    responses=problems(NotFound, ValidationFailed),
+    responses=problems(Unauthorized, Forbidden, NotFound, ValidationFailed),
 )
 async def get_region(code: RegionCode, session: ReadDbSession) -> RegionDetail:
     region, path = await service.get_with_path(session, code)
@@ -56,7 +60,7 @@ async def get_region(code: RegionCode, session: ReadDbSession) -> RegionDetail:
     "/{code}/subtree",
     response_model=Page[RegionOut],
     summary="List every region below a region",
-    responses=problems(NotFound, ValidationFailed),
+    responses=problems(Unauthorized, Forbidden, NotFound, ValidationFailed),
 )
 async def list_subtree(
     code: RegionCode,

@@ -1,10 +1,12 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import Query
+from fastapi import Depends, Query
 
-from app.core.errors import FieldError, ValidationFailed
+from app.core.auth import Forbidden, require
+from app.core.errors import FieldError, Unauthorized, ValidationFailed
 from app.core.openapi import problems
+from app.core.permissions import Action
 from app.core.routing import api_router
 from app.core.uow import ReadDbSession
 from app.workdays import service
@@ -16,7 +18,11 @@ from app.workdays.schemas import (
     WorkingDayCountOut,
 )
 
-router = api_router(prefix="/calendar", tags=["reference data"])
+router = api_router(
+    dependencies=[Depends(require(Action.reference_read))],
+    prefix="/calendar",
+    tags=["reference data"],
+)
 
 EARLIEST = date(1949, 10, 1)
 LATEST = date(2100, 12, 31)
@@ -38,7 +44,7 @@ End = Annotated[
     "",
     response_model=CalendarRangeOut,
     summary="Working days and holidays over a date range (at most 366 days)",
-    responses=problems(ValidationFailed),
+    responses=problems(Unauthorized, Forbidden, ValidationFailed),
 )
 async def get_calendar(session: ReadDbSession, start: Start, end: End) -> CalendarRangeOut:
     span = (end - start).days + 1
@@ -74,7 +80,10 @@ async def get_calendar(session: ReadDbSession, start: Start, end: End) -> Calend
     "/years",
     response_model=list[CalendarYearOut],
     summary="Years whose official calendar is known",
-    responses=problems(),
+    responses=problems(
+        Unauthorized,
+        Forbidden,
+    ),
 )
 async def list_calendar_years(session: ReadDbSession) -> list[CalendarYearOut]:
     return [
@@ -87,7 +96,7 @@ async def list_calendar_years(session: ReadDbSession) -> list[CalendarYearOut]:
     "/add-working-days",
     response_model=WorkingDateOut,
     summary="The date n working days after a date (deadline arithmetic)",
-    responses=problems(ValidationFailed),
+    responses=problems(Unauthorized, Forbidden, ValidationFailed),
 )
 async def add_working_days(
     session: ReadDbSession,
@@ -102,7 +111,7 @@ async def add_working_days(
     "/working-days-between",
     response_model=WorkingDayCountOut,
     summary="Count working days between two dates",
-    responses=problems(ValidationFailed),
+    responses=problems(Unauthorized, Forbidden, ValidationFailed),
 )
 async def working_days_between(
     session: ReadDbSession, start: Start, end: End

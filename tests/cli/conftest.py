@@ -14,12 +14,19 @@ from typing import Any
 
 import httpx
 import pytest
+from pydantic import SecretStr
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from app.core.audit import AuditContext
 from app.core.config import Settings
+from app.core.permissions import Role
+from app.identity import users
+from app.identity.schemas import UserCreate
 from app.main import create_app
 from app.models import Base
+from tests.conftest import READER, sign_in
+from tests.factories import DEMO_PASSWORD
 
 SECRET = "cli-test-secret-key-with-at-least-32-chars"
 
@@ -54,6 +61,7 @@ def cli_env(cli_database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("SANZHU_DATABASE_URL", cli_database_url)
     monkeypatch.setenv("SANZHU_SECRET_KEY", SECRET)
     monkeypatch.setenv("SANZHU_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("SANZHU_PASSWORD_HASH_MEMORY_KIB", "1024")
     return cli_database_url
 
 
@@ -68,6 +76,27 @@ class SyncApi:
         return self._runner.run(self._client.get(url, **kwargs))
 
 
+async def _reader_token(app: Any, transport: httpx.ASGITransport) -> str:
+    """Create a scope-less auditor (it may read reference data) and sign it in over HTTP."""
+    async with app.state.database.sessionmaker() as session, session.begin():
+        if await users.find(session, READER) is None:
+            data = UserCreate(
+                username=READER,
+                display_name="读者",
+                role=Role.auditor,
+                password=SecretStr(DEMO_PASSWORD),
+            )
+            await users.create(
+                session,
+                AuditContext(None, None, None, None),
+                app.state.password_hasher,
+                data,
+                min_length=1,
+            )
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as anonymous:
+        return await sign_in(anonymous, READER)
+
+
 @contextmanager
 def api_client(database_url: str, state_dir: Path) -> Iterator[SyncApi]:
     """The app on `database_url`, to check through HTTP what a command did."""
@@ -76,11 +105,17 @@ def api_client(database_url: str, state_dir: Path) -> Iterator[SyncApi]:
         secret_key=SECRET,
         state_dir=state_dir,
         run_worker_in_process=False,
+        password_hash_memory_kib=1024,
     )
     app = create_app(settings)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     with asyncio.Runner() as runner:
-        client = httpx.AsyncClient(transport=transport, base_url="http://testserver")
+        token = runner.run(_reader_token(app, transport))
+        client = httpx.AsyncClient(
+            transport=transport,
+            base_url="http://testserver",
+            headers={"Authorization": f"Bearer {token}"},
+        )
         try:
             yield SyncApi(runner, client)
         finally:

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from app.cli import cli
 from app.core.jobs import Job
 from app.core.migrations import PROJECT_ROOT
+from app.core.signing_keys import generate_jwks
 from tests.cli.conftest import api_client
 
 COMMITTED_CONTRACT = PROJECT_ROOT / "openapi" / "openapi.json"
@@ -43,7 +44,10 @@ class TestSeedDemo:
 
         assert first.exit_code == 0, first.output
         assert second.exit_code == 0, second.output
-        assert first.stdout == "demo data ready: 15 regions, 26 organizations\n"
+        assert first.stdout == (
+            "demo data ready: 15 regions, 26 organizations, 10 users and 2 API clients "
+            "(password: the default Sanzhu-Demo-2026)\n"
+        )
         assert second.stdout == first.stdout
         with api_client(cli_env, tmp_path / "state") as http:
             assert [r["code"] for r in http.get("/api/v1/regions").json()["items"]] == ["500112"]
@@ -164,6 +168,7 @@ class TestServeRefusesUnsafeProduction:
         no_server: list[object],
     ) -> None:
         monkeypatch.setenv("SANZHU_ENVIRONMENT", "production")
+        monkeypatch.setenv("SANZHU_JWT_KEYS", generate_jwks())
         monkeypatch.setenv("SANZHU_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'prod.db'}")
 
         result = runner.invoke(cli, ["serve"])

@@ -9,6 +9,7 @@ from pydantic import SecretStr, ValidationError
 
 from app.core.config import ConfigurationError, Environment, Settings
 from app.core.keystore import KEYSTORE_FILE
+from app.core.signing_keys import generate_jwks
 
 POSTGRES_URL = "postgresql+asyncpg://sanzhu:pw@db.internal:5432/sanzhu"
 LONG_SECRET = "s" * 40
@@ -22,11 +23,15 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(name)
 
 
+JWKS = generate_jwks()
+
+
 def _production(tmp_path: Path, **overrides: object) -> Settings:
     values: dict[str, object] = {
         "environment": "production",
         "database_url": POSTGRES_URL,
         "secret_key": LONG_SECRET,
+        "jwt_keys": JWKS,
         "state_dir": tmp_path / "state",
     }
     values.update(overrides)
@@ -63,7 +68,9 @@ class TestDevelopmentSecrets:
 
     def test_explicit_secret_is_kept_and_nothing_is_written(self, tmp_path: Path) -> None:
         state = tmp_path / "state"
-        settings = Settings(environment="development", secret_key="given", state_dir=state)
+        settings = Settings(
+            environment="development", secret_key="given", jwt_keys=JWKS, state_dir=state
+        )
         assert settings.secret_key == SecretStr("given")
         assert settings.secret_bytes == b"given"
         assert not state.exists()
@@ -72,6 +79,7 @@ class TestDevelopmentSecrets:
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         monkeypatch.setenv("SANZHU_SECRET_KEY", "from-the-environment")
+        monkeypatch.setenv("SANZHU_JWT_KEYS", JWKS)
         settings = Settings(state_dir=tmp_path / "state")
         assert settings.secret_bytes == b"from-the-environment"
         assert not (tmp_path / "state").exists()
@@ -117,7 +125,10 @@ class TestCheckProductionReady:
 
     def test_default_database_is_sqlite_and_refused(self, tmp_path: Path) -> None:
         settings = Settings(
-            environment="production", secret_key=LONG_SECRET, state_dir=tmp_path / "s"
+            environment="production",
+            secret_key=LONG_SECRET,
+            jwt_keys=JWKS,
+            state_dir=tmp_path / "s",
         )
         assert settings.is_sqlite is True
         assert "SQLite" in _refusal(settings)

@@ -1,0 +1,69 @@
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends, Query
+
+from app.audit import service
+from app.audit.schemas import AuditEventOut
+from app.core.audit import Outcome
+from app.core.auth import Forbidden, Principal, require
+from app.core.errors import Unauthorized, ValidationFailed
+from app.core.openapi import problems
+from app.core.pagination import Page, PageParams
+from app.core.permissions import Action
+from app.core.region_codes import CODE_PATTERN
+from app.core.routing import api_router
+from app.core.uow import ReadDbSession
+
+router = api_router(prefix="/audit-events", tags=["audit"])
+
+
+@router.get(
+    "",
+    response_model=Page[AuditEventOut],
+    summary="Query the audit trail",
+    description=(
+        "Auditors see every event; district officers see events in their district and events "
+        "with no region (sign-ins, administration). Oldest first; filter by time to page a period."
+    ),
+    responses=problems(Unauthorized, Forbidden, ValidationFailed),
+)
+async def list_audit_events(
+    principal: Annotated[Principal, Depends(require(Action.audit_read))],
+    session: ReadDbSession,
+    page: PageParams,
+    actor: Annotated[
+        str | None, Query(max_length=60, description="`user:<id>` or `client:<id>`.")
+    ] = None,
+    object_type: Annotated[str | None, Query(max_length=40, description="Kind of object.")] = None,
+    object_id: Annotated[str | None, Query(max_length=64, description="Id of the object.")] = None,
+    action: Annotated[
+        str | None, Query(max_length=64, description="Action, e.g. `user.update`.")
+    ] = None,
+    region: Annotated[
+        str | None, Query(pattern=CODE_PATTERN, description="Only events in this region subtree.")
+    ] = None,
+    outcome: Annotated[
+        Outcome | None, Query(description="`success`, `denied` or `failed`.")
+    ] = None,
+    since: Annotated[
+        datetime | None, Query(description="From this time (inclusive, with offset).")
+    ] = None,
+    until: Annotated[
+        datetime | None, Query(description="Before this time (exclusive, with offset).")
+    ] = None,
+) -> Page[AuditEventOut]:
+    items, cursor = await service.search(
+        session,
+        principal,
+        actor=actor,
+        object_type=object_type,
+        object_id=object_id,
+        action=action,
+        region=region,
+        outcome=outcome.value if outcome else None,
+        since=since,
+        until=until,
+        page=page,
+    )
+    return Page(items=[AuditEventOut.model_validate(e) for e in items], next_cursor=cursor)

@@ -1,0 +1,127 @@
+"""Who is calling: the Principal, bearer-token authentication and `require(action)`.
+
+Every API route except the public ones depends on `require(action)`: it
+authenticates the bearer token (401), re-checks now and then that the user or
+client is still active (so a deactivation bites within
+`principal_recheck_seconds`), and refuses a role that may never perform the
+action (403).
+"""
+
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import structlog
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from app.core.errors import AppError, Unauthorized
+from app.core.permissions import Action, Role, is_allowed
+from app.core.security import InvalidToken, verify_access_token
+
+_bearer = HTTPBearer(auto_error=False, description="An access token from POST /api/v1/auth/token.")
+
+
+class Forbidden(AppError):
+    status = 403
+    code = "forbidden"
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """An authenticated user or partner client, as its token describes it."""
+
+    id: uuid.UUID
+    role: Role
+    scope_region: str | None
+    organization_id: uuid.UUID | None
+    is_client: bool
+    token_id: str
+
+    @property
+    def caller_id(self) -> str:
+        """Stable key for per-caller state such as idempotency keys."""
+        return f"{'client' if self.is_client else 'user'}:{self.id}"
+
+
+StatusCheck = Callable[[Any, uuid.UUID, bool], Awaitable[bool]]
+"""(database, principal id, is_client) -> still active? Provided by the identity domain."""
+
+
+class ActivityCache:
+    """Remembers for a short while that a principal is active, to spare a query per request."""
+
+    def __init__(self, ttl_seconds: float) -> None:
+        self.ttl = ttl_seconds
+        self._seen: dict[tuple[uuid.UUID, bool], float] = {}
+
+    async def is_active(
+        self, check: StatusCheck, database: Any, principal_id: uuid.UUID, is_client: bool
+    ) -> bool:
+        key = (principal_id, is_client)
+        seen = self._seen.get(key)
+        now = time.monotonic()
+        if seen is not None and now - seen < self.ttl:
+            return True
+        if await check(database, principal_id, is_client):
+            self._seen[key] = now
+            return True
+        self._seen.pop(key, None)
+        return False
+
+    def forget(self, principal_id: uuid.UUID) -> None:
+        """Drop a principal at once (this process) when it is deactivated."""
+        for key in [k for k in self._seen if k[0] == principal_id]:
+            del self._seen[key]
+
+
+async def authenticate(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthorized(headers={"WWW-Authenticate": "Bearer"})
+    state = request.app.state
+    settings = state.settings
+    try:
+        claims = verify_access_token(
+            state.key_ring,
+            credentials.credentials,
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+        )
+        role = Role(claims.role)
+        principal = Principal(
+            id=uuid.UUID(claims.subject),
+            role=role,
+            scope_region=claims.scope,
+            organization_id=uuid.UUID(claims.organization_id) if claims.organization_id else None,
+            is_client=claims.client,
+            token_id=claims.token_id,
+        )
+    except (InvalidToken, ValueError) as exc:
+        structlog.get_logger(__name__).info("token_refused", reason=str(exc))
+        raise Unauthorized(headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}) from None
+    active = await state.activity.is_active(
+        state.principal_status, state.database, principal.id, principal.is_client
+    )
+    if not active:
+        raise Unauthorized(headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+    request.state.principal = principal
+    request.state.caller_id = principal.caller_id
+    structlog.contextvars.bind_contextvars(actor=principal.caller_id, role=principal.role.value)
+    return principal
+
+
+def require(action: Action) -> Callable[..., Awaitable[Principal]]:
+    """Dependency: the caller, if its role may perform `action` (else 403)."""
+
+    async def check(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
+        if not is_allowed(principal.role, action):
+            raise Forbidden(params={"action": action.value})
+        return principal
+
+    check.action = action  # type: ignore[attr-defined]
+    return check

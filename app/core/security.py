@@ -1,0 +1,141 @@
+"""Access tokens and password hashes: the one module that touches python-jose.
+
+The accepted algorithm is pinned here (ES256). It is never read from a
+token's header, and nothing decodes a token without that explicit list, so
+`alg: none`, HS256-with-the-public-key confusion and unknown algorithms are
+refused before any signature check. python-jose runs on its `cryptography`
+backend; its pure-Python `ecdsa` fallback is never used (docs/security.md).
+"""
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from jose import JWTError, jwt
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
+
+from app.core.signing_keys import ALGORITHM, KeyRing
+
+ACCESS_TOKEN_TYPE = "access"  # noqa: S105 - a token type name, not a secret
+_REQUIRED = ("exp", "iat", "nbf", "iss", "aud", "sub", "jti")
+
+
+class InvalidToken(Exception):
+    """The token is malformed, forged, expired or not for us; the reason is for logs only."""
+
+
+@dataclass(frozen=True, slots=True)
+class AccessClaims:
+    subject: str
+    role: str
+    scope: str | None
+    organization_id: str | None
+    token_id: str
+    client: bool
+    issued_at: datetime
+
+
+def issue_access_token(
+    keys: KeyRing,
+    *,
+    issuer: str,
+    audience: str,
+    subject: str,
+    role: str,
+    scope: str | None,
+    organization_id: str | None,
+    client: bool,
+    now: datetime,
+    lifetime: timedelta,
+) -> tuple[str, datetime]:
+    """A signed access token and its expiry."""
+    expires = now + lifetime
+    claims: dict[str, Any] = {
+        "iss": issuer,
+        "aud": audience,
+        "sub": subject,
+        "iat": int(now.timestamp()),
+        "nbf": int(now.timestamp()),
+        "exp": int(expires.timestamp()),
+        "jti": uuid.uuid4().hex,
+        "typ": ACCESS_TOKEN_TYPE,
+        "role": role,
+        "scope": scope,
+        "org": organization_id,
+        "cli": client,
+    }
+    token = jwt.encode(
+        claims, keys.signing.private, algorithm=ALGORITHM, headers={"kid": keys.signing.kid}
+    )
+    return token, expires
+
+
+def verify_access_token(keys: KeyRing, token: str, *, issuer: str, audience: str) -> AccessClaims:
+    """Check signature (pinned ES256, key by `kid`), issuer, audience, times and type."""
+    try:
+        header = jwt.get_unverified_header(token)
+    except JWTError as exc:
+        raise InvalidToken("malformed header") from exc
+    if header.get("alg") != ALGORITHM:
+        raise InvalidToken("algorithm not accepted")
+    key = keys.verifying(str(header.get("kid", "")))
+    if key is None:
+        raise InvalidToken("unknown key id")
+    try:
+        claims = jwt.decode(
+            token,
+            key.public,
+            algorithms=[ALGORITHM],
+            audience=audience,
+            issuer=issuer,
+            options={f"require_{claim}": True for claim in _REQUIRED},
+        )
+    except JWTError as exc:
+        raise InvalidToken(type(exc).__name__) from exc
+    if claims.get("typ") != ACCESS_TOKEN_TYPE or not isinstance(claims.get("role"), str):
+        raise InvalidToken("not an access token")
+    return AccessClaims(
+        subject=str(claims["sub"]),
+        role=claims["role"],
+        scope=claims.get("scope"),
+        organization_id=claims.get("org"),
+        token_id=str(claims["jti"]),
+        client=bool(claims.get("cli")),
+        issued_at=datetime.fromtimestamp(int(claims["iat"]), tz=UTC),
+    )
+
+
+def new_opaque_token() -> str:
+    """A refresh token or client secret: 256 random bits, URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
+def hash_opaque_token(token: str) -> str:
+    """Opaque tokens are stored as SHA-256: they are random, so no salt or stretching is needed."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class PasswordHasher:
+    """argon2id through pwdlib; the cost is a setting so tests can run cheaply."""
+
+    def __init__(self, memory_kib: int) -> None:
+        self._hash = PasswordHash((Argon2Hasher(memory_cost=memory_kib),))
+        self._dummy = self._hash.hash(secrets.token_urlsafe(16))
+
+    def hash(self, password: str) -> str:
+        return self._hash.hash(password)
+
+    def verify(self, password: str, hashed: str | None) -> tuple[bool, str | None]:
+        """(matches, new hash when the stored one uses outdated parameters).
+
+        With no stored hash it still spends the time of a check, so timing
+        does not reveal whether a username exists.
+        """
+        if hashed is None:
+            self._hash.verify(password, self._dummy)
+            return False, None
+        return self._hash.verify_and_update(password, hashed)

@@ -1,0 +1,73 @@
+"""Token-endpoint errors: RFC 6749 5.2 `error` members plus problem details."""
+
+from app.core.errors import AppError
+from app.core.i18n import Message, register_messages
+
+
+class OAuthError(AppError):
+    status = 400
+    code = "invalid_request"
+
+    def __init__(self, description: str, *, headers: dict[str, str] | None = None) -> None:
+        super().__init__(
+            extra={"error": self.code, "error_description": description},
+            headers={"Cache-Control": "no-store", **(headers or {})},
+        )
+
+
+class InvalidRequest(OAuthError):
+    code = "invalid_request"
+
+
+class InvalidGrant(OAuthError):
+    code = "invalid_grant"
+
+
+class InvalidClient(OAuthError):
+    status = 401
+    code = "invalid_client"
+
+    def __init__(self, description: str = "client authentication failed") -> None:
+        super().__init__(description, headers={"WWW-Authenticate": 'Basic realm="sanzhu"'})
+
+
+class UnsupportedGrantType(OAuthError):
+    code = "unsupported_grant_type"
+
+
+class WrongPassword(AppError):
+    status = 403
+    code = "wrong_password"
+
+
+register_messages(
+    {
+        "invalid_request": Message(
+            "请求不完整",
+            "Invalid request",
+            "令牌请求缺少参数或参数不正确。",
+            "The token request is missing or has a malformed parameter.",
+        ),
+        "invalid_grant": Message(
+            "用户名或密码不正确",
+            "Invalid grant",
+            "用户名或密码不正确，或令牌已失效。",
+            "Wrong username or password, or the token is no longer valid.",
+        ),
+        "invalid_client": Message(
+            "客户端认证失败",
+            "Invalid client",
+            "客户端编号或密钥不正确，或客户端已停用。",
+            "Unknown client, wrong secret, or the client is inactive.",
+        ),
+        "unsupported_grant_type": Message(
+            "不支持的授权方式",
+            "Unsupported grant type",
+            "只支持 password、client_credentials 授权方式。",
+            "Only the password and client_credentials grants are supported.",
+        ),
+        "wrong_password": Message(
+            "原密码不正确", "Wrong password", "原密码不正确。", "The current password is wrong."
+        ),
+    }
+)

@@ -1,0 +1,102 @@
+"""Queries on users, API clients, refresh tokens and login throttles."""
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.pagination import PageRequest, paginate
+from app.core.region_codes import in_subtree
+from app.identity.models import ApiClient, LoginThrottle, RefreshToken, User
+
+
+async def user_by_id(session: AsyncSession, user_id: uuid.UUID) -> User | None:
+    return await session.get(User, user_id)
+
+
+async def user_by_username(session: AsyncSession, username: str) -> User | None:
+    rows = await session.execute(select(User).where(User.username == username))
+    return rows.scalar_one_or_none()
+
+
+async def search_users(
+    session: AsyncSession,
+    *,
+    role: str | None,
+    region: str | None,
+    active: bool | None,
+    page: PageRequest,
+) -> tuple[list[User], str | None]:
+    stmt: Select[Any] = select(User)
+    if role is not None:
+        stmt = stmt.where(User.role == role)
+    if region is not None:
+        stmt = stmt.where(in_subtree(User.scope_region_code, region))
+    if active is not None:
+        stmt = stmt.where(User.active.is_(active))
+    return await paginate(
+        session, stmt, [User.username], page, scope=f"users:{role}:{region}:{active}"
+    )
+
+
+async def is_active(session: AsyncSession, principal_id: uuid.UUID, is_client: bool) -> bool:
+    model = ApiClient if is_client else User
+    rows = await session.execute(select(model.active).where(model.id == principal_id))
+    return bool(rows.scalar_one_or_none())
+
+
+async def client_by_client_id(session: AsyncSession, client_id: str) -> ApiClient | None:
+    rows = await session.execute(select(ApiClient).where(ApiClient.client_id == client_id))
+    return rows.scalar_one_or_none()
+
+
+async def client_by_id(session: AsyncSession, client_uuid: uuid.UUID) -> ApiClient | None:
+    return await session.get(ApiClient, client_uuid)
+
+
+async def list_clients(
+    session: AsyncSession, page: PageRequest
+) -> tuple[list[ApiClient], str | None]:
+    return await paginate(
+        session, select(ApiClient), [ApiClient.client_id], page, scope="api_clients"
+    )
+
+
+async def refresh_token_by_hash(session: AsyncSession, token_hash: str) -> RefreshToken | None:
+    rows = await session.execute(select(RefreshToken).where(RefreshToken.token_hash == token_hash))
+    return rows.scalar_one_or_none()
+
+
+async def revoke_family(session: AsyncSession, family_id: uuid.UUID, now: datetime) -> None:
+    await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def revoke_all_for_user(session: AsyncSession, user_id: uuid.UUID, now: datetime) -> None:
+    await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def throttle(session: AsyncSession, subject: str) -> LoginThrottle | None:
+    return await session.get(LoginThrottle, subject)
+
+
+async def active_locks(
+    session: AsyncSession, now: datetime, page: PageRequest
+) -> tuple[list[LoginThrottle], str | None]:
+    stmt: Select[Any] = select(LoginThrottle).where(LoginThrottle.locked_until > now)
+    return await paginate(session, stmt, [LoginThrottle.subject], page, scope="login_locks")
+
+
+async def count_users(session: AsyncSession) -> int:
+    return int((await session.execute(select(func.count()).select_from(User))).scalar_one())

@@ -1,0 +1,148 @@
+import base64
+import binascii
+from typing import Annotated, Any
+
+from fastapi import Form, Request, Response
+
+from app.core.audit import AuditContext
+from app.core.openapi import problems
+from app.core.routing import api_router
+from app.core.uow import DbSession
+from app.identity import tokens
+from app.identity.errors import InvalidClient, InvalidGrant, InvalidRequest, UnsupportedGrantType
+from app.identity.schemas import RefreshIn, TokenOut
+
+router = api_router(prefix="/auth", tags=["authentication"])
+_NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+def _services(request: Request) -> tokens.TokenServices:
+    state = request.app.state
+    return tokens.TokenServices(
+        state.database, state.settings, state.key_ring, state.password_hasher
+    )
+
+
+def _basic_credentials(request: Request) -> tuple[str, str] | None:
+    header = request.headers.get("authorization", "")
+    if not header.lower().startswith("basic "):
+        return None
+    try:
+        decoded = base64.b64decode(header[6:], validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        raise InvalidClient("malformed Basic credentials") from None
+    client_id, sep, secret = decoded.partition(":")
+    if not sep:
+        raise InvalidClient("malformed Basic credentials")
+    return client_id, secret
+
+
+def _token_out(issued: tokens.IssuedTokens) -> TokenOut:
+    return TokenOut(
+        access_token=issued.access_token,
+        token_type="bearer",  # noqa: S106 - the OAuth2 token type, not a secret
+        expires_in=issued.expires_in,
+        refresh_token=issued.refresh_token,
+        role=issued.role,
+        scope=issued.scope,
+    )
+
+
+@router.post(
+    "/token",
+    response_model=TokenOut,
+    summary="Get an access token (password or client_credentials grant)",
+    description=(
+        "OAuth2 token endpoint (RFC 6749), form-encoded. People use `grant_type=password`; "
+        "partner systems use `client_credentials`, authenticating by HTTP Basic or by "
+        "`client_id`/`client_secret` form fields. Errors carry RFC 6749 `error` and "
+        "`error_description` besides the problem members. Repeated failures slow down and then "
+        "lock the account and address; the answer never says whether a username exists."
+    ),
+    responses=problems(InvalidRequest, InvalidGrant, InvalidClient, UnsupportedGrantType),
+)
+async def token(
+    request: Request,
+    response: Response,
+    session: DbSession,
+    grant_type: Annotated[str, Form(description="`password` or `client_credentials`.")],
+    username: Annotated[
+        str | None, Form(max_length=64, description="Password grant: the username.")
+    ] = None,
+    password: Annotated[
+        str | None, Form(max_length=256, description="Password grant: the password.")
+    ] = None,
+    client_id: Annotated[
+        str | None, Form(max_length=64, description="Client grant without Basic: the client id.")
+    ] = None,
+    client_secret: Annotated[
+        str | None, Form(max_length=256, description="Client grant without Basic: the secret.")
+    ] = None,
+    scope: Annotated[
+        str | None, Form(max_length=200, description="Ignored; scope comes from the account.")
+    ] = None,
+) -> TokenOut:
+    services = _services(request)
+    context = AuditContext.from_request(request)
+    response.headers.update(_NO_STORE)
+    if grant_type == "password":
+        if not username or password is None:
+            raise InvalidRequest("username and password are required")
+        return _token_out(await tokens.sign_in(services, session, context, username, password))
+    if grant_type == "client_credentials":
+        credentials = _basic_credentials(request) or (
+            (client_id, client_secret) if client_id and client_secret is not None else None
+        )
+        if credentials is None:
+            raise InvalidClient("client authentication is required")
+        return _token_out(await tokens.client_credentials(services, session, context, *credentials))
+    raise UnsupportedGrantType(f"grant_type {grant_type!r} is not supported")
+
+
+@router.post(
+    "/refresh",
+    response_model=TokenOut,
+    summary="Exchange a refresh token for new tokens (rotation)",
+    description="Each refresh token works once. Using one twice revokes every token of that sign-in.",
+    responses=problems(InvalidGrant),
+)
+async def refresh(
+    request: Request, response: Response, session: DbSession, body: RefreshIn
+) -> TokenOut:
+    response.headers.update(_NO_STORE)
+    issued = await tokens.refresh(
+        _services(request), session, AuditContext.from_request(request), body.refresh_token
+    )
+    return _token_out(issued)
+
+
+@router.post(
+    "/logout",
+    status_code=204,
+    response_class=Response,
+    summary="End a sign-in: revoke its refresh tokens",
+    responses={204: {"description": "Signed out (also for unknown tokens)."}, **problems()},
+)
+async def logout(request: Request, session: DbSession, body: RefreshIn) -> Response:
+    await tokens.logout(session, AuditContext.from_request(request), body.refresh_token)
+    return Response(status_code=204)
+
+
+@router.get(
+    "/jwks",
+    summary="Public keys that verify access tokens (JWKS)",
+    responses={
+        200: {
+            "content": {
+                "application/json": {
+                    "example": {"keys": [{"kty": "EC", "crv": "P-256", "kid": "…"}]}
+                }
+            },
+            "description": "JWKS.",
+        },
+        **problems(),
+    },
+)
+async def jwks(request: Request) -> dict[str, Any]:
+    keys: dict[str, Any] = request.app.state.key_ring.public_jwks()
+    return keys

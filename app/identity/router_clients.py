@@ -1,0 +1,107 @@
+import uuid
+from typing import Annotated
+
+from fastapi import Depends, Path, Request, Response
+
+from app.core.audit import AuditContext
+from app.core.auth import Forbidden, Principal, require
+from app.core.errors import Conflict, NotFound, Unauthorized, ValidationFailed
+from app.core.openapi import problems
+from app.core.pagination import Page, PageParams
+from app.core.permissions import Action
+from app.core.routing import Idempotency, api_router, route_options
+from app.core.uow import DbSession, ReadDbSession
+from app.identity import clients, throttle
+from app.identity.schemas import (
+    ApiClientCreate,
+    ApiClientCreated,
+    ApiClientOut,
+    ApiClientUpdate,
+    LoginLockOut,
+)
+
+router = api_router(tags=["api clients and sign-in locks"])
+ClientAdmin = Annotated[Principal, Depends(require(Action.api_clients_manage))]
+LockAdmin = Annotated[Principal, Depends(require(Action.lockouts_manage))]
+
+
+@router.get(
+    "/api-clients",
+    response_model=Page[ApiClientOut],
+    summary="List partner API clients",
+    responses=problems(Unauthorized, Forbidden, ValidationFailed),
+)
+async def list_clients(
+    _: ClientAdmin, session: ReadDbSession, page: PageParams
+) -> Page[ApiClientOut]:
+    items, cursor = await clients.search(session, page)
+    return Page(items=[ApiClientOut.model_validate(c) for c in items], next_cursor=cursor)
+
+
+@router.post(
+    "/api-clients",
+    response_model=ApiClientCreated,
+    status_code=201,
+    summary="Create a partner API client (the secret is shown once)",
+    responses=problems(Unauthorized, Forbidden, ValidationFailed, Conflict, NotFound),
+    openapi_extra=route_options(idempotency_mode=Idempotency.optional),
+)
+async def create_client(
+    _: ClientAdmin, request: Request, response: Response, session: DbSession, body: ApiClientCreate
+) -> ApiClientCreated:
+    client, secret = await clients.create(session, AuditContext.from_request(request), body)
+    response.headers["Location"] = f"/api/v1/api-clients/{client.id}"
+    return ApiClientCreated(
+        **ApiClientOut.model_validate(client).model_dump(), client_secret=secret
+    )
+
+
+@router.patch(
+    "/api-clients/{client_id}",
+    response_model=ApiClientOut,
+    summary="Activate or deactivate a partner API client",
+    responses=problems(Unauthorized, Forbidden, NotFound, ValidationFailed),
+)
+async def update_client(
+    _: ClientAdmin,
+    client_id: Annotated[uuid.UUID, Path(description="Id of the client record.")],
+    request: Request,
+    session: DbSession,
+    body: ApiClientUpdate,
+) -> ApiClientOut:
+    client = await clients.set_active(
+        session, AuditContext.from_request(request), client_id, body.active
+    )
+    if not body.active:
+        request.app.state.activity.forget(client.id)
+    return ApiClientOut.model_validate(client)
+
+
+@router.get(
+    "/login-locks",
+    response_model=Page[LoginLockOut],
+    summary="Accounts and addresses locked after failed sign-ins",
+    responses=problems(Unauthorized, Forbidden, ValidationFailed),
+)
+async def list_locks(_: LockAdmin, session: ReadDbSession, page: PageParams) -> Page[LoginLockOut]:
+    items, cursor = await throttle.list_locks(session, page)
+    return Page(items=[LoginLockOut.model_validate(t) for t in items], next_cursor=cursor)
+
+
+@router.delete(
+    "/login-locks/{subject}",
+    status_code=204,
+    response_class=Response,
+    summary="Lift a sign-in lock",
+    responses={204: {"description": "Lifted."}, **problems(Unauthorized, Forbidden, NotFound)},
+)
+async def lift_lock(
+    _: LockAdmin,
+    subject: Annotated[
+        str, Path(max_length=120, description="`account:<username>` or `address:<ip>`.")
+    ],
+    request: Request,
+    session: DbSession,
+) -> Response:
+    await throttle.lift(session, AuditContext.from_request(request), subject)
+    return Response(status_code=204)

@@ -1,0 +1,178 @@
+import uuid
+from typing import Annotated
+
+from fastapi import Depends, Path, Query, Request, Response
+
+from app.core.audit import AuditContext
+from app.core.auth import Forbidden, Principal, require
+from app.core.errors import (
+    Conflict,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+    Unauthorized,
+    ValidationFailed,
+)
+from app.core.etag import ExpectedVersion, etag_for_version
+from app.core.openapi import problems
+from app.core.pagination import Page, PageParams
+from app.core.permissions import Action, Role
+from app.core.region_codes import CODE_PATTERN
+from app.core.routing import Idempotency, api_router, route_options
+from app.core.uow import DbSession, ReadDbSession
+from app.identity import users
+from app.identity.errors import WrongPassword
+from app.identity.schemas import MeUpdate, PasswordChange, UserCreate, UserOut, UserUpdate
+
+router = api_router(prefix="/users", tags=["users"])
+Admin = Annotated[Principal, Depends(require(Action.users_manage))]
+Myself = Annotated[Principal, Depends(require(Action.own_account))]
+UserId = Annotated[uuid.UUID, Path(description="User id.")]
+
+
+def _settings_min(request: Request) -> int:
+    return int(request.app.state.settings.password_min_length)
+
+
+def _with_etag(response: Response, user: UserOut) -> UserOut:
+    response.headers["ETag"] = etag_for_version(user.version)
+    return user
+
+
+@router.get(
+    "",
+    response_model=Page[UserOut],
+    summary="List users",
+    responses=problems(Unauthorized, Forbidden, ValidationFailed),
+)
+async def list_users(
+    _: Admin,
+    session: ReadDbSession,
+    page: PageParams,
+    role: Annotated[Role | None, Query(description="Only users with this role.")] = None,
+    region: Annotated[
+        str | None,
+        Query(pattern=CODE_PATTERN, description="Only users whose scope is in this subtree."),
+    ] = None,
+    active: Annotated[
+        bool | None, Query(description="Only active (true) or inactive (false) users.")
+    ] = None,
+) -> Page[UserOut]:
+    items, cursor = await users.search(
+        session, role=role.value if role else None, region=region, active=active, page=page
+    )
+    return Page(items=[UserOut.model_validate(u) for u in items], next_cursor=cursor)
+
+
+@router.post(
+    "",
+    response_model=UserOut,
+    status_code=201,
+    summary="Create a user",
+    responses=problems(Unauthorized, Forbidden, ValidationFailed, Conflict, NotFound),
+    openapi_extra=route_options(idempotency_mode=Idempotency.optional),
+)
+async def create_user(
+    _: Admin, request: Request, response: Response, session: DbSession, body: UserCreate
+) -> UserOut:
+    user = await users.create(
+        session,
+        AuditContext.from_request(request),
+        request.app.state.password_hasher,
+        body,
+        min_length=_settings_min(request),
+    )
+    response.headers["Location"] = f"/api/v1/users/{user.id}"
+    return _with_etag(response, UserOut.model_validate(user))
+
+
+@router.get(
+    "/me",
+    response_model=UserOut,
+    summary="Your own account",
+    responses=problems(Unauthorized, Forbidden),
+)
+async def get_me(me: Myself, response: Response, session: ReadDbSession) -> UserOut:
+    return _with_etag(response, UserOut.model_validate(await users.get(session, me.id)))
+
+
+@router.patch(
+    "/me",
+    response_model=UserOut,
+    summary="Change your display name",
+    responses=problems(
+        Unauthorized, Forbidden, ValidationFailed, PreconditionFailed, PreconditionRequired
+    ),
+)
+async def update_me(
+    me: Myself,
+    request: Request,
+    response: Response,
+    session: DbSession,
+    body: MeUpdate,
+    expected: ExpectedVersion,
+) -> UserOut:
+    user = await users.rename_self(
+        session, AuditContext.from_request(request), me.id, body.display_name, expected
+    )
+    return _with_etag(response, UserOut.model_validate(user))
+
+
+@router.post(
+    "/me/password",
+    status_code=204,
+    response_class=Response,
+    summary="Change your password (the old one is required); ends your other sign-ins",
+    responses={
+        204: {"description": "Changed."},
+        **problems(Unauthorized, Forbidden, WrongPassword, ValidationFailed),
+    },
+)
+async def change_my_password(
+    me: Myself, request: Request, session: DbSession, body: PasswordChange
+) -> Response:
+    await users.change_password(
+        session,
+        AuditContext.from_request(request),
+        request.app.state.password_hasher,
+        me.id,
+        body.old_password.get_secret_value(),
+        body.new_password.get_secret_value(),
+        min_length=_settings_min(request),
+    )
+    return Response(status_code=204)
+
+
+@router.get(
+    "/{user_id}",
+    response_model=UserOut,
+    summary="Get a user",
+    responses=problems(Unauthorized, Forbidden, NotFound, ValidationFailed),
+)
+async def get_user(
+    _: Admin, user_id: UserId, response: Response, session: ReadDbSession
+) -> UserOut:
+    return _with_etag(response, UserOut.model_validate(await users.get(session, user_id)))
+
+
+@router.patch(
+    "/{user_id}",
+    response_model=UserOut,
+    summary="Change a user (role, scope, organization, active)",
+    responses=problems(
+        Forbidden, NotFound, ValidationFailed, PreconditionFailed, PreconditionRequired
+    ),
+)
+async def update_user(
+    _: Admin,
+    user_id: UserId,
+    request: Request,
+    response: Response,
+    session: DbSession,
+    body: UserUpdate,
+    expected: ExpectedVersion,
+) -> UserOut:
+    user = await users.update(session, AuditContext.from_request(request), user_id, body, expected)
+    if body.active is False:
+        request.app.state.activity.forget(user.id)
+    return _with_etag(response, UserOut.model_validate(user))

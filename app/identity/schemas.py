@@ -1,0 +1,178 @@
+import uuid
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+from app.core.permissions import Role
+from app.core.region_codes import CODE_PATTERN
+from app.identity.rules import USERNAME_PATTERN
+
+_USER_EXAMPLE: dict[str, Any] = {
+    "id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e11",
+    "username": "street_officer",
+    "display_name": "李华",
+    "phone": "13800138000",
+    "role": "street_officer",
+    "scope_region_code": "500112001",
+    "organization_id": None,
+    "active": True,
+    "confidentiality_signed_at": None,
+    "version": 1,
+    "created_at": "2026-11-23T08:00:00Z",
+}
+
+
+class TokenOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "access_token": "eyJhbGciOiJFUzI1NiIsImtpZCI6Ii4uLiJ9...",
+                    "token_type": "bearer",
+                    "expires_in": 900,
+                    "refresh_token": "3q2-7wQm...",
+                    "role": "street_officer",
+                    "scope": "500112001",
+                }
+            ]
+        }
+    )
+
+    access_token: str = Field(description="Bearer token for the Authorization header (ES256 JWT).")
+    token_type: str = Field(description="Always `bearer`.")
+    expires_in: int = Field(description="Seconds until the access token expires.")
+    refresh_token: str | None = Field(
+        description="Opaque, single-use refresh token (people only); rotate it with POST /auth/refresh."
+    )
+    role: Role = Field(description="Role the token carries.")
+    scope: str | None = Field(description="Region code of the caller's scope, if any.")
+
+
+class RefreshIn(BaseModel):
+    refresh_token: str = Field(
+        min_length=10, max_length=200, description="The refresh token to use (or revoke)."
+    )
+
+
+class UserOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [_USER_EXAMPLE]})
+
+    id: uuid.UUID = Field(description="User id.")
+    username: str = Field(description="Sign-in name.")
+    display_name: str = Field(description="Name shown to colleagues.")
+    phone: str | None = Field(description="Work phone.")
+    role: Role = Field(description="Role (dictionary `role`).")
+    scope_region_code: str | None = Field(
+        description="Root of the region subtree the user works in."
+    )
+    organization_id: uuid.UUID | None = Field(description="Organization the user acts for.")
+    active: bool = Field(description="Inactive users cannot sign in; their tokens stop working.")
+    confidentiality_signed_at: datetime | None = Field(
+        description="When the user personally acknowledged the confidentiality agreement (Beijing 7)."
+    )
+    version: int = Field(description="Version for If-Match.")
+    created_at: datetime = Field(description="When the account was created.")
+
+
+class UserCreate(BaseModel):
+    username: str = Field(
+        pattern=USERNAME_PATTERN, description="Sign-in name: lower-case letters, digits, `_.-`."
+    )
+    display_name: str = Field(min_length=1, max_length=100, description="Name shown to colleagues.")
+    phone: str | None = Field(default=None, pattern=r"^[0-9+\-]{5,20}$", description="Work phone.")
+    role: Role = Field(description="Role; `partner` is for API clients only.")
+    scope_region_code: str | None = Field(
+        default=None,
+        pattern=CODE_PATTERN,
+        description="Scope root; required for region roles at their level.",
+    )
+    organization_id: uuid.UUID | None = Field(
+        default=None, description="Required for social workers and department officers."
+    )
+    password: SecretStr = Field(description="Initial password; the user should change it.")
+
+
+class UserUpdate(BaseModel):
+    display_name: str | None = Field(
+        default=None, min_length=1, max_length=100, description="New display name."
+    )
+    phone: str | None = Field(
+        default=None, pattern=r"^[0-9+\-]{5,20}$", description="New work phone."
+    )
+    role: Role | None = Field(default=None, description="New role.")
+    scope_region_code: str | None = Field(
+        default=None, pattern=CODE_PATTERN, description="New scope root."
+    )
+    organization_id: uuid.UUID | None = Field(default=None, description="New organization.")
+    active: bool | None = Field(
+        default=None,
+        description="False deactivates: refresh tokens stop at once, access tokens within a minute.",
+    )
+
+
+class MeUpdate(BaseModel):
+    display_name: str = Field(min_length=1, max_length=100, description="New display name.")
+
+
+class PasswordChange(BaseModel):
+    old_password: SecretStr = Field(description="The current password.")
+    new_password: SecretStr = Field(description="The new password.")
+
+
+class ApiClientOut(BaseModel):
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e12",
+                    "client_id": "red-cross",
+                    "name": "区红十字会救助系统",
+                    "organization_id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e13",
+                    "active": True,
+                }
+            ]
+        },
+    )
+
+    id: uuid.UUID = Field(description="Id of the client record.")
+    client_id: str = Field(description="Public client identifier used with the secret.")
+    name: str = Field(description="What the client is.")
+    organization_id: uuid.UUID = Field(description="The organization it acts for.")
+    active: bool = Field(description="Inactive clients cannot get tokens.")
+
+
+class ApiClientCreated(ApiClientOut):
+    client_secret: str = Field(description="The secret, shown this once; only its hash is kept.")
+
+
+class ApiClientCreate(BaseModel):
+    client_id: str = Field(pattern=r"^[a-z][a-z0-9-]{2,63}$", description="Public identifier.")
+    name: str = Field(min_length=1, max_length=100, description="What the client is.")
+    organization_id: uuid.UUID = Field(description="The organization it acts for (its scope).")
+
+
+class ApiClientUpdate(BaseModel):
+    active: bool = Field(
+        description="False stops new tokens at once and issued ones within a minute."
+    )
+
+
+class LoginLockOut(BaseModel):
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "subject": "account:street_officer",
+                    "failures": 5,
+                    "locked_until": "2026-11-23T08:15:00Z",
+                }
+            ]
+        },
+    )
+
+    subject: str = Field(description="`account:<username>` or `address:<ip>`.")
+    failures: int = Field(description="Failed attempts counted.")
+    locked_until: datetime | None = Field(description="Sign-in refused until then.")

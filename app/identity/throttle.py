@@ -1,0 +1,102 @@
+"""Brute-force defence: failed sign-ins slow, then lock, an account or an address.
+
+Counts live in their own short transactions, because the sign-in they
+describe fails and rolls back. Unknown usernames are counted and locked
+exactly like real ones, so no answer reveals whether a username exists.
+"""
+
+import asyncio
+from datetime import datetime, timedelta
+
+from sqlalchemy import case, delete, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core import audit
+from app.core.audit import AuditContext
+from app.core.config import Settings
+from app.core.db import Database, dialect_insert, utcnow
+from app.core.errors import NotFound
+from app.core.pagination import PageRequest
+from app.identity import repository
+from app.identity.models import LoginThrottle
+
+
+def subjects(username: str, address: str | None) -> list[str]:
+    keys = [f"account:{username.strip().lower()[:100]}"]
+    if address:
+        keys.append(f"address:{address}")
+    return keys
+
+
+async def locked_until(database: Database, keys: list[str]) -> datetime | None:
+    now = utcnow()
+    async with database.read_sessionmaker() as session:
+        throttles = [await repository.throttle(session, key) for key in keys]
+    ends = [
+        t.locked_until
+        for t in throttles
+        if t is not None and t.locked_until and t.locked_until > now
+    ]
+    return max(ends) if ends else None
+
+
+async def slow_down(database: Database, settings: Settings, account_key: str) -> None:
+    """Wait longer after each failure beyond the free ones (capped at 8 steps)."""
+    async with database.read_sessionmaker() as session:
+        throttle = await repository.throttle(session, account_key)
+    excess = (throttle.failures if throttle else 0) - settings.login_slowdown_after + 1
+    if excess > 0:
+        await asyncio.sleep(settings.login_slowdown_seconds * min(2 ** (excess - 1), 8))
+
+
+async def record_failure(database: Database, settings: Settings, keys: list[str]) -> None:
+    now = utcnow()
+    window_start = now - timedelta(minutes=settings.login_lock_minutes)
+    async with database.sessionmaker() as session, session.begin():
+        for key in keys:
+            stmt = dialect_insert(session, LoginThrottle).values(
+                subject=key, failures=1, last_failure_at=now
+            )
+            await session.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=["subject"],
+                    set_={
+                        "failures": case(
+                            (LoginThrottle.last_failure_at < window_start, 1),
+                            else_=LoginThrottle.failures + 1,
+                        ),
+                        "last_failure_at": now,
+                    },
+                )
+            )
+            limit = (
+                settings.login_lock_after
+                if key.startswith("account:")
+                else settings.login_address_lock_after
+            )
+            await session.execute(
+                update(LoginThrottle)
+                .where(LoginThrottle.subject == key, LoginThrottle.failures >= limit)
+                .values(locked_until=now + timedelta(minutes=settings.login_lock_minutes))
+            )
+
+
+async def clear(session: AsyncSession, key: str) -> bool:
+    """Forget an account's failures (after a good sign-in) or lift a lock; True if one existed."""
+    result = await session.execute(delete(LoginThrottle).where(LoginThrottle.subject == key))
+    return int(result.rowcount) > 0  # type: ignore[attr-defined]
+
+
+async def lift(session: AsyncSession, context: AuditContext, subject: str) -> None:
+    """An admin lifts a lock (and forgets the failures behind it)."""
+    if not await clear(session, subject):
+        raise NotFound("锁定记录", "lock")
+    await audit.record(
+        session, context, "login_lock.lift", object_type="login_lock", object_id=subject[:64]
+    )
+
+
+async def list_locks(
+    session: AsyncSession, page: PageRequest
+) -> tuple[list[LoginThrottle], str | None]:
+    return await repository.active_locks(session, utcnow(), page)

@@ -1,0 +1,224 @@
+"""Signing in and tokens: password and client-credentials grants, refresh rotation, logout."""
+
+import hmac
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core import audit
+from app.core.audit import AuditContext, Outcome
+from app.core.config import Settings
+from app.core.db import Database, new_id, utcnow
+from app.core.permissions import Role
+from app.core.security import (
+    PasswordHasher,
+    hash_opaque_token,
+    issue_access_token,
+    new_opaque_token,
+)
+from app.core.signing_keys import KeyRing
+from app.core.uow import after_transaction
+from app.identity import repository, throttle
+from app.identity.errors import InvalidClient, InvalidGrant
+from app.identity.models import RefreshToken, User
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedTokens:
+    access_token: str
+    expires_in: int
+    refresh_token: str | None
+    role: Role
+    scope: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TokenServices:
+    database: Database
+    settings: Settings
+    keys: KeyRing
+    hasher: PasswordHasher
+
+
+def _access_for_user(services: TokenServices, user: User) -> tuple[str, int]:
+    lifetime = timedelta(minutes=services.settings.access_token_minutes)
+    token, _ = issue_access_token(
+        services.keys,
+        issuer=services.settings.jwt_issuer,
+        audience=services.settings.jwt_audience,
+        subject=str(user.id),
+        role=user.role,
+        scope=user.scope_region_code,
+        organization_id=str(user.organization_id) if user.organization_id else None,
+        client=False,
+        now=utcnow(),
+        lifetime=lifetime,
+    )
+    return token, int(lifetime.total_seconds())
+
+
+def _new_refresh(
+    services: TokenServices, session: AsyncSession, user: User, family: uuid.UUID
+) -> str:
+    token = new_opaque_token()
+    now = utcnow()
+    session.add(
+        RefreshToken(
+            id=new_id(),
+            token_hash=hash_opaque_token(token),
+            family_id=family,
+            user_id=user.id,
+            issued_at=now,
+            expires_at=now + timedelta(days=services.settings.refresh_token_days),
+        )
+    )
+    return token
+
+
+def _issued(
+    services: TokenServices, session: AsyncSession, user: User, family: uuid.UUID
+) -> IssuedTokens:
+    access, expires_in = _access_for_user(services, user)
+    refresh = _new_refresh(services, session, user, family)
+    return IssuedTokens(access, expires_in, refresh, Role(user.role), user.scope_region_code)
+
+
+async def sign_in(
+    services: TokenServices,
+    session: AsyncSession,
+    context: AuditContext,
+    username: str,
+    password: str,
+) -> IssuedTokens:
+    """Password grant. Wrong password, unknown or inactive user, and a lock all look alike."""
+    keys = throttle.subjects(username, context.address)
+    if await throttle.locked_until(services.database, keys) is not None:
+        audit.record_after(
+            session, services.database, context, "auth.login", outcome=Outcome.denied
+        )
+        raise InvalidGrant("too many failed attempts; try again later")
+    await throttle.slow_down(services.database, services.settings, keys[0])
+    user = await repository.user_by_username(session, username.strip().lower())
+    stored = user.password_hash if user is not None and user.active else None
+    matches, rehashed = services.hasher.verify(password, stored)
+    if user is None or not matches:
+        after_transaction(
+            session, lambda: throttle.record_failure(services.database, services.settings, keys)
+        )
+        audit.record_after(
+            session, services.database, context, "auth.login", outcome=Outcome.denied
+        )
+        raise InvalidGrant("wrong username or password")
+    if rehashed is not None:
+        user.password_hash = rehashed
+    await throttle.clear(session, keys[0])
+    actor = AuditContext(
+        f"user:{user.id}", user.role, context.address, context.user_agent, context.request_id
+    )
+    await audit.record(session, actor, "auth.login", object_type="user", object_id=str(user.id))
+    return _issued(services, session, user, new_id())
+
+
+async def client_credentials(
+    services: TokenServices,
+    session: AsyncSession,
+    context: AuditContext,
+    client_id: str,
+    secret: str,
+) -> IssuedTokens:
+    """Client-credentials grant for partner systems: an access token only, role `partner`."""
+    client = await repository.client_by_client_id(session, client_id)
+    expected = client.secret_hash if client is not None else hash_opaque_token(new_opaque_token())
+    if (
+        client is None
+        or not client.active
+        or not hmac.compare_digest(expected, hash_opaque_token(secret))
+    ):
+        audit.record_after(
+            session, services.database, context, "auth.client_token", outcome=Outcome.denied
+        )
+        raise InvalidClient()
+    lifetime = timedelta(minutes=services.settings.access_token_minutes)
+    token, _ = issue_access_token(
+        services.keys,
+        issuer=services.settings.jwt_issuer,
+        audience=services.settings.jwt_audience,
+        subject=str(client.id),
+        role=Role.partner.value,
+        scope=None,
+        organization_id=str(client.organization_id),
+        client=True,
+        now=utcnow(),
+        lifetime=lifetime,
+    )
+    actor = AuditContext(
+        f"client:{client.id}",
+        Role.partner.value,
+        context.address,
+        context.user_agent,
+        context.request_id,
+    )
+    await audit.record(
+        session, actor, "auth.client_token", object_type="api_client", object_id=str(client.id)
+    )
+    return IssuedTokens(token, int(lifetime.total_seconds()), None, Role.partner, None)
+
+
+async def refresh(
+    services: TokenServices, session: AsyncSession, context: AuditContext, token: str
+) -> IssuedTokens:
+    """Rotate a refresh token. A token used twice revokes its whole family (theft)."""
+    stored = await repository.refresh_token_by_hash(session, hash_opaque_token(token))
+    now = utcnow()
+    if stored is None or stored.revoked_at is not None or stored.expires_at <= now:
+        raise InvalidGrant("refresh token is unknown, revoked or expired")
+    claimed = await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.id == stored.id, RefreshToken.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if int(claimed.rowcount) != 1:  # type: ignore[attr-defined]
+        family = stored.family_id
+
+        async def revoke() -> None:
+            async with services.database.sessionmaker() as revoking, revoking.begin():
+                await repository.revoke_family(revoking, family, now)
+
+        after_transaction(session, revoke)
+        audit.record_after(
+            session,
+            services.database,
+            context,
+            "auth.refresh_reuse",
+            outcome=Outcome.denied,
+            object_type="user",
+            object_id=str(stored.user_id),
+        )
+        raise InvalidGrant("refresh token was already used; every token of its sign-in is revoked")
+    user = await repository.user_by_id(session, stored.user_id)
+    if user is None or not user.active:
+        raise InvalidGrant("the account is inactive")
+    return _issued(services, session, user, stored.family_id)
+
+
+async def logout(session: AsyncSession, context: AuditContext, token: str) -> None:
+    """Revoke the sign-in (token family) a refresh token belongs to; unknown tokens are ignored."""
+    stored = await repository.refresh_token_by_hash(session, hash_opaque_token(token))
+    if stored is None:
+        return
+    await repository.revoke_family(session, stored.family_id, utcnow())
+    actor = AuditContext(
+        f"user:{stored.user_id}", None, context.address, context.user_agent, context.request_id
+    )
+    await audit.record(
+        session, actor, "auth.logout", object_type="user", object_id=str(stored.user_id)
+    )
+
+
+async def principal_is_active(database: Database, principal_id: uuid.UUID, is_client: bool) -> bool:
+    async with database.read_sessionmaker() as session:
+        return await repository.is_active(session, principal_id, is_client)

@@ -1,0 +1,203 @@
+"""User accounts (DOMAIN 1): created and changed by admins; each user keeps their own."""
+
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core import audit
+from app.core.audit import AuditContext
+from app.core.db import new_id, utcnow
+from app.core.errors import Conflict, FieldError, NotFound, ValidationFailed
+from app.core.etag import check_version
+from app.core.pagination import PageRequest
+from app.core.permissions import Role
+from app.core.security import PasswordHasher
+from app.identity import repository
+from app.identity.errors import WrongPassword
+from app.identity.models import User
+from app.identity.rules import password_problems, scope_problems
+from app.identity.schemas import UserCreate, UserUpdate
+from app.organizations import service as organizations
+from app.regions import service as regions
+
+
+def _not_found() -> NotFound:
+    return NotFound("用户", "user")
+
+
+def check_password(password: str, *, username: str, min_length: int, field: str) -> None:
+    problems = password_problems(password, username=username, min_length=min_length)
+    if problems:
+        raise ValidationFailed(
+            [FieldError(loc=["body", field], msg=msg, code=code) for code, msg in problems]
+        )
+
+
+async def _check_scope(
+    session: AsyncSession, role: Role, scope: str | None, organization_id: uuid.UUID | None
+) -> None:
+    problems = scope_problems(role, scope, organization_id is not None)
+    if problems:
+        raise ValidationFailed(
+            [FieldError(loc=["body", f], msg=m, code="scope_mismatch") for f, m in problems]
+        )
+    if scope is not None:
+        await regions.get_with_path(session, scope)
+    if organization_id is not None:
+        await organizations.get(session, organization_id)
+
+
+async def find(session: AsyncSession, username: str) -> User | None:
+    return await repository.user_by_username(session, username)
+
+
+async def get(session: AsyncSession, user_id: uuid.UUID) -> User:
+    user = await repository.user_by_id(session, user_id)
+    if user is None:
+        raise _not_found()
+    return user
+
+
+async def search(
+    session: AsyncSession,
+    *,
+    role: str | None,
+    region: str | None,
+    active: bool | None,
+    page: PageRequest,
+) -> tuple[list[User], str | None]:
+    return await repository.search_users(
+        session, role=role, region=region, active=active, page=page
+    )
+
+
+async def create(
+    session: AsyncSession,
+    context: AuditContext,
+    hasher: PasswordHasher,
+    data: UserCreate,
+    *,
+    min_length: int,
+) -> User:
+    password = data.password.get_secret_value()
+    check_password(password, username=data.username, min_length=min_length, field="password")
+    await _check_scope(session, data.role, data.scope_region_code, data.organization_id)
+    if await repository.user_by_username(session, data.username) is not None:
+        raise Conflict()
+    user = User(
+        id=new_id(),
+        username=data.username,
+        display_name=data.display_name,
+        phone=data.phone,
+        role=data.role.value,
+        scope_region_code=data.scope_region_code,
+        organization_id=data.organization_id,
+        active=True,
+        password_hash=hasher.hash(password),
+        version=1,
+    )
+    session.add(user)
+    await session.flush()
+    await audit.record(
+        session,
+        context,
+        "user.create",
+        object_type="user",
+        object_id=str(user.id),
+        region_code=user.scope_region_code,
+        changed_fields=sorted(data.model_fields_set - {"password"}),
+    )
+    return user
+
+
+async def update(
+    session: AsyncSession,
+    context: AuditContext,
+    user_id: uuid.UUID,
+    data: UserUpdate,
+    expected_version: int,
+) -> User:
+    """Change a user. Deactivating revokes every refresh token at once."""
+    user = await get(session, user_id)
+    check_version(expected_version, user.version)
+    changes = data.model_dump(exclude_unset=True)
+    role = Role(changes.get("role", user.role))
+    scope = changes.get("scope_region_code", user.scope_region_code)
+    organization_id = changes.get("organization_id", user.organization_id)
+    if {"role", "scope_region_code", "organization_id"} & changes.keys():
+        await _check_scope(session, role, scope, organization_id)
+    changed = sorted(
+        k for k, v in changes.items() if getattr(user, k) != (v.value if isinstance(v, Role) else v)
+    )
+    for key in changed:
+        value = changes[key]
+        setattr(user, key, value.value if isinstance(value, Role) else value)
+    if changed:
+        user.version += 1
+    if changes.get("active") is False:
+        await repository.revoke_all_for_user(session, user.id, utcnow())
+    await session.flush()
+    await audit.record(
+        session,
+        context,
+        "user.update",
+        object_type="user",
+        object_id=str(user.id),
+        region_code=user.scope_region_code,
+        changed_fields=changed,
+    )
+    return user
+
+
+async def rename_self(
+    session: AsyncSession,
+    context: AuditContext,
+    user_id: uuid.UUID,
+    display_name: str,
+    expected_version: int,
+) -> User:
+    user = await get(session, user_id)
+    check_version(expected_version, user.version)
+    if user.display_name != display_name:
+        user.display_name = display_name
+        user.version += 1
+    await session.flush()
+    await audit.record(
+        session,
+        context,
+        "user.update_self",
+        object_type="user",
+        object_id=str(user.id),
+        changed_fields=["display_name"],
+    )
+    return user
+
+
+async def change_password(
+    session: AsyncSession,
+    context: AuditContext,
+    hasher: PasswordHasher,
+    user_id: uuid.UUID,
+    old: str,
+    new: str,
+    *,
+    min_length: int,
+) -> None:
+    """Change one's own password (the old one is required); other sign-ins are ended."""
+    user = await get(session, user_id)
+    matches, _ = hasher.verify(old, user.password_hash)
+    if not matches:
+        raise WrongPassword()
+    check_password(new, username=user.username, min_length=min_length, field="new_password")
+    user.password_hash = hasher.hash(new)
+    user.password_changed_at = utcnow()
+    await repository.revoke_all_for_user(session, user.id, utcnow())
+    await session.flush()
+    await audit.record(
+        session,
+        context,
+        "user.change_password",
+        object_type="user",
+        object_id=str(user.id),
+        changed_fields=["password"],
+    )
