@@ -77,18 +77,20 @@ class ActivityCache:
             del self._seen[key]
 
 
-async def authenticate(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Principal:
-    if credentials is None or credentials.scheme.lower() != "bearer":
+async def principal_from_request(request: Request) -> Principal:
+    """Authenticate the request's bearer token once; later calls reuse the result."""
+    cached = getattr(request.state, "principal", None)
+    if isinstance(cached, Principal):
+        return cached
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized(headers={"WWW-Authenticate": "Bearer"})
     state = request.app.state
     settings = state.settings
     try:
         claims = verify_access_token(
             state.key_ring,
-            credentials.credentials,
+            token.strip(),
             issuer=settings.jwt_issuer,
             audience=settings.jwt_audience,
         )
@@ -113,6 +115,14 @@ async def authenticate(
     request.state.caller_id = principal.caller_id
     structlog.contextvars.bind_contextvars(actor=principal.caller_id, role=principal.role.value)
     return principal
+
+
+async def authenticate(
+    request: Request,
+    _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    """Dependency form of `principal_from_request` (and the OpenAPI bearer scheme)."""
+    return await principal_from_request(request)
 
 
 def require(action: Action) -> Callable[..., Awaitable[Principal]]:

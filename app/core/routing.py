@@ -24,6 +24,7 @@ from sqlalchemy.exc import DBAPIError
 from starlette.types import Message
 
 from app.core import idempotency
+from app.core.auth import principal_from_request
 from app.core.config import Settings
 from app.core.db import Database
 from app.core.errors import (
@@ -92,9 +93,11 @@ def _is_json(content_type: str | None) -> bool:
     )
 
 
-def _caller(request: Request) -> str:
-    """Whose keys these are: the authenticated principal, or `anonymous`."""
-    return str(getattr(request.state, "caller_id", "anonymous"))
+async def _caller(request: Request) -> str:
+    """Whose keys these are: the authenticated principal (checked now), or `anonymous`."""
+    if "authorization" not in request.headers:
+        return "anonymous"
+    return (await principal_from_request(request)).caller_id
 
 
 class AppRoute(APIRoute):
@@ -195,7 +198,7 @@ async def _claim_key(
     body = await request.body()
     return await idempotency.claim(
         database,
-        caller=_caller(request),
+        caller=await _caller(request),
         key=key,
         fingerprint=idempotency.fingerprint(
             request.method, request.url.path, request.url.query, body

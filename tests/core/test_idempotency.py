@@ -9,6 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.db import Database, utcnow
 from app.core.idempotency import IdempotencyRecord, fingerprint, purge_expired
+from app.identity import users
+from tests.conftest import READER
 from tests.problems import assert_problem
 
 KEY = {"Idempotency-Key": "8c1f7c6e-retry-1"}
@@ -19,6 +21,14 @@ async def _count(client: httpx.AsyncClient, name: str) -> int:
     return int(response.json()["count"])
 
 
+async def _reader_caller(database: Database) -> str:
+    """The caller id of `reader`, whom pipeline_client signs in as."""
+    async with database.sessionmaker() as session:
+        reader = await users.find(session, READER)
+    assert reader is not None
+    return f"user:{reader.id}"
+
+
 async def _claimed_elsewhere(
     database: Database, key: str, body: bytes, *, lease: timedelta
 ) -> None:
@@ -26,7 +36,7 @@ async def _claimed_elsewhere(
     async with database.sessionmaker() as session, session.begin():
         session.add(
             IdempotencyRecord(
-                caller="anonymous",
+                caller=await _reader_caller(database),
                 key=key,
                 fingerprint=fingerprint("POST", "/_test/organizations", "", body),
                 completed=False,
@@ -203,3 +213,18 @@ class TestPurge:
         await pipeline_client.post("/_test/organizations", json={"name": "辰"}, headers=KEY)
         record = (await session.execute(select(IdempotencyRecord))).scalar_one()
         assert record.expires_at - utcnow() > timedelta(hours=23, minutes=59)
+
+
+class TestCallerScope:
+    async def test_the_same_key_from_another_caller_is_independent(
+        self, pipeline_client: httpx.AsyncClient, app: object
+    ) -> None:
+        first = await pipeline_client.post("/_test/organizations", json={"name": "巳"}, headers=KEY)
+        transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://testserver"
+        ) as anonymous:
+            other = await anonymous.post("/_test/organizations", json={"name": "午"}, headers=KEY)
+        assert first.status_code == other.status_code == 201
+        assert other.json()["name"] == "午"
+        assert "idempotent-replayed" not in other.headers

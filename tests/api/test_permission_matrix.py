@@ -1,0 +1,134 @@
+"""Every route x every role (and anonymous), from one table (DOMAIN 1).
+
+A route added without a row here fails `test_every_route_has_a_row`. For each
+caller the table says whether the route is public, or which roles may call
+it: anonymous callers of a protected route get 401, roles that may never
+call it get 403, permitted roles get past both (any other status).
+"""
+
+import uuid
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute, iter_route_contexts
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.permissions import PEOPLE, Role
+from tests.conftest import sign_in
+from tests.factories import DEMO_PASSWORD, create_demo_district
+
+PUBLIC = "public"
+EVERYONE = frozenset(Role)
+ADMIN = frozenset({Role.admin})
+AUDIT = frozenset({Role.auditor, Role.district_officer})
+
+EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
+    ("GET", "/healthz"): PUBLIC,
+    ("GET", "/readyz"): PUBLIC,
+    ("GET", "/metrics"): PUBLIC,
+    ("GET", "/docs"): PUBLIC,
+    ("GET", "/redoc"): PUBLIC,
+    ("POST", "/api/v1/auth/token"): PUBLIC,
+    ("POST", "/api/v1/auth/refresh"): PUBLIC,
+    ("POST", "/api/v1/auth/logout"): PUBLIC,
+    ("GET", "/api/v1/auth/jwks"): PUBLIC,
+    ("GET", "/api/v1/users"): ADMIN,
+    ("POST", "/api/v1/users"): ADMIN,
+    ("GET", "/api/v1/users/me"): PEOPLE,
+    ("PATCH", "/api/v1/users/me"): PEOPLE,
+    ("POST", "/api/v1/users/me/password"): PEOPLE,
+    ("GET", "/api/v1/users/{user_id}"): ADMIN,
+    ("PATCH", "/api/v1/users/{user_id}"): ADMIN,
+    ("GET", "/api/v1/api-clients"): ADMIN,
+    ("POST", "/api/v1/api-clients"): ADMIN,
+    ("PATCH", "/api/v1/api-clients/{client_id}"): ADMIN,
+    ("GET", "/api/v1/login-locks"): ADMIN,
+    ("DELETE", "/api/v1/login-locks/{subject}"): ADMIN,
+    ("GET", "/api/v1/regions"): EVERYONE,
+    ("GET", "/api/v1/regions/{code}"): EVERYONE,
+    ("GET", "/api/v1/regions/{code}/subtree"): EVERYONE,
+    ("GET", "/api/v1/organizations"): EVERYONE,
+    ("GET", "/api/v1/organizations/{organization_id}"): EVERYONE,
+    ("GET", "/api/v1/dictionaries"): PUBLIC,
+    ("GET", "/api/v1/calendar"): EVERYONE,
+    ("GET", "/api/v1/calendar/years"): EVERYONE,
+    ("GET", "/api/v1/calendar/add-working-days"): EVERYONE,
+    ("GET", "/api/v1/calendar/working-days-between"): EVERYONE,
+    ("GET", "/api/v1/audit-events"): AUDIT,
+}
+
+PATH_VALUES = {
+    "code": "500112",
+    "user_id": str(uuid.UUID(int=1)),
+    "client_id": str(uuid.UUID(int=2)),
+    "organization_id": str(uuid.UUID(int=3)),
+    "subject": "account:nobody",
+}
+QUERY = {"start": "2026-11-02", "end": "2026-11-06", "days": "1"}
+
+
+def _routes(app: FastAPI) -> list[tuple[str, str]]:
+    """(method, full path template) of every API route, included routers' too."""
+    return sorted(
+        (method, str(context.path_format))
+        for context in iter_route_contexts(app.routes)
+        if isinstance(context.original_route, APIRoute)
+        for method in (context.methods or set()) - {"HEAD"}
+    )
+
+
+def test_every_route_has_a_row(app: FastAPI) -> None:
+    missing = [r for r in _routes(app) if r not in EXPECTED]
+    stale = [r for r in EXPECTED if r not in _routes(app)]
+    assert missing == [], f"routes without a row in the permission matrix: {missing}"
+    assert stale == [], f"rows for routes that no longer exist: {stale}"
+
+
+@pytest.fixture
+async def tokens(anonymous: httpx.AsyncClient, session: AsyncSession) -> dict[Role, str]:
+    """An access token for every role, through the real token endpoint."""
+    await create_demo_district(session)
+    issued = {
+        role: await sign_in(anonymous, role.value) for role in Role if role is not Role.partner
+    }
+    response = await anonymous.post(
+        "/api/v1/auth/token",
+        data={"grant_type": "client_credentials"},
+        auth=("red-cross", DEMO_PASSWORD),
+    )
+    issued[Role.partner] = response.json()["access_token"]
+    return issued
+
+
+async def _call(
+    http: httpx.AsyncClient, method: str, path: str, token: str | None
+) -> httpx.Response:
+    url = path.format(**PATH_VALUES)
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    if method in {"POST", "PATCH", "PUT"}:
+        return await http.request(method, url, json={}, headers=headers, params=QUERY)
+    return await http.request(method, url, headers=headers, params=QUERY)
+
+
+async def test_every_route_answers_every_caller_as_the_table_says(
+    app: FastAPI, anonymous: httpx.AsyncClient, tokens: dict[Role, str]
+) -> None:
+    failures: list[str] = []
+    for method, path in _routes(app):
+        expected = EXPECTED[(method, path)]
+        callers: list[tuple[str, str | None]] = [("anonymous", None)]
+        callers += [(role.value, token) for role, token in tokens.items()]
+        for name, token in callers:
+            status = (await _call(anonymous, method, path, token)).status_code
+            if expected == PUBLIC:
+                ok = status not in (401, 403)
+            elif token is None:
+                ok = status == 401
+            elif Role(name) in expected:
+                ok = status not in (401, 403)
+            else:
+                ok = status == 403
+            if not ok:
+                failures.append(f"{method} {path} as {name}: {status}")
+    assert failures == []
