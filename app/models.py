@@ -1,5 +1,6 @@
 """Every table, imported once so Alembic and tests see the whole schema."""
 
+from app.confidentiality.models import AuditorGrant, ConfidentialityAgreement
 from app.core.audit import AuditEvent, AuditSealState
 from app.core.db import Base
 from app.core.idempotency import IdempotencyRecord
@@ -14,9 +15,11 @@ __all__ = [
     "ApiClient",
     "AuditEvent",
     "AuditSealState",
+    "AuditorGrant",
     "Base",
     "CalendarDay",
     "CalendarYear",
+    "ConfidentialityAgreement",
     "DictionaryCode",
     "IdempotencyRecord",
     "Job",

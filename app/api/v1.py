@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from app.audit.router import router as audit
+from app.confidentiality.router import router as confidentiality
 from app.dictionaries.router import router as dictionaries
 from app.identity.router_auth import router as auth
 from app.identity.router_clients import router as api_clients
@@ -16,6 +17,7 @@ for domain_router in (
     auth,
     users,
     api_clients,
+    confidentiality,
     regions,
     organizations,
     dictionaries,

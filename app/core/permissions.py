@@ -29,6 +29,7 @@ class Action(StrEnum):
     lockouts_manage = "lockouts:manage"
     audit_read = "audit:read"
     auditor_grants_issue = "auditor_grants:issue"
+    auditor_grants_read = "auditor_grants:read"
     confidentiality_manage = "confidentiality:manage"
 
 
@@ -49,6 +50,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.lockouts_manage: frozenset({Role.admin}),
     Action.audit_read: frozenset({Role.auditor, Role.district_officer}),
     Action.auditor_grants_issue: frozenset({Role.district_officer}),
+    Action.auditor_grants_read: frozenset({Role.district_officer, Role.auditor}),
     Action.confidentiality_manage: frozenset({Role.district_officer, Role.street_officer}),
 }
 

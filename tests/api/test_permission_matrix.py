@@ -22,6 +22,7 @@ PUBLIC = "public"
 EVERYONE = frozenset(Role)
 ADMIN = frozenset({Role.admin})
 AUDIT = frozenset({Role.auditor, Role.district_officer})
+CONFIDENTIALITY = frozenset({Role.district_officer, Role.street_officer})
 
 EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/healthz"): PUBLIC,
@@ -45,6 +46,12 @@ EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("PATCH", "/api/v1/api-clients/{client_id}"): ADMIN,
     ("GET", "/api/v1/login-locks"): ADMIN,
     ("DELETE", "/api/v1/login-locks/{subject}"): ADMIN,
+    ("GET", "/api/v1/confidentiality-agreements"): CONFIDENTIALITY,
+    ("POST", "/api/v1/confidentiality-agreements"): CONFIDENTIALITY,
+    ("POST", "/api/v1/users/me/confidentiality-acknowledgement"): PEOPLE,
+    ("GET", "/api/v1/auditor-grants"): AUDIT,
+    ("POST", "/api/v1/auditor-grants"): frozenset({Role.district_officer}),
+    ("POST", "/api/v1/auditor-grants/{grant_id}/revoke"): frozenset({Role.district_officer}),
     ("GET", "/api/v1/regions"): EVERYONE,
     ("GET", "/api/v1/regions/{code}"): EVERYONE,
     ("GET", "/api/v1/regions/{code}/subtree"): EVERYONE,
@@ -64,6 +71,7 @@ PATH_VALUES = {
     "client_id": str(uuid.UUID(int=2)),
     "organization_id": str(uuid.UUID(int=3)),
     "subject": "account:nobody",
+    "grant_id": str(uuid.UUID(int=4)),
 }
 QUERY = {"start": "2026-11-02", "end": "2026-11-06", "days": "1"}
 

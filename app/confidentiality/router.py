@@ -1,0 +1,119 @@
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends, Path, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.confidentiality import service
+from app.confidentiality.schemas import AgreementIn, AgreementOut, GrantIn, GrantOut
+from app.core.audit import AuditContext
+from app.core.auth import Forbidden, Principal, require
+from app.core.errors import Conflict, NotFound, Unauthorized, ValidationFailed
+from app.core.openapi import problems
+from app.core.pagination import Page, PageParams
+from app.core.permissions import Action
+from app.core.routing import Idempotency, api_router, route_options
+from app.core.uow import DbSession, ReadDbSession
+
+router = api_router(tags=["confidentiality"])
+Manager = Annotated[Principal, Depends(require(Action.confidentiality_manage))]
+Issuer = Annotated[Principal, Depends(require(Action.auditor_grants_issue))]
+GrantReader = Annotated[Principal, Depends(require(Action.auditor_grants_read))]
+Myself = Annotated[Principal, Depends(require(Action.own_account))]
+
+
+class Acknowledged(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"confidentiality_signed_at": "2026-11-23T08:00:00Z"}]}
+    )
+
+    confidentiality_signed_at: datetime = Field(description="When you acknowledged the agreement.")
+
+
+@router.get(
+    "/confidentiality-agreements",
+    response_model=Page[AgreementOut],
+    summary="Confidentiality agreements of streets with social-work agencies",
+    responses=problems(Unauthorized, Forbidden, ValidationFailed),
+)
+async def list_agreements(
+    principal: Manager, session: ReadDbSession, page: PageParams
+) -> Page[AgreementOut]:
+    items, cursor = await service.list_agreements(session, principal, page)
+    return Page(items=[AgreementOut.model_validate(a) for a in items], next_cursor=cursor)
+
+
+@router.post(
+    "/confidentiality-agreements",
+    response_model=AgreementOut,
+    status_code=201,
+    summary="Record a confidentiality agreement a street signed with an agency (Beijing 7)",
+    responses=problems(Unauthorized, Forbidden, NotFound, ValidationFailed, Conflict),
+    openapi_extra=route_options(idempotency_mode=Idempotency.optional),
+)
+async def record_agreement(
+    principal: Manager, request: Request, response: Response, session: DbSession, body: AgreementIn
+) -> AgreementOut:
+    agreement = await service.record_agreement(
+        session, AuditContext.from_request(request), principal, body
+    )
+    response.headers["Location"] = f"/api/v1/confidentiality-agreements/{agreement.id}"
+    return AgreementOut.model_validate(agreement)
+
+
+@router.post(
+    "/users/me/confidentiality-acknowledgement",
+    response_model=Acknowledged,
+    summary="Acknowledge the confidentiality agreement personally",
+    responses=problems(Unauthorized, Forbidden),
+)
+async def acknowledge(me: Myself, request: Request, session: DbSession) -> Acknowledged:
+    signed_at = await service.acknowledge(session, AuditContext.from_request(request), me)
+    return Acknowledged(confidentiality_signed_at=signed_at)
+
+
+@router.get(
+    "/auditor-grants",
+    response_model=Page[GrantOut],
+    summary="Auditor grants (an auditor sees its own)",
+    responses=problems(Unauthorized, Forbidden, ValidationFailed),
+)
+async def list_grants(
+    principal: GrantReader, session: ReadDbSession, page: PageParams
+) -> Page[GrantOut]:
+    items, cursor = await service.list_grants(session, principal, page)
+    return Page(items=[GrantOut.model_validate(g) for g in items], next_cursor=cursor)
+
+
+@router.post(
+    "/auditor-grants",
+    response_model=GrantOut,
+    status_code=201,
+    summary="Let an auditor see personal data of a subtree for a limited time",
+    responses=problems(Unauthorized, Forbidden, NotFound, ValidationFailed),
+    openapi_extra=route_options(idempotency_mode=Idempotency.optional),
+)
+async def issue_grant(
+    principal: Issuer, request: Request, response: Response, session: DbSession, body: GrantIn
+) -> GrantOut:
+    grant = await service.issue_grant(session, AuditContext.from_request(request), principal, body)
+    response.headers["Location"] = f"/api/v1/auditor-grants/{grant.id}"
+    return GrantOut.model_validate(grant)
+
+
+@router.post(
+    "/auditor-grants/{grant_id}/revoke",
+    response_model=GrantOut,
+    summary="Revoke an auditor grant early",
+    responses=problems(Unauthorized, Forbidden, NotFound, Conflict, ValidationFailed),
+)
+async def revoke_grant(
+    _: Issuer,
+    grant_id: Annotated[uuid.UUID, Path(description="Grant id.")],
+    request: Request,
+    session: DbSession,
+) -> GrantOut:
+    return GrantOut.model_validate(
+        await service.revoke_grant(session, AuditContext.from_request(request), grant_id)
+    )

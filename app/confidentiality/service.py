@@ -1,0 +1,189 @@
+"""Confidentiality (Beijing 7): street-agency agreements, personal acknowledgement, auditor grants."""
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.confidentiality import repository
+from app.confidentiality.models import AuditorGrant, ConfidentialityAgreement
+from app.confidentiality.schemas import AgreementIn, GrantIn
+from app.core import audit
+from app.core.audit import AuditContext
+from app.core.auth import Principal
+from app.core.db import new_id, utcnow
+from app.core.errors import AppError, Conflict, FieldError, NotFound, ValidationFailed
+from app.core.i18n import Message, register_messages
+from app.core.pagination import PageRequest
+from app.core.permissions import Role
+from app.core.region_codes import is_within
+from app.identity import users
+from app.organizations import service as organizations
+from app.regions import service as regions
+
+
+class ConfidentialityAgreementRequired(AppError):
+    status = 403
+    code = "confidentiality_agreement_required"
+
+
+register_messages(
+    {
+        "confidentiality_agreement_required": Message(
+            "须先签署保密协议",
+            "Confidentiality agreement required",
+            "您所在的社工机构与该街道尚无有效的保密协议，或您本人尚未确认保密协议。",
+            "Your agency has no valid confidentiality agreement with this street, or you have not acknowledged it.",
+        )
+    }
+)
+
+
+async def record_agreement(
+    session: AsyncSession, context: AuditContext, principal: Principal, data: AgreementIn
+) -> ConfidentialityAgreement:
+    """Record a signed agreement; a street officer only for its own street."""
+    if principal.role is Role.street_officer and principal.scope_region != data.street_code:
+        raise NotFound("街道", "street")
+    if principal.scope_region is not None and not is_within(
+        data.street_code, principal.scope_region
+    ):
+        raise NotFound("街道", "street")
+    await regions.get_with_path(session, data.street_code)
+    agency = await organizations.get(session, data.agency_id)
+    if agency.kind != "social_work_agency":
+        raise ValidationFailed(
+            [
+                FieldError(
+                    loc=["body", "agency_id"], msg="not a social-work agency", code="not_an_agency"
+                )
+            ]
+        )
+    agreement = ConfidentialityAgreement(
+        id=new_id(), recorded_by=principal.caller_id, **data.model_dump()
+    )
+    session.add(agreement)
+    await session.flush()
+    await audit.record(
+        session,
+        context,
+        "confidentiality_agreement.create",
+        object_type="confidentiality_agreement",
+        object_id=str(agreement.id),
+        region_code=data.street_code,
+        changed_fields=sorted(data.model_fields_set),
+    )
+    return agreement
+
+
+async def list_agreements(
+    session: AsyncSession, principal: Principal, page: PageRequest
+) -> tuple[list[ConfidentialityAgreement], str | None]:
+    return await repository.agreements(session, principal.scope_region, page)
+
+
+async def acknowledge(
+    session: AsyncSession, context: AuditContext, principal: Principal
+) -> datetime:
+    """A user personally acknowledges the confidentiality agreement (once; the first date stays)."""
+    user = await users.get(session, principal.id)
+    if user.confidentiality_signed_at is None:
+        user.confidentiality_signed_at = utcnow()
+        user.version += 1
+        await session.flush()
+    await audit.record(
+        session,
+        context,
+        "confidentiality.acknowledge",
+        object_type="user",
+        object_id=str(user.id),
+        changed_fields=["confidentiality_signed_at"],
+    )
+    return user.confidentiality_signed_at
+
+
+async def check_social_worker(
+    session: AsyncSession, principal: Principal, street_code: str, today: date
+) -> None:
+    """403 unless the worker acknowledged the agreement and the agency has a valid one with the street.
+
+    Every personal-data endpoint calls this for social workers (Beijing 7).
+    """
+    if principal.role is not Role.social_worker:
+        return
+    user = await users.get(session, principal.id)
+    valid = (
+        user.confidentiality_signed_at is not None
+        and principal.organization_id is not None
+        and await repository.valid_agreement_exists(
+            session, street_code, principal.organization_id, today
+        )
+    )
+    if not valid:
+        raise ConfidentialityAgreementRequired()
+
+
+async def issue_grant(
+    session: AsyncSession, context: AuditContext, principal: Principal, data: GrantIn
+) -> AuditorGrant:
+    """A district officer opens personal data of a subtree to one auditor, for a limited time."""
+    auditor = await users.get(session, data.auditor_id)
+    if auditor.role != Role.auditor.value:
+        raise ValidationFailed(
+            [FieldError(loc=["body", "auditor_id"], msg="not an auditor", code="not_an_auditor")]
+        )
+    if principal.scope_region is not None and not is_within(
+        data.region_code, principal.scope_region
+    ):
+        raise NotFound("区划", "region")
+    await regions.get_with_path(session, data.region_code)
+    grant = AuditorGrant(id=new_id(), issued_by=principal.id, **data.model_dump())
+    session.add(grant)
+    await session.flush()
+    await audit.record(
+        session,
+        context,
+        "auditor_grant.issue",
+        object_type="auditor_grant",
+        object_id=str(grant.id),
+        region_code=data.region_code,
+        changed_fields=sorted(data.model_fields_set),
+    )
+    return grant
+
+
+async def revoke_grant(
+    session: AsyncSession, context: AuditContext, grant_id: uuid.UUID
+) -> AuditorGrant:
+    grant = await repository.grant(session, grant_id)
+    if grant is None:
+        raise NotFound("授权", "grant")
+    if grant.revoked_at is not None:
+        raise Conflict()
+    grant.revoked_at = utcnow()
+    await session.flush()
+    await audit.record(
+        session,
+        context,
+        "auditor_grant.revoke",
+        object_type="auditor_grant",
+        object_id=str(grant.id),
+        region_code=grant.region_code,
+        changed_fields=["revoked_at"],
+    )
+    return grant
+
+
+async def list_grants(
+    session: AsyncSession, principal: Principal, page: PageRequest
+) -> tuple[list[AuditorGrant], str | None]:
+    """District officers see every grant; an auditor sees its own."""
+    auditor = principal.id if principal.role is Role.auditor else None
+    return await repository.grants(session, auditor, page)
+
+
+async def auditor_may_see(session: AsyncSession, principal: Principal, region_code: str) -> bool:
+    """True when an auditor holds a live grant covering `region_code`."""
+    if principal.role is not Role.auditor:
+        return False
+    return await repository.live_grant_covers(session, principal.id, region_code, utcnow())

@@ -1,0 +1,1 @@
+"""Benchmarks: the app against a raw asyncpg + Starlette baseline (see docs/performance.md)."""
