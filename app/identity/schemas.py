@@ -2,7 +2,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from app.core.permissions import Role
 from app.core.region_codes import CODE_PATTERN
@@ -109,6 +109,13 @@ class UserUpdate(BaseModel):
         default=None,
         description="False deactivates: refresh tokens stop at once, access tokens within a minute.",
     )
+
+    @field_validator("display_name", "role", "active", mode="before")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("cannot be null; omit the field to keep it")
+        return value
 
 
 class MeUpdate(BaseModel):
