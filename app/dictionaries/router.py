@@ -1,14 +1,17 @@
 from typing import Annotated
 
-from fastapi import Header, Response
+from fastapi import Depends, Header, Path, Request, Response
 
-from app.core.errors import ValidationFailed
+from app.core.audit import AuditContext
+from app.core.auth import Forbidden, require
+from app.core.errors import Conflict, Unauthorized, ValidationFailed
 from app.core.etag import etag_for_content, if_none_match_hits
 from app.core.openapi import problems
-from app.core.routing import api_router
-from app.core.uow import ReadDbSession
+from app.core.permissions import Action
+from app.core.routing import Idempotency, api_router, route_options
+from app.core.uow import DbSession, ReadDbSession
 from app.dictionaries import service
-from app.dictionaries.schemas import DictionariesOut
+from app.dictionaries.schemas import CodeIn, CodeOut, DictionariesOut, Labels
 
 router = api_router(prefix="/dictionaries", tags=["reference data"])
 
@@ -40,3 +43,33 @@ async def get_dictionaries(
         return Response(status_code=304, headers=headers)
     response.headers.update(headers)
     return body
+
+
+@router.post(
+    "/{table}/codes",
+    response_model=CodeOut,
+    status_code=201,
+    dependencies=[Depends(require(Action.reference_write))],
+    summary="Add a code to an extensible code table (admins)",
+    responses=problems(Unauthorized, Forbidden, ValidationFailed, Conflict),
+    openapi_extra=route_options(idempotency_mode=Idempotency.optional),
+)
+async def add_code(
+    table: Annotated[
+        str, Path(max_length=64, description="An extensible table, e.g. `hardship_cause`.")
+    ],
+    request: Request,
+    response: Response,
+    session: DbSession,
+    body: CodeIn,
+) -> CodeOut:
+    addition = await service.add_code_audited(
+        session, AuditContext.from_request(request), table, body.code, body.label_zh, body.label_en
+    )
+    response.headers["Location"] = "/api/v1/dictionaries"
+    return CodeOut(
+        code=addition.code,
+        labels=Labels(zh_cn=addition.label_zh, en=addition.label_en),
+        group=None,
+        builtin=False,
+    )

@@ -47,6 +47,19 @@ class Labels(BaseModel):
 
 
 class CodeOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "code": "flood_damage",
+                    "labels": {"zh-CN": "洪涝受灾", "en": "Flood damage"},
+                    "group": None,
+                    "builtin": False,
+                }
+            ]
+        }
+    )
+
     code: str = Field(description="Stable lower_snake_case code; never renamed.")
     labels: Labels = Field(description="Display labels by language.")
     group: str | None = Field(
@@ -99,3 +112,9 @@ class DictionariesOut(BaseModel):
     )
 
     tables: list[CodeTableOut] = Field(description="Every code table of the product.")
+
+
+class CodeIn(BaseModel):
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]{0,63}$", description="New lower_snake_case code.")
+    label_zh: str = Field(min_length=1, max_length=200, description="Label in simplified Chinese.")
+    label_en: str = Field(min_length=1, max_length=200, description="Label in English.")

@@ -5,6 +5,8 @@ from collections import defaultdict
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core import audit
+from app.core.audit import AuditContext
 from app.core.errors import Conflict, FieldError, ValidationFailed
 from app.dictionaries import repository
 from app.dictionaries.catalog import CATALOG
@@ -72,4 +74,25 @@ async def add_code(
     )
     session.add(addition)
     await session.flush()
+    return addition
+
+
+async def add_code_audited(
+    session: AsyncSession,
+    context: AuditContext,
+    table: str,
+    code: str,
+    label_zh: str,
+    label_en: str,
+) -> DictionaryCode:
+    """An admin adds a code to an extensible table (DOMAIN 14)."""
+    addition = await add_code(session, table, code, label_zh, label_en)
+    await audit.record(
+        session,
+        context,
+        "dictionary_code.create",
+        object_type="dictionary_code",
+        object_id=f"{table}.{code}"[:64],
+        changed_fields=["code", "label_en", "label_zh"],
+    )
     return addition

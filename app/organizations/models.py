@@ -1,6 +1,6 @@
 import uuid
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.db import Base, Timestamped, uuid_pk
@@ -19,6 +19,7 @@ class Organization(Timestamped, Base):
     region_code: Mapped[str] = mapped_column(
         region_code_type(), ForeignKey("regions.code", ondelete="RESTRICT"), index=True
     )
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     parent_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("organizations.id", ondelete="RESTRICT"), index=True
     )

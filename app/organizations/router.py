@@ -1,18 +1,32 @@
 import uuid
 from typing import Annotated
 
-from fastapi import Depends, Path, Query
+from fastapi import Depends, Path, Query, Request, Response
 
+from app.core.audit import AuditContext
 from app.core.auth import Forbidden, require
-from app.core.errors import NotFound, Unauthorized, ValidationFailed
+from app.core.errors import (
+    Conflict,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+    Unauthorized,
+    ValidationFailed,
+)
+from app.core.etag import ExpectedVersion, etag_for_version
 from app.core.openapi import problems
 from app.core.pagination import Page, PageParams
 from app.core.permissions import Action
 from app.core.region_codes import CODE_PATTERN
-from app.core.routing import api_router
-from app.core.uow import ReadDbSession
+from app.core.routing import Idempotency, api_router, route_options
+from app.core.uow import DbSession, ReadDbSession
 from app.organizations import service
-from app.organizations.schemas import OrganizationKind, OrganizationOut
+from app.organizations.schemas import (
+    OrganizationCreate,
+    OrganizationKind,
+    OrganizationOut,
+    OrganizationUpdate,
+)
 
 router = api_router(
     dependencies=[Depends(require(Action.reference_read))],
@@ -58,3 +72,55 @@ async def get_organization(
     session: ReadDbSession,
 ) -> OrganizationOut:
     return OrganizationOut.model_validate(await service.get(session, organization_id))
+
+
+Writer = Depends(require(Action.reference_write))
+OrganizationId = Annotated[uuid.UUID, Path(description="Organization id.")]
+
+
+@router.post(
+    "",
+    response_model=OrganizationOut,
+    status_code=201,
+    dependencies=[Writer],
+    summary="Add an organization (admins)",
+    responses=problems(Unauthorized, Forbidden, NotFound, ValidationFailed, Conflict),
+    openapi_extra=route_options(idempotency_mode=Idempotency.optional),
+)
+async def create_organization(
+    request: Request, response: Response, session: DbSession, body: OrganizationCreate
+) -> OrganizationOut:
+    organization = await service.create(session, AuditContext.from_request(request), body)
+    response.headers["Location"] = f"/api/v1/organizations/{organization.id}"
+    response.headers["ETag"] = etag_for_version(organization.version)
+    return OrganizationOut.model_validate(organization)
+
+
+@router.patch(
+    "/{organization_id}",
+    response_model=OrganizationOut,
+    dependencies=[Writer],
+    summary="Rename an organization (admins)",
+    responses=problems(
+        Unauthorized,
+        Forbidden,
+        NotFound,
+        ValidationFailed,
+        Conflict,
+        PreconditionFailed,
+        PreconditionRequired,
+    ),
+)
+async def rename_organization(
+    organization_id: OrganizationId,
+    request: Request,
+    response: Response,
+    session: DbSession,
+    body: OrganizationUpdate,
+    expected: ExpectedVersion,
+) -> OrganizationOut:
+    organization = await service.rename(
+        session, AuditContext.from_request(request), organization_id, body.name, expected
+    )
+    response.headers["ETag"] = etag_for_version(organization.version)
+    return OrganizationOut.model_validate(organization)

@@ -4,11 +4,14 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.errors import FieldError, NotFound, ValidationFailed
+from app.core import audit
+from app.core.audit import AuditContext
+from app.core.errors import Conflict, FieldError, NotFound, ValidationFailed
+from app.core.etag import check_version
 from app.core.pagination import PageRequest
 from app.organizations import repository
 from app.organizations.models import Organization
-from app.organizations.schemas import ORGANIZATION_KINDS
+from app.organizations.schemas import ORGANIZATION_KINDS, OrganizationCreate
 from app.regions import service as regions
 
 
@@ -68,4 +71,57 @@ async def ensure(
     organization = Organization(kind=kind, name=name, region_code=region_code, parent_id=parent_id)
     session.add(organization)
     await session.flush()
+    return organization
+
+
+async def create(
+    session: AsyncSession, context: AuditContext, data: OrganizationCreate
+) -> Organization:
+    """An admin adds an organization; a name is unique within its region (409)."""
+    if await repository.find(session, data.region_code, data.name) is not None:
+        raise Conflict()
+    organization = await ensure(
+        session,
+        kind=data.kind,
+        name=data.name,
+        region_code=data.region_code,
+        parent_id=data.parent_id,
+    )
+    await audit.record(
+        session,
+        context,
+        "organization.create",
+        object_type="organization",
+        object_id=str(organization.id),
+        region_code=organization.region_code,
+        changed_fields=sorted(data.model_fields_set),
+    )
+    return organization
+
+
+async def rename(
+    session: AsyncSession,
+    context: AuditContext,
+    organization_id: uuid.UUID,
+    name: str,
+    expected_version: int,
+) -> Organization:
+    organization = await get(session, organization_id)
+    check_version(expected_version, organization.version)
+    changed = ["name"] if organization.name != name else []
+    if changed:
+        if await repository.find(session, organization.region_code, name) is not None:
+            raise Conflict()
+        organization.name = name
+        organization.version += 1
+        await session.flush()
+    await audit.record(
+        session,
+        context,
+        "organization.update",
+        object_type="organization",
+        object_id=str(organization.id),
+        region_code=organization.region_code,
+        changed_fields=changed,
+    )
     return organization

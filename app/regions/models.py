@@ -1,4 +1,4 @@
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.db import Base, Timestamped
@@ -16,6 +16,7 @@ class Region(Timestamped, Base):
     code: Mapped[str] = mapped_column(region_code_type(), primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
     level: Mapped[str] = mapped_column(String(16))
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     parent_code: Mapped[str | None] = mapped_column(
         region_code_type(),
         ForeignKey("regions.code", ondelete="RESTRICT", deferrable=True, initially="DEFERRED"),

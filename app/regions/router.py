@@ -1,17 +1,26 @@
 from typing import Annotated
 
-from fastapi import Depends, Path, Query
+from fastapi import Depends, Path, Query, Request, Response
 
+from app.core.audit import AuditContext
 from app.core.auth import Forbidden, require
-from app.core.errors import NotFound, Unauthorized, ValidationFailed
+from app.core.errors import (
+    Conflict,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+    Unauthorized,
+    ValidationFailed,
+)
+from app.core.etag import ExpectedVersion, etag_for_version
 from app.core.openapi import problems
 from app.core.pagination import Page, PageParams
 from app.core.permissions import Action
 from app.core.region_codes import CODE_PATTERN, RegionLevel
-from app.core.routing import api_router
-from app.core.uow import ReadDbSession
+from app.core.routing import Idempotency, api_router, route_options
+from app.core.uow import DbSession, ReadDbSession
 from app.regions import service
-from app.regions.schemas import RegionDetail, RegionOut, RegionPathItem
+from app.regions.schemas import RegionCreate, RegionDetail, RegionOut, RegionPathItem, RegionRename
 
 router = api_router(
     dependencies=[Depends(require(Action.reference_read))], prefix="/regions", tags=["regions"]
@@ -48,8 +57,9 @@ async def list_regions(
     summary="Resolve a region code to the region and its path",
     responses=problems(Unauthorized, Forbidden, NotFound, ValidationFailed),
 )
-async def get_region(code: RegionCode, session: ReadDbSession) -> RegionDetail:
+async def get_region(code: RegionCode, session: ReadDbSession, response: Response) -> RegionDetail:
     region, path = await service.get_with_path(session, code)
+    response.headers["ETag"] = etag_for_version(region.version)
     return RegionDetail(
         **RegionOut.model_validate(region).model_dump(),
         path=[RegionPathItem.model_validate(r) for r in path],
@@ -70,3 +80,53 @@ async def list_subtree(
 ) -> Page[RegionOut]:
     items, cursor = await service.list_subtree(session, code, level, page)
     return Page(items=[RegionOut.model_validate(r) for r in items], next_cursor=cursor)
+
+
+Writer = Depends(require(Action.reference_write))
+
+
+@router.post(
+    "",
+    response_model=RegionOut,
+    status_code=201,
+    dependencies=[Writer],
+    summary="Add a region under an existing parent (admins)",
+    responses=problems(Unauthorized, Forbidden, ValidationFailed, Conflict),
+    openapi_extra=route_options(idempotency_mode=Idempotency.optional),
+)
+async def create_region(
+    request: Request, response: Response, session: DbSession, body: RegionCreate
+) -> RegionOut:
+    region = await service.create(session, AuditContext.from_request(request), body.code, body.name)
+    response.headers["Location"] = f"/api/v1/regions/{region.code}"
+    response.headers["ETag"] = etag_for_version(region.version)
+    return RegionOut.model_validate(region)
+
+
+@router.patch(
+    "/{code}",
+    response_model=RegionOut,
+    dependencies=[Writer],
+    summary="Rename a region (admins)",
+    responses=problems(
+        Unauthorized,
+        Forbidden,
+        NotFound,
+        ValidationFailed,
+        PreconditionFailed,
+        PreconditionRequired,
+    ),
+)
+async def rename_region(
+    code: RegionCode,
+    request: Request,
+    response: Response,
+    session: DbSession,
+    body: RegionRename,
+    expected: ExpectedVersion,
+) -> RegionOut:
+    region = await service.rename(
+        session, AuditContext.from_request(request), code, body.name, expected
+    )
+    response.headers["ETag"] = etag_for_version(region.version)
+    return RegionOut.model_validate(region)

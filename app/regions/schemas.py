@@ -5,6 +5,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.core.region_codes import CODE_PATTERN, RegionLevel
 
 _EXAMPLE: dict[str, Any] = {
+    "version": 1,
     "code": "500112001",
     "name": "双龙湖街道",
     "level": "street",
@@ -26,6 +27,19 @@ class RegionOut(BaseModel):
     parent_code: str | None = Field(
         description="Code of the enclosing region; null for a district."
     )
+    version: int = Field(description="Version for If-Match.")
+
+
+class RegionCreate(BaseModel):
+    code: str = Field(
+        pattern=CODE_PATTERN,
+        description="New region code; its parent (the code less 3 digits) must exist.",
+    )
+    name: str = Field(min_length=1, max_length=100, description="Official name, in Chinese.")
+
+
+class RegionRename(BaseModel):
+    name: str = Field(min_length=1, max_length=100, description="New official name.")
 
 
 class RegionPathItem(BaseModel):

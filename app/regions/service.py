@@ -2,7 +2,10 @@
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.errors import FieldError, NotFound, ValidationFailed
+from app.core import audit
+from app.core.audit import AuditContext
+from app.core.errors import Conflict, FieldError, NotFound, ValidationFailed
+from app.core.etag import check_version
 from app.core.pagination import PageRequest
 from app.core.region_codes import RegionLevel, ancestors_and_self, level_of, parent_of
 from app.regions import repository
@@ -35,6 +38,46 @@ async def list_subtree(
     if await repository.get(session, code) is None:
         raise _not_found()
     return await repository.subtree(session, code, level, page)
+
+
+async def create(session: AsyncSession, context: AuditContext, code: str, name: str) -> Region:
+    """An admin adds a region under an existing parent (409 if the code exists)."""
+    if await repository.get(session, code) is not None:
+        raise Conflict()
+    await save_region(session, code, name)
+    region, _ = await get_with_path(session, code)
+    await audit.record(
+        session,
+        context,
+        "region.create",
+        object_type="region",
+        object_id=code,
+        region_code=code,
+        changed_fields=["code", "name"],
+    )
+    return region
+
+
+async def rename(
+    session: AsyncSession, context: AuditContext, code: str, name: str, expected_version: int
+) -> Region:
+    region, _ = await get_with_path(session, code)
+    check_version(expected_version, region.version)
+    changed = ["name"] if region.name != name else []
+    if changed:
+        region.name = name
+        region.version += 1
+        await session.flush()
+    await audit.record(
+        session,
+        context,
+        "region.update",
+        object_type="region",
+        object_id=code,
+        region_code=code,
+        changed_fields=changed,
+    )
+    return region
 
 
 async def save_region(session: AsyncSession, code: str, name: str) -> None:

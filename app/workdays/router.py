@@ -1,18 +1,21 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import Depends, Query
+from fastapi import Depends, Path, Query, Request
 
+from app.core.audit import AuditContext
 from app.core.auth import Forbidden, require
 from app.core.errors import FieldError, Unauthorized, ValidationFailed
 from app.core.openapi import problems
 from app.core.permissions import Action
 from app.core.routing import api_router
-from app.core.uow import ReadDbSession
+from app.core.uow import DbSession, ReadDbSession
 from app.workdays import service
 from app.workdays.schemas import (
+    CalendarDayIn,
     CalendarDayOut,
     CalendarRangeOut,
+    CalendarYearIn,
     CalendarYearOut,
     WorkingDateOut,
     WorkingDayCountOut,
@@ -129,4 +132,65 @@ async def working_days_between(
     result = await service.working_days_between(session, start, end)
     return WorkingDayCountOut(
         start=start, end=end, working_days=result.count, provisional=result.provisional
+    )
+
+
+Writer = Depends(require(Action.reference_write))
+
+
+@router.put(
+    "/years/{year}",
+    response_model=CalendarYearOut,
+    dependencies=[Writer],
+    summary="Load a whole year's holidays and exchanged working days (admins)",
+    responses=problems(Unauthorized, Forbidden, ValidationFailed),
+)
+async def load_year(
+    year: Annotated[int, Path(ge=2004, le=2100, description="Calendar year.")],
+    request: Request,
+    session: DbSession,
+    body: CalendarYearIn,
+) -> CalendarYearOut:
+    if body.year != year:
+        raise ValidationFailed(
+            [
+                FieldError(
+                    loc=["body", "year"],
+                    msg="must equal the year in the path",
+                    code="year_mismatch",
+                )
+            ]
+        )
+    await service.load_year_audited(session, AuditContext.from_request(request), body)
+    return CalendarYearOut(year=year, source=body.source, loaded=True)
+
+
+@router.put(
+    "/days/{day}",
+    response_model=CalendarDayOut,
+    dependencies=[Writer],
+    summary="Correct a single day (admins)",
+    responses=problems(Unauthorized, Forbidden, ValidationFailed),
+)
+async def set_day(
+    day: Annotated[date, Path(ge=EARLIEST, le=LATEST, description="The day (YYYY-MM-DD).")],
+    request: Request,
+    session: DbSession,
+    body: CalendarDayIn,
+) -> CalendarDayOut:
+    await service.set_day_audited(
+        session,
+        AuditContext.from_request(request),
+        day,
+        is_working_day=body.is_working_day,
+        name=body.name,
+    )
+    days, _ = await service.describe_range(session, day, day)
+    info = days[0]
+    return CalendarDayOut(
+        date=info.day,
+        is_working_day=info.is_working_day,
+        provisional=info.provisional,
+        source=info.source,
+        name=info.name,
     )

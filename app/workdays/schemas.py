@@ -150,3 +150,10 @@ class CalendarYearIn(BaseModel):
         if any(d.weekday() < 5 for d in working):
             raise ValueError("exchanged working days (调休) are weekend days")
         return self
+
+
+class CalendarDayIn(BaseModel):
+    is_working_day: bool = Field(description="Whether offices work that day.")
+    name: str | None = Field(
+        default=None, max_length=100, description="Holiday or exchanged-day name."
+    )

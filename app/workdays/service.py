@@ -4,6 +4,8 @@ from datetime import date, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core import audit
+from app.core.audit import AuditContext
 from app.core.calendar import (
     PACKAGE_YEARS,
     DayInfo,
@@ -58,6 +60,39 @@ async def list_years(session: AsyncSession) -> list[tuple[int, str, bool]]:
     known = {year: ("package", False) for year in PACKAGE_YEARS}
     known.update({y.year: (y.source, True) for y in await repository.loaded_years(session)})
     return [(year, source, loaded) for year, (source, loaded) in sorted(known.items())]
+
+
+async def load_year_audited(
+    session: AsyncSession, context: AuditContext, data: CalendarYearIn
+) -> None:
+    await load_year(session, data)
+    await audit.record(
+        session,
+        context,
+        "calendar_year.load",
+        object_type="calendar_year",
+        object_id=str(data.year),
+        changed_fields=["holidays", "source", "working_days"],
+    )
+
+
+async def set_day_audited(
+    session: AsyncSession,
+    context: AuditContext,
+    day: date,
+    *,
+    is_working_day: bool,
+    name: str | None,
+) -> None:
+    await set_day(session, day, is_working_day=is_working_day, name=name)
+    await audit.record(
+        session,
+        context,
+        "calendar_day.set",
+        object_type="calendar_day",
+        object_id=day.isoformat(),
+        changed_fields=["is_working_day", "name"],
+    )
 
 
 async def load_year(session: AsyncSession, data: CalendarYearIn) -> None:

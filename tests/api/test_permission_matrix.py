@@ -52,6 +52,13 @@ EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/api/v1/auditor-grants"): AUDIT,
     ("POST", "/api/v1/auditor-grants"): frozenset({Role.district_officer}),
     ("POST", "/api/v1/auditor-grants/{grant_id}/revoke"): frozenset({Role.district_officer}),
+    ("POST", "/api/v1/regions"): ADMIN,
+    ("PATCH", "/api/v1/regions/{code}"): ADMIN,
+    ("POST", "/api/v1/organizations"): ADMIN,
+    ("PATCH", "/api/v1/organizations/{organization_id}"): ADMIN,
+    ("POST", "/api/v1/dictionaries/{table}/codes"): ADMIN,
+    ("PUT", "/api/v1/calendar/years/{year}"): ADMIN,
+    ("PUT", "/api/v1/calendar/days/{day}"): ADMIN,
     ("GET", "/api/v1/regions"): EVERYONE,
     ("GET", "/api/v1/regions/{code}"): EVERYONE,
     ("GET", "/api/v1/regions/{code}/subtree"): EVERYONE,
@@ -72,6 +79,9 @@ PATH_VALUES = {
     "organization_id": str(uuid.UUID(int=3)),
     "subject": "account:nobody",
     "grant_id": str(uuid.UUID(int=4)),
+    "table": "hardship_cause",
+    "year": "2027",
+    "day": "2027-01-04",
 }
 QUERY = {"start": "2026-11-02", "end": "2026-11-06", "days": "1"}
 

@@ -28,6 +28,7 @@ class TestGetOrganization:
             "name": "双龙湖街道慈善分会",
             "region_code": STREET_A,
             "parent_id": None,
+            "version": 1,
         }
 
     async def test_matches_the_list_entry(

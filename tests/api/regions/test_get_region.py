@@ -37,7 +37,7 @@ class TestGetRegion:
         response = await client.get(f"/api/v1/regions/{region['code']}")
 
         assert response.status_code == 200
-        assert response.json() == {**region, "parent_code": parent_code, "path": path}
+        assert response.json() == {**region, "parent_code": parent_code, "version": 1, "path": path}
 
     async def test_unknown_code_is_404(
         self, client: httpx.AsyncClient, session: AsyncSession

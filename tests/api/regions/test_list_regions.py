@@ -22,8 +22,8 @@ class TestListRegions:
         assert response.status_code == 200
         assert response.json() == {
             "items": [
-                {"code": "500105", "name": "江北区", "level": "district", "parent_code": None},
-                {"code": "500112", "name": "渝北区", "level": "district", "parent_code": None},
+                {"code": "500105", "name": "江北区", "level": "district", "parent_code": None, "version": 1},
+                {"code": "500112", "name": "渝北区", "level": "district", "parent_code": None, "version": 1},
             ],
             "next_cursor": None,
         }
@@ -49,12 +49,14 @@ class TestListRegions:
                     "name": "双龙湖街道",
                     "level": "street",
                     "parent_code": "500112",
+                    "version": 1,
                 },
                 {
                     "code": "500112002",
                     "name": "双凤桥街道",
                     "level": "street",
                     "parent_code": "500112",
+                    "version": 1,
                 },
             ],
             "next_cursor": None,
@@ -75,12 +77,14 @@ class TestListRegions:
                     "name": "百果园社区",
                     "level": "community",
                     "parent_code": STREET_A,
+                    "version": 1,
                 },
                 {
                     "code": "500112001002",
                     "name": "双湖社区",
                     "level": "community",
                     "parent_code": STREET_A,
+                    "version": 1,
                 },
             ],
             "next_cursor": None,
