@@ -1,7 +1,7 @@
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Query
+from pydantic import AwareDatetime
 
 from app.audit import service
 from app.audit.schemas import AuditEventOut
@@ -47,10 +47,10 @@ async def list_audit_events(
         Outcome | None, Query(description="`success`, `denied` or `failed`.")
     ] = None,
     since: Annotated[
-        datetime | None, Query(description="From this time (inclusive, with offset).")
+        AwareDatetime | None, Query(description="From this time (inclusive, with offset).")
     ] = None,
     until: Annotated[
-        datetime | None, Query(description="Before this time (exclusive, with offset).")
+        AwareDatetime | None, Query(description="Before this time (exclusive, with offset).")
     ] = None,
 ) -> Page[AuditEventOut]:
     items, cursor = await service.search(

@@ -145,6 +145,24 @@ async def record(
     )
 
 
+async def record_now(
+    database: Database, context: AuditContext, action: str, *, outcome: Outcome
+) -> None:
+    """Record a refusal at once in its own transaction (before the request touched the database)."""
+    async with database.sessionmaker() as own, own.begin():
+        own.add(
+            _event(
+                context,
+                action,
+                object_type=None,
+                object_id=None,
+                region_code=None,
+                outcome=outcome,
+                changed_fields=None,
+            )
+        )
+
+
 def record_after(
     session: AsyncSession,
     database: Database,

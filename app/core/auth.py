@@ -17,9 +17,11 @@ import structlog
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from app.core import audit
 from app.core.errors import AppError, Unauthorized
 from app.core.permissions import Action, Role, is_allowed
 from app.core.security import InvalidToken, verify_access_token
+from app.core.uow import after_transaction
 
 _bearer = HTTPBearer(auto_error=False, description="An access token from POST /api/v1/auth/token.")
 
@@ -76,6 +78,15 @@ class ActivityCache:
         for key in [k for k in self._seen if k[0] == principal_id]:
             del self._seen[key]
 
+    def forget_after(self, session: Any, principal_id: uuid.UUID) -> None:
+        """Forget once the deactivating transaction has ended, so no request in
+        between can cache the principal as active again."""
+
+        async def forget() -> None:
+            self.forget(principal_id)
+
+        after_transaction(session, forget)
+
 
 async def principal_from_request(request: Request) -> Principal:
     """Authenticate the request's bearer token once; later calls reuse the result."""
@@ -128,8 +139,18 @@ async def authenticate(
 def require(action: Action) -> Callable[..., Awaitable[Principal]]:
     """Dependency: the caller, if its role may perform `action` (else 403)."""
 
-    async def check(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
+    async def check(
+        request: Request, principal: Annotated[Principal, Depends(authenticate)]
+    ) -> Principal:
         if not is_allowed(principal.role, action):
+            # Nothing of the request's own has touched the database yet, so the
+            # refusal is written at once, in its own short transaction.
+            await audit.record_now(
+                request.app.state.database,
+                audit.AuditContext.from_request(request),
+                f"denied:{action.value}",
+                outcome=audit.Outcome.denied,
+            )
             raise Forbidden(params={"action": action.value})
         return principal
 

@@ -59,6 +59,8 @@ def _to_json(value: Any) -> Any:
 def _from_json(value: Any, python_type: type) -> Any:
     if value is None:
         return None
+    if python_type is object:
+        raise RuntimeError("sort column type has no python_type; cursors cannot be decoded")
     if python_type is uuid.UUID:
         return uuid.UUID(value)
     if python_type is datetime:

@@ -20,6 +20,10 @@ class UTCDateTime(TypeDecorator[datetime]):
     impl = DateTime(timezone=True)
     cache_ok = True
 
+    @property
+    def python_type(self) -> type[datetime]:
+        return datetime
+
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
@@ -43,6 +47,10 @@ class Money(TypeDecorator[Decimal]):
 
     impl = BigInteger
     cache_ok = True
+
+    @property
+    def python_type(self) -> type[Decimal]:
+        return Decimal
 
     def process_bind_param(self, value: Decimal | int | None, dialect: Dialect) -> int | None:
         return None if value is None else yuan_to_fen(Decimal(value))

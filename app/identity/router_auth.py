@@ -14,6 +14,7 @@ from app.identity.schemas import RefreshIn, TokenOut
 
 router = api_router(prefix="/auth", tags=["authentication"])
 _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+_MAX_FIELD = 256
 
 
 def _services(request: Request) -> tokens.TokenServices:
@@ -65,23 +66,25 @@ async def token(
     request: Request,
     response: Response,
     session: DbSession,
-    grant_type: Annotated[str, Form(description="`password` or `client_credentials`.")],
-    username: Annotated[
-        str | None, Form(max_length=64, description="Password grant: the username.")
+    grant_type: Annotated[
+        str | None, Form(description="`password` or `client_credentials`.")
     ] = None,
-    password: Annotated[
-        str | None, Form(max_length=256, description="Password grant: the password.")
-    ] = None,
+    username: Annotated[str | None, Form(description="Password grant: the username.")] = None,
+    password: Annotated[str | None, Form(description="Password grant: the password.")] = None,
     client_id: Annotated[
-        str | None, Form(max_length=64, description="Client grant without Basic: the client id.")
+        str | None, Form(description="Client grant without Basic: the client id.")
     ] = None,
     client_secret: Annotated[
-        str | None, Form(max_length=256, description="Client grant without Basic: the secret.")
+        str | None, Form(description="Client grant without Basic: the secret.")
     ] = None,
-    scope: Annotated[
-        str | None, Form(max_length=200, description="Ignored; scope comes from the account.")
-    ] = None,
+    scope: Annotated[str | None, Form(description="Ignored; scope comes from the account.")] = None,
 ) -> TokenOut:
+    # RFC 6749 5.2: every malformed token request is 400 invalid_request, never a 422.
+    fields = (grant_type, username, password, client_id, client_secret, scope)
+    if any(value is not None and len(value) > _MAX_FIELD for value in fields):
+        raise InvalidRequest(f"a parameter is longer than {_MAX_FIELD} characters")
+    if grant_type is None:
+        raise InvalidRequest("grant_type is required")
     services = _services(request)
     context = AuditContext.from_request(request)
     response.headers.update(_NO_STORE)

@@ -9,7 +9,7 @@ from app.core.errors import Conflict, NotFound, Unauthorized, ValidationFailed
 from app.core.openapi import problems
 from app.core.pagination import Page, PageParams
 from app.core.permissions import Action
-from app.core.routing import Idempotency, api_router, route_options
+from app.core.routing import api_router
 from app.core.uow import DbSession, ReadDbSession
 from app.identity import clients, throttle
 from app.identity.schemas import (
@@ -43,8 +43,8 @@ async def list_clients(
     response_model=ApiClientCreated,
     status_code=201,
     summary="Create a partner API client (the secret is shown once)",
+    description="Not idempotent on purpose: a replayed response would show the secret a second time.",
     responses=problems(Unauthorized, Forbidden, ValidationFailed, Conflict, NotFound),
-    openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )
 async def create_client(
     _: ClientAdmin, request: Request, response: Response, session: DbSession, body: ApiClientCreate
@@ -73,7 +73,7 @@ async def update_client(
         session, AuditContext.from_request(request), client_id, body.active
     )
     if not body.active:
-        request.app.state.activity.forget(client.id)
+        request.app.state.activity.forget_after(session, client.id)
     return ApiClientOut.model_validate(client)
 
 

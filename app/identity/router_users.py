@@ -174,5 +174,5 @@ async def update_user(
 ) -> UserOut:
     user = await users.update(session, AuditContext.from_request(request), user_id, body, expected)
     if body.active is False:
-        request.app.state.activity.forget(user.id)
+        request.app.state.activity.forget_after(session, user.id)
     return _with_etag(response, UserOut.model_validate(user))

@@ -49,15 +49,29 @@ async def slow_down(database: Database, settings: Settings, account_key: str) ->
         await asyncio.sleep(settings.login_slowdown_seconds * min(2 ** (excess - 1), 8))
 
 
-async def record_failure(database: Database, settings: Settings, keys: list[str]) -> None:
+def _limit(settings: Settings, key: str) -> int:
+    return (
+        settings.login_lock_after
+        if key.startswith("account:")
+        else settings.login_address_lock_after
+    )
+
+
+async def begin_attempt(database: Database, settings: Settings, keys: list[str]) -> bool:
+    """Count this attempt before the password is checked; False when it is over a limit.
+
+    Counting first, atomically (upsert ... returning), means parallel guesses
+    cannot all slip in before any failure is recorded.
+    """
     now = utcnow()
     window_start = now - timedelta(minutes=settings.login_lock_minutes)
+    allowed = True
     async with database.sessionmaker() as session, session.begin():
         for key in keys:
             stmt = dialect_insert(session, LoginThrottle).values(
                 subject=key, failures=1, last_failure_at=now
             )
-            await session.execute(
+            counted = await session.execute(
                 stmt.on_conflict_do_update(
                     index_elements=["subject"],
                     set_={
@@ -67,18 +81,41 @@ async def record_failure(database: Database, settings: Settings, keys: list[str]
                         ),
                         "last_failure_at": now,
                     },
-                )
+                ).returning(LoginThrottle.failures)
             )
-            limit = (
-                settings.login_lock_after
-                if key.startswith("account:")
-                else settings.login_address_lock_after
-            )
-            await session.execute(
-                update(LoginThrottle)
-                .where(LoginThrottle.subject == key, LoginThrottle.failures >= limit)
-                .values(locked_until=now + timedelta(minutes=settings.login_lock_minutes))
-            )
+            if counted.scalar_one() > _limit(settings, key):
+                allowed = False
+                await _lock(session, settings, key, now)
+    return allowed
+
+
+async def _lock(session: AsyncSession, settings: Settings, key: str, now: datetime) -> None:
+    await session.execute(
+        update(LoginThrottle)
+        .where(LoginThrottle.subject == key)
+        .values(locked_until=now + timedelta(minutes=settings.login_lock_minutes))
+    )
+
+
+async def lock_if_exhausted(database: Database, settings: Settings, keys: list[str]) -> None:
+    """After a failed check: lock the subjects that have used up their attempts."""
+    now = utcnow()
+    async with database.sessionmaker() as session, session.begin():
+        for key in keys:
+            throttle = await repository.throttle(session, key)
+            if throttle is not None and throttle.failures >= _limit(settings, key):
+                await _lock(session, settings, key, now)
+
+
+async def succeeded(session: AsyncSession, keys: list[str]) -> None:
+    """A good sign-in forgets the account's count and takes its attempt back from the address."""
+    await clear(session, keys[0])
+    for key in keys[1:]:
+        await session.execute(
+            update(LoginThrottle)
+            .where(LoginThrottle.subject == key, LoginThrottle.failures > 0)
+            .values(failures=LoginThrottle.failures - 1)
+        )
 
 
 async def clear(session: AsyncSession, key: str) -> bool:

@@ -86,6 +86,10 @@ def _issued(
     return IssuedTokens(access, expires_in, refresh, Role(user.role), user.scope_region_code)
 
 
+def _refused(services: TokenServices, session: AsyncSession, context: AuditContext) -> None:
+    audit.record_after(session, services.database, context, "auth.login", outcome=Outcome.denied)
+
+
 async def sign_in(
     services: TokenServices,
     session: AsyncSession,
@@ -96,25 +100,24 @@ async def sign_in(
     """Password grant. Wrong password, unknown or inactive user, and a lock all look alike."""
     keys = throttle.subjects(username, context.address)
     if await throttle.locked_until(services.database, keys) is not None:
-        audit.record_after(
-            session, services.database, context, "auth.login", outcome=Outcome.denied
-        )
+        _refused(services, session, context)
         raise InvalidGrant("too many failed attempts; try again later")
     await throttle.slow_down(services.database, services.settings, keys[0])
+    if not await throttle.begin_attempt(services.database, services.settings, keys):
+        _refused(services, session, context)
+        raise InvalidGrant("too many failed attempts; try again later")
     user = await repository.user_by_username(session, username.strip().lower())
     stored = user.password_hash if user is not None and user.active else None
     matches, rehashed = services.hasher.verify(password, stored)
     if user is None or not matches:
         after_transaction(
-            session, lambda: throttle.record_failure(services.database, services.settings, keys)
+            session, lambda: throttle.lock_if_exhausted(services.database, services.settings, keys)
         )
-        audit.record_after(
-            session, services.database, context, "auth.login", outcome=Outcome.denied
-        )
+        _refused(services, session, context)
         raise InvalidGrant("wrong username or password")
     if rehashed is not None:
         user.password_hash = rehashed
-    await throttle.clear(session, keys[0])
+    await throttle.succeeded(session, keys)
     actor = AuditContext(
         f"user:{user.id}", user.role, context.address, context.user_agent, context.request_id
     )

@@ -48,7 +48,14 @@ class TestListOrganizations:
         assert len(body["items"]) == DEMO_ORGANIZATIONS
         assert len({o["id"] for o in body["items"]}) == DEMO_ORGANIZATIONS
         for organization in body["items"]:
-            assert set(organization) == {"id", "kind", "name", "region_code", "parent_id", "version"}
+            assert set(organization) == {
+                "id",
+                "kind",
+                "name",
+                "region_code",
+                "parent_id",
+                "version",
+            }
             assert organization["region_code"].startswith("500112")
         names = {o["name"] for o in body["items"]}
         assert {"渝北区民政局", "渝北区红十字会", "双凤桥街道办事处", "双湖社区居民委员会"} <= names

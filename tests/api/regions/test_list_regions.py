@@ -22,8 +22,20 @@ class TestListRegions:
         assert response.status_code == 200
         assert response.json() == {
             "items": [
-                {"code": "500105", "name": "江北区", "level": "district", "parent_code": None, "version": 1},
-                {"code": "500112", "name": "渝北区", "level": "district", "parent_code": None, "version": 1},
+                {
+                    "code": "500105",
+                    "name": "江北区",
+                    "level": "district",
+                    "parent_code": None,
+                    "version": 1,
+                },
+                {
+                    "code": "500112",
+                    "name": "渝北区",
+                    "level": "district",
+                    "parent_code": None,
+                    "version": 1,
+                },
             ],
             "next_cursor": None,
         }
