@@ -19,7 +19,7 @@ from app.core.migrations import head_revision
 from app.core.openapi import install_openapi
 from app.core.security import PasswordHasher
 from app.core.signing_keys import KeyRing
-from app.identity.tokens import principal_is_active
+from app.identity.tokens import principal_status
 from app.system.router import install_docs
 from app.system.router import router as system_router
 from app.upkeep import build_worker
@@ -66,7 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.key_ring = KeyRing(settings.jwt_keys.get_secret_value() if settings.jwt_keys else "")
     app.state.password_hasher = PasswordHasher(settings.password_hash_memory_kib)
     app.state.activity = ActivityCache(settings.principal_recheck_seconds)
-    app.state.principal_status = principal_is_active
+    app.state.principal_status = principal_status
 
     install_error_handlers(app)
     install_openapi(app)

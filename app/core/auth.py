@@ -11,6 +11,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated, Any
 
 import structlog
@@ -48,30 +49,50 @@ class Principal:
         return f"{'client' if self.is_client else 'user'}:{self.id}"
 
 
-StatusCheck = Callable[[Any, uuid.UUID, bool], Awaitable[bool]]
-"""(database, principal id, is_client) -> still active? Provided by the identity domain."""
+@dataclass(frozen=True, slots=True)
+class PrincipalStatus:
+    active: bool
+    tokens_valid_after: datetime | None
+    """Access tokens issued before this (a role, scope or password change) are refused."""
+
+
+StatusCheck = Callable[[Any, uuid.UUID, bool], Awaitable[PrincipalStatus]]
+"""(database, principal id, is_client) -> its status. Provided by the identity domain."""
+
+
+def _to_millisecond(moment: datetime) -> datetime:
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
 class ActivityCache:
-    """Remembers for a short while that a principal is active, to spare a query per request."""
+    """Remembers a principal's status for a short while, to spare a query per request."""
 
     def __init__(self, ttl_seconds: float) -> None:
         self.ttl = ttl_seconds
-        self._seen: dict[tuple[uuid.UUID, bool], float] = {}
+        self._seen: dict[tuple[uuid.UUID, bool], tuple[float, PrincipalStatus]] = {}
 
-    async def is_active(
-        self, check: StatusCheck, database: Any, principal_id: uuid.UUID, is_client: bool
+    async def accepts(
+        self,
+        check: StatusCheck,
+        database: Any,
+        principal_id: uuid.UUID,
+        is_client: bool,
+        issued_at: datetime,
     ) -> bool:
+        """Is the principal active, and was its token issued after its last security change?"""
         key = (principal_id, is_client)
         seen = self._seen.get(key)
         now = time.monotonic()
-        if seen is not None and now - seen < self.ttl:
-            return True
-        if await check(database, principal_id, is_client):
-            self._seen[key] = now
-            return True
-        self._seen.pop(key, None)
-        return False
+        if seen is not None and now - seen[0] < self.ttl:
+            status = seen[1]
+        else:
+            status = await check(database, principal_id, is_client)
+            if status.active:
+                self._seen[key] = (now, status)
+            else:
+                self._seen.pop(key, None)
+        valid_after = status.tokens_valid_after
+        return status.active and (valid_after is None or issued_at >= _to_millisecond(valid_after))
 
     def forget(self, principal_id: uuid.UUID) -> None:
         """Drop a principal at once (this process) when it is deactivated."""
@@ -117,10 +138,10 @@ async def principal_from_request(request: Request) -> Principal:
     except (InvalidToken, ValueError) as exc:
         structlog.get_logger(__name__).info("token_refused", reason=str(exc))
         raise Unauthorized(headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}) from None
-    active = await state.activity.is_active(
-        state.principal_status, state.database, principal.id, principal.is_client
+    accepted = await state.activity.accepts(
+        state.principal_status, state.database, principal.id, principal.is_client, claims.issued_at
     )
-    if not active:
+    if not accepted:
         raise Unauthorized(headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
     request.state.principal = principal
     request.state.caller_id = principal.caller_id

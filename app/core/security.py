@@ -59,6 +59,9 @@ def issue_access_token(
         "aud": audience,
         "sub": subject,
         "iat": int(now.timestamp()),
+        # Millisecond issue time, so a security change in the same second as a
+        # sign-in can still tell the two apart (core/auth.py).
+        "iat_ms": int(now.timestamp() * 1000),
         "nbf": int(now.timestamp()),
         "exp": int(expires.timestamp()),
         "jti": uuid.uuid4().hex,
@@ -105,7 +108,9 @@ def verify_access_token(keys: KeyRing, token: str, *, issuer: str, audience: str
         organization_id=claims.get("org"),
         token_id=str(claims["jti"]),
         client=bool(claims.get("cli")),
-        issued_at=datetime.fromtimestamp(int(claims["iat"]), tz=UTC),
+        issued_at=datetime.fromtimestamp(
+            int(claims.get("iat_ms") or int(claims["iat"]) * 1000) / 1000, tz=UTC
+        ),
     )
 
 

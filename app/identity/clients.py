@@ -8,6 +8,7 @@ from app.core import audit
 from app.core.audit import AuditContext
 from app.core.db import new_id
 from app.core.errors import Conflict, NotFound
+from app.core.etag import check_version
 from app.core.pagination import PageRequest
 from app.core.security import hash_opaque_token, new_opaque_token
 from app.identity import repository
@@ -64,13 +65,20 @@ async def ensure_with_secret(
 
 
 async def set_active(
-    session: AsyncSession, context: AuditContext, client_uuid: uuid.UUID, active: bool
+    session: AsyncSession,
+    context: AuditContext,
+    client_uuid: uuid.UUID,
+    active: bool,
+    expected_version: int,
 ) -> ApiClient:
     client = await repository.client_by_id(session, client_uuid)
     if client is None:
         raise NotFound("客户端", "API client")
+    check_version(expected_version, client.version)
     changed = ["active"] if client.active != active else []
-    client.active = active
+    if changed:
+        client.active = active
+        client.version += 1
     await session.flush()
     await audit.record(
         session,

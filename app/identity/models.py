@@ -31,6 +31,8 @@ class User(Timestamped, Base):
     confidentiality_signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     password_hash: Mapped[str] = mapped_column(String(255))
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    tokens_valid_after: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """Set on a role, scope, organization or password change: older access tokens stop."""
     version: Mapped[int] = mapped_column(Integer, default=1)
 
 
@@ -47,6 +49,7 @@ class ApiClient(Timestamped, Base):
     )
     secret_hash: Mapped[str] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(default=True)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class RefreshToken(Base):

@@ -41,10 +41,21 @@ async def search_users(
     )
 
 
-async def is_active(session: AsyncSession, principal_id: uuid.UUID, is_client: bool) -> bool:
-    model = ApiClient if is_client else User
-    rows = await session.execute(select(model.active).where(model.id == principal_id))
-    return bool(rows.scalar_one_or_none())
+async def status(
+    session: AsyncSession, principal_id: uuid.UUID, is_client: bool
+) -> tuple[bool, datetime | None]:
+    """(active, tokens valid after) of a user or client; (False, None) when unknown."""
+    if is_client:
+        client_rows = await session.execute(
+            select(ApiClient.active).where(ApiClient.id == principal_id)
+        )
+        return bool(client_rows.scalar_one_or_none()), None
+    row = (
+        await session.execute(
+            select(User.active, User.tokens_valid_after).where(User.id == principal_id)
+        )
+    ).one_or_none()
+    return (False, None) if row is None else (bool(row[0]), row[1])
 
 
 async def client_by_client_id(session: AsyncSession, client_id: str) -> ApiClient | None:

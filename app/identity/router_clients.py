@@ -5,7 +5,15 @@ from fastapi import Depends, Path, Request, Response
 
 from app.core.audit import AuditContext
 from app.core.auth import Forbidden, Principal, require
-from app.core.errors import Conflict, NotFound, Unauthorized, ValidationFailed
+from app.core.errors import (
+    Conflict,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+    Unauthorized,
+    ValidationFailed,
+)
+from app.core.etag import ExpectedVersion, etag_for_version
 from app.core.openapi import problems
 from app.core.pagination import Page, PageParams
 from app.core.permissions import Action
@@ -60,18 +68,28 @@ async def create_client(
     "/api-clients/{client_id}",
     response_model=ApiClientOut,
     summary="Activate or deactivate a partner API client",
-    responses=problems(Unauthorized, Forbidden, NotFound, ValidationFailed),
+    responses=problems(
+        Unauthorized,
+        Forbidden,
+        NotFound,
+        ValidationFailed,
+        PreconditionFailed,
+        PreconditionRequired,
+    ),
 )
 async def update_client(
     _: ClientAdmin,
     client_id: Annotated[uuid.UUID, Path(description="Id of the client record.")],
     request: Request,
+    response: Response,
     session: DbSession,
     body: ApiClientUpdate,
+    expected: ExpectedVersion,
 ) -> ApiClientOut:
     client = await clients.set_active(
-        session, AuditContext.from_request(request), client_id, body.active
+        session, AuditContext.from_request(request), client_id, body.active, expected
     )
+    response.headers["ETag"] = etag_for_version(client.version)
     if not body.active:
         request.app.state.activity.forget_after(session, client.id)
     return ApiClientOut.model_validate(client)

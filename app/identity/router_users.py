@@ -25,6 +25,8 @@ from app.identity.errors import WrongPassword
 from app.identity.schemas import MeUpdate, PasswordChange, UserCreate, UserOut, UserUpdate
 
 router = api_router(prefix="/users", tags=["users"])
+SECURITY_FIELDS = frozenset({"role", "scope_region_code", "organization_id", "active"})
+"""Changing any of these ends the user's sign-ins (their tokens carry them)."""
 Admin = Annotated[Principal, Depends(require(Action.users_manage))]
 Myself = Annotated[Principal, Depends(require(Action.own_account))]
 UserId = Annotated[uuid.UUID, Path(description="User id.")]
@@ -140,6 +142,7 @@ async def change_my_password(
         body.new_password.get_secret_value(),
         min_length=_settings_min(request),
     )
+    request.app.state.activity.forget_after(session, me.id)
     return Response(status_code=204)
 
 
@@ -173,6 +176,6 @@ async def update_user(
     expected: ExpectedVersion,
 ) -> UserOut:
     user = await users.update(session, AuditContext.from_request(request), user_id, body, expected)
-    if body.active is False:
+    if body.model_fields_set & SECURITY_FIELDS:
         request.app.state.activity.forget_after(session, user.id)
     return _with_etag(response, UserOut.model_validate(user))

@@ -138,6 +138,7 @@ class ApiClientOut(BaseModel):
                     "name": "区红十字会救助系统",
                     "organization_id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e13",
                     "active": True,
+                    "version": 1,
                 }
             ]
         },
@@ -148,6 +149,7 @@ class ApiClientOut(BaseModel):
     name: str = Field(description="What the client is.")
     organization_id: uuid.UUID = Field(description="The organization it acts for.")
     active: bool = Field(description="Inactive clients cannot get tokens.")
+    version: int = Field(description="Version for If-Match.")
 
 
 class ApiClientCreated(ApiClientOut):

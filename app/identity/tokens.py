@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core import audit
 from app.core.audit import AuditContext, Outcome
+from app.core.auth import PrincipalStatus
 from app.core.config import Settings
 from app.core.db import Database, new_id, utcnow
 from app.core.permissions import Role
@@ -222,6 +223,9 @@ async def logout(session: AsyncSession, context: AuditContext, token: str) -> No
     )
 
 
-async def principal_is_active(database: Database, principal_id: uuid.UUID, is_client: bool) -> bool:
+async def principal_status(
+    database: Database, principal_id: uuid.UUID, is_client: bool
+) -> PrincipalStatus:
     async with database.read_sessionmaker() as session:
-        return await repository.is_active(session, principal_id, is_client)
+        active, valid_after = await repository.status(session, principal_id, is_client)
+    return PrincipalStatus(active, valid_after)

@@ -134,7 +134,9 @@ async def update(
         setattr(user, key, value.value if isinstance(value, Role) else value)
     if changed:
         user.version += 1
-    if changes.get("active") is False:
+    if {"role", "scope_region_code", "organization_id", "active"} & set(changed):
+        # Tokens carry the role and scope: end every sign-in made under the old ones.
+        user.tokens_valid_after = utcnow()
         await repository.revoke_all_for_user(session, user.id, utcnow())
     await session.flush()
     await audit.record(
@@ -191,6 +193,7 @@ async def change_password(
     check_password(new, username=user.username, min_length=min_length, field="new_password")
     user.password_hash = hasher.hash(new)
     user.password_changed_at = utcnow()
+    user.tokens_valid_after = user.password_changed_at
     await repository.revoke_all_for_user(session, user.id, utcnow())
     await session.flush()
     await audit.record(

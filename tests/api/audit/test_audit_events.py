@@ -195,7 +195,9 @@ class TestChangesAreRecorded:
             headers=basic("housing-system", "a-wrong-secret"),
         )
         deactivated = await anonymous.patch(
-            f"{CLIENTS_URL}/{client_uuid}", json={"active": False}, headers=admin
+            f"{CLIENTS_URL}/{client_uuid}",
+            json={"active": False},
+            headers={**admin, "If-Match": 'W/"1"'},
         )
 
         assert granted.status_code == 200

@@ -75,6 +75,7 @@ class TestCreateClient:
             "name",
             "organization_id",
             "active",
+            "version",
             "client_secret",
         }
         assert body["client_id"] == "housing-system"
@@ -207,13 +208,18 @@ class TestDeactivateClient:
         assert (await anonymous.get(PROTECTED_URL, headers=issued)).status_code == 200
 
         response = await anonymous.patch(
-            f"{CLIENTS_URL}/{created['id']}", json={"active": False}, headers=admin
+            f"{CLIENTS_URL}/{created['id']}",
+            json={"active": False},
+            headers={**admin, "If-Match": 'W/"1"'},
         )
 
         assert response.status_code == 200, response.text
         assert response.json() == {
-            k: v for k, v in {**created, "active": False}.items() if k != "client_secret"
+            k: v
+            for k, v in {**created, "active": False, "version": 2}.items()
+            if k != "client_secret"
         }
+        assert response.headers["etag"] == 'W/"2"'
         assert_problem(
             await client_grant(anonymous, "housing-system", created["client_secret"]),
             401,
@@ -226,9 +232,13 @@ class TestDeactivateClient:
     ) -> None:
         created = await create(anonymous, admin, organization)
         url = f"{CLIENTS_URL}/{created['id']}"
-        await anonymous.patch(url, json={"active": False}, headers=admin)
+        off = await anonymous.patch(
+            url, json={"active": False}, headers={**admin, "If-Match": 'W/"1"'}
+        )
 
-        response = await anonymous.patch(url, json={"active": True}, headers=admin)
+        response = await anonymous.patch(
+            url, json={"active": True}, headers={**admin, "If-Match": off.headers["etag"]}
+        )
 
         assert response.status_code == 200
         assert response.json()["active"] is True
@@ -241,7 +251,7 @@ class TestDeactivateClient:
         response = await anonymous.patch(
             f"{CLIENTS_URL}/01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e11",
             json={"active": False},
-            headers=admin,
+            headers={**admin, "If-Match": 'W/"1"'},
         )
 
         assert_problem(response, 404, "not_found")
@@ -251,9 +261,25 @@ class TestDeactivateClient:
     ) -> None:
         created = await create(anonymous, admin, organization)
 
-        response = await anonymous.patch(f"{CLIENTS_URL}/{created['id']}", json={}, headers=admin)
+        response = await anonymous.patch(
+            f"{CLIENTS_URL}/{created['id']}", json={}, headers={**admin, "If-Match": 'W/"1"'}
+        )
 
         assert_invalid(response, ["body", "active"], "missing")
+
+    async def test_without_if_match_is_428_and_stale_is_412(
+        self, anonymous: httpx.AsyncClient, admin: dict[str, str], organization: Organization
+    ) -> None:
+        created = await create(anonymous, admin, organization)
+        url = f"{CLIENTS_URL}/{created['id']}"
+
+        missing = await anonymous.patch(url, json={"active": False}, headers=admin)
+        stale = await anonymous.patch(
+            url, json={"active": False}, headers={**admin, "If-Match": 'W/"7"'}
+        )
+
+        assert_problem(missing, 428, "if_match_required")
+        assert_problem(stale, 412, "version_mismatch")
 
 
 class TestClientsNeedAnAdmin:

@@ -263,7 +263,9 @@ class TestClientCredentials:
     ) -> None:
         record = await self._client_record(anonymous, admin, "red-cross")
         off = await anonymous.patch(
-            f"{CLIENTS_URL}/{record['id']}", json={"active": False}, headers=admin
+            f"{CLIENTS_URL}/{record['id']}",
+            json={"active": False},
+            headers={**admin, "If-Match": f'W/"{record["version"]}"'},
         )
         assert off.status_code == 200, off.text
 

@@ -566,3 +566,39 @@ class TestChangePassword:
         )
 
         assert_invalid(response, ["body", "old_password"], "missing")
+
+
+class TestSecurityChangesEndSessions:
+    async def test_a_role_or_scope_change_stops_tokens_issued_before_it(
+        self, anonymous: httpx.AsyncClient, admin: dict[str, str]
+    ) -> None:
+        """Tokens carry the role and scope, so changing either ends the old sign-ins at once."""
+        old = await headers_for(anonymous, "street_officer")
+        assert (await anonymous.get("/api/v1/users/me", headers=old)).status_code == 200
+        officer = await user_by_name(anonymous, admin, "street_officer")
+
+        moved = await anonymous.patch(
+            f"{USERS_URL}/{officer['id']}",
+            json={"scope_region_code": "500112002"},
+            headers={**admin, "If-Match": f'W/"{officer["version"]}"'},
+        )
+
+        assert moved.status_code == 200, moved.text
+        assert_problem(await anonymous.get("/api/v1/users/me", headers=old), 401, "unauthorized")
+
+    async def test_a_display_name_change_keeps_tokens(
+        self, anonymous: httpx.AsyncClient, admin: dict[str, str]
+    ) -> None:
+        old = await headers_for(anonymous, "street_officer")
+        officer = await user_by_name(anonymous, admin, "street_officer")
+
+        renamed = await anonymous.patch(
+            f"{USERS_URL}/{officer['id']}",
+            json={"display_name": "新名字"},
+            headers={**admin, "If-Match": f'W/"{officer["version"]}"'},
+        )
+
+        assert renamed.status_code == 200
+        assert (await anonymous.get("/api/v1/users/me", headers=old)).json()[
+            "display_name"
+        ] == "新名字"
