@@ -6,9 +6,9 @@ from pydantic import AwareDatetime
 from app.audit import service
 from app.audit.schemas import AuditEventOut
 from app.core.audit import Outcome
-from app.core.auth import Forbidden, Principal, require
-from app.core.errors import Unauthorized, ValidationFailed
-from app.core.openapi import problems
+from app.core.auth import Principal, require
+from app.core.errors import ValidationFailed
+from app.core.openapi import protected_problems
 from app.core.pagination import Page, PageParams
 from app.core.permissions import Action
 from app.core.region_codes import CODE_PATTERN
@@ -26,7 +26,7 @@ router = api_router(prefix="/audit-events", tags=["audit"])
         "Auditors see every event; district officers see events in their district and events "
         "with no region (sign-ins, administration). Oldest first; filter by time to page a period."
     ),
-    responses=problems(Unauthorized, Forbidden, ValidationFailed),
+    responses=protected_problems(ValidationFailed),
 )
 async def list_audit_events(
     principal: Annotated[Principal, Depends(require(Action.audit_read))],

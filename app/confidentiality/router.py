@@ -10,7 +10,7 @@ from app.confidentiality.schemas import AgreementIn, AgreementOut, GrantIn, Gran
 from app.core.audit import AuditContext
 from app.core.auth import Forbidden, Principal, require
 from app.core.errors import Conflict, NotFound, Unauthorized, ValidationFailed
-from app.core.openapi import problems
+from app.core.openapi import problems, protected_problems
 from app.core.pagination import Page, PageParams
 from app.core.permissions import Action
 from app.core.routing import Idempotency, api_router, route_options
@@ -35,7 +35,7 @@ class Acknowledged(BaseModel):
     "/confidentiality-agreements",
     response_model=Page[AgreementOut],
     summary="Confidentiality agreements of streets with social-work agencies",
-    responses=problems(Unauthorized, Forbidden, ValidationFailed),
+    responses=protected_problems(ValidationFailed),
 )
 async def list_agreements(
     principal: Manager, session: ReadDbSession, page: PageParams
@@ -49,7 +49,7 @@ async def list_agreements(
     response_model=AgreementOut,
     status_code=201,
     summary="Record a confidentiality agreement a street signed with an agency (Beijing 7)",
-    responses=problems(Unauthorized, Forbidden, NotFound, ValidationFailed, Conflict),
+    responses=protected_problems(NotFound, ValidationFailed, Conflict),
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )
 async def record_agreement(
@@ -77,7 +77,7 @@ async def acknowledge(me: Myself, request: Request, session: DbSession) -> Ackno
     "/auditor-grants",
     response_model=Page[GrantOut],
     summary="Auditor grants (an auditor sees its own)",
-    responses=problems(Unauthorized, Forbidden, ValidationFailed),
+    responses=protected_problems(ValidationFailed),
 )
 async def list_grants(
     principal: GrantReader, session: ReadDbSession, page: PageParams
@@ -91,7 +91,7 @@ async def list_grants(
     response_model=GrantOut,
     status_code=201,
     summary="Let an auditor see personal data of a subtree for a limited time",
-    responses=problems(Unauthorized, Forbidden, NotFound, ValidationFailed),
+    responses=protected_problems(NotFound, ValidationFailed),
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )
 async def issue_grant(
@@ -106,7 +106,7 @@ async def issue_grant(
     "/auditor-grants/{grant_id}/revoke",
     response_model=GrantOut,
     summary="Revoke an auditor grant early",
-    responses=problems(Unauthorized, Forbidden, NotFound, Conflict, ValidationFailed),
+    responses=protected_problems(NotFound, Conflict, ValidationFailed),
 )
 async def revoke_grant(
     _: Issuer,

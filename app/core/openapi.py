@@ -7,7 +7,8 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from app.core.errors import PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_PREFIX, AppError, Problem
+from app.core.auth import Forbidden
+from app.core.errors import PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_PREFIX, AppError, Problem, Unauthorized
 from app.core.i18n import message_for
 
 _DEFAULT_VALIDATION_SCHEMAS = ("HTTPValidationError", "ValidationError")
@@ -58,6 +59,11 @@ def problems(*errors: type[AppError]) -> dict[int | str, dict[str, Any]]:
             },
         }
     return responses
+
+
+def protected_problems(*errors: type[AppError]) -> dict[int | str, dict[str, Any]]:
+    """`problems()` for a route behind `require(action)`: adds 401 and 403."""
+    return problems(Unauthorized, Forbidden, *errors)
 
 
 def _move_problem_content(operation: dict[str, Any]) -> None:

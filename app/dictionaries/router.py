@@ -3,10 +3,10 @@ from typing import Annotated
 from fastapi import Depends, Header, Path, Request, Response
 
 from app.core.audit import AuditContext
-from app.core.auth import Forbidden, require
-from app.core.errors import Conflict, Unauthorized, ValidationFailed
+from app.core.auth import require
+from app.core.errors import Conflict, ValidationFailed
 from app.core.etag import etag_for_content, if_none_match_hits
-from app.core.openapi import problems
+from app.core.openapi import problems, protected_problems
 from app.core.permissions import Action
 from app.core.routing import Idempotency, api_router, route_options
 from app.core.uow import DbSession, ReadDbSession
@@ -51,7 +51,7 @@ async def get_dictionaries(
     status_code=201,
     dependencies=[Depends(require(Action.reference_write))],
     summary="Add a code to an extensible code table (admins)",
-    responses=problems(Unauthorized, Forbidden, ValidationFailed, Conflict),
+    responses=protected_problems(ValidationFailed, Conflict),
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )
 async def add_code(

@@ -4,17 +4,16 @@ from typing import Annotated
 from fastapi import Depends, Path, Request, Response
 
 from app.core.audit import AuditContext
-from app.core.auth import Forbidden, Principal, require
+from app.core.auth import Principal, require
 from app.core.errors import (
     Conflict,
     NotFound,
     PreconditionFailed,
     PreconditionRequired,
-    Unauthorized,
     ValidationFailed,
 )
 from app.core.etag import ExpectedVersion, etag_for_version
-from app.core.openapi import problems
+from app.core.openapi import protected_problems
 from app.core.pagination import Page, PageParams
 from app.core.permissions import Action
 from app.core.routing import api_router
@@ -37,7 +36,7 @@ LockAdmin = Annotated[Principal, Depends(require(Action.lockouts_manage))]
     "/api-clients",
     response_model=Page[ApiClientOut],
     summary="List partner API clients",
-    responses=problems(Unauthorized, Forbidden, ValidationFailed),
+    responses=protected_problems(ValidationFailed),
 )
 async def list_clients(
     _: ClientAdmin, session: ReadDbSession, page: PageParams
@@ -52,7 +51,7 @@ async def list_clients(
     status_code=201,
     summary="Create a partner API client (the secret is shown once)",
     description="Not idempotent on purpose: a replayed response would show the secret a second time.",
-    responses=problems(Unauthorized, Forbidden, ValidationFailed, Conflict, NotFound),
+    responses=protected_problems(ValidationFailed, Conflict, NotFound),
 )
 async def create_client(
     _: ClientAdmin, request: Request, response: Response, session: DbSession, body: ApiClientCreate
@@ -68,9 +67,7 @@ async def create_client(
     "/api-clients/{client_id}",
     response_model=ApiClientOut,
     summary="Activate or deactivate a partner API client",
-    responses=problems(
-        Unauthorized,
-        Forbidden,
+    responses=protected_problems(
         NotFound,
         ValidationFailed,
         PreconditionFailed,
@@ -99,7 +96,7 @@ async def update_client(
     "/login-locks",
     response_model=Page[LoginLockOut],
     summary="Accounts and addresses locked after failed sign-ins",
-    responses=problems(Unauthorized, Forbidden, ValidationFailed),
+    responses=protected_problems(ValidationFailed),
 )
 async def list_locks(_: LockAdmin, session: ReadDbSession, page: PageParams) -> Page[LoginLockOut]:
     items, cursor = await throttle.list_locks(session, page)
@@ -111,7 +108,7 @@ async def list_locks(_: LockAdmin, session: ReadDbSession, page: PageParams) -> 
     status_code=204,
     response_class=Response,
     summary="Lift a sign-in lock",
-    responses={204: {"description": "Lifted."}, **problems(Unauthorized, Forbidden, NotFound)},
+    responses={204: {"description": "Lifted."}, **protected_problems(NotFound)},
 )
 async def lift_lock(
     _: LockAdmin,

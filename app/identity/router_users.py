@@ -14,7 +14,7 @@ from app.core.errors import (
     ValidationFailed,
 )
 from app.core.etag import ExpectedVersion, etag_for_version
-from app.core.openapi import problems
+from app.core.openapi import problems, protected_problems
 from app.core.pagination import Page, PageParams
 from app.core.permissions import Action, Role
 from app.core.region_codes import CODE_PATTERN
@@ -45,7 +45,7 @@ def _with_etag(response: Response, user: UserOut) -> UserOut:
     "",
     response_model=Page[UserOut],
     summary="List users",
-    responses=problems(Unauthorized, Forbidden, ValidationFailed),
+    responses=protected_problems(ValidationFailed),
 )
 async def list_users(
     _: Admin,
@@ -71,7 +71,7 @@ async def list_users(
     response_model=UserOut,
     status_code=201,
     summary="Create a user",
-    responses=problems(Unauthorized, Forbidden, ValidationFailed, Conflict, NotFound),
+    responses=protected_problems(ValidationFailed, Conflict, NotFound),
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )
 async def create_user(
@@ -102,9 +102,7 @@ async def get_me(me: Myself, response: Response, session: ReadDbSession) -> User
     "/me",
     response_model=UserOut,
     summary="Change your display name",
-    responses=problems(
-        Unauthorized, Forbidden, ValidationFailed, PreconditionFailed, PreconditionRequired
-    ),
+    responses=protected_problems(ValidationFailed, PreconditionFailed, PreconditionRequired),
 )
 async def update_me(
     me: Myself,
@@ -127,7 +125,7 @@ async def update_me(
     summary="Change your password (the old one is required); ends your other sign-ins",
     responses={
         204: {"description": "Changed."},
-        **problems(Unauthorized, Forbidden, WrongPassword, ValidationFailed),
+        **protected_problems(WrongPassword, ValidationFailed),
     },
 )
 async def change_my_password(
@@ -150,7 +148,7 @@ async def change_my_password(
     "/{user_id}",
     response_model=UserOut,
     summary="Get a user",
-    responses=problems(Unauthorized, Forbidden, NotFound, ValidationFailed),
+    responses=protected_problems(NotFound, ValidationFailed),
 )
 async def get_user(
     _: Admin, user_id: UserId, response: Response, session: ReadDbSession

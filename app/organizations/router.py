@@ -4,17 +4,16 @@ from typing import Annotated
 from fastapi import Depends, Path, Query, Request, Response
 
 from app.core.audit import AuditContext
-from app.core.auth import Forbidden, require
+from app.core.auth import require
 from app.core.errors import (
     Conflict,
     NotFound,
     PreconditionFailed,
     PreconditionRequired,
-    Unauthorized,
     ValidationFailed,
 )
 from app.core.etag import ExpectedVersion, etag_for_version
-from app.core.openapi import problems
+from app.core.openapi import protected_problems
 from app.core.pagination import Page, PageParams
 from app.core.permissions import Action
 from app.core.region_codes import CODE_PATTERN
@@ -39,7 +38,7 @@ router = api_router(
     "",
     response_model=Page[OrganizationOut],
     summary="List organizations, filtered by kind, region subtree or parent",
-    responses=problems(Unauthorized, Forbidden, ValidationFailed),
+    responses=protected_problems(ValidationFailed),
 )
 async def list_organizations(
     session: ReadDbSession,
@@ -65,7 +64,7 @@ async def list_organizations(
     "/{organization_id}",
     response_model=OrganizationOut,
     summary="Get one organization",
-    responses=problems(Unauthorized, Forbidden, NotFound, ValidationFailed),
+    responses=protected_problems(NotFound, ValidationFailed),
 )
 async def get_organization(
     organization_id: Annotated[uuid.UUID, Path(description="Organization id.")],
@@ -84,7 +83,7 @@ OrganizationId = Annotated[uuid.UUID, Path(description="Organization id.")]
     status_code=201,
     dependencies=[Writer],
     summary="Add an organization (admins)",
-    responses=problems(Unauthorized, Forbidden, NotFound, ValidationFailed, Conflict),
+    responses=protected_problems(NotFound, ValidationFailed, Conflict),
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )
 async def create_organization(
@@ -101,9 +100,7 @@ async def create_organization(
     response_model=OrganizationOut,
     dependencies=[Writer],
     summary="Rename an organization (admins)",
-    responses=problems(
-        Unauthorized,
-        Forbidden,
+    responses=protected_problems(
         NotFound,
         ValidationFailed,
         Conflict,

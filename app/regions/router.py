@@ -3,17 +3,16 @@ from typing import Annotated
 from fastapi import Depends, Path, Query, Request, Response
 
 from app.core.audit import AuditContext
-from app.core.auth import Forbidden, require
+from app.core.auth import require
 from app.core.errors import (
     Conflict,
     NotFound,
     PreconditionFailed,
     PreconditionRequired,
-    Unauthorized,
     ValidationFailed,
 )
 from app.core.etag import ExpectedVersion, etag_for_version
-from app.core.openapi import problems
+from app.core.openapi import protected_problems
 from app.core.pagination import Page, PageParams
 from app.core.permissions import Action
 from app.core.region_codes import CODE_PATTERN, RegionLevel
@@ -35,7 +34,7 @@ RegionCode = Annotated[
     "",
     response_model=Page[RegionOut],
     summary="List the child regions of a region (or the districts)",
-    responses=problems(Unauthorized, Forbidden, NotFound, ValidationFailed),
+    responses=protected_problems(NotFound, ValidationFailed),
 )
 async def list_regions(
     session: ReadDbSession,
@@ -55,7 +54,7 @@ async def list_regions(
     "/{code}",
     response_model=RegionDetail,
     summary="Resolve a region code to the region and its path",
-    responses=problems(Unauthorized, Forbidden, NotFound, ValidationFailed),
+    responses=protected_problems(NotFound, ValidationFailed),
 )
 async def get_region(code: RegionCode, session: ReadDbSession, response: Response) -> RegionDetail:
     region, path = await service.get_with_path(session, code)
@@ -70,7 +69,7 @@ async def get_region(code: RegionCode, session: ReadDbSession, response: Respons
     "/{code}/subtree",
     response_model=Page[RegionOut],
     summary="List every region below a region",
-    responses=problems(Unauthorized, Forbidden, NotFound, ValidationFailed),
+    responses=protected_problems(NotFound, ValidationFailed),
 )
 async def list_subtree(
     code: RegionCode,
@@ -91,7 +90,7 @@ Writer = Depends(require(Action.reference_write))
     status_code=201,
     dependencies=[Writer],
     summary="Add a region under an existing parent (admins)",
-    responses=problems(Unauthorized, Forbidden, ValidationFailed, Conflict),
+    responses=protected_problems(ValidationFailed, Conflict),
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )
 async def create_region(
@@ -108,9 +107,7 @@ async def create_region(
     response_model=RegionOut,
     dependencies=[Writer],
     summary="Rename a region (admins)",
-    responses=problems(
-        Unauthorized,
-        Forbidden,
+    responses=protected_problems(
         NotFound,
         ValidationFailed,
         PreconditionFailed,

@@ -4,9 +4,9 @@ from typing import Annotated
 from fastapi import Depends, Path, Query, Request
 
 from app.core.audit import AuditContext
-from app.core.auth import Forbidden, require
-from app.core.errors import FieldError, Unauthorized, ValidationFailed
-from app.core.openapi import problems
+from app.core.auth import require
+from app.core.errors import FieldError, ValidationFailed
+from app.core.openapi import protected_problems
 from app.core.permissions import Action
 from app.core.routing import api_router
 from app.core.uow import DbSession, ReadDbSession
@@ -47,7 +47,7 @@ End = Annotated[
     "",
     response_model=CalendarRangeOut,
     summary="Working days and holidays over a date range (at most 366 days)",
-    responses=problems(Unauthorized, Forbidden, ValidationFailed),
+    responses=protected_problems(ValidationFailed),
 )
 async def get_calendar(session: ReadDbSession, start: Start, end: End) -> CalendarRangeOut:
     span = (end - start).days + 1
@@ -83,10 +83,7 @@ async def get_calendar(session: ReadDbSession, start: Start, end: End) -> Calend
     "/years",
     response_model=list[CalendarYearOut],
     summary="Years whose official calendar is known",
-    responses=problems(
-        Unauthorized,
-        Forbidden,
-    ),
+    responses=protected_problems(),
 )
 async def list_calendar_years(session: ReadDbSession) -> list[CalendarYearOut]:
     return [
@@ -99,7 +96,7 @@ async def list_calendar_years(session: ReadDbSession) -> list[CalendarYearOut]:
     "/add-working-days",
     response_model=WorkingDateOut,
     summary="The date n working days after a date (deadline arithmetic)",
-    responses=problems(Unauthorized, Forbidden, ValidationFailed),
+    responses=protected_problems(ValidationFailed),
 )
 async def add_working_days(
     session: ReadDbSession,
@@ -114,7 +111,7 @@ async def add_working_days(
     "/working-days-between",
     response_model=WorkingDayCountOut,
     summary="Count working days between two dates",
-    responses=problems(Unauthorized, Forbidden, ValidationFailed),
+    responses=protected_problems(ValidationFailed),
 )
 async def working_days_between(
     session: ReadDbSession, start: Start, end: End
@@ -143,7 +140,7 @@ Writer = Depends(require(Action.reference_write))
     response_model=CalendarYearOut,
     dependencies=[Writer],
     summary="Load a whole year's holidays and exchanged working days (admins)",
-    responses=problems(Unauthorized, Forbidden, ValidationFailed),
+    responses=protected_problems(ValidationFailed),
 )
 async def load_year(
     year: Annotated[int, Path(ge=2004, le=2100, description="Calendar year.")],
@@ -170,7 +167,7 @@ async def load_year(
     response_model=CalendarDayOut,
     dependencies=[Writer],
     summary="Correct a single day (admins)",
-    responses=problems(Unauthorized, Forbidden, ValidationFailed),
+    responses=protected_problems(ValidationFailed),
 )
 async def set_day(
     day: Annotated[date, Path(ge=EARLIEST, le=LATEST, description="The day (YYYY-MM-DD).")],
