@@ -41,7 +41,7 @@ def _region_select(count: int) -> str:
     """The statement SQLAlchemy renders for `repository.get_many` with `count` codes."""
     params = ", ".join(f"${i}::VARCHAR" for i in range(1, count + 1))
     return (
-        "SELECT regions.code, regions.name, regions.level, regions.parent_code, "
+        "SELECT regions.code, regions.name, regions.level, regions.version, regions.parent_code, "
         "regions.created_at, regions.updated_at \n"
         "FROM regions \n"
         f"WHERE regions.code IN ({params}) ORDER BY regions.code"
@@ -87,8 +87,10 @@ async def regions_get(request: Request) -> Response:
             "name": region["name"],
             "level": region["level"],
             "parent_code": region["parent_code"],
+            "version": region["version"],
             "path": [{"code": r["code"], "name": r["name"], "level": r["level"]} for r in rows],
-        }
+        },
+        headers={"ETag": f'W/"{region["version"]}"'},  # the app's etag_for_version
     )
 
 

@@ -1,6 +1,7 @@
 """Benchmark harness: the app against a raw asyncpg + Starlette baseline, A-B-B-A.
 
     .venv/bin/python bench/run.py [--scenario regions_get] [--duration 10] [--connections 16] [--rounds 2]
+    .venv/bin/python bench/run.py --compare auth [...]
 
 Creates a throwaway PostgreSQL database, migrates and seeds it, adds the
 scenario's data, starts the app (`sanzhu serve`) and the baseline
@@ -9,10 +10,16 @@ pinned to another core: A B B A per round (A = app, B = baseline). Prints
 requests/s, p50 and p99 of both and their ratio, and writes the figures to
 bench/results/<scenario>-<timestamp>.json. The database is dropped at the
 end, whatever happens. See docs/performance.md.
+
+With `--compare auth`, side B is not the baseline but the same app with
+authentication and permission checks switched off (`bench/auth_off.py`), so
+the ratio is what token verification, the permission check and audit cost
+per request; results go to bench/results/<scenario>-auth-<timestamp>.json.
 """
 
 import argparse
 import asyncio
+import base64
 import json
 import os
 import platform
@@ -48,7 +55,36 @@ from bench.scenarios import SCENARIOS, Scenario  # noqa: E402
 
 RESULTS_DIR = REPO / "bench" / "results"
 DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-SIDES = {"app": "A", "baseline": "B"}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What side A and side B are, and how the table names them."""
+
+    name: str
+    sides: dict[str, str]
+    """Side name -> label; the first is A, the second B."""
+    ratio_note: str
+    same_answers: str
+
+
+COMPARISONS = {
+    "baseline": Comparison(
+        name="baseline",
+        sides={"app": "A", "baseline": "B"},
+        ratio_note="(baseline/app req/s; app/baseline latency)",
+        same_answers="app and baseline give the same answers",
+    ),
+    "auth": Comparison(
+        name="auth",
+        sides={"auth": "A", "noauth": "B"},
+        ratio_note="(noauth/auth req/s; auth/noauth latency)",
+        same_answers="the app with and without authentication gives the same answers",
+    ),
+}
+SIDES = COMPARISONS["baseline"].sides
+PRINCIPAL_ENV = "BENCH_PRINCIPAL"
+"""bench/auth_off.py's principal variable (not imported from it: that would import the app)."""
 STATS_SETTLE_SECONDS = 1.5
 """A new or closing PostgreSQL backend publishes its session count within this time."""
 STATS_IDLE_FLUSH_SECONDS = 11.0
@@ -115,6 +151,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         description="Load the app and a raw asyncpg baseline with wrk, A-B-B-A, and compare.",
     )
     parser.add_argument("--scenario", default="regions_get", choices=sorted(SCENARIOS))
+    parser.add_argument(
+        "--compare",
+        default="baseline",
+        choices=sorted(COMPARISONS),
+        help="Side B: the raw asyncpg baseline (default), or the app with authentication "
+        "and permission checks off (auth).",
+    )
     parser.add_argument("--duration", type=int, default=10, help="Seconds per measured run.")
     parser.add_argument("--warmup", type=int, default=2, help="Seconds of load before each run.")
     parser.add_argument("--connections", type=int, default=16, help="wrk connections.")
@@ -405,12 +448,12 @@ def verify_same_answers(
             url = server.url + request_path(scenario, item)
             status, body = http_get(url, headers, method=scenario.method)
             answers[side] = (status, _parsed(body))
-        (app_status, app_body), (base_status, base_body) = answers["app"], answers["baseline"]
+        (side_a, (app_status, app_body)), (side_b, (base_status, base_body)) = answers.items()
         if not 200 <= app_status < 300 or app_status != base_status or app_body != base_body:
             raise BenchError(
-                f"app and baseline answer {scenario.method} {request_path(scenario, item)} "
-                f"differently:\n    app      {app_status} {app_body}\n"
-                f"    baseline {base_status} {base_body}"
+                f"{side_a} and {side_b} answer {scenario.method} {request_path(scenario, item)} "
+                f"differently:\n    {side_a:<8} {app_status} {app_body}\n"
+                f"    {side_b:<8} {base_status} {base_body}"
             )
     return len(sample)
 
@@ -452,6 +495,47 @@ def transaction_check(
             per_request[side] = None
         before = after
     return per_request
+
+
+def principal_from_headers(headers: dict[str, str]) -> dict[str, Any]:
+    """The caller side A's bearer token names (its claims, read without verifying).
+
+    Side B of `--compare auth` acts as that same principal; with no readable
+    token, as an admin without region scope (bench/auth_off.py's default).
+    """
+    scheme, _, token = headers.get("Authorization", "").partition(" ")
+    parts = token.split(".")
+    if scheme.lower() != "bearer" or len(parts) != 3:
+        return {"id": None, "role": "admin"}
+    payload = parts[1] + "=" * (-len(parts[1]) % 4)
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(payload))
+    except ValueError:
+        return {"id": None, "role": "admin"}
+    return {
+        "id": claims.get("sub"),
+        "role": claims.get("role") or "admin",
+        "scope_region": claims.get("scope"),
+        "organization_id": claims.get("org"),
+        "is_client": bool(claims.get("cli")),
+    }
+
+
+def check_auth_is_off(
+    scenario: Scenario, ids: list[str], servers: dict[str, Server], side_a: str, side_b: str
+) -> None:
+    """Without a token, side A must refuse (401) and side B must answer (2xx)."""
+    path = request_path(scenario, ids[0])
+    headers = {k: v for k, v in scenario.headers.items() if k.lower() != "authorization"}
+    status_a, _ = http_get(servers[side_a].url + path, headers, method=scenario.method)
+    status_b, _ = http_get(servers[side_b].url + path, headers, method=scenario.method)
+    if status_a != 401 or not 200 <= status_b < 300:
+        raise BenchError(
+            f"without a token, {scenario.method} {path} gets {status_a} from {side_a} (want 401)"
+            f" and {status_b} from {side_b} (want 2xx): authentication is not what"
+            " --compare auth needs on one side or the other"
+        )
+    print(f"  without a token: {side_a} {status_a}, {side_b} {status_b}")
 
 
 # --- wrk --------------------------------------------------------------------
@@ -515,9 +599,10 @@ def run_wrk(
 # --- the run ----------------------------------------------------------------
 
 
-def schedule(rounds: int) -> list[str]:
+def schedule(rounds: int, sides: dict[str, str] = SIDES) -> list[str]:
     """A-B-B-A per round: each side is measured as often early as late, so drift cancels."""
-    return ["app", "baseline", "baseline", "app"] * rounds
+    a, b = sides
+    return [a, b, b, a] * rounds
 
 
 def measure(
@@ -529,6 +614,7 @@ def measure(
     pinning: Pinning,
     admin_dsn: str,
     dbname: str,
+    sides: dict[str, str] = SIDES,
 ) -> list[dict[str, Any]]:
     runs = []
     for index, side in enumerate(order):
@@ -542,7 +628,7 @@ def measure(
         after = asyncio.run(database_stats(admin_dsn, dbname))
         result.update(
             side=side,
-            label=SIDES[side],
+            label=sides[side],
             position=index + 1,
             round=index // 4 + 1,
             db_connections_opened=(
@@ -551,19 +637,20 @@ def measure(
         )
         runs.append(result)
         print(
-            f"  [{index + 1:>2}/{len(order)}] {SIDES[side]} {side:<8} {result['rps']:>9.1f} req/s"
+            f"  [{index + 1:>2}/{len(order)}] {sides[side]} {side:<8} {result['rps']:>9.1f} req/s"
             f"   p50 {result['p50_ms']:7.2f} ms   p99 {result['p99_ms']:7.2f} ms"
             + (f"   {result['error_count']} errors" if result["error_count"] else ""),
             flush=True,
         )
-    if servers["app"].process.poll() is not None or servers["baseline"].process.poll() is not None:
+    if any(server.process.poll() is not None for server in servers.values()):
         raise BenchError("a server died during the run")
     return runs
 
 
-def summarize(runs: list[dict[str, Any]]) -> dict[str, Any]:
+def summarize(runs: list[dict[str, Any]], labels: dict[str, str] = SIDES) -> dict[str, Any]:
+    """Means per side; the ratios are B/A for req/s and A/B for latency."""
     sides: dict[str, Any] = {}
-    for side in SIDES:
+    for side in labels:
         mine = [r for r in runs if r["side"] == side]
         rps = [r["rps"] for r in mine]
         sides[side] = {
@@ -578,7 +665,7 @@ def summarize(runs: list[dict[str, Any]]) -> dict[str, Any]:
             "errors": sum(r["error_count"] for r in mine),
             "db_connections_opened": _sum_or_none([r["db_connections_opened"] for r in mine]),
         }
-    app, base = sides["app"], sides["baseline"]
+    app, base = (sides[side] for side in labels)
     ratio = {
         "throughput": _divide(base["rps"], app["rps"]),
         "p50": _divide(app["p50_ms"], base["p50_ms"]),
@@ -596,27 +683,27 @@ def _sum_or_none(values: list[int | None]) -> int | None:
     return sum(present) if present else None
 
 
-def format_table(summary: dict[str, Any]) -> str:
+def format_table(summary: dict[str, Any], comparison: Comparison = COMPARISONS["baseline"]) -> str:
     sides, ratio = summary["sides"], summary["ratio"]
     lines = [
         f"{'':<14}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}   req/s per run, in order",
     ]
-    for side in SIDES:
+    for side, label in comparison.sides.items():
         s = sides[side]
         per_run = ", ".join(f"{v:.0f}" for v in s["rps_per_run"])
         lines.append(
-            f"{SIDES[side]} {side:<12}{s['rps']:>10.1f}{s['p50_ms']:>10.2f}{s['p99_ms']:>10.2f}   {per_run}"
+            f"{label} {side:<12}{s['rps']:>10.1f}{s['p50_ms']:>10.2f}{s['p99_ms']:>10.2f}   {per_run}"
         )
     cells = "".join(
         f"{'n/a':>10}" if ratio[k] is None else f"{ratio[k]:>9.2f}x"
         for k in ("throughput", "p50", "p99")
     )
-    lines.append(f"{'ratio':<14}{cells}   (baseline/app req/s; app/baseline latency)")
+    lines.append(f"{'ratio':<14}{cells}   {comparison.ratio_note}")
     return "\n".join(lines)
 
 
 def format_db_line(summary: dict[str, Any]) -> str:
-    opened = {side: summary["sides"][side]["db_connections_opened"] for side in SIDES}
+    opened = {side: s["db_connections_opened"] for side, s in summary["sides"].items()}
     if any(v is None for v in opened.values()):
         return "database connections opened during the runs: unknown (PostgreSQL < 14)"
     return (
@@ -629,7 +716,9 @@ def format_db_line(summary: dict[str, Any]) -> str:
 def run(args: argparse.Namespace) -> int:
     wrk = find_wrk()
     scenario = SCENARIOS[args.scenario]
-    if scenario.baseline_route not in BASELINE_ROUTES:
+    comparison = COMPARISONS[args.compare]
+    side_a, side_b = comparison.sides
+    if comparison.name == "baseline" and scenario.baseline_route not in BASELINE_ROUTES:
         raise BenchError(f"bench/baseline.py has no route {scenario.baseline_route!r}")
     sanzhu = find_sanzhu()
     pinning = plan_pinning(args)
@@ -677,31 +766,50 @@ def run(args: argparse.Namespace) -> int:
         app_port, base_port = free_port(), free_port()
         app_cmd = [sanzhu, "serve", "--host", "127.0.0.1", "--port", str(app_port)]
         app_cmd += ["--workers", "1", "--no-worker"]
-        servers["app"] = start_server("app", [*pinning.server, *app_cmd], env, app_port, work)
-        base_cmd = [sys.executable, str(REPO / "bench" / "baseline.py"), "--port", str(base_port)]
-        servers["baseline"] = start_server(
-            "baseline",
-            [*pinning.server, *base_cmd],
-            {**env, "BENCH_DSN": bench_dsn},
-            base_port,
-            work,
-        )
+        servers[side_a] = start_server(side_a, [*pinning.server, *app_cmd], env, app_port, work)
+        if comparison.name == "baseline":
+            base_cmd = [sys.executable, str(REPO / "bench" / "baseline.py")]
+            base_cmd += ["--port", str(base_port)]
+            servers[side_b] = start_server(
+                side_b,
+                [*pinning.server, *base_cmd],
+                {**env, "BENCH_DSN": bench_dsn},
+                base_port,
+                work,
+            )
         for server in servers.values():
             wait_healthy(server)
         headers = dict(scenario.headers)
         auth = "none"
         if scenario.login is not None:
             try:
-                signed_in = scenario.login(servers["app"].url)
+                signed_in = scenario.login(servers[side_a].url)
             except (OSError, RuntimeError, KeyError, ValueError) as exc:
                 raise BenchError(f"scenario {scenario.name}: login failed: {exc}") from exc
             headers.update(signed_in)
             auth = "token from the app" if signed_in else "placeholder (no token endpoint)"
             print(f"  authorization: {auth}")
+        if comparison.name == "auth":
+            # Started once side A has issued the token, to act as the same principal.
+            principal = principal_from_headers(headers)
+            noauth_cmd = [sys.executable, str(REPO / "bench" / "auth_off.py")]
+            noauth_cmd += ["--port", str(base_port)]
+            servers[side_b] = start_server(
+                side_b,
+                [*pinning.server, *noauth_cmd],
+                {**env, PRINCIPAL_ENV: json.dumps(principal)},
+                base_port,
+                work,
+            )
+            wait_healthy(servers[side_b])
+            print(
+                f"  {side_b}: the same app, every request as {principal['role']} {principal['id']}"
+            )
+            check_auth_is_off(scenario, ids, servers, side_a, side_b)
         script = work / f"{scenario.name}.lua"
         write_lua(script, scenario, ids, headers)
         checked = verify_same_answers(scenario, ids, servers, headers)
-        print(f"  app and baseline give the same answers ({checked} requests checked)")
+        print(f"  {comparison.same_answers} ({checked} requests checked)")
         xacts: dict[str, float | None] = {}
         if not args.skip_transaction_check:
             xacts = transaction_check(scenario, ids, servers, headers, admin_dsn, dbname)
@@ -711,12 +819,14 @@ def run(args: argparse.Namespace) -> int:
                 + f" ({TRANSACTION_CHECK_REQUESTS} sequential requests each)"
             )
 
-        order = schedule(args.rounds)
+        order = schedule(args.rounds, comparison.sides)
         print(
             f"  {args.connections} connections, {args.threads} wrk thread(s), {args.duration} s runs"
-            f" after {args.warmup} s warm-up, {'-'.join(SIDES[s] for s in order)}; {pinning.description}"
+            f" after {args.warmup} s warm-up, {'-'.join(comparison.sides[s] for s in order)}; {pinning.description}"
         )
-        runs = measure(order, servers, script, args, wrk, pinning, admin_dsn, dbname)
+        runs = measure(
+            order, servers, script, args, wrk, pinning, admin_dsn, dbname, comparison.sides
+        )
     finally:
         for server in servers.values():
             stop_server(server)
@@ -727,23 +837,24 @@ def run(args: argparse.Namespace) -> int:
                 print(f"bench: could not drop database {dbname}: {exc}", file=sys.stderr)
         shutil.rmtree(work, ignore_errors=True)
 
-    summary = summarize(runs)
+    summary = summarize(runs, comparison.sides)
     print()
-    print(format_table(summary))
+    print(format_table(summary, comparison))
     print(format_db_line(summary))
-    errors = sum(summary["sides"][s]["errors"] for s in SIDES)
+    errors = sum(side["errors"] for side in summary["sides"].values())
     if errors:
         print(f"WARNING: {errors} failed requests (non-2xx or socket errors); see the JSON")
 
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    out = RESULTS_DIR / f"{scenario.name}-{stamp}.json"
+    kind = "" if comparison.name == "baseline" else f"-{comparison.name}"
+    out = RESULTS_DIR / f"{scenario.name}{kind}-{stamp}.json"
     record = {
         "scenario": {
             "name": scenario.name,
             "method": scenario.method,
             "path": scenario.path,
             "ids": len(ids),
-            "baseline_route": scenario.baseline_route,
+            "baseline_route": scenario.baseline_route if comparison.name == "baseline" else None,
             "authorization": auth,
         },
         "started_at": started.isoformat(),
@@ -754,7 +865,9 @@ def run(args: argparse.Namespace) -> int:
             "threads": args.threads,
             "rounds": args.rounds,
             "timeout_s": args.timeout,
-            "order": [SIDES[s] for s in order],
+            "compare": comparison.name,
+            "sides": comparison.sides,
+            "order": [comparison.sides[s] for s in order],
             "pinning": pinning.description,
             "app_workers": 1,
             "db_pool_size": BASELINE_POOL_SIZE,
