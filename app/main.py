@@ -15,6 +15,7 @@ from app.core.db import Database
 from app.core.errors import install_error_handlers
 from app.core.http_middleware import RequestContextMiddleware, SecurityHeadersMiddleware
 from app.core.logging import configure_logging
+from app.core.metrics import process_exiting
 from app.core.migrations import head_revision
 from app.core.openapi import install_openapi
 from app.core.security import PasswordHasher
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if worker_task is not None:
                 await worker_task
             await database.dispose()
+            process_exiting()
 
     app = FastAPI(
         title="Sanzhu",

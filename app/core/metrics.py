@@ -70,6 +70,12 @@ def instrument_pool(pool: Pool, name: str) -> None:
         gauge.dec()
 
 
+def process_exiting() -> None:
+    """Drop this process's live gauges from a multiprocess registry (pool in use)."""
+    if os.environ.get(MULTIPROC_ENV):
+        prometheus_multiprocess.mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]
+
+
 def render_latest() -> tuple[bytes, str]:
     """The exposition text and its content type."""
     if os.environ.get(MULTIPROC_ENV):
