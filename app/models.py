@@ -6,6 +6,7 @@ from app.core.db import Base
 from app.core.idempotency import IdempotencyRecord
 from app.core.jobs import Job
 from app.dictionaries.models import DictionaryCode
+from app.households.models import HouseholdAssignment
 from app.identity.models import ApiClient, LoginThrottle, RefreshToken, User
 from app.organizations.models import Organization
 from app.regions.models import Region
@@ -21,6 +22,7 @@ __all__ = [
     "CalendarYear",
     "ConfidentialityAgreement",
     "DictionaryCode",
+    "HouseholdAssignment",
     "IdempotencyRecord",
     "Job",
     "LoginThrottle",

@@ -103,3 +103,38 @@ async def add_dictionary_code(
     await dictionaries.add_code(session, table, code, label_zh, label_en)
     await session.commit()
     return code
+
+
+async def assign_household(
+    session: AsyncSession,
+    household_id: uuid.UUID,
+    *,
+    region_code: str,
+    social_worker: str | None,
+    agency_name: str = "渝北区同心社会工作服务中心",
+    assigned_by: str = "street_officer",
+    active: bool = True,
+) -> None:
+    """An assignment of a household to an agency (and worker), until the ledger's endpoint exists."""
+    from sqlalchemy import select
+
+    from app.households.models import HouseholdAssignment
+    from app.identity import users
+
+    agency = (
+        await session.execute(select(Organization).where(Organization.name == agency_name))
+    ).scalar_one()
+    worker = await users.find(session, social_worker) if social_worker else None
+    officer = await users.find(session, assigned_by)
+    assert officer is not None
+    session.add(
+        HouseholdAssignment(
+            household_id=household_id,
+            region_code=region_code,
+            agency_id=agency.id,
+            social_worker_id=worker.id if worker else None,
+            assigned_by=officer.id,
+            active=active,
+        )
+    )
+    await session.commit()

@@ -1,0 +1,34 @@
+"""Which households a caller may see: the jurisdiction filter of every household query (DOMAIN 1).
+
+Repositories of household-owned data add `visible_households(...)` to every
+query, so an object out of scope is simply not found (404).
+"""
+
+from typing import Any
+
+from sqlalchemy import false, select
+
+from app.core.auth import Principal
+from app.core.permissions import REGION_ROLES, Role
+from app.core.region_codes import in_subtree
+from app.households.models import HouseholdAssignment
+
+
+def visible_households(principal: Principal, household_id: Any, region_code: Any) -> Any:
+    """SQL condition on a household-owned row's household id and region code.
+
+    - district, street, community and grid staff: their region subtree;
+    - social workers: the households actively assigned to them;
+    - everyone else (admins, auditors, departments, partners): no household
+      rows through this path (departments and partners see referral data,
+      auditors only under a grant; both come with their own issues).
+    """
+    if principal.role in REGION_ROLES and principal.scope_region is not None:
+        return in_subtree(region_code, principal.scope_region)
+    if principal.role is Role.social_worker:
+        assigned = select(HouseholdAssignment.household_id).where(
+            HouseholdAssignment.social_worker_id == principal.id,
+            HouseholdAssignment.active.is_(True),
+        )
+        return household_id.in_(assigned)
+    return false()
