@@ -6,7 +6,17 @@ from app.core.db import Base
 from app.core.idempotency import IdempotencyRecord
 from app.core.jobs import Job
 from app.dictionaries.models import DictionaryCode
-from app.households.models import HouseholdAssignment
+from app.finances.models import Asset, Expenditure, Income
+from app.households.models import (
+    Household,
+    HouseholdAssignment,
+    HouseholdCategory,
+    HouseholdChange,
+    HouseholdCode,
+    HouseholdPlan,
+    HouseholdTargetType,
+)
+from app.households.person_models import Membership, Person
 from app.identity.models import ApiClient, LoginThrottle, RefreshToken, User
 from app.organizations.models import Organization
 from app.regions.models import Region
@@ -14,6 +24,7 @@ from app.workdays.models import CalendarDay, CalendarYear
 
 __all__ = [
     "ApiClient",
+    "Asset",
     "AuditEvent",
     "AuditSealState",
     "AuditorGrant",
@@ -22,11 +33,21 @@ __all__ = [
     "CalendarYear",
     "ConfidentialityAgreement",
     "DictionaryCode",
+    "Expenditure",
+    "Household",
     "HouseholdAssignment",
+    "HouseholdCategory",
+    "HouseholdChange",
+    "HouseholdCode",
+    "HouseholdPlan",
+    "HouseholdTargetType",
     "IdempotencyRecord",
+    "Income",
     "Job",
     "LoginThrottle",
+    "Membership",
     "Organization",
+    "Person",
     "RefreshToken",
     "Region",
     "User",

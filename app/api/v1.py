@@ -5,6 +5,9 @@ from fastapi import APIRouter
 from app.audit.router import router as audit
 from app.confidentiality.router import router as confidentiality
 from app.dictionaries.router import router as dictionaries
+from app.households.router import router as households
+from app.households.router_members import router as household_members
+from app.households.router_stewardship import router as household_stewardship
 from app.identity.router_auth import router as auth
 from app.identity.router_clients import router as api_clients
 from app.identity.router_users import router as users
@@ -22,6 +25,9 @@ for domain_router in (
     organizations,
     dictionaries,
     workdays,
+    household_stewardship,
+    households,
+    household_members,
     audit,
 ):
     api_v1.include_router(domain_router)

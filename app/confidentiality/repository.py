@@ -62,3 +62,17 @@ async def live_grant_covers(
         )
     )
     return any(region_code.startswith(granted) for (granted,) in rows)
+
+
+async def agreed_streets(session: AsyncSession, agency_id: uuid.UUID, on: date) -> list[str]:
+    rows = await session.scalars(
+        select(ConfidentialityAgreement.street_code)
+        .where(
+            ConfidentialityAgreement.agency_id == agency_id,
+            ConfidentialityAgreement.signed_on <= on,
+            ConfidentialityAgreement.valid_until >= on,
+        )
+        .distinct()
+        .order_by(ConfidentialityAgreement.street_code)
+    )
+    return list(rows)

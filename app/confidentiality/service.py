@@ -123,6 +123,17 @@ async def check_social_worker(
         raise ConfidentialityAgreementRequired()
 
 
+async def streets_open_to(session: AsyncSession, principal: Principal, today: date) -> list[str]:
+    """The streets whose personal data a social worker may see today (Beijing 7); 403 if none."""
+    user = await users.get(session, principal.id)
+    if user.confidentiality_signed_at is None or principal.organization_id is None:
+        raise ConfidentialityAgreementRequired()
+    streets = await repository.agreed_streets(session, principal.organization_id, today)
+    if not streets:
+        raise ConfidentialityAgreementRequired()
+    return streets
+
+
 async def issue_grant(
     session: AsyncSession, context: AuditContext, principal: Principal, data: GrantIn
 ) -> AuditorGrant:

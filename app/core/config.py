@@ -9,10 +9,15 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from app.core import keystore
+from app.core.crypto import FieldCipher, generate_blind_index_key, generate_field_keys
 from app.core.signing_keys import KeyRing, generate_jwks
 
-GENERATED_SECRETS = ("secret_key", "jwt_keys")
-_GENERATORS = {"jwt_keys": generate_jwks}
+GENERATED_SECRETS = ("secret_key", "jwt_keys", "field_keys", "blind_index_key")
+_GENERATORS = {
+    "jwt_keys": generate_jwks,
+    "field_keys": generate_field_keys,
+    "blind_index_key": generate_blind_index_key,
+}
 
 
 class Environment(StrEnum):
@@ -45,6 +50,14 @@ class Settings(BaseSettings):
     jwt_keys: SecretStr | None = Field(
         default=None,
         description="JWKS of EC P-256 private keys with `kid`s; the first signs, all verify.",
+    )
+    field_keys: SecretStr | None = Field(
+        default=None,
+        description='AES-256 keys for personal fields, `{"keys": [{"kid", "k"}]}`; the first encrypts, all decrypt.',
+    )
+    blind_index_key: SecretStr | None = Field(
+        default=None,
+        description="HMAC key of the blind indexes; changing it needs a re-index of the ledger.",
     )
     jwt_issuer: str = "sanzhu"
     jwt_audience: str = "sanzhu-api"
@@ -112,6 +125,10 @@ class Settings(BaseSettings):
             raise ConfigurationError("SANZHU_SECRET_KEY is not set")
         return self.secret_key.get_secret_value().encode()
 
+    def field_cipher(self) -> FieldCipher:
+        """The cipher of personal fields; ValueError when the keys are unusable."""
+        return FieldCipher(self.field_keys.get_secret_value() if self.field_keys else "")
+
     def check_production_ready(self) -> None:
         """Refuse unsafe production settings, naming the first problem in one line."""
         if self.environment is not Environment.production:
@@ -122,7 +139,7 @@ class Settings(BaseSettings):
                 raise ConfigurationError(
                     f"production refuses to start: SANZHU_{name.upper()} is not set"
                 )
-            if name == "secret_key" and len(value.get_secret_value()) < 32:
+            if name in ("secret_key", "blind_index_key") and len(value.get_secret_value()) < 32:
                 raise ConfigurationError(
                     f"production refuses to start: SANZHU_{name.upper()} is shorter than 32 characters"
                 )
@@ -131,6 +148,12 @@ class Settings(BaseSettings):
         except ValueError as exc:
             raise ConfigurationError(
                 f"production refuses to start: SANZHU_JWT_KEYS is not a usable JWKS ({exc})"
+            ) from None
+        try:
+            self.field_cipher()
+        except ValueError as exc:
+            raise ConfigurationError(
+                f"production refuses to start: SANZHU_FIELD_KEYS is not usable ({exc})"
             ) from None
         if self.is_sqlite and not self.allow_sqlite_in_production:
             raise ConfigurationError(

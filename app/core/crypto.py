@@ -71,3 +71,24 @@ def blind_index(key: str, value: str, *, context: str) -> str:
     """A keyed, deterministic hash for exact search; different per field (`context`)."""
     message = f"{context}\x00{value}".encode()
     return hmac.new(key.encode(), message, hashlib.sha256).hexdigest()
+
+
+class IdNumberVault:
+    """Seals ID numbers for storage and hashes them for exact search (DOMAIN 4)."""
+
+    CONTEXT = "person.id_number"
+
+    def __init__(self, cipher: FieldCipher, index_key: str) -> None:
+        self._cipher = cipher
+        self._index_key = index_key
+
+    def seal(self, id_number: str) -> tuple[str, str]:
+        """(ciphertext, key id) of a normalised ID number."""
+        token = self._cipher.encrypt(id_number, context=self.CONTEXT)
+        return token, self._cipher.key_id(token)
+
+    def open(self, token: str) -> str:
+        return self._cipher.decrypt(token, context=self.CONTEXT)
+
+    def index(self, id_number: str) -> str:
+        return blind_index(self._index_key, id_number, context=self.CONTEXT)

@@ -54,3 +54,30 @@ def if_none_match_hits(if_none_match: str | None, etag: str) -> bool:
         return False
     candidates = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
     return "*" in candidates or etag.removeprefix("W/") in candidates
+
+
+def _optional_if_match(
+    if_match: Annotated[
+        str | None,
+        Header(
+            alias="If-Match",
+            description="The ETag of the version you read; required once the object exists.",
+        ),
+    ] = None,
+) -> int | None:
+    return None if if_match is None else _if_match(if_match)
+
+
+OptionalExpectedVersion = Annotated[int | None, Depends(_optional_if_match)]
+"""`If-Match` for a PUT that may create: absent only while nothing exists yet."""
+
+
+def check_optional_version(expected: int | None, current: int | None) -> None:
+    """428 when the object exists and no If-Match came; 412 when it is stale."""
+    if current is None:
+        if expected not in (None, 0):
+            raise PreconditionFailed(params={"current": 0})
+        return
+    if expected is None:
+        raise PreconditionRequired()
+    check_version(expected, current)

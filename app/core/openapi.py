@@ -22,6 +22,8 @@ _EXAMPLE_PARAMS = {
     "expected": "application/json",
     "current": 4,
     "action": "users:manage",
+    "where": " (500112001001001)",
+    "state": "exited",
 }
 
 

@@ -31,6 +31,14 @@ class Action(StrEnum):
     auditor_grants_issue = "auditor_grants:issue"
     auditor_grants_read = "auditor_grants:read"
     confidentiality_manage = "confidentiality:manage"
+    households_read = "households:read"
+    households_create = "households:create"
+    households_write = "households:write"
+    households_exit = "households:exit"
+    households_assign = "households:assign"
+    households_pair = "households:pair"
+    ledger_quality_read = "ledger_quality:read"
+    imports_run = "imports:run"
 
 
 PEOPLE = frozenset(Role) - {Role.partner}
@@ -40,6 +48,10 @@ REGION_ROLES = frozenset(
     {Role.district_officer, Role.street_officer, Role.community_worker, Role.grid_worker}
 )
 """Roles whose scope is a region subtree."""
+
+_LEDGER_READERS = REGION_ROLES | {Role.social_worker}
+"""Who works with ledger records: region staff in their subtree, social workers
+on assigned households. District officers read and spot-check; they do not edit."""
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.reference_read: frozenset(Role),
@@ -52,6 +64,18 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.auditor_grants_issue: frozenset({Role.district_officer}),
     Action.auditor_grants_read: frozenset({Role.district_officer, Role.auditor}),
     Action.confidentiality_manage: frozenset({Role.district_officer, Role.street_officer}),
+    Action.households_read: _LEDGER_READERS,
+    Action.households_create: frozenset(
+        {Role.street_officer, Role.community_worker, Role.grid_worker}
+    ),
+    Action.households_write: _LEDGER_READERS - {Role.district_officer},
+    Action.households_exit: frozenset({Role.street_officer, Role.community_worker}),
+    Action.households_assign: frozenset({Role.street_officer}),
+    Action.households_pair: frozenset({Role.street_officer, Role.community_worker}),
+    Action.ledger_quality_read: frozenset(
+        {Role.district_officer, Role.street_officer, Role.community_worker, Role.auditor}
+    ),
+    Action.imports_run: frozenset({Role.street_officer, Role.community_worker, Role.grid_worker}),
 }
 
 

@@ -15,3 +15,14 @@ async def active_additions(session: AsyncSession) -> list[DictionaryCode]:
 
 async def get(session: AsyncSession, table: str, code: str) -> DictionaryCode | None:
     return await session.get(DictionaryCode, (table, code))
+
+
+async def active_codes(session: AsyncSession, table: str, codes: list[str]) -> set[str]:
+    rows = await session.scalars(
+        select(DictionaryCode.code).where(
+            DictionaryCode.table_name == table,
+            DictionaryCode.code.in_(codes),
+            DictionaryCode.active.is_(True),
+        )
+    )
+    return set(rows)

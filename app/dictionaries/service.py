@@ -96,3 +96,18 @@ async def add_code_audited(
         changed_fields=["code", "label_en", "label_zh"],
     )
     return addition
+
+
+async def unknown_codes(session: AsyncSession, table: str, codes: list[str]) -> list[str]:
+    """The codes that are neither built into `table` nor added to it (and still active)."""
+    builtin = {c.code for c in _TABLES[table].codes}
+    rest = sorted(set(codes) - builtin)
+    if not rest:
+        return []
+    added = await repository.active_codes(session, table, rest)
+    return [code for code in rest if code not in added]
+
+
+def group_of(table: str, code: str) -> str | None:
+    """The group of a built-in code (e.g. the category of a vulnerability subtype)."""
+    return next((c.group for c in _TABLES[table].codes if c.code == code), None)

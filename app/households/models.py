@@ -1,18 +1,164 @@
-import uuid
+"""The household ledger record (台账, DOMAIN 3-4; Beijing 1, 3, 5; Yubei 3(1))."""
 
-from sqlalchemy import ForeignKey, Index, text
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core.db import Base, Timestamped, uuid_pk
-from app.core.types import region_code_type
+from app.core.db import Base, Timestamped, utcnow, uuid_pk
+from app.core.types import UTCDateTime, region_code_type
+
+
+class Household(Timestamped, Base):
+    """One household of the ledger; `complete`/`missing_fields` are recomputed on every change."""
+
+    __tablename__ = "households"
+    __table_args__ = (
+        Index("ix_households_status_region_id", "status", "region_code", "id"),
+        Index("ix_households_region_id", "region_code", "id"),
+        Index("ix_households_complete_region", "complete", "region_code"),
+        Index(
+            "ix_households_address_trgm",
+            "address",
+            postgresql_using="gin",
+            postgresql_ops={"address": "gin_trgm_ops"},
+        ),
+    )
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    version: Mapped[int] = mapped_column(default=1)
+    region_code: Mapped[str] = mapped_column(region_code_type())
+    district_code: Mapped[str] = mapped_column(region_code_type(6))
+    address: Mapped[str] = mapped_column(String(200))
+    hukou_place: Mapped[str | None] = mapped_column(String(100))
+    hukou_type: Mapped[str | None] = mapped_column(String(16))
+    settled_since: Mapped[date | None] = mapped_column(Date)
+    head_person_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("persons.id", ondelete="RESTRICT"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    exited_on: Mapped[date | None] = mapped_column(Date)
+    exit_reason: Mapped[str | None] = mapped_column(String(64))
+    exit_note: Mapped[str | None] = mapped_column(Text)
+    attention: Mapped[str | None] = mapped_column(String(32))
+    basic_situation: Mapped[str | None] = mapped_column(Text)
+    emergency_situation: Mapped[str | None] = mapped_column(Text)
+    benefits: Mapped[list[str] | None] = mapped_column(JSON)
+    measures: Mapped[list[str] | None] = mapped_column(JSON)
+    no_help_reason: Mapped[str | None] = mapped_column(String(64))
+    no_help_note: Mapped[str | None] = mapped_column(Text)
+    paired_worker_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="RESTRICT"), index=True
+    )
+    complete: Mapped[bool] = mapped_column(default=False)
+    missing_fields: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_by: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="RESTRICT")
+    )
+
+
+class HouseholdTargetType(Base):
+    """A target type the household holds (DOMAIN 3), with where it came from."""
+
+    __tablename__ = "household_target_types"
+    __table_args__ = (
+        Index("ix_household_target_types_type_household", "target_type", "household_id"),
+    )
+
+    household_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("households.id", ondelete="CASCADE"), primary_key=True
+    )
+    target_type: Mapped[str] = mapped_column(String(32), primary_key=True)
+    source: Mapped[str] = mapped_column(String(32))
+    assessment_id: Mapped[uuid.UUID | None] = mapped_column()
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class HouseholdCategory(Base):
+    """A vulnerability category (Beijing 1) of the household or of one member, with its subtype."""
+
+    __tablename__ = "household_categories"
+    __table_args__ = (
+        Index("ix_household_categories_category_household", "category", "household_id"),
+    )
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    household_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("households.id", ondelete="CASCADE"), index=True
+    )
+    category: Mapped[str] = mapped_column(String(32))
+    subtype: Mapped[str | None] = mapped_column(String(32))
+    person_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("persons.id", ondelete="RESTRICT"), index=True
+    )
+
+
+class HouseholdCode(Base):
+    """A code of an open list the household holds: hardship causes (致困原因) and needs (帮扶需求)."""
+
+    __tablename__ = "household_codes"
+    __table_args__ = (
+        Index("ix_household_codes_list_code_household", "list", "code", "household_id"),
+    )
+
+    household_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("households.id", ondelete="CASCADE"), primary_key=True
+    )
+    list: Mapped[str] = mapped_column(String(16), primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class HouseholdChange(Base):
+    """One entry of a household's history: who changed what, when, before and after."""
+
+    __tablename__ = "household_changes"
+    __table_args__ = (Index("ix_household_changes_household_id", "household_id", "id"),)
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    household_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("households.id", ondelete="RESTRICT")
+    )
+    region_code: Mapped[str] = mapped_column(region_code_type())
+    district_code: Mapped[str] = mapped_column(region_code_type(6))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor: Mapped[str | None] = mapped_column(String(64))
+    actor_role: Mapped[str | None] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(48))
+    person_id: Mapped[uuid.UUID | None] = mapped_column()
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class HouseholdPlan(Base):
+    """One version of the household's own plan (一户一策, Beijing 8(4)); versions are never changed."""
+
+    __tablename__ = "household_plans"
+    __table_args__ = (UniqueConstraint("household_id", "revision"),)
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    household_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("households.id", ondelete="RESTRICT")
+    )
+    region_code: Mapped[str] = mapped_column(region_code_type())
+    district_code: Mapped[str] = mapped_column(region_code_type(6))
+    revision: Mapped[int] = mapped_column()
+    goals: Mapped[str] = mapped_column(Text)
+    planned_measures: Mapped[list[str]] = mapped_column(JSON, default=list)
+    responsible_organization_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="RESTRICT")
+    )
+    review_on: Mapped[date | None] = mapped_column(Date)
+    created_by: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="RESTRICT")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class HouseholdAssignment(Timestamped, Base):
     """A street assigns a household to a social-work agency and worker (Beijing 4, 7).
 
     It is what scopes social workers: they see the households assigned to them.
-    The household ledger (its own issue) adds the foreign key to households
-    and the endpoint; until then tests fill this table through a factory.
     """
 
     __tablename__ = "household_assignments"
@@ -28,7 +174,9 @@ class HouseholdAssignment(Timestamped, Base):
     )
 
     id: Mapped[uuid.UUID] = uuid_pk()
-    household_id: Mapped[uuid.UUID] = mapped_column()
+    household_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("households.id", ondelete="RESTRICT")
+    )
     region_code: Mapped[str] = mapped_column(region_code_type())
     agency_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("organizations.id", ondelete="RESTRICT"), index=True
@@ -38,3 +186,4 @@ class HouseholdAssignment(Timestamped, Base):
     )
     assigned_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     active: Mapped[bool] = mapped_column(default=True)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

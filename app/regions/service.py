@@ -94,3 +94,7 @@ async def save_region(session: AsyncSession, code: str, name: str) -> None:
             ]
         )
     await repository.upsert(session, code=code, name=name, level=level_of(code), parent_code=parent)
+
+
+async def exists(session: AsyncSession, code: str) -> bool:
+    return await repository.get(session, code) is not None

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from app.cli import cli
 from app.core.jobs import Job
 from app.core.migrations import PROJECT_ROOT
+from app.core.crypto import generate_blind_index_key, generate_field_keys
 from app.core.signing_keys import generate_jwks
 from tests.cli.conftest import api_client
 
@@ -169,6 +170,8 @@ class TestServeRefusesUnsafeProduction:
     ) -> None:
         monkeypatch.setenv("SANZHU_ENVIRONMENT", "production")
         monkeypatch.setenv("SANZHU_JWT_KEYS", generate_jwks())
+        monkeypatch.setenv("SANZHU_FIELD_KEYS", generate_field_keys())
+        monkeypatch.setenv("SANZHU_BLIND_INDEX_KEY", generate_blind_index_key())
         monkeypatch.setenv("SANZHU_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'prod.db'}")
 
         result = runner.invoke(cli, ["serve"])

@@ -9,6 +9,7 @@ from pydantic import SecretStr, ValidationError
 
 from app.core.config import ConfigurationError, Environment, Settings
 from app.core.keystore import KEYSTORE_FILE
+from app.core.crypto import generate_field_keys
 from app.core.signing_keys import generate_jwks
 
 POSTGRES_URL = "postgresql+asyncpg://sanzhu:pw@db.internal:5432/sanzhu"
@@ -24,6 +25,8 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 JWKS = generate_jwks()
+FIELD_KEYS = generate_field_keys()
+BLIND_INDEX_KEY = "b" * 32
 
 
 def _production(tmp_path: Path, **overrides: object) -> Settings:
@@ -32,6 +35,8 @@ def _production(tmp_path: Path, **overrides: object) -> Settings:
         "database_url": POSTGRES_URL,
         "secret_key": LONG_SECRET,
         "jwt_keys": JWKS,
+        "field_keys": FIELD_KEYS,
+        "blind_index_key": BLIND_INDEX_KEY,
         "state_dir": tmp_path / "state",
     }
     values.update(overrides)
@@ -69,7 +74,12 @@ class TestDevelopmentSecrets:
     def test_explicit_secret_is_kept_and_nothing_is_written(self, tmp_path: Path) -> None:
         state = tmp_path / "state"
         settings = Settings(
-            environment="development", secret_key="given", jwt_keys=JWKS, state_dir=state
+            environment="development",
+            secret_key="given",
+            jwt_keys=JWKS,
+            field_keys=FIELD_KEYS,
+            blind_index_key=BLIND_INDEX_KEY,
+            state_dir=state,
         )
         assert settings.secret_key == SecretStr("given")
         assert settings.secret_bytes == b"given"
@@ -80,6 +90,8 @@ class TestDevelopmentSecrets:
     ) -> None:
         monkeypatch.setenv("SANZHU_SECRET_KEY", "from-the-environment")
         monkeypatch.setenv("SANZHU_JWT_KEYS", JWKS)
+        monkeypatch.setenv("SANZHU_FIELD_KEYS", FIELD_KEYS)
+        monkeypatch.setenv("SANZHU_BLIND_INDEX_KEY", BLIND_INDEX_KEY)
         settings = Settings(state_dir=tmp_path / "state")
         assert settings.secret_bytes == b"from-the-environment"
         assert not (tmp_path / "state").exists()
@@ -113,6 +125,28 @@ class TestCheckProductionReady:
     def test_secret_of_32_characters_is_accepted(self, tmp_path: Path) -> None:
         _production(tmp_path, secret_key="x" * 32).check_production_ready()
 
+    def test_missing_field_keys_are_refused(self, tmp_path: Path) -> None:
+        message = _refusal(_production(tmp_path, field_keys=None))
+        assert "SANZHU_FIELD_KEYS" in message
+        assert "not set" in message
+
+    def test_unusable_field_keys_are_refused(self, tmp_path: Path) -> None:
+        message = _refusal(_production(tmp_path, field_keys='{"keys": []}'))
+        assert "SANZHU_FIELD_KEYS is not usable" in message
+
+    def test_blind_index_key_of_31_characters_is_refused(self, tmp_path: Path) -> None:
+        message = _refusal(_production(tmp_path, blind_index_key="k" * 31))
+        assert "SANZHU_BLIND_INDEX_KEY" in message
+        assert "shorter than 32" in message
+
+    def test_development_generates_field_keys_that_work(self, tmp_path: Path) -> None:
+        settings = Settings(environment="development", state_dir=tmp_path / "state")
+        cipher = settings.field_cipher()
+        token = cipher.encrypt("110101199003070015", context="person.id_number")
+        assert cipher.decrypt(token, context="person.id_number") == "110101199003070015"
+        assert settings.blind_index_key is not None
+        assert len(settings.blind_index_key.get_secret_value()) >= 32
+
     def test_sqlite_is_refused(self, tmp_path: Path) -> None:
         message = _refusal(_production(tmp_path, database_url="sqlite+aiosqlite:///./x.db"))
         assert "SQLite" in message
@@ -128,6 +162,8 @@ class TestCheckProductionReady:
             environment="production",
             secret_key=LONG_SECRET,
             jwt_keys=JWKS,
+            field_keys=FIELD_KEYS,
+            blind_index_key=BLIND_INDEX_KEY,
             state_dir=tmp_path / "s",
         )
         assert settings.is_sqlite is True

@@ -1,0 +1,72 @@
+"""Completeness of ledger records: per record on every change, and the share per region (DOMAIN 3; Beijing 7)."""
+
+from dataclasses import dataclass, fields
+
+from sqlalchemy import case, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.region_codes import LEVEL_LENGTHS, RegionLevel, in_subtree, level_of
+from app.households import repository
+from app.households.models import Household
+from app.households.repository import NEEDS
+from app.households.rules import CategoryFacts, HouseholdFacts, MemberFacts, missing_fields
+
+_MEMBER_FACTS = tuple(f.name for f in fields(MemberFacts) if f.name != "person_id")
+
+
+async def refresh(session: AsyncSession, household: Household) -> None:
+    """Recompute `complete` and `missing_fields` from the record as it now stands."""
+    await session.flush()
+    codes = await repository.codes(session, household.id)
+    facts = HouseholdFacts(
+        head_person_id=household.head_person_id,
+        benefits=household.benefits,
+        needs=codes.get(NEEDS, []),
+        measures=household.measures,
+        no_help_reason=household.no_help_reason,
+        basic_situation=household.basic_situation,
+        emergency_situation=household.emergency_situation,
+        categories=[
+            CategoryFacts(c.category, c.subtype, c.person_id)
+            for c in await repository.categories(session, household.id)
+        ],
+        members=[
+            MemberFacts(person.id, **{name: getattr(person, name) for name in _MEMBER_FACTS})
+            for _, person in await repository.members(session, household.id)
+        ],
+    )
+    gaps = missing_fields(facts)
+    household.missing_fields = gaps
+    household.complete = not gaps
+
+
+@dataclass(frozen=True, slots=True)
+class RegionCompleteness:
+    region_code: str
+    households: int
+    complete: int
+
+
+_NEXT_LEVEL = {
+    RegionLevel.district: RegionLevel.street,
+    RegionLevel.street: RegionLevel.community,
+    RegionLevel.community: RegionLevel.grid,
+    RegionLevel.grid: RegionLevel.grid,
+}
+
+
+async def by_region(session: AsyncSession, region: str) -> list[RegionCompleteness]:
+    """Active households and complete ones per child region of `region`, in one grouped query."""
+    length = LEVEL_LENGTHS[_NEXT_LEVEL[level_of(region)]]
+    child = func.substr(Household.region_code, 1, length)
+    rows = await session.execute(
+        select(
+            child,
+            func.count(),
+            func.sum(case((Household.complete.is_(True), 1), else_=0)),
+        )
+        .where(in_subtree(Household.region_code, region), Household.status == "active")
+        .group_by(child)
+        .order_by(child)
+    )
+    return [RegionCompleteness(code, total, int(done or 0)) for code, total, done in rows]

@@ -1,0 +1,61 @@
+"""Errors of the ledger, each with a stable code and messages in both languages."""
+
+import uuid
+
+from app.core.errors import AppError, FieldError, ValidationFailed
+from app.core.i18n import Message, register_messages
+
+
+class PersonInAnotherHousehold(AppError):
+    """409: the ID number is already an active member of a household (DOMAIN 4).
+
+    The other household is named only when the caller may see it.
+    """
+
+    status = 409
+    code = "person_already_in_household"
+
+    def __init__(self, household_id: uuid.UUID | None, region_code: str | None) -> None:
+        visible = household_id is not None
+        super().__init__(
+            params={
+                "where_zh": f"（{region_code}）" if visible else "",
+                "where_en": f" ({region_code})" if visible else "",
+            },
+            extra={
+                "household_id": str(household_id) if visible else None,
+                "region_code": region_code if visible else None,
+            },
+        )
+
+
+class InvalidTransition(AppError):
+    """409: the household's state does not allow this action; `allowed` lists what does."""
+
+    status = 409
+    code = "invalid_transition"
+
+    def __init__(self, state: str, allowed: list[str]) -> None:
+        super().__init__(params={"state": state}, extra={"allowed": allowed})
+
+
+def invalid(field: list[str | int], message: str, code: str) -> ValidationFailed:
+    return ValidationFailed([FieldError(loc=field, msg=message, code=code)])
+
+
+register_messages(
+    {
+        "person_already_in_household": Message(
+            "此人已在其他家庭中",
+            "Person already in a household",
+            "该身份证号已是台账中一户家庭的在册成员{where}；请使用迁移（transfer）而不是重复登记。",
+            "This ID number is already an active member of a household{where}; transfer the person instead of adding a copy.",
+        ),
+        "invalid_transition": Message(
+            "当前状态不允许此操作",
+            "Action not allowed in this state",
+            "对象当前状态为 {state}，不允许此操作；允许的操作见 allowed。",
+            "The object is {state}; this action is not allowed. See `allowed`.",
+        ),
+    }
+)

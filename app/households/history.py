@@ -1,0 +1,91 @@
+"""A household's history: every change, who made it, when, before and after (DOMAIN 4; Beijing 5).
+
+ID numbers are written masked, never in clear: the history must not become a
+second, unencrypted copy of them. Names and phones are masked when read.
+"""
+
+import uuid
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.masking import PersonalField, Viewer, shown
+from app.core.pagination import PageRequest, paginate
+from app.households.access import Caller
+from app.households.models import Household, HouseholdChange
+
+_PERSONAL = {"name": PersonalField.name, "phone": PersonalField.phone}
+
+
+def plain(value: Any) -> Any:
+    """A JSON-safe copy of a value for the history."""
+    if isinstance(value, uuid.UUID | Decimal):
+        return str(value)
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """`{field: {before, after}}` of the fields whose value changed."""
+    return {
+        name: {"before": plain(before.get(name)), "after": plain(value)}
+        for name, value in after.items()
+        if plain(before.get(name)) != plain(value)
+    }
+
+
+def record(
+    session: AsyncSession,
+    caller: Caller,
+    household: Household,
+    action: str,
+    changes: Mapping[str, Any],
+    *,
+    person_id: uuid.UUID | None = None,
+) -> None:
+    session.add(
+        HouseholdChange(
+            household_id=household.id,
+            region_code=household.region_code,
+            district_code=household.district_code,
+            actor=caller.context.actor,
+            actor_role=caller.context.role,
+            action=action,
+            person_id=person_id,
+            changes=dict(changes),
+        )
+    )
+
+
+async def page_of(
+    session: AsyncSession, household_id: uuid.UUID, page: PageRequest
+) -> tuple[list[HouseholdChange], str | None]:
+    stmt = select(HouseholdChange).where(HouseholdChange.household_id == household_id)
+    return await paginate(
+        session, stmt, [HouseholdChange.id], page, scope=f"history:{household_id}"
+    )
+
+
+def _mask_value(value: Any, field: PersonalField, viewer: Viewer) -> Any:
+    return shown(value, field, viewer) if isinstance(value, str) else value
+
+
+def masked_changes(changes: Mapping[str, Any], viewer: Viewer) -> dict[str, Any]:
+    """Names and phones in a history entry, as this viewer may see them."""
+    result: dict[str, Any] = {}
+    for name, change in changes.items():
+        field = _PERSONAL.get(name)
+        if field is None or not isinstance(change, dict):
+            result[name] = change
+            continue
+        result[name] = {k: _mask_value(v, field, viewer) for k, v in change.items()}
+    return result

@@ -1,0 +1,235 @@
+"""Queries of the household record; every one applies the caller's jurisdiction."""
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import delete, exists, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import Exists
+
+from app.core.auth import Principal
+from app.core.pagination import PageRequest, paginate
+from app.core.region_codes import in_subtree
+from app.households.models import (
+    Household,
+    HouseholdCategory,
+    HouseholdCode,
+    HouseholdTargetType,
+)
+from app.households.person_models import Membership, Person
+from app.households.scope import visible_households
+
+CAUSES = "cause"
+NEEDS = "need"
+
+
+@dataclass(frozen=True, slots=True)
+class HouseholdFilters:
+    region: str | None = None
+    status: str | None = "active"
+    target_type: str | None = None
+    category: str | None = None
+    cause: str | None = None
+    need: str | None = None
+    complete: bool | None = None
+    address: str | None = None
+
+
+async def get_visible(
+    session: AsyncSession,
+    principal: Principal,
+    household_id: uuid.UUID,
+    *,
+    for_update: bool = False,
+) -> Household | None:
+    stmt = select(Household).where(
+        Household.id == household_id,
+        visible_households(principal, Household.id, Household.region_code),
+    )
+    if for_update:
+        stmt = stmt.with_for_update()
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def exists_anywhere(session: AsyncSession, household_id: uuid.UUID) -> bool:
+    return bool(await session.scalar(select(exists().where(Household.id == household_id))))
+
+
+async def target_types(session: AsyncSession, household_id: uuid.UUID) -> list[HouseholdTargetType]:
+    rows = await session.execute(
+        select(HouseholdTargetType)
+        .where(HouseholdTargetType.household_id == household_id)
+        .order_by(HouseholdTargetType.target_type)
+    )
+    return list(rows.scalars())
+
+
+async def categories(session: AsyncSession, household_id: uuid.UUID) -> list[HouseholdCategory]:
+    rows = await session.execute(
+        select(HouseholdCategory)
+        .where(HouseholdCategory.household_id == household_id)
+        .order_by(HouseholdCategory.category, HouseholdCategory.subtype, HouseholdCategory.id)
+    )
+    return list(rows.scalars())
+
+
+async def codes(session: AsyncSession, household_id: uuid.UUID) -> dict[str, list[str]]:
+    rows = await session.execute(
+        select(HouseholdCode.list, HouseholdCode.code)
+        .where(HouseholdCode.household_id == household_id)
+        .order_by(HouseholdCode.list, HouseholdCode.code)
+    )
+    found: dict[str, list[str]] = defaultdict(list)
+    for name, code in rows:
+        found[name].append(code)
+    return found
+
+
+async def members(
+    session: AsyncSession, household_id: uuid.UUID
+) -> list[tuple[Membership, Person]]:
+    rows = await session.execute(
+        select(Membership, Person)
+        .join(Person, Person.id == Membership.person_id)
+        .where(Membership.household_id == household_id, Membership.active.is_(True))
+        .order_by(Membership.joined_on, Membership.id)
+    )
+    return [(m, p) for m, p in rows]
+
+
+async def replace_codes(
+    session: AsyncSession, household_id: uuid.UUID, name: str, values: list[str]
+) -> None:
+    await session.execute(
+        delete(HouseholdCode).where(
+            HouseholdCode.household_id == household_id, HouseholdCode.list == name
+        )
+    )
+    session.add_all(HouseholdCode(household_id=household_id, list=name, code=v) for v in values)
+
+
+async def replace_target_types(
+    session: AsyncSession, household_id: uuid.UUID, kept: set[str], added: list[HouseholdTargetType]
+) -> None:
+    await session.execute(
+        delete(HouseholdTargetType).where(
+            HouseholdTargetType.household_id == household_id,
+            HouseholdTargetType.target_type.not_in(kept),
+        )
+    )
+    session.add_all(added)
+
+
+async def replace_categories(
+    session: AsyncSession, household_id: uuid.UUID, rows: list[HouseholdCategory]
+) -> None:
+    await session.execute(
+        delete(HouseholdCategory).where(HouseholdCategory.household_id == household_id)
+    )
+    session.add_all(rows)
+
+
+def _has(
+    model: type[HouseholdTargetType] | type[HouseholdCategory] | type[HouseholdCode],
+    *conditions: ColumnElement[bool],
+) -> Exists:
+    return exists().where(model.household_id == Household.id, *conditions)
+
+
+async def search(
+    session: AsyncSession,
+    principal: Principal,
+    filters: HouseholdFilters,
+    page: PageRequest,
+    *,
+    streets: list[str] | None = None,
+) -> tuple[list[Household], str | None]:
+    """`streets`, when given, further limits the rows to those streets' subtrees."""
+    stmt = select(Household).where(
+        visible_households(principal, Household.id, Household.region_code)
+    )
+    if streets is not None:
+        stmt = stmt.where(or_(*(in_subtree(Household.region_code, s) for s in streets)))
+    if filters.region is not None:
+        stmt = stmt.where(in_subtree(Household.region_code, filters.region))
+    if filters.status is not None:
+        stmt = stmt.where(Household.status == filters.status)
+    if filters.complete is not None:
+        stmt = stmt.where(Household.complete.is_(filters.complete))
+    if filters.target_type is not None:
+        stmt = stmt.where(
+            _has(HouseholdTargetType, HouseholdTargetType.target_type == filters.target_type)
+        )
+    if filters.category is not None:
+        stmt = stmt.where(_has(HouseholdCategory, HouseholdCategory.category == filters.category))
+    if filters.cause is not None:
+        stmt = stmt.where(
+            _has(HouseholdCode, HouseholdCode.list == CAUSES, HouseholdCode.code == filters.cause)
+        )
+    if filters.need is not None:
+        stmt = stmt.where(
+            _has(HouseholdCode, HouseholdCode.list == NEEDS, HouseholdCode.code == filters.need)
+        )
+    if filters.address is not None:
+        stmt = stmt.where(Household.address.contains(filters.address, autoescape=True))
+    return await paginate(session, stmt, [Household.id], page, scope=f"households:{filters!r}")
+
+
+async def summaries(
+    session: AsyncSession, household_ids: list[uuid.UUID]
+) -> tuple[dict[uuid.UUID, str], dict[uuid.UUID, list[str]], dict[uuid.UUID, list[str]]]:
+    """Head names, target types and categories of a page of households, in three set-based queries."""
+    heads: dict[uuid.UUID, str] = {
+        household_id: name
+        for household_id, name in await session.execute(
+            select(Household.id, Person.name)
+            .join(Person, Person.id == Household.head_person_id)
+            .where(Household.id.in_(household_ids))
+        )
+    }
+    types: dict[uuid.UUID, list[str]] = defaultdict(list)
+    for household_id, code in await session.execute(
+        select(HouseholdTargetType.household_id, HouseholdTargetType.target_type)
+        .where(HouseholdTargetType.household_id.in_(household_ids))
+        .order_by(HouseholdTargetType.target_type)
+    ):
+        types[household_id].append(code)
+    held: dict[uuid.UUID, list[str]] = defaultdict(list)
+    for household_id, code in await session.execute(
+        select(HouseholdCategory.household_id, HouseholdCategory.category)
+        .where(HouseholdCategory.household_id.in_(household_ids))
+        .distinct()
+        .order_by(HouseholdCategory.household_id, HouseholdCategory.category)
+    ):
+        held[household_id].append(code)
+    return heads, types, held
+
+
+async def count_active_members(session: AsyncSession, household_id: uuid.UUID) -> int:
+    return int(
+        await session.scalar(
+            select(func.count())
+            .select_from(Membership)
+            .where(Membership.household_id == household_id, Membership.active.is_(True))
+        )
+        or 0
+    )
+
+
+async def drop_person_categories(
+    session: AsyncSession, household_id: uuid.UUID, person_id: uuid.UUID
+) -> list[HouseholdCategory]:
+    """Remove a leaving member's own categories; returns them (a transfer carries them along)."""
+    rows = list(
+        await session.scalars(
+            select(HouseholdCategory).where(
+                HouseholdCategory.household_id == household_id,
+                HouseholdCategory.person_id == person_id,
+            )
+        )
+    )
+    for row in rows:
+        await session.delete(row)
+    return rows

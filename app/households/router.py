@@ -1,0 +1,163 @@
+"""Households: the ledger record (DOMAIN 3-4)."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import Depends, Path, Query, Response
+
+from app.confidentiality.service import ConfidentialityAgreementRequired
+from app.core.errors import NotFound, PreconditionFailed, PreconditionRequired, ValidationFailed
+from app.core.etag import ExpectedVersion, etag_for_version
+from app.core.openapi import protected_problems
+from app.core.pagination import Page, PageParams
+from app.core.permissions import Action
+from app.core.region_codes import CODE_PATTERN
+from app.core.routing import Idempotency, api_router, route_options
+from app.core.uow import DbSession, ReadDbSession
+from app.households import history, service, views
+from app.households.access import Caller, caller_for
+from app.households.errors import PersonInAnotherHousehold
+from app.households.person_schemas import Category
+from app.households.repository import HouseholdFilters
+from app.households.schemas import (
+    ChangeOut,
+    HouseholdCreate,
+    HouseholdOut,
+    HouseholdPatch,
+    HouseholdSummary,
+    TargetType,
+)
+
+router = api_router(prefix="/households", tags=["ledger"])
+Reader = Annotated[Caller, Depends(caller_for(Action.households_read))]
+Creator = Annotated[Caller, Depends(caller_for(Action.households_create))]
+Writer = Annotated[Caller, Depends(caller_for(Action.households_write))]
+HouseholdId = Annotated[uuid.UUID, Path(description="Household id.")]
+OpenCodeQuery = Query(pattern=r"^[a-z][a-z0-9_]{0,63}$")
+
+
+@router.get(
+    "",
+    response_model=Page[HouseholdSummary],
+    summary="List households in your jurisdiction, with filters",
+    responses=protected_problems(ValidationFailed, ConfidentialityAgreementRequired),
+)
+async def list_households(
+    caller: Reader,
+    session: ReadDbSession,
+    page: PageParams,
+    region: Annotated[
+        str | None, Query(pattern=CODE_PATTERN, description="Only this region's subtree.")
+    ] = None,
+    status: Annotated[
+        str,
+        Query(
+            pattern="^(active|exited|all)$", description="`active` (default), `exited` or `all`."
+        ),
+    ] = "active",
+    target_type: Annotated[
+        TargetType | None, Query(description="Holding this target type.")
+    ] = None,
+    category: Annotated[
+        Category | None, Query(description="Holding this vulnerability category.")
+    ] = None,
+    cause: Annotated[
+        str | None,
+        Query(pattern=r"^[a-z][a-z0-9_]{0,63}$", description="With this hardship cause."),
+    ] = None,
+    need: Annotated[
+        str | None, Query(pattern=r"^[a-z][a-z0-9_]{0,63}$", description="With this need.")
+    ] = None,
+    complete: Annotated[
+        bool | None, Query(description="Complete (true) or incomplete (false) records.")
+    ] = None,
+    address: Annotated[
+        str | None,
+        Query(min_length=1, max_length=100, description="Address contains this text."),
+    ] = None,
+) -> Page[HouseholdSummary]:
+    filters = HouseholdFilters(
+        region=region,
+        status=None if status == "all" else status,
+        target_type=target_type,
+        category=category,
+        cause=cause,
+        need=need,
+        complete=complete,
+        address=address.strip() if address else None,
+    )
+    items, cursor = await service.search(session, caller, filters, page)
+    return Page(items=await views.summaries_out(session, caller.viewer, items), next_cursor=cursor)
+
+
+@router.post(
+    "",
+    response_model=HouseholdOut,
+    status_code=201,
+    summary="Enter a household into the ledger, with its members",
+    responses=protected_problems(ValidationFailed, PersonInAnotherHousehold),
+    openapi_extra=route_options(idempotency_mode=Idempotency.optional),
+)
+async def create_household(
+    caller: Creator, response: Response, session: DbSession, body: HouseholdCreate
+) -> HouseholdOut:
+    household = await service.create(session, caller, body)
+    response.headers["Location"] = f"/api/v1/households/{household.id}"
+    response.headers["ETag"] = etag_for_version(household.version)
+    return await views.household_out(session, caller, household)
+
+
+@router.get(
+    "/{household_id}",
+    response_model=HouseholdOut,
+    summary="Get one household with its members (masked per role; the read is audited)",
+    responses=protected_problems(NotFound, ValidationFailed, ConfidentialityAgreementRequired),
+)
+async def get_household(
+    household_id: HouseholdId, caller: Reader, response: Response, session: ReadDbSession
+) -> HouseholdOut:
+    out = await views.read_household(session, caller, household_id)
+    response.headers["ETag"] = etag_for_version(out.version)
+    return out
+
+
+@router.patch(
+    "/{household_id}",
+    response_model=HouseholdOut,
+    summary="Change a household (If-Match); lists given replace the old ones",
+    responses=protected_problems(
+        NotFound,
+        ValidationFailed,
+        PreconditionFailed,
+        PreconditionRequired,
+        ConfidentialityAgreementRequired,
+    ),
+)
+async def update_household(
+    household_id: HouseholdId,
+    caller: Writer,
+    response: Response,
+    session: DbSession,
+    body: HouseholdPatch,
+    expected: ExpectedVersion,
+) -> HouseholdOut:
+    household = await service.update(session, caller, household_id, body, expected)
+    response.headers["ETag"] = etag_for_version(household.version)
+    return await views.household_out(session, caller, household)
+
+
+@router.get(
+    "/{household_id}/history",
+    response_model=Page[ChangeOut],
+    summary="A household's history: who changed what, when, before and after",
+    responses=protected_problems(NotFound, ValidationFailed, ConfidentialityAgreementRequired),
+)
+async def household_history(
+    household_id: HouseholdId, caller: Reader, session: ReadDbSession, page: PageParams
+) -> Page[ChangeOut]:
+    household = await service.personal(session, caller, household_id)
+    items, cursor = await history.page_of(session, household.id, page)
+    views.audit_read(
+        session, caller, "household.history.read", "household", household.id, household.region_code
+    )
+    return Page(items=[views.change_out(c, caller.viewer) for c in items], next_cursor=cursor)

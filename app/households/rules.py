@@ -1,0 +1,112 @@
+"""Completeness of a ledger record (DOMAIN 3; Beijing 3 and 7): pure rules, no database.
+
+Each vulnerability category requires the ledger fields Beijing section 3
+lists for it. A record missing one is incomplete; `missing_fields` names
+each gap so a worker knows what to fill in, e.g. `benefits`,
+`categories.elderly_in_distress.subtype` or `members.<person id>.caregiver`.
+"""
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class MemberFacts:
+    person_id: uuid.UUID
+    employment: str | None = None
+    education: str | None = None
+    health: str | None = None
+    disability_type: str | None = None
+    disability_grade: str | None = None
+    guardian: str | None = None
+    caregiver: str | None = None
+    parents_situation: str | None = None
+    schooling: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryFacts:
+    category: str
+    subtype: str | None = None
+    person_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HouseholdFacts:
+    head_person_id: uuid.UUID | None = None
+    benefits: list[str] | None = None
+    needs: list[str] = field(default_factory=list)
+    measures: list[str] | None = None
+    no_help_reason: str | None = None
+    basic_situation: str | None = None
+    emergency_situation: str | None = None
+    categories: list[CategoryFacts] = field(default_factory=list)
+    members: list[MemberFacts] = field(default_factory=list)
+
+
+CATEGORIES_WITH_SUBTYPE = frozenset({"elderly_in_distress", "child_in_distress"})
+
+PERSON_FIELDS: dict[str, tuple[str, ...]] = {
+    "elderly_in_distress": ("health", "caregiver", "guardian"),
+    "child_in_distress": ("schooling", "parents_situation", "health", "guardian"),
+    "severe_disability": ("disability_type", "disability_grade", "health"),
+}
+"""Fields of the member a category belongs to (Beijing 3(2)-(4))."""
+
+HOUSEHOLD_FIELDS: dict[str, tuple[str, ...]] = {
+    "social_assistance": ("benefits",),
+    "elderly_in_distress": ("benefits",),
+    "child_in_distress": ("benefits",),
+    "severe_disability": ("benefits",),
+    "major_illness_or_incident": ("basic_situation", "emergency_situation"),
+    "other": ("basic_situation", "emergency_situation"),
+}
+"""Household fields each category requires besides `needs` (Beijing 3(1)-(6))."""
+
+SOCIAL_ASSISTANCE_MEMBER_FIELDS = ("employment", "education")
+"""Social-assistance households record every member's employment and education (Beijing 3(1))."""
+
+
+def _blank(value: object) -> bool:
+    if isinstance(value, str):
+        return not value.strip()
+    return value is None
+
+
+def _member_gaps(member: MemberFacts, names: Iterable[str]) -> list[str]:
+    return [f"members.{member.person_id}.{name}" for name in names if _blank(getattr(member, name))]
+
+
+def missing_fields(facts: HouseholdFacts) -> list[str]:
+    """Every required field the record lacks, sorted; an empty list means complete."""
+    gaps: set[str] = set()
+    if not facts.members:
+        gaps.add("members")
+    if facts.head_person_id is None:
+        gaps.add("head")
+    if not facts.needs:
+        gaps.add("needs")
+    if not facts.measures and _blank(facts.no_help_reason):
+        gaps.add("measures_or_no_help_reason")
+    if not facts.categories:
+        gaps.add("categories")
+    members = {m.person_id: m for m in facts.members}
+    for held in facts.categories:
+        for name in HOUSEHOLD_FIELDS.get(held.category, ()):
+            if _blank(getattr(facts, name)):
+                gaps.add(name)
+        if held.category in CATEGORIES_WITH_SUBTYPE and held.subtype is None:
+            gaps.add(f"categories.{held.category}.subtype")
+        if held.category == "social_assistance":
+            for each in facts.members:
+                gaps.update(_member_gaps(each, SOCIAL_ASSISTANCE_MEMBER_FIELDS))
+        person_fields = PERSON_FIELDS.get(held.category)
+        if person_fields is None:
+            continue
+        member = members.get(held.person_id) if held.person_id is not None else None
+        if member is None:
+            gaps.add(f"categories.{held.category}.person")
+        else:
+            gaps.update(_member_gaps(member, person_fields))
+    return sorted(gaps)

@@ -1,0 +1,321 @@
+"""The household record (台账): create, read, change, list (DOMAIN 3-4; Beijing 1, 3; Yubei 3(1))."""
+
+import uuid
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.confidentiality.service import check_social_worker, streets_open_to
+from app.core import audit
+from app.core.errors import NotFound
+from app.core.etag import check_version
+from app.core.pagination import PageRequest
+from app.core.permissions import Role
+from app.core.region_codes import RegionLevel, is_within, level_of
+from app.dictionaries import service as dictionaries
+from app.households import completeness, history, members, repository
+from app.households.access import Caller
+from app.households.errors import invalid
+from app.households.models import Household, HouseholdCategory, HouseholdTargetType
+from app.households.relocation import relocate
+from app.households.repository import CAUSES, NEEDS, HouseholdFilters
+from app.households.schemas import (
+    HouseholdCategoryIn,
+    HouseholdCreate,
+    HouseholdFields,
+    HouseholdPatch,
+)
+from app.regions import service as regions
+
+STAFF_TARGET_TYPES = frozenset({"dibao", "tekun", "registered_hardship"})
+"""Recorded by staff from the existing procedures; the new types come from an assessment (DOMAIN 3)."""
+
+_OPEN_LISTS = {"causes": "hardship_cause", "needs": "need"}
+_SCALARS = (
+    "hukou_place",
+    "hukou_type",
+    "settled_since",
+    "benefits",
+    "measures",
+    "no_help_reason",
+    "no_help_note",
+    "basic_situation",
+    "emergency_situation",
+)
+
+
+async def visible(
+    session: AsyncSession, caller: Caller, household_id: uuid.UUID, *, for_update: bool = False
+) -> Household:
+    """The household if the caller may see it; else 404 (and a `denied` event if it exists)."""
+    household = await repository.get_visible(
+        session, caller.principal, household_id, for_update=for_update
+    )
+    if household is None:
+        if await repository.exists_anywhere(session, household_id):
+            audit.record_after(
+                session,
+                caller.database,
+                caller.context,
+                "denied:household.read",
+                outcome=audit.Outcome.denied,
+                object_type="household",
+                object_id=str(household_id),
+            )
+        raise NotFound("家庭", "household")
+    return household
+
+
+async def personal(session: AsyncSession, caller: Caller, household_id: uuid.UUID) -> Household:
+    """A visible household whose personal data the caller may read (Beijing 7 for social workers)."""
+    household = await visible(session, caller, household_id)
+    await check_social_worker(session, caller.principal, household.region_code[:9], caller.today)
+    return household
+
+
+async def writable(session: AsyncSession, caller: Caller, household_id: uuid.UUID) -> Household:
+    """A visible household locked for a change (PostgreSQL row lock; SQLite writers are serial)."""
+    household = await visible(session, caller, household_id, for_update=True)
+    await check_social_worker(session, caller.principal, household.region_code[:9], caller.today)
+    return household
+
+
+def touch(household: Household) -> None:
+    household.version += 1
+
+
+async def _check_region(session: AsyncSession, caller: Caller, code: str) -> None:
+    loc: list[str | int] = ["body", "region_code"]
+    if level_of(code) not in (RegionLevel.community, RegionLevel.grid):
+        raise invalid(loc, "a household lives in a community or a grid", "region_level")
+    if not await regions.exists(session, code):
+        raise invalid(loc, "no such region", "region_missing")
+    scope = caller.principal.scope_region
+    if scope is None or not is_within(code, scope):
+        raise invalid(loc, "the region is outside your jurisdiction", "region_out_of_scope")
+
+
+async def _check_open_codes(session: AsyncSession, data: HouseholdFields) -> None:
+    for field, table in (*_OPEN_LISTS.items(), ("no_help_reason", "no_help_reason")):
+        value = getattr(data, field)
+        values = [value] if isinstance(value, str) else list(value or [])
+        unknown = await dictionaries.unknown_codes(session, table, values)
+        if unknown:
+            raise invalid(["body", field], f"not a code of {table}: {unknown[0]!r}", "unknown_code")
+
+
+def _check_target_types(values: list[str]) -> None:
+    for index, value in enumerate(values):
+        if value not in STAFF_TARGET_TYPES:
+            raise invalid(
+                ["body", "target_types", index],
+                f"{value!r} is set by an eligibility assessment, not recorded by staff",
+                "target_type_needs_assessment",
+            )
+
+
+def _check_categories(items: list[HouseholdCategoryIn], member_ids: set[uuid.UUID]) -> None:
+    for index, item in enumerate(items):
+        loc: list[str | int] = ["body", "categories", index]
+        if (
+            item.subtype is not None
+            and dictionaries.group_of("vulnerability_subtype", item.subtype) != item.category
+        ):
+            raise invalid(
+                [*loc, "subtype"], "the subtype belongs to another category", "subtype_mismatch"
+            )
+        if item.person_id is not None and item.person_id not in member_ids:
+            raise invalid(
+                [*loc, "person_id"], "not an active member of this household", "not_a_member"
+            )
+
+
+async def _set_target_types(session: AsyncSession, household: Household, values: list[str]) -> None:
+    existing = {t.target_type: t for t in await repository.target_types(session, household.id)}
+    kept = {c for c, t in existing.items() if t.source != "recorded_by_staff" or c in values}
+    added = [
+        HouseholdTargetType(household_id=household.id, target_type=v, source="recorded_by_staff")
+        for v in sorted(set(values))
+        if v not in existing
+    ]
+    await repository.replace_target_types(session, household.id, kept, added)
+
+
+async def _set_categories(
+    session: AsyncSession, household: Household, items: list[HouseholdCategoryIn]
+) -> None:
+    unique = {(i.category, i.subtype, i.person_id) for i in items}
+    rows = [
+        HouseholdCategory(household_id=household.id, category=c, subtype=s, person_id=p)
+        for c, s, p in sorted(unique, key=str)
+    ]
+    await repository.replace_categories(session, household.id, rows)
+
+
+async def create(session: AsyncSession, caller: Caller, data: HouseholdCreate) -> Household:
+    """Enter a household into the ledger, with its members (DOMAIN 3-4)."""
+    await _check_region(session, caller, data.region_code)
+    await _check_open_codes(session, data)
+    _check_target_types(data.target_types)
+    _check_categories(data.categories, set())
+    members.check_heads(data.members)
+    household = Household(
+        region_code=data.region_code,
+        district_code=data.region_code[:6],
+        address=data.address.strip(),
+        created_by=None if caller.principal.is_client else caller.principal.id,
+        missing_fields=[],
+        **{name: getattr(data, name) for name in _SCALARS},
+    )
+    session.add(household)
+    await session.flush()
+    await _set_target_types(session, household, data.target_types)
+    for name, table_list in ((CAUSES, data.causes), (NEEDS, data.needs)):
+        await repository.replace_codes(session, household.id, name, sorted(set(table_list or [])))
+    categories = list(data.categories)
+    for index, member in enumerate(data.members):
+        person = await members.enrol(
+            session, caller, household, member, loc=["body", "members", index]
+        )
+        if member.relation_to_head == "self":
+            household.head_person_id = person.id
+        categories += [
+            HouseholdCategoryIn(category=c.category, subtype=c.subtype, person_id=person.id)
+            for c in member.categories
+        ]
+    _check_categories(categories, {c.person_id for c in categories if c.person_id})
+    await _set_categories(session, household, categories)
+    await completeness.refresh(session, household)
+    history.record(
+        session,
+        caller,
+        household,
+        "household.create",
+        history.diff({}, _snapshot(household, data.model_dump(exclude={"members"}))),
+    )
+    await audit.record(
+        session,
+        caller.context,
+        "household.create",
+        object_type="household",
+        object_id=str(household.id),
+        region_code=household.region_code,
+        changed_fields=sorted(data.model_fields_set),
+    )
+    return household
+
+
+def _snapshot(household: Household, extra: dict[str, Any]) -> dict[str, Any]:
+    base = {name: getattr(household, name) for name in ("region_code", "address", *_SCALARS)}
+    base["head_person_id"] = household.head_person_id
+    return {
+        **base,
+        **{
+            k: v for k, v in extra.items() if k in ("target_types", "categories", "causes", "needs")
+        },
+    }
+
+
+async def _current_lists(session: AsyncSession, household: Household) -> dict[str, Any]:
+    await session.flush()
+    codes = await repository.codes(session, household.id)
+    return {
+        "target_types": sorted(
+            t.target_type
+            for t in await repository.target_types(session, household.id)
+            if t.source == "recorded_by_staff"
+        ),
+        "categories": [
+            {"category": c.category, "subtype": c.subtype, "person_id": c.person_id}
+            for c in await repository.categories(session, household.id)
+        ],
+        "causes": codes.get(CAUSES, []),
+        "needs": codes.get(NEEDS, []),
+    }
+
+
+async def update(
+    session: AsyncSession,
+    caller: Caller,
+    household_id: uuid.UUID,
+    data: HouseholdPatch,
+    expected_version: int,
+) -> Household:
+    """Change a record; lists given are replaced whole; every change goes into the history."""
+    household = await writable(session, caller, household_id)
+    check_version(expected_version, household.version)
+    given = data.model_fields_set
+    if "region_code" in given and data.region_code is not None:
+        await _check_region(session, caller, data.region_code)
+    await _check_open_codes(session, data)
+    if data.target_types is not None:
+        _check_target_types(data.target_types)
+    active = {p.id for _, p in await repository.members(session, household.id)}
+    if data.categories is not None:
+        _check_categories(data.categories, active)
+    if data.head_person_id is not None and data.head_person_id not in active:
+        raise invalid(
+            ["body", "head_person_id"], "not an active member of this household", "not_a_member"
+        )
+    for name in ("region_code", "address", "head_person_id"):
+        if name in given and getattr(data, name) is None:
+            raise invalid(["body", name], "may not be cleared", "required")
+    before = {**_snapshot(household, {}), **await _current_lists(session, household)}
+    for name in ("address", *_SCALARS, "head_person_id"):
+        if name in given:
+            setattr(household, name, getattr(data, name))
+    if data.head_person_id is not None and household.attention == "head_left":
+        household.attention = None
+    if data.region_code is not None and data.region_code != household.region_code:
+        household.region_code = data.region_code
+        household.district_code = data.region_code[:6]
+        await relocate(session, household.id, data.region_code)
+    if data.target_types is not None:
+        await _set_target_types(session, household, data.target_types)
+    if data.categories is not None:
+        await _set_categories(session, household, data.categories)
+    for name, values in ((CAUSES, data.causes), (NEEDS, data.needs)):
+        if values is not None:
+            await repository.replace_codes(session, household.id, name, sorted(set(values)))
+    after = {**_snapshot(household, {}), **await _current_lists(session, household)}
+    changes = history.diff(before, after)
+    if changes:
+        touch(household)
+        await completeness.refresh(session, household)
+        history.record(session, caller, household, "household.update", changes)
+    await audit.record(
+        session,
+        caller.context,
+        "household.update",
+        object_type="household",
+        object_id=str(household.id),
+        region_code=household.region_code,
+        changed_fields=sorted(changes),
+    )
+    return household
+
+
+async def search(
+    session: AsyncSession, caller: Caller, filters: HouseholdFilters, page: PageRequest
+) -> tuple[list[Household], str | None]:
+    """A page of visible households; the read of names is audited (Beijing 7).
+
+    Social workers see only households of streets whose agreement with their
+    agency is valid today, and only after acknowledging it.
+    """
+    streets = None
+    if caller.principal.role is Role.social_worker:
+        streets = await streets_open_to(session, caller.principal, caller.today)
+    found, cursor = await repository.search(
+        session, caller.principal, filters, page, streets=streets
+    )
+    audit.record_after(
+        session,
+        caller.database,
+        caller.context,
+        "household.list",
+        outcome=audit.Outcome.success,
+        object_type="household",
+        region_code=filters.region,
+    )
+    return found, cursor

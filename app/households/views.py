@@ -1,0 +1,169 @@
+"""Shaping ledger records for a caller: masking per role, personal-data reads audited (DOMAIN 1, 4; Beijing 7)."""
+
+import uuid
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core import audit
+from app.core.masking import PersonalField, Viewer, shown
+from app.households import history, repository, service
+from app.households.access import Caller
+from app.households.models import Household, HouseholdChange
+from app.households.person_models import Membership, Person
+from app.households.person_schemas import MemberOut
+from app.households.repository import CAUSES, NEEDS
+from app.households.schemas import (
+    CategoryOut,
+    ChangeOut,
+    HouseholdOut,
+    HouseholdSummary,
+    TargetTypeOut,
+)
+
+
+def age_on(birth: date, today: date) -> int:
+    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
+def member_out(
+    caller: Caller, household: Household, membership: Membership, person: Person
+) -> MemberOut:
+    viewer = caller.viewer
+    id_number = caller.vault.open(person.id_number_cipher)
+    full_id = viewer.sees_full(PersonalField.id_number)
+    return MemberOut(
+        person_id=person.id,
+        name=shown(person.name, PersonalField.name, viewer) or "",
+        id_number=shown(id_number, PersonalField.id_number, viewer) or "",
+        sex=person.sex,
+        birth_date=person.birth_date if full_id else None,
+        age=age_on(person.birth_date, caller.today),
+        phone=shown(person.phone, PersonalField.phone, viewer),
+        relation_to_head=membership.relation_to_head,
+        is_head=household.head_person_id == person.id,
+        joined_on=membership.joined_on,
+        employment=person.employment,
+        education=person.education,
+        health=person.health,
+        disability_type=person.disability_type,
+        disability_grade=person.disability_grade,
+        guardian=person.guardian,
+        caregiver=person.caregiver,
+        parents_situation=person.parents_situation,
+        schooling=person.schooling,
+        school=person.school,
+        version=person.version,
+    )
+
+
+def audit_read(
+    session: AsyncSession,
+    caller: Caller,
+    action: str,
+    object_type: str,
+    object_id: uuid.UUID,
+    region: str,
+) -> None:
+    """Every read of personal data leaves an event, even if the request later fails (Beijing 7)."""
+    audit.record_after(
+        session,
+        caller.database,
+        caller.context,
+        action,
+        outcome=audit.Outcome.success,
+        object_type=object_type,
+        object_id=str(object_id),
+        region_code=region,
+    )
+
+
+async def household_out(
+    session: AsyncSession, caller: Caller, household: Household
+) -> HouseholdOut:
+    codes = await repository.codes(session, household.id)
+    return HouseholdOut(
+        id=household.id,
+        region_code=household.region_code,
+        district_code=household.district_code,
+        address=household.address,
+        hukou_place=household.hukou_place,
+        hukou_type=household.hukou_type,
+        settled_since=household.settled_since,
+        target_types=[
+            TargetTypeOut.model_validate(t)
+            for t in await repository.target_types(session, household.id)
+        ],
+        categories=[
+            CategoryOut.model_validate(c)
+            for c in await repository.categories(session, household.id)
+        ],
+        causes=codes.get(CAUSES, []),
+        needs=codes.get(NEEDS, []),
+        benefits=household.benefits,
+        measures=household.measures,
+        no_help_reason=household.no_help_reason,
+        no_help_note=household.no_help_note,
+        basic_situation=household.basic_situation,
+        emergency_situation=household.emergency_situation,
+        status=household.status,
+        exited_on=household.exited_on,
+        exit_reason=household.exit_reason,
+        exit_note=household.exit_note,
+        attention=household.attention,
+        head_person_id=household.head_person_id,
+        paired_worker_id=household.paired_worker_id,
+        complete=household.complete,
+        missing_fields=household.missing_fields,
+        members=[
+            member_out(caller, household, m, p)
+            for m, p in await repository.members(session, household.id)
+        ],
+        version=household.version,
+        created_at=household.created_at,
+        updated_at=household.updated_at,
+    )
+
+
+async def read_household(
+    session: AsyncSession, caller: Caller, household_id: uuid.UUID
+) -> HouseholdOut:
+    """One record with its members, masked for the caller; the read is audited."""
+    household = await service.personal(session, caller, household_id)
+    out = await household_out(session, caller, household)
+    audit_read(session, caller, "household.read", "household", household.id, household.region_code)
+    return out
+
+
+async def summaries_out(
+    session: AsyncSession, viewer: Viewer, households: list[Household]
+) -> list[HouseholdSummary]:
+    heads, types, categories = await repository.summaries(session, [h.id for h in households])
+    return [
+        HouseholdSummary(
+            id=h.id,
+            region_code=h.region_code,
+            address=h.address,
+            status=h.status,
+            head_name=shown(heads.get(h.id), PersonalField.name, viewer),
+            target_types=types.get(h.id, []),
+            categories=categories.get(h.id, []),
+            complete=h.complete,
+            attention=h.attention,
+            version=h.version,
+            updated_at=h.updated_at,
+        )
+        for h in households
+    ]
+
+
+def change_out(change: HouseholdChange, viewer: Viewer) -> ChangeOut:
+    return ChangeOut(
+        id=change.id,
+        occurred_at=change.occurred_at,
+        actor=change.actor,
+        actor_role=change.actor_role,
+        action=change.action,
+        person_id=change.person_id,
+        changes=history.masked_changes(change.changes, viewer),
+    )
