@@ -15,9 +15,9 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from typer.testing import CliRunner
 
 from app.cli import cli
+from app.core.crypto import generate_blind_index_key, generate_field_keys
 from app.core.jobs import Job
 from app.core.migrations import PROJECT_ROOT
-from app.core.crypto import generate_blind_index_key, generate_field_keys
 from app.core.signing_keys import generate_jwks
 from tests.cli.conftest import api_client
 

@@ -8,8 +8,8 @@ import pytest
 from pydantic import SecretStr, ValidationError
 
 from app.core.config import ConfigurationError, Environment, Settings
-from app.core.keystore import KEYSTORE_FILE
 from app.core.crypto import generate_field_keys
+from app.core.keystore import KEYSTORE_FILE
 from app.core.signing_keys import generate_jwks
 
 POSTGRES_URL = "postgresql+asyncpg://sanzhu:pw@db.internal:5432/sanzhu"
