@@ -161,25 +161,29 @@ def id_number(
     return first17 + check_character(first17)
 
 
-def ledger_caller(app: Any, *, role: str = "street_officer", region: str = STREET_A) -> Any:
-    """A Caller for factories: a street officer (or `role`) whose scope is `region`."""
+async def ledger_caller(app: Any, username: str = "street_officer") -> Any:
+    """A Caller acting as an existing user (a demo user by default), for factories."""
     from app.core.audit import AuditContext
     from app.core.auth import Principal
     from app.core.clock import business_today
     from app.core.permissions import Role
     from app.households.access import Caller
+    from app.identity import users
 
+    async with app.state.database.sessionmaker() as session:
+        user = await users.find(session, username)
+    assert user is not None, f"no user {username!r}; seed the demo district first"
     principal = Principal(
-        id=uuid.UUID(int=99),
-        role=Role(role),
-        scope_region=region,
-        organization_id=None,
+        id=user.id,
+        role=Role(user.role),
+        scope_region=user.scope_region_code,
+        organization_id=user.organization_id,
         is_client=False,
         token_id="factory",
     )
     return Caller(
         principal=principal,
-        context=AuditContext(actor="factory", role=role, address=None, user_agent=None),
+        context=AuditContext(actor=principal.caller_id, role=user.role, address=None, user_agent=None),
         database=app.state.database,
         vault=app.state.id_vault,
         today=business_today(),
@@ -194,6 +198,8 @@ async def create_household(
     **fields: Any,
 ) -> Any:
     """A household through the ledger service, committed; by default one member who is its head.
+
+    Needs the demo district (`create_demo_district`); it acts as that street's officer.
 
     `members` items are MemberIn fields; an `id_number` is generated when left out.
     Other keyword arguments are HouseholdCreate fields (address defaults too).
@@ -210,7 +216,8 @@ async def create_household(
             **fields,
         }
     )
-    caller = ledger_caller(app, region=region[:9])
+    officer = "street_officer_2" if region.startswith(STREET_B) else "street_officer"
+    caller = await ledger_caller(app, officer)
     async with app.state.database.sessionmaker() as session, session.begin():
         household = await service.create(session, caller, data)
     return household
