@@ -27,6 +27,7 @@ from app.core.openapi import render_contract
 from app.core.permissions import Role
 from app.core.security import PasswordHasher
 from app.demo import DEFAULT_DEMO_PASSWORD, demo_password, seed_demo
+from app.demo_households import seed_demo_households
 from app.dictionaries import service as dictionaries
 from app.identity import users
 from app.identity.schemas import UserCreate
@@ -126,6 +127,14 @@ def migrate() -> None:
     typer.echo("database is at the latest revision")
 
 
+async def _seed_demo_households(settings: Settings) -> int:
+    database = Database(settings)
+    try:
+        return await seed_demo_households(database, settings.id_number_vault())
+    finally:
+        await database.dispose()
+
+
 @cli.command("seed-demo")
 def seed_demo_command() -> None:
     """Load the demo district, users and API clients (idempotent)."""
@@ -137,12 +146,14 @@ def seed_demo_command() -> None:
         raise typer.Exit(2) from None
     hasher = PasswordHasher(settings.password_hash_memory_kib)
     summary = _in_transaction(lambda session: seed_demo(session, hasher, password))
+    households = asyncio.run(_seed_demo_households(settings))
     source = (
         "SANZHU_DEMO_PASSWORD" if settings.demo_password else f"the default {DEFAULT_DEMO_PASSWORD}"
     )
     typer.echo(
         f"demo data ready: {summary.regions} regions, {summary.organizations} organizations, "
-        f"{summary.users} users and {summary.clients} API clients (password: {source})"
+        f"{summary.users} users and {summary.clients} API clients (password: {source}); "
+        f"{households} new demo households"
     )
 
 

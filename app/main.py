@@ -11,7 +11,6 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from app.api.v1 import api_v1
 from app.core.auth import ActivityCache
 from app.core.config import Environment, Settings
-from app.core.crypto import IdNumberVault
 from app.core.db import Database
 from app.core.errors import install_error_handlers
 from app.core.http_middleware import RequestContextMiddleware, SecurityHeadersMiddleware
@@ -68,10 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.migration_head = head_revision()
     app.state.key_ring = KeyRing(settings.jwt_keys.get_secret_value() if settings.jwt_keys else "")
     app.state.password_hasher = PasswordHasher(settings.password_hash_memory_kib)
-    app.state.id_vault = IdNumberVault(
-        settings.field_cipher(),
-        settings.blind_index_key.get_secret_value() if settings.blind_index_key else "",
-    )
+    app.state.id_vault = settings.id_number_vault()
     app.state.activity = ActivityCache(settings.principal_recheck_seconds)
     app.state.principal_status = principal_status
 

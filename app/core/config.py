@@ -9,7 +9,12 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from app.core import keystore
-from app.core.crypto import FieldCipher, generate_blind_index_key, generate_field_keys
+from app.core.crypto import (
+    FieldCipher,
+    IdNumberVault,
+    generate_blind_index_key,
+    generate_field_keys,
+)
 from app.core.signing_keys import KeyRing, generate_jwks
 
 GENERATED_SECRETS = ("secret_key", "jwt_keys", "field_keys", "blind_index_key")
@@ -128,6 +133,11 @@ class Settings(BaseSettings):
     def field_cipher(self) -> FieldCipher:
         """The cipher of personal fields; ValueError when the keys are unusable."""
         return FieldCipher(self.field_keys.get_secret_value() if self.field_keys else "")
+
+    def id_number_vault(self) -> IdNumberVault:
+        """Encryption and blind index of ID numbers, from the field keys and the blind index key."""
+        key = self.blind_index_key.get_secret_value() if self.blind_index_key else ""
+        return IdNumberVault(self.field_cipher(), key)
 
     def check_production_ready(self) -> None:
         """Refuse unsafe production settings, naming the first problem in one line."""

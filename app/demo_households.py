@@ -1,0 +1,319 @@
+"""Demo ledger: in every street, households of every target type and every vulnerability category.
+
+Seeded through the ledger service (so completeness, history and audit are
+real), acting as each street's demo officer. The new target types
+(`income_poverty`, `expenditure_poverty`) are set by an assessment, which
+has its own issue; until then the demo records them with source
+`assessment` directly.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import exists, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.audit import AuditContext
+from app.core.auth import Principal
+from app.core.clock import business_today
+from app.core.crypto import IdNumberVault
+from app.core.db import Database
+from app.core.id_numbers import check_character
+from app.core.permissions import Role
+from app.core.region_codes import in_subtree
+from app.demo import STREETS
+from app.finances.models import Income
+from app.households import service
+from app.households.access import Caller
+from app.households.models import Household, HouseholdTargetType
+from app.households.schemas import HouseholdCreate
+from app.identity import users
+
+OFFICERS = {"500112001": "street_officer", "500112002": "street_officer_2"}
+
+
+@dataclass(frozen=True, slots=True)
+class DemoHousehold:
+    grid: str
+    """Suffix of the grid under the street, e.g. "001001"."""
+    staff_types: tuple[str, ...]
+    assessed_types: tuple[str, ...]
+    record: dict[str, Any]
+    members: tuple[dict[str, Any], ...]
+    monthly_income: Decimal | None = None
+    categories: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+
+
+def _person(name: str, birth: str, sex: str, relation: str, **details: Any) -> dict[str, Any]:
+    return {"name": name, "birth": birth, "sex": sex, "relation_to_head": relation, **details}
+
+
+DEMO_HOUSEHOLDS = (
+    DemoHousehold(
+        grid="001001",
+        staff_types=("dibao",),
+        assessed_types=(),
+        record={
+            "causes": ["illness", "lack_of_labour"],
+            "needs": ["medical", "basic_living"],
+            "benefits": ["dibao", "medical_assistance"],
+            "measures": ["按月发放低保金", "落实医疗救助"],
+            "hukou_type": "urban",
+        },
+        categories=({"category": "social_assistance", "subtype": "assistance_dibao"},),
+        members=(
+            _person(
+                "王建国",
+                "1968-04-12",
+                "male",
+                "self",
+                employment="unable_to_work",
+                education="junior_secondary",
+                health="major_illness",
+            ),
+            _person(
+                "李秀兰",
+                "1970-09-03",
+                "female",
+                "spouse",
+                employment="flexibly_employed",
+                education="primary",
+                health="healthy",
+            ),
+        ),
+        monthly_income=Decimal("1200.00"),
+    ),
+    DemoHousehold(
+        grid="001002",
+        staff_types=("tekun",),
+        assessed_types=(),
+        record={
+            "causes": ["old_age"],
+            "needs": ["care", "medical"],
+            "benefits": ["tekun_support"],
+            "measures": ["纳入特困供养，社工每周探访"],
+            "hukou_type": "urban",
+        },
+        members=(
+            _person(
+                "赵德明",
+                "1938-01-20",
+                "male",
+                "self",
+                health="chronic_illness",
+                caregiver="邻居 陈阿姨",
+                guardian="侄子 赵强",
+                categories=[{"category": "elderly_in_distress", "subtype": "elderly_living_alone"}],
+            ),
+        ),
+    ),
+    DemoHousehold(
+        grid="002001",
+        staff_types=("registered_hardship",),
+        assessed_types=(),
+        record={
+            "causes": ["family_breakdown"],
+            "needs": ["education", "psychological"],
+            "benefits": [],
+            "no_help_reason": "pending_review",
+            "hukou_type": "rural",
+        },
+        members=(
+            _person(
+                "孙丽",
+                "1985-06-30",
+                "female",
+                "self",
+                employment="employed",
+                education="senior_secondary",
+                health="healthy",
+            ),
+            _person(
+                "孙小雨",
+                "2014-03-08",
+                "female",
+                "child",
+                schooling="in_school",
+                school="百果园小学",
+                parents_situation="divorced",
+                health="healthy",
+                guardian="母亲 孙丽",
+                categories=[{"category": "child_in_distress", "subtype": "child_in_distress"}],
+            ),
+        ),
+        monthly_income=Decimal("2300.50"),
+    ),
+    DemoHousehold(
+        grid="002002",
+        staff_types=(),
+        assessed_types=("income_poverty",),
+        record={
+            "causes": ["disability"],
+            "needs": ["rehabilitation", "employment"],
+            "benefits": ["job_referral"],
+            "measures": ["链接残联康复服务"],
+            "hukou_type": "urban",
+        },
+        members=(
+            _person(
+                "周志强",
+                "1979-11-11",
+                "male",
+                "self",
+                employment="unemployed",
+                education="vocational",
+                health="disabled",
+                disability_type="physical",
+                disability_grade="grade_2",
+                categories=[{"category": "severe_disability"}],
+            ),
+        ),
+        monthly_income=Decimal("800.00"),
+    ),
+    DemoHousehold(
+        grid="001001",
+        staff_types=(),
+        assessed_types=("expenditure_poverty",),
+        record={
+            "causes": ["illness", "accident"],
+            "needs": ["medical"],
+            "measures": ["申请临时救助"],
+            "basic_situation": "户主车祸后长期住院，医疗支出大。",
+            "emergency_situation": "需在本月缴纳手术费。",
+            "hukou_type": "urban",
+        },
+        categories=({"category": "major_illness_or_incident"},),
+        members=(
+            _person(
+                "吴海",
+                "1975-02-14",
+                "male",
+                "self",
+                employment="unable_to_work",
+                health="major_illness",
+            ),
+            _person(
+                "吴晨", "2003-08-21", "male", "child", employment="student", education="college"
+            ),
+        ),
+        monthly_income=Decimal("3100.00"),
+    ),
+    DemoHousehold(
+        grid="002001",
+        staff_types=(),
+        assessed_types=(),
+        record={
+            "causes": ["other"],
+            "needs": ["housing"],
+            "basic_situation": "租住危旧房。",
+            "hukou_type": "urban",
+        },
+        categories=({"category": "other"},),
+        members=(_person("郑芳", "1990-12-01", "female", "self", employment="flexibly_employed"),),
+    ),
+)
+
+
+def demo_id_number(birth: str, sex: str, sequence: int) -> str:
+    """A valid, deterministic demo ID number registered in Yubei."""
+    order = sequence * 2 + (1 if sex == "male" else 0)
+    first17 = f"500112{birth.replace('-', '')}{order % 1000:03d}"
+    return first17 + check_character(first17)
+
+
+async def _caller(
+    session: AsyncSession, database: Database, vault: IdNumberVault, street: str
+) -> Caller:
+    officer = await users.find(session, OFFICERS[street])
+    if officer is None:
+        raise LookupError("seed the demo users first")
+    principal = Principal(
+        id=officer.id,
+        role=Role.street_officer,
+        scope_region=street,
+        organization_id=None,
+        is_client=False,
+        token_id="seed-demo",  # noqa: S106 (a label, not a secret)
+    )
+    context = AuditContext(
+        actor=principal.caller_id,
+        role="street_officer",
+        address=None,
+        user_agent="sanzhu seed-demo",
+    )
+    return Caller(
+        principal=principal, context=context, database=database, vault=vault, today=business_today()
+    )
+
+
+def _months(today: date, count: int) -> list[date]:
+    first = today.replace(day=1)
+    months = []
+    for back in range(count, 0, -1):
+        index = first.year * 12 + first.month - 1 - back
+        months.append(date(index // 12, index % 12 + 1, 1))
+    return months
+
+
+async def _seed_street(session: AsyncSession, caller: Caller, street: str, offset: int) -> int:
+    for number, spec in enumerate(DEMO_HOUSEHOLDS):
+        members = [
+            {
+                **{k: v for k, v in person.items() if k not in ("birth",)},
+                "id_number": demo_id_number(
+                    person["birth"], person["sex"], offset + number * 10 + index
+                ),
+            }
+            for index, person in enumerate(spec.members)
+        ]
+        data = HouseholdCreate.model_validate(
+            {
+                "region_code": street + spec.grid,
+                "address": f"{STREETS[street][0]}演示小区 {number + 1} 栋 {index_suffix(number)}",
+                "target_types": list(spec.staff_types),
+                "categories": list(spec.categories),
+                "members": members,
+                **spec.record,
+            }
+        )
+        household = await service.create(session, caller, data)
+        session.add_all(
+            HouseholdTargetType(household_id=household.id, target_type=t, source="assessment")
+            for t in spec.assessed_types
+        )
+        if spec.monthly_income is not None and household.head_person_id is not None:
+            session.add_all(
+                Income(
+                    household_id=household.id,
+                    region_code=household.region_code,
+                    district_code=household.district_code,
+                    person_id=household.head_person_id,
+                    month=month,
+                    source="wages",
+                    amount=spec.monthly_income,
+                )
+                for month in _months(caller.today, 12)
+            )
+    await session.flush()
+    return len(DEMO_HOUSEHOLDS)
+
+
+def index_suffix(number: int) -> str:
+    return f"{number % 3 + 1} 单元 {number % 6 + 1}01"
+
+
+async def seed_demo_households(database: Database, vault: IdNumberVault) -> int:
+    """Create the demo households of each street that has none yet; returns how many were created."""
+    created = 0
+    for offset, street in enumerate(STREETS):
+        async with database.sessionmaker() as session, session.begin():
+            populated = await session.scalar(
+                select(exists().where(in_subtree(Household.region_code, street)))
+            )
+            if populated:
+                continue
+            caller = await _caller(session, database, vault, street)
+            created += await _seed_street(session, caller, street, offset * 100)
+    return created

@@ -1,0 +1,67 @@
+"""The demo ledger: every target type and every category in every street, seeded once."""
+
+import httpx
+from fastapi import FastAPI
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.demo import STREETS
+from app.demo_households import seed_demo_households
+from app.dictionaries.catalog import CATALOG
+from app.households.models import Household, HouseholdCategory, HouseholdTargetType
+from tests.conftest import sign_in
+from tests.factories import create_demo_district
+
+
+def _codes(table: str) -> set[str]:
+    return {c.code for t in CATALOG if t.name == table for c in t.codes}
+
+
+async def test_every_street_has_every_target_type_and_category(
+    app: FastAPI, session: AsyncSession
+) -> None:
+    await create_demo_district(session)
+    created = await seed_demo_households(app.state.database, app.state.id_vault)
+    assert created == 6 * len(STREETS)
+    for street in STREETS:
+        street_households = select(Household.id).where(Household.region_code.startswith(street))
+        types = set(
+            await session.scalars(
+                select(HouseholdTargetType.target_type).where(
+                    HouseholdTargetType.household_id.in_(street_households)
+                )
+            )
+        )
+        categories = set(
+            await session.scalars(
+                select(HouseholdCategory.category).where(
+                    HouseholdCategory.household_id.in_(street_households)
+                )
+            )
+        )
+        assert types == _codes("target_type"), street
+        assert categories == _codes("vulnerability_category"), street
+
+
+async def test_seeding_twice_adds_nothing(app: FastAPI, session: AsyncSession) -> None:
+    await create_demo_district(session)
+    await seed_demo_households(app.state.database, app.state.id_vault)
+    assert await seed_demo_households(app.state.database, app.state.id_vault) == 0
+    assert await session.scalar(select(func.count()).select_from(Household)) == 12
+
+
+async def test_the_street_officer_reads_a_demo_household_through_the_api(
+    app: FastAPI, anonymous: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    await create_demo_district(session)
+    await seed_demo_households(app.state.database, app.state.id_vault)
+    token = await sign_in(anonymous, "street_officer_2")
+    headers = {"Authorization": f"Bearer {token}"}
+    listed = await anonymous.get("/api/v1/households", headers=headers)
+    assert listed.status_code == 200
+    items = listed.json()["items"]
+    assert len(items) == 6
+    assert all(item["region_code"].startswith("500112002") for item in items)
+    one = await anonymous.get(f"/api/v1/households/{items[0]['id']}", headers=headers)
+    assert one.status_code == 200
+    assert one.json()["members"][0]["id_number"].startswith("500112")
