@@ -29,6 +29,7 @@ from app.core.security import PasswordHasher
 from app.demo import DEFAULT_DEMO_PASSWORD, demo_password, seed_demo
 from app.demo_households import seed_demo_households
 from app.dictionaries import service as dictionaries
+from app.households.rekey import rekey_id_numbers
 from app.identity import users
 from app.identity.schemas import UserCreate
 from app.upkeep import build_worker
@@ -50,6 +51,8 @@ cli.add_typer(audit_cli, name="audit")
 cli.add_typer(calendar_cli, name="calendar")
 cli.add_typer(dictionary_cli, name="dictionary")
 cli.add_typer(jobs_cli, name="jobs")
+ledger_cli = typer.Typer(help="The household ledger.", no_args_is_help=True)
+cli.add_typer(ledger_cli, name="ledger")
 console = Console()
 
 CONTRACT_PATH = Path("openapi/openapi.json")
@@ -366,6 +369,24 @@ def jobs_retry(job_id: Annotated[str, typer.Argument(help="Id of a dead job.")])
         typer.echo("sanzhu: no dead job with that id", err=True)
         raise typer.Exit(1)
     typer.echo(f"job {parsed} queued again")
+
+
+@ledger_cli.command("rekey")
+def ledger_rekey() -> None:
+    """Re-encrypt ID numbers under the first key of SANZHU_FIELD_KEYS (after a rotation)."""
+    settings = _settings()
+
+    async def run() -> int:
+        database = Database(settings)
+        try:
+            return await rekey_id_numbers(database, settings.id_number_vault())
+        finally:
+            await database.dispose()
+
+    count = asyncio.run(run())
+    typer.echo(
+        f"{count} ID numbers re-encrypted under key {settings.id_number_vault().current_key_id}"
+    )
 
 
 def main() -> None:

@@ -62,6 +62,10 @@ class FieldCipher:
     def key_id(self, token: str) -> str:
         return token.partition(":")[0]
 
+    @property
+    def current_key_id(self) -> str:
+        return self._current
+
 
 def generate_blind_index_key() -> str:
     return secrets.token_urlsafe(48)
@@ -89,6 +93,10 @@ class IdNumberVault:
 
     def open(self, token: str) -> str:
         return self._cipher.decrypt(token, context=self.CONTEXT)
+
+    @property
+    def current_key_id(self) -> str:
+        return self._cipher.current_key_id
 
     def index(self, id_number: str) -> str:
         return blind_index(self._index_key, id_number, context=self.CONTEXT)

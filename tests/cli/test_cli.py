@@ -10,12 +10,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 from sqlalchemy.ext.asyncio import create_async_engine
 from typer.testing import CliRunner
 
 from app.cli import cli
-from app.core.crypto import generate_blind_index_key, generate_field_keys
+from app.core.crypto import FieldCipher, generate_blind_index_key, generate_field_keys
 from app.core.jobs import Job
 from app.core.migrations import PROJECT_ROOT
 from app.core.signing_keys import generate_jwks
@@ -47,9 +47,9 @@ class TestSeedDemo:
         assert second.exit_code == 0, second.output
         assert first.stdout == (
             "demo data ready: 15 regions, 26 organizations, 10 users and 2 API clients "
-            "(password: the default Sanzhu-Demo-2026)\n"
+            "(password: the default Sanzhu-Demo-2026); 12 new demo households\n"
         )
-        assert second.stdout == first.stdout
+        assert second.stdout == first.stdout.replace("12 new", "0 new")
         with api_client(cli_env, tmp_path / "state") as http:
             assert [r["code"] for r in http.get("/api/v1/regions").json()["items"]] == ["500112"]
             streets = http.get("/api/v1/regions", params={"parent_code": "500112"}).json()
@@ -68,6 +68,43 @@ class TestSeedDemo:
             assert len(subtree["items"]) == 14
             organizations = http.get("/api/v1/organizations", params={"limit": 200}).json()
             assert len(organizations["items"]) == 26
+
+
+class TestLedgerRekey:
+    def test_rotation_reencrypts_every_id_number_under_the_new_key(
+        self, runner: CliRunner, cli_env: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        assert runner.invoke(cli, ["seed-demo"]).exit_code == 0
+        stored = json.loads((tmp_path / "state" / "secrets.json").read_text(encoding="utf-8"))
+        old_keys = json.loads(stored["field_keys"])["keys"]
+        new_keys = json.loads(generate_field_keys())["keys"]
+        new_kid = new_keys[0]["kid"]
+        monkeypatch.setenv("SANZHU_FIELD_KEYS", json.dumps({"keys": new_keys + old_keys}))
+
+        first = runner.invoke(cli, ["ledger", "rekey"])
+        again = runner.invoke(cli, ["ledger", "rekey"])
+
+        assert first.exit_code == 0, first.output
+        assert first.stdout == f"18 ID numbers re-encrypted under key {new_kid}\n"
+        assert again.stdout == f"0 ID numbers re-encrypted under key {new_kid}\n"
+        only_new = FieldCipher(json.dumps({"keys": new_keys}))
+        rows = asyncio.run(_person_ciphers(cli_env))
+        assert len(rows) == 18
+        for cipher, key_id in rows:
+            assert key_id == new_kid
+            assert len(only_new.decrypt(cipher, context="person.id_number")) == 18
+
+
+async def _person_ciphers(url: str) -> list[tuple[str, str]]:
+    engine = create_async_engine(url)
+    try:
+        async with engine.connect() as connection:
+            result = await connection.execute(
+                text("SELECT id_number_cipher, id_number_key_id FROM persons")
+            )
+            return [(row[0], row[1]) for row in result]
+    finally:
+        await engine.dispose()
 
 
 class TestMigrate:
