@@ -107,38 +107,42 @@ async def add_dictionary_code(
 
 
 async def assign_household(
-    session: AsyncSession,
+    app: Any,
     household_id: uuid.UUID,
     *,
-    region_code: str,
-    social_worker: str | None,
+    social_worker: str | None = "social_worker",
     agency_name: str = "渝北区同心社会工作服务中心",
-    assigned_by: str = "street_officer",
     active: bool = True,
-) -> None:
-    """An assignment of a household to an agency (and worker), until the ledger's endpoint exists."""
+) -> Any:
+    """An assignment of a household to an agency (and worker) through the ledger service, committed.
+
+    It acts as the household's street officer; with `active=False` the
+    assignment is ended at once (an earlier assignment, kept as history).
+    """
     from sqlalchemy import select
 
-    from app.households.models import HouseholdAssignment
+    from app.households import assignments
+    from app.households.models import Household
     from app.identity import users
 
-    agency = (
-        await session.execute(select(Organization).where(Organization.name == agency_name))
-    ).scalar_one()
-    worker = await users.find(session, social_worker) if social_worker else None
-    officer = await users.find(session, assigned_by)
-    assert officer is not None
-    session.add(
-        HouseholdAssignment(
-            household_id=household_id,
-            region_code=region_code,
-            agency_id=agency.id,
-            social_worker_id=worker.id if worker else None,
-            assigned_by=officer.id,
-            active=active,
-        )
+    async with app.state.database.sessionmaker() as session, session.begin():
+        region = (
+            await session.execute(select(Household.region_code).where(Household.id == household_id))
+        ).scalar_one()
+        agency = (
+            await session.execute(select(Organization.id).where(Organization.name == agency_name))
+        ).scalar_one()
+        worker = await users.find(session, social_worker) if social_worker else None
+    caller = await ledger_caller(
+        app, "street_officer_2" if region.startswith(STREET_B) else "street_officer"
     )
-    await session.commit()
+    async with app.state.database.sessionmaker() as session, session.begin():
+        assignment = await assignments.assign(
+            session, caller, household_id, agency, worker.id if worker else None
+        )
+        if not active:
+            await assignments.end(session, caller, household_id, assignment.id)
+    return assignment
 
 
 GRID_B1_1 = "500112002001001"
@@ -146,7 +150,11 @@ _SEQUENCE = iter(range(1, 10**6))
 
 
 def id_number(
-    *, region: str = "500112", birth: str = "1950-03-15", sex: str = "female", seq: int | None = None
+    *,
+    region: str = "500112",
+    birth: str = "1950-03-15",
+    sex: str = "female",
+    seq: int | None = None,
 ) -> str:
     """A valid GB 11643 ID number; each call gives a new one unless `seq` is fixed."""
     from app.core.id_numbers import check_character
@@ -183,7 +191,9 @@ async def ledger_caller(app: Any, username: str = "street_officer") -> Any:
     )
     return Caller(
         principal=principal,
-        context=AuditContext(actor=principal.caller_id, role=user.role, address=None, user_agent=None),
+        context=AuditContext(
+            actor=principal.caller_id, role=user.role, address=None, user_agent=None
+        ),
         database=app.state.database,
         vault=app.state.id_vault,
         today=business_today(),

@@ -10,6 +10,7 @@ from app.households import repository
 from app.households.models import Household
 from app.households.repository import NEEDS
 from app.households.rules import CategoryFacts, HouseholdFacts, MemberFacts, missing_fields
+from app.regions import service as regions
 
 _MEMBER_FACTS = tuple(f.name for f in fields(MemberFacts) if f.name != "person_id")
 
@@ -38,6 +39,8 @@ async def refresh(session: AsyncSession, household: Household) -> None:
     gaps = missing_fields(facts)
     household.missing_fields = gaps
     household.complete = not gaps
+    # Written now, so a response built from `household` shows the row as stored (updated_at).
+    await session.flush()
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +59,14 @@ _NEXT_LEVEL = {
 
 
 async def by_region(session: AsyncSession, region: str) -> list[RegionCompleteness]:
-    """Active households and complete ones per child region of `region`, in one grouped query."""
+    """Active households and complete ones per child region of `region` (Beijing 7).
+
+    Every child region is listed, those without households with zeros, so a
+    spot-check sees the gaps too; a grid is its own only row. Households
+    recorded on a community itself (not in one of its grids) count under the
+    community's own code. 404 for an unknown region.
+    """
+    children = await regions.child_codes(session, region)
     length = LEVEL_LENGTHS[_NEXT_LEVEL[level_of(region)]]
     child = func.substr(Household.region_code, 1, length)
     rows = await session.execute(
@@ -67,6 +77,7 @@ async def by_region(session: AsyncSession, region: str) -> list[RegionCompletene
         )
         .where(in_subtree(Household.region_code, region), Household.status == "active")
         .group_by(child)
-        .order_by(child)
     )
-    return [RegionCompleteness(code, total, int(done or 0)) for code, total, done in rows]
+    counted = {code: (int(total), int(done or 0)) for code, total, done in rows}
+    codes = sorted({*(children or [region]), *counted})
+    return [RegionCompleteness(code, *counted.get(code, (0, 0))) for code in codes]

@@ -9,7 +9,8 @@ from app.core.i18n import Message, register_messages
 class PersonInAnotherHousehold(AppError):
     """409: the ID number is already an active member of a household (DOMAIN 4).
 
-    The other household is named only when the caller may see it.
+    The other household is named (`household_id`, `region_code`) only when the
+    caller may see it; otherwise the body does not carry those members at all.
     """
 
     status = 409
@@ -22,10 +23,9 @@ class PersonInAnotherHousehold(AppError):
                 "where_zh": f"（{region_code}）" if visible else "",
                 "where_en": f" ({region_code})" if visible else "",
             },
-            extra={
-                "household_id": str(household_id) if visible else None,
-                "region_code": region_code if visible else None,
-            },
+            extra={"household_id": str(household_id), "region_code": region_code}
+            if visible
+            else {},
         )
 
 

@@ -16,9 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core import audit
 from app.core.errors import NotFound
 from app.core.etag import check_version
-from app.core.id_numbers import InvalidIdNumber, parse_id_number
 from app.core.masking import mask_id_number
-from app.households import history, person_repository, repository
+from app.households import history, person_repository, repository, validation
 from app.households.access import Caller
 from app.households.errors import PersonInAnotherHousehold, invalid
 from app.households.models import Household, HouseholdCategory
@@ -30,24 +29,11 @@ DETAIL_FIELDS = tuple(PersonDetails.model_fields)
 
 def check_heads(items: list[MemberIn]) -> None:
     """Members given with a new household: exactly one is the head (`self`)."""
-    heads = [i for i, m in enumerate(items) if m.relation_to_head == "self"]
-    if items and len(heads) != 1:
-        raise invalid(
-            ["body", "members"],
-            "exactly one member is the head (relation_to_head `self`)",
-            "head_count",
-        )
+    validation.check_head_count([m.relation_to_head for m in items], ["body", "members"])
 
 
 def _parse(caller: Caller, data: MemberIn, loc: list[str | int]) -> tuple[str, date, str]:
-    try:
-        parsed = parse_id_number(data.id_number, today=caller.today)
-    except InvalidIdNumber as exc:
-        raise invalid([*loc, "id_number"], str(exc), exc.code) from None
-    if data.sex is not None and data.sex != parsed.sex.value:
-        raise invalid([*loc, "sex"], "does not match the ID number", "sex_mismatch")
-    if data.birth_date is not None and data.birth_date != parsed.birth_date:
-        raise invalid([*loc, "birth_date"], "does not match the ID number", "birth_date_mismatch")
+    parsed = validation.parse_member_id(data, caller.today, loc)
     return parsed.value, parsed.birth_date, parsed.sex.value
 
 
@@ -157,8 +143,7 @@ async def add(
     membership, _ = await active_member(session, household, person.id)
     if household.head_person_id is None and data.relation_to_head == "self":
         household.head_person_id = person.id
-    if household.attention == "no_members" or household.head_person_id == person.id:
-        household.attention = None
+    settle_attention(household)
     await _set_person_categories(session, household, person.id, data)
     history.record(
         session,
@@ -170,6 +155,12 @@ async def add(
     )
     await _audit(session, caller, household, "member.add", person, sorted(data.model_fields_set))
     return membership, person
+
+
+def settle_attention(household: Household) -> None:
+    """After someone joins: `no_members` no longer holds, `head_left` holds until there is a head."""
+    if household.attention in ("no_members", "head_left"):
+        household.attention = None if household.head_person_id is not None else "head_left"
 
 
 async def _set_person_categories(
@@ -217,6 +208,16 @@ async def update(
     for name in ("name", "relation_to_head"):
         if name in given and getattr(data, name) is None:
             raise invalid(["body", name], "may not be cleared", "required")
+    if (
+        data.relation_to_head == "self"
+        and membership.relation_to_head != "self"
+        and household.head_person_id not in (None, person.id)
+    ):
+        raise invalid(
+            ["body", "relation_to_head"],
+            "the household has a head; change the head on the household",
+            "head_exists",
+        )
     before = person_snapshot(caller, person, membership)
     for name in given & set(DETAIL_FIELDS):
         setattr(person, name, getattr(data, name))
@@ -225,6 +226,10 @@ async def update(
     if data.relation_to_head is not None:
         membership.relation_to_head = data.relation_to_head
     changes = history.diff(before, person_snapshot(caller, person, membership))
+    if data.relation_to_head == "self" and household.head_person_id is None:
+        household.head_person_id = person.id
+        settle_attention(household)
+        changes["head_person_id"] = {"before": None, "after": str(person.id)}
     if changes:
         person.version += 1
         history.record(session, caller, household, "member.update", changes, person_id=person.id)
@@ -247,18 +252,20 @@ async def leave(
     membership.left_reason = reason
     categories = await repository.drop_person_categories(session, household.id, person.id)
     await session.flush()
+    changes: dict[str, Any] = {"left_reason": {"before": None, "after": reason}}
     if household.head_person_id == person.id:
         household.head_person_id = None
         household.attention = "head_left"
+        changes["head_person_id"] = {"before": str(person.id), "after": None}
     if await repository.count_active_members(session, household.id) == 0:
         household.attention = "no_members"
-    history.record(
-        session,
-        caller,
-        household,
-        action,
-        {"left_reason": {"before": None, "after": reason}},
-        person_id=person.id,
-    )
+    history.record(session, caller, household, action, changes, person_id=person.id)
     await _audit(session, caller, household, action, person, ["active"])
     return person, categories
+
+
+async def members_ever(
+    session: AsyncSession, household: Household, person_ids: set[uuid.UUID]
+) -> set[uuid.UUID]:
+    """Which of `person_ids` are or were members of the household (their past rows stay editable)."""
+    return await person_repository.members_ever(session, household.id, person_ids)

@@ -36,3 +36,17 @@ async def active_membership_by_index(
             .where(Person.id_number_index == id_number_index, Membership.active.is_(True))
         )
     ).scalar_one_or_none()
+
+
+async def members_ever(
+    session: AsyncSession, household_id: uuid.UUID, person_ids: set[uuid.UUID]
+) -> set[uuid.UUID]:
+    """Which of `person_ids` are or were members of the household."""
+    if not person_ids:
+        return set()
+    found = await session.scalars(
+        select(Membership.person_id)
+        .where(Membership.household_id == household_id, Membership.person_id.in_(person_ids))
+        .distinct()
+    )
+    return set(found)

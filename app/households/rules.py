@@ -87,7 +87,7 @@ def missing_fields(facts: HouseholdFacts) -> list[str]:
         gaps.add("head")
     if not facts.needs:
         gaps.add("needs")
-    if not facts.measures and _blank(facts.no_help_reason):
+    if all(_blank(m) for m in facts.measures or []) and _blank(facts.no_help_reason):
         gaps.add("measures_or_no_help_reason")
     if not facts.categories:
         gaps.add("categories")
@@ -96,7 +96,7 @@ def missing_fields(facts: HouseholdFacts) -> list[str]:
         for name in HOUSEHOLD_FIELDS.get(held.category, ()):
             if _blank(getattr(facts, name)):
                 gaps.add(name)
-        if held.category in CATEGORIES_WITH_SUBTYPE and held.subtype is None:
+        if held.category in CATEGORIES_WITH_SUBTYPE and _blank(held.subtype):
             gaps.add(f"categories.{held.category}.subtype")
         if held.category == "social_assistance":
             for each in facts.members:

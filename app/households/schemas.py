@@ -4,7 +4,7 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.core.region_codes import CODE_PATTERN
 from app.dictionaries.schemas import CodeOf
@@ -16,6 +16,8 @@ GovernmentAid = Annotated[str, CodeOf("government_aid")]
 OpenCode = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
 Text = Annotated[str, Field(max_length=2000)]
 Measure = Annotated[str, Field(min_length=1, max_length=200)]
+Address = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+"""Stripped before the length check, so a blank address is refused rather than stored empty."""
 
 _EXAMPLE_IN: dict[str, Any] = {
     "region_code": "500112001001001",
@@ -112,7 +114,7 @@ class HouseholdCreate(HouseholdFields):
     region_code: str = Field(
         pattern=CODE_PATTERN, description="Community or grid the household lives in."
     )
-    address: str = Field(min_length=1, max_length=200, description="Street address.")
+    address: Address = Field(description="Street address.")
     target_types: list[TargetType] = Field(
         default_factory=list,
         max_length=5,
@@ -138,9 +140,7 @@ class HouseholdPatch(HouseholdFields):
     region_code: str | None = Field(
         default=None, pattern=CODE_PATTERN, description="Community or grid the household lives in."
     )
-    address: str | None = Field(
-        default=None, min_length=1, max_length=200, description="Street address."
-    )
+    address: Address | None = Field(default=None, description="Street address.")
     head_person_id: uuid.UUID | None = Field(
         default=None, description="A member to become the head."
     )

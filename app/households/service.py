@@ -11,12 +11,13 @@ from app.core.errors import NotFound
 from app.core.etag import check_version
 from app.core.pagination import PageRequest
 from app.core.permissions import Role
-from app.core.region_codes import RegionLevel, is_within, level_of
 from app.dictionaries import service as dictionaries
-from app.households import completeness, history, members, repository
+from app.households import completeness, history, members, repository, validation
 from app.households.access import Caller
 from app.households.errors import invalid
 from app.households.models import Household, HouseholdCategory, HouseholdTargetType
+from app.households.person_models import Person
+from app.households.person_schemas import MemberIn
 from app.households.relocation import relocate
 from app.households.repository import CAUSES, NEEDS, HouseholdFilters
 from app.households.schemas import (
@@ -26,9 +27,6 @@ from app.households.schemas import (
     HouseholdPatch,
 )
 from app.regions import service as regions
-
-STAFF_TARGET_TYPES = frozenset({"dibao", "tekun", "registered_hardship"})
-"""Recorded by staff from the existing procedures; the new types come from an assessment (DOMAIN 3)."""
 
 _OPEN_LISTS = {"causes": "hardship_cause", "needs": "need"}
 _SCALARS = (
@@ -85,14 +83,12 @@ def touch(household: Household) -> None:
 
 
 async def _check_region(session: AsyncSession, caller: Caller, code: str) -> None:
-    loc: list[str | int] = ["body", "region_code"]
-    if level_of(code) not in (RegionLevel.community, RegionLevel.grid):
-        raise invalid(loc, "a household lives in a community or a grid", "region_level")
-    if not await regions.exists(session, code):
-        raise invalid(loc, "no such region", "region_missing")
-    scope = caller.principal.scope_region
-    if scope is None or not is_within(code, scope):
-        raise invalid(loc, "the region is outside your jurisdiction", "region_out_of_scope")
+    validation.check_region(
+        code,
+        caller.principal.scope_region,
+        exists=await regions.exists(session, code),
+        loc=["body", "region_code"],
+    )
 
 
 async def _check_open_codes(session: AsyncSession, data: HouseholdFields) -> None:
@@ -105,29 +101,34 @@ async def _check_open_codes(session: AsyncSession, data: HouseholdFields) -> Non
 
 
 def _check_target_types(values: list[str]) -> None:
-    for index, value in enumerate(values):
-        if value not in STAFF_TARGET_TYPES:
-            raise invalid(
-                ["body", "target_types", index],
-                f"{value!r} is set by an eligibility assessment, not recorded by staff",
-                "target_type_needs_assessment",
-            )
+    validation.check_target_types(values, ["body", "target_types"])
 
 
 def _check_categories(items: list[HouseholdCategoryIn], member_ids: set[uuid.UUID]) -> None:
     for index, item in enumerate(items):
         loc: list[str | int] = ["body", "categories", index]
-        if (
-            item.subtype is not None
-            and dictionaries.group_of("vulnerability_subtype", item.subtype) != item.category
-        ):
-            raise invalid(
-                [*loc, "subtype"], "the subtype belongs to another category", "subtype_mismatch"
-            )
+        validation.check_subtype(item.category, item.subtype, [*loc, "subtype"])
         if item.person_id is not None and item.person_id not in member_ids:
             raise invalid(
                 [*loc, "person_id"], "not an active member of this household", "not_a_member"
             )
+
+
+def _check_new_members(items: list[MemberIn]) -> None:
+    """Members given with a new household: one head, subtypes of their own categories, no one twice."""
+    members.check_heads(items)
+    seen: set[str] = set()
+    for index, item in enumerate(items):
+        loc: list[str | int] = ["body", "members", index]
+        for position, category in enumerate(item.categories):
+            validation.check_subtype(
+                category.category, category.subtype, [*loc, "categories", position, "subtype"]
+            )
+        # The ID check's own normalisation, so "...x" and "...X" are one person.
+        number = item.id_number.strip().upper()
+        if number in seen:
+            raise invalid([*loc, "id_number"], "the same person is given twice", "duplicate_member")
+        seen.add(number)
 
 
 async def _set_target_types(session: AsyncSession, household: Household, values: list[str]) -> None:
@@ -153,16 +154,21 @@ async def _set_categories(
 
 
 async def create(session: AsyncSession, caller: Caller, data: HouseholdCreate) -> Household:
-    """Enter a household into the ledger, with its members (DOMAIN 3-4)."""
+    """Enter a household into the ledger, with its members (DOMAIN 3-4).
+
+    Everything that needs no database is checked before anything is written.
+    The history gets the record and one `member.add` entry per member, ID
+    numbers masked (Beijing 5).
+    """
     await _check_region(session, caller, data.region_code)
     await _check_open_codes(session, data)
     _check_target_types(data.target_types)
     _check_categories(data.categories, set())
-    members.check_heads(data.members)
+    _check_new_members(data.members)
     household = Household(
         region_code=data.region_code,
         district_code=data.region_code[:6],
-        address=data.address.strip(),
+        address=data.address,
         created_by=None if caller.principal.is_client else caller.principal.id,
         missing_fields=[],
         **{name: getattr(data, name) for name in _SCALARS},
@@ -173,26 +179,32 @@ async def create(session: AsyncSession, caller: Caller, data: HouseholdCreate) -
     for name, table_list in ((CAUSES, data.causes), (NEEDS, data.needs)):
         await repository.replace_codes(session, household.id, name, sorted(set(table_list or [])))
     categories = list(data.categories)
+    enrolled: list[Person] = []
     for index, member in enumerate(data.members):
         person = await members.enrol(
             session, caller, household, member, loc=["body", "members", index]
         )
+        enrolled.append(person)
         if member.relation_to_head == "self":
             household.head_person_id = person.id
         categories += [
             HouseholdCategoryIn(category=c.category, subtype=c.subtype, person_id=person.id)
             for c in member.categories
         ]
-    _check_categories(categories, {c.person_id for c in categories if c.person_id})
     await _set_categories(session, household, categories)
     await completeness.refresh(session, household)
-    history.record(
-        session,
-        caller,
-        household,
-        "household.create",
-        history.diff({}, _snapshot(household, data.model_dump(exclude={"members"}))),
-    )
+    after = {**_snapshot(household), **await _current_lists(session, household)}
+    history.record(session, caller, household, "household.create", history.diff({}, after))
+    for person in enrolled:
+        membership, _ = await members.active_member(session, household, person.id)
+        history.record(
+            session,
+            caller,
+            household,
+            "member.add",
+            history.diff({}, members.person_snapshot(caller, person, membership)),
+            person_id=person.id,
+        )
     await audit.record(
         session,
         caller.context,
@@ -205,15 +217,10 @@ async def create(session: AsyncSession, caller: Caller, data: HouseholdCreate) -
     return household
 
 
-def _snapshot(household: Household, extra: dict[str, Any]) -> dict[str, Any]:
+def _snapshot(household: Household) -> dict[str, Any]:
     base = {name: getattr(household, name) for name in ("region_code", "address", *_SCALARS)}
     base["head_person_id"] = household.head_person_id
-    return {
-        **base,
-        **{
-            k: v for k, v in extra.items() if k in ("target_types", "categories", "causes", "needs")
-        },
-    }
+    return base
 
 
 async def _current_lists(session: AsyncSession, household: Household) -> dict[str, Any]:
@@ -225,10 +232,14 @@ async def _current_lists(session: AsyncSession, household: Household) -> dict[st
             for t in await repository.target_types(session, household.id)
             if t.source == "recorded_by_staff"
         ),
-        "categories": [
-            {"category": c.category, "subtype": c.subtype, "person_id": c.person_id}
-            for c in await repository.categories(session, household.id)
-        ],
+        # Sorted on every column, so replacing a list by the same items is no change.
+        "categories": sorted(
+            (
+                {"category": c.category, "subtype": c.subtype, "person_id": c.person_id}
+                for c in await repository.categories(session, household.id)
+            ),
+            key=lambda c: (c["category"], c["subtype"] or "", str(c["person_id"] or "")),
+        ),
         "causes": codes.get(CAUSES, []),
         "needs": codes.get(NEEDS, []),
     }
@@ -260,7 +271,7 @@ async def update(
     for name in ("region_code", "address", "head_person_id"):
         if name in given and getattr(data, name) is None:
             raise invalid(["body", name], "may not be cleared", "required")
-    before = {**_snapshot(household, {}), **await _current_lists(session, household)}
+    before = {**_snapshot(household), **await _current_lists(session, household)}
     for name in ("address", *_SCALARS, "head_person_id"):
         if name in given:
             setattr(household, name, getattr(data, name))
@@ -277,7 +288,7 @@ async def update(
     for name, values in ((CAUSES, data.causes), (NEEDS, data.needs)):
         if values is not None:
             await repository.replace_codes(session, household.id, name, sorted(set(values)))
-    after = {**_snapshot(household, {}), **await _current_lists(session, household)}
+    after = {**_snapshot(household), **await _current_lists(session, household)}
     changes = history.diff(before, after)
     if changes:
         touch(household)

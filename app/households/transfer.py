@@ -44,7 +44,14 @@ async def transfer(
             raise invalid(
                 ["body", "new_head_person_id"], "the person is not the head", "not_the_head"
             )
-        await members.active_member(session, source, data.new_head_person_id)
+        try:
+            await members.active_member(session, source, data.new_head_person_id)
+        except NotFound:
+            raise invalid(
+                ["body", "new_head_person_id"],
+                "not an active member of the old household",
+                "not_a_member",
+            ) from None
         if data.new_head_person_id == person_id:
             raise invalid(["body", "new_head_person_id"], "choose another member", "not_a_member")
     person, categories = await members.leave(
@@ -77,9 +84,7 @@ async def transfer(
     )
     if data.relation_to_head == "self":
         target.head_person_id = person.id
-        target.attention = None
-    elif target.attention == "no_members":
-        target.attention = None
+    members.settle_attention(target)
     history.record(
         session,
         caller,

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from app.cli import cli
 from app.core.audit import AuditEvent
 
-SEEDED_EVENTS = 12  # seed-demo creates 10 users and 2 API clients, one event each
+SEEDED_EVENTS = 24  # seed-demo: 10 users, 2 API clients and 12 demo households, one event each
 
 
 async def _tamper(url: str, seq: int) -> str:

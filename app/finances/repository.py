@@ -1,0 +1,72 @@
+"""Queries of incomes, expenditures and assets; callers fetched the household through its scope.
+
+Replacing is set-based: one DELETE of the range and one multi-row INSERT,
+whatever the number of rows.
+"""
+
+import uuid
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.finances.models import Asset, Expenditure, Income
+from app.finances.months import MonthRange
+
+Monthly = TypeVar("Monthly", Income, Expenditure)
+
+
+async def in_range(
+    session: AsyncSession, model: type[Monthly], household_id: uuid.UUID, months: MonthRange
+) -> list[Monthly]:
+    """The rows of the range by month, each month's in the order they were written (UUIDv7 ids)."""
+    rows = await session.scalars(
+        select(model)
+        .where(
+            model.household_id == household_id,
+            model.month >= months.first,
+            model.month <= months.last,
+        )
+        .order_by(model.month, model.id)
+    )
+    return list(rows)
+
+
+async def replace_range(
+    session: AsyncSession,
+    model: type[Monthly],
+    household_id: uuid.UUID,
+    months: MonthRange,
+    rows: Sequence[dict[str, Any]],
+) -> None:
+    await session.execute(
+        delete(model)
+        .where(
+            model.household_id == household_id,
+            model.month >= months.first,
+            model.month <= months.last,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if rows:
+        await session.execute(insert(model), list(rows))
+
+
+async def assets(session: AsyncSession, household_id: uuid.UUID) -> list[Asset]:
+    rows = await session.scalars(
+        select(Asset).where(Asset.household_id == household_id).order_by(Asset.id)
+    )
+    return list(rows)
+
+
+async def replace_assets(
+    session: AsyncSession, household_id: uuid.UUID, rows: Sequence[dict[str, Any]]
+) -> None:
+    await session.execute(
+        delete(Asset)
+        .where(Asset.household_id == household_id)
+        .execution_options(synchronize_session=False)
+    )
+    if rows:
+        await session.execute(insert(Asset), list(rows))

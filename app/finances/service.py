@@ -1,0 +1,274 @@
+"""Incomes, rigid expenditures and assets of a household (DOMAIN 4, 5; Yubei 3(2)).
+
+They are the evidence of income and expenditure hardship, so they are
+personal data: reads are audited, and every replacement is in the
+household's history with the rows before and after. A replacement changes
+the household's version, so it is guarded by If-Match on the household.
+"""
+
+import uuid
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core import audit
+from app.core.etag import check_version
+from app.dictionaries import service as dictionaries
+from app.finances import repository
+from app.finances.models import Asset, Expenditure, Income
+from app.finances.months import (
+    DEFAULT_MONTHS,
+    MAX_MONTHS,
+    MonthRange,
+    add_months,
+    month_of,
+    months_from,
+)
+from app.finances.repository import Monthly
+from app.finances.schemas import AssetIn, ExpenditureIn, IncomeIn
+from app.households import history, members, views
+from app.households import service as households
+from app.households.access import Caller
+from app.households.errors import invalid
+from app.households.models import Household
+
+_NAMES: dict[type[Any], str] = {Income: "incomes", Expenditure: "expenditures", Asset: "assets"}
+_INCOME_FIELDS = ("month", "person_id", "source", "amount")
+_EXPENDITURE_FIELDS = ("month", "kind", "amount", "note")
+_ASSET_FIELDS = ("kind", "description", "value", "person_id")
+EXPENDITURE_KINDS = "rigid_expenditure_kind"
+
+
+def month_range(first: date | None, last: date | None, today: date) -> MonthRange:
+    """The months a request covers: by default the last 12 up to this month (DOMAIN 4)."""
+    last = last or month_of(today)
+    first = first or add_months(last, 1 - DEFAULT_MONTHS)
+    if first > last:
+        raise invalid(["query", "from"], "`from` is after `to`", "range_reversed")
+    if months_from(first, last) >= MAX_MONTHS:
+        raise invalid(
+            ["query", "to"], f"a range covers at most {MAX_MONTHS} months", "range_too_long"
+        )
+    return MonthRange(first, last)
+
+
+async def _read(
+    session: AsyncSession, caller: Caller, household_id: uuid.UUID, name: str
+) -> Household:
+    household = await households.personal(session, caller, household_id)
+    views.audit_read(
+        session, caller, f"household.{name}.read", "household", household.id, household.region_code
+    )
+    return household
+
+
+async def read_monthly(
+    session: AsyncSession,
+    caller: Caller,
+    household_id: uuid.UUID,
+    model: type[Monthly],
+    months: MonthRange,
+) -> tuple[Household, list[Monthly]]:
+    """Incomes or rigid expenditures of a range of months; the read is audited (Beijing 7)."""
+    household = await _read(session, caller, household_id, _NAMES[model])
+    return household, await repository.in_range(session, model, household.id, months)
+
+
+async def read_assets(
+    session: AsyncSession, caller: Caller, household_id: uuid.UUID
+) -> tuple[Household, list[Asset]]:
+    """The household's assets; the read is audited (Beijing 7)."""
+    household = await _read(session, caller, household_id, "assets")
+    return household, await repository.assets(session, household.id)
+
+
+async def replace_incomes(
+    session: AsyncSession,
+    caller: Caller,
+    household_id: uuid.UUID,
+    months: MonthRange,
+    items: list[IncomeIn],
+    expected_version: int,
+) -> tuple[Household, list[Income]]:
+    """Replace the monthly incomes by member and source of a range of months (DOMAIN 4; Yubei 3(2)).
+
+    One item per member, month and source; members are those of this
+    household, now or formerly (a former member's past incomes stay on record).
+    """
+    household = await _writable(session, caller, household_id, expected_version)
+    _check_months(items, months)
+    seen: set[tuple[uuid.UUID | None, date, str]] = set()
+    for index, item in enumerate(items):
+        key = (item.person_id, item.month, item.source)
+        if key in seen:
+            raise invalid(
+                ["body", "items", index],
+                "another item has the same member, month and source",
+                "duplicate_item",
+            )
+        seen.add(key)
+    await _check_members(session, household, [item.person_id for item in items])
+    rows = [_fields(item, _INCOME_FIELDS) for item in items]
+    await _replace_range(session, caller, household, Income, months, rows, _INCOME_FIELDS)
+    return household, await repository.in_range(session, Income, household.id, months)
+
+
+async def replace_expenditures(
+    session: AsyncSession,
+    caller: Caller,
+    household_id: uuid.UUID,
+    months: MonthRange,
+    items: list[ExpenditureIn],
+    expected_version: int,
+) -> tuple[Household, list[Expenditure]]:
+    """Replace the rigid expenditures (刚性支出) of a range of months (DOMAIN 4; Yubei 3(2)).
+
+    Kinds come from an open list (因灾、因病、因学等): built in or added by
+    administrators to `rigid_expenditure_kind`.
+    """
+    household = await _writable(session, caller, household_id, expected_version)
+    _check_months(items, months)
+    unknown = set(
+        await dictionaries.unknown_codes(session, EXPENDITURE_KINDS, [i.kind for i in items])
+    )
+    for index, item in enumerate(items):
+        if item.kind in unknown:
+            raise invalid(
+                ["body", "items", index, "kind"],
+                f"not a code of {EXPENDITURE_KINDS}: {item.kind!r}",
+                "unknown_code",
+            )
+    rows = [
+        {"month": i.month, "kind": i.kind, "amount": i.amount, "note": i.note or None}
+        for i in items
+    ]
+    await _replace_range(session, caller, household, Expenditure, months, rows, _EXPENDITURE_FIELDS)
+    return household, await repository.in_range(session, Expenditure, household.id, months)
+
+
+async def replace_assets(
+    session: AsyncSession,
+    caller: Caller,
+    household_id: uuid.UUID,
+    items: list[AssetIn],
+    expected_version: int,
+) -> tuple[Household, list[Asset]]:
+    """Replace the household's whole asset list: financial assets, vehicles, real estate (DOMAIN 4)."""
+    household = await _writable(session, caller, household_id, expected_version)
+    await _check_members(session, household, [item.person_id for item in items])
+    before = await repository.assets(session, household.id)
+    rows = [_fields(item, _ASSET_FIELDS) for item in items]
+    changes = _changes("assets", _ASSET_FIELDS, before, rows)
+    if changes:
+        await repository.replace_assets(session, household.id, [_owned(household, r) for r in rows])
+    await _record(session, caller, household, "assets", changes)
+    return household, await repository.assets(session, household.id)
+
+
+async def _writable(
+    session: AsyncSession, caller: Caller, household_id: uuid.UUID, expected_version: int
+) -> Household:
+    household = await households.writable(session, caller, household_id)
+    check_version(expected_version, household.version)
+    return household
+
+
+def _check_months(items: Sequence[IncomeIn | ExpenditureIn], months: MonthRange) -> None:
+    for index, item in enumerate(items):
+        if item.month not in months:
+            raise invalid(
+                ["body", "items", index, "month"],
+                f"outside the range being replaced ({months.first:%Y-%m} to {months.last:%Y-%m})",
+                "month_out_of_range",
+            )
+
+
+async def _check_members(
+    session: AsyncSession, household: Household, person_ids: list[uuid.UUID | None]
+) -> None:
+    wanted = {p for p in person_ids if p is not None}
+    known = await members.members_ever(session, household, wanted)
+    for index, person_id in enumerate(person_ids):
+        if person_id is not None and person_id not in known:
+            raise invalid(
+                ["body", "items", index, "person_id"],
+                "not a member of this household",
+                "not_a_member",
+            )
+
+
+def _fields(item: object, fields: tuple[str, ...]) -> dict[str, Any]:
+    """The values themselves: `model_dump` would serialise months and amounts to strings."""
+    return {name: getattr(item, name) for name in fields}
+
+
+def _summary(rows: Sequence[Any], fields: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Rows as the history keeps them, in a canonical order (the order given is not a change)."""
+    plain = [
+        {
+            name: history.plain(r[name] if isinstance(r, dict) else getattr(r, name))
+            for name in fields
+        }
+        for r in rows
+    ]
+    return sorted(plain, key=lambda row: [str(row[name] or "") for name in fields])
+
+
+def _changes(
+    name: str, fields: tuple[str, ...], before: Sequence[Any], after: Sequence[dict[str, Any]]
+) -> dict[str, dict[str, Any]]:
+    return history.diff({name: _summary(before, fields)}, {name: _summary(after, fields)})
+
+
+def _owned(household: Household, row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **row,
+        "household_id": household.id,
+        "region_code": household.region_code,
+        "district_code": household.district_code,
+    }
+
+
+async def _replace_range(
+    session: AsyncSession,
+    caller: Caller,
+    household: Household,
+    model: type[Monthly],
+    months: MonthRange,
+    rows: list[dict[str, Any]],
+    fields: tuple[str, ...],
+) -> None:
+    name = _NAMES[model]
+    before = await repository.in_range(session, model, household.id, months)
+    changes = _changes(name, fields, before, rows)
+    if changes:
+        await repository.replace_range(
+            session, model, household.id, months, [_owned(household, r) for r in rows]
+        )
+    await _record(session, caller, household, name, changes)
+
+
+async def _record(
+    session: AsyncSession,
+    caller: Caller,
+    household: Household,
+    name: str,
+    changes: dict[str, dict[str, Any]],
+) -> None:
+    """A change bumps the household's version and enters its history; every replacement,
+    even one that changes nothing, is audited."""
+    action = f"household.{name}.replace"
+    if changes:
+        households.touch(household)
+        history.record(session, caller, household, action, changes)
+    await audit.record(
+        session,
+        caller.context,
+        action,
+        object_type="household",
+        object_id=str(household.id),
+        region_code=household.region_code,
+        changed_fields=sorted(changes),
+    )

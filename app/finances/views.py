@@ -1,0 +1,66 @@
+"""Shaping incomes, expenditures and assets for the API, with their totals summed exactly."""
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+from app.finances.models import Asset, Expenditure, Income
+from app.finances.months import MonthRange
+from app.finances.schemas import (
+    AssetOut,
+    AssetsOut,
+    ExpenditureOut,
+    ExpendituresOut,
+    IncomeOut,
+    IncomesOut,
+    MonthTotal,
+)
+from app.households.models import Household
+
+_ZERO = Decimal("0.00")
+
+
+def _totals(rows: list[Income] | list[Expenditure]) -> tuple[list[MonthTotal], Decimal]:
+    """Per month and overall; `Decimal` sums of two-place amounts are exact."""
+    by_month: dict[date, Decimal] = defaultdict(lambda: _ZERO)
+    for row in rows:
+        by_month[row.month] += row.amount
+    months = [MonthTotal(month=m, amount=by_month[m]) for m in sorted(by_month)]
+    return months, sum(by_month.values(), _ZERO)
+
+
+def incomes_out(household: Household, months: MonthRange, rows: list[Income]) -> IncomesOut:
+    monthly, total = _totals(rows)
+    return IncomesOut(
+        household_id=household.id,
+        from_=months.first,
+        to=months.last,
+        items=[IncomeOut.model_validate(r) for r in rows],
+        monthly_totals=monthly,
+        total=total,
+        version=household.version,
+    )
+
+
+def expenditures_out(
+    household: Household, months: MonthRange, rows: list[Expenditure]
+) -> ExpendituresOut:
+    monthly, total = _totals(rows)
+    return ExpendituresOut(
+        household_id=household.id,
+        from_=months.first,
+        to=months.last,
+        items=[ExpenditureOut.model_validate(r) for r in rows],
+        monthly_totals=monthly,
+        total=total,
+        version=household.version,
+    )
+
+
+def assets_out(household: Household, rows: list[Asset]) -> AssetsOut:
+    return AssetsOut(
+        household_id=household.id,
+        items=[AssetOut.model_validate(r) for r in rows],
+        total_value=sum((r.value for r in rows if r.value is not None), _ZERO),
+        version=household.version,
+    )

@@ -1,0 +1,282 @@
+"""Moving a person between households (DOMAIN 4, 人随户走): one transaction, history on both sides."""
+
+import uuid
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.audit import AuditEvent
+from app.core.clock import business_today
+from app.households import repository
+from tests.api.households.ledger_http import bearer, fetch, history, household, memberships
+from tests.factories import GRID_B1_1, create_demo_district, create_household
+from tests.problems import assert_invalid, assert_problem
+
+GRID_A1_2 = "500112001001002"
+
+
+@pytest.fixture(autouse=True)
+async def seeded(session: AsyncSession) -> None:
+    await create_demo_district(session)
+
+
+@pytest.fixture
+async def officer(anonymous: httpx.AsyncClient) -> dict[str, str]:
+    return await bearer(anonymous, "street_officer")
+
+
+async def _family(app: FastAPI, region: str = "500112001001001") -> tuple[Any, str]:
+    """A household of a head and a spouse with a category of her own; returns it and her id."""
+    home = await create_household(
+        app,
+        region=region,
+        members=[
+            {"name": "张秀英", "relation_to_head": "self"},
+            {
+                "name": "王芳",
+                "relation_to_head": "spouse",
+                "categories": [{"category": "severe_disability"}],
+            },
+        ],
+    )
+    async with app.state.database.sessionmaker() as session:
+        rows = await repository.members(session, home.id)
+    [spouse] = [p.id for m, p in rows if m.relation_to_head == "spouse"]
+    return home, str(spouse)
+
+
+async def _transfer(
+    http: httpx.AsyncClient, headers: dict[str, str], person_id: Any, **body: Any
+) -> httpx.Response:
+    return await http.post(
+        f"/api/v1/persons/{person_id}/transfer",
+        json={
+            "relation_to_head": "spouse",
+            **body,
+            "to_household_id": str(body["to_household_id"]),
+        },
+        headers=headers,
+    )
+
+
+async def test_a_member_moves_with_history_on_both_sides(
+    app: FastAPI, anonymous: httpx.AsyncClient, officer: dict[str, str]
+) -> None:
+    source, spouse = await _family(app)
+    target = await create_household(app, region=GRID_A1_2)
+    before = {
+        h.id: (await household(anonymous, officer, h.id))["version"] for h in (source, target)
+    }
+    response = await _transfer(
+        anonymous, officer, spouse, to_household_id=target.id, relation_to_head="child_in_law"
+    )
+    assert response.status_code == 200, response.text
+    moved = response.json()
+    assert (moved["person_id"], moved["name"], moved["relation_to_head"], moved["is_head"]) == (
+        spouse,
+        "王芳",
+        "child_in_law",
+        False,
+    )
+    old, new = await memberships(app, uuid.UUID(spouse))
+    assert (old.household_id, old.active, old.left_reason, old.left_on) == (
+        source.id,
+        False,
+        "transferred",
+        business_today(),
+    )
+    assert (new.household_id, new.active, new.relation_to_head, new.region_code) == (
+        target.id,
+        True,
+        "child_in_law",
+        GRID_A1_2,
+    )
+    old_home = await household(anonymous, officer, source.id)
+    new_home = await household(anonymous, officer, target.id)
+    assert [m["name"] for m in old_home["members"]] == ["张秀英"]
+    assert [m["person_id"] for m in new_home["members"]] == [str(target.head_person_id), spouse]
+    assert old_home["categories"] == []
+    assert [(c["category"], c["person_id"]) for c in new_home["categories"]] == [
+        ("severe_disability", spouse)
+    ]
+    assert old_home["version"] == before[source.id] + 1
+    assert new_home["version"] == before[target.id] + 1
+    assert (old_home["head_person_id"], old_home["attention"]) == (str(source.head_person_id), None)
+    out = (await history(anonymous, officer, source.id))[-1]
+    assert (out["action"], out["person_id"], out["changes"]) == (
+        "member.transfer_out",
+        spouse,
+        {"left_reason": {"before": None, "after": "transferred"}},
+    )
+    into = (await history(anonymous, officer, target.id))[-1]
+    assert (into["action"], into["person_id"], into["changes"]) == (
+        "member.transfer_in",
+        spouse,
+        {
+            "from_household_id": {"before": None, "after": str(source.id)},
+            "relation_to_head": {"before": None, "after": "child_in_law"},
+        },
+    )
+    events = await fetch(
+        app,
+        select(AuditEvent.object_id, AuditEvent.region_code).where(
+            AuditEvent.action == "person.transfer"
+        ),
+    )
+    assert events == [(spouse, GRID_A1_2)]
+
+
+async def test_a_head_who_moves_hands_over_to_the_member_named(
+    app: FastAPI, anonymous: httpx.AsyncClient, officer: dict[str, str]
+) -> None:
+    source, spouse = await _family(app)
+    target = await create_household(app, region=GRID_A1_2)
+    head = str(source.head_person_id)
+    response = await _transfer(
+        anonymous,
+        officer,
+        head,
+        to_household_id=target.id,
+        relation_to_head="parent",
+        new_head_person_id=spouse,
+    )
+    assert response.status_code == 200, response.text
+    old_home = await household(anonymous, officer, source.id)
+    assert (old_home["head_person_id"], old_home["attention"]) == (spouse, None)
+    assert [m["is_head"] for m in old_home["members"]] == [True]
+    actions = [(e["action"], e["changes"]) for e in await history(anonymous, officer, source.id)]
+    assert actions[-2:] == [
+        (
+            "member.transfer_out",
+            {
+                "left_reason": {"before": None, "after": "transferred"},
+                "head_person_id": {"before": head, "after": None},
+            },
+        ),
+        ("household.update", {"head_person_id": {"before": head, "after": spouse}}),
+    ]
+
+
+async def test_a_head_who_moves_without_a_successor_leaves_the_household_flagged(
+    app: FastAPI, anonymous: httpx.AsyncClient, officer: dict[str, str]
+) -> None:
+    source, _ = await _family(app)
+    target = await create_household(app, region=GRID_A1_2)
+    response = await _transfer(anonymous, officer, source.head_person_id, to_household_id=target.id)
+    assert response.status_code == 200, response.text
+    old_home = await household(anonymous, officer, source.id)
+    assert (old_home["head_person_id"], old_home["attention"]) == (None, "head_left")
+    assert "head" in old_home["missing_fields"]
+
+
+async def test_the_new_head_must_be_another_member_of_the_old_household(
+    app: FastAPI, anonymous: httpx.AsyncClient, officer: dict[str, str]
+) -> None:
+    source, spouse = await _family(app)
+    target = await create_household(app, region=GRID_A1_2)
+    stranger = await _transfer(
+        anonymous,
+        officer,
+        source.head_person_id,
+        to_household_id=target.id,
+        new_head_person_id=str(target.head_person_id),
+    )
+    assert_invalid(stranger, ["body", "new_head_person_id"], "not_a_member")
+    themselves = await _transfer(
+        anonymous,
+        officer,
+        source.head_person_id,
+        to_household_id=target.id,
+        new_head_person_id=str(source.head_person_id),
+    )
+    assert_invalid(themselves, ["body", "new_head_person_id"], "not_a_member")
+    not_head = await _transfer(
+        anonymous,
+        officer,
+        spouse,
+        to_household_id=target.id,
+        new_head_person_id=str(source.head_person_id),
+    )
+    assert_invalid(not_head, ["body", "new_head_person_id"], "not_the_head")
+    assert [m.household_id for m in await memberships(app, source.head_person_id)] == [source.id]
+
+
+async def test_a_target_out_of_scope_is_not_found_and_nothing_changes(
+    app: FastAPI, anonymous: httpx.AsyncClient, officer: dict[str, str]
+) -> None:
+    source, spouse = await _family(app)
+    elsewhere = await create_household(app, region=GRID_B1_1)
+    version = (await household(anonymous, officer, source.id))["version"]
+    response = await _transfer(anonymous, officer, spouse, to_household_id=elsewhere.id)
+    assert_problem(response, 404, "not_found")
+    [membership] = await memberships(app, uuid.UUID(spouse))
+    assert (membership.household_id, membership.active) == (source.id, True)
+    old_home = await household(anonymous, officer, source.id)
+    assert old_home["version"] == version
+    assert len(old_home["categories"]) == 1
+    officer_b = await bearer(anonymous, "street_officer_2")
+    assert len((await household(anonymous, officer_b, elsewhere.id))["members"]) == 1
+
+
+async def test_a_person_out_of_scope_is_not_found(
+    app: FastAPI, anonymous: httpx.AsyncClient
+) -> None:
+    _, spouse = await _family(app)
+    target = await create_household(app, region=GRID_B1_1)
+    officer_b = await bearer(anonymous, "street_officer_2")
+    response = await _transfer(anonymous, officer_b, spouse, to_household_id=target.id)
+    assert_problem(response, 404, "not_found")
+    unknown = await _transfer(anonymous, officer_b, uuid.uuid4(), to_household_id=target.id)
+    assert_problem(unknown, 404, "not_found")
+
+
+async def test_an_exited_target_is_an_invalid_transition(
+    app: FastAPI, anonymous: httpx.AsyncClient, officer: dict[str, str]
+) -> None:
+    source, spouse = await _family(app)
+    target = await create_household(app, region=GRID_A1_2)
+    exited = await anonymous.post(
+        f"/api/v1/households/{target.id}/exit", json={"reason": "moved_out"}, headers=officer
+    )
+    assert exited.status_code == 200, exited.text
+    response = await _transfer(anonymous, officer, spouse, to_household_id=target.id)
+    body = assert_problem(response, 409, "invalid_transition")
+    assert body["allowed"] == ["reenter"]
+    [membership] = await memberships(app, uuid.UUID(spouse))
+    assert membership.household_id == source.id
+
+
+async def test_moving_into_the_same_household_is_refused(
+    app: FastAPI, anonymous: httpx.AsyncClient, officer: dict[str, str]
+) -> None:
+    source, spouse = await _family(app)
+    response = await _transfer(anonymous, officer, spouse, to_household_id=source.id)
+    assert_invalid(response, ["body", "to_household_id"], "same_household")
+
+
+async def test_a_second_head_is_refused_and_a_headless_household_takes_one(
+    app: FastAPI, anonymous: httpx.AsyncClient, officer: dict[str, str]
+) -> None:
+    _, spouse = await _family(app)
+    target = await create_household(app, region=GRID_A1_2)
+    refused = await _transfer(
+        anonymous, officer, spouse, to_household_id=target.id, relation_to_head="self"
+    )
+    assert_invalid(refused, ["body", "relation_to_head"], "head_exists")
+    emptied = await anonymous.delete(
+        f"/api/v1/households/{target.id}/members/{target.head_person_id}?reason=deceased",
+        headers=officer,
+    )
+    assert emptied.status_code == 204
+    assert (await household(anonymous, officer, target.id))["attention"] == "no_members"
+    moved = await _transfer(
+        anonymous, officer, spouse, to_household_id=target.id, relation_to_head="self"
+    )
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["is_head"] is True
+    new_home = await household(anonymous, officer, target.id)
+    assert (new_home["head_person_id"], new_home["attention"]) == (spouse, None)
