@@ -34,6 +34,13 @@ async def children(
     )
 
 
+async def child_codes(session: AsyncSession, parent_code: str) -> list[str]:
+    rows = await session.scalars(
+        select(Region.code).where(Region.parent_code == parent_code).order_by(Region.code)
+    )
+    return list(rows)
+
+
 async def subtree(
     session: AsyncSession, code: str, level: RegionLevel | None, page: PageRequest
 ) -> tuple[list[Region], str | None]:

@@ -98,3 +98,10 @@ async def save_region(session: AsyncSession, code: str, name: str) -> None:
 
 async def exists(session: AsyncSession, code: str) -> bool:
     return await repository.get(session, code) is not None
+
+
+async def child_codes(session: AsyncSession, code: str) -> list[str]:
+    """The codes of a region's direct children, in code order; 404 for an unknown region."""
+    if await repository.get(session, code) is None:
+        raise _not_found()
+    return await repository.child_codes(session, code)
