@@ -156,16 +156,14 @@ def id_number(
     sex: str = "female",
     seq: int | None = None,
 ) -> str:
-    """A valid GB 11643 ID number; each call gives a new one unless `seq` is fixed."""
+    """A valid GB 11643 ID number with this birth date and sex; each call gives a new one unless `seq` is fixed."""
     from app.core.id_numbers import check_character
 
     number = seq if seq is not None else next(_SEQUENCE)
     order = (number % 500) * 2 + (1 if sex == "male" else 0)
-    first17 = f"{region}{birth.replace('-', '')}{order:03d}"
-    if seq is None and number >= 500:
-        # Vary the birth day too so numbers stay unique beyond 500 per test run.
-        day = 1 + number // 500 % 28
-        first17 = f"{region}{birth[:4]}{birth[5:7]}{day:02d}{order:03d}"
+    # Beyond 500 numbers, vary the county digits so the birth date stays as asked.
+    county = (int(region[3:6]) + number // 500) % 1000
+    first17 = f"{region[:3]}{county:03d}{birth.replace('-', '')}{order:03d}"
     return first17 + check_character(first17)
 
 

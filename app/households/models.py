@@ -22,9 +22,7 @@ class Household(Timestamped, Base):
         # The list's keyset order is the id: this index walks ids in order and
         # checks region, status and completeness on the index entry, so only
         # matching rows are read from the table (docs/performance.md).
-        Index(
-            "ix_households_id_region_status_complete", "id", "region_code", "status", "complete"
-        ),
+        Index("ix_households_id_region_status_complete", "id", "region_code", "status", "complete"),
         Index(
             "ix_households_address_trgm",
             "address",

@@ -87,6 +87,7 @@ def upgrade() -> None:
     with op.batch_alter_table('households', schema=None) as batch_op:
         batch_op.create_index('ix_households_address_trgm', ['address'], unique=False, postgresql_using='gin', postgresql_ops={'address': 'gin_trgm_ops'})
         batch_op.create_index('ix_households_complete_region', ['complete', 'region_code'], unique=False)
+        batch_op.create_index('ix_households_id_region_status_complete', ['id', 'region_code', 'status', 'complete'], unique=False)
         batch_op.create_index(batch_op.f('ix_households_head_person_id'), ['head_person_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_households_paired_worker_id'), ['paired_worker_id'], unique=False)
         batch_op.create_index('ix_households_region_id', ['region_code', 'id'], unique=False)
@@ -294,6 +295,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_households_region_id')
         batch_op.drop_index(batch_op.f('ix_households_paired_worker_id'))
         batch_op.drop_index(batch_op.f('ix_households_head_person_id'))
+        batch_op.drop_index('ix_households_id_region_status_complete')
         batch_op.drop_index('ix_households_complete_region')
         batch_op.drop_index('ix_households_address_trgm', postgresql_using='gin', postgresql_ops={'address': 'gin_trgm_ops'})
 
