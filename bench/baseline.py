@@ -4,7 +4,9 @@ Every route sends exactly the statements the app sends for the same request,
 with the same transaction boundaries (the app's read sessions run BEGIN;
 <statements>; ROLLBACK; because they are closed without a commit), on a pool
 of the app's default size. It does none of the app's own Python work:
-no ORM, no pydantic models, no middleware, no token checks, no decryption.
+no ORM, no pydantic models, no middleware, no token checks. It decrypts only
+what the answer must show in clear (`households_get`: the members' ID numbers,
+with the app's own key and AES-GCM, as the app does).
 The harness divides by its figures to show what that work costs.
 
 To see what the app sends, set `log_statement = 'all'` on a bench database
@@ -15,11 +17,19 @@ Run by `bench/run.py`; by hand:
 """
 
 import argparse
+import base64
 import contextlib
+import json
 import os
 import re
+import sys
+import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import asyncpg
 import uvicorn
@@ -27,6 +37,9 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from uuid6 import uuid7
+
+REPO = Path(__file__).resolve().parent.parent
 
 POOL_SIZE = 10
 """The app's default `SANZHU_DB_POOL_SIZE`."""
@@ -94,12 +107,248 @@ async def regions_get(request: Request) -> Response:
     )
 
 
+HOUSEHOLD_COLUMNS = (
+    "id, version, region_code, district_code, address, hukou_place, hukou_type, settled_since, "
+    "head_person_id, status, exited_on, exit_reason, exit_note, attention, basic_situation, "
+    "emergency_situation, benefits, measures, no_help_reason, no_help_note, paired_worker_id, "
+    "complete, missing_fields, created_by, created_at, updated_at"
+)
+_HOUSEHOLD_SELECT = "SELECT " + ", ".join(f"households.{c}" for c in HOUSEHOLD_COLUMNS.split(", "))
+HOUSEHOLD_BY_ID = {
+    # `visible_households` for community and grid workers: their subtree or paired with them.
+    "paired": _HOUSEHOLD_SELECT + " \nFROM households \nWHERE households.id = $1::UUID AND "
+    "(households.region_code >= $2::VARCHAR AND households.region_code < $3::VARCHAR OR "
+    "households.id IN (SELECT households.id \nFROM households \n"
+    "WHERE households.paired_worker_id = $4::UUID))",
+    # ... for district and street staff: their subtree.
+    "region": _HOUSEHOLD_SELECT + " \nFROM households \nWHERE households.id = $1::UUID AND "
+    "households.region_code >= $2::VARCHAR AND households.region_code < $3::VARCHAR",
+}
+HOUSEHOLD_CODES = (
+    "SELECT household_codes.list, household_codes.code \nFROM household_codes \n"
+    "WHERE household_codes.household_id = $1::UUID "
+    "ORDER BY household_codes.list, household_codes.code"
+)
+HOUSEHOLD_TARGET_TYPES = (
+    "SELECT household_target_types.household_id, household_target_types.target_type, "
+    "household_target_types.source, household_target_types.assessment_id, "
+    "household_target_types.recorded_at \nFROM household_target_types \n"
+    "WHERE household_target_types.household_id = $1::UUID "
+    "ORDER BY household_target_types.target_type"
+)
+HOUSEHOLD_CATEGORIES = (
+    "SELECT household_categories.id, household_categories.household_id, "
+    "household_categories.category, household_categories.subtype, household_categories.person_id "
+    "\nFROM household_categories \nWHERE household_categories.household_id = $1::UUID "
+    "ORDER BY household_categories.category, household_categories.subtype, household_categories.id"
+)
+_MEMBER_COLUMNS = (
+    "id, household_id, person_id, region_code, district_code, relation_to_head, active, "
+    "joined_on, left_on, left_reason, created_at, updated_at"
+)
+_PERSON_COLUMNS = (
+    "id AS id_1, version, name, id_number_cipher, id_number_key_id, id_number_index, sex, "
+    "birth_date, phone, employment, education, health, disability_type, disability_grade, "
+    "guardian, caregiver, parents_situation, schooling, school, created_at AS created_at_1, "
+    "updated_at AS updated_at_1"
+)
+HOUSEHOLD_MEMBERS = (
+    "SELECT "
+    + ", ".join(f"household_members.{c}" for c in _MEMBER_COLUMNS.split(", "))
+    + ", "
+    + ", ".join(f"persons.{c}" for c in _PERSON_COLUMNS.split(", "))
+    + " \nFROM household_members JOIN persons ON persons.id = household_members.person_id \n"
+    "WHERE household_members.household_id = $1::UUID AND household_members.active IS true "
+    "ORDER BY household_members.joined_on, household_members.id"
+)
+AUDIT_INSERT = (
+    "INSERT INTO audit_events (id, occurred_at, actor, role, action, object_type, object_id, "
+    "region_code, request_id, address, user_agent, outcome, changed_fields, seal_seq, chain_hash, "
+    "sealed_at) VALUES ($1::UUID, $2::TIMESTAMP WITH TIME ZONE, $3::VARCHAR, $4::VARCHAR, "
+    "$5::VARCHAR, $6::VARCHAR, $7::VARCHAR, $8::VARCHAR, $9::VARCHAR, $10::VARCHAR, $11::VARCHAR, "
+    "$12::VARCHAR, $13::JSON, $14::BIGINT, $15::VARCHAR, $16::TIMESTAMP WITH TIME ZONE)"
+)
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+ID_NUMBER_CONTEXT = "person.id_number"
+_PAIRED_ROLES = {"community_worker", "grid_worker"}
+_FULL_VIEW_ROLES = {"district_officer", "street_officer", "community_worker", "social_worker"}
+
+
+@lru_cache(maxsize=64)
+def _claims(authorization: str) -> dict[str, Any]:
+    """The bearer token's claims, read without verifying it (checking tokens is the app's work)."""
+    token = authorization.partition(" ")[2]
+    parts = token.split(".")
+    if len(parts) != 3:
+        return {}
+    payload = parts[1] + "=" * (-len(parts[1]) % 4)
+    claims: dict[str, Any] = json.loads(base64.urlsafe_b64decode(payload))
+    return claims
+
+
+def _subtree(code: str) -> tuple[str, str]:
+    if set(code) == {"9"}:
+        return code, code + ":"
+    return code, str(int(code) + 1).zfill(len(code))
+
+
+def _json_time(value: datetime | None) -> str | None:
+    return None if value is None else value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _json_date(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _str(value: uuid.UUID | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _list(value: str | None) -> Any:
+    return None if value is None else json.loads(value)
+
+
+def _age(birth: date, today: date) -> int:
+    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
+async def households_get(request: Request) -> Response:
+    """GET /api/v1/households/{id} with members, as a community worker sees it.
+
+    BEGIN; the scoped household select; codes; target types; categories;
+    members join persons; ROLLBACK; then BEGIN; INSERT audit event; COMMIT,
+    as the app's read session and its after-transaction audit write do. The
+    ID numbers are decrypted as the app does (AES-GCM). No masking: the
+    scenario's role sees every field whole.
+    """
+    try:
+        household_id = uuid.UUID(request.path_params["household_id"])
+    except ValueError:
+        return _problem(422, "validation_failed", request)
+    claims = _claims(request.headers.get("authorization", ""))
+    role, scope, user = claims.get("role"), claims.get("scope"), claims.get("sub")
+    if role not in _FULL_VIEW_ROLES or not scope:
+        return _problem(403, "forbidden", request)
+    low, high = _subtree(scope)
+    pool: asyncpg.Pool = request.app.state.pool
+    async with pool.acquire() as conn:
+        transaction = conn.transaction()
+        await transaction.start()
+        try:
+            if role in _PAIRED_ROLES:
+                row = await conn.fetchrow(
+                    HOUSEHOLD_BY_ID["paired"], household_id, low, high, uuid.UUID(user)
+                )
+            else:
+                row = await conn.fetchrow(HOUSEHOLD_BY_ID["region"], household_id, low, high)
+            if row is None:
+                return _problem(404, "not_found", request)
+            codes = await conn.fetch(HOUSEHOLD_CODES, household_id)
+            types = await conn.fetch(HOUSEHOLD_TARGET_TYPES, household_id)
+            categories = await conn.fetch(HOUSEHOLD_CATEGORIES, household_id)
+            members = await conn.fetch(HOUSEHOLD_MEMBERS, household_id)
+        finally:
+            await transaction.rollback()
+    cipher = request.app.state.field_cipher
+    today = datetime.now(SHANGHAI).date()
+    body = {
+        "id": str(row["id"]),
+        "region_code": row["region_code"],
+        "district_code": row["district_code"],
+        "address": row["address"],
+        "hukou_place": row["hukou_place"],
+        "hukou_type": row["hukou_type"],
+        "settled_since": _json_date(row["settled_since"]),
+        "target_types": [
+            {
+                "target_type": t["target_type"],
+                "source": t["source"],
+                "assessment_id": _str(t["assessment_id"]),
+                "recorded_at": _json_time(t["recorded_at"]),
+            }
+            for t in types
+        ],
+        "categories": [
+            {"category": c["category"], "subtype": c["subtype"], "person_id": _str(c["person_id"])}
+            for c in categories
+        ],
+        "causes": [c["code"] for c in codes if c["list"] == "cause"],
+        "needs": [c["code"] for c in codes if c["list"] == "need"],
+        "benefits": _list(row["benefits"]),
+        "measures": _list(row["measures"]),
+        "no_help_reason": row["no_help_reason"],
+        "no_help_note": row["no_help_note"],
+        "basic_situation": row["basic_situation"],
+        "emergency_situation": row["emergency_situation"],
+        "status": row["status"],
+        "exited_on": _json_date(row["exited_on"]),
+        "exit_reason": row["exit_reason"],
+        "exit_note": row["exit_note"],
+        "attention": row["attention"],
+        "head_person_id": _str(row["head_person_id"]),
+        "paired_worker_id": _str(row["paired_worker_id"]),
+        "complete": row["complete"],
+        "missing_fields": json.loads(row["missing_fields"]),
+        "members": [
+            {
+                "person_id": str(m["person_id"]),
+                "name": m["name"],
+                "id_number": cipher.decrypt(m["id_number_cipher"], context=ID_NUMBER_CONTEXT),
+                "sex": m["sex"],
+                "birth_date": m["birth_date"].isoformat(),
+                "age": _age(m["birth_date"], today),
+                "phone": m["phone"],
+                "relation_to_head": m["relation_to_head"],
+                "is_head": row["head_person_id"] == m["person_id"],
+                "joined_on": m["joined_on"].isoformat(),
+                "employment": m["employment"],
+                "education": m["education"],
+                "health": m["health"],
+                "disability_type": m["disability_type"],
+                "disability_grade": m["disability_grade"],
+                "guardian": m["guardian"],
+                "caregiver": m["caregiver"],
+                "parents_situation": m["parents_situation"],
+                "schooling": m["schooling"],
+                "school": m["school"],
+                "version": m["version"],
+            }
+            for m in members
+        ],
+        "version": row["version"],
+        "created_at": _json_time(row["created_at"]),
+        "updated_at": _json_time(row["updated_at"]),
+    }
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute(
+            AUDIT_INSERT,
+            uuid.UUID(bytes=uuid7().bytes),
+            datetime.now(UTC),
+            f"user:{user}",
+            role,
+            "household.read",
+            "household",
+            str(household_id),
+            row["region_code"],
+            uuid.uuid4().hex,
+            request.client.host if request.client else None,
+            (request.headers.get("user-agent") or "")[:200] or None,
+            "success",
+            "[]",
+            None,
+            None,
+            None,
+        )
+    return JSONResponse(body, headers={"ETag": f'W/"{row["version"]}"'})
+
+
 async def healthz(_request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
 ROUTES: dict[str, Route] = {
     "regions_get": Route("/api/v1/regions/{code}", regions_get, methods=["GET"]),
+    "households_get": Route("/api/v1/households/{household_id}", households_get, methods=["GET"]),
 }
 """Scenario routes by the name `bench/scenarios.py` refers to them with."""
 
@@ -132,10 +381,19 @@ def create_app(dsn: str | None = None) -> Starlette:
         finally:
             await app.state.pool.close()
 
-    return Starlette(
+    # The app's field cipher, built once from the same SANZHU_* settings as the app's.
+    if str(REPO) not in sys.path:
+        sys.path.insert(0, str(REPO))
+    from app.core.config import Settings
+
+    field_cipher = Settings().field_cipher()
+
+    app = Starlette(
         routes=[Route("/healthz", healthz, methods=["GET"]), *ROUTES.values()],
         lifespan=lifespan,
     )
+    app.state.field_cipher = field_cipher
+    return app
 
 
 def main() -> None:

@@ -81,6 +81,12 @@ COMPARISONS = {
         ratio_note="(noauth/auth req/s; auth/noauth latency)",
         same_answers="the app with and without authentication gives the same answers",
     ),
+    "none": Comparison(
+        name="none",
+        sides={"app": "A"},
+        ratio_note="",
+        same_answers="the app answers with 2xx",
+    ),
 }
 SIDES = COMPARISONS["baseline"].sides
 PRINCIPAL_ENV = "BENCH_PRINCIPAL"
@@ -129,10 +135,10 @@ function done(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
     'BENCH_JSON {{"requests": %d, "duration_us": %d, "bytes": %d, '
-    .. '"p50_us": %.1f, "p90_us": %.1f, "p99_us": %.1f, "max_us": %.1f, "mean_us": %.1f, '
+    .. '"p50_us": %.1f, "p90_us": %.1f, "p95_us": %.1f, "p99_us": %.1f, "max_us": %.1f, "mean_us": %.1f, '
     .. '"errors": {{"connect": %d, "read": %d, "write": %d, "status": %d, "timeout": %d}}}}\\n',
     summary.requests, summary.duration, summary.bytes,
-    latency:percentile(50), latency:percentile(90), latency:percentile(99),
+    latency:percentile(50), latency:percentile(90), latency:percentile(95), latency:percentile(99),
     latency.max, latency.mean,
     e.connect, e.read, e.write, e.status, e.timeout))
 end
@@ -178,6 +184,35 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--skip-transaction-check",
         action="store_true",
         help="Skip counting database transactions per request (saves about 35 s).",
+    )
+    parser.add_argument(
+        "--database",
+        help="Use this existing, prepared database (e.g. a ledger from bench/generate.py) "
+        "instead of a throwaway one: no migration, seeding or prepare, and it is kept.",
+    )
+    parser.add_argument(
+        "--state-dir",
+        type=Path,
+        help="SANZHU_STATE_DIR of the servers (its keys open the ID numbers); with --database, "
+        "the one bench/generate.py ran with. Default: a fresh temporary one.",
+    )
+    parser.add_argument(
+        "--households",
+        type=int,
+        default=20_000,
+        help="Households bench/generate.py adds to a throwaway database for ledger scenarios.",
+    )
+    parser.add_argument(
+        "--app",
+        default="app",
+        choices=("app", "read_model"),
+        help="Side A: the app as `sanzhu serve` runs it (default), or the app with "
+        "GET /api/v1/households/{id} served by the read-model prototype (bench/read_model_app.py).",
+    )
+    parser.add_argument(
+        "--each",
+        action="store_true",
+        help="After the A-B-B-A runs, load the app with each id alone and report its latency.",
     )
     args = parser.parse_args(argv)
     if min(args.duration, args.connections, args.threads, args.rounds, args.timeout) < 1:
@@ -334,6 +369,20 @@ async def ensure_demo_regions(conn: Any) -> None:
     )
 
 
+async def _ids_and_counts(conn: Any, scenario: Scenario) -> dict[str, Any]:
+    ids = list(scenario.fixed_ids) or [str(row[0]) for row in await conn.fetch(scenario.ids_sql)]
+    if not ids:
+        raise BenchError(f"scenario {scenario.name}: its id query returned no rows")
+    regions = await conn.fetchval("SELECT count(*) FROM regions")
+    households = 0
+    if await conn.fetchval("SELECT to_regclass('households') IS NOT NULL"):
+        # The planner's estimate: counting a million rows would take seconds.
+        households = await conn.fetchval(
+            "SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = 'households'::regclass"
+        )
+    return {"ids": ids, "regions": regions, "households": households}
+
+
 async def prepare_database(dsn: str, scenario: Scenario, *, seeded: bool) -> dict[str, Any]:
     conn = await asyncpg.connect(dsn)
     try:
@@ -342,13 +391,47 @@ async def prepare_database(dsn: str, scenario: Scenario, *, seeded: bool) -> dic
         if scenario.prepare is not None:
             await scenario.prepare(conn)
         await conn.execute("ANALYZE")
-        ids = [str(row[0]) for row in await conn.fetch(scenario.ids_sql)]
-        regions = await conn.fetchval("SELECT count(*) FROM regions")
+        return await _ids_and_counts(conn, scenario)
     finally:
         await conn.close()
-    if not ids:
-        raise BenchError(f"scenario {scenario.name}: its id query returned no rows")
-    return {"ids": ids, "regions": regions}
+
+
+async def existing_database(dsn: str, scenario: Scenario) -> dict[str, Any]:
+    """`--database`: the scenario's ids from a database prepared beforehand; nothing is changed."""
+    try:
+        conn = await asyncpg.connect(dsn)
+    except (OSError, asyncpg.PostgresError) as exc:
+        raise BenchError(f"cannot connect to the --database: {exc}") from exc
+    try:
+        return await _ids_and_counts(conn, scenario)
+    finally:
+        await conn.close()
+
+
+async def server_version(dsn: str) -> str:
+    conn = await asyncpg.connect(dsn)
+    try:
+        version: str = await conn.fetchval("SHOW server_version")
+        return version
+    finally:
+        await conn.close()
+
+
+def generate_ledger(env: dict[str, str], dsn: str, households: int) -> None:
+    """bench/generate.py with the app's settings (its keys seal the ID numbers the app opens)."""
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, str(REPO / "bench" / "generate.py"), "--households", str(households)],
+        env={**env, "BENCH_DSN": dsn},
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=6 * 3600,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise BenchError(f"bench/generate.py failed:\n{tail(done.stdout + done.stderr)}")
+    print(f"  generated {households:,} households in {time.monotonic() - started:.0f} s")
 
 
 def run_cli(sanzhu: str, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -426,8 +509,13 @@ def http_get(
         return exc.code, exc.read()
 
 
+def encode_id(scenario: Scenario, item: str) -> str:
+    """The id as it goes into the path: quoted, unless the scenario's ids are encoded already."""
+    return item if scenario.encoded_ids else urllib.parse.quote(item, safe="")
+
+
 def request_path(scenario: Scenario, item: str) -> str:
-    return scenario.path.replace("{id}", urllib.parse.quote(item, safe=""))
+    return scenario.path.replace("{id}", encode_id(scenario, item))
 
 
 def _parsed(body: bytes) -> Any:
@@ -448,6 +536,14 @@ def verify_same_answers(
             url = server.url + request_path(scenario, item)
             status, body = http_get(url, headers, method=scenario.method)
             answers[side] = (status, _parsed(body))
+        if len(answers) == 1:
+            [(side, (status, body))] = answers.items()
+            if not 200 <= status < 300:
+                raise BenchError(
+                    f"{side} answers {scenario.method} {request_path(scenario, item)} with "
+                    f"{status}: {body}"
+                )
+            continue
         (side_a, (app_status, app_body)), (side_b, (base_status, base_body)) = answers.items()
         if not 200 <= app_status < 300 or app_status != base_status or app_body != base_body:
             raise BenchError(
@@ -551,7 +647,7 @@ def write_lua(path: Path, scenario: Scenario, ids: list[str], headers: dict[str,
     prefix, marker, suffix = scenario.path.partition("{id}")
     if not marker:
         raise BenchError(f"scenario {scenario.name}: its path has no {{id}}")
-    quoted = [lua_string(urllib.parse.quote(item, safe="")) for item in ids]
+    quoted = [lua_string(encode_id(scenario, item)) for item in ids]
     path.write_text(
         LUA_TEMPLATE.format(
             scenario=scenario.name,
@@ -590,7 +686,7 @@ def run_wrk(
         )
     result: dict[str, Any] = json.loads(line.removeprefix("BENCH_JSON "))
     result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
-    for key in ("p50", "p90", "p99", "max", "mean"):
+    for key in ("p50", "p90", "p95", "p99", "max", "mean"):
         result[f"{key}_ms"] = result.pop(f"{key}_us") / 1000
     result["error_count"] = sum(result["errors"].values())
     return result
@@ -600,7 +696,12 @@ def run_wrk(
 
 
 def schedule(rounds: int, sides: dict[str, str] = SIDES) -> list[str]:
-    """A-B-B-A per round: each side is measured as often early as late, so drift cancels."""
+    """A-B-B-A per round: each side is measured as often early as late, so drift cancels.
+
+    With one side (`--compare none`), two runs per round.
+    """
+    if len(sides) == 1:
+        return [*sides] * 2 * rounds
     a, b = sides
     return [a, b, b, a] * rounds
 
@@ -638,13 +739,58 @@ def measure(
         runs.append(result)
         print(
             f"  [{index + 1:>2}/{len(order)}] {sides[side]} {side:<8} {result['rps']:>9.1f} req/s"
-            f"   p50 {result['p50_ms']:7.2f} ms   p99 {result['p99_ms']:7.2f} ms"
+            f"   p50 {result['p50_ms']:7.2f} ms   p95 {result['p95_ms']:7.2f} ms"
+            f"   p99 {result['p99_ms']:7.2f} ms"
             + (f"   {result['error_count']} errors" if result["error_count"] else ""),
             flush=True,
         )
     if any(server.process.poll() is not None for server in servers.values()):
         raise BenchError("a server died during the run")
     return runs
+
+
+def measure_each(
+    scenario: Scenario,
+    ids: list[str],
+    server: Server,
+    headers: dict[str, str],
+    args: argparse.Namespace,
+    wrk: str,
+    pinning: Pinning,
+    work: Path,
+) -> list[dict[str, Any]]:
+    """`--each`: one warm-up and one run of side A per id, every request for that id alone."""
+    if not args.each:
+        return []
+    print(f"  each id alone on side A, {args.duration} s after {args.warmup} s warm-up:")
+    results = []
+    for index, item in enumerate(ids):
+        script = work / f"{scenario.name}-each-{index}.lua"
+        write_lua(script, scenario, [item], headers)
+        if args.warmup:
+            run_wrk(pinning.wrk, wrk, server.url, script, args, args.warmup)
+        result = run_wrk(pinning.wrk, wrk, server.url, script, args, args.duration)
+        result["id"] = item
+        results.append(result)
+        print(
+            f"  [{index + 1:>2}/{len(ids)}] p50 {result['p50_ms']:7.2f}  p95 {result['p95_ms']:7.2f}"
+            f"  p99 {result['p99_ms']:7.2f} ms  {result['rps']:7.1f} req/s  {item}"
+            + (f"   {result['error_count']} errors" if result["error_count"] else ""),
+            flush=True,
+        )
+    return results
+
+
+def format_each(results: list[dict[str, Any]], side: str) -> str:
+    lines = [f"{side}, each id alone: {'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}  id"]
+    for r in results:
+        lines.append(
+            f"{'':<{len(side) + 16}}{r['rps']:>8.1f}{r['p50_ms']:>9.2f}{r['p95_ms']:>9.2f}"
+            f"{r['p99_ms']:>9.2f}  {urllib.parse.unquote(r['id'])}"
+        )
+    worst = max(results, key=lambda r: r["p95_ms"])
+    lines.append(f"worst p95: {worst['p95_ms']:.2f} ms ({urllib.parse.unquote(worst['id'])})")
+    return "\n".join(lines)
 
 
 def summarize(runs: list[dict[str, Any]], labels: dict[str, str] = SIDES) -> dict[str, Any]:
@@ -660,15 +806,19 @@ def summarize(runs: list[dict[str, Any]], labels: dict[str, str] = SIDES) -> dic
             "rps_max": max(rps),
             "rps_per_run": rps,
             "p50_ms": statistics.fmean(r["p50_ms"] for r in mine),
+            "p95_ms": statistics.fmean(r["p95_ms"] for r in mine),
             "p99_ms": statistics.fmean(r["p99_ms"] for r in mine),
             "requests": sum(r["requests"] for r in mine),
             "errors": sum(r["error_count"] for r in mine),
             "db_connections_opened": _sum_or_none([r["db_connections_opened"] for r in mine]),
         }
+    if len(sides) == 1:
+        return {"sides": sides, "ratio": None}
     app, base = (sides[side] for side in labels)
     ratio = {
         "throughput": _divide(base["rps"], app["rps"]),
         "p50": _divide(app["p50_ms"], base["p50_ms"]),
+        "p95": _divide(app["p95_ms"], base["p95_ms"]),
         "p99": _divide(app["p99_ms"], base["p99_ms"]),
     }
     return {"sides": sides, "ratio": ratio}
@@ -686,19 +836,21 @@ def _sum_or_none(values: list[int | None]) -> int | None:
 def format_table(summary: dict[str, Any], comparison: Comparison = COMPARISONS["baseline"]) -> str:
     sides, ratio = summary["sides"], summary["ratio"]
     lines = [
-        f"{'':<14}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}   req/s per run, in order",
+        f"{'':<14}{'req/s':>10}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}   req/s per run, in order",
     ]
     for side, label in comparison.sides.items():
         s = sides[side]
         per_run = ", ".join(f"{v:.0f}" for v in s["rps_per_run"])
         lines.append(
-            f"{label} {side:<12}{s['rps']:>10.1f}{s['p50_ms']:>10.2f}{s['p99_ms']:>10.2f}   {per_run}"
+            f"{label} {side:<12}{s['rps']:>10.1f}{s['p50_ms']:>10.2f}{s['p95_ms']:>10.2f}"
+            f"{s['p99_ms']:>10.2f}   {per_run}"
         )
-    cells = "".join(
-        f"{'n/a':>10}" if ratio[k] is None else f"{ratio[k]:>9.2f}x"
-        for k in ("throughput", "p50", "p99")
-    )
-    lines.append(f"{'ratio':<14}{cells}   {comparison.ratio_note}")
+    if ratio is not None:
+        cells = "".join(
+            f"{'n/a':>10}" if ratio[k] is None else f"{ratio[k]:>9.2f}x"
+            for k in ("throughput", "p50", "p95", "p99")
+        )
+        lines.append(f"{'ratio':<14}{cells}   {comparison.ratio_note}")
     return "\n".join(lines)
 
 
@@ -717,14 +869,16 @@ def run(args: argparse.Namespace) -> int:
     wrk = find_wrk()
     scenario = SCENARIOS[args.scenario]
     comparison = COMPARISONS[args.compare]
-    side_a, side_b = comparison.sides
+    side_a, side_b = (*comparison.sides, "")[:2]
+    if comparison.name == "baseline" and not scenario.baseline_route:
+        raise BenchError(f"scenario {scenario.name} has no baseline route; use --compare none")
     if comparison.name == "baseline" and scenario.baseline_route not in BASELINE_ROUTES:
         raise BenchError(f"bench/baseline.py has no route {scenario.baseline_route!r}")
     sanzhu = find_sanzhu()
     pinning = plan_pinning(args)
     started = datetime.now(UTC)
     stamp = started.strftime("%Y%m%dT%H%M%SZ")
-    dbname = f"sanzhu_bench_{stamp.lower()}_{os.getpid()}_{secrets.token_hex(2)}"
+    dbname = args.database or f"sanzhu_bench_{stamp.lower()}_{os.getpid()}_{secrets.token_hex(2)}"
     admin_dsn = database_url(args.pg_url, urllib.parse.urlsplit(args.pg_url).path.lstrip("/"))
     bench_dsn = database_url(args.pg_url, dbname)
     work = Path(tempfile.mkdtemp(prefix="sanzhu-bench-"))
@@ -732,12 +886,16 @@ def run(args: argparse.Namespace) -> int:
     created = False
     try:
         print(f"bench {scenario.name}: {scenario.method} {scenario.path}  ({scenario.description})")
-        try:
-            pg_version = asyncio.run(create_database(admin_dsn, dbname))
-        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
-            raise BenchError(f"cannot create a database through {args.pg_url}: {exc}") from exc
-        created = True
-        print(f"  database {dbname} (PostgreSQL {pg_version})")
+        if args.database:
+            pg_version = asyncio.run(server_version(bench_dsn))
+            print(f"  existing database {dbname} (PostgreSQL {pg_version}), kept")
+        else:
+            try:
+                pg_version = asyncio.run(create_database(admin_dsn, dbname))
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+                raise BenchError(f"cannot create a database through {args.pg_url}: {exc}") from exc
+            created = True
+            print(f"  database {dbname} (PostgreSQL {pg_version})")
 
         env = {k: v for k, v in os.environ.items() if not k.startswith("SANZHU_")}
         env.update(
@@ -745,27 +903,43 @@ def run(args: argparse.Namespace) -> int:
             SANZHU_ENVIRONMENT="development",
             SANZHU_SECRET_KEY=secrets.token_urlsafe(36),
             SANZHU_LOG_LEVEL="WARNING",
-            SANZHU_STATE_DIR=str(work / "state"),
+            SANZHU_STATE_DIR=str(args.state_dir or work / "state"),
         )
-        migrated = run_cli(sanzhu, env, "migrate")
-        if migrated.returncode != 0:
-            raise BenchError(f"sanzhu migrate failed:\n{tail(migrated.stdout + migrated.stderr)}")
-        seeded = run_cli(sanzhu, env, "seed-demo")
-        seed_status = "ok" if seeded.returncode == 0 else "failed"
-        if seeded.returncode != 0:
-            last = (seeded.stderr or seeded.stdout).strip().splitlines()[-1:]
-            print(
-                f"  WARNING: sanzhu seed-demo failed ({' '.join(last)}); "
-                "inserting the demo region tree directly instead",
-                file=sys.stderr,
-            )
-        data = asyncio.run(prepare_database(bench_dsn, scenario, seeded=seeded.returncode == 0))
+        if args.database:
+            seed_status = "existing database"
+            data = asyncio.run(existing_database(bench_dsn, scenario))
+        else:
+            migrated = run_cli(sanzhu, env, "migrate")
+            if migrated.returncode != 0:
+                raise BenchError(
+                    f"sanzhu migrate failed:\n{tail(migrated.stdout + migrated.stderr)}"
+                )
+            seeded = run_cli(sanzhu, env, "seed-demo")
+            seed_status = "ok" if seeded.returncode == 0 else "failed"
+            if seeded.returncode != 0:
+                last = (seeded.stderr or seeded.stdout).strip().splitlines()[-1:]
+                print(
+                    f"  WARNING: sanzhu seed-demo failed ({' '.join(last)}); "
+                    "inserting the demo region tree directly instead",
+                    file=sys.stderr,
+                )
+            if scenario.ledger:
+                generate_ledger(env, bench_dsn, args.households)
+            data = asyncio.run(prepare_database(bench_dsn, scenario, seeded=seeded.returncode == 0))
         ids: list[str] = data["ids"]
-        print(f"  {data['regions']} regions; wrk picks from {len(ids)} ids")
+        print(
+            f"  {data['regions']} regions, {data['households']:,} households; "
+            f"wrk picks from {len(ids)} ids"
+        )
 
         app_port, base_port = free_port(), free_port()
-        app_cmd = [sanzhu, "serve", "--host", "127.0.0.1", "--port", str(app_port)]
-        app_cmd += ["--workers", "1", "--no-worker"]
+        if args.app == "read_model":
+            app_cmd = [sys.executable, str(REPO / "bench" / "read_model_app.py")]
+            app_cmd += ["--host", "127.0.0.1", "--port", str(app_port)]
+            print("  side A serves GET /api/v1/households/{id} with the read model")
+        else:
+            app_cmd = [sanzhu, "serve", "--host", "127.0.0.1", "--port", str(app_port)]
+            app_cmd += ["--workers", "1", "--no-worker"]
         servers[side_a] = start_server(side_a, [*pinning.server, *app_cmd], env, app_port, work)
         if comparison.name == "baseline":
             base_cmd = [sys.executable, str(REPO / "bench" / "baseline.py")]
@@ -827,6 +1001,7 @@ def run(args: argparse.Namespace) -> int:
         runs = measure(
             order, servers, script, args, wrk, pinning, admin_dsn, dbname, comparison.sides
         )
+        each = measure_each(scenario, ids, servers[side_a], headers, args, wrk, pinning, work)
     finally:
         for server in servers.values():
             stop_server(server)
@@ -840,6 +1015,9 @@ def run(args: argparse.Namespace) -> int:
     summary = summarize(runs, comparison.sides)
     print()
     print(format_table(summary, comparison))
+    if each:
+        print()
+        print(format_each(each, side_a))
     print(format_db_line(summary))
     errors = sum(side["errors"] for side in summary["sides"].values())
     if errors:
@@ -866,6 +1044,7 @@ def run(args: argparse.Namespace) -> int:
             "rounds": args.rounds,
             "timeout_s": args.timeout,
             "compare": comparison.name,
+            "app": args.app,
             "sides": comparison.sides,
             "order": [comparison.sides[s] for s in order],
             "pinning": pinning.description,
@@ -880,6 +1059,7 @@ def run(args: argparse.Namespace) -> int:
         },
         "db_transactions_per_request": xacts,
         "summary": summary,
+        "each": each,
         "runs": runs,
     }
     out.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -10,6 +10,7 @@ statements, same transactions, none of the app's Python work), register it in
 `baseline.ROUTES`, and add an entry to `SCENARIOS` below.
 """
 
+import functools
 import json
 import urllib.error
 import urllib.parse
@@ -54,6 +55,12 @@ class Scenario:
     prepare: Prepare | None = None
     headers: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_HEADERS))
     login: Login | None = None
+    ledger: bool = False
+    """Needs households: on a throwaway database the harness runs bench/generate.py first."""
+    fixed_ids: tuple[str, ...] = ()
+    """Ids given here instead of by `ids_sql`."""
+    encoded_ids: bool = False
+    """The ids go into the path as they are (e.g. query strings), not percent-quoted."""
 
 
 def _demo_password() -> str:
@@ -112,6 +119,49 @@ async def add_grid_regions(conn: Any) -> None:
     )
 
 
+LIST_FILTERS: list[tuple[str, dict[str, str]]] = [
+    ("district_officer", {}),
+    ("district_officer", {"region": "500112001"}),
+    ("district_officer", {"region": "500112002007"}),
+    ("district_officer", {"region": "500112001013004"}),
+    ("district_officer", {"status": "exited"}),
+    ("district_officer", {"status": "all"}),
+    ("district_officer", {"complete": "false"}),
+    ("district_officer", {"target_type": "tekun"}),
+    ("district_officer", {"target_type": "dibao"}),
+    ("district_officer", {"category": "child_in_distress"}),
+    ("district_officer", {"category": "elderly_in_distress"}),
+    ("district_officer", {"cause": "disaster"}),
+    ("district_officer", {"need": "legal_aid"}),
+    ("district_officer", {"address": "龙山大道"}),
+    ("district_officer", {"address": "幸福丽景"}),
+    ("district_officer", {"address": "兰馨大"}),
+    ("district_officer", {"region": "500112002007", "target_type": "dibao", "complete": "false"}),
+    ("district_officer", {"target_type": "tekun", "category": "elderly_in_distress"}),
+    ("district_officer", {"cause": "illness", "need": "medical", "complete": "true"}),
+    ("district_officer", {"region": "500112001", "address": "双湖路"}),
+    ("street_officer", {}),
+    ("street_officer", {"target_type": "tekun"}),
+    ("street_officer", {"region": "500112001004", "category": "severe_disability"}),
+    ("street_officer", {"need": "care", "status": "all"}),
+]
+"""Scenario 2's filter sets on a ledger from bench/generate.py: (demo user, query parameters).
+
+Region codes exist with the generator's defaults (20 communities per street,
+10 grids per community). Shares on such a ledger: tekun 7 %, child in distress
+2 %, disaster and legal aid about 3 %, each road name about 3 % of addresses,
+each estate name about 0.4 %.
+"""
+
+
+def _query(filters: dict[str, str]) -> str:
+    return urllib.parse.urlencode(filters)
+
+
+def _list_ids(user: str) -> tuple[str, ...]:
+    return tuple(_query(query) for who, query in LIST_FILTERS if who == user)
+
+
 SCENARIOS: dict[str, Scenario] = {
     "regions_get": Scenario(
         name="regions_get",
@@ -122,5 +172,42 @@ SCENARIOS: dict[str, Scenario] = {
         baseline_route="regions_get",
         prepare=add_grid_regions,
         login=demo_login,
+    ),
+    "households_get": Scenario(
+        name="households_get",
+        description="One household with its members, as a community worker (audited read)",
+        method="GET",
+        path="/api/v1/households/{id}",
+        ids_sql=(
+            "SELECT id FROM households WHERE region_code >= '500112001001' "
+            "AND region_code < '500112001002' ORDER BY id"
+        ),
+        baseline_route="households_get",
+        login=functools.partial(demo_login, username="community_worker"),
+        ledger=True,
+    ),
+    "households_list": Scenario(
+        name="households_list",
+        description="The filtered household list, as the district officer (LIST_FILTERS)",
+        method="GET",
+        path="/api/v1/households?{id}",
+        ids_sql="",
+        baseline_route="",
+        login=functools.partial(demo_login, username="district_officer"),
+        ledger=True,
+        fixed_ids=_list_ids("district_officer"),
+        encoded_ids=True,
+    ),
+    "households_list_street": Scenario(
+        name="households_list_street",
+        description="The filtered household list, as a street officer (LIST_FILTERS)",
+        method="GET",
+        path="/api/v1/households?{id}",
+        ids_sql="",
+        baseline_route="",
+        login=functools.partial(demo_login, username="street_officer"),
+        ledger=True,
+        fixed_ids=_list_ids("street_officer"),
+        encoded_ids=True,
     ),
 }

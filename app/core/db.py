@@ -88,6 +88,12 @@ def create_engine(settings: Settings, url: str, *, read_only: bool = False) -> A
         server_settings = {
             "statement_timeout": str(settings.db_statement_timeout_ms),
             "application_name": "sanzhu",
+            # asyncpg prepares every statement; after five runs PostgreSQL may
+            # switch to a generic plan chosen without the parameter values,
+            # which for the ledger's filtered lists (address text, sparse
+            # codes) measured 0.5-0.9 s instead of milliseconds
+            # (docs/performance.md). Plans are cheap next to that risk.
+            "plan_cache_mode": "force_custom_plan",
         }
         engine = create_async_engine(
             url,

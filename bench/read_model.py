@@ -9,7 +9,7 @@ categories, and its members joined to their persons. Only the scoped select
 is built per request (the jurisdiction filter depends on the caller); the
 other two are built once, so SQLAlchemy reuses their cache keys.
 
-Not wired to a route: `bench/read_model_app.py` serves it for the benchmark
+Kept with the bench, not the app: `bench/read_model_app.py` serves it for the benchmark
 (docs/performance.md).
 """
 
