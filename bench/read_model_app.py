@@ -28,10 +28,10 @@ from fastapi.routing import APIRoute  # noqa: E402
 from app.core.etag import etag_for_version  # noqa: E402
 from app.core.permissions import Action  # noqa: E402
 from app.core.uow import ReadDbSession  # noqa: E402
-from bench import read_model  # noqa: E402
 from app.households.access import Caller, caller_for  # noqa: E402
 from app.households.router import HouseholdId  # noqa: E402
 from app.households.schemas import HouseholdOut  # noqa: E402
+from bench import read_model  # noqa: E402
 
 PATH = "/api/v1/households/{household_id}"
 
