@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core import audit, jobs
 from app.core.config import ConfigurationError, Settings
 from app.core.db import Database, utcnow
+from app.core.errors import ValidationFailed
 from app.core.logging import configure_logging
 from app.core.metrics import MULTIPROC_ENV
 from app.core.migrations import upgrade_head
@@ -275,6 +276,54 @@ def worker() -> None:
         asyncio.run(run())
     except KeyboardInterrupt:
         typer.echo("worker stopped")
+
+
+@cli.command("import")
+def import_command(
+    file: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="Screening file, CSV or XLSX.")
+    ],
+    user: Annotated[str, typer.Option("--as", help="The staff member the import is made as.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check only; write nothing.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Import even if the same file was imported.")
+    ] = False,
+    encoding: Annotated[str, typer.Option(help="CSV encoding: auto, utf-8 or gb18030.")] = "auto",
+) -> None:
+    """Import a screening file (摸排) now, as a staff member, with the checks of an upload."""
+    from app.imports import local
+    from app.imports.errors import ImportDuplicate
+
+    settings = _settings()
+
+    async def run() -> str:
+        database = Database(settings)
+        try:
+            queued = await local.queue_file(
+                database, settings, file, user, dry_run=dry_run, force=force, encoding=encoding
+            )
+            done = await local.run_now(database, settings, queued.id)
+        finally:
+            await database.dispose()
+        if done.failure_code:
+            return f"import {done.id} failed: {done.failure_code} ({done.failure_message})"
+        return (
+            f"import {done.id} {done.status}: {done.rows_done} rows, "
+            f"{done.households_imported} households imported, {done.households_failed} failed, "
+            f"{done.errors_count} errors (GET /api/v1/imports/{done.id}/errors)"
+        )
+
+    try:
+        typer.echo(asyncio.run(run()))
+    except local.UnknownUser:
+        typer.echo(f"sanzhu: no active user {user!r} who may import", err=True)
+        raise typer.Exit(2) from None
+    except ImportDuplicate as exc:
+        typer.echo(f"sanzhu: already imported by import {exc.extra['import_id']}", err=True)
+        raise typer.Exit(1) from None
+    except ValidationFailed as exc:
+        typer.echo(f"sanzhu: {exc.extra['errors'][0]['msg']}", err=True)
+        raise typer.Exit(2) from None
 
 
 @calendar_cli.command("load-year")

@@ -18,6 +18,7 @@ from app.households.models import (
 )
 from app.households.person_models import Membership, Person
 from app.identity.models import ApiClient, LoginThrottle, RefreshToken, User
+from app.imports.models import Import, ImportRowError
 from app.organizations.models import Organization
 from app.regions.models import Region
 from app.workdays.models import CalendarDay, CalendarYear
@@ -42,6 +43,8 @@ __all__ = [
     "HouseholdPlan",
     "HouseholdTargetType",
     "IdempotencyRecord",
+    "Import",
+    "ImportRowError",
     "Income",
     "Job",
     "LoginThrottle",

@@ -6,6 +6,7 @@ from app.core import audit, idempotency
 from app.core.config import Settings
 from app.core.db import Database
 from app.core.worker import PeriodicTask, Worker
+from app.imports import job as import_job
 
 
 async def _purge_idempotency_keys(session: AsyncSession) -> None:
@@ -17,6 +18,7 @@ async def _seal_audit_events(session: AsyncSession) -> None:
 
 
 def build_worker(database: Database, settings: Settings) -> Worker:
+    import_job.configure(settings)
     return Worker(
         database,
         settings,

@@ -228,7 +228,7 @@ async def _admin(dsn: str, statement: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--batch", type=int, default=500, help="Households per transaction.")
+    parser.add_argument("--batch", type=int, default=1000, help="Households per transaction.")
     parser.add_argument("--dry-run", action="store_true", help="Check only; write nothing.")
     parser.add_argument("--pg-url", default=os.environ.get("SANZHU_BENCH_PG_URL", DEFAULT_PG_URL))
     parser.add_argument("--work", help=argparse.SUPPRESS)

@@ -5,12 +5,14 @@ from fastapi import APIRouter
 from app.audit.router import router as audit
 from app.confidentiality.router import router as confidentiality
 from app.dictionaries.router import router as dictionaries
+from app.finances.router import router as finances
 from app.households.router import router as households
 from app.households.router_members import router as household_members
 from app.households.router_stewardship import router as household_stewardship
 from app.identity.router_auth import router as auth
 from app.identity.router_clients import router as api_clients
 from app.identity.router_users import router as users
+from app.imports.router import router as imports
 from app.organizations.router import router as organizations
 from app.regions.router import router as regions
 from app.workdays.router import router as workdays
@@ -28,6 +30,8 @@ for domain_router in (
     household_stewardship,
     households,
     household_members,
+    imports,
+    finances,
     audit,
 ):
     api_v1.include_router(domain_router)

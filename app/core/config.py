@@ -99,6 +99,18 @@ class Settings(BaseSettings):
     worker_batch_size: int = Field(default=10, ge=1)
     job_lease_seconds: int = Field(default=300, ge=1)
 
+    import_dir: Path | None = Field(
+        default=None,
+        description="Where uploaded screening files wait for the worker (deleted once processed); "
+        "default `<state_dir>/imports`.",
+    )
+    import_batch_size: int = Field(
+        default=1000,
+        ge=1,
+        le=5000,
+        description="Households an import writes per transaction; progress is saved with each batch.",
+    )
+
     @field_validator("cors_origins", "trusted_proxies", mode="before")
     @classmethod
     def _csv(cls, value: object) -> object:
@@ -119,6 +131,10 @@ class Settings(BaseSettings):
             for name in missing:
                 setattr(self, name, SecretStr(stored[name]))
         return self
+
+    @property
+    def imports_path(self) -> Path:
+        return self.import_dir or self.state_dir / "imports"
 
     @property
     def is_sqlite(self) -> bool:

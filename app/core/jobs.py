@@ -185,6 +185,20 @@ async def _finish(
     )
 
 
+async def extend_lease(session: AsyncSession, job_id: uuid.UUID, lease: timedelta) -> None:
+    """Keep a long job claimed: a job that reports progress pushes its lease out.
+
+    Without this, a job running longer than one lease would be claimed again
+    by another worker while the first still runs it.
+    """
+    await session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.status == JobStatus.running.value)
+        .values(locked_until=utcnow() + lease)
+        .execution_options(synchronize_session=False)
+    )
+
+
 async def count_by_status(session: AsyncSession) -> dict[str, int]:
     rows = (await session.execute(select(Job.status, func.count()).group_by(Job.status))).all()
     counts = {status.value: 0 for status in JobStatus}

@@ -34,6 +34,7 @@ STREET_AND_COMMUNITY = frozenset({Role.street_officer, Role.community_worker})
 LEDGER_QUALITY = frozenset(
     {Role.district_officer, Role.street_officer, Role.community_worker, Role.auditor}
 )
+IMPORTS = frozenset({Role.street_officer, Role.community_worker, Role.grid_worker})
 
 EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/healthz"): PUBLIC,
@@ -102,6 +103,17 @@ EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("PUT", "/api/v1/households/{household_id}/plan"): LEDGER_WRITE,
     ("POST", "/api/v1/households/{household_id}/exit"): STREET_AND_COMMUNITY,
     ("POST", "/api/v1/households/{household_id}/reentry"): STREET_AND_COMMUNITY,
+    ("POST", "/api/v1/imports"): IMPORTS,
+    ("GET", "/api/v1/imports"): IMPORTS,
+    ("GET", "/api/v1/imports/template"): IMPORTS,
+    ("GET", "/api/v1/imports/{import_id}"): IMPORTS,
+    ("GET", "/api/v1/imports/{import_id}/errors"): IMPORTS,
+    ("GET", "/api/v1/households/{household_id}/incomes"): LEDGER_READ,
+    ("PUT", "/api/v1/households/{household_id}/incomes"): LEDGER_WRITE,
+    ("GET", "/api/v1/households/{household_id}/expenditures"): LEDGER_READ,
+    ("PUT", "/api/v1/households/{household_id}/expenditures"): LEDGER_WRITE,
+    ("GET", "/api/v1/households/{household_id}/assets"): LEDGER_READ,
+    ("PUT", "/api/v1/households/{household_id}/assets"): LEDGER_WRITE,
 }
 
 PATH_VALUES = {
@@ -114,6 +126,7 @@ PATH_VALUES = {
     "person_id": str(uuid.UUID(int=5)),
     "assignment_id": str(uuid.UUID(int=6)),
     "grant_id": str(uuid.UUID(int=4)),
+    "import_id": str(uuid.UUID(int=7)),
     "table": "hardship_cause",
     "year": "2027",
     "day": "2027-01-04",

@@ -1,0 +1,202 @@
+"""Imports: bulk upload of community screening files (摸排), processed by the worker."""
+
+import uuid
+from typing import Annotated
+from urllib.parse import quote
+
+import anyio
+from fastapi import Depends, Path, Query, Request, Response
+from fastapi.responses import StreamingResponse
+
+from app.core.db import Database, new_id
+from app.core.errors import (
+    MalformedBody,
+    NotFound,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
+from app.core.openapi import protected_problems
+from app.core.pagination import Page, PageParams
+from app.core.permissions import Action
+from app.core.routing import api_router, route_options
+from app.core.uow import DbSession, ReadDbSession
+from app.dictionaries import service as dictionaries
+from app.households.access import Caller, caller_for
+from app.imports import service, template
+from app.imports.errors import ImportDuplicate
+from app.imports.schemas import ImportOut
+from app.imports.upload import receive
+
+router = api_router(prefix="/imports", tags=["ledger"])
+Importer = Annotated[Caller, Depends(caller_for(Action.imports_run))]
+ImportId = Annotated[uuid.UUID, Path(description="Import id.")]
+
+MAX_UPLOAD_BYTES = 1 << 30
+"""A screening file of a million rows is a few hundred megabytes; it is streamed to disk."""
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV = "text/csv; charset=utf-8"
+
+_UPLOAD_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "The screening file: CSV (UTF-8, with or without "
+                            "BOM, or GB18030) or XLSX, laid out as the template.",
+                        },
+                        "dry_run": {
+                            "type": "boolean",
+                            "default": False,
+                            "description": "Only check the file: errors are reported, nothing "
+                            "is written to the ledger.",
+                        },
+                        "force": {
+                            "type": "boolean",
+                            "default": False,
+                            "description": "Import even though the same file was imported "
+                            "before (otherwise 409 `import_duplicate`).",
+                        },
+                        "encoding": {
+                            "type": "string",
+                            "enum": ["auto", "utf-8", "gb18030", "gbk"],
+                            "default": "auto",
+                            "description": "Text encoding of a CSV file; `auto` tries UTF-8, "
+                            "then GB18030.",
+                        },
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+def _attachment(name: str) -> str:
+    return f"attachment; filename=\"{name.encode('ascii', 'replace').decode()}\"; filename*=UTF-8''{quote(name)}"
+
+
+@router.post(
+    "",
+    response_model=ImportOut,
+    status_code=202,
+    summary="Upload a screening file (CSV or XLSX) for import; the worker processes it",
+    responses=protected_problems(
+        ValidationFailed, ImportDuplicate, PayloadTooLarge, UnsupportedMediaType, MalformedBody
+    ),
+    openapi_extra={**route_options(body_limit=MAX_UPLOAD_BYTES), **_UPLOAD_BODY},
+)
+async def upload_import(
+    request: Request, caller: Importer, response: Response, session: DbSession
+) -> ImportOut:
+    import_id = new_id()
+    directory = request.app.state.settings.imports_path
+    upload = await receive(
+        request.headers.get("content-type"), request.stream(), directory / f"{import_id}.upload"
+    )
+    try:
+        record = await service.create(session, caller, upload, import_id)
+    except BaseException:
+        await anyio.Path(upload.path).unlink(missing_ok=True)
+        raise
+    response.headers["Location"] = f"/api/v1/imports/{record.id}"
+    return ImportOut.model_validate(record)
+
+
+@router.get(
+    "",
+    response_model=Page[ImportOut],
+    summary="List your imports and those uploaded within your jurisdiction",
+    responses=protected_problems(ValidationFailed),
+)
+async def list_imports(
+    caller: Importer, session: ReadDbSession, page: PageParams
+) -> Page[ImportOut]:
+    items, cursor = await service.search(session, caller, page)
+    return Page(items=[ImportOut.model_validate(i) for i in items], next_cursor=cursor)
+
+
+@router.get(
+    "/template",
+    response_class=Response,
+    summary="Download the screening template with Chinese column headers (CSV or XLSX)",
+    responses={
+        200: {
+            "description": "The template; the XLSX explains the grouping rule and codes on a second sheet.",
+            "content": {
+                XLSX: {
+                    "schema": {"type": "string", "format": "binary"},
+                    "example": "(XLSX workbook)",
+                },
+                "text/csv": {
+                    "schema": {"type": "string"},
+                    "example": "填写说明：…\r\n*户编号,*所属区划代码,*家庭住址,…\r\n",
+                },
+            },
+        },
+        **protected_problems(ValidationFailed),
+    },
+)
+async def download_template(
+    caller: Importer,
+    session: ReadDbSession,
+    file_format: Annotated[
+        str, Query(alias="format", pattern="^(csv|xlsx)$", description="`xlsx` (default) or `csv`.")
+    ] = "xlsx",
+) -> Response:
+    if file_format == "csv":
+        return Response(
+            template.csv_template(),
+            media_type=CSV,
+            headers={"Content-Disposition": _attachment("摸排导入模板.csv")},
+        )
+    content = template.xlsx_template(await dictionaries.all_tables(session))
+    return Response(
+        content, media_type=XLSX, headers={"Content-Disposition": _attachment("摸排导入模板.xlsx")}
+    )
+
+
+@router.get(
+    "/{import_id}",
+    response_model=ImportOut,
+    summary="Get an import and its progress (rows done of rows total, households written and failed)",
+    responses=protected_problems(NotFound, ValidationFailed),
+)
+async def get_import(import_id: ImportId, caller: Importer, session: ReadDbSession) -> ImportOut:
+    return ImportOut.model_validate(await service.get(session, caller, import_id))
+
+
+@router.get(
+    "/{import_id}/errors",
+    response_class=StreamingResponse,
+    summary="Download an import's row errors as CSV (row, household key, column, code, message)",
+    responses={
+        200: {
+            "description": "UTF-8 CSV with BOM, in row order.",
+            "content": {
+                "text/csv": {
+                    "schema": {"type": "string"},
+                    "example": "行号,户编号,列,错误代码,说明\r\n5,H002,身份证号,id_number_checksum,身份证号校验位不正确\r\n",
+                }
+            },
+        },
+        **protected_problems(NotFound, ValidationFailed),
+    },
+)
+async def download_errors(
+    import_id: ImportId, caller: Importer, session: ReadDbSession, request: Request
+) -> StreamingResponse:
+    record = await service.get(session, caller, import_id)
+    database: Database = request.app.state.database
+    return StreamingResponse(
+        service.error_lines(database, record.id),
+        media_type=CSV,
+        headers={"Content-Disposition": _attachment(f"import-{record.id}-errors.csv")},
+    )

@@ -1,0 +1,164 @@
+"""Bulk import of community screening files (摸排; DOMAIN 3-4; Beijing 1, 3): upload, list, read.
+
+An upload is stored and queued in the request; the worker does the rest
+(app/imports/processing.py), so a large file never holds a request open.
+"""
+
+import csv
+import io
+import uuid
+from collections.abc import AsyncIterator
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core import audit, jobs
+from app.core.auth import Forbidden
+from app.core.db import Database
+from app.core.errors import FieldError, NotFound, ValidationFailed
+from app.core.pagination import PageRequest
+from app.core.permissions import Action
+from app.households.access import Caller
+from app.imports import job, repository
+from app.imports.errors import ImportDuplicate
+from app.imports.models import Import, ImportStatus
+from app.imports.sources import sniff_format
+from app.imports.upload import Upload
+
+_ENCODINGS: dict[str, str | None] = {
+    "": None,
+    "auto": None,
+    "utf-8": "utf-8",
+    "utf8": "utf-8",
+    "gb18030": "gb18030",
+    "gbk": "gb18030",
+    "gb2312": "gb18030",
+}
+_TRUE = frozenset({"true", "1", "yes", "on"})
+_FALSE = frozenset({"", "false", "0", "no", "off"})
+_ERROR_CHUNK = 1000
+ERRORS_HEADER = ("行号", "户编号", "列", "错误代码", "说明")
+
+
+def _invalid(name: str, message: str, code: str) -> ValidationFailed:
+    return ValidationFailed([FieldError(loc=["body", name], msg=message, code=code)])
+
+
+def _flag(upload: Upload, name: str) -> bool:
+    value = upload.fields.get(name, "").lower()
+    if value not in _TRUE | _FALSE:
+        raise _invalid(name, "true or false", "bool_parsing")
+    return value in _TRUE
+
+
+def _encoding(upload: Upload) -> str | None:
+    value = upload.fields.get("encoding", "").lower()
+    if value not in _ENCODINGS:
+        raise _invalid("encoding", "utf-8, gb18030 or auto", "unknown_encoding")
+    return _ENCODINGS[value]
+
+
+async def create(
+    session: AsyncSession, caller: Caller, upload: Upload, import_id: uuid.UUID
+) -> Import:
+    """Accept a received file and queue it; the same file again is a 409 unless forced.
+
+    Only imports that wrote, or will write, the ledger count as earlier ones:
+    dry runs and failed imports do not.
+    """
+    scope = caller.principal.scope_region
+    if scope is None or caller.principal.is_client:
+        raise Forbidden(params={"action": Action.imports_run.value})
+    dry_run, force, encoding = _flag(upload, "dry_run"), _flag(upload, "force"), _encoding(upload)
+    if upload.size == 0:
+        raise _invalid("file", "the file is empty", "file_empty")
+    file_format = sniff_format(upload.head)
+    if file_format is None:
+        raise _invalid("file", "save the workbook as .xlsx or .csv", "unsupported_file_format")
+    if not dry_run and not force:
+        earlier = await repository.earlier_import_of(session, caller.principal, upload.sha256)
+        if earlier is not None:
+            raise ImportDuplicate(earlier.id)
+    stored = upload.path.with_name(f"{import_id}.{file_format}")
+    upload.path.rename(stored)
+    upload.path = stored
+    record = Import(
+        id=import_id,
+        created_by=caller.principal.id,
+        actor=caller.context.actor or caller.principal.caller_id,
+        actor_role=caller.principal.role.value,
+        request_id=caller.context.request_id,
+        region_code=scope,
+        file_name=upload.file_name,
+        stored_name=stored.name,
+        size_bytes=upload.size,
+        sha256=upload.sha256,
+        format=file_format,
+        encoding=None if file_format == "xlsx" else encoding,
+        dry_run=dry_run,
+        forced=force,
+        status=ImportStatus.queued.value,
+        rows_done=0,
+        households_imported=0,
+        households_failed=0,
+        errors_count=0,
+        ignored_columns=[],
+        attempts=0,
+    )
+    session.add(record)
+    await session.flush()
+    queued = await jobs.enqueue(
+        session, job.KIND, {"import_id": str(import_id)}, max_attempts=job.MAX_ATTEMPTS
+    )
+    record.job_id = queued.id
+    await audit.record(
+        session,
+        caller.context,
+        "import.create",
+        object_type="import",
+        object_id=str(import_id),
+        region_code=scope,
+        changed_fields=["dry_run", "file_name", "force"],
+    )
+    return record
+
+
+async def get(session: AsyncSession, caller: Caller, import_id: uuid.UUID) -> Import:
+    """An import the caller may see: their own, or one uploaded within their jurisdiction."""
+    found = await repository.get_visible(session, caller.principal, import_id)
+    if found is None:
+        raise NotFound("导入", "import")
+    return found
+
+
+async def search(
+    session: AsyncSession, caller: Caller, page: PageRequest
+) -> tuple[list[Import], str | None]:
+    return await repository.page_of(session, caller.principal, page)
+
+
+def _line(values: tuple[object, ...]) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(values)
+    return buffer.getvalue().encode("utf-8")
+
+
+async def error_lines(database: Database, import_id: uuid.UUID) -> AsyncIterator[bytes]:
+    """The import's row errors as CSV (UTF-8 with BOM, so spreadsheet programs read Chinese)."""
+    yield "\ufeff".encode() + _line(ERRORS_HEADER)
+    after: tuple[int, uuid.UUID] | None = None
+    while True:
+        async with database.read_sessionmaker() as session:
+            chunk = await repository.errors_after(session, import_id, after, _ERROR_CHUNK)
+        for error in chunk:
+            yield _line(
+                (
+                    error.row_number,
+                    error.household_key or "",
+                    error.column or "",
+                    error.code,
+                    error.message,
+                )
+            )
+        if len(chunk) < _ERROR_CHUNK:
+            return
+        after = (chunk[-1].row_number, chunk[-1].id)
