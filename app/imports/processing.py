@@ -156,7 +156,7 @@ async def start(
             rows_done=record.rows_done,
             attempt=record.attempts,
             job_id=record.job_id,
-            overlap=session.get_bind().dialect.name == "postgresql" and not __import__("os").environ.get("NOOVERLAP"),
+            overlap=session.get_bind().dialect.name == "postgresql",
         )
 
 
