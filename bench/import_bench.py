@@ -177,9 +177,26 @@ def memory_mb(field: str) -> int | None:
     return None
 
 
+def _server_cpu_seconds(pids: list[int]) -> float | None:
+    """CPU time of this process's PostgreSQL backends, when the server runs on this host.
+
+    The job's connections stay in the pool until the end, so their backends
+    are alive to be read; None if /proc does not show them.
+    """
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        total += int(fields[11]) + int(fields[12])
+    return round(total / ticks, 2) if pids else None
+
+
 async def work(import_id: uuid.UUID) -> dict[str, Any]:
     """Run the import job in this process, as the worker would; report time and peak RSS."""
-    from sqlalchemy import select
+    from sqlalchemy import select, text
 
     from app.core.config import Settings
     from app.core.db import Database
@@ -199,6 +216,15 @@ async def work(import_id: uuid.UUID) -> dict[str, Any]:
             record = (
                 await session.execute(select(Import).where(Import.id == import_id))
             ).scalar_one()
+            backends = (
+                await session.execute(
+                    text(
+                        "SELECT pid FROM pg_stat_activity "
+                        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    )
+                )
+            ).scalars()
+            server_cpu = _server_cpu_seconds(list(backends))
         return {
             "status": record.status,
             "failure": record.failure_code,
@@ -212,6 +238,7 @@ async def work(import_id: uuid.UUID) -> dict[str, Any]:
             "peak_rss_mb": memory_mb("VmHWM"),
             "ru_maxrss_mb": round(usage.ru_maxrss / 1024),
             "cpu_seconds": round(usage.ru_utime + usage.ru_stime - cpu_before, 2),
+            "postgres_cpu_seconds": server_cpu,
         }
     finally:
         await database.dispose()

@@ -22,7 +22,7 @@ from app.households.person_schemas import MemberIn
 from app.households.rules import PERSON_FIELDS
 from app.households.schemas import HouseholdCreate
 from app.imports.codes import CodeBook
-from app.imports.columns import BY_FIELD, COLUMNS, KEY, Kind, Level
+from app.imports.columns import BY_FIELD, COLUMNS, KEY, Column, Kind, Level
 from app.imports.messages import REPEATED_IN_FILE, row_message
 from app.imports.seen import SeenNumbers, key_number
 
@@ -31,6 +31,7 @@ _CODES_SEPARATORS = re.compile(r"[;；、,，]")
 _TEXTS_SEPARATORS = re.compile(r"[;；]")
 _DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
 _NONE = frozenset({"无", "没有", "none"})
+_READ_CACHE = 10_000
 _HOUSEHOLD_HEADERS = frozenset(
     c.header for c in COLUMNS if c.level is Level.household and c is not KEY
 )
@@ -150,6 +151,7 @@ class HouseholdReader:
         self.today = today
         self.keys = SeenNumbers()
         self.people = SeenNumbers()
+        self._read: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
 
     def households(self, rows: Iterable[Row], *, skip_rows: int = 0) -> Iterator[HouseholdDraft]:
         """Drafts of consecutive rows sharing a key; the first `skip_rows` rows are only remembered."""
@@ -202,25 +204,20 @@ class HouseholdReader:
         return draft
 
     def _codes(self, draft: HouseholdDraft, row: int, name: str, raw: Any) -> list[str] | None:
-        column = BY_FIELD[name]
-        assert column.table is not None
         text = text_of(raw)
         if not text:
             return None
-        single = column.kind is Kind.code or not _CODES_SEPARATORS.search(text)
-        parts = [text] if single else _CODES_SEPARATORS.split(text)
-        found: list[str] = []
-        for part in (p.strip() for p in parts):
-            if not part:
-                continue
-            if part.casefold() in _NONE and column.kind is Kind.codes:
-                continue
-            code = self.codes.code(column.table, part)
-            if code is None:
-                draft.fail(row, name, "unknown_code", f"not a code of {column.table}", value=part)
-            elif code not in found:
-                found.append(code)
-        return found
+        # Code columns hold few distinct values: each is read once per file (up to a bound,
+        # so a file of garbage cannot grow the memory).
+        read = self._read.get((name, text))
+        if read is None:
+            read = _read_codes(self.codes, BY_FIELD[name], text)
+            if len(self._read) < _READ_CACHE:
+                self._read[(name, text)] = read
+        found, unknown = read
+        for part in unknown:
+            draft.fail(row, name, "unknown_code", "not a code of the table", value=part)
+        return list(found)
 
     def _cell(self, draft: HouseholdDraft, row: int, name: str, raw: Any) -> Any:
         """The value of one cell for the schema, or None when empty or wrong (error recorded)."""
@@ -322,6 +319,23 @@ class HouseholdReader:
                 draft.fail(row, "subtypes", "subtype_mismatch", "subtype of another category")
         pairs += [(c, None) for c in categories if not any(p[0] == c for p in pairs)]
         return pairs
+
+
+def _read_codes(codes: CodeBook, column: Column, text: str) -> tuple[list[str], list[str]]:
+    """The codes a cell names, and the parts that name none."""
+    assert column.table is not None
+    single = column.kind is Kind.code or not _CODES_SEPARATORS.search(text)
+    found: list[str] = []
+    unknown: list[str] = []
+    for part in (p.strip() for p in ([text] if single else _CODES_SEPARATORS.split(text))):
+        if not part or (column.kind is Kind.codes and part.casefold() in _NONE):
+            continue
+        code = codes.code(column.table, part)
+        if code is None:
+            unknown.append(part)
+        elif code not in found:
+            found.append(code)
+    return found, unknown
 
 
 def _person_number(identity: IdNumber) -> int:
