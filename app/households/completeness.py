@@ -1,6 +1,6 @@
 """Completeness of ledger records: per record on every change, and the share per region (DOMAIN 3; Beijing 7)."""
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -9,10 +9,14 @@ from app.core.region_codes import LEVEL_LENGTHS, RegionLevel, in_subtree, level_
 from app.households import repository
 from app.households.models import Household
 from app.households.repository import NEEDS
-from app.households.rules import CategoryFacts, HouseholdFacts, MemberFacts, missing_fields
+from app.households.rules import (
+    MEMBER_FACT_FIELDS,
+    CategoryFacts,
+    HouseholdFacts,
+    MemberFacts,
+    missing_fields,
+)
 from app.regions import service as regions
-
-_MEMBER_FACTS = tuple(f.name for f in fields(MemberFacts) if f.name != "person_id")
 
 
 async def refresh(session: AsyncSession, household: Household) -> None:
@@ -32,7 +36,7 @@ async def refresh(session: AsyncSession, household: Household) -> None:
             for c in await repository.categories(session, household.id)
         ],
         members=[
-            MemberFacts(person.id, **{name: getattr(person, name) for name in _MEMBER_FACTS})
+            MemberFacts(person.id, **{name: getattr(person, name) for name in MEMBER_FACT_FIELDS})
             for _, person in await repository.members(session, household.id)
         ],
     )

@@ -45,6 +45,9 @@ class HouseholdFacts:
     members: list[MemberFacts] = field(default_factory=list)
 
 
+MEMBER_FACT_FIELDS = tuple(f for f in MemberFacts.__dataclass_fields__ if f != "person_id")
+"""The person fields completeness looks at."""
+
 CATEGORIES_WITH_SUBTYPE = frozenset({"elderly_in_distress", "child_in_distress"})
 
 PERSON_FIELDS: dict[str, tuple[str, ...]] = {

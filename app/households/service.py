@@ -29,7 +29,7 @@ from app.households.schemas import (
 from app.regions import service as regions
 
 _OPEN_LISTS = {"causes": "hardship_cause", "needs": "need"}
-_SCALARS = (
+RECORD_FIELDS = (
     "hukou_place",
     "hukou_type",
     "settled_since",
@@ -171,7 +171,7 @@ async def create(session: AsyncSession, caller: Caller, data: HouseholdCreate) -
         address=data.address,
         created_by=None if caller.principal.is_client else caller.principal.id,
         missing_fields=[],
-        **{name: getattr(data, name) for name in _SCALARS},
+        **{name: getattr(data, name) for name in RECORD_FIELDS},
     )
     session.add(household)
     await session.flush()
@@ -218,7 +218,7 @@ async def create(session: AsyncSession, caller: Caller, data: HouseholdCreate) -
 
 
 def _snapshot(household: Household) -> dict[str, Any]:
-    base = {name: getattr(household, name) for name in ("region_code", "address", *_SCALARS)}
+    base = {name: getattr(household, name) for name in ("region_code", "address", *RECORD_FIELDS)}
     base["head_person_id"] = household.head_person_id
     return base
 
@@ -272,7 +272,7 @@ async def update(
         if name in given and getattr(data, name) is None:
             raise invalid(["body", name], "may not be cleared", "required")
     before = {**_snapshot(household), **await _current_lists(session, household)}
-    for name in ("address", *_SCALARS, "head_person_id"):
+    for name in ("address", *RECORD_FIELDS, "head_person_id"):
         if name in given:
             setattr(household, name, getattr(data, name))
     if data.head_person_id is not None and household.attention == "head_left":

@@ -19,21 +19,15 @@ from app.core.masking import mask_id_number
 from app.households import history
 from app.households.members import DETAIL_FIELDS
 from app.households.repository import CAUSES, NEEDS
-from app.households.rules import CategoryFacts, HouseholdFacts, MemberFacts, missing_fields
-from app.imports.parsing import HouseholdDraft
-
-_SCALARS = (
-    "hukou_place",
-    "hukou_type",
-    "settled_since",
-    "benefits",
-    "measures",
-    "no_help_reason",
-    "no_help_note",
-    "basic_situation",
-    "emergency_situation",
+from app.households.rules import (
+    MEMBER_FACT_FIELDS,
+    CategoryFacts,
+    HouseholdFacts,
+    MemberFacts,
+    missing_fields,
 )
-_MEMBER_FACTS = tuple(f for f in MemberFacts.__dataclass_fields__ if f != "person_id")
+from app.households.service import RECORD_FIELDS
+from app.imports.parsing import HouseholdDraft
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +121,7 @@ def ledger_rows_of(
             rows.person_updates.append(
                 {"id": person_id, "name": data.name.strip(), **given, "updated_at": author.now}
             )
-        facts.append(MemberFacts(person_id, **{name: details[name] for name in _MEMBER_FACTS}))
+        facts.append(MemberFacts(person_id, **{name: details[name] for name in MEMBER_FACT_FIELDS}))
         joined.append(
             (
                 person_id,
@@ -173,7 +167,7 @@ def ledger_rows_of(
             members=facts,
         )
     )
-    scalars = {name: getattr(fields, name) for name in _SCALARS}
+    scalars = {name: getattr(fields, name) for name in RECORD_FIELDS}
     rows.households.append(
         {
             "id": household_id,
