@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from app.api.v1 import api_v1
+from app.api.v1 import include_api_v1
 from app.core.auth import ActivityCache
 from app.core.config import Environment, Settings
 from app.core.db import Database
@@ -75,7 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_openapi(app)
     install_docs(app)
     app.include_router(system_router)
-    app.include_router(api_v1)
+    include_api_v1(app)
 
     app.add_middleware(
         CORSMiddleware,

@@ -12,10 +12,10 @@ from app.core.openapi import protected_problems
 from app.core.pagination import Page, PageParams
 from app.core.permissions import Action
 from app.core.region_codes import CODE_PATTERN
-from app.core.routing import api_router
+from app.core.routing import API_V1, api_router
 from app.core.uow import ReadDbSession
 
-router = api_router(prefix="/audit-events", tags=["audit"])
+router = api_router(prefix=f"{API_V1}/audit-events", tags=["audit"])
 
 
 @router.get(

@@ -13,10 +13,10 @@ from app.core.errors import Conflict, NotFound, Unauthorized, ValidationFailed
 from app.core.openapi import problems, protected_problems
 from app.core.pagination import Page, PageParams
 from app.core.permissions import Action
-from app.core.routing import Idempotency, api_router, route_options
+from app.core.routing import API_V1, Idempotency, api_router, route_options
 from app.core.uow import DbSession, ReadDbSession
 
-router = api_router(tags=["confidentiality"])
+router = api_router(prefix=API_V1, tags=["confidentiality"])
 Manager = Annotated[Principal, Depends(require(Action.confidentiality_manage))]
 Issuer = Annotated[Principal, Depends(require(Action.auditor_grants_issue))]
 GrantReader = Annotated[Principal, Depends(require(Action.auditor_grants_read))]

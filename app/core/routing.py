@@ -10,6 +10,7 @@ Around the FastAPI handler it
   request id and headers (the outermost Starlette handler would not).
 """
 
+import re
 from collections.abc import Callable, Coroutine
 from datetime import timedelta
 from enum import StrEnum
@@ -21,7 +22,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.params import Form
 from fastapi.routing import APIRoute
 from sqlalchemy.exc import DBAPIError
-from starlette.types import Message
+from starlette._utils import get_route_path
+from starlette.routing import Match
+from starlette.types import Message, Scope
 
 from app.core import idempotency
 from app.core.auth import principal_from_request
@@ -40,6 +43,9 @@ from app.core.errors import (
 from app.core.uow import UnitOfWork
 
 logger = structlog.get_logger(__name__)
+
+API_V1 = "/api/v1"
+"""Where the versioned API lives; every domain router's prefix starts with it."""
 
 BODY_LIMIT_KEY = "x-max-body-bytes"
 IDEMPOTENCY_KEY = "x-idempotency"
@@ -207,6 +213,52 @@ async def _claim_key(
     )
 
 
+_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+
+
+class AppRouter(APIRouter):
+    """An APIRouter that a request passes over in one regular-expression match
+    when none of its routes can take the path.
+
+    FastAPI tries an included router by matching every one of its routes in
+    turn, and does so again when it hands the request on, so a request for
+    the last domain paid for all the routes before it (a fifth of the CPU of
+    `GET /households/{id}`; docs/performance.md). This router first matches
+    the path against one expression made of all its routes' own path
+    expressions; only a path that one of them takes goes on to FastAPI's
+    matching. It looks at the path only, so a 405 (same path, other method)
+    and the trailing-slash redirect still find their route.
+    """
+
+    _any_path: re.Pattern[str] | None = None
+    _any_path_of: int = -1
+
+    def _path_filter(self) -> re.Pattern[str] | None:
+        """One expression for every route's path; None when a route is not a plain path route."""
+        if self._any_path_of != len(self.routes):
+            patterns: list[str] | None = []
+            for route in self.routes:
+                regex = getattr(route, "path_regex", None)
+                if not isinstance(route, APIRoute) or not isinstance(regex, re.Pattern):
+                    patterns = None
+                    break
+                # Each is "^...$" with named groups, which may not repeat in one expression.
+                patterns.append(_NAMED_GROUP.sub("(?:", regex.pattern[1:-1]))
+            self._any_path = (
+                re.compile("^(?:" + "|".join(f"(?:{p})" for p in patterns) + ")$")
+                if patterns
+                else None
+            )
+            self._any_path_of = len(self.routes)
+        return self._any_path
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        any_path = self._path_filter()
+        if any_path is not None and any_path.match(get_route_path(scope)) is None:
+            return Match.NONE, {}
+        return super().matches(scope)
+
+
 def api_router(**kwargs: Any) -> APIRouter:
-    """An APIRouter whose routes run through AppRoute."""
-    return APIRouter(route_class=AppRoute, **kwargs)
+    """A router whose routes run through AppRoute and which costs nothing to pass over."""
+    return AppRouter(route_class=AppRoute, **kwargs)

@@ -8,12 +8,12 @@ from app.core.errors import Conflict, ValidationFailed
 from app.core.etag import etag_for_content, if_none_match_hits
 from app.core.openapi import problems, protected_problems
 from app.core.permissions import Action
-from app.core.routing import Idempotency, api_router, route_options
+from app.core.routing import API_V1, Idempotency, api_router, route_options
 from app.core.uow import DbSession, ReadDbSession
 from app.dictionaries import service
 from app.dictionaries.schemas import CodeIn, CodeOut, DictionariesOut, Labels
 
-router = api_router(prefix="/dictionaries", tags=["reference data"])
+router = api_router(prefix=f"{API_V1}/dictionaries", tags=["reference data"])
 
 
 @router.get(

@@ -10,7 +10,7 @@ from app.core.errors import NotFound, PreconditionFailed, PreconditionRequired, 
 from app.core.etag import ExpectedVersion, etag_for_version
 from app.core.openapi import protected_problems
 from app.core.permissions import Action
-from app.core.routing import api_router
+from app.core.routing import API_V1, api_router
 from app.core.uow import DbSession, ReadDbSession
 from app.finances import service, views
 from app.finances.models import Expenditure, Income
@@ -26,7 +26,7 @@ from app.finances.schemas import (
 )
 from app.households.access import Caller, caller_for
 
-router = api_router(prefix="/households", tags=["ledger"])
+router = api_router(prefix=f"{API_V1}/households", tags=["ledger"])
 Reader = Annotated[Caller, Depends(caller_for(Action.households_read))]
 Writer = Annotated[Caller, Depends(caller_for(Action.households_write))]
 HouseholdId = Annotated[uuid.UUID, Path(description="Household id.")]

@@ -12,7 +12,7 @@ from app.core.openapi import protected_problems
 from app.core.pagination import Page, PageParams
 from app.core.permissions import Action
 from app.core.region_codes import CODE_PATTERN
-from app.core.routing import Idempotency, api_router, route_options
+from app.core.routing import API_V1, Idempotency, api_router, route_options
 from app.core.uow import DbSession, ReadDbSession
 from app.households import history, service, views
 from app.households.access import Caller, caller_for
@@ -28,7 +28,7 @@ from app.households.schemas import (
     TargetType,
 )
 
-router = api_router(prefix="/households", tags=["ledger"])
+router = api_router(prefix=f"{API_V1}/households", tags=["ledger"])
 Reader = Annotated[Caller, Depends(caller_for(Action.households_read))]
 Creator = Annotated[Caller, Depends(caller_for(Action.households_create))]
 Writer = Annotated[Caller, Depends(caller_for(Action.households_write))]

@@ -10,7 +10,7 @@ from app.core.errors import NotFound, PreconditionFailed, PreconditionRequired, 
 from app.core.etag import ExpectedVersion, etag_for_version
 from app.core.openapi import protected_problems
 from app.core.permissions import Action
-from app.core.routing import Idempotency, api_router, route_options
+from app.core.routing import API_V1, Idempotency, api_router, route_options
 from app.core.uow import DbSession, ReadDbSession
 from app.households import completeness, members, people, repository, service, transfer, views
 from app.households.access import Caller, caller_for
@@ -24,7 +24,7 @@ from app.households.person_schemas import (
     TransferIn,
 )
 
-router = api_router(tags=["ledger"])
+router = api_router(prefix=API_V1, tags=["ledger"])
 Reader = Annotated[Caller, Depends(caller_for(Action.households_read))]
 Writer = Annotated[Caller, Depends(caller_for(Action.households_write))]
 HouseholdId = Annotated[uuid.UUID, Path(description="Household id.")]
@@ -42,11 +42,11 @@ async def list_members(
     household_id: HouseholdId, caller: Reader, session: ReadDbSession
 ) -> list[MemberOut]:
     household = await service.personal(session, caller, household_id)
-    rows = await repository.members(session, household.id)
+    rows = await repository.member_rows(session, household.id)
     views.audit_read(
         session, caller, "household.members.read", "household", household.id, household.region_code
     )
-    return [views.member_out(caller, household, m, p) for m, p in rows]
+    return [views.member_out(caller, household.head_person_id, row, row) for row in rows]
 
 
 @router.post(
@@ -70,7 +70,7 @@ async def add_member(
     await completeness.refresh(session, household)
     response.headers["Location"] = f"/api/v1/households/{household.id}/members/{person.id}"
     response.headers["ETag"] = etag_for_version(person.version)
-    return views.member_out(caller, household, membership, person)
+    return views.member_out(caller, household.head_person_id, membership, person)
 
 
 @router.patch(
@@ -93,7 +93,7 @@ async def update_member(
     service.touch(household)
     await completeness.refresh(session, household)
     response.headers["ETag"] = etag_for_version(person.version)
-    return views.member_out(caller, household, membership, person)
+    return views.member_out(caller, household.head_person_id, membership, person)
 
 
 @router.delete(
@@ -132,7 +132,7 @@ async def transfer_person(
     person_id: PersonId, caller: Writer, session: DbSession, body: TransferIn
 ) -> MemberOut:
     household, membership, person = await transfer.transfer(session, caller, person_id, body)
-    return views.member_out(caller, household, membership, person)
+    return views.member_out(caller, household.head_person_id, membership, person)
 
 
 @router.post(

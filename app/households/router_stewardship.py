@@ -13,7 +13,7 @@ from app.core.etag import ExpectedVersion, OptionalExpectedVersion, etag_for_ver
 from app.core.openapi import protected_problems
 from app.core.permissions import Action
 from app.core.region_codes import CODE_PATTERN, is_within
-from app.core.routing import Idempotency, api_router, route_options
+from app.core.routing import API_V1, Idempotency, api_router, route_options
 from app.core.uow import DbSession, ReadDbSession
 from app.households import assignments, completeness, plans, status, views
 from app.households.access import Caller, caller_for
@@ -31,7 +31,7 @@ from app.households.plan_schemas import (
 )
 from app.households.schemas import HouseholdOut
 
-router = api_router(prefix="/households", tags=["ledger"])
+router = api_router(prefix=f"{API_V1}/households", tags=["ledger"])
 Reader = Annotated[Caller, Depends(caller_for(Action.households_read))]
 Writer = Annotated[Caller, Depends(caller_for(Action.households_write))]
 Assigner = Annotated[Caller, Depends(caller_for(Action.households_assign))]

@@ -6,13 +6,13 @@ from fastapi import Form, Request, Response
 
 from app.core.audit import AuditContext
 from app.core.openapi import problems
-from app.core.routing import api_router
+from app.core.routing import API_V1, api_router
 from app.core.uow import DbSession
 from app.identity import tokens
 from app.identity.errors import InvalidClient, InvalidGrant, InvalidRequest, UnsupportedGrantType
 from app.identity.schemas import RefreshIn, TokenOut
 
-router = api_router(prefix="/auth", tags=["authentication"])
+router = api_router(prefix=f"{API_V1}/auth", tags=["authentication"])
 _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 _MAX_FIELD = 256
 

@@ -16,7 +16,7 @@ from app.core.etag import ExpectedVersion, etag_for_version
 from app.core.openapi import protected_problems
 from app.core.pagination import Page, PageParams
 from app.core.permissions import Action
-from app.core.routing import api_router
+from app.core.routing import API_V1, api_router
 from app.core.uow import DbSession, ReadDbSession
 from app.identity import clients, throttle
 from app.identity.schemas import (
@@ -27,7 +27,7 @@ from app.identity.schemas import (
     LoginLockOut,
 )
 
-router = api_router(tags=["api clients and sign-in locks"])
+router = api_router(prefix=API_V1, tags=["api clients and sign-in locks"])
 ClientAdmin = Annotated[Principal, Depends(require(Action.api_clients_manage))]
 LockAdmin = Annotated[Principal, Depends(require(Action.lockouts_manage))]
 

@@ -18,13 +18,13 @@ from app.core.openapi import problems, protected_problems
 from app.core.pagination import Page, PageParams
 from app.core.permissions import Action, Role
 from app.core.region_codes import CODE_PATTERN
-from app.core.routing import Idempotency, api_router, route_options
+from app.core.routing import API_V1, Idempotency, api_router, route_options
 from app.core.uow import DbSession, ReadDbSession
 from app.identity import users
 from app.identity.errors import WrongPassword
 from app.identity.schemas import MeUpdate, PasswordChange, UserCreate, UserOut, UserUpdate
 
-router = api_router(prefix="/users", tags=["users"])
+router = api_router(prefix=f"{API_V1}/users", tags=["users"])
 SECURITY_FIELDS = frozenset({"role", "scope_region_code", "organization_id", "active"})
 """Changing any of these ends the user's sign-ins (their tokens carry them)."""
 Admin = Annotated[Principal, Depends(require(Action.users_manage))]

@@ -19,7 +19,7 @@ from app.core.errors import (
 from app.core.openapi import protected_problems
 from app.core.pagination import Page, PageParams
 from app.core.permissions import Action
-from app.core.routing import api_router, route_options
+from app.core.routing import API_V1, api_router, route_options
 from app.core.uow import DbSession, ReadDbSession
 from app.dictionaries import service as dictionaries
 from app.households.access import Caller, caller_for
@@ -28,7 +28,7 @@ from app.imports.errors import ImportDuplicate
 from app.imports.schemas import ImportOut
 from app.imports.upload import receive
 
-router = api_router(prefix="/imports", tags=["ledger"])
+router = api_router(prefix=f"{API_V1}/imports", tags=["ledger"])
 Importer = Annotated[Caller, Depends(caller_for(Action.imports_run))]
 ImportId = Annotated[uuid.UUID, Path(description="Import id.")]
 

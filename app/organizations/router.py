@@ -17,7 +17,7 @@ from app.core.openapi import protected_problems
 from app.core.pagination import Page, PageParams
 from app.core.permissions import Action
 from app.core.region_codes import CODE_PATTERN
-from app.core.routing import Idempotency, api_router, route_options
+from app.core.routing import API_V1, Idempotency, api_router, route_options
 from app.core.uow import DbSession, ReadDbSession
 from app.organizations import service
 from app.organizations.schemas import (
@@ -29,7 +29,7 @@ from app.organizations.schemas import (
 
 router = api_router(
     dependencies=[Depends(require(Action.reference_read))],
-    prefix="/organizations",
+    prefix=f"{API_V1}/organizations",
     tags=["reference data"],
 )
 

@@ -16,13 +16,15 @@ from app.core.openapi import protected_problems
 from app.core.pagination import Page, PageParams
 from app.core.permissions import Action
 from app.core.region_codes import CODE_PATTERN, RegionLevel
-from app.core.routing import Idempotency, api_router, route_options
+from app.core.routing import API_V1, Idempotency, api_router, route_options
 from app.core.uow import DbSession, ReadDbSession
 from app.regions import service
 from app.regions.schemas import RegionCreate, RegionDetail, RegionOut, RegionPathItem, RegionRename
 
 router = api_router(
-    dependencies=[Depends(require(Action.reference_read))], prefix="/regions", tags=["regions"]
+    dependencies=[Depends(require(Action.reference_read))],
+    prefix=f"{API_V1}/regions",
+    tags=["regions"],
 )
 
 RegionCode = Annotated[

@@ -8,7 +8,7 @@ from app.core.auth import require
 from app.core.errors import FieldError, ValidationFailed
 from app.core.openapi import protected_problems
 from app.core.permissions import Action
-from app.core.routing import api_router
+from app.core.routing import API_V1, api_router
 from app.core.uow import DbSession, ReadDbSession
 from app.workdays import service
 from app.workdays.schemas import (
@@ -23,7 +23,7 @@ from app.workdays.schemas import (
 
 router = api_router(
     dependencies=[Depends(require(Action.reference_read))],
-    prefix="/calendar",
+    prefix=f"{API_V1}/calendar",
     tags=["reference data"],
 )
 
