@@ -18,7 +18,7 @@ from enum import StrEnum
 from typing import Any
 
 from fastapi import Request
-from sqlalchemy import JSON, BigInteger, Index, Integer, String, func, select
+from sqlalchemy import JSON, BigInteger, Index, Integer, String, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -94,7 +94,7 @@ class AuditContext:
         )
 
 
-def _event(
+def _event_values(
     context: AuditContext,
     action: str,
     *,
@@ -103,22 +103,28 @@ def _event(
     region_code: str | None,
     outcome: Outcome,
     changed_fields: list[str] | None,
-) -> AuditEvent:
-    return AuditEvent(
-        id=new_id(),
-        occurred_at=utcnow(),
-        actor=context.actor,
-        role=context.role,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        region_code=region_code,
-        request_id=context.request_id or current_request_id(),
-        address=context.address,
-        user_agent=context.user_agent,
-        outcome=outcome.value,
-        changed_fields=sorted(changed_fields or []),
-    )
+) -> dict[str, Any]:
+    return {
+        "id": new_id(),
+        "occurred_at": utcnow(),
+        "actor": context.actor,
+        "role": context.role,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "region_code": region_code,
+        "request_id": context.request_id or current_request_id(),
+        "address": context.address,
+        "user_agent": context.user_agent,
+        "outcome": outcome.value,
+        "changed_fields": sorted(changed_fields or []),
+    }
+
+
+async def _write_alone(database: Database, values: dict[str, Any]) -> None:
+    """One event in its own short transaction: a Core insert, no session to set up."""
+    async with database.engine.begin() as connection:
+        await connection.execute(insert(AuditEvent), values)
 
 
 async def record(
@@ -133,14 +139,16 @@ async def record(
 ) -> None:
     """Record a change in the change's own transaction: no change without its event."""
     session.add(
-        _event(
-            context,
-            action,
-            object_type=object_type,
-            object_id=object_id,
-            region_code=region_code,
-            outcome=Outcome.success,
-            changed_fields=changed_fields,
+        AuditEvent(
+            **_event_values(
+                context,
+                action,
+                object_type=object_type,
+                object_id=object_id,
+                region_code=region_code,
+                outcome=Outcome.success,
+                changed_fields=changed_fields,
+            )
         )
     )
 
@@ -149,18 +157,18 @@ async def record_now(
     database: Database, context: AuditContext, action: str, *, outcome: Outcome
 ) -> None:
     """Record a refusal at once in its own transaction (before the request touched the database)."""
-    async with database.sessionmaker() as own, own.begin():
-        own.add(
-            _event(
-                context,
-                action,
-                object_type=None,
-                object_id=None,
-                region_code=None,
-                outcome=outcome,
-                changed_fields=None,
-            )
-        )
+    await _write_alone(
+        database,
+        _event_values(
+            context,
+            action,
+            object_type=None,
+            object_id=None,
+            region_code=None,
+            outcome=outcome,
+            changed_fields=None,
+        ),
+    )
 
 
 def record_after(
@@ -177,7 +185,7 @@ def record_after(
     """Record a read or a refusal in its own short transaction on the primary,
     written once the request's transaction has ended (so a failing request
     still leaves it)."""
-    event = _event(
+    values = _event_values(
         context,
         action,
         object_type=object_type,
@@ -188,8 +196,7 @@ def record_after(
     )
 
     async def write() -> None:
-        async with database.sessionmaker() as own, own.begin():
-            own.add(event)
+        await _write_alone(database, values)
 
     after_transaction(session, write)
 

@@ -2,9 +2,24 @@
 
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import delete, exists, func, or_, select
+from sqlalchemy import (
+    Row,
+    Uuid,
+    bindparam,
+    cast,
+    delete,
+    exists,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import Exists
@@ -12,6 +27,7 @@ from sqlalchemy.sql.selectable import Exists
 from app.core.auth import Principal
 from app.core.pagination import PageRequest, paginate
 from app.core.region_codes import in_subtree
+from app.core.types import UTCDateTime
 from app.households.models import (
     Household,
     HouseholdCategory,
@@ -97,6 +113,89 @@ async def members(
         .order_by(Membership.joined_on, Membership.id)
     )
     return [(m, p) for m, p in rows]
+
+
+_codes = HouseholdCode.__table__.c
+_types = HouseholdTargetType.__table__.c
+_categories = HouseholdCategory.__table__.c
+_members = Membership.__table__.c
+_persons = Person.__table__.c
+_HOUSEHOLD = bindparam("household_id", type_=Uuid())
+
+# The read of a record runs on every GET, so its two statements are built
+# once: SQLAlchemy then reuses their compiled form, and no ORM object is made.
+_RECORD_LISTS = union_all(
+    select(
+        literal("code").label("kind"),
+        _codes.list.label("a"),
+        _codes.code.label("b"),
+        cast(null(), Uuid()).label("ref"),
+        cast(null(), UTCDateTime()).label("at"),
+        cast(null(), Uuid()).label("row_id"),
+    ).where(_codes.household_id == _HOUSEHOLD),
+    select(
+        literal("target_type"),
+        _types.target_type,
+        _types.source,
+        _types.assessment_id,
+        _types.recorded_at,
+        null(),
+    ).where(_types.household_id == _HOUSEHOLD),
+    select(
+        literal("category"),
+        _categories.category,
+        _categories.subtype,
+        _categories.person_id,
+        null(),
+        _categories.id,
+    ).where(_categories.household_id == _HOUSEHOLD),
+).order_by("kind", "a", "b", "row_id")
+"""Codes by (list, code), target types by type, categories by (category, subtype, id)."""
+
+_MEMBER_ROWS = (
+    select(
+        _members.relation_to_head,
+        _members.joined_on,
+        *Person.__table__.c,
+    )
+    .join_from(Membership.__table__, Person.__table__, _persons.id == _members.person_id)
+    .where(_members.household_id == _HOUSEHOLD, _members.active.is_(True))
+    .order_by(_members.joined_on, _members.id)
+)
+
+
+@dataclass(slots=True)
+class RecordLists:
+    """A household's codes, target types and categories, each in its display order."""
+
+    codes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    target_types: list[Row[Any]] = field(default_factory=list)
+    categories: list[Row[Any]] = field(default_factory=list)
+
+
+async def record_lists(session: AsyncSession, household_id: uuid.UUID) -> RecordLists:
+    """Codes, target types and categories in one statement.
+
+    Target type rows carry `a` (type), `b` (source), `ref` (assessment id)
+    and `at` (recorded at); category rows `a` (category), `b` (subtype) and
+    `ref` (person id).
+    """
+    connection = await session.connection()
+    found = RecordLists()
+    for row in await connection.execute(_RECORD_LISTS, {"household_id": household_id}):
+        if row.kind == "code":
+            found.codes[row.a].append(row.b)
+        elif row.kind == "target_type":
+            found.target_types.append(row)
+        else:
+            found.categories.append(row)
+    return found
+
+
+async def member_rows(session: AsyncSession, household_id: uuid.UUID) -> Sequence[Row[Any]]:
+    """Active members, each row its membership's relation and joining date and its person's columns."""
+    connection = await session.connection()
+    return (await connection.execute(_MEMBER_ROWS, {"household_id": household_id})).all()
 
 
 async def replace_codes(

@@ -2,7 +2,9 @@
 
 import uuid
 from datetime import date
+from typing import Any
 
+from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core import audit
@@ -27,8 +29,13 @@ def age_on(birth: date, today: date) -> int:
 
 
 def member_out(
-    caller: Caller, household: Household, membership: Membership, person: Person
+    caller: Caller,
+    head_person_id: uuid.UUID | None,
+    membership: Membership | Row[Any],
+    person: Person | Row[Any],
 ) -> MemberOut:
+    """A member for this caller; `membership` and `person` may be one row of
+    `repository.member_rows` (it carries both)."""
     viewer = caller.viewer
     id_number = caller.vault.open(person.id_number_cipher)
     full_id = viewer.sees_full(PersonalField.id_number)
@@ -41,7 +48,7 @@ def member_out(
         age=age_on(person.birth_date, caller.today),
         phone=shown(person.phone, PersonalField.phone, viewer),
         relation_to_head=membership.relation_to_head,
-        is_head=household.head_person_id == person.id,
+        is_head=head_person_id == person.id,
         joined_on=membership.joined_on,
         employment=person.employment,
         education=person.education,
@@ -81,7 +88,9 @@ def audit_read(
 async def household_out(
     session: AsyncSession, caller: Caller, household: Household
 ) -> HouseholdOut:
-    codes = await repository.codes(session, household.id)
+    """The record as stored (flushed changes included), in two statements besides the household."""
+    lists = await repository.record_lists(session, household.id)
+    members = await repository.member_rows(session, household.id)
     return HouseholdOut(
         id=household.id,
         region_code=household.region_code,
@@ -91,15 +100,14 @@ async def household_out(
         hukou_type=household.hukou_type,
         settled_since=household.settled_since,
         target_types=[
-            TargetTypeOut.model_validate(t)
-            for t in await repository.target_types(session, household.id)
+            TargetTypeOut(target_type=t.a, source=t.b, assessment_id=t.ref, recorded_at=t.at)
+            for t in lists.target_types
         ],
         categories=[
-            CategoryOut.model_validate(c)
-            for c in await repository.categories(session, household.id)
+            CategoryOut(category=c.a, subtype=c.b, person_id=c.ref) for c in lists.categories
         ],
-        causes=codes.get(CAUSES, []),
-        needs=codes.get(NEEDS, []),
+        causes=lists.codes.get(CAUSES, []),
+        needs=lists.codes.get(NEEDS, []),
         benefits=household.benefits,
         measures=household.measures,
         no_help_reason=household.no_help_reason,
@@ -115,10 +123,7 @@ async def household_out(
         paired_worker_id=household.paired_worker_id,
         complete=household.complete,
         missing_fields=household.missing_fields,
-        members=[
-            member_out(caller, household, m, p)
-            for m, p in await repository.members(session, household.id)
-        ],
+        members=[member_out(caller, household.head_person_id, row, row) for row in members],
         version=household.version,
         created_at=household.created_at,
         updated_at=household.updated_at,
