@@ -18,7 +18,7 @@ from app.core.logging import configure_logging
 from app.core.metrics import process_exiting
 from app.core.migrations import head_revision
 from app.core.openapi import install_openapi
-from app.core.security import PasswordHasher
+from app.core.security import PasswordHasher, VerifiedTokens
 from app.core.signing_keys import KeyRing
 from app.identity.tokens import principal_status
 from app.system.router import install_docs
@@ -66,6 +66,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.database = database
     app.state.migration_head = head_revision()
     app.state.key_ring = KeyRing(settings.jwt_keys.get_secret_value() if settings.jwt_keys else "")
+    app.state.verified_tokens = VerifiedTokens(
+        app.state.key_ring, issuer=settings.jwt_issuer, audience=settings.jwt_audience
+    )
     app.state.password_hasher = PasswordHasher(settings.password_hash_memory_kib)
     app.state.id_vault = settings.id_number_vault()
     app.state.activity = ActivityCache(settings.principal_recheck_seconds)

@@ -124,38 +124,26 @@ HOUSEHOLD_BY_ID = {
     "region": _HOUSEHOLD_SELECT + " \nFROM households \nWHERE households.id = $1::UUID AND "
     "households.region_code >= $2::VARCHAR AND households.region_code < $3::VARCHAR",
 }
-HOUSEHOLD_CODES = (
-    "SELECT household_codes.list, household_codes.code \nFROM household_codes \n"
-    "WHERE household_codes.household_id = $1::UUID "
-    "ORDER BY household_codes.list, household_codes.code"
-)
-HOUSEHOLD_TARGET_TYPES = (
-    "SELECT household_target_types.household_id, household_target_types.target_type, "
-    "household_target_types.source, household_target_types.assessment_id, "
-    "household_target_types.recorded_at \nFROM household_target_types \n"
-    "WHERE household_target_types.household_id = $1::UUID "
-    "ORDER BY household_target_types.target_type"
-)
-HOUSEHOLD_CATEGORIES = (
-    "SELECT household_categories.id, household_categories.household_id, "
-    "household_categories.category, household_categories.subtype, household_categories.person_id "
-    "\nFROM household_categories \nWHERE household_categories.household_id = $1::UUID "
-    "ORDER BY household_categories.category, household_categories.subtype, household_categories.id"
-)
-_MEMBER_COLUMNS = (
-    "id, household_id, person_id, region_code, district_code, relation_to_head, active, "
-    "joined_on, left_on, left_reason, created_at, updated_at"
+HOUSEHOLD_LISTS = (
+    "SELECT $1::VARCHAR AS kind, household_codes.list AS a, household_codes.code AS b, "
+    "CAST(NULL AS UUID) AS ref, CAST(NULL AS TIMESTAMP WITH TIME ZONE) AS at, "
+    "CAST(NULL AS UUID) AS row_id \nFROM household_codes \n"
+    "WHERE household_codes.household_id = $2::UUID UNION ALL SELECT $3::VARCHAR AS anon_1, "
+    "household_target_types.target_type, household_target_types.source, "
+    "household_target_types.assessment_id, household_target_types.recorded_at, NULL AS anon_2 "
+    "\nFROM household_target_types \nWHERE household_target_types.household_id = $2::UUID "
+    "UNION ALL SELECT $4::VARCHAR AS anon_3, household_categories.category, "
+    "household_categories.subtype, household_categories.person_id, NULL AS anon_2, "
+    "household_categories.id \nFROM household_categories \n"
+    "WHERE household_categories.household_id = $2::UUID ORDER BY kind, a, b, row_id"
 )
 _PERSON_COLUMNS = (
-    "id AS id_1, version, name, id_number_cipher, id_number_key_id, id_number_index, sex, "
+    "id, version, name, id_number_cipher, id_number_key_id, id_number_index, sex, "
     "birth_date, phone, employment, education, health, disability_type, disability_grade, "
-    "guardian, caregiver, parents_situation, schooling, school, created_at AS created_at_1, "
-    "updated_at AS updated_at_1"
+    "guardian, caregiver, parents_situation, schooling, school, created_at, updated_at"
 )
 HOUSEHOLD_MEMBERS = (
-    "SELECT "
-    + ", ".join(f"household_members.{c}" for c in _MEMBER_COLUMNS.split(", "))
-    + ", "
+    "SELECT household_members.relation_to_head, household_members.joined_on, "
     + ", ".join(f"persons.{c}" for c in _PERSON_COLUMNS.split(", "))
     + " \nFROM household_members JOIN persons ON persons.id = household_members.person_id \n"
     "WHERE household_members.household_id = $1::UUID AND household_members.active IS true "
@@ -163,10 +151,9 @@ HOUSEHOLD_MEMBERS = (
 )
 AUDIT_INSERT = (
     "INSERT INTO audit_events (id, occurred_at, actor, role, action, object_type, object_id, "
-    "region_code, request_id, address, user_agent, outcome, changed_fields, seal_seq, chain_hash, "
-    "sealed_at) VALUES ($1::UUID, $2::TIMESTAMP WITH TIME ZONE, $3::VARCHAR, $4::VARCHAR, "
-    "$5::VARCHAR, $6::VARCHAR, $7::VARCHAR, $8::VARCHAR, $9::VARCHAR, $10::VARCHAR, $11::VARCHAR, "
-    "$12::VARCHAR, $13::JSON, $14::BIGINT, $15::VARCHAR, $16::TIMESTAMP WITH TIME ZONE)"
+    "region_code, request_id, address, user_agent, outcome, changed_fields) VALUES ($1::UUID, "
+    "$2::TIMESTAMP WITH TIME ZONE, $3::VARCHAR, $4::VARCHAR, $5::VARCHAR, $6::VARCHAR, "
+    "$7::VARCHAR, $8::VARCHAR, $9::VARCHAR, $10::VARCHAR, $11::VARCHAR, $12::VARCHAR, $13::JSON)"
 )
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ID_NUMBER_CONTEXT = "person.id_number"
@@ -243,12 +230,15 @@ async def households_get(request: Request) -> Response:
                 row = await conn.fetchrow(HOUSEHOLD_BY_ID["region"], household_id, low, high)
             if row is None:
                 return _problem(404, "not_found", request)
-            codes = await conn.fetch(HOUSEHOLD_CODES, household_id)
-            types = await conn.fetch(HOUSEHOLD_TARGET_TYPES, household_id)
-            categories = await conn.fetch(HOUSEHOLD_CATEGORIES, household_id)
+            lists = await conn.fetch(
+                HOUSEHOLD_LISTS, "code", household_id, "target_type", "category"
+            )
             members = await conn.fetch(HOUSEHOLD_MEMBERS, household_id)
         finally:
             await transaction.rollback()
+    codes = [r for r in lists if r["kind"] == "code"]
+    types = [r for r in lists if r["kind"] == "target_type"]
+    categories = [r for r in lists if r["kind"] == "category"]
     cipher = request.app.state.field_cipher
     today = datetime.now(SHANGHAI).date()
     body = {
@@ -261,19 +251,18 @@ async def households_get(request: Request) -> Response:
         "settled_since": _json_date(row["settled_since"]),
         "target_types": [
             {
-                "target_type": t["target_type"],
-                "source": t["source"],
-                "assessment_id": _str(t["assessment_id"]),
-                "recorded_at": _json_time(t["recorded_at"]),
+                "target_type": t["a"],
+                "source": t["b"],
+                "assessment_id": _str(t["ref"]),
+                "recorded_at": _json_time(t["at"]),
             }
             for t in types
         ],
         "categories": [
-            {"category": c["category"], "subtype": c["subtype"], "person_id": _str(c["person_id"])}
-            for c in categories
+            {"category": c["a"], "subtype": c["b"], "person_id": _str(c["ref"])} for c in categories
         ],
-        "causes": [c["code"] for c in codes if c["list"] == "cause"],
-        "needs": [c["code"] for c in codes if c["list"] == "need"],
+        "causes": [c["b"] for c in codes if c["a"] == "cause"],
+        "needs": [c["b"] for c in codes if c["a"] == "need"],
         "benefits": _list(row["benefits"]),
         "measures": _list(row["measures"]),
         "no_help_reason": row["no_help_reason"],
@@ -291,7 +280,7 @@ async def households_get(request: Request) -> Response:
         "missing_fields": json.loads(row["missing_fields"]),
         "members": [
             {
-                "person_id": str(m["person_id"]),
+                "person_id": str(m["id"]),
                 "name": m["name"],
                 "id_number": cipher.decrypt(m["id_number_cipher"], context=ID_NUMBER_CONTEXT),
                 "sex": m["sex"],
@@ -299,7 +288,7 @@ async def households_get(request: Request) -> Response:
                 "age": _age(m["birth_date"], today),
                 "phone": m["phone"],
                 "relation_to_head": m["relation_to_head"],
-                "is_head": row["head_person_id"] == m["person_id"],
+                "is_head": row["head_person_id"] == m["id"],
                 "joined_on": m["joined_on"].isoformat(),
                 "employment": m["employment"],
                 "education": m["education"],
@@ -335,9 +324,6 @@ async def households_get(request: Request) -> Response:
             (request.headers.get("user-agent") or "")[:200] or None,
             "success",
             "[]",
-            None,
-            None,
-            None,
         )
     return JSONResponse(body, headers={"ETag": f'W/"{row["version"]}"'})
 

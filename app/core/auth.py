@@ -11,7 +11,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import structlog
@@ -21,7 +21,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from app.core import audit
 from app.core.errors import AppError, Unauthorized
 from app.core.permissions import Action, Role, is_allowed
-from app.core.security import InvalidToken, verify_access_token
+from app.core.security import InvalidToken
 from app.core.uow import after_transaction
 
 _bearer = HTTPBearer(auto_error=False, description="An access token from POST /api/v1/auth/token.")
@@ -118,14 +118,8 @@ async def principal_from_request(request: Request) -> Principal:
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized(headers={"WWW-Authenticate": "Bearer"})
     state = request.app.state
-    settings = state.settings
     try:
-        claims = verify_access_token(
-            state.key_ring,
-            token.strip(),
-            issuer=settings.jwt_issuer,
-            audience=settings.jwt_audience,
-        )
+        claims = state.verified_tokens.verify(token.strip(), now=datetime.now(UTC))
         role = Role(claims.role)
         principal = Principal(
             id=uuid.UUID(claims.subject),

@@ -79,7 +79,7 @@ class Settings(BaseSettings):
     demo_password: SecretStr | None = None
     state_dir: Path = Path(".sanzhu")
 
-    db_pool_size: int = Field(default=10, ge=1)
+    db_pool_size: int = Field(default=20, ge=1)
     db_max_overflow: int = Field(default=10, ge=0)
     db_pool_timeout_seconds: float = Field(default=10.0, gt=0)
     db_statement_timeout_ms: int = Field(default=30_000, ge=0)

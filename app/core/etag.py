@@ -21,7 +21,7 @@ def _parse_version(value: str) -> int | None:
     return int(tag) if tag.isdigit() else None
 
 
-def _if_match(
+async def _if_match(
     if_match: Annotated[
         str | None,
         Header(
@@ -32,6 +32,10 @@ def _if_match(
 ) -> int:
     if if_match is None:
         raise PreconditionRequired()
+    return _expected(if_match)
+
+
+def _expected(if_match: str) -> int:
     version = _parse_version(if_match)
     if version is None:
         raise PreconditionFailed(params={"current": "?"})
@@ -56,7 +60,7 @@ def if_none_match_hits(if_none_match: str | None, etag: str) -> bool:
     return "*" in candidates or etag.removeprefix("W/") in candidates
 
 
-def _optional_if_match(
+async def _optional_if_match(
     if_match: Annotated[
         str | None,
         Header(
@@ -65,7 +69,7 @@ def _optional_if_match(
         ),
     ] = None,
 ) -> int | None:
-    return None if if_match is None else _if_match(if_match)
+    return None if if_match is None else _expected(if_match)
 
 
 OptionalExpectedVersion = Annotated[int | None, Depends(_optional_if_match)]

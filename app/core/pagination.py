@@ -108,7 +108,7 @@ class PageRequest:
     codec: CursorCodec
 
 
-def _page_request(
+async def _page_request(
     request: Request,
     limit: Annotated[
         int, Query(ge=1, le=MAX_LIMIT, description=f"Page size, 1 to {MAX_LIMIT}; more is a 422.")

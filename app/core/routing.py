@@ -23,7 +23,7 @@ from fastapi.params import Form
 from fastapi.routing import APIRoute
 from sqlalchemy.exc import DBAPIError
 from starlette._utils import get_route_path
-from starlette.routing import Match
+from starlette.routing import BaseRoute, Match
 from starlette.types import Message, Scope
 
 from app.core import idempotency
@@ -234,21 +234,8 @@ class AppRouter(APIRouter):
     _any_path_of: int = -1
 
     def _path_filter(self) -> re.Pattern[str] | None:
-        """One expression for every route's path; None when a route is not a plain path route."""
         if self._any_path_of != len(self.routes):
-            patterns: list[str] | None = []
-            for route in self.routes:
-                regex = getattr(route, "path_regex", None)
-                if not isinstance(route, APIRoute) or not isinstance(regex, re.Pattern):
-                    patterns = None
-                    break
-                # Each is "^...$" with named groups, which may not repeat in one expression.
-                patterns.append(_NAMED_GROUP.sub("(?:", regex.pattern[1:-1]))
-            self._any_path = (
-                re.compile("^(?:" + "|".join(f"(?:{p})" for p in patterns) + ")$")
-                if patterns
-                else None
-            )
+            self._any_path = _any_route_path(self.routes)
             self._any_path_of = len(self.routes)
         return self._any_path
 
@@ -257,6 +244,20 @@ class AppRouter(APIRouter):
         if any_path is not None and any_path.match(get_route_path(scope)) is None:
             return Match.NONE, {}
         return super().matches(scope)
+
+
+def _any_route_path(routes: list[BaseRoute]) -> re.Pattern[str] | None:
+    """One expression for every route's path; None when a route is not a plain path route."""
+    patterns: list[str] = []
+    for route in routes:
+        regex = getattr(route, "path_regex", None)
+        if not isinstance(route, APIRoute) or not isinstance(regex, re.Pattern):
+            return None
+        # Each is "^...$" with named groups, which may not repeat in one expression.
+        patterns.append(_NAMED_GROUP.sub("(?:", regex.pattern[1:-1]))
+    if not patterns:
+        return None
+    return re.compile("^(?:" + "|".join(f"(?:{p})" for p in patterns) + ")$")
 
 
 def api_router(**kwargs: Any) -> APIRouter:

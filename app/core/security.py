@@ -37,6 +37,7 @@ class AccessClaims:
     token_id: str
     client: bool
     issued_at: datetime
+    expires_at: datetime
 
 
 def issue_access_token(
@@ -111,7 +112,51 @@ def verify_access_token(keys: KeyRing, token: str, *, issuer: str, audience: str
         issued_at=datetime.fromtimestamp(
             int(claims.get("iat_ms") or int(claims["iat"]) * 1000) / 1000, tz=UTC
         ),
+        expires_at=datetime.fromtimestamp(int(claims["exp"]), tz=UTC),
     )
+
+
+class VerifiedTokens:
+    """Access tokens that passed `verify_access_token`, remembered until they expire.
+
+    A client sends the same token with every request for its whole life, and
+    checking its ES256 signature and claims again cost about a seventh of a
+    one-household read (docs/performance.md). Only a token that passed every
+    check is remembered, under its exact text, and only until its `exp`; the
+    key ring is fixed for the life of the app. Revocation is not decided
+    here: the caller asks `ActivityCache` on every request, remembered token
+    or not.
+    """
+
+    def __init__(
+        self, keys: KeyRing, *, issuer: str, audience: str, capacity: int = 10_000
+    ) -> None:
+        self._keys = keys
+        self._issuer = issuer
+        self._audience = audience
+        self._capacity = capacity
+        self._known: dict[str, AccessClaims] = {}
+
+    def verify(self, token: str, *, now: datetime) -> AccessClaims:
+        claims = self._known.get(token)
+        if claims is not None:
+            if now < claims.expires_at:
+                return claims
+            del self._known[token]
+        claims = verify_access_token(
+            self._keys, token, issuer=self._issuer, audience=self._audience
+        )
+        if len(self._known) >= self._capacity:
+            self._forget_expired(now)
+        if len(self._known) >= self._capacity:
+            # Still full of live tokens: drop the oldest remembered; it is only checked again.
+            del self._known[next(iter(self._known))]
+        self._known[token] = claims
+        return claims
+
+    def _forget_expired(self, now: datetime) -> None:
+        for token in [t for t, c in self._known.items() if now >= c.expires_at]:
+            del self._known[token]
 
 
 def new_opaque_token() -> str:

@@ -78,11 +78,11 @@ def current_uow(request: Request) -> UnitOfWork:
     return uow
 
 
-def _session(request: Request) -> AsyncSession:
+async def _session(request: Request) -> AsyncSession:
     return current_uow(request).session
 
 
-def _read_session(request: Request) -> ReadSession:
+async def _read_session(request: Request) -> ReadSession:
     return current_uow(request).read_session
 
 

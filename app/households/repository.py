@@ -1,5 +1,6 @@
 """Queries of the household record; every one applies the caller's jurisdiction."""
 
+import functools
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
@@ -22,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
-from sqlalchemy.sql.selectable import Exists
+from sqlalchemy.sql.selectable import Exists, Select
 
 from app.core.auth import Principal
 from app.core.pagination import PageRequest, paginate
@@ -35,10 +36,17 @@ from app.households.models import (
     HouseholdTargetType,
 )
 from app.households.person_models import Membership, Person
-from app.households.scope import visible_households
+from app.households.scope import Reach, reach_of, reach_template, visible_households
 
 CAUSES = "cause"
 NEEDS = "need"
+
+_codes = HouseholdCode.__table__.c
+_types = HouseholdTargetType.__table__.c
+_categories = HouseholdCategory.__table__.c
+_members = Membership.__table__.c
+_persons = Person.__table__.c
+_HOUSEHOLD = bindparam("household_id", type_=Uuid())
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +61,14 @@ class HouseholdFilters:
     address: str | None = None
 
 
+@functools.cache
+def _visible_by_id(reach: Reach, for_update: bool) -> Select[Household]:
+    stmt = select(Household).where(
+        Household.id == _HOUSEHOLD, reach_template(reach, Household.id, Household.region_code)
+    )
+    return stmt.with_for_update() if for_update else stmt
+
+
 async def get_visible(
     session: AsyncSession,
     principal: Principal,
@@ -60,13 +76,12 @@ async def get_visible(
     *,
     for_update: bool = False,
 ) -> Household | None:
-    stmt = select(Household).where(
-        Household.id == household_id,
-        visible_households(principal, Household.id, Household.region_code),
+    """The household if the caller's jurisdiction holds it; one prebuilt statement per shape."""
+    reach, values = reach_of(principal)
+    found = await session.execute(
+        _visible_by_id(reach, for_update), {"household_id": household_id, **values}
     )
-    if for_update:
-        stmt = stmt.with_for_update()
-    return (await session.execute(stmt)).scalar_one_or_none()
+    return found.scalar_one_or_none()
 
 
 async def exists_anywhere(session: AsyncSession, household_id: uuid.UUID) -> bool:
@@ -114,13 +129,6 @@ async def members(
     )
     return [(m, p) for m, p in rows]
 
-
-_codes = HouseholdCode.__table__.c
-_types = HouseholdTargetType.__table__.c
-_categories = HouseholdCategory.__table__.c
-_members = Membership.__table__.c
-_persons = Person.__table__.c
-_HOUSEHOLD = bindparam("household_id", type_=Uuid())
 
 # The read of a record runs on every GET, so its two statements are built
 # once: SQLAlchemy then reuses their compiled form, and no ORM object is made.
