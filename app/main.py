@@ -80,23 +80,31 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(system_router)
     include_api_v1(app)
 
-    app.add_middleware(
-        CORSMiddleware,
-        allow_origins=settings.cors_origins,
-        allow_credentials=True,
-        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-        allow_headers=[
-            "Authorization",
-            "Content-Type",
-            "If-Match",
-            "If-None-Match",
-            "Idempotency-Key",
-            "Accept-Language",
-            "X-Request-ID",
-        ],
-        expose_headers=["ETag", "Location", "X-Request-ID", "Idempotent-Replayed", "Retry-After"],
-        max_age=600,
-    )
+    if settings.cors_origins:
+        # Without allowed origins the middleware would only add `Vary: Origin`.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_credentials=True,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=[
+                "Authorization",
+                "Content-Type",
+                "If-Match",
+                "If-None-Match",
+                "Idempotency-Key",
+                "Accept-Language",
+                "X-Request-ID",
+            ],
+            expose_headers=[
+                "ETag",
+                "Location",
+                "X-Request-ID",
+                "Idempotent-Replayed",
+                "Retry-After",
+            ],
+            max_age=600,
+        )
     app.add_middleware(
         SecurityHeadersMiddleware, hsts=settings.environment is Environment.production
     )

@@ -61,6 +61,9 @@ class AuditEvent(Base):
     sealed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+_INSERT_EVENT = insert(AuditEvent)
+
+
 class AuditSealState(Base):
     """One row: the last sealed sequence number and hash; locking it serialises sealers."""
 
@@ -124,7 +127,7 @@ def _event_values(
 async def _write_alone(database: Database, values: dict[str, Any]) -> None:
     """One event in its own short transaction: a Core insert, no session to set up."""
     async with database.engine.begin() as connection:
-        await connection.execute(insert(AuditEvent), values)
+        await connection.execute(_INSERT_EVENT, values)
 
 
 async def record(

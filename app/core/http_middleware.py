@@ -7,13 +7,13 @@ streaming bodies pass straight through.
 import time
 
 import structlog
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from app.core.requestid import REQUEST_ID_HEADER, accept_or_generate, set_request_id
 
 logger = structlog.get_logger("sanzhu.access")
+_REQUEST_ID_RAW = REQUEST_ID_HEADER.lower().encode("latin-1")
 
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 DOCS_CSP = (
@@ -64,7 +64,10 @@ class RequestContextMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id
+                message["headers"] = [
+                    *(h for h in message.get("headers", ()) if h[0].lower() != _REQUEST_ID_RAW),
+                    (_REQUEST_ID_RAW, request_id.encode("latin-1")),
+                ]
             await send(message)
 
         try:
@@ -84,34 +87,55 @@ class RequestContextMiddleware:
             )
 
 
+def _raw(headers: dict[str, str]) -> tuple[tuple[bytes, bytes], ...]:
+    return tuple(
+        (name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()
+    )
+
+
+_COMMON_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+_HSTS = {"Strict-Transport-Security": "max-age=31536000; includeSubDomains"}
+
+
 class SecurityHeadersMiddleware:
-    """Conservative browser headers; the docs pages get a CSP their scripts can run under."""
+    """Conservative browser headers; the docs pages get a CSP their scripts can run under.
+
+    A header the response already has is left as it is. The headers are
+    encoded once, and added to the raw list with one pass over it, since
+    every response pays for this.
+    """
 
     def __init__(self, app: ASGIApp, *, hsts: bool) -> None:
         self.app = app
-        self.hsts = hsts
+        extra = _HSTS if hsts else {}
+        self._api = _raw(
+            {
+                "Content-Security-Policy": API_CSP,
+                **_COMMON_HEADERS,
+                "Cache-Control": "no-store",
+                **extra,
+            }
+        )
+        self._docs = _raw({"Content-Security-Policy": DOCS_CSP, **_COMMON_HEADERS, **extra})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        is_docs = scope["path"].startswith(DOCS_PATHS)
+        added = self._docs if scope["path"].startswith(DOCS_PATHS) else self._api
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                headers.setdefault("Content-Security-Policy", DOCS_CSP if is_docs else API_CSP)
-                headers.setdefault("X-Content-Type-Options", "nosniff")
-                headers.setdefault("X-Frame-Options", "DENY")
-                headers.setdefault("Referrer-Policy", "no-referrer")
-                headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-                headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-                if not is_docs:
-                    headers.setdefault("Cache-Control", "no-store")
-                if self.hsts:
-                    headers.setdefault(
-                        "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
-                    )
+                raw = list(message.get("headers", ()))
+                present = {name.lower() for name, _ in raw}
+                raw.extend(header for header in added if header[0] not in present)
+                message["headers"] = raw
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -18,7 +18,7 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query, Request
 from pydantic import BaseModel, Field
-from sqlalchemy import Select, tuple_
+from sqlalchemy import Row, Select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -139,6 +139,27 @@ async def paginate(
     `order_by` must end in a unique column so the order is total; `scope`
     names the query and its filters so a cursor cannot be replayed on another.
     """
+    result = await session.execute(_page_statement(stmt, order_by, page, scope))
+    return _cut(list(result.scalars()), order_by, page, scope)
+
+
+async def paginate_rows(
+    session: AsyncSession,
+    stmt: Select[Any],
+    order_by: Sequence[InstrumentedAttribute[Any]],
+    page: PageRequest,
+    *,
+    scope: str,
+) -> tuple[list[Row[Any]], str | None]:
+    """`paginate` for a select of columns: rows, no ORM objects (the columns must
+    include those of `order_by`, under their own names)."""
+    result = await session.execute(_page_statement(stmt, order_by, page, scope))
+    return _cut(list(result.all()), order_by, page, scope)
+
+
+def _page_statement(
+    stmt: Select[Any], order_by: Sequence[InstrumentedAttribute[Any]], page: PageRequest, scope: str
+) -> Select[Any]:
     if page.cursor is not None:
         values = page.codec.decode(page.cursor, scope)
         if len(values) != len(order_by):
@@ -150,7 +171,12 @@ async def paginate(
         except (TypeError, ValueError):
             raise _invalid_cursor() from None
         stmt = stmt.where(tuple_(*order_by) > tuple_(*typed))
-    rows = list((await session.execute(stmt.order_by(*order_by).limit(page.limit + 1))).scalars())
+    return stmt.order_by(*order_by).limit(page.limit + 1)
+
+
+def _cut(
+    rows: list[T], order_by: Sequence[InstrumentedAttribute[Any]], page: PageRequest, scope: str
+) -> tuple[list[T], str | None]:
     if len(rows) <= page.limit:
         return rows, None
     rows = rows[: page.limit]

@@ -3,12 +3,11 @@
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Request
 
 from app.core.audit import AuditContext
-from app.core.auth import Principal, require
+from app.core.auth import BearerCredentials, Principal, authorize
 from app.core.clock import business_today
 from app.core.crypto import IdNumberVault
 from app.core.db import Database
@@ -32,11 +31,9 @@ class Caller:
 def caller_for(action: Action) -> Callable[..., Awaitable[Caller]]:
     """Dependency: the caller of a ledger route, if its role may perform `action` (else 403)."""
 
-    async def build(
-        request: Request, principal: Annotated[Principal, Depends(require(action))]
-    ) -> Caller:
+    async def build(request: Request, _credentials: BearerCredentials) -> Caller:
         return Caller(
-            principal=principal,
+            principal=await authorize(request, action),
             context=AuditContext.from_request(request),
             database=request.app.state.database,
             vault=request.app.state.id_vault,

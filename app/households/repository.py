@@ -26,7 +26,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import Exists, Select
 
 from app.core.auth import Principal
-from app.core.pagination import PageRequest, paginate
+from app.core.pagination import PageRequest, paginate_rows
 from app.core.region_codes import in_subtree
 from app.core.types import UTCDateTime
 from app.households.models import (
@@ -41,6 +41,7 @@ from app.households.scope import Reach, reach_of, reach_template, visible_househ
 CAUSES = "cause"
 NEEDS = "need"
 
+_households = Household.__table__.c
 _codes = HouseholdCode.__table__.c
 _types = HouseholdTargetType.__table__.c
 _categories = HouseholdCategory.__table__.c
@@ -69,6 +70,13 @@ def _visible_by_id(reach: Reach, for_update: bool) -> Select[Household]:
     return stmt.with_for_update() if for_update else stmt
 
 
+@functools.cache
+def _visible_row_by_id(reach: Reach) -> Select[Any]:
+    return select(*_households).where(
+        _households.id == _HOUSEHOLD, reach_template(reach, _households.id, _households.region_code)
+    )
+
+
 async def get_visible(
     session: AsyncSession,
     principal: Principal,
@@ -82,6 +90,20 @@ async def get_visible(
         _visible_by_id(reach, for_update), {"household_id": household_id, **values}
     )
     return found.scalar_one_or_none()
+
+
+async def get_visible_row(
+    session: AsyncSession, principal: Principal, household_id: uuid.UUID
+) -> Row[Any] | None:
+    """`get_visible` for a read: the household's columns as a row, no ORM object."""
+    reach, values = reach_of(principal)
+    connection = await session.connection()
+    found: Row[Any] | None = (
+        await connection.execute(
+            _visible_row_by_id(reach), {"household_id": household_id, **values}
+        )
+    ).first()
+    return found
 
 
 async def exists_anywhere(session: AsyncSession, household_id: uuid.UUID) -> bool:
@@ -245,6 +267,36 @@ def _has(
     return exists().where(model.household_id == Household.id, *conditions)
 
 
+_SUMMARY = (
+    select(
+        _households.id,
+        _households.region_code,
+        _households.address,
+        _households.status,
+        _households.complete,
+        _households.attention,
+        _households.version,
+        _households.updated_at,
+        _persons.name.label("head_name"),
+    )
+    .select_from(Household.__table__)
+    .outerjoin(Person.__table__, _persons.id == _households.head_person_id)
+)
+"""What a list shows of a household, its head's name included: one statement, no ORM objects."""
+
+_PAGE = bindparam("household_ids", expanding=True, type_=Uuid())
+_PAGE_LISTS = union_all(
+    select(
+        _types.household_id.label("household_id"),
+        literal("target_type").label("kind"),
+        _types.target_type.label("code"),
+    ).where(_types.household_id.in_(_PAGE)),
+    select(_categories.household_id, literal("category"), _categories.category)
+    .where(_categories.household_id.in_(_PAGE))
+    .distinct(),
+).order_by("code")
+
+
 async def search(
     session: AsyncSession,
     principal: Principal,
@@ -252,19 +304,20 @@ async def search(
     page: PageRequest,
     *,
     streets: list[str] | None = None,
-) -> tuple[list[Household], str | None]:
-    """`streets`, when given, further limits the rows to those streets' subtrees."""
-    stmt = select(Household).where(
-        visible_households(principal, Household.id, Household.region_code)
-    )
+) -> tuple[list[Row[Any]], str | None]:
+    """A page of household summaries (`_SUMMARY` rows) in id order.
+
+    `streets`, when given, further limits the rows to those streets' subtrees.
+    """
+    stmt = _SUMMARY.where(visible_households(principal, _households.id, _households.region_code))
     if streets is not None:
-        stmt = stmt.where(or_(*(in_subtree(Household.region_code, s) for s in streets)))
+        stmt = stmt.where(or_(*(in_subtree(_households.region_code, s) for s in streets)))
     if filters.region is not None:
-        stmt = stmt.where(in_subtree(Household.region_code, filters.region))
+        stmt = stmt.where(in_subtree(_households.region_code, filters.region))
     if filters.status is not None:
-        stmt = stmt.where(Household.status == filters.status)
+        stmt = stmt.where(_households.status == filters.status)
     if filters.complete is not None:
-        stmt = stmt.where(Household.complete.is_(filters.complete))
+        stmt = stmt.where(_households.complete.is_(filters.complete))
     if filters.target_type is not None:
         stmt = stmt.where(
             _has(HouseholdTargetType, HouseholdTargetType.target_type == filters.target_type)
@@ -280,38 +333,22 @@ async def search(
             _has(HouseholdCode, HouseholdCode.list == NEEDS, HouseholdCode.code == filters.need)
         )
     if filters.address is not None:
-        stmt = stmt.where(Household.address.contains(filters.address, autoescape=True))
-    return await paginate(session, stmt, [Household.id], page, scope=f"households:{filters!r}")
+        stmt = stmt.where(_households.address.contains(filters.address, autoescape=True))
+    return await paginate_rows(session, stmt, [Household.id], page, scope=f"households:{filters!r}")
 
 
-async def summaries(
+async def page_lists(
     session: AsyncSession, household_ids: list[uuid.UUID]
-) -> tuple[dict[uuid.UUID, str], dict[uuid.UUID, list[str]], dict[uuid.UUID, list[str]]]:
-    """Head names, target types and categories of a page of households, in three set-based queries."""
-    heads: dict[uuid.UUID, str] = {
-        household_id: name
-        for household_id, name in await session.execute(
-            select(Household.id, Person.name)
-            .join(Person, Person.id == Household.head_person_id)
-            .where(Household.id.in_(household_ids))
-        )
-    }
+) -> tuple[dict[uuid.UUID, list[str]], dict[uuid.UUID, list[str]]]:
+    """Target types and (distinct) categories of a page of households, in one statement."""
     types: dict[uuid.UUID, list[str]] = defaultdict(list)
-    for household_id, code in await session.execute(
-        select(HouseholdTargetType.household_id, HouseholdTargetType.target_type)
-        .where(HouseholdTargetType.household_id.in_(household_ids))
-        .order_by(HouseholdTargetType.target_type)
-    ):
-        types[household_id].append(code)
     held: dict[uuid.UUID, list[str]] = defaultdict(list)
-    for household_id, code in await session.execute(
-        select(HouseholdCategory.household_id, HouseholdCategory.category)
-        .where(HouseholdCategory.household_id.in_(household_ids))
-        .distinct()
-        .order_by(HouseholdCategory.household_id, HouseholdCategory.category)
-    ):
-        held[household_id].append(code)
-    return heads, types, held
+    if not household_ids:
+        return types, held
+    connection = await session.connection()
+    for row in await connection.execute(_PAGE_LISTS, {"household_ids": household_ids}):
+        (types if row.kind == "target_type" else held)[row.household_id].append(row.code)
+    return types, held
 
 
 async def count_active_members(session: AsyncSession, household_id: uuid.UUID) -> int:

@@ -1,8 +1,9 @@
 """The household record (台账): create, read, change, list (DOMAIN 3-4; Beijing 1, 3; Yubei 3(1))."""
 
 import uuid
-from typing import Any
+from typing import Any, NoReturn
 
+from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.confidentiality.service import check_social_worker, streets_open_to
@@ -50,23 +51,36 @@ async def visible(
         session, caller.principal, household_id, for_update=for_update
     )
     if household is None:
-        if await repository.exists_anywhere(session, household_id):
-            audit.record_after(
-                session,
-                caller.database,
-                caller.context,
-                "denied:household.read",
-                outcome=audit.Outcome.denied,
-                object_type="household",
-                object_id=str(household_id),
-            )
-        raise NotFound("家庭", "household")
+        await _not_visible(session, caller, household_id)
     return household
+
+
+async def _not_visible(session: AsyncSession, caller: Caller, household_id: uuid.UUID) -> NoReturn:
+    if await repository.exists_anywhere(session, household_id):
+        audit.record_after(
+            session,
+            caller.database,
+            caller.context,
+            "denied:household.read",
+            outcome=audit.Outcome.denied,
+            object_type="household",
+            object_id=str(household_id),
+        )
+    raise NotFound("家庭", "household")
 
 
 async def personal(session: AsyncSession, caller: Caller, household_id: uuid.UUID) -> Household:
     """A visible household whose personal data the caller may read (Beijing 7 for social workers)."""
     household = await visible(session, caller, household_id)
+    await check_social_worker(session, caller.principal, household.region_code[:9], caller.today)
+    return household
+
+
+async def personal_row(session: AsyncSession, caller: Caller, household_id: uuid.UUID) -> Row[Any]:
+    """`personal` for a read that changes nothing: the household as a row, no ORM object."""
+    household = await repository.get_visible_row(session, caller.principal, household_id)
+    if household is None:
+        await _not_visible(session, caller, household_id)
     await check_social_worker(session, caller.principal, household.region_code[:9], caller.today)
     return household
 
@@ -308,7 +322,7 @@ async def update(
 
 async def search(
     session: AsyncSession, caller: Caller, filters: HouseholdFilters, page: PageRequest
-) -> tuple[list[Household], str | None]:
+) -> tuple[list[Row[Any]], str | None]:
     """A page of visible households; the read of names is audited (Beijing 7).
 
     Social workers see only households of streets whose agreement with their

@@ -86,7 +86,7 @@ def audit_read(
 
 
 async def household_out(
-    session: AsyncSession, caller: Caller, household: Household
+    session: AsyncSession, caller: Caller, household: Household | Row[Any]
 ) -> HouseholdOut:
     """The record as stored (flushed changes included), in two statements besides the household."""
     lists = await repository.record_lists(session, household.id)
@@ -134,23 +134,23 @@ async def read_household(
     session: AsyncSession, caller: Caller, household_id: uuid.UUID
 ) -> HouseholdOut:
     """One record with its members, masked for the caller; the read is audited."""
-    household = await service.personal(session, caller, household_id)
+    household = await service.personal_row(session, caller, household_id)
     out = await household_out(session, caller, household)
     audit_read(session, caller, "household.read", "household", household.id, household.region_code)
     return out
 
 
 async def summaries_out(
-    session: AsyncSession, viewer: Viewer, households: list[Household]
+    session: AsyncSession, viewer: Viewer, households: list[Row[Any]]
 ) -> list[HouseholdSummary]:
-    heads, types, categories = await repository.summaries(session, [h.id for h in households])
+    types, categories = await repository.page_lists(session, [h.id for h in households])
     return [
         HouseholdSummary(
             id=h.id,
             region_code=h.region_code,
             address=h.address,
             status=h.status,
-            head_name=shown(heads.get(h.id), PersonalField.name, viewer),
+            head_name=shown(h.head_name, PersonalField.name, viewer),
             target_types=types.get(h.id, []),
             categories=categories.get(h.id, []),
             complete=h.complete,
