@@ -4,7 +4,7 @@
     ... bench/explain.py --filters address=龙山大道 --filters region=500112001,target_type=tekun
 
 For each filter set of `LIST_FILTERS` (or those given), it runs the app's own
-`app.households.repository.search` (and `page_lists` on the page it found) as
+`app.households.repository.search` (and `page_details` on the page it found) as
 the demo district officer or street officer, captures the statements
 SQLAlchemy sends (an engine event), and runs each again under
 `EXPLAIN (ANALYZE, BUFFERS)` with the same parameters, on the same
@@ -135,7 +135,7 @@ async def run(args: argparse.Namespace) -> int:
             page = PageRequest(limit=DEFAULT_LIMIT, cursor=None, codec=codec)
             found, _ = await repository.search(session, principal, to_filters(query), page)
             if args.summaries and found:
-                await repository.page_lists(session, [h.id for h in found])
+                await repository.page_details(session, [h.id for h in found])
             statements = list(captured)
             label = "&".join(f"{k}={v}" for k, v in query.items()) or "(no filter)"
             print(f"## {user}: {label}  ({len(found)} rows on the first page)\n")

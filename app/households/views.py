@@ -143,16 +143,16 @@ async def read_household(
 async def summaries_out(
     session: AsyncSession, viewer: Viewer, households: list[Row[Any]]
 ) -> list[HouseholdSummary]:
-    types, categories = await repository.page_lists(session, [h.id for h in households])
+    details = await repository.page_details(session, [h.id for h in households])
     return [
         HouseholdSummary(
             id=h.id,
             region_code=h.region_code,
             address=h.address,
             status=h.status,
-            head_name=shown(h.head_name, PersonalField.name, viewer),
-            target_types=types.get(h.id, []),
-            categories=categories.get(h.id, []),
+            head_name=shown(details.heads.get(h.id), PersonalField.name, viewer),
+            target_types=details.target_types.get(h.id, []),
+            categories=details.categories.get(h.id, []),
             complete=h.complete,
             attention=h.attention,
             version=h.version,
