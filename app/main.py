@@ -61,6 +61,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         openapi_url="/openapi.json",
+        # Metrics are Prometheus (/metrics) and logs structlog; FastAPI's own
+        # OpenTelemetry hooks would otherwise look up the global providers on
+        # every request (a twentieth of a one-household read).
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.settings = settings
     app.state.database = database

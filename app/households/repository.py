@@ -22,6 +22,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import Exists, Select
 
@@ -92,18 +93,23 @@ async def get_visible(
     return found.scalar_one_or_none()
 
 
-async def get_visible_row(
+async def read_visible(
     session: AsyncSession, principal: Principal, household_id: uuid.UUID
-) -> Row[Any] | None:
-    """`get_visible` for a read: the household's columns as a row, no ORM object."""
+) -> tuple[Row[Any], "RecordRows"] | None:
+    """A whole record for a read, if the caller's jurisdiction holds it: the household's
+    columns as a row and its `RecordRows`, three statements in one hop into
+    SQLAlchemy's sync layer, no ORM objects."""
     reach, values = reach_of(principal)
-    connection = await session.connection()
-    found: Row[Any] | None = (
-        await connection.execute(
-            _visible_row_by_id(reach), {"household_id": household_id, **values}
-        )
-    ).first()
-    return found
+    return await session.run_sync(_read_visible, _visible_row_by_id(reach), household_id, values)
+
+
+def _read_visible(
+    session: Session, stmt: Select[Any], household_id: uuid.UUID, values: dict[str, Any]
+) -> tuple[Row[Any], "RecordRows"] | None:
+    household = session.connection().execute(stmt, {"household_id": household_id, **values}).first()
+    if household is None:
+        return None
+    return household, _record_rows(session, household_id)
 
 
 async def exists_anywhere(session: AsyncSession, household_id: uuid.UUID) -> bool:
@@ -195,30 +201,42 @@ _MEMBER_ROWS = (
 
 
 @dataclass(slots=True)
-class RecordLists:
-    """A household's codes, target types and categories, each in its display order."""
+class RecordRows:
+    """A household's codes, target types, categories and active members, each in display order.
+
+    Target type rows carry `a` (type), `b` (source), `ref` (assessment id)
+    and `at` (recorded at); category rows `a` (category), `b` (subtype) and
+    `ref` (person id). A member row carries its membership's relation and
+    joining date and its person's columns.
+    """
 
     codes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     target_types: list[Row[Any]] = field(default_factory=list)
     categories: list[Row[Any]] = field(default_factory=list)
+    members: Sequence[Row[Any]] = ()
 
 
-async def record_lists(session: AsyncSession, household_id: uuid.UUID) -> RecordLists:
-    """Codes, target types and categories in one statement.
+async def record_rows(session: AsyncSession, household_id: uuid.UUID) -> RecordRows:
+    """Everything of a record besides the household row, in two statements.
 
-    Target type rows carry `a` (type), `b` (source), `ref` (assessment id)
-    and `at` (recorded at); category rows `a` (category), `b` (subtype) and
-    `ref` (person id).
+    Both run in one hop into SQLAlchemy's sync layer (`run_sync`) rather than
+    one each: this is on every read of a household.
     """
-    connection = await session.connection()
-    found = RecordLists()
-    for row in await connection.execute(_RECORD_LISTS, {"household_id": household_id}):
+    return await session.run_sync(_record_rows, household_id)
+
+
+def _record_rows(session: Session, household_id: uuid.UUID) -> RecordRows:
+    connection = session.connection()
+    parameters = {"household_id": household_id}
+    found = RecordRows()
+    for row in connection.execute(_RECORD_LISTS, parameters):
         if row.kind == "code":
             found.codes[row.a].append(row.b)
         elif row.kind == "target_type":
             found.target_types.append(row)
         else:
             found.categories.append(row)
+    found.members = connection.execute(_MEMBER_ROWS, parameters).all()
     return found
 
 

@@ -20,7 +20,7 @@ from app.households.models import Household, HouseholdCategory, HouseholdTargetT
 from app.households.person_models import Person
 from app.households.person_schemas import MemberIn
 from app.households.relocation import relocate
-from app.households.repository import CAUSES, NEEDS, HouseholdFilters
+from app.households.repository import CAUSES, NEEDS, HouseholdFilters, RecordRows
 from app.households.schemas import (
     HouseholdCategoryIn,
     HouseholdCreate,
@@ -76,13 +76,16 @@ async def personal(session: AsyncSession, caller: Caller, household_id: uuid.UUI
     return household
 
 
-async def personal_row(session: AsyncSession, caller: Caller, household_id: uuid.UUID) -> Row[Any]:
-    """`personal` for a read that changes nothing: the household as a row, no ORM object."""
-    household = await repository.get_visible_row(session, caller.principal, household_id)
-    if household is None:
+async def personal_record(
+    session: AsyncSession, caller: Caller, household_id: uuid.UUID
+) -> tuple[Row[Any], RecordRows]:
+    """`personal` for a read that changes nothing: the household as a row with its
+    lists and members, read together; nothing of it leaves before the checks pass."""
+    found = await repository.read_visible(session, caller.principal, household_id)
+    if found is None:
         await _not_visible(session, caller, household_id)
-    await check_social_worker(session, caller.principal, household.region_code[:9], caller.today)
-    return household
+    await check_social_worker(session, caller.principal, found[0].region_code[:9], caller.today)
+    return found
 
 
 async def writable(session: AsyncSession, caller: Caller, household_id: uuid.UUID) -> Household:

@@ -86,11 +86,15 @@ def audit_read(
 
 
 async def household_out(
-    session: AsyncSession, caller: Caller, household: Household | Row[Any]
+    session: AsyncSession, caller: Caller, household: Household
 ) -> HouseholdOut:
     """The record as stored (flushed changes included), in two statements besides the household."""
-    lists = await repository.record_lists(session, household.id)
-    members = await repository.member_rows(session, household.id)
+    return record_out(caller, household, await repository.record_rows(session, household.id))
+
+
+def record_out(
+    caller: Caller, household: Household | Row[Any], rows: repository.RecordRows
+) -> HouseholdOut:
     return HouseholdOut(
         id=household.id,
         region_code=household.region_code,
@@ -101,13 +105,13 @@ async def household_out(
         settled_since=household.settled_since,
         target_types=[
             TargetTypeOut(target_type=t.a, source=t.b, assessment_id=t.ref, recorded_at=t.at)
-            for t in lists.target_types
+            for t in rows.target_types
         ],
         categories=[
-            CategoryOut(category=c.a, subtype=c.b, person_id=c.ref) for c in lists.categories
+            CategoryOut(category=c.a, subtype=c.b, person_id=c.ref) for c in rows.categories
         ],
-        causes=lists.codes.get(CAUSES, []),
-        needs=lists.codes.get(NEEDS, []),
+        causes=rows.codes.get(CAUSES, []),
+        needs=rows.codes.get(NEEDS, []),
         benefits=household.benefits,
         measures=household.measures,
         no_help_reason=household.no_help_reason,
@@ -123,7 +127,7 @@ async def household_out(
         paired_worker_id=household.paired_worker_id,
         complete=household.complete,
         missing_fields=household.missing_fields,
-        members=[member_out(caller, household.head_person_id, row, row) for row in members],
+        members=[member_out(caller, household.head_person_id, m, m) for m in rows.members],
         version=household.version,
         created_at=household.created_at,
         updated_at=household.updated_at,
@@ -134,8 +138,8 @@ async def read_household(
     session: AsyncSession, caller: Caller, household_id: uuid.UUID
 ) -> HouseholdOut:
     """One record with its members, masked for the caller; the read is audited."""
-    household = await service.personal_row(session, caller, household_id)
-    out = await household_out(session, caller, household)
+    household, rows = await service.personal_record(session, caller, household_id)
+    out = record_out(caller, household, rows)
     audit_read(session, caller, "household.read", "household", household.id, household.region_code)
     return out
 
