@@ -80,4 +80,3 @@ class TestRequests:
         response = await self._get("GET", "/v/others")
         assert response.status_code == 307
         assert response.headers["location"] == "http://t/v/others/"
-
