@@ -13,9 +13,6 @@ compilation, asyncpg, pydantic, FastAPI, ...) and the cumulative time of the
 app's own functions, per request. The httpx client's own time is listed
 apart; the server does not pay it.
 
-`--read-model` sends the requests to a route that serves the scenario with
-`app.households.read_model` instead (households_get only): the prototype the
-figures in docs/performance.md compare.
 """
 
 import argparse
@@ -131,10 +128,6 @@ async def run(args: argparse.Namespace) -> int:
     )
     app = create_app()
     path = scenario.path
-    if args.read_model:
-        from bench.read_model_app import install
-
-        path = install()
     login = getattr(scenario.login, "keywords", {}).get("username", "admin")
     rng = random.Random(1)
     async with app.router.lifespan_context(app):
@@ -161,7 +154,7 @@ async def run(args: argparse.Namespace) -> int:
             await burst(args.requests)
             profiler.disable()
     print(
-        f"{scenario.name}{' (read model)' if args.read_model else ''}: {args.requests} sequential "
+        f"{scenario.name}: {args.requests} sequential "
         f"requests as {login}; without the profiler {plain_ms:.2f} ms per request, "
         f"{cpu_ms:.2f} ms of it CPU (client included)"
     )
@@ -199,9 +192,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=200)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--save", help="Also write the cProfile stats to this file.")
-    parser.add_argument(
-        "--read-model", action="store_true", help="Serve households_get with the read model."
-    )
     return asyncio.run(run(parser.parse_args(argv)))
 
 

@@ -49,9 +49,13 @@ if str(REPO) not in sys.path:
 
 import asyncpg  # noqa: E402
 
+from app.core.config import Settings  # noqa: E402
 from bench.baseline import POOL_SIZE as BASELINE_POOL_SIZE  # noqa: E402
 from bench.baseline import ROUTES as BASELINE_ROUTES  # noqa: E402
 from bench.scenarios import SCENARIOS, Scenario  # noqa: E402
+
+APP_POOL_SIZE = Settings.model_fields["db_pool_size"].default
+"""The app's pool as `sanzhu serve` starts it here (the harness passes no SANZHU_DB_* setting)."""
 
 RESULTS_DIR = REPO / "bench" / "results"
 DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -201,13 +205,6 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         type=int,
         default=20_000,
         help="Households bench/generate.py adds to a throwaway database for ledger scenarios.",
-    )
-    parser.add_argument(
-        "--app",
-        default="app",
-        choices=("app", "read_model"),
-        help="Side A: the app as `sanzhu serve` runs it (default), or the app with "
-        "GET /api/v1/households/{id} served by the read-model prototype (bench/read_model_app.py).",
     )
     parser.add_argument(
         "--each",
@@ -861,7 +858,8 @@ def format_db_line(summary: dict[str, Any]) -> str:
     return (
         "database connections opened during the runs: "
         + ", ".join(f"{side} {count}" for side, count in opened.items())
-        + f" (pools hold {BASELINE_POOL_SIZE}; more means connections opened and closed under load)"
+        + f" (the app's pool holds {APP_POOL_SIZE}, the baseline's {BASELINE_POOL_SIZE}; "
+        "more means connections opened and closed under load)"
     )
 
 
@@ -933,13 +931,8 @@ def run(args: argparse.Namespace) -> int:
         )
 
         app_port, base_port = free_port(), free_port()
-        if args.app == "read_model":
-            app_cmd = [sys.executable, str(REPO / "bench" / "read_model_app.py")]
-            app_cmd += ["--host", "127.0.0.1", "--port", str(app_port)]
-            print("  side A serves GET /api/v1/households/{id} with the read model")
-        else:
-            app_cmd = [sanzhu, "serve", "--host", "127.0.0.1", "--port", str(app_port)]
-            app_cmd += ["--workers", "1", "--no-worker"]
+        app_cmd = [sanzhu, "serve", "--host", "127.0.0.1", "--port", str(app_port)]
+        app_cmd += ["--workers", "1", "--no-worker"]
         servers[side_a] = start_server(side_a, [*pinning.server, *app_cmd], env, app_port, work)
         if comparison.name == "baseline":
             base_cmd = [sys.executable, str(REPO / "bench" / "baseline.py")]
@@ -1044,12 +1037,11 @@ def run(args: argparse.Namespace) -> int:
             "rounds": args.rounds,
             "timeout_s": args.timeout,
             "compare": comparison.name,
-            "app": args.app,
             "sides": comparison.sides,
             "order": [comparison.sides[s] for s in order],
             "pinning": pinning.description,
             "app_workers": 1,
-            "db_pool_size": BASELINE_POOL_SIZE,
+            "db_pool_size": {"app": APP_POOL_SIZE, "baseline": BASELINE_POOL_SIZE},
         },
         "machine": machine_info(wrk),
         "database": {
