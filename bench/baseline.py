@@ -202,9 +202,10 @@ def _age(birth: date, today: date) -> int:
 async def households_get(request: Request) -> Response:
     """GET /api/v1/households/{id} with members, as a community worker sees it.
 
-    BEGIN; the scoped household select; codes; target types; categories;
-    members join persons; ROLLBACK; then BEGIN; INSERT audit event; COMMIT,
-    as the app's read session and its after-transaction audit write do. The
+    BEGIN; the scoped household select; its codes, target types and
+    categories in one UNION ALL; members join persons; ROLLBACK; then BEGIN;
+    INSERT audit event; COMMIT, as the app's read session and its
+    after-transaction audit write do. The
     ID numbers are decrypted as the app does (AES-GCM). No masking: the
     scenario's role sees every field whole.
     """
