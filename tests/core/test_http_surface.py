@@ -3,6 +3,11 @@
 import re
 
 import httpx
+from starlette.types import Receive, Scope, Send
+
+from app.core.config import Settings
+from app.core.http_middleware import RequestContextMiddleware, SecurityHeadersMiddleware
+from app.main import create_app
 
 
 class TestSecurityHeaders:
@@ -43,6 +48,49 @@ class TestCors:
             "/api/v1/regions", headers={"Origin": "https://evil.example.com"}
         )
         assert "access-control-allow-origin" not in response.headers
+
+    async def test_without_configured_origins_no_origin_is_allowed(
+        self, settings: Settings
+    ) -> None:
+        app = create_app(settings.model_copy(update={"cors_origins": []}))
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as anonymous:
+            preflight = await anonymous.options(
+                "/api/v1/regions",
+                headers={
+                    "Origin": "https://ledger.example.cn",
+                    "Access-Control-Request-Method": "GET",
+                },
+            )
+            simple = await anonymous.get("/healthz", headers={"Origin": "https://a.example.cn"})
+        assert "access-control-allow-origin" not in preflight.headers
+        assert simple.status_code == 200
+        assert "access-control-allow-origin" not in simple.headers
+
+
+class TestHeadersAlreadySet:
+    async def test_a_header_the_response_set_is_kept_and_not_repeated(self) -> None:
+        async def endpoint(_scope: Scope, _receive: Receive, send: Send) -> None:
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 200,
+                    "headers": [(b"cache-control", b"max-age=60"), (b"x-request-id", b"inner")],
+                }
+            )
+            await send({"type": "http.response.body", "body": b"{}"})
+
+        app = RequestContextMiddleware(SecurityHeadersMiddleware(endpoint, hsts=True))
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            response = await http.get("/x", headers={"X-Request-ID": "given-1"})
+        names = [name.lower() for name, _ in response.headers.raw]
+        assert response.headers["cache-control"] == "max-age=60"
+        assert names.count(b"cache-control") == 1
+        assert response.headers["x-request-id"] == "given-1"
+        assert names.count(b"x-request-id") == 1
+        assert response.headers["strict-transport-security"].startswith("max-age=")
+        assert response.headers["x-frame-options"] == "DENY"
 
 
 class TestDocs:
