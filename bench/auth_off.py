@@ -2,8 +2,9 @@
 
 `create_app_without_auth()` builds the app with `app.main.create_app()`, the
 same code and settings as `sanzhu serve`, and then overrides every
-`require(action)` dependency found on its routes, and `authenticate`, with a
-function that hands back one fixed Principal. No token is parsed or
+`require(action)` dependency found on its routes with a function that hands
+back one fixed Principal (the ledger's `caller_for(...)` routes are not
+covered: they build a `Caller`, and no scenario compares them this way). No token is parsed or
 verified, the principal's status is never re-checked in the database, and no
 role is checked; everything else (middleware, routing, sessions, handlers,
 serialization) is the app's own.
@@ -37,7 +38,7 @@ from fastapi import FastAPI, Request  # noqa: E402
 from fastapi.dependencies.models import Dependant  # noqa: E402
 from fastapi.routing import APIRoute, iter_route_contexts  # noqa: E402
 
-from app.core.auth import Principal, authenticate  # noqa: E402
+from app.core.auth import Principal  # noqa: E402
 from app.core.permissions import Role  # noqa: E402
 
 PRINCIPAL_ENV = "BENCH_PRINCIPAL"
@@ -88,12 +89,12 @@ def principal_override(principal: Principal) -> Callable[[Request], Awaitable[Pr
 
 
 def disable_auth(app: FastAPI, principal: Principal) -> int:
-    """Override `authenticate` and every `require(...)`; the number of `require`s overridden."""
+    """Override every `require(...)`; the number overridden."""
     checks = auth_dependencies(app)
     if not checks:
         raise RuntimeError("no require(...) dependency found on the app's routes")
     override = principal_override(principal)
-    for call in (*checks, authenticate):
+    for call in checks:
         app.dependency_overrides[call] = override
     return len(checks)
 
@@ -106,7 +107,7 @@ def create_app_without_auth() -> FastAPI:
     principal = fixed_principal()
     count = disable_auth(app, principal)
     print(
-        f"bench auth_off: {count} require(...) dependencies and authenticate overridden; "
+        f"bench auth_off: {count} require(...) dependencies overridden; "
         f"every request is {principal.caller_id} ({principal.role.value})",
         flush=True,
     )

@@ -146,11 +146,6 @@ async def principal_from_request(request: Request) -> Principal:
     return principal
 
 
-async def authenticate(request: Request, _credentials: BearerCredentials) -> Principal:
-    """Dependency form of `principal_from_request` (and the OpenAPI bearer scheme)."""
-    return await principal_from_request(request)
-
-
 async def authorize(request: Request, action: Action) -> Principal:
     """The caller, if its role may perform `action`; else 403 and a `denied` event."""
     principal = await principal_from_request(request)
@@ -170,8 +165,8 @@ async def authorize(request: Request, action: Action) -> Principal:
 def require(action: Action) -> Callable[..., Awaitable[Principal]]:
     """Dependency: the caller, if its role may perform `action` (else 403).
 
-    One dependency deep (not one on `authenticate`): each level of dependencies
-    costs FastAPI work on every request."""
+    One dependency deep (`authorize` is called, not depended on): each level of
+    dependencies costs FastAPI work on every request."""
 
     async def check(request: Request, _credentials: BearerCredentials) -> Principal:
         return await authorize(request, action)

@@ -70,5 +70,9 @@ def is_within(code: str, scope: str) -> bool:
 
 def in_subtree(column: Any, code: str) -> Any:
     """SQL: `column` within the subtree of `code`, a range both databases index."""
-    low, high = subtree_bounds(code)
+    return in_bounds(column, *subtree_bounds(code))
+
+
+def in_bounds(column: Any, low: Any, high: Any) -> Any:
+    """SQL: `low <= column < high`; the bounds may be values or bound parameters."""
     return (column >= low) & (column < high)

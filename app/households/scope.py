@@ -12,7 +12,7 @@ from sqlalchemy import bindparam, false, or_, select
 
 from app.core.auth import Principal
 from app.core.permissions import REGION_ROLES, Role
-from app.core.region_codes import subtree_bounds
+from app.core.region_codes import in_bounds, subtree_bounds
 from app.households.models import Household, HouseholdAssignment
 
 _PAIRED_ROLES = frozenset({Role.community_worker, Role.grid_worker})
@@ -56,7 +56,7 @@ def _condition(
     reach: Reach, household_id: Any, region_code: Any, value: Callable[[str], Any]
 ) -> Any:
     if reach in (Reach.subtree, Reach.subtree_or_paired):
-        subtree = (region_code >= value("scope_low")) & (region_code < value("scope_high"))
+        subtree = in_bounds(region_code, value("scope_low"), value("scope_high"))
         if reach is Reach.subtree:
             return subtree
         paired = select(Household.id).where(Household.paired_worker_id == value("scope_user"))
