@@ -18,12 +18,13 @@ from enum import StrEnum
 from typing import Any
 
 from fastapi import Request
-from sqlalchemy import JSON, BigInteger, Index, Integer, String, func, insert, select
-from sqlalchemy.engine import Connection
+from sqlalchemy import JSON, BigInteger, Index, Integer, String, bindparam, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core import direct
 from app.core.db import Base, Database, new_id, utcnow, uuid_pk
+from app.core.direct import DirectStatement
 from app.core.requestid import current_request_id
 from app.core.types import UTCDateTime, region_code_type
 from app.core.uow import after_transaction
@@ -62,7 +63,27 @@ class AuditEvent(Base):
     sealed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-_INSERT_EVENT = insert(AuditEvent)
+_ALONE_COLUMNS = (
+    "id",
+    "occurred_at",
+    "actor",
+    "role",
+    "action",
+    "object_type",
+    "object_id",
+    "region_code",
+    "request_id",
+    "address",
+    "user_agent",
+    "outcome",
+    "changed_fields",
+)
+_INSERT_ALONE = DirectStatement(
+    insert(AuditEvent).values(
+        {name: bindparam(name, type_=AuditEvent.__table__.c[name].type) for name in _ALONE_COLUMNS}
+    )
+)
+"""An event written in its own transaction: every value given (`_event_values`)."""
 
 
 class AuditSealState(Base):
@@ -126,16 +147,10 @@ def _event_values(
 
 
 async def _write_alone(database: Database, values: dict[str, Any]) -> None:
-    """One event in its own short transaction: a Core insert, no session to set up."""
-    async with database.engine.connect() as connection:
-        # Begin, insert and commit in one hop into SQLAlchemy's sync layer
-        # rather than one per step; every read of personal data pays for this.
-        await connection.run_sync(_insert_committed, values)
-
-
-def _insert_committed(connection: Connection, values: dict[str, Any]) -> None:
-    with connection.begin():
-        connection.execute(_INSERT_EVENT, values)
+    """One event in its own short transaction: a prebuilt insert, no session to set
+    up (`core.direct`; every read of personal data pays for this)."""
+    async with direct.transaction(database.engine, commit=True) as connection:
+        await connection.execute(_INSERT_ALONE, values)
 
 
 async def record(

@@ -21,12 +21,15 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import Exists, Select
 
+from app.core import direct
 from app.core.auth import Principal
+from app.core.db import ReadSession
+from app.core.direct import DirectStatement
 from app.core.pagination import PageRequest, paginate_rows
 from app.core.region_codes import in_subtree
 from app.core.types import UTCDateTime
@@ -72,9 +75,12 @@ def _visible_by_id(reach: Reach, for_update: bool) -> Select[Household]:
 
 
 @functools.cache
-def _visible_row_by_id(reach: Reach) -> Select[Any]:
-    return select(*_households).where(
-        _households.id == _HOUSEHOLD, reach_template(reach, _households.id, _households.region_code)
+def _visible_row_by_id(reach: Reach) -> DirectStatement:
+    return DirectStatement(
+        select(*_households).where(
+            _households.id == _HOUSEHOLD,
+            reach_template(reach, _households.id, _households.region_code),
+        )
     )
 
 
@@ -94,22 +100,23 @@ async def get_visible(
 
 
 async def read_visible(
-    session: AsyncSession, principal: Principal, household_id: uuid.UUID
-) -> tuple[Row[Any], "RecordRows"] | None:
+    session: ReadSession, principal: Principal, household_id: uuid.UUID
+) -> tuple[Any, "RecordRows"] | None:
     """A whole record for a read, if the caller's jurisdiction holds it: the household's
-    columns as a row and its `RecordRows`, three statements in one hop into
-    SQLAlchemy's sync layer, no ORM objects."""
+    columns as a row and its `RecordRows`, three prebuilt statements in one read
+    transaction of the session's engine (`core.direct`: on PostgreSQL below
+    SQLAlchemy's engine layer), no ORM objects. It sees only what is committed."""
     reach, values = reach_of(principal)
-    return await session.run_sync(_read_visible, _visible_row_by_id(reach), household_id, values)
-
-
-def _read_visible(
-    session: Session, stmt: Select[Any], household_id: uuid.UUID, values: dict[str, Any]
-) -> tuple[Row[Any], "RecordRows"] | None:
-    household = session.connection().execute(stmt, {"household_id": household_id, **values}).first()
-    if household is None:
-        return None
-    return household, _record_rows(session, household_id)
+    parameters = {"household_id": household_id}
+    engine = session.bind
+    assert isinstance(engine, AsyncEngine)
+    async with direct.transaction(engine, commit=False) as connection:
+        household = await connection.first(_visible_row_by_id(reach), {**parameters, **values})
+        if household is None:
+            return None
+        lists = await connection.all(_DIRECT_LISTS, parameters)
+        members = await connection.all(_DIRECT_MEMBERS, parameters)
+    return household, _grouped(lists, members)
 
 
 async def exists_anywhere(session: AsyncSession, household_id: uuid.UUID) -> bool:
@@ -211,16 +218,21 @@ class RecordRows:
     """
 
     codes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    target_types: list[Row[Any]] = field(default_factory=list)
-    categories: list[Row[Any]] = field(default_factory=list)
-    members: Sequence[Row[Any]] = ()
+    target_types: list[Any] = field(default_factory=list)
+    categories: list[Any] = field(default_factory=list)
+    members: Sequence[Any] = ()
+
+
+_DIRECT_LISTS = DirectStatement(_RECORD_LISTS)
+_DIRECT_MEMBERS = DirectStatement(_MEMBER_ROWS)
 
 
 async def record_rows(session: AsyncSession, household_id: uuid.UUID) -> RecordRows:
-    """Everything of a record besides the household row, in two statements.
+    """Everything of a record besides the household row, in two statements, on the
+    session's own transaction (a write's flushed changes included).
 
     Both run in one hop into SQLAlchemy's sync layer (`run_sync`) rather than
-    one each: this is on every read of a household.
+    one each.
     """
     return await session.run_sync(_record_rows, household_id)
 
@@ -228,15 +240,21 @@ async def record_rows(session: AsyncSession, household_id: uuid.UUID) -> RecordR
 def _record_rows(session: Session, household_id: uuid.UUID) -> RecordRows:
     connection = session.connection()
     parameters = {"household_id": household_id}
-    found = RecordRows()
-    for row in connection.execute(_RECORD_LISTS, parameters):
+    return _grouped(
+        connection.execute(_RECORD_LISTS, parameters).all(),
+        connection.execute(_MEMBER_ROWS, parameters).all(),
+    )
+
+
+def _grouped(lists: Sequence[Any], members: Sequence[Any]) -> RecordRows:
+    found = RecordRows(members=members)
+    for row in lists:
         if row.kind == "code":
             found.codes[row.a].append(row.b)
         elif row.kind == "target_type":
             found.target_types.append(row)
         else:
             found.categories.append(row)
-    found.members = connection.execute(_MEMBER_ROWS, parameters).all()
     return found
 
 

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.confidentiality.service import check_social_worker, streets_open_to
 from app.core import audit
+from app.core.db import ReadSession
 from app.core.errors import NotFound
 from app.core.etag import check_version
 from app.core.pagination import PageRequest
@@ -77,8 +78,8 @@ async def personal(session: AsyncSession, caller: Caller, household_id: uuid.UUI
 
 
 async def personal_record(
-    session: AsyncSession, caller: Caller, household_id: uuid.UUID
-) -> tuple[Row[Any], RecordRows]:
+    session: ReadSession, caller: Caller, household_id: uuid.UUID
+) -> tuple[Any, RecordRows]:
     """`personal` for a read that changes nothing: the household as a row with its
     lists and members, read together; nothing of it leaves before the checks pass."""
     found = await repository.read_visible(session, caller.principal, household_id)

@@ -8,6 +8,7 @@ from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core import audit
+from app.core.db import ReadSession
 from app.core.masking import PersonalField, Viewer, shown
 from app.households import history, repository, service
 from app.households.access import Caller
@@ -135,7 +136,7 @@ def record_out(
 
 
 async def read_household(
-    session: AsyncSession, caller: Caller, household_id: uuid.UUID
+    session: ReadSession, caller: Caller, household_id: uuid.UUID
 ) -> HouseholdOut:
     """One record with its members, masked for the caller; the read is audited."""
     household, rows = await service.personal_record(session, caller, household_id)
