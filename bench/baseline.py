@@ -3,7 +3,9 @@
 Every route sends exactly the statements the app sends for the same request,
 with the same transaction boundaries (the app's read sessions run BEGIN;
 <statements>; ROLLBACK; because they are closed without a commit), on a pool
-of the app's default size. It does none of the app's own Python work:
+of the app's default size with the app's session settings. Where the app
+runs statements through `app.core.direct` (`households_get`), the
+transactions begin as those do, with `DIRECT_BEGIN`. It does none of the app's own Python work:
 no ORM, no pydantic models, no middleware, no token checks. It decrypts only
 what the answer must show in clear (`households_get`: the members' ID numbers,
 with the app's own key and AES-GCM, as the app does).
@@ -40,11 +42,12 @@ from starlette.routing import Route
 from uuid6 import uuid7
 
 REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
 
-POOL_SIZE = 10
-"""The app's default `SANZHU_DB_POOL_SIZE`."""
-STATEMENT_TIMEOUT_MS = 30_000
-"""The app's default `SANZHU_DB_STATEMENT_TIMEOUT_MS`, set per connection as the app does."""
+from app.core.config import Settings  # noqa: E402
+from app.core.db import postgres_session_settings  # noqa: E402
+from app.core.direct import BEGIN as DIRECT_BEGIN  # noqa: E402
 
 CODE = re.compile(r"^\d{6}(\d{3}){0,3}$")
 LEVEL_LENGTHS = (6, 9, 12, 15)
@@ -220,8 +223,7 @@ async def households_get(request: Request) -> Response:
     low, high = _subtree(scope)
     pool: asyncpg.Pool = request.app.state.pool
     async with pool.acquire() as conn:
-        transaction = conn.transaction()
-        await transaction.start()
+        await conn.execute(DIRECT_BEGIN)
         try:
             if role in _PAIRED_ROLES:
                 row = await conn.fetchrow(
@@ -236,7 +238,7 @@ async def households_get(request: Request) -> Response:
             )
             members = await conn.fetch(HOUSEHOLD_MEMBERS, household_id)
         finally:
-            await transaction.rollback()
+            await conn.execute("ROLLBACK")
     codes = [r for r in lists if r["kind"] == "code"]
     types = [r for r in lists if r["kind"] == "target_type"]
     categories = [r for r in lists if r["kind"] == "category"]
@@ -309,7 +311,8 @@ async def households_get(request: Request) -> Response:
         "created_at": _json_time(row["created_at"]),
         "updated_at": _json_time(row["updated_at"]),
     }
-    async with pool.acquire() as conn, conn.transaction():
+    async with pool.acquire() as conn:
+        await conn.execute(DIRECT_BEGIN)
         await conn.execute(
             AUDIT_INSERT,
             uuid.UUID(bytes=uuid7().bytes),
@@ -326,6 +329,7 @@ async def households_get(request: Request) -> Response:
             "success",
             "[]",
         )
+        await conn.execute("COMMIT")
     return JSONResponse(body, headers={"ETag": f'W/"{row["version"]}"'})
 
 
@@ -346,20 +350,23 @@ async def _no_reset(_conn: asyncpg.Connection) -> None:
 
 def create_app(dsn: str | None = None) -> Starlette:
     dsn = dsn or os.environ["BENCH_DSN"]
+    # The app's settings from the same SANZHU_* variables: its field cipher, pool
+    # size and PostgreSQL session settings (statement timeout, plan cache mode).
+    settings = Settings()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.pool = await asyncpg.create_pool(
             dsn,
-            min_size=POOL_SIZE,
-            max_size=POOL_SIZE,
+            min_size=settings.db_pool_size,
+            max_size=settings.db_pool_size,
             # SQLAlchemy neither recycles after N queries nor closes idle
             # connections within a bench run; neither does this pool.
             max_queries=2**31 - 1,
             max_inactive_connection_lifetime=0,
             reset=_no_reset,
             server_settings={
-                "statement_timeout": str(STATEMENT_TIMEOUT_MS),
+                **postgres_session_settings(settings),
                 "application_name": "sanzhu-bench-baseline",
             },
         )
@@ -368,12 +375,7 @@ def create_app(dsn: str | None = None) -> Starlette:
         finally:
             await app.state.pool.close()
 
-    # The app's field cipher, built once from the same SANZHU_* settings as the app's.
-    if str(REPO) not in sys.path:
-        sys.path.insert(0, str(REPO))
-    from app.core.config import Settings
-
-    field_cipher = Settings().field_cipher()
+    field_cipher = settings.field_cipher()
 
     app = Starlette(
         routes=[Route("/healthz", healthz, methods=["GET"]), *ROUTES.values()],

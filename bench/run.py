@@ -50,12 +50,12 @@ if str(REPO) not in sys.path:
 import asyncpg  # noqa: E402
 
 from app.core.config import Settings  # noqa: E402
-from bench.baseline import POOL_SIZE as BASELINE_POOL_SIZE  # noqa: E402
 from bench.baseline import ROUTES as BASELINE_ROUTES  # noqa: E402
 from bench.scenarios import SCENARIOS, Scenario  # noqa: E402
 
 APP_POOL_SIZE = Settings.model_fields["db_pool_size"].default
-"""The app's pool as `sanzhu serve` starts it here (the harness passes no SANZHU_DB_* setting)."""
+"""The pool of the app as `sanzhu serve` starts it here (the harness passes no SANZHU_DB_*
+setting), and of the baseline, which takes it from the same settings."""
 
 RESULTS_DIR = REPO / "bench" / "results"
 DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -858,7 +858,7 @@ def format_db_line(summary: dict[str, Any]) -> str:
     return (
         "database connections opened during the runs: "
         + ", ".join(f"{side} {count}" for side, count in opened.items())
-        + f" (the app's pool holds {APP_POOL_SIZE}, the baseline's {BASELINE_POOL_SIZE}; "
+        + f" (each pool holds {APP_POOL_SIZE}; "
         "more means connections opened and closed under load)"
     )
 
@@ -1041,7 +1041,7 @@ def run(args: argparse.Namespace) -> int:
             "order": [comparison.sides[s] for s in order],
             "pinning": pinning.description,
             "app_workers": 1,
-            "db_pool_size": {"app": APP_POOL_SIZE, "baseline": BASELINE_POOL_SIZE},
+            "db_pool_size": APP_POOL_SIZE,
         },
         "machine": machine_info(wrk),
         "database": {

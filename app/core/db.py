@@ -78,6 +78,20 @@ def _configure_sqlite(engine: AsyncEngine, settings: Settings, *, begin: str) ->
         connection.exec_driver_sql(begin)
 
 
+def postgres_session_settings(settings: Settings) -> dict[str, str]:
+    """Settings of every PostgreSQL session the app opens (the bench baseline's too)."""
+    return {
+        "statement_timeout": str(settings.db_statement_timeout_ms),
+        "application_name": "sanzhu",
+        # asyncpg prepares every statement; after five runs PostgreSQL may
+        # switch to a generic plan chosen without the parameter values,
+        # which for the ledger's filtered lists (address text, sparse
+        # codes) measured 0.5-0.9 s instead of milliseconds
+        # (docs/performance.md). Plans are cheap next to that risk.
+        "plan_cache_mode": "force_custom_plan",
+    }
+
+
 def create_engine(settings: Settings, url: str, *, read_only: bool = False) -> AsyncEngine:
     if url.startswith("sqlite"):
         engine = create_async_engine(
@@ -85,23 +99,13 @@ def create_engine(settings: Settings, url: str, *, read_only: bool = False) -> A
         )
         _configure_sqlite(engine, settings, begin="BEGIN" if read_only else "BEGIN IMMEDIATE")
     else:
-        server_settings = {
-            "statement_timeout": str(settings.db_statement_timeout_ms),
-            "application_name": "sanzhu",
-            # asyncpg prepares every statement; after five runs PostgreSQL may
-            # switch to a generic plan chosen without the parameter values,
-            # which for the ledger's filtered lists (address text, sparse
-            # codes) measured 0.5-0.9 s instead of milliseconds
-            # (docs/performance.md). Plans are cheap next to that risk.
-            "plan_cache_mode": "force_custom_plan",
-        }
         engine = create_async_engine(
             url,
             pool_size=settings.db_pool_size,
             max_overflow=settings.db_max_overflow,
             pool_timeout=settings.db_pool_timeout_seconds,
             pool_recycle=1800,
-            connect_args={"server_settings": server_settings},
+            connect_args={"server_settings": postgres_session_settings(settings)},
         )
         if read_only:
             engine = engine.execution_options(postgresql_readonly=True)

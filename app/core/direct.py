@@ -71,9 +71,9 @@ def _compile(statement: Executable, dialect: Dialect) -> _Compiled:
     columns = getattr(statement, "selected_columns", None)
     if columns is None:
         return _Compiled(compiled.string, names, defaults, binders, (), None)
-    keys = [c.key for c in columns]
     results = tuple(c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns)
-    row = namedtuple("Row", keys)  # type: ignore[misc]
+    # Unlabelled expressions get positional names; their values are still row[i].
+    row = namedtuple("Row", columns.keys(), rename=True)  # type: ignore[misc]
     return _Compiled(compiled.string, names, defaults, binders, results, row)
 
 
@@ -130,6 +130,16 @@ class _AsyncpgConnection:
             await self._driver.execute(compiled.sql, *compiled.arguments(parameters))
         except Exception as error:
             self.fail(error, compiled.sql)
+
+    def in_transaction(self) -> bool:
+        return bool(self._driver.is_in_transaction())
+
+    async def command(self, sql: str) -> None:
+        """A statement without parameters or rows (simple query protocol)."""
+        try:
+            await self._driver.execute(sql)
+        except Exception as error:
+            self.fail(error, sql)
 
     def fail(self, error: Exception, sql: str | None) -> NoReturn:
         """Raise `error` as SQLAlchemy would have: translated by its asyncpg adapter,
@@ -188,6 +198,14 @@ async def _engine_transaction(
             await begun.rollback()
 
 
+BEGIN = "BEGIN; SET LOCAL plan_cache_mode = auto"
+"""One round trip. The app's sessions plan every execution with its values
+(`db.postgres_session_settings`) because a generic plan of a filtered list
+can be very slow; direct statements are lookups by key, whose generic plan
+is their custom plan, so they keep PostgreSQL's own plan cache (planning
+each execution measured a sixth of the household read's throughput)."""
+
+
 @contextlib.asynccontextmanager
 async def _asyncpg_transaction(
     engine: AsyncEngine, *, commit: bool
@@ -195,28 +213,19 @@ async def _asyncpg_transaction(
     pooled = await engine.raw_connection()
     try:
         connection = _AsyncpgConnection(pooled, engine.dialect)
-        driver = pooled.driver_connection
-        assert driver is not None
-        try:
-            begun = driver.transaction()
-            await begun.start()
-        except Exception as error:
-            connection.fail(error, "BEGIN")
+        await connection.command(BEGIN)
         try:
             yield connection
         except BaseException:
-            # The block's own error is the one to report, not a failed rollback's.
-            with contextlib.suppress(sa_exc.DBAPIError):
-                await _end(connection, begun.rollback)
+            # The block's own error is the one to report, not a failed rollback's
+            # (which has invalidated a broken connection already).
+            with contextlib.suppress(Exception):
+                await connection.command("ROLLBACK")
             raise
-        await _end(connection, begun.commit if commit else begun.rollback)
+        await connection.command("COMMIT" if commit else "ROLLBACK")
     finally:
-        # Back to the pool; its reset-on-return finds no transaction of its own to end.
+        # Back to the pool, whose reset-on-return knows nothing of this transaction:
+        # a connection still inside it (its end was interrupted) is not reused.
+        if pooled.is_valid and connection.in_transaction():
+            pooled.invalidate()
         await greenlet_spawn(pooled.close)
-
-
-async def _end(connection: _AsyncpgConnection, end: Callable[[], Any]) -> None:
-    try:
-        await end()
-    except Exception as error:
-        connection.fail(error, None)

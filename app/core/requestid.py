@@ -1,7 +1,7 @@
 """The id of the request being served, for responses, problems and log lines."""
 
 import re
-import uuid
+import secrets
 from contextvars import ContextVar
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -13,7 +13,7 @@ def accept_or_generate(incoming: str | None) -> str:
     """Keep a caller's id when it is safe to echo and log; otherwise make one."""
     if incoming and _VALID.fullmatch(incoming):
         return incoming
-    return uuid.uuid4().hex
+    return secrets.token_hex(16)
 
 
 def set_request_id(request_id: str) -> None:
