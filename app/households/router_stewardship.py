@@ -184,7 +184,14 @@ async def plan_versions(
     "/{household_id}/plan",
     response_model=PlanOut,
     summary="Write the next version of the plan (If-Match once a plan exists)",
-    responses=protected_problems(*_SCOPED, PreconditionFailed, PreconditionRequired),
+    response_description="A later version of the plan.",
+    responses={
+        201: {
+            "model": PlanOut,
+            "description": "The first version: the plan is created (`Location` names it).",
+        },
+        **protected_problems(*_SCOPED, PreconditionFailed, PreconditionRequired),
+    },
 )
 async def revise_plan(
     household_id: HouseholdId,
@@ -196,6 +203,9 @@ async def revise_plan(
 ) -> PlanOut:
     plan = await plans.revise(session, caller, household_id, body, expected)
     response.headers["ETag"] = etag_for_version(plan.revision)
+    if plan.revision == 1:
+        response.status_code = 201
+        response.headers["Location"] = f"/api/v1/households/{household_id}/plan"
     return PlanOut.model_validate(plan)
 
 

@@ -43,7 +43,7 @@ async def _put(
     return await http.put(f"/api/v1/households/{hid}/plan", json=body, headers={**headers, **extra})
 
 
-async def test_the_first_plan_needs_no_if_match_and_is_revision_1(
+async def test_the_first_plan_needs_no_if_match_is_created_as_revision_1(
     app: FastAPI, anonymous: httpx.AsyncClient, officer: dict[str, str]
 ) -> None:
     home = await create_household(app)
@@ -51,9 +51,10 @@ async def test_the_first_plan_needs_no_if_match_and_is_revision_1(
     bureau = str(await organization_id(app, "渝北区民政局"))
     body = {**PLAN, "responsible_organization_id": bureau, "review_on": review}
     response = await _put(anonymous, officer, home.id, body)
-    assert response.status_code == 200, response.text
+    assert response.status_code == 201, response.text
     plan = response.json()
     assert response.headers["etag"] == 'W/"1"'
+    assert response.headers["location"] == f"/api/v1/households/{home.id}/plan"
     assert {k: plan[k] for k in body} == body
     assert (plan["revision"], plan["household_id"]) == (1, str(home.id))
     assert plan["created_by"] == str(await user_id(app, "street_officer"))
@@ -67,13 +68,14 @@ async def test_later_versions_need_the_current_revision(
     app: FastAPI, anonymous: httpx.AsyncClient, officer: dict[str, str]
 ) -> None:
     home = await create_household(app)
-    assert (await _put(anonymous, officer, home.id, PLAN)).status_code == 200
+    assert (await _put(anonymous, officer, home.id, PLAN)).status_code == 201
     missing = await _put(anonymous, officer, home.id, {**PLAN, "goals": "新目标"})
     assert_problem(missing, 428, "if_match_required")
     stale = await _put(anonymous, officer, home.id, {**PLAN, "goals": "新目标"}, revision=2)
     assert_problem(stale, 412, "version_mismatch")
     second = await _put(anonymous, officer, home.id, {**PLAN, "goals": "新目标"}, revision=1)
     assert second.status_code == 200, second.text
+    assert "location" not in second.headers
     assert (second.json()["revision"], second.headers["etag"]) == (2, 'W/"2"')
     entry = (await history(anonymous, officer, home.id))[-1]
     assert entry["changes"] == {"goals": {"before": PLAN["goals"], "after": "新目标"}}
@@ -122,7 +124,7 @@ async def test_a_review_date_in_the_past_is_refused_and_today_is_not(
         await _put(anonymous, officer, home.id, past), ["body", "review_on"], "date_in_past"
     )
     today = {**PLAN, "review_on": business_today().isoformat()}
-    assert (await _put(anonymous, officer, home.id, today)).status_code == 200
+    assert (await _put(anonymous, officer, home.id, today)).status_code == 201
 
 
 async def test_an_unknown_organization_is_refused(
@@ -154,7 +156,7 @@ async def test_concurrent_first_plans_make_one_revision(
     responses = await asyncio.gather(
         *(_put(anonymous, officer, home.id, {"goals": f"目标 {i}"}) for i in range(4))
     )
-    assert sorted(r.status_code for r in responses) == [200, 428, 428, 428], [
+    assert sorted(r.status_code for r in responses) == [201, 428, 428, 428], [
         r.text for r in responses
     ]
     for response in responses:
