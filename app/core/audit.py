@@ -63,21 +63,8 @@ class AuditEvent(Base):
     sealed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-_ALONE_COLUMNS = (
-    "id",
-    "occurred_at",
-    "actor",
-    "role",
-    "action",
-    "object_type",
-    "object_id",
-    "region_code",
-    "request_id",
-    "address",
-    "user_agent",
-    "outcome",
-    "changed_fields",
-)
+_SEAL_COLUMNS = ("seal_seq", "chain_hash", "sealed_at")
+_ALONE_COLUMNS = tuple(c.key for c in AuditEvent.__table__.c if c.key not in _SEAL_COLUMNS)
 _INSERT_ALONE = DirectStatement(
     insert(AuditEvent).values(
         {name: bindparam(name, type_=AuditEvent.__table__.c[name].type) for name in _ALONE_COLUMNS}
