@@ -129,6 +129,36 @@ async def active_member(
     return membership, person
 
 
+async def make_head(
+    session: AsyncSession,
+    caller: Caller,
+    household: Household,
+    person_id: uuid.UUID,
+    former_head_relation: str,
+) -> None:
+    """Make a member the head (户主): their relation becomes `self`, and a former head who
+    is still a member takes `former_head_relation`, each change in the member's history.
+    The other members' relations are for staff to correct: only people know them."""
+    former = household.head_person_id
+    if former == person_id:
+        return
+    for member_id, relation in ((former, former_head_relation), (person_id, "self")):
+        if member_id is None:
+            continue
+        try:
+            membership, person = await active_member(session, household, member_id)
+        except NotFound:
+            continue  # the former head has left already
+        if membership.relation_to_head == relation:
+            continue
+        before = person_snapshot(caller, person, membership)
+        membership.relation_to_head = relation
+        person.version += 1
+        changes = history.diff(before, person_snapshot(caller, person, membership))
+        history.record(session, caller, household, "member.update", changes, person_id=person.id)
+    household.head_person_id = person_id
+
+
 async def add(
     session: AsyncSession, caller: Caller, household: Household, data: MemberIn
 ) -> tuple[Membership, Person]:
@@ -217,6 +247,12 @@ async def update(
             ["body", "relation_to_head"],
             "the household has a head; change the head on the household",
             "head_exists",
+        )
+    if data.relation_to_head not in (None, "self") and household.head_person_id == person.id:
+        raise invalid(
+            ["body", "relation_to_head"],
+            "the head's relation is self; name another head on the household first",
+            "is_head",
         )
     before = person_snapshot(caller, person, membership)
     for name in given & set(DETAIL_FIELDS):

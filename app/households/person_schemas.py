@@ -182,8 +182,8 @@ class TransferIn(BaseModel):
     relation_to_head: Relation = Field(description="Relation to the head of the new household.")
     new_head_person_id: uuid.UUID | None = Field(
         default=None,
-        description="When the person heads the old household: the member who takes over. "
-        "Without it the old household is flagged `head_left`.",
+        description="When the person heads the old household: the member who takes over "
+        "(their relation becomes `self`). Without it the old household is flagged `head_left`.",
     )
 
 

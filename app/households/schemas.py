@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.core.region_codes import CODE_PATTERN
 from app.dictionaries.schemas import CodeOf
-from app.households.person_schemas import Category, MemberIn, MemberOut, Subtype
+from app.households.person_schemas import Category, MemberIn, MemberOut, Relation, Subtype
 
 TargetType = Annotated[str, CodeOf("target_type")]
 HukouType = Annotated[str, CodeOf("hukou_type")]
@@ -142,7 +142,19 @@ class HouseholdPatch(HouseholdFields):
     )
     address: Address | None = Field(default=None, description="Street address.")
     head_person_id: uuid.UUID | None = Field(
-        default=None, description="A member to become the head."
+        default=None,
+        description=(
+            "A member to become the head: their relation becomes `self`, and a former head "
+            "who is still a member takes `former_head_relation`. The other members' relations "
+            "stay as they are, for you to correct."
+        ),
+    )
+    former_head_relation: Relation | None = Field(
+        default=None,
+        description=(
+            "With `head_person_id`: what the former head is to the new one (default `other`; "
+            "not `self`)."
+        ),
     )
     target_types: list[TargetType] | None = Field(
         default=None, max_length=5, description="Staff-recorded target types (replaces them)."

@@ -235,6 +235,16 @@ async def create(session: AsyncSession, caller: Caller, data: HouseholdCreate) -
     return household
 
 
+def _check_former_head_relation(data: HouseholdPatch) -> None:
+    if data.former_head_relation is None:
+        return
+    location: list[str | int] = ["body", "former_head_relation"]
+    if data.head_person_id is None:
+        raise invalid(location, "only with head_person_id", "requires_head_change")
+    if data.former_head_relation == "self":
+        raise invalid(location, "the household has one head", "head_exists")
+
+
 def _snapshot(household: Household) -> dict[str, Any]:
     base = {name: getattr(household, name) for name in ("region_code", "address", *RECORD_FIELDS)}
     base["head_person_id"] = household.head_person_id
@@ -289,12 +299,17 @@ async def update(
     for name in ("region_code", "address", "head_person_id"):
         if name in given and getattr(data, name) is None:
             raise invalid(["body", name], "may not be cleared", "required")
+    _check_former_head_relation(data)
     before = {**_snapshot(household), **await _current_lists(session, household)}
-    for name in ("address", *RECORD_FIELDS, "head_person_id"):
+    for name in ("address", *RECORD_FIELDS):
         if name in given:
             setattr(household, name, getattr(data, name))
-    if data.head_person_id is not None and household.attention == "head_left":
-        household.attention = None
+    if data.head_person_id is not None:
+        await members.make_head(
+            session, caller, household, data.head_person_id, data.former_head_relation or "other"
+        )
+        if household.attention == "head_left":
+            household.attention = None
     if data.region_code is not None and data.region_code != household.region_code:
         household.region_code = data.region_code
         household.district_code = data.region_code[:6]

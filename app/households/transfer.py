@@ -58,7 +58,8 @@ async def transfer(
         session, caller, source, person_id, "transferred", action="member.transfer_out"
     )
     if data.new_head_person_id is not None:
-        source.head_person_id = data.new_head_person_id
+        # The head has left, so there is no former head to give a relation to.
+        await members.make_head(session, caller, source, data.new_head_person_id, "other")
         source.attention = None
         history.record(
             session,

@@ -15,6 +15,7 @@ from app.core.id_numbers import check_character
 from app.households.models import Household, HouseholdChange, HouseholdTargetType
 from app.households.person_models import Membership, Person
 from app.households.views import age_on
+from tests.api.households.ledger_http import history, household
 from tests.api.households.records import (
     HOUSEHOLDS,
     audit_events,
@@ -677,6 +678,84 @@ class TestPatch:
             True,
             False,
         )
+        # One `self`: the new head's relation, and the former head's is `other` unless given.
+        relations = {name: m["relation_to_head"] for name, m in _by_name(changed).items()}
+        assert relations == {"李建国": "self", "张秀英": "other"}
+        assert [m["version"] for m in changed["members"]] == [2, 2]
+        entries = [
+            (e["action"], e["person_id"], e["changes"])
+            for e in await history(anonymous, headers, created["id"])
+        ]
+        assert entries[-3:] == [
+            (
+                "member.update",
+                _by_name(created)["张秀英"]["person_id"],
+                {"relation_to_head": {"before": "self", "after": "other"}},
+            ),
+            (
+                "member.update",
+                spouse["person_id"],
+                {"relation_to_head": {"before": "spouse", "after": "self"}},
+            ),
+            (
+                "household.update",
+                None,
+                {
+                    "head_person_id": {
+                        "before": _by_name(created)["张秀英"]["person_id"],
+                        "after": spouse["person_id"],
+                    }
+                },
+            ),
+        ]
+
+    async def test_the_former_head_takes_the_relation_given(
+        self, anonymous: httpx.AsyncClient
+    ) -> None:
+        headers, created = await self._created(
+            anonymous, members=[member("张秀英"), member("李小明", "child")]
+        )
+        child = _by_name(created)["李小明"]
+        response = await patch(
+            anonymous,
+            headers,
+            created,
+            {"head_person_id": child["person_id"], "former_head_relation": "parent"},
+        )
+        assert response.status_code == 200, response.text
+        relations = {name: m["relation_to_head"] for name, m in _by_name(response.json()).items()}
+        assert relations == {"李小明": "self", "张秀英": "parent"}
+
+    async def test_naming_the_head_again_changes_nothing(
+        self, anonymous: httpx.AsyncClient
+    ) -> None:
+        headers, created = await self._created(anonymous, members=[member("张秀英")])
+        head = created["members"][0]
+        response = await patch(anonymous, headers, created, {"head_person_id": head["person_id"]})
+        assert response.status_code == 200, response.text
+        assert response.json()["members"] == created["members"]
+        assert response.json()["version"] == created["version"]
+
+    @pytest.mark.parametrize(
+        ("body", "code"),
+        [
+            ({"former_head_relation": "spouse"}, "requires_head_change"),
+            ({"head_person_id": "HEAD", "former_head_relation": "self"}, "head_exists"),
+        ],
+    )
+    async def test_a_former_head_relation_needs_a_new_head_and_is_not_self(
+        self, anonymous: httpx.AsyncClient, body: dict[str, str], code: str
+    ) -> None:
+        headers, created = await self._created(
+            anonymous, members=[member("张秀英"), member("李建国", "spouse")]
+        )
+        if body.get("head_person_id") == "HEAD":
+            body = {**body, "head_person_id": _by_name(created)["李建国"]["person_id"]}
+        response = await patch(anonymous, headers, created, body)
+        assert_invalid(response, ["body", "former_head_relation"], code)
+        unchanged = await household(anonymous, headers, created["id"])
+        assert unchanged["head_person_id"] == created["head_person_id"]
+        assert unchanged["members"] == created["members"]
 
     async def test_a_category_may_name_only_a_member(self, anonymous: httpx.AsyncClient) -> None:
         headers, created = await self._created(anonymous)

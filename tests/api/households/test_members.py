@@ -332,6 +332,24 @@ class TestUpdate:
         )
         assert_invalid(response, ["body", "relation_to_head"], "head_exists")
 
+    async def test_the_head_keeps_self_until_another_head_is_named(
+        self, app: FastAPI, anonymous: httpx.AsyncClient
+    ) -> None:
+        officer = await bearer(anonymous, "street_officer")
+        home, _ = await self._added(app, anonymous, officer)
+        url = f"{_members_url(home.id)}/{home.head_person_id}"
+        response = await anonymous.patch(
+            url, json={"relation_to_head": "spouse"}, headers={**officer, "If-Match": 'W/"1"'}
+        )
+        assert_invalid(response, ["body", "relation_to_head"], "is_head")
+        same = await anonymous.patch(
+            url,
+            json={"relation_to_head": "self", "health": "healthy"},
+            headers={**officer, "If-Match": 'W/"1"'},
+        )
+        assert same.status_code == 200, same.text
+        assert (same.json()["relation_to_head"], same.json()["health"]) == ("self", "healthy")
+
     async def test_a_member_of_another_household_is_not_found(
         self, app: FastAPI, anonymous: httpx.AsyncClient
     ) -> None:

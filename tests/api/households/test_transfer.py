@@ -147,9 +147,9 @@ async def test_a_head_who_moves_hands_over_to_the_member_named(
     assert response.status_code == 200, response.text
     old_home = await household(anonymous, officer, source.id)
     assert (old_home["head_person_id"], old_home["attention"]) == (spouse, None)
-    assert [m["is_head"] for m in old_home["members"]] == [True]
+    assert [(m["is_head"], m["relation_to_head"]) for m in old_home["members"]] == [(True, "self")]
     actions = [(e["action"], e["changes"]) for e in await history(anonymous, officer, source.id)]
-    assert actions[-2:] == [
+    assert actions[-3:] == [
         (
             "member.transfer_out",
             {
@@ -157,6 +157,7 @@ async def test_a_head_who_moves_hands_over_to_the_member_named(
                 "head_person_id": {"before": head, "after": None},
             },
         ),
+        ("member.update", {"relation_to_head": {"before": "spouse", "after": "self"}}),
         ("household.update", {"head_person_id": {"before": head, "after": spouse}}),
     ]
 
