@@ -5,7 +5,7 @@ with the same transaction boundaries (the app's read sessions run BEGIN;
 <statements>; ROLLBACK; because they are closed without a commit), on a pool
 of the app's default size with the app's session settings. Where the app
 runs statements through `app.core.direct` (`households_get`), the
-transactions begin as those do, with `DIRECT_BEGIN`. It does none of the app's own Python work:
+transactions begin as those do (`DIRECT_BEGIN`). It does none of the app's own Python work:
 no ORM, no pydantic models, no middleware, no token checks. It decrypts only
 what the answer must show in clear (`households_get`: the members' ID numbers,
 with the app's own key and AES-GCM, as the app does).
@@ -47,7 +47,10 @@ if str(REPO) not in sys.path:
 
 from app.core.config import Settings  # noqa: E402
 from app.core.db import postgres_session_settings  # noqa: E402
-from app.core.direct import BEGIN as DIRECT_BEGIN  # noqa: E402
+from app.core.direct import begin_statement  # noqa: E402
+
+DIRECT_BEGIN = begin_statement(read_only=False)
+"""How the app's `core.direct` transactions begin (no replica, so not read-only)."""
 
 CODE = re.compile(r"^\d{6}(\d{3}){0,3}$")
 LEVEL_LENGTHS = (6, 9, 12, 15)

@@ -14,6 +14,7 @@ SQLAlchemy would raise (a broken connection is invalidated).
 """
 
 import contextlib
+import dataclasses
 from collections import namedtuple
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.sql import Executable
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
+from sqlalchemy.types import TypeEngine
 from sqlalchemy.util import greenlet_spawn
 
 Processor = Callable[[Any], Any] | None
@@ -40,21 +42,40 @@ class _Compiled:
     names: tuple[str, ...]
     defaults: Mapping[str, Any]
     binders: tuple[Processor, ...]
-    results: tuple[Processor, ...]
+    column_types: tuple[TypeEngine[Any], ...]
     row: Callable[..., Any] | None
+    results: tuple[Processor, ...] | None = None
+    """Known from the first run: a result processor may depend on the server's column type."""
+
+    def with_result_types(self, dialect: Dialect, type_oids: Sequence[int]) -> "_Compiled":
+        results = tuple(
+            t.dialect_impl(dialect).result_processor(dialect, oid)
+            for t, oid in zip(self.column_types, type_oids, strict=True)
+        )
+        return dataclasses.replace(self, results=results)
 
     def arguments(self, parameters: Mapping[str, Any]) -> list[Any]:
         values = []
         for name, binder in zip(self.names, self.binders, strict=True):
-            value = parameters[name] if name in parameters else self.defaults[name]
-            values.append(value if binder is None or value is None else binder(value))
+            if name in parameters:
+                value = parameters[name]
+            elif name in self.defaults:
+                value = self.defaults[name]
+            else:
+                message = f"A value is required for bind parameter {name!r}"
+                raise sa_exc.StatementError(
+                    message, self.sql, None, sa_exc.InvalidRequestError(message)
+                )
+            # As SQLAlchemy does, None goes through the converter too (JSON makes it 'null').
+            values.append(value if binder is None else binder(value))
         return values
 
     def rows(self, records: Sequence[Any]) -> list[Any]:
         assert self.row is not None
+        assert self.results is not None
         make, results = self.row, self.results
         return [
-            make(*[v if p is None or v is None else p(v) for p, v in zip(results, r, strict=True)])
+            make(*[v if p is None else p(v) for p, v in zip(results, r, strict=True)])
             for r in records
         ]
 
@@ -64,6 +85,10 @@ def _compile(statement: Executable, dialect: Dialect) -> _Compiled:
     compiled = statement.compile(dialect=dialect)
     assert isinstance(compiled, SQLCompiler)
     assert compiled.positiontup is not None
+    # Expanding IN lists and literal-rendered values are rendered per execution,
+    # which is what a statement compiled once cannot do.
+    assert not compiled.literal_execute_params
+    assert not compiled.post_compile_params
     names = tuple(compiled.positiontup)
     binds = compiled.binds
     binders = tuple(binds[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names)
@@ -71,10 +96,9 @@ def _compile(statement: Executable, dialect: Dialect) -> _Compiled:
     columns = getattr(statement, "selected_columns", None)
     if columns is None:
         return _Compiled(compiled.string, names, defaults, binders, (), None)
-    results = tuple(c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns)
     # Unlabelled expressions get positional names; their values are still row[i].
     row = namedtuple("Row", columns.keys(), rename=True)  # type: ignore[misc]
-    return _Compiled(compiled.string, names, defaults, binders, results, row)
+    return _Compiled(compiled.string, names, defaults, binders, tuple(c.type for c in columns), row)
 
 
 class DirectStatement:
@@ -82,12 +106,18 @@ class DirectStatement:
 
     def __init__(self, statement: Executable) -> None:
         self.statement = statement
-        self._compiled: dict[str, _Compiled] = {}
+        self._compiled: dict[tuple[str, str], _Compiled] = {}
 
     def compiled_for(self, dialect: Dialect) -> _Compiled:
-        found = self._compiled.get(dialect.name)
+        key = (dialect.name, dialect.driver)
+        found = self._compiled.get(key)
         if found is None:
-            found = self._compiled[dialect.name] = _compile(self.statement, dialect)
+            found = self._compiled[key] = _compile(self.statement, dialect)
+        return found
+
+    def learn_result_types(self, dialect: Dialect, type_oids: Sequence[int]) -> _Compiled:
+        key = (dialect.name, dialect.driver)
+        found = self._compiled[key] = self._compiled[key].with_result_types(dialect, type_oids)
         return found
 
 
@@ -105,17 +135,28 @@ class DirectConnection(Protocol):
 
 
 class _AsyncpgConnection:
-    def __init__(self, pooled: PoolProxiedConnection, dialect: Dialect) -> None:
+    def __init__(self, engine: AsyncEngine, pooled: PoolProxiedConnection) -> None:
+        self._pool = engine.sync_engine.pool
         self._pooled = pooled
         driver = pooled.driver_connection
         assert driver is not None
         self._driver: Any = driver
-        self._dialect = dialect
+        self._dialect = engine.dialect
+
+    @property
+    def usable(self) -> bool:
+        return self._pooled.is_valid
 
     async def all(self, statement: DirectStatement, parameters: Mapping[str, Any]) -> list[Any]:
         compiled = statement.compiled_for(self._dialect)
+        arguments = compiled.arguments(parameters)
         try:
-            records = await self._driver.fetch(compiled.sql, *compiled.arguments(parameters))
+            if compiled.results is None:
+                # Once per statement and process, as SQLAlchemy reads a cursor's description.
+                prepared = await self._driver.prepare(compiled.sql)
+                type_oids = [a.type.oid for a in prepared.get_attributes()]
+                compiled = statement.learn_result_types(self._dialect, type_oids)
+            records = await self._driver.fetch(compiled.sql, *arguments)
         except Exception as error:
             self.fail(error, compiled.sql)
         return compiled.rows(records)
@@ -143,16 +184,23 @@ class _AsyncpgConnection:
 
     def fail(self, error: Exception, sql: str | None) -> NoReturn:
         """Raise `error` as SQLAlchemy would have: translated by its asyncpg adapter,
-        wrapped in a `DBAPIError`, the connection invalidated if it is broken."""
+        wrapped in a `DBAPIError`; a lost connection invalidates the pool's older
+        connections too, which a restarted server has dropped as well."""
+        adapter = self._pooled.dbapi_connection
+        if adapter is None:
+            raise sa_exc.PendingRollbackError(
+                "the connection was invalidated by an earlier error; the transaction is over"
+            ) from error
         try:
-            self._pooled.dbapi_connection._handle_exception(error)  # type: ignore[union-attr]
+            adapter._handle_exception(error)
         except Exception as translated:
             dbapi = self._dialect.loaded_dbapi
             if not isinstance(translated, dbapi.Error):
                 raise
             broken = self._dialect.is_disconnect(translated, self._pooled, None)
             if broken:
-                self._pooled.invalidate(translated)
+                # What SQLAlchemy's Connection does on a disconnect (its pool API).
+                self._pool._invalidate(self._pooled, translated)
             raise sa_exc.DBAPIError.instance(
                 sql,
                 None,
@@ -182,8 +230,9 @@ def transaction(
     engine: AsyncEngine, *, commit: bool
 ) -> contextlib.AbstractAsyncContextManager[DirectConnection]:
     """A pooled connection in one transaction, committed at the end if `commit` and
-    the block succeeded, else rolled back."""
-    if engine.dialect.name == "postgresql":
+    the block succeeded, else rolled back. A read-only engine
+    (`postgresql_readonly`) begins read-only transactions."""
+    if engine.dialect.driver == "asyncpg":
         return _asyncpg_transaction(engine, commit=commit)
     return _engine_transaction(engine, commit=commit)
 
@@ -198,34 +247,48 @@ async def _engine_transaction(
             await begun.rollback()
 
 
-BEGIN = "BEGIN; SET LOCAL plan_cache_mode = auto"
-"""One round trip. The app's sessions plan every execution with its values
-(`db.postgres_session_settings`) because a generic plan of a filtered list
-can be very slow; direct statements are lookups by key, whose generic plan
-is their custom plan, so they keep PostgreSQL's own plan cache (planning
-each execution measured a sixth of the household read's throughput)."""
+def begin_statement(*, read_only: bool) -> str:
+    """`BEGIN` and the plan cache mode, in one simple query (one round trip).
+
+    The app's sessions plan every execution with its values
+    (`db.postgres_session_settings`), because a generic plan of a filtered
+    list can be very slow; direct statements are lookups by key, whose
+    generic plan is their custom plan, so they keep PostgreSQL's own plan
+    cache (planning each execution cost the household read a sixth of its
+    throughput, docs/performance.md). `SET LOCAL` ends with the transaction.
+    """
+    return f"BEGIN{' READ ONLY' if read_only else ''}; SET LOCAL plan_cache_mode = auto"
 
 
 @contextlib.asynccontextmanager
 async def _asyncpg_transaction(
     engine: AsyncEngine, *, commit: bool
 ) -> AsyncIterator[DirectConnection]:
+    options = engine.get_execution_options()
+    assert "isolation_level" not in options, "direct transactions run at the server's default"
+    begin = begin_statement(read_only=bool(options.get("postgresql_readonly")))
     pooled = await engine.raw_connection()
+    connection = _AsyncpgConnection(engine, pooled)
+    ended = False
     try:
-        connection = _AsyncpgConnection(pooled, engine.dialect)
-        await connection.command(BEGIN)
+        await connection.command(begin)
         try:
             yield connection
         except BaseException:
             # The block's own error is the one to report, not a failed rollback's
             # (which has invalidated a broken connection already).
-            with contextlib.suppress(Exception):
-                await connection.command("ROLLBACK")
+            if connection.usable:
+                with contextlib.suppress(Exception):
+                    await connection.command("ROLLBACK")
+                    ended = True
             raise
         await connection.command("COMMIT" if commit else "ROLLBACK")
+        ended = True
     finally:
-        # Back to the pool, whose reset-on-return knows nothing of this transaction:
-        # a connection still inside it (its end was interrupted) is not reused.
-        if pooled.is_valid and connection.in_transaction():
+        # Back to the pool, whose reset-on-return knows nothing of this
+        # transaction. A connection whose BEGIN or end did not finish (a
+        # cancelled request: asyncpg may not even know yet that BEGIN ran) is
+        # never reused.
+        if pooled.is_valid and (not ended or connection.in_transaction()):
             pooled.invalidate()
         await greenlet_spawn(pooled.close)

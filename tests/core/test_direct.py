@@ -5,16 +5,22 @@ that path to SQLAlchemy's own results and error types; on SQLite they run
 through SQLAlchemy and must behave the same way.
 """
 
+import asyncio
+import contextlib
 import uuid
-from datetime import UTC, datetime, timedelta
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 import pytest
-from sqlalchemy import bindparam, func, insert, literal, select, text
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy import Boolean, Date, Numeric, bindparam, func, insert, literal, select, text
+from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.core import direct
 from app.core.audit import AuditEvent
-from app.core.db import Database, new_id
+from app.core.config import Settings
+from app.core.db import Database, create_engine, new_id
 from app.core.direct import DirectStatement
 from tests.conftest import TEST_DATABASE_URL
 
@@ -42,6 +48,32 @@ _COUNT = DirectStatement(
     select(func.count()).where(_events.c.action == bindparam("action", type_=_events.c.action.type))
 )
 _BACKEND_PID = DirectStatement(select(func.pg_backend_pid()))
+_TYPED = select(
+    literal(date(2024, 2, 29), Date).label("day"),
+    literal(True, Boolean).label("yes"),
+    literal(Decimal("546.10"), Numeric(12, 2)).label("amount"),
+    bindparam("given_day", type_=Date).label("given_day"),
+)
+_ASYNCPG_ONLY = pytest.mark.skipif(
+    not TEST_DATABASE_URL, reason="the asyncpg path: SQLite runs through SQLAlchemy itself"
+)
+
+
+@contextlib.asynccontextmanager
+async def _one_connection_engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
+    """An engine whose pool holds one connection, so every checkout gets the same one."""
+    one = settings.model_copy(update={"db_pool_size": 1, "db_max_overflow": 0})
+    engine = create_engine(one, settings.database_url)
+    try:
+        yield engine
+    finally:
+        await engine.dispose()
+
+
+async def _sqlalchemy_can_use(engine: AsyncEngine) -> None:
+    """SQLAlchemy's own transaction on the pooled connection works: nothing was left open."""
+    async with engine.connect() as plain, plain.begin():
+        assert await plain.scalar(text("SELECT 1")) == 1
 
 
 def _event(action: str = "test.direct") -> dict[str, object]:
@@ -79,6 +111,45 @@ class TestRows:
         assert row.outcome == "success"
         assert row.actor is None
         assert row.tag == "constant"
+
+    async def test_dates_booleans_and_decimals_are_sqlalchemys(self, database: Database) -> None:
+        parameters = {"given_day": date(2026, 12, 1)}
+        async with direct.transaction(database.engine, commit=False) as connection:
+            row = await connection.first(DirectStatement(_TYPED), parameters)
+        async with database.engine.connect() as plain:
+            expected = (await plain.execute(_TYPED, parameters)).one()
+        assert row is not None
+        assert tuple(row) == tuple(expected)
+        assert (row.day, row.yes, row.amount, row.given_day) == (
+            date(2024, 2, 29),
+            True,
+            Decimal("546.10"),
+            date(2026, 12, 1),
+        )
+
+    async def test_none_goes_through_the_converter_as_in_sqlalchemy(
+        self, database: Database
+    ) -> None:
+        """JSON makes None the JSON value null, which the NOT NULL column takes."""
+        event = {**_event("test.none_json"), "changed_fields": None}
+        async with direct.transaction(database.engine, commit=True) as connection:
+            await connection.execute(_INSERT, event)
+        async with database.engine.connect() as plain:
+            stored = (await plain.execute(_BY_ID, {"id": event["id"]})).one()
+            sql_null = await plain.scalar(
+                select(func.count()).where(
+                    _events.c.id == event["id"], _events.c.changed_fields.is_(None)
+                )
+            )
+        assert (stored.changed_fields, sql_null) == (None, 0)
+
+    async def test_a_missing_parameter_is_a_statement_error(self, database: Database) -> None:
+        async def read_without_id() -> None:
+            async with direct.transaction(database.engine, commit=False) as connection:
+                await connection.first(_SELECT, {})
+
+        with pytest.raises(StatementError, match="id"):
+            await read_without_id()
 
     async def test_no_match_is_none_and_an_empty_list(self, database: Database) -> None:
         async with direct.transaction(database.engine, commit=False) as connection:
@@ -128,15 +199,23 @@ class TestErrors:
 
         with pytest.raises(IntegrityError):
             await insert_twice()
-        # All or nothing, and the connection went back to the pool usable.
         assert await _count(database, "test.twice") == 0
         async with direct.transaction(database.engine, commit=True) as connection:
             await connection.execute(_INSERT, event)
         assert await _count(database, "test.twice") == 1
 
-    @pytest.mark.skipif(
-        not TEST_DATABASE_URL, reason="a server to drop the connection: the asyncpg path"
-    )
+    async def test_after_an_error_the_connection_goes_back_clean(self, settings: Settings) -> None:
+        async with _one_connection_engine(settings) as engine:
+
+            async def fail_on_a_constraint() -> None:
+                async with direct.transaction(engine, commit=True) as connection:
+                    await connection.execute(_INSERT, {**_event(), "action": None})
+
+            with pytest.raises(IntegrityError):
+                await fail_on_a_constraint()
+            await _sqlalchemy_can_use(engine)
+
+    @_ASYNCPG_ONLY
     async def test_a_dropped_connection_is_invalidated_and_the_next_works(
         self, database: Database
     ) -> None:
@@ -152,3 +231,43 @@ class TestErrors:
             await read_after_the_server_dropped_us()
         assert raised.value.connection_invalidated
         assert await _count(database, "test.none") == 0
+
+
+@_ASYNCPG_ONLY
+class TestAsyncpgTransactions:
+    async def test_a_cancelled_transaction_never_leaves_the_connection_inside_it(
+        self, settings: Settings
+    ) -> None:
+        """Cancelled at every point, from before BEGIN to after COMMIT, the one pooled
+        connection is fit for SQLAlchemy's own next transaction."""
+        async with _one_connection_engine(settings) as engine:
+            for turns in range(40):
+                started = asyncio.Event()
+
+                async def write(turns: int = turns, started: asyncio.Event = started) -> None:
+                    started.set()
+                    async with direct.transaction(engine, commit=True) as connection:
+                        await connection.execute(_INSERT, _event(f"test.cancel.{turns}"))
+
+                task = asyncio.create_task(write())
+                await started.wait()
+                for _ in range(turns):
+                    await asyncio.sleep(0)
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+                await _sqlalchemy_can_use(engine)
+
+    async def test_a_read_only_engine_begins_read_only(self, settings: Settings) -> None:
+        read_only = create_engine(settings, settings.database_url, read_only=True)
+        writable = create_engine(settings, settings.database_url)
+        setting = DirectStatement(select(func.current_setting("transaction_read_only")))
+        try:
+            answers = []
+            for engine in (read_only, writable):
+                async with direct.transaction(engine, commit=False) as connection:
+                    answers.append(await connection.first(setting, {}))
+        finally:
+            await read_only.dispose()
+            await writable.dispose()
+        assert [tuple(a) for a in answers] == [("on",), ("off",)]
