@@ -156,6 +156,7 @@ async def make_head(
         person.version += 1
         changes = history.diff(before, person_snapshot(caller, person, membership))
         history.record(session, caller, household, "member.update", changes, person_id=person.id)
+        await _audit(session, caller, household, "member.update", person, ["relation_to_head"])
     household.head_person_id = person_id
 
 

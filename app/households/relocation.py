@@ -24,6 +24,9 @@ def household_owned_tables() -> list[Table]:
 
 
 async def relocate(session: AsyncSession, household_id: uuid.UUID, region_code: str) -> None:
+    # Rows added earlier in the change (history entries, say) were stamped with
+    # the old region; written first, the UPDATEs below move them too.
+    await session.flush()
     for table in household_owned_tables():
         values = {"region_code": region_code}
         if "district_code" in table.c:

@@ -152,8 +152,8 @@ class HouseholdPatch(HouseholdFields):
     former_head_relation: Relation | None = Field(
         default=None,
         description=(
-            "With `head_person_id`: what the former head is to the new one (default `other`; "
-            "not `self`)."
+            "With a `head_person_id` naming another member, when there is a former head: what "
+            "the former head is to the new one (default `other`; not `self`)."
         ),
     )
     target_types: list[TargetType] | None = Field(

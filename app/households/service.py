@@ -235,12 +235,16 @@ async def create(session: AsyncSession, caller: Caller, data: HouseholdCreate) -
     return household
 
 
-def _check_former_head_relation(data: HouseholdPatch) -> None:
+def _check_former_head_relation(household: Household, data: HouseholdPatch) -> None:
     if data.former_head_relation is None:
         return
     location: list[str | int] = ["body", "former_head_relation"]
-    if data.head_person_id is None:
-        raise invalid(location, "only with head_person_id", "requires_head_change")
+    if household.head_person_id in (None, data.head_person_id) or data.head_person_id is None:
+        raise invalid(
+            location,
+            "only when head_person_id names another member and there is a former head",
+            "requires_head_change",
+        )
     if data.former_head_relation == "self":
         raise invalid(location, "the household has one head", "head_exists")
 
@@ -299,21 +303,21 @@ async def update(
     for name in ("region_code", "address", "head_person_id"):
         if name in given and getattr(data, name) is None:
             raise invalid(["body", name], "may not be cleared", "required")
-    _check_former_head_relation(data)
+    _check_former_head_relation(household, data)
     before = {**_snapshot(household), **await _current_lists(session, household)}
     for name in ("address", *RECORD_FIELDS):
         if name in given:
             setattr(household, name, getattr(data, name))
+    if data.region_code is not None and data.region_code != household.region_code:
+        household.region_code = data.region_code
+        household.district_code = data.region_code[:6]
+        await relocate(session, household.id, data.region_code)
     if data.head_person_id is not None:
         await members.make_head(
             session, caller, household, data.head_person_id, data.former_head_relation or "other"
         )
         if household.attention == "head_left":
             household.attention = None
-    if data.region_code is not None and data.region_code != household.region_code:
-        household.region_code = data.region_code
-        household.district_code = data.region_code[:6]
-        await relocate(session, household.id, data.region_code)
     if data.target_types is not None:
         await _set_target_types(session, household, data.target_types)
     if data.categories is not None:

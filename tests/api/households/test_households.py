@@ -26,7 +26,7 @@ from tests.api.households.records import (
     patch,
     user_id,
 )
-from tests.factories import add_dictionary_code, create_demo_district, id_number
+from tests.factories import GRID_A1_2, add_dictionary_code, create_demo_district, id_number
 from tests.problems import assert_invalid, assert_problem
 
 
@@ -726,6 +726,35 @@ class TestPatch:
         relations = {name: m["relation_to_head"] for name, m in _by_name(response.json()).items()}
         assert relations == {"李小明": "self", "张秀英": "parent"}
 
+    async def test_a_new_head_and_a_move_in_one_change_leave_every_row_in_the_new_region(
+        self, app: FastAPI, anonymous: httpx.AsyncClient
+    ) -> None:
+        headers, created = await self._created(
+            anonymous, members=[member("张秀英"), member("李建国", "spouse")]
+        )
+        spouse = _by_name(created)["李建国"]
+        response = await patch(
+            anonymous,
+            headers,
+            created,
+            {"head_person_id": spouse["person_id"], "region_code": GRID_A1_2},
+        )
+        assert response.status_code == 200, response.text
+        async with app.state.database.sessionmaker() as session:
+            history_regions = set(
+                await session.scalars(
+                    select(HouseholdChange.region_code).where(
+                        HouseholdChange.household_id == uuid.UUID(created["id"])
+                    )
+                )
+            )
+        assert history_regions == {GRID_A1_2}
+        member_events = await audit_events(app, "member.update")
+        assert [(e.region_code, e.changed_fields) for e in member_events] == [
+            (GRID_A1_2, ["relation_to_head"]),
+            (GRID_A1_2, ["relation_to_head"]),
+        ]
+
     async def test_naming_the_head_again_changes_nothing(
         self, anonymous: httpx.AsyncClient
     ) -> None:
@@ -740,7 +769,8 @@ class TestPatch:
         ("body", "code"),
         [
             ({"former_head_relation": "spouse"}, "requires_head_change"),
-            ({"head_person_id": "HEAD", "former_head_relation": "self"}, "head_exists"),
+            ({"head_person_id": "HEAD", "former_head_relation": "spouse"}, "requires_head_change"),
+            ({"head_person_id": "SPOUSE", "former_head_relation": "self"}, "head_exists"),
         ],
     )
     async def test_a_former_head_relation_needs_a_new_head_and_is_not_self(
@@ -749,8 +779,10 @@ class TestPatch:
         headers, created = await self._created(
             anonymous, members=[member("张秀英"), member("李建国", "spouse")]
         )
-        if body.get("head_person_id") == "HEAD":
-            body = {**body, "head_person_id": _by_name(created)["李建国"]["person_id"]}
+        names = {"HEAD": "张秀英", "SPOUSE": "李建国"}
+        if body.get("head_person_id") in names:
+            chosen = _by_name(created)[names[body["head_person_id"]]]
+            body = {**body, "head_person_id": chosen["person_id"]}
         response = await patch(anonymous, headers, created, body)
         assert_invalid(response, ["body", "former_head_relation"], code)
         unchanged = await household(anonymous, headers, created["id"])

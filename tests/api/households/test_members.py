@@ -21,10 +21,8 @@ from tests.api.households.ledger_http import (
     member,
     memberships,
 )
-from tests.factories import GRID_B1_1, create_demo_district, create_household, id_number
+from tests.factories import GRID_A1_2, GRID_B1_1, create_demo_district, create_household, id_number
 from tests.problems import assert_invalid, assert_problem
-
-GRID_A1_2 = "500112001001002"
 
 
 @pytest.fixture(autouse=True)
