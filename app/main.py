@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+import gc
 from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
@@ -40,6 +41,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Everything alive now (modules, routes, schemas, the compiled statements)
+        # lives as long as the process: out of the collector's sight, a full
+        # collection no longer walks it, which is what paused requests for tens
+        # of milliseconds (docs/performance.md).
+        gc.collect()
+        gc.freeze()
         stop = asyncio.Event()
         worker_task = None
         if settings.run_worker_in_process:
@@ -52,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 await worker_task
             await database.dispose()
             process_exiting()
+            gc.unfreeze()
 
     app = FastAPI(
         title="Sanzhu",
