@@ -17,10 +17,10 @@ import hypothesis
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
 from app.core.config import Settings
-from app.core.db import Database
+from app.core.db import Database, create_engine
 from app.core.migrations import upgrade_head
 from app.main import create_app
 from app.models import Base
@@ -82,6 +82,16 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         login_slowdown_seconds=0,
         demo_password=DEMO_PASSWORD,
     )
+
+
+@pytest.fixture
+async def one_connection_engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
+    """An engine of the test database whose pool holds one connection, so every
+    checkout gets the same one."""
+    one = settings.model_copy(update={"db_pool_size": 1, "db_max_overflow": 0})
+    engine = create_engine(one, settings.database_url)
+    yield engine
+    await engine.dispose()
 
 
 @pytest.fixture

@@ -2,10 +2,10 @@
 
 import pytest
 from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.core import direct
-from app.core.config import Settings
-from app.core.db import Database, create_engine
+from app.core.db import Database
 from app.core.direct import DirectStatement
 from tests.conftest import TEST_DATABASE_URL
 
@@ -24,27 +24,22 @@ async def test_each_connection_is_configured_for_its_database(database: Database
 
 @pytest.mark.skipif(not TEST_DATABASE_URL, reason="a PostgreSQL setting")
 async def test_direct_statements_keep_the_plan_cache_for_their_transaction_only(
-    settings: Settings,
+    one_connection_engine: AsyncEngine,
 ) -> None:
     """Lookups by key through core.direct use PostgreSQL's plan cache; the setting
     ends with their transaction, so a session that gets the same connection
     next plans with values again."""
-    engine = create_engine(
-        settings.model_copy(update={"db_pool_size": 1, "db_max_overflow": 0}), settings.database_url
-    )
+    engine = one_connection_engine
     setting = DirectStatement(
         select(func.current_setting("plan_cache_mode"), func.pg_backend_pid())
     )
-    try:
-        for _ in range(3):
-            async with direct.transaction(engine, commit=False) as connection:
-                row = await connection.first(setting, {})
-            assert row is not None
-            assert row[0] == "auto"
-            async with engine.connect() as plain:
-                same = await plain.execute(
-                    text("SELECT current_setting('plan_cache_mode'), pg_backend_pid()")
-                )
-                assert tuple(same.one()) == ("force_custom_plan", row[1])
-    finally:
-        await engine.dispose()
+    for _ in range(3):
+        async with direct.transaction(engine, commit=False) as connection:
+            row = await connection.first(setting, {})
+        assert row is not None
+        assert row[0] == "auto"
+        async with engine.connect() as plain:
+            same = await plain.execute(
+                text("SELECT current_setting('plan_cache_mode'), pg_backend_pid()")
+            )
+            assert tuple(same.one()) == ("force_custom_plan", row[1])

@@ -8,7 +8,6 @@ through SQLAlchemy and must behave the same way.
 import asyncio
 import contextlib
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -57,17 +56,6 @@ _TYPED = select(
 _ASYNCPG_ONLY = pytest.mark.skipif(
     not TEST_DATABASE_URL, reason="the asyncpg path: SQLite runs through SQLAlchemy itself"
 )
-
-
-@contextlib.asynccontextmanager
-async def _one_connection_engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
-    """An engine whose pool holds one connection, so every checkout gets the same one."""
-    one = settings.model_copy(update={"db_pool_size": 1, "db_max_overflow": 0})
-    engine = create_engine(one, settings.database_url)
-    try:
-        yield engine
-    finally:
-        await engine.dispose()
 
 
 async def _sqlalchemy_can_use(engine: AsyncEngine) -> None:
@@ -204,16 +192,18 @@ class TestErrors:
             await connection.execute(_INSERT, event)
         assert await _count(database, "test.twice") == 1
 
-    async def test_after_an_error_the_connection_goes_back_clean(self, settings: Settings) -> None:
-        async with _one_connection_engine(settings) as engine:
+    async def test_after_an_error_the_connection_goes_back_clean(
+        self, one_connection_engine: AsyncEngine
+    ) -> None:
+        engine = one_connection_engine
 
-            async def fail_on_a_constraint() -> None:
-                async with direct.transaction(engine, commit=True) as connection:
-                    await connection.execute(_INSERT, {**_event(), "action": None})
+        async def fail_on_a_constraint() -> None:
+            async with direct.transaction(engine, commit=True) as connection:
+                await connection.execute(_INSERT, {**_event(), "action": None})
 
-            with pytest.raises(IntegrityError):
-                await fail_on_a_constraint()
-            await _sqlalchemy_can_use(engine)
+        with pytest.raises(IntegrityError):
+            await fail_on_a_constraint()
+        await _sqlalchemy_can_use(engine)
 
     @_ASYNCPG_ONLY
     async def test_a_dropped_connection_is_invalidated_and_the_next_works(
@@ -236,27 +226,27 @@ class TestErrors:
 @_ASYNCPG_ONLY
 class TestAsyncpgTransactions:
     async def test_a_cancelled_transaction_never_leaves_the_connection_inside_it(
-        self, settings: Settings
+        self, one_connection_engine: AsyncEngine
     ) -> None:
         """Cancelled at every point, from before BEGIN to after COMMIT, the one pooled
         connection is fit for SQLAlchemy's own next transaction."""
-        async with _one_connection_engine(settings) as engine:
-            for turns in range(40):
-                started = asyncio.Event()
+        engine = one_connection_engine
+        for turns in range(40):
+            started = asyncio.Event()
 
-                async def write(turns: int = turns, started: asyncio.Event = started) -> None:
-                    started.set()
-                    async with direct.transaction(engine, commit=True) as connection:
-                        await connection.execute(_INSERT, _event(f"test.cancel.{turns}"))
+            async def write(turns: int = turns, started: asyncio.Event = started) -> None:
+                started.set()
+                async with direct.transaction(engine, commit=True) as connection:
+                    await connection.execute(_INSERT, _event(f"test.cancel.{turns}"))
 
-                task = asyncio.create_task(write())
-                await started.wait()
-                for _ in range(turns):
-                    await asyncio.sleep(0)
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
-                await _sqlalchemy_can_use(engine)
+            task = asyncio.create_task(write())
+            await started.wait()
+            for _ in range(turns):
+                await asyncio.sleep(0)
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            await _sqlalchemy_can_use(engine)
 
     async def test_a_read_only_engine_begins_read_only(self, settings: Settings) -> None:
         read_only = create_engine(settings, settings.database_url, read_only=True)
