@@ -27,9 +27,11 @@ from app.core.migrations import upgrade_head
 from app.core.openapi import render_contract
 from app.core.permissions import Role
 from app.core.security import PasswordHasher
+from app.core.services import Services, build_services
 from app.demo import DEFAULT_DEMO_PASSWORD, demo_password, seed_demo
 from app.demo_households import seed_demo_households
 from app.dictionaries import service as dictionaries
+from app.domains import ACCESS_HOOKS
 from app.households.rekey import rekey_id_numbers
 from app.identity import users
 from app.identity.schemas import UserCreate
@@ -131,12 +133,16 @@ def migrate() -> None:
     typer.echo("database is at the latest revision")
 
 
+def _services(settings: Settings) -> Services:
+    return build_services(settings, ACCESS_HOOKS)
+
+
 async def _seed_demo_households(settings: Settings) -> int:
-    database = Database(settings)
+    services = _services(settings)
     try:
-        return await seed_demo_households(database, settings.id_number_vault())
+        return await seed_demo_households(services)
     finally:
-        await database.dispose()
+        await services.database.dispose()
 
 
 @cli.command("seed-demo")
@@ -297,14 +303,14 @@ def import_command(
     settings = _settings()
 
     async def run() -> str:
-        database = Database(settings)
+        services = _services(settings)
         try:
             queued = await local.queue_file(
-                database, settings, file, user, dry_run=dry_run, force=force, encoding=encoding
+                services, file, user, dry_run=dry_run, force=force, encoding=encoding
             )
-            done = await local.run_now(database, settings, queued.id)
+            done = await local.run_now(services.database, settings, queued.id)
         finally:
-            await database.dispose()
+            await services.database.dispose()
         if done.failure_code:
             return f"import {done.id} failed: {done.failure_code} ({done.failure_message})"
         return (

@@ -16,17 +16,15 @@ from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.audit import AuditContext
-from app.core.auth import Principal
-from app.core.clock import business_today
-from app.core.crypto import IdNumberVault
-from app.core.db import Database
+from app.core.auth import Actor, actor_of
 from app.core.id_numbers import check_character
 from app.core.permissions import Role
+from app.core.principals import Principal
 from app.core.region_codes import in_subtree
+from app.core.services import Services
 from app.demo import STREETS
 from app.finances.models import Income
 from app.households import service
-from app.households.access import Caller
 from app.households.models import Household, HouseholdTargetType
 from app.households.schemas import HouseholdCreate
 from app.identity import users
@@ -223,9 +221,7 @@ def demo_id_number(birth: str, sex: str, sequence: int) -> str:
     return first17 + check_character(first17)
 
 
-async def _caller(
-    session: AsyncSession, database: Database, vault: IdNumberVault, street: str
-) -> Caller:
+async def _officer(session: AsyncSession, services: Services, street: str) -> Actor:
     officer = await users.find(session, OFFICERS[street])
     if officer is None:
         raise LookupError("seed the demo users first")
@@ -243,9 +239,7 @@ async def _caller(
         address=None,
         user_agent="sanzhu seed-demo",
     )
-    return Caller(
-        principal=principal, context=context, database=database, vault=vault, today=business_today()
-    )
+    return await actor_of(services, principal, context)
 
 
 def _months(today: date, count: int) -> list[date]:
@@ -257,7 +251,7 @@ def _months(today: date, count: int) -> list[date]:
     return months
 
 
-async def _seed_street(session: AsyncSession, caller: Caller, street: str, offset: int) -> int:
+async def _seed_street(session: AsyncSession, actor: Actor, street: str, offset: int) -> int:
     for number, spec in enumerate(DEMO_HOUSEHOLDS):
         members = [
             {
@@ -278,7 +272,7 @@ async def _seed_street(session: AsyncSession, caller: Caller, street: str, offse
                 **spec.record,
             }
         )
-        household = await service.create(session, caller, data)
+        household = await service.create(session, actor, data)
         session.add_all(
             HouseholdTargetType(household_id=household.id, target_type=t, source="assessment")
             for t in spec.assessed_types
@@ -294,7 +288,7 @@ async def _seed_street(session: AsyncSession, caller: Caller, street: str, offse
                     source="wages",
                     amount=spec.monthly_income,
                 )
-                for month in _months(caller.today, 12)
+                for month in _months(actor.today, 12)
             )
     await session.flush()
     return len(DEMO_HOUSEHOLDS)
@@ -304,16 +298,16 @@ def index_suffix(number: int) -> str:
     return f"{number % 3 + 1} 单元 {number % 6 + 1}01"
 
 
-async def seed_demo_households(database: Database, vault: IdNumberVault) -> int:
+async def seed_demo_households(services: Services) -> int:
     """Create the demo households of each street that has none yet; returns how many were created."""
     created = 0
     for offset, street in enumerate(STREETS):
-        async with database.sessionmaker() as session, session.begin():
+        async with services.database.sessionmaker() as session, session.begin():
             populated = await session.scalar(
                 select(exists().where(in_subtree(Household.region_code, street)))
             )
             if populated:
                 continue
-            caller = await _caller(session, database, vault, street)
-            created += await _seed_street(session, caller, street, offset * 100)
+            actor = await _officer(session, services, street)
+            created += await _seed_street(session, actor, street, offset * 100)
     return created

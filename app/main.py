@@ -10,18 +10,14 @@ from starlette.middleware.cors import CORSMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app.api.v1 import include_api_v1
-from app.core.auth import ActivityCache
 from app.core.config import Environment, Settings
-from app.core.db import Database
 from app.core.errors import install_error_handlers
 from app.core.http_middleware import RequestContextMiddleware, SecurityHeadersMiddleware
 from app.core.logging import configure_logging
 from app.core.metrics import process_exiting
-from app.core.migrations import head_revision
 from app.core.openapi import install_openapi
-from app.core.security import PasswordHasher, VerifiedTokens
-from app.core.signing_keys import KeyRing
-from app.identity.tokens import principal_status
+from app.core.services import build_services, install_services
+from app.domains import ACCESS_HOOKS
 from app.system.router import install_docs
 from app.system.router import router as system_router
 from app.upkeep import build_worker
@@ -37,7 +33,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     settings.check_production_ready()
     configure_logging(settings.log_level, json=settings.log_json)
-    database = Database(settings)
+    services = build_services(settings, ACCESS_HOOKS)
+    database = services.database
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -74,17 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # every request (a twentieth of a one-household read).
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
-    app.state.settings = settings
-    app.state.database = database
-    app.state.migration_head = head_revision()
-    app.state.key_ring = KeyRing(settings.jwt_keys.get_secret_value() if settings.jwt_keys else "")
-    app.state.verified_tokens = VerifiedTokens(
-        app.state.key_ring, issuer=settings.jwt_issuer, audience=settings.jwt_audience
-    )
-    app.state.password_hasher = PasswordHasher(settings.password_hash_memory_kib)
-    app.state.id_vault = settings.id_number_vault()
-    app.state.activity = ActivityCache(settings.principal_recheck_seconds)
-    app.state.principal_status = principal_status
+    install_services(app, services)
 
     install_error_handlers(app)
     install_openapi(app)

@@ -2,9 +2,8 @@
 
 `create_app_without_auth()` builds the app with `app.main.create_app()`, the
 same code and settings as `sanzhu serve`, and then overrides every
-`require(action)` dependency found on its routes with a function that hands
-back one fixed Principal (the ledger's `caller_for(...)` routes are not
-covered: they build a `Caller`, and no scenario compares them this way). No token is parsed or
+`actor_for(action)` dependency found on its routes with a function that hands
+back the Actor of one fixed Principal. No token is parsed or
 verified, the principal's status is never re-checked in the database, and no
 role is checked; everything else (middleware, routing, sessions, handlers,
 serialization) is the app's own.
@@ -38,8 +37,9 @@ from fastapi import FastAPI, Request  # noqa: E402
 from fastapi.dependencies.models import Dependant  # noqa: E402
 from fastapi.routing import APIRoute, iter_route_contexts  # noqa: E402
 
-from app.core.auth import Principal  # noqa: E402
+from app.core.auth import Actor, build_actor  # noqa: E402
 from app.core.permissions import Role  # noqa: E402
+from app.core.principals import Principal  # noqa: E402
 
 PRINCIPAL_ENV = "BENCH_PRINCIPAL"
 DEFAULT_PRINCIPAL_ID = uuid.UUID("00000000-0000-4000-8000-0000000be7c4")
@@ -68,7 +68,7 @@ def _walk(dependant: Dependant) -> Iterator[Callable[..., Any]]:
 
 
 def auth_dependencies(app: FastAPI) -> set[Callable[..., Any]]:
-    """Every `require(...)` closure (it has an `.action`) on the app's API routes."""
+    """Every `actor_for(...)` closure (it has an `.action`) on the app's API routes."""
     found: set[Callable[..., Any]] = set()
     for context in iter_route_contexts(app.routes):
         if not isinstance(context.original_route, APIRoute):
@@ -79,20 +79,19 @@ def auth_dependencies(app: FastAPI) -> set[Callable[..., Any]]:
     return found
 
 
-def principal_override(principal: Principal) -> Callable[[Request], Awaitable[Principal]]:
-    async def bench_principal(request: Request) -> Principal:
+def principal_override(principal: Principal) -> Callable[[Request], Awaitable[Actor]]:
+    async def bench_actor(request: Request) -> Actor:
         request.state.principal = principal
-        request.state.caller_id = principal.caller_id
-        return principal
+        return await build_actor(request, principal)
 
-    return bench_principal
+    return bench_actor
 
 
 def disable_auth(app: FastAPI, principal: Principal) -> int:
-    """Override every `require(...)`; the number overridden."""
+    """Override every `actor_for(...)`; the number overridden."""
     checks = auth_dependencies(app)
     if not checks:
-        raise RuntimeError("no require(...) dependency found on the app's routes")
+        raise RuntimeError("no actor_for(...) dependency found on the app's routes")
     override = principal_override(principal)
     for call in checks:
         app.dependency_overrides[call] = override
@@ -107,7 +106,7 @@ def create_app_without_auth() -> FastAPI:
     principal = fixed_principal()
     count = disable_auth(app, principal)
     print(
-        f"bench auth_off: {count} require(...) dependencies overridden; "
+        f"bench auth_off: {count} actor_for(...) dependencies overridden; "
         f"every request is {principal.caller_id} ({principal.role.value})",
         flush=True,
     )

@@ -26,10 +26,11 @@ if str(REPO) not in sys.path:
 from sqlalchemy import event, text  # noqa: E402
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine  # noqa: E402
 
-from app.core.auth import Principal  # noqa: E402
 from app.core.config import Settings  # noqa: E402
 from app.core.pagination import DEFAULT_LIMIT, CursorCodec, PageRequest  # noqa: E402
 from app.core.permissions import Role  # noqa: E402
+from app.core.principals import Principal  # noqa: E402
+from app.core.reach import reach_of  # noqa: E402
 from app.households import repository  # noqa: E402
 from app.households.repository import HouseholdFilters  # noqa: E402
 from bench.scenarios import LIST_FILTERS  # noqa: E402
@@ -133,7 +134,9 @@ async def run(args: argparse.Namespace) -> int:
             )
             captured.clear()
             page = PageRequest(limit=DEFAULT_LIMIT, cursor=None, codec=codec)
-            found, _ = await repository.search(session, principal, to_filters(query), page)
+            found, _ = await repository.search(
+                session, reach_of(principal), to_filters(query), page
+            )
             if args.summaries and found:
                 await repository.page_details(session, [h.id for h in found])
             statements = list(captured)

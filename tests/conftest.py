@@ -98,12 +98,12 @@ async def one_connection_engine(settings: Settings) -> AsyncIterator[AsyncEngine
 async def app(settings: Settings) -> AsyncIterator[FastAPI]:
     application = create_app(settings)
     yield application
-    await application.state.database.dispose()
+    await application.state.services.database.dispose()
 
 
 @pytest.fixture
 def database(app: FastAPI) -> Database:
-    database: Database = app.state.database
+    database: Database = app.state.services.database
     return database
 
 
@@ -133,7 +133,7 @@ async def client(app: FastAPI, anonymous: httpx.AsyncClient) -> AsyncIterator[ht
     from app.identity import users
     from app.identity.schemas import UserCreate
 
-    database: Database = app.state.database
+    database: Database = app.state.services.database
     async with database.sessionmaker() as session, session.begin():
         data = UserCreate(
             username=READER, display_name="读者", role=Role.auditor, password=DEMO_PASSWORD
@@ -141,7 +141,7 @@ async def client(app: FastAPI, anonymous: httpx.AsyncClient) -> AsyncIterator[ht
         await users.create(
             session,
             AuditContext(None, None, None, None),
-            app.state.password_hasher,
+            app.state.services.password_hasher,
             data,
             min_length=1,
         )

@@ -126,7 +126,7 @@ async def assign_household(
     from app.households.models import Household
     from app.identity import users
 
-    async with app.state.database.sessionmaker() as session, session.begin():
+    async with app.state.services.database.sessionmaker() as session, session.begin():
         region = (
             await session.execute(select(Household.region_code).where(Household.id == household_id))
         ).scalar_one()
@@ -134,15 +134,15 @@ async def assign_household(
             await session.execute(select(Organization.id).where(Organization.name == agency_name))
         ).scalar_one()
         worker = await users.find(session, social_worker) if social_worker else None
-    caller = await ledger_caller(
+    actor = await ledger_actor(
         app, "street_officer_2" if region.startswith(STREET_B) else "street_officer"
     )
-    async with app.state.database.sessionmaker() as session, session.begin():
+    async with app.state.services.database.sessionmaker() as session, session.begin():
         assignment = await assignments.assign(
-            session, caller, household_id, agency, worker.id if worker else None
+            session, actor, household_id, agency, worker.id if worker else None
         )
         if not active:
-            await assignments.end(session, caller, household_id, assignment.id)
+            await assignments.end(session, actor, household_id, assignment.id)
     return assignment
 
 
@@ -168,16 +168,16 @@ def id_number(
     return first17 + check_character(first17)
 
 
-async def ledger_caller(app: Any, username: str = "street_officer") -> Any:
-    """A Caller acting as an existing user (a demo user by default), for factories."""
+async def ledger_actor(app: Any, username: str = "street_officer") -> Any:
+    """An Actor acting as an existing user (a demo user by default), for factories."""
     from app.core.audit import AuditContext
-    from app.core.auth import Principal
-    from app.core.clock import business_today
+    from app.core.auth import actor_of
     from app.core.permissions import Role
-    from app.households.access import Caller
+    from app.core.principals import Principal
     from app.identity import users
 
-    async with app.state.database.sessionmaker() as session:
+    services = app.state.services
+    async with services.database.sessionmaker() as session:
         user = await users.find(session, username)
     assert user is not None, f"no user {username!r}; seed the demo district first"
     principal = Principal(
@@ -188,15 +188,8 @@ async def ledger_caller(app: Any, username: str = "street_officer") -> Any:
         is_client=False,
         token_id="factory",
     )
-    return Caller(
-        principal=principal,
-        context=AuditContext(
-            actor=principal.caller_id, role=user.role, address=None, user_agent=None
-        ),
-        database=app.state.database,
-        vault=app.state.id_vault,
-        today=business_today(),
-    )
+    context = AuditContext(actor=principal.caller_id, role=user.role, address=None, user_agent=None)
+    return await actor_of(services, principal, context)
 
 
 async def create_household(
@@ -226,7 +219,7 @@ async def create_household(
         }
     )
     officer = "street_officer_2" if region.startswith(STREET_B) else "street_officer"
-    caller = await ledger_caller(app, officer)
-    async with app.state.database.sessionmaker() as session, session.begin():
-        household = await service.create(session, caller, data)
+    actor = await ledger_actor(app, officer)
+    async with app.state.services.database.sessionmaker() as session, session.begin():
+        household = await service.create(session, actor, data)
     return household

@@ -6,7 +6,7 @@ from pydantic import AwareDatetime
 from app.audit import service
 from app.audit.schemas import AuditEventOut
 from app.core.audit import Outcome
-from app.core.auth import Principal, require
+from app.core.auth import Actor, actor_for
 from app.core.errors import ValidationFailed
 from app.core.openapi import protected_problems
 from app.core.pagination import Page, PageParams
@@ -29,7 +29,7 @@ router = api_router(prefix=f"{API_V1}/audit-events", tags=["audit"])
     responses=protected_problems(ValidationFailed),
 )
 async def list_audit_events(
-    principal: Annotated[Principal, Depends(require(Action.audit_read))],
+    auditor: Annotated[Actor, Depends(actor_for(Action.audit_read))],
     session: ReadDbSession,
     page: PageParams,
     actor: Annotated[
@@ -55,7 +55,7 @@ async def list_audit_events(
 ) -> Page[AuditEventOut]:
     items, cursor = await service.search(
         session,
-        principal,
+        auditor.principal,
         actor=actor,
         object_type=object_type,
         object_id=object_id,

@@ -4,10 +4,10 @@ from datetime import datetime
 
 from app.audit import repository
 from app.core.audit import AuditEvent
-from app.core.auth import Principal
 from app.core.db import ReadSession
 from app.core.pagination import PageRequest
 from app.core.permissions import Role
+from app.core.principals import Principal
 
 
 async def search(

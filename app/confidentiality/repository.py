@@ -50,10 +50,11 @@ async def grant(session: AsyncSession, grant_id: uuid.UUID) -> AuditorGrant | No
     return await session.get(AuditorGrant, grant_id)
 
 
-async def live_grant_covers(
-    session: AsyncSession, auditor_id: uuid.UUID, region_code: str, now: datetime
-) -> bool:
-    rows = await session.execute(
+async def live_grant_regions(
+    session: AsyncSession, auditor_id: uuid.UUID, now: datetime
+) -> list[str]:
+    """The regions of the auditor's grants that are neither revoked nor outside their period."""
+    rows = await session.scalars(
         select(AuditorGrant.region_code).where(
             AuditorGrant.auditor_id == auditor_id,
             AuditorGrant.revoked_at.is_(None),
@@ -61,7 +62,7 @@ async def live_grant_covers(
             AuditorGrant.valid_until > now,
         )
     )
-    return any(region_code.startswith(granted) for (granted,) in rows)
+    return list(rows)
 
 
 async def agreed_streets(session: AsyncSession, agency_id: uuid.UUID, on: date) -> list[str]:

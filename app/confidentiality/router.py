@@ -2,13 +2,12 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import Depends, Path, Request, Response
+from fastapi import Depends, Path, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.confidentiality import service
 from app.confidentiality.schemas import AgreementIn, AgreementOut, GrantIn, GrantOut
-from app.core.audit import AuditContext
-from app.core.auth import Forbidden, Principal, require
+from app.core.auth import Actor, Forbidden, actor_for
 from app.core.errors import Conflict, NotFound, Unauthorized, ValidationFailed
 from app.core.openapi import problems, protected_problems
 from app.core.pagination import Page, PageParams
@@ -17,10 +16,10 @@ from app.core.routing import API_V1, Idempotency, api_router, route_options
 from app.core.uow import DbSession, ReadDbSession
 
 router = api_router(prefix=API_V1, tags=["confidentiality"])
-Manager = Annotated[Principal, Depends(require(Action.confidentiality_manage))]
-Issuer = Annotated[Principal, Depends(require(Action.auditor_grants_issue))]
-GrantReader = Annotated[Principal, Depends(require(Action.auditor_grants_read))]
-Myself = Annotated[Principal, Depends(require(Action.own_account))]
+Manager = Annotated[Actor, Depends(actor_for(Action.confidentiality_manage))]
+Issuer = Annotated[Actor, Depends(actor_for(Action.auditor_grants_issue))]
+GrantReader = Annotated[Actor, Depends(actor_for(Action.auditor_grants_read))]
+Myself = Annotated[Actor, Depends(actor_for(Action.own_account))]
 
 
 class Acknowledged(BaseModel):
@@ -38,9 +37,9 @@ class Acknowledged(BaseModel):
     responses=protected_problems(ValidationFailed),
 )
 async def list_agreements(
-    principal: Manager, session: ReadDbSession, page: PageParams
+    actor: Manager, session: ReadDbSession, page: PageParams
 ) -> Page[AgreementOut]:
-    items, cursor = await service.list_agreements(session, principal, page)
+    items, cursor = await service.list_agreements(session, actor, page)
     return Page(items=[AgreementOut.model_validate(a) for a in items], next_cursor=cursor)
 
 
@@ -53,11 +52,9 @@ async def list_agreements(
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )
 async def record_agreement(
-    principal: Manager, request: Request, response: Response, session: DbSession, body: AgreementIn
+    actor: Manager, response: Response, session: DbSession, body: AgreementIn
 ) -> AgreementOut:
-    agreement = await service.record_agreement(
-        session, AuditContext.from_request(request), principal, body
-    )
+    agreement = await service.record_agreement(session, actor, body)
     response.headers["Location"] = f"/api/v1/confidentiality-agreements/{agreement.id}"
     return AgreementOut.model_validate(agreement)
 
@@ -68,8 +65,8 @@ async def record_agreement(
     summary="Acknowledge the confidentiality agreement personally",
     responses=problems(Unauthorized, Forbidden),
 )
-async def acknowledge(me: Myself, request: Request, session: DbSession) -> Acknowledged:
-    signed_at = await service.acknowledge(session, AuditContext.from_request(request), me)
+async def acknowledge(me: Myself, session: DbSession) -> Acknowledged:
+    signed_at = await service.acknowledge(session, me)
     return Acknowledged(confidentiality_signed_at=signed_at)
 
 
@@ -80,9 +77,9 @@ async def acknowledge(me: Myself, request: Request, session: DbSession) -> Ackno
     responses=protected_problems(ValidationFailed),
 )
 async def list_grants(
-    principal: GrantReader, session: ReadDbSession, page: PageParams
+    actor: GrantReader, session: ReadDbSession, page: PageParams
 ) -> Page[GrantOut]:
-    items, cursor = await service.list_grants(session, principal, page)
+    items, cursor = await service.list_grants(session, actor, page)
     return Page(items=[GrantOut.model_validate(g) for g in items], next_cursor=cursor)
 
 
@@ -95,9 +92,9 @@ async def list_grants(
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )
 async def issue_grant(
-    principal: Issuer, request: Request, response: Response, session: DbSession, body: GrantIn
+    actor: Issuer, response: Response, session: DbSession, body: GrantIn
 ) -> GrantOut:
-    grant = await service.issue_grant(session, AuditContext.from_request(request), principal, body)
+    grant = await service.issue_grant(session, actor, body)
     response.headers["Location"] = f"/api/v1/auditor-grants/{grant.id}"
     return GrantOut.model_validate(grant)
 
@@ -109,11 +106,8 @@ async def issue_grant(
     responses=protected_problems(NotFound, Conflict, ValidationFailed),
 )
 async def revoke_grant(
-    _: Issuer,
+    actor: Issuer,
     grant_id: Annotated[uuid.UUID, Path(description="Grant id.")],
-    request: Request,
     session: DbSession,
 ) -> GrantOut:
-    return GrantOut.model_validate(
-        await service.revoke_grant(session, AuditContext.from_request(request), grant_id)
-    )
+    return GrantOut.model_validate(await service.revoke_grant(session, actor, grant_id))

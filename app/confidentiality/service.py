@@ -9,13 +9,13 @@ from app.confidentiality import repository
 from app.confidentiality.models import AuditorGrant, ConfidentialityAgreement
 from app.confidentiality.schemas import AgreementIn, GrantIn
 from app.core import audit
-from app.core.audit import AuditContext
-from app.core.auth import Principal
-from app.core.db import new_id, utcnow
+from app.core.auth import Actor
+from app.core.db import Database, new_id, utcnow
 from app.core.errors import AppError, Conflict, FieldError, NotFound, ValidationFailed
 from app.core.i18n import Message, register_messages
 from app.core.pagination import PageRequest
 from app.core.permissions import Role
+from app.core.principals import Principal
 from app.core.region_codes import is_within
 from app.identity import users
 from app.organizations import service as organizations
@@ -40,9 +40,10 @@ register_messages(
 
 
 async def record_agreement(
-    session: AsyncSession, context: AuditContext, principal: Principal, data: AgreementIn
+    session: AsyncSession, actor: Actor, data: AgreementIn
 ) -> ConfidentialityAgreement:
     """Record a signed agreement; a street officer only for its own street."""
+    principal = actor.principal
     if principal.role is Role.street_officer and principal.scope_region != data.street_code:
         raise NotFound("街道", "street")
     if principal.scope_region is not None and not is_within(
@@ -66,7 +67,7 @@ async def record_agreement(
     await session.flush()
     await audit.record(
         session,
-        context,
+        actor.context,
         "confidentiality_agreement.create",
         object_type="confidentiality_agreement",
         object_id=str(agreement.id),
@@ -77,23 +78,21 @@ async def record_agreement(
 
 
 async def list_agreements(
-    session: AsyncSession, principal: Principal, page: PageRequest
+    session: AsyncSession, actor: Actor, page: PageRequest
 ) -> tuple[list[ConfidentialityAgreement], str | None]:
-    return await repository.agreements(session, principal.scope_region, page)
+    return await repository.agreements(session, actor.principal.scope_region, page)
 
 
-async def acknowledge(
-    session: AsyncSession, context: AuditContext, principal: Principal
-) -> datetime:
+async def acknowledge(session: AsyncSession, actor: Actor) -> datetime:
     """A user personally acknowledges the confidentiality agreement (once; the first date stays)."""
-    user = await users.get(session, principal.id)
+    user = await users.get(session, actor.principal.id)
     if user.confidentiality_signed_at is None:
         user.confidentiality_signed_at = utcnow()
         user.version += 1
         await session.flush()
     await audit.record(
         session,
-        context,
+        actor.context,
         "confidentiality.acknowledge",
         object_type="user",
         object_id=str(user.id),
@@ -134,10 +133,9 @@ async def streets_open_to(session: AsyncSession, principal: Principal, today: da
     return streets
 
 
-async def issue_grant(
-    session: AsyncSession, context: AuditContext, principal: Principal, data: GrantIn
-) -> AuditorGrant:
+async def issue_grant(session: AsyncSession, actor: Actor, data: GrantIn) -> AuditorGrant:
     """A district officer opens personal data of a subtree to one auditor, for a limited time."""
+    principal = actor.principal
     auditor = await users.get(session, data.auditor_id)
     if auditor.role != Role.auditor.value:
         raise ValidationFailed(
@@ -153,7 +151,7 @@ async def issue_grant(
     await session.flush()
     await audit.record(
         session,
-        context,
+        actor.context,
         "auditor_grant.issue",
         object_type="auditor_grant",
         object_id=str(grant.id),
@@ -163,9 +161,7 @@ async def issue_grant(
     return grant
 
 
-async def revoke_grant(
-    session: AsyncSession, context: AuditContext, grant_id: uuid.UUID
-) -> AuditorGrant:
+async def revoke_grant(session: AsyncSession, actor: Actor, grant_id: uuid.UUID) -> AuditorGrant:
     grant = await repository.grant(session, grant_id)
     if grant is None:
         raise NotFound("授权", "grant")
@@ -175,7 +171,7 @@ async def revoke_grant(
     await session.flush()
     await audit.record(
         session,
-        context,
+        actor.context,
         "auditor_grant.revoke",
         object_type="auditor_grant",
         object_id=str(grant.id),
@@ -186,9 +182,10 @@ async def revoke_grant(
 
 
 async def list_grants(
-    session: AsyncSession, principal: Principal, page: PageRequest
+    session: AsyncSession, actor: Actor, page: PageRequest
 ) -> tuple[list[AuditorGrant], str | None]:
     """District officers see every grant; an auditor sees its own."""
+    principal = actor.principal
     auditor = principal.id if principal.role is Role.auditor else None
     return await repository.grants(session, auditor, page)
 
@@ -197,4 +194,11 @@ async def auditor_may_see(session: AsyncSession, principal: Principal, region_co
     """True when an auditor holds a live grant covering `region_code`."""
     if principal.role is not Role.auditor:
         return False
-    return await repository.live_grant_covers(session, principal.id, region_code, utcnow())
+    granted = await repository.live_grant_regions(session, principal.id, utcnow())
+    return any(is_within(region_code, code) for code in granted)
+
+
+async def granted_regions(database: Database, auditor_id: uuid.UUID, now: datetime) -> list[str]:
+    """The regions an auditor's live grants open now, in a read of its own (for its `Reach`)."""
+    async with database.read_sessionmaker() as session:
+        return await repository.live_grant_regions(session, auditor_id, now)

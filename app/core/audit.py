@@ -25,6 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.core import direct
 from app.core.db import Base, Database, new_id, utcnow, uuid_pk
 from app.core.direct import DirectStatement
+from app.core.principals import Principal
 from app.core.requestid import current_request_id
 from app.core.types import UTCDateTime, region_code_type
 from app.core.uow import after_transaction
@@ -94,8 +95,8 @@ class AuditContext:
     request_id: str | None = field(default=None)
 
     @classmethod
-    def from_request(cls, request: Request) -> "AuditContext":
-        principal = getattr(request.state, "principal", None)
+    def of(cls, request: Request, principal: Principal | None) -> "AuditContext":
+        """Who acts (the principal, or nobody yet) and from where, taken from the request."""
         client = request.client
         return cls(
             actor=principal.caller_id if principal is not None else None,

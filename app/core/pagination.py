@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from app.core.errors import FieldError, ValidationFailed
+from app.core.services import services_of
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
@@ -119,7 +120,7 @@ async def _page_request(
     ] = None,
 ) -> PageRequest:
     return PageRequest(
-        limit=limit, cursor=cursor, codec=CursorCodec(request.app.state.settings.secret_bytes)
+        limit=limit, cursor=cursor, codec=CursorCodec(services_of(request).settings.secret_bytes)
     )
 
 

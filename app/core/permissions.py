@@ -64,7 +64,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.auditor_grants_issue: frozenset({Role.district_officer}),
     Action.auditor_grants_read: frozenset({Role.district_officer, Role.auditor}),
     Action.confidentiality_manage: frozenset({Role.district_officer, Role.street_officer}),
-    Action.households_read: _LEDGER_READERS,
+    # Auditors read only what a live grant opens to them (core.reach), and never write.
+    Action.households_read: _LEDGER_READERS | {Role.auditor},
     Action.households_create: frozenset(
         {Role.street_officer, Role.community_worker, Role.grid_worker}
     ),

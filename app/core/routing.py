@@ -40,6 +40,7 @@ from app.core.errors import (
     database_error,
     problem_response,
 )
+from app.core.services import services_of
 from app.core.uow import UnitOfWork
 
 logger = structlog.get_logger(__name__)
@@ -117,8 +118,8 @@ class AppRoute(APIRoute):
         )
 
         async def handler(request: Request) -> Response:
-            settings: Settings = request.app.state.settings
-            database: Database = request.app.state.database
+            services = services_of(request)
+            settings, database = services.settings, services.database
             limit = route_limit or settings.max_body_bytes
             _limit_body(request, limit)
             if takes_json:

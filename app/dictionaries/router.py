@@ -1,9 +1,8 @@
 from typing import Annotated
 
-from fastapi import Depends, Header, Path, Request, Response
+from fastapi import Depends, Header, Path, Response
 
-from app.core.audit import AuditContext
-from app.core.auth import require
+from app.core.auth import Actor, actor_for
 from app.core.errors import Conflict, ValidationFailed
 from app.core.etag import etag_for_content, if_none_match_hits
 from app.core.openapi import problems, protected_problems
@@ -45,11 +44,13 @@ async def get_dictionaries(
     return body
 
 
+Writer = Annotated[Actor, Depends(actor_for(Action.reference_write))]
+
+
 @router.post(
     "/{table}/codes",
     response_model=CodeOut,
     status_code=201,
-    dependencies=[Depends(require(Action.reference_write))],
     summary="Add a code to an extensible code table (admins)",
     responses=protected_problems(ValidationFailed, Conflict),
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
@@ -58,13 +59,13 @@ async def add_code(
     table: Annotated[
         str, Path(max_length=64, description="An extensible table, e.g. `hardship_cause`.")
     ],
-    request: Request,
+    admin: Writer,
     response: Response,
     session: DbSession,
     body: CodeIn,
 ) -> CodeOut:
     addition = await service.add_code_audited(
-        session, AuditContext.from_request(request), table, body.code, body.label_zh, body.label_en
+        session, admin.context, table, body.code, body.label_zh, body.label_en
     )
     response.headers["Location"] = "/api/v1/dictionaries"
     return CodeOut(

@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import Depends, Path, Query, Response
 
 from app.confidentiality.service import ConfidentialityAgreementRequired
+from app.core.auth import Actor, actor_for
 from app.core.errors import NotFound, PreconditionFailed, PreconditionRequired, ValidationFailed
 from app.core.etag import ExpectedVersion, etag_for_version
 from app.core.openapi import protected_problems
@@ -24,11 +25,10 @@ from app.finances.schemas import (
     IncomesOut,
     Month,
 )
-from app.households.access import Caller, caller_for
 
 router = api_router(prefix=f"{API_V1}/households", tags=["ledger"])
-Reader = Annotated[Caller, Depends(caller_for(Action.households_read))]
-Writer = Annotated[Caller, Depends(caller_for(Action.households_write))]
+Reader = Annotated[Actor, Depends(actor_for(Action.households_read))]
+Writer = Annotated[Actor, Depends(actor_for(Action.households_write))]
 HouseholdId = Annotated[uuid.UUID, Path(description="Household id.")]
 _RANGE = f"A range covers at most {MAX_MONTHS} months."
 From = Annotated[
@@ -65,14 +65,14 @@ _WRITE = protected_problems(
 )
 async def get_incomes(
     household_id: HouseholdId,
-    caller: Reader,
+    actor: Reader,
     response: Response,
     session: ReadDbSession,
     from_: From = None,
     to: To = None,
 ) -> IncomesOut:
-    months = service.month_range(from_, to, caller.today)
-    household, rows = await service.read_monthly(session, caller, household_id, Income, months)
+    months = service.month_range(from_, to, actor.today)
+    household, rows = await service.read_monthly(session, actor, household_id, Income, months)
     response.headers["ETag"] = etag_for_version(household.version)
     return views.incomes_out(household, months, rows)
 
@@ -85,7 +85,7 @@ async def get_incomes(
 )
 async def put_incomes(
     household_id: HouseholdId,
-    caller: Writer,
+    actor: Writer,
     response: Response,
     session: DbSession,
     body: IncomesIn,
@@ -93,9 +93,9 @@ async def put_incomes(
     from_: ReplaceFrom,
     to: ReplaceTo,
 ) -> IncomesOut:
-    months = service.month_range(from_, to, caller.today)
+    months = service.month_range(from_, to, actor.today)
     household, rows = await service.replace_incomes(
-        session, caller, household_id, months, body.items, expected
+        session, actor, household_id, months, body.items, expected
     )
     response.headers["ETag"] = etag_for_version(household.version)
     return views.incomes_out(household, months, rows)
@@ -109,14 +109,14 @@ async def put_incomes(
 )
 async def get_expenditures(
     household_id: HouseholdId,
-    caller: Reader,
+    actor: Reader,
     response: Response,
     session: ReadDbSession,
     from_: From = None,
     to: To = None,
 ) -> ExpendituresOut:
-    months = service.month_range(from_, to, caller.today)
-    household, rows = await service.read_monthly(session, caller, household_id, Expenditure, months)
+    months = service.month_range(from_, to, actor.today)
+    household, rows = await service.read_monthly(session, actor, household_id, Expenditure, months)
     response.headers["ETag"] = etag_for_version(household.version)
     return views.expenditures_out(household, months, rows)
 
@@ -129,7 +129,7 @@ async def get_expenditures(
 )
 async def put_expenditures(
     household_id: HouseholdId,
-    caller: Writer,
+    actor: Writer,
     response: Response,
     session: DbSession,
     body: ExpendituresIn,
@@ -137,9 +137,9 @@ async def put_expenditures(
     from_: ReplaceFrom,
     to: ReplaceTo,
 ) -> ExpendituresOut:
-    months = service.month_range(from_, to, caller.today)
+    months = service.month_range(from_, to, actor.today)
     household, rows = await service.replace_expenditures(
-        session, caller, household_id, months, body.items, expected
+        session, actor, household_id, months, body.items, expected
     )
     response.headers["ETag"] = etag_for_version(household.version)
     return views.expenditures_out(household, months, rows)
@@ -152,9 +152,9 @@ async def put_expenditures(
     responses=_READ,
 )
 async def get_assets(
-    household_id: HouseholdId, caller: Reader, response: Response, session: ReadDbSession
+    household_id: HouseholdId, actor: Reader, response: Response, session: ReadDbSession
 ) -> AssetsOut:
-    household, rows = await service.read_assets(session, caller, household_id)
+    household, rows = await service.read_assets(session, actor, household_id)
     response.headers["ETag"] = etag_for_version(household.version)
     return views.assets_out(household, rows)
 
@@ -167,14 +167,14 @@ async def get_assets(
 )
 async def put_assets(
     household_id: HouseholdId,
-    caller: Writer,
+    actor: Writer,
     response: Response,
     session: DbSession,
     body: AssetsIn,
     expected: ExpectedVersion,
 ) -> AssetsOut:
     household, rows = await service.replace_assets(
-        session, caller, household_id, body.items, expected
+        session, actor, household_id, body.items, expected
     )
     response.headers["ETag"] = etag_for_version(household.version)
     return views.assets_out(household, rows)

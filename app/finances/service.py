@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core import audit
+from app.core.auth import Actor
 from app.core.etag import check_version
 from app.dictionaries import service as dictionaries
 from app.finances import repository
@@ -30,7 +31,6 @@ from app.finances.repository import Monthly
 from app.finances.schemas import AssetIn, ExpenditureIn, IncomeIn
 from app.households import history, members, views
 from app.households import service as households
-from app.households.access import Caller
 from app.households.errors import invalid
 from app.households.models import Household
 
@@ -55,38 +55,38 @@ def month_range(first: date | None, last: date | None, today: date) -> MonthRang
 
 
 async def _read(
-    session: AsyncSession, caller: Caller, household_id: uuid.UUID, name: str
+    session: AsyncSession, actor: Actor, household_id: uuid.UUID, name: str
 ) -> Household:
-    household = await households.personal(session, caller, household_id)
+    household = await households.personal(session, actor, household_id)
     views.audit_read(
-        session, caller, f"household.{name}.read", "household", household.id, household.region_code
+        session, actor, f"household.{name}.read", "household", household.id, household.region_code
     )
     return household
 
 
 async def read_monthly(
     session: AsyncSession,
-    caller: Caller,
+    actor: Actor,
     household_id: uuid.UUID,
     model: type[Monthly],
     months: MonthRange,
 ) -> tuple[Household, list[Monthly]]:
     """Incomes or rigid expenditures of a range of months; the read is audited (Beijing 7)."""
-    household = await _read(session, caller, household_id, _NAMES[model])
+    household = await _read(session, actor, household_id, _NAMES[model])
     return household, await repository.in_range(session, model, household.id, months)
 
 
 async def read_assets(
-    session: AsyncSession, caller: Caller, household_id: uuid.UUID
+    session: AsyncSession, actor: Actor, household_id: uuid.UUID
 ) -> tuple[Household, list[Asset]]:
     """The household's assets; the read is audited (Beijing 7)."""
-    household = await _read(session, caller, household_id, "assets")
+    household = await _read(session, actor, household_id, "assets")
     return household, await repository.assets(session, household.id)
 
 
 async def replace_incomes(
     session: AsyncSession,
-    caller: Caller,
+    actor: Actor,
     household_id: uuid.UUID,
     months: MonthRange,
     items: list[IncomeIn],
@@ -97,7 +97,7 @@ async def replace_incomes(
     One item per member, month and source; members are those of this
     household, now or formerly (a former member's past incomes stay on record).
     """
-    household = await _writable(session, caller, household_id, expected_version)
+    household = await _writable(session, actor, household_id, expected_version)
     _check_months(items, months)
     seen: set[tuple[uuid.UUID | None, date, str]] = set()
     for index, item in enumerate(items):
@@ -111,13 +111,13 @@ async def replace_incomes(
         seen.add(key)
     await _check_members(session, household, [item.person_id for item in items])
     rows = [_fields(item, _INCOME_FIELDS) for item in items]
-    await _replace_range(session, caller, household, Income, months, rows, _INCOME_FIELDS)
+    await _replace_range(session, actor, household, Income, months, rows, _INCOME_FIELDS)
     return household, await repository.in_range(session, Income, household.id, months)
 
 
 async def replace_expenditures(
     session: AsyncSession,
-    caller: Caller,
+    actor: Actor,
     household_id: uuid.UUID,
     months: MonthRange,
     items: list[ExpenditureIn],
@@ -128,7 +128,7 @@ async def replace_expenditures(
     Kinds come from an open list (因灾、因病、因学等): built in or added by
     administrators to `rigid_expenditure_kind`.
     """
-    household = await _writable(session, caller, household_id, expected_version)
+    household = await _writable(session, actor, household_id, expected_version)
     _check_months(items, months)
     unknown = set(
         await dictionaries.unknown_codes(session, EXPENDITURE_KINDS, [i.kind for i in items])
@@ -144,33 +144,33 @@ async def replace_expenditures(
         {"month": i.month, "kind": i.kind, "amount": i.amount, "note": i.note or None}
         for i in items
     ]
-    await _replace_range(session, caller, household, Expenditure, months, rows, _EXPENDITURE_FIELDS)
+    await _replace_range(session, actor, household, Expenditure, months, rows, _EXPENDITURE_FIELDS)
     return household, await repository.in_range(session, Expenditure, household.id, months)
 
 
 async def replace_assets(
     session: AsyncSession,
-    caller: Caller,
+    actor: Actor,
     household_id: uuid.UUID,
     items: list[AssetIn],
     expected_version: int,
 ) -> tuple[Household, list[Asset]]:
     """Replace the household's whole asset list: financial assets, vehicles, real estate (DOMAIN 4)."""
-    household = await _writable(session, caller, household_id, expected_version)
+    household = await _writable(session, actor, household_id, expected_version)
     await _check_members(session, household, [item.person_id for item in items])
     before = await repository.assets(session, household.id)
     rows = [_fields(item, _ASSET_FIELDS) for item in items]
     changes = _changes("assets", _ASSET_FIELDS, before, rows)
     if changes:
         await repository.replace_assets(session, household.id, [_owned(household, r) for r in rows])
-    await _record(session, caller, household, "assets", changes)
+    await _record(session, actor, household, "assets", changes)
     return household, await repository.assets(session, household.id)
 
 
 async def _writable(
-    session: AsyncSession, caller: Caller, household_id: uuid.UUID, expected_version: int
+    session: AsyncSession, actor: Actor, household_id: uuid.UUID, expected_version: int
 ) -> Household:
-    household = await households.writable(session, caller, household_id)
+    household = await households.writable(session, actor, household_id)
     check_version(expected_version, household.version)
     return household
 
@@ -233,7 +233,7 @@ def _owned(household: Household, row: dict[str, Any]) -> dict[str, Any]:
 
 async def _replace_range(
     session: AsyncSession,
-    caller: Caller,
+    actor: Actor,
     household: Household,
     model: type[Monthly],
     months: MonthRange,
@@ -247,12 +247,12 @@ async def _replace_range(
         await repository.replace_range(
             session, model, household.id, months, [_owned(household, r) for r in rows]
         )
-    await _record(session, caller, household, name, changes)
+    await _record(session, actor, household, name, changes)
 
 
 async def _record(
     session: AsyncSession,
-    caller: Caller,
+    actor: Actor,
     household: Household,
     name: str,
     changes: dict[str, dict[str, Any]],
@@ -262,10 +262,10 @@ async def _record(
     action = f"household.{name}.replace"
     if changes:
         households.touch(household)
-        history.record(session, caller, household, action, changes)
+        history.record(session, actor, household, action, changes)
     await audit.record(
         session,
-        caller.context,
+        actor.context,
         action,
         object_type="household",
         object_id=str(household.id),

@@ -6,12 +6,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core import audit
+from app.core.auth import Actor
 from app.core.db import utcnow
 from app.core.errors import NotFound
 from app.core.etag import check_version
 from app.core.region_codes import is_within
 from app.households import history, service
-from app.households.access import Caller
 from app.households.errors import invalid
 from app.households.models import Household, HouseholdAssignment
 from app.identity import users
@@ -30,9 +30,9 @@ async def _current(session: AsyncSession, household_id: uuid.UUID) -> HouseholdA
 
 
 async def list_for(
-    session: AsyncSession, caller: Caller, household_id: uuid.UUID
+    session: AsyncSession, actor: Actor, household_id: uuid.UUID
 ) -> list[HouseholdAssignment]:
-    await service.visible(session, caller, household_id)
+    await service.visible(session, actor, household_id)
     rows = await session.scalars(
         select(HouseholdAssignment)
         .where(HouseholdAssignment.household_id == household_id)
@@ -48,13 +48,13 @@ def _end(assignment: HouseholdAssignment) -> None:
 
 async def assign(
     session: AsyncSession,
-    caller: Caller,
+    actor: Actor,
     household_id: uuid.UUID,
     agency_id: uuid.UUID,
     social_worker_id: uuid.UUID | None,
 ) -> HouseholdAssignment:
     """The street assigns the household to an agency (and one of its workers); the previous assignment ends."""
-    household = await service.writable(session, caller, household_id)
+    household = await service.writable(session, actor, household_id)
     try:
         agency = await organizations.get(session, agency_id)
     except NotFound:
@@ -86,13 +86,13 @@ async def assign(
         region_code=household.region_code,
         agency_id=agency.id,
         social_worker_id=social_worker_id,
-        assigned_by=caller.principal.id,
+        assigned_by=actor.principal.id,
     )
     session.add(assignment)
     await session.flush()
     history.record(
         session,
-        caller,
+        actor,
         household,
         "household.assign",
         {
@@ -108,38 +108,38 @@ async def assign(
             },
         },
     )
-    await _audit(session, caller, household, "household.assign", assignment)
+    await _audit(session, actor, household, "household.assign", assignment)
     return assignment
 
 
 async def end(
-    session: AsyncSession, caller: Caller, household_id: uuid.UUID, assignment_id: uuid.UUID
+    session: AsyncSession, actor: Actor, household_id: uuid.UUID, assignment_id: uuid.UUID
 ) -> None:
-    household = await service.writable(session, caller, household_id)
+    household = await service.writable(session, actor, household_id)
     current = await _current(session, household.id)
     if current is None or current.id != assignment_id:
         raise NotFound("派单", "assignment")
     _end(current)
     history.record(
         session,
-        caller,
+        actor,
         household,
         "household.unassign",
         {"agency_id": {"before": str(current.agency_id), "after": None}},
     )
-    await _audit(session, caller, household, "household.unassign", current)
+    await _audit(session, actor, household, "household.unassign", current)
 
 
 async def _audit(
     session: AsyncSession,
-    caller: Caller,
+    actor: Actor,
     household: Household,
     action: str,
     assignment: HouseholdAssignment,
 ) -> None:
     await audit.record(
         session,
-        caller.context,
+        actor.context,
         action,
         object_type="household_assignment",
         object_id=str(assignment.id),
@@ -150,7 +150,7 @@ async def _audit(
 
 async def pair(
     session: AsyncSession,
-    caller: Caller,
+    actor: Actor,
     household_id: uuid.UUID,
     worker_id: uuid.UUID | None,
     expected_version: int,
@@ -160,7 +160,7 @@ async def pair(
     The worker must work in the same street, so pairing never hands a record
     to another street's staff.
     """
-    household = await service.writable(session, caller, household_id)
+    household = await service.writable(session, actor, household_id)
     check_version(expected_version, household.version)
     if worker_id is not None:
         try:
@@ -186,14 +186,14 @@ async def pair(
         service.touch(household)
         history.record(
             session,
-            caller,
+            actor,
             household,
             "household.pair",
             history.diff({"paired_worker_id": before}, {"paired_worker_id": worker_id}),
         )
     await audit.record(
         session,
-        caller.context,
+        actor.context,
         "household.pair",
         object_type="household",
         object_id=str(household.id),

@@ -13,9 +13,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.auth import Actor
 from app.core.masking import PersonalField, Viewer, shown
 from app.core.pagination import PageRequest, paginate
-from app.households.access import Caller
 from app.households.models import Household, HouseholdChange
 
 _PERSONAL = {"name": PersonalField.name, "phone": PersonalField.phone}
@@ -45,7 +45,7 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, dict[
 
 def record(
     session: AsyncSession,
-    caller: Caller,
+    actor: Actor,
     household: Household,
     action: str,
     changes: Mapping[str, Any],
@@ -57,8 +57,8 @@ def record(
             household_id=household.id,
             region_code=household.region_code,
             district_code=household.district_code,
-            actor=caller.context.actor,
-            actor_role=caller.context.role,
+            actor=actor.context.actor,
+            actor_role=actor.context.role,
             action=action,
             person_id=person_id,
             changes=dict(changes),

@@ -14,11 +14,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core import audit
+from app.core.auth import Actor
 from app.core.errors import NotFound
 from app.core.etag import check_version
 from app.core.masking import mask_id_number
 from app.households import history, person_repository, repository, validation
-from app.households.access import Caller
 from app.households.errors import PersonInAnotherHousehold, invalid
 from app.households.models import Household, HouseholdCategory
 from app.households.person_models import Membership, Person
@@ -32,50 +32,48 @@ def check_heads(items: list[MemberIn]) -> None:
     validation.check_head_count([m.relation_to_head for m in items], ["body", "members"])
 
 
-def _parse(caller: Caller, data: MemberIn, loc: list[str | int]) -> tuple[str, date, str]:
-    parsed = validation.parse_member_id(data, caller.today, loc)
+def _parse(actor: Actor, data: MemberIn, loc: list[str | int]) -> tuple[str, date, str]:
+    parsed = validation.parse_member_id(data, actor.today, loc)
     return parsed.value, parsed.birth_date, parsed.sex.value
 
 
 async def conflict(
-    session: AsyncSession, caller: Caller, id_number_index: str
+    session: AsyncSession, actor: Actor, id_number_index: str
 ) -> PersonInAnotherHousehold:
     """The 409 for an ID number that is already an active member: the household only if visible."""
     membership = await person_repository.active_membership_by_index(session, id_number_index)
     if membership is None:
         return PersonInAnotherHousehold(None, None)
-    household = await repository.get_visible(session, caller.principal, membership.household_id)
+    household = await repository.get_visible(session, actor.reach, membership.household_id)
     if household is None:
         return PersonInAnotherHousehold(None, None)
     return PersonInAnotherHousehold(household.id, household.region_code)
 
 
-async def _flush_or_conflict(
-    session: AsyncSession, caller: Caller, row: object, index: str
-) -> None:
+async def _flush_or_conflict(session: AsyncSession, actor: Actor, row: object, index: str) -> None:
     try:
         async with session.begin_nested():
             session.add(row)
             await session.flush()
     except IntegrityError:
-        raise await conflict(session, caller, index) from None
+        raise await conflict(session, actor, index) from None
 
 
 async def enrol(
     session: AsyncSession,
-    caller: Caller,
+    actor: Actor,
     household: Household,
     data: MemberIn,
     *,
     loc: list[str | int],
 ) -> Person:
     """Add a person to a household; a person already active elsewhere is a 409 (DOMAIN 4)."""
-    id_number, birth_date, sex = _parse(caller, data, loc)
-    index = caller.vault.index(id_number)
+    id_number, birth_date, sex = _parse(actor, data, loc)
+    index = actor.services.vault.index(id_number)
     person = await person_repository.by_index(session, index)
     details = {name: getattr(data, name) for name in DETAIL_FIELDS}
     if person is None:
-        cipher, key_id = caller.vault.seal(id_number)
+        cipher, key_id = actor.services.vault.seal(id_number)
         person = Person(
             name=data.name.strip(),
             id_number_cipher=cipher,
@@ -85,10 +83,10 @@ async def enrol(
             birth_date=birth_date,
             **details,
         )
-        await _flush_or_conflict(session, caller, person, index)
+        await _flush_or_conflict(session, actor, person, index)
     else:
         if await person_repository.active_membership(session, person.id) is not None:
-            raise await conflict(session, caller, index)
+            raise await conflict(session, actor, index)
         person.name = data.name.strip()
         for name in data.model_fields_set & set(DETAIL_FIELDS):
             setattr(person, name, details[name])
@@ -99,19 +97,17 @@ async def enrol(
         region_code=household.region_code,
         district_code=household.district_code,
         relation_to_head=data.relation_to_head,
-        joined_on=caller.today,
+        joined_on=actor.today,
     )
-    await _flush_or_conflict(session, caller, membership, index)
+    await _flush_or_conflict(session, actor, membership, index)
     return person
 
 
-def person_snapshot(
-    caller: Caller, person: Person, membership: Membership | None
-) -> dict[str, Any]:
+def person_snapshot(actor: Actor, person: Person, membership: Membership | None) -> dict[str, Any]:
     """A person's fields for the history; the ID number only masked."""
     snapshot: dict[str, Any] = {
         "name": person.name,
-        "id_number": mask_id_number(caller.vault.open(person.id_number_cipher)),
+        "id_number": mask_id_number(actor.services.vault.open(person.id_number_cipher)),
         **{name: getattr(person, name) for name in DETAIL_FIELDS},
     }
     if membership is not None:
@@ -131,7 +127,7 @@ async def active_member(
 
 async def make_head(
     session: AsyncSession,
-    caller: Caller,
+    actor: Actor,
     household: Household,
     person_id: uuid.UUID,
     former_head_relation: str,
@@ -151,17 +147,17 @@ async def make_head(
             continue  # the former head has left already
         if membership.relation_to_head == relation:
             continue
-        before = person_snapshot(caller, person, membership)
+        before = person_snapshot(actor, person, membership)
         membership.relation_to_head = relation
         person.version += 1
-        changes = history.diff(before, person_snapshot(caller, person, membership))
-        history.record(session, caller, household, "member.update", changes, person_id=person.id)
-        await _audit(session, caller, household, "member.update", person, ["relation_to_head"])
+        changes = history.diff(before, person_snapshot(actor, person, membership))
+        history.record(session, actor, household, "member.update", changes, person_id=person.id)
+        await _audit(session, actor, household, "member.update", person, ["relation_to_head"])
     household.head_person_id = person_id
 
 
 async def add(
-    session: AsyncSession, caller: Caller, household: Household, data: MemberIn
+    session: AsyncSession, actor: Actor, household: Household, data: MemberIn
 ) -> tuple[Membership, Person]:
     """Add a member to a household the caller may change (DOMAIN 4)."""
     if data.relation_to_head == "self" and household.head_person_id is not None:
@@ -170,7 +166,7 @@ async def add(
             "the household has a head; change the head on the household",
             "head_exists",
         )
-    person = await enrol(session, caller, household, data, loc=["body"])
+    person = await enrol(session, actor, household, data, loc=["body"])
     membership, _ = await active_member(session, household, person.id)
     if household.head_person_id is None and data.relation_to_head == "self":
         household.head_person_id = person.id
@@ -178,13 +174,13 @@ async def add(
     await _set_person_categories(session, household, person.id, data)
     history.record(
         session,
-        caller,
+        actor,
         household,
         "member.add",
-        history.diff({}, person_snapshot(caller, person, membership)),
+        history.diff({}, person_snapshot(actor, person, membership)),
         person_id=person.id,
     )
-    await _audit(session, caller, household, "member.add", person, sorted(data.model_fields_set))
+    await _audit(session, actor, household, "member.add", person, sorted(data.model_fields_set))
     return membership, person
 
 
@@ -207,7 +203,7 @@ async def _set_person_categories(
 
 async def _audit(
     session: AsyncSession,
-    caller: Caller,
+    actor: Actor,
     household: Household,
     action: str,
     person: Person,
@@ -215,7 +211,7 @@ async def _audit(
 ) -> None:
     await audit.record(
         session,
-        caller.context,
+        actor.context,
         action,
         object_type="person",
         object_id=str(person.id),
@@ -226,7 +222,7 @@ async def _audit(
 
 async def update(
     session: AsyncSession,
-    caller: Caller,
+    actor: Actor,
     household: Household,
     person_id: uuid.UUID,
     data: MemberPatch,
@@ -255,28 +251,28 @@ async def update(
             "the head's relation is self; name another head on the household first",
             "is_head",
         )
-    before = person_snapshot(caller, person, membership)
+    before = person_snapshot(actor, person, membership)
     for name in given & set(DETAIL_FIELDS):
         setattr(person, name, getattr(data, name))
     if data.name is not None:
         person.name = data.name.strip()
     if data.relation_to_head is not None:
         membership.relation_to_head = data.relation_to_head
-    changes = history.diff(before, person_snapshot(caller, person, membership))
+    changes = history.diff(before, person_snapshot(actor, person, membership))
     if data.relation_to_head == "self" and household.head_person_id is None:
         household.head_person_id = person.id
         settle_attention(household)
         changes["head_person_id"] = {"before": None, "after": str(person.id)}
     if changes:
         person.version += 1
-        history.record(session, caller, household, "member.update", changes, person_id=person.id)
-    await _audit(session, caller, household, "member.update", person, sorted(changes))
+        history.record(session, actor, household, "member.update", changes, person_id=person.id)
+    await _audit(session, actor, household, "member.update", person, sorted(changes))
     return membership, person
 
 
 async def leave(
     session: AsyncSession,
-    caller: Caller,
+    actor: Actor,
     household: Household,
     person_id: uuid.UUID,
     reason: str,
@@ -285,7 +281,7 @@ async def leave(
     """End a membership (history kept); a household that loses its head is flagged."""
     membership, person = await active_member(session, household, person_id)
     membership.active = False
-    membership.left_on = caller.today
+    membership.left_on = actor.today
     membership.left_reason = reason
     categories = await repository.drop_person_categories(session, household.id, person.id)
     await session.flush()
@@ -296,8 +292,8 @@ async def leave(
         changes["head_person_id"] = {"before": str(person.id), "after": None}
     if await repository.count_active_members(session, household.id) == 0:
         household.attention = "no_members"
-    history.record(session, caller, household, action, changes, person_id=person.id)
-    await _audit(session, caller, household, action, person, ["active"])
+    history.record(session, actor, household, action, changes, person_id=person.id)
+    await _audit(session, actor, household, action, person, ["active"])
     return person, categories
 
 

@@ -6,10 +6,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core import audit
+from app.core.auth import Actor
 from app.core.errors import NotFound
 from app.core.etag import check_optional_version
 from app.households import history, service
-from app.households.access import Caller
 from app.households.errors import invalid
 from app.households.models import HouseholdPlan
 from app.households.plan_schemas import PlanIn
@@ -31,8 +31,8 @@ async def _latest(session: AsyncSession, household_id: uuid.UUID) -> HouseholdPl
     ).scalar_one_or_none()
 
 
-async def current(session: AsyncSession, caller: Caller, household_id: uuid.UUID) -> HouseholdPlan:
-    await service.personal(session, caller, household_id)
+async def current(session: AsyncSession, actor: Actor, household_id: uuid.UUID) -> HouseholdPlan:
+    await service.personal(session, actor, household_id)
     plan = await _latest(session, household_id)
     if plan is None:
         raise NotFound("帮扶方案", "plan")
@@ -40,9 +40,9 @@ async def current(session: AsyncSession, caller: Caller, household_id: uuid.UUID
 
 
 async def versions(
-    session: AsyncSession, caller: Caller, household_id: uuid.UUID
+    session: AsyncSession, actor: Actor, household_id: uuid.UUID
 ) -> list[HouseholdPlan]:
-    await service.personal(session, caller, household_id)
+    await service.personal(session, actor, household_id)
     rows = await session.scalars(
         select(HouseholdPlan)
         .where(HouseholdPlan.household_id == household_id)
@@ -53,13 +53,13 @@ async def versions(
 
 async def revise(
     session: AsyncSession,
-    caller: Caller,
+    actor: Actor,
     household_id: uuid.UUID,
     data: PlanIn,
     expected_revision: int | None,
 ) -> HouseholdPlan:
     """Write the next version of the plan (If-Match on the current revision once one exists)."""
-    household = await service.writable(session, caller, household_id)
+    household = await service.writable(session, actor, household_id)
     previous = await _latest(session, household.id)
     check_optional_version(expected_revision, previous.revision if previous else None)
     if data.responsible_organization_id is not None:
@@ -71,7 +71,7 @@ async def revise(
                 "no such organization",
                 "organization_missing",
             ) from None
-    if data.review_on is not None and data.review_on < caller.today:
+    if data.review_on is not None and data.review_on < actor.today:
         raise invalid(["body", "review_on"], "the review date has passed", "date_in_past")
     plan = HouseholdPlan(
         household_id=household.id,
@@ -82,14 +82,14 @@ async def revise(
         planned_measures=list(data.planned_measures),
         responsible_organization_id=data.responsible_organization_id,
         review_on=data.review_on,
-        created_by=None if caller.principal.is_client else caller.principal.id,
+        created_by=None if actor.principal.is_client else actor.principal.id,
     )
     session.add(plan)
     await session.flush()
     fields = ("goals", "planned_measures", "responsible_organization_id", "review_on")
     history.record(
         session,
-        caller,
+        actor,
         household,
         "plan.revise",
         history.diff(
@@ -99,7 +99,7 @@ async def revise(
     )
     await audit.record(
         session,
-        caller.context,
+        actor.context,
         "plan.revise",
         object_type="household_plan",
         object_id=str(plan.id),

@@ -27,10 +27,10 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import Exists, Select
 
 from app.core import direct
-from app.core.auth import Principal
 from app.core.db import ReadSession
 from app.core.direct import DirectStatement
 from app.core.pagination import PageRequest, paginate_rows
+from app.core.reach import Reach, ReachShape
 from app.core.region_codes import in_subtree
 from app.core.types import UTCDateTime
 from app.households.models import (
@@ -40,7 +40,7 @@ from app.households.models import (
     HouseholdTargetType,
 )
 from app.households.person_models import Membership, Person
-from app.households.scope import Reach, reach_of, reach_template, visible_households
+from app.households.scope import reach_template, reach_values, visible_households
 
 CAUSES = "cause"
 NEEDS = "need"
@@ -67,51 +67,62 @@ class HouseholdFilters:
 
 
 @functools.cache
-def _visible_by_id(reach: Reach, for_update: bool) -> Select[Household]:
-    stmt = select(Household).where(
-        Household.id == _HOUSEHOLD, reach_template(reach, Household.id, Household.region_code)
-    )
+def _visible_by_id(shape: ReachShape, for_update: bool) -> Select[Household] | None:
+    condition = reach_template(shape, Household.id, Household.region_code)
+    if condition is None:
+        return None
+    stmt = select(Household).where(Household.id == _HOUSEHOLD, condition)
     return stmt.with_for_update() if for_update else stmt
 
 
 @functools.cache
-def _visible_row_by_id(reach: Reach) -> DirectStatement:
-    return DirectStatement(
-        select(*_households).where(
-            _households.id == _HOUSEHOLD,
-            reach_template(reach, _households.id, _households.region_code),
-        )
-    )
+def _visible_row_by_id(shape: ReachShape) -> DirectStatement | None:
+    condition = reach_template(shape, _households.id, _households.region_code)
+    if condition is None:
+        return None
+    return DirectStatement(select(*_households).where(_households.id == _HOUSEHOLD, condition))
 
 
 async def get_visible(
     session: AsyncSession,
-    principal: Principal,
+    reach: Reach,
     household_id: uuid.UUID,
     *,
     for_update: bool = False,
 ) -> Household | None:
-    """The household if the caller's jurisdiction holds it; one prebuilt statement per shape."""
-    reach, values = reach_of(principal)
-    found = await session.execute(
-        _visible_by_id(reach, for_update), {"household_id": household_id, **values}
-    )
+    """The household if the actor's reach holds it; one prebuilt statement per shape."""
+    stmt = _visible_by_id(reach.shape, for_update)
+    if stmt is None:
+        ad_hoc = select(Household).where(
+            Household.id == household_id,
+            visible_households(reach, Household.id, Household.region_code),
+        )
+        return (await session.execute(ad_hoc)).scalar_one_or_none()
+    found = await session.execute(stmt, {"household_id": household_id, **reach_values(reach)})
     return found.scalar_one_or_none()
 
 
 async def read_visible(
-    session: ReadSession, principal: Principal, household_id: uuid.UUID
+    session: ReadSession, reach: Reach, household_id: uuid.UUID
 ) -> tuple[Any, "RecordRows"] | None:
-    """A whole record for a read, if the caller's jurisdiction holds it: the household's
+    """A whole record for a read, if the actor's reach holds it: the household's
     columns as a row and its `RecordRows`, three prebuilt statements in one read
     transaction of the session's engine (`core.direct`: on PostgreSQL below
     SQLAlchemy's engine layer), no ORM objects. It sees only what is committed."""
-    reach, values = reach_of(principal)
+    values = reach_values(reach)
     parameters = {"household_id": household_id}
     engine = session.bind
     assert isinstance(engine, AsyncEngine)
+    by_id = _visible_row_by_id(reach.shape)
+    if by_id is None:
+        by_id = DirectStatement(
+            select(*_households).where(
+                _households.id == _HOUSEHOLD,
+                visible_households(reach, _households.id, _households.region_code),
+            )
+        )
     async with direct.transaction(engine, commit=False) as connection:
-        household = await connection.first(_visible_row_by_id(reach), {**parameters, **values})
+        household = await connection.first(by_id, {**parameters, **values})
         if household is None:
             return None
         lists = await connection.all(_DIRECT_LISTS, parameters)
@@ -345,7 +356,7 @@ class PageDetails:
 
 async def search(
     session: AsyncSession,
-    principal: Principal,
+    reach: Reach,
     filters: HouseholdFilters,
     page: PageRequest,
     *,
@@ -355,7 +366,7 @@ async def search(
 
     `streets`, when given, further limits the rows to those streets' subtrees.
     """
-    stmt = _SUMMARY.where(visible_households(principal, _households.id, _households.region_code))
+    stmt = _SUMMARY.where(visible_households(reach, _households.id, _households.region_code))
     if streets is not None:
         stmt = stmt.where(or_(*(in_subtree(_households.region_code, s) for s in streets)))
     if filters.region is not None:

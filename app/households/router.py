@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import Depends, Path, Query, Response
 
 from app.confidentiality.service import ConfidentialityAgreementRequired
+from app.core.auth import Actor, actor_for
 from app.core.errors import NotFound, PreconditionFailed, PreconditionRequired, ValidationFailed
 from app.core.etag import ExpectedVersion, etag_for_version
 from app.core.openapi import protected_problems
@@ -15,7 +16,6 @@ from app.core.region_codes import CODE_PATTERN
 from app.core.routing import API_V1, Idempotency, api_router, route_options
 from app.core.uow import DbSession, ReadDbSession
 from app.households import history, service, views
-from app.households.access import Caller, caller_for
 from app.households.errors import PersonInAnotherHousehold
 from app.households.person_schemas import Category
 from app.households.repository import HouseholdFilters
@@ -29,9 +29,9 @@ from app.households.schemas import (
 )
 
 router = api_router(prefix=f"{API_V1}/households", tags=["ledger"])
-Reader = Annotated[Caller, Depends(caller_for(Action.households_read))]
-Creator = Annotated[Caller, Depends(caller_for(Action.households_create))]
-Writer = Annotated[Caller, Depends(caller_for(Action.households_write))]
+Reader = Annotated[Actor, Depends(actor_for(Action.households_read))]
+Creator = Annotated[Actor, Depends(actor_for(Action.households_create))]
+Writer = Annotated[Actor, Depends(actor_for(Action.households_write))]
 HouseholdId = Annotated[uuid.UUID, Path(description="Household id.")]
 OpenCodeQuery = Query(pattern=r"^[a-z][a-z0-9_]{0,63}$")
 
@@ -43,7 +43,7 @@ OpenCodeQuery = Query(pattern=r"^[a-z][a-z0-9_]{0,63}$")
     responses=protected_problems(ValidationFailed, ConfidentialityAgreementRequired),
 )
 async def list_households(
-    caller: Reader,
+    actor: Reader,
     session: ReadDbSession,
     page: PageParams,
     region: Annotated[
@@ -86,8 +86,8 @@ async def list_households(
         complete=complete,
         address=address.strip() if address else None,
     )
-    items, cursor = await service.search(session, caller, filters, page)
-    return Page(items=await views.summaries_out(session, caller.viewer, items), next_cursor=cursor)
+    items, cursor = await service.search(session, actor, filters, page)
+    return Page(items=await views.summaries_out(session, actor.viewer, items), next_cursor=cursor)
 
 
 @router.post(
@@ -99,12 +99,12 @@ async def list_households(
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )
 async def create_household(
-    caller: Creator, response: Response, session: DbSession, body: HouseholdCreate
+    actor: Creator, response: Response, session: DbSession, body: HouseholdCreate
 ) -> HouseholdOut:
-    household = await service.create(session, caller, body)
+    household = await service.create(session, actor, body)
     response.headers["Location"] = f"/api/v1/households/{household.id}"
     response.headers["ETag"] = etag_for_version(household.version)
-    return await views.household_out(session, caller, household)
+    return await views.household_out(session, actor, household)
 
 
 @router.get(
@@ -114,9 +114,9 @@ async def create_household(
     responses=protected_problems(NotFound, ValidationFailed, ConfidentialityAgreementRequired),
 )
 async def get_household(
-    household_id: HouseholdId, caller: Reader, response: Response, session: ReadDbSession
+    household_id: HouseholdId, actor: Reader, response: Response, session: ReadDbSession
 ) -> HouseholdOut:
-    out = await views.read_household(session, caller, household_id)
+    out = await views.read_household(session, actor, household_id)
     response.headers["ETag"] = etag_for_version(out.version)
     return out
 
@@ -135,15 +135,15 @@ async def get_household(
 )
 async def update_household(
     household_id: HouseholdId,
-    caller: Writer,
+    actor: Writer,
     response: Response,
     session: DbSession,
     body: HouseholdPatch,
     expected: ExpectedVersion,
 ) -> HouseholdOut:
-    household = await service.update(session, caller, household_id, body, expected)
+    household = await service.update(session, actor, household_id, body, expected)
     response.headers["ETag"] = etag_for_version(household.version)
-    return await views.household_out(session, caller, household)
+    return await views.household_out(session, actor, household)
 
 
 @router.get(
@@ -153,11 +153,11 @@ async def update_household(
     responses=protected_problems(NotFound, ValidationFailed, ConfidentialityAgreementRequired),
 )
 async def household_history(
-    household_id: HouseholdId, caller: Reader, session: ReadDbSession, page: PageParams
+    household_id: HouseholdId, actor: Reader, session: ReadDbSession, page: PageParams
 ) -> Page[ChangeOut]:
-    household = await service.personal(session, caller, household_id)
+    household = await service.personal(session, actor, household_id)
     items, cursor = await history.page_of(session, household.id, page)
     views.audit_read(
-        session, caller, "household.history.read", "household", household.id, household.region_code
+        session, actor, "household.history.read", "household", household.id, household.region_code
     )
-    return Page(items=[views.change_out(c, caller.viewer) for c in items], next_cursor=cursor)
+    return Page(items=[views.change_out(c, actor.viewer) for c in items], next_cursor=cursor)

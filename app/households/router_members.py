@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import Depends, Path, Query, Response
 
 from app.confidentiality.service import ConfidentialityAgreementRequired
+from app.core.auth import Actor, actor_for
 from app.core.errors import NotFound, PreconditionFailed, PreconditionRequired, ValidationFailed
 from app.core.etag import ExpectedVersion, etag_for_version
 from app.core.openapi import protected_problems
@@ -13,7 +14,6 @@ from app.core.permissions import Action
 from app.core.routing import API_V1, Idempotency, api_router, route_options
 from app.core.uow import DbSession, ReadDbSession
 from app.households import completeness, members, people, repository, service, transfer, views
-from app.households.access import Caller, caller_for
 from app.households.errors import InvalidTransition, PersonInAnotherHousehold
 from app.households.person_schemas import (
     MemberIn,
@@ -25,8 +25,8 @@ from app.households.person_schemas import (
 )
 
 router = api_router(prefix=API_V1, tags=["ledger"])
-Reader = Annotated[Caller, Depends(caller_for(Action.households_read))]
-Writer = Annotated[Caller, Depends(caller_for(Action.households_write))]
+Reader = Annotated[Actor, Depends(actor_for(Action.households_read))]
+Writer = Annotated[Actor, Depends(actor_for(Action.households_write))]
 HouseholdId = Annotated[uuid.UUID, Path(description="Household id.")]
 PersonId = Annotated[uuid.UUID, Path(description="Person id.")]
 _PERSONAL = (NotFound, ValidationFailed, ConfidentialityAgreementRequired)
@@ -39,14 +39,14 @@ _PERSONAL = (NotFound, ValidationFailed, ConfidentialityAgreementRequired)
     responses=protected_problems(*_PERSONAL),
 )
 async def list_members(
-    household_id: HouseholdId, caller: Reader, session: ReadDbSession
+    household_id: HouseholdId, actor: Reader, session: ReadDbSession
 ) -> list[MemberOut]:
-    household = await service.personal(session, caller, household_id)
+    household = await service.personal(session, actor, household_id)
     rows = await repository.member_rows(session, household.id)
     views.audit_read(
-        session, caller, "household.members.read", "household", household.id, household.region_code
+        session, actor, "household.members.read", "household", household.id, household.region_code
     )
-    return [views.member_out(caller, household.head_person_id, row, row) for row in rows]
+    return [views.member_out(actor, household.head_person_id, row, row) for row in rows]
 
 
 @router.post(
@@ -59,18 +59,18 @@ async def list_members(
 )
 async def add_member(
     household_id: HouseholdId,
-    caller: Writer,
+    actor: Writer,
     response: Response,
     session: DbSession,
     body: MemberIn,
 ) -> MemberOut:
-    household = await service.writable(session, caller, household_id)
-    membership, person = await members.add(session, caller, household, body)
+    household = await service.writable(session, actor, household_id)
+    membership, person = await members.add(session, actor, household, body)
     service.touch(household)
     await completeness.refresh(session, household)
     response.headers["Location"] = f"/api/v1/households/{household.id}/members/{person.id}"
     response.headers["ETag"] = etag_for_version(person.version)
-    return views.member_out(caller, household.head_person_id, membership, person)
+    return views.member_out(actor, household.head_person_id, membership, person)
 
 
 @router.patch(
@@ -82,18 +82,18 @@ async def add_member(
 async def update_member(
     household_id: HouseholdId,
     person_id: PersonId,
-    caller: Writer,
+    actor: Writer,
     response: Response,
     session: DbSession,
     body: MemberPatch,
     expected: ExpectedVersion,
 ) -> MemberOut:
-    household = await service.writable(session, caller, household_id)
-    membership, person = await members.update(session, caller, household, person_id, body, expected)
+    household = await service.writable(session, actor, household_id)
+    membership, person = await members.update(session, actor, household, person_id, body, expected)
     service.touch(household)
     await completeness.refresh(session, household)
     response.headers["ETag"] = etag_for_version(person.version)
-    return views.member_out(caller, household.head_person_id, membership, person)
+    return views.member_out(actor, household.head_person_id, membership, person)
 
 
 @router.delete(
@@ -105,7 +105,7 @@ async def update_member(
 async def remove_member(
     household_id: HouseholdId,
     person_id: PersonId,
-    caller: Writer,
+    actor: Writer,
     session: DbSession,
     reason: Annotated[
         str,
@@ -115,8 +115,8 @@ async def remove_member(
         ),
     ],
 ) -> Response:
-    household = await service.writable(session, caller, household_id)
-    await members.leave(session, caller, household, person_id, reason)
+    household = await service.writable(session, actor, household_id)
+    await members.leave(session, actor, household, person_id, reason)
     service.touch(household)
     await completeness.refresh(session, household)
     return Response(status_code=204)
@@ -129,10 +129,10 @@ async def remove_member(
     responses=protected_problems(*_PERSONAL, InvalidTransition),
 )
 async def transfer_person(
-    person_id: PersonId, caller: Writer, session: DbSession, body: TransferIn
+    person_id: PersonId, actor: Writer, session: DbSession, body: TransferIn
 ) -> MemberOut:
-    household, membership, person = await transfer.transfer(session, caller, person_id, body)
-    return views.member_out(caller, household.head_person_id, membership, person)
+    household, membership, person = await transfer.transfer(session, actor, person_id, body)
+    return views.member_out(actor, household.head_person_id, membership, person)
 
 
 @router.post(
@@ -142,6 +142,6 @@ async def transfer_person(
     responses=protected_problems(ValidationFailed, ConfidentialityAgreementRequired),
 )
 async def search_person(
-    caller: Reader, session: ReadDbSession, body: PersonSearchIn
+    actor: Reader, session: ReadDbSession, body: PersonSearchIn
 ) -> list[PersonMatch]:
-    return await people.search(session, caller, body.id_number)
+    return await people.search(session, actor, body.id_number)

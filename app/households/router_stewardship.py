@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Path, Query, Response
 
 from app.confidentiality.service import ConfidentialityAgreementRequired
-from app.core.auth import Principal, require
+from app.core.auth import Actor, actor_for
 from app.core.errors import NotFound, PreconditionFailed, PreconditionRequired, ValidationFailed
 from app.core.etag import ExpectedVersion, OptionalExpectedVersion, etag_for_version
 from app.core.openapi import protected_problems
@@ -16,7 +16,6 @@ from app.core.region_codes import CODE_PATTERN, is_within
 from app.core.routing import API_V1, Idempotency, api_router, route_options
 from app.core.uow import DbSession, ReadDbSession
 from app.households import assignments, completeness, plans, status, views
-from app.households.access import Caller, caller_for
 from app.households.errors import InvalidTransition
 from app.households.plan_schemas import (
     AssignmentIn,
@@ -32,11 +31,11 @@ from app.households.plan_schemas import (
 from app.households.schemas import HouseholdOut
 
 router = api_router(prefix=f"{API_V1}/households", tags=["ledger"])
-Reader = Annotated[Caller, Depends(caller_for(Action.households_read))]
-Writer = Annotated[Caller, Depends(caller_for(Action.households_write))]
-Assigner = Annotated[Caller, Depends(caller_for(Action.households_assign))]
-Pairer = Annotated[Caller, Depends(caller_for(Action.households_pair))]
-Leaver = Annotated[Caller, Depends(caller_for(Action.households_exit))]
+Reader = Annotated[Actor, Depends(actor_for(Action.households_read))]
+Writer = Annotated[Actor, Depends(actor_for(Action.households_write))]
+Assigner = Annotated[Actor, Depends(actor_for(Action.households_assign))]
+Pairer = Annotated[Actor, Depends(actor_for(Action.households_pair))]
+Leaver = Annotated[Actor, Depends(actor_for(Action.households_exit))]
 HouseholdId = Annotated[uuid.UUID, Path(description="Household id.")]
 _SCOPED = (NotFound, ValidationFailed, ConfidentialityAgreementRequired)
 
@@ -48,13 +47,13 @@ _SCOPED = (NotFound, ValidationFailed, ConfidentialityAgreementRequired)
     responses=protected_problems(NotFound, ValidationFailed),
 )
 async def completeness_report(
-    principal: Annotated[Principal, Depends(require(Action.ledger_quality_read))],
+    actor: Annotated[Actor, Depends(actor_for(Action.ledger_quality_read))],
     session: ReadDbSession,
     region: Annotated[
         str | None, Query(pattern=CODE_PATTERN, description="Region; default your own scope.")
     ] = None,
 ) -> CompletenessOut:
-    scope = principal.scope_region
+    scope = actor.principal.scope_region
     code = region or scope
     if code is None or (scope is not None and not is_within(code, scope)):
         raise NotFound("区划", "region")
@@ -89,11 +88,11 @@ def _share(done: int, total: int) -> str:
     responses=protected_problems(NotFound, ValidationFailed),
 )
 async def list_assignments(
-    household_id: HouseholdId, caller: Reader, session: ReadDbSession
+    household_id: HouseholdId, actor: Reader, session: ReadDbSession
 ) -> list[AssignmentOut]:
     return [
         AssignmentOut.model_validate(a)
-        for a in await assignments.list_for(session, caller, household_id)
+        for a in await assignments.list_for(session, actor, household_id)
     ]
 
 
@@ -107,13 +106,13 @@ async def list_assignments(
 )
 async def assign_household(
     household_id: HouseholdId,
-    caller: Assigner,
+    actor: Assigner,
     response: Response,
     session: DbSession,
     body: AssignmentIn,
 ) -> AssignmentOut:
     assignment = await assignments.assign(
-        session, caller, household_id, body.agency_id, body.social_worker_id
+        session, actor, household_id, body.agency_id, body.social_worker_id
     )
     response.headers["Location"] = f"/api/v1/households/{household_id}/assignments/{assignment.id}"
     return AssignmentOut.model_validate(assignment)
@@ -128,10 +127,10 @@ async def assign_household(
 async def end_assignment(
     household_id: HouseholdId,
     assignment_id: Annotated[uuid.UUID, Path(description="Assignment id.")],
-    caller: Assigner,
+    actor: Assigner,
     session: DbSession,
 ) -> Response:
-    await assignments.end(session, caller, household_id, assignment_id)
+    await assignments.end(session, actor, household_id, assignment_id)
     return Response(status_code=204)
 
 
@@ -143,15 +142,15 @@ async def end_assignment(
 )
 async def pair_worker(
     household_id: HouseholdId,
-    caller: Pairer,
+    actor: Pairer,
     response: Response,
     session: DbSession,
     body: PairingIn,
     expected: ExpectedVersion,
 ) -> HouseholdOut:
-    household = await assignments.pair(session, caller, household_id, body.worker_id, expected)
+    household = await assignments.pair(session, actor, household_id, body.worker_id, expected)
     response.headers["ETag"] = etag_for_version(household.version)
-    return await views.household_out(session, caller, household)
+    return await views.household_out(session, actor, household)
 
 
 @router.get(
@@ -161,9 +160,9 @@ async def pair_worker(
     responses=protected_problems(*_SCOPED),
 )
 async def get_plan(
-    household_id: HouseholdId, caller: Reader, response: Response, session: ReadDbSession
+    household_id: HouseholdId, actor: Reader, response: Response, session: ReadDbSession
 ) -> PlanOut:
-    plan = await plans.current(session, caller, household_id)
+    plan = await plans.current(session, actor, household_id)
     response.headers["ETag"] = etag_for_version(plan.revision)
     return PlanOut.model_validate(plan)
 
@@ -175,9 +174,9 @@ async def get_plan(
     responses=protected_problems(*_SCOPED),
 )
 async def plan_versions(
-    household_id: HouseholdId, caller: Reader, session: ReadDbSession
+    household_id: HouseholdId, actor: Reader, session: ReadDbSession
 ) -> list[PlanOut]:
-    return [PlanOut.model_validate(p) for p in await plans.versions(session, caller, household_id)]
+    return [PlanOut.model_validate(p) for p in await plans.versions(session, actor, household_id)]
 
 
 @router.put(
@@ -195,13 +194,13 @@ async def plan_versions(
 )
 async def revise_plan(
     household_id: HouseholdId,
-    caller: Writer,
+    actor: Writer,
     response: Response,
     session: DbSession,
     body: PlanIn,
     expected: OptionalExpectedVersion,
 ) -> PlanOut:
-    plan = await plans.revise(session, caller, household_id, body, expected)
+    plan = await plans.revise(session, actor, household_id, body, expected)
     response.headers["ETag"] = etag_for_version(plan.revision)
     if plan.revision == 1:
         response.status_code = 201
@@ -216,13 +215,13 @@ async def revise_plan(
     responses=protected_problems(*_SCOPED, InvalidTransition),
 )
 async def exit_household(
-    household_id: HouseholdId, caller: Leaver, response: Response, session: DbSession, body: ExitIn
+    household_id: HouseholdId, actor: Leaver, response: Response, session: DbSession, body: ExitIn
 ) -> HouseholdOut:
     household = await status.exit_ledger(
-        session, caller, household_id, reason=body.reason, note=body.note, exited_on=body.exited_on
+        session, actor, household_id, reason=body.reason, note=body.note, exited_on=body.exited_on
     )
     response.headers["ETag"] = etag_for_version(household.version)
-    return await views.household_out(session, caller, household)
+    return await views.household_out(session, actor, household)
 
 
 @router.post(
@@ -233,11 +232,11 @@ async def exit_household(
 )
 async def reenter_household(
     household_id: HouseholdId,
-    caller: Leaver,
+    actor: Leaver,
     response: Response,
     session: DbSession,
     body: ReentryIn,
 ) -> HouseholdOut:
-    household = await status.reenter(session, caller, household_id, note=body.note)
+    household = await status.reenter(session, actor, household_id, note=body.note)
     response.headers["ETag"] = etag_for_version(household.version)
-    return await views.household_out(session, caller, household)
+    return await views.household_out(session, actor, household)

@@ -1,90 +1,96 @@
-"""Which households a caller may see: the jurisdiction filter of every household query (DOMAIN 1).
+"""Which households an actor may see: the jurisdiction filter of every household-owned query.
 
-Repositories of household-owned data add `visible_households(...)` to every
-query, so an object out of scope is simply not found (404).
+`core.reach` says what an actor reaches; this module turns it into SQL on a
+household-owned row's household id and region code. Repositories of
+household data, in this domain and in others (through `households.public`),
+add it to every query, so an object out of scope is simply not found (404).
 """
 
+import uuid
 from collections.abc import Callable, Mapping
-from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import bindparam, false, or_, select
+from sqlalchemy import Select, bindparam, false, or_, select
 
-from app.core.auth import Principal
-from app.core.permissions import REGION_ROLES, Role
+from app.core.reach import Reach, ReachShape
 from app.core.region_codes import in_bounds, subtree_bounds
 from app.households.models import Household, HouseholdAssignment
 
-_PAIRED_ROLES = frozenset({Role.community_worker, Role.grid_worker})
+OrganizationReach = Callable[[Any], Select[tuple[uuid.UUID]]]
+"""Given an organisation id (a value or a bound parameter), the ids of the households
+it reaches: the referrals domain's households referred to that organisation."""
+
+_ORGANIZATION_REACH: list[OrganizationReach] = []
 
 
-class Reach(StrEnum):
-    """The shape of a caller's jurisdiction; its values come from `reach_of`."""
-
-    subtree = "subtree"
-    subtree_or_paired = "subtree_or_paired"
-    assigned = "assigned"
-    nothing = "nothing"
-
-
-def reach_of(principal: Principal) -> tuple[Reach, dict[str, Any]]:
-    """Which households a caller may see (DOMAIN 1), as a shape and its parameter values.
-
-    - district, street, community and grid staff: their region subtree;
-      community and grid workers also the households they are paired with
-      (对口帮扶, Yubei 3(3)3(1)), even outside their grid;
-    - social workers: the households actively assigned to them;
-    - everyone else (admins, auditors, departments, partners): no household
-      rows through this path (departments and partners see referral data,
-      auditors only under a grant; both come with their own issues).
-    """
-    if principal.role in REGION_ROLES and principal.scope_region is not None:
-        low, high = subtree_bounds(principal.scope_region)
-        if principal.role not in _PAIRED_ROLES:
-            return Reach.subtree, {"scope_low": low, "scope_high": high}
-        return Reach.subtree_or_paired, {
-            "scope_low": low,
-            "scope_high": high,
-            "scope_user": principal.id,
-        }
-    if principal.role is Role.social_worker:
-        return Reach.assigned, {"scope_user": principal.id}
-    return Reach.nothing, {}
+def reach_organizations_through(source: OrganizationReach) -> None:
+    """Let department officers and partners reach the households `source` names
+    (called once, when the app is composed from its domains)."""
+    if source not in _ORGANIZATION_REACH:
+        _ORGANIZATION_REACH.append(source)
 
 
 def _condition(
-    reach: Reach, household_id: Any, region_code: Any, value: Callable[[str], Any]
+    shape: ReachShape,
+    household_id: Any,
+    region_code: Any,
+    value: Callable[[str], Any],
+    regions: int = 1,
 ) -> Any:
-    if reach in (Reach.subtree, Reach.subtree_or_paired):
-        subtree = in_bounds(region_code, value("scope_low"), value("scope_high"))
-        if reach is Reach.subtree:
-            return subtree
+    if shape in (ReachShape.subtree, ReachShape.subtree_or_paired, ReachShape.granted):
+        subtrees = [
+            in_bounds(region_code, value(f"scope_low_{i}"), value(f"scope_high_{i}"))
+            for i in range(regions)
+        ]
+        if shape is not ReachShape.subtree_or_paired:
+            return or_(*subtrees)
         paired = select(Household.id).where(Household.paired_worker_id == value("scope_user"))
-        return or_(subtree, household_id.in_(paired))
-    if reach is Reach.assigned:
+        return or_(*subtrees, household_id.in_(paired))
+    if shape is ReachShape.assigned:
         assigned = select(HouseholdAssignment.household_id).where(
             HouseholdAssignment.social_worker_id == value("scope_user"),
             HouseholdAssignment.active.is_(True),
         )
         return household_id.in_(assigned)
+    if shape is ReachShape.referred and _ORGANIZATION_REACH:
+        organization = value("scope_organization")
+        return or_(*(household_id.in_(source(organization)) for source in _ORGANIZATION_REACH))
     return false()
 
 
-def visible_households(principal: Principal, household_id: Any, region_code: Any) -> Any:
-    """SQL condition on a household-owned row's household id and region code (see `reach_of`)."""
-    reach, values = reach_of(principal)
-    return _condition(reach, household_id, region_code, values.__getitem__)
+def reach_values(reach: Reach) -> dict[str, Any]:
+    """The parameter values of a reach, by the names its template binds."""
+    values: dict[str, Any] = {}
+    for index, code in enumerate(reach.regions):
+        values[f"scope_low_{index}"], values[f"scope_high_{index}"] = subtree_bounds(code)
+    user = reach.paired_user or reach.assigned_user
+    if user is not None:
+        values["scope_user"] = user
+    if reach.organization is not None:
+        values["scope_organization"] = reach.organization
+    return values
+
+
+def visible_households(reach: Reach, household_id: Any, region_code: Any) -> Any:
+    """SQL condition on a household-owned row's household id and region code (see `Reach`)."""
+    values = reach_values(reach)
+    return _condition(
+        reach.shape, household_id, region_code, values.__getitem__, max(1, len(reach.regions))
+    )
 
 
 _PARAMETERS: Mapping[str, Any] = {
-    "scope_low": bindparam("scope_low", type_=Household.region_code.type),
-    "scope_high": bindparam("scope_high", type_=Household.region_code.type),
+    "scope_low_0": bindparam("scope_low_0", type_=Household.region_code.type),
+    "scope_high_0": bindparam("scope_high_0", type_=Household.region_code.type),
     "scope_user": bindparam("scope_user", type_=Household.paired_worker_id.type),
+    "scope_organization": bindparam("scope_organization", type_=Household.paired_worker_id.type),
 }
 
 
-def reach_template(reach: Reach, household_id: Any, region_code: Any) -> Any:
-    """`visible_households` with named parameters in place of a caller's values, so a
-    statement built on it once serves every caller of that shape; execute it with
-    the values `reach_of` gives."""
-    return _condition(reach, household_id, region_code, _PARAMETERS.__getitem__)
+def reach_template(shape: ReachShape, household_id: Any, region_code: Any) -> Any | None:
+    """`visible_households` with named parameters in place of an actor's values, so a
+    statement built on it once serves every actor of that shape; execute it with
+    `reach_values`. None for an auditor's grants, whose number of regions varies."""
+    if shape is ReachShape.granted:
+        return None
+    return _condition(shape, household_id, region_code, _PARAMETERS.__getitem__)

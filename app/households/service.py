@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.confidentiality.service import check_social_worker, streets_open_to
 from app.core import audit
+from app.core.auth import Actor
 from app.core.db import ReadSession
 from app.core.errors import NotFound
 from app.core.etag import check_version
@@ -15,7 +16,6 @@ from app.core.pagination import PageRequest
 from app.core.permissions import Role
 from app.dictionaries import service as dictionaries
 from app.households import completeness, history, members, repository, validation
-from app.households.access import Caller
 from app.households.errors import invalid
 from app.households.models import Household, HouseholdCategory, HouseholdTargetType
 from app.households.person_models import Person
@@ -45,23 +45,23 @@ RECORD_FIELDS = (
 
 
 async def visible(
-    session: AsyncSession, caller: Caller, household_id: uuid.UUID, *, for_update: bool = False
+    session: AsyncSession, actor: Actor, household_id: uuid.UUID, *, for_update: bool = False
 ) -> Household:
     """The household if the caller may see it; else 404 (and a `denied` event if it exists)."""
     household = await repository.get_visible(
-        session, caller.principal, household_id, for_update=for_update
+        session, actor.reach, household_id, for_update=for_update
     )
     if household is None:
-        await _not_visible(session, caller, household_id)
+        await _not_visible(session, actor, household_id)
     return household
 
 
-async def _not_visible(session: AsyncSession, caller: Caller, household_id: uuid.UUID) -> NoReturn:
+async def _not_visible(session: AsyncSession, actor: Actor, household_id: uuid.UUID) -> NoReturn:
     if await repository.exists_anywhere(session, household_id):
         audit.record_after(
             session,
-            caller.database,
-            caller.context,
+            actor.services.database,
+            actor.context,
             "denied:household.read",
             outcome=audit.Outcome.denied,
             object_type="household",
@@ -70,29 +70,29 @@ async def _not_visible(session: AsyncSession, caller: Caller, household_id: uuid
     raise NotFound("家庭", "household")
 
 
-async def personal(session: AsyncSession, caller: Caller, household_id: uuid.UUID) -> Household:
+async def personal(session: AsyncSession, actor: Actor, household_id: uuid.UUID) -> Household:
     """A visible household whose personal data the caller may read (Beijing 7 for social workers)."""
-    household = await visible(session, caller, household_id)
-    await check_social_worker(session, caller.principal, household.region_code[:9], caller.today)
+    household = await visible(session, actor, household_id)
+    await check_social_worker(session, actor.principal, household.region_code[:9], actor.today)
     return household
 
 
 async def personal_record(
-    session: ReadSession, caller: Caller, household_id: uuid.UUID
+    session: ReadSession, actor: Actor, household_id: uuid.UUID
 ) -> tuple[Any, RecordRows]:
     """`personal` for a read that changes nothing: the household as a row with its
     lists and members, read together; nothing of it leaves before the checks pass."""
-    found = await repository.read_visible(session, caller.principal, household_id)
+    found = await repository.read_visible(session, actor.reach, household_id)
     if found is None:
-        await _not_visible(session, caller, household_id)
-    await check_social_worker(session, caller.principal, found[0].region_code[:9], caller.today)
+        await _not_visible(session, actor, household_id)
+    await check_social_worker(session, actor.principal, found[0].region_code[:9], actor.today)
     return found
 
 
-async def writable(session: AsyncSession, caller: Caller, household_id: uuid.UUID) -> Household:
+async def writable(session: AsyncSession, actor: Actor, household_id: uuid.UUID) -> Household:
     """A visible household locked for a change (PostgreSQL row lock; SQLite writers are serial)."""
-    household = await visible(session, caller, household_id, for_update=True)
-    await check_social_worker(session, caller.principal, household.region_code[:9], caller.today)
+    household = await visible(session, actor, household_id, for_update=True)
+    await check_social_worker(session, actor.principal, household.region_code[:9], actor.today)
     return household
 
 
@@ -100,10 +100,10 @@ def touch(household: Household) -> None:
     household.version += 1
 
 
-async def _check_region(session: AsyncSession, caller: Caller, code: str) -> None:
+async def _check_region(session: AsyncSession, actor: Actor, code: str) -> None:
     validation.check_region(
         code,
-        caller.principal.scope_region,
+        actor.principal.scope_region,
         exists=await regions.exists(session, code),
         loc=["body", "region_code"],
     )
@@ -171,14 +171,14 @@ async def _set_categories(
     await repository.replace_categories(session, household.id, rows)
 
 
-async def create(session: AsyncSession, caller: Caller, data: HouseholdCreate) -> Household:
+async def create(session: AsyncSession, actor: Actor, data: HouseholdCreate) -> Household:
     """Enter a household into the ledger, with its members (DOMAIN 3-4).
 
     Everything that needs no database is checked before anything is written.
     The history gets the record and one `member.add` entry per member, ID
     numbers masked (Beijing 5).
     """
-    await _check_region(session, caller, data.region_code)
+    await _check_region(session, actor, data.region_code)
     await _check_open_codes(session, data)
     _check_target_types(data.target_types)
     _check_categories(data.categories, set())
@@ -187,7 +187,7 @@ async def create(session: AsyncSession, caller: Caller, data: HouseholdCreate) -
         region_code=data.region_code,
         district_code=data.region_code[:6],
         address=data.address,
-        created_by=None if caller.principal.is_client else caller.principal.id,
+        created_by=None if actor.principal.is_client else actor.principal.id,
         missing_fields=[],
         **{name: getattr(data, name) for name in RECORD_FIELDS},
     )
@@ -200,7 +200,7 @@ async def create(session: AsyncSession, caller: Caller, data: HouseholdCreate) -
     enrolled: list[Person] = []
     for index, member in enumerate(data.members):
         person = await members.enrol(
-            session, caller, household, member, loc=["body", "members", index]
+            session, actor, household, member, loc=["body", "members", index]
         )
         enrolled.append(person)
         if member.relation_to_head == "self":
@@ -212,20 +212,20 @@ async def create(session: AsyncSession, caller: Caller, data: HouseholdCreate) -
     await _set_categories(session, household, categories)
     await completeness.refresh(session, household)
     after = {**_snapshot(household), **await _current_lists(session, household)}
-    history.record(session, caller, household, "household.create", history.diff({}, after))
+    history.record(session, actor, household, "household.create", history.diff({}, after))
     for person in enrolled:
         membership, _ = await members.active_member(session, household, person.id)
         history.record(
             session,
-            caller,
+            actor,
             household,
             "member.add",
-            history.diff({}, members.person_snapshot(caller, person, membership)),
+            history.diff({}, members.person_snapshot(actor, person, membership)),
             person_id=person.id,
         )
     await audit.record(
         session,
-        caller.context,
+        actor.context,
         "household.create",
         object_type="household",
         object_id=str(household.id),
@@ -279,17 +279,17 @@ async def _current_lists(session: AsyncSession, household: Household) -> dict[st
 
 async def update(
     session: AsyncSession,
-    caller: Caller,
+    actor: Actor,
     household_id: uuid.UUID,
     data: HouseholdPatch,
     expected_version: int,
 ) -> Household:
     """Change a record; lists given are replaced whole; every change goes into the history."""
-    household = await writable(session, caller, household_id)
+    household = await writable(session, actor, household_id)
     check_version(expected_version, household.version)
     given = data.model_fields_set
     if "region_code" in given and data.region_code is not None:
-        await _check_region(session, caller, data.region_code)
+        await _check_region(session, actor, data.region_code)
     await _check_open_codes(session, data)
     if data.target_types is not None:
         _check_target_types(data.target_types)
@@ -314,7 +314,7 @@ async def update(
         await relocate(session, household.id, data.region_code)
     if data.head_person_id is not None:
         await members.make_head(
-            session, caller, household, data.head_person_id, data.former_head_relation or "other"
+            session, actor, household, data.head_person_id, data.former_head_relation or "other"
         )
         if household.attention == "head_left":
             household.attention = None
@@ -330,10 +330,10 @@ async def update(
     if changes:
         touch(household)
         await completeness.refresh(session, household)
-        history.record(session, caller, household, "household.update", changes)
+        history.record(session, actor, household, "household.update", changes)
     await audit.record(
         session,
-        caller.context,
+        actor.context,
         "household.update",
         object_type="household",
         object_id=str(household.id),
@@ -344,7 +344,7 @@ async def update(
 
 
 async def search(
-    session: AsyncSession, caller: Caller, filters: HouseholdFilters, page: PageRequest
+    session: AsyncSession, actor: Actor, filters: HouseholdFilters, page: PageRequest
 ) -> tuple[list[Row[Any]], str | None]:
     """A page of visible households; the read of names is audited (Beijing 7).
 
@@ -352,15 +352,13 @@ async def search(
     agency is valid today, and only after acknowledging it.
     """
     streets = None
-    if caller.principal.role is Role.social_worker:
-        streets = await streets_open_to(session, caller.principal, caller.today)
-    found, cursor = await repository.search(
-        session, caller.principal, filters, page, streets=streets
-    )
+    if actor.principal.role is Role.social_worker:
+        streets = await streets_open_to(session, actor.principal, actor.today)
+    found, cursor = await repository.search(session, actor.reach, filters, page, streets=streets)
     audit.record_after(
         session,
-        caller.database,
-        caller.context,
+        actor.services.database,
+        actor.context,
         "household.list",
         outcome=audit.Outcome.success,
         object_type="household",

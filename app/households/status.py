@@ -7,9 +7,9 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core import audit
+from app.core.auth import Actor
 from app.dictionaries import service as dictionaries
 from app.households import history, service
-from app.households.access import Caller
 from app.households.errors import InvalidTransition, invalid
 from app.households.models import Household
 
@@ -18,7 +18,7 @@ ALLOWED = {"active": ["exit"], "exited": ["reenter"]}
 
 async def exit_ledger(
     session: AsyncSession,
-    caller: Caller,
+    actor: Actor,
     household_id: uuid.UUID,
     *,
     reason: str,
@@ -26,27 +26,27 @@ async def exit_ledger(
     exited_on: date | None,
 ) -> Household:
     """A household leaves the ledger with a reason (退出); its members and history stay."""
-    household = await service.writable(session, caller, household_id)
+    household = await service.writable(session, actor, household_id)
     if household.status != "active":
         raise InvalidTransition(household.status, ALLOWED[household.status])
     if await dictionaries.unknown_codes(session, "exit_reason", [reason]):
         raise invalid(["body", "reason"], f"not a code of exit_reason: {reason!r}", "unknown_code")
-    day = exited_on or caller.today
-    if day > caller.today:
+    day = exited_on or actor.today
+    if day > actor.today:
         raise invalid(["body", "exited_on"], "may not be in the future", "date_in_future")
     before = {"status": household.status, "exit_reason": None, "exit_note": None, "exited_on": None}
     household.status = "exited"
     household.exit_reason = reason
     household.exit_note = note
     household.exited_on = day
-    return await _finish(session, caller, household, "household.exit", before)
+    return await _finish(session, actor, household, "household.exit", before)
 
 
 async def reenter(
-    session: AsyncSession, caller: Caller, household_id: uuid.UUID, *, note: str | None
+    session: AsyncSession, actor: Actor, household_id: uuid.UUID, *, note: str | None
 ) -> Household:
     """An exited household comes back into the ledger (Beijing 5); the exit stays in the history."""
-    household = await service.writable(session, caller, household_id)
+    household = await service.writable(session, actor, household_id)
     if household.status != "exited":
         raise InvalidTransition(household.status, ALLOWED[household.status])
     before = {
@@ -59,12 +59,12 @@ async def reenter(
     household.exit_reason = None
     household.exit_note = None
     household.exited_on = None
-    return await _finish(session, caller, household, "household.reenter", before, note=note)
+    return await _finish(session, actor, household, "household.reenter", before, note=note)
 
 
 async def _finish(
     session: AsyncSession,
-    caller: Caller,
+    actor: Actor,
     household: Household,
     action: str,
     before: Mapping[str, object],
@@ -76,10 +76,10 @@ async def _finish(
     if note is not None:
         changes["note"] = {"before": None, "after": note}
     service.touch(household)
-    history.record(session, caller, household, action, changes)
+    history.record(session, actor, household, action, changes)
     await audit.record(
         session,
-        caller.context,
+        actor.context,
         action,
         object_type="household",
         object_id=str(household.id),

@@ -5,9 +5,9 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core import audit
+from app.core.auth import Actor
 from app.core.errors import NotFound
 from app.households import completeness, history, members, person_repository, service
-from app.households.access import Caller
 from app.households.errors import InvalidTransition, invalid
 from app.households.models import Household, HouseholdCategory
 from app.households.person_models import Membership, Person
@@ -15,7 +15,7 @@ from app.households.person_schemas import TransferIn
 
 
 async def transfer(
-    session: AsyncSession, caller: Caller, person_id: uuid.UUID, data: TransferIn
+    session: AsyncSession, actor: Actor, person_id: uuid.UUID, data: TransferIn
 ) -> tuple[Household, Membership, Person]:
     """Move a person; the old household's head is reassigned if asked, else the household is flagged.
 
@@ -31,8 +31,8 @@ async def transfer(
         )
     first, second = sorted([current.household_id, data.to_household_id])
     locked = {
-        first: await service.writable(session, caller, first),
-        second: await service.writable(session, caller, second),
+        first: await service.writable(session, actor, first),
+        second: await service.writable(session, actor, second),
     }
     source, target = locked[current.household_id], locked[data.to_household_id]
     if target.status != "active":
@@ -55,15 +55,15 @@ async def transfer(
         if data.new_head_person_id == person_id:
             raise invalid(["body", "new_head_person_id"], "choose another member", "not_a_member")
     person, categories = await members.leave(
-        session, caller, source, person_id, "transferred", action="member.transfer_out"
+        session, actor, source, person_id, "transferred", action="member.transfer_out"
     )
     if data.new_head_person_id is not None:
         # The head has left, so there is no former head to give a relation to.
-        await members.make_head(session, caller, source, data.new_head_person_id, "other")
+        await members.make_head(session, actor, source, data.new_head_person_id, "other")
         source.attention = None
         history.record(
             session,
-            caller,
+            actor,
             source,
             "household.update",
             {"head_person_id": {"before": str(person_id), "after": str(data.new_head_person_id)}},
@@ -74,7 +74,7 @@ async def transfer(
         region_code=target.region_code,
         district_code=target.district_code,
         relation_to_head=data.relation_to_head,
-        joined_on=caller.today,
+        joined_on=actor.today,
     )
     session.add(membership)
     session.add_all(
@@ -88,7 +88,7 @@ async def transfer(
     members.settle_attention(target)
     history.record(
         session,
-        caller,
+        actor,
         target,
         "member.transfer_in",
         {
@@ -102,7 +102,7 @@ async def transfer(
         await completeness.refresh(session, household)
     await audit.record(
         session,
-        caller.context,
+        actor.context,
         "person.transfer",
         object_type="person",
         object_id=str(person.id),

@@ -8,10 +8,10 @@ from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core import audit
+from app.core.auth import Actor
 from app.core.db import ReadSession
 from app.core.masking import PersonalField, Viewer, shown
 from app.households import history, repository, service
-from app.households.access import Caller
 from app.households.models import Household, HouseholdChange
 from app.households.person_models import Membership, Person
 from app.households.person_schemas import MemberOut
@@ -30,15 +30,15 @@ def age_on(birth: date, today: date) -> int:
 
 
 def member_out(
-    caller: Caller,
+    actor: Actor,
     head_person_id: uuid.UUID | None,
     membership: Membership | Row[Any],
     person: Person | Row[Any],
 ) -> MemberOut:
     """A member for this caller; `membership` and `person` may be one row of
     `repository.member_rows` (it carries both)."""
-    viewer = caller.viewer
-    id_number = caller.vault.open(person.id_number_cipher)
+    viewer = actor.viewer
+    id_number = actor.services.vault.open(person.id_number_cipher)
     full_id = viewer.sees_full(PersonalField.id_number)
     return MemberOut(
         person_id=person.id,
@@ -46,7 +46,7 @@ def member_out(
         id_number=shown(id_number, PersonalField.id_number, viewer) or "",
         sex=person.sex,
         birth_date=person.birth_date if full_id else None,
-        age=age_on(person.birth_date, caller.today),
+        age=age_on(person.birth_date, actor.today),
         phone=shown(person.phone, PersonalField.phone, viewer),
         relation_to_head=membership.relation_to_head,
         is_head=head_person_id == person.id,
@@ -67,7 +67,7 @@ def member_out(
 
 def audit_read(
     session: AsyncSession,
-    caller: Caller,
+    actor: Actor,
     action: str,
     object_type: str,
     object_id: uuid.UUID,
@@ -76,8 +76,8 @@ def audit_read(
     """Every read of personal data leaves an event, even if the request later fails (Beijing 7)."""
     audit.record_after(
         session,
-        caller.database,
-        caller.context,
+        actor.services.database,
+        actor.context,
         action,
         outcome=audit.Outcome.success,
         object_type=object_type,
@@ -86,15 +86,13 @@ def audit_read(
     )
 
 
-async def household_out(
-    session: AsyncSession, caller: Caller, household: Household
-) -> HouseholdOut:
+async def household_out(session: AsyncSession, actor: Actor, household: Household) -> HouseholdOut:
     """The record as stored (flushed changes included), in two statements besides the household."""
-    return record_out(caller, household, await repository.record_rows(session, household.id))
+    return record_out(actor, household, await repository.record_rows(session, household.id))
 
 
 def record_out(
-    caller: Caller, household: Household | Row[Any], rows: repository.RecordRows
+    actor: Actor, household: Household | Row[Any], rows: repository.RecordRows
 ) -> HouseholdOut:
     return HouseholdOut(
         id=household.id,
@@ -128,7 +126,7 @@ def record_out(
         paired_worker_id=household.paired_worker_id,
         complete=household.complete,
         missing_fields=household.missing_fields,
-        members=[member_out(caller, household.head_person_id, m, m) for m in rows.members],
+        members=[member_out(actor, household.head_person_id, m, m) for m in rows.members],
         version=household.version,
         created_at=household.created_at,
         updated_at=household.updated_at,
@@ -136,12 +134,12 @@ def record_out(
 
 
 async def read_household(
-    session: ReadSession, caller: Caller, household_id: uuid.UUID
+    session: ReadSession, actor: Actor, household_id: uuid.UUID
 ) -> HouseholdOut:
     """One record with its members, masked for the caller; the read is audited."""
-    household, rows = await service.personal_record(session, caller, household_id)
-    out = record_out(caller, household, rows)
-    audit_read(session, caller, "household.read", "household", household.id, household.region_code)
+    household, rows = await service.personal_record(session, actor, household_id)
+    out = record_out(actor, household, rows)
+    audit_read(session, actor, "household.read", "household", household.id, household.region_code)
     return out
 
 

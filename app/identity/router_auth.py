@@ -4,7 +4,7 @@ from typing import Annotated, Any
 
 from fastapi import Form, Request, Response
 
-from app.core.audit import AuditContext
+from app.core.auth import VisitorDep
 from app.core.openapi import problems
 from app.core.routing import API_V1, api_router
 from app.core.uow import DbSession
@@ -15,13 +15,6 @@ from app.identity.schemas import RefreshIn, TokenOut
 router = api_router(prefix=f"{API_V1}/auth", tags=["authentication"])
 _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 _MAX_FIELD = 256
-
-
-def _services(request: Request) -> tokens.TokenServices:
-    state = request.app.state
-    return tokens.TokenServices(
-        state.database, state.settings, state.key_ring, state.password_hasher
-    )
 
 
 def _basic_credentials(request: Request) -> tuple[str, str] | None:
@@ -64,6 +57,7 @@ def _token_out(issued: tokens.IssuedTokens) -> TokenOut:
 )
 async def token(
     request: Request,
+    visitor: VisitorDep,
     response: Response,
     session: DbSession,
     grant_type: Annotated[
@@ -85,8 +79,7 @@ async def token(
         raise InvalidRequest(f"a parameter is longer than {_MAX_FIELD} characters")
     if grant_type is None:
         raise InvalidRequest("grant_type is required")
-    services = _services(request)
-    context = AuditContext.from_request(request)
+    services, context = visitor.services, visitor.context
     response.headers.update(_NO_STORE)
     if grant_type == "password":
         if not username or password is None:
@@ -110,12 +103,10 @@ async def token(
     responses=problems(InvalidGrant),
 )
 async def refresh(
-    request: Request, response: Response, session: DbSession, body: RefreshIn
+    visitor: VisitorDep, response: Response, session: DbSession, body: RefreshIn
 ) -> TokenOut:
     response.headers.update(_NO_STORE)
-    issued = await tokens.refresh(
-        _services(request), session, AuditContext.from_request(request), body.refresh_token
-    )
+    issued = await tokens.refresh(visitor.services, session, visitor.context, body.refresh_token)
     return _token_out(issued)
 
 
@@ -126,8 +117,8 @@ async def refresh(
     summary="End a sign-in: revoke its refresh tokens",
     responses={204: {"description": "Signed out (also for unknown tokens)."}, **problems()},
 )
-async def logout(request: Request, session: DbSession, body: RefreshIn) -> Response:
-    await tokens.logout(session, AuditContext.from_request(request), body.refresh_token)
+async def logout(visitor: VisitorDep, session: DbSession, body: RefreshIn) -> Response:
+    await tokens.logout(session, visitor.context, body.refresh_token)
     return Response(status_code=204)
 
 
@@ -146,6 +137,6 @@ async def logout(request: Request, session: DbSession, body: RefreshIn) -> Respo
         **problems(),
     },
 )
-async def jwks(request: Request) -> dict[str, Any]:
-    keys: dict[str, Any] = request.app.state.key_ring.public_jwks()
+async def jwks(visitor: VisitorDep) -> dict[str, Any]:
+    keys: dict[str, Any] = visitor.services.key_ring.public_jwks()
     return keys

@@ -1,10 +1,9 @@
 import uuid
 from typing import Annotated
 
-from fastapi import Depends, Path, Request, Response
+from fastapi import Depends, Path, Response
 
-from app.core.audit import AuditContext
-from app.core.auth import Principal, require
+from app.core.auth import Actor, actor_for
 from app.core.errors import (
     Conflict,
     NotFound,
@@ -28,8 +27,8 @@ from app.identity.schemas import (
 )
 
 router = api_router(prefix=API_V1, tags=["api clients and sign-in locks"])
-ClientAdmin = Annotated[Principal, Depends(require(Action.api_clients_manage))]
-LockAdmin = Annotated[Principal, Depends(require(Action.lockouts_manage))]
+ClientAdmin = Annotated[Actor, Depends(actor_for(Action.api_clients_manage))]
+LockAdmin = Annotated[Actor, Depends(actor_for(Action.lockouts_manage))]
 
 
 @router.get(
@@ -54,9 +53,9 @@ async def list_clients(
     responses=protected_problems(ValidationFailed, Conflict, NotFound),
 )
 async def create_client(
-    _: ClientAdmin, request: Request, response: Response, session: DbSession, body: ApiClientCreate
+    admin: ClientAdmin, response: Response, session: DbSession, body: ApiClientCreate
 ) -> ApiClientCreated:
-    client, secret = await clients.create(session, AuditContext.from_request(request), body)
+    client, secret = await clients.create(session, admin.context, body)
     response.headers["Location"] = f"/api/v1/api-clients/{client.id}"
     return ApiClientCreated(
         **ApiClientOut.model_validate(client).model_dump(), client_secret=secret
@@ -75,20 +74,17 @@ async def create_client(
     ),
 )
 async def update_client(
-    _: ClientAdmin,
+    admin: ClientAdmin,
     client_id: Annotated[uuid.UUID, Path(description="Id of the client record.")],
-    request: Request,
     response: Response,
     session: DbSession,
     body: ApiClientUpdate,
     expected: ExpectedVersion,
 ) -> ApiClientOut:
-    client = await clients.set_active(
-        session, AuditContext.from_request(request), client_id, body.active, expected
-    )
+    client = await clients.set_active(session, admin.context, client_id, body.active, expected)
     response.headers["ETag"] = etag_for_version(client.version)
     if not body.active:
-        request.app.state.activity.forget_after(session, client.id)
+        admin.services.activity.forget_after(session, client.id)
     return ApiClientOut.model_validate(client)
 
 
@@ -111,12 +107,11 @@ async def list_locks(_: LockAdmin, session: ReadDbSession, page: PageParams) -> 
     responses={204: {"description": "Lifted."}, **protected_problems(NotFound)},
 )
 async def lift_lock(
-    _: LockAdmin,
+    admin: LockAdmin,
     subject: Annotated[
         str, Path(max_length=120, description="`account:<username>` or `address:<ip>`.")
     ],
-    request: Request,
     session: DbSession,
 ) -> Response:
-    await throttle.lift(session, AuditContext.from_request(request), subject)
+    await throttle.lift(session, admin.context, subject)
     return Response(status_code=204)

@@ -1,10 +1,9 @@
 import uuid
 from typing import Annotated
 
-from fastapi import Depends, Path, Query, Request, Response
+from fastapi import Depends, Path, Query, Response
 
-from app.core.audit import AuditContext
-from app.core.auth import Forbidden, Principal, require
+from app.core.auth import Actor, Forbidden, actor_for
 from app.core.errors import (
     Conflict,
     NotFound,
@@ -27,13 +26,13 @@ from app.identity.schemas import MeUpdate, PasswordChange, UserCreate, UserOut, 
 router = api_router(prefix=f"{API_V1}/users", tags=["users"])
 SECURITY_FIELDS = frozenset({"role", "scope_region_code", "organization_id", "active"})
 """Changing any of these ends the user's sign-ins (their tokens carry them)."""
-Admin = Annotated[Principal, Depends(require(Action.users_manage))]
-Myself = Annotated[Principal, Depends(require(Action.own_account))]
+Admin = Annotated[Actor, Depends(actor_for(Action.users_manage))]
+Myself = Annotated[Actor, Depends(actor_for(Action.own_account))]
 UserId = Annotated[uuid.UUID, Path(description="User id.")]
 
 
-def _settings_min(request: Request) -> int:
-    return int(request.app.state.settings.password_min_length)
+def _min_length(actor: Actor) -> int:
+    return int(actor.services.settings.password_min_length)
 
 
 def _with_etag(response: Response, user: UserOut) -> UserOut:
@@ -75,14 +74,14 @@ async def list_users(
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )
 async def create_user(
-    _: Admin, request: Request, response: Response, session: DbSession, body: UserCreate
+    admin: Admin, response: Response, session: DbSession, body: UserCreate
 ) -> UserOut:
     user = await users.create(
         session,
-        AuditContext.from_request(request),
-        request.app.state.password_hasher,
+        admin.context,
+        admin.services.password_hasher,
         body,
-        min_length=_settings_min(request),
+        min_length=_min_length(admin),
     )
     response.headers["Location"] = f"/api/v1/users/{user.id}"
     return _with_etag(response, UserOut.model_validate(user))
@@ -95,7 +94,7 @@ async def create_user(
     responses=problems(Unauthorized, Forbidden),
 )
 async def get_me(me: Myself, response: Response, session: ReadDbSession) -> UserOut:
-    return _with_etag(response, UserOut.model_validate(await users.get(session, me.id)))
+    return _with_etag(response, UserOut.model_validate(await users.get(session, me.principal.id)))
 
 
 @router.patch(
@@ -106,14 +105,13 @@ async def get_me(me: Myself, response: Response, session: ReadDbSession) -> User
 )
 async def update_me(
     me: Myself,
-    request: Request,
     response: Response,
     session: DbSession,
     body: MeUpdate,
     expected: ExpectedVersion,
 ) -> UserOut:
     user = await users.rename_self(
-        session, AuditContext.from_request(request), me.id, body.display_name, expected
+        session, me.context, me.principal.id, body.display_name, expected
     )
     return _with_etag(response, UserOut.model_validate(user))
 
@@ -128,19 +126,17 @@ async def update_me(
         **protected_problems(WrongPassword, ValidationFailed),
     },
 )
-async def change_my_password(
-    me: Myself, request: Request, session: DbSession, body: PasswordChange
-) -> Response:
+async def change_my_password(me: Myself, session: DbSession, body: PasswordChange) -> Response:
     await users.change_password(
         session,
-        AuditContext.from_request(request),
-        request.app.state.password_hasher,
-        me.id,
+        me.context,
+        me.services.password_hasher,
+        me.principal.id,
         body.old_password.get_secret_value(),
         body.new_password.get_secret_value(),
-        min_length=_settings_min(request),
+        min_length=_min_length(me),
     )
-    request.app.state.activity.forget_after(session, me.id)
+    me.services.activity.forget_after(session, me.principal.id)
     return Response(status_code=204)
 
 
@@ -165,15 +161,14 @@ async def get_user(
     ),
 )
 async def update_user(
-    _: Admin,
+    admin: Admin,
     user_id: UserId,
-    request: Request,
     response: Response,
     session: DbSession,
     body: UserUpdate,
     expected: ExpectedVersion,
 ) -> UserOut:
-    user = await users.update(session, AuditContext.from_request(request), user_id, body, expected)
+    user = await users.update(session, admin.context, user_id, body, expected)
     if body.model_fields_set & SECURITY_FIELDS:
-        request.app.state.activity.forget_after(session, user.id)
+        admin.services.activity.forget_after(session, user.id)
     return _with_etag(response, UserOut.model_validate(user))

@@ -10,17 +10,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core import audit
 from app.core.audit import AuditContext, Outcome
-from app.core.auth import PrincipalStatus
-from app.core.config import Settings
 from app.core.db import Database, new_id, utcnow
 from app.core.permissions import Role
+from app.core.principals import PrincipalStatus
 from app.core.security import (
-    PasswordHasher,
     hash_opaque_token,
     issue_access_token,
     new_opaque_token,
 )
-from app.core.signing_keys import KeyRing
+from app.core.services import Services
 from app.core.uow import after_transaction
 from app.identity import repository, throttle
 from app.identity.errors import InvalidClient, InvalidGrant
@@ -36,18 +34,10 @@ class IssuedTokens:
     scope: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class TokenServices:
-    database: Database
-    settings: Settings
-    keys: KeyRing
-    hasher: PasswordHasher
-
-
-def _access_for_user(services: TokenServices, user: User) -> tuple[str, int]:
+def _access_for_user(services: Services, user: User) -> tuple[str, int]:
     lifetime = timedelta(minutes=services.settings.access_token_minutes)
     token, _ = issue_access_token(
-        services.keys,
+        services.key_ring,
         issuer=services.settings.jwt_issuer,
         audience=services.settings.jwt_audience,
         subject=str(user.id),
@@ -61,9 +51,7 @@ def _access_for_user(services: TokenServices, user: User) -> tuple[str, int]:
     return token, int(lifetime.total_seconds())
 
 
-def _new_refresh(
-    services: TokenServices, session: AsyncSession, user: User, family: uuid.UUID
-) -> str:
+def _new_refresh(services: Services, session: AsyncSession, user: User, family: uuid.UUID) -> str:
     token = new_opaque_token()
     now = utcnow()
     session.add(
@@ -80,19 +68,19 @@ def _new_refresh(
 
 
 def _issued(
-    services: TokenServices, session: AsyncSession, user: User, family: uuid.UUID
+    services: Services, session: AsyncSession, user: User, family: uuid.UUID
 ) -> IssuedTokens:
     access, expires_in = _access_for_user(services, user)
     refresh = _new_refresh(services, session, user, family)
     return IssuedTokens(access, expires_in, refresh, Role(user.role), user.scope_region_code)
 
 
-def _refused(services: TokenServices, session: AsyncSession, context: AuditContext) -> None:
+def _refused(services: Services, session: AsyncSession, context: AuditContext) -> None:
     audit.record_after(session, services.database, context, "auth.login", outcome=Outcome.denied)
 
 
 async def sign_in(
-    services: TokenServices,
+    services: Services,
     session: AsyncSession,
     context: AuditContext,
     username: str,
@@ -109,7 +97,7 @@ async def sign_in(
         raise InvalidGrant("too many failed attempts; try again later")
     user = await repository.user_by_username(session, username.strip().lower())
     stored = user.password_hash if user is not None and user.active else None
-    matches, rehashed = services.hasher.verify(password, stored)
+    matches, rehashed = services.password_hasher.verify(password, stored)
     if user is None or not matches:
         after_transaction(
             session, lambda: throttle.lock_if_exhausted(services.database, services.settings, keys)
@@ -127,7 +115,7 @@ async def sign_in(
 
 
 async def client_credentials(
-    services: TokenServices,
+    services: Services,
     session: AsyncSession,
     context: AuditContext,
     client_id: str,
@@ -147,7 +135,7 @@ async def client_credentials(
         raise InvalidClient()
     lifetime = timedelta(minutes=services.settings.access_token_minutes)
     token, _ = issue_access_token(
-        services.keys,
+        services.key_ring,
         issuer=services.settings.jwt_issuer,
         audience=services.settings.jwt_audience,
         subject=str(client.id),
@@ -172,7 +160,7 @@ async def client_credentials(
 
 
 async def refresh(
-    services: TokenServices, session: AsyncSession, context: AuditContext, token: str
+    services: Services, session: AsyncSession, context: AuditContext, token: str
 ) -> IssuedTokens:
     """Rotate a refresh token. A token used twice revokes its whole family (theft)."""
     stored = await repository.refresh_token_by_hash(session, hash_opaque_token(token))

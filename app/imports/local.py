@@ -12,12 +12,12 @@ from pathlib import Path
 import anyio
 
 from app.core.audit import AuditContext
-from app.core.auth import Principal
-from app.core.clock import business_today
+from app.core.auth import actor_of
 from app.core.config import Settings
 from app.core.db import Database, new_id
 from app.core.permissions import Action, Role, is_allowed
-from app.households.access import Caller
+from app.core.principals import Principal
+from app.core.services import Services
 from app.identity import users
 from app.imports import processing, repository, service
 from app.imports.models import Import
@@ -42,8 +42,7 @@ def _copy(source: Path, target: Path) -> tuple[int, str, bytes]:
 
 
 async def queue_file(
-    database: Database,
-    settings: Settings,
+    services: Services,
     path: Path,
     username: str,
     *,
@@ -52,6 +51,7 @@ async def queue_file(
     encoding: str = "auto",
 ) -> Import:
     """Record `path` as `username`'s import (issue 5 item 8); raises what an upload would."""
+    database, settings = services.database, services.settings
     async with database.sessionmaker() as session:
         user = await users.find(session, username)
     if user is None or not user.active or not is_allowed(Role(user.role), Action.imports_run):
@@ -59,12 +59,10 @@ async def queue_file(
     principal = Principal(
         user.id, Role(user.role), user.scope_region_code, user.organization_id, False, "cli"
     )
-    caller = Caller(
-        principal=principal,
-        context=AuditContext(principal.caller_id, principal.role.value, None, "sanzhu import"),
-        database=database,
-        vault=settings.id_number_vault(),
-        today=business_today(),
+    actor = await actor_of(
+        services,
+        principal,
+        AuditContext(principal.caller_id, principal.role.value, None, "sanzhu import"),
     )
     import_id = new_id()
     target = settings.imports_path / f"{import_id}.upload"
@@ -79,7 +77,7 @@ async def queue_file(
             fields={"dry_run": str(dry_run), "force": str(force), "encoding": encoding},
         )
         async with database.sessionmaker() as session, session.begin():
-            return await service.create(session, caller, upload, import_id)
+            return await service.create(session, actor, upload, import_id)
     except BaseException:
         for leftover in target.parent.glob(f"{import_id}.*"):
             await anyio.Path(leftover).unlink(missing_ok=True)

@@ -7,8 +7,8 @@ from typing import Any, cast
 from sqlalchemy import Select, Table, false, insert, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.auth import Principal
 from app.core.pagination import PageRequest, paginate
+from app.core.principals import Principal
 from app.core.region_codes import in_subtree
 from app.imports.models import Import, ImportRowError, ImportStatus
 

@@ -8,7 +8,8 @@ import anyio
 from fastapi import Depends, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
-from app.core.db import Database, new_id
+from app.core.auth import Actor, actor_for
+from app.core.db import new_id
 from app.core.errors import (
     MalformedBody,
     NotFound,
@@ -22,14 +23,13 @@ from app.core.permissions import Action
 from app.core.routing import API_V1, api_router, route_options
 from app.core.uow import DbSession, ReadDbSession
 from app.dictionaries import service as dictionaries
-from app.households.access import Caller, caller_for
 from app.imports import service, template
 from app.imports.errors import ImportDuplicate
 from app.imports.schemas import ImportOut
 from app.imports.upload import receive
 
 router = api_router(prefix=f"{API_V1}/imports", tags=["ledger"])
-Importer = Annotated[Caller, Depends(caller_for(Action.imports_run))]
+Importer = Annotated[Actor, Depends(actor_for(Action.imports_run))]
 ImportId = Annotated[uuid.UUID, Path(description="Import id.")]
 
 MAX_UPLOAD_BYTES = 1 << 30
@@ -94,15 +94,15 @@ def _attachment(name: str) -> str:
     openapi_extra={**route_options(body_limit=MAX_UPLOAD_BYTES), **_UPLOAD_BODY},
 )
 async def upload_import(
-    request: Request, caller: Importer, response: Response, session: DbSession
+    request: Request, actor: Importer, response: Response, session: DbSession
 ) -> ImportOut:
     import_id = new_id()
-    directory = request.app.state.settings.imports_path
+    directory = actor.services.settings.imports_path
     upload = await receive(
         request.headers.get("content-type"), request.stream(), directory / f"{import_id}.upload"
     )
     try:
-        record = await service.create(session, caller, upload, import_id)
+        record = await service.create(session, actor, upload, import_id)
     except BaseException:
         await anyio.Path(upload.path).unlink(missing_ok=True)
         raise
@@ -117,9 +117,9 @@ async def upload_import(
     responses=protected_problems(ValidationFailed),
 )
 async def list_imports(
-    caller: Importer, session: ReadDbSession, page: PageParams
+    actor: Importer, session: ReadDbSession, page: PageParams
 ) -> Page[ImportOut]:
-    items, cursor = await service.search(session, caller, page)
+    items, cursor = await service.search(session, actor, page)
     return Page(items=[ImportOut.model_validate(i) for i in items], next_cursor=cursor)
 
 
@@ -145,7 +145,7 @@ async def list_imports(
     },
 )
 async def download_template(
-    caller: Importer,
+    actor: Importer,
     session: ReadDbSession,
     file_format: Annotated[
         str, Query(alias="format", pattern="^(csv|xlsx)$", description="`xlsx` (default) or `csv`.")
@@ -169,8 +169,8 @@ async def download_template(
     summary="Get an import and its progress (rows done of rows total, households written and failed)",
     responses=protected_problems(NotFound, ValidationFailed),
 )
-async def get_import(import_id: ImportId, caller: Importer, session: ReadDbSession) -> ImportOut:
-    return ImportOut.model_validate(await service.get(session, caller, import_id))
+async def get_import(import_id: ImportId, actor: Importer, session: ReadDbSession) -> ImportOut:
+    return ImportOut.model_validate(await service.get(session, actor, import_id))
 
 
 @router.get(
@@ -191,12 +191,11 @@ async def get_import(import_id: ImportId, caller: Importer, session: ReadDbSessi
     },
 )
 async def download_errors(
-    import_id: ImportId, caller: Importer, session: ReadDbSession, request: Request
+    import_id: ImportId, actor: Importer, session: ReadDbSession
 ) -> StreamingResponse:
-    record = await service.get(session, caller, import_id)
-    database: Database = request.app.state.database
+    record = await service.get(session, actor, import_id)
     return StreamingResponse(
-        service.error_lines(database, record.id),
+        service.error_lines(actor.services.database, record.id),
         media_type=CSV,
         headers={"Content-Disposition": _attachment(f"import-{record.id}-errors.csv")},
     )

@@ -12,12 +12,11 @@ from collections.abc import AsyncIterator
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core import audit, jobs
-from app.core.auth import Forbidden
+from app.core.auth import Actor, Forbidden
 from app.core.db import Database
 from app.core.errors import FieldError, NotFound, ValidationFailed
 from app.core.pagination import PageRequest
 from app.core.permissions import Action
-from app.households.access import Caller
 from app.imports import job, repository
 from app.imports.errors import ImportDuplicate
 from app.imports.models import Import, ImportStatus
@@ -58,15 +57,15 @@ def _encoding(upload: Upload) -> str | None:
 
 
 async def create(
-    session: AsyncSession, caller: Caller, upload: Upload, import_id: uuid.UUID
+    session: AsyncSession, actor: Actor, upload: Upload, import_id: uuid.UUID
 ) -> Import:
     """Accept a received file and queue it; the same file again is a 409 unless forced.
 
     Only imports that wrote, or will write, the ledger count as earlier ones:
     dry runs and failed imports do not.
     """
-    scope = caller.principal.scope_region
-    if scope is None or caller.principal.is_client:
+    scope = actor.principal.scope_region
+    if scope is None or actor.principal.is_client:
         raise Forbidden(params={"action": Action.imports_run.value})
     dry_run, force, encoding = _flag(upload, "dry_run"), _flag(upload, "force"), _encoding(upload)
     if upload.size == 0:
@@ -75,7 +74,7 @@ async def create(
     if file_format is None:
         raise _invalid("file", "save the workbook as .xlsx or .csv", "unsupported_file_format")
     if not dry_run and not force:
-        earlier = await repository.earlier_import_of(session, caller.principal, upload.sha256)
+        earlier = await repository.earlier_import_of(session, actor.principal, upload.sha256)
         if earlier is not None:
             raise ImportDuplicate(earlier.id)
     stored = upload.path.with_name(f"{import_id}.{file_format}")
@@ -83,10 +82,10 @@ async def create(
     upload.path = stored
     record = Import(
         id=import_id,
-        created_by=caller.principal.id,
-        actor=caller.context.actor or caller.principal.caller_id,
-        actor_role=caller.principal.role.value,
-        request_id=caller.context.request_id,
+        created_by=actor.principal.id,
+        actor=actor.context.actor or actor.principal.caller_id,
+        actor_role=actor.principal.role.value,
+        request_id=actor.context.request_id,
         region_code=scope,
         file_name=upload.file_name,
         stored_name=stored.name,
@@ -112,7 +111,7 @@ async def create(
     record.job_id = queued.id
     await audit.record(
         session,
-        caller.context,
+        actor.context,
         "import.create",
         object_type="import",
         object_id=str(import_id),
@@ -122,18 +121,18 @@ async def create(
     return record
 
 
-async def get(session: AsyncSession, caller: Caller, import_id: uuid.UUID) -> Import:
+async def get(session: AsyncSession, actor: Actor, import_id: uuid.UUID) -> Import:
     """An import the caller may see: their own, or one uploaded within their jurisdiction."""
-    found = await repository.get_visible(session, caller.principal, import_id)
+    found = await repository.get_visible(session, actor.principal, import_id)
     if found is None:
         raise NotFound("导入", "import")
     return found
 
 
 async def search(
-    session: AsyncSession, caller: Caller, page: PageRequest
+    session: AsyncSession, actor: Actor, page: PageRequest
 ) -> tuple[list[Import], str | None]:
-    return await repository.page_of(session, caller.principal, page)
+    return await repository.page_of(session, actor.principal, page)
 
 
 def _line(values: tuple[object, ...]) -> bytes:

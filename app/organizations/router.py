@@ -1,10 +1,9 @@
 import uuid
 from typing import Annotated
 
-from fastapi import Depends, Path, Query, Request, Response
+from fastapi import Depends, Path, Query, Response
 
-from app.core.audit import AuditContext
-from app.core.auth import require
+from app.core.auth import Actor, actor_for
 from app.core.errors import (
     Conflict,
     NotFound,
@@ -28,7 +27,7 @@ from app.organizations.schemas import (
 )
 
 router = api_router(
-    dependencies=[Depends(require(Action.reference_read))],
+    dependencies=[Depends(actor_for(Action.reference_read))],
     prefix=f"{API_V1}/organizations",
     tags=["reference data"],
 )
@@ -73,7 +72,7 @@ async def get_organization(
     return OrganizationOut.model_validate(await service.get(session, organization_id))
 
 
-Writer = Depends(require(Action.reference_write))
+Writer = Annotated[Actor, Depends(actor_for(Action.reference_write))]
 OrganizationId = Annotated[uuid.UUID, Path(description="Organization id.")]
 
 
@@ -81,15 +80,14 @@ OrganizationId = Annotated[uuid.UUID, Path(description="Organization id.")]
     "",
     response_model=OrganizationOut,
     status_code=201,
-    dependencies=[Writer],
     summary="Add an organization (admins)",
     responses=protected_problems(NotFound, ValidationFailed, Conflict),
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )
 async def create_organization(
-    request: Request, response: Response, session: DbSession, body: OrganizationCreate
+    admin: Writer, response: Response, session: DbSession, body: OrganizationCreate
 ) -> OrganizationOut:
-    organization = await service.create(session, AuditContext.from_request(request), body)
+    organization = await service.create(session, admin.context, body)
     response.headers["Location"] = f"/api/v1/organizations/{organization.id}"
     response.headers["ETag"] = etag_for_version(organization.version)
     return OrganizationOut.model_validate(organization)
@@ -98,7 +96,6 @@ async def create_organization(
 @router.patch(
     "/{organization_id}",
     response_model=OrganizationOut,
-    dependencies=[Writer],
     summary="Rename an organization (admins)",
     responses=protected_problems(
         NotFound,
@@ -110,14 +107,14 @@ async def create_organization(
 )
 async def rename_organization(
     organization_id: OrganizationId,
-    request: Request,
+    admin: Writer,
     response: Response,
     session: DbSession,
     body: OrganizationUpdate,
     expected: ExpectedVersion,
 ) -> OrganizationOut:
     organization = await service.rename(
-        session, AuditContext.from_request(request), organization_id, body.name, expected
+        session, admin.context, organization_id, body.name, expected
     )
     response.headers["ETag"] = etag_for_version(organization.version)
     return OrganizationOut.model_validate(organization)

@@ -1,9 +1,8 @@
 from typing import Annotated
 
-from fastapi import Depends, Path, Query, Request, Response
+from fastapi import Depends, Path, Query, Response
 
-from app.core.audit import AuditContext
-from app.core.auth import require
+from app.core.auth import Actor, actor_for
 from app.core.errors import (
     Conflict,
     NotFound,
@@ -22,7 +21,7 @@ from app.regions import service
 from app.regions.schemas import RegionCreate, RegionDetail, RegionOut, RegionPathItem, RegionRename
 
 router = api_router(
-    dependencies=[Depends(require(Action.reference_read))],
+    dependencies=[Depends(actor_for(Action.reference_read))],
     prefix=f"{API_V1}/regions",
     tags=["regions"],
 )
@@ -83,22 +82,21 @@ async def list_subtree(
     return Page(items=[RegionOut.model_validate(r) for r in items], next_cursor=cursor)
 
 
-Writer = Depends(require(Action.reference_write))
+Writer = Annotated[Actor, Depends(actor_for(Action.reference_write))]
 
 
 @router.post(
     "",
     response_model=RegionOut,
     status_code=201,
-    dependencies=[Writer],
     summary="Add a region under an existing parent (admins)",
     responses=protected_problems(ValidationFailed, Conflict),
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )
 async def create_region(
-    request: Request, response: Response, session: DbSession, body: RegionCreate
+    admin: Writer, response: Response, session: DbSession, body: RegionCreate
 ) -> RegionOut:
-    region = await service.create(session, AuditContext.from_request(request), body.code, body.name)
+    region = await service.create(session, admin.context, body.code, body.name)
     response.headers["Location"] = f"/api/v1/regions/{region.code}"
     response.headers["ETag"] = etag_for_version(region.version)
     return RegionOut.model_validate(region)
@@ -107,7 +105,6 @@ async def create_region(
 @router.patch(
     "/{code}",
     response_model=RegionOut,
-    dependencies=[Writer],
     summary="Rename a region (admins)",
     responses=protected_problems(
         NotFound,
@@ -118,14 +115,12 @@ async def create_region(
 )
 async def rename_region(
     code: RegionCode,
-    request: Request,
+    admin: Writer,
     response: Response,
     session: DbSession,
     body: RegionRename,
     expected: ExpectedVersion,
 ) -> RegionOut:
-    region = await service.rename(
-        session, AuditContext.from_request(request), code, body.name, expected
-    )
+    region = await service.rename(session, admin.context, code, body.name, expected)
     response.headers["ETag"] = etag_for_version(region.version)
     return RegionOut.model_validate(region)

@@ -15,6 +15,7 @@ from app.core.errors import Unauthorized
 from app.core.metrics import render_latest
 from app.core.openapi import problems
 from app.core.routing import api_router
+from app.core.services import services_of
 from app.system import service
 from app.system.schemas import Health, Readiness
 
@@ -39,8 +40,9 @@ async def healthz() -> Health:
     responses={503: {"model": Readiness, "description": "Not ready; see `checks`."}},
 )
 async def readyz(request: Request) -> JSONResponse:
+    services = services_of(request)
     result = await service.readiness(
-        request.app.state.database, request.app.state.migration_head, datetime.now(SHANGHAI).date()
+        services.database, services.migration_head, datetime.now(SHANGHAI).date()
     )
     return JSONResponse(result.model_dump(), status_code=200 if result.status == "ready" else 503)
 
@@ -58,7 +60,7 @@ async def readyz(request: Request) -> JSONResponse:
     },
 )
 async def metrics(request: Request) -> Response:
-    token = request.app.state.settings.metrics_token
+    token = services_of(request).settings.metrics_token
     if token is not None:
         supplied = request.headers.get("authorization", "")
         expected = f"Bearer {token.get_secret_value()}"

@@ -1,10 +1,9 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import Depends, Path, Query, Request
+from fastapi import Depends, Path, Query
 
-from app.core.audit import AuditContext
-from app.core.auth import require
+from app.core.auth import Actor, actor_for
 from app.core.errors import FieldError, ValidationFailed
 from app.core.openapi import protected_problems
 from app.core.permissions import Action
@@ -22,7 +21,7 @@ from app.workdays.schemas import (
 )
 
 router = api_router(
-    dependencies=[Depends(require(Action.reference_read))],
+    dependencies=[Depends(actor_for(Action.reference_read))],
     prefix=f"{API_V1}/calendar",
     tags=["reference data"],
 )
@@ -132,19 +131,18 @@ async def working_days_between(
     )
 
 
-Writer = Depends(require(Action.reference_write))
+Writer = Annotated[Actor, Depends(actor_for(Action.reference_write))]
 
 
 @router.put(
     "/years/{year}",
     response_model=CalendarYearOut,
-    dependencies=[Writer],
     summary="Load a whole year's holidays and exchanged working days (admins)",
     responses=protected_problems(ValidationFailed),
 )
 async def load_year(
     year: Annotated[int, Path(ge=2004, le=2100, description="Calendar year.")],
-    request: Request,
+    admin: Writer,
     session: DbSession,
     body: CalendarYearIn,
 ) -> CalendarYearOut:
@@ -158,26 +156,25 @@ async def load_year(
                 )
             ]
         )
-    await service.load_year_audited(session, AuditContext.from_request(request), body)
+    await service.load_year_audited(session, admin.context, body)
     return CalendarYearOut(year=year, source=body.source, loaded=True)
 
 
 @router.put(
     "/days/{day}",
     response_model=CalendarDayOut,
-    dependencies=[Writer],
     summary="Correct a single day (admins)",
     responses=protected_problems(ValidationFailed),
 )
 async def set_day(
     day: Annotated[date, Path(ge=EARLIEST, le=LATEST, description="The day (YYYY-MM-DD).")],
-    request: Request,
+    admin: Writer,
     session: DbSession,
     body: CalendarDayIn,
 ) -> CalendarDayOut:
     await service.set_day_audited(
         session,
-        AuditContext.from_request(request),
+        admin.context,
         day,
         is_working_day=body.is_working_day,
         name=body.name,

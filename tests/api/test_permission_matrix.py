@@ -26,8 +26,8 @@ CONFIDENTIALITY = frozenset({Role.district_officer, Role.street_officer})
 REGION_STAFF = frozenset(
     {Role.district_officer, Role.street_officer, Role.community_worker, Role.grid_worker}
 )
-LEDGER_READ = REGION_STAFF | {Role.social_worker}
-LEDGER_WRITE = LEDGER_READ - {Role.district_officer}
+LEDGER_READ = REGION_STAFF | {Role.social_worker, Role.auditor}
+LEDGER_WRITE = (REGION_STAFF | {Role.social_worker}) - {Role.district_officer}
 LEDGER_CREATE = frozenset({Role.street_officer, Role.community_worker, Role.grid_worker})
 STREET = frozenset({Role.street_officer})
 STREET_AND_COMMUNITY = frozenset({Role.street_officer, Role.community_worker})

@@ -78,7 +78,7 @@ class SyncApi:
 
 async def _reader_token(app: Any, transport: httpx.ASGITransport) -> str:
     """Create a scope-less auditor (it may read reference data) and sign it in over HTTP."""
-    async with app.state.database.sessionmaker() as session, session.begin():
+    async with app.state.services.database.sessionmaker() as session, session.begin():
         if await users.find(session, READER) is None:
             data = UserCreate(
                 username=READER,
@@ -89,7 +89,7 @@ async def _reader_token(app: Any, transport: httpx.ASGITransport) -> str:
             await users.create(
                 session,
                 AuditContext(None, None, None, None),
-                app.state.password_hasher,
+                app.state.services.password_hasher,
                 data,
                 min_length=1,
             )
@@ -120,4 +120,4 @@ def api_client(database_url: str, state_dir: Path) -> Iterator[SyncApi]:
             yield SyncApi(runner, client)
         finally:
             runner.run(client.aclose())
-            runner.run(app.state.database.dispose())
+            runner.run(app.state.services.database.dispose())

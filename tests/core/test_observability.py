@@ -106,7 +106,7 @@ class TestMetrics:
                 assert allowed.status_code == 200
                 assert "sanzhu_http_requests_total" in allowed.text
         finally:
-            await protected.state.database.dispose()
+            await protected.state.services.database.dispose()
 
 
 class TestHealth:
@@ -123,7 +123,11 @@ class TestHealth:
         assert body["status"] == "ready"
         assert body["checks"] == [
             {"name": "database", "ok": True, "detail": "reachable"},
-            {"name": "migrations", "ok": True, "detail": f"at head {app.state.migration_head}"},
+            {
+                "name": "migrations",
+                "ok": True,
+                "detail": f"at head {app.state.services.migration_head}",
+            },
         ]
 
     async def test_readyz_is_503_when_the_database_is_not_migrated(
@@ -143,7 +147,7 @@ class TestHealth:
             assert body["checks"][1]["ok"] is False
             assert "head is" in body["checks"][1]["detail"]
         finally:
-            await empty.state.database.dispose()
+            await empty.state.services.database.dispose()
 
     async def test_readyz_is_503_when_the_database_is_unreachable(self, settings: Settings) -> None:
         down = create_app(
@@ -161,14 +165,14 @@ class TestHealth:
                 {"name": "database", "ok": False, "detail": "unreachable (ConnectionRefusedError)"}
             ]
         finally:
-            await down.state.database.dispose()
+            await down.state.services.database.dispose()
 
 
 class TestReadinessWarnings:
     async def test_unloaded_calendar_year_and_dead_jobs_warn_without_failing(
         self, database: Database, app: FastAPI
     ) -> None:
-        result = await readiness(database, app.state.migration_head, date(2026, 11, 23))
+        result = await readiness(database, app.state.services.migration_head, date(2026, 11, 23))
         assert result.status == "ready"
         assert result.warnings == [
             "working-day calendar for 2027 is not loaded: deadlines in 2027 are provisional "
@@ -183,14 +187,14 @@ class TestReadinessWarnings:
     ) -> None:
         async with database.sessionmaker() as session, session.begin():
             await workdays.load_year(session, CalendarYearIn(year=2027, source="test", holidays=[]))
-        result = await readiness(database, app.state.migration_head, date(2026, 11, 23))
+        result = await readiness(database, app.state.services.migration_head, date(2026, 11, 23))
         assert result.warnings == []
         assert 'sanzhu_calendar_year_missing{year="2027"} 0.0' in generate_latest().decode()
 
     async def test_dead_jobs_are_a_warning(self, database: Database, app: FastAPI) -> None:
         async with database.sessionmaker() as session, session.begin():
             session.add(Job(kind="x", payload={}, status="dead", attempts=8, max_attempts=8))
-        result = await readiness(database, app.state.migration_head, date(2025, 6, 1))
+        result = await readiness(database, app.state.services.migration_head, date(2025, 6, 1))
         assert result.status == "ready"
         assert result.warnings == [
             "1 background job(s) failed for good (see `sanzhu jobs list --status dead`)"

@@ -9,9 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.confidentiality import service
 from app.core.audit import AuditEvent
-from app.core.auth import Principal
 from app.core.db import utcnow
 from app.core.permissions import Role
+from app.core.principals import Principal
 from app.identity import users
 from app.identity.models import User
 from app.organizations.models import Organization

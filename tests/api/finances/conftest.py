@@ -68,7 +68,7 @@ async def members(app: FastAPI, household: Any) -> list[Any]:
     """Person ids of the household's members, the head first."""
     from app.households import repository
 
-    async with app.state.database.sessionmaker() as session:
+    async with app.state.services.database.sessionmaker() as session:
         rows = await repository.members(session, household.id)
     head = household.head_person_id
     return sorted((p.id for _, p in rows), key=lambda person_id: person_id != head)

@@ -218,7 +218,9 @@ class TestReadAssets:
 
         assert_problem(response, 404, "not_found")
 
-    async def test_auditors_may_not_read(self, api: Api, household: Any) -> None:
+    async def test_an_auditor_without_a_grant_does_not_find_it(
+        self, api: Api, household: Any
+    ) -> None:
         response = await api.get(url(household), username="auditor")
 
-        assert_problem(response, 403, "forbidden")
+        assert_problem(response, 404, "not_found")

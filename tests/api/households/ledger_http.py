@@ -25,12 +25,12 @@ async def bearer(http: httpx.AsyncClient, username: str) -> dict[str, str]:
 
 async def fetch(app: FastAPI, stmt: Executable) -> list[Any]:
     """Rows of a query in a fresh, short transaction (the test session would hold SQLite's lock)."""
-    async with app.state.database.sessionmaker() as session:
+    async with app.state.services.database.sessionmaker() as session:
         return list((await session.execute(stmt)).all())
 
 
 async def user_id(app: FastAPI, username: str) -> uuid.UUID:
-    async with app.state.database.sessionmaker() as session:
+    async with app.state.services.database.sessionmaker() as session:
         user = await users.find(session, username)
     assert user is not None
     return user.id

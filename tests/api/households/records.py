@@ -63,7 +63,7 @@ async def patch(
 
 
 async def audit_events(app: FastAPI, action: str) -> list[AuditEvent]:
-    async with app.state.database.sessionmaker() as session:
+    async with app.state.services.database.sessionmaker() as session:
         rows = await session.execute(
             select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
         )
@@ -71,14 +71,14 @@ async def audit_events(app: FastAPI, action: str) -> list[AuditEvent]:
 
 
 async def user_id(app: FastAPI, username: str) -> uuid.UUID:
-    async with app.state.database.sessionmaker() as session:
+    async with app.state.services.database.sessionmaker() as session:
         user = await users.find(session, username)
     assert user is not None
     return user.id
 
 
 async def agency_id(app: FastAPI, name: str = AGENCY) -> uuid.UUID:
-    async with app.state.database.sessionmaker() as session:
+    async with app.state.services.database.sessionmaker() as session:
         found: uuid.UUID = (
             await session.execute(select(Organization.id).where(Organization.name == name))
         ).scalar_one()

@@ -40,7 +40,7 @@ async def _households(app: FastAPI, count: int) -> list[Any]:
 
 
 async def _person_ids(app: FastAPI, number: str) -> list[uuid.UUID]:
-    index = app.state.id_vault.index(number)
+    index = app.state.services.vault.index(number)
     return [
         row[0] for row in await fetch(app, select(Person.id).where(Person.id_number_index == index))
     ]

@@ -42,7 +42,7 @@ async def _history(
 
 
 async def _raw_changes(app: FastAPI, household_id: str) -> list[HouseholdChange]:
-    async with app.state.database.sessionmaker() as session:
+    async with app.state.services.database.sessionmaker() as session:
         rows = await session.scalars(
             select(HouseholdChange)
             .where(HouseholdChange.household_id == uuid.UUID(household_id))

@@ -47,11 +47,11 @@ async def _pair(
 
 
 async def _grid_worker_of_street_b(app: FastAPI) -> uuid.UUID:
-    async with app.state.database.sessionmaker() as session, session.begin():
+    async with app.state.services.database.sessionmaker() as session, session.begin():
         user = await users.create(
             session,
             AuditContext(None, None, None, None),
-            app.state.password_hasher,
+            app.state.services.password_hasher,
             UserCreate(
                 username="grid_worker_b",
                 display_name="空港社区第一网格员",

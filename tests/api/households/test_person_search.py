@@ -143,7 +143,7 @@ async def test_the_id_number_is_stored_only_encrypted_and_hashed_with_a_key(
         app, select(Person.id_number_cipher, Person.id_number_key_id, Person.id_number_index)
     )
     assert cipher.startswith(f"{key_id}:")
-    assert app.state.id_vault.open(cipher) == number
+    assert app.state.services.vault.open(cipher) == number
     assert index == settings.id_number_vault().index(number)
     assert index != hashlib.sha256(number.encode()).hexdigest()
     assert index != hashlib.sha256(f"person.id_number\x00{number}".encode()).hexdigest()

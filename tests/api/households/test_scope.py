@@ -14,13 +14,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.auth import Principal
 from app.core.permissions import Role
+from app.core.principals import Principal
+from app.core.reach import reach_of
 from app.households import assignments
 from app.households.models import Household, HouseholdAssignment
 from app.households.scope import visible_households
 from app.identity import users
-from tests.factories import assign_household, create_demo_district, create_household, ledger_caller
+from tests.factories import assign_household, create_demo_district, create_household, ledger_actor
 
 A_GRID_1 = "a_grid_1"  # street A, community 1, grid 1
 A_GRID_2 = "a_grid_2"  # street A, community 1, grid 2
@@ -42,7 +43,7 @@ async def homes(app: FastAPI, session: AsyncSession) -> dict[str, uuid.UUID]:
 
 
 async def _principal(app: FastAPI, username: str) -> Principal:
-    async with app.state.database.sessionmaker() as session:
+    async with app.state.services.database.sessionmaker() as session:
         user = await users.find(session, username)
     assert user is not None
     return Principal(
@@ -53,9 +54,9 @@ async def _principal(app: FastAPI, username: str) -> Principal:
 async def _visible(app: FastAPI, username: str, homes: dict[str, uuid.UUID]) -> set[str]:
     principal = await _principal(app, username)
     stmt = select(Household.id).where(
-        visible_households(principal, Household.id, Household.region_code)
+        visible_households(reach_of(principal), Household.id, Household.region_code)
     )
-    async with app.state.database.sessionmaker() as session:
+    async with app.state.services.database.sessionmaker() as session:
         found = set((await session.execute(stmt)).scalars())
     return {name for name, household_id in homes.items() if household_id in found}
 
@@ -99,9 +100,9 @@ async def test_social_workers_see_exactly_their_active_assignments(
 async def test_a_paired_worker_also_sees_the_households_it_is_paired_with(
     app: FastAPI, homes: dict[str, uuid.UUID]
 ) -> None:
-    caller = await ledger_caller(app, "street_officer")
+    caller = await ledger_actor(app, "street_officer")
     worker = await _principal(app, "grid_worker")
-    async with app.state.database.sessionmaker() as session, session.begin():
+    async with app.state.services.database.sessionmaker() as session, session.begin():
         household = await session.get(Household, homes[A_OTHER_COMMUNITY])
         assert household is not None
         await assignments.pair(session, caller, household.id, worker.id, household.version)
@@ -125,13 +126,13 @@ async def test_a_household_has_one_active_assignment_at_a_time(
             active=active,
         )
 
-    async with app.state.database.sessionmaker() as session:
+    async with app.state.services.database.sessionmaker() as session:
         session.add(row(True))
         with pytest.raises(IntegrityError):
             await session.commit()
-    async with app.state.database.sessionmaker() as session, session.begin():
+    async with app.state.services.database.sessionmaker() as session, session.begin():
         session.add(row(False))
-    async with app.state.database.sessionmaker() as session:
+    async with app.state.services.database.sessionmaker() as session:
         rows = await session.execute(
             select(HouseholdAssignment.active).where(
                 HouseholdAssignment.household_id == homes[A_GRID_1]

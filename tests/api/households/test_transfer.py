@@ -41,7 +41,7 @@ async def _family(app: FastAPI, region: str = "500112001001001") -> tuple[Any, s
             },
         ],
     )
-    async with app.state.database.sessionmaker() as session:
+    async with app.state.services.database.sessionmaker() as session:
         rows = await repository.members(session, home.id)
     [spouse] = [p.id for m, p in rows if m.relation_to_head == "spouse"]
     return home, str(spouse)

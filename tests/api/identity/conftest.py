@@ -92,6 +92,6 @@ def second_app(settings: Settings) -> SecondApp:
             async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
                 yield http
         finally:
-            await other.state.database.dispose()
+            await other.state.services.database.dispose()
 
     return build

@@ -74,7 +74,7 @@ def claims_for(settings: Settings, reader_id: str) -> Callable[..., dict[str, An
 
 def sign(app: FastAPI, claims: dict[str, Any], kid: str | None = None) -> str:
     """Sign `claims` with the app's own signing key (so only the claims are at fault)."""
-    ring: KeyRing = app.state.key_ring
+    ring: KeyRing = app.state.services.key_ring
     token: str = jwt.encode(
         claims,
         ring.signing.private,
@@ -118,7 +118,7 @@ class TestAcceptedToken:
         self, anonymous: httpx.AsyncClient, app: FastAPI, settings: Settings, reader_id: str
     ) -> None:
         token, _ = issue_access_token(
-            app.state.key_ring,
+            app.state.services.key_ring,
             issuer=settings.jwt_issuer,
             audience=settings.jwt_audience,
             subject=reader_id,
@@ -149,7 +149,7 @@ class TestRefusedTokens:
         self, anonymous: httpx.AsyncClient, app: FastAPI, settings: Settings, reader_id: str
     ) -> None:
         token, expires = issue_access_token(
-            app.state.key_ring,
+            app.state.services.key_ring,
             issuer=settings.jwt_issuer,
             audience=settings.jwt_audience,
             subject=reader_id,
@@ -223,7 +223,7 @@ class TestRefusedTokens:
     async def test_alg_none_is_401(
         self, anonymous: httpx.AsyncClient, app: FastAPI, claims_for: Callable[..., Any]
     ) -> None:
-        header = {"alg": "none", "typ": "JWT", "kid": app.state.key_ring.signing.kid}
+        header = {"alg": "none", "typ": "JWT", "kid": app.state.services.key_ring.signing.kid}
         token = f"{b64url_json(header)}.{b64url_json(claims_for())}."
 
         response = await anonymous.get(PROTECTED_URL, headers=bearer(token))
@@ -234,7 +234,7 @@ class TestRefusedTokens:
         self, anonymous: httpx.AsyncClient, app: FastAPI, claims_for: Callable[..., Any]
     ) -> None:
         """Algorithm confusion: the public key (which anyone has) used as an HMAC secret."""
-        ring: KeyRing = app.state.key_ring
+        ring: KeyRing = app.state.services.key_ring
         public_pem = jwk.construct(ring.signing.public_jwk, "ES256").prepared_key.public_bytes(
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
         )
@@ -297,7 +297,7 @@ class TestRefusedTokens:
             claims_for(),
             stranger.signing.private,
             algorithm="ES256",
-            headers={"kid": app.state.key_ring.signing.kid},
+            headers={"kid": app.state.services.key_ring.signing.kid},
         )
 
         response = await anonymous.get(PROTECTED_URL, headers=bearer(token))
@@ -307,7 +307,9 @@ class TestRefusedTokens:
     async def test_no_kid_is_401(
         self, anonymous: httpx.AsyncClient, app: FastAPI, claims_for: Callable[..., Any]
     ) -> None:
-        token = jwt.encode(claims_for(), app.state.key_ring.signing.private, algorithm="ES256")
+        token = jwt.encode(
+            claims_for(), app.state.services.key_ring.signing.private, algorithm="ES256"
+        )
 
         response = await anonymous.get(PROTECTED_URL, headers=bearer(token))
 

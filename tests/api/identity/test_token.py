@@ -66,7 +66,7 @@ class TestPasswordGrant:
 
         header = jwt.get_unverified_header(body["access_token"])
         assert header["alg"] == "ES256"
-        assert header["kid"] == app.state.key_ring.signing.kid
+        assert header["kid"] == app.state.services.key_ring.signing.kid
         claims = jwt.get_unverified_claims(body["access_token"])
         myself = await me(anonymous, bearer(body["access_token"]))
         assert claims["sub"] == myself["id"]

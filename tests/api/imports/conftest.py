@@ -83,7 +83,7 @@ async def upload(
 
 async def run_jobs(app: FastAPI, settings: Settings) -> int:
     """Run due jobs with the app's own worker until none is left; returns how many ran."""
-    worker = build_worker(app.state.database, settings)
+    worker = build_worker(app.state.services.database, settings)
     ran = 0
     while count := await worker.run_once():
         ran += count

@@ -21,7 +21,7 @@ async def test_only_the_household_that_collides_fails(
     rows = [person("H1"), person("H2", name="李四", number=number), person("H3")]
     response = await upload(anonymous, worker_token, csv_file(rows))
     import_id = uuid.UUID(response.json()["id"])
-    sessions = async_sessionmaker(app.state.database.engine, expire_on_commit=False)
+    sessions = async_sessionmaker(app.state.services.database.engine, expire_on_commit=False)
     run = await processing.start(sessions, settings, import_id)
     assert run is not None
     reader = HouseholdReader(run.codes, run.vault, run.author.today)

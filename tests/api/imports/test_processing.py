@@ -38,7 +38,7 @@ async def _households(session: AsyncSession) -> dict[str, Household]:
 
 
 async def _person(session: AsyncSession, number: str, app: FastAPI) -> Person | None:
-    index = app.state.id_vault.index(number)
+    index = app.state.services.vault.index(number)
     found = (
         await session.execute(
             select(Person)
@@ -151,7 +151,7 @@ class TestHappyPath:
         assert stored is not None
         assert number not in stored.id_number_cipher
         assert stored.id_number_cipher.startswith(stored.id_number_key_id + ":")
-        assert app.state.id_vault.open(stored.id_number_cipher) == number
+        assert app.state.services.vault.open(stored.id_number_cipher) == number
         assert (stored.sex, stored.birth_date.isoformat()) == ("female", "1950-03-15")
 
     async def test_xlsx_with_number_and_date_cells(
