@@ -1,96 +1,50 @@
-"""The `sanzhu` command."""
+"""The `sanzhu` command: the app's own commands, and each domain's, from the domain list."""
 
 import asyncio
-import json
 import os
 import tempfile
 import uuid
-from collections.abc import Awaitable, Callable
-from datetime import date
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import typer
 import uvicorn
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core import audit, jobs
-from app.core.config import ConfigurationError, Settings
-from app.core.db import Database, utcnow
-from app.core.errors import ValidationFailed
+from app.core.commands import (
+    in_transaction,
+    parse_or_exit,
+    settings_or_exit,
+    use_access_hooks,
+    with_services,
+)
+from app.core.config import ConfigurationError
+from app.core.db import WriteSession, utcnow
 from app.core.logging import configure_logging
 from app.core.metrics import MULTIPROC_ENV
 from app.core.migrations import upgrade_head
 from app.core.openapi import render_contract
-from app.core.permissions import Role
-from app.core.security import PasswordHasher
-from app.core.services import Services, build_services
-from app.demo import DEFAULT_DEMO_PASSWORD, demo_password, seed_demo
-from app.demo_households import seed_demo_households
-from app.dictionaries import service as dictionaries
-from app.domains import ACCESS_HOOKS
-from app.households.rekey import rekey_id_numbers
-from app.identity import users
-from app.identity.schemas import UserCreate
-from app.upkeep import build_worker
-from app.workdays import service as workdays
-from app.workdays.schemas import CalendarYearIn
-
-T = TypeVar("T")
+from app.core.services import Services
+from app.demo import load
+from app.demo.identity import DEFAULT_DEMO_PASSWORD, demo_password
+from app.domains import ACCESS_HOOKS, DOMAINS, build_worker
 
 cli = typer.Typer(
     pretty_exceptions_enable=False,
     help="Sanzhu (三助): assistance ledger for urban hardship households.",
     no_args_is_help=True,
 )
-calendar_cli = typer.Typer(help="Working-day calendar.", no_args_is_help=True)
-dictionary_cli = typer.Typer(help="Code tables.", no_args_is_help=True)
 jobs_cli = typer.Typer(help="Background jobs and dead letters.", no_args_is_help=True)
 audit_cli = typer.Typer(help="The audit trail's hash chain.", no_args_is_help=True)
 cli.add_typer(audit_cli, name="audit")
-cli.add_typer(calendar_cli, name="calendar")
-cli.add_typer(dictionary_cli, name="dictionary")
 cli.add_typer(jobs_cli, name="jobs")
-ledger_cli = typer.Typer(help="The household ledger.", no_args_is_help=True)
-cli.add_typer(ledger_cli, name="ledger")
 console = Console()
+use_access_hooks(ACCESS_HOOKS)
 
 CONTRACT_PATH = Path("openapi/openapi.json")
-
-
-def _settings() -> Settings:
-    try:
-        settings = Settings()
-        settings.check_production_ready()
-    except (ConfigurationError, ValueError) as exc:
-        typer.echo(f"sanzhu: {exc}".splitlines()[0], err=True)
-        raise typer.Exit(2) from None
-    return settings
-
-
-def _parse(parser: Callable[[str], T], text: str, what: str) -> T:
-    try:
-        return parser(text)
-    except ValueError:
-        typer.echo(f"sanzhu: {text!r} is not {what}", err=True)
-        raise typer.Exit(2) from None
-
-
-def _in_transaction(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    """Run `work` in one committed transaction on the configured database."""
-
-    async def run() -> T:
-        database = Database(_settings())
-        try:
-            async with database.sessionmaker() as session, session.begin():
-                return await work(session)
-        finally:
-            await database.dispose()
-
-    return asyncio.run(run())
 
 
 @cli.command()
@@ -106,7 +60,7 @@ def serve(
     ] = False,
 ) -> None:
     """Start the HTTP server (API docs at /docs)."""
-    settings = _settings()
+    settings = settings_or_exit()
     if no_worker:
         os.environ["SANZHU_RUN_WORKER_IN_PROCESS"] = "false"
     if workers > 1 and not os.environ.get(MULTIPROC_ENV):
@@ -129,96 +83,30 @@ def serve(
 @cli.command()
 def migrate() -> None:
     """Upgrade the database to the latest schema (alembic upgrade head)."""
-    upgrade_head(_settings().database_url)
+    upgrade_head(settings_or_exit().database_url)
     typer.echo("database is at the latest revision")
-
-
-def _services(settings: Settings) -> Services:
-    return build_services(settings, ACCESS_HOOKS)
-
-
-async def _seed_demo_households(settings: Settings) -> int:
-    services = _services(settings)
-    try:
-        return await seed_demo_households(services)
-    finally:
-        await services.database.dispose()
 
 
 @cli.command("seed-demo")
 def seed_demo_command() -> None:
-    """Load the demo district, users and API clients (idempotent)."""
-    settings = _settings()
+    """Load the demo district, users, API clients and ledger (idempotent)."""
+    settings = settings_or_exit()
     try:
         password = demo_password(settings)
     except ConfigurationError as exc:
         typer.echo(f"sanzhu: {exc}", err=True)
         raise typer.Exit(2) from None
-    hasher = PasswordHasher(settings.password_hash_memory_kib)
-    summary = _in_transaction(lambda session: seed_demo(session, hasher, password))
-    households = asyncio.run(_seed_demo_households(settings))
+    added = with_services(lambda services: load(services, password, DOMAINS))
     source = (
         "SANZHU_DEMO_PASSWORD" if settings.demo_password else f"the default {DEFAULT_DEMO_PASSWORD}"
     )
-    typer.echo(
-        f"demo data ready: {summary.regions} regions, {summary.organizations} organizations, "
-        f"{summary.users} users and {summary.clients} API clients (password: {source}); "
-        f"{households} new demo households"
-    )
-
-
-@cli.command("create-user")
-def create_user_command(
-    username: Annotated[str, typer.Argument(help="Sign-in name.")],
-    display_name: Annotated[str, typer.Option("--name", help="Display name.")] = "系统管理员",
-    role: Annotated[Role, typer.Option(help="Role; the first user is an admin.")] = Role.admin,
-    scope: Annotated[str | None, typer.Option(help="Scope region code, for region roles.")] = None,
-    password: Annotated[
-        str,
-        typer.Option(
-            prompt=True,
-            hide_input=True,
-            confirmation_prompt=True,
-            envvar="SANZHU_NEW_USER_PASSWORD",
-            help="Password (prompted).",
-        ),
-    ] = "",
-) -> None:
-    """Create a user (the first admin, typically)."""
-    from app.core.audit import AuditContext
-    from app.core.errors import AppError
-
-    settings = _settings()
-    data = _parse(
-        lambda _: UserCreate(
-            username=username,
-            display_name=display_name,
-            role=role,
-            scope_region_code=scope,
-            password=password,
-        ),
-        username,
-        "a valid user (check the username, role and scope)",
-    )
-    context = AuditContext(actor="cli", role=None, address=None, user_agent="sanzhu create-user")
-    hasher = PasswordHasher(settings.password_hash_memory_kib)
-    try:
-        user = _in_transaction(
-            lambda session: users.create(
-                session, context, hasher, data, min_length=settings.password_min_length
-            )
-        )
-    except AppError as exc:
-        detail = exc.extra.get("errors") or exc.code
-        typer.echo(f"sanzhu: refused: {json.dumps(detail, ensure_ascii=False)}", err=True)
-        raise typer.Exit(2) from None
-    typer.echo(f"created {user.role} {user.username} ({user.id})")
+    typer.echo(f"demo data ready: {', '.join(added)} (password: {source})")
 
 
 @audit_cli.command("verify")
 def audit_verify() -> None:
     """Recompute the hash chain; report the first event that no longer matches, and the sealing lag."""
-    report = _in_transaction(audit.verify_chain)
+    report = in_transaction(audit.verify_chain)
     lag = (
         "none"
         if report.oldest_unsealed_at is None
@@ -239,7 +127,7 @@ def audit_verify() -> None:
 @audit_cli.command("seal")
 def audit_seal() -> None:
     """Seal pending audit events now (the worker does it every few seconds)."""
-    sealed = _in_transaction(lambda session: audit.seal_pending(session, batch=100_000))
+    sealed = in_transaction(lambda session: audit.seal_pending(session, batch=100_000))
     typer.echo(f"sealed {sealed} events")
 
 
@@ -251,7 +139,7 @@ def export_openapi(
     """Write (or --check) the OpenAPI contract generated from the app."""
     from app.main import create_app
 
-    rendered = render_contract(create_app(_settings()))
+    rendered = render_contract(create_app(settings_or_exit()))
     if check:
         current = output.read_text(encoding="utf-8") if output.exists() else ""
         if current != rendered:
@@ -267,125 +155,16 @@ def export_openapi(
 @cli.command()
 def worker() -> None:
     """Run background jobs until interrupted."""
-    settings = _settings()
+    settings = settings_or_exit()
     configure_logging(settings.log_level, json=settings.log_json)
 
-    async def run() -> None:
-        database = Database(settings)
-        stop = asyncio.Event()
-        try:
-            await build_worker(database, settings).run(stop)
-        finally:
-            await database.dispose()
+    async def run(services: Services) -> None:
+        await build_worker(services).run(asyncio.Event())
 
     try:
-        asyncio.run(run())
+        with_services(run)
     except KeyboardInterrupt:
         typer.echo("worker stopped")
-
-
-@cli.command("import")
-def import_command(
-    file: Annotated[
-        Path, typer.Argument(exists=True, dir_okay=False, help="Screening file, CSV or XLSX.")
-    ],
-    user: Annotated[str, typer.Option("--as", help="The staff member the import is made as.")],
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check only; write nothing.")] = False,
-    force: Annotated[
-        bool, typer.Option("--force", help="Import even if the same file was imported.")
-    ] = False,
-    encoding: Annotated[str, typer.Option(help="CSV encoding: auto, utf-8 or gb18030.")] = "auto",
-) -> None:
-    """Import a screening file (摸排) now, as a staff member, with the checks of an upload."""
-    from app.imports import local
-    from app.imports.errors import ImportDuplicate
-
-    settings = _settings()
-
-    async def run() -> str:
-        services = _services(settings)
-        try:
-            queued = await local.queue_file(
-                services, file, user, dry_run=dry_run, force=force, encoding=encoding
-            )
-            done = await local.run_now(services.database, settings, queued.id)
-        finally:
-            await services.database.dispose()
-        if done.failure_code:
-            return f"import {done.id} failed: {done.failure_code} ({done.failure_message})"
-        return (
-            f"import {done.id} {done.status}: {done.rows_done} rows, "
-            f"{done.households_imported} households imported, {done.households_failed} failed, "
-            f"{done.errors_count} errors (GET /api/v1/imports/{done.id}/errors)"
-        )
-
-    try:
-        typer.echo(asyncio.run(run()))
-    except local.UnknownUser:
-        typer.echo(f"sanzhu: no active user {user!r} who may import", err=True)
-        raise typer.Exit(2) from None
-    except ImportDuplicate as exc:
-        typer.echo(f"sanzhu: already imported by import {exc.extra['import_id']}", err=True)
-        raise typer.Exit(1) from None
-    except ValidationFailed as exc:
-        typer.echo(f"sanzhu: {exc.extra['errors'][0]['msg']}", err=True)
-        raise typer.Exit(2) from None
-
-
-@calendar_cli.command("load-year")
-def calendar_load_year(
-    file: Annotated[
-        Path,
-        typer.Argument(
-            exists=True,
-            dir_okay=False,
-            help="JSON: {year, source, holidays: [{date, name}], working_days: [...]}",
-        ),
-    ],
-) -> None:
-    """Load a whole year's holidays and exchanged working days in one step."""
-    try:
-        data = CalendarYearIn.model_validate_json(file.read_bytes())
-    except ValueError as exc:
-        typer.echo(f"sanzhu: {file} is not a valid calendar year: {exc}", err=True)
-        raise typer.Exit(2) from None
-    _in_transaction(lambda session: workdays.load_year(session, data))
-    typer.echo(
-        f"calendar {data.year} loaded: {len(data.holidays)} holidays, {len(data.working_days)} exchanged working days"
-    )
-
-
-@calendar_cli.command("set-day")
-def calendar_set_day(
-    day: Annotated[str, typer.Argument(help="YYYY-MM-DD")],
-    working: Annotated[bool, typer.Option("--working/--holiday", help="Working day or day off.")],
-    name: Annotated[str | None, typer.Option(help="Holiday name.")] = None,
-) -> None:
-    """Correct a single day."""
-    parsed = _parse(date.fromisoformat, day, "a date (YYYY-MM-DD)")
-    _in_transaction(
-        lambda session: workdays.set_day(session, parsed, is_working_day=working, name=name)
-    )
-    typer.echo(f"{parsed} is now a {'working day' if working else 'day off'}")
-
-
-@dictionary_cli.command("add")
-def dictionary_add(
-    table: Annotated[str, typer.Argument(help="An extensible code table, e.g. hardship_cause.")],
-    code: Annotated[str, typer.Argument(help="New lower_snake_case code.")],
-    zh: Annotated[str, typer.Option("--zh", help="Chinese label.")],
-    en: Annotated[str, typer.Option("--en", help="English label.")],
-) -> None:
-    """Add a code to an extensible code table."""
-    from app.core.errors import AppError
-
-    try:
-        _in_transaction(lambda session: dictionaries.add_code(session, table, code, zh, en))
-    except AppError as exc:
-        detail = exc.extra.get("errors") or exc.code
-        typer.echo(f"sanzhu: refused: {json.dumps(detail, ensure_ascii=False)}", err=True)
-        raise typer.Exit(2) from None
-    typer.echo(f"added {table}.{code}")
 
 
 @jobs_cli.command("list")
@@ -397,14 +176,14 @@ def jobs_list(
 ) -> None:
     """List jobs, newest first (dead letters with `--status dead`)."""
 
-    async def fetch(session: AsyncSession) -> list[jobs.Job]:
+    async def fetch(session: WriteSession) -> list[jobs.Job]:
         stmt = select(jobs.Job).order_by(jobs.Job.created_at.desc()).limit(limit)
         if status is not None:
             stmt = stmt.where(jobs.Job.status == status.value)
         return list((await session.execute(stmt)).scalars())
 
     table = Table("id", "kind", "status", "attempts", "run after", "last error")
-    for job in _in_transaction(fetch):
+    for job in in_transaction(fetch):
         table.add_row(
             str(job.id),
             job.kind,
@@ -419,29 +198,16 @@ def jobs_list(
 @jobs_cli.command("retry")
 def jobs_retry(job_id: Annotated[str, typer.Argument(help="Id of a dead job.")]) -> None:
     """Give a dead job a fresh set of attempts."""
-    parsed = _parse(uuid.UUID, job_id, "a job id")
-    if not _in_transaction(lambda session: jobs.retry_dead(session, parsed)):
+    parsed = parse_or_exit(uuid.UUID, job_id, "a job id")
+    if not in_transaction(lambda session: jobs.retry_dead(session, parsed)):
         typer.echo("sanzhu: no dead job with that id", err=True)
         raise typer.Exit(1)
     typer.echo(f"job {parsed} queued again")
 
 
-@ledger_cli.command("rekey")
-def ledger_rekey() -> None:
-    """Re-encrypt ID numbers under the first key of SANZHU_FIELD_KEYS (after a rotation)."""
-    settings = _settings()
-
-    async def run() -> int:
-        database = Database(settings)
-        try:
-            return await rekey_id_numbers(database, settings.id_number_vault())
-        finally:
-            await database.dispose()
-
-    count = asyncio.run(run())
-    typer.echo(
-        f"{count} ID numbers re-encrypted under key {settings.id_number_vault().current_key_id}"
-    )
+for _domain in DOMAINS:
+    if _domain.cli is not None:
+        cli.add_typer(_domain.cli)
 
 
 def main() -> None:

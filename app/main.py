@@ -9,7 +9,6 @@ from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from app.api.v1 import include_api_v1
 from app.core.config import Environment, Settings
 from app.core.errors import install_error_handlers
 from app.core.http_middleware import RequestContextMiddleware, SecurityHeadersMiddleware
@@ -17,10 +16,8 @@ from app.core.logging import configure_logging
 from app.core.metrics import process_exiting
 from app.core.openapi import install_openapi
 from app.core.services import build_services, install_services
-from app.domains import ACCESS_HOOKS
+from app.domains import ACCESS_HOOKS, DOMAINS, build_worker
 from app.system.router import install_docs
-from app.system.router import router as system_router
-from app.upkeep import build_worker
 
 DESCRIPTION = (
     "Sanzhu (三助) keeps the ledger of urban hardship households, decides who qualifies "
@@ -47,7 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         stop = asyncio.Event()
         worker_task = None
         if settings.run_worker_in_process:
-            worker_task = asyncio.create_task(build_worker(database, settings).run(stop))
+            worker_task = asyncio.create_task(build_worker(services).run(stop))
         try:
             yield
         finally:
@@ -76,8 +73,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     install_openapi(app)
     install_docs(app)
-    app.include_router(system_router)
-    include_api_v1(app)
+    # Each domain router carries its own prefix and is included one level deep: a
+    # nested router would make FastAPI match its routes twice.
+    for domain in DOMAINS:
+        for router in domain.routers:
+            app.include_router(router)
 
     if settings.cors_origins:
         # Without allowed origins the middleware would only add `Vary: Origin`.

@@ -45,9 +45,10 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from app.core.direct import begin_statement  # noqa: E402
+
 from app.core.config import Settings  # noqa: E402
 from app.core.db import postgres_session_settings  # noqa: E402
-from app.core.direct import begin_statement  # noqa: E402
 
 DIRECT_BEGIN = begin_statement(read_only=False)
 """How the app's `core.direct` transactions begin (no replica, so not read-only)."""

@@ -14,7 +14,7 @@ Every person has a valid, unique GB 11643 ID number, sealed with the app's own
 vault (`IdNumberVault` built from `Settings()`, so run it with the same
 `SANZHU_*` settings, in particular `SANZHU_STATE_DIR` or the key variables,
 as the app that will read the data) and a unique blind index. `complete` and
-`missing_fields` come from `app.households.rules.missing_fields`, as the app
+`missing_fields` come from `app.households.record.rules.missing_fields`, as the app
 computes them.
 
 Foreign keys are not checked during the load (`session_replication_role =
@@ -50,7 +50,7 @@ from app.core.config import Settings  # noqa: E402
 from app.core.crypto import IdNumberVault  # noqa: E402
 from app.core.id_numbers import check_character  # noqa: E402
 from app.demo import DISTRICT, STREETS  # noqa: E402
-from app.households.rules import (  # noqa: E402
+from app.households.record.rules import (  # noqa: E402
     CategoryFacts,
     HouseholdFacts,
     MemberFacts,

@@ -6,7 +6,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.security import PasswordHasher
-from app.demo import seed_demo
+from app.demo import identity as demo_identity
+from app.demo import organizations as demo_organizations
+from app.demo import regions as demo_regions
 from app.organizations import service as organizations
 from app.organizations.models import Organization
 from app.regions import service as regions
@@ -24,7 +26,9 @@ CHEAP_HASHER = PasswordHasher(1024)
 
 async def create_demo_district(session: AsyncSession) -> None:
     """Yubei with its streets, communities, grids, organizations, demo users and clients, committed."""
-    await seed_demo(session, CHEAP_HASHER, DEMO_PASSWORD)
+    await demo_regions.save_all(session)
+    await demo_organizations.save_all(session)
+    await demo_identity.save_all(session, CHEAP_HASHER, DEMO_PASSWORD)
     await session.commit()
 
 
@@ -122,8 +126,8 @@ async def assign_household(
     """
     from sqlalchemy import select
 
-    from app.households import assignments
     from app.households.models import Household
+    from app.households.stewardship import assignments
     from app.identity import users
 
     async with app.state.services.database.sessionmaker() as session, session.begin():
@@ -206,8 +210,8 @@ async def create_household(
     `members` items are MemberIn fields; an `id_number` is generated when left out.
     Other keyword arguments are HouseholdCreate fields (address defaults too).
     """
-    from app.households import service
-    from app.households.schemas import HouseholdCreate
+    from app.households.record import service
+    from app.households.record.schemas import HouseholdCreate
 
     people = members if members is not None else [{"name": "张秀英", "relation_to_head": "self"}]
     data = HouseholdCreate.model_validate(

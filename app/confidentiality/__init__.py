@@ -1,0 +1,1 @@
+"""Confidentiality (Beijing 7): street-agency agreements, acknowledgements, auditor grants."""

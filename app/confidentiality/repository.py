@@ -3,15 +3,15 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.confidentiality.models import AuditorGrant, ConfidentialityAgreement
+from app.core.db import ReadSession, WriteSession
 from app.core.pagination import PageRequest, paginate
 from app.core.region_codes import in_subtree
 
 
 async def agreements(
-    session: AsyncSession, scope: str | None, page: PageRequest
+    session: ReadSession, scope: str | None, page: PageRequest
 ) -> tuple[list[ConfidentialityAgreement], str | None]:
     stmt: Select[Any] = select(ConfidentialityAgreement)
     if scope is not None:
@@ -22,7 +22,7 @@ async def agreements(
 
 
 async def valid_agreement_exists(
-    session: AsyncSession, street_code: str, agency_id: uuid.UUID, on: date
+    session: ReadSession, street_code: str, agency_id: uuid.UUID, on: date
 ) -> bool:
     rows = await session.execute(
         select(ConfidentialityAgreement.id)
@@ -38,7 +38,7 @@ async def valid_agreement_exists(
 
 
 async def grants(
-    session: AsyncSession, auditor_id: uuid.UUID | None, page: PageRequest
+    session: ReadSession, auditor_id: uuid.UUID | None, page: PageRequest
 ) -> tuple[list[AuditorGrant], str | None]:
     stmt: Select[Any] = select(AuditorGrant)
     if auditor_id is not None:
@@ -46,12 +46,12 @@ async def grants(
     return await paginate(session, stmt, [AuditorGrant.id], page, scope=f"grants:{auditor_id}")
 
 
-async def grant(session: AsyncSession, grant_id: uuid.UUID) -> AuditorGrant | None:
+async def grant(session: WriteSession, grant_id: uuid.UUID) -> AuditorGrant | None:
     return await session.get(AuditorGrant, grant_id)
 
 
 async def live_grant_regions(
-    session: AsyncSession, auditor_id: uuid.UUID, now: datetime
+    session: ReadSession, auditor_id: uuid.UUID, now: datetime
 ) -> list[str]:
     """The regions of the auditor's grants that are neither revoked nor outside their period."""
     rows = await session.scalars(
@@ -65,7 +65,7 @@ async def live_grant_regions(
     return list(rows)
 
 
-async def agreed_streets(session: AsyncSession, agency_id: uuid.UUID, on: date) -> list[str]:
+async def agreed_streets(session: ReadSession, agency_id: uuid.UUID, on: date) -> list[str]:
     rows = await session.scalars(
         select(ConfidentialityAgreement.street_code)
         .where(

@@ -3,23 +3,21 @@
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from app.confidentiality import repository
 from app.confidentiality.models import AuditorGrant, ConfidentialityAgreement
 from app.confidentiality.schemas import AgreementIn, GrantIn
 from app.core import audit
 from app.core.auth import Actor
-from app.core.db import Database, new_id, utcnow
+from app.core.db import Database, ReadSession, WriteSession, new_id, utcnow
 from app.core.errors import AppError, Conflict, FieldError, NotFound, ValidationFailed
 from app.core.i18n import Message, register_messages
 from app.core.pagination import PageRequest
 from app.core.permissions import Role
 from app.core.principals import Principal
 from app.core.region_codes import is_within
-from app.identity import users
-from app.organizations import service as organizations
-from app.regions import service as regions
+from app.identity.public import acknowledge_confidentiality, user_view
+from app.organizations.public import get_organization
+from app.regions.public import region_with_path
 
 
 class ConfidentialityAgreementRequired(AppError):
@@ -40,7 +38,7 @@ register_messages(
 
 
 async def record_agreement(
-    session: AsyncSession, actor: Actor, data: AgreementIn
+    session: WriteSession, actor: Actor, data: AgreementIn
 ) -> ConfidentialityAgreement:
     """Record a signed agreement; a street officer only for its own street."""
     principal = actor.principal
@@ -50,8 +48,8 @@ async def record_agreement(
         data.street_code, principal.scope_region
     ):
         raise NotFound("街道", "street")
-    await regions.get_with_path(session, data.street_code)
-    agency = await organizations.get(session, data.agency_id)
+    await region_with_path(session, data.street_code)
+    agency = await get_organization(session, data.agency_id)
     if agency.kind != "social_work_agency":
         raise ValidationFailed(
             [
@@ -78,31 +76,27 @@ async def record_agreement(
 
 
 async def list_agreements(
-    session: AsyncSession, actor: Actor, page: PageRequest
+    session: ReadSession, actor: Actor, page: PageRequest
 ) -> tuple[list[ConfidentialityAgreement], str | None]:
     return await repository.agreements(session, actor.principal.scope_region, page)
 
 
-async def acknowledge(session: AsyncSession, actor: Actor) -> datetime:
+async def acknowledge(session: WriteSession, actor: Actor) -> datetime:
     """A user personally acknowledges the confidentiality agreement (once; the first date stays)."""
-    user = await users.get(session, actor.principal.id)
-    if user.confidentiality_signed_at is None:
-        user.confidentiality_signed_at = utcnow()
-        user.version += 1
-        await session.flush()
+    signed_at = await acknowledge_confidentiality(session, actor.principal.id)
     await audit.record(
         session,
         actor.context,
         "confidentiality.acknowledge",
         object_type="user",
-        object_id=str(user.id),
+        object_id=str(actor.principal.id),
         changed_fields=["confidentiality_signed_at"],
     )
-    return user.confidentiality_signed_at
+    return signed_at
 
 
 async def check_social_worker(
-    session: AsyncSession, principal: Principal, street_code: str, today: date
+    session: ReadSession, principal: Principal, street_code: str, today: date
 ) -> None:
     """403 unless the worker acknowledged the agreement and the agency has a valid one with the street.
 
@@ -110,9 +104,10 @@ async def check_social_worker(
     """
     if principal.role is not Role.social_worker:
         return
-    user = await users.get(session, principal.id)
+    user = await user_view(session, principal.id)
     valid = (
-        user.confidentiality_signed_at is not None
+        user is not None
+        and user.confidentiality_signed_at is not None
         and principal.organization_id is not None
         and await repository.valid_agreement_exists(
             session, street_code, principal.organization_id, today
@@ -122,10 +117,10 @@ async def check_social_worker(
         raise ConfidentialityAgreementRequired()
 
 
-async def streets_open_to(session: AsyncSession, principal: Principal, today: date) -> list[str]:
+async def streets_open_to(session: ReadSession, principal: Principal, today: date) -> list[str]:
     """The streets whose personal data a social worker may see today (Beijing 7); 403 if none."""
-    user = await users.get(session, principal.id)
-    if user.confidentiality_signed_at is None or principal.organization_id is None:
+    user = await user_view(session, principal.id)
+    if user is None or user.confidentiality_signed_at is None or principal.organization_id is None:
         raise ConfidentialityAgreementRequired()
     streets = await repository.agreed_streets(session, principal.organization_id, today)
     if not streets:
@@ -133,10 +128,12 @@ async def streets_open_to(session: AsyncSession, principal: Principal, today: da
     return streets
 
 
-async def issue_grant(session: AsyncSession, actor: Actor, data: GrantIn) -> AuditorGrant:
+async def issue_grant(session: WriteSession, actor: Actor, data: GrantIn) -> AuditorGrant:
     """A district officer opens personal data of a subtree to one auditor, for a limited time."""
     principal = actor.principal
-    auditor = await users.get(session, data.auditor_id)
+    auditor = await user_view(session, data.auditor_id)
+    if auditor is None:
+        raise NotFound("用户", "user")
     if auditor.role != Role.auditor.value:
         raise ValidationFailed(
             [FieldError(loc=["body", "auditor_id"], msg="not an auditor", code="not_an_auditor")]
@@ -145,7 +142,7 @@ async def issue_grant(session: AsyncSession, actor: Actor, data: GrantIn) -> Aud
         data.region_code, principal.scope_region
     ):
         raise NotFound("区划", "region")
-    await regions.get_with_path(session, data.region_code)
+    await region_with_path(session, data.region_code)
     grant = AuditorGrant(id=new_id(), issued_by=principal.id, **data.model_dump())
     session.add(grant)
     await session.flush()
@@ -161,7 +158,7 @@ async def issue_grant(session: AsyncSession, actor: Actor, data: GrantIn) -> Aud
     return grant
 
 
-async def revoke_grant(session: AsyncSession, actor: Actor, grant_id: uuid.UUID) -> AuditorGrant:
+async def revoke_grant(session: WriteSession, actor: Actor, grant_id: uuid.UUID) -> AuditorGrant:
     grant = await repository.grant(session, grant_id)
     if grant is None:
         raise NotFound("授权", "grant")
@@ -182,7 +179,7 @@ async def revoke_grant(session: AsyncSession, actor: Actor, grant_id: uuid.UUID)
 
 
 async def list_grants(
-    session: AsyncSession, actor: Actor, page: PageRequest
+    session: ReadSession, actor: Actor, page: PageRequest
 ) -> tuple[list[AuditorGrant], str | None]:
     """District officers see every grant; an auditor sees its own."""
     principal = actor.principal
@@ -190,7 +187,7 @@ async def list_grants(
     return await repository.grants(session, auditor, page)
 
 
-async def auditor_may_see(session: AsyncSession, principal: Principal, region_code: str) -> bool:
+async def auditor_may_see(session: WriteSession, principal: Principal, region_code: str) -> bool:
     """True when an auditor holds a live grant covering `region_code`."""
     if principal.role is not Role.auditor:
         return False

@@ -19,12 +19,9 @@ from typing import Any
 
 from fastapi import Request
 from sqlalchemy import JSON, BigInteger, Index, Integer, String, bindparam, func, insert, select
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core import direct
-from app.core.db import Base, Database, new_id, utcnow, uuid_pk
-from app.core.direct import DirectStatement
+from app.core.db import Base, Database, ReadSession, WriteSession, new_id, utcnow, uuid_pk
 from app.core.principals import Principal
 from app.core.requestid import current_request_id
 from app.core.types import UTCDateTime, region_code_type
@@ -66,12 +63,11 @@ class AuditEvent(Base):
 
 _SEAL_COLUMNS = ("seal_seq", "chain_hash", "sealed_at")
 _ALONE_COLUMNS = tuple(c.key for c in AuditEvent.__table__.c if c.key not in _SEAL_COLUMNS)
-_INSERT_ALONE = DirectStatement(
-    insert(AuditEvent).values(
-        {name: bindparam(name, type_=AuditEvent.__table__.c[name].type) for name in _ALONE_COLUMNS}
-    )
+_INSERT_ALONE = insert(AuditEvent).values(
+    {name: bindparam(name, type_=AuditEvent.__table__.c[name].type) for name in _ALONE_COLUMNS}
 )
-"""An event written in its own transaction: every value given (`_event_values`)."""
+"""An event written in its own transaction: every value given (`event_row`), one prebuilt
+statement (SQLAlchemy's compiled cache serves it)."""
 
 
 class AuditSealState(Base):
@@ -107,19 +103,21 @@ class AuditContext:
         )
 
 
-def _event_values(
+def event_row(
     context: AuditContext,
     action: str,
     *,
-    object_type: str | None,
-    object_id: str | None,
-    region_code: str | None,
-    outcome: Outcome,
-    changed_fields: list[str] | None,
+    object_type: str | None = None,
+    object_id: str | None = None,
+    region_code: str | None = None,
+    outcome: Outcome = Outcome.success,
+    changed_fields: list[str] | None = None,
+    at: datetime | None = None,
 ) -> dict[str, Any]:
+    """An event as a row (unsealed), for the ORM and for writers that insert in bulk."""
     return {
         "id": new_id(),
-        "occurred_at": utcnow(),
+        "occurred_at": at or utcnow(),
         "actor": context.actor,
         "role": context.role,
         "action": action,
@@ -135,14 +133,14 @@ def _event_values(
 
 
 async def _write_alone(database: Database, values: dict[str, Any]) -> None:
-    """One event in its own short transaction: a prebuilt insert, no session to set
-    up (`core.direct`; every read of personal data pays for this)."""
-    async with direct.transaction(database.engine, commit=True) as connection:
+    """One event in its own short transaction on the primary: a prebuilt insert on a
+    connection, no session to set up (every read of personal data pays for this)."""
+    async with database.engine.begin() as connection:
         await connection.execute(_INSERT_ALONE, values)
 
 
 async def record(
-    session: AsyncSession,
+    session: WriteSession,
     context: AuditContext,
     action: str,
     *,
@@ -154,7 +152,7 @@ async def record(
     """Record a change in the change's own transaction: no change without its event."""
     session.add(
         AuditEvent(
-            **_event_values(
+            **event_row(
                 context,
                 action,
                 object_type=object_type,
@@ -173,7 +171,7 @@ async def record_now(
     """Record a refusal at once in its own transaction (before the request touched the database)."""
     await _write_alone(
         database,
-        _event_values(
+        event_row(
             context,
             action,
             object_type=None,
@@ -186,7 +184,7 @@ async def record_now(
 
 
 def record_after(
-    session: AsyncSession,
+    session: ReadSession,
     database: Database,
     context: AuditContext,
     action: str,
@@ -199,7 +197,7 @@ def record_after(
     """Record a read or a refusal in its own short transaction on the primary,
     written once the request's transaction has ended (so a failing request
     still leaves it)."""
-    values = _event_values(
+    values = event_row(
         context,
         action,
         object_type=object_type,
@@ -237,7 +235,7 @@ def event_digest(previous: str, event: AuditEvent) -> str:
     return hashlib.sha256((previous + canonical).encode()).hexdigest()
 
 
-async def seal_pending(session: AsyncSession, *, batch: int = 1000) -> int:
+async def seal_pending(session: WriteSession, *, batch: int = 1000) -> int:
     """Seal up to `batch` unsealed events in (time, id) order; returns how many.
 
     The state row is locked first (FOR UPDATE on PostgreSQL; SQLite's write
@@ -283,7 +281,7 @@ class ChainReport:
     oldest_unsealed_at: datetime | None
 
 
-async def verify_chain(session: AsyncSession, *, chunk: int = 5000) -> ChainReport:
+async def verify_chain(session: WriteSession, *, chunk: int = 5000) -> ChainReport:
     """Recompute the chain from the start; report the first event that no longer matches."""
     previous, checked, expected_seq, after = GENESIS, 0, 1, 0
     while True:
@@ -311,7 +309,7 @@ async def verify_chain(session: AsyncSession, *, chunk: int = 5000) -> ChainRepo
     return await _report(session, checked, None)
 
 
-async def _report(session: AsyncSession, checked: int, broken: AuditEvent | None) -> ChainReport:
+async def _report(session: WriteSession, checked: int, broken: AuditEvent | None) -> ChainReport:
     unsealed, oldest = (
         await session.execute(
             select(func.count(), func.min(AuditEvent.occurred_at)).where(

@@ -2,9 +2,9 @@
 
 import uuid
 from datetime import UTC, datetime
-from typing import Any, NewType
+from typing import Any
 
-from sqlalchemy import MetaData, event
+from sqlalchemy import MetaData, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import (
@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, UOWTransaction, mapped_column
 from sqlalchemy.types import Uuid
 from uuid6 import uuid7
 
@@ -29,8 +29,35 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-ReadSession = NewType("ReadSession", AsyncSession)
-"""A session for reads that may be served by a replica; never flushed."""
+
+class ReadOnlySessionError(RuntimeError):
+    """Something tried to write through a read session."""
+
+
+class _ReadOnlySyncSession(Session):
+    """The synchronous session behind a `ReadSession`: it refuses to flush."""
+
+
+@event.listens_for(_ReadOnlySyncSession, "before_flush")
+def _refuse_flush(session: Session, _context: UOWTransaction, _instances: object) -> None:
+    raise ReadOnlySessionError("a read session does not write; use the request's write session")
+
+
+class ReadSession(AsyncSession):
+    """A session for reads, which may be served by a replica; a flush raises.
+
+    Functions that only read take a `ReadSession`; functions that write take a
+    `WriteSession`, a subtype: passing a read session where a write is needed
+    fails type checking, and at run time its flush raises.
+    """
+
+    sync_session_class: type[Session] = _ReadOnlySyncSession
+
+
+class WriteSession(ReadSession):
+    """The request's primary session: a read session that also writes."""
+
+    sync_session_class = Session
 
 
 class Base(DeclarativeBase):
@@ -83,13 +110,21 @@ def postgres_session_settings(settings: Settings) -> dict[str, str]:
     return {
         "statement_timeout": str(settings.db_statement_timeout_ms),
         "application_name": "sanzhu",
-        # asyncpg prepares every statement; after five runs PostgreSQL may
-        # switch to a generic plan chosen without the parameter values,
-        # which for the ledger's filtered lists (address text, sparse
-        # codes) measured 0.5-0.9 s instead of milliseconds
-        # (docs/performance.md). Plans are cheap next to that risk.
-        "plan_cache_mode": "force_custom_plan",
     }
+
+
+async def plan_with_values(session: ReadSession) -> None:
+    """Have PostgreSQL plan the transaction's next statements with their parameter values.
+
+    asyncpg prepares every statement; after five runs PostgreSQL may switch to
+    a generic plan chosen without the values, which for the ledger's filtered
+    list (address text, sparse codes) measured 0.5-0.9 s instead of
+    milliseconds (docs/performance.md). Lookups by key keep the plan cache;
+    a query whose best plan depends on its values calls this first. SQLite
+    plans every statement with its values anyway.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
 
 
 def create_engine(settings: Settings, url: str, *, read_only: bool = False) -> AsyncEngine:
@@ -126,9 +161,11 @@ class Database:
             if settings.is_sqlite
             else self.engine
         )
-        self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
+        self.sessionmaker = async_sessionmaker(
+            self.engine, class_=WriteSession, expire_on_commit=False
+        )
         self.read_sessionmaker = async_sessionmaker(
-            self.read_engine, expire_on_commit=False, autoflush=False
+            self.read_engine, class_=ReadSession, expire_on_commit=False
         )
 
     @property

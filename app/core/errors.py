@@ -116,6 +116,11 @@ class ValidationFailed(AppError):
             extra={"errors": [error.model_dump() for error in errors]},
         )
 
+    @classmethod
+    def at(cls, loc: list[str | int], msg: str, code: str) -> "ValidationFailed":
+        """One field's error, e.g. `ValidationFailed.at(["body", "kind"], "…", "unknown_code")`."""
+        return cls([FieldError(loc=loc, msg=msg, code=code)])
+
 
 class MalformedBody(AppError):
     status = 400

@@ -13,11 +13,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import JSON, Integer, String, Text, delete, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 from starlette.responses import Response
 
-from app.core.db import Base, Database, dialect_insert, utcnow
+from app.core.db import Base, Database, WriteSession, dialect_insert, utcnow
 from app.core.errors import IdempotencyInProgress, IdempotencyKeyReused
 from app.core.types import UTCDateTime
 
@@ -115,7 +114,7 @@ def _rowcount(result: Any) -> int:
     return int(result.rowcount)
 
 
-async def complete(session: AsyncSession, held: Claim, response: Response) -> None:
+async def complete(session: WriteSession, held: Claim, response: Response) -> None:
     """Store the response in the request's transaction, next to the change it reports."""
     headers = {name: value for name, value in response.headers.items() if name in _REPLAYED_HEADERS}
     await session.execute(
@@ -142,7 +141,7 @@ async def release(database: Database, held: Claim) -> None:
         )
 
 
-async def purge_expired(session: AsyncSession) -> int:
+async def purge_expired(session: WriteSession) -> int:
     """Delete keys past their time to live; run by the worker on a schedule."""
     result = await session.execute(
         delete(IdempotencyRecord).where(IdempotencyRecord.expires_at < utcnow())

@@ -2,28 +2,50 @@
 
 A service enqueues a job in the same transaction as the change that causes
 it, so the job exists exactly when the change does: nothing waits in memory
-for a crash to lose. Workers claim due jobs in batches (SKIP LOCKED on
-PostgreSQL; a single `UPDATE ... RETURNING` under SQLite's write lock), run
-them, and retry failures with exponential back-off until the attempts run
-out, when the job becomes a visible dead letter.
+for a crash to lose. A worker claims one due job at a time (SKIP LOCKED on
+PostgreSQL; a single `UPDATE ... RETURNING` under SQLite's write lock) with a
+lease, runs its handler under the kind's timeout in a transaction that also
+marks it done, and retries failures with exponential back-off until the
+attempts run out, when the job becomes a visible dead letter.
+
+Delivery is **at least once**: a worker can die after the handler's effects
+and before the commit is acknowledged, and a job whose lease runs out is
+claimed again. Every handler must therefore be idempotent: running it twice
+with the same payload leaves the same state as running it once. A worker
+that lost its lease (another worker claimed the job meanwhile) rolls its
+run back instead of committing it.
 """
 
+import asyncio
 import random
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import structlog
 from sqlalchemy import JSON, Index, Integer, String, Text, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core.db import Base, Database, Timestamped, new_id, utcnow, uuid_pk
+from app.core.db import (
+    Base,
+    Database,
+    ReadSession,
+    Timestamped,
+    WriteSession,
+    new_id,
+    utcnow,
+    uuid_pk,
+)
 from app.core.types import UTCDateTime
 
-JobHandler = Callable[[AsyncSession, dict[str, Any]], Awaitable[None]]
+if TYPE_CHECKING:
+    from app.core.config import Settings
+    from app.core.services import Services
+
+logger = structlog.get_logger(__name__)
 
 
 class JobStatus(StrEnum):
@@ -49,39 +71,99 @@ class Job(Timestamped, Base):
     last_error: Mapped[str | None] = mapped_column(Text)
 
 
-_HANDLERS: dict[str, JobHandler] = {}
+@dataclass(frozen=True, slots=True)
+class JobKind:
+    """A kind of job: its stable name, how often it is tried, how long one run may take."""
+
+    name: str
+    max_attempts: int = 8
+    timeout_seconds: float = 300.0
+    """A run taking longer fails (and is retried). A kind whose runs may outlast the lease
+    renews it as it goes (`JobContext.renew_lease`)."""
 
 
-def job_handler(kind: str) -> Callable[[JobHandler], JobHandler]:
-    """Register the function that runs jobs of `kind`."""
+@dataclass(frozen=True, slots=True)
+class ClaimedJob:
+    id: uuid.UUID
+    kind: str
+    payload: dict[str, Any]
+    attempts: int
+    max_attempts: int
 
-    def register(handler: JobHandler) -> JobHandler:
-        if kind in _HANDLERS and _HANDLERS[kind] is not handler:
-            raise ValueError(f"job kind {kind!r} registered twice")
-        _HANDLERS[kind] = handler
-        return handler
 
-    return register
+class LeaseLost(Exception):
+    """Another worker claimed the job: this run's work is rolled back, not committed."""
+
+
+@dataclass(frozen=True, slots=True)
+class JobContext:
+    """What a handler gets: the job's transaction, the app's services, the job itself."""
+
+    session: WriteSession
+    """The job's own transaction: its writes commit together with the job's `done`."""
+    services: "Services"
+    job: ClaimedJob
+    worker_id: str
+    lease: timedelta
+
+    @property
+    def settings(self) -> "Settings":
+        return self.services.settings
+
+    async def renew_lease(self) -> None:
+        """Keep the job claimed for another lease (in its own short transaction, so other
+        workers see it at once); raises `LeaseLost` if the job is no longer this run's."""
+        async with self.services.database.sessionmaker() as session, session.begin():
+            renewed = await extend_lease(
+                session,
+                self.job.id,
+                self.lease,
+                worker_id=self.worker_id,
+                attempt=self.job.attempts,
+            )
+        if not renewed:
+            raise LeaseLost(str(self.job.id))
+
+
+JobHandler = Callable[[JobContext], Awaitable[None]]
+
+
+class JobRegistry:
+    """Which handler runs each kind of job: built in one place, from the domain list."""
+
+    def __init__(self, handlers: Iterable[tuple[JobKind, JobHandler]]) -> None:
+        self._handlers: dict[str, tuple[JobKind, JobHandler]] = {}
+        for kind, handler in handlers:
+            if kind.name in self._handlers:
+                raise ValueError(f"job kind {kind.name!r} registered twice")
+            self._handlers[kind.name] = (kind, handler)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._handlers
+
+    def get(self, name: str) -> tuple[JobKind, JobHandler] | None:
+        return self._handlers.get(name)
+
+    @property
+    def kinds(self) -> Mapping[str, JobKind]:
+        return {name: kind for name, (kind, _) in self._handlers.items()}
 
 
 async def enqueue(
-    session: AsyncSession,
-    kind: str,
+    session: WriteSession,
+    kind: JobKind,
     payload: dict[str, Any],
     *,
     run_after: datetime | None = None,
-    max_attempts: int = 8,
 ) -> Job:
     """Add a job to the caller's transaction; it runs only if that commits."""
-    if kind not in _HANDLERS:
-        raise ValueError(f"no handler for job kind {kind!r}")
     job = Job(
         id=new_id(),
-        kind=kind,
+        kind=kind.name,
         payload=payload,
         status=JobStatus.pending.value,
         attempts=0,
-        max_attempts=max_attempts,
+        max_attempts=kind.max_attempts,
         run_after=run_after or utcnow(),
     )
     session.add(job)
@@ -95,21 +177,10 @@ def backoff(attempts: int, *, base_seconds: float = 5.0, cap_seconds: float = 36
     return timedelta(seconds=delay * random.uniform(0.8, 1.2))  # noqa: S311 - jitter, not security
 
 
-@dataclass(frozen=True, slots=True)
-class ClaimedJob:
-    id: uuid.UUID
-    kind: str
-    payload: dict[str, Any]
-    attempts: int
-    max_attempts: int
+async def claim_next(database: Database, *, worker_id: str, lease: timedelta) -> ClaimedJob | None:
+    """Mark the next due job as running for this worker, with a fresh lease, and return it.
 
-
-async def claim_due(
-    database: Database, *, worker_id: str, batch: int, lease: timedelta
-) -> list[ClaimedJob]:
-    """Mark up to `batch` due jobs as running for this worker and return them.
-
-    Also reclaims jobs whose worker died (lease expired). On PostgreSQL the
+    Also reclaims a job whose worker died (lease expired). On PostgreSQL the
     inner SELECT skips rows other workers hold; on SQLite the write lock
     (BEGIN IMMEDIATE) serialises claims.
     """
@@ -121,7 +192,7 @@ async def claim_due(
             | ((Job.status == JobStatus.running.value) & (Job.locked_until < now))
         )
         .order_by(Job.run_after)
-        .limit(batch)
+        .limit(1)
     )
     if database.dialect == "postgresql":
         due = due.with_for_update(skip_locked=True)
@@ -139,33 +210,60 @@ async def claim_due(
         .execution_options(synchronize_session=False)
     )
     async with database.sessionmaker() as session, session.begin():
-        rows = (await session.execute(stmt)).all()
-    return [ClaimedJob(*row) for row in rows]
+        row = (await session.execute(stmt)).first()
+    return None if row is None else ClaimedJob(*row)
 
 
-async def run_job(database: Database, job: ClaimedJob, *, worker_id: str) -> JobStatus:
-    """Run one claimed job; its effects and its `done` mark commit together."""
-    handler = _HANDLERS.get(job.kind)
+def _owned(job: ClaimedJob, worker_id: str) -> Any:
+    """This run still holds the job: the claim that made it is the job's latest."""
+    return (
+        (Job.id == job.id)
+        & (Job.status == JobStatus.running.value)
+        & (Job.locked_by == worker_id)
+        & (Job.attempts == job.attempts)
+    )
+
+
+async def run_job(
+    services: "Services",
+    registry: JobRegistry,
+    job: ClaimedJob,
+    *,
+    worker_id: str,
+    lease: timedelta,
+) -> JobStatus | None:
+    """Run one claimed job under its kind's timeout; its effects and its `done` mark commit
+    together. None when the lease was lost: then nothing of this run is kept."""
+    entry = registry.get(job.kind)
+    database = services.database
     try:
-        if handler is None:
+        if entry is None:
             raise LookupError(f"no handler for job kind {job.kind!r}")
+        kind, handler = entry
         async with database.sessionmaker() as session, session.begin():
-            await handler(session, job.payload)
-            await _finish(session, job, worker_id, JobStatus.done, error=None)
+            context = JobContext(session, services, job, worker_id, lease)
+            async with asyncio.timeout(kind.timeout_seconds):
+                await handler(context)
+            if not await _finish(session, job, worker_id, JobStatus.done, error=None):
+                raise LeaseLost(str(job.id))
         return JobStatus.done
+    except LeaseLost:
+        logger.warning("job_lease_lost", job_id=str(job.id), kind=job.kind)
+        return None
     except Exception as exc:
-        final = job.attempts >= job.max_attempts or handler is None
+        final = job.attempts >= job.max_attempts or entry is None
         status = JobStatus.dead if final else JobStatus.pending
+        error = f"{type(exc).__name__}: {exc}"[:2000]
         async with database.sessionmaker() as session, session.begin():
-            await _finish(
-                session, job, worker_id, status, error=f"{type(exc).__name__}: {exc}"[:2000]
-            )
+            if not await _finish(session, job, worker_id, status, error=error):
+                return None
         return status
 
 
 async def _finish(
-    session: AsyncSession, job: ClaimedJob, worker_id: str, status: JobStatus, *, error: str | None
-) -> None:
+    session: WriteSession, job: ClaimedJob, worker_id: str, status: JobStatus, *, error: str | None
+) -> bool:
+    """Record the run's outcome if this run still holds the job; False if it does not."""
     now = utcnow()
     values: dict[str, Any] = {
         "status": status.value,
@@ -177,36 +275,49 @@ async def _finish(
         values["last_error"] = error
     if status is JobStatus.pending:
         values["run_after"] = now + backoff(job.attempts)
-    await session.execute(
+    result = await session.execute(
         update(Job)
-        .where(Job.id == job.id, Job.locked_by == worker_id)
+        .where(_owned(job, worker_id))
         .values(**values)
         .execution_options(synchronize_session=False)
     )
+    return int(result.rowcount) == 1  # type: ignore[attr-defined]
 
 
-async def extend_lease(session: AsyncSession, job_id: uuid.UUID, lease: timedelta) -> None:
+async def extend_lease(
+    session: WriteSession,
+    job_id: uuid.UUID,
+    lease: timedelta,
+    *,
+    worker_id: str | None = None,
+    attempt: int | None = None,
+) -> bool:
     """Keep a long job claimed: a job that reports progress pushes its lease out.
 
     Without this, a job running longer than one lease would be claimed again
-    by another worker while the first still runs it.
+    by another worker while the first still runs it. With `worker_id` and
+    `attempt`, only that run's claim is extended; False if it is gone.
     """
-    await session.execute(
+    condition = (Job.id == job_id) & (Job.status == JobStatus.running.value)
+    if worker_id is not None and attempt is not None:
+        condition &= (Job.locked_by == worker_id) & (Job.attempts == attempt)
+    result = await session.execute(
         update(Job)
-        .where(Job.id == job_id, Job.status == JobStatus.running.value)
+        .where(condition)
         .values(locked_until=utcnow() + lease)
         .execution_options(synchronize_session=False)
     )
+    return int(result.rowcount) == 1  # type: ignore[attr-defined]
 
 
-async def count_by_status(session: AsyncSession) -> dict[str, int]:
+async def count_by_status(session: ReadSession) -> dict[str, int]:
     rows = (await session.execute(select(Job.status, func.count()).group_by(Job.status))).all()
     counts = {status.value: 0 for status in JobStatus}
     counts.update({status: int(count) for status, count in rows})
     return counts
 
 
-async def retry_dead(session: AsyncSession, job_id: uuid.UUID) -> bool:
+async def retry_dead(session: WriteSession, job_id: uuid.UUID) -> bool:
     """Give a dead letter a fresh set of attempts; False if it is not dead."""
     result = await session.execute(
         update(Job)

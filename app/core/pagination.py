@@ -19,10 +19,10 @@ from typing import Annotated, Any, Generic, TypeVar
 from fastapi import Depends, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import Row, Select, tuple_
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
-from app.core.errors import FieldError, ValidationFailed
+from app.core.db import ReadSession
+from app.core.errors import ValidationFailed
 from app.core.services import services_of
 
 DEFAULT_LIMIT = 50
@@ -40,14 +40,8 @@ class Page(BaseModel, Generic[T]):
 
 
 def _invalid_cursor() -> ValidationFailed:
-    return ValidationFailed(
-        [
-            FieldError(
-                loc=["query", "cursor"],
-                msg="cursor is invalid or belongs to another query",
-                code="invalid_cursor",
-            )
-        ]
+    return ValidationFailed.at(
+        ["query", "cursor"], "cursor is invalid or belongs to another query", "invalid_cursor"
     )
 
 
@@ -128,7 +122,7 @@ PageParams = Annotated[PageRequest, Depends(_page_request)]
 
 
 async def paginate(
-    session: AsyncSession,
+    session: ReadSession,
     stmt: Select[Any],
     order_by: Sequence[InstrumentedAttribute[Any]],
     page: PageRequest,
@@ -145,7 +139,7 @@ async def paginate(
 
 
 async def paginate_rows(
-    session: AsyncSession,
+    session: ReadSession,
     stmt: Select[Any],
     order_by: Sequence[InstrumentedAttribute[Any]],
     page: PageRequest,

@@ -13,7 +13,7 @@ import structlog
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.db import Database, ReadSession
+from app.core.db import Database, ReadSession, WriteSession
 
 AfterTransaction = Callable[[], Awaitable[None]]
 _AFTER = "sanzhu.after_transaction"
@@ -35,11 +35,11 @@ class UnitOfWork:
 
     def __init__(self, database: Database) -> None:
         self._database = database
-        self._session: AsyncSession | None = None
+        self._session: WriteSession | None = None
         self._read_session: ReadSession | None = None
 
     @property
-    def session(self) -> AsyncSession:
+    def session(self) -> WriteSession:
         if self._session is None:
             self._session = self._database.sessionmaker()
         return self._session
@@ -47,7 +47,7 @@ class UnitOfWork:
     @property
     def read_session(self) -> ReadSession:
         if self._read_session is None:
-            self._read_session = ReadSession(self._database.read_sessionmaker())
+            self._read_session = self._database.read_sessionmaker()
         return self._read_session
 
     async def commit(self) -> None:
@@ -78,7 +78,7 @@ def current_uow(request: Request) -> UnitOfWork:
     return uow
 
 
-async def _session(request: Request) -> AsyncSession:
+async def _session(request: Request) -> WriteSession:
     return current_uow(request).session
 
 
@@ -86,7 +86,7 @@ async def _read_session(request: Request) -> ReadSession:
     return current_uow(request).read_session
 
 
-DbSession = Annotated[AsyncSession, Depends(_session)]
+DbSession = Annotated[WriteSession, Depends(_session)]
 """The request's primary session; AppRoute commits it once the handler returns."""
 
 ReadDbSession = Annotated[ReadSession, Depends(_read_session)]

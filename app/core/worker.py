@@ -1,4 +1,4 @@
-"""The worker loop: claims due jobs, runs them, and runs periodic upkeep.
+"""The worker loop: claims due jobs one at a time, runs them, and runs periodic upkeep.
 
 Runs inside `sanzhu serve` (embedded default) or alone as `sanzhu worker`;
 any number of loops may run at once, since claims never overlap.
@@ -9,63 +9,76 @@ import contextlib
 import os
 import socket
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 import structlog
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core import jobs
-from app.core.config import Settings
-from app.core.db import Database
+from app.core.db import WriteSession
 from app.core.metrics import JOBS, JOBS_PROCESSED
+from app.core.services import Services
 
 logger = structlog.get_logger(__name__)
 
-Upkeep = Callable[[AsyncSession], Awaitable[object]]
+Upkeep = Callable[[WriteSession, Services], Awaitable[object]]
 
 
 @dataclass(slots=True)
 class PeriodicTask:
+    """Upkeep run every `every_seconds` by each worker, in a transaction of its own."""
+
     name: str
     every_seconds: float
     run: Upkeep
     last_run: float = field(default=float("-inf"))
 
 
-async def _count_jobs(session: AsyncSession) -> None:
+async def _count_jobs(session: WriteSession, _services: Services) -> None:
     for status, count in (await jobs.count_by_status(session)).items():
         JOBS.labels(status=status).set(count)
 
 
 class Worker:
-    def __init__(self, database: Database, settings: Settings, upkeep: list[PeriodicTask]) -> None:
-        self.database = database
-        self.settings = settings
+    def __init__(
+        self, services: Services, registry: jobs.JobRegistry, upkeep: Sequence[PeriodicTask]
+    ) -> None:
+        self.services = services
+        self.registry = registry
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         self.tasks = [PeriodicTask("job_metrics", 30.0, _count_jobs), *upkeep]
 
+    @property
+    def lease(self) -> timedelta:
+        return timedelta(seconds=self.services.settings.job_lease_seconds)
+
     async def run_once(self) -> int:
-        """Claim one batch and run it; returns how many jobs ran."""
-        claimed = await jobs.claim_due(
-            self.database,
-            worker_id=self.worker_id,
-            batch=self.settings.worker_batch_size,
-            lease=timedelta(seconds=self.settings.job_lease_seconds),
-        )
-        for job in claimed:
-            outcome = await jobs.run_job(self.database, job, worker_id=self.worker_id)
-            JOBS_PROCESSED.labels(kind=job.kind, outcome=outcome.value).inc()
-            log = logger.warning if outcome is not jobs.JobStatus.done else logger.info
+        """Claim and run up to a batch of due jobs, one at a time; returns how many ran.
+
+        Each job is claimed just before it runs, so its lease starts with it."""
+        ran = 0
+        for _ in range(self.services.settings.worker_batch_size):
+            job = await jobs.claim_next(
+                self.services.database, worker_id=self.worker_id, lease=self.lease
+            )
+            if job is None:
+                break
+            outcome = await jobs.run_job(
+                self.services, self.registry, job, worker_id=self.worker_id, lease=self.lease
+            )
+            label = "lease_lost" if outcome is None else outcome.value
+            JOBS_PROCESSED.labels(kind=job.kind, outcome=label).inc()
+            log = logger.info if outcome is jobs.JobStatus.done else logger.warning
             log(
                 "job_finished",
                 job_id=str(job.id),
                 kind=job.kind,
                 attempt=job.attempts,
-                outcome=outcome.value,
+                outcome=label,
             )
-        return len(claimed)
+            ran += 1
+        return ran
 
     async def run_upkeep(self, *, force: bool = False) -> None:
         now = time.monotonic()
@@ -74,8 +87,8 @@ class Worker:
                 continue
             task.last_run = now
             try:
-                async with self.database.sessionmaker() as session, session.begin():
-                    await task.run(session)
+                async with self.services.database.sessionmaker() as session, session.begin():
+                    await task.run(session, self.services)
             except Exception:
                 logger.exception("upkeep_failed", task=task.name)
 
@@ -90,5 +103,7 @@ class Worker:
                 logger.exception("worker_cycle_failed")
             if ran == 0:
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), timeout=self.settings.worker_poll_seconds)
+                    await asyncio.wait_for(
+                        stop.wait(), timeout=self.services.settings.worker_poll_seconds
+                    )
         logger.info("worker_stopped", worker_id=self.worker_id)

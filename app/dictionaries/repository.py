@@ -1,10 +1,10 @@
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.db import ReadSession, WriteSession
 from app.dictionaries.models import DictionaryCode
 
 
-async def active_additions(session: AsyncSession) -> list[DictionaryCode]:
+async def active_additions(session: ReadSession) -> list[DictionaryCode]:
     rows = await session.execute(
         select(DictionaryCode)
         .where(DictionaryCode.active.is_(True))
@@ -13,11 +13,11 @@ async def active_additions(session: AsyncSession) -> list[DictionaryCode]:
     return list(rows.scalars())
 
 
-async def get(session: AsyncSession, table: str, code: str) -> DictionaryCode | None:
+async def get(session: WriteSession, table: str, code: str) -> DictionaryCode | None:
     return await session.get(DictionaryCode, (table, code))
 
 
-async def active_codes(session: AsyncSession, table: str, codes: list[str]) -> set[str]:
+async def active_codes(session: ReadSession, table: str, codes: list[str]) -> set[str]:
     rows = await session.scalars(
         select(DictionaryCode.code).where(
             DictionaryCode.table_name == table,

@@ -3,11 +3,10 @@
 import re
 from collections import defaultdict
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from app.core import audit
 from app.core.audit import AuditContext
-from app.core.errors import Conflict, FieldError, ValidationFailed
+from app.core.db import ReadSession, WriteSession
+from app.core.errors import Conflict, ValidationFailed
 from app.dictionaries import repository
 from app.dictionaries.catalog import CATALOG
 from app.dictionaries.catalog_types import CodeTable
@@ -41,19 +40,19 @@ def _table_out(table: CodeTable, additions: list[DictionaryCode]) -> CodeTableOu
     )
 
 
-async def all_tables(session: AsyncSession) -> DictionariesOut:
+async def all_tables(session: ReadSession) -> DictionariesOut:
     by_table: dict[str, list[DictionaryCode]] = defaultdict(list)
     for addition in await repository.active_additions(session):
         by_table[addition.table_name].append(addition)
     return DictionariesOut(tables=[_table_out(t, by_table[t.name]) for t in CATALOG])
 
 
-def _invalid(field: str, message: str, code: str) -> ValidationFailed:
-    return ValidationFailed([FieldError(loc=["body", field], msg=message, code=code)])
+def _invalid(name: str, message: str, code: str) -> ValidationFailed:
+    return ValidationFailed.at(["body", name], message, code)
 
 
 async def add_code(
-    session: AsyncSession, table: str, code: str, label_zh: str, label_en: str
+    session: WriteSession, table: str, code: str, label_zh: str, label_en: str
 ) -> DictionaryCode:
     """Add a code to an extensible table; built-in and existing codes are refused."""
     found = _TABLES.get(table)
@@ -78,7 +77,7 @@ async def add_code(
 
 
 async def add_code_audited(
-    session: AsyncSession,
+    session: WriteSession,
     context: AuditContext,
     table: str,
     code: str,
@@ -98,7 +97,7 @@ async def add_code_audited(
     return addition
 
 
-async def unknown_codes(session: AsyncSession, table: str, codes: list[str]) -> list[str]:
+async def unknown_codes(session: ReadSession, table: str, codes: list[str]) -> list[str]:
     """The codes that are neither built into `table` nor added to it (and still active)."""
     builtin = {c.code for c in _TABLES[table].codes}
     rest = sorted(set(codes) - builtin)

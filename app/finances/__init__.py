@@ -1,0 +1,1 @@
+"""Incomes, rigid expenditures and assets of a household (DOMAIN 4, 5)."""

@@ -11,21 +11,17 @@ from sqlalchemy import Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.db import Base, Timestamped, uuid_pk
-from app.core.types import Money, region_code_type
+from app.core.types import Money
+from app.households.public import HouseholdOwned
 
 
-class Income(Timestamped, Base):
+class Income(HouseholdOwned, Timestamped, Base):
     """A monthly income of one member (or of the household as a whole) from one source."""
 
     __tablename__ = "household_incomes"
     __table_args__ = (Index("ix_household_incomes_household_month", "household_id", "month"),)
 
     id: Mapped[uuid.UUID] = uuid_pk()
-    household_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("households.id", ondelete="RESTRICT")
-    )
-    region_code: Mapped[str] = mapped_column(region_code_type())
-    district_code: Mapped[str] = mapped_column(region_code_type(6))
     person_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("persons.id", ondelete="RESTRICT"), index=True
     )
@@ -34,25 +30,20 @@ class Income(Timestamped, Base):
     amount: Mapped[Decimal] = mapped_column(Money)
 
 
-class Expenditure(Timestamped, Base):
+class Expenditure(HouseholdOwned, Timestamped, Base):
     """A rigid expenditure (刚性支出) of one kind in one month; the kinds are an open list."""
 
     __tablename__ = "household_expenditures"
     __table_args__ = (Index("ix_household_expenditures_household_month", "household_id", "month"),)
 
     id: Mapped[uuid.UUID] = uuid_pk()
-    household_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("households.id", ondelete="RESTRICT")
-    )
-    region_code: Mapped[str] = mapped_column(region_code_type())
-    district_code: Mapped[str] = mapped_column(region_code_type(6))
     month: Mapped[date] = mapped_column(Date)
     kind: Mapped[str] = mapped_column(String(64))
     amount: Mapped[Decimal] = mapped_column(Money)
     note: Mapped[str | None] = mapped_column(String(200))
 
 
-class Asset(Timestamped, Base):
+class Asset(HouseholdOwned, Timestamped, Base):
     """An asset: financial assets, vehicles, real estate (DOMAIN 4)."""
 
     __tablename__ = "household_assets"
@@ -61,8 +52,6 @@ class Asset(Timestamped, Base):
     household_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("households.id", ondelete="RESTRICT"), index=True
     )
-    region_code: Mapped[str] = mapped_column(region_code_type())
-    district_code: Mapped[str] = mapped_column(region_code_type(6))
     person_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("persons.id", ondelete="RESTRICT")
     )

@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import delete, insert, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.db import ReadSession, WriteSession
 from app.finances.models import Asset, Expenditure, Income
 from app.finances.months import MonthRange
 
@@ -18,7 +18,7 @@ Monthly = TypeVar("Monthly", Income, Expenditure)
 
 
 async def in_range(
-    session: AsyncSession, model: type[Monthly], household_id: uuid.UUID, months: MonthRange
+    session: ReadSession, model: type[Monthly], household_id: uuid.UUID, months: MonthRange
 ) -> list[Monthly]:
     """The rows of the range by month, each month's in the order they were written (UUIDv7 ids)."""
     rows = await session.scalars(
@@ -34,7 +34,7 @@ async def in_range(
 
 
 async def replace_range(
-    session: AsyncSession,
+    session: WriteSession,
     model: type[Monthly],
     household_id: uuid.UUID,
     months: MonthRange,
@@ -53,7 +53,7 @@ async def replace_range(
         await session.execute(insert(model), list(rows))
 
 
-async def assets(session: AsyncSession, household_id: uuid.UUID) -> list[Asset]:
+async def assets(session: ReadSession, household_id: uuid.UUID) -> list[Asset]:
     rows = await session.scalars(
         select(Asset).where(Asset.household_id == household_id).order_by(Asset.id)
     )
@@ -61,7 +61,7 @@ async def assets(session: AsyncSession, household_id: uuid.UUID) -> list[Asset]:
 
 
 async def replace_assets(
-    session: AsyncSession, household_id: uuid.UUID, rows: Sequence[dict[str, Any]]
+    session: WriteSession, household_id: uuid.UUID, rows: Sequence[dict[str, Any]]
 ) -> None:
     await session.execute(
         delete(Asset)

@@ -1,17 +1,13 @@
 """Incomes, rigid expenditures and assets of a household (DOMAIN 4): read, and replace in bulk."""
 
-import uuid
 from typing import Annotated
 
-from fastapi import Depends, Path, Query, Response
+from fastapi import Query, Response
 
-from app.confidentiality.service import ConfidentialityAgreementRequired
-from app.core.auth import Actor, actor_for
-from app.core.errors import NotFound, PreconditionFailed, PreconditionRequired, ValidationFailed
+from app.core.errors import PreconditionFailed, PreconditionRequired
 from app.core.etag import ExpectedVersion, etag_for_version
 from app.core.openapi import protected_problems
-from app.core.permissions import Action
-from app.core.routing import API_V1, api_router
+from app.core.routing import api_router
 from app.core.uow import DbSession, ReadDbSession
 from app.finances import service, views
 from app.finances.models import Expenditure, Income
@@ -25,11 +21,16 @@ from app.finances.schemas import (
     IncomesOut,
     Month,
 )
+from app.households.public import (
+    HOUSEHOLD,
+    HOUSEHOLDS,
+    PERSONAL_READ,
+    HouseholdId,
+    LedgerReader,
+    LedgerWriter,
+)
 
-router = api_router(prefix=f"{API_V1}/households", tags=["ledger"])
-Reader = Annotated[Actor, Depends(actor_for(Action.households_read))]
-Writer = Annotated[Actor, Depends(actor_for(Action.households_write))]
-HouseholdId = Annotated[uuid.UUID, Path(description="Household id.")]
+router = api_router(prefix=HOUSEHOLDS + HOUSEHOLD, tags=["ledger"])
 _RANGE = f"A range covers at most {MAX_MONTHS} months."
 From = Annotated[
     Month | None,
@@ -47,25 +48,19 @@ ReplaceFrom = Annotated[
     Query(alias="from", description='First month replaced, "YYYY-MM". ' + _RANGE),
 ]
 ReplaceTo = Annotated[Month, Query(description='Last month replaced, "YYYY-MM".')]
-_READ = protected_problems(NotFound, ValidationFailed, ConfidentialityAgreementRequired)
-_WRITE = protected_problems(
-    NotFound,
-    ValidationFailed,
-    ConfidentialityAgreementRequired,
-    PreconditionFailed,
-    PreconditionRequired,
-)
+_READ = protected_problems(*PERSONAL_READ)
+_WRITE = protected_problems(*PERSONAL_READ, PreconditionFailed, PreconditionRequired)
 
 
 @router.get(
-    "/{household_id}/incomes",
+    "/incomes",
     response_model=IncomesOut,
     summary="Monthly incomes by member and source, with totals (the read is audited)",
     responses=_READ,
 )
 async def get_incomes(
     household_id: HouseholdId,
-    actor: Reader,
+    actor: LedgerReader,
     response: Response,
     session: ReadDbSession,
     from_: From = None,
@@ -78,14 +73,14 @@ async def get_incomes(
 
 
 @router.put(
-    "/{household_id}/incomes",
+    "/incomes",
     response_model=IncomesOut,
     summary="Replace the incomes of a range of months in one request (If-Match on the household)",
     responses=_WRITE,
 )
 async def put_incomes(
     household_id: HouseholdId,
-    actor: Writer,
+    actor: LedgerWriter,
     response: Response,
     session: DbSession,
     body: IncomesIn,
@@ -102,14 +97,14 @@ async def put_incomes(
 
 
 @router.get(
-    "/{household_id}/expenditures",
+    "/expenditures",
     response_model=ExpendituresOut,
     summary="Rigid expenditures (刚性支出) by month and kind, with totals (the read is audited)",
     responses=_READ,
 )
 async def get_expenditures(
     household_id: HouseholdId,
-    actor: Reader,
+    actor: LedgerReader,
     response: Response,
     session: ReadDbSession,
     from_: From = None,
@@ -122,14 +117,14 @@ async def get_expenditures(
 
 
 @router.put(
-    "/{household_id}/expenditures",
+    "/expenditures",
     response_model=ExpendituresOut,
     summary="Replace the rigid expenditures of a range of months (If-Match on the household)",
     responses=_WRITE,
 )
 async def put_expenditures(
     household_id: HouseholdId,
-    actor: Writer,
+    actor: LedgerWriter,
     response: Response,
     session: DbSession,
     body: ExpendituresIn,
@@ -146,13 +141,13 @@ async def put_expenditures(
 
 
 @router.get(
-    "/{household_id}/assets",
+    "/assets",
     response_model=AssetsOut,
     summary="The household's assets (the read is audited)",
     responses=_READ,
 )
 async def get_assets(
-    household_id: HouseholdId, actor: Reader, response: Response, session: ReadDbSession
+    household_id: HouseholdId, actor: LedgerReader, response: Response, session: ReadDbSession
 ) -> AssetsOut:
     household, rows = await service.read_assets(session, actor, household_id)
     response.headers["ETag"] = etag_for_version(household.version)
@@ -160,14 +155,14 @@ async def get_assets(
 
 
 @router.put(
-    "/{household_id}/assets",
+    "/assets",
     response_model=AssetsOut,
     summary="Replace the household's whole asset list (If-Match on the household)",
     responses=_WRITE,
 )
 async def put_assets(
     household_id: HouseholdId,
-    actor: Writer,
+    actor: LedgerWriter,
     response: Response,
     session: DbSession,
     body: AssetsIn,

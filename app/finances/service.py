@@ -11,12 +11,10 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from app.core import audit
 from app.core.auth import Actor
-from app.core.etag import check_version
-from app.dictionaries import service as dictionaries
+from app.core.db import ReadSession, WriteSession
+from app.core.errors import ValidationFailed
+from app.dictionaries import public as dictionaries
 from app.finances import repository
 from app.finances.models import Asset, Expenditure, Income
 from app.finances.months import (
@@ -29,10 +27,8 @@ from app.finances.months import (
 )
 from app.finances.repository import Monthly
 from app.finances.schemas import AssetIn, ExpenditureIn, IncomeIn
-from app.households import history, members, views
-from app.households import service as households
-from app.households.errors import invalid
-from app.households.models import Household
+from app.households import public as households
+from app.households.public import Change, Event, HouseholdRef
 
 _NAMES: dict[type[Any], str] = {Income: "incomes", Expenditure: "expenditures", Asset: "assets"}
 _INCOME_FIELDS = ("month", "person_id", "source", "amount")
@@ -46,52 +42,50 @@ def month_range(first: date | None, last: date | None, today: date) -> MonthRang
     last = last or month_of(today)
     first = first or add_months(last, 1 - DEFAULT_MONTHS)
     if first > last:
-        raise invalid(["query", "from"], "`from` is after `to`", "range_reversed")
+        raise ValidationFailed.at(["query", "from"], "`from` is after `to`", "range_reversed")
     if months_from(first, last) >= MAX_MONTHS:
-        raise invalid(
+        raise ValidationFailed.at(
             ["query", "to"], f"a range covers at most {MAX_MONTHS} months", "range_too_long"
         )
     return MonthRange(first, last)
 
 
 async def _read(
-    session: AsyncSession, actor: Actor, household_id: uuid.UUID, name: str
-) -> Household:
+    session: ReadSession, actor: Actor, household_id: uuid.UUID, name: str
+) -> HouseholdRef:
     household = await households.personal(session, actor, household_id)
-    views.audit_read(
-        session, actor, f"household.{name}.read", "household", household.id, household.region_code
-    )
+    households.audit_read(session, actor, f"household.{name}.read", household)
     return household
 
 
 async def read_monthly(
-    session: AsyncSession,
+    session: ReadSession,
     actor: Actor,
     household_id: uuid.UUID,
     model: type[Monthly],
     months: MonthRange,
-) -> tuple[Household, list[Monthly]]:
+) -> tuple[HouseholdRef, list[Monthly]]:
     """Incomes or rigid expenditures of a range of months; the read is audited (Beijing 7)."""
     household = await _read(session, actor, household_id, _NAMES[model])
     return household, await repository.in_range(session, model, household.id, months)
 
 
 async def read_assets(
-    session: AsyncSession, actor: Actor, household_id: uuid.UUID
-) -> tuple[Household, list[Asset]]:
+    session: ReadSession, actor: Actor, household_id: uuid.UUID
+) -> tuple[HouseholdRef, list[Asset]]:
     """The household's assets; the read is audited (Beijing 7)."""
     household = await _read(session, actor, household_id, "assets")
     return household, await repository.assets(session, household.id)
 
 
 async def replace_incomes(
-    session: AsyncSession,
+    session: WriteSession,
     actor: Actor,
     household_id: uuid.UUID,
     months: MonthRange,
     items: list[IncomeIn],
     expected_version: int,
-) -> tuple[Household, list[Income]]:
+) -> tuple[HouseholdRef, list[Income]]:
     """Replace the monthly incomes by member and source of a range of months (DOMAIN 4; Yubei 3(2)).
 
     One item per member, month and source; members are those of this
@@ -103,7 +97,7 @@ async def replace_incomes(
     for index, item in enumerate(items):
         key = (item.person_id, item.month, item.source)
         if key in seen:
-            raise invalid(
+            raise ValidationFailed.at(
                 ["body", "items", index],
                 "another item has the same member, month and source",
                 "duplicate_item",
@@ -111,18 +105,20 @@ async def replace_incomes(
         seen.add(key)
     await _check_members(session, household, [item.person_id for item in items])
     rows = [_fields(item, _INCOME_FIELDS) for item in items]
-    await _replace_range(session, actor, household, Income, months, rows, _INCOME_FIELDS)
+    household = await _replace_range(
+        session, actor, household, Income, months, rows, _INCOME_FIELDS
+    )
     return household, await repository.in_range(session, Income, household.id, months)
 
 
 async def replace_expenditures(
-    session: AsyncSession,
+    session: WriteSession,
     actor: Actor,
     household_id: uuid.UUID,
     months: MonthRange,
     items: list[ExpenditureIn],
     expected_version: int,
-) -> tuple[Household, list[Expenditure]]:
+) -> tuple[HouseholdRef, list[Expenditure]]:
     """Replace the rigid expenditures (刚性支出) of a range of months (DOMAIN 4; Yubei 3(2)).
 
     Kinds come from an open list (因灾、因病、因学等): built in or added by
@@ -135,7 +131,7 @@ async def replace_expenditures(
     )
     for index, item in enumerate(items):
         if item.kind in unknown:
-            raise invalid(
+            raise ValidationFailed.at(
                 ["body", "items", index, "kind"],
                 f"not a code of {EXPENDITURE_KINDS}: {item.kind!r}",
                 "unknown_code",
@@ -144,17 +140,19 @@ async def replace_expenditures(
         {"month": i.month, "kind": i.kind, "amount": i.amount, "note": i.note or None}
         for i in items
     ]
-    await _replace_range(session, actor, household, Expenditure, months, rows, _EXPENDITURE_FIELDS)
+    household = await _replace_range(
+        session, actor, household, Expenditure, months, rows, _EXPENDITURE_FIELDS
+    )
     return household, await repository.in_range(session, Expenditure, household.id, months)
 
 
 async def replace_assets(
-    session: AsyncSession,
+    session: WriteSession,
     actor: Actor,
     household_id: uuid.UUID,
     items: list[AssetIn],
     expected_version: int,
-) -> tuple[Household, list[Asset]]:
+) -> tuple[HouseholdRef, list[Asset]]:
     """Replace the household's whole asset list: financial assets, vehicles, real estate (DOMAIN 4)."""
     household = await _writable(session, actor, household_id, expected_version)
     await _check_members(session, household, [item.person_id for item in items])
@@ -163,22 +161,22 @@ async def replace_assets(
     changes = _changes("assets", _ASSET_FIELDS, before, rows)
     if changes:
         await repository.replace_assets(session, household.id, [_owned(household, r) for r in rows])
-    await _record(session, actor, household, "assets", changes)
+    household = await _record(session, actor, household, "assets", changes)
     return household, await repository.assets(session, household.id)
 
 
 async def _writable(
-    session: AsyncSession, actor: Actor, household_id: uuid.UUID, expected_version: int
-) -> Household:
-    household = await households.writable(session, actor, household_id)
-    check_version(expected_version, household.version)
-    return household
+    session: WriteSession, actor: Actor, household_id: uuid.UUID, expected_version: int
+) -> HouseholdRef:
+    return await households.writable(
+        session, actor, household_id, expected_version=expected_version
+    )
 
 
 def _check_months(items: Sequence[IncomeIn | ExpenditureIn], months: MonthRange) -> None:
     for index, item in enumerate(items):
         if item.month not in months:
-            raise invalid(
+            raise ValidationFailed.at(
                 ["body", "items", index, "month"],
                 f"outside the range being replaced ({months.first:%Y-%m} to {months.last:%Y-%m})",
                 "month_out_of_range",
@@ -186,13 +184,13 @@ def _check_months(items: Sequence[IncomeIn | ExpenditureIn], months: MonthRange)
 
 
 async def _check_members(
-    session: AsyncSession, household: Household, person_ids: list[uuid.UUID | None]
+    session: WriteSession, household: HouseholdRef, person_ids: list[uuid.UUID | None]
 ) -> None:
     wanted = {p for p in person_ids if p is not None}
-    known = await members.members_ever(session, household, wanted)
+    known = await households.members_ever(session, household.id, wanted)
     for index, person_id in enumerate(person_ids):
         if person_id is not None and person_id not in known:
-            raise invalid(
+            raise ValidationFailed.at(
                 ["body", "items", index, "person_id"],
                 "not a member of this household",
                 "not_a_member",
@@ -208,7 +206,7 @@ def _summary(rows: Sequence[Any], fields: tuple[str, ...]) -> list[dict[str, Any
     """Rows as the history keeps them, in a canonical order (the order given is not a change)."""
     plain = [
         {
-            name: history.plain(r[name] if isinstance(r, dict) else getattr(r, name))
+            name: households.plain(r[name] if isinstance(r, dict) else getattr(r, name))
             for name in fields
         }
         for r in rows
@@ -219,10 +217,10 @@ def _summary(rows: Sequence[Any], fields: tuple[str, ...]) -> list[dict[str, Any
 def _changes(
     name: str, fields: tuple[str, ...], before: Sequence[Any], after: Sequence[dict[str, Any]]
 ) -> dict[str, dict[str, Any]]:
-    return history.diff({name: _summary(before, fields)}, {name: _summary(after, fields)})
+    return households.diff({name: _summary(before, fields)}, {name: _summary(after, fields)})
 
 
-def _owned(household: Household, row: dict[str, Any]) -> dict[str, Any]:
+def _owned(household: HouseholdRef, row: dict[str, Any]) -> dict[str, Any]:
     return {
         **row,
         "household_id": household.id,
@@ -232,14 +230,14 @@ def _owned(household: Household, row: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _replace_range(
-    session: AsyncSession,
+    session: WriteSession,
     actor: Actor,
-    household: Household,
+    household: HouseholdRef,
     model: type[Monthly],
     months: MonthRange,
     rows: list[dict[str, Any]],
     fields: tuple[str, ...],
-) -> None:
+) -> HouseholdRef:
     name = _NAMES[model]
     before = await repository.in_range(session, model, household.id, months)
     changes = _changes(name, fields, before, rows)
@@ -247,28 +245,17 @@ async def _replace_range(
         await repository.replace_range(
             session, model, household.id, months, [_owned(household, r) for r in rows]
         )
-    await _record(session, actor, household, name, changes)
+    return await _record(session, actor, household, name, changes)
 
 
 async def _record(
-    session: AsyncSession,
+    session: WriteSession,
     actor: Actor,
-    household: Household,
+    household: HouseholdRef,
     name: str,
     changes: dict[str, dict[str, Any]],
-) -> None:
+) -> HouseholdRef:
     """A change bumps the household's version and enters its history; every replacement,
     even one that changes nothing, is audited."""
-    action = f"household.{name}.replace"
-    if changes:
-        households.touch(household)
-        history.record(session, actor, household, action, changes)
-    await audit.record(
-        session,
-        actor.context,
-        action,
-        object_type="household",
-        object_id=str(household.id),
-        region_code=household.region_code,
-        changed_fields=sorted(changes),
-    )
+    change = Change(f"household.{name}.replace", Event.changed, changes)
+    return await households.record_change(session, actor, household, change)

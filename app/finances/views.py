@@ -15,7 +15,7 @@ from app.finances.schemas import (
     IncomesOut,
     MonthTotal,
 )
-from app.households.models import Household
+from app.households.public import HouseholdRef
 
 _ZERO = Decimal("0.00")
 
@@ -29,7 +29,7 @@ def _totals(rows: list[Income] | list[Expenditure]) -> tuple[list[MonthTotal], D
     return months, sum(by_month.values(), _ZERO)
 
 
-def incomes_out(household: Household, months: MonthRange, rows: list[Income]) -> IncomesOut:
+def incomes_out(household: HouseholdRef, months: MonthRange, rows: list[Income]) -> IncomesOut:
     monthly, total = _totals(rows)
     return IncomesOut(
         household_id=household.id,
@@ -43,7 +43,7 @@ def incomes_out(household: Household, months: MonthRange, rows: list[Income]) ->
 
 
 def expenditures_out(
-    household: Household, months: MonthRange, rows: list[Expenditure]
+    household: HouseholdRef, months: MonthRange, rows: list[Expenditure]
 ) -> ExpendituresOut:
     monthly, total = _totals(rows)
     return ExpendituresOut(
@@ -57,7 +57,7 @@ def expenditures_out(
     )
 
 
-def assets_out(household: Household, rows: list[Asset]) -> AssetsOut:
+def assets_out(household: HouseholdRef, rows: list[Asset]) -> AssetsOut:
     return AssetsOut(
         household_id=household.id,
         items=[AssetOut.model_validate(r) for r in rows],

@@ -1,0 +1,1 @@
+"""The household ledger (台账, DOMAIN 3-4): records, members, stewardship."""

@@ -2,7 +2,7 @@
 
 import uuid
 
-from app.core.errors import AppError, FieldError, ValidationFailed
+from app.core.errors import AppError
 from app.core.i18n import Message, register_messages
 
 
@@ -16,7 +16,9 @@ class PersonInAnotherHousehold(AppError):
     status = 409
     code = "person_already_in_household"
 
-    def __init__(self, household_id: uuid.UUID | None, region_code: str | None) -> None:
+    def __init__(
+        self, household_id: uuid.UUID | None = None, region_code: str | None = None
+    ) -> None:
         visible = household_id is not None
         super().__init__(
             params={
@@ -37,10 +39,6 @@ class InvalidTransition(AppError):
 
     def __init__(self, state: str, allowed: list[str]) -> None:
         super().__init__(params={"state": state}, extra={"allowed": allowed})
-
-
-def invalid(field: list[str | int], message: str, code: str) -> ValidationFailed:
-    return ValidationFailed([FieldError(loc=field, msg=message, code=code)])
 
 
 register_messages(

@@ -11,12 +11,11 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.auth import Actor
+from app.core.db import ReadSession
 from app.core.masking import PersonalField, Viewer, shown
 from app.core.pagination import PageRequest, paginate
-from app.households.models import Household, HouseholdChange
+from app.households.models import HouseholdChange
 
 _PERSONAL = {"name": PersonalField.name, "phone": PersonalField.phone}
 
@@ -43,31 +42,17 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, dict[
     }
 
 
-def record(
-    session: AsyncSession,
-    actor: Actor,
-    household: Household,
-    action: str,
-    changes: Mapping[str, Any],
-    *,
-    person_id: uuid.UUID | None = None,
-) -> None:
-    session.add(
-        HouseholdChange(
-            household_id=household.id,
-            region_code=household.region_code,
-            district_code=household.district_code,
-            actor=actor.context.actor,
-            actor_role=actor.context.role,
-            action=action,
-            person_id=person_id,
-            changes=dict(changes),
-        )
-    )
+def created(snapshot: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """The changes of a creation: every field that has a value, from nothing."""
+    return {
+        name: {"before": None, "after": plain(value)}
+        for name, value in snapshot.items()
+        if value is not None
+    }
 
 
 async def page_of(
-    session: AsyncSession, household_id: uuid.UUID, page: PageRequest
+    session: ReadSession, household_id: uuid.UUID, page: PageRequest
 ) -> tuple[list[HouseholdChange], str | None]:
     stmt = select(HouseholdChange).where(HouseholdChange.household_id == household_id)
     return await paginate(

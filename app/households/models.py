@@ -1,14 +1,36 @@
-"""The household ledger record (台账, DOMAIN 3-4; Beijing 1, 3, 5; Yubei 3(1))."""
+"""The household ledger (台账, DOMAIN 3-4; Beijing 1, 3, 5; Yubei 3(1)): households, the
+people in them, and the rows each household owns."""
 
 import uuid
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint, text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from app.core.db import Base, Timestamped, utcnow, uuid_pk
 from app.core.types import UTCDateTime, region_code_type
+
+
+class HouseholdOwned:
+    """A table whose rows belong to one household and carry its region (DOMAIN 1).
+
+    Jurisdiction is then a range on the row itself, and when the household
+    moves, exactly these tables move with it (`relocation.relocate`). Tables of
+    other domains declare ownership the same way, through `households.public`.
+    """
+
+    @declared_attr
+    def household_id(cls) -> Mapped[uuid.UUID]:
+        return mapped_column(ForeignKey("households.id", ondelete="RESTRICT"))
+
+    @declared_attr
+    def region_code(cls) -> Mapped[str]:
+        return mapped_column(region_code_type())
+
+    @declared_attr
+    def district_code(cls) -> Mapped[str]:
+        return mapped_column(region_code_type(6))
 
 
 class Household(Timestamped, Base):
@@ -99,6 +121,11 @@ class HouseholdCategory(Base):
     )
 
 
+CAUSES = "cause"
+NEEDS = "need"
+"""The open lists `HouseholdCode.list` holds: hardship causes and needs."""
+
+
 class HouseholdCode(Base):
     """A code of an open list the household holds: hardship causes (致困原因) and needs (帮扶需求)."""
 
@@ -114,18 +141,13 @@ class HouseholdCode(Base):
     code: Mapped[str] = mapped_column(String(64), primary_key=True)
 
 
-class HouseholdChange(Base):
+class HouseholdChange(HouseholdOwned, Base):
     """One entry of a household's history: who changed what, when, before and after."""
 
     __tablename__ = "household_changes"
     __table_args__ = (Index("ix_household_changes_household_id", "household_id", "id"),)
 
     id: Mapped[uuid.UUID] = uuid_pk()
-    household_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("households.id", ondelete="RESTRICT")
-    )
-    region_code: Mapped[str] = mapped_column(region_code_type())
-    district_code: Mapped[str] = mapped_column(region_code_type(6))
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     actor: Mapped[str | None] = mapped_column(String(64))
     actor_role: Mapped[str | None] = mapped_column(String(32))
@@ -134,18 +156,13 @@ class HouseholdChange(Base):
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
-class HouseholdPlan(Base):
+class HouseholdPlan(HouseholdOwned, Base):
     """One version of the household's own plan (一户一策, Beijing 8(4)); versions are never changed."""
 
     __tablename__ = "household_plans"
     __table_args__ = (UniqueConstraint("household_id", "revision"),)
 
     id: Mapped[uuid.UUID] = uuid_pk()
-    household_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("households.id", ondelete="RESTRICT")
-    )
-    region_code: Mapped[str] = mapped_column(region_code_type())
-    district_code: Mapped[str] = mapped_column(region_code_type(6))
     revision: Mapped[int] = mapped_column()
     goals: Mapped[str] = mapped_column(Text)
     planned_measures: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -159,7 +176,7 @@ class HouseholdPlan(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class HouseholdAssignment(Timestamped, Base):
+class HouseholdAssignment(HouseholdOwned, Timestamped, Base):
     """A street assigns a household to a social-work agency and worker (Beijing 4, 7).
 
     It is what scopes social workers: they see the households assigned to them.
@@ -178,10 +195,6 @@ class HouseholdAssignment(Timestamped, Base):
     )
 
     id: Mapped[uuid.UUID] = uuid_pk()
-    household_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("households.id", ondelete="RESTRICT")
-    )
-    region_code: Mapped[str] = mapped_column(region_code_type())
     agency_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("organizations.id", ondelete="RESTRICT"), index=True
     )
@@ -191,3 +204,62 @@ class HouseholdAssignment(Timestamped, Base):
     assigned_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     active: Mapped[bool] = mapped_column(default=True)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Person(Timestamped, Base):
+    """One human, once: the blind index of the ID number is unique over the whole ledger.
+
+    The ID number is stored only encrypted (`id_number_cipher`, key id in
+    `id_number_key_id` so rotation can find old rows) and searched through its
+    keyed hash (`id_number_index`).
+    """
+
+    __tablename__ = "persons"
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    version: Mapped[int] = mapped_column(default=1)
+    name: Mapped[str] = mapped_column(String(50))
+    id_number_cipher: Mapped[str] = mapped_column(String(200))
+    id_number_key_id: Mapped[str] = mapped_column(String(32), index=True)
+    id_number_index: Mapped[str] = mapped_column(String(64), unique=True)
+    sex: Mapped[str] = mapped_column(String(8))
+    birth_date: Mapped[date] = mapped_column(Date)
+    phone: Mapped[str | None] = mapped_column(String(20))
+    employment: Mapped[str | None] = mapped_column(String(32))
+    education: Mapped[str | None] = mapped_column(String(32))
+    health: Mapped[str | None] = mapped_column(String(32))
+    disability_type: Mapped[str | None] = mapped_column(String(32))
+    disability_grade: Mapped[str | None] = mapped_column(String(32))
+    guardian: Mapped[str | None] = mapped_column(String(100))
+    caregiver: Mapped[str | None] = mapped_column(String(100))
+    parents_situation: Mapped[str | None] = mapped_column(String(32))
+    schooling: Mapped[str | None] = mapped_column(String(32))
+    school: Mapped[str | None] = mapped_column(String(100))
+
+
+class Membership(HouseholdOwned, Timestamped, Base):
+    """A person's membership in a household; at most one active per person (DOMAIN 4).
+
+    The partial unique index is what makes "no duplicates" hold under
+    concurrent requests, not a check in Python.
+    """
+
+    __tablename__ = "household_members"
+    __table_args__ = (
+        Index(
+            "uq_household_members_active_person",
+            "person_id",
+            unique=True,
+            postgresql_where=text("active"),
+            sqlite_where=text("active"),
+        ),
+        Index("ix_household_members_household_active", "household_id", "active"),
+    )
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id", ondelete="RESTRICT"))
+    relation_to_head: Mapped[str] = mapped_column(String(32))
+    active: Mapped[bool] = mapped_column(default=True)
+    joined_on: Mapped[date] = mapped_column(Date)
+    left_on: Mapped[date | None] = mapped_column(Date)
+    left_reason: Mapped[str | None] = mapped_column(String(32))

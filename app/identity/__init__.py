@@ -1,0 +1,1 @@
+"""Users, partner API clients, sign-in and tokens (DOMAIN 1)."""

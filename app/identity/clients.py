@@ -2,11 +2,9 @@
 
 import uuid
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from app.core import audit
 from app.core.audit import AuditContext
-from app.core.db import new_id
+from app.core.db import ReadSession, WriteSession, new_id
 from app.core.errors import Conflict, NotFound
 from app.core.etag import check_version
 from app.core.pagination import PageRequest
@@ -14,18 +12,18 @@ from app.core.security import hash_opaque_token, new_opaque_token
 from app.identity import repository
 from app.identity.models import ApiClient
 from app.identity.schemas import ApiClientCreate
-from app.organizations import service as organizations
+from app.organizations.public import get_organization
 
 
 async def create(
-    session: AsyncSession,
+    session: WriteSession,
     context: AuditContext,
     data: ApiClientCreate,
     *,
     secret: str | None = None,
 ) -> tuple[ApiClient, str]:
     """Create a client with a fresh random secret (a given one only for demo data)."""
-    await organizations.get(session, data.organization_id)
+    await get_organization(session, data.organization_id)
     if await repository.client_by_client_id(session, data.client_id) is not None:
         raise Conflict()
     secret = secret or new_opaque_token()
@@ -51,7 +49,7 @@ async def create(
 
 
 async def ensure_with_secret(
-    session: AsyncSession,
+    session: WriteSession,
     context: AuditContext,
     client_id: str,
     name: str,
@@ -65,7 +63,7 @@ async def ensure_with_secret(
 
 
 async def set_active(
-    session: AsyncSession,
+    session: WriteSession,
     context: AuditContext,
     client_uuid: uuid.UUID,
     active: bool,
@@ -91,5 +89,5 @@ async def set_active(
     return client
 
 
-async def search(session: AsyncSession, page: PageRequest) -> tuple[list[ApiClient], str | None]:
+async def search(session: ReadSession, page: PageRequest) -> tuple[list[ApiClient], str | None]:
     return await repository.list_clients(session, page)

@@ -5,24 +5,24 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.db import ReadSession, WriteSession
 from app.core.pagination import PageRequest, paginate
 from app.core.region_codes import in_subtree
 from app.identity.models import ApiClient, LoginThrottle, RefreshToken, User
 
 
-async def user_by_id(session: AsyncSession, user_id: uuid.UUID) -> User | None:
+async def user_by_id(session: ReadSession, user_id: uuid.UUID) -> User | None:
     return await session.get(User, user_id)
 
 
-async def user_by_username(session: AsyncSession, username: str) -> User | None:
+async def user_by_username(session: ReadSession, username: str) -> User | None:
     rows = await session.execute(select(User).where(User.username == username))
     return rows.scalar_one_or_none()
 
 
 async def search_users(
-    session: AsyncSession,
+    session: ReadSession,
     *,
     role: str | None,
     region: str | None,
@@ -42,7 +42,7 @@ async def search_users(
 
 
 async def status(
-    session: AsyncSession, principal_id: uuid.UUID, is_client: bool
+    session: ReadSession, principal_id: uuid.UUID, is_client: bool
 ) -> tuple[bool, datetime | None]:
     """(active, tokens valid after) of a user or client; (False, None) when unknown."""
     if is_client:
@@ -58,29 +58,29 @@ async def status(
     return (False, None) if row is None else (bool(row[0]), row[1])
 
 
-async def client_by_client_id(session: AsyncSession, client_id: str) -> ApiClient | None:
+async def client_by_client_id(session: WriteSession, client_id: str) -> ApiClient | None:
     rows = await session.execute(select(ApiClient).where(ApiClient.client_id == client_id))
     return rows.scalar_one_or_none()
 
 
-async def client_by_id(session: AsyncSession, client_uuid: uuid.UUID) -> ApiClient | None:
+async def client_by_id(session: WriteSession, client_uuid: uuid.UUID) -> ApiClient | None:
     return await session.get(ApiClient, client_uuid)
 
 
 async def list_clients(
-    session: AsyncSession, page: PageRequest
+    session: ReadSession, page: PageRequest
 ) -> tuple[list[ApiClient], str | None]:
     return await paginate(
         session, select(ApiClient), [ApiClient.client_id], page, scope="api_clients"
     )
 
 
-async def refresh_token_by_hash(session: AsyncSession, token_hash: str) -> RefreshToken | None:
+async def refresh_token_by_hash(session: WriteSession, token_hash: str) -> RefreshToken | None:
     rows = await session.execute(select(RefreshToken).where(RefreshToken.token_hash == token_hash))
     return rows.scalar_one_or_none()
 
 
-async def revoke_family(session: AsyncSession, family_id: uuid.UUID, now: datetime) -> None:
+async def revoke_family(session: WriteSession, family_id: uuid.UUID, now: datetime) -> None:
     await session.execute(
         update(RefreshToken)
         .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
@@ -89,7 +89,7 @@ async def revoke_family(session: AsyncSession, family_id: uuid.UUID, now: dateti
     )
 
 
-async def revoke_all_for_user(session: AsyncSession, user_id: uuid.UUID, now: datetime) -> None:
+async def revoke_all_for_user(session: WriteSession, user_id: uuid.UUID, now: datetime) -> None:
     await session.execute(
         update(RefreshToken)
         .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))
@@ -98,16 +98,16 @@ async def revoke_all_for_user(session: AsyncSession, user_id: uuid.UUID, now: da
     )
 
 
-async def throttle(session: AsyncSession, subject: str) -> LoginThrottle | None:
+async def throttle(session: ReadSession, subject: str) -> LoginThrottle | None:
     return await session.get(LoginThrottle, subject)
 
 
 async def active_locks(
-    session: AsyncSession, now: datetime, page: PageRequest
+    session: ReadSession, now: datetime, page: PageRequest
 ) -> tuple[list[LoginThrottle], str | None]:
     stmt: Select[Any] = select(LoginThrottle).where(LoginThrottle.locked_until > now)
     return await paginate(session, stmt, [LoginThrottle.subject], page, scope="login_locks")
 
 
-async def count_users(session: AsyncSession) -> int:
+async def count_users(session: WriteSession) -> int:
     return int((await session.execute(select(func.count()).select_from(User))).scalar_one())

@@ -9,12 +9,11 @@ import asyncio
 from datetime import datetime, timedelta
 
 from sqlalchemy import case, delete, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core import audit
 from app.core.audit import AuditContext
 from app.core.config import Settings
-from app.core.db import Database, dialect_insert, utcnow
+from app.core.db import Database, ReadSession, WriteSession, dialect_insert, utcnow
 from app.core.errors import NotFound
 from app.core.pagination import PageRequest
 from app.identity import repository
@@ -89,7 +88,7 @@ async def begin_attempt(database: Database, settings: Settings, keys: list[str])
     return allowed
 
 
-async def _lock(session: AsyncSession, settings: Settings, key: str, now: datetime) -> None:
+async def _lock(session: WriteSession, settings: Settings, key: str, now: datetime) -> None:
     await session.execute(
         update(LoginThrottle)
         .where(LoginThrottle.subject == key)
@@ -107,7 +106,7 @@ async def lock_if_exhausted(database: Database, settings: Settings, keys: list[s
                 await _lock(session, settings, key, now)
 
 
-async def succeeded(session: AsyncSession, keys: list[str]) -> None:
+async def succeeded(session: WriteSession, keys: list[str]) -> None:
     """A good sign-in forgets the account's count and takes its attempt back from the address."""
     await clear(session, keys[0])
     for key in keys[1:]:
@@ -118,13 +117,13 @@ async def succeeded(session: AsyncSession, keys: list[str]) -> None:
         )
 
 
-async def clear(session: AsyncSession, key: str) -> bool:
+async def clear(session: WriteSession, key: str) -> bool:
     """Forget an account's failures (after a good sign-in) or lift a lock; True if one existed."""
     result = await session.execute(delete(LoginThrottle).where(LoginThrottle.subject == key))
     return int(result.rowcount) > 0  # type: ignore[attr-defined]
 
 
-async def lift(session: AsyncSession, context: AuditContext, subject: str) -> None:
+async def lift(session: WriteSession, context: AuditContext, subject: str) -> None:
     """An admin lifts a lock (and forgets the failures behind it)."""
     if not await clear(session, subject):
         raise NotFound("锁定记录", "lock")
@@ -134,6 +133,6 @@ async def lift(session: AsyncSession, context: AuditContext, subject: str) -> No
 
 
 async def list_locks(
-    session: AsyncSession, page: PageRequest
+    session: ReadSession, page: PageRequest
 ) -> tuple[list[LoginThrottle], str | None]:
     return await repository.active_locks(session, utcnow(), page)

@@ -6,11 +6,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core import audit
 from app.core.audit import AuditContext, Outcome
-from app.core.db import Database, new_id, utcnow
+from app.core.db import Database, WriteSession, new_id, utcnow
 from app.core.permissions import Role
 from app.core.principals import PrincipalStatus
 from app.core.security import (
@@ -51,7 +50,7 @@ def _access_for_user(services: Services, user: User) -> tuple[str, int]:
     return token, int(lifetime.total_seconds())
 
 
-def _new_refresh(services: Services, session: AsyncSession, user: User, family: uuid.UUID) -> str:
+def _new_refresh(services: Services, session: WriteSession, user: User, family: uuid.UUID) -> str:
     token = new_opaque_token()
     now = utcnow()
     session.add(
@@ -68,20 +67,20 @@ def _new_refresh(services: Services, session: AsyncSession, user: User, family: 
 
 
 def _issued(
-    services: Services, session: AsyncSession, user: User, family: uuid.UUID
+    services: Services, session: WriteSession, user: User, family: uuid.UUID
 ) -> IssuedTokens:
     access, expires_in = _access_for_user(services, user)
     refresh = _new_refresh(services, session, user, family)
     return IssuedTokens(access, expires_in, refresh, Role(user.role), user.scope_region_code)
 
 
-def _refused(services: Services, session: AsyncSession, context: AuditContext) -> None:
+def _refused(services: Services, session: WriteSession, context: AuditContext) -> None:
     audit.record_after(session, services.database, context, "auth.login", outcome=Outcome.denied)
 
 
 async def sign_in(
     services: Services,
-    session: AsyncSession,
+    session: WriteSession,
     context: AuditContext,
     username: str,
     password: str,
@@ -116,7 +115,7 @@ async def sign_in(
 
 async def client_credentials(
     services: Services,
-    session: AsyncSession,
+    session: WriteSession,
     context: AuditContext,
     client_id: str,
     secret: str,
@@ -160,7 +159,7 @@ async def client_credentials(
 
 
 async def refresh(
-    services: Services, session: AsyncSession, context: AuditContext, token: str
+    services: Services, session: WriteSession, context: AuditContext, token: str
 ) -> IssuedTokens:
     """Rotate a refresh token. A token used twice revokes its whole family (theft)."""
     stored = await repository.refresh_token_by_hash(session, hash_opaque_token(token))
@@ -197,7 +196,7 @@ async def refresh(
     return _issued(services, session, user, stored.family_id)
 
 
-async def logout(session: AsyncSession, context: AuditContext, token: str) -> None:
+async def logout(session: WriteSession, context: AuditContext, token: str) -> None:
     """Revoke the sign-in (token family) a refresh token belongs to; unknown tokens are ignored."""
     stored = await repository.refresh_token_by_hash(session, hash_opaque_token(token))
     if stored is None:

@@ -1,12 +1,12 @@
 """User accounts (DOMAIN 1): created and changed by admins; each user keeps their own."""
 
 import uuid
-
-from sqlalchemy.ext.asyncio import AsyncSession
+from dataclasses import dataclass
+from datetime import datetime
 
 from app.core import audit
 from app.core.audit import AuditContext
-from app.core.db import new_id, utcnow
+from app.core.db import ReadSession, WriteSession, new_id, utcnow
 from app.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from app.core.etag import check_version
 from app.core.pagination import PageRequest
@@ -17,8 +17,8 @@ from app.identity.errors import WrongPassword
 from app.identity.models import User
 from app.identity.rules import password_problems, scope_problems
 from app.identity.schemas import UserCreate, UserUpdate
-from app.organizations import service as organizations
-from app.regions import service as regions
+from app.organizations.public import get_organization
+from app.regions.public import region_with_path
 
 
 def _not_found() -> NotFound:
@@ -34,7 +34,7 @@ def check_password(password: str, *, username: str, min_length: int, field: str)
 
 
 async def _check_scope(
-    session: AsyncSession, role: Role, scope: str | None, organization_id: uuid.UUID | None
+    session: WriteSession, role: Role, scope: str | None, organization_id: uuid.UUID | None
 ) -> None:
     problems = scope_problems(role, scope, organization_id is not None)
     if problems:
@@ -42,16 +42,68 @@ async def _check_scope(
             [FieldError(loc=["body", f], msg=m, code="scope_mismatch") for f, m in problems]
         )
     if scope is not None:
-        await regions.get_with_path(session, scope)
+        await region_with_path(session, scope)
     if organization_id is not None:
-        await organizations.get(session, organization_id)
+        await get_organization(session, organization_id)
 
 
-async def find(session: AsyncSession, username: str) -> User | None:
+async def find(session: WriteSession, username: str) -> User | None:
     return await repository.user_by_username(session, username)
 
 
-async def get(session: AsyncSession, user_id: uuid.UUID) -> User:
+@dataclass(frozen=True, slots=True)
+class UserView:
+    """A user as other domains see one: who, which role and scope, since when agreed."""
+
+    id: uuid.UUID
+    username: str
+    role: str
+    scope_region_code: str | None
+    organization_id: uuid.UUID | None
+    active: bool
+    confidentiality_signed_at: datetime | None
+
+    @classmethod
+    def of(cls, user: User) -> "UserView":
+        return cls(
+            id=user.id,
+            username=user.username,
+            role=user.role,
+            scope_region_code=user.scope_region_code,
+            organization_id=user.organization_id,
+            active=user.active,
+            confidentiality_signed_at=user.confidentiality_signed_at,
+        )
+
+
+async def view(session: ReadSession, user_id: uuid.UUID) -> UserView | None:
+    user = await repository.user_by_id(session, user_id)
+    return None if user is None else UserView.of(user)
+
+
+async def view_by_username(session: ReadSession, username: str) -> UserView | None:
+    user = await repository.user_by_username(session, username)
+    return None if user is None else UserView.of(user)
+
+
+async def active_view(session: ReadSession, user_id: uuid.UUID) -> UserView | None:
+    """The user if it exists and is active."""
+    found = await view(session, user_id)
+    return found if found is not None and found.active else None
+
+
+async def acknowledge_confidentiality(session: WriteSession, user_id: uuid.UUID) -> datetime:
+    """The user personally acknowledges the confidentiality agreement (Beijing 7); the first
+    date stays. Returns it."""
+    user = await get(session, user_id)
+    if user.confidentiality_signed_at is None:
+        user.confidentiality_signed_at = utcnow()
+        user.version += 1
+        await session.flush()
+    return user.confidentiality_signed_at
+
+
+async def get(session: ReadSession, user_id: uuid.UUID) -> User:
     user = await repository.user_by_id(session, user_id)
     if user is None:
         raise _not_found()
@@ -59,7 +111,7 @@ async def get(session: AsyncSession, user_id: uuid.UUID) -> User:
 
 
 async def search(
-    session: AsyncSession,
+    session: ReadSession,
     *,
     role: str | None,
     region: str | None,
@@ -72,7 +124,7 @@ async def search(
 
 
 async def create(
-    session: AsyncSession,
+    session: WriteSession,
     context: AuditContext,
     hasher: PasswordHasher,
     data: UserCreate,
@@ -111,7 +163,7 @@ async def create(
 
 
 async def update(
-    session: AsyncSession,
+    session: WriteSession,
     context: AuditContext,
     user_id: uuid.UUID,
     data: UserUpdate,
@@ -152,7 +204,7 @@ async def update(
 
 
 async def rename_self(
-    session: AsyncSession,
+    session: WriteSession,
     context: AuditContext,
     user_id: uuid.UUID,
     display_name: str,
@@ -176,7 +228,7 @@ async def rename_self(
 
 
 async def change_password(
-    session: AsyncSession,
+    session: WriteSession,
     context: AuditContext,
     hasher: PasswordHasher,
     user_id: uuid.UUID,

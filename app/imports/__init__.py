@@ -1,0 +1,1 @@
+"""Bulk import of community screening files (摸排) into the ledger."""

@@ -7,7 +7,7 @@ names staff actually write.
 
 from dataclasses import dataclass
 
-from app.dictionaries.schemas import DictionariesOut
+from app.dictionaries.public import DictionariesOut
 
 ALIASES: dict[str, dict[str, str]] = {
     "hukou_type": {

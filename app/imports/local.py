@@ -13,12 +13,11 @@ import anyio
 
 from app.core.audit import AuditContext
 from app.core.auth import actor_of
-from app.core.config import Settings
-from app.core.db import Database, new_id
+from app.core.db import new_id
 from app.core.permissions import Action, Role, is_allowed
 from app.core.principals import Principal
 from app.core.services import Services
-from app.identity import users
+from app.identity.public import find_user
 from app.imports import processing, repository, service
 from app.imports.models import Import
 from app.imports.upload import Upload
@@ -53,7 +52,7 @@ async def queue_file(
     """Record `path` as `username`'s import (issue 5 item 8); raises what an upload would."""
     database, settings = services.database, services.settings
     async with database.sessionmaker() as session:
-        user = await users.find(session, username)
+        user = await find_user(session, username)
     if user is None or not user.active or not is_allowed(Role(user.role), Action.imports_run):
         raise UnknownUser(username)
     principal = Principal(
@@ -84,10 +83,10 @@ async def queue_file(
         raise
 
 
-async def run_now(database: Database, settings: Settings, import_id: uuid.UUID) -> Import:
+async def run_now(services: Services, import_id: uuid.UUID) -> Import:
     """Process a queued import in this process; its job then finds nothing left to do."""
-    await processing.run_import(database.engine, settings, import_id)
-    async with database.sessionmaker() as session:
+    await processing.run_import(services, import_id)
+    async with services.database.sessionmaker() as session:
         found = await repository.get(session, import_id)
     assert found is not None
     return found

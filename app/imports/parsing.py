@@ -1,7 +1,7 @@
 """From rows to households: grouping by household key and every rule that needs no database.
 
 The ledger's own schemas and rules validate each household (HouseholdCreate,
-MemberIn, app/households/validation.py), so an imported record obeys what
+MemberIn and the rules of `households.public`), so an imported record obeys what
 the API enforces. Errors are collected, not raised: each names its row,
 column and rule, and any error rejects the whole household.
 """
@@ -17,10 +17,8 @@ from pydantic import ValidationError
 from app.core.crypto import IdNumberVault
 from app.core.errors import ValidationFailed
 from app.core.id_numbers import IdNumber
-from app.households import validation
-from app.households.person_schemas import MemberIn
-from app.households.rules import PERSON_FIELDS
-from app.households.schemas import HouseholdCreate
+from app.households import public as ledger
+from app.households.public import PERSON_FIELDS, HouseholdCreate, MemberIn, NewHousehold, NewMember
 from app.imports.codes import CodeBook
 from app.imports.columns import BY_FIELD, COLUMNS, KEY, Column, Kind, Level
 from app.imports.messages import REPEATED_IN_FILE, row_message
@@ -73,6 +71,16 @@ class HouseholdDraft:
     members: list[MemberDraft] = field(default_factory=list)
     categories: list[Pair] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+
+    def new_household(self) -> NewHousehold:
+        """The household as the ledger creates it; only for a draft without errors."""
+        assert self.fields is not None
+        assert not self.errors
+        return NewHousehold(
+            fields=self.fields,
+            members=[NewMember(m.data, m.id_number, m.index, m.categories) for m in self.members],
+            categories=self.categories,
+        )
 
     def fail(
         self,
@@ -175,7 +183,7 @@ class HouseholdReader:
     def _identity(self, raw: str) -> IdNumber | ValidationFailed:
         """The ID number checked by the ledger's rule, or the 422 that rule raises."""
         try:
-            return validation.parse_id(raw, self.today, [])
+            return ledger.parse_id(raw, self.today, [])
         except ValidationFailed as exc:
             return exc
 
@@ -198,7 +206,7 @@ class HouseholdReader:
         if len(draft.members) == min(len(group), MAX_MEMBERS):
             draft.check(
                 first_row,
-                lambda: validation.check_head_count(relations, ["relation_to_head"]),
+                lambda: ledger.check_head_count(relations, ["relation_to_head"]),
                 column="relation_to_head",
             )
         return draft
@@ -265,7 +273,7 @@ class HouseholdReader:
             return
         draft.check(
             row,
-            lambda: validation.check_target_types(values.get("target_types", []), ["target_types"]),
+            lambda: ledger.check_target_types(values.get("target_types", []), ["target_types"]),
         )
 
     def _member(self, draft: HouseholdDraft, row: int, cells: dict[str, Any]) -> None:
@@ -289,7 +297,7 @@ class HouseholdReader:
             _schema_errors(draft, row, exc)
             return
         if data.sex is not None or data.birth_date is not None:
-            draft.check(row, lambda: validation.parse_member_id(data, self.today, []))
+            draft.check(row, lambda: ledger.parse_member_id(data, self.today, []))
             if len(draft.errors) > before:
                 return
         own = [p for p in categories if p[0] in PERSON_FIELDS]
@@ -309,7 +317,7 @@ class HouseholdReader:
         for subtype in subtypes:
             for category in categories:
                 try:
-                    validation.check_subtype(category, subtype, [])
+                    ledger.check_subtype(category, subtype, [])
                 except ValidationFailed:
                     continue
                 pairs.append((category, subtype))

@@ -27,24 +27,24 @@ from pathlib import Path
 from typing import Any
 
 import structlog
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from app.core import audit, jobs
 from app.core.audit import AuditContext
 from app.core.clock import business_today
 from app.core.config import Settings
 from app.core.crypto import IdNumberVault
-from app.core.db import utcnow
+from app.core.db import ReadSession, WriteSession, new_id, utcnow
 from app.core.region_codes import is_within
-from app.dictionaries import service as dictionaries
-from app.households import validation
-from app.imports import ledger_rows, repository
+from app.core.services import Services
+from app.dictionaries import public as dictionaries
+from app.households import public as ledger
+from app.households.public import Author, KnownPerson, LedgerRows, Origin
+from app.imports import repository
 from app.imports.codes import CodeBook
-from app.imports.ids import IdSource
 from app.imports.messages import row_message
 from app.imports.models import ImportStatus
 from app.imports.parsing import HouseholdDraft, HouseholdReader
-from app.imports.records import Author, ExistingPerson, LedgerRows, ledger_rows_of
 from app.imports.sources import (
     FileProblem,
     count_data_rows,
@@ -53,7 +53,7 @@ from app.imports.sources import (
     find_layout,
     open_rows,
 )
-from app.regions import service as regions
+from app.regions.public import region_exists
 
 logger = structlog.get_logger(__name__)
 
@@ -73,12 +73,11 @@ class Run:
     """One attempt at processing an import, with what it needs from the import record."""
 
     import_id: uuid.UUID
-    sessions: async_sessionmaker[AsyncSession]
+    sessions: async_sessionmaker[WriteSession]
     settings: Settings
     vault: IdNumberVault
     codes: CodeBook
-    author: Author
-    context: AuditContext
+    origin: Origin
     scope: str
     dry_run: bool
     path: Path
@@ -91,14 +90,15 @@ class Run:
     regions: dict[str, bool] = field(default_factory=dict)
     overlap: bool = False
     written: int = 0
-    ids: IdSource = field(default_factory=IdSource)
     analyze_at: int = _FIRST_ANALYZE
 
 
-async def run_import(engine: AsyncEngine, settings: Settings, import_id: uuid.UUID) -> None:
-    """Process one import to its end: `succeeded`, or `failed` with a reason (issue 5 item 8)."""
-    sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
-    run = await start(sessions, settings, import_id)
+async def run_import(services: Services, import_id: uuid.UUID) -> None:
+    """Process one import to its end: `succeeded`, or `failed` with a reason (issue 5 item 8).
+
+    Safe to run again: a finished import is left alone, and an unfinished one goes on
+    from its checkpoint, so a job delivered twice imports each row once."""
+    run = await start(services, import_id)
     if run is None:
         return
     try:
@@ -118,10 +118,9 @@ async def run_import(engine: AsyncEngine, settings: Settings, import_id: uuid.UU
     await _finish(run, ImportStatus.succeeded, None, None)
 
 
-async def start(
-    sessions: async_sessionmaker[AsyncSession], settings: Settings, import_id: uuid.UUID
-) -> Run | None:
+async def start(services: Services, import_id: uuid.UUID) -> Run | None:
     """Mark the import running (one more attempt) and gather what processing it needs."""
+    sessions, settings = services.database.sessionmaker, services.settings
     async with sessions() as session, session.begin():
         record = await repository.get(session, import_id)
         if record is None or record.status in _FINAL:
@@ -136,17 +135,17 @@ async def start(
             import_id=record.id,
             sessions=sessions,
             settings=settings,
-            vault=settings.id_number_vault(),
+            vault=services.vault,
             codes=codes,
-            author=Author(
-                import_id=record.id,
+            origin=Origin(
+                author=Author(record.actor, record.actor_role, utcnow()),
+                context=AuditContext(
+                    record.actor, record.actor_role, None, None, record.request_id
+                ),
                 created_by=record.created_by,
-                actor=record.actor,
-                actor_role=record.actor_role,
                 today=business_today(),
-                now=utcnow(),
+                import_id=record.id,
             ),
-            context=AuditContext(record.actor, record.actor_role, None, None, record.request_id),
             scope=record.region_code,
             dry_run=record.dry_run,
             path=settings.imports_path / record.stored_name,
@@ -181,7 +180,7 @@ async def _process(run: Run) -> None:
                 encoding=run.encoding,
                 ignored_columns=layout.ignored,
             )
-    reader = HouseholdReader(run.codes, run.vault, run.author.today)
+    reader = HouseholdReader(run.codes, run.vault, run.origin.today)
     batches = _batches(run, reader)
     # Three batches in flight: the thread reads one, this task prepares the
     # next, and the previous one is being written (on SQLite, one connection
@@ -228,7 +227,7 @@ class Batch:
 
     drafts: list[HouseholdDraft]
     valid: list[HouseholdDraft]
-    existing: Mapping[str, ExistingPerson]
+    existing: Mapping[str, KnownPerson]
     sealed: Mapping[str, tuple[str, str]]
     rows: LedgerRows
 
@@ -237,9 +236,7 @@ async def prepare(run: Run, drafts: list[HouseholdDraft]) -> Batch:
     """The checks that need the ledger (regions, persons already in it), then the rows to write."""
     async with run.sessions() as session:
         await _check_regions(session, run, drafts)
-        existing = await ledger_rows.existing_persons(
-            session, [m.index for d in drafts for m in d.members]
-        )
+        existing = await ledger.known_persons(session, [m.index for d in drafts for m in d.members])
     _check_ledger(run, drafts, existing)
     valid = [d for d in drafts if not d.errors]
     if run.dry_run:
@@ -254,7 +251,7 @@ async def prepare(run: Run, drafts: list[HouseholdDraft]) -> Batch:
     )
     rows = LedgerRows()
     for draft in valid:
-        rows.extend(ledger_rows_of(draft, existing, sealed, run.author, run.ids))
+        rows.extend(_rows(run, draft, existing, sealed))
     return Batch(drafts, valid, existing, sealed, rows)
 
 
@@ -267,7 +264,7 @@ async def _write(run: Run, batch: Batch) -> None:
         written = batch.valid if run.dry_run else await write_households(session, run, batch)
         errors = [
             {
-                "id": run.ids(),
+                "id": new_id(),
                 "import_id": run.import_id,
                 "row_number": e.row,
                 "household_key": e.key,
@@ -293,18 +290,27 @@ async def _write(run: Run, batch: Batch) -> None:
     if not run.dry_run and run.written >= run.analyze_at:
         run.analyze_at = 2 * run.written
         async with run.sessions() as session, session.begin():
-            await ledger_rows.refresh_statistics(session)
+            await ledger.refresh_statistics(session)
 
 
-async def _check_regions(session: AsyncSession, run: Run, drafts: Sequence[HouseholdDraft]) -> None:
+def _rows(
+    run: Run,
+    draft: HouseholdDraft,
+    existing: Mapping[str, KnownPerson],
+    sealed: Mapping[str, tuple[str, str]],
+) -> LedgerRows:
+    return ledger.rows_of_new_household(draft.new_household(), existing, sealed, run.origin)
+
+
+async def _check_regions(session: ReadSession, run: Run, drafts: Sequence[HouseholdDraft]) -> None:
     for draft in drafts:
         if draft.fields is None:
             continue
         code = draft.fields.region_code
         if code not in run.regions:
-            run.regions[code] = await regions.exists(session, code)
+            run.regions[code] = await region_exists(session, code)
         rule = partial(
-            validation.check_region,
+            ledger.check_region,
             code,
             run.scope,
             exists=run.regions[code],
@@ -314,7 +320,7 @@ async def _check_regions(session: AsyncSession, run: Run, drafts: Sequence[House
 
 
 def _check_ledger(
-    run: Run, drafts: Sequence[HouseholdDraft], existing: Mapping[str, ExistingPerson]
+    run: Run, drafts: Sequence[HouseholdDraft], existing: Mapping[str, KnownPerson]
 ) -> None:
     """A person who is an active member of a household in the ledger may not be added again (DOMAIN 4).
 
@@ -332,7 +338,7 @@ def _check_ledger(
             draft.fail(member.row, "id_number", _IN_LEDGER, "already in a household", zh=zh)
 
 
-async def write_households(session: AsyncSession, run: Run, batch: Batch) -> list[HouseholdDraft]:
+async def write_households(session: WriteSession, run: Run, batch: Batch) -> list[HouseholdDraft]:
     """Write the valid households at once; on a unique violation, household by household.
 
     The violation means a concurrent request added one of the persons since
@@ -341,25 +347,25 @@ async def write_households(session: AsyncSession, run: Run, batch: Batch) -> lis
     """
     try:
         async with session.begin_nested():
-            await ledger_rows.write(session, batch.rows)
+            await ledger.write_new_households(session, batch.rows)
         return batch.valid
-    except ledger_rows.Collision:
+    except ledger.Collision:
         logger.info("import_batch_conflict", import_id=str(run.import_id))
     written: list[HouseholdDraft] = []
     for draft in batch.valid:
-        rows = ledger_rows_of(draft, batch.existing, batch.sealed, run.author, run.ids)
+        rows = _rows(run, draft, batch.existing, batch.sealed)
         try:
             async with session.begin_nested():
-                await ledger_rows.write(session, rows)
+                await ledger.write_new_households(session, rows)
             written.append(draft)
-        except ledger_rows.Collision:
+        except ledger.Collision:
             await _blame(session, run, draft)
     return written
 
 
-async def _blame(session: AsyncSession, run: Run, draft: HouseholdDraft) -> None:
+async def _blame(session: ReadSession, run: Run, draft: HouseholdDraft) -> None:
     """Name the rows whose person another request added meanwhile."""
-    now_known = await ledger_rows.existing_persons(session, [m.index for m in draft.members])
+    now_known = await ledger.known_persons(session, [m.index for m in draft.members])
     _check_ledger(run, [draft], now_known)
     if not draft.errors:
         draft.fail(draft.first_row, "id_number", _IN_LEDGER, "already in a household")
@@ -379,7 +385,7 @@ async def _finish(
         if not run.dry_run:
             await audit.record(
                 session,
-                run.context,
+                run.origin.context,
                 "household.import",
                 object_type="import",
                 object_id=str(run.import_id),

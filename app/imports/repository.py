@@ -5,8 +5,8 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 from sqlalchemy import Select, Table, false, insert, or_, select, tuple_, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.db import ReadSession, WriteSession
 from app.core.pagination import PageRequest, paginate
 from app.core.principals import Principal
 from app.core.region_codes import in_subtree
@@ -25,25 +25,25 @@ def _visible(principal: Principal) -> Any:
 
 
 async def get_visible(
-    session: AsyncSession, principal: Principal, import_id: uuid.UUID
+    session: ReadSession, principal: Principal, import_id: uuid.UUID
 ) -> Import | None:
     stmt = select(Import).where(Import.id == import_id, _visible(principal))
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
-async def get(session: AsyncSession, import_id: uuid.UUID) -> Import | None:
+async def get(session: WriteSession, import_id: uuid.UUID) -> Import | None:
     return await session.get(Import, import_id)
 
 
 async def page_of(
-    session: AsyncSession, principal: Principal, page: PageRequest
+    session: ReadSession, principal: Principal, page: PageRequest
 ) -> tuple[list[Import], str | None]:
     stmt: Select[Any] = select(Import).where(_visible(principal))
     return await paginate(session, stmt, [Import.id], page, scope="imports")
 
 
 async def earlier_import_of(
-    session: AsyncSession, principal: Principal, sha256: str
+    session: WriteSession, principal: Principal, sha256: str
 ) -> Import | None:
     """The first visible import of the same content that wrote or will write the ledger."""
     stmt = (
@@ -60,7 +60,7 @@ async def earlier_import_of(
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
-async def claim_rows(session: AsyncSession, import_id: uuid.UUID, done: int, rows: int) -> bool:
+async def claim_rows(session: WriteSession, import_id: uuid.UUID, done: int, rows: int) -> bool:
     """Move the checkpoint from `done` to `done + rows`; False if another run moved it first.
 
     It is the batch transaction's first write, so on PostgreSQL it also
@@ -76,7 +76,7 @@ async def claim_rows(session: AsyncSession, import_id: uuid.UUID, done: int, row
 
 
 async def add_progress(
-    session: AsyncSession, import_id: uuid.UUID, *, imported: int, failed: int, errors: int
+    session: WriteSession, import_id: uuid.UUID, *, imported: int, failed: int, errors: int
 ) -> None:
     await session.execute(
         update(Import)
@@ -90,7 +90,7 @@ async def add_progress(
     )
 
 
-async def set_fields(session: AsyncSession, import_id: uuid.UUID, **values: Any) -> None:
+async def set_fields(session: WriteSession, import_id: uuid.UUID, **values: Any) -> None:
     await session.execute(
         update(Import)
         .where(Import.id == import_id)
@@ -99,13 +99,13 @@ async def set_fields(session: AsyncSession, import_id: uuid.UUID, **values: Any)
     )
 
 
-async def add_errors(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+async def add_errors(session: WriteSession, rows: Sequence[dict[str, Any]]) -> None:
     if rows:
         await session.execute(insert(ERRORS), list(rows))
 
 
 async def errors_after(
-    session: AsyncSession,
+    session: ReadSession,
     import_id: uuid.UUID,
     after: tuple[int, uuid.UUID] | None,
     limit: int,

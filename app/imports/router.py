@@ -22,7 +22,7 @@ from app.core.pagination import Page, PageParams
 from app.core.permissions import Action
 from app.core.routing import API_V1, api_router, route_options
 from app.core.uow import DbSession, ReadDbSession
-from app.dictionaries import service as dictionaries
+from app.dictionaries import public as dictionaries
 from app.imports import service, template
 from app.imports.errors import ImportDuplicate
 from app.imports.schemas import ImportOut

@@ -9,12 +9,10 @@ import io
 import uuid
 from collections.abc import AsyncIterator
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from app.core import audit, jobs
 from app.core.auth import Actor, Forbidden
-from app.core.db import Database
-from app.core.errors import FieldError, NotFound, ValidationFailed
+from app.core.db import Database, ReadSession, WriteSession
+from app.core.errors import NotFound, ValidationFailed
 from app.core.pagination import PageRequest
 from app.core.permissions import Action
 from app.imports import job, repository
@@ -39,7 +37,7 @@ ERRORS_HEADER = ("行号", "户编号", "列", "错误代码", "说明")
 
 
 def _invalid(name: str, message: str, code: str) -> ValidationFailed:
-    return ValidationFailed([FieldError(loc=["body", name], msg=message, code=code)])
+    return ValidationFailed.at(["body", name], message, code)
 
 
 def _flag(upload: Upload, name: str) -> bool:
@@ -57,7 +55,7 @@ def _encoding(upload: Upload) -> str | None:
 
 
 async def create(
-    session: AsyncSession, actor: Actor, upload: Upload, import_id: uuid.UUID
+    session: WriteSession, actor: Actor, upload: Upload, import_id: uuid.UUID
 ) -> Import:
     """Accept a received file and queue it; the same file again is a 409 unless forced.
 
@@ -105,9 +103,7 @@ async def create(
     )
     session.add(record)
     await session.flush()
-    queued = await jobs.enqueue(
-        session, job.KIND, {"import_id": str(import_id)}, max_attempts=job.MAX_ATTEMPTS
-    )
+    queued = await jobs.enqueue(session, job.IMPORT, {"import_id": str(import_id)})
     record.job_id = queued.id
     await audit.record(
         session,
@@ -121,7 +117,7 @@ async def create(
     return record
 
 
-async def get(session: AsyncSession, actor: Actor, import_id: uuid.UUID) -> Import:
+async def get(session: ReadSession, actor: Actor, import_id: uuid.UUID) -> Import:
     """An import the caller may see: their own, or one uploaded within their jurisdiction."""
     found = await repository.get_visible(session, actor.principal, import_id)
     if found is None:
@@ -130,7 +126,7 @@ async def get(session: AsyncSession, actor: Actor, import_id: uuid.UUID) -> Impo
 
 
 async def search(
-    session: AsyncSession, actor: Actor, page: PageRequest
+    session: ReadSession, actor: Actor, page: PageRequest
 ) -> tuple[list[Import], str | None]:
     return await repository.page_of(session, actor.principal, page)
 

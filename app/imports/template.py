@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from app.dictionaries.schemas import DictionariesOut
+from app.dictionaries.public import DictionariesOut
 from app.imports.columns import GROUPING_RULES, TEMPLATE_COLUMNS, Column
 
 _TEXT_COLUMNS = frozenset({"household_key", "region_code", "id_number", "phone"})

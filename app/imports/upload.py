@@ -14,7 +14,7 @@ import anyio
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from app.core.errors import FieldError, MalformedBody, UnsupportedMediaType, ValidationFailed
+from app.core.errors import MalformedBody, UnsupportedMediaType, ValidationFailed
 
 FILE_FIELD = "file"
 _TEXT_FIELDS = frozenset({"dry_run", "force", "encoding"})
@@ -23,7 +23,7 @@ _HEAD_BYTES = 8
 
 
 def _invalid(name: str, message: str, code: str) -> ValidationFailed:
-    return ValidationFailed([FieldError(loc=["body", name], msg=message, code=code)])
+    return ValidationFailed.at(["body", name], message, code)
 
 
 @dataclass(slots=True)

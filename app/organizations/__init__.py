@@ -1,0 +1,1 @@
+"""Departments, partners and agencies the ledger works with (DOMAIN 7)."""

@@ -2,18 +2,18 @@ import uuid
 from typing import Any
 
 from sqlalchemy import Select, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.db import ReadSession, WriteSession
 from app.core.pagination import PageRequest, paginate
 from app.core.region_codes import in_subtree
 from app.organizations.models import Organization
 
 
-async def get(session: AsyncSession, organization_id: uuid.UUID) -> Organization | None:
+async def get(session: ReadSession, organization_id: uuid.UUID) -> Organization | None:
     return await session.get(Organization, organization_id)
 
 
-async def find(session: AsyncSession, region_code: str, name: str) -> Organization | None:
+async def find(session: WriteSession, region_code: str, name: str) -> Organization | None:
     rows = await session.execute(
         select(Organization).where(
             Organization.region_code == region_code, Organization.name == name
@@ -23,7 +23,7 @@ async def find(session: AsyncSession, region_code: str, name: str) -> Organizati
 
 
 async def search(
-    session: AsyncSession,
+    session: ReadSession,
     *,
     kind: str | None,
     region: str | None,

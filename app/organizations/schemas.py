@@ -4,7 +4,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.region_codes import CODE_PATTERN
-from app.dictionaries.schemas import CodeOf
+from app.dictionaries.public import CodeOf
 
 ORGANIZATION_KINDS = CodeOf("organization_kind")
 OrganizationKind = Annotated[str, ORGANIZATION_KINDS]

@@ -2,28 +2,33 @@
 
 import uuid
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from app.core import audit
 from app.core.audit import AuditContext
+from app.core.db import ReadSession, WriteSession
 from app.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from app.core.etag import check_version
 from app.core.pagination import PageRequest
 from app.organizations import repository
 from app.organizations.models import Organization
 from app.organizations.schemas import ORGANIZATION_KINDS, OrganizationCreate
-from app.regions import service as regions
+from app.regions.public import region_with_path
 
 
-async def get(session: AsyncSession, organization_id: uuid.UUID) -> Organization:
+async def get(session: ReadSession, organization_id: uuid.UUID) -> Organization:
     organization = await repository.get(session, organization_id)
     if organization is None:
         raise NotFound("机构", "organization")
     return organization
 
 
+async def kind_of(session: ReadSession, organization_id: uuid.UUID) -> str | None:
+    """The organisation's kind (`social_work_agency`, `red_cross`, …); None if there is none."""
+    found = await repository.get(session, organization_id)
+    return None if found is None else found.kind
+
+
 async def search(
-    session: AsyncSession,
+    session: ReadSession,
     *,
     kind: str | None,
     region: str | None,
@@ -36,7 +41,7 @@ async def search(
 
 
 async def ensure(
-    session: AsyncSession,
+    session: WriteSession,
     *,
     kind: str,
     name: str,
@@ -54,7 +59,7 @@ async def ensure(
                 )
             ]
         )
-    await regions.get_with_path(session, region_code)
+    await region_with_path(session, region_code)
     if parent_id is not None and await repository.get(session, parent_id) is None:
         raise ValidationFailed(
             [
@@ -75,7 +80,7 @@ async def ensure(
 
 
 async def create(
-    session: AsyncSession, context: AuditContext, data: OrganizationCreate
+    session: WriteSession, context: AuditContext, data: OrganizationCreate
 ) -> Organization:
     """An admin adds an organization; a name is unique within its region (409)."""
     if await repository.find(session, data.region_code, data.name) is not None:
@@ -100,7 +105,7 @@ async def create(
 
 
 async def rename(
-    session: AsyncSession,
+    session: WriteSession,
     context: AuditContext,
     organization_id: uuid.UUID,
     name: str,

@@ -1,0 +1,1 @@
+"""The region tree (DOMAIN 2): district > street > community > grid."""

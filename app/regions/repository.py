@@ -4,25 +4,24 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Select, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.db import dialect_insert
+from app.core.db import ReadSession, WriteSession, dialect_insert
 from app.core.pagination import PageRequest, paginate
 from app.core.region_codes import RegionLevel, in_subtree
 from app.regions.models import Region
 
 
-async def get(session: AsyncSession, code: str) -> Region | None:
+async def get(session: ReadSession, code: str) -> Region | None:
     return await session.get(Region, code)
 
 
-async def get_many(session: AsyncSession, codes: Sequence[str]) -> list[Region]:
+async def get_many(session: ReadSession, codes: Sequence[str]) -> list[Region]:
     rows = await session.execute(select(Region).where(Region.code.in_(codes)).order_by(Region.code))
     return list(rows.scalars())
 
 
 async def children(
-    session: AsyncSession, parent_code: str | None, page: PageRequest
+    session: ReadSession, parent_code: str | None, page: PageRequest
 ) -> tuple[list[Region], str | None]:
     stmt: Select[Any] = select(Region).where(
         Region.parent_code == parent_code
@@ -34,7 +33,7 @@ async def children(
     )
 
 
-async def child_codes(session: AsyncSession, parent_code: str) -> list[str]:
+async def child_codes(session: ReadSession, parent_code: str) -> list[str]:
     rows = await session.scalars(
         select(Region.code).where(Region.parent_code == parent_code).order_by(Region.code)
     )
@@ -42,7 +41,7 @@ async def child_codes(session: AsyncSession, parent_code: str) -> list[str]:
 
 
 async def subtree(
-    session: AsyncSession, code: str, level: RegionLevel | None, page: PageRequest
+    session: ReadSession, code: str, level: RegionLevel | None, page: PageRequest
 ) -> tuple[list[Region], str | None]:
     stmt: Select[Any] = select(Region).where(in_subtree(Region.code, code), Region.code != code)
     if level is not None:
@@ -53,7 +52,7 @@ async def subtree(
 
 
 async def upsert(
-    session: AsyncSession, *, code: str, name: str, level: RegionLevel, parent_code: str | None
+    session: WriteSession, *, code: str, name: str, level: RegionLevel, parent_code: str | None
 ) -> None:
     stmt = dialect_insert(session, Region).values(
         code=code, name=name, level=level.value, parent_code=parent_code

@@ -1,9 +1,8 @@
 """Reading and maintaining the region tree (DOMAIN 2)."""
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from app.core import audit
 from app.core.audit import AuditContext
+from app.core.db import ReadSession, WriteSession
 from app.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from app.core.etag import check_version
 from app.core.pagination import PageRequest
@@ -16,7 +15,7 @@ def _not_found() -> NotFound:
     return NotFound("区划", "region")
 
 
-async def get_with_path(session: AsyncSession, code: str) -> tuple[Region, list[Region]]:
+async def get_with_path(session: ReadSession, code: str) -> tuple[Region, list[Region]]:
     """A region and its path from the district down to itself."""
     path = await repository.get_many(session, ancestors_and_self(code))
     if not path or path[-1].code != code:
@@ -25,7 +24,7 @@ async def get_with_path(session: AsyncSession, code: str) -> tuple[Region, list[
 
 
 async def list_children(
-    session: AsyncSession, parent_code: str | None, page: PageRequest
+    session: ReadSession, parent_code: str | None, page: PageRequest
 ) -> tuple[list[Region], str | None]:
     if parent_code is not None and await repository.get(session, parent_code) is None:
         raise _not_found()
@@ -33,14 +32,14 @@ async def list_children(
 
 
 async def list_subtree(
-    session: AsyncSession, code: str, level: RegionLevel | None, page: PageRequest
+    session: ReadSession, code: str, level: RegionLevel | None, page: PageRequest
 ) -> tuple[list[Region], str | None]:
     if await repository.get(session, code) is None:
         raise _not_found()
     return await repository.subtree(session, code, level, page)
 
 
-async def create(session: AsyncSession, context: AuditContext, code: str, name: str) -> Region:
+async def create(session: WriteSession, context: AuditContext, code: str, name: str) -> Region:
     """An admin adds a region under an existing parent (409 if the code exists)."""
     if await repository.get(session, code) is not None:
         raise Conflict()
@@ -59,7 +58,7 @@ async def create(session: AsyncSession, context: AuditContext, code: str, name: 
 
 
 async def rename(
-    session: AsyncSession, context: AuditContext, code: str, name: str, expected_version: int
+    session: WriteSession, context: AuditContext, code: str, name: str, expected_version: int
 ) -> Region:
     region, _ = await get_with_path(session, code)
     check_version(expected_version, region.version)
@@ -80,7 +79,7 @@ async def rename(
     return region
 
 
-async def save_region(session: AsyncSession, code: str, name: str) -> None:
+async def save_region(session: WriteSession, code: str, name: str) -> None:
     """Create or rename a region; its parent must exist (the tree has no gaps)."""
     parent = parent_of(code)
     if parent is not None and await repository.get(session, parent) is None:
@@ -96,11 +95,11 @@ async def save_region(session: AsyncSession, code: str, name: str) -> None:
     await repository.upsert(session, code=code, name=name, level=level_of(code), parent_code=parent)
 
 
-async def exists(session: AsyncSession, code: str) -> bool:
+async def exists(session: ReadSession, code: str) -> bool:
     return await repository.get(session, code) is not None
 
 
-async def child_codes(session: AsyncSession, code: str) -> list[str]:
+async def child_codes(session: ReadSession, code: str) -> list[str]:
     """The codes of a region's direct children, in code order; 404 for an unknown region."""
     if await repository.get(session, code) is None:
         raise _not_found()

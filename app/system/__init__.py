@@ -1,0 +1,1 @@
+"""Health, readiness and metrics: what operators and load balancers ask."""

@@ -1,0 +1,1 @@
+"""The working-day calendar of the PRC (DOMAIN 6): deadlines count in working days."""

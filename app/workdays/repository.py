@@ -1,14 +1,13 @@
 from datetime import date
 
 from sqlalchemy import delete, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.calendar import Override
-from app.core.db import dialect_insert
+from app.core.db import ReadSession, WriteSession, dialect_insert
 from app.workdays.models import CalendarDay, CalendarYear
 
 
-async def overrides_between(session: AsyncSession, start: date, end: date) -> dict[date, Override]:
+async def overrides_between(session: ReadSession, start: date, end: date) -> dict[date, Override]:
     rows = await session.execute(
         select(
             CalendarDay.day, CalendarDay.is_working_day, CalendarDay.name, CalendarDay.official
@@ -19,13 +18,13 @@ async def overrides_between(session: AsyncSession, start: date, end: date) -> di
     }
 
 
-async def loaded_years(session: AsyncSession) -> list[CalendarYear]:
+async def loaded_years(session: ReadSession) -> list[CalendarYear]:
     rows = await session.execute(select(CalendarYear).order_by(CalendarYear.year))
     return list(rows.scalars())
 
 
 async def replace_year(
-    session: AsyncSession, year: int, source: str, days: dict[date, Override]
+    session: WriteSession, year: int, source: str, days: dict[date, Override]
 ) -> None:
     """Swap a year's loaded days for `days` and mark the year loaded."""
     await session.execute(
@@ -47,7 +46,7 @@ async def replace_year(
     await session.flush()
 
 
-async def set_day(session: AsyncSession, day: date, override: Override) -> None:
+async def set_day(session: WriteSession, day: date, override: Override) -> None:
     stmt = dialect_insert(session, CalendarDay).values(
         day=day, is_working_day=override.is_working_day, name=override.name, official=False
     )

@@ -2,8 +2,6 @@
 
 from datetime import date, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from app.core import audit
 from app.core.audit import AuditContext
 from app.core.calendar import (
@@ -14,27 +12,28 @@ from app.core.calendar import (
     WorkingDate,
     WorkingDayCount,
 )
+from app.core.db import ReadSession, WriteSession
 from app.workdays import repository
 from app.workdays.schemas import CalendarYearIn
 
 MAX_RANGE_DAYS = 366
 
 
-async def calendar_between(session: AsyncSession, start: date, end: date) -> WorkingCalendar:
+async def calendar_between(session: ReadSession, start: date, end: date) -> WorkingCalendar:
     overrides = await repository.overrides_between(session, start, end)
     years = frozenset(y.year for y in await repository.loaded_years(session))
     return WorkingCalendar(overrides, years)
 
 
 async def describe_range(
-    session: AsyncSession, start: date, end: date
+    session: ReadSession, start: date, end: date
 ) -> tuple[list[DayInfo], list[int]]:
     calendar = await calendar_between(session, start, end)
     days = [calendar.describe(start + timedelta(days=i)) for i in range((end - start).days + 1)]
     return days, calendar.missing_years(range(start.year, end.year + 1))
 
 
-async def add_working_days(session: AsyncSession, start: date, days: int) -> WorkingDate:
+async def add_working_days(session: ReadSession, start: date, days: int) -> WorkingDate:
     """The n-th working day after `start`, loading overrides for a window wide enough."""
     window = days * 2 + 60
     while True:
@@ -45,17 +44,17 @@ async def add_working_days(session: AsyncSession, start: date, days: int) -> Wor
         window *= 2
 
 
-async def working_days_between(session: AsyncSession, start: date, end: date) -> WorkingDayCount:
+async def working_days_between(session: ReadSession, start: date, end: date) -> WorkingDayCount:
     calendar = await calendar_between(session, min(start, end), max(start, end))
     return calendar.working_days_between(start, end)
 
 
-async def missing_years(session: AsyncSession, years: range) -> list[int]:
+async def missing_years(session: ReadSession, years: range) -> list[int]:
     loaded = {y.year for y in await repository.loaded_years(session)}
     return [year for year in years if year not in loaded and year not in PACKAGE_YEARS]
 
 
-async def list_years(session: AsyncSession) -> list[tuple[int, str, bool]]:
+async def list_years(session: ReadSession) -> list[tuple[int, str, bool]]:
     """(year, source, loaded) for every year the calendar knows."""
     known = {year: ("package", False) for year in PACKAGE_YEARS}
     known.update({y.year: (y.source, True) for y in await repository.loaded_years(session)})
@@ -63,7 +62,7 @@ async def list_years(session: AsyncSession) -> list[tuple[int, str, bool]]:
 
 
 async def load_year_audited(
-    session: AsyncSession, context: AuditContext, data: CalendarYearIn
+    session: WriteSession, context: AuditContext, data: CalendarYearIn
 ) -> None:
     await load_year(session, data)
     await audit.record(
@@ -77,7 +76,7 @@ async def load_year_audited(
 
 
 async def set_day_audited(
-    session: AsyncSession,
+    session: WriteSession,
     context: AuditContext,
     day: date,
     *,
@@ -95,7 +94,7 @@ async def set_day_audited(
     )
 
 
-async def load_year(session: AsyncSession, data: CalendarYearIn) -> None:
+async def load_year(session: WriteSession, data: CalendarYearIn) -> None:
     """Load a whole year in one step: its holidays and its exchanged working days.
 
     Replaces whatever was recorded for that year; days not listed follow
@@ -107,7 +106,7 @@ async def load_year(session: AsyncSession, data: CalendarYearIn) -> None:
 
 
 async def set_day(
-    session: AsyncSession, day: date, *, is_working_day: bool, name: str | None
+    session: WriteSession, day: date, *, is_working_day: bool, name: str | None
 ) -> None:
     """Correct a single day, e.g. an extra holiday announced at short notice."""
     await repository.set_day(session, day, Override(is_working_day, name))

@@ -1,12 +1,10 @@
 """Settings every connection of the app gets, on whichever database the suite runs."""
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.core import direct
-from app.core.db import Database
-from app.core.direct import DirectStatement
+from app.core.db import Database, ReadSession, plan_with_values
 from tests.conftest import TEST_DATABASE_URL
 
 
@@ -15,7 +13,7 @@ async def test_each_connection_is_configured_for_its_database(database: Database
         if database.engine.dialect.name == "postgresql":
             plan_mode = await connection.scalar(text("SHOW plan_cache_mode"))
             timeout = await connection.scalar(text("SHOW statement_timeout"))
-            assert plan_mode == "force_custom_plan"
+            assert plan_mode == "auto"
             assert timeout == "30s"
         else:
             assert await connection.scalar(text("PRAGMA journal_mode")) == "wal"
@@ -23,23 +21,17 @@ async def test_each_connection_is_configured_for_its_database(database: Database
 
 
 @pytest.mark.skipif(not TEST_DATABASE_URL, reason="a PostgreSQL setting")
-async def test_direct_statements_keep_the_plan_cache_for_their_transaction_only(
+async def test_planning_with_values_lasts_for_its_transaction_only(
     one_connection_engine: AsyncEngine,
 ) -> None:
-    """Lookups by key through core.direct use PostgreSQL's plan cache; the setting
-    ends with their transaction, so a session that gets the same connection
-    next plans with values again."""
-    engine = one_connection_engine
-    setting = DirectStatement(
-        select(func.current_setting("plan_cache_mode"), func.pg_backend_pid())
-    )
-    for _ in range(3):
-        async with direct.transaction(engine, commit=False) as connection:
-            row = await connection.first(setting, {})
-        assert row is not None
-        assert row[0] == "auto"
-        async with engine.connect() as plain:
-            same = await plain.execute(
-                text("SELECT current_setting('plan_cache_mode'), pg_backend_pid()")
-            )
-            assert tuple(same.one()) == ("force_custom_plan", row[1])
+    """Lookups by key keep PostgreSQL's plan cache; a list asks for plans made with its
+    values (`plan_with_values`), and the next transaction on the same connection does
+    not inherit it."""
+    setting = text("SELECT current_setting('plan_cache_mode'), pg_backend_pid()")
+    async with ReadSession(one_connection_engine) as session:
+        await plan_with_values(session)
+        inside = (await session.execute(setting)).one()
+        await session.commit()
+        after = (await session.execute(setting)).one()
+    assert inside[0] == "force_custom_plan"
+    assert tuple(after) == ("auto", inside[1])

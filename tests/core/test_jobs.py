@@ -1,39 +1,59 @@
-"""Durable jobs: transactional enqueue, safe claims, retries, dead letters."""
+"""Durable jobs: transactional enqueue, one-at-a-time claims with a lease, timeouts, retries,
+dead letters, and a lost lease that rolls a run back (app/core/jobs.py, app/core/worker.py)."""
 
 import asyncio
 from datetime import timedelta
-from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core import jobs
-from app.core.config import Settings
 from app.core.db import Database, utcnow
-from app.core.jobs import Job, JobStatus
+from app.core.jobs import Job, JobContext, JobKind, JobRegistry
+from app.core.services import Services
 from app.core.worker import Worker
 from app.dictionaries import service as dictionaries
 from app.dictionaries.models import DictionaryCode
 
+ADD_CAUSE = JobKind("test.add_cause")
+FLAKY = JobKind("test.flaky")
+TWICE = JobKind("test.flaky_twice", max_attempts=2)
+SLOW = JobKind("test.slow", timeout_seconds=0.05)
+UNHANDLED = JobKind("nobody.handles.this")
 FAILURES: dict[str, int] = {}
 
 
-@jobs.job_handler("test.add_cause")
-async def _add_cause(session: AsyncSession, payload: dict[str, Any]) -> None:
-    await dictionaries.add_code(session, "hardship_cause", payload["code"], "测试", "Test")
+async def _add_cause(context: JobContext) -> None:
+    await dictionaries.add_code(
+        context.session, "hardship_cause", context.job.payload["code"], "测试", "Test"
+    )
 
 
-@jobs.job_handler("test.flaky")
-async def _flaky(session: AsyncSession, payload: dict[str, Any]) -> None:
-    FAILURES[payload["code"]] = FAILURES.get(payload["code"], 0) + 1
-    await dictionaries.add_code(session, "hardship_cause", payload["code"], "测试", "Test")
-    if FAILURES[payload["code"]] <= payload["fail_times"]:
+async def _flaky(context: JobContext) -> None:
+    code = context.job.payload["code"]
+    FAILURES[code] = FAILURES.get(code, 0) + 1
+    await _add_cause(context)
+    if FAILURES[code] <= context.job.payload["fail_times"]:
         raise RuntimeError("downstream unavailable")
 
 
-def _worker(database: Database, settings: Settings) -> Worker:
-    return Worker(database, settings, [])
+async def _slow(context: JobContext) -> None:
+    await _add_cause(context)
+    await asyncio.sleep(1)
+
+
+REGISTRY = JobRegistry([(ADD_CAUSE, _add_cause), (FLAKY, _flaky), (TWICE, _flaky), (SLOW, _slow)])
+
+
+@pytest.fixture
+def services(app: FastAPI) -> Services:
+    found: Services = app.state.services
+    return found
+
+
+def _worker(services: Services) -> Worker:
+    return Worker(services, REGISTRY, [])
 
 
 async def _job(database: Database) -> Job:
@@ -51,56 +71,73 @@ async def _causes(database: Database) -> list[str]:
         return list((await session.execute(select(DictionaryCode.code))).scalars())
 
 
+class TestRegistry:
+    def test_a_kind_is_registered_once(self) -> None:
+        with pytest.raises(ValueError, match=r"test\.add_cause"):
+            JobRegistry([(ADD_CAUSE, _add_cause), (JobKind("test.add_cause"), _flaky)])
+
+    def test_every_kind_the_app_enqueues_has_its_handler(self) -> None:
+        from app.domains import job_registry
+        from app.imports.job import IMPORT
+
+        assert IMPORT.name in job_registry()
+
+
 class TestEnqueue:
     async def test_job_exists_only_if_its_transaction_commits(self, database: Database) -> None:
         async with database.sessionmaker() as session:
-            await jobs.enqueue(session, "test.add_cause", {"code": "rolled_back"})
+            await jobs.enqueue(session, ADD_CAUSE, {"code": "rolled_back"})
             await session.rollback()
         async with database.sessionmaker() as session:
             assert (await session.execute(select(Job))).first() is None
-            await jobs.enqueue(session, "test.add_cause", {"code": "committed"})
+            await jobs.enqueue(session, ADD_CAUSE, {"code": "committed"})
             await session.commit()
         job = await _job(database)
-        assert (job.kind, job.status, job.attempts, job.payload) == (
+        assert (job.kind, job.status, job.attempts, job.max_attempts, job.payload) == (
             "test.add_cause",
             "pending",
             0,
+            8,
             {"code": "committed"},
         )
 
-    async def test_unknown_kind_is_refused_at_enqueue(self, database: Database) -> None:
-        async with database.sessionmaker() as session:
-            with pytest.raises(ValueError, match=r"nobody\.handles\.this"):
-                await jobs.enqueue(session, "nobody.handles.this", {})
+    async def test_a_kind_without_a_handler_is_a_dead_letter_at_once(
+        self, database: Database, services: Services
+    ) -> None:
+        async with database.sessionmaker() as session, session.begin():
+            await jobs.enqueue(session, UNHANDLED, {})
+        assert await _worker(services).run_once() == 1
+        job = await _job(database)
+        assert (job.status, job.last_error) == (
+            "dead",
+            "LookupError: no handler for job kind 'nobody.handles.this'",
+        )
 
 
 class TestWorker:
     async def test_runs_a_due_job_and_commits_its_effect_with_done(
-        self, database: Database, settings: Settings
+        self, database: Database, services: Services
     ) -> None:
         async with database.sessionmaker() as session, session.begin():
-            await jobs.enqueue(session, "test.add_cause", {"code": "job_effect"})
-        assert await _worker(database, settings).run_once() == 1
+            await jobs.enqueue(session, ADD_CAUSE, {"code": "job_effect"})
+        assert await _worker(services).run_once() == 1
         job = await _job(database)
         assert (job.status, job.attempts, job.locked_by) == ("done", 1, None)
         assert await _causes(database) == ["job_effect"]
 
-    async def test_future_jobs_wait(self, database: Database, settings: Settings) -> None:
+    async def test_future_jobs_wait(self, database: Database, services: Services) -> None:
         async with database.sessionmaker() as session, session.begin():
             await jobs.enqueue(
-                session,
-                "test.add_cause",
-                {"code": "later"},
-                run_after=utcnow() + timedelta(hours=1),
+                session, ADD_CAUSE, {"code": "later"}, run_after=utcnow() + timedelta(hours=1)
             )
-        assert await _worker(database, settings).run_once() == 0
+        assert await _worker(services).run_once() == 0
 
     async def test_failure_rolls_back_effects_and_retries_with_backoff(
-        self, database: Database, settings: Settings
+        self, database: Database, services: Services
     ) -> None:
         async with database.sessionmaker() as session, session.begin():
-            await jobs.enqueue(session, "test.flaky", {"code": "flaky_once", "fail_times": 1})
-        worker = _worker(database, settings)
+            await jobs.enqueue(session, FLAKY, {"code": "flaky_once", "fail_times": 1})
+        worker = _worker(services)
         assert await worker.run_once() == 1
         job = await _job(database)
         assert (job.status, job.attempts) == ("pending", 1)
@@ -113,14 +150,22 @@ class TestWorker:
         assert (await _job(database)).status == "done"
         assert await _causes(database) == ["flaky_once"]
 
-    async def test_exhausted_attempts_make_a_visible_dead_letter_that_can_be_retried(
-        self, database: Database, settings: Settings
+    async def test_a_run_over_its_kinds_timeout_fails_and_keeps_nothing(
+        self, database: Database, services: Services
     ) -> None:
         async with database.sessionmaker() as session, session.begin():
-            await jobs.enqueue(
-                session, "test.flaky", {"code": "always", "fail_times": 99}, max_attempts=2
-            )
-        worker = _worker(database, settings)
+            await jobs.enqueue(session, SLOW, {"code": "too_slow"})
+        assert await _worker(services).run_once() == 1
+        job = await _job(database)
+        assert (job.status, job.last_error) == ("pending", "TimeoutError: ")
+        assert await _causes(database) == []
+
+    async def test_exhausted_attempts_make_a_visible_dead_letter_that_can_be_retried(
+        self, database: Database, services: Services
+    ) -> None:
+        async with database.sessionmaker() as session, session.begin():
+            await jobs.enqueue(session, TWICE, {"code": "always", "fail_times": 99})
+        worker = _worker(services)
         await worker.run_once()
         await _make_due(database)
         await worker.run_once()
@@ -134,41 +179,75 @@ class TestWorker:
         job = await _job(database)
         assert (job.status, job.attempts, job.last_error) == ("pending", 0, None)
 
-    async def test_job_of_a_crashed_worker_is_reclaimed_after_its_lease(
-        self, database: Database, settings: Settings
+    async def test_jobs_are_claimed_one_at_a_time_each_with_a_fresh_lease(
+        self, database: Database, services: Services
     ) -> None:
         async with database.sessionmaker() as session, session.begin():
-            await jobs.enqueue(session, "test.add_cause", {"code": "orphaned"})
-        claimed = await jobs.claim_due(
-            database, worker_id="crashed", batch=5, lease=timedelta(minutes=5)
-        )
-        assert len(claimed) == 1
-        assert await _worker(database, settings).run_once() == 0
+            for code in ("first", "second"):
+                await jobs.enqueue(session, ADD_CAUSE, {"code": code})
+        lease = timedelta(minutes=5)
+        one = await jobs.claim_next(database, worker_id="w", lease=lease)
+        assert one is not None
+        async with database.sessionmaker() as session:
+            running = (
+                await session.execute(select(Job.status, Job.locked_until).order_by(Job.id))
+            ).all()
+        assert [status for status, _ in running] == ["running", "pending"]
+        assert running[0][1] is not None
+        assert running[0][1] > utcnow() + lease - timedelta(seconds=5)
+
+    async def test_job_of_a_crashed_worker_is_reclaimed_after_its_lease(
+        self, database: Database, services: Services
+    ) -> None:
+        async with database.sessionmaker() as session, session.begin():
+            await jobs.enqueue(session, ADD_CAUSE, {"code": "orphaned"})
+        claimed = await jobs.claim_next(database, worker_id="crashed", lease=timedelta(minutes=5))
+        assert claimed is not None
+        assert await _worker(services).run_once() == 0
         async with database.sessionmaker() as session, session.begin():
             await session.execute(update(Job).values(locked_until=utcnow() - timedelta(seconds=1)))
-        assert await _worker(database, settings).run_once() == 1
+        assert await _worker(services).run_once() == 1
         assert await _causes(database) == ["orphaned"]
 
-    async def test_a_late_finish_by_the_crashed_worker_does_not_overwrite(
-        self, database: Database, settings: Settings
+    async def test_a_run_whose_lease_was_lost_rolls_back_instead_of_committing(
+        self, database: Database, services: Services
+    ) -> None:
+        """The crashed worker comes back and finishes: another worker owns the job by then,
+        so nothing of the late run is kept (its effect would be a second copy)."""
+        async with database.sessionmaker() as session, session.begin():
+            await jobs.enqueue(session, ADD_CAUSE, {"code": "taken_over"})
+        stale = await jobs.claim_next(database, worker_id="slow", lease=timedelta(seconds=0))
+        assert stale is not None
+        await asyncio.sleep(0.01)
+        assert await _worker(services).run_once() == 1
+        outcome = await jobs.run_job(
+            services, REGISTRY, stale, worker_id="slow", lease=timedelta(minutes=5)
+        )
+        assert outcome is None
+        job = await _job(database)
+        assert (job.status, job.attempts) == ("done", 2)
+        assert await _causes(database) == ["taken_over"]
+
+    async def test_renewing_a_lost_lease_stops_the_run(
+        self, database: Database, services: Services
     ) -> None:
         async with database.sessionmaker() as session, session.begin():
-            await jobs.enqueue(session, "test.add_cause", {"code": "taken_over"})
-        stale = (
-            await jobs.claim_due(database, worker_id="slow", batch=1, lease=timedelta(seconds=0))
-        )[0]
-        await asyncio.sleep(0.01)
-        assert await _worker(database, settings).run_once() == 1
-        status = await jobs.run_job(database, stale, worker_id="slow")
-        assert status is JobStatus.pending
-        job = await _job(database)
-        assert job.status == "done"
+            await jobs.enqueue(session, ADD_CAUSE, {"code": "renewed"})
+        claimed = await jobs.claim_next(database, worker_id="w1", lease=timedelta(seconds=1))
+        assert claimed is not None
+        async with database.sessionmaker() as session:
+            context = JobContext(session, services, claimed, "w1", timedelta(minutes=5))
+            await context.renew_lease()
+            async with session.begin():
+                await session.execute(update(Job).values(locked_by="w2"))
+            with pytest.raises(jobs.LeaseLost):
+                await context.renew_lease()
 
-    async def test_loop_runs_until_stopped(self, database: Database, settings: Settings) -> None:
+    async def test_loop_runs_until_stopped(self, database: Database, services: Services) -> None:
         async with database.sessionmaker() as session, session.begin():
-            await jobs.enqueue(session, "test.add_cause", {"code": "looped"})
+            await jobs.enqueue(session, ADD_CAUSE, {"code": "looped"})
         stop = asyncio.Event()
-        task = asyncio.create_task(_worker(database, settings).run(stop))
+        task = asyncio.create_task(_worker(services).run(stop))
         for _ in range(100):
             if await _causes(database):
                 break
@@ -179,14 +258,21 @@ class TestWorker:
 
 
 class TestConcurrentClaims:
-    async def test_two_workers_never_claim_the_same_job(self, database: Database) -> None:
+    async def test_concurrent_workers_never_claim_the_same_job(self, database: Database) -> None:
         async with database.sessionmaker() as session, session.begin():
             for index in range(40):
-                await jobs.enqueue(session, "test.add_cause", {"code": f"c{index}"})
+                await jobs.enqueue(session, ADD_CAUSE, {"code": f"c{index}"})
         lease = timedelta(minutes=5)
-        batches = await asyncio.gather(
-            *(jobs.claim_due(database, worker_id=f"w{n}", batch=7, lease=lease) for n in range(6))
-        )
+
+        async def claim_all(worker: str) -> list[jobs.ClaimedJob]:
+            claimed = []
+            while (
+                job := await jobs.claim_next(database, worker_id=worker, lease=lease)
+            ) is not None:
+                claimed.append(job)
+            return claimed
+
+        batches = await asyncio.gather(*(claim_all(f"w{n}") for n in range(6)))
         claimed = [job.id for batch in batches for job in batch]
         assert len(claimed) == len(set(claimed)) == 40
         async with database.sessionmaker() as session:

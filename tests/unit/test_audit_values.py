@@ -6,7 +6,7 @@ from app.core.audit import AuditContext, Outcome
 
 def test_the_values_of_an_event_are_exactly_the_columns_of_the_lone_insert() -> None:
     """The insert has no defaults to fall back on: a new column must get a value here."""
-    values = audit._event_values(
+    values = audit.event_row(
         AuditContext(actor="user:x", role="admin", address=None, user_agent=None),
         "household.read",
         object_type="household",

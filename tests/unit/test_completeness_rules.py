@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.households.rules import CategoryFacts, HouseholdFacts, MemberFacts, missing_fields
+from app.households.record.rules import CategoryFacts, HouseholdFacts, MemberFacts, missing_fields
 
 HEAD = uuid.UUID(int=1)
 CHILD = uuid.UUID(int=2)

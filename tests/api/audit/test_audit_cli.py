@@ -10,7 +10,9 @@ from typer.testing import CliRunner
 from app.cli import cli
 from app.core.audit import AuditEvent
 
-SEEDED_EVENTS = 24  # seed-demo: 10 users, 2 API clients and 12 demo households, one event each
+SEEDED_EVENTS = 36
+"""seed-demo: 10 users, 2 API clients and 12 demo households, one event each; in each street
+4 households' incomes and 2 households' assessed target types, one event each."""
 
 
 async def _tamper(url: str, seq: int) -> str:

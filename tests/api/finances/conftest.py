@@ -66,7 +66,7 @@ async def household(demo: None, app: FastAPI) -> Any:
 @pytest.fixture
 async def members(app: FastAPI, household: Any) -> list[Any]:
     """Person ids of the household's members, the head first."""
-    from app.households import repository
+    from app.households.record import repository
 
     async with app.state.services.database.sessionmaker() as session:
         rows = await repository.members(session, household.id)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.sql import Executable
 
 from app.core.clock import business_today
-from app.households.person_models import Membership
+from app.households.models import Membership
 from app.identity import users
 from app.organizations.models import Organization
 from tests.conftest import sign_in

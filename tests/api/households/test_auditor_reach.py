@@ -90,9 +90,7 @@ class TestUnderAGrant:
     ) -> None:
         await _grant(app, anonymous)
         auditor = await bearer(anonymous, "auditor")
-        response = await anonymous.get(
-            f"/api/v1/households/{homes['outside'].id}", headers=auditor
-        )
+        response = await anonymous.get(f"/api/v1/households/{homes['outside'].id}", headers=auditor)
         assert_problem(response, 404, "not_found")
 
     async def test_a_revoked_grant_opens_nothing(
@@ -105,9 +103,7 @@ class TestUnderAGrant:
         )
         assert revoked.status_code == 200
         auditor = await bearer(anonymous, "auditor")
-        response = await anonymous.get(
-            f"/api/v1/households/{homes['inside'].id}", headers=auditor
-        )
+        response = await anonymous.get(f"/api/v1/households/{homes['inside'].id}", headers=auditor)
         assert_problem(response, 404, "not_found")
 
     async def test_an_auditor_never_writes(
@@ -133,4 +129,3 @@ class TestUnderAGrant:
             str(homes["inside"].id),
             str(homes["outside"].id),
         }
-

@@ -5,8 +5,8 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.demo import STREETS
-from app.demo_households import seed_demo_households
+from app.demo.households import seed as seed_demo_households
+from app.demo.regions import STREETS
 from app.dictionaries.catalog import CATALOG
 from app.households.models import Household, HouseholdCategory, HouseholdTargetType
 from tests.conftest import sign_in
@@ -21,8 +21,8 @@ async def test_every_street_has_every_target_type_and_category(
     app: FastAPI, session: AsyncSession
 ) -> None:
     await create_demo_district(session)
-    created = await seed_demo_households(app.state.services)
-    assert created == 6 * len(STREETS)
+    created = await seed_demo_households(app.state.services, "")
+    assert created == f"{6 * len(STREETS)} new demo households"
     for street in STREETS:
         street_households = select(Household.id).where(Household.region_code.startswith(street))
         types = set(
@@ -45,8 +45,8 @@ async def test_every_street_has_every_target_type_and_category(
 
 async def test_seeding_twice_adds_nothing(app: FastAPI, session: AsyncSession) -> None:
     await create_demo_district(session)
-    await seed_demo_households(app.state.services)
-    assert await seed_demo_households(app.state.services) == 0
+    await seed_demo_households(app.state.services, "")
+    assert await seed_demo_households(app.state.services, "") == "0 new demo households"
     assert await session.scalar(select(func.count()).select_from(Household)) == 12
 
 
@@ -54,7 +54,7 @@ async def test_the_street_officer_reads_a_demo_household_through_the_api(
     app: FastAPI, anonymous: httpx.AsyncClient, session: AsyncSession
 ) -> None:
     await create_demo_district(session)
-    await seed_demo_households(app.state.services)
+    await seed_demo_households(app.state.services, "")
     token = await sign_in(anonymous, "street_officer_2")
     headers = {"Authorization": f"Bearer {token}"}
     listed = await anonymous.get("/api/v1/households", headers=headers)

@@ -18,8 +18,7 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.households.models import Household
-from app.households.person_models import Membership, Person
+from app.households.models import Household, Membership, Person
 from tests.api.households.ledger_http import bearer, fetch, member
 from tests.factories import GRID_A1_1, create_demo_district, create_household, id_number
 from tests.problems import assert_problem

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import business_today
-from app.households.views import age_on
+from app.households.members.views import age_on
 from tests.api.households.records import (
     HOUSEHOLDS,
     agency_id,

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.audit import AuditEvent
 from app.core.config import Settings
-from app.households.person_models import Person
+from app.households.models import Person
 from tests.api.households.ledger_http import bearer, fetch, user_id
 from tests.factories import create_demo_district, create_household, id_number
 from tests.problems import assert_invalid

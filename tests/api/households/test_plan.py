@@ -78,7 +78,10 @@ async def test_later_versions_need_the_current_revision(
     assert "location" not in second.headers
     assert (second.json()["revision"], second.headers["etag"]) == (2, 'W/"2"')
     entry = (await history(anonymous, officer, home.id))[-1]
-    assert entry["changes"] == {"goals": {"before": PLAN["goals"], "after": "新目标"}}
+    assert entry["changes"] == {
+        "revision": {"before": 1, "after": 2},
+        "goals": {"before": PLAN["goals"], "after": "新目标"},
+    }
 
 
 async def test_a_first_plan_with_a_stale_if_match_is_refused(

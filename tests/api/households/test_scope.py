@@ -17,9 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.permissions import Role
 from app.core.principals import Principal
 from app.core.reach import reach_of
-from app.households import assignments
 from app.households.models import Household, HouseholdAssignment
 from app.households.scope import visible_households
+from app.households.stewardship import assignments
 from app.identity import users
 from tests.factories import assign_household, create_demo_district, create_household, ledger_actor
 
@@ -120,6 +120,7 @@ async def test_a_household_has_one_active_assignment_at_a_time(
         return HouseholdAssignment(
             household_id=first.household_id,
             region_code=first.region_code,
+            district_code=first.district_code,
             agency_id=first.agency_id,
             social_worker_id=first.social_worker_id,
             assigned_by=first.assigned_by,

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.audit import AuditEvent
 from app.core.clock import business_today
-from app.households import repository
+from app.households.record import repository
 from tests.api.households.ledger_http import bearer, fetch, history, household, memberships
 from tests.factories import GRID_A1_2, GRID_B1_1, create_demo_district, create_household
 from tests.problems import assert_invalid, assert_problem

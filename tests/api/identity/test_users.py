@@ -6,7 +6,7 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.demo import DEMO_USERS
+from app.demo.identity import DEMO_USERS
 from tests.api.identity.helpers import (
     ME_URL,
     REFRESH_URL,

@@ -12,8 +12,8 @@ from openpyxl import Workbook
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
+from app.domains import build_worker
 from app.imports.columns import TEMPLATE_COLUMNS
-from app.upkeep import build_worker
 from tests.cli.conftest import cli_database_url, cli_env
 from tests.conftest import sign_in
 from tests.factories import GRID_A1_1, create_demo_district, id_number
@@ -83,7 +83,7 @@ async def upload(
 
 async def run_jobs(app: FastAPI, settings: Settings) -> int:
     """Run due jobs with the app's own worker until none is left; returns how many ran."""
-    worker = build_worker(app.state.services.database, settings)
+    worker = build_worker(app.state.services)
     ran = 0
     while count := await worker.run_once():
         ran += count

@@ -4,7 +4,6 @@ import uuid
 
 import httpx
 from fastapi import FastAPI
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from app.core.config import Settings
 from app.imports import processing
@@ -21,10 +20,9 @@ async def test_only_the_household_that_collides_fails(
     rows = [person("H1"), person("H2", name="李四", number=number), person("H3")]
     response = await upload(anonymous, worker_token, csv_file(rows))
     import_id = uuid.UUID(response.json()["id"])
-    sessions = async_sessionmaker(app.state.services.database.engine, expire_on_commit=False)
-    run = await processing.start(sessions, settings, import_id)
+    run = await processing.start(app.state.services, import_id)
     assert run is not None
-    reader = HouseholdReader(run.codes, run.vault, run.author.today)
+    reader = HouseholdReader(run.codes, run.vault, run.origin.today)
     with open_rows(run.path, "csv", "utf-8") as lines:
         drafts = list(reader.households(data_rows(lines, find_layout(lines))))
     batch = await processing.prepare(run, drafts)
@@ -33,7 +31,7 @@ async def test_only_the_household_that_collides_fails(
     await create_household(
         app, members=[{"name": "李四", "id_number": number, "relation_to_head": "self"}]
     )
-    async with sessions() as session, session.begin():
+    async with run.sessions() as session, session.begin():
         written = await processing.write_households(session, run, batch)
     assert [d.key for d in written] == ["H1", "H3"]
     assert [(e.row, e.column, e.code) for e in drafts[1].errors] == [

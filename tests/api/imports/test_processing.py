@@ -10,8 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.audit import AuditEvent
 from app.core.config import Settings
-from app.households.models import Household, HouseholdChange
-from app.households.person_models import Membership, Person
+from app.households.models import Household, HouseholdChange, Membership, Person
 from tests.api.imports.conftest import csv_file, error_rows, imported, person, xlsx_file
 from tests.factories import GRID_A1_1, create_household, id_number
 
@@ -128,7 +127,7 @@ class TestHappyPath:
             f"/api/v1/households/{elder.id}/history", headers=_auth(worker_token)
         )
         entries = history.json()["items"]
-        assert [e["action"] for e in entries] == ["household.import", "member.add", "member.add"]
+        assert [e["action"] for e in entries] == ["household.create", "member.add", "member.add"]
         assert entries[0]["changes"]["import_id"]["after"] == body["id"]
         assert entries[0]["changes"]["address"]["after"] == "龙湖社区 H1 号"
         assert entries[1]["person_id"] == str(head_person.id)
@@ -191,7 +190,7 @@ class TestHappyPath:
         await imported(anonymous, app, settings, worker_token, csv_file([person("H1")]))
         assert list(settings.imports_path.iterdir()) == []
 
-    async def test_one_audit_event_for_the_ledger_writes(
+    async def test_the_import_and_each_household_it_creates_are_audited(
         self,
         anonymous: httpx.AsyncClient,
         app: FastAPI,
@@ -208,11 +207,21 @@ class TestHappyPath:
                 )
             )
         ).all()
+        created = (
+            await session.execute(
+                select(AuditEvent.action, AuditEvent.role, AuditEvent.region_code).where(
+                    AuditEvent.object_type == "household"
+                )
+            )
+        ).all()
         await session.commit()
         assert sorted(events) == [
             ("household.import", body["id"], "community_worker"),
             ("import.create", body["id"], "community_worker"),
         ]
+        assert [tuple(c) for c in created] == [
+            ("household.create", "community_worker", "500112001001001")
+        ] * 5
         assert await _count(session, HouseholdChange) == 5 * 2
 
 

@@ -1,0 +1,300 @@
+"""Demo ledger: in every street, households of every target type and every vulnerability category.
+
+Seeded through the ledger's public surface (so completeness, history, audit
+and events are real), acting as each street's demo officer, with twelve
+months of incomes for some through the finances domain. The new target types
+(`income_poverty`, `expenditure_poverty`) come from an assessment, which has
+its own issue; until then the demo records them as an assessment without one.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from app.core.audit import AuditContext
+from app.core.auth import Actor, actor_of
+from app.core.db import WriteSession
+from app.core.id_numbers import check_character
+from app.core.permissions import Role
+from app.core.principals import Principal
+from app.core.services import Services
+from app.demo.regions import STREETS
+from app.finances.public import IncomeIn, add_months, month_of, month_range, replace_incomes
+from app.households.public import (
+    HouseholdCreate,
+    count_in_region,
+    create_household,
+    record_assessed_types,
+)
+from app.identity.public import find_user
+
+OFFICERS = {"500112001": "street_officer", "500112002": "street_officer_2"}
+
+
+@dataclass(frozen=True, slots=True)
+class DemoHousehold:
+    grid: str
+    """Suffix of the grid under the street, e.g. "001001"."""
+    staff_types: tuple[str, ...]
+    assessed_types: tuple[str, ...]
+    record: dict[str, Any]
+    members: tuple[dict[str, Any], ...]
+    monthly_income: Decimal | None = None
+    categories: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+
+
+def _person(name: str, birth: str, sex: str, relation: str, **details: Any) -> dict[str, Any]:
+    return {"name": name, "birth": birth, "sex": sex, "relation_to_head": relation, **details}
+
+
+DEMO_HOUSEHOLDS = (
+    DemoHousehold(
+        grid="001001",
+        staff_types=("dibao",),
+        assessed_types=(),
+        record={
+            "causes": ["illness", "lack_of_labour"],
+            "needs": ["medical", "basic_living"],
+            "benefits": ["dibao", "medical_assistance"],
+            "measures": ["按月发放低保金", "落实医疗救助"],
+            "hukou_type": "urban",
+        },
+        categories=({"category": "social_assistance", "subtype": "assistance_dibao"},),
+        members=(
+            _person(
+                "王建国",
+                "1968-04-12",
+                "male",
+                "self",
+                employment="unable_to_work",
+                education="junior_secondary",
+                health="major_illness",
+            ),
+            _person(
+                "李秀兰",
+                "1970-09-03",
+                "female",
+                "spouse",
+                employment="flexibly_employed",
+                education="primary",
+                health="healthy",
+            ),
+        ),
+        monthly_income=Decimal("1200.00"),
+    ),
+    DemoHousehold(
+        grid="001002",
+        staff_types=("tekun",),
+        assessed_types=(),
+        record={
+            "causes": ["old_age"],
+            "needs": ["care", "medical"],
+            "benefits": ["tekun_support"],
+            "measures": ["纳入特困供养，社工每周探访"],
+            "hukou_type": "urban",
+        },
+        members=(
+            _person(
+                "赵德明",
+                "1938-01-20",
+                "male",
+                "self",
+                health="chronic_illness",
+                caregiver="邻居 陈阿姨",
+                guardian="侄子 赵强",
+                categories=[{"category": "elderly_in_distress", "subtype": "elderly_living_alone"}],
+            ),
+        ),
+    ),
+    DemoHousehold(
+        grid="002001",
+        staff_types=("registered_hardship",),
+        assessed_types=(),
+        record={
+            "causes": ["family_breakdown"],
+            "needs": ["education", "psychological"],
+            "benefits": [],
+            "no_help_reason": "pending_review",
+            "hukou_type": "rural",
+        },
+        members=(
+            _person(
+                "孙丽",
+                "1985-06-30",
+                "female",
+                "self",
+                employment="employed",
+                education="senior_secondary",
+                health="healthy",
+            ),
+            _person(
+                "孙小雨",
+                "2014-03-08",
+                "female",
+                "child",
+                schooling="in_school",
+                school="百果园小学",
+                parents_situation="divorced",
+                health="healthy",
+                guardian="母亲 孙丽",
+                categories=[{"category": "child_in_distress", "subtype": "child_in_distress"}],
+            ),
+        ),
+        monthly_income=Decimal("2300.50"),
+    ),
+    DemoHousehold(
+        grid="002002",
+        staff_types=(),
+        assessed_types=("income_poverty",),
+        record={
+            "causes": ["disability"],
+            "needs": ["rehabilitation", "employment"],
+            "benefits": ["job_referral"],
+            "measures": ["链接残联康复服务"],
+            "hukou_type": "urban",
+        },
+        members=(
+            _person(
+                "周志强",
+                "1979-11-11",
+                "male",
+                "self",
+                employment="unemployed",
+                education="vocational",
+                health="disabled",
+                disability_type="physical",
+                disability_grade="grade_2",
+                categories=[{"category": "severe_disability"}],
+            ),
+        ),
+        monthly_income=Decimal("800.00"),
+    ),
+    DemoHousehold(
+        grid="001001",
+        staff_types=(),
+        assessed_types=("expenditure_poverty",),
+        record={
+            "causes": ["illness", "accident"],
+            "needs": ["medical"],
+            "measures": ["申请临时救助"],
+            "basic_situation": "户主车祸后长期住院，医疗支出大。",
+            "emergency_situation": "需在本月缴纳手术费。",
+            "hukou_type": "urban",
+        },
+        categories=({"category": "major_illness_or_incident"},),
+        members=(
+            _person(
+                "吴海",
+                "1975-02-14",
+                "male",
+                "self",
+                employment="unable_to_work",
+                health="major_illness",
+            ),
+            _person(
+                "吴晨", "2003-08-21", "male", "child", employment="student", education="college"
+            ),
+        ),
+        monthly_income=Decimal("3100.00"),
+    ),
+    DemoHousehold(
+        grid="002001",
+        staff_types=(),
+        assessed_types=(),
+        record={
+            "causes": ["other"],
+            "needs": ["housing"],
+            "basic_situation": "租住危旧房。",
+            "hukou_type": "urban",
+        },
+        categories=({"category": "other"},),
+        members=(_person("郑芳", "1990-12-01", "female", "self", employment="flexibly_employed"),),
+    ),
+)
+
+
+def demo_id_number(birth: str, sex: str, sequence: int) -> str:
+    """A valid, deterministic demo ID number registered in Yubei."""
+    order = sequence * 2 + (1 if sex == "male" else 0)
+    first17 = f"500112{birth.replace('-', '')}{order % 1000:03d}"
+    return first17 + check_character(first17)
+
+
+async def _officer(services: Services, street: str) -> Actor:
+    async with services.database.sessionmaker() as session:
+        officer = await find_user(session, OFFICERS[street])
+    if officer is None:
+        raise LookupError("seed the demo users first")
+    principal = Principal(
+        id=officer.id,
+        role=Role.street_officer,
+        scope_region=street,
+        organization_id=None,
+        is_client=False,
+        token_id="seed-demo",  # noqa: S106 (a label, not a secret)
+    )
+    context = AuditContext(
+        actor=principal.caller_id,
+        role="street_officer",
+        address=None,
+        user_agent="sanzhu seed-demo",
+    )
+    return await actor_of(services, principal, context)
+
+
+async def _seed_street(session: WriteSession, actor: Actor, street: str, offset: int) -> int:
+    last = add_months(month_of(actor.today), -1)
+    months = month_range(add_months(last, -11), last, actor.today)
+    for number, spec in enumerate(DEMO_HOUSEHOLDS):
+        members = [
+            {
+                **{k: v for k, v in person.items() if k not in ("birth",)},
+                "id_number": demo_id_number(
+                    person["birth"], person["sex"], offset + number * 10 + index
+                ),
+            }
+            for index, person in enumerate(spec.members)
+        ]
+        data = HouseholdCreate.model_validate(
+            {
+                "region_code": street + spec.grid,
+                "address": f"{STREETS[street][0]}演示小区 {number + 1} 栋 {index_suffix(number)}",
+                "target_types": list(spec.staff_types),
+                "categories": list(spec.categories),
+                "members": members,
+                **spec.record,
+            }
+        )
+        household = await create_household(session, actor, data)
+        if spec.assessed_types:
+            household = await record_assessed_types(
+                session, actor, household.id, list(spec.assessed_types), None
+            )
+        if spec.monthly_income is not None and household.head_person_id is not None:
+            incomes = [
+                IncomeIn(
+                    person_id=household.head_person_id,
+                    month=add_months(months.first, step),
+                    source="wages",
+                    amount=spec.monthly_income,
+                )
+                for step in range(12)
+            ]
+            await replace_incomes(session, actor, household.id, months, incomes, household.version)
+    return len(DEMO_HOUSEHOLDS)
+
+
+def index_suffix(number: int) -> str:
+    return f"{number % 3 + 1} 单元 {number % 6 + 1}01"
+
+
+async def seed(services: Services, _password: str) -> str:
+    """Create the demo households of each street that has none yet."""
+    created = 0
+    for offset, street in enumerate(STREETS):
+        actor = await _officer(services, street)
+        async with services.database.sessionmaker() as session, session.begin():
+            if await count_in_region(session, street):
+                continue
+            created += await _seed_street(session, actor, street, offset * 100)
+    return f"{created} new demo households"

@@ -1,0 +1,106 @@
+"""Fetching a household for an actor: visibility first (404), then the right to see or change it.
+
+Every route of the ledger, and every domain that works with households
+(through `households.public`), fetches through here, so an object outside
+the actor's reach is never found and a 403 never reveals that it exists.
+"""
+
+import uuid
+from typing import NoReturn, Protocol
+
+from app.confidentiality.public import check_social_worker
+from app.core import audit
+from app.core.auth import Actor, Forbidden
+from app.core.db import ReadSession, WriteSession
+from app.core.errors import NotFound
+from app.core.etag import check_version
+from app.households import repository
+from app.households.models import Household
+
+
+async def not_visible(session: ReadSession, actor: Actor, household_id: uuid.UUID) -> NoReturn:
+    """404, leaving a `denied` event when the household exists out of reach (Beijing 7)."""
+    if await repository.exists_anywhere(session, household_id):
+        audit.record_after(
+            session,
+            actor.services.database,
+            actor.context,
+            "denied:household.read",
+            outcome=audit.Outcome.denied,
+            object_type="household",
+            object_id=str(household_id),
+        )
+    raise NotFound("家庭", "household")
+
+
+class Located(Protocol):
+    """A household as any read has it: an ORM object, a row or a read model."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+
+    @property
+    def region_code(self) -> str: ...
+
+
+def audit_read(
+    session: ReadSession,
+    actor: Actor,
+    action: str,
+    household: Located | None = None,
+    *,
+    region_code: str | None = None,
+) -> None:
+    """Every read of personal data leaves an event, even if the request later fails (Beijing 7)."""
+    audit.record_after(
+        session,
+        actor.services.database,
+        actor.context,
+        action,
+        outcome=audit.Outcome.success,
+        object_type="household",
+        object_id=str(household.id) if household is not None else None,
+        region_code=household.region_code if household is not None else region_code,
+    )
+
+
+async def visible(
+    session: ReadSession, actor: Actor, household_id: uuid.UUID, *, for_update: bool = False
+) -> Household:
+    """The household if the actor may see it; else 404."""
+    household = await repository.get_visible(
+        session, actor.reach, household_id, for_update=for_update
+    )
+    if household is None:
+        await not_visible(session, actor, household_id)
+    return household
+
+
+async def check_personal(session: ReadSession, actor: Actor, region_code: str) -> None:
+    """403 for a social worker without a valid confidentiality agreement there (Beijing 7)."""
+    await check_social_worker(session, actor.principal, region_code[:9], actor.today)
+
+
+async def personal(session: ReadSession, actor: Actor, household_id: uuid.UUID) -> Household:
+    """A visible household whose personal data the actor may read."""
+    household = await visible(session, actor, household_id)
+    await check_personal(session, actor, household.region_code)
+    return household
+
+
+async def writable(
+    session: WriteSession,
+    actor: Actor,
+    household_id: uuid.UUID,
+    *,
+    expected_version: int | None = None,
+) -> Household:
+    """A visible household locked for a change (PostgreSQL row lock; SQLite writers are
+    serial); with `expected_version`, 412 unless it is the household's version."""
+    if actor.reach.read_only:
+        raise Forbidden(params={"action": "households:write"})
+    household = await visible(session, actor, household_id, for_update=True)
+    await check_personal(session, actor, household.region_code)
+    if expected_version is not None:
+        check_version(expected_version, household.version)
+    return household

@@ -1,0 +1,37 @@
+"""What the app composes of this domain: routers, commands, jobs, models, demo data."""
+
+from app.core.domain import Domain
+from app.demo.households import seed
+from app.households.cli import cli
+from app.households.members.router import router as members
+from app.households.models import (
+    Household,
+    HouseholdAssignment,
+    HouseholdCategory,
+    HouseholdChange,
+    HouseholdCode,
+    HouseholdPlan,
+    HouseholdTargetType,
+    Membership,
+    Person,
+)
+from app.households.record.router import router as record
+from app.households.stewardship.router import router as stewardship
+
+domain = Domain(
+    name="households",
+    routers=[record, members, stewardship],
+    cli=cli,
+    models=[
+        Person,
+        Household,
+        Membership,
+        HouseholdTargetType,
+        HouseholdCategory,
+        HouseholdCode,
+        HouseholdChange,
+        HouseholdPlan,
+        HouseholdAssignment,
+    ],
+    seed=seed,
+)

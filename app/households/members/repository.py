@@ -1,0 +1,96 @@
+"""Queries of persons and memberships."""
+
+import uuid
+from typing import Any
+
+from sqlalchemy import Row, func, select
+
+from app.core.db import ReadSession, WriteSession
+from app.households.models import HouseholdCategory, Membership, Person
+from app.households.record.repository import MEMBER_ROWS
+
+
+async def by_index(session: ReadSession, id_number_index: str) -> Person | None:
+    return (
+        await session.execute(select(Person).where(Person.id_number_index == id_number_index))
+    ).scalar_one_or_none()
+
+
+async def get(session: ReadSession, person_id: uuid.UUID) -> Person | None:
+    return await session.get(Person, person_id)
+
+
+async def active_membership(session: ReadSession, person_id: uuid.UUID) -> Membership | None:
+    return (
+        await session.execute(
+            select(Membership).where(Membership.person_id == person_id, Membership.active.is_(True))
+        )
+    ).scalar_one_or_none()
+
+
+async def active_membership_by_index(
+    session: ReadSession, id_number_index: str
+) -> Membership | None:
+    return (
+        await session.execute(
+            select(Membership)
+            .join(Person, Person.id == Membership.person_id)
+            .where(Person.id_number_index == id_number_index, Membership.active.is_(True))
+        )
+    ).scalar_one_or_none()
+
+
+async def member_rows(session: ReadSession, household_id: uuid.UUID) -> list[Row[Any]]:
+    """Active members (see `MEMBER_ROWS`), in the order they joined."""
+    return list((await session.execute(MEMBER_ROWS, {"household_id": household_id})).all())
+
+
+async def member_row(
+    session: ReadSession, household_id: uuid.UUID, person_id: uuid.UUID
+) -> Row[Any]:
+    """One active member as `MEMBER_ROWS` gives it (flushed changes included)."""
+    await session.flush()
+    stmt = MEMBER_ROWS.where(Person.__table__.c.id == person_id)
+    return (await session.execute(stmt, {"household_id": household_id})).one()
+
+
+async def members_ever(
+    session: ReadSession, household_id: uuid.UUID, person_ids: set[uuid.UUID]
+) -> set[uuid.UUID]:
+    """Which of `person_ids` are or were members of the household."""
+    if not person_ids:
+        return set()
+    found = await session.scalars(
+        select(Membership.person_id)
+        .where(Membership.household_id == household_id, Membership.person_id.in_(person_ids))
+        .distinct()
+    )
+    return set(found)
+
+
+async def count_active_members(session: ReadSession, household_id: uuid.UUID) -> int:
+    return int(
+        await session.scalar(
+            select(func.count())
+            .select_from(Membership)
+            .where(Membership.household_id == household_id, Membership.active.is_(True))
+        )
+        or 0
+    )
+
+
+async def drop_person_categories(
+    session: WriteSession, household_id: uuid.UUID, person_id: uuid.UUID
+) -> list[HouseholdCategory]:
+    """Remove a leaving member's own categories; returns them (a transfer carries them along)."""
+    rows = list(
+        await session.scalars(
+            select(HouseholdCategory).where(
+                HouseholdCategory.household_id == household_id,
+                HouseholdCategory.person_id == person_id,
+            )
+        )
+    )
+    for row in rows:
+        await session.delete(row)
+    return rows

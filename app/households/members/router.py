@@ -1,0 +1,144 @@
+"""Members of households and moving people between them (DOMAIN 4)."""
+
+from typing import Annotated
+
+from fastapi import Query, Response
+
+from app.confidentiality.public import ConfidentialityAgreementRequired
+from app.core.errors import PreconditionFailed, PreconditionRequired, ValidationFailed
+from app.core.etag import ExpectedVersion, etag_for_version
+from app.core.openapi import protected_problems
+from app.core.routing import API_V1, Idempotency, api_router, route_options
+from app.core.uow import DbSession, ReadDbSession
+from app.households import access
+from app.households.errors import InvalidTransition, PersonInAnotherHousehold
+from app.households.http import (
+    HOUSEHOLD,
+    PERSONAL_READ,
+    HouseholdId,
+    LedgerReader,
+    LedgerWriter,
+    PersonId,
+)
+from app.households.members import repository, search, service, transfer
+from app.households.members.schemas import (
+    MemberIn,
+    MemberOut,
+    MemberPatch,
+    PersonMatch,
+    PersonSearchIn,
+    TransferIn,
+)
+from app.households.members.views import member_out
+
+router = api_router(prefix=API_V1, tags=["ledger"])
+MEMBERS = f"/households{HOUSEHOLD}/members"
+
+
+@router.get(
+    MEMBERS,
+    response_model=list[MemberOut],
+    summary="Active members of a household (masked per role; the read is audited)",
+    responses=protected_problems(*PERSONAL_READ),
+)
+async def list_members(
+    household_id: HouseholdId, actor: LedgerReader, session: ReadDbSession
+) -> list[MemberOut]:
+    household = await access.personal(session, actor, household_id)
+    rows = await repository.member_rows(session, household.id)
+    access.audit_read(session, actor, "household.members.read", household)
+    return [member_out(actor, household.head_person_id, row) for row in rows]
+
+
+@router.post(
+    MEMBERS,
+    response_model=MemberOut,
+    status_code=201,
+    summary="Add a member; an ID number already active in a household is a 409",
+    responses=protected_problems(*PERSONAL_READ, PersonInAnotherHousehold),
+    openapi_extra=route_options(idempotency_mode=Idempotency.optional),
+)
+async def add_member(
+    household_id: HouseholdId,
+    actor: LedgerWriter,
+    response: Response,
+    session: DbSession,
+    body: MemberIn,
+) -> MemberOut:
+    household, person = await service.add(session, actor, household_id, body)
+    response.headers["Location"] = f"/api/v1/households/{household.id}/members/{person.id}"
+    response.headers["ETag"] = etag_for_version(person.version)
+    row = await repository.member_row(session, household.id, person.id)
+    return member_out(actor, household.head_person_id, row)
+
+
+@router.patch(
+    MEMBERS + "/{person_id:uuid}",
+    response_model=MemberOut,
+    summary="Change a member's details (If-Match on the person's version)",
+    responses=protected_problems(*PERSONAL_READ, PreconditionFailed, PreconditionRequired),
+)
+async def update_member(
+    household_id: HouseholdId,
+    person_id: PersonId,
+    actor: LedgerWriter,
+    response: Response,
+    session: DbSession,
+    body: MemberPatch,
+    expected: ExpectedVersion,
+) -> MemberOut:
+    household, person = await service.update(
+        session, actor, household_id, person_id, body, expected
+    )
+    response.headers["ETag"] = etag_for_version(person.version)
+    row = await repository.member_row(session, household.id, person.id)
+    return member_out(actor, household.head_person_id, row)
+
+
+@router.delete(
+    MEMBERS + "/{person_id:uuid}",
+    status_code=204,
+    summary="End a membership (the history stays); a household without its head is flagged",
+    responses=protected_problems(*PERSONAL_READ),
+)
+async def remove_member(
+    household_id: HouseholdId,
+    person_id: PersonId,
+    actor: LedgerWriter,
+    session: DbSession,
+    reason: Annotated[
+        str,
+        Query(
+            pattern="^(deceased|moved_out|entered_in_error|other)$",
+            description="Why the person leaves.",
+        ),
+    ],
+) -> Response:
+    await service.remove(session, actor, household_id, person_id, reason)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/persons/{person_id:uuid}/transfer",
+    response_model=MemberOut,
+    summary="Move a person to another household (one transaction, history on both sides)",
+    responses=protected_problems(*PERSONAL_READ, InvalidTransition),
+)
+async def transfer_person(
+    person_id: PersonId, actor: LedgerWriter, session: DbSession, body: TransferIn
+) -> MemberOut:
+    household, membership = await transfer.transfer(session, actor, person_id, body)
+    row = await repository.member_row(session, household.id, membership.person_id)
+    return member_out(actor, household.head_person_id, row)
+
+
+@router.post(
+    "/persons/search",
+    response_model=list[PersonMatch],
+    summary="Find a person by exact ID number (blind index; the search is audited)",
+    responses=protected_problems(ValidationFailed, ConfidentialityAgreementRequired),
+)
+async def search_person(
+    actor: LedgerReader, session: ReadDbSession, body: PersonSearchIn
+) -> list[PersonMatch]:
+    return await search.search(session, actor, body.id_number)

@@ -1,0 +1,223 @@
+"""Members of a household as the API shows and accepts them (DOMAIN 4)."""
+
+import uuid
+from datetime import date
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.dictionaries.public import CodeOf
+
+Relation = Annotated[str, CodeOf("relation_to_head")]
+Employment = Annotated[str, CodeOf("employment_status")]
+Education = Annotated[str, CodeOf("education_level")]
+Health = Annotated[str, CodeOf("health_status")]
+DisabilityType = Annotated[str, CodeOf("disability_type")]
+DisabilityGrade = Annotated[str, CodeOf("disability_grade")]
+ParentsSituation = Annotated[str, CodeOf("parents_situation")]
+Schooling = Annotated[str, CodeOf("schooling_status")]
+SexCode = Annotated[str, CodeOf("sex")]
+Category = Annotated[str, CodeOf("vulnerability_category")]
+Subtype = Annotated[str, CodeOf("vulnerability_subtype")]
+PHONE_PATTERN = r"^\+?[0-9][0-9-]{4,19}$"
+
+_PERSON_EXAMPLE: dict[str, Any] = {
+    "name": "张秀英",
+    "id_number": "500112195203150027",
+    "relation_to_head": "self",
+    "phone": "13800000000",
+    "employment": "retired",
+    "education": "primary",
+    "health": "chronic_illness",
+    "caregiver": "女儿 张丽",
+    "categories": [{"category": "elderly_in_distress", "subtype": "elderly_living_alone"}],
+}
+
+
+class PersonCategoryIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    category: Category = Field(
+        description="Vulnerability category (dictionary `vulnerability_category`)."
+    )
+    subtype: Subtype | None = Field(
+        default=None, description="Subtype of that category (dictionary `vulnerability_subtype`)."
+    )
+
+
+class PersonDetails(BaseModel):
+    """What staff record about a person besides name and ID number (DOMAIN 4)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    phone: str | None = Field(default=None, pattern=PHONE_PATTERN, description="Phone number.")
+    employment: Employment | None = Field(
+        default=None, description="Dictionary `employment_status`."
+    )
+    education: Education | None = Field(default=None, description="Dictionary `education_level`.")
+    health: Health | None = Field(default=None, description="Dictionary `health_status`.")
+    disability_type: DisabilityType | None = Field(
+        default=None, description="Dictionary `disability_type`."
+    )
+    disability_grade: DisabilityGrade | None = Field(
+        default=None, description="Dictionary `disability_grade`."
+    )
+    guardian: str | None = Field(
+        default=None, max_length=100, description="Guardian (监护人): name and relation."
+    )
+    caregiver: str | None = Field(
+        default=None, max_length=100, description="Caregiver (照料人): name and relation."
+    )
+    parents_situation: ParentsSituation | None = Field(
+        default=None,
+        description="Parents' situation, for children (dictionary `parents_situation`).",
+    )
+    schooling: Schooling | None = Field(default=None, description="Dictionary `schooling_status`.")
+    school: str | None = Field(default=None, max_length=100, description="School attended.")
+
+
+DETAIL_FIELDS = tuple(PersonDetails.model_fields)
+"""A person's details besides name and ID number, as staff record them."""
+
+
+class MemberIn(PersonDetails):
+    """A person joining a household; sex and birth date, if given, must match the ID number."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [_PERSON_EXAMPLE]})
+
+    name: str = Field(min_length=1, max_length=50, description="Full name.")
+    id_number: str = Field(
+        min_length=1, max_length=40, description="National ID number (GB 11643, 18 characters)."
+    )
+    sex: SexCode | None = Field(default=None, description="Checked against the ID number if given.")
+    birth_date: date | None = Field(
+        default=None, description="Checked against the ID number if given."
+    )
+    relation_to_head: Relation = Field(description="Relation to the head (`self` for the head).")
+    categories: list[PersonCategoryIn] = Field(
+        default_factory=list, max_length=10, description="Vulnerability categories of this person."
+    )
+
+
+class MemberPatch(PersonDetails):
+    """Changes to a member; fields left out stay as they are, `null` clears one."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"health": "major_illness", "phone": None}]}
+    )
+
+    name: str | None = Field(default=None, min_length=1, max_length=50, description="Full name.")
+    relation_to_head: Relation | None = Field(default=None, description="Relation to the head.")
+
+
+class MemberOut(BaseModel):
+    """A member as this caller may see it: masked per role (DOMAIN 1, 4)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    **{k: v for k, v in _PERSON_EXAMPLE.items() if k != "categories"},
+                    "person_id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e11",
+                    "id_number": "500112********0027",
+                    "name": "张**",
+                    "phone": "138****0000",
+                    "sex": "female",
+                    "birth_date": None,
+                    "age": 74,
+                    "is_head": True,
+                    "joined_on": "2026-11-23",
+                    "disability_type": None,
+                    "disability_grade": None,
+                    "guardian": None,
+                    "parents_situation": None,
+                    "schooling": None,
+                    "school": None,
+                    "version": 1,
+                }
+            ]
+        }
+    )
+
+    person_id: uuid.UUID = Field(description="Person id (stable across households).")
+    name: str = Field(description="Name; masked for roles that may not see it.")
+    id_number: str = Field(
+        description="ID number; first 6 and last 4 only for roles that may not see it whole."
+    )
+    sex: str = Field(description="Derived from the ID number.")
+    birth_date: date | None = Field(
+        description="Derived from the ID number; null for roles that see the ID number masked."
+    )
+    age: int = Field(description="Age in whole years today (Asia/Shanghai).")
+    phone: str | None = Field(description="Phone; masked for roles that may not see it.")
+    relation_to_head: str = Field(description="Relation to the head.")
+    is_head: bool = Field(description="Whether this member is the head of household.")
+    joined_on: date = Field(description="Day the person joined this household.")
+    employment: str | None = Field(description="Dictionary `employment_status`.")
+    education: str | None = Field(description="Dictionary `education_level`.")
+    health: str | None = Field(description="Dictionary `health_status`.")
+    disability_type: str | None = Field(description="Dictionary `disability_type`.")
+    disability_grade: str | None = Field(description="Dictionary `disability_grade`.")
+    guardian: str | None = Field(description="Guardian.")
+    caregiver: str | None = Field(description="Caregiver.")
+    parents_situation: str | None = Field(description="Dictionary `parents_situation`.")
+    schooling: str | None = Field(description="Dictionary `schooling_status`.")
+    school: str | None = Field(description="School attended.")
+    version: int = Field(description="Version of the person record, for If-Match.")
+
+
+class TransferIn(BaseModel):
+    """Move a person to another household (人随户走)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "to_household_id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e11",
+                    "relation_to_head": "child",
+                    "new_head_person_id": None,
+                }
+            ]
+        },
+    )
+
+    to_household_id: uuid.UUID = Field(description="The household the person moves to.")
+    relation_to_head: Relation = Field(description="Relation to the head of the new household.")
+    new_head_person_id: uuid.UUID | None = Field(
+        default=None,
+        description="When the person heads the old household: the member who takes over "
+        "(their relation becomes `self`). Without it the old household is flagged `head_left`.",
+    )
+
+
+class PersonSearchIn(BaseModel):
+    """Exact search by ID number (through the blind index; the number never goes in a URL)."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"id_number": "500112195203150027"}]}
+    )
+
+    id_number: str = Field(min_length=1, max_length=40, description="National ID number.")
+
+
+class PersonMatch(BaseModel):
+    """Where a person with that ID number is an active member, within the caller's scope."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "person_id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e12",
+                    "household_id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e11",
+                    "region_code": "500112001001001",
+                    "name": "张秀英",
+                }
+            ]
+        }
+    )
+
+    person_id: uuid.UUID = Field(description="Person id.")
+    household_id: uuid.UUID = Field(description="The household the person is an active member of.")
+    region_code: str = Field(description="That household's region.")
+    name: str = Field(description="Name, masked for roles that may not see it.")

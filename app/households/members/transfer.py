@@ -1,0 +1,142 @@
+"""Moving a person to another household (DOMAIN 4, 人随户走): one transaction, history on both sides."""
+
+import uuid
+
+from app.core import audit
+from app.core.auth import Actor
+from app.core.db import WriteSession
+from app.core.errors import NotFound, ValidationFailed
+from app.households import access, changes
+from app.households.changes import Change, Event
+from app.households.errors import InvalidTransition
+from app.households.members import repository as persons
+from app.households.members import service as members
+from app.households.members.schemas import TransferIn
+from app.households.models import Household, HouseholdCategory, Membership
+from app.households.record import completeness
+
+
+async def _check(
+    session: WriteSession,
+    source: Household,
+    target: Household,
+    person_id: uuid.UUID,
+    data: TransferIn,
+) -> None:
+    if target.status != "active":
+        raise InvalidTransition(target.status, ["reenter"])
+    if data.relation_to_head == "self" and target.head_person_id is not None:
+        raise ValidationFailed.at(
+            ["body", "relation_to_head"], "the household has a head", "head_exists"
+        )
+    if data.new_head_person_id is None:
+        return
+    if source.head_person_id != person_id:
+        raise ValidationFailed.at(
+            ["body", "new_head_person_id"], "the person is not the head", "not_the_head"
+        )
+    try:
+        await members.active_member(session, source, data.new_head_person_id)
+    except NotFound:
+        raise ValidationFailed.at(
+            ["body", "new_head_person_id"],
+            "not an active member of the old household",
+            "not_a_member",
+        ) from None
+    if data.new_head_person_id == person_id:
+        raise ValidationFailed.at(
+            ["body", "new_head_person_id"], "choose another member", "not_a_member"
+        )
+
+
+async def transfer(
+    session: WriteSession, actor: Actor, person_id: uuid.UUID, data: TransferIn
+) -> tuple[Household, Membership]:
+    """Move a person; the old household's head is reassigned if asked, else the household is flagged.
+
+    Both households must be visible to the actor (404 otherwise) and are
+    locked in id order, so two opposite transfers cannot deadlock.
+    """
+    current = await persons.active_membership(session, person_id)
+    if current is None:
+        raise NotFound("人员", "person")
+    if current.household_id == data.to_household_id:
+        raise ValidationFailed.at(
+            ["body", "to_household_id"], "the person is already in this household", "same_household"
+        )
+    first, second = sorted([current.household_id, data.to_household_id])
+    locked = {
+        first: await access.writable(session, actor, first),
+        second: await access.writable(session, actor, second),
+    }
+    source, target = locked[current.household_id], locked[data.to_household_id]
+    await _check(session, source, target, person_id, data)
+    person, categories = await members.leave(
+        session, actor, source, person_id, "transferred", moving_to=target.id
+    )
+    if data.new_head_person_id is not None:
+        # The head has left, so there is no former head to give a relation to.
+        await members.make_head(session, actor, source, data.new_head_person_id, "other")
+        source.attention = None
+        await changes.record(
+            session,
+            actor,
+            source,
+            Change(
+                "household.update",
+                Event.changed,
+                {
+                    "head_person_id": {
+                        "before": str(person_id),
+                        "after": str(data.new_head_person_id),
+                    }
+                },
+                audited=False,
+            ),
+        )
+    membership = Membership(
+        household_id=target.id,
+        person_id=person.id,
+        region_code=target.region_code,
+        district_code=target.district_code,
+        relation_to_head=data.relation_to_head,
+        joined_on=actor.today,
+    )
+    session.add(membership)
+    session.add_all(
+        HouseholdCategory(
+            household_id=target.id, category=c.category, subtype=c.subtype, person_id=person.id
+        )
+        for c in categories
+    )
+    if data.relation_to_head == "self":
+        target.head_person_id = person.id
+    members.settle_attention(target)
+    for household in (source, target):
+        await completeness.refresh(session, household)
+    await changes.record(
+        session,
+        actor,
+        target,
+        Change(
+            "member.transfer_in",
+            Event.transferred,
+            {
+                "from_household_id": {"before": None, "after": str(source.id)},
+                "relation_to_head": {"before": None, "after": data.relation_to_head},
+            },
+            person_id=person.id,
+            audited=False,
+            event_ids={"from_household_id": source.id, "to_household_id": target.id},
+        ),
+    )
+    await audit.record(
+        session,
+        actor.context,
+        "person.transfer",
+        object_type="person",
+        object_id=str(person.id),
+        region_code=target.region_code,
+        changed_fields=["household_id", "relation_to_head"],
+    )
+    return target, membership

@@ -1,0 +1,192 @@
+"""The ledger's public surface: what other domains may use, and nothing else of this package.
+
+- **Fetch** a household as an actor may: `visible`, `personal` (its personal
+  data; the social-worker confidentiality gate), `writable` (locked for a
+  change, If-Match). Each answers 404 outside the actor's reach.
+- **Scope** any household-owned table by the actor's reach: `jurisdiction`;
+  declare such a table with `HouseholdOwned`, so it moves with its household.
+- **Change** a household through `record_change`: version, history, audit and
+  domain event in the caller's transaction.
+- **Read** a household and its members as of now: `household_now`.
+- **Create** a household as the API does (`create_household`), or many in bulk,
+  exactly as the API does (the import): `rows_of_new_household`, `known_persons`,
+  `write_new_households`.
+- **Decide** the new target types from an assessment: `record_assessed_types`.
+- Let departments and partners reach households through another domain's
+  table (referrals): `reach_organizations_through`.
+"""
+
+import uuid
+
+from app.core.auth import Actor
+from app.core.db import ReadSession, WriteSession
+from app.households import access, changes
+from app.households.changes import Author, Change, Event
+from app.households.errors import PersonInAnotherHousehold
+from app.households.history import diff, plain
+from app.households.http import (
+    HOUSEHOLD,
+    HOUSEHOLDS,
+    PERSONAL_READ,
+    HouseholdId,
+    LedgerReader,
+    LedgerWriter,
+)
+from app.households.members import repository as persons
+from app.households.members.schemas import MemberIn
+from app.households.models import Household, HouseholdOwned
+from app.households.read_models import (
+    CategoryNow,
+    HouseholdNow,
+    HouseholdRef,
+    MemberNow,
+    household_now,
+)
+from app.households.record import repository as records_repository
+from app.households.record import service as records
+from app.households.record.bulk import Collision, known_persons, refresh_statistics
+from app.households.record.bulk import write as write_new_households
+from app.households.record.creation import (
+    KnownPerson,
+    LedgerRows,
+    NewHousehold,
+    NewMember,
+    Origin,
+    rows_of_new_household,
+)
+from app.households.record.rules import PERSON_FIELDS
+from app.households.record.schemas import HouseholdCreate
+from app.households.record.validation import (
+    check_head_count,
+    check_region,
+    check_subtype,
+    check_target_types,
+    parse_id,
+    parse_member_id,
+)
+from app.households.scope import reach_organizations_through
+from app.households.scope import visible_households as jurisdiction
+
+
+async def visible(session: ReadSession, actor: Actor, household_id: uuid.UUID) -> HouseholdRef:
+    """The household if the actor may see it; 404 otherwise."""
+    return HouseholdRef.of(await access.visible(session, actor, household_id))
+
+
+async def personal(session: ReadSession, actor: Actor, household_id: uuid.UUID) -> HouseholdRef:
+    """A visible household whose personal data the actor may read (Beijing 7)."""
+    return HouseholdRef.of(await access.personal(session, actor, household_id))
+
+
+async def writable(
+    session: WriteSession,
+    actor: Actor,
+    household_id: uuid.UUID,
+    *,
+    expected_version: int | None = None,
+) -> HouseholdRef:
+    """A visible household locked for a change; 412 unless at `expected_version` when given."""
+    household = await access.writable(
+        session, actor, household_id, expected_version=expected_version
+    )
+    return HouseholdRef.of(household)
+
+
+async def record_change(
+    session: WriteSession, actor: Actor, household: HouseholdRef, change: Change
+) -> HouseholdRef:
+    """Record a change of a household fetched with `writable`: when something changed, the
+    version goes up (once per transaction), the history gains the entry and the domain
+    event is published; the audit trail gets the event in any case. Returns the household
+    as it now stands."""
+    found = await session.get(Household, household.id)
+    assert found is not None, "fetch the household with `writable` first"
+    await changes.record(session, actor, found, change)
+    return HouseholdRef.of(found)
+
+
+async def create_household(
+    session: WriteSession, actor: Actor, data: HouseholdCreate
+) -> HouseholdRef:
+    """Enter a household into the ledger with its members, as `POST /households` does."""
+    return HouseholdRef.of(await records.create(session, actor, data))
+
+
+async def record_assessed_types(
+    session: WriteSession,
+    actor: Actor,
+    household_id: uuid.UUID,
+    target_types: list[str],
+    assessment_id: uuid.UUID | None,
+) -> HouseholdRef:
+    """Set the target types an assessment decided (`income_poverty`, `expenditure_poverty`)."""
+    household = await records.record_assessed_types(
+        session, actor, household_id, target_types, assessment_id
+    )
+    return HouseholdRef.of(household)
+
+
+async def count_in_region(session: ReadSession, region_code: str) -> int:
+    """How many households the ledger holds in a region's subtree (in any state)."""
+    return await records_repository.count_in_region(session, region_code)
+
+
+async def members_ever(
+    session: ReadSession, household_id: uuid.UUID, person_ids: set[uuid.UUID]
+) -> set[uuid.UUID]:
+    """Which of `person_ids` are or were members of the household (their past rows stay)."""
+    return await persons.members_ever(session, household_id, person_ids)
+
+
+audit_read = access.audit_read
+
+__all__ = [
+    "HOUSEHOLD",
+    "HOUSEHOLDS",
+    "PERSONAL_READ",
+    "PERSON_FIELDS",
+    "Author",
+    "CategoryNow",
+    "Change",
+    "Collision",
+    "Event",
+    "HouseholdCreate",
+    "HouseholdId",
+    "HouseholdNow",
+    "HouseholdOwned",
+    "HouseholdRef",
+    "KnownPerson",
+    "LedgerReader",
+    "LedgerRows",
+    "LedgerWriter",
+    "MemberIn",
+    "MemberNow",
+    "NewHousehold",
+    "NewMember",
+    "Origin",
+    "PersonInAnotherHousehold",
+    "audit_read",
+    "check_head_count",
+    "check_region",
+    "check_subtype",
+    "check_target_types",
+    "count_in_region",
+    "create_household",
+    "diff",
+    "household_now",
+    "jurisdiction",
+    "known_persons",
+    "members_ever",
+    "parse_id",
+    "parse_member_id",
+    "personal",
+    "plain",
+    "reach_organizations_through",
+    "record_assessed_types",
+    "record_change",
+    "refresh_statistics",
+    "rows_of_new_household",
+    "visible",
+    "writable",
+    "write_new_households",
+]

@@ -1,0 +1,131 @@
+"""Read models of the ledger for other domains: a household and its members as of now.
+
+Frozen values, not ORM objects, so a neighbour can neither change a household
+behind the ledger's back nor trigger a lazy load. They carry what rules need
+(composition, ages, categories, hukou, residence) and no direct identifiers:
+no names, ID numbers, phones, addresses or free text, which a route shows only
+through the ledger's own masked views.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Row
+
+from app.core.auth import Actor
+from app.core.db import ReadSession
+from app.households import access
+from app.households.members.views import age_on
+from app.households.models import CAUSES, NEEDS, Household
+from app.households.record import repository
+
+
+@dataclass(frozen=True, slots=True)
+class HouseholdRef:
+    """Which household, at which version, where, in which state."""
+
+    id: uuid.UUID
+    version: int
+    region_code: str
+    district_code: str
+    status: str
+    head_person_id: uuid.UUID | None
+
+    @classmethod
+    def of(cls, household: Household | Row[Any]) -> "HouseholdRef":
+        return cls(
+            id=household.id,
+            version=household.version,
+            region_code=household.region_code,
+            district_code=household.district_code,
+            status=household.status,
+            head_person_id=household.head_person_id,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class MemberNow:
+    person_id: uuid.UUID
+    is_head: bool
+    relation_to_head: str
+    joined_on: date
+    sex: str
+    birth_date: date
+    age: int
+    employment: str | None
+    education: str | None
+    health: str | None
+    disability_type: str | None
+    disability_grade: str | None
+    parents_situation: str | None
+    schooling: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryNow:
+    category: str
+    subtype: str | None
+    person_id: uuid.UUID | None
+    """The member the category belongs to; None for the household as a whole."""
+
+
+@dataclass(frozen=True, slots=True)
+class HouseholdNow:
+    """A household and its active members as the ledger holds them now."""
+
+    ref: HouseholdRef
+    hukou_type: str | None
+    hukou_place: str | None
+    settled_since: date | None
+    target_types: tuple[str, ...]
+    categories: tuple[CategoryNow, ...]
+    causes: tuple[str, ...]
+    needs: tuple[str, ...]
+    complete: bool
+    members: tuple[MemberNow, ...]
+
+
+async def household_now(
+    session: ReadSession, actor: Actor, household_id: uuid.UUID
+) -> HouseholdNow:
+    """The household if the actor may see its personal data (404 / 403 otherwise).
+
+    Not audited here: the route that shows what it derives from it audits its
+    read (`audit_read`)."""
+    found = await repository.read_visible(session, actor.reach, household_id)
+    if found is None:
+        await access.not_visible(session, actor, household_id)
+    household, rows = found
+    await access.check_personal(session, actor, household.region_code)
+    return HouseholdNow(
+        ref=HouseholdRef.of(household),
+        hukou_type=household.hukou_type,
+        hukou_place=household.hukou_place,
+        settled_since=household.settled_since,
+        target_types=tuple(t.target_type for t in rows.target_types),
+        categories=tuple(CategoryNow(c.category, c.subtype, c.person_id) for c in rows.categories),
+        causes=tuple(rows.codes.get(CAUSES, [])),
+        needs=tuple(rows.codes.get(NEEDS, [])),
+        complete=household.complete,
+        members=tuple(
+            MemberNow(
+                person_id=m.id,
+                is_head=m.id == household.head_person_id,
+                relation_to_head=m.relation_to_head,
+                joined_on=m.joined_on,
+                sex=m.sex,
+                birth_date=m.birth_date,
+                age=age_on(m.birth_date, actor.today),
+                employment=m.employment,
+                education=m.education,
+                health=m.health,
+                disability_type=m.disability_type,
+                disability_grade=m.disability_grade,
+                parents_situation=m.parents_situation,
+                schooling=m.schooling,
+            )
+            for m in rows.members
+        ),
+    )

@@ -1,0 +1,118 @@
+"""Completeness of ledger records: per record on every change, and the share per region (DOMAIN 3; Beijing 7)."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import case, func, select
+
+from app.core.auth import Actor
+from app.core.db import ReadSession, WriteSession
+from app.core.errors import NotFound
+from app.core.region_codes import LEVEL_LENGTHS, RegionLevel, in_subtree, is_within, level_of
+from app.households.models import NEEDS, Household
+from app.households.record import repository
+from app.households.record.rules import (
+    MEMBER_FACT_FIELDS,
+    CategoryFacts,
+    HouseholdFacts,
+    MemberFacts,
+    missing_fields,
+)
+from app.regions.public import child_region_codes
+
+
+async def refresh(session: WriteSession, household: Household) -> None:
+    """Recompute `complete` and `missing_fields` from the record as it now stands."""
+    await session.flush()
+    codes = await repository.codes(session, household.id)
+    facts = HouseholdFacts(
+        head_person_id=household.head_person_id,
+        benefits=household.benefits,
+        needs=codes.get(NEEDS, []),
+        measures=household.measures,
+        no_help_reason=household.no_help_reason,
+        basic_situation=household.basic_situation,
+        emergency_situation=household.emergency_situation,
+        categories=[
+            CategoryFacts(c.category, c.subtype, c.person_id)
+            for c in await repository.categories(session, household.id)
+        ],
+        members=[
+            MemberFacts(person.id, **{name: getattr(person, name) for name in MEMBER_FACT_FIELDS})
+            for _, person in await repository.members(session, household.id)
+        ],
+    )
+    gaps = missing_fields(facts)
+    household.missing_fields = gaps
+    household.complete = not gaps
+    # Written now, so a response built from `household` shows the row as stored (updated_at).
+    await session.flush()
+
+
+@dataclass(frozen=True, slots=True)
+class RegionCompleteness:
+    region_code: str
+    households: int
+    complete: int
+
+
+_NEXT_LEVEL = {
+    RegionLevel.district: RegionLevel.street,
+    RegionLevel.street: RegionLevel.community,
+    RegionLevel.community: RegionLevel.grid,
+    RegionLevel.grid: RegionLevel.grid,
+}
+
+
+async def by_region(session: ReadSession, region: str) -> list[RegionCompleteness]:
+    """Active households and complete ones per child region of `region` (Beijing 7).
+
+    Every child region is listed, those without households with zeros, so a
+    spot-check sees the gaps too; a grid is its own only row. Households
+    recorded on a community itself (not in one of its grids) count under the
+    community's own code. 404 for an unknown region.
+    """
+    children = await child_region_codes(session, region)
+    length = LEVEL_LENGTHS[_NEXT_LEVEL[level_of(region)]]
+    child = func.substr(Household.region_code, 1, length)
+    rows = await session.execute(
+        select(
+            child,
+            func.count(),
+            func.sum(case((Household.complete.is_(True), 1), else_=0)),
+        )
+        .where(in_subtree(Household.region_code, region), Household.status == "active")
+        .group_by(child)
+    )
+    counted = {code: (int(total), int(done or 0)) for code, total, done in rows}
+    codes = sorted({*(children or [region]), *counted})
+    return [RegionCompleteness(code, *counted.get(code, (0, 0))) for code in codes]
+
+
+def share(done: int, total: int) -> str:
+    """done / total as a decimal string of 4 places; `0` when there is nothing to count."""
+    return str((Decimal(done) / Decimal(total)).quantize(Decimal("0.0001"))) if total else "0"
+
+
+@dataclass(frozen=True, slots=True)
+class CompletenessReport:
+    region_code: str
+    households: int
+    complete: int
+    regions: list[RegionCompleteness]
+
+
+async def report(session: ReadSession, actor: Actor, region: str | None) -> CompletenessReport:
+    """The completeness of a region's records, per child region (Beijing 7): the actor's
+    own scope by default; a region outside it is not found."""
+    scope = actor.principal.scope_region
+    code = region or scope
+    if code is None or (scope is not None and not is_within(code, scope)):
+        raise NotFound("区划", "region")
+    rows = await by_region(session, code)
+    return CompletenessReport(
+        region_code=code,
+        households=sum(r.households for r in rows),
+        complete=sum(r.complete for r in rows),
+        regions=rows,
+    )

@@ -1,0 +1,353 @@
+"""Queries of the household record: the record with its lists and members, the list page.
+
+The read of one record runs on every GET of the ledger, so its statements
+are built once (SQLAlchemy then reuses their compiled form) and run in one
+hop into SQLAlchemy's synchronous layer (`run_sync`), on the session's own
+connection: rows, not ORM objects (docs/performance.md).
+"""
+
+import functools
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Row, Select, Uuid, bindparam, delete, exists, func, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from app.core.db import ReadSession, WriteSession, plan_with_values
+from app.core.pagination import PageRequest, paginate_rows
+from app.core.reach import Reach, ReachShape
+from app.core.region_codes import in_subtree
+from app.households.models import (
+    CAUSES,
+    NEEDS,
+    Household,
+    HouseholdCategory,
+    HouseholdCode,
+    HouseholdTargetType,
+    Membership,
+    Person,
+)
+from app.households.record.creation import ROW_MODELS, LedgerRows
+from app.households.repository import HOUSEHOLD_ID
+from app.households.scope import reach_template, reach_values, visible_households
+
+_households = Household.__table__.c
+_codes = HouseholdCode.__table__.c
+_types = HouseholdTargetType.__table__.c
+_categories = HouseholdCategory.__table__.c
+_members = Membership.__table__.c
+_persons = Person.__table__.c
+
+
+@dataclass(frozen=True, slots=True)
+class HouseholdFilters:
+    region: str | None = None
+    status: str | None = "active"
+    target_type: str | None = None
+    category: str | None = None
+    cause: str | None = None
+    need: str | None = None
+    complete: bool | None = None
+    address: str | None = None
+
+
+_CODES = (
+    select(_codes.list, _codes.code)
+    .where(_codes.household_id == HOUSEHOLD_ID)
+    .order_by(_codes.list, _codes.code)
+)
+_TARGET_TYPES = (
+    select(_types.target_type, _types.source, _types.assessment_id, _types.recorded_at)
+    .where(_types.household_id == HOUSEHOLD_ID)
+    .order_by(_types.target_type)
+)
+_CATEGORIES = (
+    select(_categories.category, _categories.subtype, _categories.person_id)
+    .where(_categories.household_id == HOUSEHOLD_ID)
+    .order_by(_categories.category, _categories.subtype, _categories.id)
+)
+MEMBER_ROWS = (
+    select(_members.relation_to_head, _members.joined_on, *Person.__table__.c)
+    .join_from(Membership.__table__, Person.__table__, _persons.id == _members.person_id)
+    .where(_members.household_id == HOUSEHOLD_ID, _members.active.is_(True))
+    .order_by(_members.joined_on, _members.id)
+)
+"""Active members: each row is a membership's relation and joining date with its person's columns."""
+
+
+@dataclass(slots=True)
+class RecordRows:
+    """A household's codes by list, target types, categories and active members, in display order."""
+
+    codes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    target_types: Sequence[Any] = ()
+    categories: Sequence[Any] = ()
+    members: Sequence[Any] = ()
+
+
+def _record_rows(session: Session, household_id: uuid.UUID) -> RecordRows:
+    parameters = {"household_id": household_id}
+    connection = session.connection()
+    found = RecordRows(
+        target_types=connection.execute(_TARGET_TYPES, parameters).all(),
+        categories=connection.execute(_CATEGORIES, parameters).all(),
+        members=connection.execute(MEMBER_ROWS, parameters).all(),
+    )
+    for name, code in connection.execute(_CODES, parameters):
+        found.codes[name].append(code)
+    return found
+
+
+async def record_rows(session: ReadSession, household_id: uuid.UUID) -> RecordRows:
+    """Everything of a record besides the household row, on the session's own transaction
+    (a write's flushed changes included)."""
+    return await session.run_sync(_record_rows, household_id)
+
+
+@functools.cache
+def _row_by_id(shape: ReachShape) -> Select[Any] | None:
+    condition = reach_template(shape, _households.id, _households.region_code)
+    if condition is None:
+        return None
+    return select(*_households).where(_households.id == HOUSEHOLD_ID, condition)
+
+
+def _read_visible(
+    session: Session, reach: Reach, household_id: uuid.UUID
+) -> tuple[Row[Any], RecordRows] | None:
+    by_id = _row_by_id(reach.shape)
+    if by_id is None:
+        by_id = select(*_households).where(
+            _households.id == HOUSEHOLD_ID,
+            visible_households(reach, _households.id, _households.region_code),
+        )
+    parameters = {"household_id": household_id, **reach_values(reach)}
+    household = session.connection().execute(by_id, parameters).first()
+    if household is None:
+        return None
+    return household, _record_rows(session, household_id)
+
+
+async def read_visible(
+    session: ReadSession, reach: Reach, household_id: uuid.UUID
+) -> tuple[Row[Any], RecordRows] | None:
+    """A whole record for a read, if the reach holds it: the household's columns as a row
+    and its `RecordRows`, five prebuilt statements in one hop, no ORM objects."""
+    return await session.run_sync(_read_visible, reach, household_id)
+
+
+async def target_types(session: ReadSession, household_id: uuid.UUID) -> list[HouseholdTargetType]:
+    rows = await session.execute(
+        select(HouseholdTargetType)
+        .where(HouseholdTargetType.household_id == household_id)
+        .order_by(HouseholdTargetType.target_type)
+    )
+    return list(rows.scalars())
+
+
+async def categories(session: ReadSession, household_id: uuid.UUID) -> list[HouseholdCategory]:
+    rows = await session.execute(
+        select(HouseholdCategory)
+        .where(HouseholdCategory.household_id == household_id)
+        .order_by(HouseholdCategory.category, HouseholdCategory.subtype, HouseholdCategory.id)
+    )
+    return list(rows.scalars())
+
+
+async def codes(session: ReadSession, household_id: uuid.UUID) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = defaultdict(list)
+    for name, code in await session.execute(_CODES, {"household_id": household_id}):
+        found[name].append(code)
+    return found
+
+
+async def members(session: ReadSession, household_id: uuid.UUID) -> list[tuple[Membership, Person]]:
+    rows = await session.execute(
+        select(Membership, Person)
+        .join(Person, Person.id == Membership.person_id)
+        .where(Membership.household_id == household_id, Membership.active.is_(True))
+        .order_by(Membership.joined_on, Membership.id)
+    )
+    return [(m, p) for m, p in rows]
+
+
+async def count_in_region(session: ReadSession, region_code: str) -> int:
+    """Households of a region's subtree, in any state."""
+    found = await session.scalar(
+        select(func.count()).where(in_subtree(_households.region_code, region_code))
+    )
+    return int(found or 0)
+
+
+async def add_new_household(session: WriteSession, rows: LedgerRows) -> Household:
+    """The rows of one new household (`creation.rows_of_new_household`) through the ORM:
+    persons first, then the household, then what refers to it."""
+    household: Household | None = None
+    for name, model in ROW_MODELS:
+        objects = [model(**row) for row in getattr(rows, name)]
+        session.add_all(objects)
+        if name == "persons":
+            for change in rows.person_updates:
+                person = await session.get(Person, change["id"])
+                assert person is not None
+                for field_name, value in change.items():
+                    setattr(person, field_name, value)
+                person.version += 1
+            await session.flush()
+        elif name == "households":
+            (household,) = objects
+            await session.flush()
+    await session.flush()
+    assert isinstance(household, Household)
+    return household
+
+
+async def replace_codes(
+    session: WriteSession, household_id: uuid.UUID, name: str, values: list[str]
+) -> None:
+    await session.execute(
+        delete(HouseholdCode).where(
+            HouseholdCode.household_id == household_id, HouseholdCode.list == name
+        )
+    )
+    session.add_all(HouseholdCode(household_id=household_id, list=name, code=v) for v in values)
+
+
+async def replace_target_types(
+    session: WriteSession,
+    household_id: uuid.UUID,
+    kept: set[str],
+    added: list[HouseholdTargetType],
+) -> None:
+    await session.execute(
+        delete(HouseholdTargetType).where(
+            HouseholdTargetType.household_id == household_id,
+            HouseholdTargetType.target_type.not_in(kept),
+        )
+    )
+    session.add_all(added)
+
+
+async def replace_categories(
+    session: WriteSession, household_id: uuid.UUID, rows: list[HouseholdCategory]
+) -> None:
+    await session.execute(
+        delete(HouseholdCategory).where(HouseholdCategory.household_id == household_id)
+    )
+    session.add_all(rows)
+
+
+def _has(
+    model: type[HouseholdTargetType] | type[HouseholdCategory] | type[HouseholdCode],
+    *conditions: ColumnElement[bool],
+) -> Any:
+    return exists().where(model.household_id == Household.id, *conditions)
+
+
+_SUMMARY = select(
+    _households.id,
+    _households.region_code,
+    _households.address,
+    _households.status,
+    _households.complete,
+    _households.attention,
+    _households.version,
+    _households.updated_at,
+)
+"""What a list shows of a household itself: one statement, no ORM objects."""
+
+
+async def search(
+    session: ReadSession,
+    reach: Reach,
+    filters: HouseholdFilters,
+    page: PageRequest,
+    *,
+    streets: list[str] | None = None,
+) -> tuple[list[Row[Any]], str | None]:
+    """A page of households (`_SUMMARY` rows) in id order.
+
+    `streets`, when given, further limits the rows to those streets' subtrees.
+    """
+    stmt = _SUMMARY.where(visible_households(reach, _households.id, _households.region_code))
+    if streets is not None:
+        stmt = stmt.where(or_(*(in_subtree(_households.region_code, s) for s in streets)))
+    if filters.region is not None:
+        stmt = stmt.where(in_subtree(_households.region_code, filters.region))
+    if filters.status is not None:
+        stmt = stmt.where(_households.status == filters.status)
+    if filters.complete is not None:
+        stmt = stmt.where(_households.complete.is_(filters.complete))
+    if filters.target_type is not None:
+        stmt = stmt.where(
+            _has(HouseholdTargetType, HouseholdTargetType.target_type == filters.target_type)
+        )
+    if filters.category is not None:
+        stmt = stmt.where(_has(HouseholdCategory, HouseholdCategory.category == filters.category))
+    if filters.cause is not None:
+        stmt = stmt.where(
+            _has(HouseholdCode, HouseholdCode.list == CAUSES, HouseholdCode.code == filters.cause)
+        )
+    if filters.need is not None:
+        stmt = stmt.where(
+            _has(HouseholdCode, HouseholdCode.list == NEEDS, HouseholdCode.code == filters.need)
+        )
+    if filters.address is not None:
+        stmt = stmt.where(_households.address.contains(filters.address, autoescape=True))
+    # A generic plan, chosen without the filter values, measured 0.5-0.9 s here
+    # (docs/performance.md): this statement is planned with its values each time.
+    await plan_with_values(session)
+    return await paginate_rows(session, stmt, [Household.id], page, scope=f"households:{filters!r}")
+
+
+_PAGE = bindparam("household_ids", expanding=True, type_=Uuid())
+_HEAD_NAMES = (
+    select(_households.id, _persons.name)
+    .join_from(Household.__table__, Person.__table__, _persons.id == _households.head_person_id)
+    .where(_households.id.in_(_PAGE))
+)
+_PAGE_TARGET_TYPES = (
+    select(_types.household_id, _types.target_type)
+    .where(_types.household_id.in_(_PAGE))
+    .order_by(_types.household_id, _types.target_type)
+)
+_PAGE_CATEGORIES = (
+    select(_categories.household_id, _categories.category)
+    .where(_categories.household_id.in_(_PAGE))
+    .distinct()
+    .order_by(_categories.household_id, _categories.category)
+)
+
+
+@dataclass(slots=True)
+class PageDetails:
+    """Head names, target types and categories of a page's households, read after the page
+    is cut: joined inside the page's statement, PostgreSQL may join every match before the
+    LIMIT (3,814 head lookups for 51 rows of a rare address, docs/performance.md)."""
+
+    heads: dict[uuid.UUID, str] = field(default_factory=dict)
+    target_types: dict[uuid.UUID, list[str]] = field(default_factory=lambda: defaultdict(list))
+    categories: dict[uuid.UUID, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+
+def _page_details(session: Session, household_ids: list[uuid.UUID]) -> PageDetails:
+    connection = session.connection()
+    parameters = {"household_ids": household_ids}
+    details = PageDetails()
+    details.heads.update((row[0], row[1]) for row in connection.execute(_HEAD_NAMES, parameters))
+    for household_id, target_type in connection.execute(_PAGE_TARGET_TYPES, parameters):
+        details.target_types[household_id].append(target_type)
+    for household_id, category in connection.execute(_PAGE_CATEGORIES, parameters):
+        details.categories[household_id].append(category)
+    return details
+
+
+async def page_details(session: ReadSession, household_ids: list[uuid.UUID]) -> PageDetails:
+    """Head names, target types and (distinct) categories of a page of households."""
+    if not household_ids:
+        return PageDetails()
+    return await session.run_sync(_page_details, household_ids)

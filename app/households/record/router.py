@@ -1,0 +1,200 @@
+"""Households: the ledger record (DOMAIN 3-4), and the completeness of records (Beijing 7)."""
+
+from typing import Annotated
+
+from fastapi import Depends, Query, Response
+
+from app.confidentiality.public import ConfidentialityAgreementRequired
+from app.core.auth import Actor, actor_for
+from app.core.errors import NotFound, PreconditionFailed, PreconditionRequired, ValidationFailed
+from app.core.etag import ExpectedVersion, etag_for_version
+from app.core.openapi import protected_problems
+from app.core.pagination import Page, PageParams
+from app.core.permissions import Action
+from app.core.region_codes import CODE_PATTERN
+from app.core.routing import Idempotency, api_router, route_options
+from app.core.uow import DbSession, ReadDbSession
+from app.households import access, history
+from app.households.errors import PersonInAnotherHousehold
+from app.households.http import (
+    HOUSEHOLD,
+    HOUSEHOLDS,
+    PERSONAL_READ,
+    HouseholdId,
+    LedgerReader,
+    LedgerWriter,
+)
+from app.households.members.schemas import Category
+from app.households.record import completeness, service, views
+from app.households.record.repository import HouseholdFilters
+from app.households.record.schemas import (
+    ChangeOut,
+    CompletenessOut,
+    HouseholdCreate,
+    HouseholdOut,
+    HouseholdPatch,
+    HouseholdSummary,
+    RegionCompletenessOut,
+    TargetType,
+)
+
+router = api_router(prefix=HOUSEHOLDS, tags=["ledger"])
+Creator = Annotated[Actor, Depends(actor_for(Action.households_create))]
+QualityReader = Annotated[Actor, Depends(actor_for(Action.ledger_quality_read))]
+OpenCodeQuery = Query(pattern=r"^[a-z][a-z0-9_]{0,63}$")
+
+
+@router.get(
+    "",
+    response_model=Page[HouseholdSummary],
+    summary="List households in your jurisdiction, with filters",
+    responses=protected_problems(ValidationFailed, ConfidentialityAgreementRequired),
+)
+async def list_households(
+    actor: LedgerReader,
+    session: ReadDbSession,
+    page: PageParams,
+    region: Annotated[
+        str | None, Query(pattern=CODE_PATTERN, description="Only this region's subtree.")
+    ] = None,
+    status: Annotated[
+        str,
+        Query(
+            pattern="^(active|exited|all)$", description="`active` (default), `exited` or `all`."
+        ),
+    ] = "active",
+    target_type: Annotated[
+        TargetType | None, Query(description="Holding this target type.")
+    ] = None,
+    category: Annotated[
+        Category | None, Query(description="Holding this vulnerability category.")
+    ] = None,
+    cause: Annotated[
+        str | None,
+        Query(pattern=r"^[a-z][a-z0-9_]{0,63}$", description="With this hardship cause."),
+    ] = None,
+    need: Annotated[
+        str | None, Query(pattern=r"^[a-z][a-z0-9_]{0,63}$", description="With this need.")
+    ] = None,
+    complete: Annotated[
+        bool | None, Query(description="Complete (true) or incomplete (false) records.")
+    ] = None,
+    address: Annotated[
+        str | None,
+        Query(min_length=1, max_length=100, description="Address contains this text."),
+    ] = None,
+) -> Page[HouseholdSummary]:
+    filters = HouseholdFilters(
+        region=region,
+        status=None if status == "all" else status,
+        target_type=target_type,
+        category=category,
+        cause=cause,
+        need=need,
+        complete=complete,
+        address=address.strip() if address else None,
+    )
+    items, cursor = await service.search(session, actor, filters, page)
+    return Page(items=await views.summaries_out(session, actor.viewer, items), next_cursor=cursor)
+
+
+@router.post(
+    "",
+    response_model=HouseholdOut,
+    status_code=201,
+    summary="Enter a household into the ledger, with its members",
+    responses=protected_problems(ValidationFailed, PersonInAnotherHousehold),
+    openapi_extra=route_options(idempotency_mode=Idempotency.optional),
+)
+async def create_household(
+    actor: Creator, response: Response, session: DbSession, body: HouseholdCreate
+) -> HouseholdOut:
+    household = await service.create(session, actor, body)
+    response.headers["Location"] = f"/api/v1/households/{household.id}"
+    response.headers["ETag"] = etag_for_version(household.version)
+    return await views.household_out(session, actor, household)
+
+
+@router.get(
+    HOUSEHOLD,
+    response_model=HouseholdOut,
+    summary="Get one household with its members (masked per role; the read is audited)",
+    responses=protected_problems(*PERSONAL_READ),
+)
+async def get_household(
+    household_id: HouseholdId, actor: LedgerReader, response: Response, session: ReadDbSession
+) -> HouseholdOut:
+    out = await views.read_household(session, actor, household_id)
+    response.headers["ETag"] = etag_for_version(out.version)
+    return out
+
+
+@router.patch(
+    HOUSEHOLD,
+    response_model=HouseholdOut,
+    summary="Change a household (If-Match); lists given replace the old ones",
+    responses=protected_problems(
+        NotFound,
+        ValidationFailed,
+        PreconditionFailed,
+        PreconditionRequired,
+        ConfidentialityAgreementRequired,
+    ),
+)
+async def update_household(
+    household_id: HouseholdId,
+    actor: LedgerWriter,
+    response: Response,
+    session: DbSession,
+    body: HouseholdPatch,
+    expected: ExpectedVersion,
+) -> HouseholdOut:
+    household = await service.update(session, actor, household_id, body, expected)
+    response.headers["ETag"] = etag_for_version(household.version)
+    return await views.household_out(session, actor, household)
+
+
+@router.get(
+    HOUSEHOLD + "/history",
+    response_model=Page[ChangeOut],
+    summary="A household's history: who changed what, when, before and after",
+    responses=protected_problems(*PERSONAL_READ),
+)
+async def household_history(
+    household_id: HouseholdId, actor: LedgerReader, session: ReadDbSession, page: PageParams
+) -> Page[ChangeOut]:
+    household = await access.personal(session, actor, household_id)
+    items, cursor = await history.page_of(session, household.id, page)
+    access.audit_read(session, actor, "household.history.read", household)
+    return Page(items=[views.change_out(c, actor.viewer) for c in items], next_cursor=cursor)
+
+
+@router.get(
+    "/completeness",
+    response_model=CompletenessOut,
+    summary="Share of complete records per child region of a subtree (district spot-checks, Beijing 7)",
+    responses=protected_problems(NotFound, ValidationFailed),
+)
+async def completeness_report(
+    actor: QualityReader,
+    session: ReadDbSession,
+    region: Annotated[
+        str | None, Query(pattern=CODE_PATTERN, description="Region; default your own scope.")
+    ] = None,
+) -> CompletenessOut:
+    found = await completeness.report(session, actor, region)
+    return CompletenessOut(
+        region_code=found.region_code,
+        households=found.households,
+        complete=found.complete,
+        share=completeness.share(found.complete, found.households),
+        regions=[
+            RegionCompletenessOut(
+                region_code=r.region_code,
+                households=r.households,
+                complete=r.complete,
+                share=completeness.share(r.complete, r.households),
+            )
+            for r in found.regions
+        ],
+    )

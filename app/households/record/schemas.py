@@ -1,0 +1,391 @@
+"""Households as the API shows and accepts them (DOMAIN 3-4)."""
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from app.core.region_codes import CODE_PATTERN
+from app.dictionaries.public import CodeOf
+from app.households.members.schemas import Category, MemberIn, MemberOut, Relation, Subtype
+
+TargetType = Annotated[str, CodeOf("target_type")]
+HukouType = Annotated[str, CodeOf("hukou_type")]
+GovernmentAid = Annotated[str, CodeOf("government_aid")]
+OpenCode = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+Text = Annotated[str, Field(max_length=2000)]
+Measure = Annotated[str, Field(min_length=1, max_length=200)]
+Address = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+"""Stripped before the length check, so a blank address is refused rather than stored empty."""
+
+_EXAMPLE_IN: dict[str, Any] = {
+    "region_code": "500112001001001",
+    "address": "双龙湖街道龙湖社区 3 栋 2 单元 501",
+    "hukou_place": "重庆市渝北区",
+    "hukou_type": "urban",
+    "settled_since": "2008-05-01",
+    "target_types": ["dibao"],
+    "categories": [{"category": "social_assistance", "subtype": "assistance_dibao"}],
+    "causes": ["illness"],
+    "needs": ["medical", "care"],
+    "benefits": ["dibao"],
+    "measures": ["已纳入低保"],
+    "basic_situation": "独居老人，患慢性病。",
+}
+
+
+class HouseholdCategoryIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    category: Category = Field(
+        description="Vulnerability category (dictionary `vulnerability_category`)."
+    )
+    subtype: Subtype | None = Field(
+        default=None, description="Subtype of that category (dictionary `vulnerability_subtype`)."
+    )
+    person_id: uuid.UUID | None = Field(
+        default=None, description="The member the category belongs to; null for the household."
+    )
+
+
+class HouseholdFields(BaseModel):
+    """The fields of a ledger record that staff edit directly."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    hukou_place: str | None = Field(default=None, max_length=100, description="Hukou (户籍) place.")
+    hukou_type: HukouType | None = Field(
+        default=None, description="Hukou type (dictionary `hukou_type`)."
+    )
+    settled_since: date | None = Field(
+        default=None, description="Since when the household actually lives in the city."
+    )
+    causes: list[OpenCode] | None = Field(
+        default=None,
+        max_length=20,
+        description="Hardship causes (致困原因, dictionary `hardship_cause`).",
+    )
+    needs: list[OpenCode] | None = Field(
+        default=None, max_length=20, description="Needs (帮扶需求, dictionary `need`)."
+    )
+    benefits: list[GovernmentAid] | None = Field(
+        default=None,
+        max_length=20,
+        description="Benefits received (dictionary `government_aid`); `[]` records that there are none.",
+    )
+    measures: list[Measure] | None = Field(
+        default=None, max_length=50, description="Measures taken (帮扶措施)."
+    )
+    no_help_reason: OpenCode | None = Field(
+        default=None,
+        description="Why no measure was taken (未帮扶原因, dictionary `no_help_reason`).",
+    )
+    no_help_note: Text | None = Field(
+        default=None, description="Details of why no measure was taken."
+    )
+    basic_situation: Text | None = Field(default=None, description="Basic situation (基本情况).")
+    emergency_situation: Text | None = Field(
+        default=None, description="Emergency situation (紧急情况)."
+    )
+
+
+RECORD_FIELDS = (
+    "hukou_place",
+    "hukou_type",
+    "settled_since",
+    "benefits",
+    "measures",
+    "no_help_reason",
+    "no_help_note",
+    "basic_situation",
+    "emergency_situation",
+)
+"""The record's own fields that staff edit directly (the lists are kept apart)."""
+
+
+class HouseholdCreate(HouseholdFields):
+    """A new ledger record, optionally with its members; the member related `self` is the head."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    **_EXAMPLE_IN,
+                    "members": [
+                        {
+                            "name": "张秀英",
+                            "id_number": "500112195203150027",
+                            "relation_to_head": "self",
+                        }
+                    ],
+                }
+            ]
+        },
+    )
+
+    region_code: str = Field(
+        pattern=CODE_PATTERN, description="Community or grid the household lives in."
+    )
+    address: Address = Field(description="Street address.")
+    target_types: list[TargetType] = Field(
+        default_factory=list,
+        max_length=5,
+        description="Target types recorded by staff: `dibao`, `tekun`, `registered_hardship` "
+        "(the new types are set by an assessment).",
+    )
+    categories: list[HouseholdCategoryIn] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Vulnerability categories of the household.",
+    )
+    members: list[MemberIn] = Field(default_factory=list, max_length=20, description="Members.")
+
+
+class HouseholdPatch(HouseholdFields):
+    """Changes to a record (If-Match); fields left out stay, lists are replaced whole."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"needs": ["medical"], "measures": ["已链接医疗救助"]}]},
+    )
+
+    region_code: str | None = Field(
+        default=None, pattern=CODE_PATTERN, description="Community or grid the household lives in."
+    )
+    address: Address | None = Field(default=None, description="Street address.")
+    head_person_id: uuid.UUID | None = Field(
+        default=None,
+        description=(
+            "A member to become the head: their relation becomes `self`, and a former head "
+            "who is still a member takes `former_head_relation`. The other members' relations "
+            "stay as they are, for you to correct."
+        ),
+    )
+    former_head_relation: Relation | None = Field(
+        default=None,
+        description=(
+            "With a `head_person_id` naming another member, when there is a former head: what "
+            "the former head is to the new one (default `other`; not `self`)."
+        ),
+    )
+    target_types: list[TargetType] | None = Field(
+        default=None, max_length=5, description="Staff-recorded target types (replaces them)."
+    )
+    categories: list[HouseholdCategoryIn] | None = Field(
+        default=None, max_length=20, description="Vulnerability categories (replaces them)."
+    )
+
+
+class TargetTypeOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    target_type: str = Field(description="Dictionary `target_type`.")
+    source: str = Field(description="Dictionary `target_type_source`: who set it.")
+    assessment_id: uuid.UUID | None = Field(description="The assessment that set it, if any.")
+    recorded_at: datetime = Field(description="When it was recorded.")
+
+
+class CategoryOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    category: str = Field(description="Dictionary `vulnerability_category`.")
+    subtype: str | None = Field(description="Dictionary `vulnerability_subtype`.")
+    person_id: uuid.UUID | None = Field(
+        description="The member it belongs to; null for the household."
+    )
+
+
+class HouseholdSummary(BaseModel):
+    """A household in a list."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e11",
+                    "region_code": "500112001001001",
+                    "address": "双龙湖街道龙湖社区 3 栋 2 单元 501",
+                    "status": "active",
+                    "head_name": "张**",
+                    "target_types": ["dibao"],
+                    "categories": ["social_assistance"],
+                    "complete": False,
+                    "attention": None,
+                    "version": 3,
+                    "updated_at": "2026-11-23T08:00:00Z",
+                }
+            ]
+        }
+    )
+
+    id: uuid.UUID = Field(description="Household id.")
+    region_code: str = Field(description="Community or grid code.")
+    address: str = Field(description="Street address.")
+    status: str = Field(description="Dictionary `household_status`.")
+    head_name: str | None = Field(description="Head's name, masked for roles that may not see it.")
+    target_types: list[str] = Field(description="Target types held.")
+    categories: list[str] = Field(description="Vulnerability categories held (distinct).")
+    complete: bool = Field(description="Whether every field the categories require is filled.")
+    attention: str | None = Field(
+        description="Why the record needs attention (e.g. `head_left`: the head moved away)."
+    )
+    version: int = Field(description="Version for If-Match.")
+    updated_at: datetime = Field(description="Last change.")
+
+
+class HouseholdOut(BaseModel):
+    """One ledger record with its members, masked per role."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    **_EXAMPLE_IN,
+                    "id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e11",
+                    "district_code": "500112",
+                    "target_types": [
+                        {
+                            "target_type": "dibao",
+                            "source": "recorded_by_staff",
+                            "assessment_id": None,
+                            "recorded_at": "2026-11-23T08:00:00Z",
+                        }
+                    ],
+                    "categories": [
+                        {
+                            "category": "social_assistance",
+                            "subtype": "assistance_dibao",
+                            "person_id": None,
+                        }
+                    ],
+                    "status": "active",
+                    "exited_on": None,
+                    "exit_reason": None,
+                    "exit_note": None,
+                    "attention": None,
+                    "head_person_id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e12",
+                    "paired_worker_id": None,
+                    "no_help_reason": None,
+                    "no_help_note": None,
+                    "emergency_situation": None,
+                    "complete": False,
+                    "missing_fields": ["members.employment"],
+                    "members": [],
+                    "version": 1,
+                    "created_at": "2026-11-23T08:00:00Z",
+                    "updated_at": "2026-11-23T08:00:00Z",
+                }
+            ]
+        }
+    )
+
+    id: uuid.UUID = Field(description="Household id.")
+    region_code: str = Field(description="Community or grid code.")
+    district_code: str = Field(description="District code.")
+    address: str = Field(description="Street address.")
+    hukou_place: str | None = Field(description="Hukou place.")
+    hukou_type: str | None = Field(description="Dictionary `hukou_type`.")
+    settled_since: date | None = Field(description="Since when it lives in the city.")
+    target_types: list[TargetTypeOut] = Field(description="Target types with their source.")
+    categories: list[CategoryOut] = Field(description="Vulnerability categories.")
+    causes: list[str] = Field(description="Hardship causes.")
+    needs: list[str] = Field(description="Needs.")
+    benefits: list[str] | None = Field(description="Benefits received; null when not recorded.")
+    measures: list[str] | None = Field(description="Measures taken; null when not recorded.")
+    no_help_reason: str | None = Field(description="Why no measure was taken.")
+    no_help_note: str | None = Field(description="Details of why no measure was taken.")
+    basic_situation: str | None = Field(description="Basic situation.")
+    emergency_situation: str | None = Field(description="Emergency situation.")
+    status: str = Field(description="Dictionary `household_status`.")
+    exited_on: date | None = Field(description="Day it left the ledger, while exited.")
+    exit_reason: str | None = Field(description="Dictionary `exit_reason`, while exited.")
+    exit_note: str | None = Field(description="Note on the exit, while exited.")
+    attention: str | None = Field(description="Why the record needs attention, if it does.")
+    head_person_id: uuid.UUID | None = Field(description="The head's person id.")
+    paired_worker_id: uuid.UUID | None = Field(
+        description="The paired community or grid worker (对口帮扶)."
+    )
+    complete: bool = Field(description="Whether every field the categories require is filled.")
+    missing_fields: list[str] = Field(description="Required fields still missing (DOMAIN 3).")
+    members: list[MemberOut] = Field(description="Active members.")
+    version: int = Field(description="Version for If-Match.")
+    created_at: datetime = Field(description="When the record was created.")
+    updated_at: datetime = Field(description="Last change.")
+
+
+class ChangeOut(BaseModel):
+    """One entry of a household's history."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e13",
+                    "occurred_at": "2026-11-23T08:00:00Z",
+                    "actor": "user:01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e14",
+                    "actor_role": "community_worker",
+                    "action": "household.update",
+                    "person_id": None,
+                    "changes": {"needs": {"before": ["care"], "after": ["care", "medical"]}},
+                }
+            ]
+        }
+    )
+
+    id: uuid.UUID = Field(description="Entry id.")
+    occurred_at: datetime = Field(description="When.")
+    actor: str | None = Field(description="Who (`user:<id>` or `client:<id>`).")
+    actor_role: str | None = Field(description="The actor's role then.")
+    action: str = Field(description="What kind of change, e.g. `household.update`, `member.add`.")
+    person_id: uuid.UUID | None = Field(description="The member concerned, if any.")
+    changes: dict[str, Any] = Field(
+        description="Changed fields, each `{before, after}`; personal values masked per role."
+    )
+
+
+class RegionCompletenessOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"region_code": "500112001", "households": 120, "complete": 96, "share": "0.8000"}
+            ]
+        }
+    )
+
+    region_code: str = Field(description="A child region of the one asked for.")
+    households: int = Field(description="Active households in that subtree.")
+    complete: int = Field(description="Of those, complete records.")
+    share: str = Field(
+        description="complete / households as a decimal string (4 places); `0` when none."
+    )
+
+
+class CompletenessOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "region_code": "500112",
+                    "households": 120,
+                    "complete": 96,
+                    "share": "0.8000",
+                    "regions": [
+                        {
+                            "region_code": "500112001",
+                            "households": 120,
+                            "complete": 96,
+                            "share": "0.8000",
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+
+    region_code: str = Field(description="The region asked for.")
+    households: int = Field(description="Active households in its subtree.")
+    complete: int = Field(description="Of those, complete records.")
+    share: str = Field(description="complete / households, 4 decimal places.")
+    regions: list[RegionCompletenessOut] = Field(description="The same per child region.")

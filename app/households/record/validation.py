@@ -1,0 +1,79 @@
+"""Rules of a ledger record that need no database (DOMAIN 3-4; Yubei 3(1)).
+
+Shared by the API (service, members) and the bulk import, so a record is
+held to the same rules whichever way it enters the ledger. Each rule raises
+the same 422 field error the API reports, at the `loc` the caller gives.
+"""
+
+from collections.abc import Sequence
+from datetime import date
+
+from app.core.errors import ValidationFailed
+from app.core.id_numbers import IdNumber, InvalidIdNumber, parse_id_number
+from app.core.region_codes import RegionLevel, is_within, level_of
+from app.dictionaries import public as dictionaries
+from app.households.members.schemas import MemberIn
+
+Loc = list[str | int]
+
+STAFF_TARGET_TYPES = frozenset({"dibao", "tekun", "registered_hardship"})
+"""Recorded by staff from the existing procedures; the new types come from an assessment (DOMAIN 3)."""
+
+
+def check_region(code: str, scope: str | None, *, exists: bool, loc: Loc) -> None:
+    """A household lives in an existing community or grid within the caller's jurisdiction (DOMAIN 2)."""
+    if level_of(code) not in (RegionLevel.community, RegionLevel.grid):
+        raise ValidationFailed.at(loc, "a household lives in a community or a grid", "region_level")
+    if not exists:
+        raise ValidationFailed.at(loc, "no such region", "region_missing")
+    if scope is None or not is_within(code, scope):
+        raise ValidationFailed.at(
+            loc, "the region is outside your jurisdiction", "region_out_of_scope"
+        )
+
+
+def check_target_types(values: Sequence[str], loc: Loc) -> None:
+    """Staff record only dibao, tekun and registered hardship; the rest come from assessments (DOMAIN 3)."""
+    for index, value in enumerate(values):
+        if value not in STAFF_TARGET_TYPES:
+            raise ValidationFailed.at(
+                [*loc, index],
+                f"{value!r} is set by an eligibility assessment, not recorded by staff",
+                "target_type_needs_assessment",
+            )
+
+
+def check_subtype(category: str, subtype: str | None, loc: Loc) -> None:
+    """A subtype belongs to the category it is given with (Beijing 1)."""
+    if subtype is not None and dictionaries.group_of("vulnerability_subtype", subtype) != category:
+        raise ValidationFailed.at(
+            loc, "the subtype belongs to another category", "subtype_mismatch"
+        )
+
+
+def check_head_count(relations: Sequence[str], loc: Loc) -> None:
+    """A household entered with its members has exactly one head (`self`) (DOMAIN 4)."""
+    if relations and sum(1 for r in relations if r == "self") != 1:
+        raise ValidationFailed.at(
+            loc, "exactly one member is the head (relation_to_head `self`)", "head_count"
+        )
+
+
+def parse_id(raw: str, today: date, loc: Loc) -> IdNumber:
+    """An ID number per GB 11643; the error's code names the rule that failed (DOMAIN 4)."""
+    try:
+        return parse_id_number(raw, today=today)
+    except InvalidIdNumber as exc:
+        raise ValidationFailed.at([*loc, "id_number"], str(exc), exc.code) from None
+
+
+def parse_member_id(data: MemberIn, today: date, loc: Loc) -> IdNumber:
+    """The member's ID number per GB 11643; a sex or birth date given must match it (DOMAIN 4)."""
+    parsed = parse_id(data.id_number, today, loc)
+    if data.sex is not None and data.sex != parsed.sex.value:
+        raise ValidationFailed.at([*loc, "sex"], "does not match the ID number", "sex_mismatch")
+    if data.birth_date is not None and data.birth_date != parsed.birth_date:
+        raise ValidationFailed.at(
+            [*loc, "birth_date"], "does not match the ID number", "birth_date_mismatch"
+        )
+    return parsed

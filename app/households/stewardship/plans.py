@@ -1,0 +1,87 @@
+"""Each household's own plan (一户一策, Beijing 8(4)): versions are kept, never changed."""
+
+import uuid
+
+from app.core.auth import Actor
+from app.core.db import ReadSession, WriteSession
+from app.core.errors import NotFound, ValidationFailed
+from app.core.etag import check_optional_version
+from app.households import access, changes, history
+from app.households.changes import Change, Event
+from app.households.models import HouseholdPlan
+from app.households.stewardship import repository
+from app.households.stewardship.schemas import PlanIn
+from app.organizations.public import organization_kind
+
+_FIELDS = ("revision", "goals", "planned_measures", "responsible_organization_id", "review_on")
+"""What the history keeps of a version; the revision always changes, so every version has
+its entry."""
+
+
+async def current(session: ReadSession, actor: Actor, household_id: uuid.UUID) -> HouseholdPlan:
+    await access.personal(session, actor, household_id)
+    plan = await repository.latest_plan(session, household_id)
+    if plan is None:
+        raise NotFound("帮扶方案", "plan")
+    return plan
+
+
+async def versions(
+    session: ReadSession, actor: Actor, household_id: uuid.UUID
+) -> list[HouseholdPlan]:
+    await access.personal(session, actor, household_id)
+    return await repository.plans(session, household_id)
+
+
+async def revise(
+    session: WriteSession,
+    actor: Actor,
+    household_id: uuid.UUID,
+    data: PlanIn,
+    expected_revision: int | None,
+) -> HouseholdPlan:
+    """Write the next version of the plan (If-Match on the current revision once one exists)."""
+    household = await access.writable(session, actor, household_id)
+    previous = await repository.latest_plan(session, household.id)
+    check_optional_version(expected_revision, previous.revision if previous else None)
+    organization = data.responsible_organization_id
+    if organization is not None and await organization_kind(session, organization) is None:
+        raise ValidationFailed.at(
+            ["body", "responsible_organization_id"],
+            "no such organization",
+            "organization_missing",
+        )
+    if data.review_on is not None and data.review_on < actor.today:
+        raise ValidationFailed.at(
+            ["body", "review_on"], "the review date has passed", "date_in_past"
+        )
+    plan = HouseholdPlan(
+        household_id=household.id,
+        region_code=household.region_code,
+        district_code=household.district_code,
+        revision=(previous.revision if previous else 0) + 1,
+        goals=data.goals,
+        planned_measures=list(data.planned_measures),
+        responsible_organization_id=organization,
+        review_on=data.review_on,
+        created_by=None if actor.principal.is_client else actor.principal.id,
+    )
+    session.add(plan)
+    await session.flush()
+    diff = history.diff(
+        {name: getattr(previous, name) for name in _FIELDS} if previous else {},
+        {name: getattr(plan, name) for name in _FIELDS},
+    )
+    await changes.record(
+        session,
+        actor,
+        household,
+        Change(
+            "plan.revise",
+            Event.plan_versioned,
+            diff,
+            audit_object=("household_plan", plan.id),
+            audit_fields=sorted(data.model_fields_set),
+        ),
+    )
+    return plan

@@ -1,0 +1,201 @@
+"""Who looks after a household: agency assignment, paired worker, plan; leaving and re-entering."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import Depends, Path, Response
+
+from app.core.auth import Actor, actor_for
+from app.core.errors import NotFound, PreconditionFailed, PreconditionRequired, ValidationFailed
+from app.core.etag import ExpectedVersion, OptionalExpectedVersion, etag_for_version
+from app.core.openapi import protected_problems
+from app.core.permissions import Action
+from app.core.routing import Idempotency, api_router, route_options
+from app.core.uow import DbSession, ReadDbSession
+from app.households.errors import InvalidTransition
+from app.households.http import (
+    HOUSEHOLD,
+    HOUSEHOLDS,
+    PERSONAL_READ,
+    HouseholdId,
+    LedgerReader,
+    LedgerWriter,
+)
+from app.households.record.schemas import HouseholdOut
+from app.households.record.views import household_out
+from app.households.stewardship import assignments, plans, status
+from app.households.stewardship.schemas import (
+    AssignmentIn,
+    AssignmentOut,
+    ExitIn,
+    PairingIn,
+    PlanIn,
+    PlanOut,
+    ReentryIn,
+)
+
+router = api_router(prefix=HOUSEHOLDS + HOUSEHOLD, tags=["ledger"])
+Assigner = Annotated[Actor, Depends(actor_for(Action.households_assign))]
+Pairer = Annotated[Actor, Depends(actor_for(Action.households_pair))]
+Leaver = Annotated[Actor, Depends(actor_for(Action.households_exit))]
+
+
+@router.get(
+    "/assignments",
+    response_model=list[AssignmentOut],
+    summary="Assignments of a household to social-work agencies, newest first",
+    responses=protected_problems(NotFound, ValidationFailed),
+)
+async def list_assignments(
+    household_id: HouseholdId, actor: LedgerReader, session: ReadDbSession
+) -> list[AssignmentOut]:
+    return [
+        AssignmentOut.model_validate(a)
+        for a in await assignments.list_for(session, actor, household_id)
+    ]
+
+
+@router.post(
+    "/assignments",
+    response_model=AssignmentOut,
+    status_code=201,
+    summary="Assign a household to a social-work agency and worker (street officers)",
+    responses=protected_problems(NotFound, ValidationFailed),
+    openapi_extra=route_options(idempotency_mode=Idempotency.optional),
+)
+async def assign_household(
+    household_id: HouseholdId,
+    actor: Assigner,
+    response: Response,
+    session: DbSession,
+    body: AssignmentIn,
+) -> AssignmentOut:
+    assignment = await assignments.assign(
+        session, actor, household_id, body.agency_id, body.social_worker_id
+    )
+    response.headers["Location"] = f"/api/v1/households/{household_id}/assignments/{assignment.id}"
+    return AssignmentOut.model_validate(assignment)
+
+
+@router.delete(
+    "/assignments/{assignment_id:uuid}",
+    status_code=204,
+    summary="End the current assignment (street officers)",
+    responses=protected_problems(NotFound, ValidationFailed),
+)
+async def end_assignment(
+    household_id: HouseholdId,
+    assignment_id: Annotated[uuid.UUID, Path(description="Assignment id.")],
+    actor: Assigner,
+    session: DbSession,
+) -> Response:
+    await assignments.end(session, actor, household_id, assignment_id)
+    return Response(status_code=204)
+
+
+@router.put(
+    "/paired-worker",
+    response_model=HouseholdOut,
+    summary="Pair a community or grid worker with the household (对口帮扶; If-Match)",
+    responses=protected_problems(*PERSONAL_READ, PreconditionFailed, PreconditionRequired),
+)
+async def pair_worker(
+    household_id: HouseholdId,
+    actor: Pairer,
+    response: Response,
+    session: DbSession,
+    body: PairingIn,
+    expected: ExpectedVersion,
+) -> HouseholdOut:
+    household = await assignments.pair(session, actor, household_id, body.worker_id, expected)
+    response.headers["ETag"] = etag_for_version(household.version)
+    return await household_out(session, actor, household)
+
+
+@router.get(
+    "/plan",
+    response_model=PlanOut,
+    summary="The household's current plan (一户一策)",
+    responses=protected_problems(*PERSONAL_READ),
+)
+async def get_plan(
+    household_id: HouseholdId, actor: LedgerReader, response: Response, session: ReadDbSession
+) -> PlanOut:
+    plan = await plans.current(session, actor, household_id)
+    response.headers["ETag"] = etag_for_version(plan.revision)
+    return PlanOut.model_validate(plan)
+
+
+@router.get(
+    "/plan/versions",
+    response_model=list[PlanOut],
+    summary="Every version of the household's plan, newest first",
+    responses=protected_problems(*PERSONAL_READ),
+)
+async def plan_versions(
+    household_id: HouseholdId, actor: LedgerReader, session: ReadDbSession
+) -> list[PlanOut]:
+    return [PlanOut.model_validate(p) for p in await plans.versions(session, actor, household_id)]
+
+
+@router.put(
+    "/plan",
+    response_model=PlanOut,
+    summary="Write the next version of the plan (If-Match once a plan exists)",
+    response_description="A later version of the plan.",
+    responses={
+        201: {
+            "model": PlanOut,
+            "description": "The first version: the plan is created (`Location` names it).",
+        },
+        **protected_problems(*PERSONAL_READ, PreconditionFailed, PreconditionRequired),
+    },
+)
+async def revise_plan(
+    household_id: HouseholdId,
+    actor: LedgerWriter,
+    response: Response,
+    session: DbSession,
+    body: PlanIn,
+    expected: OptionalExpectedVersion,
+) -> PlanOut:
+    plan = await plans.revise(session, actor, household_id, body, expected)
+    response.headers["ETag"] = etag_for_version(plan.revision)
+    if plan.revision == 1:
+        response.status_code = 201
+        response.headers["Location"] = f"/api/v1/households/{household_id}/plan"
+    return PlanOut.model_validate(plan)
+
+
+@router.post(
+    "/exit",
+    response_model=HouseholdOut,
+    summary="The household leaves the ledger with a reason (Beijing 5)",
+    responses=protected_problems(*PERSONAL_READ, InvalidTransition),
+)
+async def exit_household(
+    household_id: HouseholdId, actor: Leaver, response: Response, session: DbSession, body: ExitIn
+) -> HouseholdOut:
+    household = await status.exit_ledger(
+        session, actor, household_id, reason=body.reason, note=body.note, exited_on=body.exited_on
+    )
+    response.headers["ETag"] = etag_for_version(household.version)
+    return await household_out(session, actor, household)
+
+
+@router.post(
+    "/reentry",
+    response_model=HouseholdOut,
+    summary="An exited household re-enters the ledger (Beijing 5)",
+    responses=protected_problems(*PERSONAL_READ, InvalidTransition),
+)
+async def reenter_household(
+    household_id: HouseholdId,
+    actor: Leaver,
+    response: Response,
+    session: DbSession,
+    body: ReentryIn,
+) -> HouseholdOut:
+    household = await status.reenter(session, actor, household_id, note=body.note)
+    response.headers["ETag"] = etag_for_version(household.version)
+    return await household_out(session, actor, household)

@@ -1,0 +1,140 @@
+"""Plans, assignments, pairing, exit and re-entry as the API shows and accepts them."""
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Measure = Annotated[str, Field(min_length=1, max_length=200)]
+_ID = "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e11"
+
+
+class PlanIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "goals": "三个月内落实医疗救助，稳定基本生活。",
+                    "planned_measures": ["申请医疗救助", "链接志愿者每周探访"],
+                    "responsible_organization_id": _ID,
+                    "review_on": "2027-02-23",
+                }
+            ]
+        },
+    )
+
+    goals: str = Field(min_length=1, max_length=2000, description="Goals of the plan.")
+    planned_measures: list[Measure] = Field(
+        default_factory=list, max_length=50, description="Planned measures."
+    )
+    responsible_organization_id: uuid.UUID | None = Field(
+        default=None, description="The organisation responsible for carrying it out."
+    )
+    review_on: date | None = Field(default=None, description="When the plan is reviewed next.")
+
+
+class PlanOut(BaseModel):
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": _ID,
+                    "household_id": _ID,
+                    "revision": 2,
+                    "goals": "三个月内落实医疗救助，稳定基本生活。",
+                    "planned_measures": ["申请医疗救助"],
+                    "responsible_organization_id": None,
+                    "review_on": "2027-02-23",
+                    "created_by": _ID,
+                    "created_at": "2026-11-23T08:00:00Z",
+                }
+            ]
+        },
+    )
+
+    id: uuid.UUID = Field(description="Id of this version.")
+    household_id: uuid.UUID = Field(description="Household id.")
+    revision: int = Field(description="Version number, 1 for the first; the ETag of the plan.")
+    goals: str = Field(description="Goals of the plan.")
+    planned_measures: list[str] = Field(description="Planned measures.")
+    responsible_organization_id: uuid.UUID | None = Field(description="Responsible organisation.")
+    review_on: date | None = Field(description="Next review date.")
+    created_by: uuid.UUID | None = Field(description="Who wrote this version.")
+    created_at: datetime = Field(description="When this version was written.")
+
+
+class AssignmentIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"agency_id": _ID, "social_worker_id": None}]},
+    )
+
+    agency_id: uuid.UUID = Field(
+        description="The social-work agency (organization kind `social_work_agency`)."
+    )
+    social_worker_id: uuid.UUID | None = Field(
+        default=None, description="One of the agency's social workers, if already chosen."
+    )
+
+
+class AssignmentOut(BaseModel):
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": _ID,
+                    "household_id": _ID,
+                    "agency_id": _ID,
+                    "social_worker_id": None,
+                    "assigned_by": _ID,
+                    "active": True,
+                    "created_at": "2026-11-23T08:00:00Z",
+                    "ended_at": None,
+                }
+            ]
+        },
+    )
+
+    id: uuid.UUID = Field(description="Assignment id.")
+    household_id: uuid.UUID = Field(description="Household id.")
+    agency_id: uuid.UUID = Field(description="The social-work agency.")
+    social_worker_id: uuid.UUID | None = Field(description="The assigned social worker, if any.")
+    assigned_by: uuid.UUID = Field(description="The street officer who assigned it.")
+    active: bool = Field(description="Whether this is the current assignment.")
+    created_at: datetime = Field(description="When it was made.")
+    ended_at: datetime | None = Field(description="When it ended, if it did.")
+
+
+class PairingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"worker_id": _ID}]})
+
+    worker_id: uuid.UUID | None = Field(
+        description="The community or grid worker paired with the household (对口帮扶); null ends the pairing."
+    )
+
+
+class ExitIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"reason": "out_of_hardship", "note": "家庭成员已稳定就业。"}]
+        },
+    )
+
+    reason: str = Field(
+        pattern=r"^[a-z][a-z0-9_]{0,63}$", description="Why it leaves (dictionary `exit_reason`)."
+    )
+    note: str | None = Field(default=None, max_length=2000, description="Details.")
+    exited_on: date | None = Field(default=None, description="Day it leaves; default today.")
+
+
+class ReentryIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"note": "复核发现再次陷入困境。"}]}
+    )
+
+    note: str | None = Field(default=None, max_length=2000, description="Why it comes back.")

@@ -1,0 +1,23 @@
+"""What other domains may use of identity: users as read models, creating users and
+clients (demo data, the first admin), and whether a principal is still active."""
+
+from app.identity.clients import ensure_with_secret as ensure_client_with_secret
+from app.identity.schemas import UserCreate
+from app.identity.tokens import principal_status
+from app.identity.users import UserView, acknowledge_confidentiality
+from app.identity.users import active_view as active_user
+from app.identity.users import create as create_user
+from app.identity.users import view as user_view
+from app.identity.users import view_by_username as find_user
+
+__all__ = [
+    "UserCreate",
+    "UserView",
+    "acknowledge_confidentiality",
+    "active_user",
+    "create_user",
+    "ensure_client_with_secret",
+    "find_user",
+    "principal_status",
+    "user_view",
+]

@@ -1,0 +1,8 @@
+"""What the app composes of this domain: routers, commands, jobs, models, demo data."""
+
+from app.core.domain import Domain
+from app.demo.regions import seed
+from app.regions.models import Region
+from app.regions.router import router
+
+domain = Domain(name="regions", routers=[router], models=[Region], seed=seed)
