@@ -6,8 +6,8 @@ from app.confidentiality.domain import domain as confidentiality
 from app.confidentiality.public import granted_regions
 from app.core import audit as audit_trail
 from app.core import events, idempotency
+from app.core.composition import Domain
 from app.core.db import WriteSession
-from app.core.domain import Domain
 from app.core.jobs import JobKind, JobRegistry
 from app.core.services import AccessHooks, Services
 from app.core.worker import PeriodicTask, Worker

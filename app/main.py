@@ -10,6 +10,7 @@ from starlette.middleware.cors import CORSMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app.core.config import Environment, Settings
+from app.core.docs import install_docs
 from app.core.errors import install_error_handlers
 from app.core.http_middleware import RequestContextMiddleware, SecurityHeadersMiddleware
 from app.core.logging import configure_logging
@@ -17,7 +18,6 @@ from app.core.metrics import process_exiting
 from app.core.openapi import install_openapi
 from app.core.services import build_services, install_services
 from app.domains import ACCESS_HOOKS, DOMAINS, build_worker
-from app.system.router import install_docs
 
 DESCRIPTION = (
     "Sanzhu (三助) keeps the ledger of urban hardship households, decides who qualifies "

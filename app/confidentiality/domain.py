@@ -2,7 +2,7 @@
 
 from app.confidentiality.models import AuditorGrant, ConfidentialityAgreement
 from app.confidentiality.router import router
-from app.core.domain import Domain
+from app.core.composition import Domain
 
 domain = Domain(
     name="confidentiality", routers=[router], models=[ConfidentialityAgreement, AuditorGrant]

@@ -6,7 +6,7 @@ domain's public surface, so demo records obey the rules they illustrate.
 
 from collections.abc import Sequence
 
-from app.core.domain import Domain
+from app.core.composition import Domain
 from app.core.services import Services
 
 

@@ -1,6 +1,6 @@
 """What the app composes of this domain: routers, commands, jobs, models, demo data."""
 
-from app.core.domain import Domain
+from app.core.composition import Domain
 from app.dictionaries.cli import cli
 from app.dictionaries.models import DictionaryCode
 from app.dictionaries.router import router

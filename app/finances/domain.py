@@ -1,6 +1,6 @@
 """What the app composes of this domain: routers, commands, jobs, models, demo data."""
 
-from app.core.domain import Domain
+from app.core.composition import Domain
 from app.finances.models import Asset, Expenditure, Income
 from app.finances.router import router
 

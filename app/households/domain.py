@@ -1,6 +1,6 @@
 """What the app composes of this domain: routers, commands, jobs, models, demo data."""
 
-from app.core.domain import Domain
+from app.core.composition import Domain
 from app.demo.households import seed
 from app.households.cli import cli
 from app.households.members.router import router as members

@@ -1,6 +1,6 @@
 """What the app composes of this domain: routers, commands, jobs, models, demo data."""
 
-from app.core.domain import Domain
+from app.core.composition import Domain
 from app.demo.identity import seed
 from app.identity.cli import cli
 from app.identity.models import ApiClient, LoginThrottle, RefreshToken, User

@@ -1,6 +1,6 @@
 """What the app composes of this domain: routers, commands, jobs, models, demo data."""
 
-from app.core.domain import Domain
+from app.core.composition import Domain
 from app.imports import job
 from app.imports.cli import cli
 from app.imports.models import Import, ImportRowError

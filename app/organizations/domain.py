@@ -1,6 +1,6 @@
 """What the app composes of this domain: routers, commands, jobs, models, demo data."""
 
-from app.core.domain import Domain
+from app.core.composition import Domain
 from app.demo.organizations import seed
 from app.organizations.models import Organization
 from app.organizations.router import router

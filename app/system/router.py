@@ -1,16 +1,11 @@
-"""Operational endpoints outside /api/v1: health, readiness, metrics, API docs."""
+"""Operational endpoints outside /api/v1: health, readiness, metrics."""
 
 import hmac
-from datetime import datetime
-from pathlib import Path
-from zoneinfo import ZoneInfo
 
-import fastapi_offline
-from fastapi import FastAPI, Request, Response
-from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse
-from fastapi.staticfiles import StaticFiles
+from fastapi import Request, Response
+from fastapi.responses import JSONResponse
 
+from app.core.clock import business_today
 from app.core.errors import Unauthorized
 from app.core.metrics import render_latest
 from app.core.openapi import problems
@@ -18,10 +13,6 @@ from app.core.routing import api_router
 from app.core.services import services_of
 from app.system import service
 from app.system.schemas import Health, Readiness
-
-DOCS_ASSETS = Path(fastapi_offline.__file__).parent / "static"
-DOCS_ASSETS_URL = "/static/docs"
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 router = api_router(tags=["operations"])
 
@@ -41,9 +32,7 @@ async def healthz() -> Health:
 )
 async def readyz(request: Request) -> JSONResponse:
     services = services_of(request)
-    result = await service.readiness(
-        services.database, services.migration_head, datetime.now(SHANGHAI).date()
-    )
+    result = await service.readiness(services.database, services.migration_head, business_today())
     return JSONResponse(result.model_dump(), status_code=200 if result.status == "ready" else 503)
 
 
@@ -68,28 +57,3 @@ async def metrics(request: Request) -> Response:
             raise Unauthorized(headers={"WWW-Authenticate": "Bearer"})
     body, content_type = render_latest()
     return Response(body, media_type=content_type)
-
-
-def install_docs(app: FastAPI) -> None:
-    """Swagger UI and ReDoc served with assets shipped in the package (no CDN)."""
-    app.mount(DOCS_ASSETS_URL, StaticFiles(directory=DOCS_ASSETS), name="docs-assets")
-
-    @app.get("/docs", include_in_schema=False)
-    async def swagger_ui() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url="/openapi.json",
-            title=f"{app.title} API",
-            swagger_js_url=f"{DOCS_ASSETS_URL}/swagger-ui-bundle.js",
-            swagger_css_url=f"{DOCS_ASSETS_URL}/swagger-ui.css",
-            swagger_favicon_url=f"{DOCS_ASSETS_URL}/favicon.png",
-        )
-
-    @app.get("/redoc", include_in_schema=False)
-    async def redoc() -> HTMLResponse:
-        return get_redoc_html(
-            openapi_url="/openapi.json",
-            title=f"{app.title} API",
-            redoc_js_url=f"{DOCS_ASSETS_URL}/redoc.standalone.js",
-            redoc_favicon_url=f"{DOCS_ASSETS_URL}/favicon.png",
-            with_google_fonts=False,
-        )

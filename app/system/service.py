@@ -10,7 +10,7 @@ from app.core.db import Database
 from app.core.metrics import CALENDAR_YEAR_MISSING
 from app.core.migrations import current_revision
 from app.system.schemas import Check, Readiness
-from app.workdays import service as workdays
+from app.workdays import public as workdays
 
 
 async def readiness(database: Database, head: str, today: date) -> Readiness:
