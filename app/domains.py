@@ -1,6 +1,8 @@
 """The domains the app is composed of: one list, read by the app, the command line, the
 worker, the schema and the demo data. A new domain is one package and one line here."""
 
+from collections.abc import Sequence
+
 from app.audit.domain import domain as audit
 from app.confidentiality.domain import domain as confidentiality
 from app.confidentiality.public import granted_regions
@@ -40,11 +42,11 @@ DOMAINS: tuple[Domain, ...] = (
 ACCESS_HOOKS = AccessHooks(principal_status=principal_status, granted_regions=granted_regions)
 
 
-def job_registry(domains: tuple[Domain, ...] = DOMAINS) -> JobRegistry:
+def job_registry(domains: Sequence[Domain] = DOMAINS) -> JobRegistry:
     return JobRegistry(entry for domain in domains for entry in domain.jobs)
 
 
-def subscriptions(domains: tuple[Domain, ...] = DOMAINS) -> dict[str, list[JobKind]]:
+def subscriptions(domains: Sequence[Domain] = DOMAINS) -> dict[str, list[JobKind]]:
     found: dict[str, list[JobKind]] = {}
     for domain in domains:
         for name, kinds in domain.subscriptions.items():
@@ -52,7 +54,7 @@ def subscriptions(domains: tuple[Domain, ...] = DOMAINS) -> dict[str, list[JobKi
     return found
 
 
-def build_worker(services: Services, domains: tuple[Domain, ...] = DOMAINS) -> Worker:
+def build_worker(services: Services, domains: Sequence[Domain] = DOMAINS) -> Worker:
     """The worker: every domain's jobs and periodic tasks, and the core upkeep."""
     subscribed = subscriptions(domains)
 

@@ -3,12 +3,13 @@
 import asyncio
 import contextlib
 import gc
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from app.core.composition import Domain
 from app.core.config import Environment, Settings
 from app.core.docs import install_docs
 from app.core.errors import install_error_handlers
@@ -26,7 +27,7 @@ DESCRIPTION = (
 )
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, domains: Sequence[Domain] = DOMAINS) -> FastAPI:
     settings = settings or Settings()
     settings.check_production_ready()
     configure_logging(settings.log_level, json=settings.log_json)
@@ -44,7 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         stop = asyncio.Event()
         worker_task = None
         if settings.run_worker_in_process:
-            worker_task = asyncio.create_task(build_worker(services).run(stop))
+            worker_task = asyncio.create_task(build_worker(services, domains).run(stop))
         try:
             yield
         finally:
@@ -75,7 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_docs(app)
     # Each domain router carries its own prefix and is included one level deep: a
     # nested router would make FastAPI match its routes twice.
-    for domain in DOMAINS:
+    for domain in domains:
         for router in domain.routers:
             app.include_router(router)
 

@@ -31,7 +31,8 @@ def _route_template(scope: Scope) -> str:
     same number of leading segments of the request path.
     """
     route = scope.get("route")
-    template = getattr(route, "path", None)
+    # `path_format` drops converters ("{household_id:uuid}" -> "{household_id}").
+    template = getattr(route, "path_format", None) or getattr(route, "path", None)
     if not isinstance(template, str):
         return "<unmatched>"
     segments = scope["path"].rstrip("/").split("/")

@@ -22,7 +22,6 @@ from app.households.public import PERSON_FIELDS, HouseholdCreate, MemberIn, NewH
 from app.imports.codes import CodeBook
 from app.imports.columns import BY_FIELD, COLUMNS, KEY, Column, Kind, Level
 from app.imports.messages import REPEATED_IN_FILE, row_message
-from app.imports.seen import SeenNumbers, key_number
 
 MAX_MEMBERS: int = HouseholdCreate.model_fields["members"].metadata[0].max_length
 _CODES_SEPARATORS = re.compile(r"[;；、,，]")
@@ -148,7 +147,7 @@ def date_of(value: Any) -> date | None:
 class HouseholdReader:
     """Turns a stream of data rows into household drafts, remembering what the file held so far.
 
-    The keys and ID numbers seen so far (kept compactly, app/imports/seen.py)
+    The keys and ID numbers seen so far
     are what lets a key that comes back later, or a person listed twice, be
     caught in a single pass.
     """
@@ -157,8 +156,8 @@ class HouseholdReader:
         self.codes = codes
         self.vault = vault
         self.today = today
-        self.keys = SeenNumbers()
-        self.people = SeenNumbers()
+        self.keys: set[str] = set()
+        self.people: set[int] = set()
         self._read: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
 
     def households(self, rows: Iterable[Row], *, skip_rows: int = 0) -> Iterator[HouseholdDraft]:
@@ -174,7 +173,7 @@ class HouseholdReader:
     def _remember(self, group: list[Row]) -> None:
         key = text_of(group[0][1].get("household_key"))
         if key:
-            self.keys.add(key_number(key))
+            self.keys.add(key)
         for _, cells in group:
             found = self._identity(text_of(cells.get("id_number")))
             if isinstance(found, IdNumber):
@@ -193,7 +192,7 @@ class HouseholdReader:
         draft = HouseholdDraft(key=key[:64], first_row=first_row, rows=len(group))
         if not key:
             draft.fail(first_row, "household_key", "required", "required")
-        elif self.keys.add(key_number(key)):
+        elif _seen_before(self.keys, key):
             for number, _ in group:
                 draft.fail(number, "household_key", "household_key_repeated", "repeated key")
         self._household_fields(draft, first_row, first)
@@ -285,7 +284,7 @@ class HouseholdReader:
             draft.report(row, identity)
         # Every valid number counts as seen, whatever else is wrong on its row, so a
         # resumed run (which only remembers rows) finds the same repeats.
-        elif identity is not None and self.people.add(_person_number(identity)):
+        elif identity is not None and _seen_before(self.people, _person_number(identity)):
             draft.fail(
                 row, "id_number", "person_already_in_household", "repeated", zh=REPEATED_IN_FILE
             )
@@ -344,6 +343,14 @@ def _read_codes(codes: CodeBook, column: Column, text: str) -> tuple[list[str], 
         elif code not in found:
             found.append(code)
     return found, unknown
+
+
+def _seen_before(seen: set[Any], value: Any) -> bool:
+    """Remember `value`; True if it was there already."""
+    if value in seen:
+        return True
+    seen.add(value)
+    return False
 
 
 def _person_number(identity: IdNumber) -> int:

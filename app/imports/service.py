@@ -4,8 +4,6 @@ An upload is stored and queued in the request; the worker does the rest
 (app/imports/processing.py), so a large file never holds a request open.
 """
 
-import csv
-import io
 import uuid
 from collections.abc import AsyncIterator
 
@@ -13,11 +11,12 @@ from app.core import audit, jobs
 from app.core.auth import Actor, Forbidden
 from app.core.db import Database, ReadSession, WriteSession
 from app.core.errors import NotFound, ValidationFailed
+from app.core.exports import CSV_BOM, csv_line, stream_read
 from app.core.pagination import PageRequest
 from app.core.permissions import Action
 from app.imports import job, repository
 from app.imports.errors import ImportDuplicate
-from app.imports.models import Import, ImportStatus
+from app.imports.models import Import, ImportRowError, ImportStatus
 from app.imports.sources import sniff_format
 from app.imports.upload import Upload
 
@@ -131,29 +130,18 @@ async def search(
     return await repository.page_of(session, actor.principal, page)
 
 
-def _line(values: tuple[object, ...]) -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerow(values)
-    return buffer.getvalue().encode("utf-8")
-
-
 async def error_lines(database: Database, import_id: uuid.UUID) -> AsyncIterator[bytes]:
-    """The import's row errors as CSV (UTF-8 with BOM, so spreadsheet programs read Chinese)."""
-    yield "\ufeff".encode() + _line(ERRORS_HEADER)
-    after: tuple[int, uuid.UUID] | None = None
-    while True:
-        async with database.read_sessionmaker() as session:
-            chunk = await repository.errors_after(session, import_id, after, _ERROR_CHUNK)
-        for error in chunk:
-            yield _line(
-                (
-                    error.row_number,
-                    error.household_key or "",
-                    error.column or "",
-                    error.code,
-                    error.message,
-                )
-            )
-        if len(chunk) < _ERROR_CHUNK:
-            return
-        after = (chunk[-1].row_number, chunk[-1].id)
+    """The import's row errors as CSV (UTF-8 with BOM, so spreadsheet programs read Chinese),
+    in row order; cells are quoted from the file, so formulas are neutralised."""
+    yield CSV_BOM + csv_line(ERRORS_HEADER)
+
+    async def chunk(
+        session: ReadSession, after: tuple[int, uuid.UUID] | None, limit: int
+    ) -> list[ImportRowError]:
+        return await repository.errors_after(session, import_id, after, limit)
+
+    rows = stream_read(database, chunk, lambda e: (e.row_number, e.id), chunk=_ERROR_CHUNK)
+    async for error in rows:
+        yield csv_line(
+            (error.row_number, error.household_key, error.column, error.code, error.message)
+        )

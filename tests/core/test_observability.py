@@ -2,6 +2,7 @@
 
 import json
 import logging
+import uuid
 from datetime import date
 
 import httpx
@@ -80,6 +81,28 @@ class TestMetrics:
             in text
         )
         assert "sanzhu_db_connections_in_use" in text
+
+    @pytest.mark.parametrize(
+        ("path", "template"),
+        [
+            ("/api/v1/households/{id}", "/api/v1/households/{household_id}"),
+            (
+                "/api/v1/households/{id}/plan/versions",
+                "/api/v1/households/{household_id}/plan/versions",
+            ),
+        ],
+    )
+    async def test_ids_in_paths_never_become_labels(
+        self, client: httpx.AsyncClient, path: str, template: str
+    ) -> None:
+        """A route under a prefix with an id, or whose id has a converter, is labelled by its
+        template: one label per household would grow the metrics without end."""
+        household = str(uuid.uuid4())
+        await client.get(path.format(id=household))
+        text = (await client.get("/metrics")).text
+        assert f'route="{template}",status="404"' in text
+        assert household not in text
+        assert ":uuid" not in text
 
     async def test_unmatched_paths_share_one_label(self, client: httpx.AsyncClient) -> None:
         await client.get("/no/such/path/123")

@@ -10,7 +10,6 @@ from app.dictionaries.schemas import CodeOut, CodeTableOut, DictionariesOut, Lab
 from app.imports.codes import CodeBook
 from app.imports.columns import field_of
 from app.imports.parsing import date_of, groups_of, text_of
-from app.imports.seen import SeenNumbers, key_number
 from app.imports.sources import detect_encoding, sniff_format
 
 
@@ -119,17 +118,3 @@ def test_formats_by_content() -> None:
     assert sniff_format(b"PK\x03\x04") == "xlsx"
     assert sniff_format("户编号".encode()) == "csv"
     assert sniff_format(b"\xd0\xcf\x11\xe0") is None
-
-
-def test_seen_numbers_grow_and_remember() -> None:
-    seen = SeenNumbers()
-    values = [50011219500315000 + 7 * i for i in range(5000)]
-    assert [seen.add(v) for v in values] == [False] * 5000
-    assert all(seen.add(v) for v in values)
-    assert len(seen) == 5000
-    assert not seen.add(1)
-
-
-def test_household_keys_as_numbers() -> None:
-    assert key_number("H1") == key_number("H1") != key_number("H2")
-    assert key_number("") > 0
