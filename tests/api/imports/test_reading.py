@@ -1,14 +1,19 @@
 """GET /api/v1/imports and /{id}: your own imports and those within your jurisdiction only."""
 
 import uuid
+from datetime import timedelta
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core import jobs
 from app.core.config import Settings
+from app.households.models import Household
+from app.imports.job import IMPORT
+from app.imports.job import run as run_import_job
 from app.imports.models import Import
 from tests.api.imports.conftest import csv_file, error_rows, person, run_jobs, upload
 from tests.conftest import sign_in
@@ -117,6 +122,47 @@ class TestProgress:
         assert (body["households_imported"], body["households_failed"]) == (7, 1)
         table = await error_rows(anonymous, worker_token, body["id"])
         assert body["errors_count"] == len(table) - 1 == 1
+
+    async def test_the_job_delivered_twice_imports_each_row_once(
+        self,
+        anonymous: httpx.AsyncClient,
+        app: FastAPI,
+        settings: Settings,
+        session: AsyncSession,
+        worker_token: str,
+    ) -> None:
+        """Jobs are delivered at least once: the handler run again changes nothing."""
+        response = await upload(anonymous, worker_token, csv_file([person("H1"), person("H2")]))
+        import_id = response.json()["id"]
+        await run_jobs(app, settings)
+        before = (
+            await anonymous.get(f"/api/v1/imports/{import_id}", headers=_auth(worker_token))
+        ).json()
+        job_id = (await session.execute(select(Import.job_id))).scalar_one()
+        await session.commit()
+        claimed = jobs.ClaimedJob(job_id, IMPORT.name, {"import_id": import_id}, 2, 3)
+        async with app.state.services.database.sessionmaker() as job_session:
+            context = jobs.JobContext(
+                job_session, app.state.services, claimed, "again", timedelta(minutes=5)
+            )
+            await run_import_job(context)
+        after = (
+            await anonymous.get(f"/api/v1/imports/{import_id}", headers=_auth(worker_token))
+        ).json()
+        assert after == before
+        assert before["households_imported"] == 2
+        assert await session.scalar(select(func.count()).select_from(Household)) == 2
+
+    async def test_cells_a_spreadsheet_would_run_are_neutralised_in_the_errors_file(
+        self, anonymous: httpx.AsyncClient, app: FastAPI, settings: Settings, worker_token: str
+    ) -> None:
+        formula = '=HYPERLINK("http://evil.example","点我")'
+        rows = [person(formula, name=""), person("@SUM(1)", name="")]
+        response = await upload(anonymous, worker_token, csv_file(rows))
+        await run_jobs(app, settings)
+        table = await error_rows(anonymous, worker_token, response.json()["id"])
+        keys = [row[1] for row in table[1:]]
+        assert keys == ["'" + formula, "'@SUM(1)"]
 
     async def test_a_retried_job_resumes_after_the_last_committed_batch(
         self,
