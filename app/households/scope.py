@@ -83,14 +83,14 @@ _PARAMETERS: Mapping[str, Any] = {
     "scope_low_0": bindparam("scope_low_0", type_=Household.region_code.type),
     "scope_high_0": bindparam("scope_high_0", type_=Household.region_code.type),
     "scope_user": bindparam("scope_user", type_=Household.paired_worker_id.type),
-    "scope_organization": bindparam("scope_organization", type_=Household.paired_worker_id.type),
 }
 
 
 def reach_template(shape: ReachShape, household_id: Any, region_code: Any) -> Any | None:
     """`visible_households` with named parameters in place of an actor's values, so a
     statement built on it once serves every actor of that shape; execute it with
-    `reach_values`. None for an auditor's grants, whose number of regions varies."""
-    if shape is ReachShape.granted:
+    `reach_values`. None for an auditor's grants, whose number of regions varies, and for
+    organisations, whose sources are registered when the app is composed."""
+    if shape in (ReachShape.granted, ReachShape.referred):
         return None
     return _condition(shape, household_id, region_code, _PARAMETERS.__getitem__)

@@ -292,6 +292,8 @@ def rows_of_new_household(
     rows.events.append(
         domain_event_row(Event.created, event_payload(household_id, 1, region), at=at)
     )
+    # The fields the new record holds, whichever way it came in (a form or a file row).
+    audited = {name for name in created(record) if name != "import_id"}
     rows.audit_events.append(
         event_row(
             origin.context,
@@ -299,7 +301,7 @@ def rows_of_new_household(
             object_type="household",
             object_id=str(household_id),
             region_code=region,
-            changed_fields=sorted(fields.model_fields_set),
+            changed_fields=sorted(audited | ({"members"} if draft.members else set())),
             at=at,
         )
     )
