@@ -21,16 +21,9 @@ from app.finances.schemas import (
     IncomesOut,
     Month,
 )
-from app.households.public import (
-    HOUSEHOLD,
-    HOUSEHOLDS,
-    PERSONAL_READ,
-    HouseholdId,
-    LedgerReader,
-    LedgerWriter,
-)
+from app.households import public as ledger
 
-router = api_router(prefix=HOUSEHOLDS + HOUSEHOLD, tags=["ledger"])
+router = api_router(prefix=ledger.HOUSEHOLDS + ledger.HOUSEHOLD, tags=["ledger"])
 _RANGE = f"A range covers at most {MAX_MONTHS} months."
 From = Annotated[
     Month | None,
@@ -48,8 +41,8 @@ ReplaceFrom = Annotated[
     Query(alias="from", description='First month replaced, "YYYY-MM". ' + _RANGE),
 ]
 ReplaceTo = Annotated[Month, Query(description='Last month replaced, "YYYY-MM".')]
-_READ = protected_problems(*PERSONAL_READ)
-_WRITE = protected_problems(*PERSONAL_READ, PreconditionFailed, PreconditionRequired)
+_READ = protected_problems(*ledger.PERSONAL_READ)
+_WRITE = protected_problems(*ledger.PERSONAL_READ, PreconditionFailed, PreconditionRequired)
 
 
 @router.get(
@@ -59,8 +52,8 @@ _WRITE = protected_problems(*PERSONAL_READ, PreconditionFailed, PreconditionRequ
     responses=_READ,
 )
 async def get_incomes(
-    household_id: HouseholdId,
-    actor: LedgerReader,
+    household_id: ledger.HouseholdId,
+    actor: ledger.LedgerReader,
     response: Response,
     session: ReadDbSession,
     from_: From = None,
@@ -79,8 +72,8 @@ async def get_incomes(
     responses=_WRITE,
 )
 async def put_incomes(
-    household_id: HouseholdId,
-    actor: LedgerWriter,
+    household_id: ledger.HouseholdId,
+    actor: ledger.LedgerWriter,
     response: Response,
     session: DbSession,
     body: IncomesIn,
@@ -103,8 +96,8 @@ async def put_incomes(
     responses=_READ,
 )
 async def get_expenditures(
-    household_id: HouseholdId,
-    actor: LedgerReader,
+    household_id: ledger.HouseholdId,
+    actor: ledger.LedgerReader,
     response: Response,
     session: ReadDbSession,
     from_: From = None,
@@ -123,8 +116,8 @@ async def get_expenditures(
     responses=_WRITE,
 )
 async def put_expenditures(
-    household_id: HouseholdId,
-    actor: LedgerWriter,
+    household_id: ledger.HouseholdId,
+    actor: ledger.LedgerWriter,
     response: Response,
     session: DbSession,
     body: ExpendituresIn,
@@ -147,7 +140,10 @@ async def put_expenditures(
     responses=_READ,
 )
 async def get_assets(
-    household_id: HouseholdId, actor: LedgerReader, response: Response, session: ReadDbSession
+    household_id: ledger.HouseholdId,
+    actor: ledger.LedgerReader,
+    response: Response,
+    session: ReadDbSession,
 ) -> AssetsOut:
     household, rows = await service.read_assets(session, actor, household_id)
     response.headers["ETag"] = etag_for_version(household.version)
@@ -161,8 +157,8 @@ async def get_assets(
     responses=_WRITE,
 )
 async def put_assets(
-    household_id: HouseholdId,
-    actor: LedgerWriter,
+    household_id: ledger.HouseholdId,
+    actor: ledger.LedgerWriter,
     response: Response,
     session: DbSession,
     body: AssetsIn,

@@ -9,7 +9,6 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -18,20 +17,8 @@ from sqlalchemy.orm import SessionTransaction
 from app.core import audit, events
 from app.core.auth import Actor
 from app.core.db import WriteSession, new_id, utcnow
+from app.households.events import Event
 from app.households.models import Household, HouseholdChange
-
-
-class Event(StrEnum):
-    """The ledger's domain events (payload: ids, version, region code; never personal data)."""
-
-    created = "household.created"
-    changed = "household.changed"
-    member_added = "household.member_added"
-    member_removed = "household.member_removed"
-    transferred = "household.transferred"
-    exited = "household.exited"
-    reentered = "household.reentered"
-    plan_versioned = "household.plan_versioned"
 
 
 @dataclass(frozen=True, slots=True)

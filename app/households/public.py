@@ -21,8 +21,9 @@ import uuid
 from app.core.auth import Actor
 from app.core.db import ReadSession, WriteSession
 from app.households import access, changes
-from app.households.changes import Author, Change, Event
+from app.households.changes import Author, Change
 from app.households.errors import PersonInAnotherHousehold
+from app.households.events import Event
 from app.households.history import diff, plain
 from app.households.http import (
     HOUSEHOLD,

@@ -17,8 +17,9 @@ from app.core.errors import NotFound, ValidationFailed
 from app.core.etag import check_version
 from app.core.masking import mask_id_number
 from app.households import access, changes, history, repository
-from app.households.changes import Change, Event
+from app.households.changes import Change
 from app.households.errors import PersonInAnotherHousehold
+from app.households.events import Event
 from app.households.members import repository as persons
 from app.households.members.schemas import DETAIL_FIELDS, MemberIn, MemberPatch
 from app.households.models import Household, HouseholdCategory, Membership, Person

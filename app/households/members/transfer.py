@@ -7,8 +7,9 @@ from app.core.auth import Actor
 from app.core.db import WriteSession
 from app.core.errors import NotFound, ValidationFailed
 from app.households import access, changes
-from app.households.changes import Change, Event
+from app.households.changes import Change
 from app.households.errors import InvalidTransition
+from app.households.events import Event
 from app.households.members import repository as persons
 from app.households.members import service as members
 from app.households.members.schemas import TransferIn

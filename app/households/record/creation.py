@@ -22,7 +22,8 @@ from app.core.events import DomainEvent
 from app.core.events import event_row as domain_event_row
 from app.core.id_numbers import IdNumber
 from app.core.masking import mask_id_number
-from app.households.changes import Author, Event, event_payload, history_row
+from app.households.changes import Author, event_payload, history_row
+from app.households.events import Event
 from app.households.history import created
 from app.households.members.schemas import DETAIL_FIELDS, MemberIn
 from app.households.models import (

@@ -14,8 +14,9 @@ from app.core.pagination import PageRequest
 from app.core.permissions import Role
 from app.dictionaries.public import unknown_codes
 from app.households import access, changes, history
-from app.households.changes import Change, Event
+from app.households.changes import Change
 from app.households.errors import PersonInAnotherHousehold
+from app.households.events import Event
 from app.households.members import service as members
 from app.households.members.schemas import MemberIn
 from app.households.models import CAUSES, NEEDS, Household, HouseholdCategory, HouseholdTargetType

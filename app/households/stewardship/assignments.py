@@ -7,7 +7,8 @@ from app.core.db import ReadSession, WriteSession, utcnow
 from app.core.errors import NotFound, ValidationFailed
 from app.core.region_codes import is_within
 from app.households import access, changes, history
-from app.households.changes import Change, Event
+from app.households.changes import Change
+from app.households.events import Event
 from app.households.models import Household, HouseholdAssignment
 from app.households.stewardship import repository
 from app.identity.public import active_user

@@ -7,7 +7,8 @@ from app.core.db import ReadSession, WriteSession
 from app.core.errors import NotFound, ValidationFailed
 from app.core.etag import check_optional_version
 from app.households import access, changes, history
-from app.households.changes import Change, Event
+from app.households.changes import Change
+from app.households.events import Event
 from app.households.models import HouseholdPlan
 from app.households.stewardship import repository
 from app.households.stewardship.schemas import PlanIn

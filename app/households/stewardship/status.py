@@ -9,8 +9,9 @@ from app.core.db import WriteSession
 from app.core.errors import ValidationFailed
 from app.dictionaries.public import unknown_codes
 from app.households import access, changes, history
-from app.households.changes import Change, Event
+from app.households.changes import Change
 from app.households.errors import InvalidTransition
+from app.households.events import Event
 from app.households.models import Household
 
 ALLOWED = {"active": ["exit"], "exited": ["reenter"]}
