@@ -3,9 +3,9 @@
 Every route sends exactly the statements the app sends for the same request,
 with the same transaction boundaries (the app's read sessions run BEGIN;
 <statements>; ROLLBACK; because they are closed without a commit), on a pool
-of the app's default size with the app's session settings. Where the app
-runs statements through `app.core.direct` (`households_get`), the
-transactions begin as those do (`DIRECT_BEGIN`). It does none of the app's own Python work:
+of the app's default size with the app's session settings. The SQL of the
+household read is the app's own prebuilt statements, rendered once at start-up
+for asyncpg. It does none of the app's own Python work:
 no ORM, no pydantic models, no middleware, no token checks. It decrypts only
 what the answer must show in clear (`households_get`: the members' ID numbers,
 with the app's own key and AES-GCM, as the app does).
@@ -35,6 +35,7 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 import uvicorn
+from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -45,13 +46,11 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from app.core.direct import begin_statement  # noqa: E402
-
+from app.core.audit import INSERT_ALONE  # noqa: E402
 from app.core.config import Settings  # noqa: E402
 from app.core.db import postgres_session_settings  # noqa: E402
-
-DIRECT_BEGIN = begin_statement(read_only=False)
-"""How the app's `core.direct` transactions begin (no replica, so not read-only)."""
+from app.core.reach import ReachShape  # noqa: E402
+from app.households.record import repository as records  # noqa: E402
 
 CODE = re.compile(r"^\d{6}(\d{3}){0,3}$")
 LEVEL_LENGTHS = (6, 9, 12, 15)
@@ -114,54 +113,23 @@ async def regions_get(request: Request) -> Response:
     )
 
 
-HOUSEHOLD_COLUMNS = (
-    "id, version, region_code, district_code, address, hukou_place, hukou_type, settled_since, "
-    "head_person_id, status, exited_on, exit_reason, exit_note, attention, basic_situation, "
-    "emergency_situation, benefits, measures, no_help_reason, no_help_note, paired_worker_id, "
-    "complete, missing_fields, created_by, created_at, updated_at"
-)
-_HOUSEHOLD_SELECT = "SELECT " + ", ".join(f"households.{c}" for c in HOUSEHOLD_COLUMNS.split(", "))
+def _sql(statement: Any) -> str:
+    """A statement as SQLAlchemy sends it to asyncpg (its text and $n parameters)."""
+    return str(statement.compile(dialect=_ASYNCPG))
+
+
+_ASYNCPG = asyncpg_dialect()
 HOUSEHOLD_BY_ID = {
-    # `visible_households` for community and grid workers: their subtree or paired with them.
-    "paired": _HOUSEHOLD_SELECT + " \nFROM households \nWHERE households.id = $1::UUID AND "
-    "(households.region_code >= $2::VARCHAR AND households.region_code < $3::VARCHAR OR "
-    "households.id IN (SELECT households.id \nFROM households \n"
-    "WHERE households.paired_worker_id = $4::UUID))",
-    # ... for district and street staff: their subtree.
-    "region": _HOUSEHOLD_SELECT + " \nFROM households \nWHERE households.id = $1::UUID AND "
-    "households.region_code >= $2::VARCHAR AND households.region_code < $3::VARCHAR",
+    # The jurisdiction of community and grid workers: their subtree or paired with them.
+    "paired": _sql(records._row_by_id(ReachShape.subtree_or_paired)),
+    # ... of district and street staff: their subtree.
+    "region": _sql(records._row_by_id(ReachShape.subtree)),
 }
-HOUSEHOLD_LISTS = (
-    "SELECT $1::VARCHAR AS kind, household_codes.list AS a, household_codes.code AS b, "
-    "CAST(NULL AS UUID) AS ref, CAST(NULL AS TIMESTAMP WITH TIME ZONE) AS at, "
-    "CAST(NULL AS UUID) AS row_id \nFROM household_codes \n"
-    "WHERE household_codes.household_id = $2::UUID UNION ALL SELECT $3::VARCHAR AS anon_1, "
-    "household_target_types.target_type, household_target_types.source, "
-    "household_target_types.assessment_id, household_target_types.recorded_at, NULL AS anon_2 "
-    "\nFROM household_target_types \nWHERE household_target_types.household_id = $2::UUID "
-    "UNION ALL SELECT $4::VARCHAR AS anon_3, household_categories.category, "
-    "household_categories.subtype, household_categories.person_id, NULL AS anon_2, "
-    "household_categories.id \nFROM household_categories \n"
-    "WHERE household_categories.household_id = $2::UUID ORDER BY kind, a, b, row_id"
-)
-_PERSON_COLUMNS = (
-    "id, version, name, id_number_cipher, id_number_key_id, id_number_index, sex, "
-    "birth_date, phone, employment, education, health, disability_type, disability_grade, "
-    "guardian, caregiver, parents_situation, schooling, school, created_at, updated_at"
-)
-HOUSEHOLD_MEMBERS = (
-    "SELECT household_members.relation_to_head, household_members.joined_on, "
-    + ", ".join(f"persons.{c}" for c in _PERSON_COLUMNS.split(", "))
-    + " \nFROM household_members JOIN persons ON persons.id = household_members.person_id \n"
-    "WHERE household_members.household_id = $1::UUID AND household_members.active IS true "
-    "ORDER BY household_members.joined_on, household_members.id"
-)
-AUDIT_INSERT = (
-    "INSERT INTO audit_events (id, occurred_at, actor, role, action, object_type, object_id, "
-    "region_code, request_id, address, user_agent, outcome, changed_fields) VALUES ($1::UUID, "
-    "$2::TIMESTAMP WITH TIME ZONE, $3::VARCHAR, $4::VARCHAR, $5::VARCHAR, $6::VARCHAR, "
-    "$7::VARCHAR, $8::VARCHAR, $9::VARCHAR, $10::VARCHAR, $11::VARCHAR, $12::VARCHAR, $13::JSON)"
-)
+HOUSEHOLD_TARGET_TYPES = _sql(records._TARGET_TYPES)
+HOUSEHOLD_CATEGORIES = _sql(records._CATEGORIES)
+HOUSEHOLD_MEMBERS = _sql(records.MEMBER_ROWS)
+HOUSEHOLD_CODES = _sql(records._CODES)
+AUDIT_INSERT = _sql(INSERT_ALONE)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ID_NUMBER_CONTEXT = "person.id_number"
 _PAIRED_ROLES = {"community_worker", "grid_worker"}
@@ -209,17 +177,16 @@ def _age(birth: date, today: date) -> int:
 async def households_get(request: Request) -> Response:
     """GET /api/v1/households/{id} with members, as a community worker sees it.
 
-    BEGIN; the scoped household select; its codes, target types and
-    categories in one UNION ALL; members join persons; ROLLBACK; then BEGIN;
-    INSERT audit event; COMMIT, as the app's read session and its
-    after-transaction audit write do. The
-    ID numbers are decrypted as the app does (AES-GCM). No masking: the
-    scenario's role sees every field whole.
+    BEGIN; the scoped household select; its target types, categories,
+    members (joined with persons) and codes; ROLLBACK; then BEGIN; INSERT the
+    audit event; COMMIT, as the app's read session and its after-transaction
+    audit write do. The ID numbers are decrypted as the app does (AES-GCM).
+    No masking: the scenario's role sees every field whole.
     """
     try:
         household_id = uuid.UUID(request.path_params["household_id"])
     except ValueError:
-        return _problem(422, "validation_failed", request)
+        return _problem(404, "route_not_found", request)
     claims = _claims(request.headers.get("authorization", ""))
     role, scope, user = claims.get("role"), claims.get("scope"), claims.get("sub")
     if role not in _FULL_VIEW_ROLES or not scope:
@@ -227,7 +194,8 @@ async def households_get(request: Request) -> Response:
     low, high = _subtree(scope)
     pool: asyncpg.Pool = request.app.state.pool
     async with pool.acquire() as conn:
-        await conn.execute(DIRECT_BEGIN)
+        transaction = conn.transaction()
+        await transaction.start()
         try:
             if role in _PAIRED_ROLES:
                 row = await conn.fetchrow(
@@ -237,15 +205,12 @@ async def households_get(request: Request) -> Response:
                 row = await conn.fetchrow(HOUSEHOLD_BY_ID["region"], household_id, low, high)
             if row is None:
                 return _problem(404, "not_found", request)
-            lists = await conn.fetch(
-                HOUSEHOLD_LISTS, "code", household_id, "target_type", "category"
-            )
+            types = await conn.fetch(HOUSEHOLD_TARGET_TYPES, household_id)
+            categories = await conn.fetch(HOUSEHOLD_CATEGORIES, household_id)
             members = await conn.fetch(HOUSEHOLD_MEMBERS, household_id)
+            codes = await conn.fetch(HOUSEHOLD_CODES, household_id)
         finally:
-            await conn.execute("ROLLBACK")
-    codes = [r for r in lists if r["kind"] == "code"]
-    types = [r for r in lists if r["kind"] == "target_type"]
-    categories = [r for r in lists if r["kind"] == "category"]
+            await transaction.rollback()
     cipher = request.app.state.field_cipher
     today = datetime.now(SHANGHAI).date()
     body = {
@@ -258,18 +223,19 @@ async def households_get(request: Request) -> Response:
         "settled_since": _json_date(row["settled_since"]),
         "target_types": [
             {
-                "target_type": t["a"],
-                "source": t["b"],
-                "assessment_id": _str(t["ref"]),
-                "recorded_at": _json_time(t["at"]),
+                "target_type": t["target_type"],
+                "source": t["source"],
+                "assessment_id": _str(t["assessment_id"]),
+                "recorded_at": _json_time(t["recorded_at"]),
             }
             for t in types
         ],
         "categories": [
-            {"category": c["a"], "subtype": c["b"], "person_id": _str(c["ref"])} for c in categories
+            {"category": c["category"], "subtype": c["subtype"], "person_id": _str(c["person_id"])}
+            for c in categories
         ],
-        "causes": [c["b"] for c in codes if c["a"] == "cause"],
-        "needs": [c["b"] for c in codes if c["a"] == "need"],
+        "causes": [c["code"] for c in codes if c["list"] == "cause"],
+        "needs": [c["code"] for c in codes if c["list"] == "need"],
         "benefits": _list(row["benefits"]),
         "measures": _list(row["measures"]),
         "no_help_reason": row["no_help_reason"],
@@ -315,8 +281,7 @@ async def households_get(request: Request) -> Response:
         "created_at": _json_time(row["created_at"]),
         "updated_at": _json_time(row["updated_at"]),
     }
-    async with pool.acquire() as conn:
-        await conn.execute(DIRECT_BEGIN)
+    async with pool.acquire() as conn, conn.transaction():
         await conn.execute(
             AUDIT_INSERT,
             uuid.UUID(bytes=uuid7().bytes),
@@ -333,7 +298,6 @@ async def households_get(request: Request) -> Response:
             "success",
             "[]",
         )
-        await conn.execute("COMMIT")
     return JSONResponse(body, headers={"ETag": f'W/"{row["version"]}"'})
 
 

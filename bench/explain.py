@@ -4,7 +4,7 @@
     ... bench/explain.py --filters address=龙山大道 --filters region=500112001,target_type=tekun
 
 For each filter set of `LIST_FILTERS` (or those given), it runs the app's own
-`app.households.repository.search` (and `page_details` on the page it found) as
+`app.households.record.repository.search` (and `page_details` on the page it found) as
 the demo district officer or street officer, captures the statements
 SQLAlchemy sends (an engine event), and runs each again under
 `EXPLAIN (ANALYZE, BUFFERS)` with the same parameters, on the same
@@ -31,8 +31,8 @@ from app.core.pagination import DEFAULT_LIMIT, CursorCodec, PageRequest  # noqa:
 from app.core.permissions import Role  # noqa: E402
 from app.core.principals import Principal  # noqa: E402
 from app.core.reach import reach_of  # noqa: E402
-from app.households import repository  # noqa: E402
-from app.households.repository import HouseholdFilters  # noqa: E402
+from app.households.record import repository  # noqa: E402
+from app.households.record.repository import HouseholdFilters  # noqa: E402
 from bench.scenarios import LIST_FILTERS  # noqa: E402
 
 USERS = {"district_officer": Role.district_officer, "street_officer": Role.street_officer}

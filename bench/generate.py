@@ -49,7 +49,7 @@ import asyncpg  # noqa: E402
 from app.core.config import Settings  # noqa: E402
 from app.core.crypto import IdNumberVault  # noqa: E402
 from app.core.id_numbers import check_character  # noqa: E402
-from app.demo import DISTRICT, STREETS  # noqa: E402
+from app.demo.regions import DISTRICT, STREETS  # noqa: E402
 from app.households.record.rules import (  # noqa: E402
     CategoryFacts,
     HouseholdFacts,

@@ -146,22 +146,25 @@ def _environment(url: str, state: Path, batch: int) -> dict[str, str]:
 async def queue_import(path: Path, dry_run: bool) -> uuid.UUID:
     """Load the demo district and queue the file as the street officer's import (no HTTP)."""
     from app.core.config import Settings
-    from app.core.db import Database
     from app.core.migrations import upgrade_head
     from app.core.security import PasswordHasher
-    from app.demo import seed_demo
+    from app.core.services import build_services
+    from app.demo import identity, organizations, regions
+    from app.domains import ACCESS_HOOKS
     from app.imports import local
 
     settings = Settings()
     await asyncio.to_thread(upgrade_head, settings.database_url)
-    database = Database(settings)
+    services = build_services(settings, ACCESS_HOOKS)
     try:
-        async with database.sessionmaker() as session, session.begin():
-            await seed_demo(session, PasswordHasher(1024), PASSWORD)
-        queued = await local.queue_file(database, settings, path, "street_officer", dry_run=dry_run)
+        async with services.database.sessionmaker() as session, session.begin():
+            await regions.save_all(session)
+            await organizations.save_all(session)
+            await identity.save_all(session, PasswordHasher(1024), PASSWORD)
+        queued = await local.queue_file(services, path, "street_officer", dry_run=dry_run)
         return queued.id
     finally:
-        await database.dispose()
+        await services.database.dispose()
 
 
 def memory_mb(field: str) -> int | None:
@@ -199,17 +202,18 @@ async def work(import_id: uuid.UUID) -> dict[str, Any]:
     from sqlalchemy import select, text
 
     from app.core.config import Settings
-    from app.core.db import Database
+    from app.core.services import build_services
+    from app.domains import ACCESS_HOOKS
     from app.imports.models import Import
     from app.imports.processing import run_import
 
-    settings = Settings()
-    database = Database(settings)
+    services = build_services(Settings(), ACCESS_HOOKS)
+    database = services.database
     try:
         initial = resource.getrusage(resource.RUSAGE_SELF)
         rss_at_start, cpu_before = memory_mb("VmRSS"), initial.ru_utime + initial.ru_stime
         started = time.perf_counter()
-        await run_import(database.engine, settings, import_id)
+        await run_import(services, import_id)
         seconds = time.perf_counter() - started
         usage = resource.getrusage(resource.RUSAGE_SELF)
         async with database.sessionmaker() as session:

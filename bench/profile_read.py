@@ -97,7 +97,7 @@ def component(filename: str, function: str) -> str:
 
 
 async def sign_in(client: httpx.AsyncClient, username: str) -> str:
-    from app.demo import DEFAULT_DEMO_PASSWORD
+    from app.demo.identity import DEFAULT_DEMO_PASSWORD
 
     response = await client.post(
         "/api/v1/auth/token",

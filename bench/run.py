@@ -349,7 +349,7 @@ async def database_stats(admin_dsn: str, name: str) -> dict[str, Any]:
 
 async def ensure_demo_regions(conn: Any) -> None:
     """The demo region tree alone, for when `sanzhu seed-demo` fails."""
-    from app.demo import DISTRICT, GRIDS, STREETS
+    from app.demo.regions import DISTRICT, GRIDS, STREETS
 
     rows: list[tuple[str, str, str, str | None]] = [(*DISTRICT, "district", None)]
     for street_code, (street_name, communities) in STREETS.items():

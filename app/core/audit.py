@@ -63,7 +63,7 @@ class AuditEvent(Base):
 
 _SEAL_COLUMNS = ("seal_seq", "chain_hash", "sealed_at")
 _ALONE_COLUMNS = tuple(c.key for c in AuditEvent.__table__.c if c.key not in _SEAL_COLUMNS)
-_INSERT_ALONE = insert(AuditEvent).values(
+INSERT_ALONE = insert(AuditEvent).values(
     {name: bindparam(name, type_=AuditEvent.__table__.c[name].type) for name in _ALONE_COLUMNS}
 )
 """An event written in its own transaction: every value given (`event_row`), one prebuilt
@@ -136,7 +136,7 @@ async def _write_alone(database: Database, values: dict[str, Any]) -> None:
     """One event in its own short transaction on the primary: a prebuilt insert on a
     connection, no session to set up (every read of personal data pays for this)."""
     async with database.engine.begin() as connection:
-        await connection.execute(_INSERT_ALONE, values)
+        await connection.execute(INSERT_ALONE, values)
 
 
 async def record(
