@@ -65,11 +65,13 @@ class Scenario:
 
 def _demo_password() -> str:
     """The password `sanzhu seed-demo` gives demo users (bench/run.py unsets SANZHU_*)."""
-    from app import demo
+    from app.demo import identity
 
-    password = getattr(demo, "DEFAULT_DEMO_PASSWORD", None)
+    password = getattr(identity, "DEFAULT_DEMO_PASSWORD", None)
     if not isinstance(password, str):
-        raise RuntimeError("app.demo has no DEFAULT_DEMO_PASSWORD to sign the demo user in with")
+        raise RuntimeError(
+            "app.demo.identity has no DEFAULT_DEMO_PASSWORD to sign the demo user in with"
+        )
     return password
 
 
