@@ -23,5 +23,6 @@ run: install
 	.venv/bin/sanzhu seed-demo
 	.venv/bin/sanzhu serve --host $(HOST) --port $(PORT)
 
+# The suite runs in parallel (pytest-xdist addopts in pyproject.toml; `-n 0` for one process).
 test: install
 	.venv/bin/pytest

@@ -1,4 +1,8 @@
-"""Create or drop a PostgreSQL database for CI: `pgdb.py create|drop NAME`."""
+"""Create or drop a PostgreSQL database for CI: `pgdb.py create|drop NAME`.
+
+`drop` also drops the databases the test suite's xdist workers make from
+NAME (`NAME_gw0`, `NAME_gw1`, ...; tests/conftest.py), which they drop
+themselves unless a run is interrupted."""
 
 import asyncio
 import re
@@ -17,7 +21,11 @@ async def main(action: str, name: str) -> None:
         if action == "create":
             await connection.execute(f'CREATE DATABASE "{name}"')
         elif action == "drop":
-            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            workers = await connection.fetch(
+                "SELECT datname FROM pg_database WHERE datname ~ $1", f"^{name}_gw[0-9]+$"
+            )
+            for database in [name, *(row["datname"] for row in workers)]:
+                await connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         else:
             raise SystemExit(f"unknown action {action!r}")
     finally:

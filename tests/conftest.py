@@ -5,18 +5,27 @@ every test gets its own copy. PostgreSQL (`TEST_DATABASE_URL`): one database
 per run, migrated once and emptied (TRUNCATE) before each test. Either way
 tests are isolated and may run in any order, and concurrency tests open
 their own connections.
+
+Under pytest-xdist every worker is its own session: on SQLite it migrates its
+own template; on PostgreSQL it creates, migrates and at the end drops its own
+database, named after the given one and the worker (`sanzhu_test_gw0`); the
+given database itself is then left alone. Without xdist the given database is
+used, as before.
 """
 
+import asyncio
 import os
+import re
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import asyncpg
 import httpx
 import hypothesis
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
 from app.core.config import Settings
@@ -30,20 +39,61 @@ from tests.factories import DEMO_PASSWORD
 hypothesis.settings.register_profile("sanzhu", deadline=None, print_blob=True)
 hypothesis.settings.load_profile("sanzhu")
 
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+def worker_database_url(url: str | None, worker: str | None) -> str | None:
+    """The database of this xdist worker: the given URL's database name plus
+    `_<worker>`; the given URL itself outside xdist."""
+    if not url or not worker or worker == "master":
+        return url
+    parsed = make_url(url)
+    name = f"{parsed.database}_{worker}"
+    if not re.fullmatch(r"[A-Za-z0-9_]{1,63}", name):
+        raise pytest.UsageError(f"TEST_DATABASE_URL: unusable worker database name {name!r}")
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
+GIVEN_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+# What the tests use (and what `from tests.conftest import TEST_DATABASE_URL`
+# gives): this worker's database. The environment says the same, for anything
+# that reads it there.
+TEST_DATABASE_URL = worker_database_url(GIVEN_DATABASE_URL, os.environ.get("PYTEST_XDIST_WORKER"))
+if TEST_DATABASE_URL:
+    os.environ["TEST_DATABASE_URL"] = TEST_DATABASE_URL
 TEST_SECRET = "test-secret-key-with-at-least-32-characters"
 READER = "reader"
 
 
+async def _create_or_drop_database(url: str, create: bool) -> None:
+    """DROP (a leftover of an interrupted run) and, with `create`, CREATE the
+    database of `url`, through the server's `postgres` maintenance database."""
+    target = make_url(url)
+    admin = target.set(drivername="postgresql", database="postgres")
+    connection = await asyncpg.connect(admin.render_as_string(hide_password=False))
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)')
+        if create:
+            await connection.execute(f'CREATE DATABASE "{target.database}"')
+    finally:
+        await connection.close()
+
+
 @pytest.fixture(scope="session")
-def migrated_source(tmp_path_factory: pytest.TempPathFactory) -> str:
+def migrated_source(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The PostgreSQL URL, or the path of the SQLite template, migrated to head."""
     if TEST_DATABASE_URL:
-        upgrade_head(TEST_DATABASE_URL)
-        return TEST_DATABASE_URL
+        own_database = TEST_DATABASE_URL != GIVEN_DATABASE_URL
+        if own_database:
+            asyncio.run(_create_or_drop_database(TEST_DATABASE_URL, create=True))
+        try:
+            upgrade_head(TEST_DATABASE_URL)
+            yield TEST_DATABASE_URL
+        finally:
+            if own_database:
+                asyncio.run(_create_or_drop_database(TEST_DATABASE_URL, create=False))
+        return
     path = tmp_path_factory.mktemp("template") / "template.db"
     upgrade_head(f"sqlite+aiosqlite:///{path}")
-    return str(path)
+    yield str(path)
 
 
 async def _truncate_all(url: str) -> None:
