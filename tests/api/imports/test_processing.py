@@ -229,10 +229,11 @@ class TestRowErrors:
     async def test_errors_file_names_row_column_and_rule(
         self, anonymous: httpx.AsyncClient, app: FastAPI, settings: Settings, worker_token: str
     ) -> None:
-        bad_checksum = id_number()[:-1] + ("0" if id_number()[-1] != "0" else "1")
+        valid = id_number()
+        bad_checksum = valid[:17] + ("1" if valid[17] != "1" else "2")
         rows = [
             person("H1", 户籍类型="海外"),
-            person("H2", number=bad_checksum[:17] + ("1" if bad_checksum[17] != "1" else "2")),
+            person("H2", number=bad_checksum),
             person("H3", 来城市居住日期="去年"),
             person("H4", name=""),
             person("H5", number="50011219500315"),
