@@ -125,10 +125,7 @@ HOUSEHOLD_BY_ID = {
     # ... of district and street staff: their subtree.
     "region": _sql(records._row_by_id(ReachShape.subtree)),
 }
-HOUSEHOLD_TARGET_TYPES = _sql(records._TARGET_TYPES)
-HOUSEHOLD_CATEGORIES = _sql(records._CATEGORIES)
 HOUSEHOLD_MEMBERS = _sql(records.MEMBER_ROWS)
-HOUSEHOLD_CODES = _sql(records._CODES)
 AUDIT_INSERT = _sql(INSERT_ALONE)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ID_NUMBER_CONTEXT = "person.id_number"
@@ -177,8 +174,9 @@ def _age(birth: date, today: date) -> int:
 async def households_get(request: Request) -> Response:
     """GET /api/v1/households/{id} with members, as a community worker sees it.
 
-    BEGIN; the scoped household select; its target types, categories,
-    members (joined with persons) and codes; ROLLBACK; then BEGIN; INSERT the
+    BEGIN; the scoped household select (its codes, target types and categories
+    as JSON lists beside its columns); its members joined with persons;
+    ROLLBACK; then BEGIN; INSERT the
     audit event; COMMIT, as the app's read session and its after-transaction
     audit write do. The ID numbers are decrypted as the app does (AES-GCM).
     No masking: the scenario's role sees every field whole.
@@ -205,12 +203,14 @@ async def households_get(request: Request) -> Response:
                 row = await conn.fetchrow(HOUSEHOLD_BY_ID["region"], household_id, low, high)
             if row is None:
                 return _problem(404, "not_found", request)
-            types = await conn.fetch(HOUSEHOLD_TARGET_TYPES, household_id)
-            categories = await conn.fetch(HOUSEHOLD_CATEGORIES, household_id)
             members = await conn.fetch(HOUSEHOLD_MEMBERS, household_id)
-            codes = await conn.fetch(HOUSEHOLD_CODES, household_id)
         finally:
             await transaction.rollback()
+    codes = sorted(json.loads(row["codes"]))
+    types = sorted(json.loads(row["target_types"]))
+    categories = sorted(
+        json.loads(row["categories"]), key=lambda c: (c[0], c[1] or "", uuid.UUID(c[3]))
+    )
     cipher = request.app.state.field_cipher
     today = datetime.now(SHANGHAI).date()
     body = {
@@ -223,19 +223,16 @@ async def households_get(request: Request) -> Response:
         "settled_since": _json_date(row["settled_since"]),
         "target_types": [
             {
-                "target_type": t["target_type"],
-                "source": t["source"],
-                "assessment_id": _str(t["assessment_id"]),
-                "recorded_at": _json_time(t["recorded_at"]),
+                "target_type": t[0],
+                "source": t[1],
+                "assessment_id": t[2],
+                "recorded_at": _json_time(datetime.fromisoformat(t[3])),
             }
             for t in types
         ],
-        "categories": [
-            {"category": c["category"], "subtype": c["subtype"], "person_id": _str(c["person_id"])}
-            for c in categories
-        ],
-        "causes": [c["code"] for c in codes if c["list"] == "cause"],
-        "needs": [c["code"] for c in codes if c["list"] == "need"],
+        "categories": [{"category": c[0], "subtype": c[1], "person_id": c[2]} for c in categories],
+        "causes": [code for name, code in codes if name == "cause"],
+        "needs": [code for name, code in codes if name == "need"],
         "benefits": _list(row["benefits"]),
         "measures": _list(row["measures"]),
         "no_help_reason": row["no_help_reason"],

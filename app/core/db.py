@@ -4,7 +4,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import MetaData, event, text
+from sqlalchemy import JSON, MetaData, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import (
@@ -13,7 +13,9 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, UOWTransaction, mapped_column
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import Uuid
 from uuid6 import uuid7
 
@@ -186,3 +188,24 @@ def dialect_insert(
     if bind.dialect.name == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)
+
+
+class json_rows(FunctionElement[Any]):  # noqa: N801 - an SQL function, named as SQL names them
+    """Aggregate: the values of each row as a JSON array, all rows as a JSON array of them
+    (`[]` when there are none): PostgreSQL's `json_agg(json_build_array(...))`, SQLite's
+    `json_group_array(json_array(...))`. Rows come in no particular order."""
+
+    type = JSON()
+    inherit_cache = True
+    name = "json_rows"
+
+
+@compiles(json_rows, "postgresql")
+def _json_rows_postgresql(element: json_rows, compiler: Any, **kw: Any) -> str:
+    values = compiler.process(element.clauses, **kw)
+    return f"coalesce(json_agg(json_build_array({values})), '[]'::json)"
+
+
+@compiles(json_rows, "sqlite")
+def _json_rows_sqlite(element: json_rows, compiler: Any, **kw: Any) -> str:
+    return f"json_group_array(json_array({compiler.process(element.clauses, **kw)}))"

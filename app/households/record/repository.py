@@ -11,13 +11,14 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, NamedTuple
 
 from sqlalchemy import Row, Select, Uuid, bindparam, delete, exists, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from app.core.db import ReadSession, WriteSession, plan_with_values
+from app.core.db import ReadSession, WriteSession, json_rows, plan_with_values
 from app.core.pagination import PageRequest, paginate_rows
 from app.core.reach import Reach, ReachShape
 from app.core.region_codes import in_subtree
@@ -60,16 +61,6 @@ _CODES = (
     .where(_codes.household_id == HOUSEHOLD_ID)
     .order_by(_codes.list, _codes.code)
 )
-_TARGET_TYPES = (
-    select(_types.target_type, _types.source, _types.assessment_id, _types.recorded_at)
-    .where(_types.household_id == HOUSEHOLD_ID)
-    .order_by(_types.target_type)
-)
-_CATEGORIES = (
-    select(_categories.category, _categories.subtype, _categories.person_id)
-    .where(_categories.household_id == HOUSEHOLD_ID)
-    .order_by(_categories.category, _categories.subtype, _categories.id)
-)
 MEMBER_ROWS = (
     select(_members.relation_to_head, _members.joined_on, *Person.__table__.c)
     .join_from(Membership.__table__, Person.__table__, _persons.id == _members.person_id)
@@ -79,27 +70,90 @@ MEMBER_ROWS = (
 """Active members: each row is a membership's relation and joining date with its person's columns."""
 
 
+class TargetTypeRow(NamedTuple):
+    target_type: str
+    source: str
+    assessment_id: uuid.UUID | None
+    recorded_at: datetime
+
+
+class CategoryRow(NamedTuple):
+    category: str
+    subtype: str | None
+    person_id: uuid.UUID | None
+
+
 @dataclass(slots=True)
 class RecordRows:
     """A household's codes by list, target types, categories and active members, in display order."""
 
     codes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    target_types: Sequence[Any] = ()
-    categories: Sequence[Any] = ()
+    target_types: Sequence[TargetTypeRow] = ()
+    categories: Sequence[CategoryRow] = ()
     members: Sequence[Any] = ()
 
 
-def _record_rows(session: Session, household_id: uuid.UUID) -> RecordRows:
-    parameters = {"household_id": household_id}
-    connection = session.connection()
+def _uuid(value: str | None) -> uuid.UUID | None:
+    return None if value is None else uuid.UUID(value)
+
+
+def _utc(value: str) -> datetime:
+    moment = datetime.fromisoformat(value)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _lists(
+    codes: list[list[Any]], types: list[list[Any]], categories: list[list[Any]]
+) -> RecordRows:
+    """The record's lists from their JSON form (`json_rows`), sorted as the record shows them:
+    codes by (list, code), target types by type, categories by (category, subtype, id)."""
     found = RecordRows(
-        target_types=connection.execute(_TARGET_TYPES, parameters).all(),
-        categories=connection.execute(_CATEGORIES, parameters).all(),
-        members=connection.execute(MEMBER_ROWS, parameters).all(),
+        target_types=[
+            TargetTypeRow(t, source, _uuid(assessment), _utc(at))
+            for t, source, assessment, at in sorted(types, key=lambda r: r[0])
+        ],
+        categories=[
+            CategoryRow(c, subtype, _uuid(person))
+            for c, subtype, person, _ in sorted(
+                categories, key=lambda r: (r[0], r[1] or "", uuid.UUID(r[3]))
+            )
+        ],
     )
-    for name, code in connection.execute(_CODES, parameters):
+    for name, code in sorted(codes):
         found.codes[name].append(code)
     return found
+
+
+_LISTS = (
+    select(json_rows(_codes.list, _codes.code))
+    .where(_codes.household_id == _households.id)
+    .scalar_subquery()
+    .label("codes"),
+    select(json_rows(_types.target_type, _types.source, _types.assessment_id, _types.recorded_at))
+    .where(_types.household_id == _households.id)
+    .scalar_subquery()
+    .label("target_types"),
+    select(
+        json_rows(_categories.category, _categories.subtype, _categories.person_id, _categories.id)
+    )
+    .where(_categories.household_id == _households.id)
+    .scalar_subquery()
+    .label("categories"),
+)
+"""A household's codes, target types and categories, as JSON lists beside its columns: the
+record comes in two statements (this one and its members) instead of five."""
+
+
+def _record_rows(session: Session, household_id: uuid.UUID) -> RecordRows:
+    connection = session.connection()
+    parameters = {"household_id": household_id}
+    codes, types, categories = connection.execute(_LISTS_OF, parameters).one()
+    found = _lists(codes, types, categories)
+    found.members = connection.execute(MEMBER_ROWS, parameters).all()
+    return found
+
+
+_LISTS_OF = select(*_LISTS).where(_households.id == HOUSEHOLD_ID)
 
 
 async def record_rows(session: ReadSession, household_id: uuid.UUID) -> RecordRows:
@@ -113,7 +167,7 @@ def _row_by_id(shape: ReachShape) -> Select[Any] | None:
     condition = reach_template(shape, _households.id, _households.region_code)
     if condition is None:
         return None
-    return select(*_households).where(_households.id == HOUSEHOLD_ID, condition)
+    return select(*_households, *_LISTS).where(_households.id == HOUSEHOLD_ID, condition)
 
 
 def _read_visible(
@@ -121,22 +175,25 @@ def _read_visible(
 ) -> tuple[Row[Any], RecordRows] | None:
     by_id = _row_by_id(reach.shape)
     if by_id is None:
-        by_id = select(*_households).where(
+        by_id = select(*_households, *_LISTS).where(
             _households.id == HOUSEHOLD_ID,
             visible_households(reach, _households.id, _households.region_code),
         )
     parameters = {"household_id": household_id, **reach_values(reach)}
-    household = session.connection().execute(by_id, parameters).first()
+    connection = session.connection()
+    household = connection.execute(by_id, parameters).first()
     if household is None:
         return None
-    return household, _record_rows(session, household_id)
+    found = _lists(household.codes, household.target_types, household.categories)
+    found.members = connection.execute(MEMBER_ROWS, {"household_id": household_id}).all()
+    return household, found
 
 
 async def read_visible(
     session: ReadSession, reach: Reach, household_id: uuid.UUID
 ) -> tuple[Row[Any], RecordRows] | None:
-    """A whole record for a read, if the reach holds it: the household's columns as a row
-    and its `RecordRows`, five prebuilt statements in one hop, no ORM objects."""
+    """A whole record for a read, if the reach holds it: the household's columns and lists
+    as one row, and its members; two prebuilt statements in one hop, no ORM objects."""
     return await session.run_sync(_read_visible, reach, household_id)
 
 
