@@ -264,7 +264,7 @@ async def test_a_family_entered_by_form_and_by_file_leaves_the_same_ledger(
     token = headers["Authorization"].removeprefix("Bearer ")
     uploaded = await upload(anonymous, token, _file(_numbers()))
     assert uploaded.status_code == 202, uploaded.text
-    await run_jobs(app, settings)
+    await run_jobs(app)
     [(by_file,)] = await fetch(
         app,
         select(Household.id).where(Household.id != uuid.UUID(by_form.json()["id"])),

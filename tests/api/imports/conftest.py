@@ -81,7 +81,7 @@ async def upload(
     )
 
 
-async def run_jobs(app: FastAPI, settings: Settings) -> int:
+async def run_jobs(app: FastAPI) -> int:
     """Run due jobs with the app's own worker until none is left; returns how many ran."""
     worker = build_worker(app.state.services)
     ran = 0
@@ -96,7 +96,7 @@ async def imported(
     """Upload, run the worker, and return the import as the API shows it at the end."""
     response = await upload(http, token, content, **kw)
     assert response.status_code == 202, response.text
-    await run_jobs(app, settings)
+    await run_jobs(app)
     final = await http.get(
         response.headers["location"], headers={"Authorization": f"Bearer {token}"}
     )

@@ -112,7 +112,7 @@ class TestProgress:
         rows = [person(f"H{i}") for i in range(7)]
         rows += [person("H0", name="重复户")]
         response = await upload(anonymous, worker_token, csv_file(rows))
-        await run_jobs(app, settings)
+        await run_jobs(app)
         body = (
             await anonymous.get(response.headers["location"], headers=_auth(worker_token))
         ).json()
@@ -134,7 +134,7 @@ class TestProgress:
         """Jobs are delivered at least once: the handler run again changes nothing."""
         response = await upload(anonymous, worker_token, csv_file([person("H1"), person("H2")]))
         import_id = response.json()["id"]
-        await run_jobs(app, settings)
+        await run_jobs(app)
         before = (
             await anonymous.get(f"/api/v1/imports/{import_id}", headers=_auth(worker_token))
         ).json()
@@ -159,7 +159,7 @@ class TestProgress:
         formula = '=HYPERLINK("http://evil.example","点我")'
         rows = [person(formula, name=""), person("@SUM(1)", name="")]
         response = await upload(anonymous, worker_token, csv_file(rows))
-        await run_jobs(app, settings)
+        await run_jobs(app)
         table = await error_rows(anonymous, worker_token, response.json()["id"])
         keys = [row[1] for row in table[1:]]
         assert keys == ["'" + formula, "'@SUM(1)"]
@@ -183,7 +183,7 @@ class TestProgress:
             .values(rows_done=1, rows_total=3, households_imported=1, status="running")
         )
         await session.commit()
-        await run_jobs(app, settings)
+        await run_jobs(app)
         body = (
             await anonymous.get(f"/api/v1/imports/{import_id}", headers=_auth(worker_token))
         ).json()

@@ -212,7 +212,7 @@ class TestDuplicates:
         assert (await upload(anonymous, worker_token, broken)).status_code == 202
         real = await upload(anonymous, worker_token, content)
         assert real.status_code == 202, real.text
-        await run_jobs(app, settings)
+        await run_jobs(app)
 
     async def test_another_streets_import_is_not_named(
         self, anonymous: httpx.AsyncClient, worker_token: str
