@@ -81,7 +81,7 @@ def _problem(status: int, code: str, request: Request) -> JSONResponse:
 async def _read_only(pool: asyncpg.Pool, sql: str, *args: Any) -> list[asyncpg.Record]:
     """One statement in a transaction that is rolled back, as a closed read session does."""
     async with pool.acquire() as conn:
-        transaction = conn.transaction()
+        transaction = conn.transaction(readonly=True)
         await transaction.start()
         try:
             rows: list[asyncpg.Record] = await conn.fetch(sql, *args)
@@ -192,7 +192,7 @@ async def households_get(request: Request) -> Response:
     low, high = _subtree(scope)
     pool: asyncpg.Pool = request.app.state.pool
     async with pool.acquire() as conn:
-        transaction = conn.transaction()
+        transaction = conn.transaction(readonly=True)
         await transaction.start()
         try:
             if role in _PAIRED_ROLES:

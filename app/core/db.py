@@ -84,13 +84,15 @@ class Timestamped:
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
-def _configure_sqlite(engine: AsyncEngine, settings: Settings, *, begin: str) -> None:
-    """WAL, foreign keys and a busy timeout on every connection.
+def _configure_sqlite(engine: AsyncEngine, settings: Settings, *, read_only: bool) -> None:
+    """WAL, foreign keys and a busy timeout on every connection; the read engine's
+    connections refuse to write (`query_only`).
 
     pysqlite's own transaction handling is switched off so that we emit BEGIN
     ourselves: writers take the write lock up front (BEGIN IMMEDIATE) and wait
     for it, instead of failing halfway when a deferred read upgrades.
     """
+    begin = "BEGIN" if read_only else "BEGIN IMMEDIATE"
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -100,6 +102,8 @@ def _configure_sqlite(engine: AsyncEngine, settings: Settings, *, begin: str) ->
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA synchronous = NORMAL")
+        if read_only:
+            cursor.execute("PRAGMA query_only = ON")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
@@ -134,7 +138,7 @@ def create_engine(settings: Settings, url: str, *, read_only: bool = False) -> A
         engine = create_async_engine(
             url, connect_args={"timeout": settings.sqlite_busy_timeout_ms / 1000}
         )
-        _configure_sqlite(engine, settings, begin="BEGIN" if read_only else "BEGIN IMMEDIATE")
+        _configure_sqlite(engine, settings, read_only=read_only)
     else:
         engine = create_async_engine(
             url,
@@ -156,12 +160,14 @@ class Database:
     def __init__(self, settings: Settings) -> None:
         self.engine = create_engine(settings, settings.database_url)
         read_url = settings.read_database_url
+        # Reads begin READ ONLY on PostgreSQL even without a replica, so a statement that
+        # writes through a read session fails as an ORM flush on one does.
         self.read_engine = (
             create_engine(settings, read_url, read_only=True)
             if read_url
             else create_engine(settings, settings.database_url, read_only=True)
             if settings.is_sqlite
-            else self.engine
+            else self.engine.execution_options(postgresql_readonly=True)
         )
         self.sessionmaker = async_sessionmaker(
             self.engine, class_=WriteSession, expire_on_commit=False
@@ -176,7 +182,7 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
-        if self.read_engine is not self.engine:
+        if self.read_engine.sync_engine.pool is not self.engine.sync_engine.pool:
             await self.read_engine.dispose()
 
 

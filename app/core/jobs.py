@@ -77,9 +77,10 @@ class JobKind:
 
     name: str
     max_attempts: int = 8
-    timeout_seconds: float = 300.0
-    """A run taking longer fails (and is retried). A kind whose runs may outlast the lease
-    renews it as it goes (`JobContext.renew_lease`)."""
+    timeout_seconds: float = 240.0
+    """A run taking longer fails (and is retried). Keep it below the lease
+    (`SANZHU_JOB_LEASE_SECONDS`, 300 by default), or another worker claims the job while
+    this run still holds it; a kind whose runs may outlast the lease renews it as it goes."""
 
 
 @dataclass(frozen=True, slots=True)

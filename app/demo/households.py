@@ -294,7 +294,7 @@ async def seed(services: Services, _password: str) -> str:
     for offset, street in enumerate(STREETS):
         actor = await _officer(services, street)
         async with services.database.sessionmaker() as session, session.begin():
-            if await count_in_region(session, street):
+            if await count_in_region(session, actor, street):
                 continue
             created += await _seed_street(session, actor, street, offset * 100)
     return f"{created} new demo households"

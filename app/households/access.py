@@ -7,6 +7,9 @@ the actor's reach is never found and a 403 never reveals that it exists.
 
 import uuid
 from typing import NoReturn, Protocol
+from weakref import WeakKeyDictionary
+
+from sqlalchemy.orm import SessionTransaction
 
 from app.confidentiality.public import check_social_worker
 from app.core import audit
@@ -103,4 +106,23 @@ async def writable(
     await check_personal(session, actor, household.region_code)
     if expected_version is not None:
         check_version(expected_version, household.version)
+    _locked(session).add(household.id)
     return household
+
+
+_LOCKED = "sanzhu.households_locked"
+
+
+def _locked(session: WriteSession) -> set[uuid.UUID]:
+    """The households `writable` fetched in the session's current transaction."""
+    by_transaction: WeakKeyDictionary[SessionTransaction, set[uuid.UUID]] = session.info.setdefault(
+        _LOCKED, WeakKeyDictionary()
+    )
+    transaction = session.sync_session.get_transaction()
+    assert transaction is not None
+    return by_transaction.setdefault(transaction, set())
+
+
+def was_locked(session: WriteSession, household_id: uuid.UUID) -> bool:
+    """Whether `writable` fetched (and locked) the household in this transaction."""
+    return household_id in _locked(session)

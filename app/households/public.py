@@ -99,9 +99,12 @@ async def record_change(
     """Record a change of a household fetched with `writable`: when something changed, the
     version goes up (once per transaction), the history gains the entry and the domain
     event is published; the audit trail gets the event in any case. Returns the household
-    as it now stands."""
+    as it now stands. Only for a household `writable` fetched in this transaction (so the
+    actor may change it, it is locked, and its If-Match was checked)."""
+    if not access.was_locked(session, household.id):
+        raise RuntimeError("record_change: fetch the household with `writable` first")
     found = await session.get(Household, household.id)
-    assert found is not None, "fetch the household with `writable` first"
+    assert found is not None
     await changes.record(session, actor, found, change)
     return HouseholdRef.of(found)
 
@@ -127,9 +130,9 @@ async def record_assessed_types(
     return HouseholdRef.of(household)
 
 
-async def count_in_region(session: ReadSession, region_code: str) -> int:
-    """How many households the ledger holds in a region's subtree (in any state)."""
-    return await records_repository.count_in_region(session, region_code)
+async def count_in_region(session: ReadSession, actor: Actor, region_code: str) -> int:
+    """How many households of a region's subtree, in any state, the actor may see."""
+    return await records_repository.count_in_region(session, actor.reach, region_code)
 
 
 async def members_ever(

@@ -2,8 +2,10 @@
 
 Frozen values, not ORM objects, so a neighbour can neither change a household
 behind the ledger's back nor trigger a lazy load. They carry what rules need
-(composition, ages, categories, hukou, residence) and no direct identifiers:
-no names, ID numbers, phones, addresses or free text, which a route shows only
+(composition, ages, categories, hukou type, residence) and nothing that
+identifies a person: no names, ID numbers, phones, addresses or free text, and
+no birth dates either (with the first six and last four digits a masked ID
+number shows, a birth date is the whole number). A route shows those only
 through the ledger's own masked views.
 """
 
@@ -52,7 +54,6 @@ class MemberNow:
     relation_to_head: str
     joined_on: date
     sex: str
-    birth_date: date
     age: int
     employment: str | None
     education: str | None
@@ -77,7 +78,6 @@ class HouseholdNow:
 
     ref: HouseholdRef
     hukou_type: str | None
-    hukou_place: str | None
     settled_since: date | None
     target_types: tuple[str, ...]
     categories: tuple[CategoryNow, ...]
@@ -102,7 +102,6 @@ async def household_now(
     return HouseholdNow(
         ref=HouseholdRef.of(household),
         hukou_type=household.hukou_type,
-        hukou_place=household.hukou_place,
         settled_since=household.settled_since,
         target_types=tuple(t.target_type for t in rows.target_types),
         categories=tuple(CategoryNow(c.category, c.subtype, c.person_id) for c in rows.categories),
@@ -116,7 +115,6 @@ async def household_now(
                 relation_to_head=m.relation_to_head,
                 joined_on=m.joined_on,
                 sex=m.sex,
-                birth_date=m.birth_date,
                 age=age_on(m.birth_date, actor.today),
                 employment=m.employment,
                 education=m.education,

@@ -90,3 +90,16 @@ def test_passing_a_read_session_where_a_write_is_needed_fails_type_checking(
     assert len(errors) == 1, checked.stdout
     assert "probe.py:6:" in errors[0]
     assert 'incompatible type "ReadSession"; expected "WriteSession"' in errors[0]
+
+
+async def test_a_statement_that_writes_through_a_read_session_fails(database: Database) -> None:
+    """Not only ORM flushes: a read session's transaction is READ ONLY on PostgreSQL, and
+    its connections are `query_only` on SQLite."""
+    from sqlalchemy import insert
+    from sqlalchemy.exc import DBAPIError
+
+    async with database.read_sessionmaker() as read:
+        with pytest.raises(DBAPIError, match="read-only transaction|readonly database"):
+            await read.execute(
+                insert(Organization).values(kind="red_cross", name="不该写入", region_code="500112")
+            )

@@ -232,10 +232,13 @@ async def members(session: ReadSession, household_id: uuid.UUID) -> list[tuple[M
     return [(m, p) for m, p in rows]
 
 
-async def count_in_region(session: ReadSession, region_code: str) -> int:
-    """Households of a region's subtree, in any state."""
+async def count_in_region(session: ReadSession, reach: Reach, region_code: str) -> int:
+    """Households of a region's subtree within a reach, in any state."""
     found = await session.scalar(
-        select(func.count()).where(in_subtree(_households.region_code, region_code))
+        select(func.count()).where(
+            in_subtree(_households.region_code, region_code),
+            visible_households(reach, _households.id, _households.region_code),
+        )
     )
     return int(found or 0)
 

@@ -18,7 +18,9 @@ from app.organizations.public import organization_kind
 async def list_for(
     session: ReadSession, actor: Actor, household_id: uuid.UUID
 ) -> list[HouseholdAssignment]:
-    await access.visible(session, actor, household_id)
+    """Who the household was assigned to, newest first; the read is audited."""
+    household = await access.visible(session, actor, household_id)
+    access.audit_read(session, actor, "household.assignments.read", household)
     return await repository.assignments(session, household_id)
 
 

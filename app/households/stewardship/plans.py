@@ -20,17 +20,21 @@ its entry."""
 
 
 async def current(session: ReadSession, actor: Actor, household_id: uuid.UUID) -> HouseholdPlan:
-    await access.personal(session, actor, household_id)
+    """The household's current plan; the read is audited (Beijing 7)."""
+    household = await access.personal(session, actor, household_id)
     plan = await repository.latest_plan(session, household_id)
     if plan is None:
         raise NotFound("帮扶方案", "plan")
+    access.audit_read(session, actor, "household.plan.read", household)
     return plan
 
 
 async def versions(
     session: ReadSession, actor: Actor, household_id: uuid.UUID
 ) -> list[HouseholdPlan]:
-    await access.personal(session, actor, household_id)
+    """Every version of the household's plan, newest first; the read is audited (Beijing 7)."""
+    household = await access.personal(session, actor, household_id)
+    access.audit_read(session, actor, "household.plan.versions.read", household)
     return await repository.plans(session, household_id)
 
 

@@ -175,7 +175,11 @@ async def test_the_read_model_holds_what_rules_need_and_no_identifiers(app: Fast
         ("child_in_distress", "child_left_behind")
     ]
     fields = set(type(now.members[0]).__dataclass_fields__)
-    assert fields.isdisjoint({"name", "id_number", "phone", "guardian", "caregiver", "school"})
+    # A birth date is the middle of an ID number whose ends a masked number shows.
+    assert fields.isdisjoint(
+        {"name", "id_number", "birth_date", "phone", "guardian", "caregiver", "school"}
+    )
+    assert set(type(now).__dataclass_fields__).isdisjoint({"address", "hukou_place"})
 
 
 async def test_organisations_reach_households_through_a_registered_source(
@@ -210,3 +214,16 @@ async def test_organisations_reach_households_through_a_registered_source(
         assert (await public.visible(session, actor, referred.id)).id == referred.id
         with pytest.raises(NotFound):
             await public.visible(session, actor, other.id)
+
+
+async def test_record_change_refuses_a_household_not_fetched_for_writing(app: FastAPI) -> None:
+    """A neighbour must lock the household (`writable`: reach, row lock, If-Match) first."""
+    home = await create_household(app, region=GRID_A1_1)
+    actor = await ledger_actor(app, "street_officer")
+    async with app.state.services.database.sessionmaker() as session, session.begin():
+        ref = await public.visible(session, actor, home.id)
+        change = public.Change(
+            "neighbour.note", public.Event.changed, {"x": {"before": 0, "after": 1}}
+        )
+        with pytest.raises(RuntimeError, match="writable"):
+            await public.record_change(session, actor, ref, change)
