@@ -99,7 +99,7 @@ async def test_a_statement_that_writes_through_a_read_session_fails(database: Da
     from sqlalchemy.exc import DBAPIError
 
     async with database.read_sessionmaker() as read:
-        with pytest.raises(DBAPIError, match="read-only transaction|readonly database"):
+        with pytest.raises(DBAPIError, match=r"read-only transaction|readonly database"):
             await read.execute(
                 insert(Organization).values(kind="red_cross", name="不该写入", region_code="500112")
             )
