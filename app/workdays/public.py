@@ -1,5 +1,5 @@
-"""What other domains may use of the working-day calendar: deadlines in working days (DOMAIN 6)."""
+"""What other domains may use of the working-day calendar (DOMAIN 6)."""
 
-from app.workdays.service import add_working_days, missing_years, working_days_between
+from app.workdays.service import missing_years
 
-__all__ = ["add_working_days", "missing_years", "working_days_between"]
+__all__ = ["missing_years"]
