@@ -9,6 +9,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from app.core import keystore
+from app.core.audit_keys import AuditKeys, generate_audit_keys
 from app.core.crypto import (
     FieldCipher,
     IdNumberVault,
@@ -17,9 +18,10 @@ from app.core.crypto import (
 )
 from app.core.signing_keys import KeyRing, generate_jwks
 
-GENERATED_SECRETS = ("secret_key", "jwt_keys", "field_keys", "blind_index_key")
+GENERATED_SECRETS = ("secret_key", "jwt_keys", "field_keys", "blind_index_key", "audit_keys")
 _GENERATORS = {
     "jwt_keys": generate_jwks,
+    "audit_keys": generate_audit_keys,
     "field_keys": generate_field_keys,
     "blind_index_key": generate_blind_index_key,
 }
@@ -63,6 +65,17 @@ class Settings(BaseSettings):
     blind_index_key: SecretStr | None = Field(
         default=None,
         description="HMAC key of the blind indexes; changing it needs a re-index of the ledger.",
+    )
+    audit_keys: SecretStr | None = Field(
+        default=None,
+        description='HMAC-SHA256 keys of the audit chain, `{"keys": [{"kid", "k"}]}` (`k`: base64, '
+        "at least 32 bytes); the first seals and signs the published heads, all verify: keep "
+        "every key that sealed events.",
+    )
+    audit_heads_file: Path | None = Field(
+        default=None,
+        description="File each sealed head of the audit chain is appended to (a signed JSON line), "
+        "for shipping off the host; default `<state_dir>/audit-heads.jsonl`.",
     )
     jwt_issuer: str = "sanzhu"
     jwt_audience: str = "sanzhu-api"
@@ -137,6 +150,10 @@ class Settings(BaseSettings):
         return self.import_dir or self.state_dir / "imports"
 
     @property
+    def audit_heads_path(self) -> Path:
+        return self.audit_heads_file or self.state_dir / "audit-heads.jsonl"
+
+    @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
@@ -154,6 +171,10 @@ class Settings(BaseSettings):
         """Encryption and blind index of ID numbers, from the field keys and the blind index key."""
         key = self.blind_index_key.get_secret_value() if self.blind_index_key else ""
         return IdNumberVault(self.field_cipher(), key)
+
+    def audit_keyring(self) -> AuditKeys:
+        """The keys of the audit chain; ValueError when they are unusable."""
+        return AuditKeys(self.audit_keys.get_secret_value() if self.audit_keys else "")
 
     def check_production_ready(self) -> None:
         """Refuse unsafe production settings, naming the first problem in one line."""
@@ -180,6 +201,12 @@ class Settings(BaseSettings):
         except ValueError as exc:
             raise ConfigurationError(
                 f"production refuses to start: SANZHU_FIELD_KEYS is not usable ({exc})"
+            ) from None
+        try:
+            self.audit_keyring()
+        except ValueError as exc:
+            raise ConfigurationError(
+                f"production refuses to start: SANZHU_AUDIT_KEYS is not usable ({exc})"
             ) from None
         if self.is_sqlite and not self.allow_sqlite_in_production:
             raise ConfigurationError(

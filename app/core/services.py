@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from fastapi import FastAPI, Request
 
+from app.core.audit_keys import AuditKeys
 from app.core.config import Settings
 from app.core.crypto import IdNumberVault
 from app.core.db import Database
@@ -32,6 +33,7 @@ class Services:
     settings: Settings
     database: Database
     vault: IdNumberVault
+    audit_keys: AuditKeys
     key_ring: KeyRing
     verified_tokens: VerifiedTokens
     password_hasher: PasswordHasher
@@ -48,6 +50,7 @@ def build_services(
         settings=settings,
         database=database or Database(settings),
         vault=settings.id_number_vault(),
+        audit_keys=settings.audit_keyring(),
         key_ring=key_ring,
         verified_tokens=VerifiedTokens(
             key_ring, issuer=settings.jwt_issuer, audience=settings.jwt_audience

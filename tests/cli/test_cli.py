@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from typer.testing import CliRunner
 
 from app.cli import cli
+from app.core.audit_keys import generate_audit_keys
 from app.core.crypto import FieldCipher, generate_blind_index_key, generate_field_keys
 from app.core.jobs import Job
 from app.core.migrations import PROJECT_ROOT
@@ -209,6 +210,7 @@ class TestServeRefusesUnsafeProduction:
         monkeypatch.setenv("SANZHU_JWT_KEYS", generate_jwks())
         monkeypatch.setenv("SANZHU_FIELD_KEYS", generate_field_keys())
         monkeypatch.setenv("SANZHU_BLIND_INDEX_KEY", generate_blind_index_key())
+        monkeypatch.setenv("SANZHU_AUDIT_KEYS", generate_audit_keys())
         monkeypatch.setenv("SANZHU_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'prod.db'}")
 
         result = runner.invoke(cli, ["serve"])

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr, ValidationError
 
+from app.core.audit_keys import generate_audit_keys
 from app.core.config import ConfigurationError, Environment, Settings
 from app.core.crypto import generate_field_keys
 from app.core.keystore import KEYSTORE_FILE
@@ -27,6 +28,7 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 JWKS = generate_jwks()
 FIELD_KEYS = generate_field_keys()
 BLIND_INDEX_KEY = "b" * 32
+AUDIT_KEYS = generate_audit_keys()
 
 
 def _production(tmp_path: Path, **overrides: object) -> Settings:
@@ -37,6 +39,7 @@ def _production(tmp_path: Path, **overrides: object) -> Settings:
         "jwt_keys": JWKS,
         "field_keys": FIELD_KEYS,
         "blind_index_key": BLIND_INDEX_KEY,
+        "audit_keys": AUDIT_KEYS,
         "state_dir": tmp_path / "state",
     }
     values.update(overrides)
@@ -79,6 +82,7 @@ class TestDevelopmentSecrets:
             jwt_keys=JWKS,
             field_keys=FIELD_KEYS,
             blind_index_key=BLIND_INDEX_KEY,
+            audit_keys=AUDIT_KEYS,
             state_dir=state,
         )
         assert settings.secret_key == SecretStr("given")
@@ -92,6 +96,7 @@ class TestDevelopmentSecrets:
         monkeypatch.setenv("SANZHU_JWT_KEYS", JWKS)
         monkeypatch.setenv("SANZHU_FIELD_KEYS", FIELD_KEYS)
         monkeypatch.setenv("SANZHU_BLIND_INDEX_KEY", BLIND_INDEX_KEY)
+        monkeypatch.setenv("SANZHU_AUDIT_KEYS", AUDIT_KEYS)
         settings = Settings(state_dir=tmp_path / "state")
         assert settings.secret_bytes == b"from-the-environment"
         assert not (tmp_path / "state").exists()
@@ -134,6 +139,23 @@ class TestCheckProductionReady:
         message = _refusal(_production(tmp_path, field_keys='{"keys": []}'))
         assert "SANZHU_FIELD_KEYS is not usable" in message
 
+    def test_missing_audit_keys_are_refused(self, tmp_path: Path) -> None:
+        message = _refusal(_production(tmp_path, audit_keys=None))
+        assert "SANZHU_AUDIT_KEYS" in message
+        assert "not set" in message
+
+    def test_unusable_audit_keys_are_refused(self, tmp_path: Path) -> None:
+        short = '{"keys": [{"kid": "a", "k": "c2hvcnQ="}]}'
+        message = _refusal(_production(tmp_path, audit_keys=short))
+        assert "SANZHU_AUDIT_KEYS is not usable (audit keys must have at least 32 bytes)" in message
+
+    def test_development_generates_audit_keys_once(self, tmp_path: Path) -> None:
+        first = Settings(environment="development", state_dir=tmp_path / "state")
+        second = Settings(environment="development", state_dir=tmp_path / "state")
+        assert first.audit_keys == second.audit_keys
+        assert first.audit_keyring().current_kid == second.audit_keyring().current_kid
+        assert first.audit_heads_path == tmp_path / "state" / "audit-heads.jsonl"
+
     def test_blind_index_key_of_31_characters_is_refused(self, tmp_path: Path) -> None:
         message = _refusal(_production(tmp_path, blind_index_key="k" * 31))
         assert "SANZHU_BLIND_INDEX_KEY" in message
@@ -164,6 +186,7 @@ class TestCheckProductionReady:
             jwt_keys=JWKS,
             field_keys=FIELD_KEYS,
             blind_index_key=BLIND_INDEX_KEY,
+            audit_keys=AUDIT_KEYS,
             state_dir=tmp_path / "s",
         )
         assert settings.is_sqlite is True
