@@ -1,6 +1,7 @@
 """The `sanzhu` command: the app's own commands, and each domain's, from the domain list."""
 
 import asyncio
+import json
 import os
 import tempfile
 import uuid
@@ -13,7 +14,8 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
 
-from app.core import audit, jobs
+from app.core import audit_chain, audit_heads, jobs
+from app.core.audit_keys import AuditKeys
 from app.core.commands import (
     in_transaction,
     parse_or_exit,
@@ -21,7 +23,7 @@ from app.core.commands import (
     use_access_hooks,
     with_services,
 )
-from app.core.config import ConfigurationError
+from app.core.config import ConfigurationError, Settings
 from app.core.db import WriteSession, utcnow
 from app.core.logging import configure_logging
 from app.core.metrics import MULTIPROC_ENV
@@ -103,32 +105,76 @@ def seed_demo_command() -> None:
     typer.echo(f"demo data ready: {', '.join(added)} (password: {source})")
 
 
+def _audit_keys_or_exit(settings: Settings) -> AuditKeys:
+    try:
+        return settings.audit_keyring()
+    except ValueError as exc:
+        typer.echo(f"sanzhu: SANZHU_AUDIT_KEYS is not usable ({exc})", err=True)
+        raise typer.Exit(2) from None
+
+
 @audit_cli.command("verify")
-def audit_verify() -> None:
-    """Recompute the hash chain; report the first event that no longer matches, and the sealing lag."""
-    report = in_transaction(audit.verify_chain)
+def audit_verify(
+    heads: Annotated[
+        Path | None,
+        typer.Option(
+            help="Published heads to check the chain against; default SANZHU_AUDIT_HEADS_FILE."
+        ),
+    ] = None,
+) -> None:
+    """Walk the hash chain and check it against its recorded and published heads; report the
+    first break, and the sealing lag."""
+    settings = settings_or_exit()
+    keys = _audit_keys_or_exit(settings)
+    path = heads or settings.audit_heads_path
+    if heads is not None and not heads.is_file():
+        typer.echo(f"sanzhu: no heads file at {heads}", err=True)
+        raise typer.Exit(2)
+    published = audit_heads.read_published(path, keys) if path.is_file() else None
+    report = in_transaction(
+        lambda session: audit_chain.verify_chain(session, keys, published=published)
+    )
     lag = (
         "none"
         if report.oldest_unsealed_at is None
         else str(utcnow() - report.oldest_unsealed_at).split(".")[0]
     )
     typer.echo(
-        f"checked {report.checked} sealed events; {report.unsealed} not yet sealed (lag {lag})"
+        f"checked {report.checked} sealed events ({report.legacy} legacy); "
+        f"{report.unsealed} not yet sealed (lag {lag})"
     )
-    if report.first_broken_seq is not None:
-        typer.echo(
-            f"sanzhu: TAMPERED: event {report.first_broken_id} (seal {report.first_broken_seq}) no longer matches its seal",
-            err=True,
-        )
+    typer.echo(f"recorded head: seal {report.head_seq}")
+    typer.echo(
+        f"published heads: none at {path}"
+        if report.published is None
+        else f"published heads: {report.published} in {path}"
+    )
+    if report.broken is not None:
+        typer.echo(f"sanzhu: TAMPERED: {report.broken.detail}", err=True)
         raise typer.Exit(1)
     typer.echo("chain intact")
 
 
 @audit_cli.command("seal")
 def audit_seal() -> None:
-    """Seal pending audit events now (the worker does it every few seconds)."""
-    sealed = in_transaction(lambda session: audit.seal_pending(session, batch=100_000))
+    """Seal pending audit events now and publish the head (the worker does it every few seconds)."""
+    settings = settings_or_exit()
+    configure_logging(settings.log_level, json=settings.log_json)
+    sealed = with_services(
+        lambda services: audit_chain.seal(
+            services.database,
+            services.audit_keys,
+            services.settings.audit_heads_path,
+            batch=100_000,
+        )
+    )
     typer.echo(f"sealed {sealed} events")
+
+
+@audit_cli.command("public-keys")
+def audit_public_keys() -> None:
+    """Print the Ed25519 public keys (JWKS) that verify the published heads."""
+    typer.echo(json.dumps(_audit_keys_or_exit(settings_or_exit()).public_jwks(), indent=2))
 
 
 @cli.command("export-openapi")

@@ -6,8 +6,7 @@ from collections.abc import Sequence
 from app.audit.domain import domain as audit
 from app.confidentiality.domain import domain as confidentiality
 from app.confidentiality.public import granted_regions
-from app.core import audit as audit_trail
-from app.core import events, idempotency
+from app.core import audit_chain, events, idempotency
 from app.core.composition import Domain
 from app.core.db import WriteSession
 from app.core.jobs import JobKind, JobRegistry
@@ -64,8 +63,12 @@ def build_worker(services: Services, domains: Sequence[Domain] = DOMAINS) -> Wor
     async def purge_idempotency_keys(session: WriteSession, _services: Services) -> None:
         await idempotency.purge_expired(session)
 
-    async def seal_audit_events(session: WriteSession, _services: Services) -> None:
-        await audit_trail.seal_pending(session)
+    async def seal_audit_events(_session: WriteSession, services: Services) -> None:
+        # Sealing commits on its own before it publishes the head, so it does not use the
+        # upkeep's transaction (which stays unused and opens no connection).
+        await audit_chain.seal(
+            services.database, services.audit_keys, services.settings.audit_heads_path
+        )
 
     core = [
         PeriodicTask("dispatch_domain_events", 1.0, dispatch_events),

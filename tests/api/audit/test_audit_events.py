@@ -6,11 +6,14 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.audit import AuditEvent, ChainReport, seal_pending, verify_chain
+from app.core.audit import AuditEvent
+from app.core.audit_chain import BreakKind
 from app.core.db import Database
+from tests.api.audit.chain import seal, verify
 from tests.api.identity.helpers import (
     AUDIT_URL,
     CLIENTS_URL,
@@ -463,60 +466,61 @@ class TestWhoMayRead:
             assert response.status_code in {404, 405}, (method, response.status_code)
 
 
-async def seal(database: Database) -> int:
-    async with database.sessionmaker() as session, session.begin():
-        return await seal_pending(session)
-
-
-async def verify(database: Database) -> ChainReport:
-    async with database.sessionmaker() as session, session.begin():
-        return await verify_chain(session)
-
-
 class TestHashChain:
     async def test_sealing_numbers_events_in_order_and_verifies(
-        self, anonymous: httpx.AsyncClient, client: httpx.AsyncClient, database: Database
+        self,
+        anonymous: httpx.AsyncClient,
+        client: httpx.AsyncClient,
+        app: FastAPI,
     ) -> None:
         await password_grant(anonymous, "auditor", WRONG)
         count = len(await all_events(client))
 
-        sealed = await seal(database)
+        sealed = await seal(app)
 
         assert sealed == count
         events = await all_events(client)
         assert [e["seal_seq"] for e in events] == list(range(1, count + 1))
-        report = await verify(database)
+        report = await verify(app)
         assert report.checked == count
-        assert report.first_broken_seq is None
-        assert report.first_broken_id is None
+        assert report.broken is None
+        assert report.legacy == 0
+        assert report.head_seq == count
         assert report.unsealed == 0
         assert report.oldest_unsealed_at is None
-        assert await seal(database) == 0, "sealing again seals nothing"
+        assert await seal(app) == 0, "sealing again seals nothing"
 
     async def test_new_events_extend_the_chain(
-        self, anonymous: httpx.AsyncClient, client: httpx.AsyncClient, database: Database
+        self,
+        anonymous: httpx.AsyncClient,
+        client: httpx.AsyncClient,
+        app: FastAPI,
     ) -> None:
-        first = await seal(database)
+        first = await seal(app)
         await password_grant(anonymous, "auditor", WRONG)
 
-        pending = await verify(database)
-        await seal(database)
-        report = await verify(database)
+        pending = await verify(app)
+        await seal(app)
+        report = await verify(app)
 
         assert pending.checked == first
         assert pending.unsealed == 1
         assert pending.oldest_unsealed_at is not None
-        assert pending.first_broken_seq is None
+        assert pending.broken is None
         assert report.checked == first + 1
         assert report.unsealed == 0
         newest = (await all_events(client, outcome="denied"))[-1]
         assert newest["seal_seq"] == first + 1
 
     async def test_editing_a_sealed_event_is_found(
-        self, anonymous: httpx.AsyncClient, client: httpx.AsyncClient, database: Database
+        self,
+        anonymous: httpx.AsyncClient,
+        client: httpx.AsyncClient,
+        app: FastAPI,
+        database: Database,
     ) -> None:
         await password_grant(anonymous, "auditor", WRONG)
-        await seal(database)
+        await seal(app)
         victim = (await all_events(client))[4]
         original = {k: victim[k] for k in ("action", "outcome", "actor", "changed_fields")}
         changes: list[dict[str, Any]] = [
@@ -534,10 +538,12 @@ class TestHashChain:
                     .values(**change)
                 )
 
-            report = await verify(database)
+            report = await verify(app)
 
-            assert report.first_broken_seq == victim["seal_seq"] == 5, change
-            assert report.first_broken_id == victim["id"]
+            assert report.broken is not None
+            assert (report.broken.kind, report.broken.seq) == (BreakKind.altered, 5), change
+            assert report.broken.event_id == victim["id"]
+            assert victim["seal_seq"] == 5
             assert report.checked == 4
             async with database.sessionmaker() as session, session.begin():
                 await session.execute(
@@ -545,17 +551,22 @@ class TestHashChain:
                     .where(AuditEvent.seal_seq == victim["seal_seq"])
                     .values(**original, address=victim["address"])
                 )
-            assert (await verify(database)).first_broken_seq is None, "restored, intact again"
+            assert (await verify(app)).broken is None, "restored, intact again"
 
     async def test_deleting_a_sealed_event_is_found(
-        self, client: httpx.AsyncClient, database: Database
+        self, client: httpx.AsyncClient, app: FastAPI, database: Database
     ) -> None:
-        await seal(database)
+        await seal(app)
         events = await all_events(client)
         async with database.sessionmaker() as session, session.begin():
             await session.execute(delete(AuditEvent).where(AuditEvent.seal_seq == 3))
 
-        report = await verify(database)
+        report = await verify(app)
 
-        assert report.first_broken_seq == 4
-        assert report.first_broken_id == events[3]["id"]
+        assert report.broken is not None
+        assert (report.broken.kind, report.broken.seq) == (BreakKind.gap, 4)
+        assert report.broken.event_id == events[3]["id"]
+        assert report.broken.detail == (
+            f"seal 3 expected but event {events[3]['id']} (seal 4) follows: "
+            "sealed events were removed"
+        )
