@@ -102,6 +102,15 @@ class Settings(BaseSettings):
         "died (and whose release failed with it) lets the client's retry through this soon.",
     )
 
+    server_healthcheck_seconds: int = Field(
+        default=60,
+        ge=5,
+        le=600,
+        description="How long `serve --workers N` waits for a server process to answer its "
+        "parent's health check (uvicorn's `timeout_worker_healthcheck`) before killing and "
+        "replacing it. A process answers only once it has imported the app, which takes "
+        "several seconds on a busy machine; uvicorn's own 5 s killed processes still starting.",
+    )
     run_worker_in_process: bool = True
     worker_poll_seconds: float = Field(default=1.0, gt=0)
     worker_batch_size: int = Field(default=10, ge=1)
