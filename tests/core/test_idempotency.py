@@ -209,7 +209,7 @@ class TestAbandonedClaims:
         monkeypatch.setattr(idempotency, "release", lost_with_the_database)
         path, body = "/_test/numbered-organizations", {"name": "未", "first_run_waits": True}
         died = asyncio.create_task(pipeline_client.post(path, json=body, headers=KEY))
-        await asyncio.wait_for(app.state.slow_started.wait(), 5)
+        await asyncio.wait_for(app.state.slow_started.wait(), 30)
         died.cancel()
         with pytest.raises(asyncio.CancelledError):
             await died
@@ -285,11 +285,11 @@ class TestLease:
     ) -> None:
         """The running request renews its lease, so a repeat is still refused
         long after one lease has passed."""
-        _set_lease(app, monkeypatch, 1)
+        _set_lease(app, monkeypatch, 2)
         path, body = "/_test/numbered-organizations", {"name": "酉", "first_run_waits": True}
         first = asyncio.create_task(pipeline_client.post(path, json=body, headers=KEY))
-        await asyncio.wait_for(app.state.slow_started.wait(), 5)
-        await asyncio.sleep(2.5)
+        await asyncio.wait_for(app.state.slow_started.wait(), 30)
+        await asyncio.sleep(4.5)
         racing = await pipeline_client.post(path, json=body, headers=KEY)
         assert_problem(racing, 409, "idempotency_in_progress")
         async with database.sessionmaker() as session:
@@ -316,7 +316,7 @@ class TestLease:
         _set_lease(app, monkeypatch, 300)
         path, body = "/_test/numbered-organizations", {"name": "戌", "first_run_waits": True}
         first = asyncio.create_task(pipeline_client.post(path, json=body, headers=KEY))
-        await asyncio.wait_for(app.state.slow_started.wait(), 5)
+        await asyncio.wait_for(app.state.slow_started.wait(), 30)
         async with database.sessionmaker() as session, session.begin():
             await session.execute(
                 update(IdempotencyRecord).values(lease_expires_at=utcnow() - timedelta(seconds=1))
