@@ -60,6 +60,16 @@ def serve(
             "--no-worker", help="Do not run background jobs in the server (run `sanzhu worker`)."
         ),
     ] = False,
+    healthcheck_seconds: Annotated[
+        int | None,
+        typer.Option(
+            min=5,
+            max=600,
+            help="With --workers above 1: how long a server process may take to answer the "
+            "parent's health check, start-up included, before it is replaced "
+            "(default SANZHU_SERVER_HEALTHCHECK_SECONDS, 60).",
+        ),
+    ] = None,
 ) -> None:
     """Start the HTTP server (API docs at /docs)."""
     settings = settings_or_exit()
@@ -79,6 +89,7 @@ def serve(
         access_log=False,
         log_config=None,
         server_header=False,
+        timeout_worker_healthcheck=healthcheck_seconds or settings.server_healthcheck_seconds,
     )
 
 

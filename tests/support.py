@@ -78,6 +78,30 @@ async def create_slowly(
     return await _create(body, session, response)
 
 
+class NumberedIn(BaseModel):
+    name: str = Field(description="Name; each run adds its number.")
+    first_run_waits: bool = Field(default=False, description="The first run waits at the gate.")
+
+
+@router.post(
+    "/numbered-organizations",
+    status_code=201,
+    openapi_extra=route_options(idempotency_mode=Idempotency.optional),
+)
+async def create_numbered(
+    body: NumberedIn, session: DbSession, response: Response, request: Request
+) -> OrganizationOut:
+    """Each run of the handler names its organization `name#run`, so a request that ran
+    twice leaves two organizations instead of one conflict."""
+    state = request.app.state
+    state.runs += 1
+    run = state.runs
+    if body.first_run_waits and run == 1:
+        state.slow_started.set()
+        await state.slow_gate.wait()
+    return await _create(OrganizationIn(name=f"{body.name}#{run}"), session, response)
+
+
 @router.get("/organizations/count")
 async def count_organizations(session: DbSession, name: str) -> dict[str, int]:
     rows = await session.execute(select(Organization.id).where(Organization.name == name))
@@ -130,4 +154,5 @@ async def missing() -> None:
 def install(app: FastAPI) -> None:
     app.state.slow_gate = asyncio.Event()
     app.state.slow_started = asyncio.Event()
+    app.state.runs = 0
     app.include_router(router)

@@ -106,7 +106,24 @@ class Settings(BaseSettings):
 
     max_body_bytes: int = Field(default=1_048_576, ge=1)
     idempotency_ttl_hours: int = Field(default=24, ge=24)
+    idempotency_lease_seconds: int = Field(
+        default=10,
+        ge=1,
+        le=300,
+        description="How long a request's claim on an Idempotency-Key lasts without renewal: "
+        "the request renews it every third of this while it runs, so a claim whose request "
+        "died (and whose release failed with it) lets the client's retry through this soon.",
+    )
 
+    server_healthcheck_seconds: int = Field(
+        default=60,
+        ge=5,
+        le=600,
+        description="How long `serve --workers N` waits for a server process to answer its "
+        "parent's health check (uvicorn's `timeout_worker_healthcheck`) before killing and "
+        "replacing it. A process answers only once it has imported the app, which takes "
+        "several seconds on a busy machine; uvicorn's own 5 s killed processes still starting.",
+    )
     run_worker_in_process: bool = True
     worker_poll_seconds: float = Field(default=1.0, gt=0)
     worker_batch_size: int = Field(default=10, ge=1)

@@ -11,9 +11,17 @@ attempts run out, when the job becomes a visible dead letter.
 Delivery is **at least once**: a worker can die after the handler's effects
 and before the commit is acknowledged, and a job whose lease runs out is
 claimed again. Every handler must therefore be idempotent: running it twice
-with the same payload leaves the same state as running it once. A worker
-that lost its lease (another worker claimed the job meanwhile) rolls its
-run back instead of committing it.
+with the same payload leaves the same state as running it once. A run whose
+lease ran out (whether or not another worker has claimed the job since) rolls
+back instead of committing, and cannot renew the lease either. A failed
+attempt is logged with its traceback.
+
+Lock order, one for every path: the queue's own transactions (claim, renew,
+finish, retry) lock the job row alone. A transaction that also changes rows
+of the work a job stands for (an import's checkpoint and its job's lease)
+locks those rows first and the job row last: `JobContext.renew_lease_in`
+goes at the end of such a transaction. No path locks a job row and then the
+work's rows, so two runs of one job never wait on each other in a cycle.
 """
 
 import asyncio
@@ -115,14 +123,13 @@ class JobContext:
         """Keep the job claimed for another lease (in its own short transaction, so other
         workers see it at once); raises `LeaseLost` if the job is no longer this run's."""
         async with self.services.database.sessionmaker() as session, session.begin():
-            renewed = await extend_lease(
-                session,
-                self.job.id,
-                self.lease,
-                worker_id=self.worker_id,
-                attempt=self.job.attempts,
-            )
-        if not renewed:
+            await self.renew_lease_in(session)
+
+    async def renew_lease_in(self, session: WriteSession) -> None:
+        """Renew the lease in `session`'s transaction, which then holds the job row: call it
+        last in a transaction that locks rows of its own (see the lock order above).
+        Raises `LeaseLost` if the job is no longer this run's."""
+        if not await extend_lease(session, self.job, self.lease, worker_id=self.worker_id):
             raise LeaseLost(str(self.job.id))
 
 
@@ -216,12 +223,14 @@ async def claim_next(database: Database, *, worker_id: str, lease: timedelta) ->
 
 
 def _owned(job: ClaimedJob, worker_id: str) -> Any:
-    """This run still holds the job: the claim that made it is the job's latest."""
+    """This run still holds the job: the claim that made it is the job's latest, and its
+    lease has not run out (once it has, another worker may claim the job at any moment)."""
     return (
         (Job.id == job.id)
         & (Job.status == JobStatus.running.value)
         & (Job.locked_by == worker_id)
         & (Job.attempts == job.attempts)
+        & (Job.locked_until > utcnow())
     )
 
 
@@ -254,6 +263,14 @@ async def run_job(
     except Exception as exc:
         final = job.attempts >= job.max_attempts or entry is None
         status = JobStatus.dead if final else JobStatus.pending
+        logger.exception(
+            "job_attempt_failed",
+            job_id=str(job.id),
+            kind=job.kind,
+            attempt=job.attempts,
+            max_attempts=job.max_attempts,
+            outcome=status.value,
+        )
         error = f"{type(exc).__name__}: {exc}"[:2000]
         async with database.sessionmaker() as session, session.begin():
             if not await _finish(session, job, worker_id, status, error=error):
@@ -286,25 +303,17 @@ async def _finish(
 
 
 async def extend_lease(
-    session: WriteSession,
-    job_id: uuid.UUID,
-    lease: timedelta,
-    *,
-    worker_id: str | None = None,
-    attempt: int | None = None,
+    session: WriteSession, job: ClaimedJob, lease: timedelta, *, worker_id: str
 ) -> bool:
-    """Keep a long job claimed: a job that reports progress pushes its lease out.
+    """Keep a long job claimed: a run that reports progress pushes its lease out.
 
     Without this, a job running longer than one lease would be claimed again
-    by another worker while the first still runs it. With `worker_id` and
-    `attempt`, only that run's claim is extended; False if it is gone.
+    by another worker while the first still runs it. Only this run's claim is
+    extended, and only while its lease lasts; False if it is gone.
     """
-    condition = (Job.id == job_id) & (Job.status == JobStatus.running.value)
-    if worker_id is not None and attempt is not None:
-        condition &= (Job.locked_by == worker_id) & (Job.attempts == attempt)
     result = await session.execute(
         update(Job)
-        .where(condition)
+        .where(_owned(job, worker_id))
         .values(locked_until=utcnow() + lease)
         .execution_options(synchronize_session=False)
     )

@@ -127,17 +127,22 @@ class AppRoute(APIRoute):
             uow = UnitOfWork(database)
             request.state.uow = uow
             claim: idempotency.Claim | None = None
+            renewal: idempotency.Renewal | None = None
             try:
                 if mode is not None and request.method == "POST":
                     outcome = await _claim_key(request, database, settings, mode)
                     if isinstance(outcome, Response):
                         return outcome
-                    claim = outcome
+                    if outcome is not None:
+                        claim = outcome
+                        renewal = idempotency.Renewal(database, claim, _lease(settings))
                 response = await original(request)
-                if claim is not None and response.status_code < 400:
+                completes = response.status_code < 400
+                if claim is not None and completes:
                     await idempotency.complete(uow.session, claim, response)
                 await uow.commit()
-                claim = None
+                if completes:
+                    claim = None
                 return response
             except (AppError, HTTPException, RequestValidationError):
                 raise
@@ -149,6 +154,8 @@ class AppRoute(APIRoute):
                 return problem_response(request, AppError())
             finally:
                 await uow.close()
+                if renewal is not None:
+                    await renewal.stop()
                 if claim is not None:
                     await idempotency.release(database, claim)
 
@@ -211,7 +218,12 @@ async def _claim_key(
             request.method, request.url.path, request.url.query, body
         ),
         ttl=timedelta(hours=settings.idempotency_ttl_hours),
+        lease=_lease(settings),
     )
+
+
+def _lease(settings: Settings) -> timedelta:
+    return timedelta(seconds=settings.idempotency_lease_seconds)
 
 
 _NAMED_GROUP = re.compile(r"\(\?P<\w+>")

@@ -19,4 +19,6 @@ async def run(context: JobContext) -> None:
 
     Idempotent: a finished import is left alone, an unfinished one resumes at its
     checkpoint."""
-    await processing.run_import(context.services, uuid.UUID(context.job.payload["import_id"]))
+    await processing.run_import(
+        context.services, uuid.UUID(context.job.payload["import_id"]), context
+    )

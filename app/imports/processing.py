@@ -14,6 +14,11 @@
   household under savepoints, so only that household fails.
 - The counters are the checkpoint: a retried job skips the rows already
   committed and goes on where the last batch ended.
+- Run as a job, every transaction that moves the import on also renews the
+  job's lease, so a run whose job another worker has claimed stops at its next
+  step (`LeaseLost`) and writes nothing more. Lock order (app/core/jobs.py):
+  the import row first, then its job row, in every transaction that takes
+  both (`start` and each batch).
 """
 
 import asyncio
@@ -21,7 +26,6 @@ import contextlib
 import uuid
 from collections.abc import Generator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -29,12 +33,13 @@ from typing import Any
 import structlog
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from app.core import audit, jobs
+from app.core import audit
 from app.core.audit import AuditContext
 from app.core.clock import business_today
 from app.core.config import Settings
 from app.core.crypto import IdNumberVault
 from app.core.db import ReadSession, WriteSession, new_id, utcnow
+from app.core.jobs import JobContext, LeaseLost
 from app.core.region_codes import is_within
 from app.core.services import Services
 from app.dictionaries import public as dictionaries
@@ -86,19 +91,23 @@ class Run:
     rows_total: int | None
     rows_done: int
     attempt: int
-    job_id: uuid.UUID | None
+    job: JobContext | None
+    """The job this run is, whose lease each transaction renews; None when run in-process."""
     regions: dict[str, bool] = field(default_factory=dict)
     overlap: bool = False
     written: int = 0
     analyze_at: int = _FIRST_ANALYZE
 
 
-async def run_import(services: Services, import_id: uuid.UUID) -> None:
+async def run_import(
+    services: Services, import_id: uuid.UUID, job: JobContext | None = None
+) -> None:
     """Process one import to its end: `succeeded`, or `failed` with a reason (issue 5 item 8).
 
     Safe to run again: a finished import is left alone, and an unfinished one goes on
-    from its checkpoint, so a job delivered twice imports each row once."""
-    run = await start(services, import_id)
+    from its checkpoint, so a job delivered twice imports each row once. As `job`, it
+    raises `LeaseLost` once another worker holds the job."""
+    run = await start(services, import_id, job)
     if run is None:
         return
     try:
@@ -106,6 +115,9 @@ async def run_import(services: Services, import_id: uuid.UUID) -> None:
     except Superseded:
         logger.warning("import_superseded", import_id=str(import_id))
         return
+    except LeaseLost:
+        # The run that holds the job now carries on from the checkpoint: not a failure.
+        raise
     except FileProblem as exc:
         await _finish(run, ImportStatus.failed, exc.code, exc.message)
         return
@@ -118,19 +130,21 @@ async def run_import(services: Services, import_id: uuid.UUID) -> None:
     await _finish(run, ImportStatus.succeeded, None, None)
 
 
-async def start(services: Services, import_id: uuid.UUID) -> Run | None:
+async def start(
+    services: Services, import_id: uuid.UUID, job: JobContext | None = None
+) -> Run | None:
     """Mark the import running (one more attempt) and gather what processing it needs."""
     sessions, settings = services.database.sessionmaker, services.settings
     async with sessions() as session, session.begin():
-        record = await repository.get(session, import_id)
+        record = await repository.get_for_update(session, import_id)
         if record is None or record.status in _FINAL:
             return None
         record.status = ImportStatus.running.value
         record.attempts += 1
         record.started_at = record.started_at or utcnow()
         codes = CodeBook.build(await dictionaries.all_tables(session))
-        if record.job_id is not None:
-            await jobs.extend_lease(session, record.job_id, _lease(settings))
+        if job is not None:
+            await job.renew_lease_in(session)
         return Run(
             import_id=record.id,
             sessions=sessions,
@@ -154,13 +168,9 @@ async def start(services: Services, import_id: uuid.UUID) -> Run | None:
             rows_total=record.rows_total,
             rows_done=record.rows_done,
             attempt=record.attempts,
-            job_id=record.job_id,
+            job=job,
             overlap=session.get_bind().dialect.name == "postgresql",
         )
-
-
-def _lease(settings: Settings) -> timedelta:
-    return timedelta(seconds=settings.job_lease_seconds)
 
 
 async def _process(run: Run) -> None:
@@ -283,8 +293,8 @@ async def _write(run: Run, batch: Batch) -> None:
             failed=len(batch.drafts) - len(written),
             errors=len(errors),
         )
-        if run.job_id is not None:
-            await jobs.extend_lease(session, run.job_id, _lease(run.settings))
+        if run.job is not None:
+            await run.job.renew_lease_in(session)
     run.rows_done += rows
     run.written += sum(len(d.members) for d in written)
     if not run.dry_run and run.written >= run.analyze_at:

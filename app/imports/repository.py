@@ -35,6 +35,13 @@ async def get(session: WriteSession, import_id: uuid.UUID) -> Import | None:
     return await session.get(Import, import_id)
 
 
+async def get_for_update(session: WriteSession, import_id: uuid.UUID) -> Import | None:
+    """The import with its row locked (PostgreSQL) until the transaction ends: the first
+    lock a transaction of its processing takes (the order is the import, then its job)."""
+    stmt = select(Import).where(Import.id == import_id).with_for_update()
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
 async def page_of(
     session: ReadSession, principal: Principal, page: PageRequest
 ) -> tuple[list[Import], str | None]:

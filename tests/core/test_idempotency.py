@@ -2,14 +2,20 @@
 
 import asyncio
 from datetime import timedelta
+from pathlib import Path
 
 import httpx
+import pytest
+from fastapi import FastAPI
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core import idempotency
+from app.core.config import Settings
 from app.core.db import Database, utcnow
 from app.core.idempotency import IdempotencyRecord, fingerprint, purge_expired
 from app.identity import users
+from app.organizations.models import Organization
 from tests.conftest import READER
 from tests.problems import assert_problem
 
@@ -44,6 +50,19 @@ async def _claimed_elsewhere(
                 expires_at=utcnow() + timedelta(hours=24),
             )
         )
+
+
+async def _runs_of(database: Database, name: str) -> list[str]:
+    """The organizations the numbered route made for `name`, one per run of its handler."""
+    async with database.sessionmaker() as session:
+        rows = await session.execute(
+            select(Organization.name).where(Organization.name.like(f"{name}#%"))
+        )
+    return sorted(rows.scalars())
+
+
+def _set_lease(app: FastAPI, monkeypatch: pytest.MonkeyPatch, seconds: int) -> None:
+    monkeypatch.setattr(app.state.services.settings, "idempotency_lease_seconds", seconds)
 
 
 class TestReplay:
@@ -169,6 +188,148 @@ class TestFailures:
             headers={"Idempotency-Key": "busy", "content-type": "application/json"},
         )
         assert_problem(response, 409, "idempotency_in_progress")
+        assert response.headers["retry-after"] == "1"
+        assert await _count(pipeline_client, "癸") == 0
+
+
+class TestAbandonedClaims:
+    """Issue 12 item 15: a claim whose request ended without completing, and whose
+    release failed with it, holds the key for seconds, not minutes."""
+
+    async def test_a_claim_whose_release_failed_lets_the_retry_through_within_seconds(
+        self,
+        pipeline_client: httpx.AsyncClient,
+        app: FastAPI,
+        database: Database,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        async def lost_with_the_database(_database: Database, _held: object) -> None:
+            """The release's connection failed too: the claim stays behind."""
+
+        monkeypatch.setattr(idempotency, "release", lost_with_the_database)
+        path, body = "/_test/numbered-organizations", {"name": "未", "first_run_waits": True}
+        died = asyncio.create_task(pipeline_client.post(path, json=body, headers=KEY))
+        await asyncio.wait_for(app.state.slow_started.wait(), 30)
+        died.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await died
+        at_once = await pipeline_client.post(path, json=body, headers=KEY)
+        assert_problem(at_once, 409, "idempotency_in_progress")
+        assert at_once.headers["retry-after"] == "1"
+
+        later = utcnow() + timedelta(seconds=30)
+        monkeypatch.setattr(idempotency, "utcnow", lambda: later)
+        retried = await pipeline_client.post(path, json=body, headers=KEY)
+        assert retried.status_code == 201
+        assert retried.json()["name"] == "未#2"
+        assert "idempotent-replayed" not in retried.headers
+        replay = await pipeline_client.post(path, json=body, headers=KEY)
+        assert replay.json() == retried.json()
+        assert await _runs_of(database, "未") == ["未#2"]
+
+    async def test_a_release_that_cannot_reach_the_database_does_not_raise(
+        self, settings: Settings, tmp_path: Path
+    ) -> None:
+        unreachable = Database(
+            settings.model_copy(
+                update={"database_url": f"sqlite+aiosqlite:///{tmp_path}/missing/dir/x.db"}
+            )
+        )
+        try:
+            await idempotency.release(unreachable, idempotency.Claim("user:x", "k", "t"))
+        finally:
+            await unreachable.dispose()
+
+    async def test_one_of_several_concurrent_retries_takes_an_abandoned_claim_over(
+        self, pipeline_client: httpx.AsyncClient, database: Database
+    ) -> None:
+        body = '{"name": "申"}'.encode()
+        path, key = "/_test/numbered-organizations", "abandoned"
+        async with database.sessionmaker() as session, session.begin():
+            session.add(
+                IdempotencyRecord(
+                    caller=await _reader_caller(database),
+                    key=key,
+                    fingerprint=fingerprint("POST", path, "", body),
+                    completed=False,
+                    claim_token="0" * 32,
+                    lease_expires_at=utcnow() - timedelta(seconds=1),
+                    expires_at=utcnow() + timedelta(hours=24),
+                )
+            )
+        headers = {"Idempotency-Key": key, "content-type": "application/json"}
+        responses = await asyncio.gather(
+            *(pipeline_client.post(path, content=body, headers=headers) for _ in range(6))
+        )
+        ran = [
+            r for r in responses if r.status_code == 201 and "idempotent-replayed" not in r.headers
+        ]
+        assert len(ran) == 1
+        for other in responses:
+            if other is not ran[0]:
+                assert other.status_code in (201, 409)
+                if other.status_code == 201:
+                    assert other.json() == ran[0].json()
+                else:
+                    assert_problem(other, 409, "idempotency_in_progress")
+        assert await _runs_of(database, "申") == ["申#1"]
+
+
+class TestLease:
+    async def test_a_live_request_keeps_its_claim_past_the_lease(
+        self,
+        pipeline_client: httpx.AsyncClient,
+        app: FastAPI,
+        database: Database,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        """The running request renews its lease, so a repeat is still refused
+        long after one lease has passed."""
+        _set_lease(app, monkeypatch, 2)
+        path, body = "/_test/numbered-organizations", {"name": "酉", "first_run_waits": True}
+        first = asyncio.create_task(pipeline_client.post(path, json=body, headers=KEY))
+        await asyncio.wait_for(app.state.slow_started.wait(), 30)
+        await asyncio.sleep(4.5)
+        racing = await pipeline_client.post(path, json=body, headers=KEY)
+        assert_problem(racing, 409, "idempotency_in_progress")
+        async with database.sessionmaker() as session:
+            lease = await session.scalar(select(IdempotencyRecord.lease_expires_at))
+        assert lease is not None
+        assert lease > utcnow()
+        app.state.slow_gate.set()
+        completed = await first
+        assert completed.status_code == 201
+        assert completed.json()["name"] == "酉#1"
+        replay = await pipeline_client.post(path, json=body, headers=KEY)
+        assert replay.json() == completed.json()
+        assert await _runs_of(database, "酉") == ["酉#1"]
+
+    async def test_a_request_whose_claim_was_taken_over_does_not_commit(
+        self,
+        pipeline_client: httpx.AsyncClient,
+        app: FastAPI,
+        database: Database,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        """Its lease ran out while it worked (it could not renew it), so a retry took the
+        key over and answered for it: the first request's change is not committed too."""
+        _set_lease(app, monkeypatch, 300)
+        path, body = "/_test/numbered-organizations", {"name": "戌", "first_run_waits": True}
+        first = asyncio.create_task(pipeline_client.post(path, json=body, headers=KEY))
+        await asyncio.wait_for(app.state.slow_started.wait(), 30)
+        async with database.sessionmaker() as session, session.begin():
+            await session.execute(
+                update(IdempotencyRecord).values(lease_expires_at=utcnow() - timedelta(seconds=1))
+            )
+        retry = await pipeline_client.post(path, json=body, headers=KEY)
+        assert retry.status_code == 201
+        assert retry.json()["name"] == "戌#2"
+        app.state.slow_gate.set()
+        assert_problem(await first, 409, "idempotency_in_progress")
+        replay = await pipeline_client.post(path, json=body, headers=KEY)
+        assert replay.json() == retry.json()
+        assert replay.headers["idempotent-replayed"] == "true"
+        assert await _runs_of(database, "戌") == ["戌#2"]
 
     async def test_expired_key_can_be_reused(
         self, pipeline_client: httpx.AsyncClient, database: Database

@@ -2,6 +2,8 @@
 dead letters, and a lost lease that rolls a run back (app/core/jobs.py, app/core/worker.py)."""
 
 import asyncio
+import logging
+import traceback
 from datetime import timedelta
 
 import pytest
@@ -228,6 +230,28 @@ class TestWorker:
         assert (job.status, job.attempts) == ("done", 2)
         assert await _causes(database) == ["taken_over"]
 
+    async def test_a_run_past_its_lease_keeps_nothing_even_before_another_claims_it(
+        self, database: Database, services: Services
+    ) -> None:
+        """Once the lease has run out any worker may claim the job at any moment, so the
+        late run rolls back; the job is claimed again and its effect kept once."""
+        async with database.sessionmaker() as session, session.begin():
+            await jobs.enqueue(session, ADD_CAUSE, {"code": "overran"})
+        late = await jobs.claim_next(database, worker_id="late", lease=timedelta(seconds=0))
+        assert late is not None
+        await asyncio.sleep(0.01)
+        outcome = await jobs.run_job(
+            services, REGISTRY, late, worker_id="late", lease=timedelta(minutes=5)
+        )
+        assert outcome is None
+        assert await _causes(database) == []
+        job = await _job(database)
+        assert (job.status, job.locked_by, job.attempts) == ("running", "late", 1)
+        assert await _worker(services).run_once() == 1
+        job = await _job(database)
+        assert (job.status, job.attempts) == ("done", 2)
+        assert await _causes(database) == ["overran"]
+
     async def test_renewing_a_lost_lease_stops_the_run(
         self, database: Database, services: Services
     ) -> None:
@@ -242,6 +266,49 @@ class TestWorker:
                 await session.execute(update(Job).values(locked_by="w2"))
             with pytest.raises(jobs.LeaseLost):
                 await context.renew_lease()
+
+    async def test_an_expired_lease_cannot_be_renewed(
+        self, database: Database, services: Services
+    ) -> None:
+        async with database.sessionmaker() as session, session.begin():
+            await jobs.enqueue(session, ADD_CAUSE, {"code": "expired"})
+        claimed = await jobs.claim_next(database, worker_id="w1", lease=timedelta(seconds=0))
+        assert claimed is not None
+        await asyncio.sleep(0.01)
+        async with database.sessionmaker() as session:
+            context = JobContext(session, services, claimed, "w1", timedelta(minutes=5))
+            with pytest.raises(jobs.LeaseLost):
+                await context.renew_lease()
+
+    async def test_a_failed_attempt_is_logged_with_its_traceback(
+        self, database: Database, services: Services, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        caplog.set_level(logging.INFO, logger="app.core.jobs")
+        async with database.sessionmaker() as session, session.begin():
+            await jobs.enqueue(session, FLAKY, {"code": "logged", "fail_times": 1})
+        assert await _worker(services).run_once() == 1
+        job = await _job(database)
+        logged = [
+            r
+            for r in caplog.records
+            if isinstance(r.msg, dict) and r.msg.get("event") == "job_attempt_failed"
+        ]
+        assert len(logged) == 1
+        fields = logged[0].msg
+        assert isinstance(fields, dict)
+        assert (fields["job_id"], fields["kind"], fields["attempt"], fields["outcome"]) == (
+            str(job.id),
+            "test.flaky",
+            1,
+            "pending",
+        )
+        assert logged[0].levelno == logging.ERROR
+        exc_info = logged[0].exc_info
+        assert exc_info is not None
+        assert exc_info[0] is RuntimeError
+        rendered = "".join(traceback.format_exception(*exc_info))
+        assert "in _flaky" in rendered
+        assert "downstream unavailable" in rendered
 
     async def test_loop_runs_until_stopped(self, database: Database, services: Services) -> None:
         async with database.sessionmaker() as session, session.begin():
