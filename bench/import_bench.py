@@ -131,12 +131,14 @@ def _url(base: str, name: str, scheme: str) -> str:
     return urllib.parse.urlunsplit((scheme, parts.netloc, f"/{name}", parts.query, ""))
 
 
-def _environment(url: str, state: Path, batch: int) -> dict[str, str]:
+def _environment(url: str, state: Path, batch: int, rows: int) -> dict[str, str]:
     return {
         **os.environ,
         "SANZHU_DATABASE_URL": url,
         "SANZHU_STATE_DIR": str(state),
         "SANZHU_IMPORT_BATCH_SIZE": str(batch),
+        # The file is far larger than a street's; the operator raises the limit for it.
+        "SANZHU_IMPORT_MAX_ROWS": str(rows),
         "SANZHU_DEMO_PASSWORD": PASSWORD,
         "SANZHU_PASSWORD_HASH_MEMORY_KIB": "1024",
         "SANZHU_LOG_LEVEL": "WARNING",
@@ -273,7 +275,10 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="sanzhu-import-bench-") as temp:
             folder = Path(temp)
             env = _environment(
-                _url(args.pg_url, name, "postgresql+asyncpg"), folder / "state", args.batch
+                _url(args.pg_url, name, "postgresql+asyncpg"),
+                folder / "state",
+                args.batch,
+                args.rows,
             )
             os.environ.update(env)
             path = folder / "screening.csv"

@@ -18,6 +18,8 @@ from app.core.crypto import (
 )
 from app.core.signing_keys import KeyRing, generate_jwks
 
+IMPORT_UPLOAD_CEILING = 1 << 30
+"""No setting lets an upload exceed this; the import route's body limit is built on it."""
 GENERATED_SECRETS = ("secret_key", "jwt_keys", "field_keys", "blind_index_key", "audit_keys")
 _GENERATORS = {
     "jwt_keys": generate_jwks,
@@ -139,6 +141,38 @@ class Settings(BaseSettings):
         ge=1,
         le=5000,
         description="Households an import writes per transaction; progress is saved with each batch.",
+    )
+    import_max_upload_bytes: int = Field(
+        default=10 << 20,
+        ge=1,
+        le=IMPORT_UPLOAD_CEILING,
+        description="Largest screening file an upload may send (413 `import_file_too_large`, "
+        "refused while it streams); a street's 20,000 rows are about 3.5 MB of CSV.",
+    )
+    import_max_unpacked_bytes: int = Field(
+        default=64 << 20,
+        ge=1,
+        description="Most an XLSX may unpack to, all its parts together (413 at upload from the "
+        "sizes it declares, a failed import if it unpacks to more); 20,000 rows are about 15 MB.",
+    )
+    import_max_compression_ratio: int = Field(
+        default=100,
+        ge=1,
+        description="Most a part of an XLSX larger than 1 MiB may be compressed (unpacked bytes "
+        "per stored byte); rows compress about 10:1, zip bombs by thousands.",
+    )
+    import_max_rows: int = Field(
+        default=20_000,
+        ge=1,
+        description="Data rows (persons) a screening file may hold, and blank rows besides; more "
+        "fails the import (`import_too_many_rows`) before any row is read into the ledger.",
+    )
+    import_max_stored_errors: int = Field(
+        default=1000,
+        ge=1,
+        le=1_000_000,
+        description="Row errors an import keeps for download (the first, in row order); the "
+        "others are counted (`errors_count`), not stored.",
     )
 
     @field_validator("cors_origins", "trusted_proxies", mode="before")

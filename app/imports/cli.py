@@ -9,7 +9,7 @@ from app.core.commands import with_services
 from app.core.errors import ValidationFailed
 from app.core.services import Services
 from app.imports import local
-from app.imports.errors import ImportDuplicate
+from app.imports.errors import ImportDuplicate, ImportUnpackedTooLarge
 
 cli = typer.Typer()
 
@@ -35,10 +35,15 @@ def import_command(
         done = await local.run_now(services, queued.id)
         if done.failure_code:
             return f"import {done.id} failed: {done.failure_code} ({done.failure_message})"
+        kept = (
+            f", the first {done.errors_stored} kept"
+            if done.errors_stored < done.errors_count
+            else ""
+        )
         return (
             f"import {done.id} {done.status}: {done.rows_done} rows, "
             f"{done.households_imported} households imported, {done.households_failed} failed, "
-            f"{done.errors_count} errors (GET /api/v1/imports/{done.id}/errors)"
+            f"{done.errors_count} errors{kept} (GET /api/v1/imports/{done.id}/errors)"
         )
 
     try:
@@ -49,6 +54,14 @@ def import_command(
     except ImportDuplicate as exc:
         typer.echo(f"sanzhu: already imported by import {exc.extra['import_id']}", err=True)
         raise typer.Exit(1) from None
+    except ImportUnpackedTooLarge as exc:
+        typer.echo(
+            f"sanzhu: the workbook would unpack to more than {exc.extra['limit']} bytes, or a "
+            f"part of it is compressed more than {exc.extra['max_ratio']}:1 ({exc.extra['reason']}); "
+            "see SANZHU_IMPORT_MAX_UNPACKED_BYTES and SANZHU_IMPORT_MAX_COMPRESSION_RATIO",
+            err=True,
+        )
+        raise typer.Exit(2) from None
     except ValidationFailed as exc:
         typer.echo(f"sanzhu: {exc.extra['errors'][0]['msg']}", err=True)
         raise typer.Exit(2) from None

@@ -2,7 +2,7 @@
 
 import uuid
 
-from app.core.errors import AppError
+from app.core.errors import AppError, PayloadTooLarge
 from app.core.i18n import Message, register_messages
 
 
@@ -19,8 +19,48 @@ class ImportDuplicate(AppError):
         )
 
 
+class ImportFileTooLarge(PayloadTooLarge):
+    """413: the uploaded file is larger than `SANZHU_IMPORT_MAX_UPLOAD_BYTES`."""
+
+    code = "import_file_too_large"
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(params={"limit": limit}, extra={"limit": limit})
+
+
+class ImportUnpackedTooLarge(PayloadTooLarge):
+    """413: the XLSX declares more than it may unpack to (a zip bomb, or a workbook to split).
+
+    `reason` says which limit: `unpacked_bytes` (all parts together, `limit`),
+    `compression_ratio` (one part, `max_ratio`) or `parts` (how many).
+    """
+
+    code = "import_unpacked_too_large"
+
+    def __init__(self, limit: int, max_ratio: int, reason: str) -> None:
+        super().__init__(
+            params={"limit": limit},
+            extra={"limit": limit, "max_ratio": max_ratio, "reason": reason},
+        )
+
+
 register_messages(
     {
+        "import_file_too_large": Message(
+            "导入文件过大",
+            "Import file too large",
+            "导入文件不能超过 {limit} 字节；请拆分后分批上传。",
+            "The file may not exceed {limit} bytes; split it and upload the parts one by one.",
+        ),
+        "import_unpacked_too_large": Message(
+            "Excel 文件解压后过大",
+            "Workbook unpacks too large",
+            "Excel 文件解压后不能超过 {limit} 字节，其中的部件也不能异常高度压缩；"
+            "请删除多余的空白行、格式和工作表，或拆分后分批上传。",
+            "The workbook may not unpack to more than {limit} bytes, nor hold an unusually "
+            "highly compressed part; remove surplus blank rows, formatting and sheets, or "
+            "split it and upload the parts one by one.",
+        ),
         "import_duplicate": Message(
             "该文件已导入过",
             "File already imported",

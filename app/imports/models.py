@@ -24,7 +24,9 @@ class Import(Timestamped, Base):
     `region_code` is the uploader's jurisdiction when uploading: rows may
     only place households within it, and staff above it see the import.
     The counters are saved with each batch the worker commits, so they are
-    also the checkpoint a retried job resumes from.
+    also the checkpoint a retried job resumes from. `errors_count` counts every
+    row error found, `errors_stored` those kept in `import_errors` (the first
+    ones, up to `SANZHU_IMPORT_MAX_STORED_ERRORS`).
     """
 
     __tablename__ = "imports"
@@ -56,6 +58,7 @@ class Import(Timestamped, Base):
     households_imported: Mapped[int] = mapped_column(Integer, default=0)
     households_failed: Mapped[int] = mapped_column(Integer, default=0)
     errors_count: Mapped[int] = mapped_column(Integer, default=0)
+    errors_stored: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     ignored_columns: Mapped[list[str]] = mapped_column(JSON, default=list)
     job_id: Mapped[uuid.UUID | None] = mapped_column()
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,6 +1,9 @@
 """Processing an import (issue 5 item 8): stream the file, check each household, write in batches.
 
-- A first streaming pass counts the rows (and detects a CSV's encoding).
+- An XLSX is first unpacked without being parsed, counting the bytes it
+  really yields (`archive.check_unpacked`: a zip bomb stops there).
+- A first streaming pass counts the rows (and detects a CSV's encoding),
+  and stops the import past `SANZHU_IMPORT_MAX_ROWS`, before any is written.
 - The second pass reads households and checks every rule that needs no
   database in a worker thread, so an embedded worker leaves the server's
   event loop free; a batch at a time.
@@ -8,7 +11,9 @@
   in it) and turned into rows, while the batch before it is being written.
 - Each batch is written in one short transaction: the checkpoint, one
   multi-row INSERT (COPY on PostgreSQL) per table for the valid households,
-  the row errors, and the counters. A household with any error writes
+  the row errors (the first ones of the import, up to
+  `SANZHU_IMPORT_MAX_STORED_ERRORS`; the rest are only counted), and the
+  counters. A household with any error writes
   nothing; the others go on. If a concurrent request adds a person between
   the check and the INSERT, the batch is written again household by
   household under savepoints, so only that household fails.
@@ -46,6 +51,7 @@ from app.dictionaries import public as dictionaries
 from app.households import public as ledger
 from app.households.public import Author, KnownPerson, LedgerRows, Origin
 from app.imports import repository
+from app.imports.archive import ArchiveLimits, check_declared, check_unpacked
 from app.imports.codes import CodeBook
 from app.imports.messages import row_message
 from app.imports.models import ImportStatus
@@ -90,6 +96,7 @@ class Run:
     encoding: str | None
     rows_total: int | None
     rows_done: int
+    errors_stored: int
     attempt: int
     job: JobContext | None
     """The job this run is, whose lease each transaction renews; None when run in-process."""
@@ -167,6 +174,7 @@ async def start(
             encoding=record.encoding,
             rows_total=record.rows_total,
             rows_done=record.rows_done,
+            errors_stored=record.errors_stored,
             attempt=record.attempts,
             job=job,
             overlap=session.get_bind().dialect.name == "postgresql",
@@ -176,11 +184,19 @@ async def start(
 async def _process(run: Run) -> None:
     if not run.path.exists():
         raise FileProblem("import_file_missing", "上传的文件已不存在，请重新上传")
+    if run.file_format == "xlsx":
+        limits = ArchiveLimits.of(run.settings)
+        await asyncio.to_thread(check_declared, run.path, limits)
+        await asyncio.to_thread(check_unpacked, run.path, limits)
     if run.file_format == "csv" and run.encoding is None:
         run.encoding = await asyncio.to_thread(detect_encoding, run.path)
     if run.rows_total is None:
         layout, total = await asyncio.to_thread(
-            count_data_rows, run.path, run.file_format, run.encoding
+            count_data_rows,
+            run.path,
+            run.file_format,
+            run.encoding,
+            run.settings.import_max_rows,
         )
         async with run.sessions() as session, session.begin():
             await repository.set_fields(
@@ -272,30 +288,37 @@ async def _write(run: Run, batch: Batch) -> None:
         if not await repository.claim_rows(session, run.import_id, run.rows_done, rows):
             raise Superseded()
         written = batch.valid if run.dry_run else await write_households(session, run, batch)
-        errors = [
-            {
-                "id": new_id(),
-                "import_id": run.import_id,
-                "row_number": e.row,
-                "household_key": e.key,
-                "column": e.column,
-                "code": e.code,
-                "message": e.message,
-            }
-            for d in batch.drafts
-            for e in sorted(d.errors, key=lambda e: e.row)
-        ]
-        await repository.add_errors(session, errors)
+        found = [e for d in batch.drafts for e in sorted(d.errors, key=lambda e: e.row)]
+        # Only the first errors of an import are kept: a file of nothing but errors
+        # would otherwise store more than it holds. The rest are counted.
+        kept = found[: max(0, run.settings.import_max_stored_errors - run.errors_stored)]
+        await repository.add_errors(
+            session,
+            [
+                {
+                    "id": new_id(),
+                    "import_id": run.import_id,
+                    "row_number": e.row,
+                    "household_key": e.key,
+                    "column": e.column,
+                    "code": e.code,
+                    "message": e.message,
+                }
+                for e in kept
+            ],
+        )
         await repository.add_progress(
             session,
             run.import_id,
             imported=len(written),
             failed=len(batch.drafts) - len(written),
-            errors=len(errors),
+            errors=len(found),
+            stored=len(kept),
         )
         if run.job is not None:
             await run.job.renew_lease_in(session)
     run.rows_done += rows
+    run.errors_stored += len(kept)
     run.written += sum(len(d.members) for d in written)
     if not run.dry_run and run.written >= run.analyze_at:
         run.analyze_at = 2 * run.written

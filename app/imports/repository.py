@@ -83,7 +83,13 @@ async def claim_rows(session: WriteSession, import_id: uuid.UUID, done: int, row
 
 
 async def add_progress(
-    session: WriteSession, import_id: uuid.UUID, *, imported: int, failed: int, errors: int
+    session: WriteSession,
+    import_id: uuid.UUID,
+    *,
+    imported: int,
+    failed: int,
+    errors: int,
+    stored: int,
 ) -> None:
     await session.execute(
         update(Import)
@@ -92,6 +98,7 @@ async def add_progress(
             households_imported=Import.households_imported + imported,
             households_failed=Import.households_failed + failed,
             errors_count=Import.errors_count + errors,
+            errors_stored=Import.errors_stored + stored,
         )
         .execution_options(synchronize_session=False)
     )

@@ -9,6 +9,7 @@ from fastapi import Depends, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from app.core.auth import Actor, actor_for
+from app.core.config import IMPORT_UPLOAD_CEILING
 from app.core.db import new_id
 from app.core.errors import (
     MalformedBody,
@@ -17,6 +18,7 @@ from app.core.errors import (
     UnsupportedMediaType,
     ValidationFailed,
 )
+from app.core.exports import XLSX_MEDIA_TYPE, csv_stream, xlsx_bytes
 from app.core.openapi import protected_problems
 from app.core.pagination import Page, PageParams
 from app.core.permissions import Action
@@ -24,18 +26,18 @@ from app.core.routing import API_V1, api_router, route_options
 from app.core.uow import DbSession, ReadDbSession
 from app.dictionaries import public as dictionaries
 from app.imports import service, template
-from app.imports.errors import ImportDuplicate
+from app.imports.errors import ImportDuplicate, ImportFileTooLarge, ImportUnpackedTooLarge
 from app.imports.schemas import ImportOut
-from app.imports.upload import receive
+from app.imports.upload import ENVELOPE_BYTES, check_declared_length, receive
 
 router = api_router(prefix=f"{API_V1}/imports", tags=["ledger"])
 Importer = Annotated[Actor, Depends(actor_for(Action.imports_run))]
 ImportId = Annotated[uuid.UUID, Path(description="Import id.")]
 
-MAX_UPLOAD_BYTES = 1 << 30
-"""A screening file of a million rows is a few hundred megabytes; it is streamed to disk."""
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
+FileFormat = Annotated[
+    str, Query(alias="format", pattern="^(csv|xlsx)$", description="`csv` or `xlsx`.")
+]
 
 _UPLOAD_BODY = {
     "requestBody": {
@@ -50,7 +52,12 @@ _UPLOAD_BODY = {
                             "type": "string",
                             "format": "binary",
                             "description": "The screening file: CSV (UTF-8, with or without "
-                            "BOM, or GB18030) or XLSX, laid out as the template.",
+                            "BOM, or GB18030) or XLSX, laid out as the template. At most "
+                            "`SANZHU_IMPORT_MAX_UPLOAD_BYTES` (default 10 MiB; else 413 "
+                            "`import_file_too_large`); an XLSX may unpack to at most "
+                            "`SANZHU_IMPORT_MAX_UNPACKED_BYTES` (default 64 MiB; else 413 "
+                            "`import_unpacked_too_large`); more than `SANZHU_IMPORT_MAX_ROWS` "
+                            "rows (default 20,000) fail the import.",
                         },
                         "dry_run": {
                             "type": "boolean",
@@ -89,17 +96,31 @@ def _attachment(name: str) -> str:
     status_code=202,
     summary="Upload a screening file (CSV or XLSX) for import; the worker processes it",
     responses=protected_problems(
-        ValidationFailed, ImportDuplicate, PayloadTooLarge, UnsupportedMediaType, MalformedBody
+        ValidationFailed,
+        ImportDuplicate,
+        ImportFileTooLarge,
+        ImportUnpackedTooLarge,
+        PayloadTooLarge,
+        UnsupportedMediaType,
+        MalformedBody,
     ),
-    openapi_extra={**route_options(body_limit=MAX_UPLOAD_BYTES), **_UPLOAD_BODY},
+    # The route's own limit is only the ceiling of the setting, checked in the handler.
+    openapi_extra={
+        **route_options(body_limit=IMPORT_UPLOAD_CEILING + ENVELOPE_BYTES),
+        **_UPLOAD_BODY,
+    },
 )
 async def upload_import(
     request: Request, actor: Importer, response: Response, session: DbSession
 ) -> ImportOut:
     import_id = new_id()
-    directory = actor.services.settings.imports_path
+    settings = actor.services.settings
+    check_declared_length(request.headers.get("content-length"), settings.import_max_upload_bytes)
     upload = await receive(
-        request.headers.get("content-type"), request.stream(), directory / f"{import_id}.upload"
+        request.headers.get("content-type"),
+        request.stream(),
+        settings.imports_path / f"{import_id}.upload",
+        max_bytes=settings.import_max_upload_bytes,
     )
     try:
         record = await service.create(session, actor, upload, import_id)
@@ -131,7 +152,7 @@ async def list_imports(
         200: {
             "description": "The template; the XLSX explains the grouping rule and codes on a second sheet.",
             "content": {
-                XLSX: {
+                XLSX_MEDIA_TYPE: {
                     "schema": {"type": "string", "format": "binary"},
                     "example": "(XLSX workbook)",
                 },
@@ -147,9 +168,7 @@ async def list_imports(
 async def download_template(
     actor: Importer,
     session: ReadDbSession,
-    file_format: Annotated[
-        str, Query(alias="format", pattern="^(csv|xlsx)$", description="`xlsx` (default) or `csv`.")
-    ] = "xlsx",
+    file_format: FileFormat = "xlsx",
 ) -> Response:
     if file_format == "csv":
         return Response(
@@ -159,7 +178,9 @@ async def download_template(
         )
     content = template.xlsx_template(await dictionaries.all_tables(session))
     return Response(
-        content, media_type=XLSX, headers={"Content-Disposition": _attachment("摸排导入模板.xlsx")}
+        content,
+        media_type=XLSX_MEDIA_TYPE,
+        headers={"Content-Disposition": _attachment("摸排导入模板.xlsx")},
     )
 
 
@@ -175,27 +196,39 @@ async def get_import(import_id: ImportId, actor: Importer, session: ReadDbSessio
 
 @router.get(
     "/{import_id}/errors",
-    response_class=StreamingResponse,
-    summary="Download an import's row errors as CSV (row, household key, column, code, message)",
+    response_class=Response,
+    summary="Download an import's row errors as CSV or XLSX (row, household key, column, code, message)",
     responses={
         200: {
-            "description": "UTF-8 CSV with BOM, in row order.",
+            "description": "The stored errors in row order (UTF-8 CSV with BOM, or a workbook); "
+            "when more errors were found than stored, a last line counts the others. Cells a "
+            "spreadsheet would run as a formula start with `'`.",
             "content": {
                 "text/csv": {
                     "schema": {"type": "string"},
-                    "example": "行号,户编号,列,错误代码,说明\r\n5,H002,身份证号,id_number_checksum,身份证号校验位不正确\r\n",
-                }
+                    "example": '"行号","户编号","列","错误代码","说明"\r\n'
+                    '"5","H002","身份证号","id_number_checksum","身份证号校验位不正确"\r\n',
+                },
+                XLSX_MEDIA_TYPE: {
+                    "schema": {"type": "string", "format": "binary"},
+                    "example": "(XLSX workbook)",
+                },
             },
         },
         **protected_problems(NotFound, ValidationFailed),
     },
 )
 async def download_errors(
-    import_id: ImportId, actor: Importer, session: ReadDbSession
-) -> StreamingResponse:
+    import_id: ImportId,
+    actor: Importer,
+    session: ReadDbSession,
+    file_format: FileFormat = "csv",
+) -> Response:
     record = await service.get(session, actor, import_id)
-    return StreamingResponse(
-        service.error_lines(actor.services.database, record.id),
-        media_type=CSV,
-        headers={"Content-Disposition": _attachment(f"import-{record.id}-errors.csv")},
-    )
+    rows = service.error_report(actor.services.database, record)
+    name = f"import-{record.id}-errors.{file_format}"
+    headers = {"Content-Disposition": _attachment(name)}
+    if file_format == "xlsx":
+        content = await xlsx_bytes("导入错误", rows)
+        return Response(content, media_type=XLSX_MEDIA_TYPE, headers=headers)
+    return StreamingResponse(csv_stream(rows), media_type=CSV, headers=headers)

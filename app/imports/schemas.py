@@ -22,6 +22,7 @@ _EXAMPLE: dict[str, Any] = {
     "households_imported": 498,
     "households_failed": 2,
     "errors_count": 3,
+    "errors_stored": 3,
     "ignored_columns": ["序号", "备注"],
     "failure_code": None,
     "failure_message": None,
@@ -64,15 +65,20 @@ class ImportOut(BaseModel):
     households_failed: int = Field(
         description="Households rejected because one of their rows has an error (nothing of them written)."
     )
-    errors_count: int = Field(
-        description="Row errors found; download them from `/api/v1/imports/{id}/errors`."
+    errors_count: int = Field(description="Row errors found, all of them (a row may have several).")
+    errors_stored: int = Field(
+        description="Of those, the ones kept for download from `/api/v1/imports/{id}/errors`: "
+        "the first, in row order, up to a limit (`SANZHU_IMPORT_MAX_STORED_ERRORS`, default "
+        "1,000); the file ends with a line counting the others."
     )
     ignored_columns: list[str] = Field(
         description="Header cells no column of the template matches."
     )
     failure_code: str | None = Field(
         description="Why the file could not be processed, when `failed`: e.g. "
-        "`import_columns_missing`, `import_header_missing`, `import_encoding`, `import_unreadable`."
+        "`import_columns_missing`, `import_header_missing`, `import_encoding`, `import_unreadable`, "
+        "`import_too_many_rows` (over `SANZHU_IMPORT_MAX_ROWS`), `import_unpacked_too_large` "
+        "(an XLSX unpacking to more than it declared, or than the limits allow)."
     )
     failure_message: str | None = Field(description="That reason in Chinese, for the user.")
     created_at: datetime = Field(description="When the file was uploaded.")

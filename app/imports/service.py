@@ -5,19 +5,23 @@ An upload is stored and queued in the request; the worker does the rest
 """
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
+
+import anyio
 
 from app.core import audit, jobs
 from app.core.auth import Actor, Forbidden
 from app.core.db import Database, ReadSession, WriteSession
 from app.core.errors import NotFound, ValidationFailed
-from app.core.exports import CSV_BOM, csv_line, stream_read
+from app.core.exports import stream_read
 from app.core.pagination import PageRequest
 from app.core.permissions import Action
 from app.imports import job, repository
-from app.imports.errors import ImportDuplicate
+from app.imports.archive import ArchiveLimits, ArchiveTooLarge, check_declared
+from app.imports.errors import ImportDuplicate, ImportUnpackedTooLarge
 from app.imports.models import Import, ImportRowError, ImportStatus
-from app.imports.sources import sniff_format
+from app.imports.sources import FileProblem, sniff_format
 from app.imports.upload import Upload
 
 _ENCODINGS: dict[str, str | None] = {
@@ -33,6 +37,7 @@ _TRUE = frozenset({"true", "1", "yes", "on"})
 _FALSE = frozenset({"", "false", "0", "no", "off"})
 _ERROR_CHUNK = 1000
 ERRORS_HEADER = ("行号", "户编号", "列", "错误代码", "说明")
+ERRORS_NOT_STORED = "import_errors_not_stored"
 
 
 def _invalid(name: str, message: str, code: str) -> ValidationFailed:
@@ -53,6 +58,16 @@ def _encoding(upload: Upload) -> str | None:
     return _ENCODINGS[value]
 
 
+def _refuse_bomb(path: Path, limits: ArchiveLimits) -> None:
+    """413 for a workbook whose directory declares more than it may unpack to."""
+    try:
+        check_declared(path, limits)
+    except ArchiveTooLarge as exc:
+        raise ImportUnpackedTooLarge(limits.unpacked_bytes, limits.ratio, exc.reason) from None
+    except FileProblem:
+        return  # not a readable archive: its import fails as `import_unreadable` in the worker
+
+
 async def create(
     session: WriteSession, actor: Actor, upload: Upload, import_id: uuid.UUID
 ) -> Import:
@@ -70,6 +85,10 @@ async def create(
     file_format = sniff_format(upload.head)
     if file_format is None:
         raise _invalid("file", "save the workbook as .xlsx or .csv", "unsupported_file_format")
+    if file_format == "xlsx":
+        await anyio.to_thread.run_sync(
+            _refuse_bomb, upload.path, ArchiveLimits.of(actor.services.settings)
+        )
     if not dry_run and not force:
         earlier = await repository.earlier_import_of(session, actor.principal, upload.sha256)
         if earlier is not None:
@@ -97,6 +116,7 @@ async def create(
         households_imported=0,
         households_failed=0,
         errors_count=0,
+        errors_stored=0,
         ignored_columns=[],
         attempts=0,
     )
@@ -130,10 +150,20 @@ async def search(
     return await repository.page_of(session, actor.principal, page)
 
 
-async def error_lines(database: Database, import_id: uuid.UUID) -> AsyncIterator[bytes]:
-    """The import's row errors as CSV (UTF-8 with BOM, so spreadsheet programs read Chinese),
-    in row order; cells are quoted from the file, so formulas are neutralised."""
-    yield CSV_BOM + csv_line(ERRORS_HEADER)
+def error_report(database: Database, record: Import) -> AsyncIterator[Sequence[object]]:
+    """The import's stored row errors in row order, header first, for an export (which
+    neutralises the cells quoted from the file); a last line counts the errors not stored.
+
+    The record's counters are read now, while its session is open; the rows are read
+    as the export is written.
+    """
+    return _error_rows(database, record.id, record.errors_stored, record.errors_count)
+
+
+async def _error_rows(
+    database: Database, import_id: uuid.UUID, stored: int, found: int
+) -> AsyncIterator[Sequence[object]]:
+    yield ERRORS_HEADER
 
     async def chunk(
         session: ReadSession, after: tuple[int, uuid.UUID] | None, limit: int
@@ -142,6 +172,12 @@ async def error_lines(database: Database, import_id: uuid.UUID) -> AsyncIterator
 
     rows = stream_read(database, chunk, lambda e: (e.row_number, e.id), chunk=_ERROR_CHUNK)
     async for error in rows:
-        yield csv_line(
-            (error.row_number, error.household_key, error.column, error.code, error.message)
+        yield (error.row_number, error.household_key, error.column, error.code, error.message)
+    if found > stored:
+        yield (
+            None,
+            None,
+            None,
+            ERRORS_NOT_STORED,
+            f"另有 {found - stored} 条错误未列出：只保存前 {stored} 条；修正以上错误后请重新导入",
         )

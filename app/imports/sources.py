@@ -153,8 +153,26 @@ def data_rows(rows: Rows, layout: Layout) -> Iterator[tuple[int, dict[str, Any]]
         )
 
 
-def count_data_rows(path: Path, file_format: str, encoding: str | None) -> tuple[Layout, int]:
-    """The layout and the number of non-blank data rows: a cheap first streaming pass."""
+def count_data_rows(
+    path: Path, file_format: str, encoding: str | None, max_rows: int
+) -> tuple[Layout, int]:
+    """The layout and the number of non-blank data rows: a cheap first streaming pass.
+
+    It stops at the first row past `max_rows` data rows, or past as many blank
+    ones (a sheet padded with empty rows costs as much to read as a full one).
+    """
+    data = blank = 0
     with open_rows(path, file_format, encoding) as rows:
         layout = find_layout(rows)
-        return layout, sum(1 for _, cells in rows if not is_blank(cells))
+        for _, cells in rows:
+            if is_blank(cells):
+                blank += 1
+            else:
+                data += 1
+            if data > max_rows or blank > max_rows:
+                kind = "数据行" if data > max_rows else "空白行"
+                raise FileProblem(
+                    "import_too_many_rows",
+                    f"文件的{kind}超过 {max_rows} 行的上限；请删除多余的空白行，或拆分后分批导入",
+                )
+        return layout, data

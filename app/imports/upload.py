@@ -3,6 +3,9 @@
 Starlette's form parser would first spool the file to a temporary file; this
 writes each chunk to its final directory as it arrives and computes the
 SHA-256 at the same time, so memory stays flat whatever the file's size.
+The file may not exceed `max_bytes`: a `Content-Length` that says more is
+refused before anything is read, and a body that turns out larger is cut
+off at the first chunk past the limit, its partial file removed.
 """
 
 import hashlib
@@ -15,11 +18,14 @@ from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from app.core.errors import MalformedBody, UnsupportedMediaType, ValidationFailed
+from app.imports.errors import ImportFileTooLarge
 
 FILE_FIELD = "file"
 _TEXT_FIELDS = frozenset({"dry_run", "force", "encoding"})
 _MAX_TEXT_FIELD = 100
 _HEAD_BYTES = 8
+ENVELOPE_BYTES = 64 << 10
+"""What a body may hold besides the file: part headers, boundaries and the short fields."""
 
 
 def _invalid(name: str, message: str, code: str) -> ValidationFailed:
@@ -97,8 +103,18 @@ def _boundary(content_type: str | None) -> bytes:
     return boundary
 
 
-async def receive(content_type: str | None, body: AsyncIterator[bytes], target: Path) -> Upload:
-    """Stream the body's `file` part into `target`; the partial file is removed on any failure."""
+def check_declared_length(content_length: str | None, max_bytes: int) -> None:
+    """Refuse a body whose declared length cannot hold a file of at most `max_bytes`."""
+    declared = int(content_length) if content_length and content_length.isdigit() else 0
+    if declared > max_bytes + ENVELOPE_BYTES:
+        raise ImportFileTooLarge(max_bytes)
+
+
+async def receive(
+    content_type: str | None, body: AsyncIterator[bytes], target: Path, *, max_bytes: int
+) -> Upload:
+    """Stream the body's `file` part into `target`, at most `max_bytes` of it (else 413);
+    the partial file is removed on any failure."""
     receiver = _Receiver()
     callbacks = {
         name: getattr(receiver, name)
@@ -116,18 +132,24 @@ async def receive(content_type: str | None, body: AsyncIterator[bytes], target: 
     upload = Upload(path=target)
     digest = hashlib.sha256()
     target.parent.mkdir(parents=True, exist_ok=True)
+    received = 0
     try:
         async with await anyio.open_file(target, "wb") as out:
             async for chunk in body:
+                received += len(chunk)
+                if received > max_bytes + ENVELOPE_BYTES:
+                    raise ImportFileTooLarge(max_bytes)
                 try:
                     parser.write(chunk)
                 except MultipartParseError:
                     raise MalformedBody() from None
                 for piece in receiver.pending:
+                    upload.size += len(piece)
+                    if upload.size > max_bytes:
+                        raise ImportFileTooLarge(max_bytes)
                     digest.update(piece)
                     if len(upload.head) < _HEAD_BYTES:
                         upload.head += piece[: _HEAD_BYTES - len(upload.head)]
-                    upload.size += len(piece)
                     await out.write(piece)
                 receiver.pending.clear()
             parser.finalize()

@@ -261,3 +261,30 @@ class TestLimits:
     def test_body_limit_must_be_positive(self, tmp_path: Path) -> None:
         with pytest.raises(ValidationError):
             Settings(max_body_bytes=0, state_dir=tmp_path / "s")
+
+    def test_imports_are_bounded_by_default(self, tmp_path: Path) -> None:
+        settings = Settings(state_dir=tmp_path / "s")
+        assert (
+            settings.import_max_upload_bytes,
+            settings.import_max_unpacked_bytes,
+            settings.import_max_compression_ratio,
+            settings.import_max_rows,
+            settings.import_max_stored_errors,
+        ) == (10 << 20, 64 << 20, 100, 20_000, 1000)
+
+    @pytest.mark.parametrize(
+        ("name", "value"),
+        [
+            ("import_max_upload_bytes", (1 << 30) + 1),
+            ("import_max_upload_bytes", 0),
+            ("import_max_unpacked_bytes", 0),
+            ("import_max_compression_ratio", 0),
+            ("import_max_rows", 0),
+            ("import_max_stored_errors", 0),
+        ],
+    )
+    def test_import_limits_cannot_be_switched_off(
+        self, tmp_path: Path, name: str, value: int
+    ) -> None:
+        with pytest.raises(ValidationError):
+            Settings(state_dir=tmp_path / "s", **{name: value})

@@ -8,10 +8,12 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import Cell
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
+from app.core.exports import XLSX_MEDIA_TYPE
 from app.domains import build_worker
 from app.imports.columns import TEMPLATE_COLUMNS
 from tests.cli.conftest import cli_database_url, cli_env
@@ -114,6 +116,20 @@ async def error_rows(http: httpx.AsyncClient, token: str, import_id: str) -> lis
     assert response.headers["content-type"].startswith("text/csv")
     assert response.content.startswith("\ufeff".encode())
     return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+async def error_sheet(http: httpx.AsyncClient, token: str, import_id: str) -> list[list[Cell]]:
+    """The downloaded errors workbook's cells, row by row: header first."""
+    response = await http.get(
+        f"/api/v1/imports/{import_id}/errors",
+        params={"format": "xlsx"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == XLSX_MEDIA_TYPE
+    assert "errors.xlsx" in response.headers["content-disposition"]
+    workbook = load_workbook(io.BytesIO(response.content))
+    return [list(row) for row in workbook.worksheets[0].iter_rows()]
 
 
 @pytest.fixture

@@ -5,7 +5,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from app.cli import cli
-from tests.api.imports.conftest import csv_file, person
+from tests.api.imports.conftest import csv_file, person, xlsx_file
+from tests.api.imports.crafted import MIB, SHEET, repeated, with_sheet
 
 
 def test_imports_a_file_as_a_staff_member(cli_env: str, tmp_path: Path) -> None:
@@ -37,3 +38,15 @@ def test_only_staff_who_may_import(cli_env: str, tmp_path: Path) -> None:
         refused = runner.invoke(cli, ["import", str(path), "--as", user])
         assert refused.exit_code == 2
         assert f"no active user '{user}' who may import" in refused.stderr
+
+
+def test_a_zip_bomb_is_refused_before_it_is_queued(cli_env: str, tmp_path: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(cli, ["seed-demo"]).exit_code == 0
+    path = tmp_path / "bomb.xlsx"
+    bomb = repeated(SHEET, b"<row/>" * (MIB // 6), 100)
+    path.write_bytes(with_sheet(xlsx_file([person("H1")]), bomb))
+    refused = runner.invoke(cli, ["import", str(path), "--as", "community_worker"])
+    assert refused.exit_code == 2, refused.output
+    assert f"more than {64 * MIB} bytes" in refused.stderr
+    assert "(unpacked_bytes)" in refused.stderr
