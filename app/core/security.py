@@ -36,6 +36,8 @@ class AccessClaims:
     organization_id: str | None
     token_id: str
     client: bool
+    session_id: str | None
+    """The sign-in (refresh-token family) the token belongs to; None for partner clients."""
     issued_at: datetime
     expires_at: datetime
 
@@ -50,10 +52,12 @@ def issue_access_token(
     scope: str | None,
     organization_id: str | None,
     client: bool,
+    session_id: str | None,
     now: datetime,
     lifetime: timedelta,
 ) -> tuple[str, datetime]:
-    """A signed access token and its expiry."""
+    """A signed access token and its expiry. `session_id` names the sign-in, so signing
+    out (or a revoked refresh-token family) ends its access tokens too."""
     expires = now + lifetime
     claims: dict[str, Any] = {
         "iss": issuer,
@@ -71,6 +75,7 @@ def issue_access_token(
         "scope": scope,
         "org": organization_id,
         "cli": client,
+        "sid": session_id,
     }
     token = jwt.encode(
         claims, keys.signing.private, algorithm=ALGORITHM, headers={"kid": keys.signing.kid}
@@ -109,6 +114,7 @@ def verify_access_token(keys: KeyRing, token: str, *, issuer: str, audience: str
         organization_id=claims.get("org"),
         token_id=str(claims["jti"]),
         client=bool(claims.get("cli")),
+        session_id=str(claims["sid"]) if claims.get("sid") is not None else None,
         issued_at=datetime.fromtimestamp(
             int(claims.get("iat_ms") or int(claims["iat"]) * 1000) / 1000, tz=UTC
         ),

@@ -12,7 +12,7 @@ from app.core.config import Settings
 from app.core.crypto import IdNumberVault
 from app.core.db import Database
 from app.core.migrations import head_revision
-from app.core.principals import ActivityCache, GrantedRegions, StatusCheck
+from app.core.principals import ActivityCache, GrantedRegions, SessionCheck, StatusCheck
 from app.core.security import PasswordHasher, VerifiedTokens
 from app.core.signing_keys import KeyRing
 
@@ -23,6 +23,8 @@ class AccessHooks:
 
     principal_status: StatusCheck
     """Is this user or client still active (identity)."""
+    session_live: SessionCheck
+    """Is this sign-in still live, not signed out or revoked (identity)."""
     granted_regions: GrantedRegions
     """The regions an auditor's live grants open (confidentiality)."""
 

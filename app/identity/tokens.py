@@ -33,7 +33,7 @@ class IssuedTokens:
     scope: str | None
 
 
-def _access_for_user(services: Services, user: User) -> tuple[str, int]:
+def _access_for_user(services: Services, user: User, family: uuid.UUID) -> tuple[str, int]:
     lifetime = timedelta(minutes=services.settings.access_token_minutes)
     token, _ = issue_access_token(
         services.key_ring,
@@ -44,6 +44,7 @@ def _access_for_user(services: Services, user: User) -> tuple[str, int]:
         scope=user.scope_region_code,
         organization_id=str(user.organization_id) if user.organization_id else None,
         client=False,
+        session_id=str(family),
         now=utcnow(),
         lifetime=lifetime,
     )
@@ -69,7 +70,7 @@ def _new_refresh(services: Services, session: WriteSession, user: User, family: 
 def _issued(
     services: Services, session: WriteSession, user: User, family: uuid.UUID
 ) -> IssuedTokens:
-    access, expires_in = _access_for_user(services, user)
+    access, expires_in = _access_for_user(services, user, family)
     refresh = _new_refresh(services, session, user, family)
     return IssuedTokens(access, expires_in, refresh, Role(user.role), user.scope_region_code)
 
@@ -142,6 +143,7 @@ async def client_credentials(
         scope=None,
         organization_id=str(client.organization_id),
         client=True,
+        session_id=None,
         now=utcnow(),
         lifetime=lifetime,
     )
@@ -164,7 +166,12 @@ async def refresh(
     """Rotate a refresh token. A token used twice revokes its whole family (theft)."""
     stored = await repository.refresh_token_by_hash(session, hash_opaque_token(token))
     now = utcnow()
-    if stored is None or stored.revoked_at is not None or stored.expires_at <= now:
+    if (
+        stored is None
+        or stored.revoked_at is not None
+        or stored.expires_at <= now
+        or await repository.family_revoked(session, stored.family_id)
+    ):
         raise InvalidGrant("refresh token is unknown, revoked or expired")
     claimed = await session.execute(
         update(RefreshToken)
@@ -178,6 +185,8 @@ async def refresh(
         async def revoke() -> None:
             async with services.database.sessionmaker() as revoking, revoking.begin():
                 await repository.revoke_family(revoking, family, now)
+            # Its access tokens end with it: here at once, elsewhere at the next re-check.
+            services.activity.forget_session(family)
 
         after_transaction(session, revoke)
         audit.record_after(
@@ -196,12 +205,16 @@ async def refresh(
     return _issued(services, session, user, stored.family_id)
 
 
-async def logout(session: WriteSession, context: AuditContext, token: str) -> None:
-    """Revoke the sign-in (token family) a refresh token belongs to; unknown tokens are ignored."""
+async def logout(
+    services: Services, session: WriteSession, context: AuditContext, token: str
+) -> None:
+    """End the sign-in (token family) a refresh token belongs to, its access tokens with it;
+    unknown tokens are ignored."""
     stored = await repository.refresh_token_by_hash(session, hash_opaque_token(token))
     if stored is None:
         return
     await repository.revoke_family(session, stored.family_id, utcnow())
+    services.activity.forget_session_after(session, stored.family_id)
     actor = AuditContext(
         f"user:{stored.user_id}", None, context.address, context.user_agent, context.request_id
     )
@@ -213,6 +226,14 @@ async def logout(session: WriteSession, context: AuditContext, token: str) -> No
 async def principal_status(
     database: Database, principal_id: uuid.UUID, is_client: bool
 ) -> PrincipalStatus:
-    async with database.read_sessionmaker() as session:
+    """Read on the primary: a replica a moment behind would let an ended token through."""
+    async with database.primary_read_sessionmaker() as session:
         active, valid_after = await repository.status(session, principal_id, is_client)
     return PrincipalStatus(active, valid_after)
+
+
+async def session_live(database: Database, session_id: uuid.UUID) -> bool:
+    """Is the sign-in an access token names (its `sid`) neither signed out nor revoked?
+    Read on the primary, like `principal_status`."""
+    async with database.primary_read_sessionmaker() as session:
+        return not await repository.family_revoked(session, session_id)
