@@ -54,7 +54,9 @@ def build_services(
         verified_tokens=VerifiedTokens(
             key_ring, issuer=settings.jwt_issuer, audience=settings.jwt_audience
         ),
-        password_hasher=PasswordHasher(settings.password_hash_memory_kib),
+        password_hasher=PasswordHasher(
+            settings.password_hash_memory_kib, settings.password_hash_concurrency
+        ),
         activity=ActivityCache(settings.principal_recheck_seconds),
         hooks=hooks,
         migration_head=head_revision(),

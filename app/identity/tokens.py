@@ -22,6 +22,7 @@ from app.core.uow import after_transaction
 from app.identity import repository, throttle
 from app.identity.errors import InvalidClient, InvalidGrant
 from app.identity.models import RefreshToken, User
+from app.identity.throttle import Verdict
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +80,26 @@ def _refused(services: Services, session: WriteSession, context: AuditContext) -
     audit.record_after(session, services.database, context, "auth.login", outcome=Outcome.denied)
 
 
+async def _stored_password(
+    database: Database, username: str
+) -> tuple[uuid.UUID | None, str | None]:
+    """(id, password hash) of the active user of that name, read outside the request's
+    transaction (`throttle.check` needs that); (None, None) for any other name."""
+    async with database.primary_read_sessionmaker() as reading:
+        user = await repository.user_by_username(reading, username)
+    return (user.id, user.password_hash) if user is not None and user.active else (None, None)
+
+
+async def _unchanged_user(
+    session: WriteSession, user_id: uuid.UUID | None, checked_hash: str | None
+) -> User | None:
+    """The user whose password was checked, unless deactivated or given a new one since."""
+    user = await repository.user_by_id(session, user_id) if user_id is not None else None
+    if user is None or not user.active or user.password_hash != checked_hash:
+        return None
+    return user
+
+
 async def sign_in(
     services: Services,
     session: WriteSession,
@@ -87,26 +108,21 @@ async def sign_in(
     password: str,
 ) -> IssuedTokens:
     """Password grant. Wrong password, unknown or inactive user, and a lock all look alike."""
+    username = username.strip().lower()
     keys = throttle.subjects(username, context.address)
-    if await throttle.locked_until(services.database, keys) is not None:
+    user_id, stored = await _stored_password(services.database, username)
+    checked = await throttle.check(services, session, keys, password, stored)
+    user = None
+    if checked.verdict is Verdict.right:
+        user = await _unchanged_user(session, user_id, stored)
+    if user is None:
         _refused(services, session, context)
-        raise InvalidGrant("too many failed attempts; try again later")
-    await throttle.slow_down(services.database, services.settings, keys[0])
-    if not await throttle.begin_attempt(services.database, services.settings, keys):
-        _refused(services, session, context)
-        raise InvalidGrant("too many failed attempts; try again later")
-    user = await repository.user_by_username(session, username.strip().lower())
-    stored = user.password_hash if user is not None and user.active else None
-    matches, rehashed = services.password_hasher.verify(password, stored)
-    if user is None or not matches:
-        after_transaction(
-            session, lambda: throttle.lock_if_exhausted(services.database, services.settings, keys)
+        locked = checked.verdict is Verdict.locked
+        raise InvalidGrant(
+            "too many failed attempts; try again later" if locked else "wrong username or password"
         )
-        _refused(services, session, context)
-        raise InvalidGrant("wrong username or password")
-    if rehashed is not None:
-        user.password_hash = rehashed
-    await throttle.succeeded(session, keys)
+    if checked.new_hash is not None:
+        user.password_hash = checked.new_hash
     actor = AuditContext(
         f"user:{user.id}", user.role, context.address, context.user_agent, context.request_id
     )
