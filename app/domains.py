@@ -16,7 +16,7 @@ from app.dictionaries.domain import domain as dictionaries
 from app.finances.domain import domain as finances
 from app.households.domain import domain as households
 from app.identity.domain import domain as identity
-from app.identity.public import principal_status
+from app.identity.public import principal_status, session_live
 from app.imports.domain import domain as imports
 from app.organizations.domain import domain as organizations
 from app.regions.domain import domain as regions
@@ -38,7 +38,9 @@ DOMAINS: tuple[Domain, ...] = (
 )
 """In dependency order: a domain's demo seed runs after those it builds on."""
 
-ACCESS_HOOKS = AccessHooks(principal_status=principal_status, granted_regions=granted_regions)
+ACCESS_HOOKS = AccessHooks(
+    principal_status=principal_status, session_live=session_live, granted_regions=granted_regions
+)
 
 
 def job_registry(domains: Sequence[Domain] = DOMAINS) -> JobRegistry:

@@ -2,7 +2,8 @@
 
 Every protected route depends on `actor_for(action)`: it authenticates the
 bearer token (401), re-checks now and then that the user or client is still
-active (so a deactivation bites within `principal_recheck_seconds`), refuses
+active and its sign-in not ended (so a deactivation or a sign-out bites within
+`principal_recheck_seconds`), refuses
 a role that may never perform the action (403, audited), and gives the
 route one `Actor`: the principal, its reach, the audit context, the clock
 and the app's services. Public routes that still act (sign-in) take a
@@ -59,15 +60,20 @@ async def principal_from_request(request: Request) -> Principal:
             is_client=claims.client,
             token_id=claims.token_id,
         )
+        session_id = uuid.UUID(claims.session_id) if claims.session_id is not None else None
     except (InvalidToken, ValueError) as exc:
         structlog.get_logger(__name__).info("token_refused", reason=str(exc))
         raise Unauthorized(headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}) from None
-    accepted = await services.activity.accepts(
+    activity, database = services.activity, services.database
+    accepted = await activity.accepts(
         services.hooks.principal_status,
-        services.database,
+        database,
         principal.id,
         principal.is_client,
         claims.issued_at,
+    ) and (
+        session_id is None
+        or await activity.session_live(services.hooks.session_live, database, session_id)
     )
     if not accepted:
         raise Unauthorized(headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})

@@ -86,10 +86,33 @@ class Settings(BaseSettings):
     principal_recheck_seconds: int = Field(default=60, ge=0, le=600)
     password_min_length: int = Field(default=10, ge=8)
     password_hash_memory_kib: int = Field(default=65536, ge=1024)
-    login_slowdown_after: int = Field(default=3, ge=1)
-    login_lock_after: int = Field(default=5, ge=2)
-    login_address_lock_after: int = Field(default=20, ge=2)
-    login_lock_minutes: int = Field(default=15, ge=1)
+    password_hash_concurrency: int = Field(
+        default=4,
+        ge=1,
+        description="Password hashes computed at once per process, each in a worker thread "
+        "holding the memory cost; more wait their turn.",
+    )
+    login_slowdown_after: int = Field(
+        default=3, ge=1, description="Failed password checks of an account before each waits."
+    )
+    login_lock_after: int = Field(
+        default=5, ge=2, description="Failed password checks that lock an account."
+    )
+    login_address_slowdown_after: int = Field(
+        default=20,
+        ge=1,
+        description="Failed password checks from one address (over all its accounts) before "
+        "each waits.",
+    )
+    login_address_lock_after: int = Field(
+        default=100,
+        ge=2,
+        description="Failed password checks that lock an address: a higher class than an "
+        "account's, since many people may sign in from one address (an office behind NAT).",
+    )
+    login_lock_minutes: int = Field(
+        default=15, ge=1, description="How long a lock lasts, and how long failures are counted."
+    )
     login_slowdown_seconds: float = Field(default=0.5, ge=0)
     demo_password: SecretStr | None = None
     state_dir: Path = Path(".sanzhu")
@@ -186,6 +209,17 @@ class Settings(BaseSettings):
         if "*" in value:
             raise ValueError("CORS origins must be listed; '*' is refused")
         return value
+
+    @model_validator(mode="after")
+    def _address_limits_above_account_limits(self) -> Self:
+        if self.login_address_lock_after < self.login_lock_after:
+            raise ValueError(
+                "login_address_lock_after must be at least login_lock_after: an address "
+                "holds many accounts"
+            )
+        if self.login_address_slowdown_after < self.login_slowdown_after:
+            raise ValueError("login_address_slowdown_after must be at least login_slowdown_after")
+        return self
 
     @model_validator(mode="after")
     def _fill_development_secrets(self) -> Self:

@@ -162,12 +162,15 @@ class Database:
         read_url = settings.read_database_url
         # Reads begin READ ONLY on PostgreSQL even without a replica, so a statement that
         # writes through a read session fails as an ORM flush on one does.
+        self.primary_read_engine = (
+            create_engine(settings, settings.database_url, read_only=True)
+            if settings.is_sqlite
+            else self.engine.execution_options(postgresql_readonly=True)
+        )
         self.read_engine = (
             create_engine(settings, read_url, read_only=True)
             if read_url
-            else create_engine(settings, settings.database_url, read_only=True)
-            if settings.is_sqlite
-            else self.engine.execution_options(postgresql_readonly=True)
+            else self.primary_read_engine
         )
         self.sessionmaker = async_sessionmaker(
             self.engine, class_=WriteSession, expire_on_commit=False
@@ -175,15 +178,23 @@ class Database:
         self.read_sessionmaker = async_sessionmaker(
             self.read_engine, class_=ReadSession, expire_on_commit=False
         )
+        self.primary_read_sessionmaker = async_sessionmaker(
+            self.primary_read_engine, class_=ReadSession, expire_on_commit=False
+        )
+        """Reads that must not lag behind a write (is a user active, a sign-in live):
+        the primary, read only, never a replica; on SQLite without the write lock."""
 
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
 
     async def dispose(self) -> None:
+        disposed = {self.engine.sync_engine.pool}
         await self.engine.dispose()
-        if self.read_engine.sync_engine.pool is not self.engine.sync_engine.pool:
-            await self.read_engine.dispose()
+        for engine in (self.primary_read_engine, self.read_engine):
+            if engine.sync_engine.pool not in disposed:
+                disposed.add(engine.sync_engine.pool)
+                await engine.dispose()
 
 
 def dialect_insert(

@@ -12,8 +12,10 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from typing import Any
 
+import anyio
 from jose import JWTError, jwt
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
@@ -36,6 +38,8 @@ class AccessClaims:
     organization_id: str | None
     token_id: str
     client: bool
+    session_id: str | None
+    """The sign-in (refresh-token family) the token belongs to; None for partner clients."""
     issued_at: datetime
     expires_at: datetime
 
@@ -50,10 +54,12 @@ def issue_access_token(
     scope: str | None,
     organization_id: str | None,
     client: bool,
+    session_id: str | None,
     now: datetime,
     lifetime: timedelta,
 ) -> tuple[str, datetime]:
-    """A signed access token and its expiry."""
+    """A signed access token and its expiry. `session_id` names the sign-in, so signing
+    out (or a revoked refresh-token family) ends its access tokens too."""
     expires = now + lifetime
     claims: dict[str, Any] = {
         "iss": issuer,
@@ -71,6 +77,7 @@ def issue_access_token(
         "scope": scope,
         "org": organization_id,
         "cli": client,
+        "sid": session_id,
     }
     token = jwt.encode(
         claims, keys.signing.private, algorithm=ALGORITHM, headers={"kid": keys.signing.kid}
@@ -109,6 +116,7 @@ def verify_access_token(keys: KeyRing, token: str, *, issuer: str, audience: str
         organization_id=claims.get("org"),
         token_id=str(claims["jti"]),
         client=bool(claims.get("cli")),
+        session_id=str(claims["sid"]) if claims.get("sid") is not None else None,
         issued_at=datetime.fromtimestamp(
             int(claims.get("iat_ms") or int(claims["iat"]) * 1000) / 1000, tz=UTC
         ),
@@ -170,21 +178,36 @@ def hash_opaque_token(token: str) -> str:
 
 
 class PasswordHasher:
-    """argon2id through pwdlib; the cost is a setting so tests can run cheaply."""
+    """argon2id through pwdlib; the cost is a setting so tests can run cheaply.
 
-    def __init__(self, memory_kib: int) -> None:
+    A hash or a check costs the memory cost and tens of milliseconds of CPU,
+    so it never runs on the event loop: each runs in a worker thread (argon2
+    releases the GIL), at most `concurrency` at once per process, so a burst
+    of sign-ins neither stalls other requests nor claims unbounded memory.
+    """
+
+    def __init__(self, memory_kib: int, concurrency: int = 4) -> None:
         self._hash = PasswordHash((Argon2Hasher(memory_cost=memory_kib),))
-        self._dummy = self._hash.hash(secrets.token_urlsafe(16))
+        self._threads = anyio.CapacityLimiter(concurrency)
 
-    def hash(self, password: str) -> str:
-        return self._hash.hash(password)
+    @cached_property
+    def _dummy(self) -> str:
+        return self._hash.hash(secrets.token_urlsafe(16))
 
-    def verify(self, password: str, hashed: str | None) -> tuple[bool, str | None]:
+    async def hash(self, password: str) -> str:
+        return await anyio.to_thread.run_sync(self._hash.hash, password, limiter=self._threads)
+
+    async def verify(self, password: str, hashed: str | None) -> tuple[bool, str | None]:
         """(matches, new hash when the stored one uses outdated parameters).
 
         With no stored hash it still spends the time of a check, so timing
         does not reveal whether a username exists.
         """
+        return await anyio.to_thread.run_sync(
+            self._verify_blocking, password, hashed, limiter=self._threads
+        )
+
+    def _verify_blocking(self, password: str, hashed: str | None) -> tuple[bool, str | None]:
         if hashed is None:
             self._hash.verify(password, self._dummy)
             return False, None

@@ -13,7 +13,7 @@ from app.core.config import Settings
 from app.core.crypto import IdNumberVault
 from app.core.db import Database
 from app.core.migrations import head_revision
-from app.core.principals import ActivityCache, GrantedRegions, StatusCheck
+from app.core.principals import ActivityCache, GrantedRegions, SessionCheck, StatusCheck
 from app.core.security import PasswordHasher, VerifiedTokens
 from app.core.signing_keys import KeyRing
 
@@ -24,6 +24,8 @@ class AccessHooks:
 
     principal_status: StatusCheck
     """Is this user or client still active (identity)."""
+    session_live: SessionCheck
+    """Is this sign-in still live, not signed out or revoked (identity)."""
     granted_regions: GrantedRegions
     """The regions an auditor's live grants open (confidentiality)."""
 
@@ -55,7 +57,9 @@ def build_services(
         verified_tokens=VerifiedTokens(
             key_ring, issuer=settings.jwt_issuer, audience=settings.jwt_audience
         ),
-        password_hasher=PasswordHasher(settings.password_hash_memory_kib),
+        password_hasher=PasswordHasher(
+            settings.password_hash_memory_kib, settings.password_hash_concurrency
+        ),
         activity=ActivityCache(settings.principal_recheck_seconds),
         hooks=hooks,
         migration_head=head_revision(),

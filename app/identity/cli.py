@@ -46,7 +46,7 @@ def create_user_command(
         "a valid user (check the username, role and scope)",
     )
     context = AuditContext(actor="cli", role=None, address=None, user_agent="sanzhu create-user")
-    hasher = PasswordHasher(settings.password_hash_memory_kib)
+    hasher = PasswordHasher(settings.password_hash_memory_kib, settings.password_hash_concurrency)
     try:
         user = in_transaction(
             lambda session: users.create(

@@ -40,6 +40,16 @@ class WrongPassword(AppError):
     code = "wrong_password"
 
 
+class TooManyFailedAttempts(AppError):
+    """The account's password failures (sign-in and password change together) locked it."""
+
+    status = 429
+    code = "too_many_failed_attempts"
+
+    def __init__(self, retry_after_seconds: int) -> None:
+        super().__init__(headers={"Retry-After": str(retry_after_seconds)})
+
+
 register_messages(
     {
         "invalid_request": Message(
@@ -68,6 +78,12 @@ register_messages(
         ),
         "wrong_password": Message(
             "原密码不正确", "Wrong password", "原密码不正确。", "The current password is wrong."
+        ),
+        "too_many_failed_attempts": Message(
+            "密码错误次数过多",
+            "Too many failed attempts",
+            "密码错误次数过多，账号已暂时锁定，请稍后再试。",
+            "Too many wrong passwords: the account is locked for a while; try again later.",
         ),
     }
 )

@@ -1,9 +1,10 @@
 """What other domains may use of identity: users as read models, creating users and
-clients (demo data, the first admin), and whether a principal is still active."""
+clients (demo data, the first admin), and whether a principal and its sign-in are still
+active."""
 
 from app.identity.clients import ensure_with_secret as ensure_client_with_secret
 from app.identity.schemas import UserCreate
-from app.identity.tokens import principal_status
+from app.identity.tokens import principal_status, session_live
 from app.identity.users import UserView, acknowledge_confidentiality
 from app.identity.users import active_view as active_user
 from app.identity.users import create as create_user
@@ -19,5 +20,6 @@ __all__ = [
     "ensure_client_with_secret",
     "find_user",
     "principal_status",
+    "session_live",
     "user_view",
 ]

@@ -80,6 +80,21 @@ async def refresh_token_by_hash(session: WriteSession, token_hash: str) -> Refre
     return rows.scalar_one_or_none()
 
 
+async def family_revoked(session: ReadSession, family_id: uuid.UUID) -> bool:
+    """Has a sign-in (refresh-token family) been ended: signed out, reused or revoked?
+
+    Revoking marks every token of the family, so one marked token means the
+    whole sign-in is over, even if a rotation racing the revocation added a
+    token after it.
+    """
+    found = await session.execute(
+        select(RefreshToken.id)
+        .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_not(None))
+        .limit(1)
+    )
+    return found.first() is not None
+
+
 async def revoke_family(session: WriteSession, family_id: uuid.UUID, now: datetime) -> None:
     await session.execute(
         update(RefreshToken)

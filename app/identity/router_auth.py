@@ -114,11 +114,16 @@ async def refresh(
     "/logout",
     status_code=204,
     response_class=Response,
-    summary="End a sign-in: revoke its refresh tokens",
+    summary="End a sign-in: revoke its refresh and access tokens",
+    description=(
+        "Revokes every refresh token of the sign-in the given refresh token belongs to, and "
+        "its access tokens: this process refuses them at once, every other process within "
+        "`SANZHU_PRINCIPAL_RECHECK_SECONDS`."
+    ),
     responses={204: {"description": "Signed out (also for unknown tokens)."}, **problems()},
 )
 async def logout(visitor: VisitorDep, session: DbSession, body: RefreshIn) -> Response:
-    await tokens.logout(session, visitor.context, body.refresh_token)
+    await tokens.logout(visitor.services, session, visitor.context, body.refresh_token)
     return Response(status_code=204)
 
 

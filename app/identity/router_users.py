@@ -20,7 +20,7 @@ from app.core.region_codes import CODE_PATTERN
 from app.core.routing import API_V1, Idempotency, api_router, route_options
 from app.core.uow import DbSession, ReadDbSession
 from app.identity import users
-from app.identity.errors import WrongPassword
+from app.identity.errors import TooManyFailedAttempts, WrongPassword
 from app.identity.schemas import MeUpdate, PasswordChange, UserCreate, UserOut, UserUpdate
 
 router = api_router(prefix=f"{API_V1}/users", tags=["users"])
@@ -121,20 +121,24 @@ async def update_me(
     status_code=204,
     response_class=Response,
     summary="Change your password (the old one is required); ends your other sign-ins",
+    description=(
+        "A wrong old password counts as a failed sign-in of the account (the same count, "
+        "slowdown and lock as `POST /auth/token`), and every refusal is audited. Once the "
+        "account is locked every attempt is 429, whatever the password."
+    ),
     responses={
         204: {"description": "Changed."},
-        **protected_problems(WrongPassword, ValidationFailed),
+        **protected_problems(WrongPassword, TooManyFailedAttempts, ValidationFailed),
     },
 )
 async def change_my_password(me: Myself, session: DbSession, body: PasswordChange) -> Response:
     await users.change_password(
+        me.services,
         session,
         me.context,
-        me.services.password_hasher,
         me.principal.id,
         body.old_password.get_secret_value(),
         body.new_password.get_secret_value(),
-        min_length=_min_length(me),
     )
     me.services.activity.forget_after(session, me.principal.id)
     return Response(status_code=204)

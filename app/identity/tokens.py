@@ -22,6 +22,7 @@ from app.core.uow import after_transaction
 from app.identity import repository, throttle
 from app.identity.errors import InvalidClient, InvalidGrant
 from app.identity.models import RefreshToken, User
+from app.identity.throttle import Verdict
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +34,7 @@ class IssuedTokens:
     scope: str | None
 
 
-def _access_for_user(services: Services, user: User) -> tuple[str, int]:
+def _access_for_user(services: Services, user: User, family: uuid.UUID) -> tuple[str, int]:
     lifetime = timedelta(minutes=services.settings.access_token_minutes)
     token, _ = issue_access_token(
         services.key_ring,
@@ -44,6 +45,7 @@ def _access_for_user(services: Services, user: User) -> tuple[str, int]:
         scope=user.scope_region_code,
         organization_id=str(user.organization_id) if user.organization_id else None,
         client=False,
+        session_id=str(family),
         now=utcnow(),
         lifetime=lifetime,
     )
@@ -69,13 +71,33 @@ def _new_refresh(services: Services, session: WriteSession, user: User, family: 
 def _issued(
     services: Services, session: WriteSession, user: User, family: uuid.UUID
 ) -> IssuedTokens:
-    access, expires_in = _access_for_user(services, user)
+    access, expires_in = _access_for_user(services, user, family)
     refresh = _new_refresh(services, session, user, family)
     return IssuedTokens(access, expires_in, refresh, Role(user.role), user.scope_region_code)
 
 
 def _refused(services: Services, session: WriteSession, context: AuditContext) -> None:
     audit.record_after(session, services.database, context, "auth.login", outcome=Outcome.denied)
+
+
+async def _stored_password(
+    database: Database, username: str
+) -> tuple[uuid.UUID | None, str | None]:
+    """(id, password hash) of the active user of that name, read outside the request's
+    transaction (`throttle.check` needs that); (None, None) for any other name."""
+    async with database.primary_read_sessionmaker() as reading:
+        user = await repository.user_by_username(reading, username)
+    return (user.id, user.password_hash) if user is not None and user.active else (None, None)
+
+
+async def _unchanged_user(
+    session: WriteSession, user_id: uuid.UUID | None, checked_hash: str | None
+) -> User | None:
+    """The user whose password was checked, unless deactivated or given a new one since."""
+    user = await repository.user_by_id(session, user_id) if user_id is not None else None
+    if user is None or not user.active or user.password_hash != checked_hash:
+        return None
+    return user
 
 
 async def sign_in(
@@ -86,26 +108,21 @@ async def sign_in(
     password: str,
 ) -> IssuedTokens:
     """Password grant. Wrong password, unknown or inactive user, and a lock all look alike."""
+    username = username.strip().lower()
     keys = throttle.subjects(username, context.address)
-    if await throttle.locked_until(services.database, keys) is not None:
+    user_id, stored = await _stored_password(services.database, username)
+    checked = await throttle.check(services, session, keys, password, stored)
+    user = None
+    if checked.verdict is Verdict.right:
+        user = await _unchanged_user(session, user_id, stored)
+    if user is None:
         _refused(services, session, context)
-        raise InvalidGrant("too many failed attempts; try again later")
-    await throttle.slow_down(services.database, services.settings, keys[0])
-    if not await throttle.begin_attempt(services.database, services.settings, keys):
-        _refused(services, session, context)
-        raise InvalidGrant("too many failed attempts; try again later")
-    user = await repository.user_by_username(session, username.strip().lower())
-    stored = user.password_hash if user is not None and user.active else None
-    matches, rehashed = services.password_hasher.verify(password, stored)
-    if user is None or not matches:
-        after_transaction(
-            session, lambda: throttle.lock_if_exhausted(services.database, services.settings, keys)
+        locked = checked.verdict is Verdict.locked
+        raise InvalidGrant(
+            "too many failed attempts; try again later" if locked else "wrong username or password"
         )
-        _refused(services, session, context)
-        raise InvalidGrant("wrong username or password")
-    if rehashed is not None:
-        user.password_hash = rehashed
-    await throttle.succeeded(session, keys)
+    if checked.new_hash is not None:
+        user.password_hash = checked.new_hash
     actor = AuditContext(
         f"user:{user.id}", user.role, context.address, context.user_agent, context.request_id
     )
@@ -142,6 +159,7 @@ async def client_credentials(
         scope=None,
         organization_id=str(client.organization_id),
         client=True,
+        session_id=None,
         now=utcnow(),
         lifetime=lifetime,
     )
@@ -164,7 +182,12 @@ async def refresh(
     """Rotate a refresh token. A token used twice revokes its whole family (theft)."""
     stored = await repository.refresh_token_by_hash(session, hash_opaque_token(token))
     now = utcnow()
-    if stored is None or stored.revoked_at is not None or stored.expires_at <= now:
+    if (
+        stored is None
+        or stored.revoked_at is not None
+        or stored.expires_at <= now
+        or await repository.family_revoked(session, stored.family_id)
+    ):
         raise InvalidGrant("refresh token is unknown, revoked or expired")
     claimed = await session.execute(
         update(RefreshToken)
@@ -178,6 +201,8 @@ async def refresh(
         async def revoke() -> None:
             async with services.database.sessionmaker() as revoking, revoking.begin():
                 await repository.revoke_family(revoking, family, now)
+            # Its access tokens end with it: here at once, elsewhere at the next re-check.
+            services.activity.forget_session(family)
 
         after_transaction(session, revoke)
         audit.record_after(
@@ -196,12 +221,16 @@ async def refresh(
     return _issued(services, session, user, stored.family_id)
 
 
-async def logout(session: WriteSession, context: AuditContext, token: str) -> None:
-    """Revoke the sign-in (token family) a refresh token belongs to; unknown tokens are ignored."""
+async def logout(
+    services: Services, session: WriteSession, context: AuditContext, token: str
+) -> None:
+    """End the sign-in (token family) a refresh token belongs to, its access tokens with it;
+    unknown tokens are ignored."""
     stored = await repository.refresh_token_by_hash(session, hash_opaque_token(token))
     if stored is None:
         return
     await repository.revoke_family(session, stored.family_id, utcnow())
+    services.activity.forget_session_after(session, stored.family_id)
     actor = AuditContext(
         f"user:{stored.user_id}", None, context.address, context.user_agent, context.request_id
     )
@@ -213,6 +242,14 @@ async def logout(session: WriteSession, context: AuditContext, token: str) -> No
 async def principal_status(
     database: Database, principal_id: uuid.UUID, is_client: bool
 ) -> PrincipalStatus:
-    async with database.read_sessionmaker() as session:
+    """Read on the primary: a replica a moment behind would let an ended token through."""
+    async with database.primary_read_sessionmaker() as session:
         active, valid_after = await repository.status(session, principal_id, is_client)
     return PrincipalStatus(active, valid_after)
+
+
+async def session_live(database: Database, session_id: uuid.UUID) -> bool:
+    """Is the sign-in an access token names (its `sid`) neither signed out nor revoked?
+    Read on the primary, like `principal_status`."""
+    async with database.primary_read_sessionmaker() as session:
+        return not await repository.family_revoked(session, session_id)

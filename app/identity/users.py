@@ -5,18 +5,20 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app.core import audit
-from app.core.audit import AuditContext
-from app.core.db import ReadSession, WriteSession, new_id, utcnow
+from app.core.audit import AuditContext, Outcome
+from app.core.db import Database, ReadSession, WriteSession, new_id, utcnow
 from app.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from app.core.etag import check_version
 from app.core.pagination import PageRequest
 from app.core.permissions import Role
 from app.core.security import PasswordHasher
-from app.identity import repository
-from app.identity.errors import WrongPassword
+from app.core.services import Services
+from app.identity import repository, throttle
+from app.identity.errors import TooManyFailedAttempts, WrongPassword
 from app.identity.models import User
 from app.identity.rules import password_problems, scope_problems
 from app.identity.schemas import UserCreate, UserUpdate
+from app.identity.throttle import Verdict
 from app.organizations.public import get_organization
 from app.regions.public import region_with_path
 
@@ -145,7 +147,7 @@ async def create(
         scope_region_code=data.scope_region_code,
         organization_id=data.organization_id,
         active=True,
-        password_hash=hasher.hash(password),
+        password_hash=await hasher.hash(password),
         version=1,
     )
     session.add(user)
@@ -227,23 +229,50 @@ async def rename_self(
     return user
 
 
+async def _own_password(database: Database, user_id: uuid.UUID) -> tuple[str, str]:
+    """(username, password hash), read outside the request's transaction (`throttle.check`)."""
+    async with database.primary_read_sessionmaker() as reading:
+        user = await get(reading, user_id)
+    return user.username, user.password_hash
+
+
 async def change_password(
+    services: Services,
     session: WriteSession,
     context: AuditContext,
-    hasher: PasswordHasher,
     user_id: uuid.UUID,
     old: str,
     new: str,
-    *,
-    min_length: int,
 ) -> None:
-    """Change one's own password (the old one is required); other sign-ins are ended."""
-    user = await get(session, user_id)
-    matches, _ = hasher.verify(old, user.password_hash)
-    if not matches:
+    """Change one's own password; other sign-ins are ended.
+
+    The old password is checked under the sign-in throttle, on the account's
+    own count: a stolen access token gives no more guesses than a username.
+    """
+    username, stored = await _own_password(services.database, user_id)
+    keys = throttle.subjects(username, context.address)
+    checked = await throttle.check(services, session, keys, old, stored)
+    user = await get(session, user_id) if checked.verdict is Verdict.right else None
+    if user is None or user.password_hash != stored:
+        audit.record_after(
+            session,
+            services.database,
+            context,
+            "user.change_password",
+            outcome=Outcome.denied,
+            object_type="user",
+            object_id=str(user_id),
+        )
+        if checked.verdict is Verdict.locked:
+            raise TooManyFailedAttempts(services.settings.login_lock_minutes * 60)
         raise WrongPassword()
-    check_password(new, username=user.username, min_length=min_length, field="new_password")
-    user.password_hash = hasher.hash(new)
+    check_password(
+        new,
+        username=user.username,
+        min_length=services.settings.password_min_length,
+        field="new_password",
+    )
+    user.password_hash = await services.password_hasher.hash(new)
     user.password_changed_at = utcnow()
     user.tokens_valid_after = user.password_changed_at
     await repository.revoke_all_for_user(session, user.id, utcnow())

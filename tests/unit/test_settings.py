@@ -288,3 +288,25 @@ class TestLimits:
     ) -> None:
         with pytest.raises(ValidationError):
             Settings(state_dir=tmp_path / "s", **{name: value})
+
+
+class TestLoginLimits:
+    def test_an_address_locks_later_than_an_account_by_default(self, tmp_path: Path) -> None:
+        settings = Settings(state_dir=tmp_path)
+
+        assert settings.login_address_lock_after > settings.login_lock_after
+        assert settings.login_address_slowdown_after > settings.login_slowdown_after
+
+    @pytest.mark.parametrize(
+        "limits",
+        [
+            {"login_lock_after": 10, "login_address_lock_after": 9},
+            {"login_slowdown_after": 5, "login_address_slowdown_after": 4},
+        ],
+        ids=["lock", "slowdown"],
+    )
+    def test_an_address_limit_below_the_account_limit_is_refused(
+        self, tmp_path: Path, limits: dict[str, int]
+    ) -> None:
+        with pytest.raises(ValidationError, match="login_address_"):
+            Settings(state_dir=tmp_path, **limits)  # type: ignore[arg-type]

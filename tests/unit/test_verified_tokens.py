@@ -29,6 +29,7 @@ def _token(ring: KeyRing, subject: str = "s", lifetime: timedelta = timedelta(mi
         scope=None,
         organization_id=None,
         client=False,
+        session_id=None,
         now=NOW,
         lifetime=lifetime,
     )

@@ -126,6 +126,7 @@ class TestAcceptedToken:
             scope=None,
             organization_id=None,
             client=False,
+            session_id=None,
             now=utcnow(),
             lifetime=timedelta(minutes=15),
         )
@@ -157,6 +158,7 @@ class TestRefusedTokens:
             scope=None,
             organization_id=None,
             client=False,
+            session_id=None,
             now=utcnow() - timedelta(hours=1),
             lifetime=timedelta(minutes=15),
         )

@@ -9,6 +9,7 @@ import pytest
 
 from app.core.config import Settings
 from app.core.db import utcnow
+from app.demo.identity import DEMO_USERS
 from tests.api.identity.conftest import SecondApp
 from tests.api.identity.helpers import (
     LOCKS_URL,
@@ -95,7 +96,8 @@ class TestParallelGuesses:
     async def test_a_burst_of_parallel_guesses_gets_no_more_checks_than_the_limit(
         self, anonymous: httpx.AsyncClient, settings: Settings
     ) -> None:
-        """Attempts are counted before the password is checked, atomically."""
+        """Failures are counted atomically after the check, and one counted past the limit is
+        answered as a lock, so no more than the limit of guesses get a true answer."""
         burst = await asyncio.gather(
             *(password_grant(anonymous, "street_officer", WRONG) for _ in range(15))
         )
@@ -105,6 +107,60 @@ class TestParallelGuesses:
         assert descriptions.count("too many failed attempts; try again later") == 15 - checked
         right = await password_grant(anonymous, "street_officer", DEMO_PASSWORD)
         assert_problem(right, 400, "invalid_grant")
+
+    async def test_parallel_guesses_across_accounts_get_no_more_than_the_address_limit(
+        self, second_app: SecondApp
+    ) -> None:
+        async with second_app(login_lock_after=5, login_address_lock_after=6) as http:
+            burst = await asyncio.gather(
+                *(password_grant(http, f"ghost_{index}", WRONG) for index in range(15))
+            )
+            right = await password_grant(http, "admin", DEMO_PASSWORD)
+
+        descriptions = [assert_problem(r, 400, "invalid_grant")["error_description"] for r in burst]
+        assert descriptions.count("wrong username or password") <= 6
+        assert descriptions.count("too many failed attempts; try again later") >= 9
+        assert assert_problem(right, 400, "invalid_grant")["error_description"] == (
+            "too many failed attempts; try again later"
+        )
+
+
+class TestOneAddressManyPeople:
+    """An office behind one NAT: its people's correct sign-ins never lock it (the issue, 14)."""
+
+    async def test_a_burst_of_parallel_correct_sign_ins_all_succeed(
+        self, second_app: SecondApp, admin: dict[str, str]
+    ) -> None:
+        """More correct sign-ins at once than the address limit (and than the old default
+        of 20), three per account: only failures count, never attempts in flight."""
+        usernames = [username for username, *_ in DEMO_USERS] * 3
+        async with second_app(login_lock_after=2, login_address_lock_after=2) as http:
+            burst = await asyncio.gather(*(password_grant(http, name) for name in usernames))
+            listed = await http.get(LOCKS_URL, headers=admin)
+
+        assert len(burst) > 20
+        assert [r.status_code for r in burst] == [200] * len(burst), [r.text for r in burst]
+        assert listed.json() == {"items": [], "next_cursor": None}
+
+    async def test_typing_mistakes_are_forgiven_by_the_sign_in_that_follows(
+        self, second_app: SecondApp, admin: dict[str, str]
+    ) -> None:
+        """Each person's failures are taken back from the address once they sign in."""
+        people = ["street_officer", "street_officer_2", "community_worker", "grid_worker"]
+        async with second_app(login_lock_after=5, login_address_lock_after=5) as http:
+            for username in people:
+                await fail(http, username, 2)
+                signed_in = await password_grant(http, username)
+                assert signed_in.status_code == 200, signed_in.text
+            listed = await http.get(LOCKS_URL, headers=admin)
+            last = await password_grant(http, "auditor")
+
+        assert listed.json() == {"items": [], "next_cursor": None}
+        assert last.status_code == 200, last.text
+
+    def test_an_address_is_a_higher_class_than_an_account(self, settings: Settings) -> None:
+        assert settings.login_address_lock_after >= 5 * settings.login_lock_after
+        assert settings.login_address_slowdown_after > settings.login_slowdown_after
 
 
 class TestLockAdministration:
@@ -209,3 +265,22 @@ class TestAddressLockAndSlowdown:
             elapsed = time.monotonic() - started
 
         assert elapsed >= 4 * step, "after 3 failures the next attempt waits 2**(3-1) steps"
+
+    async def test_failures_from_one_address_beyond_its_free_ones_are_slowed(
+        self, second_app: SecondApp
+    ) -> None:
+        step = 0.05
+        async with second_app(
+            login_slowdown_seconds=step,
+            login_slowdown_after=3,
+            login_address_slowdown_after=2,
+            login_lock_after=10,
+            login_address_lock_after=20,
+        ) as http:
+            for name in ("ghost_a", "ghost_b", "ghost_c"):
+                await fail(http, name, 1)
+            started = time.monotonic()
+            await fail(http, "ghost_d", 1)
+            elapsed = time.monotonic() - started
+
+        assert elapsed >= 2 * step, "3 failures from the address, 2 free: 2**(2-1) steps"

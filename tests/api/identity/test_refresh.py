@@ -1,17 +1,28 @@
 """Refresh-token rotation, reuse detection, logout and deactivation (API.md, the issue)."""
 
 import asyncio
+import json
+import shutil
+import uuid
+from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.config import Settings
+from app.core.security import hash_opaque_token, new_opaque_token
+from app.identity.models import RefreshToken
 from tests.api.identity.conftest import SecondApp
 from tests.api.identity.helpers import (
     LOGOUT_URL,
     PROTECTED_URL,
     REFRESH_URL,
     USERS_URL,
+    b64url_decode,
     bearer,
+    client_token,
     deactivate,
     tokens_for,
     user_by_name,
@@ -141,6 +152,132 @@ class TestLogout:
 
         assert (await anonymous.post(LOGOUT_URL, json=body)).status_code == 204
         assert (await anonymous.post(LOGOUT_URL, json=body)).status_code == 204
+
+
+def sign_in_of(access_token: str) -> str:
+    """The `sid` claim of an access token: the sign-in (refresh-token family) it belongs to."""
+    claims = json.loads(b64url_decode(access_token.split(".")[1]))
+    return str(claims["sid"])
+
+
+def copy_sqlite(source: Path, target: Path) -> None:
+    """A snapshot of an SQLite database, its write-ahead log included."""
+    for suffix in ("", "-wal"):
+        if Path(f"{source}{suffix}").exists():
+            shutil.copyfile(f"{source}{suffix}", f"{target}{suffix}")
+
+
+class TestLogoutEndsAccessTokens:
+    """Signing out ends the sign-in's access tokens, not only its refresh tokens (the issue, 12)."""
+
+    async def test_in_the_process_that_signed_out_at_once(
+        self, anonymous: httpx.AsyncClient, settings: Settings
+    ) -> None:
+        assert settings.principal_recheck_seconds >= 60, "no re-check would happen in this test"
+        first = await tokens_for(anonymous, "street_officer")
+        rotated = (await refresh(anonymous, first["refresh_token"])).json()
+        other_sign_in = await tokens_for(anonymous, "street_officer")
+        for tokens in (first, rotated, other_sign_in):
+            used = await anonymous.get(PROTECTED_URL, headers=bearer(tokens["access_token"]))
+            assert used.status_code == 200, used.text
+
+        response = await anonymous.post(
+            LOGOUT_URL, json={"refresh_token": rotated["refresh_token"]}
+        )
+
+        assert response.status_code == 204
+        for tokens in (first, rotated):
+            refused = await anonymous.get(PROTECTED_URL, headers=bearer(tokens["access_token"]))
+            assert_problem(refused, 401, "unauthorized")
+            assert refused.headers["www-authenticate"] == 'Bearer error="invalid_token"'
+        kept = await anonymous.get(PROTECTED_URL, headers=bearer(other_sign_in["access_token"]))
+        assert kept.status_code == 200, "another sign-in of the same user goes on"
+
+    async def test_in_other_processes_at_their_next_re_check(
+        self, anonymous: httpx.AsyncClient, second_app: SecondApp
+    ) -> None:
+        tokens = await tokens_for(anonymous, "street_officer")
+        access = bearer(tokens["access_token"])
+        async with second_app(principal_recheck_seconds=0) as other:
+            assert (await other.get(PROTECTED_URL, headers=access)).status_code == 200
+
+            await anonymous.post(LOGOUT_URL, json={"refresh_token": tokens["refresh_token"]})
+
+            assert_problem(await other.get(PROTECTED_URL, headers=access), 401, "unauthorized")
+
+    async def test_a_lagging_read_replica_does_not_delay_it(
+        self,
+        anonymous: httpx.AsyncClient,
+        second_app: SecondApp,
+        database_url: str,
+        is_postgres: bool,
+        tmp_path: Path,
+    ) -> None:
+        """Sign-ins and principals are checked on the primary, never on a replica."""
+        if is_postgres:
+            pytest.skip("the lagging replica is a copy of the SQLite file")
+        tokens = await tokens_for(anonymous, "street_officer")
+        access = bearer(tokens["access_token"])
+        replica = tmp_path / "replica.db"
+        copy_sqlite(Path(database_url.removeprefix("sqlite+aiosqlite:///")), replica)
+        async with second_app(read_database_url=f"sqlite+aiosqlite:///{replica}") as http:
+            assert (await http.get(PROTECTED_URL, headers=access)).status_code == 200
+
+            await http.post(LOGOUT_URL, json={"refresh_token": tokens["refresh_token"]})
+
+            assert_problem(await http.get(PROTECTED_URL, headers=access), 401, "unauthorized")
+
+    async def test_a_refresh_token_used_twice_ends_the_access_tokens_too(
+        self, anonymous: httpx.AsyncClient
+    ) -> None:
+        stolen = await tokens_for(anonymous, "community_worker")
+        newest = (await refresh(anonymous, stolen["refresh_token"])).json()
+        assert (
+            await anonymous.get(PROTECTED_URL, headers=bearer(newest["access_token"]))
+        ).status_code == 200
+
+        assert_invalid_grant(await refresh(anonymous, stolen["refresh_token"]))
+
+        for tokens in (stolen, newest):
+            refused = await anonymous.get(PROTECTED_URL, headers=bearer(tokens["access_token"]))
+            assert_problem(refused, 401, "unauthorized")
+
+    async def test_access_tokens_name_their_sign_in_and_partner_tokens_none(
+        self, anonymous: httpx.AsyncClient
+    ) -> None:
+        first = await tokens_for(anonymous, "auditor")
+        rotated = (await refresh(anonymous, first["refresh_token"])).json()
+        other = await tokens_for(anonymous, "auditor")
+        partner = await client_token(anonymous)
+
+        assert sign_in_of(first["access_token"]) == sign_in_of(rotated["access_token"])
+        assert sign_in_of(first["access_token"]) != sign_in_of(other["access_token"])
+        uuid.UUID(sign_in_of(first["access_token"]))
+        assert json.loads(b64url_decode(partner.split(".")[1]))["sid"] is None
+
+    async def test_a_token_added_to_a_signed_out_family_is_refused(
+        self, anonymous: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        """A rotation racing the logout may add a token after the revocation: the family
+        is over all the same."""
+        tokens = await tokens_for(anonymous, "auditor")
+        await anonymous.post(LOGOUT_URL, json={"refresh_token": tokens["refresh_token"]})
+        late = new_opaque_token()
+        family = uuid.UUID(sign_in_of(tokens["access_token"]))
+        signed_out = (
+            await session.execute(select(RefreshToken).where(RefreshToken.family_id == family))
+        ).scalar_one()
+        session.add(
+            RefreshToken(
+                token_hash=hash_opaque_token(late),
+                family_id=family,
+                user_id=signed_out.user_id,
+                expires_at=signed_out.expires_at,
+            )
+        )
+        await session.commit()
+
+        assert_invalid_grant(await refresh(anonymous, late))
 
 
 class TestDeactivation:
