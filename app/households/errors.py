@@ -41,8 +41,26 @@ class InvalidTransition(AppError):
         super().__init__(params={"state": state}, extra={"allowed": allowed})
 
 
+class TooManyLookups(AppError):
+    """429: the account has used its lookups by ID number for this minute; `Retry-After` says
+    when the next one is allowed (`person_lookups_per_minute`)."""
+
+    status = 429
+    code = "too_many_person_lookups"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(headers={"Retry-After": str(retry_after)})
+
+
 register_messages(
     {
+        "too_many_person_lookups": Message(
+            "查询过于频繁",
+            "Too many person lookups",
+            "本账号本分钟按身份证号查询或登记的次数已用完；请按 Retry-After 所示秒数后再试。",
+            "This account has used its lookups by ID number for this minute; "
+            "try again after the seconds in Retry-After.",
+        ),
         "person_already_in_household": Message(
             "此人已在其他家庭中",
             "Person already in a household",

@@ -3,11 +3,14 @@
 import uuid
 from typing import Any
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, func, or_, select
 
 from app.core.db import ReadSession, WriteSession
-from app.households.models import HouseholdCategory, Membership, Person
+from app.core.reach import Reach
+from app.core.region_codes import in_subtree
+from app.households.models import Household, HouseholdCategory, Membership, Person
 from app.households.record.repository import MEMBER_ROWS
+from app.households.scope import visible_households
 
 
 async def by_index(session: ReadSession, id_number_index: str) -> Person | None:
@@ -38,6 +41,32 @@ async def active_membership_by_index(
             .where(Person.id_number_index == id_number_index, Membership.active.is_(True))
         )
     ).scalar_one_or_none()
+
+
+async def active_within(
+    session: ReadSession, reach: Reach, id_number_index: str, streets: list[str] | None
+) -> Row[uuid.UUID, str, uuid.UUID, str] | None:
+    """The person of a blind index (`person_id`, `name`) and the household it is an active
+    member of (`household_id`, `region_code`), if the reach holds that household (and it
+    lies in one of `streets` when given); else None. One statement, whatever the answer."""
+    stmt = (
+        select(
+            Person.id.label("person_id"),
+            Person.name,
+            Household.id.label("household_id"),
+            Household.region_code,
+        )
+        .join_from(Membership, Person, Person.id == Membership.person_id)
+        .join(Household, Household.id == Membership.household_id)
+        .where(
+            Person.id_number_index == id_number_index,
+            Membership.active.is_(True),
+            visible_households(reach, Household.id, Household.region_code),
+        )
+    )
+    if streets is not None:
+        stmt = stmt.where(or_(*(in_subtree(Household.region_code, s) for s in streets)))
+    return (await session.execute(stmt)).first()
 
 
 async def member_rows(session: ReadSession, household_id: uuid.UUID) -> list[Row[Any]]:

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
+from app.core import audit
 from app.core.auth import Actor
 from app.core.db import ReadSession, WriteSession
 from app.core.errors import NotFound, ValidationFailed
@@ -30,10 +31,17 @@ async def conflict(
     session: ReadSession, actor: Actor, id_number_index: str
 ) -> PersonInAnotherHousehold | None:
     """The 409 for an ID number that is an active member of a household, naming the
-    household only when the actor may see it; None when it is a member of none."""
+    household only when the actor may see it; None when it is a member of none.
+
+    The answer tells whoever entered the number that it is in the ledger, in reach or
+    not, so it is audited with the number's blind index (the entry spent a lookup of the
+    actor's budget, `lookups`)."""
     membership = await persons.active_membership_by_index(session, id_number_index)
     if membership is None:
         return None
+    access.audit_id_number(
+        session, actor, "person.duplicate", id_number_index, outcome=audit.Outcome.failed
+    )
     household = await repository.get_visible(session, actor.reach, membership.household_id)
     if household is None:
         return PersonInAnotherHousehold()
