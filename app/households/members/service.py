@@ -60,11 +60,16 @@ async def _flush_or_conflict(session: WriteSession, actor: Actor, row: object, i
 async def _enrol(
     session: WriteSession, actor: Actor, household: Household, data: MemberIn
 ) -> Person:
-    """Add a person to a household; a person already active elsewhere is a 409 (DOMAIN 4)."""
+    """Add a person to a household; a person already active elsewhere is a 409 (DOMAIN 4).
+
+    A former member keeps its person row (one human, one row) but not its earlier
+    details: they belong to the households it was in (whose history keeps them), and the
+    new household gets what its staff entered, nothing more."""
     parsed = validation.parse_member_id(data, actor.today, ["body"])
     vault = actor.services.vault
     index = vault.index(parsed.value)
     person = await persons.by_index(session, index)
+    entered = {name: getattr(data, name) for name in DETAIL_FIELDS}
     if person is None:
         cipher, key_id = vault.seal(parsed.value)
         person = Person(
@@ -74,15 +79,15 @@ async def _enrol(
             id_number_index=index,
             sex=parsed.sex.value,
             birth_date=parsed.birth_date,
-            **{name: getattr(data, name) for name in DETAIL_FIELDS},
+            **entered,
         )
         await _flush_or_conflict(session, actor, person, index)
     else:
         if await persons.active_membership(session, person.id) is not None:
             raise await conflict(session, actor, index) or PersonInAnotherHousehold()
         person.name = data.name.strip()
-        for name in data.model_fields_set & set(DETAIL_FIELDS):
-            setattr(person, name, getattr(data, name))
+        for name, value in entered.items():
+            setattr(person, name, value)
         person.version += 1
     membership = Membership(
         household_id=household.id,
