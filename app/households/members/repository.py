@@ -31,6 +31,15 @@ async def active_membership(session: ReadSession, person_id: uuid.UUID) -> Membe
     ).scalar_one_or_none()
 
 
+async def lock(session: WriteSession, person_id: uuid.UUID) -> Person | None:
+    """The person, locked for the transaction (PostgreSQL row lock; SQLite writers are serial).
+
+    Lock order: a person after the households of the change, never before."""
+    return (
+        await session.execute(select(Person).where(Person.id == person_id).with_for_update())
+    ).scalar_one_or_none()
+
+
 async def active_membership_by_index(
     session: ReadSession, id_number_index: str
 ) -> Membership | None:
