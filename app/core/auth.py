@@ -23,7 +23,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from app.core import audit
 from app.core.clock import SHANGHAI
 from app.core.errors import AppError, Unauthorized
-from app.core.masking import Viewer
+from app.core.masking import PersonalField, Viewer
 from app.core.permissions import Action, Role, is_allowed
 from app.core.principals import Principal
 from app.core.reach import Reach, reach_of
@@ -135,20 +135,28 @@ async def build_actor(request: Request, principal: Principal) -> Actor:
     )
 
 
-async def _refuse(request: Request, principal: Principal, action: Action) -> None:
+async def _refuse(request: Request, principal: Principal, action: str) -> None:
     # Nothing of the request's own has touched the database yet, so the
     # refusal is written at once, in its own short transaction.
     await audit.record_now(
         services_of(request).database,
         audit.AuditContext.of(request, principal),
-        f"denied:{action.value}",
+        f"denied:{action}",
         outcome=audit.Outcome.denied,
     )
-    raise Forbidden(params={"action": action.value})
+    raise Forbidden(params={"action": action})
 
 
-def actor_for(action: Action) -> Callable[..., Awaitable[Actor]]:
+def actor_for(
+    action: Action, *, takes: PersonalField | None = None
+) -> Callable[..., Awaitable[Actor]]:
     """Dependency: the Actor, if its role may perform `action` (else 403).
+
+    A route that `takes` a personal field's value as input (a search by ID
+    number, a person entered with one) is refused, 403 `<action>+<field>`,
+    to a caller who sees that field masked: whoever may submit a value may
+    confirm a guess of it, so taking a value is seeing it (the masking policy
+    decides both, `Viewer.sees_full`).
 
     One dependency deep: each level of dependencies costs FastAPI work on
     every request."""
@@ -156,8 +164,11 @@ def actor_for(action: Action) -> Callable[..., Awaitable[Actor]]:
     async def actor(request: Request, _credentials: BearerCredentials) -> Actor:
         principal = await principal_from_request(request)
         if not is_allowed(principal.role, action):
-            await _refuse(request, principal, action)
-        return await build_actor(request, principal)
+            await _refuse(request, principal, action.value)
+        found = await build_actor(request, principal)
+        if takes is not None and not found.viewer.sees_full(takes):
+            await _refuse(request, principal, f"{action.value}+{takes.value}")
+        return found
 
     actor.action = action  # type: ignore[attr-defined]
     return actor

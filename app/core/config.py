@@ -115,6 +115,14 @@ class Settings(BaseSettings):
     )
     login_slowdown_seconds: float = Field(default=0.5, ge=0)
     demo_password: SecretStr | None = None
+    person_lookups_per_minute: int = Field(
+        default=30,
+        ge=20,
+        le=600,
+        description="ID numbers one account may look up per minute (person search, members "
+        "entered by form); beyond it 429 with Retry-After. Bounds how fast anyone can test "
+        "guesses of a number; at least 20, the most members one household is entered with.",
+    )
     state_dir: Path = Path(".sanzhu")
 
     db_pool_size: int = Field(default=20, ge=1)

@@ -4,6 +4,11 @@ ID numbers keep their first 6 and last 4 characters, phone numbers their
 first 3 and last 4, names their first character; every other character
 becomes `*`. Full values go only to roles whose work needs them; auditors
 see them only under a live grant from a district officer.
+
+The same policy says who may *give* a value: a role that sees a field
+masked could confirm a guess of it by submitting it (a search by ID number,
+a member entered with one, a file of them), so routes that take a field's
+value refuse such roles (`core.auth.actor_for(..., takes=...)`).
 """
 
 from dataclasses import dataclass

@@ -66,9 +66,10 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.confidentiality_manage: frozenset({Role.district_officer, Role.street_officer}),
     # Auditors read only what a live grant opens to them (core.reach), and never write.
     Action.households_read: _LEDGER_READERS | {Role.auditor},
-    Action.households_create: frozenset(
-        {Role.street_officer, Role.community_worker, Role.grid_worker}
-    ),
+    # Grid workers read their grid masked and enter no one into the ledger
+    # (DOMAIN 4), by form or by file: entering a person takes an ID number,
+    # and a role that sees ID numbers masked may not give one (core.masking).
+    Action.households_create: frozenset({Role.street_officer, Role.community_worker}),
     Action.households_write: _LEDGER_READERS - {Role.district_officer},
     Action.households_exit: frozenset({Role.street_officer, Role.community_worker}),
     Action.households_assign: frozenset({Role.street_officer}),
@@ -76,7 +77,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.ledger_quality_read: frozenset(
         {Role.district_officer, Role.street_officer, Role.community_worker, Role.auditor}
     ),
-    Action.imports_run: frozenset({Role.street_officer, Role.community_worker, Role.grid_worker}),
+    Action.imports_run: frozenset({Role.street_officer, Role.community_worker}),
 }
 
 

@@ -67,6 +67,27 @@ def audit_read(
     )
 
 
+def audit_id_number(
+    session: ReadSession,
+    actor: Actor,
+    action: str,
+    index: str | None,
+    *,
+    outcome: audit.Outcome = audit.Outcome.success,
+) -> None:
+    """A lookup by ID number leaves an event naming the number's blind index (never the
+    number), whatever it found, even if the request later fails."""
+    audit.record_after(
+        session,
+        actor.services.database,
+        actor.context,
+        action,
+        outcome=outcome,
+        object_type="id_number_index",
+        object_id=index,
+    )
+
+
 async def visible(
     session: ReadSession, actor: Actor, household_id: uuid.UUID, *, for_update: bool = False
 ) -> Household:

@@ -14,6 +14,7 @@ from app.households.models import (
     HouseholdTargetType,
     Membership,
     Person,
+    PersonLookupBudget,
 )
 from app.households.record.router import router as record
 from app.households.stewardship.router import router as stewardship
@@ -32,6 +33,7 @@ domain = Domain(
         HouseholdChange,
         HouseholdPlan,
         HouseholdAssignment,
+        PersonLookupBudget,
     ],
     seed=seed,
 )

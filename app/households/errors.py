@@ -41,8 +41,51 @@ class InvalidTransition(AppError):
         super().__init__(params={"state": state}, extra={"allowed": allowed})
 
 
+class PersonMoved(AppError):
+    """409: the person is no longer an active member of the household a transfer names as
+    its origin (another change moved them first). `household_id` and `region_code` say
+    where the person is now when the caller may see that household, else they are null."""
+
+    status = 409
+    code = "person_moved"
+
+    def __init__(self, household_id: uuid.UUID | None, region_code: str | None) -> None:
+        super().__init__(
+            extra={
+                "household_id": None if household_id is None else str(household_id),
+                "region_code": region_code,
+            }
+        )
+
+
+class TooManyLookups(AppError):
+    """429: the account has used its lookups by ID number for this minute; `Retry-After` says
+    when the next one is allowed (`person_lookups_per_minute`)."""
+
+    status = 429
+    code = "too_many_person_lookups"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(headers={"Retry-After": str(retry_after)})
+
+
 register_messages(
     {
+        "person_moved": Message(
+            "此人已不在原家庭中",
+            "Person no longer in that household",
+            "此人已不是所述原家庭的在册成员（已被其他操作迁出或移除）；当前所在家庭见 household_id（无权查看时为空）。",
+            "The person is no longer an active member of the household given as the origin "
+            "(another change moved them first); see household_id for where they are now "
+            "(null when you may not see it).",
+        ),
+        "too_many_person_lookups": Message(
+            "查询过于频繁",
+            "Too many person lookups",
+            "本账号本分钟按身份证号查询或登记的次数已用完；请按 Retry-After 所示秒数后再试。",
+            "This account has used its lookups by ID number for this minute; "
+            "try again after the seconds in Retry-After.",
+        ),
         "person_already_in_household": Message(
             "此人已在其他家庭中",
             "Person already in a household",

@@ -9,6 +9,7 @@ from fastapi import Depends, Path
 from app.confidentiality.public import ConfidentialityAgreementRequired
 from app.core.auth import Actor, actor_for
 from app.core.errors import NotFound, ValidationFailed
+from app.core.masking import PersonalField
 from app.core.permissions import Action
 from app.core.routing import API_V1
 
@@ -22,6 +23,14 @@ PersonId = Annotated[uuid.UUID, Path(description="Person id.")]
 
 LedgerReader = Annotated[Actor, Depends(actor_for(Action.households_read))]
 LedgerWriter = Annotated[Actor, Depends(actor_for(Action.households_write))]
+IdNumberReader = Annotated[
+    Actor, Depends(actor_for(Action.households_read, takes=PersonalField.id_number))
+]
+"""A reader who looks a person up by ID number: only roles that see ID numbers whole."""
+IdNumberWriter = Annotated[
+    Actor, Depends(actor_for(Action.households_write, takes=PersonalField.id_number))
+]
+"""A writer who enters a person by ID number: only roles that see ID numbers whole."""
 
 PERSONAL_READ = (NotFound, ValidationFailed, ConfidentialityAgreementRequired)
 """What a read of a household's personal data can answer besides 401 and 403."""

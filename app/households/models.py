@@ -263,3 +263,16 @@ class Membership(HouseholdOwned, Timestamped, Base):
     joined_on: Mapped[date] = mapped_column(Date)
     left_on: Mapped[date | None] = mapped_column(Date)
     left_reason: Mapped[str | None] = mapped_column(String(32))
+
+
+class PersonLookupBudget(Base):
+    """How many ID numbers one account has looked up in its current minute (`members.lookups`).
+
+    One row per account that ever looked someone up; the window restarts in place.
+    """
+
+    __tablename__ = "person_lookup_budgets"
+
+    account: Mapped[str] = mapped_column(String(64), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    used: Mapped[int] = mapped_column()

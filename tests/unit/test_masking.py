@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.core.masking import PersonalField, Viewer, mask_id_number, mask_name, mask_phone, shown
-from app.core.permissions import Role
+from app.core.permissions import PERMISSIONS, Action, Role
 
 ID = "110101199003074578"
 PHONE = "13800138000"
@@ -77,3 +77,12 @@ def test_an_auditor_with_a_grant_sees_full_values(field: PersonalField) -> None:
 
 def test_none_stays_none() -> None:
     assert shown(None, PersonalField.phone, Viewer(Role.grid_worker)) is None
+
+
+@pytest.mark.parametrize("action", [Action.households_create, Action.imports_run])
+def test_who_enters_persons_sees_their_id_numbers_whole(action: Action) -> None:
+    """Entering a person takes an ID number; a role that sees it masked could confirm a
+    guess by entering it (issue 12). Routes that take one among other actions say so with
+    `actor_for(..., takes=PersonalField.id_number)`."""
+    for role in PERMISSIONS[action]:
+        assert Viewer(role).sees_full(PersonalField.id_number), role

@@ -3,11 +3,14 @@
 import uuid
 from typing import Any
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, func, or_, select
 
 from app.core.db import ReadSession, WriteSession
-from app.households.models import HouseholdCategory, Membership, Person
+from app.core.reach import Reach
+from app.core.region_codes import in_subtree
+from app.households.models import Household, HouseholdCategory, Membership, Person
 from app.households.record.repository import MEMBER_ROWS
+from app.households.scope import visible_households
 
 
 async def by_index(session: ReadSession, id_number_index: str) -> Person | None:
@@ -28,6 +31,15 @@ async def active_membership(session: ReadSession, person_id: uuid.UUID) -> Membe
     ).scalar_one_or_none()
 
 
+async def lock(session: WriteSession, person_id: uuid.UUID) -> Person | None:
+    """The person, locked for the transaction (PostgreSQL row lock; SQLite writers are serial).
+
+    Lock order: a person after the households of the change, never before."""
+    return (
+        await session.execute(select(Person).where(Person.id == person_id).with_for_update())
+    ).scalar_one_or_none()
+
+
 async def active_membership_by_index(
     session: ReadSession, id_number_index: str
 ) -> Membership | None:
@@ -38,6 +50,32 @@ async def active_membership_by_index(
             .where(Person.id_number_index == id_number_index, Membership.active.is_(True))
         )
     ).scalar_one_or_none()
+
+
+async def active_within(
+    session: ReadSession, reach: Reach, id_number_index: str, streets: list[str] | None
+) -> Row[uuid.UUID, str, uuid.UUID, str] | None:
+    """The person of a blind index (`person_id`, `name`) and the household it is an active
+    member of (`household_id`, `region_code`), if the reach holds that household (and it
+    lies in one of `streets` when given); else None. One statement, whatever the answer."""
+    stmt = (
+        select(
+            Person.id.label("person_id"),
+            Person.name,
+            Household.id.label("household_id"),
+            Household.region_code,
+        )
+        .join_from(Membership, Person, Person.id == Membership.person_id)
+        .join(Household, Household.id == Membership.household_id)
+        .where(
+            Person.id_number_index == id_number_index,
+            Membership.active.is_(True),
+            visible_households(reach, Household.id, Household.region_code),
+        )
+    )
+    if streets is not None:
+        stmt = stmt.where(or_(*(in_subtree(Household.region_code, s) for s in streets)))
+    return (await session.execute(stmt)).first()
 
 
 async def member_rows(session: ReadSession, household_id: uuid.UUID) -> list[Row[Any]]:

@@ -11,16 +11,18 @@ from app.core.openapi import protected_problems
 from app.core.routing import API_V1, Idempotency, api_router, route_options
 from app.core.uow import DbSession, ReadDbSession
 from app.households import access
-from app.households.errors import InvalidTransition, PersonInAnotherHousehold
+from app.households.errors import InvalidTransition, PersonInAnotherHousehold, TooManyLookups
 from app.households.http import (
     HOUSEHOLD,
     PERSONAL_READ,
     HouseholdId,
+    IdNumberReader,
+    IdNumberWriter,
     LedgerReader,
     LedgerWriter,
     PersonId,
 )
-from app.households.members import repository, search, service, transfer
+from app.households.members import lookups, repository, search, service, transfer
 from app.households.members.schemas import (
     MemberIn,
     MemberOut,
@@ -55,16 +57,19 @@ async def list_members(
     response_model=MemberOut,
     status_code=201,
     summary="Add a member; an ID number already active in a household is a 409",
-    responses=protected_problems(*PERSONAL_READ, PersonInAnotherHousehold),
+    description="Only for roles that see ID numbers whole; the ID number spends one of the "
+    "account's lookups of the minute (`SANZHU_PERSON_LOOKUPS_PER_MINUTE`).",
+    responses=protected_problems(*PERSONAL_READ, PersonInAnotherHousehold, TooManyLookups),
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )
 async def add_member(
     household_id: HouseholdId,
-    actor: LedgerWriter,
+    actor: IdNumberWriter,
     response: Response,
     session: DbSession,
     body: MemberIn,
 ) -> MemberOut:
+    await lookups.spend(actor)
     household, person = await service.add(session, actor, household_id, body)
     response.headers["Location"] = f"/api/v1/households/{household.id}/members/{person.id}"
     response.headers["ETag"] = etag_for_version(person.version)
@@ -136,9 +141,14 @@ async def transfer_person(
     "/persons/search",
     response_model=list[PersonMatch],
     summary="Find a person by exact ID number (blind index; the search is audited)",
-    responses=protected_problems(ValidationFailed, ConfidentialityAgreementRequired),
+    description="Only for roles that see ID numbers whole; each search spends one of the "
+    "account's lookups of the minute (`SANZHU_PERSON_LOOKUPS_PER_MINUTE`), found or not.",
+    responses=protected_problems(
+        ValidationFailed, ConfidentialityAgreementRequired, TooManyLookups
+    ),
 )
 async def search_person(
-    actor: LedgerReader, session: ReadDbSession, body: PersonSearchIn
+    actor: IdNumberReader, session: ReadDbSession, body: PersonSearchIn
 ) -> list[PersonMatch]:
+    await lookups.spend(actor)
     return await search.search(session, actor, body.id_number)

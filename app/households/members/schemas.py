@@ -174,6 +174,7 @@ class TransferIn(BaseModel):
         json_schema_extra={
             "examples": [
                 {
+                    "from_household_id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e10",
                     "to_household_id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e11",
                     "relation_to_head": "child",
                     "new_head_person_id": None,
@@ -182,6 +183,11 @@ class TransferIn(BaseModel):
         },
     )
 
+    from_household_id: uuid.UUID = Field(
+        description="The household the person leaves, as the caller last saw it: if the person "
+        "is no longer an active member of it (moved meanwhile), 409 `person_moved` with where "
+        "the person is now, when the caller may see that household."
+    )
     to_household_id: uuid.UUID = Field(description="The household the person moves to.")
     relation_to_head: Relation = Field(description="Relation to the head of the new household.")
     new_head_person_id: uuid.UUID | None = Field(

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
+from app.core import audit
 from app.core.auth import Actor
 from app.core.db import ReadSession, WriteSession
 from app.core.errors import NotFound, ValidationFailed
@@ -30,10 +31,17 @@ async def conflict(
     session: ReadSession, actor: Actor, id_number_index: str
 ) -> PersonInAnotherHousehold | None:
     """The 409 for an ID number that is an active member of a household, naming the
-    household only when the actor may see it; None when it is a member of none."""
+    household only when the actor may see it; None when it is a member of none.
+
+    The answer tells whoever entered the number that it is in the ledger, in reach or
+    not, so it is audited with the number's blind index (the entry spent a lookup of the
+    actor's budget, `lookups`)."""
     membership = await persons.active_membership_by_index(session, id_number_index)
     if membership is None:
         return None
+    access.audit_id_number(
+        session, actor, "person.duplicate", id_number_index, outcome=audit.Outcome.failed
+    )
     household = await repository.get_visible(session, actor.reach, membership.household_id)
     if household is None:
         return PersonInAnotherHousehold()
@@ -52,11 +60,16 @@ async def _flush_or_conflict(session: WriteSession, actor: Actor, row: object, i
 async def _enrol(
     session: WriteSession, actor: Actor, household: Household, data: MemberIn
 ) -> Person:
-    """Add a person to a household; a person already active elsewhere is a 409 (DOMAIN 4)."""
+    """Add a person to a household; a person already active elsewhere is a 409 (DOMAIN 4).
+
+    A former member keeps its person row (one human, one row) but not its earlier
+    details: they belong to the households it was in (whose history keeps them), and the
+    new household gets what its staff entered, nothing more."""
     parsed = validation.parse_member_id(data, actor.today, ["body"])
     vault = actor.services.vault
     index = vault.index(parsed.value)
     person = await persons.by_index(session, index)
+    entered = {name: getattr(data, name) for name in DETAIL_FIELDS}
     if person is None:
         cipher, key_id = vault.seal(parsed.value)
         person = Person(
@@ -66,15 +79,15 @@ async def _enrol(
             id_number_index=index,
             sex=parsed.sex.value,
             birth_date=parsed.birth_date,
-            **{name: getattr(data, name) for name in DETAIL_FIELDS},
+            **entered,
         )
         await _flush_or_conflict(session, actor, person, index)
     else:
         if await persons.active_membership(session, person.id) is not None:
             raise await conflict(session, actor, index) or PersonInAnotherHousehold()
         person.name = data.name.strip()
-        for name in data.model_fields_set & set(DETAIL_FIELDS):
-            setattr(person, name, getattr(data, name))
+        for name, value in entered.items():
+            setattr(person, name, value)
         person.version += 1
     membership = Membership(
         household_id=household.id,

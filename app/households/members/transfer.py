@@ -1,14 +1,15 @@
 """Moving a person to another household (DOMAIN 4, 人随户走): one transaction, history on both sides."""
 
 import uuid
+from typing import NoReturn
 
 from app.core import audit
 from app.core.auth import Actor
 from app.core.db import WriteSession
 from app.core.errors import NotFound, ValidationFailed
-from app.households import access, changes
+from app.households import access, changes, repository
 from app.households.changes import Change
-from app.households.errors import InvalidTransition
+from app.households.errors import InvalidTransition, PersonMoved
 from app.households.events import Event
 from app.households.members import repository as persons
 from app.households.members import service as members
@@ -50,27 +51,48 @@ async def _check(
         )
 
 
+async def _not_there(
+    session: WriteSession, actor: Actor, source: Household, person_id: uuid.UUID
+) -> NoReturn:
+    """The person is not an active member of `source`: 409 with where they are now if they
+    were a member of it (its history shows as much), else 404 as for an unknown person."""
+    if person_id not in await persons.members_ever(session, source.id, {person_id}):
+        raise NotFound("成员", "member")
+    now = await persons.active_membership(session, person_id)
+    where = None
+    if now is not None:
+        where = await repository.get_visible(session, actor.reach, now.household_id)
+    raise PersonMoved(where.id if where else None, where.region_code if where else None)
+
+
 async def transfer(
     session: WriteSession, actor: Actor, person_id: uuid.UUID, data: TransferIn
 ) -> tuple[Household, Membership]:
     """Move a person; the old household's head is reassigned if asked, else the household is flagged.
 
-    Both households must be visible to the actor (404 otherwise) and are
-    locked in id order, so two opposite transfers cannot deadlock.
+    Visibility first: both households must be visible to the actor (404, the same for a
+    household out of reach as for none) before anything about the person is read. Then
+    the rows the move relies on are locked in one order, the same for every change of a
+    membership: the two households in id order, then the person (so two opposite
+    transfers cannot deadlock). The person must still be an active member of
+    `from_household_id` once they are locked: a concurrent transfer that won leaves the
+    other a 409 `person_moved` on either database (a serial database runs it after the
+    winner, a concurrent one once the winner's locks are released).
     """
-    current = await persons.active_membership(session, person_id)
-    if current is None:
-        raise NotFound("人员", "person")
-    if current.household_id == data.to_household_id:
+    if data.from_household_id == data.to_household_id:
         raise ValidationFailed.at(
-            ["body", "to_household_id"], "the person is already in this household", "same_household"
+            ["body", "to_household_id"], "the household the person leaves", "same_household"
         )
-    first, second = sorted([current.household_id, data.to_household_id])
+    first, second = sorted([data.from_household_id, data.to_household_id])
     locked = {
         first: await access.writable(session, actor, first),
         second: await access.writable(session, actor, second),
     }
-    source, target = locked[current.household_id], locked[data.to_household_id]
+    source, target = locked[data.from_household_id], locked[data.to_household_id]
+    await persons.lock(session, person_id)
+    current = await persons.active_membership(session, person_id)
+    if current is None or current.household_id != source.id:
+        await _not_there(session, actor, source, person_id)
     await _check(session, source, target, person_id, data)
     person, categories = await members.leave(
         session, actor, source, person_id, "transferred", moving_to=target.id

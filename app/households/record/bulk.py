@@ -15,7 +15,6 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 
 from app.core.db import ReadSession, WriteSession
-from app.households.members.schemas import DETAIL_FIELDS
 from app.households.models import Membership, Person
 from app.households.record.creation import ROW_MODELS, KnownPerson, LedgerRows
 
@@ -52,14 +51,11 @@ async def known_persons(session: ReadSession, indexes: Sequence[str]) -> dict[st
         .where(Membership.person_id == Person.id, Membership.active.is_(True))
         .scalar_subquery()
     )
-    detail_columns = [getattr(Person, name) for name in DETAIL_FIELDS]
-    query = select(Person.id, Person.id_number_index, active_region, *detail_columns)
+    query = select(Person.id, Person.id_number_index, active_region)
     found: dict[str, KnownPerson] = {}
     for condition in _lookups(session, indexes):
-        for person_id, index, region, *details in await session.execute(query.where(condition)):
-            found[index] = KnownPerson(
-                person_id, region, dict(zip(DETAIL_FIELDS, details, strict=True))
-            )
+        for person_id, index, region in await session.execute(query.where(condition)):
+            found[index] = KnownPerson(person_id, region)
     return found
 
 
@@ -118,7 +114,8 @@ def _json_cells(record: tuple[Any, ...], positions: list[int]) -> list[Any]:
 
 
 async def _refresh_persons(session: WriteSession, updates: list[dict[str, Any]]) -> None:
-    """A former member coming back: the person row stays, refreshed with what the file says."""
+    """A former member coming back: the person row stays, its details replaced by what the
+    file says (the earlier ones stay in the earlier households' history)."""
     for change in updates:
         await session.execute(
             update(_PERSONS)

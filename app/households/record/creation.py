@@ -74,12 +74,14 @@ class NewHousehold:
 
 @dataclass(frozen=True, slots=True)
 class KnownPerson:
-    """A person the ledger already knows by this blind index."""
+    """A person the ledger already knows by this blind index.
+
+    Its earlier details are not here: they belong to the households it was in (and
+    stay in their history); a new household gets what its staff entered."""
 
     person_id: uuid.UUID
     active_region: str | None
     """Region of the household the person is an active member of; None if of none."""
-    details: dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,8 +153,9 @@ def rows_of_new_household(
     """Every row one new household adds to the ledger (DOMAIN 3-4).
 
     `known` holds the persons the ledger knows already (by blind index), none
-    of them an active member elsewhere; `sealed` the (ciphertext, key id) of
-    every other member's ID number.
+    of them an active member elsewhere: their rows are kept and refreshed with
+    what was entered now (every detail, not only those given); `sealed` the
+    (ciphertext, key id) of every other member's ID number.
     """
     fields = draft.fields
     rows = LedgerRows()
@@ -167,12 +170,11 @@ def rows_of_new_household(
     for member in draft.members:
         data = member.data
         name = data.name.strip()
-        given = {n: getattr(data, n) for n in data.model_fields_set & set(DETAIL_FIELDS)}
+        details = {n: getattr(data, n) for n in DETAIL_FIELDS}
         person = known.get(member.index)
         if person is None:
             person_id = new_id()
             cipher, key_id = sealed[member.index]
-            details = {n: getattr(data, n) for n in DETAIL_FIELDS}
             rows.persons.append(
                 {
                     "id": person_id,
@@ -189,8 +191,7 @@ def rows_of_new_household(
             )
         else:
             person_id = person.person_id
-            details = {**person.details, **given}
-            rows.person_updates.append({"id": person_id, "name": name, **given, "updated_at": at})
+            rows.person_updates.append({"id": person_id, "name": name, **details, "updated_at": at})
         persons.append(person_id)
         facts.append(MemberFacts(person_id, **{n: details[n] for n in MEMBER_FACT_FIELDS}))
         snapshot = {

@@ -15,7 +15,7 @@ from app.core.region_codes import CODE_PATTERN
 from app.core.routing import Idempotency, api_router, route_options
 from app.core.uow import DbSession, ReadDbSession
 from app.households import access, history
-from app.households.errors import PersonInAnotherHousehold
+from app.households.errors import PersonInAnotherHousehold, TooManyLookups
 from app.households.http import (
     HOUSEHOLD,
     HOUSEHOLDS,
@@ -24,6 +24,7 @@ from app.households.http import (
     LedgerReader,
     LedgerWriter,
 )
+from app.households.members import lookups
 from app.households.members.schemas import Category
 from app.households.record import completeness, service, views
 from app.households.record.repository import HouseholdFilters
@@ -103,12 +104,16 @@ async def list_households(
     response_model=HouseholdOut,
     status_code=201,
     summary="Enter a household into the ledger, with its members",
-    responses=protected_problems(ValidationFailed, PersonInAnotherHousehold),
+    description="Each member's ID number spends one of the account's lookups of the minute "
+    "(`SANZHU_PERSON_LOOKUPS_PER_MINUTE`).",
+    responses=protected_problems(ValidationFailed, PersonInAnotherHousehold, TooManyLookups),
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )
 async def create_household(
     actor: Creator, response: Response, session: DbSession, body: HouseholdCreate
 ) -> HouseholdOut:
+    if body.members:
+        await lookups.spend(actor, len(body.members))
     household = await service.create(session, actor, body)
     response.headers["Location"] = f"/api/v1/households/{household.id}"
     response.headers["ETag"] = etag_for_version(household.version)

@@ -70,7 +70,11 @@ async def test_each_kind_of_change_has_its_event(
     spouse = added.json()["person_id"]
     moved = await anonymous.post(
         f"/api/v1/persons/{spouse}/transfer",
-        json={"to_household_id": other["id"], "relation_to_head": "spouse"},
+        json={
+            "from_household_id": home["id"],
+            "to_household_id": other["id"],
+            "relation_to_head": "spouse",
+        },
         headers=headers,
     )
     assert moved.status_code == 200, moved.text

@@ -174,7 +174,7 @@ class TestCreate:
     async def test_a_household_without_members_is_allowed_and_incomplete(
         self, anonymous: httpx.AsyncClient
     ) -> None:
-        created = await create(anonymous, await bearer(anonymous, "grid_worker"), members=[])
+        created = await create(anonymous, await bearer(anonymous, "community_worker"), members=[])
         assert (created["members"], created["head_person_id"]) == ([], None)
         assert created["missing_fields"] == [
             "categories",
@@ -244,11 +244,11 @@ class TestCreateRefusals:
         response = await self._refused(app, anonymous, household_body(region=region))
         assert_invalid(response, ["body", "region_code"], code)
 
-    async def test_a_grid_worker_may_not_create_outside_its_grid(
+    async def test_a_community_worker_may_not_create_outside_its_community(
         self, app: FastAPI, anonymous: httpx.AsyncClient
     ) -> None:
         response = await self._refused(
-            app, anonymous, household_body(region="500112001001002"), user="grid_worker"
+            app, anonymous, household_body(region="500112001002001"), user="community_worker"
         )
         assert_invalid(response, ["body", "region_code"], "region_out_of_scope")
 

@@ -43,7 +43,7 @@ class TestGet:
         assert response.status_code == 200, response.text
         assert response.json()["id"] == community_import
 
-    @pytest.mark.parametrize("username", ["street_officer_2", "grid_worker"])
+    @pytest.mark.parametrize("username", ["street_officer_2"])
     async def test_others_get_404(
         self, anonymous: httpx.AsyncClient, community_import: str, username: str
     ) -> None:
