@@ -11,6 +11,7 @@ from typing import Annotated
 from fastapi import FastAPI, File, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.core.errors import Conflict, NotFound
 from app.core.etag import ExpectedVersion, check_version, etag_for_version
@@ -120,6 +121,12 @@ async def orphan_region(session: DbSession) -> dict[str, str]:
 @router.get("/boom")
 async def boom() -> None:
     raise RuntimeError("secret internal detail: SELECT * FROM persons")
+
+
+@router.get("/http/{status}")
+async def http_status(status: int) -> None:
+    """Raises Starlette's HTTPException, as the framework itself does."""
+    raise StarletteHTTPException(status_code=status)
 
 
 @router.get("/missing")

@@ -4,6 +4,7 @@ Nothing else builds an error response: services raise, `problem_response`
 renders, the handlers in `install_error_handlers` catch everything.
 """
 
+from http import HTTPStatus
 from typing import Any, ClassVar
 
 import structlog
@@ -72,7 +73,7 @@ class Problem(BaseModel):
 class AppError(Exception):
     """Base of every error the API reports; `code` is a stable contract."""
 
-    status: ClassVar[int] = 500
+    status: int = 500
     code: ClassVar[str] = "internal_error"
 
     def __init__(
@@ -177,6 +178,20 @@ class Unauthorized(AppError):
     code = "unauthorized"
 
 
+class HTTPStatusError(AppError):
+    """An HTTP status raised by the framework that no other class describes."""
+
+    code = "http_error"
+
+    def __init__(self, status: int, headers: dict[str, str] | None = None) -> None:
+        try:
+            phrase = HTTPStatus(status).phrase
+        except ValueError:
+            phrase = "HTTP error"
+        super().__init__(params={"status": status, "phrase": phrase}, headers=headers)
+        self.status = status
+
+
 def _localised_params(params: dict[str, object], language: str) -> dict[str, object]:
     """`object_zh`/`object_en` style pairs become `object` in the chosen language."""
     suffix = "_en" if language == "en" else "_zh"
@@ -226,6 +241,24 @@ def validation_error(exc: RequestValidationError) -> AppError:
     )
 
 
+def http_error(request: Request, exc: StarletteHTTPException) -> AppError:
+    """The problem for an HTTP status the framework raised, whatever the status."""
+    headers = dict(exc.headers or {})
+    status = exc.status_code
+    if status == 400:
+        # Starlette and FastAPI raise 400 only for a body they could not parse.
+        return MalformedBody(headers=headers)
+    if status == 401:
+        return Unauthorized(headers=headers or {"WWW-Authenticate": "Bearer"})
+    if status == 404:
+        return RouteNotFound()
+    if status == 405:
+        return MethodNotAllowed(params={"method": request.method}, headers=headers)
+    if status == 413:
+        return PayloadTooLarge(params={"limit": getattr(exc, "limit", "?")})
+    return HTTPStatusError(status, headers)
+
+
 def database_error(exc: DBAPIError) -> AppError:
     """Integrity failures (also those found only at COMMIT) are conflicts; others are outages."""
     if isinstance(exc, IntegrityError):
@@ -246,18 +279,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def on_http(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
-        error: AppError
-        if exc.status_code == 404:
-            error = RouteNotFound()
-        elif exc.status_code == 413:
-            error = PayloadTooLarge(params={"limit": getattr(exc, "limit", "?")})
-        elif exc.status_code == 405:
-            error = MethodNotAllowed(
-                params={"method": request.method}, headers=dict(exc.headers or {})
-            )
-        else:
-            error = AppError()
-        return problem_response(request, error)
+        return problem_response(request, http_error(request, exc))
 
     async def on_database(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, DBAPIError)

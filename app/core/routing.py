@@ -2,7 +2,8 @@
 
 Around the FastAPI handler it
 - refuses bodies over the route's limit (413) and JSON routes sent other
-  media types (415), before anything is parsed;
+  media types (415), before anything is parsed, then parses a JSON body
+  strictly (400 for anything malformed, core.json_body);
 - replays or claims an `Idempotency-Key` on creating POSTs;
 - opens the unit of work, and commits it *before* the response is returned,
   so a failed commit is reported to the client;
@@ -23,6 +24,7 @@ from fastapi.params import Form
 from fastapi.routing import APIRoute
 from sqlalchemy.exc import DBAPIError
 from starlette._utils import get_route_path
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, Match
 from starlette.types import Message, Scope
 
@@ -40,6 +42,7 @@ from app.core.errors import (
     database_error,
     problem_response,
 )
+from app.core.json_body import parse_json
 from app.core.services import services_of
 from app.core.uow import UnitOfWork
 
@@ -139,7 +142,8 @@ class AppRoute(APIRoute):
                 await uow.commit()
                 claim = None
                 return response
-            except (AppError, HTTPException, RequestValidationError):
+            except (AppError, StarletteHTTPException, RequestValidationError):
+                # Client errors: the handlers in core.errors answer them, without a traceback.
                 raise
             except DBAPIError as exc:
                 logger.warning("database_error", error_class=type(exc.orig).__name__)
@@ -176,12 +180,21 @@ def _limit_body(request: Request, limit: int) -> None:
 
 
 async def _read_json_body(request: Request, limit: int) -> None:
+    """Read and strictly parse a JSON route's body before FastAPI does.
+
+    The parsed value is left where Starlette's `Request.json()` caches it, so
+    FastAPI reads it from there instead of parsing the body again with
+    `json.loads`.
+    """
     try:
         body = await request.body()
     except BodyTooLarge as exc:
         raise PayloadTooLarge(params={"limit": exc.limit}) from None
-    if body and not _is_json(request.headers.get("content-type")):
+    if not body:
+        return
+    if not _is_json(request.headers.get("content-type")):
         raise UnsupportedMediaType(params={"expected": "application/json"})
+    request._json = parse_json(body)
 
 
 async def _claim_key(
