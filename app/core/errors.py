@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from app.core.i18n import negotiate_language, render
 from app.core.requestid import current_request_id
@@ -101,6 +102,18 @@ class RouteNotFound(AppError):
     status = 404
     code = "route_not_found"
 
+    def __init__(self, other_spelling: str | None = None) -> None:
+        """`other_spelling`: the path with or without its trailing slash, when a route takes that."""
+        hints: dict[str, object] = (
+            {
+                "hint_zh": f"您是否要访问 {other_spelling}？",
+                "hint_en": f" Did you mean {other_spelling}?",
+            }
+            if other_spelling
+            else {"hint_zh": "", "hint_en": ""}
+        )
+        super().__init__(params=hints)
+
 
 class MethodNotAllowed(AppError):
     status = 405
@@ -126,6 +139,11 @@ class ValidationFailed(AppError):
 class MalformedBody(AppError):
     status = 400
     code = "malformed_body"
+
+
+class HostNotAllowed(AppError):
+    status = 400
+    code = "host_not_allowed"
 
 
 class PayloadTooLarge(AppError):
@@ -241,6 +259,23 @@ def validation_error(exc: RequestValidationError) -> AppError:
     )
 
 
+def _other_spelling(request: Request) -> str | None:
+    """The request's path with its trailing slash toggled, when a route takes that path.
+
+    No redirect is made (a redirect would be built from the Host header, and
+    every path has one spelling in the contract); the 404 names it instead.
+    """
+    path: str = request.scope["path"]
+    other = path.rstrip("/") if path.endswith("/") else path + "/"
+    if not other or other == path:
+        return None
+    probe = {**request.scope, "path": other}
+    for route in request.app.router.routes:
+        if route.matches(probe)[0] is not Match.NONE:
+            return other
+    return None
+
+
 def http_error(request: Request, exc: StarletteHTTPException) -> AppError:
     """The problem for an HTTP status the framework raised, whatever the status."""
     headers = dict(exc.headers or {})
@@ -251,7 +286,7 @@ def http_error(request: Request, exc: StarletteHTTPException) -> AppError:
     if status == 401:
         return Unauthorized(headers=headers or {"WWW-Authenticate": "Bearer"})
     if status == 404:
-        return RouteNotFound()
+        return RouteNotFound(_other_spelling(request))
     if status == 405:
         return MethodNotAllowed(params={"method": request.method}, headers=headers)
     if status == 413:

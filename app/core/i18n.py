@@ -82,8 +82,8 @@ register_messages(
         "route_not_found": Message(
             "路径不存在",
             "Not found",
-            "没有这个接口路径。",
-            "No endpoint answers at this path.",
+            "没有这个接口路径。{hint}",
+            "No endpoint answers at this path.{hint}",
         ),
         "not_found": Message(
             "对象不存在",
@@ -110,6 +110,12 @@ register_messages(
             "嵌套不过深），或格式正确的表单。",
             "The request body cannot be parsed: it must be valid UTF-8 JSON (without NaN, duplicate "
             "keys, U+0000 or lone surrogates, not nested too deeply) or a well-formed form.",
+        ),
+        "host_not_allowed": Message(
+            "主机名不被接受",
+            "Host not allowed",
+            "本服务不以请求头 Host 中的主机名提供服务。",
+            "This service does not answer to the host named in the Host header.",
         ),
         "payload_too_large": Message(
             "请求体过大",
