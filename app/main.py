@@ -79,7 +79,7 @@ def create_app(settings: Settings | None = None, domains: Sequence[Domain] = DOM
     )
     install_services(app, services)
 
-    install_error_handlers(app)
+    install_error_handlers(app, database.outage)
     install_openapi(app)
     install_docs(app)
     # Each domain router carries its own prefix and is included one level deep: a

@@ -12,15 +12,18 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from app.core.i18n import negotiate_language, render
+from app.core.outage import DATABASE_ERRORS, OutageLog, is_unreachable
 from app.core.requestid import current_request_id
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_TYPE_PREFIX = "urn:sanzhu:problem:"
+RETRY_AFTER_SECONDS = "5"
+"""What a 503 for an unreachable database asks a client to wait before retrying."""
 
 logger = structlog.get_logger(__name__)
 
@@ -294,16 +297,25 @@ def http_error(request: Request, exc: StarletteHTTPException) -> AppError:
     return HTTPStatusError(status, headers)
 
 
-def database_error(exc: DBAPIError) -> AppError:
-    """Integrity failures (also those found only at COMMIT) are conflicts; others are outages."""
+def unexpected_error(exc: Exception, outage: OutageLog) -> AppError:
+    """The problem for an exception no handler expected, logged as its kind deserves;
+    called while it is being handled (the traceback logged is the current one).
+
+    A constraint found only at COMMIT is a conflict; a database that cannot be
+    reached is a 503 with `Retry-After`, logged once per outage, not once per
+    request; anything else is a 500 with its traceback in the log.
+    """
     if isinstance(exc, IntegrityError):
+        logger.warning("database_error", error_class=type(exc.orig).__name__)
         return Conflict()
-    if isinstance(exc, OperationalError):
-        return DatabaseUnavailable(headers={"Retry-After": "5"})
+    if is_unreachable(exc):
+        outage.failed(exc)
+        return DatabaseUnavailable(headers={"Retry-After": RETRY_AFTER_SECONDS})
+    logger.exception("unhandled_error")
     return AppError()
 
 
-def install_error_handlers(app: FastAPI) -> None:
+def install_error_handlers(app: FastAPI, outage: OutageLog) -> None:
     async def on_app_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, AppError)
         return problem_response(request, exc)
@@ -316,17 +328,15 @@ def install_error_handlers(app: FastAPI) -> None:
         assert isinstance(exc, StarletteHTTPException)
         return problem_response(request, http_error(request, exc))
 
-    async def on_database(request: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, DBAPIError)
-        logger.warning("database_error", error_class=type(exc.orig).__name__)
-        return problem_response(request, database_error(exc))
-
     async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
-        logger.exception("unhandled_error")
-        return problem_response(request, AppError())
+        return problem_response(request, unexpected_error(exc, outage))
 
     app.add_exception_handler(AppError, on_app_error)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
-    app.add_exception_handler(DBAPIError, on_database)
+    # Database and socket errors are answered by the exception middleware, inside
+    # the middleware stack; the handler of `Exception` runs outermost, and the
+    # server logs a traceback after it whatever it answers.
+    for database_error in DATABASE_ERRORS:
+        app.add_exception_handler(database_error, on_unexpected)
     app.add_exception_handler(Exception, on_unexpected)
