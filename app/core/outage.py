@@ -115,6 +115,11 @@ class OutageLog:
     def ongoing(self) -> bool:
         return self._since is not None
 
+    @property
+    def failures(self) -> int:
+        """Failures since the outage began (0 when there is none)."""
+        return self._failures
+
     def failed(self, error: BaseException) -> None:
         """A request or task failed because the database cannot be reached."""
         now = self._clock()

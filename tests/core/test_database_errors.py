@@ -5,6 +5,7 @@ wrapped in a DBAPIError around the dialect's adapted error at a statement);
 tests/core/test_database_outage.py stops a real server (`make test-outage`).
 """
 
+import asyncio
 import errno
 import logging
 import socket
@@ -18,9 +19,12 @@ from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_dbapi as A
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from app.core.config import Settings
 from app.core.errors import AppError, Conflict, DatabaseUnavailable, unexpected_error
 from app.core.logging import configure_logging
 from app.core.outage import OutageLog, is_unreachable
+from app.core.services import build_services
+from app.domains import ACCESS_HOOKS, build_worker
 from tests.logs import events, tracebacks
 from tests.problems import assert_problem
 
@@ -226,3 +230,28 @@ class TestThroughTheRequestPipeline:
         assert response.status_code == 200
         (line,) = tracebacks(caplog)
         assert "after_transaction_failed" in line
+
+
+class TestWorker:
+    async def test_a_worker_polling_an_unreachable_database_logs_the_outage_once(
+        self, settings: Settings, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        down = settings.model_copy(
+            update={
+                "database_url": "postgresql+asyncpg://postgres@127.0.0.1:1/nowhere",
+                "worker_poll_seconds": 0.01,
+            }
+        )
+        services = build_services(down, ACCESS_HOOKS)
+        worker = build_worker(services)
+        stop = asyncio.Event()
+        task = asyncio.create_task(worker.run(stop))
+        try:
+            await asyncio.sleep(0.5)
+        finally:
+            stop.set()
+            await task
+            await services.database.dispose()
+        assert services.database.outage.failures >= 3
+        assert len(events(caplog, "database_unavailable")) == 1
+        assert tracebacks(caplog) == []
