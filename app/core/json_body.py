@@ -1,6 +1,7 @@
 """Request bodies parsed as JSON strictly, once, before FastAPI sees them.
 
-`json.loads` accepts what the app cannot use: NaN and Infinity, duplicate
+`json.loads` accepts what the app cannot use: NaN and Infinity (also as
+1e999, which overflows to infinity), duplicate
 keys (the last one silently wins, while a proxy or a log reader may see the
 first), lone surrogates and U+0000 (neither can be stored in PostgreSQL or
 encoded as UTF-8), integers of thousands of digits (a ValueError, not a
@@ -11,6 +12,7 @@ handler as a 500.
 """
 
 import json
+import math
 import re
 from typing import Any
 
@@ -21,10 +23,20 @@ MAX_DEPTH = 32
 schemas need a handful of levels."""
 
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+_UNSTORABLE_ESCAPE = re.compile(r"\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})")
+"""Where such a character can come from: an escape (UTF-8 itself cannot carry one,
+and a raw control character is not JSON). A pair of surrogates matches too."""
 
 
 def _refuse_constant(name: str) -> None:
     raise ValueError(f"{name} is not JSON")
+
+
+def _finite(number: str) -> float:
+    value = float(number)
+    if not math.isfinite(value):
+        raise ValueError(f"{number} is out of range")
+    return value
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -34,39 +46,51 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return value
 
 
-def _check(value: Any) -> None:
-    """Depth and strings, walked without recursion."""
-    pending: list[tuple[Any, int]] = [(value, 0)]
+def _too_deep(value: Any) -> bool:
+    """Nested deeper than MAX_DEPTH, walked one level at a time."""
+    level = [value]
+    for _ in range(MAX_DEPTH + 1):
+        below: list[Any] = []
+        for item in level:
+            if type(item) is dict:
+                below.extend(item.values())
+            elif type(item) is list:
+                below.extend(item)
+        if not below:
+            return False
+        level = [item for item in below if type(item) is dict or type(item) is list]
+    return True
+
+
+def _unstorable_text(value: Any) -> bool:
+    """A key or string with U+0000 or a lone surrogate."""
+    pending = [value]
     while pending:
-        item, depth = pending.pop()
+        item = pending.pop()
         if isinstance(item, str):
             if _UNSTORABLE.search(item):
-                raise MalformedBody()
-            continue
-        if isinstance(item, dict):
-            children: Any = item.values()
-            for key in item:
-                if _UNSTORABLE.search(key):
-                    raise MalformedBody()
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item)
+            pending.extend(item.values())
         elif isinstance(item, list):
-            children = item
-        else:
-            continue
-        if depth >= MAX_DEPTH:
-            raise MalformedBody()
-        pending.extend((child, depth + 1) for child in children)
+            pending.extend(item)
+    return False
 
 
 def parse_json(raw: bytes) -> Any:
     """The JSON value of a request body; MalformedBody when it is not strict JSON in UTF-8."""
     try:
+        text = raw.decode("utf-8")
         value = json.loads(
-            raw.decode("utf-8"),
+            text,
             parse_constant=_refuse_constant,
+            parse_float=_finite,
             object_pairs_hook=_unique_keys,
         )
     except (ValueError, RecursionError):
         # JSONDecodeError and UnicodeDecodeError are ValueErrors too.
         raise MalformedBody() from None
-    _check(value)
+    if _too_deep(value) or (_UNSTORABLE_ESCAPE.search(text) and _unstorable_text(value)):
+        raise MalformedBody()
     return value

@@ -39,6 +39,7 @@ MALFORMED: dict[str, bytes] = {
     "nesting_within_the_recursion_limit": b'{"a":' * 500 + b"1" + b"}" * 500,
     "nan": b'{"name": NaN}',
     "infinity": b'{"amount": Infinity}',
+    "overflowing_float": b'{"amount": 1e999}',
     "minus_infinity": b'{"amount": -Infinity}',
     "lone_high_surrogate": b'{"name": "\\ud800"}',
     "lone_low_surrogate": b'{"name": "x\\udfff"}',
