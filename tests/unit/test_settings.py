@@ -28,6 +28,8 @@ JWKS = generate_jwks()
 FIELD_KEYS = generate_field_keys()
 BLIND_INDEX_KEY = "b" * 32
 METRICS_TOKEN = "m" * 32
+FROM_ENVIRONMENT = object()
+"""An override that leaves the setting to the environment."""
 
 
 def _production(tmp_path: Path, **overrides: object) -> Settings:
@@ -43,7 +45,8 @@ def _production(tmp_path: Path, **overrides: object) -> Settings:
         "state_dir": tmp_path / "state",
     }
     values.update(overrides)
-    return Settings(**values)  # type: ignore[arg-type]
+    given = {name: value for name, value in values.items() if value is not FROM_ENVIRONMENT}
+    return Settings(**given)  # type: ignore[arg-type]
 
 
 def _refusal(settings: Settings) -> str:
@@ -211,14 +214,8 @@ class TestAllowedHostsAndMetricsInProduction:
     ) -> None:
         monkeypatch.setenv("SANZHU_ALLOWED_HOSTS", "Ledger.Example.CN., *.api.example.cn")
         monkeypatch.setenv("SANZHU_METRICS_TOKEN", METRICS_TOKEN)
-        settings = Settings(
-            environment="production",
-            database_url=POSTGRES_URL,
-            secret_key=LONG_SECRET,
-            jwt_keys=JWKS,
-            field_keys=FIELD_KEYS,
-            blind_index_key=BLIND_INDEX_KEY,
-            state_dir=tmp_path / "s",
+        settings = _production(
+            tmp_path, allowed_hosts=FROM_ENVIRONMENT, metrics_token=FROM_ENVIRONMENT
         )
         assert settings.trusted_hosts == ["ledger.example.cn", "*.api.example.cn"]
         settings.check_production_ready()
