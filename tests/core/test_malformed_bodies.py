@@ -61,13 +61,19 @@ WRONG_SHAPE: dict[str, bytes] = {
 
 
 def _write_routes(app: FastAPI) -> list[tuple[str, str, bool]]:
-    """(method, path template, takes JSON rather than a form) of every write route with a body."""
+    """(method, path template, takes JSON) of every write route with a body."""
     found = set()
     for context in iter_route_contexts(app.routes):
         route = context.original_route
-        if not isinstance(route, APIRoute) or route.body_field is None:
+        if not isinstance(route, APIRoute):
             continue
-        takes_json = not isinstance(route.body_field.field_info, Form)
+        # An upload reads its body itself and declares it in `openapi_extra`.
+        reads_its_body = "requestBody" in (route.openapi_extra or {})
+        if route.body_field is None and not reads_its_body:
+            continue
+        takes_json = route.body_field is not None and not isinstance(
+            route.body_field.field_info, Form
+        )
         for method in (context.methods or set()) & WRITE_METHODS:
             found.add((method, str(context.path_format), takes_json))
     return sorted(found)
