@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install run test
+.PHONY: install run test test-outage
 
 $(UV):
 	$(PYTHON) -c 'import sys; sys.exit("Sanzhu needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -26,3 +26,8 @@ run: install
 # The suite runs in parallel (pytest-xdist addopts in pyproject.toml; `-n 0` for one process).
 test: install
 	.venv/bin/pytest
+
+# Stops and restarts a PostgreSQL server of the test's own (initdb and pg_ctl from
+# /usr/lib/postgresql/*/bin or the PATH; as the postgres OS user when run as root).
+test-outage: install
+	.venv/bin/pytest -n 0 -m outage tests/core/test_database_outage.py

@@ -13,7 +13,11 @@ from app.core.composition import Domain
 from app.core.config import Environment, Settings
 from app.core.docs import install_docs
 from app.core.errors import install_error_handlers
-from app.core.http_middleware import RequestContextMiddleware, SecurityHeadersMiddleware
+from app.core.http_middleware import (
+    AllowedHostsMiddleware,
+    RequestContextMiddleware,
+    SecurityHeadersMiddleware,
+)
 from app.core.logging import configure_logging
 from app.core.metrics import process_exiting
 from app.core.openapi import install_openapi
@@ -68,10 +72,14 @@ def create_app(settings: Settings | None = None, domains: Sequence[Domain] = DOM
         # OpenTelemetry hooks would otherwise look up the global providers on
         # every request (a twentieth of a one-household read).
         telemetry={"tracing": False, "metrics": False, "logs": False},
+        # A path with a stray trailing slash is a 404 naming the right spelling
+        # (core.errors), not a redirect whose absolute Location would be built
+        # from the Host header.
+        redirect_slashes=False,
     )
     install_services(app, services)
 
-    install_error_handlers(app)
+    install_error_handlers(app, database.outage)
     install_openapi(app)
     install_docs(app)
     # Each domain router carries its own prefix and is included one level deep: a
@@ -105,6 +113,7 @@ def create_app(settings: Settings | None = None, domains: Sequence[Domain] = DOM
             ],
             max_age=600,
         )
+    app.add_middleware(AllowedHostsMiddleware, allowed=settings.trusted_hosts)
     app.add_middleware(
         SecurityHeadersMiddleware, hsts=settings.environment is Environment.production
     )

@@ -132,7 +132,7 @@ async def run(args: argparse.Namespace) -> int:
     rng = random.Random(1)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
-        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+        async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
             token = await sign_in(client, login)
             headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
 

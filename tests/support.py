@@ -11,12 +11,13 @@ from typing import Annotated
 from fastapi import FastAPI, File, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.core.errors import Conflict, NotFound
 from app.core.etag import ExpectedVersion, check_version, etag_for_version
 from app.core.region_codes import RegionLevel
 from app.core.routing import Idempotency, api_router, route_options
-from app.core.uow import DbSession
+from app.core.uow import DbSession, after_transaction
 from app.organizations.models import Organization
 from app.regions import repository as regions_repository
 
@@ -144,6 +145,29 @@ async def orphan_region(session: DbSession) -> dict[str, str]:
 @router.get("/boom")
 async def boom() -> None:
     raise RuntimeError("secret internal detail: SELECT * FROM persons")
+
+
+@router.get("/fail")
+async def fail(request: Request) -> None:
+    """Raises whatever the test put in `app.state.failure`."""
+    raise request.app.state.failure
+
+
+@router.post("/fail-afterwards")
+async def fail_afterwards(request: Request, session: DbSession) -> dict[str, str]:
+    """Succeeds; its deferred work (like an audit write) raises `app.state.failure`."""
+
+    async def deferred() -> None:
+        raise request.app.state.failure
+
+    after_transaction(session, deferred)
+    return {"answered": "yes"}
+
+
+@router.get("/http/{status}")
+async def http_status(status: int) -> None:
+    """Raises Starlette's HTTPException, as the framework itself does."""
+    raise StarletteHTTPException(status_code=status)
 
 
 @router.get("/missing")

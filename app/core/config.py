@@ -29,6 +29,11 @@ _GENERATORS = {
 }
 
 
+DEVELOPMENT_HOSTS = ("localhost", "127.0.0.1", "::1", "testserver")
+"""The hosts a development server answers to when `SANZHU_ALLOWED_HOSTS` is not set."""
+MIN_SECRET_LENGTH = 32
+
+
 class Environment(StrEnum):
     development = "development"
     production = "production"
@@ -133,9 +138,17 @@ class Settings(BaseSettings):
 
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    allowed_hosts: Annotated[list[str] | None, NoDecode] = Field(
+        default=None,
+        description="Host names the service answers to (`*.example.cn` for subdomains); "
+        "required in production, the loopback names in development.",
+    )
     log_level: str = "INFO"
     log_json: bool = True
-    metrics_token: SecretStr | None = None
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        description="Bearer token `/metrics` requires; required in production.",
+    )
 
     max_body_bytes: int = Field(default=1_048_576, ge=1)
     idempotency_ttl_hours: int = Field(default=24, ge=24)
@@ -206,10 +219,22 @@ class Settings(BaseSettings):
         "others are counted (`errors_count`), not stored.",
     )
 
-    @field_validator("cors_origins", "trusted_proxies", mode="before")
+    @field_validator("cors_origins", "trusted_proxies", "allowed_hosts", mode="before")
     @classmethod
     def _csv(cls, value: object) -> object:
         return _split_csv(value)
+
+    @field_validator("allowed_hosts")
+    @classmethod
+    def _named_hosts(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:
+            return None
+        hosts = [host.lower().rstrip(".") for host in value]
+        if not hosts:
+            raise ValueError("allowed hosts must name at least one host")
+        if any(host == "*" or "*" in host.removeprefix("*.") for host in hosts):
+            raise ValueError("allowed hosts must be named; '*' is refused ('*.domain' is allowed)")
+        return hosts
 
     @field_validator("cors_origins")
     @classmethod
@@ -237,6 +262,11 @@ class Settings(BaseSettings):
             for name in missing:
                 setattr(self, name, SecretStr(stored[name]))
         return self
+
+    @property
+    def trusted_hosts(self) -> list[str]:
+        """The hosts requests may name: the configured ones, else the development loopback."""
+        return self.allowed_hosts if self.allowed_hosts is not None else list(DEVELOPMENT_HOSTS)
 
     @property
     def imports_path(self) -> Path:
@@ -279,9 +309,13 @@ class Settings(BaseSettings):
                 raise ConfigurationError(
                     f"production refuses to start: SANZHU_{name.upper()} is not set"
                 )
-            if name in ("secret_key", "blind_index_key") and len(value.get_secret_value()) < 32:
+            if (
+                name in ("secret_key", "blind_index_key")
+                and len(value.get_secret_value()) < MIN_SECRET_LENGTH
+            ):
                 raise ConfigurationError(
-                    f"production refuses to start: SANZHU_{name.upper()} is shorter than 32 characters"
+                    f"production refuses to start: SANZHU_{name.upper()} is shorter than "
+                    f"{MIN_SECRET_LENGTH} characters"
                 )
         try:
             KeyRing(self.jwt_keys.get_secret_value() if self.jwt_keys else "")
@@ -305,4 +339,18 @@ class Settings(BaseSettings):
             raise ConfigurationError(
                 "production refuses to start: SQLite database without "
                 "SANZHU_ALLOW_SQLITE_IN_PRODUCTION=true; set SANZHU_DATABASE_URL to PostgreSQL"
+            )
+        if self.allowed_hosts is None:
+            raise ConfigurationError(
+                "production refuses to start: SANZHU_ALLOWED_HOSTS is not set "
+                "(the host names clients use, comma-separated)"
+            )
+        if self.metrics_token is None:
+            raise ConfigurationError(
+                "production refuses to start: SANZHU_METRICS_TOKEN is not set (/metrics would be public)"
+            )
+        if len(self.metrics_token.get_secret_value()) < MIN_SECRET_LENGTH:
+            raise ConfigurationError(
+                "production refuses to start: SANZHU_METRICS_TOKEN is shorter than "
+                f"{MIN_SECRET_LENGTH} characters"
             )

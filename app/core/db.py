@@ -21,6 +21,7 @@ from uuid6 import uuid7
 
 from app.core.config import Settings
 from app.core.metrics import instrument_pool
+from app.core.outage import OutageLog
 from app.core.types import UTCDateTime
 
 NAMING_CONVENTION = {
@@ -158,6 +159,7 @@ class Database:
     """The primary engine, an optional read engine, and their session factories."""
 
     def __init__(self, settings: Settings) -> None:
+        self.outage = OutageLog()
         self.engine = create_engine(settings, settings.database_url)
         read_url = settings.read_database_url
         # Reads begin READ ONLY on PostgreSQL even without a replica, so a statement that

@@ -4,6 +4,7 @@ Nothing else builds an error response: services raise, `problem_response`
 renders, the handlers in `install_error_handlers` catch everything.
 """
 
+from http import HTTPStatus
 from typing import Any, ClassVar
 
 import structlog
@@ -11,14 +12,18 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from app.core.i18n import negotiate_language, render
+from app.core.outage import DATABASE_ERRORS, OutageLog, is_unreachable
 from app.core.requestid import current_request_id
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_TYPE_PREFIX = "urn:sanzhu:problem:"
+RETRY_AFTER_SECONDS = "5"
+"""What a 503 for an unreachable database asks a client to wait before retrying."""
 
 logger = structlog.get_logger(__name__)
 
@@ -72,7 +77,7 @@ class Problem(BaseModel):
 class AppError(Exception):
     """Base of every error the API reports; `code` is a stable contract."""
 
-    status: ClassVar[int] = 500
+    status: int = 500
     code: ClassVar[str] = "internal_error"
 
     def __init__(
@@ -100,6 +105,18 @@ class RouteNotFound(AppError):
     status = 404
     code = "route_not_found"
 
+    def __init__(self, other_spelling: str | None = None) -> None:
+        """`other_spelling`: the path with or without its trailing slash, when a route takes that."""
+        hints: dict[str, object] = (
+            {
+                "hint_zh": f"您是否要访问 {other_spelling}？",
+                "hint_en": f" Did you mean {other_spelling}?",
+            }
+            if other_spelling
+            else {"hint_zh": "", "hint_en": ""}
+        )
+        super().__init__(params=hints)
+
 
 class MethodNotAllowed(AppError):
     status = 405
@@ -125,6 +142,11 @@ class ValidationFailed(AppError):
 class MalformedBody(AppError):
     status = 400
     code = "malformed_body"
+
+
+class HostNotAllowed(AppError):
+    status = 400
+    code = "host_not_allowed"
 
 
 class PayloadTooLarge(AppError):
@@ -177,6 +199,20 @@ class Unauthorized(AppError):
     code = "unauthorized"
 
 
+class HTTPStatusError(AppError):
+    """An HTTP status raised by the framework that no other class describes."""
+
+    code = "http_error"
+
+    def __init__(self, status: int, headers: dict[str, str] | None = None) -> None:
+        try:
+            phrase = HTTPStatus(status).phrase
+        except ValueError:
+            phrase = "HTTP error"
+        super().__init__(params={"status": status, "phrase": phrase}, headers=headers)
+        self.status = status
+
+
 def _localised_params(params: dict[str, object], language: str) -> dict[str, object]:
     """`object_zh`/`object_en` style pairs become `object` in the chosen language."""
     suffix = "_en" if language == "en" else "_zh"
@@ -226,16 +262,60 @@ def validation_error(exc: RequestValidationError) -> AppError:
     )
 
 
-def database_error(exc: DBAPIError) -> AppError:
-    """Integrity failures (also those found only at COMMIT) are conflicts; others are outages."""
+def _other_spelling(request: Request) -> str | None:
+    """The request's path with its trailing slash toggled, when a route takes that path.
+
+    No redirect is made (a redirect would be built from the Host header, and
+    every path has one spelling in the contract); the 404 names it instead.
+    """
+    path: str = request.scope["path"]
+    other = path.rstrip("/") if path.endswith("/") else path + "/"
+    if not other or other == path:
+        return None
+    probe = {**request.scope, "path": other}
+    for route in request.app.router.routes:
+        if route.matches(probe)[0] is not Match.NONE:
+            return other
+    return None
+
+
+def http_error(request: Request, exc: StarletteHTTPException) -> AppError:
+    """The problem for an HTTP status the framework raised, whatever the status."""
+    headers = dict(exc.headers or {})
+    status = exc.status_code
+    if status == 400:
+        # Starlette and FastAPI raise 400 only for a body they could not parse.
+        return MalformedBody(headers=headers)
+    if status == 401:
+        return Unauthorized(headers=headers or {"WWW-Authenticate": "Bearer"})
+    if status == 404:
+        return RouteNotFound(_other_spelling(request))
+    if status == 405:
+        return MethodNotAllowed(params={"method": request.method}, headers=headers)
+    if status == 413:
+        return PayloadTooLarge(params={"limit": getattr(exc, "limit", "?")})
+    return HTTPStatusError(status, headers)
+
+
+def unexpected_error(exc: Exception, outage: OutageLog) -> AppError:
+    """The problem for an exception no handler expected, logged as its kind deserves;
+    called while it is being handled (the traceback logged is the current one).
+
+    A constraint found only at COMMIT is a conflict; a database that cannot be
+    reached is a 503 with `Retry-After`, logged once per outage, not once per
+    request; anything else is a 500 with its traceback in the log.
+    """
     if isinstance(exc, IntegrityError):
+        logger.warning("database_error", error_class=type(exc.orig).__name__)
         return Conflict()
-    if isinstance(exc, OperationalError):
-        return DatabaseUnavailable(headers={"Retry-After": "5"})
+    if is_unreachable(exc):
+        outage.failed(exc)
+        return DatabaseUnavailable(headers={"Retry-After": RETRY_AFTER_SECONDS})
+    logger.exception("unhandled_error")
     return AppError()
 
 
-def install_error_handlers(app: FastAPI) -> None:
+def install_error_handlers(app: FastAPI, outage: OutageLog) -> None:
     async def on_app_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, AppError)
         return problem_response(request, exc)
@@ -246,30 +326,17 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def on_http(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
-        error: AppError
-        if exc.status_code == 404:
-            error = RouteNotFound()
-        elif exc.status_code == 413:
-            error = PayloadTooLarge(params={"limit": getattr(exc, "limit", "?")})
-        elif exc.status_code == 405:
-            error = MethodNotAllowed(
-                params={"method": request.method}, headers=dict(exc.headers or {})
-            )
-        else:
-            error = AppError()
-        return problem_response(request, error)
-
-    async def on_database(request: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, DBAPIError)
-        logger.warning("database_error", error_class=type(exc.orig).__name__)
-        return problem_response(request, database_error(exc))
+        return problem_response(request, http_error(request, exc))
 
     async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
-        logger.exception("unhandled_error")
-        return problem_response(request, AppError())
+        return problem_response(request, unexpected_error(exc, outage))
 
     app.add_exception_handler(AppError, on_app_error)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
-    app.add_exception_handler(DBAPIError, on_database)
+    # Database and socket errors are answered by the exception middleware, inside
+    # the middleware stack; the handler of `Exception` runs outermost, and the
+    # server logs a traceback after it whatever it answers.
+    for database_error in DATABASE_ERRORS:
+        app.add_exception_handler(database_error, on_unexpected)
     app.add_exception_handler(Exception, on_unexpected)

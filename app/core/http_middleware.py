@@ -1,14 +1,17 @@
-"""Pure ASGI middleware: request ids, access log and metrics, security headers.
+"""Pure ASGI middleware: request ids, access log and metrics, security headers, allowed hosts.
 
 Pure ASGI (not BaseHTTPMiddleware) so a request costs no extra task and
 streaming bodies pass straight through.
 """
 
 import time
+from collections.abc import Sequence
 
 import structlog
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.core.errors import HostNotAllowed, problem_response
 from app.core.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from app.core.requestid import REQUEST_ID_HEADER, accept_or_generate, set_request_id
 
@@ -21,6 +24,7 @@ DOCS_CSP = (
     "img-src 'self' data:; worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'"
 )
 DOCS_PATHS = ("/docs", "/redoc", "/static/docs/")
+OPERATIONS_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 
 
 def _route_template(scope: Scope) -> str:
@@ -140,3 +144,49 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def _host_name(scope: Scope) -> str | None:
+    """The host the request names, lower-case, without port or trailing dot; None
+    without exactly one Host header."""
+    hosts: list[bytes] = [value for key, value in scope["headers"] if key == b"host"]
+    if len(hosts) != 1:
+        return None
+    host = hosts[0].decode("latin-1").strip().lower()
+    if host.startswith("["):
+        # An IPv6 literal: "[::1]:8000".
+        end = host.find("]")
+        return host[1:end] if end > 0 else None
+    return host.partition(":")[0].rstrip(".")
+
+
+class AllowedHostsMiddleware:
+    """Answers only requests naming an allowed host; others get a 400 problem.
+
+    The app builds no URL from the Host header (a trailing-slash mismatch is a
+    404, not a redirect), but a cache in front of it, a log reader or a link
+    added later would trust the name; refusing unknown names also defeats DNS
+    rebinding against a server on localhost. The operational endpoints are
+    exempt: orchestrators and scrapers address a process by its IP, and they
+    answer nothing made from the host.
+    """
+
+    def __init__(self, app: ASGIApp, *, allowed: Sequence[str]) -> None:
+        self.app = app
+        self._exact = frozenset(host for host in allowed if not host.startswith("*."))
+        self._suffixes = tuple(host[1:] for host in allowed if host.startswith("*."))
+
+    def _allows(self, host: str | None) -> bool:
+        if not host:
+            return False
+        return host in self._exact or host.endswith(self._suffixes)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["path"] in OPERATIONS_PATHS
+            or self._allows(_host_name(scope))
+        ):
+            await self.app(scope, receive, send)
+            return
+        await problem_response(Request(scope), HostNotAllowed())(scope, receive, send)

@@ -82,8 +82,8 @@ register_messages(
         "route_not_found": Message(
             "路径不存在",
             "Not found",
-            "没有这个接口路径。",
-            "No endpoint answers at this path.",
+            "没有这个接口路径。{hint}",
+            "No endpoint answers at this path.{hint}",
         ),
         "not_found": Message(
             "对象不存在",
@@ -106,8 +106,16 @@ register_messages(
         "malformed_body": Message(
             "请求体无法解析",
             "Malformed request body",
-            "请求体不是合法的 JSON。",
-            "The request body is not valid JSON.",
+            "请求体无法解析：须为 UTF-8 编码的合法 JSON（不含 NaN、重复的键、U+0000 或单独的代理字符，"
+            "嵌套不过深），或格式正确的表单。",
+            "The request body cannot be parsed: it must be valid UTF-8 JSON (without NaN, duplicate "
+            "keys, U+0000 or lone surrogates, not nested too deeply) or a well-formed form.",
+        ),
+        "host_not_allowed": Message(
+            "主机名不被接受",
+            "Host not allowed",
+            "本服务不以请求头 Host 中的主机名提供服务。",
+            "This service does not answer to the host named in the Host header.",
         ),
         "payload_too_large": Message(
             "请求体过大",
@@ -162,6 +170,12 @@ register_messages(
             "Service unavailable",
             "数据库暂时无法处理请求，未作任何修改，请稍后重试。",
             "The database could not process the request; nothing was changed. Retry later.",
+        ),
+        "http_error": Message(
+            "请求无法处理",
+            "Request not processed",
+            "服务器以 HTTP {status}（{phrase}）拒绝了此请求。",
+            "The request was refused with HTTP {status} ({phrase}).",
         ),
         "forbidden": Message(
             "无权操作",

@@ -2,12 +2,15 @@
 
 Around the FastAPI handler it
 - refuses bodies over the route's limit (413) and JSON routes sent other
-  media types (415), before anything is parsed;
+  media types (415), before anything is parsed, then parses a JSON body
+  strictly (400 for anything malformed, core.json_body);
 - replays or claims an `Idempotency-Key` on creating POSTs;
 - opens the unit of work, and commits it *before* the response is returned,
   so a failed commit is reported to the client;
-- turns an unexpected exception into a 500 problem that still carries the
-  request id and headers (the outermost Starlette handler would not).
+- turns an unexpected exception into a problem that still carries the
+  request id and headers (the outermost Starlette handler would not): 503
+  with `Retry-After` when the database cannot be reached (logged once per
+  outage, core.outage), else 500 with the traceback in the log.
 """
 
 import re
@@ -16,13 +19,12 @@ from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 
-import structlog
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.params import Form
 from fastapi.routing import APIRoute
-from sqlalchemy.exc import DBAPIError
 from starlette._utils import get_route_path
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, Match
 from starlette.types import Message, Scope
 
@@ -37,13 +39,12 @@ from app.core.errors import (
     PayloadTooLarge,
     UnsupportedMediaType,
     ValidationFailed,
-    database_error,
     problem_response,
+    unexpected_error,
 )
+from app.core.json_body import parse_json
 from app.core.services import services_of
 from app.core.uow import UnitOfWork
-
-logger = structlog.get_logger(__name__)
 
 API_V1 = "/api/v1"
 """Where the versioned API lives; every domain router's prefix starts with it."""
@@ -144,14 +145,11 @@ class AppRoute(APIRoute):
                 if completes:
                     claim = None
                 return response
-            except (AppError, HTTPException, RequestValidationError):
+            except (AppError, StarletteHTTPException, RequestValidationError):
+                # Client errors: the handlers in core.errors answer them, without a traceback.
                 raise
-            except DBAPIError as exc:
-                logger.warning("database_error", error_class=type(exc.orig).__name__)
-                return problem_response(request, database_error(exc))
-            except Exception:
-                logger.exception("unhandled_error")
-                return problem_response(request, AppError())
+            except Exception as exc:
+                return problem_response(request, unexpected_error(exc, database.outage))
             finally:
                 await uow.close()
                 if renewal is not None:
@@ -183,12 +181,21 @@ def _limit_body(request: Request, limit: int) -> None:
 
 
 async def _read_json_body(request: Request, limit: int) -> None:
+    """Read and strictly parse a JSON route's body before FastAPI does.
+
+    The parsed value is left where Starlette's `Request.json()` caches it, so
+    FastAPI reads it from there instead of parsing the body again with
+    `json.loads`.
+    """
     try:
         body = await request.body()
     except BodyTooLarge as exc:
         raise PayloadTooLarge(params={"limit": exc.limit}) from None
-    if body and not _is_json(request.headers.get("content-type")):
+    if not body:
+        return
+    if not _is_json(request.headers.get("content-type")):
         raise UnsupportedMediaType(params={"expected": "application/json"})
+    request._json = parse_json(body)
 
 
 async def _claim_key(

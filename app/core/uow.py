@@ -9,7 +9,6 @@ before returning the response.
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
-import structlog
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,7 +16,6 @@ from app.core.db import Database, ReadSession, WriteSession
 
 AfterTransaction = Callable[[], Awaitable[None]]
 _AFTER = "sanzhu.after_transaction"
-logger = structlog.get_logger(__name__)
 
 
 def after_transaction(session: AsyncSession, work: AfterTransaction) -> None:
@@ -51,8 +49,15 @@ class UnitOfWork:
         return self._read_session
 
     async def commit(self) -> None:
+        """Commit the write session; a request whose statements ran ends an outage's log."""
+        answered = any(
+            session is not None and session.in_transaction()
+            for session in (self._session, self._read_session)
+        )
         if self._session is not None:
             await self._session.commit()
+        if answered:
+            self._database.outage.answered()
 
     async def close(self) -> None:
         """Roll back whatever was not committed, release the connections, run deferred work."""
@@ -66,8 +71,8 @@ class UnitOfWork:
         for work in deferred:
             try:
                 await work()
-            except Exception:
-                logger.exception("after_transaction_failed")
+            except Exception as exc:
+                self._database.outage.report(exc, "after_transaction_failed")
 
 
 def current_uow(request: Request) -> UnitOfWork:

@@ -89,8 +89,8 @@ class Worker:
             try:
                 async with self.services.database.sessionmaker() as session, session.begin():
                     await task.run(session, self.services)
-            except Exception:
-                logger.exception("upkeep_failed", task=task.name)
+            except Exception as exc:
+                self.services.database.outage.report(exc, "upkeep_failed", task=task.name)
 
     async def run(self, stop: asyncio.Event) -> None:
         logger.info("worker_started", worker_id=self.worker_id)
@@ -99,8 +99,11 @@ class Worker:
             try:
                 await self.run_upkeep()
                 ran = await self.run_once()
-            except Exception:
-                logger.exception("worker_cycle_failed")
+            except Exception as exc:
+                # While the database is down every poll fails: one line per outage.
+                self.services.database.outage.report(exc, "worker_cycle_failed")
+            else:
+                self.services.database.outage.answered()
             if ran == 0:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(

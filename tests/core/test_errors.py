@@ -3,6 +3,7 @@
 import httpx
 import pytest
 
+from tests.logs import tracebacks
 from tests.problems import assert_problem
 
 
@@ -64,6 +65,40 @@ class TestValidation:
             await pipeline_client.post("/_test/organizations", json={}), 422, "validation_failed"
         )
         assert body["errors"][0]["loc"] == ["body", "name"]  # type: ignore[index]
+
+
+HTTP_STATUSES = {
+    400: "malformed_body",
+    401: "unauthorized",
+    403: "http_error",
+    404: "route_not_found",
+    408: "http_error",
+    409: "http_error",
+    429: "http_error",
+    451: "http_error",
+    499: "http_error",
+    503: "http_error",
+}
+
+
+class TestEveryHttpStatus:
+    """Whatever status Starlette or FastAPI raise becomes a problem of that status, never a 500."""
+
+    async def test_is_a_problem_of_that_status(
+        self, pipeline_client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        for status, code in HTTP_STATUSES.items():
+            response = await pipeline_client.get(
+                f"/_test/http/{status}", headers={"Accept-Language": "en"}
+            )
+            body = assert_problem(response, status, code)
+            if code == "http_error":
+                assert str(status) in body["detail"]
+        assert tracebacks(caplog) == []
+
+    async def test_401_asks_for_a_bearer_token(self, pipeline_client: httpx.AsyncClient) -> None:
+        response = await pipeline_client.get("/_test/http/401")
+        assert response.headers["www-authenticate"] == "Bearer"
 
 
 class TestUnexpectedFailure:

@@ -1,13 +1,15 @@
-"""Security headers, CORS and the offline API docs."""
+"""Security headers, CORS, allowed hosts, trailing slashes and the offline API docs."""
 
 import re
 
 import httpx
+import pytest
 from starlette.types import Receive, Scope, Send
 
 from app.core.config import Settings
-from app.core.http_middleware import RequestContextMiddleware, SecurityHeadersMiddleware
+from app.core.http_middleware import API_CSP, RequestContextMiddleware, SecurityHeadersMiddleware
 from app.main import create_app
+from tests.problems import assert_problem
 
 
 class TestSecurityHeaders:
@@ -54,7 +56,9 @@ class TestCors:
     ) -> None:
         app = create_app(settings.model_copy(update={"cors_origins": []}))
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://t") as anonymous:
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://testserver"
+        ) as anonymous:
             preflight = await anonymous.options(
                 "/api/v1/regions",
                 headers={
@@ -82,7 +86,7 @@ class TestHeadersAlreadySet:
 
         app = RequestContextMiddleware(SecurityHeadersMiddleware(endpoint, hsts=True))
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
             response = await http.get("/x", headers={"X-Request-ID": "given-1"})
         names = [name.lower() for name, _ in response.headers.raw]
         assert response.headers["cache-control"] == "max-age=60"
@@ -117,3 +121,88 @@ class TestDocs:
     async def test_openapi_is_public_json(self, client: httpx.AsyncClient) -> None:
         response = await client.get("/openapi.json")
         assert response.json()["info"]["title"] == "Sanzhu"
+
+
+class TestAllowedHosts:
+    async def test_an_unknown_host_is_a_400_problem(self, client: httpx.AsyncClient) -> None:
+        response = await client.get("/api/v1/regions", headers={"Host": "evil.example"})
+        body = assert_problem(response, 400, "host_not_allowed")
+        assert "evil.example" not in response.text
+        assert body["request_id"] == response.headers["x-request-id"]
+        assert response.headers["content-security-policy"] == API_CSP
+
+    @pytest.mark.parametrize(
+        "host", ["testserver", "localhost:8000", "127.0.0.1:8000", "[::1]:8000", "LOCALHOST."]
+    )
+    async def test_the_development_names_are_answered(
+        self, client: httpx.AsyncClient, host: str
+    ) -> None:
+        response = await client.get("/api/v1/regions", headers={"Host": host})
+        assert response.status_code == 200
+
+    @pytest.mark.parametrize("host", ["127.0.0.1.evil.example", "localhost@evil.example", ""])
+    async def test_names_that_only_look_allowed_are_refused(
+        self, client: httpx.AsyncClient, host: str
+    ) -> None:
+        response = await client.get("/api/v1/regions", headers={"Host": host})
+        assert_problem(response, 400, "host_not_allowed")
+
+    async def test_two_host_headers_are_refused(self, client: httpx.AsyncClient) -> None:
+        response = await client.get(
+            "/api/v1/regions", headers=[("Host", "testserver"), ("Host", "evil.example")]
+        )
+        assert_problem(response, 400, "host_not_allowed")
+
+    async def test_configured_names_and_subdomain_wildcards(self, settings: Settings) -> None:
+        app = create_app(
+            settings.model_copy(update={"allowed_hosts": ["ledger.example.cn", "*.example.org"]})
+        )
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            statuses = {
+                host: (await http.get("/api/v1/dictionaries", headers={"Host": host})).status_code
+                for host in ("ledger.example.cn", "a.example.org", "example.org", "testserver")
+            }
+        await app.state.services.database.dispose()
+        assert statuses == {
+            "ledger.example.cn": 200,
+            "a.example.org": 200,
+            "example.org": 400,
+            "testserver": 400,
+        }
+
+    @pytest.mark.parametrize("path", ["/healthz", "/readyz", "/metrics"])
+    async def test_probes_answer_whatever_host_an_orchestrator_names(
+        self, client: httpx.AsyncClient, path: str
+    ) -> None:
+        response = await client.get(path, headers={"Host": "10.1.2.3:8000"})
+        assert response.status_code == 200
+
+
+class TestTrailingSlash:
+    async def test_a_stray_slash_is_a_404_naming_the_path_without_a_redirect(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        response = await client.get(
+            "/api/v1/regions/", headers={"Host": "localhost", "Accept-Language": "en"}
+        )
+        body = assert_problem(response, 404, "route_not_found")
+        assert "location" not in response.headers
+        assert body["detail"] == "No endpoint answers at this path. Did you mean /api/v1/regions?"
+
+    async def test_the_hint_is_in_chinese_by_default(self, client: httpx.AsyncClient) -> None:
+        response = await client.post("/api/v1/auth/token/")
+        body = assert_problem(response, 404, "route_not_found")
+        assert "location" not in response.headers
+        assert body["detail"] == "没有这个接口路径。您是否要访问 /api/v1/auth/token？"
+
+    async def test_no_host_reaches_a_location_header(self, client: httpx.AsyncClient) -> None:
+        for path in ("/api/v1/regions/", "/api/v1/dictionaries/", "/healthz/", "/docs/"):
+            response = await client.get(path, headers={"Host": "evil.example"})
+            assert response.status_code in (400, 404)
+            assert "evil.example" not in str(response.headers)
+
+    async def test_an_unknown_path_has_no_hint(self, client: httpx.AsyncClient) -> None:
+        response = await client.get("/api/v1/nothing/", headers={"Accept-Language": "en"})
+        body = assert_problem(response, 404, "route_not_found")
+        assert body["detail"] == "No endpoint answers at this path."

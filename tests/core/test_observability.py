@@ -2,6 +2,7 @@
 
 import json
 import logging
+import re
 import uuid
 from datetime import date
 
@@ -10,7 +11,10 @@ import pytest
 from fastapi import FastAPI
 from prometheus_client import generate_latest
 from pydantic import SecretStr
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.audit import AuditEvent
 from app.core.config import Settings
 from app.core.db import Database
 from app.core.jobs import Job
@@ -18,6 +22,7 @@ from app.main import create_app
 from app.system.service import readiness
 from app.workdays import service as workdays
 from app.workdays.schemas import CalendarYearIn
+from tests.logs import events
 
 
 class TestRequestId:
@@ -31,6 +36,44 @@ class TestRequestId:
         assert generated != "evil id\twith spaces"
         assert len(generated) == 32
         assert generated.isalnum()
+
+    @pytest.mark.parametrize(
+        "incoming",
+        [
+            "a" * 65,
+            'x", "actor": "admin',
+            "<script>alert(1)</script>",
+            "line\\nbreak",
+            "%0d%0aSet-Cookie:x=1",
+            "",
+        ],
+    )
+    async def test_an_invalid_id_never_reaches_the_log_or_the_audit_trail(
+        self,
+        anonymous: httpx.AsyncClient,
+        session: AsyncSession,
+        caplog: pytest.LogCaptureFixture,
+        incoming: str,
+    ) -> None:
+        caplog.set_level(logging.INFO)
+        response = await anonymous.post(
+            "/api/v1/auth/token",
+            data={"grant_type": "password", "username": "nobody", "password": "wrong-password"},
+            headers={"X-Request-ID": incoming},
+        )
+        assert response.status_code == 400
+        generated = response.headers["x-request-id"]
+        assert re.fullmatch(r"[0-9a-f]{32}", generated)
+        assert response.json()["request_id"] == generated
+        logged = {line.get("request_id") for line in events(caplog)}
+        assert logged == {generated}
+        audited = (await session.execute(select(AuditEvent.request_id))).scalars().all()
+        assert audited == [generated]
+
+    async def test_a_valid_id_of_64_characters_is_kept(self, client: httpx.AsyncClient) -> None:
+        incoming = "A-z_0.9" + "x" * 57
+        response = await client.get("/healthz", headers={"X-Request-ID": incoming})
+        assert response.headers["x-request-id"] == incoming
 
     async def test_each_request_gets_its_own_id(self, client: httpx.AsyncClient) -> None:
         ids = {(await client.get("/healthz")).headers["x-request-id"] for _ in range(3)}
@@ -116,7 +159,7 @@ class TestMetrics:
         )
         try:
             transport = httpx.ASGITransport(app=protected)
-            async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
                 refused = await http.get("/metrics")
                 assert refused.status_code == 401
                 assert refused.json()["code"] == "unauthorized"
@@ -161,7 +204,7 @@ class TestHealth:
         )
         try:
             async with httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=empty), base_url="http://t"
+                transport=httpx.ASGITransport(app=empty), base_url="http://testserver"
             ) as http:
                 response = await http.get("/readyz")
             assert response.status_code == 503
@@ -180,7 +223,7 @@ class TestHealth:
         )
         try:
             async with httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=down), base_url="http://t"
+                transport=httpx.ASGITransport(app=down), base_url="http://testserver"
             ) as http:
                 response = await http.get("/readyz")
             assert response.status_code == 503

@@ -29,6 +29,9 @@ JWKS = generate_jwks()
 FIELD_KEYS = generate_field_keys()
 BLIND_INDEX_KEY = "b" * 32
 AUDIT_KEYS = generate_audit_keys()
+METRICS_TOKEN = "m" * 32
+FROM_ENVIRONMENT = object()
+"""An override that leaves the setting to the environment."""
 
 
 def _production(tmp_path: Path, **overrides: object) -> Settings:
@@ -40,10 +43,13 @@ def _production(tmp_path: Path, **overrides: object) -> Settings:
         "field_keys": FIELD_KEYS,
         "blind_index_key": BLIND_INDEX_KEY,
         "audit_keys": AUDIT_KEYS,
+        "allowed_hosts": ["ledger.example.cn"],
+        "metrics_token": METRICS_TOKEN,
         "state_dir": tmp_path / "state",
     }
     values.update(overrides)
-    return Settings(**values)  # type: ignore[arg-type]
+    given = {name: value for name, value in values.items() if value is not FROM_ENVIRONMENT}
+    return Settings(**given)  # type: ignore[arg-type]
 
 
 def _refusal(settings: Settings) -> str:
@@ -211,6 +217,46 @@ class TestCheckProductionReady:
         settings = Settings(state_dir=tmp_path / "s")
         assert settings.environment is Environment.production
         assert "SANZHU_SECRET_KEY" in _refusal(settings)
+
+
+class TestAllowedHostsAndMetricsInProduction:
+    def test_production_without_allowed_hosts_is_refused(self, tmp_path: Path) -> None:
+        message = _refusal(_production(tmp_path, allowed_hosts=None))
+        assert "SANZHU_ALLOWED_HOSTS is not set" in message
+
+    def test_production_without_a_metrics_token_is_refused(self, tmp_path: Path) -> None:
+        message = _refusal(_production(tmp_path, metrics_token=None))
+        assert "SANZHU_METRICS_TOKEN is not set" in message
+
+    def test_a_short_metrics_token_is_refused(self, tmp_path: Path) -> None:
+        message = _refusal(_production(tmp_path, metrics_token="m" * 31))
+        assert "SANZHU_METRICS_TOKEN is shorter than 32" in message
+
+    def test_production_from_the_environment_names_its_hosts_and_token(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("SANZHU_ALLOWED_HOSTS", "Ledger.Example.CN., *.api.example.cn")
+        monkeypatch.setenv("SANZHU_METRICS_TOKEN", METRICS_TOKEN)
+        settings = _production(
+            tmp_path, allowed_hosts=FROM_ENVIRONMENT, metrics_token=FROM_ENVIRONMENT
+        )
+        assert settings.trusted_hosts == ["ledger.example.cn", "*.api.example.cn"]
+        settings.check_production_ready()
+
+
+class TestAllowedHosts:
+    def test_development_answers_the_loopback_names_by_default(self, tmp_path: Path) -> None:
+        settings = Settings(state_dir=tmp_path / "s")
+        assert settings.allowed_hosts is None
+        assert settings.trusted_hosts == ["localhost", "127.0.0.1", "::1", "testserver"]
+
+    @pytest.mark.parametrize("hosts", ["*", "ledger.example.cn,*", "ledger*.example.cn", ","])
+    def test_a_wildcard_for_every_host_or_no_host_is_refused(
+        self, hosts: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("SANZHU_ALLOWED_HOSTS", hosts)
+        with pytest.raises(ValidationError, match="allowed hosts"):
+            Settings(state_dir=tmp_path / "s")
 
 
 class TestCorsOrigins:
