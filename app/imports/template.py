@@ -15,7 +15,9 @@ from openpyxl.utils import get_column_letter
 from app.dictionaries.public import DictionariesOut
 from app.imports.columns import GROUPING_RULES, TEMPLATE_COLUMNS, Column
 
-_TEXT_COLUMNS = frozenset({"household_key", "region_code", "id_number", "phone"})
+_TEXT_COLUMNS = frozenset(
+    {"household_key", "region_code", "id_number", "phone", "guardian_phone", "caregiver_phone"}
+)
 
 
 def _header(column: Column) -> str:

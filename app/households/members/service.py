@@ -66,15 +66,15 @@ async def _enrol(
             id_number_index=index,
             sex=parsed.sex.value,
             birth_date=parsed.birth_date,
-            **{name: getattr(data, name) for name in DETAIL_FIELDS},
+            **data.stored(DETAIL_FIELDS),
         )
         await _flush_or_conflict(session, actor, person, index)
     else:
         if await persons.active_membership(session, person.id) is not None:
             raise await conflict(session, actor, index) or PersonInAnotherHousehold()
         person.name = data.name.strip()
-        for name in data.model_fields_set & set(DETAIL_FIELDS):
-            setattr(person, name, getattr(data, name))
+        for name, value in data.stored(data.model_fields_set & set(DETAIL_FIELDS)).items():
+            setattr(person, name, value)
         person.version += 1
     membership = Membership(
         household_id=household.id,
@@ -235,8 +235,8 @@ async def update(
     check_version(expected_version, person.version)
     _check_patch(household, membership, person, data)
     before = person_snapshot(actor, person, membership)
-    for name in data.model_fields_set & set(DETAIL_FIELDS):
-        setattr(person, name, getattr(data, name))
+    for name, value in data.stored(data.model_fields_set & set(DETAIL_FIELDS)).items():
+        setattr(person, name, value)
     if data.name is not None:
         person.name = data.name.strip()
     if data.relation_to_head is not None:

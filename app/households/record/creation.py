@@ -167,12 +167,12 @@ def rows_of_new_household(
     for member in draft.members:
         data = member.data
         name = data.name.strip()
-        given = {n: getattr(data, n) for n in data.model_fields_set & set(DETAIL_FIELDS)}
+        given = data.stored(data.model_fields_set & set(DETAIL_FIELDS))
         person = known.get(member.index)
         if person is None:
             person_id = new_id()
             cipher, key_id = sealed[member.index]
-            details = {n: getattr(data, n) for n in DETAIL_FIELDS}
+            details = data.stored(DETAIL_FIELDS)
             rows.persons.append(
                 {
                     "id": person_id,
