@@ -3,9 +3,9 @@
 Every protected route depends on `actor_for(action)`: it authenticates the
 bearer token (401), re-checks now and then that the user or client is still
 active (so a deactivation bites within `principal_recheck_seconds`), refuses
-a role that may never perform the action (403, audited), and gives the
-route one `Actor`: the principal, its reach, the audit context, the clock
-and the app's services. Public routes that still act (sign-in) take a
+a role that may never perform the action (403, audited as every refusal is:
+`core.refusals`), and gives the route one `Actor`: the principal, its reach,
+the audit context, the clock and the app's services. Public routes that still act (sign-in) take a
 `Visitor`: the same without a principal.
 """
 
@@ -19,7 +19,7 @@ import structlog
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from app.core import audit
+from app.core import audit, refusals
 from app.core.clock import SHANGHAI
 from app.core.errors import AppError, Unauthorized
 from app.core.masking import Viewer
@@ -129,28 +129,18 @@ async def build_actor(request: Request, principal: Principal) -> Actor:
     )
 
 
-async def _refuse(request: Request, principal: Principal, action: Action) -> None:
-    # Nothing of the request's own has touched the database yet, so the
-    # refusal is written at once, in its own short transaction.
-    await audit.record_now(
-        services_of(request).database,
-        audit.AuditContext.of(request, principal),
-        f"denied:{action.value}",
-        outcome=audit.Outcome.denied,
-    )
-    raise Forbidden(params={"action": action.value})
-
-
 def actor_for(action: Action) -> Callable[..., Awaitable[Actor]]:
-    """Dependency: the Actor, if its role may perform `action` (else 403).
+    """Dependency: the Actor, if its role may perform `action` (else 403, audited as
+    `denied:<action>` like every refusal: `core.refusals`).
 
     One dependency deep: each level of dependencies costs FastAPI work on
     every request."""
 
     async def actor(request: Request, _credentials: BearerCredentials) -> Actor:
         principal = await principal_from_request(request)
+        refusals.note_action(request, action.value)
         if not is_allowed(principal.role, action):
-            await _refuse(request, principal, action)
+            raise Forbidden(params={"action": action.value})
         return await build_actor(request, principal)
 
     actor.action = action  # type: ignore[attr-defined]

@@ -6,6 +6,7 @@ Around the FastAPI handler it
 - replays or claims an `Idempotency-Key` on creating POSTs;
 - opens the unit of work, and commits it *before* the response is returned,
   so a failed commit is reported to the client;
+- audits every refusal (`core.refusals`) once the transaction has ended;
 - turns an unexpected exception into a 500 problem that still carries the
   request id and headers (the outermost Starlette handler would not).
 """
@@ -26,7 +27,7 @@ from starlette._utils import get_route_path
 from starlette.routing import BaseRoute, Match
 from starlette.types import Message, Scope
 
-from app.core import idempotency
+from app.core import idempotency, refusals
 from app.core.auth import principal_from_request
 from app.core.config import Settings
 from app.core.db import Database
@@ -35,6 +36,7 @@ from app.core.errors import (
     FieldError,
     IdempotencyKeyRequired,
     PayloadTooLarge,
+    Refusal,
     UnsupportedMediaType,
     ValidationFailed,
     database_error,
@@ -127,6 +129,7 @@ class AppRoute(APIRoute):
             uow = UnitOfWork(database)
             request.state.uow = uow
             claim: idempotency.Claim | None = None
+            refusal: Refusal | None = None
             try:
                 if mode is not None and request.method == "POST":
                     outcome = await _claim_key(request, database, settings, mode)
@@ -139,7 +142,10 @@ class AppRoute(APIRoute):
                 await uow.commit()
                 claim = None
                 return response
-            except (AppError, HTTPException, RequestValidationError):
+            except AppError as exc:
+                refusal = exc.refusal
+                raise
+            except (HTTPException, RequestValidationError):
                 raise
             except DBAPIError as exc:
                 logger.warning("database_error", error_class=type(exc.orig).__name__)
@@ -151,6 +157,8 @@ class AppRoute(APIRoute):
                 await uow.close()
                 if claim is not None:
                     await idempotency.release(database, claim)
+                if refusal is not None:
+                    await refusals.record(request, database, refusal)
 
         return handler
 
