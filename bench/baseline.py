@@ -167,6 +167,16 @@ def _list(value: str | None) -> Any:
     return None if value is None else json.loads(value)
 
 
+def _contact(value: str | None) -> Any:
+    """A guardian or caregiver as the API shows it whole: every part, absent ones null."""
+    if value is None:
+        return None
+    stored = json.loads(value)
+    if stored is None:
+        return None
+    return {part: stored.get(part) for part in ("name", "relation", "phone", "note")}
+
+
 def _age(birth: date, today: date) -> int:
     return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
 
@@ -265,8 +275,8 @@ async def households_get(request: Request) -> Response:
                 "health": m["health"],
                 "disability_type": m["disability_type"],
                 "disability_grade": m["disability_grade"],
-                "guardian": m["guardian"],
-                "caregiver": m["caregiver"],
+                "guardian": _contact(m["guardian"]),
+                "caregiver": _contact(m["caregiver"]),
                 "parents_situation": m["parents_situation"],
                 "schooling": m["schooling"],
                 "school": m["school"],

@@ -181,6 +181,13 @@ EDUCATION = Weighted(
     )
 )
 
+DAUGHTER = {"name": "李秀兰", "relation": "daughter", "phone": "13800000201"}
+SPOUSE = {"name": "王建国", "relation": "spouse"}
+CARE_STATION = {"name": "龙湖社区照护站", "relation": "organization"}
+GRANDMOTHER = {"name": "张桂英", "relation": "grandparent"}
+MOTHER = {"name": "刘丽", "relation": "parent", "phone": "13800000202"}
+FATHER = {"name": "陈强", "relation": "parent"}
+"""Guardians and caregivers: contacts, as the ledger stores them (`households.contacts`)."""
 EXITED_SHARE = 0.08
 INCOME_SHARE = 0.35
 """Households with 12 months of incomes recorded, for one or two members."""
@@ -463,7 +470,7 @@ class Member:
     relation: str
     birth: date
     male: bool
-    facts: dict[str, str | None]
+    facts: dict[str, Any]
 
 
 class Generator:
@@ -538,7 +545,7 @@ class Generator:
     def member(self, relation: str, age: int, male: bool) -> Member:
         rng = self.rng
         birth = TODAY - timedelta(days=age * 365 + rng.randrange(365))
-        facts: dict[str, str | None] = {
+        facts: dict[str, Any] = {
             "employment": None,
             "education": None,
             "health": HEALTH(rng),
@@ -590,8 +597,8 @@ class Generator:
                 if not elders:
                     continue
                 subject = rng.choice(elders)
-                subject.facts["caregiver"] = rng.choice((None, "子女", "配偶", "社区照护员"))
-                subject.facts["guardian"] = rng.choice((None, "子女", "配偶"))
+                subject.facts["caregiver"] = rng.choice((None, DAUGHTER, SPOUSE, CARE_STATION))
+                subject.facts["guardian"] = rng.choice((None, DAUGHTER, SPOUSE))
                 categories.append(
                     (
                         category,
@@ -613,7 +620,7 @@ class Generator:
                 if not children:
                     continue
                 subject = rng.choice(children)
-                subject.facts["guardian"] = rng.choice((None, "祖父母", "母亲", "父亲"))
+                subject.facts["guardian"] = rng.choice((None, GRANDMOTHER, MOTHER, FATHER))
                 subject.facts["parents_situation"] = rng.choice(
                     ("one_deceased", "working_away", "divorced", "imprisoned", None)
                 )
@@ -676,8 +683,8 @@ class Generator:
                     person.facts["health"],
                     person.facts["disability_type"],
                     person.facts["disability_grade"],
-                    person.facts["guardian"],
-                    person.facts["caregiver"],
+                    _json_or_none(person.facts["guardian"]),
+                    _json_or_none(person.facts["caregiver"]),
                     person.facts["parents_situation"],
                     person.facts["schooling"],
                     "渝北区实验小学"
@@ -802,6 +809,11 @@ class Generator:
                             moment,
                         )
                     )
+
+
+def _json_or_none(value: Any) -> str | None:
+    """A JSON column's value as asyncpg's COPY takes it."""
+    return None if value is None else json.dumps(value, ensure_ascii=False)
 
 
 def _month_start(today: date, back: int) -> date:

@@ -83,8 +83,10 @@ def household_rows(rng: random.Random, key: int, first_row: int, size: int) -> l
             row |= {
                 "困难类别": "困境老年人",
                 "困难子类": "独居",
-                "照料人": "邻居",
-                "监护人": "子女",
+                "照料人姓名": "陈桂兰",
+                "照料人关系": "邻居",
+                "监护人姓名": "李强",
+                "监护人关系": "儿子",
             }
         if member == 0:
             row |= {

@@ -40,14 +40,16 @@ register_messages(
 async def record_agreement(
     session: WriteSession, actor: Actor, data: AgreementIn
 ) -> ConfidentialityAgreement:
-    """Record a signed agreement; a street officer only for its own street."""
+    """Record a signed agreement; a street officer only for its own street (another one is a
+    refusal, audited)."""
     principal = actor.principal
-    if principal.role is Role.street_officer and principal.scope_region != data.street_code:
-        raise NotFound("街道", "street")
-    if principal.scope_region is not None and not is_within(
+    outside = principal.scope_region is not None and not is_within(
         data.street_code, principal.scope_region
+    )
+    if outside or (
+        principal.role is Role.street_officer and principal.scope_region != data.street_code
     ):
-        raise NotFound("街道", "street")
+        raise NotFound("街道", "street").refusing(region_code=data.street_code)
     await region_with_path(session, data.street_code)
     agency = await get_organization(session, data.agency_id)
     if agency.kind != "social_work_agency":
@@ -114,7 +116,7 @@ async def check_social_worker(
         )
     )
     if not valid:
-        raise ConfidentialityAgreementRequired()
+        raise ConfidentialityAgreementRequired().refusing(region_code=street_code)
 
 
 async def streets_open_to(session: ReadSession, principal: Principal, today: date) -> list[str]:
@@ -141,7 +143,7 @@ async def issue_grant(session: WriteSession, actor: Actor, data: GrantIn) -> Aud
     if principal.scope_region is not None and not is_within(
         data.region_code, principal.scope_region
     ):
-        raise NotFound("区划", "region")
+        raise NotFound("区划", "region").refusing(region_code=data.region_code)
     await region_with_path(session, data.region_code)
     grant = AuditorGrant(id=new_id(), issued_by=principal.id, **data.model_dump())
     session.add(grant)

@@ -165,17 +165,25 @@ async def record(
 
 
 async def record_now(
-    database: Database, context: AuditContext, action: str, *, outcome: Outcome
+    database: Database,
+    context: AuditContext,
+    action: str,
+    *,
+    outcome: Outcome,
+    object_type: str | None = None,
+    object_id: str | None = None,
+    region_code: str | None = None,
 ) -> None:
-    """Record a refusal at once in its own transaction (before the request touched the database)."""
+    """Record an event at once in its own short transaction (a refusal, once the request's
+    transaction has ended: `core.refusals`)."""
     await _write_alone(
         database,
         event_row(
             context,
             action,
-            object_type=None,
-            object_id=None,
-            region_code=None,
+            object_type=object_type,
+            object_id=object_id,
+            region_code=region_code,
             outcome=outcome,
             changed_fields=None,
         ),

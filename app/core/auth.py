@@ -3,10 +3,10 @@
 Every protected route depends on `actor_for(action)`: it authenticates the
 bearer token (401), re-checks now and then that the user or client is still
 active and its sign-in not ended (so a deactivation or a sign-out bites within
-`principal_recheck_seconds`), refuses
-a role that may never perform the action (403, audited), and gives the
-route one `Actor`: the principal, its reach, the audit context, the clock
-and the app's services. Public routes that still act (sign-in) take a
+`principal_recheck_seconds`), refuses a role that may never perform the action
+(403, audited as every refusal is: `core.refusals`), and gives the route one
+`Actor`: the principal, its reach, the audit context, the clock and the app's
+services. Public routes that still act (sign-in) take a
 `Visitor`: the same without a principal.
 """
 
@@ -20,7 +20,7 @@ import structlog
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from app.core import audit
+from app.core import audit, refusals
 from app.core.clock import SHANGHAI
 from app.core.errors import AppError, Unauthorized
 from app.core.masking import PersonalField, Viewer
@@ -135,22 +135,11 @@ async def build_actor(request: Request, principal: Principal) -> Actor:
     )
 
 
-async def _refuse(request: Request, principal: Principal, action: str) -> None:
-    # Nothing of the request's own has touched the database yet, so the
-    # refusal is written at once, in its own short transaction.
-    await audit.record_now(
-        services_of(request).database,
-        audit.AuditContext.of(request, principal),
-        f"denied:{action}",
-        outcome=audit.Outcome.denied,
-    )
-    raise Forbidden(params={"action": action})
-
-
 def actor_for(
     action: Action, *, takes: PersonalField | None = None
 ) -> Callable[..., Awaitable[Actor]]:
-    """Dependency: the Actor, if its role may perform `action` (else 403).
+    """Dependency: the Actor, if its role may perform `action` (else 403, audited as
+    `denied:<action>` like every refusal: `core.refusals`).
 
     A route that `takes` a personal field's value as input (a search by ID
     number, a person entered with one) is refused, 403 `<action>+<field>`,
@@ -163,11 +152,13 @@ def actor_for(
 
     async def actor(request: Request, _credentials: BearerCredentials) -> Actor:
         principal = await principal_from_request(request)
+        refusals.note_action(request, action.value)
         if not is_allowed(principal.role, action):
-            await _refuse(request, principal, action.value)
+            raise Forbidden(params={"action": action.value})
         found = await build_actor(request, principal)
         if takes is not None and not found.viewer.sees_full(takes):
-            await _refuse(request, principal, f"{action.value}+{takes.value}")
+            taking = f"{action.value}+{takes.value}"
+            raise Forbidden(params={"action": taking}).refusing(action=taking)
         return found
 
     actor.action = action  # type: ignore[attr-defined]

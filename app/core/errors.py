@@ -4,8 +4,9 @@ Nothing else builds an error response: services raise, `problem_response`
 renders, the handlers in `install_error_handlers` catch everything.
 """
 
+from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 import structlog
 from fastapi import FastAPI, Request
@@ -74,11 +75,32 @@ class Problem(BaseModel):
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """What a refused attempt was about, for the `denied` event the request pipeline writes."""
+
+    action: str | None = None
+    """Recorded as `denied:<action>`; by default the permission the route requires."""
+    object_type: str | None = None
+    """With `object_id`; by default the object the route's path names (`household_id`...)."""
+    object_id: str | None = None
+    region_code: str | None = None
+    """The region the attempt concerned, e.g. the one a household was to be created in."""
+
+
 class AppError(Exception):
     """Base of every error the API reports; `code` is a stable contract."""
 
     status: int = 500
     code: ClassVar[str] = "internal_error"
+    refuses: ClassVar[bool] = False
+    """Whether every error of this class refuses the caller (true of every 403 unless a
+    class says otherwise). Each refusal leaves a `denied` audit event (`core.refusals`)."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "refuses" not in cls.__dict__:
+            cls.refuses = cls.status == 403
 
     def __init__(
         self,
@@ -91,6 +113,27 @@ class AppError(Exception):
         self.params = params or {}
         self.extra = extra or {}
         self.headers = headers or {}
+        self._refusal: Refusal | None = None
+
+    def refusing(
+        self,
+        *,
+        action: str | None = None,
+        object_type: str | None = None,
+        object_id: str | None = None,
+        region_code: str | None = None,
+    ) -> Self:
+        """This error refuses the caller (a write outside its jurisdiction, an object out of
+        its reach): it is audited as `denied`, with what it was about. The answer is the same."""
+        self._refusal = Refusal(action, object_type, object_id, region_code)
+        return self
+
+    @property
+    def refusal(self) -> Refusal | None:
+        """The refusal this error is, if it is one."""
+        if self._refusal is not None:
+            return self._refusal
+        return Refusal() if self.refuses else None
 
 
 class NotFound(AppError):

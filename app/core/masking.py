@@ -2,8 +2,11 @@
 
 ID numbers keep their first 6 and last 4 characters, phone numbers their
 first 3 and last 4, names their first character; every other character
-becomes `*`. Full values go only to roles whose work needs them; auditors
-see them only under a live grant from a district officer.
+becomes `*`. Free text that may hold names and phone numbers (what was
+written about a guardian or caregiver before they had structure) is hidden
+whole from anyone who may not see both. Full values go only to roles whose
+work needs them; auditors see them only under a live grant from a district
+officer.
 
 The same policy says who may *give* a value: a role that sees a field
 masked could confirm a guess of it by submitting it (a search by ID number,
@@ -21,6 +24,8 @@ class PersonalField(StrEnum):
     id_number = "id_number"
     phone = "phone"
     name = "name"
+    text = "text"
+    """Free text that may name people and give their phone numbers."""
 
 
 def mask_id_number(value: str) -> str:
@@ -39,21 +44,31 @@ def mask_name(value: str) -> str:
     return value[:1] + "*" * (len(value) - 1)
 
 
+def mask_text(value: str) -> str:
+    """Every character: any of them may belong to a name or a phone number."""
+    return "*" * len(value)
+
+
 _MASKS = {
     PersonalField.id_number: mask_id_number,
     PersonalField.phone: mask_phone,
     PersonalField.name: mask_name,
+    PersonalField.text: mask_text,
 }
 
 _CASEWORK = {Role.district_officer, Role.street_officer, Role.community_worker, Role.social_worker}
+_NAMES = frozenset(_CASEWORK | {Role.department_officer, Role.partner})
+_PHONES = frozenset(_CASEWORK | {Role.department_officer, Role.partner})
 FULL_VIEW: dict[PersonalField, frozenset[Role]] = {
     PersonalField.id_number: frozenset(_CASEWORK),
-    PersonalField.phone: frozenset(_CASEWORK | {Role.department_officer, Role.partner}),
-    PersonalField.name: frozenset(_CASEWORK | {Role.department_officer, Role.partner}),
+    PersonalField.phone: _PHONES,
+    PersonalField.name: _NAMES,
+    PersonalField.text: _NAMES & _PHONES,
 }
 """Who sees each field whole. Grid workers never do, even for what they entered
 (DOMAIN 1); departments and partners get names and phones to deliver help but
-not ID numbers; administrators see none."""
+not ID numbers; administrators see none. Free text goes whole only to those
+who may see both names and phones."""
 
 
 @dataclass(frozen=True, slots=True)

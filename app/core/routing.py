@@ -10,7 +10,8 @@ Around the FastAPI handler it
 - turns an unexpected exception into a problem that still carries the
   request id and headers (the outermost Starlette handler would not): 503
   with `Retry-After` when the database cannot be reached (logged once per
-  outage, core.outage), else 500 with the traceback in the log.
+  outage, core.outage), else 500 with the traceback in the log;
+- audits every refusal (`core.refusals`) once the transaction has ended.
 """
 
 import re
@@ -28,7 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, Match
 from starlette.types import Message, Scope
 
-from app.core import idempotency
+from app.core import idempotency, refusals
 from app.core.auth import principal_from_request
 from app.core.config import Settings
 from app.core.db import Database
@@ -37,6 +38,7 @@ from app.core.errors import (
     FieldError,
     IdempotencyKeyRequired,
     PayloadTooLarge,
+    Refusal,
     UnsupportedMediaType,
     ValidationFailed,
     problem_response,
@@ -129,6 +131,7 @@ class AppRoute(APIRoute):
             request.state.uow = uow
             claim: idempotency.Claim | None = None
             renewal: idempotency.Renewal | None = None
+            refusal: Refusal | None = None
             try:
                 if mode is not None and request.method == "POST":
                     outcome = await _claim_key(request, database, settings, mode)
@@ -145,8 +148,12 @@ class AppRoute(APIRoute):
                 if completes:
                     claim = None
                 return response
-            except (AppError, StarletteHTTPException, RequestValidationError):
+            except AppError as exc:
+                refusal = exc.refusal
+                raise
+            except (StarletteHTTPException, RequestValidationError):
                 # Client errors: the handlers in core.errors answer them, without a traceback.
+                raise
                 raise
             except Exception as exc:
                 return problem_response(request, unexpected_error(exc, database.outage))
@@ -156,6 +163,8 @@ class AppRoute(APIRoute):
                     await renewal.stop()
                 if claim is not None:
                     await idempotency.release(database, claim)
+                if refusal is not None:
+                    await refusals.record(request, database, refusal)
 
         return handler
 

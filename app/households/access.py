@@ -22,18 +22,14 @@ from app.households.models import Household
 
 
 async def not_visible(session: ReadSession, actor: Actor, household_id: uuid.UUID) -> NoReturn:
-    """404, leaving a `denied` event when the household exists out of reach (Beijing 7)."""
+    """404; a refusal (a `denied` event, `core.refusals`) when the household exists out of
+    reach (Beijing 7)."""
+    error = NotFound("家庭", "household")
     if await repository.exists_anywhere(session, household_id):
-        audit.record_after(
-            session,
-            actor.services.database,
-            actor.context,
-            "denied:household.read",
-            outcome=audit.Outcome.denied,
-            object_type="household",
-            object_id=str(household_id),
+        raise error.refusing(
+            action="household.read", object_type="household", object_id=str(household_id)
         )
-    raise NotFound("家庭", "household")
+    raise error
 
 
 class Located(Protocol):

@@ -1,7 +1,8 @@
 """A household's history: every change, who made it, when, before and after (DOMAIN 4; Beijing 5).
 
 ID numbers are written masked, never in clear: the history must not become a
-second, unencrypted copy of them. Names and phones are masked when read.
+second, unencrypted copy of them. Names and phones, guardians and caregivers
+included, are masked when read.
 """
 
 import uuid
@@ -15,6 +16,7 @@ from sqlalchemy import select
 from app.core.db import ReadSession
 from app.core.masking import PersonalField, Viewer, shown
 from app.core.pagination import PageRequest, paginate
+from app.households.contacts import CONTACT_FIELDS, shown_contact
 from app.households.models import HouseholdChange
 
 _PERSONAL = {"name": PersonalField.name, "phone": PersonalField.phone}
@@ -60,17 +62,20 @@ async def page_of(
     )
 
 
-def _mask_value(value: Any, field: PersonalField, viewer: Viewer) -> Any:
-    return shown(value, field, viewer) if isinstance(value, str) else value
+def _mask_value(name: str, value: Any, viewer: Viewer) -> Any:
+    if name in CONTACT_FIELDS and isinstance(value, str | dict):
+        return shown_contact(value, viewer)
+    field = _PERSONAL.get(name)
+    if field is not None and isinstance(value, str):
+        return shown(value, field, viewer)
+    return value
 
 
 def masked_changes(changes: Mapping[str, Any], viewer: Viewer) -> dict[str, Any]:
-    """Names and phones in a history entry, as this viewer may see them."""
-    result: dict[str, Any] = {}
-    for name, change in changes.items():
-        field = _PERSONAL.get(name)
-        if field is None or not isinstance(change, dict):
-            result[name] = change
-            continue
-        result[name] = {k: _mask_value(v, field, viewer) for k, v in change.items()}
-    return result
+    """Names, phones, guardians and caregivers in a history entry, as this viewer may see them."""
+    return {
+        name: {k: _mask_value(name, v, viewer) for k, v in change.items()}
+        if isinstance(change, dict)
+        else change
+        for name, change in changes.items()
+    }

@@ -211,7 +211,8 @@ class Person(Timestamped, Base):
 
     The ID number is stored only encrypted (`id_number_cipher`, key id in
     `id_number_key_id` so rotation can find old rows) and searched through its
-    keyed hash (`id_number_index`).
+    keyed hash (`id_number_index`). Guardian and caregiver are contacts
+    (`households.contacts`).
     """
 
     __tablename__ = "persons"
@@ -230,8 +231,8 @@ class Person(Timestamped, Base):
     health: Mapped[str | None] = mapped_column(String(32))
     disability_type: Mapped[str | None] = mapped_column(String(32))
     disability_grade: Mapped[str | None] = mapped_column(String(32))
-    guardian: Mapped[str | None] = mapped_column(String(100))
-    caregiver: Mapped[str | None] = mapped_column(String(100))
+    guardian: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    caregiver: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     parents_situation: Mapped[str | None] = mapped_column(String(32))
     schooling: Mapped[str | None] = mapped_column(String(32))
     school: Mapped[str | None] = mapped_column(String(100))

@@ -22,6 +22,7 @@ from app.core.auth import Actor
 from app.core.db import ReadSession, WriteSession
 from app.households import access, changes
 from app.households.changes import Author, Change
+from app.households.contacts import CONTACT_FIELDS, contact_from_text
 from app.households.errors import PersonInAnotherHousehold
 from app.households.events import Event
 from app.households.history import diff, plain
@@ -145,6 +146,7 @@ async def members_ever(
 audit_read = access.audit_read
 
 __all__ = [
+    "CONTACT_FIELDS",
     "HOUSEHOLD",
     "HOUSEHOLDS",
     "PERSONAL_READ",
@@ -174,6 +176,7 @@ __all__ = [
     "check_region",
     "check_subtype",
     "check_target_types",
+    "contact_from_text",
     "count_in_region",
     "create_household",
     "diff",

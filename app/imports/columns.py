@@ -80,8 +80,12 @@ COLUMNS: tuple[Column, ...] = (
     Column("健康状况", "health", P, Kind.code, "health_status"),
     Column("残疾类别", "disability_type", P, Kind.code, "disability_type"),
     Column("残疾等级", "disability_grade", P, Kind.code, "disability_grade"),
-    Column("监护人", "guardian", P),
-    Column("照料人", "caregiver", P),
+    Column("监护人姓名", "guardian_name", P, note="填写监护人时姓名、关系必填"),
+    Column("监护人关系", "guardian_relation", P, Kind.code, "kinship", note="监护人与本人的关系"),
+    Column("监护人电话", "guardian_phone", P),
+    Column("照料人姓名", "caregiver_name", P, note="填写照料人时姓名、关系必填"),
+    Column("照料人关系", "caregiver_relation", P, Kind.code, "kinship", note="照料人与本人的关系"),
+    Column("照料人电话", "caregiver_phone", P),
     Column("父母状况", "parents_situation", P, Kind.code, "parents_situation"),
     Column("就学状况", "schooling", P, Kind.code, "schooling_status"),
     Column("学校", "school", P),
@@ -96,6 +100,20 @@ COLUMNS: tuple[Column, ...] = (
     Column("性别", "sex", P, Kind.code, "sex", in_template=False, note="可选，须与身份证号一致"),
     Column(
         "出生日期", "birth_date", P, Kind.date, in_template=False, note="可选，须与身份证号一致"
+    ),
+    Column(
+        "监护人",
+        "guardian",
+        P,
+        in_template=False,
+        note="旧版模板的一列，如“女儿 张丽 13800000000”；新文件请分列填写",
+    ),
+    Column(
+        "照料人",
+        "caregiver",
+        P,
+        in_template=False,
+        note="旧版模板的一列，如“邻居 陈阿姨”；新文件请分列填写",
     ),
 )
 

@@ -6,6 +6,7 @@ entry here keeps the rule's English message.
 
 ROW_MESSAGES = {
     "required": "必填项为空",
+    "missing": "必填项为空",
     "unknown_code": "不是有效的代码或名称",
     "invalid_date": "日期格式有误，应为 YYYY-MM-DD",
     "string_too_long": "内容过长",
@@ -26,6 +27,7 @@ ROW_MESSAGES = {
     "too_many_members": "一户最多 20 名成员",
     "household_key_repeated": "户编号与前面不相邻的行重复：同一户的各行必须相邻",
     "person_already_in_household": "此人已是台账中一户家庭的在册成员",
+    "contact_unreadable": "无法识别为关系、姓名、电话，请分列填写姓名、关系、电话",
 }
 
 REPEATED_IN_FILE = "此身份证号在本文件前面的行中已出现过"

@@ -18,7 +18,14 @@ from app.core.crypto import IdNumberVault
 from app.core.errors import ValidationFailed
 from app.core.id_numbers import IdNumber
 from app.households import public as ledger
-from app.households.public import PERSON_FIELDS, HouseholdCreate, MemberIn, NewHousehold, NewMember
+from app.households.public import (
+    CONTACT_FIELDS,
+    PERSON_FIELDS,
+    HouseholdCreate,
+    MemberIn,
+    NewHousehold,
+    NewMember,
+)
 from app.imports.codes import CodeBook
 from app.imports.columns import BY_FIELD, COLUMNS, KEY, Column, Kind, Level
 from app.imports.messages import REPEATED_IN_FILE, row_message
@@ -278,6 +285,7 @@ class HouseholdReader:
     def _member(self, draft: HouseholdDraft, row: int, cells: dict[str, Any]) -> None:
         before = len(draft.errors)
         values = self._values(draft, row, cells, Level.person)
+        _gather_contacts(draft, row, values)
         categories = self._categories(draft, row, cells)
         identity = self._identity(values["id_number"]) if "id_number" in values else None
         if isinstance(identity, ValidationFailed):
@@ -328,6 +336,33 @@ class HouseholdReader:
         return pairs
 
 
+_CONTACT_PARTS = ("name", "relation", "phone")
+
+
+def _gather_contacts(draft: HouseholdDraft, row: int, values: dict[str, Any]) -> None:
+    """Guardian and caregiver from their columns (姓名, 关系, 电话) as the objects the schema
+    takes; a file on the earlier template has one free-text column each, read when it says
+    no more than relation, name and phone."""
+    for field_name in CONTACT_FIELDS:
+        contact: dict[str, Any] = {}
+        text = values.pop(field_name, None)
+        if text is not None:
+            contact = ledger.contact_from_text(text)
+            if "note" in contact:
+                draft.fail(
+                    row,
+                    field_name,
+                    "contact_unreadable",
+                    "write name, relation and phone in their own columns",
+                )
+                continue
+        for part in _CONTACT_PARTS:
+            if f"{field_name}_{part}" in values:
+                contact[part] = values.pop(f"{field_name}_{part}")
+        if contact:
+            values[field_name] = contact
+
+
 def _read_codes(codes: CodeBook, column: Column, text: str) -> tuple[list[str], list[str]]:
     """The codes a cell names, and the parts that name none."""
     assert column.table is not None
@@ -376,5 +411,7 @@ def groups_of(rows: Iterable[Row]) -> Iterator[list[Row]]:
 def _schema_errors(draft: HouseholdDraft, row: int, exc: ValidationError) -> None:
     for error in exc.errors(include_url=False, include_context=False, include_input=False):
         loc = error["loc"]
-        name = str(loc[0]) if loc else None
+        name = "_".join(str(part) for part in loc[:2]) if loc else None
+        if name not in BY_FIELD:
+            name = str(loc[0]) if loc else None
         draft.fail(row, name, error["type"], error["msg"])

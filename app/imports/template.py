@@ -16,7 +16,9 @@ from app.core.exports import CSV_BOM, csv_line, xlsx_row
 from app.dictionaries.public import DictionariesOut
 from app.imports.columns import GROUPING_RULES, TEMPLATE_COLUMNS, Column
 
-_TEXT_COLUMNS = frozenset({"household_key", "region_code", "id_number", "phone"})
+_TEXT_COLUMNS = frozenset(
+    {"household_key", "region_code", "id_number", "phone", "guardian_phone", "caregiver_phone"}
+)
 
 
 def _header(column: Column) -> str:

@@ -1,7 +1,7 @@
 """each account's budget of lookups by ID number (person search, members entered by form)
 
 Revision ID: 0011
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-02 12:00:00
 """
 
@@ -14,7 +14,7 @@ import app.core.types
 
 
 revision: str = '0011'
-down_revision: str | None = '0008'
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

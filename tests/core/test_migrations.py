@@ -1,6 +1,7 @@
 """Migrations: one head, the schema matches the models (alembic check), up and down work."""
 
 import asyncio
+import json
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -10,6 +11,7 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -144,3 +146,79 @@ def test_events_sealed_before_the_chain_was_keyed_still_verify(tmp_path: Path) -
 
     assert (before.broken, before.checked, before.legacy) == (None, 4, 4)
     assert (after.broken, after.checked, after.legacy) == (None, 5, 4)
+
+
+def test_0012_reads_free_text_guardians_into_contacts_and_back(tmp_path: object) -> None:
+    """What the free text says is kept: read into name, relation and phone where it can be,
+    whole as a note where it cannot; the downgrade writes text again."""
+    url = f"sqlite+aiosqlite:///{tmp_path}/contacts.db"
+    config = alembic_config(url)
+    config.attributes["skip_logging"] = True
+    before = ScriptDirectory.from_config(config).get_revision("0012").down_revision
+    assert isinstance(before, str)
+    command.upgrade(config, before)
+    texts = {
+        "1": ("侄子 赵强", "邻居 陈阿姨 13800000101"),
+        "2": ("由邻居轮流照看", None),
+        "3": (None, None),
+    }
+    for index, (guardian, caregiver) in texts.items():
+        _execute(
+            url,
+            "INSERT INTO persons (id, version, name, id_number_cipher, id_number_key_id, "
+            "id_number_index, sex, birth_date, guardian, caregiver, created_at, updated_at) "
+            "VALUES (:id, 1, '赵德明', 'c', 'k', :index, 'male', '1938-01-20', :guardian, "
+            ":caregiver, '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+            {"id": uuid.uuid4().hex, "index": index, "guardian": guardian, "caregiver": caregiver},
+        )
+    command.upgrade(config, "0012")
+    assert _contacts(url) == {
+        "1": (
+            {"name": "赵强", "relation": "relative"},
+            {"name": "陈阿姨", "relation": "neighbour", "phone": "13800000101"},
+        ),
+        "2": ({"note": "由邻居轮流照看"}, None),
+        "3": (None, None),
+    }
+    command.downgrade(config, before)
+    assert _contacts(url) == {
+        "1": ("其他亲属 赵强", "邻居 陈阿姨 13800000101"),
+        "2": ("由邻居轮流照看", None),
+        "3": (None, None),
+    }
+
+
+def _execute(url: str, statement: str, values: dict[str, Any]) -> None:
+    async def run() -> None:
+        engine = create_async_engine(url)
+        try:
+            async with engine.begin() as connection:
+                await connection.execute(text(statement), values)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(run())
+
+
+def _contacts(url: str) -> dict[str, tuple[Any, Any]]:
+    """Guardian and caregiver by blind index, JSON read back as objects."""
+
+    async def run() -> dict[str, tuple[Any, Any]]:
+        engine = create_async_engine(url)
+        try:
+            async with engine.connect() as connection:
+                rows = await connection.execute(
+                    text("SELECT id_number_index, guardian, caregiver FROM persons")
+                )
+                return {index: (_json(g), _json(c)) for index, g, c in rows}
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+def _json(value: str | None) -> Any:
+    try:
+        return json.loads(value) if value is not None else None
+    except json.JSONDecodeError:
+        return value

@@ -8,16 +8,23 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from app.households.contacts import CONTACT_FIELDS
 from app.households.record.rules import CategoryFacts, HouseholdFacts, MemberFacts, missing_fields
 
 HEAD = uuid.UUID(int=1)
 CHILD = uuid.UUID(int=2)
 STRANGER = uuid.UUID(int=99)
 MEMBER_FIELDS = tuple(f.name for f in fields(MemberFacts) if f.name != "person_id")
+DAUGHTER = {"name": "张丽", "relation": "daughter"}
+
+
+def recorded(name: str) -> object:
+    """A recorded value of a member field: a contact for guardian and caregiver."""
+    return DAUGHTER if name in CONTACT_FIELDS else "recorded"
 
 
 def full_member(person_id: uuid.UUID) -> MemberFacts:
-    return MemberFacts(person_id, **{name: "recorded" for name in MEMBER_FIELDS})
+    return MemberFacts(person_id, **{name: recorded(name) for name in MEMBER_FIELDS})  # type: ignore[arg-type]
 
 
 def bare_member(person_id: uuid.UUID) -> MemberFacts:
@@ -175,7 +182,7 @@ class TestElderlyInDistress:
         facts = record(
             CategoryFacts("elderly_in_distress", "elderly_living_alone", HEAD),
             members=[
-                MemberFacts(HEAD, health="chronic_illness", caregiver="女儿", guardian="女儿")
+                MemberFacts(HEAD, health="chronic_illness", caregiver=DAUGHTER, guardian=DAUGHTER)
             ],
             benefits=[],
         )
@@ -184,10 +191,32 @@ class TestElderlyInDistress:
     def test_only_the_member_the_category_belongs_to_is_asked(self) -> None:
         facts = record(
             CategoryFacts("elderly_in_distress", "elderly_advanced_age", CHILD),
-            members=[bare_member(HEAD), MemberFacts(CHILD, health="healthy", caregiver="子")],
+            members=[bare_member(HEAD), MemberFacts(CHILD, health="healthy", caregiver=DAUGHTER)],
             benefits=["dibao"],
         )
         assert missing_fields(facts) == person_gaps(CHILD, "guardian")
+
+    @pytest.mark.parametrize(
+        ("guardian", "missing"),
+        [
+            (None, True),
+            ({}, True),
+            ({"name": "  ", "phone": None}, True),
+            ({"name": "赵强", "relation": "relative"}, False),
+            ({"note": "侄子赵强同住"}, False),
+        ],
+    )
+    def test_a_guardian_is_a_contact_with_something_in_it(
+        self, guardian: dict[str, Any] | None, missing: bool
+    ) -> None:
+        """Legacy text kept as a note counts as recorded, as the text it was did before 0012."""
+        head = MemberFacts(HEAD, health="healthy", caregiver=DAUGHTER, guardian=guardian)
+        facts = record(
+            CategoryFacts("elderly_in_distress", "elderly_living_alone", HEAD),
+            members=[head],
+            benefits=[],
+        )
+        assert missing_fields(facts) == (person_gaps(HEAD, "guardian") if missing else [])
 
     @pytest.mark.parametrize("person_id", [None, STRANGER])
     def test_a_category_not_tied_to_a_member_is_a_gap(self, person_id: uuid.UUID | None) -> None:
@@ -219,7 +248,7 @@ class TestChildInDistress:
             schooling="in_school",
             parents_situation="working_away",
             health="healthy",
-            guardian="祖母",
+            guardian={"name": "王秀兰", "relation": "grandparent"},
         )
         facts = record(
             CategoryFacts("child_in_distress", "child_left_behind", CHILD),
@@ -306,12 +335,18 @@ CATEGORIES = (
 )
 PEOPLE = [uuid.UUID(int=n) for n in range(1, 5)]
 texts = st.sampled_from([None, "", "  ", "有记录"])
+contacts = st.sampled_from([None, {}, {"name": " "}, DAUGHTER, {"note": "女儿"}])
 
 
 @st.composite
 def members(draw: st.DrawFn) -> list[MemberFacts]:
     ids = draw(st.lists(st.sampled_from(PEOPLE), max_size=3, unique=True))
-    return [MemberFacts(i, **{name: draw(texts) for name in MEMBER_FIELDS}) for i in ids]
+    return [
+        MemberFacts(
+            i, **{n: draw(contacts if n in CONTACT_FIELDS else texts) for n in MEMBER_FIELDS}
+        )
+        for i in ids
+    ]
 
 
 category_facts = st.builds(
@@ -361,7 +396,7 @@ def fill(facts: HouseholdFacts, gaps: list[str]) -> HouseholdFacts:
             values[gap] = "已记录"
         elif parts[0] == "members" and len(parts) == 3:
             person_id = uuid.UUID(parts[1])
-            filled: dict[str, Any] = {parts[2]: "已记录"}
+            filled: dict[str, Any] = {parts[2]: recorded(parts[2])}
             people[person_id] = replace(people[person_id], **filled)
         elif parts[0] == "categories" and parts[2] == "subtype":
             categories = [

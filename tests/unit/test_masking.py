@@ -4,12 +4,21 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.core.masking import PersonalField, Viewer, mask_id_number, mask_name, mask_phone, shown
+from app.core.masking import (
+    PersonalField,
+    Viewer,
+    mask_id_number,
+    mask_name,
+    mask_phone,
+    mask_text,
+    shown,
+)
 from app.core.permissions import PERMISSIONS, Action, Role
 
 ID = "110101199003074578"
 PHONE = "13800138000"
 NAME = "欧阳娜娜"
+TEXT = "侄子 赵强 13800138000"
 
 
 class TestShapes:
@@ -23,6 +32,9 @@ class TestShapes:
         assert mask_name(NAME) == "欧***"
         assert mask_name("李") == "李"
         assert mask_name("") == ""
+
+    def test_free_text_is_masked_whole(self) -> None:
+        assert mask_text(TEXT) == "*" * len(TEXT)
 
     def test_short_values_are_masked_whole(self) -> None:
         assert mask_id_number("1234567890") == "**********"
@@ -44,18 +56,24 @@ class TestShapes:
         assert masked[1:] == "*" * (len(value) - 1)
 
 
+_CONTACT = {PersonalField.phone, PersonalField.name, PersonalField.text}
 FULL = {
-    Role.district_officer: {PersonalField.id_number, PersonalField.phone, PersonalField.name},
-    Role.street_officer: {PersonalField.id_number, PersonalField.phone, PersonalField.name},
-    Role.community_worker: {PersonalField.id_number, PersonalField.phone, PersonalField.name},
-    Role.social_worker: {PersonalField.id_number, PersonalField.phone, PersonalField.name},
-    Role.department_officer: {PersonalField.phone, PersonalField.name},
-    Role.partner: {PersonalField.phone, PersonalField.name},
+    Role.district_officer: {PersonalField.id_number, *_CONTACT},
+    Role.street_officer: {PersonalField.id_number, *_CONTACT},
+    Role.community_worker: {PersonalField.id_number, *_CONTACT},
+    Role.social_worker: {PersonalField.id_number, *_CONTACT},
+    Role.department_officer: _CONTACT,
+    Role.partner: _CONTACT,
     Role.grid_worker: set(),
     Role.admin: set(),
     Role.auditor: set(),
 }
-VALUES = {PersonalField.id_number: ID, PersonalField.phone: PHONE, PersonalField.name: NAME}
+VALUES = {
+    PersonalField.id_number: ID,
+    PersonalField.phone: PHONE,
+    PersonalField.name: NAME,
+    PersonalField.text: TEXT,
+}
 
 
 @pytest.mark.parametrize("role", list(Role))

@@ -1,10 +1,11 @@
 """Members of a household as the API shows and accepts them (DOMAIN 4)."""
 
 import uuid
+from collections.abc import Iterable
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.dictionaries.public import CodeOf
 
@@ -19,6 +20,7 @@ Schooling = Annotated[str, CodeOf("schooling_status")]
 SexCode = Annotated[str, CodeOf("sex")]
 Category = Annotated[str, CodeOf("vulnerability_category")]
 Subtype = Annotated[str, CodeOf("vulnerability_subtype")]
+Kinship = Annotated[str, CodeOf("kinship")]
 PHONE_PATTERN = r"^\+?[0-9][0-9-]{4,19}$"
 
 _PERSON_EXAMPLE: dict[str, Any] = {
@@ -29,7 +31,7 @@ _PERSON_EXAMPLE: dict[str, Any] = {
     "employment": "retired",
     "education": "primary",
     "health": "chronic_illness",
-    "caregiver": "女儿 张丽",
+    "caregiver": {"name": "张丽", "relation": "daughter", "phone": "13900000000"},
     "categories": [{"category": "elderly_in_distress", "subtype": "elderly_living_alone"}],
 }
 
@@ -42,6 +44,36 @@ class PersonCategoryIn(BaseModel):
     )
     subtype: Subtype | None = Field(
         default=None, description="Subtype of that category (dictionary `vulnerability_subtype`)."
+    )
+
+
+class ContactIn(BaseModel):
+    """A guardian or caregiver: who, how related to the member, and a phone."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"name": "张丽", "relation": "daughter", "phone": "13900000000"}]
+        },
+    )
+
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)] = (
+        Field(description="Full name (a person, or the organisation that is the guardian).")
+    )
+    relation: Kinship = Field(description="Relation to the member (dictionary `kinship`).")
+    phone: str | None = Field(default=None, pattern=PHONE_PATTERN, description="Phone number.")
+
+
+class ContactOut(BaseModel):
+    """A guardian or caregiver as this caller may see it: masked per role (DOMAIN 1, 4)."""
+
+    name: str | None = Field(description="Name; masked for roles that may not see it.")
+    relation: str | None = Field(description="Dictionary `kinship`.")
+    phone: str | None = Field(description="Phone; masked for roles that may not see it.")
+    note: str | None = Field(
+        description="What was written before guardians and caregivers had structure, when it "
+        "could not be read as name, relation and phone; all asterisks for roles that may not "
+        "see names and phones."
     )
 
 
@@ -62,18 +94,22 @@ class PersonDetails(BaseModel):
     disability_grade: DisabilityGrade | None = Field(
         default=None, description="Dictionary `disability_grade`."
     )
-    guardian: str | None = Field(
-        default=None, max_length=100, description="Guardian (监护人): name and relation."
-    )
-    caregiver: str | None = Field(
-        default=None, max_length=100, description="Caregiver (照料人): name and relation."
-    )
+    guardian: ContactIn | None = Field(default=None, description="Guardian (监护人).")
+    caregiver: ContactIn | None = Field(default=None, description="Caregiver (照料人).")
     parents_situation: ParentsSituation | None = Field(
         default=None,
         description="Parents' situation, for children (dictionary `parents_situation`).",
     )
     schooling: Schooling | None = Field(default=None, description="Dictionary `schooling_status`.")
     school: str | None = Field(default=None, max_length=100, description="School attended.")
+
+    def stored(self, names: Iterable[str]) -> dict[str, Any]:
+        """The named details as a person row stores them (a contact as a JSON object)."""
+        values = {name: getattr(self, name) for name in names}
+        return {
+            name: value.model_dump(exclude_none=True) if isinstance(value, BaseModel) else value
+            for name, value in values.items()
+        }
 
 
 DETAIL_FIELDS = tuple(PersonDetails.model_fields)
@@ -130,6 +166,12 @@ class MemberOut(BaseModel):
                     "disability_type": None,
                     "disability_grade": None,
                     "guardian": None,
+                    "caregiver": {
+                        "name": "张*",
+                        "relation": "daughter",
+                        "phone": "139****0000",
+                        "note": None,
+                    },
                     "parents_situation": None,
                     "schooling": None,
                     "school": None,
@@ -158,8 +200,8 @@ class MemberOut(BaseModel):
     health: str | None = Field(description="Dictionary `health_status`.")
     disability_type: str | None = Field(description="Dictionary `disability_type`.")
     disability_grade: str | None = Field(description="Dictionary `disability_grade`.")
-    guardian: str | None = Field(description="Guardian.")
-    caregiver: str | None = Field(description="Caregiver.")
+    guardian: ContactOut | None = Field(description="Guardian (监护人).")
+    caregiver: ContactOut | None = Field(description="Caregiver (照料人).")
     parents_situation: str | None = Field(description="Dictionary `parents_situation`.")
     schooling: str | None = Field(description="Dictionary `schooling_status`.")
     school: str | None = Field(description="School attended.")

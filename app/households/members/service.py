@@ -69,7 +69,7 @@ async def _enrol(
     vault = actor.services.vault
     index = vault.index(parsed.value)
     person = await persons.by_index(session, index)
-    entered = {name: getattr(data, name) for name in DETAIL_FIELDS}
+    entered = data.stored(DETAIL_FIELDS)
     if person is None:
         cipher, key_id = vault.seal(parsed.value)
         person = Person(
@@ -248,8 +248,8 @@ async def update(
     check_version(expected_version, person.version)
     _check_patch(household, membership, person, data)
     before = person_snapshot(actor, person, membership)
-    for name in data.model_fields_set & set(DETAIL_FIELDS):
-        setattr(person, name, getattr(data, name))
+    for name, value in data.stored(data.model_fields_set & set(DETAIL_FIELDS)).items():
+        setattr(person, name, value)
     if data.name is not None:
         person.name = data.name.strip()
     if data.relation_to_head is not None:

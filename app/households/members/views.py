@@ -7,12 +7,18 @@ from typing import Any
 from sqlalchemy import Row
 
 from app.core.auth import Actor
-from app.core.masking import PersonalField, shown
-from app.households.members.schemas import MemberOut
+from app.core.masking import PersonalField, Viewer, shown
+from app.households.contacts import shown_contact
+from app.households.members.schemas import ContactOut, MemberOut
 
 
 def age_on(birth: date, today: date) -> int:
     return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
+def _contact_out(value: Any, viewer: Viewer) -> ContactOut | None:
+    contact = shown_contact(value, viewer)
+    return None if contact is None else ContactOut(**contact)
 
 
 def member_out(actor: Actor, head_person_id: uuid.UUID | None, member: Row[Any]) -> MemberOut:
@@ -37,8 +43,8 @@ def member_out(actor: Actor, head_person_id: uuid.UUID | None, member: Row[Any])
         health=member.health,
         disability_type=member.disability_type,
         disability_grade=member.disability_grade,
-        guardian=member.guardian,
-        caregiver=member.caregiver,
+        guardian=_contact_out(member.guardian, viewer),
+        caregiver=_contact_out(member.caregiver, viewer),
         parents_situation=member.parents_situation,
         schooling=member.schooling,
         school=member.school,

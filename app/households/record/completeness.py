@@ -104,11 +104,13 @@ class CompletenessReport:
 
 async def report(session: ReadSession, actor: Actor, region: str | None) -> CompletenessReport:
     """The completeness of a region's records, per child region (Beijing 7): the actor's
-    own scope by default; a region outside it is not found."""
+    own scope by default; a region outside it is not found (a refusal, audited)."""
     scope = actor.principal.scope_region
     code = region or scope
-    if code is None or (scope is not None and not is_within(code, scope)):
+    if code is None:
         raise NotFound("区划", "region")
+    if scope is not None and not is_within(code, scope):
+        raise NotFound("区划", "region").refusing(region_code=code)
     rows = await by_region(session, code)
     return CompletenessReport(
         region_code=code,

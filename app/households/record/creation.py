@@ -170,7 +170,7 @@ def rows_of_new_household(
     for member in draft.members:
         data = member.data
         name = data.name.strip()
-        details = {n: getattr(data, n) for n in DETAIL_FIELDS}
+        details = data.stored(DETAIL_FIELDS)
         person = known.get(member.index)
         if person is None:
             person_id = new_id()

@@ -10,6 +10,8 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from app.households.contacts import CONTACT_FIELDS, Contact, recorded
+
 
 @dataclass(frozen=True, slots=True)
 class MemberFacts:
@@ -19,8 +21,8 @@ class MemberFacts:
     health: str | None = None
     disability_type: str | None = None
     disability_grade: str | None = None
-    guardian: str | None = None
-    caregiver: str | None = None
+    guardian: Contact | None = None
+    caregiver: Contact | None = None
     parents_situation: str | None = None
     schooling: str | None = None
 
@@ -77,8 +79,13 @@ def _blank(value: object) -> bool:
     return value is None
 
 
+def _lacks(member: MemberFacts, name: str) -> bool:
+    value = getattr(member, name)
+    return not recorded(value) if name in CONTACT_FIELDS else _blank(value)
+
+
 def _member_gaps(member: MemberFacts, names: Iterable[str]) -> list[str]:
-    return [f"members.{member.person_id}.{name}" for name in names if _blank(getattr(member, name))]
+    return [f"members.{member.person_id}.{name}" for name in names if _lacks(member, name)]
 
 
 def missing_fields(facts: HouseholdFacts) -> list[str]:

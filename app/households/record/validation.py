@@ -21,7 +21,8 @@ STAFF_TARGET_TYPES = frozenset({"dibao", "tekun", "registered_hardship"})
 
 
 def check_region(code: str, scope: str | None, *, exists: bool, loc: Loc) -> None:
-    """A household lives in an existing community or grid within the caller's jurisdiction (DOMAIN 2)."""
+    """A household lives in an existing community or grid within the caller's jurisdiction
+    (DOMAIN 2); one outside it is a refusal, audited (`core.refusals`)."""
     if level_of(code) not in (RegionLevel.community, RegionLevel.grid):
         raise ValidationFailed.at(loc, "a household lives in a community or a grid", "region_level")
     if not exists:
@@ -29,7 +30,7 @@ def check_region(code: str, scope: str | None, *, exists: bool, loc: Loc) -> Non
     if scope is None or not is_within(code, scope):
         raise ValidationFailed.at(
             loc, "the region is outside your jurisdiction", "region_out_of_scope"
-        )
+        ).refusing(region_code=code)
 
 
 def check_target_types(values: Sequence[str], loc: Loc) -> None:

@@ -118,19 +118,20 @@ async def end(
 
 async def _check_pairing(session: ReadSession, household: Household, worker_id: uuid.UUID) -> None:
     """The worker must work in the household's street, so pairing never hands a record to
-    another street's staff."""
+    another street's staff: a worker of another street is a refusal, audited (the answer is
+    the same as for someone who is no such worker at all)."""
     worker = await active_user(session, worker_id)
-    if (
-        worker is None
-        or worker.role not in ("community_worker", "grid_worker")
-        or worker.scope_region_code is None
-        or not is_within(worker.scope_region_code, household.region_code[:9])
+    error = ValidationFailed.at(
+        ["body", "worker_id"],
+        "not an active community or grid worker of this street",
+        "not_a_street_worker",
+    )
+    if worker is None or worker.role not in ("community_worker", "grid_worker"):
+        raise error
+    if worker.scope_region_code is None or not is_within(
+        worker.scope_region_code, household.region_code[:9]
     ):
-        raise ValidationFailed.at(
-            ["body", "worker_id"],
-            "not an active community or grid worker of this street",
-            "not_a_street_worker",
-        )
+        raise error.refusing(region_code=household.region_code)
 
 
 async def pair(

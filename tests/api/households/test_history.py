@@ -190,6 +190,51 @@ async def test_names_and_phones_are_masked_for_a_grid_worker(
     assert community[1]["changes"]["id_number"]["after"] == mask_id_number(number)
 
 
+async def test_guardians_and_caregivers_are_masked_for_a_grid_worker(
+    app: FastAPI, anonymous: httpx.AsyncClient
+) -> None:
+    """Structured contacts, and the free text entries written before they had structure."""
+    officer = await bearer(anonymous, "street_officer")
+    guardian = {"name": "赵强", "relation": "relative", "phone": "13800000102"}
+    created = await create(anonymous, officer, members=[member("赵德明", guardian=guardian)])
+    legacy = "侄子赵强照料 13800000102"
+    async with app.state.services.database.sessionmaker() as session:
+        (added,) = [c for c in await _raw_changes(app, created["id"]) if c.action == "member.add"]
+        session.add(
+            HouseholdChange(
+                household_id=added.household_id,
+                region_code=added.region_code,
+                district_code=added.district_code,
+                actor=added.actor,
+                action="member.update",
+                person_id=added.person_id,
+                changes={"caregiver": {"before": None, "after": legacy}},
+            )
+        )
+        await session.commit()
+
+    grid = (await _history(anonymous, await bearer(anonymous, "grid_worker"), created["id"]))[
+        "items"
+    ]
+    assert grid[1]["changes"]["guardian"] == {
+        "before": None,
+        "after": {"name": "赵*", "relation": "relative", "phone": "138****0102", "note": None},
+    }
+    assert grid[2]["changes"]["caregiver"] == {
+        "before": None,
+        "after": {"name": None, "relation": None, "phone": None, "note": "*" * len(legacy)},
+    }
+    text = json.dumps(grid, ensure_ascii=False)
+    assert "赵强" not in text
+    assert "13800000102" not in text
+
+    community = (
+        await _history(anonymous, await bearer(anonymous, "community_worker"), created["id"])
+    )["items"]
+    assert community[1]["changes"]["guardian"]["after"] == {**guardian, "note": None}
+    assert community[2]["changes"]["caregiver"]["after"]["note"] == legacy
+
+
 async def test_id_numbers_are_never_stored_in_clear(
     app: FastAPI, anonymous: httpx.AsyncClient
 ) -> None:

@@ -66,8 +66,8 @@ class TestCreate:
                     employment="retired",
                     education="primary",
                     health="chronic_illness",
-                    caregiver="女儿 张丽",
-                    guardian="女儿 张丽",
+                    caregiver={"name": "张丽", "relation": "daughter", "phone": "13900139000"},
+                    guardian={"name": " 李强 ", "relation": "son"},
                     categories=[
                         {"category": "elderly_in_distress", "subtype": "elderly_living_alone"}
                     ],
@@ -124,8 +124,13 @@ class TestCreate:
             "health": "chronic_illness",
             "disability_type": None,
             "disability_grade": None,
-            "guardian": "女儿 张丽",
-            "caregiver": "女儿 张丽",
+            "guardian": {"name": "李强", "relation": "son", "phone": None, "note": None},
+            "caregiver": {
+                "name": "张丽",
+                "relation": "daughter",
+                "phone": "13900139000",
+                "note": None,
+            },
             "parents_situation": None,
             "schooling": None,
             "school": None,

@@ -6,10 +6,12 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import business_today
 from app.households.members.views import age_on
+from app.households.models import Person
 from tests.api.households.records import (
     HOUSEHOLDS,
     agency_id,
@@ -25,6 +27,7 @@ from tests.problems import assert_problem
 
 NUMBER = id_number(birth="1950-03-15", sex="female", seq=1)
 PHONE = "13800138000"
+CAREGIVER = {"name": "张丽", "relation": "daughter", "phone": "13900139000"}
 
 
 @pytest.fixture(autouse=True)
@@ -44,7 +47,7 @@ async def _household(http: httpx.AsyncClient, region: str = "500112001001001") -
                 id_number=NUMBER,
                 phone=PHONE,
                 health="chronic_illness",
-                caregiver="女儿 张丽",
+                caregiver=CAREGIVER,
             )
         ],
     )
@@ -63,6 +66,7 @@ def _assert_full(person: dict[str, Any]) -> None:
     assert (person["name"], person["id_number"], person["phone"]) == ("张秀英", NUMBER, PHONE)
     assert person["birth_date"] == "1950-03-15"
     assert person["age"] == age_on(date(1950, 3, 15), business_today())
+    assert person["caregiver"] == {**CAREGIVER, "note": None}
 
 
 async def test_a_grid_worker_sees_masked_personal_data_and_the_age(
@@ -77,13 +81,17 @@ async def test_a_grid_worker_sees_masked_personal_data_and_the_age(
     assert person["phone"] == "138****8000"
     assert person["birth_date"] is None
     assert person["age"] == age_on(date(1950, 3, 15), business_today())
-    assert (person["sex"], person["health"], person["caregiver"]) == (
-        "female",
-        "chronic_illness",
-        "女儿 张丽",
-    )
+    assert (person["sex"], person["health"]) == ("female", "chronic_illness")
+    assert person["caregiver"] == {
+        "name": "张*",
+        "relation": "daughter",
+        "phone": "139****9000",
+        "note": None,
+    }
     assert NUMBER not in response.text
     assert "1950-03-15" not in response.text
+    assert "张丽" not in response.text
+    assert CAREGIVER["phone"] not in response.text
 
 
 async def test_a_grid_worker_enters_no_household(anonymous: httpx.AsyncClient) -> None:
@@ -99,6 +107,53 @@ async def test_a_grid_worker_enters_no_household(anonymous: httpx.AsyncClient) -
         headers=await bearer(anonymous, "grid_worker"),
     )
     assert_problem(response, 403, "forbidden")
+
+
+LEGACY = "由侄子赵强照料，电话13800000102"
+
+
+async def _with_legacy_text(app: FastAPI, http: httpx.AsyncClient) -> dict[str, Any]:
+    """A household whose head's guardian is text the migration to contacts could not read."""
+    created = await _household(http)
+    async with app.state.services.database.sessionmaker() as session:
+        await session.execute(
+            update(Person)
+            .where(Person.name == "张秀英")
+            .values(guardian={"note": LEGACY}, caregiver=None)
+        )
+        await session.commit()
+    return created
+
+
+async def test_legacy_free_text_is_hidden_whole_from_a_grid_worker(
+    app: FastAPI, anonymous: httpx.AsyncClient
+) -> None:
+    created = await _with_legacy_text(app, anonymous)
+    response = await _read(anonymous, "grid_worker", created["id"])
+    assert response.status_code == 200, response.text
+    assert _person(response.json())["guardian"] == {
+        "name": None,
+        "relation": None,
+        "phone": None,
+        "note": "*" * len(LEGACY),
+    }
+    members = await anonymous.get(
+        f"{HOUSEHOLDS}/{created['id']}/members", headers=await bearer(anonymous, "grid_worker")
+    )
+    assert members.status_code == 200, members.text
+    assert members.json()[0]["guardian"] == _person(response.json())["guardian"]
+    for text in (response.text, members.text):
+        assert "赵强" not in text
+        assert "13800000102" not in text
+
+
+async def test_legacy_free_text_is_shown_to_who_sees_names_and_phones(
+    app: FastAPI, anonymous: httpx.AsyncClient
+) -> None:
+    created = await _with_legacy_text(app, anonymous)
+    response = await _read(anonymous, "community_worker", created["id"])
+    assert response.status_code == 200, response.text
+    assert _person(response.json())["guardian"]["note"] == LEGACY
 
 
 @pytest.mark.parametrize("username", ["community_worker", "street_officer", "district_officer"])

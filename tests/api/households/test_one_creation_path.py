@@ -49,8 +49,8 @@ MEMBERS = [
         "employment": "retired",
         "education": "primary",
         "health": "chronic_illness",
-        "caregiver": "女儿 张丽",
-        "guardian": "女儿 张丽",
+        "caregiver": {"name": "张丽", "relation": "daughter", "phone": "13900000002"},
+        "guardian": {"name": "张丽", "relation": "daughter"},
         "categories": [("elderly_in_distress", "elderly_living_alone")],
     },
     {
@@ -102,6 +102,17 @@ def _api_body(numbers: list[str]) -> dict[str, Any]:
     }
 
 
+def _contact_cells(header: str, contact: dict[str, str] | None) -> dict[str, str]:
+    """A contact in its three columns, the relation by its Chinese label as people write it."""
+    labels = {"daughter": "女儿"}
+    contact = contact or {}
+    return {
+        f"{header}姓名": contact.get("name", ""),
+        f"{header}关系": labels.get(contact.get("relation", ""), ""),
+        f"{header}电话": contact.get("phone", ""),
+    }
+
+
 def _file(numbers: list[str]) -> bytes:
     rows = []
     for position, (m, number) in enumerate(zip(MEMBERS, numbers, strict=True)):
@@ -117,8 +128,8 @@ def _file(numbers: list[str]) -> bytes:
             "就业状况": m["employment"],
             "文化程度": m["education"],
             "健康状况": m.get("health", ""),
-            "照料人": m.get("caregiver", ""),
-            "监护人": m.get("guardian", ""),
+            **_contact_cells("照料人", m.get("caregiver")),
+            **_contact_cells("监护人", m.get("guardian")),
             "残疾类别": m.get("disability_type", ""),
             "残疾等级": m.get("disability_grade", ""),
             "困难类别": ";".join(c for c, _ in pairs),

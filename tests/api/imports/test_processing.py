@@ -23,8 +23,11 @@ COMPLETE_ELDER = {
     "致困原因": "因病",
     "帮扶需求": "医疗；照料护理",
     "健康状况": "慢性病",
-    "照料人": "女儿 张丽",
-    "监护人": "张丽",
+    "照料人姓名": "张丽",
+    "照料人关系": "女儿",
+    "照料人电话": "13900139000",
+    "监护人姓名": "张丽",
+    "监护人关系": "daughter",
     "已享受政策": "最低生活保障",
     "帮扶措施": "已纳入低保",
 }
@@ -109,7 +112,18 @@ class TestHappyPath:
         members = {m["relation_to_head"]: m for m in out["members"]}
         assert set(members) == {"self", "spouse"}
         assert members["spouse"]["employment"] == "retired"
-        assert members["self"]["caregiver"] == "女儿 张丽"
+        assert members["self"]["caregiver"] == {
+            "name": "张丽",
+            "relation": "daughter",
+            "phone": "13900139000",
+            "note": None,
+        }
+        assert members["self"]["guardian"] == {
+            "name": "张丽",
+            "relation": "daughter",
+            "phone": None,
+            "note": None,
+        }
         single_household = households["龙湖社区 H2 号"]
         assert single_household.complete is False
         single_person = await _person(session, single, app)
@@ -254,6 +268,24 @@ class TestRowErrors:
         assert table[1][4] == "不是有效的代码或名称：海外"
         assert table[2][4] == "身份证号校验位不正确"
         assert body["errors_count"] == 6
+
+    async def test_a_guardian_or_caregiver_needs_name_and_relation(
+        self, anonymous: httpx.AsyncClient, app: FastAPI, settings: Settings, worker_token: str
+    ) -> None:
+        rows = [
+            person("NO_RELATION", 监护人姓名="张丽"),
+            person("NO_NAME", 照料人关系="邻居", 照料人电话="13900139000"),
+            person("BAD_PHONE", 照料人姓名="张丽", 照料人关系="女儿", 照料人电话="电话"),
+            person("UNKNOWN", 监护人姓名="张丽", 监护人关系="同事"),
+        ]
+        body = await imported(anonymous, app, settings, worker_token, csv_file(rows))
+        assert [r[:4] for r in (await error_rows(anonymous, worker_token, body["id"]))[1:]] == [
+            ["2", "NO_RELATION", "监护人关系", "missing"],
+            ["3", "NO_NAME", "照料人姓名", "missing"],
+            ["4", "BAD_PHONE", "照料人电话", "string_pattern_mismatch"],
+            ["5", "UNKNOWN", "监护人关系", "unknown_code"],
+        ]
+        assert body["households_failed"] == 4
 
     async def test_a_household_with_one_bad_row_writes_nothing(
         self,
@@ -527,6 +559,35 @@ class TestFileProblems:
             filename="x.xlsx",
         )
         assert (body["status"], body["failure_code"]) == ("failed", "import_unreadable")
+
+    async def test_a_file_of_the_earlier_template_has_its_guardian_and_caregiver_read(
+        self,
+        anonymous: httpx.AsyncClient,
+        app: FastAPI,
+        settings: Settings,
+        session: AsyncSession,
+        worker_token: str,
+    ) -> None:
+        """One free-text column each, as the template had before contacts: what reads as
+        relation, name and phone is taken; the rest is an error naming the new columns."""
+        header = "*户编号,*所属区划代码,*家庭住址,*姓名,*身份证号,*与户主关系,照料人,监护人"
+        number = id_number()
+        content = (
+            f"{header}\r\n"
+            f"H1,{GRID_A1_1},龙湖社区 1 号,张三,{number},本人,女儿张丽 13900139000,侄子 赵强\r\n"
+            f"H2,{GRID_A1_1},龙湖社区 2 号,李四,{id_number()},本人,,由邻居轮流照看\r\n"
+        ).encode()
+        body = await imported(anonymous, app, settings, worker_token, content)
+        assert (body["households_imported"], body["households_failed"]) == (1, 1)
+        assert [r[:4] for r in (await error_rows(anonymous, worker_token, body["id"]))[1:]] == [
+            ["3", "H2", "监护人", "contact_unreadable"]
+        ]
+        imported_person = await _person(session, number, app)
+        assert imported_person is not None
+        assert (imported_person.caregiver, imported_person.guardian) == (
+            {"name": "张丽", "relation": "daughter", "phone": "13900139000"},
+            {"name": "赵强", "relation": "relative"},
+        )
 
     async def test_notes_above_the_header_and_unknown_columns_are_skipped(
         self, anonymous: httpx.AsyncClient, app: FastAPI, settings: Settings, worker_token: str

@@ -43,6 +43,8 @@ class TestTemplate:
         assert any("必须上下相邻" in str(n) for n in notes)
         assert "城市低保对象" in notes
         assert "registered_hardship" in notes
+        assert {"监护人姓名", "监护人关系", "监护人电话", "照料人关系"} <= set(headers)
+        assert {"代码表：与本人关系（监护人、照料人）", "neighbour", "邻居"} <= set(notes)
 
     async def test_csv_has_a_note_row_then_the_header(
         self, anonymous: httpx.AsyncClient, worker_token: str
