@@ -65,6 +65,23 @@ def _set_lease(app: FastAPI, monkeypatch: pytest.MonkeyPatch, seconds: int) -> N
     monkeypatch.setattr(app.state.services.settings, "idempotency_lease_seconds", seconds)
 
 
+NUMBERED = "/_test/numbered-organizations"
+
+
+async def _waiting_first_run(
+    client: httpx.AsyncClient, app: FastAPI, name: str
+) -> asyncio.Task[httpx.Response]:
+    """A request with KEY whose handler has started and waits at the gate."""
+    body = {"name": name, "first_run_waits": True}
+    first = asyncio.create_task(client.post(NUMBERED, json=body, headers=KEY))
+    await asyncio.wait_for(app.state.slow_started.wait(), 30)
+    return first
+
+
+async def _repeat(client: httpx.AsyncClient, name: str) -> httpx.Response:
+    return await client.post(NUMBERED, json={"name": name, "first_run_waits": True}, headers=KEY)
+
+
 class TestReplay:
     async def test_repeat_with_same_key_and_body_returns_the_first_response(
         self, pipeline_client: httpx.AsyncClient
@@ -207,23 +224,21 @@ class TestAbandonedClaims:
             """The release's connection failed too: the claim stays behind."""
 
         monkeypatch.setattr(idempotency, "release", lost_with_the_database)
-        path, body = "/_test/numbered-organizations", {"name": "未", "first_run_waits": True}
-        died = asyncio.create_task(pipeline_client.post(path, json=body, headers=KEY))
-        await asyncio.wait_for(app.state.slow_started.wait(), 30)
+        died = await _waiting_first_run(pipeline_client, app, "未")
         died.cancel()
         with pytest.raises(asyncio.CancelledError):
             await died
-        at_once = await pipeline_client.post(path, json=body, headers=KEY)
+        at_once = await _repeat(pipeline_client, "未")
         assert_problem(at_once, 409, "idempotency_in_progress")
         assert at_once.headers["retry-after"] == "1"
 
         later = utcnow() + timedelta(seconds=30)
         monkeypatch.setattr(idempotency, "utcnow", lambda: later)
-        retried = await pipeline_client.post(path, json=body, headers=KEY)
+        retried = await _repeat(pipeline_client, "未")
         assert retried.status_code == 201
         assert retried.json()["name"] == "未#2"
         assert "idempotent-replayed" not in retried.headers
-        replay = await pipeline_client.post(path, json=body, headers=KEY)
+        replay = await _repeat(pipeline_client, "未")
         assert replay.json() == retried.json()
         assert await _runs_of(database, "未") == ["未#2"]
 
@@ -244,7 +259,7 @@ class TestAbandonedClaims:
         self, pipeline_client: httpx.AsyncClient, database: Database
     ) -> None:
         body = '{"name": "申"}'.encode()
-        path, key = "/_test/numbered-organizations", "abandoned"
+        path, key = NUMBERED, "abandoned"
         async with database.sessionmaker() as session, session.begin():
             session.add(
                 IdempotencyRecord(
@@ -286,11 +301,9 @@ class TestLease:
         """The running request renews its lease, so a repeat is still refused
         long after one lease has passed."""
         _set_lease(app, monkeypatch, 2)
-        path, body = "/_test/numbered-organizations", {"name": "酉", "first_run_waits": True}
-        first = asyncio.create_task(pipeline_client.post(path, json=body, headers=KEY))
-        await asyncio.wait_for(app.state.slow_started.wait(), 30)
+        first = await _waiting_first_run(pipeline_client, app, "酉")
         await asyncio.sleep(4.5)
-        racing = await pipeline_client.post(path, json=body, headers=KEY)
+        racing = await _repeat(pipeline_client, "酉")
         assert_problem(racing, 409, "idempotency_in_progress")
         async with database.sessionmaker() as session:
             lease = await session.scalar(select(IdempotencyRecord.lease_expires_at))
@@ -300,7 +313,7 @@ class TestLease:
         completed = await first
         assert completed.status_code == 201
         assert completed.json()["name"] == "酉#1"
-        replay = await pipeline_client.post(path, json=body, headers=KEY)
+        replay = await _repeat(pipeline_client, "酉")
         assert replay.json() == completed.json()
         assert await _runs_of(database, "酉") == ["酉#1"]
 
@@ -314,19 +327,17 @@ class TestLease:
         """Its lease ran out while it worked (it could not renew it), so a retry took the
         key over and answered for it: the first request's change is not committed too."""
         _set_lease(app, monkeypatch, 300)
-        path, body = "/_test/numbered-organizations", {"name": "戌", "first_run_waits": True}
-        first = asyncio.create_task(pipeline_client.post(path, json=body, headers=KEY))
-        await asyncio.wait_for(app.state.slow_started.wait(), 30)
+        first = await _waiting_first_run(pipeline_client, app, "戌")
         async with database.sessionmaker() as session, session.begin():
             await session.execute(
                 update(IdempotencyRecord).values(lease_expires_at=utcnow() - timedelta(seconds=1))
             )
-        retry = await pipeline_client.post(path, json=body, headers=KEY)
+        retry = await _repeat(pipeline_client, "戌")
         assert retry.status_code == 201
         assert retry.json()["name"] == "戌#2"
         app.state.slow_gate.set()
         assert_problem(await first, 409, "idempotency_in_progress")
-        replay = await pipeline_client.post(path, json=body, headers=KEY)
+        replay = await _repeat(pipeline_client, "戌")
         assert replay.json() == retry.json()
         assert replay.headers["idempotent-replayed"] == "true"
         assert await _runs_of(database, "戌") == ["戌#2"]
