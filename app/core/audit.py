@@ -131,9 +131,10 @@ def event_row(
     }
 
 
-async def _write_alone(database: Database, values: dict[str, Any]) -> None:
-    """One event in its own short transaction on the primary: a prebuilt insert on a
-    connection, no session to set up (every read of personal data pays for this)."""
+async def write_alone(database: Database, values: dict[str, Any]) -> None:
+    """One event (`event_row`) in its own short transaction on the primary: a prebuilt insert
+    on a connection, no session to set up (every read of personal data pays for this; a
+    refusal is written so once the request's transaction has ended: `core.refusals`)."""
     async with database.engine.begin() as connection:
         await connection.execute(INSERT_ALONE, values)
 
@@ -164,32 +165,6 @@ async def record(
     )
 
 
-async def record_now(
-    database: Database,
-    context: AuditContext,
-    action: str,
-    *,
-    outcome: Outcome,
-    object_type: str | None = None,
-    object_id: str | None = None,
-    region_code: str | None = None,
-) -> None:
-    """Record an event at once in its own short transaction (a refusal, once the request's
-    transaction has ended: `core.refusals`)."""
-    await _write_alone(
-        database,
-        event_row(
-            context,
-            action,
-            object_type=object_type,
-            object_id=object_id,
-            region_code=region_code,
-            outcome=outcome,
-            changed_fields=None,
-        ),
-    )
-
-
 def record_after(
     session: ReadSession,
     database: Database,
@@ -215,6 +190,6 @@ def record_after(
     )
 
     async def write() -> None:
-        await _write_alone(database, values)
+        await write_alone(database, values)
 
     after_transaction(session, write)

@@ -53,15 +53,15 @@ async def record(request: Request, database: Database, refusal: Refusal) -> None
     object_type, object_id = refusal.object_type, refusal.object_id
     if object_type is None:
         object_type, object_id = _path_object(request)
+    event = audit.event_row(
+        audit.AuditContext.of(request, principal if isinstance(principal, Principal) else None),
+        f"denied:{_action(request, refusal)}",
+        outcome=audit.Outcome.denied,
+        object_type=object_type,
+        object_id=object_id,
+        region_code=refusal.region_code,
+    )
     try:
-        await audit.record_now(
-            database,
-            audit.AuditContext.of(request, principal if isinstance(principal, Principal) else None),
-            f"denied:{_action(request, refusal)}",
-            outcome=audit.Outcome.denied,
-            object_type=object_type,
-            object_id=object_id,
-            region_code=refusal.region_code,
-        )
+        await audit.write_alone(database, event)
     except Exception:
         logger.exception("refusal_not_audited")

@@ -21,7 +21,7 @@ from app.households import repository
 from app.households.models import Household
 
 
-async def not_visible(session: ReadSession, actor: Actor, household_id: uuid.UUID) -> NoReturn:
+async def not_visible(session: ReadSession, household_id: uuid.UUID) -> NoReturn:
     """404; a refusal (a `denied` event, `core.refusals`) when the household exists out of
     reach (Beijing 7)."""
     error = NotFound("家庭", "household")
@@ -92,7 +92,7 @@ async def visible(
         session, actor.reach, household_id, for_update=for_update
     )
     if household is None:
-        await not_visible(session, actor, household_id)
+        await not_visible(session, household_id)
     return household
 
 

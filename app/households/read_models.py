@@ -96,7 +96,7 @@ async def household_now(
     read (`audit_read`)."""
     found = await repository.read_visible(session, actor.reach, household_id)
     if found is None:
-        await access.not_visible(session, actor, household_id)
+        await access.not_visible(session, household_id)
     household, rows = found
     await access.check_personal(session, actor, household.region_code)
     return HouseholdNow(

@@ -81,7 +81,7 @@ async def read_household(
     it leaves before the checks pass."""
     found = await repository.read_visible(session, actor.reach, household_id)
     if found is None:
-        await access.not_visible(session, actor, household_id)
+        await access.not_visible(session, household_id)
     household, rows = found
     await access.check_personal(session, actor, household.region_code)
     access.audit_read(session, actor, "household.read", household)

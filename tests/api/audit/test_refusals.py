@@ -13,18 +13,15 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from pydantic import SecretStr
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import app.domains  # noqa: F401  (every domain's errors are defined)
-from app.core.audit import AuditContext, AuditEvent
+from app.core.audit import AuditEvent
 from app.core.clock import business_today
 from app.core.errors import AppError
-from app.core.permissions import Role
 from app.households.models import Household
-from app.identity import users
-from app.identity.schemas import UserCreate
+from tests.api.households.ledger_http import grid_worker_of_street_b
 from tests.api.households.records import (
     HOUSEHOLDS,
     agency_id,
@@ -35,7 +32,7 @@ from tests.api.households.records import (
     patch,
     user_id,
 )
-from tests.factories import DEMO_PASSWORD, GRID_A1_1, GRID_B1_1, create_demo_district
+from tests.factories import GRID_A1_1, GRID_B1_1, create_demo_district
 from tests.problems import assert_invalid, assert_problem
 
 
@@ -185,7 +182,7 @@ class TestOutsideTheJurisdiction:
         url = f"{HOUSEHOLDS}/{created['id']}/paired-worker"
         headers = {**officer, "If-Match": f'W/"{created["version"]}"'}
         foreign = await anonymous.put(
-            url, json={"worker_id": str(await _worker_of_street_b(app))}, headers=headers
+            url, json={"worker_id": str(await grid_worker_of_street_b(app))}, headers=headers
         )
         unknown = await anonymous.put(url, json={"worker_id": str(uuid.uuid4())}, headers=headers)
         assert_invalid(foreign, ["body", "worker_id"], "not_a_street_worker")
@@ -313,21 +310,3 @@ class TestPlanReads:
                 ("household.plan.read", "household.plan.versions.read"), reads, strict=True
             )
         ]
-
-
-async def _worker_of_street_b(app: FastAPI) -> uuid.UUID:
-    async with app.state.services.database.sessionmaker() as session, session.begin():
-        user = await users.create(
-            session,
-            AuditContext(None, None, None, None),
-            app.state.services.password_hasher,
-            UserCreate(
-                username="grid_worker_b",
-                display_name="空港社区第一网格员",
-                role=Role.grid_worker,
-                scope_region_code=GRID_B1_1,
-                password=SecretStr(DEMO_PASSWORD),
-            ),
-            min_length=1,
-        )
-    return user.id

@@ -6,15 +6,19 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI
+from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.sql import Executable
 
+from app.core.audit import AuditContext
 from app.core.clock import business_today
+from app.core.permissions import Role
 from app.households.models import Membership
 from app.identity import users
+from app.identity.schemas import UserCreate
 from app.organizations.models import Organization
 from tests.conftest import sign_in
-from tests.factories import STREET_A, id_number
+from tests.factories import DEMO_PASSWORD, GRID_B1_1, STREET_A, id_number
 
 AGENCY = "渝北区同心社会工作服务中心"
 
@@ -103,3 +107,22 @@ async def open_to_social_worker(
     )
     assert acknowledged.status_code == 200, acknowledged.text
     return headers
+
+
+async def grid_worker_of_street_b(app: FastAPI) -> uuid.UUID:
+    """A grid worker of the other demo street (`grid_worker_b`), committed."""
+    async with app.state.services.database.sessionmaker() as session, session.begin():
+        user = await users.create(
+            session,
+            AuditContext(None, None, None, None),
+            app.state.services.password_hasher,
+            UserCreate(
+                username="grid_worker_b",
+                display_name="空港社区第一网格员",
+                role=Role.grid_worker,
+                scope_region_code=GRID_B1_1,
+                password=SecretStr(DEMO_PASSWORD),
+            ),
+            min_length=1,
+        )
+    return user.id

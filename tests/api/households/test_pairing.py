@@ -6,15 +6,16 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.audit import AuditContext
-from app.core.permissions import Role
-from app.identity import users
-from app.identity.schemas import UserCreate
-from tests.api.households.ledger_http import bearer, history, household, user_id
-from tests.factories import DEMO_PASSWORD, GRID_B1_1, create_demo_district, create_household
+from tests.api.households.ledger_http import (
+    bearer,
+    grid_worker_of_street_b,
+    history,
+    household,
+    user_id,
+)
+from tests.factories import create_demo_district, create_household
 from tests.problems import assert_invalid, assert_problem
 
 OTHER_COMMUNITY_GRID = "500112001002001"
@@ -44,24 +45,6 @@ async def _pair(
         json={"worker_id": str(worker) if worker else None},
         headers={**headers, **extra},
     )
-
-
-async def _grid_worker_of_street_b(app: FastAPI) -> uuid.UUID:
-    async with app.state.services.database.sessionmaker() as session, session.begin():
-        user = await users.create(
-            session,
-            AuditContext(None, None, None, None),
-            app.state.services.password_hasher,
-            UserCreate(
-                username="grid_worker_b",
-                display_name="空港社区第一网格员",
-                role=Role.grid_worker,
-                scope_region_code=GRID_B1_1,
-                password=SecretStr(DEMO_PASSWORD),
-            ),
-            min_length=1,
-        )
-    return user.id
 
 
 async def _listed(http: httpx.AsyncClient, headers: dict[str, str]) -> set[str]:
@@ -120,7 +103,7 @@ async def test_only_a_community_or_grid_worker_of_the_street_may_be_paired(
 ) -> None:
     home = await create_household(app, region=OTHER_COMMUNITY_GRID)
     if worker == "grid_worker_b":
-        worker_id = await _grid_worker_of_street_b(app)
+        worker_id = await grid_worker_of_street_b(app)
     elif worker == "unknown":
         worker_id = uuid.uuid4()
     else:
