@@ -165,6 +165,32 @@ async def record(
     )
 
 
+async def record_now(
+    database: Database,
+    context: AuditContext,
+    action: str,
+    *,
+    outcome: Outcome,
+    object_type: str | None = None,
+    object_id: str | None = None,
+    region_code: str | None = None,
+) -> None:
+    """Record an event at once in its own short transaction (a refused lookup before the
+    request's own statements, a test's event)."""
+    await write_alone(
+        database,
+        event_row(
+            context,
+            action,
+            object_type=object_type,
+            object_id=object_id,
+            region_code=region_code,
+            outcome=outcome,
+            changed_fields=None,
+        ),
+    )
+
+
 def record_after(
     session: ReadSession,
     database: Database,
