@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app.core import audit
-from app.core.audit import AuditContext, Outcome
+from app.core.audit import AuditContext
 from app.core.db import Database, ReadSession, WriteSession, new_id, utcnow
-from app.core.errors import Conflict, FieldError, NotFound, ValidationFailed
+from app.core.errors import AppError, Conflict, FieldError, NotFound, ValidationFailed
 from app.core.etag import check_version
 from app.core.pagination import PageRequest
 from app.core.permissions import Role
@@ -254,18 +254,15 @@ async def change_password(
     checked = await throttle.check(services, session, keys, old, stored)
     user = await get(session, user_id) if checked.verdict is Verdict.right else None
     if user is None or user.password_hash != stored:
-        audit.record_after(
-            session,
-            services.database,
-            context,
-            "user.change_password",
-            outcome=Outcome.denied,
-            object_type="user",
-            object_id=str(user_id),
+        # Audited by the one rule for refusals (core.refusals), once, as the change refused.
+        error: AppError = (
+            TooManyFailedAttempts(services.settings.login_lock_minutes * 60)
+            if checked.verdict is Verdict.locked
+            else WrongPassword()
         )
-        if checked.verdict is Verdict.locked:
-            raise TooManyFailedAttempts(services.settings.login_lock_minutes * 60)
-        raise WrongPassword()
+        raise error.refusing(
+            action="user.change_password", object_type="user", object_id=str(user_id)
+        )
     check_password(
         new,
         username=user.username,

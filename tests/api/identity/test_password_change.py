@@ -37,7 +37,8 @@ async def change(
 
 async def denied_changes(reader: httpx.AsyncClient) -> list[dict[str, Any]]:
     response = await reader.get(
-        AUDIT_URL, params={"action": "user.change_password", "outcome": "denied", "limit": 200}
+        AUDIT_URL,
+        params={"action": "denied:user.change_password", "outcome": "denied", "limit": 200},
     )
     assert response.status_code == 200, response.text
     items: list[dict[str, Any]] = response.json()["items"]
@@ -152,6 +153,12 @@ class TestRefusalsAreAudited:
         assert event["address"] == "127.0.0.1"
         assert event["changed_fields"] == []
         assert WRONG not in refused.text + str(event)
+        every = await client.get(AUDIT_URL, params={"outcome": "denied", "limit": 200})
+        assert [
+            e["action"]
+            for e in every.json()["items"]
+            if e["request_id"] == refused.headers["x-request-id"]
+        ] == ["denied:user.change_password"], "one refusal, one event"
 
     async def test_a_locked_attempt_leaves_a_denied_event(
         self, anonymous: httpx.AsyncClient, client: httpx.AsyncClient, settings: Settings
