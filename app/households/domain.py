@@ -3,6 +3,7 @@
 from app.core.composition import Domain
 from app.demo.households import seed
 from app.households.cli import cli
+from app.households.documents.router import router as documents
 from app.households.members.router import router as members
 from app.households.models import (
     Household,
@@ -23,7 +24,7 @@ from app.households.stewardship.router import router as stewardship
 
 domain = Domain(
     name="households",
-    routers=[record, members, stewardship],
+    routers=[record, members, stewardship, documents],
     cli=cli,
     models=[
         Person,
