@@ -110,7 +110,7 @@ class DocumentTypeNotAllowed(AppError):
     code = "document_type_not_allowed"
 
     def __init__(self, allowed: list[str]) -> None:
-        super().__init__(params={"allowed": ", ".join(allowed)}, extra={"allowed": allowed})
+        super().__init__(extra={"allowed": allowed})
 
 
 class DocumentTooLarge(PayloadTooLarge):
@@ -134,9 +134,9 @@ register_messages(
         "document_type_not_allowed": Message(
             "不支持的文件类型",
             "File type not accepted",
-            "档案材料只接受 {allowed} 文件（按文件内容识别，不看文件名）。",
-            "The household's file takes {allowed} files only (recognised from the "
-            "content, not the name).",
+            "档案材料只接受 PDF、JPEG、PNG 或 WebP 文件（按文件内容识别，不看文件名），见 allowed。",
+            "The household's file takes PDF, JPEG, PNG or WebP files only (recognised from "
+            "the content, not the name); see `allowed`.",
         ),
         "document_too_large": Message(
             "文件过大",
