@@ -169,7 +169,7 @@ async def household_documents_get(
         200: {
             "description": "The document's bytes.",
             "content": {
-                media: {"schema": {"type": "string", "format": "binary"}}
+                media: {"schema": {"type": "string", "format": "binary"}, "example": "(bytes)"}
                 for media in sniffing.ALLOWED
             },
             "headers": {
