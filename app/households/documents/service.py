@@ -9,6 +9,7 @@ served a document whose kind holds an ID image (`document_kind` attribute
 the note, a void reason) go only to roles that see names and phones whole.
 """
 
+import hashlib
 import unicodedata
 import uuid
 from dataclasses import dataclass
@@ -153,6 +154,35 @@ async def add(
         ),
     )
     return document
+
+
+async def add_bytes(
+    session: WriteSession,
+    actor: Actor,
+    household_id: uuid.UUID,
+    content: bytes,
+    *,
+    kind: str,
+    file_name: str,
+    note: str | None = None,
+) -> HouseholdDocument:
+    """File a document given whole in memory (the demo data), by the same rules as an upload."""
+    root = actor.services.settings.documents_path
+    part = storage.incoming_path(root)
+    part.parent.mkdir(parents=True, exist_ok=True)
+    part.write_bytes(content)
+    upload = Upload(
+        path=part,
+        file_name=file_name,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        head=content[: sniffing.HEAD_BYTES],
+        fields={"kind": kind, **({"note": note} if note else {})},
+    )
+    try:
+        return await add(session, actor, household_id, upload, root)
+    finally:
+        await storage.discard(part)
 
 
 async def page(
