@@ -202,19 +202,8 @@ def _execute(url: str, statement: str, values: dict[str, Any]) -> None:
 
 def _contacts(url: str) -> dict[str, tuple[Any, Any]]:
     """Guardian and caregiver by blind index, JSON read back as objects."""
-
-    async def run() -> dict[str, tuple[Any, Any]]:
-        engine = create_async_engine(url)
-        try:
-            async with engine.connect() as connection:
-                rows = await connection.execute(
-                    text("SELECT id_number_index, guardian, caregiver FROM persons")
-                )
-                return {index: (_json(g), _json(c)) for index, g, c in rows}
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(run())
+    rows = _rows(url, "SELECT id_number_index, guardian, caregiver FROM persons")
+    return {index: (_json(g), _json(c)) for index, g, c in rows}
 
 
 def _json(value: str | None) -> Any:

@@ -15,7 +15,6 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.core import audit
 from app.core.auth import Actor
 from app.core.db import ReadSession, WriteSession, utcnow
 from app.core.errors import NotFound, ValidationFailed
@@ -219,16 +218,7 @@ async def one(
             object_id=str(document.id),
             region_code=household.region_code,
         )
-    audit.record_after(
-        session,
-        actor.services.database,
-        actor.context,
-        action,
-        outcome=audit.Outcome.success,
-        object_type=OBJECT,
-        object_id=str(document.id),
-        region_code=household.region_code,
-    )
+    access.audit_read(session, actor, action, household, subject=(OBJECT, document.id))
     return document
 
 

@@ -260,7 +260,8 @@ class TestWhoUploads:
     ) -> None:
         other_street = await bearer(anonymous, "street_officer_2")
         assert_problem(await _upload(anonymous, other_street, home), 404, "not_found")
-        assert _stored(settings) == [] and _incoming(settings) == []
+        assert _stored(settings) == []
+        assert _incoming(settings) == []
         [(outcome, object_type, object_id)] = await _events(app, "denied:household.read")
         assert (outcome, object_type, object_id) == ("denied", "household", str(home))
 
@@ -390,11 +391,11 @@ class TestVoid:
 
 
 def test_kinds_holding_id_images_come_from_the_dictionary() -> None:
-    assert service.ID_IMAGE_KINDS == {
+    assert {
         "id_card_image",
         "hukou_book_image",
         "disability_certificate_image",
-    }
+    } == service.ID_IMAGE_KINDS
 
 
 @pytest.mark.parametrize(
