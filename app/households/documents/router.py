@@ -90,11 +90,15 @@ async def household_documents_create(
     request: Request,
     actor: DocumentWriter,
     response: Response,
+    reader: ReadDbSession,
     session: DbSession,
 ) -> DocumentOut:
     settings = actor.services.settings
-    # Visibility first: a foreign household is 404 before a byte of the body is read.
-    await service.readable(session, actor, household_id)
+    # Visibility first: a foreign household is 404 before a byte of the body is read. On the
+    # read session, ended before the body streams: the write session's first statement
+    # would take SQLite's write lock (BEGIN IMMEDIATE) for as long as the upload lasts.
+    await service.readable(reader, actor, household_id)
+    await reader.rollback()
     check_declared_length(
         request.headers.get("content-length"), settings.document_max_bytes, DocumentTooLarge
     )

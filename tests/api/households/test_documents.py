@@ -3,6 +3,7 @@
 Through HTTP with real sign-ins; the bytes land in the test's own documents directory.
 """
 
+import asyncio
 import hashlib
 import uuid
 from pathlib import Path
@@ -245,6 +246,48 @@ class TestUpload:
     ) -> None:
         response = await _upload(anonymous, officer, home, name="../../etc/\u202e证明.pdf")
         assert response.json()["original_filename"] == "证明.pdf"
+
+
+class TestSlowUpload:
+    async def test_other_writers_go_on_while_a_body_streams(
+        self, app: FastAPI, anonymous: httpx.AsyncClient, officer: dict[str, str], home: uuid.UUID
+    ) -> None:
+        """The household is checked before the body is read, without holding the write
+        lock (SQLite's BEGIN IMMEDIATE) through a slow upload."""
+        boundary = "sanzhu-test-boundary"
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\n'
+            f'authorisation\r\n--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+            f'filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n'
+        ).encode()
+        go_on = asyncio.Event()
+
+        async def body() -> Any:
+            yield head + PDF[:10]
+            await go_on.wait()
+            yield PDF[10:] + f"\r\n--{boundary}--\r\n".encode()
+
+        upload = asyncio.create_task(
+            anonymous.post(
+                _url(home),
+                content=body(),
+                headers={**officer, "Content-Type": f"multipart/form-data; boundary={boundary}"},
+            )
+        )
+        await asyncio.sleep(0.3)
+        other = await asyncio.wait_for(
+            anonymous.post(
+                f"/api/v1/households/{home}/exit",
+                json={"reason": "out_of_hardship"},
+                headers=officer,
+            ),
+            timeout=5,
+        )
+        assert other.status_code == 200, other.text
+        go_on.set()
+        uploaded = await upload
+        assert uploaded.status_code == 201, uploaded.text
+        assert uploaded.json()["size"] == len(PDF)
 
 
 class TestWhoUploads:
