@@ -19,6 +19,8 @@ from app.core.crypto import (
 from app.core.signing_keys import KeyRing, generate_jwks
 
 IMPORT_UPLOAD_CEILING = 1 << 30
+DOCUMENT_UPLOAD_CEILING = 100 << 20
+"""The most `SANZHU_DOCUMENT_MAX_BYTES` may be set to: the document route's body limit."""
 """No setting lets an upload exceed this; the import route's body limit is built on it."""
 GENERATED_SECRETS = ("secret_key", "jwt_keys", "field_keys", "blind_index_key", "audit_keys")
 _GENERATORS = {
@@ -219,6 +221,20 @@ class Settings(BaseSettings):
         "others are counted (`errors_count`), not stored.",
     )
 
+    documents_dir: Path | None = Field(
+        default=None,
+        description="Where household documents are stored, each once under its SHA-256 "
+        "(`<dir>/<first two hex digits>/<sha256>`); default `<state_dir>/documents`. Back it "
+        "up with the database: rows name the files.",
+    )
+    document_max_bytes: int = Field(
+        default=10 << 20,
+        ge=1,
+        le=DOCUMENT_UPLOAD_CEILING,
+        description="Largest household document an upload may send (413 `document_too_large`, "
+        "refused while it streams); a phone photo is 2-5 MB, a scanned page under 1 MB.",
+    )
+
     @field_validator("cors_origins", "trusted_proxies", "allowed_hosts", mode="before")
     @classmethod
     def _csv(cls, value: object) -> object:
@@ -271,6 +287,10 @@ class Settings(BaseSettings):
     @property
     def imports_path(self) -> Path:
         return self.import_dir or self.state_dir / "imports"
+
+    @property
+    def documents_path(self) -> Path:
+        return self.documents_dir or self.state_dir / "documents"
 
     @property
     def audit_heads_path(self) -> Path:

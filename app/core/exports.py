@@ -22,6 +22,7 @@ from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, I
 from datetime import date, time
 from decimal import Decimal
 from typing import TypeVar
+from urllib.parse import quote
 
 import anyio
 from openpyxl import Workbook
@@ -61,6 +62,12 @@ async def stream_read(
         if len(rows) < chunk:
             return
         after = key_of(rows[-1])
+
+
+def attachment(name: str) -> str:
+    """`Content-Disposition: attachment` naming the file in ASCII and in UTF-8 (RFC 6266)."""
+    ascii_name = name.encode("ascii", "replace").decode().replace('"', "_")
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
 
 
 def _is_number(value: object) -> bool:

@@ -39,6 +39,7 @@ class Action(StrEnum):
     households_pair = "households:pair"
     ledger_quality_read = "ledger_quality:read"
     imports_run = "imports:run"
+    documents_write = "household_documents:write"
 
 
 PEOPLE = frozenset(Role) - {Role.partner}
@@ -78,6 +79,12 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
         {Role.district_officer, Role.street_officer, Role.community_worker, Role.auditor}
     ),
     Action.imports_run: frozenset({Role.street_officer, Role.community_worker}),
+    # Documents of the household's file (一户一档) are brought by those who keep the file:
+    # street and community staff, social workers on the households assigned to them. Grid
+    # workers do not write the ledger (DOMAIN 4); district officers read and spot-check.
+    Action.documents_write: frozenset(
+        {Role.street_officer, Role.community_worker, Role.social_worker}
+    ),
 }
 
 

@@ -24,6 +24,7 @@ from app.households.public import (
     HouseholdCreate,
     count_in_region,
     create_household,
+    file_document,
     record_assessed_types,
 )
 from app.identity.public import find_user
@@ -281,7 +282,32 @@ async def _seed_street(session: WriteSession, actor: Actor, street: str, offset:
                 for step in range(12)
             ]
             await replace_incomes(session, actor, household.id, months, incomes, household.version)
+        if number == 0:
+            await file_document(
+                session,
+                actor,
+                household.id,
+                DEMO_AUTHORISATION,
+                kind="authorisation",
+                file_name="授权委托书（演示）.pdf",
+                note="演示：社区代为申请的授权委托书",
+            )
     return len(DEMO_HOUSEHOLDS)
+
+
+DEMO_AUTHORISATION = (
+    b"%PDF-1.4\n"
+    b"1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+    b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
+    b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+    b"/Resources << /Font << /F1 5 0 R >> >> >> endobj\n"
+    b"4 0 obj << /Length 59 >> stream\n"
+    b"BT /F1 24 Tf 72 760 Td (Authorisation - Sanzhu demo) Tj ET\n"
+    b"endstream endobj\n"
+    b"5 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> endobj\n"
+    b"trailer << /Root 1 0 R >>\n%%EOF\n"
+)
+"""A one-page PDF: the first demo household of each street has its authorisation on file."""
 
 
 def index_suffix(number: int) -> str:

@@ -803,4 +803,38 @@ CATALOG: tuple[CodeTable, ...] = (
             Code("dead", "已放弃", "Dead (no more retries)"),
         ),
     ),
+    CodeTable(
+        name="document_kind",
+        label_zh="档案材料类别",
+        label_en="Document kind",
+        source="DOMAIN 4 (一户一档); Beijing 4(1)2 (授权委托)",
+        extensible=False,
+        codes=(
+            Code("authorisation", "授权委托书", "Authorisation (proxy application)"),
+            Code("certificate", "证明材料", "Certificate"),
+            Code("medical_record", "病历及医疗票据", "Medical records and bills"),
+            Code("visit_photo", "走访照片", "Visit photo"),
+            Code(
+                "id_card_image",
+                "身份证件图片",
+                "ID card image",
+                attributes={"holds_id_image": True},
+            ),
+            Code(
+                "hukou_book_image",
+                "户口簿图片",
+                "Hukou book image",
+                attributes={"holds_id_image": True},
+            ),
+            # The number of a disability certificate (残疾人证) is the holder's ID number
+            # and two digits.
+            Code(
+                "disability_certificate_image",
+                "残疾人证图片",
+                "Disability certificate image",
+                attributes={"holds_id_image": True},
+            ),
+            Code("other", "其他材料", "Other"),
+        ),
+    ),
 )

@@ -9,12 +9,15 @@ class Code:
 
     `group` ties a code to a code of another table when the seed lists codes per
     group (e.g. casework services per vulnerability category, Beijing 4(2)).
+    `attributes` are facts about the code that rules read (e.g. `holds_id_image` of a
+    document kind), so the rule is data, served with the code, not a list in code.
     """
 
     code: str
     label_zh: str
     label_en: str
     group: str | None = None
+    attributes: dict[str, bool | int | str] | None = None
 
 
 @dataclass(frozen=True, slots=True)

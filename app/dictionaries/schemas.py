@@ -55,6 +55,7 @@ class CodeOut(BaseModel):
                     "labels": {"zh-CN": "洪涝受灾", "en": "Flood damage"},
                     "group": None,
                     "builtin": False,
+                    "attributes": None,
                 }
             ]
         }
@@ -67,6 +68,12 @@ class CodeOut(BaseModel):
     )
     builtin: bool = Field(
         description="True for codes shipped with the product; false for codes added locally."
+    )
+    attributes: dict[str, bool | int | str] | None = Field(
+        default=None,
+        description="Facts about the code that rules read, e.g. `holds_id_image: true` on a "
+        "`document_kind` whose documents show an ID number (served only to roles that see "
+        "ID numbers whole); null when it has none.",
     )
 
 
@@ -102,6 +109,7 @@ class DictionariesOut(BaseModel):
                                     },
                                     "group": None,
                                     "builtin": True,
+                                    "attributes": None,
                                 }
                             ],
                         }

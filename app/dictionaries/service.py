@@ -20,7 +20,11 @@ _TABLES = {table.name: table for table in CATALOG}
 def _table_out(table: CodeTable, additions: list[DictionaryCode]) -> CodeTableOut:
     codes = [
         CodeOut(
-            code=c.code, labels=Labels(zh_cn=c.label_zh, en=c.label_en), group=c.group, builtin=True
+            code=c.code,
+            labels=Labels(zh_cn=c.label_zh, en=c.label_en),
+            group=c.group,
+            builtin=True,
+            attributes=c.attributes,
         )
         for c in table.codes
     ]
@@ -105,6 +109,11 @@ async def unknown_codes(session: ReadSession, table: str, codes: list[str]) -> l
         return []
     added = await repository.active_codes(session, table, rest)
     return [code for code in rest if code not in added]
+
+
+def codes_with(table: str, name: str) -> frozenset[str]:
+    """The built-in codes of a table whose attribute `name` is true."""
+    return frozenset(c.code for c in _TABLES[table].codes if (c.attributes or {}).get(name))
 
 
 def group_of(table: str, code: str) -> str | None:

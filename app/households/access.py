@@ -49,16 +49,20 @@ def audit_read(
     household: Located | None = None,
     *,
     region_code: str | None = None,
+    subject: tuple[str, uuid.UUID] | None = None,
 ) -> None:
-    """Every read of personal data leaves an event, even if the request later fails (Beijing 7)."""
+    """Every read of personal data leaves an event, even if the request later fails (Beijing 7).
+
+    The event names the household, or `subject` (type, id): what of the household was read."""
+    object_type, object_id = subject or ("household", household.id if household else None)
     audit.record_after(
         session,
         actor.services.database,
         actor.context,
         action,
         outcome=audit.Outcome.success,
-        object_type="household",
-        object_id=str(household.id) if household is not None else None,
+        object_type=object_type,
+        object_id=None if object_id is None else str(object_id),
         region_code=household.region_code if household is not None else region_code,
     )
 

@@ -3,6 +3,7 @@
 from app.core.composition import Domain
 from app.demo.households import seed
 from app.households.cli import cli
+from app.households.documents.router import router as documents
 from app.households.members.router import router as members
 from app.households.models import (
     Household,
@@ -10,8 +11,10 @@ from app.households.models import (
     HouseholdCategory,
     HouseholdChange,
     HouseholdCode,
+    HouseholdDocument,
     HouseholdPlan,
     HouseholdTargetType,
+    LedgerNumberCounter,
     Membership,
     Person,
     PersonLookupBudget,
@@ -21,7 +24,7 @@ from app.households.stewardship.router import router as stewardship
 
 domain = Domain(
     name="households",
-    routers=[record, members, stewardship],
+    routers=[record, members, stewardship, documents],
     cli=cli,
     models=[
         Person,
@@ -34,6 +37,8 @@ domain = Domain(
         HouseholdPlan,
         HouseholdAssignment,
         PersonLookupBudget,
+        LedgerNumberCounter,
+        HouseholdDocument,
     ],
     seed=seed,
 )

@@ -2,7 +2,7 @@
 
 import uuid
 
-from app.core.errors import AppError
+from app.core.errors import AppError, PayloadTooLarge
 from app.core.i18n import Message, register_messages
 
 
@@ -97,6 +97,59 @@ register_messages(
             "Action not allowed in this state",
             "对象当前状态为 {state}，不允许此操作；允许的操作见 allowed。",
             "The object is {state}; this action is not allowed. See `allowed`.",
+        ),
+    }
+)
+
+
+class DocumentTypeNotAllowed(AppError):
+    """415: the file's bytes are not of a type the household's file takes (`allowed`); its
+    name and the Content-Type the client gave are not believed."""
+
+    status = 415
+    code = "document_type_not_allowed"
+
+    def __init__(self, allowed: list[str]) -> None:
+        super().__init__(extra={"allowed": allowed})
+
+
+class DocumentTooLarge(PayloadTooLarge):
+    """413: the document is larger than `SANZHU_DOCUMENT_MAX_BYTES` (`limit`)."""
+
+    code = "document_too_large"
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(params={"limit": limit}, extra={"limit": limit})
+
+
+class IdImageWithheld(AppError):
+    """403: the document's kind holds an ID image, and the caller sees ID numbers masked."""
+
+    status = 403
+    code = "id_image_withheld"
+
+
+register_messages(
+    {
+        "document_type_not_allowed": Message(
+            "不支持的文件类型",
+            "File type not accepted",
+            "档案材料只接受 PDF、JPEG、PNG 或 WebP 文件（按文件内容识别，不看文件名），见 allowed。",
+            "The household's file takes PDF, JPEG, PNG or WebP files only (recognised from "
+            "the content, not the name); see `allowed`.",
+        ),
+        "document_too_large": Message(
+            "文件过大",
+            "File too large",
+            "档案材料不能超过 {limit} 字节；请压缩或分开上传。",
+            "A document may not exceed {limit} bytes; compress it or upload it in parts.",
+        ),
+        "id_image_withheld": Message(
+            "无权查看证件图片",
+            "ID images withheld",
+            "此材料含身份证件号码，您的角色只能看到脱敏的证件号码，不能查看此材料。",
+            "This document shows an ID number; your role sees ID numbers masked only and "
+            "may not be served it.",
         ),
     }
 )

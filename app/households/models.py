@@ -45,6 +45,7 @@ class Household(Timestamped, Base):
         # checks region, status and completeness on the index entry, so only
         # matching rows are read from the table (docs/performance.md).
         Index("ix_households_id_region_status_complete", "id", "region_code", "status", "complete"),
+        UniqueConstraint("ledger_number"),
         Index(
             "ix_households_address_trgm",
             "address",
@@ -55,6 +56,9 @@ class Household(Timestamped, Base):
 
     id: Mapped[uuid.UUID] = uuid_pk()
     version: Mapped[int] = mapped_column(default=1)
+    ledger_number: Mapped[str] = mapped_column(String(24))
+    """一户一档: `<district>-<year of entry>-<sequence>`, given once at creation, never changed
+    or reused (`record.numbers`); it stays when the household moves or exits."""
     region_code: Mapped[str] = mapped_column(region_code_type())
     district_code: Mapped[str] = mapped_column(region_code_type(6))
     address: Mapped[str] = mapped_column(String(200))
@@ -83,6 +87,21 @@ class Household(Timestamped, Base):
     created_by: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("users.id", ondelete="RESTRICT")
     )
+
+
+class LedgerNumberCounter(Base):
+    """The last ledger number given in a district and year (一户一档).
+
+    Numbers are taken from it by an atomic `UPDATE ... RETURNING` that locks the row until
+    the transaction ends, so two creations never get the same number and a rolled-back one
+    gives its numbers back unseen; never `max() + 1`, which two transactions would both read.
+    """
+
+    __tablename__ = "ledger_number_counters"
+
+    district_code: Mapped[str] = mapped_column(region_code_type(6), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_value: Mapped[int] = mapped_column()
 
 
 class HouseholdTargetType(Base):
@@ -204,6 +223,32 @@ class HouseholdAssignment(HouseholdOwned, Timestamped, Base):
     assigned_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     active: Mapped[bool] = mapped_column(default=True)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class HouseholdDocument(HouseholdOwned, Base):
+    """A document in the household's file (一户一档): an authorisation, a certificate, a visit
+    photo, an ID image.
+
+    The bytes live outside the database, under their SHA-256 (`documents.storage`), once
+    however many rows name them; the row says what they are and who brought them. A
+    document is voided, never deleted: the row and the bytes stay for the audit trail.
+    """
+
+    __tablename__ = "household_documents"
+    __table_args__ = (Index("ix_household_documents_household_id", "household_id", "id"),)
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    kind: Mapped[str] = mapped_column(String(32))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int] = mapped_column()
+    media_type: Mapped[str] = mapped_column(String(32))
+    original_filename: Mapped[str | None] = mapped_column(String(255))
+    note: Mapped[str | None] = mapped_column(Text)
+    uploaded_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    voided_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    void_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class Person(Timestamped, Base):

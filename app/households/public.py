@@ -11,6 +11,7 @@
 - **Create** a household as the API does (`create_household`), or many in bulk,
   exactly as the API does (the import): `rows_of_new_household`, `known_persons`,
   `write_new_households`.
+- **File** a document in the household's file (一户一档): `file_document`.
 - **Decide** the new target types from an assessment: `record_assessed_types`.
 - Let departments and partners reach households through another domain's
   table (referrals): `reach_organizations_through`.
@@ -23,6 +24,7 @@ from app.core.db import ReadSession, WriteSession
 from app.households import access, changes
 from app.households.changes import Author, Change
 from app.households.contacts import CONTACT_FIELDS, contact_from_text
+from app.households.documents import service as documents
 from app.households.errors import PersonInAnotherHousehold
 from app.households.events import Event
 from app.households.history import diff, plain
@@ -117,6 +119,23 @@ async def create_household(
     return HouseholdRef.of(await records.create(session, actor, data))
 
 
+async def file_document(
+    session: WriteSession,
+    actor: Actor,
+    household_id: uuid.UUID,
+    content: bytes,
+    *,
+    kind: str,
+    file_name: str,
+    note: str | None = None,
+) -> uuid.UUID:
+    """File a document in the household's file (一户一档) as an upload does; its id."""
+    document = await documents.add_bytes(
+        session, actor, household_id, content, kind=kind, file_name=file_name, note=note
+    )
+    return document.id
+
+
 async def record_assessed_types(
     session: WriteSession,
     actor: Actor,
@@ -180,6 +199,7 @@ __all__ = [
     "count_in_region",
     "create_household",
     "diff",
+    "file_document",
     "household_now",
     "jurisdiction",
     "known_persons",

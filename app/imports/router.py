@@ -2,7 +2,6 @@
 
 import uuid
 from typing import Annotated
-from urllib.parse import quote
 
 import anyio
 from fastapi import Depends, Path, Query, Request, Response
@@ -18,7 +17,7 @@ from app.core.errors import (
     UnsupportedMediaType,
     ValidationFailed,
 )
-from app.core.exports import XLSX_MEDIA_TYPE, csv_stream, xlsx_bytes
+from app.core.exports import XLSX_MEDIA_TYPE, attachment, csv_stream, xlsx_bytes
 from app.core.openapi import protected_problems
 from app.core.pagination import Page, PageParams
 from app.core.permissions import Action
@@ -84,10 +83,6 @@ _UPLOAD_BODY = {
         },
     }
 }
-
-
-def _attachment(name: str) -> str:
-    return f"attachment; filename=\"{name.encode('ascii', 'replace').decode()}\"; filename*=UTF-8''{quote(name)}"
 
 
 @router.post(
@@ -174,13 +169,13 @@ async def download_template(
         return Response(
             template.csv_template(),
             media_type=CSV,
-            headers={"Content-Disposition": _attachment("摸排导入模板.csv")},
+            headers={"Content-Disposition": attachment("摸排导入模板.csv")},
         )
     content = template.xlsx_template(await dictionaries.all_tables(session))
     return Response(
         content,
         media_type=XLSX_MEDIA_TYPE,
-        headers={"Content-Disposition": _attachment("摸排导入模板.xlsx")},
+        headers={"Content-Disposition": attachment("摸排导入模板.xlsx")},
     )
 
 
@@ -227,7 +222,7 @@ async def download_errors(
     record = await service.get(session, actor, import_id)
     rows = service.error_report(actor.services.database, record)
     name = f"import-{record.id}-errors.{file_format}"
-    headers = {"Content-Disposition": _attachment(name)}
+    headers = {"Content-Disposition": attachment(name)}
     if file_format == "xlsx":
         content = await xlsx_bytes("导入错误", rows)
         return Response(content, media_type=XLSX_MEDIA_TYPE, headers=headers)

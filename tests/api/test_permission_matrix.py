@@ -39,6 +39,7 @@ LEDGER_QUALITY = frozenset(
     {Role.district_officer, Role.street_officer, Role.community_worker, Role.auditor}
 )
 IMPORTS = frozenset({Role.street_officer, Role.community_worker})
+DOCUMENTS_WRITE = frozenset({Role.street_officer, Role.community_worker, Role.social_worker})
 
 EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/healthz"): PUBLIC,
@@ -118,6 +119,11 @@ EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("PUT", "/api/v1/households/{household_id}/expenditures"): LEDGER_WRITE,
     ("GET", "/api/v1/households/{household_id}/assets"): LEDGER_READ,
     ("PUT", "/api/v1/households/{household_id}/assets"): LEDGER_WRITE,
+    ("GET", "/api/v1/households/{household_id}/documents"): LEDGER_READ,
+    ("POST", "/api/v1/households/{household_id}/documents"): DOCUMENTS_WRITE,
+    ("GET", "/api/v1/households/{household_id}/documents/{document_id}"): LEDGER_READ,
+    ("GET", "/api/v1/households/{household_id}/documents/{document_id}/content"): LEDGER_READ,
+    ("POST", "/api/v1/households/{household_id}/documents/{document_id}/void"): DOCUMENTS_WRITE,
 }
 
 PATH_VALUES = {
@@ -131,6 +137,7 @@ PATH_VALUES = {
     "assignment_id": str(uuid.UUID(int=6)),
     "grant_id": str(uuid.UUID(int=4)),
     "import_id": str(uuid.UUID(int=7)),
+    "document_id": str(uuid.UUID(int=8)),
     "table": "hardship_cause",
     "year": "2027",
     "day": "2027-01-04",

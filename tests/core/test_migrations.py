@@ -202,19 +202,8 @@ def _execute(url: str, statement: str, values: dict[str, Any]) -> None:
 
 def _contacts(url: str) -> dict[str, tuple[Any, Any]]:
     """Guardian and caregiver by blind index, JSON read back as objects."""
-
-    async def run() -> dict[str, tuple[Any, Any]]:
-        engine = create_async_engine(url)
-        try:
-            async with engine.connect() as connection:
-                rows = await connection.execute(
-                    text("SELECT id_number_index, guardian, caregiver FROM persons")
-                )
-                return {index: (_json(g), _json(c)) for index, g, c in rows}
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(run())
+    rows = _rows(url, "SELECT id_number_index, guardian, caregiver FROM persons")
+    return {index: (_json(g), _json(c)) for index, g, c in rows}
 
 
 def _json(value: str | None) -> Any:
@@ -222,3 +211,60 @@ def _json(value: str | None) -> Any:
         return json.loads(value) if value is not None else None
     except json.JSONDecodeError:
         return value
+
+
+def test_0019_numbers_existing_households_in_creation_order(tmp_path: object) -> None:
+    """Per district and year of entry (Asia/Shanghai), oldest first; the counters go on from
+    the last number given."""
+    url = f"sqlite+aiosqlite:///{tmp_path}/numbers.db"
+    config = alembic_config(url)
+    config.attributes["skip_logging"] = True
+    before = ScriptDirectory.from_config(config).get_revision("0019").down_revision
+    assert isinstance(before, str)
+    command.upgrade(config, before)
+    created = {
+        "late_2025": ("500112", "2025-12-31 15:59:00"),
+        "first_2026_by_shanghai": ("500112", "2025-12-31 16:00:00"),
+        "second_2026": ("500112", "2026-03-01 08:00:00"),
+        "other_district": ("500113", "2026-02-01 08:00:00"),
+        "first_2025": ("500112", "2025-01-01 08:00:00"),
+    }
+    for address, (district, at) in created.items():
+        _execute(
+            url,
+            "INSERT INTO households (id, version, region_code, district_code, address, status, "
+            "complete, missing_fields, created_at, updated_at) VALUES (:id, 1, :region, "
+            ":district, :address, 'active', 0, '[]', :at, :at)",
+            {
+                "id": uuid.uuid4().hex,
+                "region": f"{district}001001001",
+                "district": district,
+                "address": address,
+                "at": at,
+            },
+        )
+    command.upgrade(config, "0019")
+    assert _rows(url, "SELECT address, ledger_number FROM households ORDER BY address") == [
+        ("first_2025", "500112-2025-000001"),
+        ("first_2026_by_shanghai", "500112-2026-000001"),
+        ("late_2025", "500112-2025-000002"),
+        ("other_district", "500113-2026-000001"),
+        ("second_2026", "500112-2026-000002"),
+    ]
+    assert _rows(url, "SELECT * FROM ledger_number_counters ORDER BY district_code, year") == [
+        ("500112", 2025, 2),
+        ("500112", 2026, 2),
+        ("500113", 2026, 1),
+    ]
+
+
+def _rows(url: str, statement: str) -> list[tuple[Any, ...]]:
+    async def run() -> list[tuple[Any, ...]]:
+        engine = create_async_engine(url)
+        try:
+            async with engine.connect() as connection:
+                return [tuple(row) for row in await connection.execute(text(statement))]
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.core.db import ReadSession, WriteSession
 from app.households.models import Membership, Person
+from app.households.record import numbers
 from app.households.record.creation import ROW_MODELS, KnownPerson, LedgerRows
 
 T = TypeVar("T")
@@ -71,8 +72,11 @@ class Collision(Exception):
 
 
 async def write(session: WriteSession, rows: LedgerRows) -> None:
-    """Insert a batch, parents before children; raise Collision on a unique violation."""
+    """Insert a batch, parents before children; raise Collision on a unique violation.
+
+    The households get their ledger numbers here, a block per district and year."""
     try:
+        await numbers.assign(session, rows.households)
         for name, table in _TABLES:
             await _insert(session, table, getattr(rows, name))
             if name == "persons":

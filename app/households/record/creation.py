@@ -239,6 +239,7 @@ def rows_of_new_household(
         {
             "id": household_id,
             "version": 1,
+            "ledger_number": None,  # given by the writer (`numbers.assign`), in its transaction
             "region_code": region,
             "district_code": region[:6],
             "address": address,

@@ -26,7 +26,7 @@ from app.households.http import (
 )
 from app.households.members import lookups
 from app.households.members.schemas import Category
-from app.households.record import completeness, service, views
+from app.households.record import completeness, numbers, service, views
 from app.households.record.repository import HouseholdFilters
 from app.households.record.schemas import (
     ChangeOut,
@@ -84,6 +84,14 @@ async def list_households(
         str | None,
         Query(min_length=1, max_length=100, description="Address contains this text."),
     ] = None,
+    ledger_number: Annotated[
+        str | None,
+        Query(
+            pattern=numbers.PATTERN,
+            max_length=24,
+            description="Exactly this ledger number (一户一档), e.g. `500112-2026-000123`.",
+        ),
+    ] = None,
 ) -> Page[HouseholdSummary]:
     filters = HouseholdFilters(
         region=region,
@@ -94,6 +102,7 @@ async def list_households(
         need=need,
         complete=complete,
         address=address.strip() if address else None,
+        ledger_number=ledger_number,
     )
     items, cursor = await service.search(session, actor, filters, page)
     return Page(items=await views.summaries_out(session, actor.viewer, items), next_cursor=cursor)

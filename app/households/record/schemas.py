@@ -205,6 +205,7 @@ class HouseholdSummary(BaseModel):
             "examples": [
                 {
                     "id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e11",
+                    "ledger_number": "500112-2026-000123",
                     "region_code": "500112001001001",
                     "address": "双龙湖街道龙湖社区 3 栋 2 单元 501",
                     "status": "active",
@@ -221,6 +222,11 @@ class HouseholdSummary(BaseModel):
     )
 
     id: uuid.UUID = Field(description="Household id.")
+    ledger_number: str = Field(
+        description="The household's file number (一户一档): district code, year of entry and a "
+        "sequence per district and year (at least 6 digits), e.g. `500112-2026-000123`; given "
+        "at creation, never changed or reused."
+    )
     region_code: str = Field(description="Community or grid code.")
     address: str = Field(description="Street address.")
     status: str = Field(description="Dictionary `household_status`.")
@@ -244,6 +250,7 @@ class HouseholdOut(BaseModel):
                 {
                     **_EXAMPLE_IN,
                     "id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e11",
+                    "ledger_number": "500112-2026-000123",
                     "district_code": "500112",
                     "target_types": [
                         {
@@ -282,6 +289,11 @@ class HouseholdOut(BaseModel):
     )
 
     id: uuid.UUID = Field(description="Household id.")
+    ledger_number: str = Field(
+        description="The household's file number (一户一档): district code, year of entry and a "
+        "sequence per district and year (at least 6 digits), e.g. `500112-2026-000123`; given "
+        "at creation, never changed or reused."
+    )
     region_code: str = Field(description="Community or grid code.")
     district_code: str = Field(description="District code.")
     address: str = Field(description="Street address.")

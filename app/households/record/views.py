@@ -25,6 +25,7 @@ from app.households.record.schemas import (
 def record_out(actor: Actor, household: Household | Row[Any], rows: RecordRows) -> HouseholdOut:
     return HouseholdOut(
         id=household.id,
+        ledger_number=household.ledger_number,
         region_code=household.region_code,
         district_code=household.district_code,
         address=household.address,
@@ -95,6 +96,7 @@ async def summaries_out(
     return [
         HouseholdSummary(
             id=h.id,
+            ledger_number=h.ledger_number,
             region_code=h.region_code,
             address=h.address,
             status=h.status,

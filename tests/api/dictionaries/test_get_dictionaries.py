@@ -39,6 +39,7 @@ class TestGetDictionaries:
                     "labels": {"zh-CN": c.label_zh, "en": c.label_en},
                     "group": c.group,
                     "builtin": True,
+                    "attributes": c.attributes,
                 }
                 for c in built_in.codes
             ]
@@ -126,6 +127,7 @@ class TestGetDictionaries:
             "labels": {"zh-CN": "洪涝受灾", "en": "Flood damage"},
             "group": None,
             "builtin": False,
+            "attributes": None,
         }
         for name in ("need", "exit_reason", "target_type"):
             assert table(response.json(), name) == table(before.json(), name)

@@ -65,3 +65,33 @@ async def test_the_street_officer_reads_a_demo_household_through_the_api(
     one = await anonymous.get(f"/api/v1/households/{items[0]['id']}", headers=headers)
     assert one.status_code == 200
     assert one.json()["members"][0]["id_number"].startswith("500112")
+
+
+async def test_each_street_has_a_demo_authorisation_on_file(
+    app: FastAPI, anonymous: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    """The first demo household of each street holds a one-page PDF authorisation, served
+    through the API like any upload; the two streets' copies are one file on disk."""
+    await create_demo_district(session)
+    await seed_demo_households(app.state.services, "")
+    bodies = set()
+    for officer in ("street_officer", "street_officer_2"):
+        headers = {"Authorization": f"Bearer {await sign_in(anonymous, officer)}"}
+        items = (await anonymous.get("/api/v1/households?limit=200", headers=headers)).json()
+        with_documents = []
+        for item in items["items"]:
+            listed = await anonymous.get(
+                f"/api/v1/households/{item['id']}/documents", headers=headers
+            )
+            with_documents += [(item["id"], d) for d in listed.json()["items"]]
+        [(household_id, document)] = with_documents
+        assert (document["kind"], document["media_type"]) == ("authorisation", "application/pdf")
+        content = await anonymous.get(
+            f"/api/v1/households/{household_id}/documents/{document['id']}/content",
+            headers=headers,
+        )
+        assert content.content.startswith(b"%PDF-")
+        bodies.add(content.content)
+    assert len(bodies) == 1
+    documents = app.state.services.settings.documents_path
+    assert len([p for p in documents.rglob("*") if p.is_file() and "incoming" not in p.parts]) == 1

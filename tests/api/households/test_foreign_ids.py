@@ -142,6 +142,14 @@ ROUTES: dict[tuple[str, str], Route] = {
     ),
     ("GET", "/api/v1/households/{household_id}/assets"): Route(),
     ("PUT", "/api/v1/households/{household_id}/assets"): Route(_items, if_match=True),
+    # The household is checked before the body is read or the document looked up.
+    ("GET", "/api/v1/households/{household_id}/documents"): Route(),
+    ("POST", "/api/v1/households/{household_id}/documents"): Route(),
+    ("GET", "/api/v1/households/{household_id}/documents/{document_id}"): Route(),
+    ("GET", "/api/v1/households/{household_id}/documents/{document_id}/content"): Route(),
+    ("POST", "/api/v1/households/{household_id}/documents/{document_id}/void"): Route(
+        lambda ids, known: {"reason": "上传错了"}
+    ),
 }
 
 
@@ -211,6 +219,8 @@ def _url(path: str, ids: Ids) -> str:
         path.replace("{household_id}", str(ids.household))
         .replace("{person_id}", str(ids.person))
         .replace("{assignment_id}", str(ids.assignment))
+        # No household of the walk has documents: the assignment's id stands in for one.
+        .replace("{document_id}", str(ids.assignment))
     )
 
 

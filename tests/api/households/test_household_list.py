@@ -288,6 +288,7 @@ async def test_summaries_with_the_head_name_masked_per_role(
     [summary] = response.json()["items"]
     assert summary == {
         "id": str(created.id),
+        "ledger_number": created.ledger_number,
         "region_code": A_GRID_1,
         "address": created.address,
         "status": "active",
