@@ -18,10 +18,12 @@ from app.households.models import (
 )
 from app.households.record.router import router as record
 from app.households.stewardship.router import router as stewardship
+from app.households.transfers.models import TransferRequest
+from app.households.transfers.router import router as transfers
 
 domain = Domain(
     name="households",
-    routers=[record, members, stewardship],
+    routers=[record, members, stewardship, transfers],
     cli=cli,
     models=[
         Person,
@@ -34,6 +36,7 @@ domain = Domain(
         HouseholdPlan,
         HouseholdAssignment,
         PersonLookupBudget,
+        TransferRequest,
     ],
     seed=seed,
 )
