@@ -65,3 +65,32 @@ async def test_the_street_officer_reads_a_demo_household_through_the_api(
     one = await anonymous.get(f"/api/v1/households/{items[0]['id']}", headers=headers)
     assert one.status_code == 200
     assert one.json()["members"][0]["id_number"].startswith("500112")
+
+
+async def test_the_demo_has_one_pending_transfer_request_between_the_streets(
+    app: FastAPI, anonymous: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    """The second street's officer finds it among its incoming requests; seeding again
+    files no second one."""
+    await create_demo_district(session)
+    await seed_demo_households(app.state.services, "")
+    await seed_demo_households(app.state.services, "")
+    sender = {"Authorization": f"Bearer {await sign_in(anonymous, 'street_officer_2')}"}
+    listed = await anonymous.get(
+        "/api/v1/transfer-requests", params={"direction": "incoming"}, headers=sender
+    )
+    [request] = listed.json()["items"]
+    assert (request["status"], request["person_name"], request["allowed_actions"]) == (
+        "pending",
+        "李秀兰",
+        ["accept", "refuse"],
+    )
+    assert request["from_region_code"].startswith("500112002")
+    assert request["to_region_code"].startswith("500112001")
+    requester = {"Authorization": f"Bearer {await sign_in(anonymous, 'street_officer')}"}
+    [outgoing] = (
+        await anonymous.get(
+            "/api/v1/transfer-requests", params={"direction": "outgoing"}, headers=requester
+        )
+    ).json()["items"]
+    assert (outgoing["id"], outgoing["person_name"]) == (request["id"], None)
