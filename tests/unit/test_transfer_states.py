@@ -31,7 +31,7 @@ def test_each_step_leads_where_it_says() -> None:
     assert next_status(Status.pending, Step.decide, Outcome.accept) is Status.decided_accepted
     assert next_status(Status.pending, Step.decide, Outcome.refuse) is Status.decided_refused
     assert next_status(Status.pending, Step.cancel) is Status.cancelled
-    assert MOVES == {Status.accepted, Status.decided_accepted}
+    assert {Status.accepted, Status.decided_accepted} == MOVES
 
 
 @given(st.sampled_from(FINAL), st.sampled_from(list(Step)), st.sampled_from(list(Outcome)))
