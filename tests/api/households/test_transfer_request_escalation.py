@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.auth import Actor
 from app.core.clock import business_today
+from app.core.config import Settings
 from tests.api.households.ledger_http import bearer, memberships
 from tests.api.households.transfer_http import act, family, filed
 from tests.factories import (
@@ -195,3 +196,30 @@ class TestContention:
         assert assert_problem(refused, 409, "invalid_transition")["allowed"] == ["reenter"]
         [membership] = await memberships(app, source.spouse)
         assert (membership.household_id, membership.active) == (source.id, True)
+
+
+class TestConfiguredWorkingDays:
+    @pytest.fixture
+    def settings(self, settings: Settings) -> Settings:
+        return settings.model_copy(update={"transfer_request_escalation_working_days": 1})
+
+    async def test_the_due_date_follows_the_setting(
+        self,
+        app: FastAPI,
+        anonymous: httpx.AsyncClient,
+        session: AsyncSession,
+        today: Callable[[date], None],
+    ) -> None:
+        """One working day after Monday 2026-03-02, with Tuesday a holiday, is Wednesday."""
+        await set_calendar_day(session, "2026-03-03", is_working_day=False, name="测试假日")
+        requester = await bearer(anonymous, "street_officer")
+        district = await bearer(anonymous, "district_officer")
+        today(date(2026, 3, 2))
+        source = await family(app)
+        target = await create_household(app, region=GRID_A1_2)
+        created = await filed(anonymous, requester, source.spouse_id_number, target)
+        assert created["due_on"] == "2026-03-04"
+        today(date(2026, 3, 4))
+        assert await _worklist(anonymous, district) == []
+        today(date(2026, 3, 5))
+        assert await _worklist(anonymous, district) == [created["id"]]

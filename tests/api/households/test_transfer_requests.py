@@ -154,6 +154,20 @@ class TestFileAndAccept:
         [(used,)] = await fetch(app, select(PersonLookupBudget.used))
         assert used == 1
 
+    async def test_a_repeated_filing_with_its_idempotency_key_files_once(
+        self, app: FastAPI, anonymous: httpx.AsyncClient, requester: dict[str, str]
+    ) -> None:
+        source = await family(app)
+        target = await create_household(app, region=GRID_A1_2)
+        keyed = {**requester, "Idempotency-Key": "transfer-1"}
+        first = await file(anonymous, keyed, source.spouse_id_number, target)
+        again = await file(anonymous, keyed, source.spouse_id_number, target)
+        assert (first.status_code, again.status_code) == (201, 201), again.text
+        assert again.json() == first.json()
+        assert again.headers["location"] == first.headers["location"]
+        listed = (await anonymous.get(REQUESTS, headers=requester)).json()["items"]
+        assert [r["id"] for r in listed] == [first.json()["id"]]
+
     async def test_what_the_number_finds_elsewhere_is_answered_without_filing(
         self, app: FastAPI, anonymous: httpx.AsyncClient, requester: dict[str, str]
     ) -> None:
@@ -393,6 +407,15 @@ class TestPrivacy:
         ]
         assert [r.status_code for r in into] == [404, 404]
         assert into[0].json()["code"] == into[1].json()["code"] == "not_found"
+        # Each refusal is on the audit trail: a community worker may not answer at all (its
+        # role), and may not see or cancel a request of neither of its households.
+        assert await _actions(app, created["id"]) == [
+            ("transfer_request.file", "success"),
+            ("denied:transfer_request.read", "denied"),
+            ("denied:transfer_requests:answer", "denied"),
+            ("denied:transfer_requests:answer", "denied"),
+            ("denied:transfer_request.read", "denied"),
+        ]
 
 
 async def _events(app: FastAPI) -> list[Any]:
