@@ -118,21 +118,24 @@ class TestEscalation:
 
 
 class TestContention:
+    @pytest.mark.parametrize("second", ["accept", "decide"])
     async def test_two_accepts_at_once_leave_one_winner_and_a_409(
-        self, app: FastAPI, anonymous: httpx.AsyncClient
+        self, app: FastAPI, anonymous: httpx.AsyncClient, second: str
     ) -> None:
+        """The sending street twice, or the sending street and the district at once."""
         requester = await bearer(anonymous, "street_officer")
         sender = await bearer(anonymous, "street_officer_2")
         district = await bearer(anonymous, "district_officer")
         source = await family(app)
         target = await create_household(app, region=GRID_A1_2)
         created = await filed(anonymous, requester, source.spouse_id_number, target)
-        responses = await asyncio.gather(
-            act(anonymous, sender, created["id"], "accept"),
-            act(
-                anonymous, district, created["id"], "decide", {"outcome": "accept", "note": "同意"}
-            ),
+        decision = {"outcome": "accept", "note": "同意"}
+        other = (
+            act(anonymous, district, created["id"], "decide", decision)
+            if second == "decide"
+            else act(anonymous, sender, created["id"], "accept")
         )
+        responses = await asyncio.gather(act(anonymous, sender, created["id"], "accept"), other)
         assert sorted(r.status_code for r in responses) == [200, 409], [r.text for r in responses]
         [loser] = [r for r in responses if r.status_code == 409]
         assert assert_problem(loser, 409, "invalid_transition")["allowed"] == []
