@@ -130,6 +130,13 @@ class Settings(BaseSettings):
         "entered by form); beyond it 429 with Retry-After. Bounds how fast anyone can test "
         "guesses of a number; at least 20, the most members one household is entered with.",
     )
+    transfer_request_escalation_working_days: int = Field(
+        default=5,
+        ge=1,
+        le=60,
+        description="Working days the sending street has to answer a transfer request; a "
+        "request still pending after its due date is on the district's worklist.",
+    )
     state_dir: Path = Path(".sanzhu")
 
     db_pool_size: int = Field(default=20, ge=1)

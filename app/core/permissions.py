@@ -40,6 +40,11 @@ class Action(StrEnum):
     ledger_quality_read = "ledger_quality:read"
     imports_run = "imports:run"
     documents_write = "household_documents:write"
+    persons_transfer = "persons:transfer"
+    transfer_requests_read = "transfer_requests:read"
+    transfer_requests_file = "transfer_requests:file"
+    transfer_requests_answer = "transfer_requests:answer"
+    transfer_requests_decide = "transfer_requests:decide"
 
 
 PEOPLE = frozenset(Role) - {Role.partner}
@@ -85,6 +90,20 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.documents_write: frozenset(
         {Role.street_officer, Role.community_worker, Role.social_worker}
     ),
+    # Moving a person keeps the ledger whole (人随户走, DOMAIN 4): the district anywhere
+    # in its district, street and community staff within their reach. Grid and social
+    # workers keep no ledger record, so they move no one.
+    Action.persons_transfer: frozenset(
+        {Role.district_officer, Role.street_officer, Role.community_worker}
+    ),
+    # A street that finds a person active in another street asks for the transfer; the
+    # sending street answers; the district decides either way (DOMAIN 4).
+    Action.transfer_requests_read: frozenset(
+        {Role.district_officer, Role.street_officer, Role.community_worker}
+    ),
+    Action.transfer_requests_file: frozenset({Role.street_officer, Role.community_worker}),
+    Action.transfer_requests_answer: frozenset({Role.street_officer}),
+    Action.transfer_requests_decide: frozenset({Role.district_officer}),
 }
 
 

@@ -7,6 +7,7 @@ months of incomes for some through the finances domain. The new target types
 its own issue; until then the demo records them as an assessment without one.
 """
 
+import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -22,9 +23,11 @@ from app.demo.regions import STREETS
 from app.finances.public import IncomeIn, add_months, month_of, month_range, replace_incomes
 from app.households.public import (
     HouseholdCreate,
+    TransferRequestIn,
     count_in_region,
     create_household,
     file_document,
+    file_transfer_request,
     record_assessed_types,
 )
 from app.identity.public import find_user
@@ -243,7 +246,11 @@ async def _officer(services: Services, street: str) -> Actor:
     return await actor_of(services, principal, context)
 
 
-async def _seed_street(session: WriteSession, actor: Actor, street: str, offset: int) -> int:
+async def _seed_street(
+    session: WriteSession, actor: Actor, street: str, offset: int
+) -> list[uuid.UUID]:
+    """The street's demo households; their ids, in the order of `DEMO_HOUSEHOLDS`."""
+    ids: list[uuid.UUID] = []
     last = add_months(month_of(actor.today), -1)
     months = month_range(add_months(last, -11), last, actor.today)
     for number, spec in enumerate(DEMO_HOUSEHOLDS):
@@ -267,6 +274,7 @@ async def _seed_street(session: WriteSession, actor: Actor, street: str, offset:
             }
         )
         household = await create_household(session, actor, data)
+        ids.append(household.id)
         if spec.assessed_types:
             household = await record_assessed_types(
                 session, actor, household.id, list(spec.assessed_types), None
@@ -292,7 +300,7 @@ async def _seed_street(session: WriteSession, actor: Actor, street: str, offset:
                 file_name="授权委托书（演示）.pdf",
                 note="演示：社区代为申请的授权委托书",
             )
-    return len(DEMO_HOUSEHOLDS)
+    return ids
 
 
 DEMO_AUTHORISATION = (
@@ -315,12 +323,35 @@ def index_suffix(number: int) -> str:
 
 
 async def seed(services: Services, _password: str) -> str:
-    """Create the demo households of each street that has none yet."""
-    created = 0
+    """Create the demo households of each street that has none yet; once both streets are
+    new, one pending transfer request between them."""
+    new: dict[str, list[uuid.UUID]] = {}
     for offset, street in enumerate(STREETS):
         actor = await _officer(services, street)
         async with services.database.sessionmaker() as session, session.begin():
             if await count_in_region(session, actor, street):
                 continue
-            created += await _seed_street(session, actor, street, offset * 100)
-    return f"{created} new demo households"
+            new[street] = await _seed_street(session, actor, street, offset * 100)
+    first, second = list(STREETS)[:2]
+    if first in new and second in new:
+        await _seed_transfer_request(services, first, new[first][0])
+    return f"{sum(len(ids) for ids in new.values())} new demo households"
+
+
+async def _seed_transfer_request(services: Services, street: str, into: uuid.UUID) -> None:
+    """The second street's first spouse (李秀兰) has moved in with family in the first
+    street, whose officer asks for her; the second street has yet to answer (DOMAIN 4)."""
+    actor = await _officer(services, street)
+    spouse = DEMO_HOUSEHOLDS[0].members[1]
+    number = demo_id_number(spouse["birth"], spouse["sex"], 100 + 1)
+    async with services.database.sessionmaker() as session, session.begin():
+        await file_transfer_request(
+            session,
+            actor,
+            TransferRequestIn(
+                id_number=number,
+                to_household_id=into,
+                relation_to_head="other",
+                reason="已随亲属迁居双龙湖街道，实际居住满三个月，申请迁入本街道台账。",
+            ),
+        )

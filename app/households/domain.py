@@ -21,10 +21,12 @@ from app.households.models import (
 )
 from app.households.record.router import router as record
 from app.households.stewardship.router import router as stewardship
+from app.households.transfers.models import TransferRequest
+from app.households.transfers.router import router as transfers
 
 domain = Domain(
     name="households",
-    routers=[record, members, stewardship, documents],
+    routers=[record, members, stewardship, documents, transfers],
     cli=cli,
     models=[
         Person,
@@ -39,6 +41,7 @@ domain = Domain(
         PersonLookupBudget,
         LedgerNumberCounter,
         HouseholdDocument,
+        TransferRequest,
     ],
     seed=seed,
 )

@@ -89,8 +89,9 @@ register_messages(
         "person_already_in_household": Message(
             "此人已在其他家庭中",
             "Person already in a household",
-            "该身份证号已是台账中一户家庭的在册成员{where}；请使用迁移（transfer）而不是重复登记。",
-            "This ID number is already an active member of a household{where}; transfer the person instead of adding a copy.",
+            "该身份证号已是台账中一户家庭的在册成员{where}；请使用迁移（transfer）而不是重复登记，此人在其他街道时请提交迁移申请（transfer-requests）。",
+            "This ID number is already an active member of a household{where}; transfer the person "
+            "instead of adding a copy (from another street: file a transfer request).",
         ),
         "invalid_transition": Message(
             "当前状态不允许此操作",

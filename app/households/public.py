@@ -15,6 +15,8 @@
 - **Decide** the new target types from an assessment: `record_assessed_types`.
 - Let departments and partners reach households through another domain's
   table (referrals): `reach_organizations_through`.
+- **Ask** for a person active in another street: `file_transfer_request`, as
+  `POST /transfer-requests` does (the demo's pending request).
 """
 
 import uuid
@@ -70,6 +72,8 @@ from app.households.record.validation import (
 )
 from app.households.scope import reach_organizations_through
 from app.households.scope import visible_households as jurisdiction
+from app.households.transfers import service as transfers
+from app.households.transfers.schemas import TransferRequestIn
 
 
 async def visible(session: ReadSession, actor: Actor, household_id: uuid.UUID) -> HouseholdRef:
@@ -162,6 +166,14 @@ async def members_ever(
     return await persons.members_ever(session, household_id, person_ids)
 
 
+async def file_transfer_request(
+    session: WriteSession, actor: Actor, data: TransferRequestIn
+) -> uuid.UUID:
+    """File a transfer request for a person active in another street's household, into a
+    household the actor may change, as `POST /transfer-requests` does (DOMAIN 4)."""
+    return await transfers.file(session, actor, data)
+
+
 audit_read = access.audit_read
 
 __all__ = [
@@ -190,6 +202,7 @@ __all__ = [
     "NewMember",
     "Origin",
     "PersonInAnotherHousehold",
+    "TransferRequestIn",
     "audit_read",
     "check_head_count",
     "check_region",
@@ -200,6 +213,7 @@ __all__ = [
     "create_household",
     "diff",
     "file_document",
+    "file_transfer_request",
     "household_now",
     "jurisdiction",
     "known_persons",

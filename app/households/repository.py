@@ -5,7 +5,7 @@ import uuid
 
 from sqlalchemy import Select, Uuid, bindparam, exists, select
 
-from app.core.db import ReadSession
+from app.core.db import ReadSession, WriteSession
 from app.core.reach import Reach, ReachShape
 from app.households.models import Household
 from app.households.scope import reach_template, reach_values, visible_households
@@ -42,3 +42,13 @@ async def get_visible(
 
 async def exists_anywhere(session: ReadSession, household_id: uuid.UUID) -> bool:
     return bool(await session.scalar(select(exists().where(Household.id == household_id))))
+
+
+async def lock(session: WriteSession, household_id: uuid.UUID) -> Household:
+    """A household by id, locked for the transaction, whoever reaches it: for a change the
+    caller is entitled to by something else than reach (an accepted transfer request moves
+    a person into a household of the requesting street)."""
+    found = await session.execute(
+        select(Household).where(Household.id == household_id).with_for_update()
+    )
+    return found.scalar_one()

@@ -1,5 +1,5 @@
 """What other domains may use of the working-day calendar (DOMAIN 6)."""
 
-from app.workdays.service import missing_years
+from app.workdays.service import add_working_days, missing_years
 
-__all__ = ["missing_years"]
+__all__ = ["add_working_days", "missing_years"]

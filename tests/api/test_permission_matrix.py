@@ -40,6 +40,8 @@ LEDGER_QUALITY = frozenset(
 )
 IMPORTS = frozenset({Role.street_officer, Role.community_worker})
 DOCUMENTS_WRITE = frozenset({Role.street_officer, Role.community_worker, Role.social_worker})
+TRANSFER = frozenset({Role.district_officer, Role.street_officer, Role.community_worker})
+DISTRICT = frozenset({Role.district_officer})
 
 EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/healthz"): PUBLIC,
@@ -97,7 +99,15 @@ EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/api/v1/households/{household_id}/members"): BY_ID_NUMBER_WRITE,
     ("PATCH", "/api/v1/households/{household_id}/members/{person_id}"): LEDGER_WRITE,
     ("DELETE", "/api/v1/households/{household_id}/members/{person_id}"): LEDGER_WRITE,
-    ("POST", "/api/v1/persons/{person_id}/transfer"): LEDGER_WRITE,
+    ("POST", "/api/v1/persons/{person_id}/transfer"): TRANSFER,
+    ("GET", "/api/v1/transfer-requests"): TRANSFER,
+    ("POST", "/api/v1/transfer-requests"): STREET_AND_COMMUNITY,
+    ("GET", "/api/v1/transfer-requests/{request_id}"): TRANSFER,
+    ("POST", "/api/v1/transfer-requests/{request_id}/accept"): STREET,
+    ("POST", "/api/v1/transfer-requests/{request_id}/refuse"): STREET,
+    ("POST", "/api/v1/transfer-requests/{request_id}/decide"): DISTRICT,
+    ("POST", "/api/v1/transfer-requests/{request_id}/cancel"): STREET_AND_COMMUNITY,
+    ("GET", "/api/v1/worklists/transfer-requests"): DISTRICT,
     ("POST", "/api/v1/persons/search"): BY_ID_NUMBER_READ,
     ("GET", "/api/v1/households/{household_id}/assignments"): LEDGER_READ,
     ("POST", "/api/v1/households/{household_id}/assignments"): STREET,
@@ -138,6 +148,7 @@ PATH_VALUES = {
     "grant_id": str(uuid.UUID(int=4)),
     "import_id": str(uuid.UUID(int=7)),
     "document_id": str(uuid.UUID(int=8)),
+    "request_id": str(uuid.UUID(int=9)),
     "table": "hardship_cause",
     "year": "2027",
     "day": "2027-01-04",

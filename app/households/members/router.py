@@ -2,16 +2,23 @@
 
 from typing import Annotated
 
-from fastapi import Query, Response
+from fastapi import Depends, Query, Response
 
 from app.confidentiality.public import ConfidentialityAgreementRequired
+from app.core.auth import Actor, actor_for
 from app.core.errors import PreconditionFailed, PreconditionRequired, ValidationFailed
 from app.core.etag import ExpectedVersion, etag_for_version
 from app.core.openapi import protected_problems
+from app.core.permissions import Action
 from app.core.routing import API_V1, Idempotency, api_router, route_options
 from app.core.uow import DbSession, ReadDbSession
 from app.households import access
-from app.households.errors import InvalidTransition, PersonInAnotherHousehold, TooManyLookups
+from app.households.errors import (
+    InvalidTransition,
+    PersonInAnotherHousehold,
+    PersonMoved,
+    TooManyLookups,
+)
 from app.households.http import (
     HOUSEHOLD,
     PERSONAL_READ,
@@ -35,6 +42,7 @@ from app.households.members.views import member_out
 
 router = api_router(prefix=API_V1, tags=["ledger"])
 MEMBERS = f"/households{HOUSEHOLD}/members"
+Transferrer = Annotated[Actor, Depends(actor_for(Action.persons_transfer))]
 
 
 @router.get(
@@ -127,10 +135,15 @@ async def remove_member(
     "/persons/{person_id:uuid}/transfer",
     response_model=MemberOut,
     summary="Move a person to another household (one transaction, history on both sides)",
-    responses=protected_problems(*PERSONAL_READ, InvalidTransition),
+    description="District officers move a person anywhere in their district, across streets; "
+    "street officers and community workers within their own reach. A person active in a "
+    "household another street holds is asked for with `POST /api/v1/transfer-requests`. "
+    "Moving into or out of a household that has left the ledger is a 409 "
+    '`invalid_transition` (`allowed: ["reenter"]`).',
+    responses=protected_problems(*PERSONAL_READ, InvalidTransition, PersonMoved),
 )
 async def transfer_person(
-    person_id: PersonId, actor: LedgerWriter, session: DbSession, body: TransferIn
+    person_id: PersonId, actor: Transferrer, session: DbSession, body: TransferIn
 ) -> MemberOut:
     household, membership = await transfer.transfer(session, actor, person_id, body)
     row = await repository.member_row(session, household.id, membership.person_id)

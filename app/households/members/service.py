@@ -7,6 +7,7 @@ as a sequential duplicate.
 """
 
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -279,6 +280,7 @@ async def leave(
     reason: str,
     *,
     moving_to: uuid.UUID | None = None,
+    event_ids: Mapping[str, uuid.UUID] | None = None,
 ) -> tuple[Person, list[HouseholdCategory]]:
     """End a membership (history kept); a household that loses its head is flagged.
 
@@ -307,7 +309,8 @@ async def leave(
             diff,
             person_id=person.id,
             audited=False,
-            event_ids={"from_household_id": household.id, "to_household_id": moving_to},
+            event_ids=event_ids
+            or {"from_household_id": household.id, "to_household_id": moving_to},
         )
     await changes.record(session, actor, household, change)
     return person, categories

@@ -1,6 +1,7 @@
 """Moving a person to another household (DOMAIN 4, 人随户走): one transaction, history on both sides."""
 
 import uuid
+from collections.abc import Mapping
 from typing import NoReturn
 
 from app.core import audit
@@ -23,29 +24,33 @@ async def _check(
     source: Household,
     target: Household,
     person_id: uuid.UUID,
-    data: TransferIn,
+    relation_to_head: str,
+    new_head_person_id: uuid.UUID | None,
 ) -> None:
-    if target.status != "active":
-        raise InvalidTransition(target.status, ["reenter"])
-    if data.relation_to_head == "self" and target.head_person_id is not None:
+    # An exited household refuses transfers both ways (DOMAIN 4, Beijing 5): it takes no
+    # one in, and its members leave only once it is back in the ledger.
+    for household in (target, source):
+        if household.status != "active":
+            raise InvalidTransition(household.status, ["reenter"])
+    if relation_to_head == "self" and target.head_person_id is not None:
         raise ValidationFailed.at(
             ["body", "relation_to_head"], "the household has a head", "head_exists"
         )
-    if data.new_head_person_id is None:
+    if new_head_person_id is None:
         return
     if source.head_person_id != person_id:
         raise ValidationFailed.at(
             ["body", "new_head_person_id"], "the person is not the head", "not_the_head"
         )
     try:
-        await members.active_member(session, source, data.new_head_person_id)
+        await members.active_member(session, source, new_head_person_id)
     except NotFound:
         raise ValidationFailed.at(
             ["body", "new_head_person_id"],
             "not an active member of the old household",
             "not_a_member",
         ) from None
-    if data.new_head_person_id == person_id:
+    if new_head_person_id == person_id:
         raise ValidationFailed.at(
             ["body", "new_head_person_id"], "choose another member", "not_a_member"
         )
@@ -71,13 +76,10 @@ async def transfer(
     """Move a person; the old household's head is reassigned if asked, else the household is flagged.
 
     Visibility first: both households must be visible to the actor (404, the same for a
-    household out of reach as for none) before anything about the person is read. Then
-    the rows the move relies on are locked in one order, the same for every change of a
-    membership: the two households in id order, then the person (so two opposite
-    transfers cannot deadlock). The person must still be an active member of
-    `from_household_id` once they are locked: a concurrent transfer that won leaves the
-    other a 409 `person_moved` on either database (a serial database runs it after the
-    winner, a concurrent one once the winner's locks are released).
+    household out of reach as for none) before anything about the person is read; a
+    district officer reaches its whole district, street and community staff their own
+    subtree. Then the rows the move relies on are locked in one order, the same for every
+    change of a membership: the two households in id order, then the person (`move`).
     """
     if data.from_household_id == data.to_household_id:
         raise ValidationFailed.at(
@@ -89,17 +91,51 @@ async def transfer(
         second: await access.writable(session, actor, second),
     }
     source, target = locked[data.from_household_id], locked[data.to_household_id]
+    membership = await move(
+        session,
+        actor,
+        source,
+        target,
+        person_id,
+        relation_to_head=data.relation_to_head,
+        new_head_person_id=data.new_head_person_id,
+    )
+    return target, membership
+
+
+async def move(
+    session: WriteSession,
+    actor: Actor,
+    source: Household,
+    target: Household,
+    person_id: uuid.UUID,
+    *,
+    relation_to_head: str,
+    new_head_person_id: uuid.UUID | None,
+    event_ids: Mapping[str, uuid.UUID] | None = None,
+) -> Membership:
+    """Move a person from `source` to `target`, both already locked by the caller (in id
+    order): the membership ends in the old household and a new one begins in the new, the
+    person's own categories go along, and both histories, the audit trail and the
+    `household.transferred` events record it (人随户走, DOMAIN 4).
+
+    The person is locked after the households. They must still be an active member of
+    `source` once locked: a concurrent transfer that won leaves the other a 409
+    `person_moved` on either database (a serial database runs it after the winner, a
+    concurrent one once the winner's locks are released). `event_ids` adds ids to both
+    events (a transfer request's)."""
     await persons.lock(session, person_id)
     current = await persons.active_membership(session, person_id)
     if current is None or current.household_id != source.id:
         await _not_there(session, actor, source, person_id)
-    await _check(session, source, target, person_id, data)
+    await _check(session, source, target, person_id, relation_to_head, new_head_person_id)
+    ids = {"from_household_id": source.id, "to_household_id": target.id, **(event_ids or {})}
     person, categories = await members.leave(
-        session, actor, source, person_id, "transferred", moving_to=target.id
+        session, actor, source, person_id, "transferred", moving_to=target.id, event_ids=ids
     )
-    if data.new_head_person_id is not None:
+    if new_head_person_id is not None:
         # The head has left, so there is no former head to give a relation to.
-        await members.make_head(session, actor, source, data.new_head_person_id, "other")
+        await members.make_head(session, actor, source, new_head_person_id, "other")
         source.attention = None
         await changes.record(
             session,
@@ -111,7 +147,7 @@ async def transfer(
                 {
                     "head_person_id": {
                         "before": str(person_id),
-                        "after": str(data.new_head_person_id),
+                        "after": str(new_head_person_id),
                     }
                 },
                 audited=False,
@@ -122,7 +158,7 @@ async def transfer(
         person_id=person.id,
         region_code=target.region_code,
         district_code=target.district_code,
-        relation_to_head=data.relation_to_head,
+        relation_to_head=relation_to_head,
         joined_on=actor.today,
     )
     session.add(membership)
@@ -132,7 +168,7 @@ async def transfer(
         )
         for c in categories
     )
-    if data.relation_to_head == "self":
+    if relation_to_head == "self":
         target.head_person_id = person.id
     members.settle_attention(target)
     for household in (source, target):
@@ -146,11 +182,11 @@ async def transfer(
             Event.transferred,
             {
                 "from_household_id": {"before": None, "after": str(source.id)},
-                "relation_to_head": {"before": None, "after": data.relation_to_head},
+                "relation_to_head": {"before": None, "after": relation_to_head},
             },
             person_id=person.id,
             audited=False,
-            event_ids={"from_household_id": source.id, "to_household_id": target.id},
+            event_ids=ids,
         ),
     )
     await audit.record(
@@ -162,4 +198,4 @@ async def transfer(
         region_code=target.region_code,
         changed_fields=["household_id", "relation_to_head"],
     )
-    return target, membership
+    return membership

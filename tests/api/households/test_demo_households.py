@@ -95,3 +95,32 @@ async def test_each_street_has_a_demo_authorisation_on_file(
     assert len(bodies) == 1
     documents = app.state.services.settings.documents_path
     assert len([p for p in documents.rglob("*") if p.is_file() and "incoming" not in p.parts]) == 1
+
+
+async def test_the_demo_has_one_pending_transfer_request_between_the_streets(
+    app: FastAPI, anonymous: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    """The second street's officer finds it among its incoming requests; seeding again
+    files no second one."""
+    await create_demo_district(session)
+    await seed_demo_households(app.state.services, "")
+    await seed_demo_households(app.state.services, "")
+    sender = {"Authorization": f"Bearer {await sign_in(anonymous, 'street_officer_2')}"}
+    listed = await anonymous.get(
+        "/api/v1/transfer-requests", params={"direction": "incoming"}, headers=sender
+    )
+    [request] = listed.json()["items"]
+    assert (request["status"], request["person_name"], request["allowed_actions"]) == (
+        "pending",
+        "李秀兰",
+        ["accept", "refuse"],
+    )
+    assert request["from_region_code"].startswith("500112002")
+    assert request["to_region_code"].startswith("500112001")
+    requester = {"Authorization": f"Bearer {await sign_in(anonymous, 'street_officer')}"}
+    [outgoing] = (
+        await anonymous.get(
+            "/api/v1/transfer-requests", params={"direction": "outgoing"}, headers=requester
+        )
+    ).json()["items"]
+    assert (outgoing["id"], outgoing["person_name"]) == (request["id"], None)

@@ -12,10 +12,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.audit import AuditEvent
 from app.core.clock import business_today
-from app.households.models import Membership
 from app.households.record import repository
 from tests.api.households.ledger_http import bearer, fetch, history, household, memberships
-from tests.factories import GRID_A1_2, GRID_B1_1, create_demo_district, create_household
+from tests.factories import (
+    GRID_A1_1,
+    GRID_A1_2,
+    GRID_B1_1,
+    create_demo_district,
+    create_household,
+)
 from tests.problems import assert_invalid, assert_problem
 
 
@@ -320,25 +325,8 @@ async def test_where_a_person_moved_out_of_reach_is_not_told(
     source, spouse = await _family(app)
     elsewhere = await create_household(app, region=GRID_B1_1)
     district = await bearer(anonymous, "district_officer")
-    # Cross-street transfers are for the district to decide (a later issue); the move is
-    # made in the database as such a transfer would make it.
-    async with app.state.services.database.sessionmaker() as session, session.begin():
-        rows = await session.execute(
-            select(Membership).where(Membership.person_id == uuid.UUID(spouse))
-        )
-        membership = rows.scalar_one()
-        membership.active = False
-        membership.left_reason = "transferred"
-        session.add(
-            Membership(
-                household_id=elsewhere.id,
-                person_id=membership.person_id,
-                region_code=GRID_B1_1,
-                district_code=GRID_B1_1[:6],
-                relation_to_head="spouse",
-                joined_on=business_today(),
-            )
-        )
+    across = await _transfer(anonymous, district, spouse, source, to_household_id=elsewhere.id)
+    assert across.status_code == 200, across.text
     assert (await household(anonymous, district, elsewhere.id))["members"][1]["person_id"] == spouse
     target = await create_household(app, region=GRID_A1_2)
     officer = await bearer(anonymous, "street_officer")
@@ -396,3 +384,64 @@ async def test_opposite_concurrent_transfers_both_succeed(
         second.id,
         first.id,
     ]
+
+
+async def test_a_district_officer_moves_a_person_across_streets(
+    app: FastAPI, anonymous: httpx.AsyncClient, officer: dict[str, str]
+) -> None:
+    """Street officers reach their own street only; the district reaches every street."""
+    source, spouse = await _family(app)
+    elsewhere = await create_household(app, region=GRID_B1_1)
+    refused = await _transfer(anonymous, officer, spouse, source, to_household_id=elsewhere.id)
+    assert_problem(refused, 404, "not_found")
+    district = await bearer(anonymous, "district_officer")
+    response = await _transfer(
+        anonymous, district, spouse, source, to_household_id=elsewhere.id, relation_to_head="other"
+    )
+    assert response.status_code == 200, response.text
+    assert (response.json()["person_id"], response.json()["relation_to_head"]) == (spouse, "other")
+    old, new = await memberships(app, uuid.UUID(spouse))
+    assert (old.household_id, old.active, new.household_id, new.region_code) == (
+        source.id,
+        False,
+        elsewhere.id,
+        GRID_B1_1,
+    )
+    officer_b = await bearer(anonymous, "street_officer_2")
+    into = (await history(anonymous, officer_b, elsewhere.id))[-1]
+    out = (await history(anonymous, officer, source.id))[-1]
+    assert (into["action"], into["actor_role"], out["action"], out["actor_role"]) == (
+        "member.transfer_in",
+        "district_officer",
+        "member.transfer_out",
+        "district_officer",
+    )
+
+
+async def test_a_grid_worker_moves_no_one(app: FastAPI, anonymous: httpx.AsyncClient) -> None:
+    source, spouse = await _family(app)
+    target = await create_household(app, region=GRID_A1_1)
+    grid = await bearer(anonymous, "grid_worker")
+    response = await _transfer(anonymous, grid, spouse, source, to_household_id=target.id)
+    assert_problem(response, 403, "forbidden")
+    [membership] = await memberships(app, uuid.UUID(spouse))
+    assert membership.household_id == source.id
+
+
+async def test_an_exited_source_is_an_invalid_transition(
+    app: FastAPI, anonymous: httpx.AsyncClient, officer: dict[str, str]
+) -> None:
+    source, spouse = await _family(app)
+    target = await create_household(app, region=GRID_A1_2)
+    exited = await anonymous.post(
+        f"/api/v1/households/{source.id}/exit", json={"reason": "moved_out"}, headers=officer
+    )
+    assert exited.status_code == 200, exited.text
+    response = await _transfer(anonymous, officer, spouse, source, to_household_id=target.id)
+    body = assert_problem(response, 409, "invalid_transition")
+    assert (body["allowed"], body["detail"]) == (
+        ["reenter"],
+        "对象当前状态为 exited，不允许此操作；允许的操作见 allowed。",
+    )
+    [membership] = await memberships(app, uuid.UUID(spouse))
+    assert (membership.household_id, membership.active) == (source.id, True)
