@@ -20,11 +20,13 @@ from app.households.models import (
     PersonLookupBudget,
 )
 from app.households.record.router import router as record
+from app.households.stewardship.episodes_router import router as episodes
+from app.households.stewardship.measures_router import router as measures
 from app.households.stewardship.router import router as stewardship
 
 domain = Domain(
     name="households",
-    routers=[record, members, stewardship],
+    routers=[record, members, stewardship, measures, episodes],
     cli=cli,
     models=[
         Person,

@@ -7,7 +7,7 @@ from sqlalchemy import Select, Uuid, bindparam, exists, select
 
 from app.core.db import ReadSession
 from app.core.reach import Reach, ReachShape
-from app.households.models import Household
+from app.households.models import Household, HouseholdMeasure
 from app.households.scope import reach_template, reach_values, visible_households
 
 HOUSEHOLD_ID = bindparam("household_id", type_=Uuid())
@@ -42,3 +42,13 @@ async def get_visible(
 
 async def exists_anywhere(session: ReadSession, household_id: uuid.UUID) -> bool:
     return bool(await session.scalar(select(exists().where(Household.id == household_id))))
+
+
+async def measure_codes(session: ReadSession, household_id: uuid.UUID) -> list[str]:
+    """Codes of the household's measure records that are not voided (completeness counts them)."""
+    rows = await session.scalars(
+        select(HouseholdMeasure.code).where(
+            HouseholdMeasure.household_id == household_id, HouseholdMeasure.voided_at.is_(None)
+        )
+    )
+    return list(rows)

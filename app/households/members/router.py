@@ -11,7 +11,12 @@ from app.core.openapi import protected_problems
 from app.core.routing import API_V1, Idempotency, api_router, route_options
 from app.core.uow import DbSession, ReadDbSession
 from app.households import access
-from app.households.errors import InvalidTransition, PersonInAnotherHousehold, TooManyLookups
+from app.households.errors import (
+    HouseholdExited,
+    InvalidTransition,
+    PersonInAnotherHousehold,
+    TooManyLookups,
+)
 from app.households.http import (
     HOUSEHOLD,
     PERSONAL_READ,
@@ -59,7 +64,9 @@ async def list_members(
     summary="Add a member; an ID number already active in a household is a 409",
     description="Only for roles that see ID numbers whole; the ID number spends one of the "
     "account's lookups of the minute (`SANZHU_PERSON_LOOKUPS_PER_MINUTE`).",
-    responses=protected_problems(*PERSONAL_READ, PersonInAnotherHousehold, TooManyLookups),
+    responses=protected_problems(
+        *PERSONAL_READ, PersonInAnotherHousehold, TooManyLookups, HouseholdExited
+    ),
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )
 async def add_member(
@@ -127,7 +134,7 @@ async def remove_member(
     "/persons/{person_id:uuid}/transfer",
     response_model=MemberOut,
     summary="Move a person to another household (one transaction, history on both sides)",
-    responses=protected_problems(*PERSONAL_READ, InvalidTransition),
+    responses=protected_problems(*PERSONAL_READ, InvalidTransition, HouseholdExited),
 )
 async def transfer_person(
     person_id: PersonId, actor: LedgerWriter, session: DbSession, body: TransferIn

@@ -89,6 +89,8 @@ async def transfer(
         second: await access.writable(session, actor, second),
     }
     source, target = locked[data.from_household_id], locked[data.to_household_id]
+    # Into an exited household no one moves; out of one people may (they live on elsewhere).
+    access.require_active(target)
     await persons.lock(session, person_id)
     current = await persons.active_membership(session, person_id)
     if current is None or current.household_id != source.id:
