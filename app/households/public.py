@@ -12,6 +12,10 @@
   exactly as the API does (the import): `rows_of_new_household`, `known_persons`,
   `write_new_households`.
 - **Decide** the new target types from an assessment: `record_assessed_types`.
+- **Record** a measure given (`record_measure`), propose and confirm an exit
+  (`propose_exit`, `confirm_exit`), as the API does (the demo seeds them);
+  refuse a change to an exited household with `require_active` (409
+  `household_exited`).
 - Let departments and partners reach households through another domain's
   table (referrals): `reach_organizations_through`.
 """
@@ -68,6 +72,11 @@ from app.households.record.validation import (
 )
 from app.households.scope import reach_organizations_through
 from app.households.scope import visible_households as jurisdiction
+from app.households.stewardship.episode_schemas import ExitBasisIn, ExitProposalIn
+from app.households.stewardship.episodes import confirm as confirm_exit
+from app.households.stewardship.episodes import propose as propose_exit
+from app.households.stewardship.measure_schemas import MeasureIn
+from app.households.stewardship.measures import record as record_measure
 
 
 async def visible(session: ReadSession, actor: Actor, household_id: uuid.UUID) -> HouseholdRef:
@@ -144,6 +153,7 @@ async def members_ever(
 
 
 audit_read = access.audit_read
+require_active = access.require_active
 
 __all__ = [
     "CONTACT_FIELDS",
@@ -156,6 +166,8 @@ __all__ = [
     "Change",
     "Collision",
     "Event",
+    "ExitBasisIn",
+    "ExitProposalIn",
     "HouseholdCreate",
     "HouseholdId",
     "HouseholdNow",
@@ -165,6 +177,7 @@ __all__ = [
     "LedgerReader",
     "LedgerRows",
     "LedgerWriter",
+    "MeasureIn",
     "MemberIn",
     "MemberNow",
     "NewHousehold",
@@ -176,6 +189,7 @@ __all__ = [
     "check_region",
     "check_subtype",
     "check_target_types",
+    "confirm_exit",
     "contact_from_text",
     "count_in_region",
     "create_household",
@@ -188,10 +202,13 @@ __all__ = [
     "parse_member_id",
     "personal",
     "plain",
+    "propose_exit",
     "reach_organizations_through",
     "record_assessed_types",
     "record_change",
+    "record_measure",
     "refresh_statistics",
+    "require_active",
     "rows_of_new_household",
     "visible",
     "writable",
