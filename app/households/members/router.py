@@ -13,7 +13,6 @@ from app.core.uow import DbSession, ReadDbSession
 from app.households import access
 from app.households.errors import (
     HouseholdExited,
-    InvalidTransition,
     PersonInAnotherHousehold,
     TooManyLookups,
 )
@@ -134,7 +133,7 @@ async def remove_member(
     "/persons/{person_id:uuid}/transfer",
     response_model=MemberOut,
     summary="Move a person to another household (one transaction, history on both sides)",
-    responses=protected_problems(*PERSONAL_READ, InvalidTransition, HouseholdExited),
+    responses=protected_problems(*PERSONAL_READ, HouseholdExited),
 )
 async def transfer_person(
     person_id: PersonId, actor: LedgerWriter, session: DbSession, body: TransferIn

@@ -9,7 +9,7 @@ from app.core.db import WriteSession
 from app.core.errors import NotFound, ValidationFailed
 from app.households import access, changes, repository
 from app.households.changes import Change
-from app.households.errors import InvalidTransition, PersonMoved
+from app.households.errors import PersonMoved
 from app.households.events import Event
 from app.households.members import repository as persons
 from app.households.members import service as members
@@ -25,8 +25,9 @@ async def _check(
     person_id: uuid.UUID,
     data: TransferIn,
 ) -> None:
-    if target.status != "active":
-        raise InvalidTransition(target.status, ["reenter"])
+    # Into an exited household no one moves (409 `household_exited`); out of one people may:
+    # they live on elsewhere.
+    access.require_active(target)
     if data.relation_to_head == "self" and target.head_person_id is not None:
         raise ValidationFailed.at(
             ["body", "relation_to_head"], "the household has a head", "head_exists"
@@ -89,8 +90,6 @@ async def transfer(
         second: await access.writable(session, actor, second),
     }
     source, target = locked[data.from_household_id], locked[data.to_household_id]
-    # Into an exited household no one moves; out of one people may (they live on elsewhere).
-    access.require_active(target)
     await persons.lock(session, person_id)
     current = await persons.active_membership(session, person_id)
     if current is None or current.household_id != source.id:

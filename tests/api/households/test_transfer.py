@@ -14,7 +14,14 @@ from app.core.audit import AuditEvent
 from app.core.clock import business_today
 from app.households.models import Membership
 from app.households.record import repository
-from tests.api.households.ledger_http import bearer, fetch, history, household, memberships
+from tests.api.households.ledger_http import (
+    bearer,
+    exit_household,
+    fetch,
+    history,
+    household,
+    memberships,
+)
 from tests.factories import GRID_A1_2, GRID_B1_1, create_demo_district, create_household
 from tests.problems import assert_invalid, assert_problem
 
@@ -250,18 +257,16 @@ async def test_a_person_out_of_scope_is_not_found(
     assert_problem(unknown, 404, "not_found")
 
 
-async def test_an_exited_target_is_an_invalid_transition(
+async def test_an_exited_target_refuses_the_transfer(
     app: FastAPI, anonymous: httpx.AsyncClient, officer: dict[str, str]
 ) -> None:
     source, spouse = await _family(app)
     target = await create_household(app, region=GRID_A1_2)
-    exited = await anonymous.post(
-        f"/api/v1/households/{target.id}/exit", json={"reason": "moved_out"}, headers=officer
-    )
+    exited = await exit_household(anonymous, target.id, "moved_out")
     assert exited.status_code == 200, exited.text
     response = await _transfer(anonymous, officer, spouse, source, to_household_id=target.id)
-    body = assert_problem(response, 409, "invalid_transition")
-    assert body["allowed"] == ["reenter"]
+    body = assert_problem(response, 409, "household_exited")
+    assert body["household_id"] == str(target.id)
     [membership] = await memberships(app, uuid.UUID(spouse))
     assert membership.household_id == source.id
 
