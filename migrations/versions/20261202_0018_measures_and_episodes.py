@@ -18,7 +18,7 @@ Existing data is carried over:
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -295,45 +295,36 @@ def _day(at: datetime) -> Any:
 def _measures_and_episodes() -> None:
     bind = op.get_bind()
     known = _known_no_help_reasons()
+    uid, day, code, note = sa.Uuid(), sa.Date(), sa.String(), sa.Text()
+    at = app.core.types.UTCDateTime(timezone=True)
+    owned_columns = (
+        sa.column("id", uid),
+        sa.column("household_id", uid),
+        sa.column("region_code", code),
+        sa.column("district_code", code),
+        sa.column("created_at", at),
+    )
     measures = sa.table(
         "household_measures",
-        *(
-            sa.column(name)
-            for name in (
-                "id",
-                "household_id",
-                "region_code",
-                "district_code",
-                "code",
-                "given_on",
-                "note",
-                "legacy",
-                "created_by",
-                "created_at",
-            )
-        ),
+        *owned_columns,
+        sa.column("code", code),
+        sa.column("given_on", day),
+        sa.column("note", note),
+        sa.column("legacy", sa.Boolean()),
+        sa.column("created_by", uid),
     )
     episodes = sa.table(
         "household_episodes",
-        *(
-            sa.column(name)
-            for name in (
-                "id",
-                "household_id",
-                "region_code",
-                "district_code",
-                "entered_on",
-                "entry_reason",
-                "entered_by",
-                "exited_on",
-                "exit_reason",
-                "exit_note",
-                "created_at",
-            )
-        ),
+        *(sa.column(c.name, c.type) for c in owned_columns),
+        sa.column("entered_on", day),
+        sa.column("entry_reason", code),
+        sa.column("entered_by", uid),
+        sa.column("exited_on", day),
+        sa.column("exit_reason", code),
+        sa.column("exit_note", note),
     )
     h = _HOUSEHOLDS
-    now = datetime.now(_SHANGHAI)
+    now = datetime.now(UTC)
     new_measures: list[dict[str, Any]] = []
     new_episodes: list[dict[str, Any]] = []
     reasons: list[dict[str, Any]] = []
