@@ -2,17 +2,20 @@
 
 import uuid
 from datetime import date, datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.dictionaries.public import CodeOf
+
 _ID = "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e11"
+ExitBasis = Annotated[str, CodeOf("exit_basis")]
 
 
 class ExitBasisIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    code: str = Field(
-        pattern=r"^[a-z][a-z0-9_]{0,63}$",
+    code: ExitBasis = Field(
         description="What the exit rests on (dictionary `exit_basis`: a follow-up visit or a "
         "re-check of information, Beijing 5).",
     )
@@ -21,7 +24,7 @@ class ExitBasisIn(BaseModel):
 
 
 class ExitBasisOut(BaseModel):
-    code: str = Field(description="Dictionary `exit_basis`.")
+    code: ExitBasis = Field(description="Dictionary `exit_basis`.")
     on: date = Field(description="When the visit or re-check took place.")
     note: str | None = Field(description="What it found.")
 

@@ -71,7 +71,6 @@ async def propose(
     if state != "active":
         raise InvalidTransition(state, ALLOWED[state])
     await _check_code(session, "exit_reason", data.reason, ["body", "reason"])
-    await _check_code(session, "exit_basis", data.basis.code, ["body", "basis", "code"])
     exit_on = data.exit_on or actor.today
     _not_future(exit_on, actor, ["body", "exit_on"])
     _not_future(data.basis.on, actor, ["body", "basis", "on"])

@@ -355,7 +355,8 @@ async def test_a_proposal_rests_on_a_basis_and_its_days_are_checked(
     yesterday = (TODAY - timedelta(days=1)).isoformat()
     cases = [
         ({"reason": "got_rich"}, ["body", "reason"], "unknown_code"),
-        ({"basis": {**BASIS, "code": "rumour"}}, ["body", "basis", "code"], "unknown_code"),
+        # A fixed table: the schema's enum refuses it (its error code is the schema's).
+        ({"basis": {**BASIS, "code": "rumour"}}, ["body", "basis", "code"], None),
         ({"basis": {**BASIS, "on": tomorrow}}, ["body", "basis", "on"], "date_in_future"),
         ({"exit_on": tomorrow}, ["body", "exit_on"], "date_in_future"),
         # The household entered the ledger today: it cannot have left before.
