@@ -496,6 +496,7 @@ CATALOG: tuple[CodeTable, ...] = (
             Code("in_kind", "物资帮扶", "Goods"),
             Code("service", "服务帮扶", "Service"),
             Code("referral", "政策链接与转介", "Referral"),
+            Code("other", "其他", "Other"),
         ),
     ),
     CodeTable(
@@ -520,7 +521,7 @@ CATALOG: tuple[CodeTable, ...] = (
             Code("legal_aid", "法律援助", "Legal aid", "service"),
             Code("policy_referral", "政策链接", "Linked to a policy", "referral"),
             Code("resource_referral", "资源链接与转介", "Linked to a resource", "referral"),
-            Code("other", "其他", "Other"),
+            Code("other", "其他", "Other", "other"),
         ),
     ),
     CodeTable(

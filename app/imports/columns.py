@@ -20,7 +20,6 @@ class Level(StrEnum):
 
 class Kind(StrEnum):
     text = "text"
-    texts = "texts"
     code = "code"
     codes = "codes"
     date = "date"
