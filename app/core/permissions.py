@@ -35,6 +35,8 @@ class Action(StrEnum):
     households_create = "households:create"
     households_write = "households:write"
     households_exit = "households:exit"
+    households_exit_decide = "households:exit_decide"
+    households_measures = "households:measures"
     households_assign = "households:assign"
     households_pair = "households:pair"
     ledger_quality_read = "ledger_quality:read"
@@ -77,7 +79,15 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     # and a role that sees ID numbers masked may not give one (core.masking).
     Action.households_create: frozenset({Role.street_officer, Role.community_worker}),
     Action.households_write: _LEDGER_READERS - {Role.district_officer},
+    # A community worker or street officer proposes an exit; the street decides it and
+    # re-enters a household (Beijing 5).
     Action.households_exit: frozenset({Role.street_officer, Role.community_worker}),
+    Action.households_exit_decide: frozenset({Role.street_officer}),
+    # Measures given are recorded by those who give or arrange them: not grid workers
+    # (who do not write the ledger) nor district officers (who spot-check).
+    Action.households_measures: frozenset(
+        {Role.street_officer, Role.community_worker, Role.social_worker}
+    ),
     Action.households_assign: frozenset({Role.street_officer}),
     Action.households_pair: frozenset({Role.street_officer, Role.community_worker}),
     Action.ledger_quality_read: frozenset(

@@ -19,18 +19,25 @@ from app.core.id_numbers import check_character
 from app.core.permissions import Role
 from app.core.principals import Principal
 from app.core.services import Services
-from app.demo.regions import STREETS
+from app.demo.regions import DISTRICT, STREETS
 from app.finances.public import IncomeIn, add_months, month_of, month_range, replace_incomes
 from app.households.public import (
+    ExitBasisIn,
+    ExitProposalIn,
     HouseholdCreate,
+    MeasureIn,
     TransferRequestIn,
+    confirm_exit,
     count_in_region,
     create_household,
     file_document,
     file_transfer_request,
+    propose_exit,
     record_assessed_types,
+    record_measure,
 )
 from app.identity.public import find_user
+from app.organizations.public import ensure_organization
 
 OFFICERS = {"500112001": "street_officer", "500112002": "street_officer_2"}
 
@@ -60,7 +67,6 @@ DEMO_HOUSEHOLDS = (
             "causes": ["illness", "lack_of_labour"],
             "needs": ["medical", "basic_living"],
             "benefits": ["dibao", "medical_assistance"],
-            "measures": ["按月发放低保金", "落实医疗救助"],
             "hukou_type": "urban",
         },
         categories=({"category": "social_assistance", "subtype": "assistance_dibao"},),
@@ -94,7 +100,6 @@ DEMO_HOUSEHOLDS = (
             "causes": ["old_age"],
             "needs": ["care", "medical"],
             "benefits": ["tekun_support"],
-            "measures": ["纳入特困供养，社工每周探访"],
             "hukou_type": "urban",
         },
         members=(
@@ -154,7 +159,6 @@ DEMO_HOUSEHOLDS = (
             "causes": ["disability"],
             "needs": ["rehabilitation", "employment"],
             "benefits": ["job_referral"],
-            "measures": ["链接残联康复服务"],
             "hukou_type": "urban",
         },
         members=(
@@ -180,7 +184,6 @@ DEMO_HOUSEHOLDS = (
         record={
             "causes": ["illness", "accident"],
             "needs": ["medical"],
-            "measures": ["申请临时救助"],
             "basic_situation": "户主车祸后长期住院，医疗支出大。",
             "emergency_situation": "需在本月缴纳手术费。",
             "hukou_type": "urban",
@@ -215,6 +218,54 @@ DEMO_HOUSEHOLDS = (
         members=(_person("郑芳", "1990-12-01", "female", "self", employment="flexibly_employed"),),
     ),
 )
+
+
+@dataclass(frozen=True, slots=True)
+class DemoMeasure:
+    """A measure given to a demo household, by a demo organisation (by kind and name)."""
+
+    code: str
+    kind: str
+    name: str
+    """The organisation's name; `{street}` stands for the street's name."""
+    note: str
+    amount: Decimal | None = None
+
+
+DEMO_MEASURES: dict[int, tuple[DemoMeasure, ...]] = {
+    0: (
+        DemoMeasure("policy_referral", "street_office", "{street}办事处", "按月发放低保金"),
+        DemoMeasure(
+            "medical_assistance_cash",
+            "medical_security",
+            "渝北区医疗保障局",
+            "落实医疗救助",
+            Decimal("1200.00"),
+        ),
+    ),
+    1: (
+        DemoMeasure(
+            "care_service", "social_work_agency", "渝北区同心社会工作服务中心", "社工每周探访"
+        ),
+    ),
+    3: (
+        DemoMeasure("rehabilitation_service", "designated_hospital", "渝北区人民医院", "康复服务"),
+    ),
+    4: (
+        DemoMeasure(
+            "temporary_assistance_cash",
+            "charity_federation",
+            "渝北区慈善会",
+            "突发车祸，发放临时救助金",
+            Decimal("800.00"),
+        ),
+    ),
+}
+"""Measures given, by position in `DEMO_HOUSEHOLDS` (its plan's first item is what they carry
+out, where it has a plan)."""
+
+EXITING = 5
+"""The demo household that left the ledger: proposed on a follow-up visit, confirmed."""
 
 
 def demo_id_number(birth: str, sex: str, sequence: int) -> str:
@@ -300,6 +351,10 @@ async def _seed_street(
                 file_name="授权委托书（演示）.pdf",
                 note="演示：社区代为申请的授权委托书",
             )
+        for measure in DEMO_MEASURES.get(number, ()):
+            await _give(session, actor, household.id, street, measure)
+        if number == EXITING:
+            await _exit(session, actor, household.id)
     return ids
 
 
@@ -316,6 +371,37 @@ DEMO_AUTHORISATION = (
     b"trailer << /Root 1 0 R >>\n%%EOF\n"
 )
 """A one-page PDF: the first demo household of each street has its authorisation on file."""
+
+
+async def _give(
+    session: WriteSession, actor: Actor, household_id: uuid.UUID, street: str, spec: DemoMeasure
+) -> None:
+    in_street = spec.kind == "street_office"
+    organization = await ensure_organization(
+        session,
+        kind=spec.kind,
+        name=spec.name.format(street=STREETS[street][0]),
+        region_code=street if in_street else DISTRICT[0],
+    )
+    data = MeasureIn(
+        code=spec.code,
+        given_on=actor.today,
+        organization_id=organization.id,
+        amount=spec.amount,
+        note=spec.note,
+    )
+    await record_measure(session, actor, household_id, data)
+
+
+async def _exit(session: WriteSession, actor: Actor, household_id: uuid.UUID) -> None:
+    basis = ExitBasisIn(code="follow_up_visit", on=actor.today, note="入户回访：已另租新房。")
+    proposal = await propose_exit(
+        session,
+        actor,
+        household_id,
+        ExitProposalIn(reason="moved_out", note="迁往外区居住。", basis=basis),
+    )
+    await confirm_exit(session, actor, household_id, proposal.id)
 
 
 def index_suffix(number: int) -> str:

@@ -18,6 +18,7 @@ from app.core.db import ReadSession, WriteSession
 from app.core.errors import NotFound
 from app.core.etag import check_version
 from app.households import repository
+from app.households.errors import HouseholdExited
 from app.households.models import Household
 
 
@@ -129,6 +130,13 @@ async def writable(
         check_version(expected_version, household.version)
     _locked(session).add(household.id)
     return household
+
+
+def require_active(household: Household) -> None:
+    """409 `household_exited` for a household that has left the ledger (Beijing 5): it
+    takes no new members, transfers in, measures, plans, assignments or pairing."""
+    if household.status == "exited":
+        raise HouseholdExited(household.id)
 
 
 _LOCKED = "sanzhu.households_locked"

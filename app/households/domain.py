@@ -12,6 +12,9 @@ from app.households.models import (
     HouseholdChange,
     HouseholdCode,
     HouseholdDocument,
+    HouseholdEpisode,
+    HouseholdExitProposal,
+    HouseholdMeasure,
     HouseholdPlan,
     HouseholdTargetType,
     LedgerNumberCounter,
@@ -20,13 +23,15 @@ from app.households.models import (
     PersonLookupBudget,
 )
 from app.households.record.router import router as record
+from app.households.stewardship.episodes_router import router as episodes
+from app.households.stewardship.measures_router import router as measures
 from app.households.stewardship.router import router as stewardship
 from app.households.transfers.models import TransferRequest
 from app.households.transfers.router import router as transfers
 
 domain = Domain(
     name="households",
-    routers=[record, members, stewardship, documents, transfers],
+    routers=[record, members, stewardship, measures, episodes, documents, transfers],
     cli=cli,
     models=[
         Person,
@@ -38,6 +43,9 @@ domain = Domain(
         HouseholdChange,
         HouseholdPlan,
         HouseholdAssignment,
+        HouseholdExitProposal,
+        HouseholdEpisode,
+        HouseholdMeasure,
         PersonLookupBudget,
         LedgerNumberCounter,
         HouseholdDocument,

@@ -41,6 +41,18 @@ class InvalidTransition(AppError):
         super().__init__(params={"state": state}, extra={"allowed": allowed})
 
 
+class HouseholdExited(AppError):
+    """409: the household has left the ledger (退出): it takes no new members, transfers in,
+    measures, plan versions, assignments or pairing until it re-enters (`household_id`
+    names it)."""
+
+    status = 409
+    code = "household_exited"
+
+    def __init__(self, household_id: uuid.UUID) -> None:
+        super().__init__(extra={"household_id": str(household_id)})
+
+
 class PersonMoved(AppError):
     """409: the person is no longer an active member of the household a transfer names as
     its origin (another change moved them first). `household_id` and `region_code` say
@@ -71,6 +83,13 @@ class TooManyLookups(AppError):
 
 register_messages(
     {
+        "household_exited": Message(
+            "该家庭已退出台账",
+            "Household has left the ledger",
+            "该家庭已退出台账，不能再增加成员、迁入人员或登记帮扶；如需继续帮扶，请先重新纳入台账（reentry）。",
+            "The household has left the ledger: it takes no new members, transfers in or "
+            "measures; re-enter it first (reentry).",
+        ),
         "person_moved": Message(
             "此人已不在原家庭中",
             "Person no longer in that household",

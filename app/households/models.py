@@ -3,13 +3,14 @@ people in them, and the rows each household owns."""
 
 import uuid
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from app.core.db import Base, Timestamped, utcnow, uuid_pk
-from app.core.types import UTCDateTime, region_code_type
+from app.core.types import Money, UTCDateTime, region_code_type
 
 
 class HouseholdOwned:
@@ -76,7 +77,6 @@ class Household(Timestamped, Base):
     basic_situation: Mapped[str | None] = mapped_column(Text)
     emergency_situation: Mapped[str | None] = mapped_column(Text)
     benefits: Mapped[list[str] | None] = mapped_column(JSON)
-    measures: Mapped[list[str] | None] = mapped_column(JSON)
     no_help_reason: Mapped[str | None] = mapped_column(String(64))
     no_help_note: Mapped[str | None] = mapped_column(Text)
     paired_worker_id: Mapped[uuid.UUID | None] = mapped_column(
@@ -185,6 +185,10 @@ class HouseholdPlan(HouseholdOwned, Base):
     revision: Mapped[int] = mapped_column()
     goals: Mapped[str] = mapped_column(Text)
     planned_measures: Mapped[list[str]] = mapped_column(JSON, default=list)
+    items: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    """The planned measures with their stable ids: `[{"id", "text"}]`, in order; an item
+    kept from the previous version keeps its id, so a measure can name the item it carries
+    out (`planned_measures` is the same texts, for older clients)."""
     responsible_organization_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("organizations.id", ondelete="RESTRICT")
     )
@@ -249,6 +253,111 @@ class HouseholdDocument(HouseholdOwned, Base):
     voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     voided_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     void_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class HouseholdMeasure(HouseholdOwned, Base):
+    """A measure given to a household (帮扶措施, DOMAIN 4): dated, coded, by an organisation.
+
+    Records are never deleted: a wrong one is voided with a reason and stays.
+    Statistics and public notices count the records that are not voided.
+    """
+
+    __tablename__ = "household_measures"
+    __table_args__ = (
+        Index("ix_household_measures_household_given", "household_id", "given_on", "id"),
+        Index("ix_household_measures_district_code_given", "district_code", "code", "given_on"),
+    )
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    code: Mapped[str] = mapped_column(String(64))
+    given_on: Mapped[date] = mapped_column(Date)
+    organization_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="RESTRICT")
+    )
+    amount: Mapped[Decimal | None] = mapped_column(Money)
+    note: Mapped[str | None] = mapped_column(Text)
+    plan_item_id: Mapped[uuid.UUID | None] = mapped_column()
+    legacy: Mapped[bool] = mapped_column(default=False)
+    """Migrated from the free-text list the record had before measures were records."""
+    created_by: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="RESTRICT")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    voided_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    void_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class HouseholdEpisode(HouseholdOwned, Base):
+    """One stay of a household in the ledger (Beijing 5, 有进有出): from entry to exit.
+
+    At most one is open (no `exited_on`) per household, held by a partial unique index.
+    """
+
+    __tablename__ = "household_episodes"
+    __table_args__ = (
+        Index(
+            "uq_household_episodes_open_household",
+            "household_id",
+            unique=True,
+            postgresql_where=text("exited_on IS NULL"),
+            sqlite_where=text("exited_on IS NULL"),
+        ),
+        Index("ix_household_episodes_household_entered", "household_id", "entered_on", "id"),
+    )
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    entered_on: Mapped[date] = mapped_column(Date)
+    entry_reason: Mapped[str] = mapped_column(String(64))
+    entry_note: Mapped[str | None] = mapped_column(Text)
+    entered_by: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="RESTRICT")
+    )
+    exited_on: Mapped[date | None] = mapped_column(Date)
+    exit_reason: Mapped[str | None] = mapped_column(String(64))
+    exit_note: Mapped[str | None] = mapped_column(Text)
+    exit_proposal_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("household_exit_proposals.id", ondelete="RESTRICT")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class HouseholdExitProposal(HouseholdOwned, Base):
+    """A proposal that a household leave the ledger (退出), resting on a follow-up visit or a
+    re-check (Beijing 5), that the street confirms or rejects.
+
+    At most one is pending per household, held by a partial unique index.
+    """
+
+    __tablename__ = "household_exit_proposals"
+    __table_args__ = (
+        Index(
+            "uq_household_exit_proposals_pending_household",
+            "household_id",
+            unique=True,
+            postgresql_where=text("status = 'proposed'"),
+            sqlite_where=text("status = 'proposed'"),
+        ),
+        Index("ix_household_exit_proposals_household_id", "household_id", "id"),
+    )
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    status: Mapped[str] = mapped_column(String(16), default="proposed")
+    reason: Mapped[str] = mapped_column(String(64))
+    exit_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+    basis: Mapped[str] = mapped_column(String(64))
+    basis_on: Mapped[date] = mapped_column(Date)
+    basis_note: Mapped[str | None] = mapped_column(Text)
+    proposed_by: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="RESTRICT")
+    )
+    proposed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="RESTRICT")
+    )
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rejection_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class Person(Timestamped, Base):

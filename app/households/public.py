@@ -13,6 +13,10 @@
   `write_new_households`.
 - **File** a document in the household's file (一户一档): `file_document`.
 - **Decide** the new target types from an assessment: `record_assessed_types`.
+- **Record** a measure given (`record_measure`), propose and confirm an exit
+  (`propose_exit`, `confirm_exit`), as the API does (the demo seeds them);
+  refuse a change to an exited household with `require_active` (409
+  `household_exited`).
 - Let departments and partners reach households through another domain's
   table (referrals): `reach_organizations_through`.
 - **Ask** for a person active in another street: `file_transfer_request`, as
@@ -72,6 +76,11 @@ from app.households.record.validation import (
 )
 from app.households.scope import reach_organizations_through
 from app.households.scope import visible_households as jurisdiction
+from app.households.stewardship.episode_schemas import ExitBasisIn, ExitProposalIn
+from app.households.stewardship.episodes import confirm as confirm_exit
+from app.households.stewardship.episodes import propose as propose_exit
+from app.households.stewardship.measure_schemas import MeasureIn
+from app.households.stewardship.measures import record as record_measure
 from app.households.transfers import service as transfers
 from app.households.transfers.schemas import TransferRequestIn
 
@@ -175,6 +184,7 @@ async def file_transfer_request(
 
 
 audit_read = access.audit_read
+require_active = access.require_active
 
 __all__ = [
     "CONTACT_FIELDS",
@@ -187,6 +197,8 @@ __all__ = [
     "Change",
     "Collision",
     "Event",
+    "ExitBasisIn",
+    "ExitProposalIn",
     "HouseholdCreate",
     "HouseholdId",
     "HouseholdNow",
@@ -196,6 +208,7 @@ __all__ = [
     "LedgerReader",
     "LedgerRows",
     "LedgerWriter",
+    "MeasureIn",
     "MemberIn",
     "MemberNow",
     "NewHousehold",
@@ -208,6 +221,7 @@ __all__ = [
     "check_region",
     "check_subtype",
     "check_target_types",
+    "confirm_exit",
     "contact_from_text",
     "count_in_region",
     "create_household",
@@ -222,10 +236,13 @@ __all__ = [
     "parse_member_id",
     "personal",
     "plain",
+    "propose_exit",
     "reach_organizations_through",
     "record_assessed_types",
     "record_change",
+    "record_measure",
     "refresh_statistics",
+    "require_active",
     "rows_of_new_household",
     "visible",
     "writable",

@@ -7,7 +7,7 @@ from sqlalchemy import Select, Uuid, bindparam, exists, select
 
 from app.core.db import ReadSession, WriteSession
 from app.core.reach import Reach, ReachShape
-from app.households.models import Household
+from app.households.models import Household, HouseholdMeasure
 from app.households.scope import reach_template, reach_values, visible_households
 
 HOUSEHOLD_ID = bindparam("household_id", type_=Uuid())
@@ -52,3 +52,13 @@ async def lock(session: WriteSession, household_id: uuid.UUID) -> Household:
         select(Household).where(Household.id == household_id).with_for_update()
     )
     return found.scalar_one()
+
+
+async def measure_codes(session: ReadSession, household_id: uuid.UUID) -> list[str]:
+    """Codes of the household's measure records that are not voided (completeness counts them)."""
+    rows = await session.scalars(
+        select(HouseholdMeasure.code).where(
+            HouseholdMeasure.household_id == household_id, HouseholdMeasure.voided_at.is_(None)
+        )
+    )
+    return list(rows)

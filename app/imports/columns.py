@@ -20,7 +20,6 @@ class Level(StrEnum):
 
 class Kind(StrEnum):
     text = "text"
-    texts = "texts"
     code = "code"
     codes = "codes"
     date = "date"
@@ -92,7 +91,6 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "已享受政策", "benefits", H, Kind.codes, "government_aid", note="填“无”表示未享受任何政策"
     ),
-    Column("帮扶措施", "measures", H, Kind.texts),
     Column("未帮扶原因", "no_help_reason", H, Kind.code, "no_help_reason"),
     Column("未帮扶原因说明", "no_help_note", H),
     Column("基本情况", "basic_situation", H),

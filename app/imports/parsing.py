@@ -32,7 +32,6 @@ from app.imports.messages import REPEATED_IN_FILE, row_message
 
 MAX_MEMBERS: int = HouseholdCreate.model_fields["members"].metadata[0].max_length
 _CODES_SEPARATORS = re.compile(r"[;；、,，]")
-_TEXTS_SEPARATORS = re.compile(r"[;；]")
 _DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
 _NONE = frozenset({"无", "没有", "none"})
 _READ_CACHE = 10_000
@@ -242,9 +241,6 @@ class HouseholdReader:
             except ValueError:
                 draft.fail(row, name, "invalid_date", "not a date", value=text_of(raw))
                 return None
-        if column.kind is Kind.texts:
-            parts = [p.strip() for p in _TEXTS_SEPARATORS.split(text_of(raw))]
-            return [p for p in parts if p] or None
         if column.kind is Kind.codes:
             return self._codes(draft, row, name, raw)
         if column.kind is Kind.code:

@@ -1,7 +1,7 @@
 """one file per household (一户一档): ledger numbers per district and year; household documents
 
 Revision ID: 0019
-Revises: 0015
+Revises: 0018
 Create Date: 2026-12-02 20:00:00
 
 Existing households get their numbers here, in creation order (created_at, then id)
@@ -21,7 +21,7 @@ import app.core.types
 
 
 revision: str = '0019'
-down_revision: str | None = "0015"
+down_revision: str | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -42,6 +42,8 @@ IMPORTS = frozenset({Role.street_officer, Role.community_worker})
 DOCUMENTS_WRITE = frozenset({Role.street_officer, Role.community_worker, Role.social_worker})
 TRANSFER = frozenset({Role.district_officer, Role.street_officer, Role.community_worker})
 DISTRICT = frozenset({Role.district_officer})
+# Measures given: those who give or arrange them; not grid workers, not district officers.
+MEASURES = frozenset({Role.street_officer, Role.community_worker, Role.social_worker})
 
 EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/healthz"): PUBLIC,
@@ -116,8 +118,15 @@ EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/api/v1/households/{household_id}/plan"): LEDGER_READ,
     ("GET", "/api/v1/households/{household_id}/plan/versions"): LEDGER_READ,
     ("PUT", "/api/v1/households/{household_id}/plan"): LEDGER_WRITE,
-    ("POST", "/api/v1/households/{household_id}/exit"): STREET_AND_COMMUNITY,
-    ("POST", "/api/v1/households/{household_id}/reentry"): STREET_AND_COMMUNITY,
+    ("GET", "/api/v1/households/{household_id}/measures"): LEDGER_READ,
+    ("POST", "/api/v1/households/{household_id}/measures"): MEASURES,
+    ("POST", "/api/v1/households/{household_id}/measures/{measure_id}/void"): MEASURES,
+    ("GET", "/api/v1/households/{household_id}/episodes"): LEDGER_READ,
+    ("GET", "/api/v1/households/{household_id}/exit-proposals"): LEDGER_READ,
+    ("POST", "/api/v1/households/{household_id}/exit-proposals"): STREET_AND_COMMUNITY,
+    ("POST", "/api/v1/households/{household_id}/exit-proposals/{proposal_id}/confirm"): STREET,
+    ("POST", "/api/v1/households/{household_id}/exit-proposals/{proposal_id}/reject"): STREET,
+    ("POST", "/api/v1/households/{household_id}/reentry"): STREET,
     ("POST", "/api/v1/imports"): IMPORTS,
     ("GET", "/api/v1/imports"): IMPORTS,
     ("GET", "/api/v1/imports/template"): IMPORTS,
@@ -149,6 +158,8 @@ PATH_VALUES = {
     "import_id": str(uuid.UUID(int=7)),
     "document_id": str(uuid.UUID(int=8)),
     "request_id": str(uuid.UUID(int=9)),
+    "measure_id": str(uuid.UUID(int=10)),
+    "proposal_id": str(uuid.UUID(int=11)),
     "table": "hardship_cause",
     "year": "2027",
     "day": "2027-01-04",

@@ -14,7 +14,7 @@ from app.core.routing import API_V1, Idempotency, api_router, route_options
 from app.core.uow import DbSession, ReadDbSession
 from app.households import access
 from app.households.errors import (
-    InvalidTransition,
+    HouseholdExited,
     PersonInAnotherHousehold,
     PersonMoved,
     TooManyLookups,
@@ -67,7 +67,9 @@ async def list_members(
     summary="Add a member; an ID number already active in a household is a 409",
     description="Only for roles that see ID numbers whole; the ID number spends one of the "
     "account's lookups of the minute (`SANZHU_PERSON_LOOKUPS_PER_MINUTE`).",
-    responses=protected_problems(*PERSONAL_READ, PersonInAnotherHousehold, TooManyLookups),
+    responses=protected_problems(
+        *PERSONAL_READ, PersonInAnotherHousehold, TooManyLookups, HouseholdExited
+    ),
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )
 async def add_member(
@@ -138,9 +140,9 @@ async def remove_member(
     description="District officers move a person anywhere in their district, across streets; "
     "street officers and community workers within their own reach. A person active in a "
     "household another street holds is asked for with `POST /api/v1/transfer-requests`. "
-    "Moving into or out of a household that has left the ledger is a 409 "
-    '`invalid_transition` (`allowed: ["reenter"]`).',
-    responses=protected_problems(*PERSONAL_READ, InvalidTransition, PersonMoved),
+    "Moving into a household that has left the ledger is a 409 `household_exited`; "
+    "people may move out of one, since they live on elsewhere.",
+    responses=protected_problems(*PERSONAL_READ, HouseholdExited, PersonMoved),
 )
 async def transfer_person(
     person_id: PersonId, actor: Transferrer, session: DbSession, body: TransferIn

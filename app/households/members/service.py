@@ -181,8 +181,10 @@ def settle_attention(household: Household) -> None:
 async def add(
     session: WriteSession, actor: Actor, household_id: uuid.UUID, data: MemberIn
 ) -> tuple[Household, Person]:
-    """Add a member to a household the actor may change (DOMAIN 4)."""
+    """Add a member to a household the actor may change (DOMAIN 4); an exited household
+    takes none (409 `household_exited`)."""
     household = await access.writable(session, actor, household_id)
+    access.require_active(household)
     if data.relation_to_head == "self" and household.head_person_id is not None:
         raise ValidationFailed.at(
             ["body", "relation_to_head"],

@@ -10,7 +10,7 @@ from app.core.db import WriteSession
 from app.core.errors import NotFound, ValidationFailed
 from app.households import access, changes, repository
 from app.households.changes import Change
-from app.households.errors import InvalidTransition, PersonMoved
+from app.households.errors import PersonMoved
 from app.households.events import Event
 from app.households.members import repository as persons
 from app.households.members import service as members
@@ -27,11 +27,9 @@ async def _check(
     relation_to_head: str,
     new_head_person_id: uuid.UUID | None,
 ) -> None:
-    # An exited household refuses transfers both ways (DOMAIN 4, Beijing 5): it takes no
-    # one in, and its members leave only once it is back in the ledger.
-    for household in (target, source):
-        if household.status != "active":
-            raise InvalidTransition(household.status, ["reenter"])
+    # Into an exited household no one moves (409 `household_exited`); out of one people may:
+    # they live on elsewhere.
+    access.require_active(target)
     if relation_to_head == "self" and target.head_person_id is not None:
         raise ValidationFailed.at(
             ["body", "relation_to_head"], "the household has a head", "head_exists"

@@ -9,6 +9,7 @@ from app.core.auth import Actor
 from app.core.db import ReadSession, WriteSession
 from app.core.errors import NotFound
 from app.core.region_codes import LEVEL_LENGTHS, RegionLevel, in_subtree, is_within, level_of
+from app.households import repository as ledger
 from app.households.models import NEEDS, Household
 from app.households.record import repository
 from app.households.record.rules import (
@@ -29,7 +30,7 @@ async def refresh(session: WriteSession, household: Household) -> None:
         head_person_id=household.head_person_id,
         benefits=household.benefits,
         needs=codes.get(NEEDS, []),
-        measures=household.measures,
+        measures=await ledger.measure_codes(session, household.id),
         no_help_reason=household.no_help_reason,
         basic_situation=household.basic_situation,
         emergency_situation=household.emergency_situation,

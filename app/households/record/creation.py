@@ -33,6 +33,7 @@ from app.households.models import (
     HouseholdCategory,
     HouseholdChange,
     HouseholdCode,
+    HouseholdEpisode,
     HouseholdTargetType,
     Membership,
     Person,
@@ -104,6 +105,7 @@ class LedgerRows:
     persons: list[dict[str, Any]] = field(default_factory=list)
     person_updates: list[dict[str, Any]] = field(default_factory=list)
     households: list[dict[str, Any]] = field(default_factory=list)
+    episodes: list[dict[str, Any]] = field(default_factory=list)
     members: list[dict[str, Any]] = field(default_factory=list)
     target_types: list[dict[str, Any]] = field(default_factory=list)
     categories: list[dict[str, Any]] = field(default_factory=list)
@@ -120,6 +122,7 @@ class LedgerRows:
 ROW_MODELS: tuple[tuple[str, type[Any]], ...] = (
     ("persons", Person),
     ("households", Household),
+    ("episodes", HouseholdEpisode),
     ("members", Membership),
     ("target_types", HouseholdTargetType),
     ("categories", HouseholdCategory),
@@ -225,7 +228,7 @@ def rows_of_new_household(
             head_person_id=head,
             benefits=fields.benefits,
             needs=needs,
-            measures=fields.measures,
+            measures=None,
             no_help_reason=fields.no_help_reason,
             basic_situation=fields.basic_situation,
             emergency_situation=fields.emergency_situation,
@@ -255,6 +258,24 @@ def rows_of_new_household(
             "created_by": origin.created_by,
             **scalars,
             **stamps,
+        }
+    )
+    # Its first stay in the ledger (Beijing 5): re-entries open later episodes.
+    rows.episodes.append(
+        {
+            "id": new_id(),
+            "household_id": household_id,
+            "region_code": region,
+            "district_code": region[:6],
+            "entered_on": origin.today,
+            "entry_reason": "first_registration",
+            "entry_note": None,
+            "entered_by": origin.created_by,
+            "exited_on": None,
+            "exit_reason": None,
+            "exit_note": None,
+            "exit_proposal_id": None,
+            "created_at": at,
         }
     )
     target_types = sorted(set(fields.target_types))

@@ -15,7 +15,6 @@ HukouType = Annotated[str, CodeOf("hukou_type")]
 GovernmentAid = Annotated[str, CodeOf("government_aid")]
 OpenCode = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
 Text = Annotated[str, Field(max_length=2000)]
-Measure = Annotated[str, Field(min_length=1, max_length=200)]
 Address = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 """Stripped before the length check, so a blank address is refused rather than stored empty."""
 
@@ -30,7 +29,6 @@ _EXAMPLE_IN: dict[str, Any] = {
     "causes": ["illness"],
     "needs": ["medical", "care"],
     "benefits": ["dibao"],
-    "measures": ["已纳入低保"],
     "basic_situation": "独居老人，患慢性病。",
 }
 
@@ -74,12 +72,10 @@ class HouseholdFields(BaseModel):
         max_length=20,
         description="Benefits received (dictionary `government_aid`); `[]` records that there are none.",
     )
-    measures: list[Measure] | None = Field(
-        default=None, max_length=50, description="Measures taken (帮扶措施)."
-    )
     no_help_reason: OpenCode | None = Field(
         default=None,
-        description="Why no measure was taken (未帮扶原因, dictionary `no_help_reason`).",
+        description="Why no measure was taken (未帮扶原因, dictionary `no_help_reason`). "
+        "Measures taken are dated records: `/households/{id}/measures`.",
     )
     no_help_note: Text | None = Field(
         default=None, description="Details of why no measure was taken."
@@ -95,7 +91,6 @@ RECORD_FIELDS = (
     "hukou_type",
     "settled_since",
     "benefits",
-    "measures",
     "no_help_reason",
     "no_help_note",
     "basic_situation",
@@ -148,7 +143,9 @@ class HouseholdPatch(HouseholdFields):
 
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={"examples": [{"needs": ["medical"], "measures": ["已链接医疗救助"]}]},
+        json_schema_extra={
+            "examples": [{"needs": ["medical"], "no_help_reason": "pending_review"}]
+        },
     )
 
     region_code: str | None = Field(
@@ -305,7 +302,6 @@ class HouseholdOut(BaseModel):
     causes: list[str] = Field(description="Hardship causes.")
     needs: list[str] = Field(description="Needs.")
     benefits: list[str] | None = Field(description="Benefits received; null when not recorded.")
-    measures: list[str] | None = Field(description="Measures taken; null when not recorded.")
     no_help_reason: str | None = Field(description="Why no measure was taken.")
     no_help_note: str | None = Field(description="Details of why no measure was taken.")
     basic_situation: str | None = Field(description="Basic situation.")

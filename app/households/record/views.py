@@ -48,7 +48,6 @@ def record_out(actor: Actor, household: Household | Row[Any], rows: RecordRows) 
         causes=rows.codes.get(CAUSES, []),
         needs=rows.codes.get(NEEDS, []),
         benefits=household.benefits,
-        measures=household.measures,
         no_help_reason=household.no_help_reason,
         no_help_note=household.no_help_note,
         basic_situation=household.basic_situation,

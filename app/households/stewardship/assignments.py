@@ -69,6 +69,7 @@ async def assign(
     """The street assigns the household to an agency (and one of its workers); the previous
     assignment ends."""
     household = await access.writable(session, actor, household_id)
+    access.require_active(household)
     await _check_assignee(session, agency_id, social_worker_id)
     previous = await repository.current_assignment(session, household.id)
     if previous is not None:
@@ -146,6 +147,7 @@ async def pair(
         session, actor, household_id, expected_version=expected_version
     )
     if worker_id is not None:
+        access.require_active(household)
         await _check_pairing(session, household, worker_id)
     before = household.paired_worker_id
     household.paired_worker_id = worker_id
@@ -157,3 +159,26 @@ async def pair(
         Change("household.pair", Event.changed, diff, audit_fields=list(diff)),
     )
     return household
+
+
+async def release(session: WriteSession, actor: Actor, household: Household) -> None:
+    """End the active assignment and the pairing of a household leaving the ledger, each with
+    its history entry (Beijing 5): no one is left looking after an exited household."""
+    current = await repository.current_assignment(session, household.id)
+    if current is not None:
+        _end(current)
+        diff = {"agency_id": {"before": str(current.agency_id), "after": None}}
+        await changes.record(
+            session, actor, household, _assignment_change("household.unassign", current, diff)
+        )
+    if household.paired_worker_id is not None:
+        diff = history.diff(
+            {"paired_worker_id": household.paired_worker_id}, {"paired_worker_id": None}
+        )
+        household.paired_worker_id = None
+        await changes.record(
+            session,
+            actor,
+            household,
+            Change("household.pair", Event.changed, diff, audit_fields=list(diff)),
+        )

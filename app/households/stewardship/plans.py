@@ -3,7 +3,7 @@
 import uuid
 
 from app.core.auth import Actor
-from app.core.db import ReadSession, WriteSession
+from app.core.db import ReadSession, WriteSession, new_id
 from app.core.errors import NotFound, ValidationFailed
 from app.core.etag import check_optional_version
 from app.households import access, changes, history
@@ -11,6 +11,7 @@ from app.households.changes import Change
 from app.households.events import Event
 from app.households.models import HouseholdPlan
 from app.households.stewardship import repository
+from app.households.stewardship.plan_items import GivenItem, next_items
 from app.households.stewardship.schemas import PlanIn
 from app.organizations.public import organization_kind
 
@@ -38,6 +39,21 @@ async def versions(
     return await repository.plans(session, household_id)
 
 
+def _items(previous: HouseholdPlan | None, data: PlanIn) -> list[dict[str, str]]:
+    """The next version's items: by id (`items`) or by text (`planned_measures`)."""
+    if data.items is not None and data.planned_measures is not None:
+        raise ValidationFailed.at(
+            ["body", "items"], "give items or planned_measures, not both", "items_or_texts"
+        )
+    if data.items is not None:
+        given = [GivenItem(item.text, item.id) for item in data.items]
+        loc: list[str | int] = ["body", "items"]
+    else:
+        given = [GivenItem(text) for text in data.planned_measures or []]
+        loc = ["body", "planned_measures"]
+    return next_items(previous.items if previous else [], given, new_id, loc=loc)
+
+
 async def revise(
     session: WriteSession,
     actor: Actor,
@@ -47,6 +63,7 @@ async def revise(
 ) -> HouseholdPlan:
     """Write the next version of the plan (If-Match on the current revision once one exists)."""
     household = await access.writable(session, actor, household_id)
+    access.require_active(household)
     previous = await repository.latest_plan(session, household.id)
     check_optional_version(expected_revision, previous.revision if previous else None)
     organization = data.responsible_organization_id
@@ -60,13 +77,15 @@ async def revise(
         raise ValidationFailed.at(
             ["body", "review_on"], "the review date has passed", "date_in_past"
         )
+    items = _items(previous, data)
     plan = HouseholdPlan(
         household_id=household.id,
         region_code=household.region_code,
         district_code=household.district_code,
         revision=(previous.revision if previous else 0) + 1,
         goals=data.goals,
-        planned_measures=list(data.planned_measures),
+        planned_measures=[item["text"] for item in items],
+        items=items,
         responsible_organization_id=organization,
         review_on=data.review_on,
         created_by=None if actor.principal.is_client else actor.principal.id,

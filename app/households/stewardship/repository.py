@@ -1,11 +1,19 @@
-"""Queries of who looks after a household: agency assignments and plan versions."""
+"""Queries of who looks after a household: assignments, plan versions, measures, episodes and
+exit proposals."""
 
 import uuid
 
 from sqlalchemy import func, select
 
 from app.core.db import ReadSession
-from app.households.models import HouseholdAssignment, HouseholdPlan
+from app.core.pagination import PageRequest, paginate
+from app.households.models import (
+    HouseholdAssignment,
+    HouseholdEpisode,
+    HouseholdExitProposal,
+    HouseholdMeasure,
+    HouseholdPlan,
+)
 
 
 async def current_assignment(
@@ -52,5 +60,110 @@ async def plans(session: ReadSession, household_id: uuid.UUID) -> list[Household
         select(HouseholdPlan)
         .where(HouseholdPlan.household_id == household_id)
         .order_by(HouseholdPlan.revision.desc())
+    )
+    return list(rows)
+
+
+async def measure(
+    session: ReadSession, household_id: uuid.UUID, measure_id: uuid.UUID
+) -> HouseholdMeasure | None:
+    return (
+        await session.execute(
+            select(HouseholdMeasure).where(
+                HouseholdMeasure.id == measure_id, HouseholdMeasure.household_id == household_id
+            )
+        )
+    ).scalar_one_or_none()
+
+
+async def measures_page(
+    session: ReadSession, household_id: uuid.UUID, page: PageRequest
+) -> tuple[list[HouseholdMeasure], str | None]:
+    """The household's measure records, newest first (by day given, then by record)."""
+    stmt = select(HouseholdMeasure).where(HouseholdMeasure.household_id == household_id)
+    return await paginate(
+        session,
+        stmt,
+        [HouseholdMeasure.given_on, HouseholdMeasure.id],
+        page,
+        scope=f"measures:{household_id}",
+        descending=True,
+    )
+
+
+async def open_episode(session: ReadSession, household_id: uuid.UUID) -> HouseholdEpisode | None:
+    return (
+        await session.execute(
+            select(HouseholdEpisode).where(
+                HouseholdEpisode.household_id == household_id,
+                HouseholdEpisode.exited_on.is_(None),
+            )
+        )
+    ).scalar_one_or_none()
+
+
+async def episodes_page(
+    session: ReadSession, household_id: uuid.UUID, page: PageRequest
+) -> tuple[list[HouseholdEpisode], str | None]:
+    """The household's stays in the ledger, newest first."""
+    stmt = select(HouseholdEpisode).where(HouseholdEpisode.household_id == household_id)
+    return await paginate(
+        session,
+        stmt,
+        [HouseholdEpisode.entered_on, HouseholdEpisode.id],
+        page,
+        scope=f"episodes:{household_id}",
+        descending=True,
+    )
+
+
+async def pending_proposal(
+    session: ReadSession, household_id: uuid.UUID
+) -> HouseholdExitProposal | None:
+    return (
+        await session.execute(
+            select(HouseholdExitProposal).where(
+                HouseholdExitProposal.household_id == household_id,
+                HouseholdExitProposal.status == "proposed",
+            )
+        )
+    ).scalar_one_or_none()
+
+
+async def proposal(
+    session: ReadSession, household_id: uuid.UUID, proposal_id: uuid.UUID
+) -> HouseholdExitProposal | None:
+    return (
+        await session.execute(
+            select(HouseholdExitProposal).where(
+                HouseholdExitProposal.id == proposal_id,
+                HouseholdExitProposal.household_id == household_id,
+            )
+        )
+    ).scalar_one_or_none()
+
+
+async def proposals_page(
+    session: ReadSession, household_id: uuid.UUID, page: PageRequest
+) -> tuple[list[HouseholdExitProposal], str | None]:
+    """The household's exit proposals, newest first."""
+    stmt = select(HouseholdExitProposal).where(HouseholdExitProposal.household_id == household_id)
+    return await paginate(
+        session,
+        stmt,
+        [HouseholdExitProposal.id],
+        page,
+        scope=f"exit-proposals:{household_id}",
+        descending=True,
+    )
+
+
+async def proposals_by_id(
+    session: ReadSession, ids: list[uuid.UUID]
+) -> list[HouseholdExitProposal]:
+    if not ids:
+        return []
+    rows = await session.scalars(
+        select(HouseholdExitProposal).where(HouseholdExitProposal.id.in_(ids))
     )
     return list(rows)

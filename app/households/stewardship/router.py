@@ -1,4 +1,4 @@
-"""Who looks after a household: agency assignment, paired worker, plan; leaving and re-entering."""
+"""Who looks after a household: agency assignment, paired worker, plan."""
 
 import uuid
 from typing import Annotated
@@ -12,7 +12,7 @@ from app.core.openapi import protected_problems
 from app.core.permissions import Action
 from app.core.routing import Idempotency, api_router, route_options
 from app.core.uow import DbSession, ReadDbSession
-from app.households.errors import InvalidTransition
+from app.households.errors import HouseholdExited
 from app.households.http import (
     HOUSEHOLD,
     HOUSEHOLDS,
@@ -23,21 +23,18 @@ from app.households.http import (
 )
 from app.households.record.schemas import HouseholdOut
 from app.households.record.views import household_out
-from app.households.stewardship import assignments, plans, status
+from app.households.stewardship import assignments, plans
 from app.households.stewardship.schemas import (
     AssignmentIn,
     AssignmentOut,
-    ExitIn,
     PairingIn,
     PlanIn,
     PlanOut,
-    ReentryIn,
 )
 
 router = api_router(prefix=HOUSEHOLDS + HOUSEHOLD, tags=["ledger"])
 Assigner = Annotated[Actor, Depends(actor_for(Action.households_assign))]
 Pairer = Annotated[Actor, Depends(actor_for(Action.households_pair))]
-Leaver = Annotated[Actor, Depends(actor_for(Action.households_exit))]
 
 
 @router.get(
@@ -60,7 +57,7 @@ async def list_assignments(
     response_model=AssignmentOut,
     status_code=201,
     summary="Assign a household to a social-work agency and worker (street officers)",
-    responses=protected_problems(NotFound, ValidationFailed),
+    responses=protected_problems(NotFound, ValidationFailed, HouseholdExited),
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )
 async def assign_household(
@@ -97,7 +94,9 @@ async def end_assignment(
     "/paired-worker",
     response_model=HouseholdOut,
     summary="Pair a community or grid worker with the household (对口帮扶; If-Match)",
-    responses=protected_problems(*PERSONAL_READ, PreconditionFailed, PreconditionRequired),
+    responses=protected_problems(
+        *PERSONAL_READ, PreconditionFailed, PreconditionRequired, HouseholdExited
+    ),
 )
 async def pair_worker(
     household_id: HouseholdId,
@@ -148,7 +147,9 @@ async def plan_versions(
             "model": PlanOut,
             "description": "The first version: the plan is created (`Location` names it).",
         },
-        **protected_problems(*PERSONAL_READ, PreconditionFailed, PreconditionRequired),
+        **protected_problems(
+            *PERSONAL_READ, PreconditionFailed, PreconditionRequired, HouseholdExited
+        ),
     },
 )
 async def revise_plan(
@@ -165,37 +166,3 @@ async def revise_plan(
         response.status_code = 201
         response.headers["Location"] = f"/api/v1/households/{household_id}/plan"
     return PlanOut.model_validate(plan)
-
-
-@router.post(
-    "/exit",
-    response_model=HouseholdOut,
-    summary="The household leaves the ledger with a reason (Beijing 5)",
-    responses=protected_problems(*PERSONAL_READ, InvalidTransition),
-)
-async def exit_household(
-    household_id: HouseholdId, actor: Leaver, response: Response, session: DbSession, body: ExitIn
-) -> HouseholdOut:
-    household = await status.exit_ledger(
-        session, actor, household_id, reason=body.reason, note=body.note, exited_on=body.exited_on
-    )
-    response.headers["ETag"] = etag_for_version(household.version)
-    return await household_out(session, actor, household)
-
-
-@router.post(
-    "/reentry",
-    response_model=HouseholdOut,
-    summary="An exited household re-enters the ledger (Beijing 5)",
-    responses=protected_problems(*PERSONAL_READ, InvalidTransition),
-)
-async def reenter_household(
-    household_id: HouseholdId,
-    actor: Leaver,
-    response: Response,
-    session: DbSession,
-    body: ReentryIn,
-) -> HouseholdOut:
-    household = await status.reenter(session, actor, household_id, note=body.note)
-    response.headers["ETag"] = etag_for_version(household.version)
-    return await household_out(session, actor, household)

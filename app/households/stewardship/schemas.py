@@ -1,4 +1,4 @@
-"""Plans, assignments, pairing, exit and re-entry as the API shows and accepts them."""
+"""Plans, assignments and pairing as the API shows and accepts them."""
 
 import uuid
 from datetime import date, datetime
@@ -10,6 +10,24 @@ Measure = Annotated[str, Field(min_length=1, max_length=200)]
 _ID = "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e11"
 
 
+class PlanItemIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: uuid.UUID | None = Field(
+        default=None,
+        description="The id of an item of the current version this item keeps (its text may "
+        "change); omit for a new item.",
+    )
+    text: Measure = Field(description="What is planned.")
+
+
+class PlanItemOut(BaseModel):
+    id: uuid.UUID = Field(
+        description="Stable id of the item, kept across versions; measures name it."
+    )
+    text: str = Field(description="What is planned.")
+
+
 class PlanIn(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -17,7 +35,10 @@ class PlanIn(BaseModel):
             "examples": [
                 {
                     "goals": "三个月内落实医疗救助，稳定基本生活。",
-                    "planned_measures": ["申请医疗救助", "链接志愿者每周探访"],
+                    "items": [
+                        {"id": _ID, "text": "申请医疗救助"},
+                        {"text": "链接志愿者每周探访"},
+                    ],
                     "responsible_organization_id": _ID,
                     "review_on": "2027-02-23",
                 }
@@ -26,8 +47,17 @@ class PlanIn(BaseModel):
     )
 
     goals: str = Field(min_length=1, max_length=2000, description="Goals of the plan.")
-    planned_measures: list[Measure] = Field(
-        default_factory=list, max_length=50, description="Planned measures."
+    items: list[PlanItemIn] | None = Field(
+        default=None,
+        max_length=50,
+        description="Planned measures with ids: an item naming the id of a current item keeps "
+        "it; new items get ids. Give either `items` or `planned_measures`.",
+    )
+    planned_measures: list[Measure] | None = Field(
+        default=None,
+        max_length=50,
+        description="Planned measures as texts (older clients): an unchanged text keeps its "
+        "item's id. Give either `items` or `planned_measures`.",
     )
     responsible_organization_id: uuid.UUID | None = Field(
         default=None, description="The organisation responsible for carrying it out."
@@ -46,6 +76,7 @@ class PlanOut(BaseModel):
                     "revision": 2,
                     "goals": "三个月内落实医疗救助，稳定基本生活。",
                     "planned_measures": ["申请医疗救助"],
+                    "items": [{"id": _ID, "text": "申请医疗救助"}],
                     "responsible_organization_id": None,
                     "review_on": "2027-02-23",
                     "created_by": _ID,
@@ -59,7 +90,8 @@ class PlanOut(BaseModel):
     household_id: uuid.UUID = Field(description="Household id.")
     revision: int = Field(description="Version number, 1 for the first; the ETag of the plan.")
     goals: str = Field(description="Goals of the plan.")
-    planned_measures: list[str] = Field(description="Planned measures.")
+    planned_measures: list[str] = Field(description="Planned measures (the items' texts).")
+    items: list[PlanItemOut] = Field(description="Planned measures with their stable ids.")
     responsible_organization_id: uuid.UUID | None = Field(description="Responsible organisation.")
     review_on: date | None = Field(description="Next review date.")
     created_by: uuid.UUID | None = Field(description="Who wrote this version.")
@@ -115,26 +147,3 @@ class PairingIn(BaseModel):
     worker_id: uuid.UUID | None = Field(
         description="The community or grid worker paired with the household (对口帮扶); null ends the pairing."
     )
-
-
-class ExitIn(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [{"reason": "out_of_hardship", "note": "家庭成员已稳定就业。"}]
-        },
-    )
-
-    reason: str = Field(
-        pattern=r"^[a-z][a-z0-9_]{0,63}$", description="Why it leaves (dictionary `exit_reason`)."
-    )
-    note: str | None = Field(default=None, max_length=2000, description="Details.")
-    exited_on: date | None = Field(default=None, description="Day it leaves; default today.")
-
-
-class ReentryIn(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"note": "复核发现再次陷入困境。"}]}
-    )
-
-    note: str | None = Field(default=None, max_length=2000, description="Why it comes back.")

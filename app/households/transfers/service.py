@@ -23,7 +23,7 @@ from app.core.id_numbers import InvalidIdNumber, parse_id_number
 from app.dictionaries.public import unknown_codes
 from app.households import access
 from app.households import repository as households
-from app.households.errors import InvalidTransition, PersonInAnotherHousehold
+from app.households.errors import PersonInAnotherHousehold
 from app.households.members import repository as persons
 from app.households.members import transfer
 from app.households.transfers import repository
@@ -55,8 +55,7 @@ async def file(session: WriteSession, actor: Actor, data: TransferRequestIn) -> 
     index = actor.services.vault.index(id_number)
     access.audit_id_number(session, actor, "transfer_request.lookup", index)
     target = await access.writable(session, actor, data.to_household_id)
-    if target.status != "active":
-        raise InvalidTransition(target.status, ["reenter"])
+    access.require_active(target)
     if data.relation_to_head == "self" and target.head_person_id is not None:
         raise ValidationFailed.at(
             ["body", "relation_to_head"], "the household has a head", "head_exists"

@@ -126,3 +126,26 @@ async def grid_worker_of_street_b(app: FastAPI) -> uuid.UUID:
             min_length=1,
         )
     return user.id
+
+
+async def exit_household(
+    http: httpx.AsyncClient,
+    hid: Any,
+    reason: str = "out_of_hardship",
+    *,
+    street_officer: str = "street_officer",
+) -> httpx.Response:
+    """The household leaves the ledger: its street officer proposes the exit on today's
+    follow-up visit and confirms it; the confirmation's response."""
+    headers = await bearer(http, street_officer)
+    basis = {"code": "follow_up_visit", "on": business_today().isoformat()}
+    proposed = await http.post(
+        f"/api/v1/households/{hid}/exit-proposals",
+        json={"reason": reason, "basis": basis},
+        headers=headers,
+    )
+    assert proposed.status_code == 201, proposed.text
+    return await http.post(
+        f"/api/v1/households/{hid}/exit-proposals/{proposed.json()['id']}/confirm",
+        headers=headers,
+    )

@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.households.models import Household
+from tests.api.households.ledger_http import exit_household
 from tests.api.households.records import HOUSEHOLDS, bearer
 from tests.factories import create_demo_district, create_household
 from tests.problems import assert_invalid, assert_problem
@@ -18,7 +19,7 @@ COMPLETE: dict[str, Any] = {
     "basic_situation": "独居",
     "emergency_situation": "无",
     "needs": ["care"],
-    "measures": ["志愿者每周探访"],
+    "no_help_reason": "declined_by_household",
 }
 
 
@@ -49,11 +50,7 @@ async def ledger(app: FastAPI, anonymous: httpx.AsyncClient) -> None:
     await _incomplete(app, "500112001001001")
     await _incomplete(app, "500112001002001")
     exited = await _complete(app, "500112001002001")
-    response = await anonymous.post(
-        f"{HOUSEHOLDS}/{exited.id}/exit",
-        json={"reason": "out_of_hardship"},
-        headers=await bearer(anonymous, "street_officer"),
-    )
+    response = await exit_household(anonymous, exited.id)
     assert response.status_code == 200, response.text
     await _complete(app, "500112002001001")
 
@@ -184,9 +181,7 @@ async def test_the_report_follows_changes_and_exits(
         headers={**headers, "If-Match": 'W/"1"'},
     )
     assert fixed.json()["complete"] is True
-    exited = await anonymous.post(
-        f"{HOUSEHOLDS}/{second.id}/exit", json={"reason": "deceased"}, headers=headers
-    )
+    exited = await exit_household(anonymous, second.id, "deceased")
     assert exited.status_code == 200, exited.text
     report = await _report(anonymous, "street_officer")
     assert report["regions"][0] == _row("500112001001", 2, 2, "1.0000")

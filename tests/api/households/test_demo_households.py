@@ -8,7 +8,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.demo.households import seed as seed_demo_households
 from app.demo.regions import STREETS
 from app.dictionaries.catalog import CATALOG
-from app.households.models import Household, HouseholdCategory, HouseholdTargetType
+from app.households.models import (
+    Household,
+    HouseholdCategory,
+    HouseholdEpisode,
+    HouseholdMeasure,
+    HouseholdTargetType,
+)
 from tests.conftest import sign_in
 from tests.factories import create_demo_district
 
@@ -57,10 +63,11 @@ async def test_the_street_officer_reads_a_demo_household_through_the_api(
     await seed_demo_households(app.state.services, "")
     token = await sign_in(anonymous, "street_officer_2")
     headers = {"Authorization": f"Bearer {token}"}
-    listed = await anonymous.get("/api/v1/households", headers=headers)
+    listed = await anonymous.get("/api/v1/households?status=all", headers=headers)
     assert listed.status_code == 200
     items = listed.json()["items"]
     assert len(items) == 6
+    assert sorted(item["status"] for item in items) == ["active"] * 5 + ["exited"]
     assert all(item["region_code"].startswith("500112002") for item in items)
     one = await anonymous.get(f"/api/v1/households/{items[0]['id']}", headers=headers)
     assert one.status_code == 200
@@ -124,3 +131,40 @@ async def test_the_demo_has_one_pending_transfer_request_between_the_streets(
         )
     ).json()["items"]
     assert (outgoing["id"], outgoing["person_name"]) == (request["id"], None)
+
+
+async def test_demo_measures_and_the_exited_household_obey_the_rules(
+    app: FastAPI, anonymous: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    """Money measures carry an amount above zero, others none, each by an organisation; the
+    exited household rests on a confirmed proposal and its one stay is closed."""
+    await create_demo_district(session)
+    await seed_demo_households(app.state.services, "")
+    headers = {"Authorization": f"Bearer {await sign_in(anonymous, 'street_officer')}"}
+    exited = await anonymous.get("/api/v1/households?status=exited", headers=headers)
+    [household] = exited.json()["items"]
+    episodes = await anonymous.get(
+        f"/api/v1/households/{household['id']}/episodes", headers=headers
+    )
+    [stay] = episodes.json()["items"]
+    assert (stay["entry_reason"], stay["exit_reason"]) == ("first_registration", "moved_out")
+    assert stay["exit_basis"]["code"] == "follow_up_visit"
+    assert stay["confirmed_by"] is not None
+    proposals = await anonymous.get(
+        f"/api/v1/households/{household['id']}/exit-proposals", headers=headers
+    )
+    assert [p["status"] for p in proposals.json()["items"]] == ["confirmed"]
+    money = {c.code for t in CATALOG if t.name == "measure" for c in t.codes if c.group == "cash"}
+    measures = list(await session.scalars(select(HouseholdMeasure)))
+    assert len(measures) == 5 * len(STREETS)
+    assert {m.code for m in measures} & money
+    for measure in measures:
+        assert (measure.amount is not None and measure.amount > 0) == (measure.code in money)
+        assert measure.organization_id is not None
+        assert (measure.legacy, measure.voided_at) == (False, None)
+    open_stays = await session.scalar(
+        select(func.count())
+        .select_from(HouseholdEpisode)
+        .where(HouseholdEpisode.exited_on.is_(None))
+    )
+    assert open_stays == 5 * len(STREETS)

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.audit import AuditEvent
+from app.core.clock import business_today
 from app.core.config import Settings
 from app.households.documents import service
 from app.households.models import HouseholdDocument
@@ -277,13 +278,16 @@ class TestSlowUpload:
         await asyncio.sleep(0.3)
         other = await asyncio.wait_for(
             anonymous.post(
-                f"/api/v1/households/{home}/exit",
-                json={"reason": "out_of_hardship"},
+                f"/api/v1/households/{home}/exit-proposals",
+                json={
+                    "reason": "out_of_hardship",
+                    "basis": {"code": "follow_up_visit", "on": business_today().isoformat()},
+                },
                 headers=officer,
             ),
             timeout=5,
         )
-        assert other.status_code == 200, other.text
+        assert other.status_code == 201, other.text
         go_on.set()
         uploaded = await upload
         assert uploaded.status_code == 201, uploaded.text

@@ -15,7 +15,7 @@ from app.core import events
 from app.core.db import Database
 from app.core.events import DomainEvent
 from app.core.jobs import Job, JobKind
-from tests.api.households.ledger_http import bearer, fetch
+from tests.api.households.ledger_http import bearer, exit_household, fetch
 from tests.api.households.records import create, member, patch
 from tests.factories import GRID_A1_2, create_demo_district, id_number
 
@@ -84,12 +84,12 @@ async def test_each_kind_of_change_has_its_event(
         headers=headers,
     )
     assert plan.status_code == 201, plan.text
-    left = await anonymous.post(
-        f"/api/v1/households/{home['id']}/exit", json={"reason": "out_of_hardship"}, headers=headers
-    )
+    left = await exit_household(anonymous, home["id"])
     assert left.status_code == 200, left.text
     back = await anonymous.post(
-        f"/api/v1/households/{home['id']}/reentry", json={}, headers=headers
+        f"/api/v1/households/{home['id']}/reentry",
+        json={"reason": "hardship_again"},
+        headers=headers,
     )
     assert back.status_code == 200, back.text
     removed = await anonymous.delete(
@@ -107,6 +107,7 @@ async def test_each_kind_of_change_has_its_event(
         "household.transferred",
         "household.transferred",
         "household.plan_versioned",
+        "household.changed",  # the exit proposed
         "household.exited",
         "household.reentered",
         "household.member_removed",

@@ -126,11 +126,31 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("PUT", "/api/v1/households/{household_id}/plan"): Route(
         lambda ids, known: {"goals": "稳定收入", "planned_measures": ["技能培训"]}, if_match=True
     ),
-    ("POST", "/api/v1/households/{household_id}/exit"): Route(
-        lambda ids, known: {"reason": "out_of_hardship"}
+    ("GET", "/api/v1/households/{household_id}/measures"): Route(),
+    ("POST", "/api/v1/households/{household_id}/measures"): Route(
+        lambda ids, known: {
+            "code": "visit",
+            "given_on": "2026-11-02",
+            "organization_id": str(known.agency),
+        }
+    ),
+    ("POST", "/api/v1/households/{household_id}/measures/{measure_id}/void"): Route(
+        lambda ids, known: {"reason": "重复登记"}
+    ),
+    ("GET", "/api/v1/households/{household_id}/episodes"): Route(),
+    ("GET", "/api/v1/households/{household_id}/exit-proposals"): Route(),
+    ("POST", "/api/v1/households/{household_id}/exit-proposals"): Route(
+        lambda ids, known: {
+            "reason": "out_of_hardship",
+            "basis": {"code": "follow_up_visit", "on": "2026-11-02"},
+        }
+    ),
+    ("POST", "/api/v1/households/{household_id}/exit-proposals/{proposal_id}/confirm"): Route(),
+    ("POST", "/api/v1/households/{household_id}/exit-proposals/{proposal_id}/reject"): Route(
+        lambda ids, known: {"reason": "回访记录不完整"}
     ),
     ("POST", "/api/v1/households/{household_id}/reentry"): Route(
-        lambda ids, known: {"note": "复核发现再次陷入困境。"}
+        lambda ids, known: {"reason": "hardship_again"}
     ),
     ("GET", "/api/v1/households/{household_id}/incomes"): Route(params=MONTHS),
     ("PUT", "/api/v1/households/{household_id}/incomes"): Route(
@@ -221,6 +241,10 @@ def _url(path: str, ids: Ids) -> str:
         .replace("{assignment_id}", str(ids.assignment))
         # No household of the walk has documents: the assignment's id stands in for one.
         .replace("{document_id}", str(ids.assignment))
+        # Measures and proposals of a household are found only under it: the assignment's
+        # id stands in (foreign in the foreign variants, random in the random ones).
+        .replace("{measure_id}", str(ids.assignment))
+        .replace("{proposal_id}", str(ids.assignment))
     )
 
 

@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.households.models import Household
+from tests.api.households.ledger_http import exit_household
 from tests.api.households.records import (
     HOUSEHOLDS,
     assign_to_social_worker,
@@ -46,11 +47,7 @@ def _sorted(*households: Household) -> list[str]:
 
 
 async def _exit(http: httpx.AsyncClient, household: Household) -> None:
-    response = await http.post(
-        f"{HOUSEHOLDS}/{household.id}/exit",
-        json={"reason": "out_of_hardship"},
-        headers=await bearer(http, "street_officer"),
-    )
+    response = await exit_household(http, household.id)
     assert response.status_code == 200, response.text
 
 
@@ -143,7 +140,7 @@ class TestFilters:
             basic_situation="独居",
             emergency_situation="无",
             needs=["care"],
-            measures=["志愿者每周探访"],
+            no_help_reason="declined_by_household",
         )
         incomplete = await create_household(app, categories=[{"category": "other"}])
         assert (complete.complete, incomplete.complete) == (True, False)

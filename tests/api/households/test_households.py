@@ -172,7 +172,7 @@ class TestCreate:
             basic_situation="户主突发脑溢血",
             emergency_situation="急需住院费用",
             needs=["medical"],
-            measures=["已申请临时救助"],
+            no_help_reason="pending_review",
         )
         assert (created["complete"], created["missing_fields"]) == (True, [])
 
@@ -592,7 +592,7 @@ class TestPatch:
             target_types=["dibao", "tekun"],
             causes=["illness", "old_age"],
             needs=["care", "medical"],
-            measures=["已纳入低保", "志愿者探访"],
+            no_help_reason="pending_review",
             benefits=["dibao"],
             categories=[{"category": "social_assistance", "subtype": "assistance_dibao"}],
         )
@@ -603,14 +603,13 @@ class TestPatch:
             {
                 "target_types": ["registered_hardship"],
                 "needs": ["housing"],
-                "measures": ["已申请住房救助"],
                 "categories": [{"category": "other"}],
             },
         )
         assert response.status_code == 200, response.text
         changed = response.json()
         assert [t["target_type"] for t in changed["target_types"]] == ["registered_hardship"]
-        assert (changed["needs"], changed["measures"]) == (["housing"], ["已申请住房救助"])
+        assert (changed["needs"], changed["no_help_reason"]) == (["housing"], "pending_review")
         assert [(c["category"], c["subtype"]) for c in changed["categories"]] == [("other", None)]
         assert (changed["causes"], changed["benefits"]) == (["illness", "old_age"], ["dibao"])
 
@@ -623,7 +622,7 @@ class TestPatch:
             categories=[{"category": "social_assistance"}],
             needs=["care"],
             benefits=["dibao"],
-            measures=["已纳入低保"],
+            no_help_reason="pending_review",
         )
         assert created["complete"] is True
         response = await patch(anonymous, headers, created, {"needs": [], "benefits": None})

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.clock import business_today
 from app.households.models import Household, LedgerNumberCounter
 from app.households.record import numbers
-from tests.api.households.ledger_http import bearer, fetch, household
+from tests.api.households.ledger_http import bearer, exit_household, fetch, household
 from tests.api.imports.conftest import csv_file, person, run_jobs, upload
 from tests.factories import GRID_A1_1, GRID_B1_1, create_demo_district, create_household, id_number
 from tests.problems import assert_invalid
@@ -69,12 +69,8 @@ class TestAssignment:
         first = await anonymous.post(HOUSEHOLDS, json=_body(members=[member]), headers=headers)
         again = await anonymous.post(HOUSEHOLDS, json=_body(members=[member]), headers=headers)
         assert again.status_code == 409, again.text
-        exited = await anonymous.post(
-            f"{HOUSEHOLDS}/{first.json()['id']}/exit",
-            json={"reason": "out_of_hardship"},
-            headers=headers,
-        )
-        assert exited.json()["ledger_number"] == _number(1)
+        exited = await exit_household(anonymous, first.json()["id"])
+        assert (exited.json()["status"], exited.json()["ledger_number"]) == ("exited", _number(1))
         later = await anonymous.post(HOUSEHOLDS, json=_body(), headers=headers)
         assert later.json()["ledger_number"] == _number(2)
 

@@ -37,7 +37,7 @@ HOUSEHOLD = {
     "causes": ["illness", "lack_of_labour"],
     "needs": ["medical", "care"],
     "benefits": ["dibao"],
-    "measures": ["已纳入低保", "落实医疗救助"],
+    "no_help_reason": "pending_review",
     "basic_situation": "老人独居，配偶重度残疾。",
 }
 MEMBERS = [
@@ -145,7 +145,7 @@ def _file(numbers: list[str]) -> bytes:
                 "致困原因": ";".join(HOUSEHOLD["causes"]),
                 "帮扶需求": ";".join(HOUSEHOLD["needs"]),
                 "已享受政策": ";".join(HOUSEHOLD["benefits"]),
-                "帮扶措施": ";".join(HOUSEHOLD["measures"]),
+                "未帮扶原因": HOUSEHOLD["no_help_reason"],
                 "基本情况": HOUSEHOLD["basic_situation"],
             }
         rows.append(row)

@@ -166,3 +166,57 @@ async def test_concurrent_first_plans_make_one_revision(
         if response.status_code == 428:
             assert_problem(response, 428, "if_match_required")
     assert await fetch(app, select(HouseholdPlan.revision)) == [(1,)]
+
+
+async def test_plan_items_keep_their_ids_across_versions(
+    app: FastAPI, anonymous: httpx.AsyncClient, officer: dict[str, str]
+) -> None:
+    """A measure names the plan item it carries out, so an item's id outlives a version."""
+    home = await create_household(app)
+    first = (await _put(anonymous, officer, home.id, PLAN)).json()
+    assert [i["text"] for i in first["items"]] == PLAN["planned_measures"]
+    medical, volunteer = (i["id"] for i in first["items"])
+    body = {
+        "goals": PLAN["goals"],
+        "items": [{"id": medical, "text": "申请医疗救助和临时救助"}, {"text": "就业培训"}],
+    }
+    second = await _put(anonymous, officer, home.id, body, 1)
+    assert second.status_code == 200, second.text
+    items = second.json()["items"]
+    assert items[0] == {"id": medical, "text": "申请医疗救助和临时救助"}
+    assert items[1]["id"] not in (medical, volunteer)
+    assert second.json()["planned_measures"] == ["申请医疗救助和临时救助", "就业培训"]
+    # Texts only (older clients): an unchanged text keeps its item's id.
+    texts = {"goals": PLAN["goals"], "planned_measures": ["就业培训", "申请医疗救助和临时救助"]}
+    third = (await _put(anonymous, officer, home.id, texts, 2)).json()
+    assert [i["id"] for i in third["items"]] == [items[1]["id"], medical]
+
+
+async def test_plan_items_name_only_current_items_once_and_not_with_texts(
+    app: FastAPI, anonymous: httpx.AsyncClient, officer: dict[str, str]
+) -> None:
+    home = await create_household(app)
+    first = (await _put(anonymous, officer, home.id, PLAN)).json()
+    medical = first["items"][0]["id"]
+    goals = PLAN["goals"]
+    unknown = {
+        "goals": goals,
+        "items": [{"id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e11", "text": "x"}],
+    }
+    assert_invalid(
+        await _put(anonymous, officer, home.id, unknown, 1),
+        ["body", "items", 0, "id"],
+        "unknown_plan_item",
+    )
+    twice = {"goals": goals, "items": [{"id": medical, "text": "a"}, {"id": medical, "text": "b"}]}
+    assert_invalid(
+        await _put(anonymous, officer, home.id, twice, 1),
+        ["body", "items", 1, "id"],
+        "duplicate_plan_item",
+    )
+    both = {**PLAN, "items": [{"text": "x"}]}
+    assert_invalid(
+        await _put(anonymous, officer, home.id, both, 1), ["body", "items"], "items_or_texts"
+    )
+    versions = await anonymous.get(f"/api/v1/households/{home.id}/plan/versions", headers=officer)
+    assert [v["revision"] for v in versions.json()] == [1]

@@ -13,7 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.audit import AuditEvent
 from app.core.clock import business_today
 from app.households.record import repository
-from tests.api.households.ledger_http import bearer, fetch, history, household, memberships
+from tests.api.households.ledger_http import (
+    bearer,
+    exit_household,
+    fetch,
+    history,
+    household,
+    memberships,
+)
 from tests.factories import (
     GRID_A1_1,
     GRID_A1_2,
@@ -255,18 +262,16 @@ async def test_a_person_out_of_scope_is_not_found(
     assert_problem(unknown, 404, "not_found")
 
 
-async def test_an_exited_target_is_an_invalid_transition(
+async def test_an_exited_target_refuses_the_transfer(
     app: FastAPI, anonymous: httpx.AsyncClient, officer: dict[str, str]
 ) -> None:
     source, spouse = await _family(app)
     target = await create_household(app, region=GRID_A1_2)
-    exited = await anonymous.post(
-        f"/api/v1/households/{target.id}/exit", json={"reason": "moved_out"}, headers=officer
-    )
+    exited = await exit_household(anonymous, target.id, "moved_out")
     assert exited.status_code == 200, exited.text
     response = await _transfer(anonymous, officer, spouse, source, to_household_id=target.id)
-    body = assert_problem(response, 409, "invalid_transition")
-    assert body["allowed"] == ["reenter"]
+    body = assert_problem(response, 409, "household_exited")
+    assert body["household_id"] == str(target.id)
     [membership] = await memberships(app, uuid.UUID(spouse))
     assert membership.household_id == source.id
 
@@ -428,20 +433,15 @@ async def test_a_grid_worker_moves_no_one(app: FastAPI, anonymous: httpx.AsyncCl
     assert membership.household_id == source.id
 
 
-async def test_an_exited_source_is_an_invalid_transition(
+async def test_an_exited_source_lets_its_people_move_out(
     app: FastAPI, anonymous: httpx.AsyncClient, officer: dict[str, str]
 ) -> None:
+    """They live on elsewhere: a household that left the ledger keeps no one in it."""
     source, spouse = await _family(app)
     target = await create_household(app, region=GRID_A1_2)
-    exited = await anonymous.post(
-        f"/api/v1/households/{source.id}/exit", json={"reason": "moved_out"}, headers=officer
-    )
+    exited = await exit_household(anonymous, source.id, "moved_out")
     assert exited.status_code == 200, exited.text
     response = await _transfer(anonymous, officer, spouse, source, to_household_id=target.id)
-    body = assert_problem(response, 409, "invalid_transition")
-    assert (body["allowed"], body["detail"]) == (
-        ["reenter"],
-        "对象当前状态为 exited，不允许此操作；允许的操作见 allowed。",
-    )
-    [membership] = await memberships(app, uuid.UUID(spouse))
-    assert (membership.household_id, membership.active) == (source.id, True)
+    assert response.status_code == 200, response.text
+    active = [m for m in await memberships(app, uuid.UUID(spouse)) if m.active]
+    assert [m.household_id for m in active] == [target.id]

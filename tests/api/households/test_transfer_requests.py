@@ -15,7 +15,14 @@ from app.core.audit import AuditEvent
 from app.core.clock import business_today
 from app.core.events import DomainEvent
 from app.households.models import PersonLookupBudget
-from tests.api.households.ledger_http import bearer, fetch, history, household, memberships
+from tests.api.households.ledger_http import (
+    bearer,
+    exit_household,
+    fetch,
+    history,
+    household,
+    memberships,
+)
 from tests.api.households.transfer_http import REQUESTS, act, family, file, filed, shown
 from tests.factories import GRID_A1_2, GRID_B1_1, create_demo_district, create_household, id_number
 from tests.problems import assert_invalid, assert_problem
@@ -199,12 +206,10 @@ class TestFileAndAccept:
     ) -> None:
         source = await family(app)
         target = await create_household(app, region=GRID_A1_2)
-        exited = await anonymous.post(
-            f"/api/v1/households/{target.id}/exit", json={"reason": "moved_out"}, headers=requester
-        )
+        exited = await exit_household(anonymous, target.id, "moved_out")
         assert exited.status_code == 200, exited.text
         response = await file(anonymous, requester, source.spouse_id_number, target)
-        assert assert_problem(response, 409, "invalid_transition")["allowed"] == ["reenter"]
+        assert assert_problem(response, 409, "household_exited")["household_id"] == str(target.id)
         assert (await anonymous.get(REQUESTS, headers=requester)).json()["items"] == []
 
 

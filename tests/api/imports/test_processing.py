@@ -29,7 +29,7 @@ COMPLETE_ELDER = {
     "监护人姓名": "张丽",
     "监护人关系": "daughter",
     "已享受政策": "最低生活保障",
-    "帮扶措施": "已纳入低保",
+    "未帮扶原因": "pending_review",
 }
 
 
@@ -98,7 +98,7 @@ class TestHappyPath:
         assert out["causes"] == ["illness"]
         assert out["needs"] == ["care", "medical"]
         assert out["benefits"] == ["dibao"]
-        assert out["measures"] == ["已纳入低保"]
+        assert out["no_help_reason"] == "pending_review"
         head_person = await _person(session, head, app)
         assert head_person is not None
         assert out["head_person_id"] == str(head_person.id)
