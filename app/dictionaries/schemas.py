@@ -46,6 +46,22 @@ class Labels(BaseModel):
     en: str = Field(description="Label in English.")
 
 
+class PersonRuleOut(BaseModel):
+    """Whom a code of people fits; a category outside it is refused (`category_not_plausible`)."""
+
+    min_age: int | None = Field(
+        description="Youngest age in full years (周岁) on the day recorded; null: no lower bound."
+    )
+    max_age: int | None = Field(
+        description="Oldest age in full years on the day recorded; null: no upper bound."
+    )
+    disability_grades: list[str] | None = Field(
+        description="Disability grades (dictionary `disability_grade`) the person must have "
+        "when a grade is recorded; null: any."
+    )
+    source: str = Field(description="The norm the thresholds come from.")
+
+
 class CodeOut(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
@@ -55,6 +71,7 @@ class CodeOut(BaseModel):
                     "labels": {"zh-CN": "洪涝受灾", "en": "Flood damage"},
                     "group": None,
                     "builtin": False,
+                    "person_rule": None,
                 }
             ]
         }
@@ -67,6 +84,11 @@ class CodeOut(BaseModel):
     )
     builtin: bool = Field(
         description="True for codes shipped with the product; false for codes added locally."
+    )
+    person_rule: PersonRuleOut | None = Field(
+        default=None,
+        description="For codes of people (vulnerability categories and subtypes): the ages and "
+        "disability grades the person must have; null when the code has no such rule.",
     )
 
 
@@ -102,6 +124,7 @@ class DictionariesOut(BaseModel):
                                     },
                                     "group": None,
                                     "builtin": True,
+                                    "person_rule": None,
                                 }
                             ],
                         }

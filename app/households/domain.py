@@ -3,6 +3,7 @@
 from app.core.composition import Domain
 from app.demo.households import seed
 from app.households.cli import cli
+from app.households.decisions.router import router as decisions
 from app.households.members.router import router as members
 from app.households.models import (
     Household,
@@ -15,18 +16,20 @@ from app.households.models import (
     Membership,
     Person,
     PersonLookupBudget,
+    TargetTypeDecision,
 )
 from app.households.record.router import router as record
 from app.households.stewardship.router import router as stewardship
 
 domain = Domain(
     name="households",
-    routers=[record, members, stewardship],
+    routers=[record, members, stewardship, decisions],
     cli=cli,
     models=[
         Person,
         Household,
         Membership,
+        TargetTypeDecision,
         HouseholdTargetType,
         HouseholdCategory,
         HouseholdCode,

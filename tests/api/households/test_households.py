@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import business_today
 from app.core.id_numbers import check_character
-from app.households.members.views import age_on
 from app.households.models import (
     Household,
     HouseholdChange,
@@ -20,6 +19,7 @@ from app.households.models import (
     Membership,
     Person,
 )
+from app.households.plausibility import age_on
 from tests.api.households.ledger_http import history, household
 from tests.api.households.records import (
     HOUSEHOLDS,

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.audit import AuditEvent
 from app.core.clock import business_today
-from app.households.members.views import age_on
+from app.households.plausibility import age_on
 from tests.api.households.ledger_http import (
     bearer,
     fetch,
