@@ -293,6 +293,10 @@ async def add_new_household(session: WriteSession, rows: LedgerRows) -> Househol
         elif name == "households":
             (household,) = objects
             await session.flush()
+        elif name == "decisions" and objects:
+            # The current types point at their decisions: the ORM orders inserts by
+            # relationships, and these tables have none between them.
+            await session.flush()
     await session.flush()
     assert isinstance(household, Household)
     return household
