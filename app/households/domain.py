@@ -1,8 +1,10 @@
 """What the app composes of this domain: routers, commands, jobs, models, demo data."""
 
 from app.core.composition import Domain
+from app.core.worker import PeriodicTask
 from app.demo.households import seed
 from app.households.cli import cli
+from app.households.decisions.expiry import lapse_decisions
 from app.households.decisions.router import router as decisions
 from app.households.members.router import router as members
 from app.households.models import (
@@ -38,5 +40,6 @@ domain = Domain(
         HouseholdAssignment,
         PersonLookupBudget,
     ],
+    periodic=[PeriodicTask("lapse_target_type_decisions", 3600.0, lapse_decisions)],
     seed=seed,
 )

@@ -2,6 +2,7 @@
 
 import uuid
 from collections.abc import Sequence
+from datetime import date
 
 from sqlalchemy import delete, select
 
@@ -55,5 +56,17 @@ async def current_types(session: ReadSession, household_id: uuid.UUID) -> list[s
         select(HouseholdTargetType.target_type)
         .where(HouseholdTargetType.household_id == household_id)
         .order_by(HouseholdTargetType.target_type)
+    )
+    return list((await session.scalars(stmt)).all())
+
+
+async def households_with_lapsed(session: ReadSession, today: date, limit: int) -> list[uuid.UUID]:
+    """Households holding a type by a decision whose term is over (`ends_on` before today)."""
+    stmt = (
+        select(HouseholdTargetType.household_id)
+        .join(TargetTypeDecision, TargetTypeDecision.id == HouseholdTargetType.decision_id)
+        .where(TargetTypeDecision.ends_on < today)
+        .distinct()
+        .limit(limit)
     )
     return list((await session.scalars(stmt)).all())

@@ -39,6 +39,16 @@ class TestGetDictionaries:
                     "labels": {"zh-CN": c.label_zh, "en": c.label_en},
                     "group": c.group,
                     "builtin": True,
+                    "person_rule": None
+                    if c.person_rule is None
+                    else {
+                        "min_age": c.person_rule.min_age,
+                        "max_age": c.person_rule.max_age,
+                        "disability_grades": None
+                        if c.person_rule.disability_grades is None
+                        else list(c.person_rule.disability_grades),
+                        "source": c.person_rule.source,
+                    },
                 }
                 for c in built_in.codes
             ]
@@ -126,6 +136,7 @@ class TestGetDictionaries:
             "labels": {"zh-CN": "洪涝受灾", "en": "Flood damage"},
             "group": None,
             "builtin": False,
+            "person_rule": None,
         }
         for name in ("need", "exit_reason", "target_type"):
             assert table(response.json(), name) == table(before.json(), name)

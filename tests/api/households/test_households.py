@@ -267,7 +267,9 @@ class TestCreateRefusals:
     ) -> None:
         body = household_body(target_types=["dibao", target_type])
         response = await self._refused(app, anonymous, body)
-        assert_invalid(response, ["body", "target_type_decisions", 1, "target_type"], "literal_error")
+        assert_invalid(
+            response, ["body", "target_type_decisions", 1, "target_type"], "literal_error"
+        )
 
     async def test_target_types_are_not_ticked(
         self, app: FastAPI, anonymous: httpx.AsyncClient

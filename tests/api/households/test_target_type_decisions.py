@@ -19,6 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.clock import business_today
 from app.core.errors import ValidationFailed
 from app.households import public
+from app.households.decisions.expiry import lapse_decisions
+from app.households.models import TargetTypeDecision
 from tests.api.households.ledger_http import history
 from tests.api.households.records import (
     HOUSEHOLDS,
@@ -472,3 +474,26 @@ async def _get_as(http: httpx.AsyncClient, household_id: Any, username: str) -> 
     assert response.status_code == 200, response.text
     found: dict[str, Any] = response.json()
     return found
+
+
+async def test_a_decision_whose_term_is_over_stops_giving_its_type(
+    app: FastAPI, anonymous: httpx.AsyncClient
+) -> None:
+    home = await _urban(app)
+    today = business_today()
+    made = (await _record(anonymous, home.id, ends_on=today.isoformat())).json()
+    services = app.state.services
+    async with services.database.sessionmaker() as session, session.begin():
+        assert await lapse_decisions(session, services) == 0
+        found = await session.get(TargetTypeDecision, uuid.UUID(made["id"]))
+        assert found is not None
+        found.ends_on = today - timedelta(days=1)  # as if a day had passed
+    async with services.database.sessionmaker() as session, session.begin():
+        assert await lapse_decisions(session, services) == 1
+    record = await _get(anonymous, home.id)
+    assert (record["target_types"], record["version"]) == ([], 3)
+    entries = await history(anonymous, await bearer(anonymous, "street_officer"), home.id)
+    assert (entries[-1]["action"], entries[-1]["actor"]) == ("target_type_decision.lapse", "system")
+    assert entries[-1]["changes"] == {"target_types": {"before": ["dibao"], "after": []}}
+    async with services.database.sessionmaker() as session, session.begin():
+        assert await lapse_decisions(session, services) == 0
