@@ -23,6 +23,24 @@ _EXAMPLE_IN: dict[str, Any] = {
 }
 
 
+DECISION_EXAMPLE: dict[str, Any] = {
+    **_EXAMPLE_IN,
+    "id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e21",
+    "household_id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e11",
+    "source": "recorded_by_staff",
+    "assessment_id": None,
+    "recorded_by": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e14",
+    "recorded_at": "2026-11-23T08:00:00Z",
+    "ended_on": None,
+    "end_reason": None,
+    "end_note": None,
+    "ended_by": None,
+    "ended_at": None,
+    "in_force": True,
+}
+"""A decision as the API shows it, for the examples of the contract."""
+
+
 class DecisionIn(BaseModel):
     """A decision of the dibao, tekun or registered-hardship procedure, as its paper says."""
 
@@ -68,27 +86,7 @@ class DecisionEnd(BaseModel):
 class DecisionOut(BaseModel):
     """A target-type decision; `in_force` says whether it gives the household its type today."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    **_EXAMPLE_IN,
-                    "id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e21",
-                    "household_id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e11",
-                    "source": "recorded_by_staff",
-                    "assessment_id": None,
-                    "recorded_by": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e14",
-                    "recorded_at": "2026-11-23T08:00:00Z",
-                    "ended_on": None,
-                    "end_reason": None,
-                    "end_note": None,
-                    "ended_by": None,
-                    "ended_at": None,
-                    "in_force": True,
-                }
-            ]
-        }
-    )
+    model_config = ConfigDict(json_schema_extra={"examples": [DECISION_EXAMPLE]})
 
     id: uuid.UUID = Field(description="Decision id.")
     household_id: uuid.UUID = Field(description="The household it concerns.")

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.core.region_codes import CODE_PATTERN
 from app.dictionaries.public import CodeOf
-from app.households.decisions.schemas import DecisionIn, DecisionOut
+from app.households.decisions.schemas import DECISION_EXAMPLE, DecisionIn, DecisionOut
 from app.households.members.schemas import Category, MemberIn, MemberOut, Relation, Subtype
 
 TargetType = Annotated[str, CodeOf("target_type")]
@@ -248,27 +248,7 @@ class HouseholdOut(BaseModel):
                     "id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e11",
                     "district_code": "500112",
                     "target_types": ["dibao"],
-                    "target_type_decisions": [
-                        {
-                            "id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e21",
-                            "household_id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e11",
-                            "target_type": "dibao",
-                            "source": "recorded_by_staff",
-                            "deciding_body": "双龙湖街道办事处",
-                            "decided_on": "2026-03-15",
-                            "reference": "双龙湖街低保〔2026〕12号",
-                            "ends_on": None,
-                            "assessment_id": None,
-                            "recorded_by": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e14",
-                            "recorded_at": "2026-11-23T08:00:00Z",
-                            "ended_on": None,
-                            "end_reason": None,
-                            "end_note": None,
-                            "ended_by": None,
-                            "ended_at": None,
-                            "in_force": True,
-                        }
-                    ],
+                    "target_type_decisions": [{**DECISION_EXAMPLE, "ends_on": None}],
                     "categories": [
                         {
                             "category": "social_assistance",

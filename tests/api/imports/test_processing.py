@@ -94,7 +94,9 @@ class TestHappyPath:
         assert (elder.complete, elder.missing_fields) == (True, [])
         detail = await anonymous.get(f"/api/v1/households/{elder.id}", headers=_auth(worker_token))
         out = detail.json()
-        assert [t["target_type"] for t in out["target_types"]] == ["dibao"]
+        # Target types are decisions recorded per household, never read from a file.
+        assert (out["target_types"], out["target_type_decisions"]) == ([], [])
+        assert "对象类型" in body["ignored_columns"]
         assert out["causes"] == ["illness"]
         assert out["needs"] == ["care", "medical"]
         assert out["benefits"] == ["dibao"]
@@ -318,14 +320,14 @@ class TestRowErrors:
             person("TWO_HEADS"),
             person("TWO_HEADS", name="李四"),
             person("NO_HEAD", relation="配偶"),
-            person("NEW_TYPE", 对象类型="收入型贫困家庭"),
+            person("ADULT_CHILD", 困难类别="困境儿童", 困难子类="留守儿童"),
             person("MISMATCH", 困难类别="困境儿童", 困难子类="独居"),
         ]
         body = await imported(anonymous, app, settings, worker_token, csv_file(rows))
         assert [r[:4] for r in (await error_rows(anonymous, worker_token, body["id"]))[1:]] == [
             ["2", "TWO_HEADS", "与户主关系", "head_count"],
             ["4", "NO_HEAD", "与户主关系", "head_count"],
-            ["5", "NEW_TYPE", "对象类型", "target_type_needs_assessment"],
+            ["5", "ADULT_CHILD", "困难类别", "category_not_plausible"],
             ["6", "MISMATCH", "困难子类", "subtype_mismatch"],
         ]
         assert body["households_failed"] == 4
