@@ -1,5 +1,7 @@
 """Processing a screening file: households written whole or not at all, row errors, dry runs."""
 
+import csv
+import io
 from datetime import datetime
 from typing import Any
 
@@ -17,7 +19,6 @@ from tests.factories import GRID_A1_1, create_household, id_number
 COMPLETE_ELDER = {
     "户籍类型": "城镇",
     "来城市居住日期": "2008/5/1",
-    "对象类型": "低保",
     "困难类别": "困境老年人",
     "困难子类": "独居",
     "致困原因": "因病",
@@ -96,7 +97,6 @@ class TestHappyPath:
         out = detail.json()
         # Target types are decisions recorded per household, never read from a file.
         assert (out["target_types"], out["target_type_decisions"]) == ([], [])
-        assert "对象类型" in body["ignored_columns"]
         assert out["causes"] == ["illness"]
         assert out["needs"] == ["care", "medical"]
         assert out["benefits"] == ["dibao"]
@@ -168,6 +168,31 @@ class TestHappyPath:
         assert stored.id_number_cipher.startswith(stored.id_number_key_id + ":")
         assert app.state.services.vault.open(stored.id_number_cipher) == number
         assert (stored.sex, stored.birth_date.isoformat()) == ("female", "1950-03-15")
+
+    async def test_a_target_type_column_of_an_earlier_template_is_ignored(
+        self,
+        anonymous: httpx.AsyncClient,
+        app: FastAPI,
+        settings: Settings,
+        session: AsyncSession,
+        worker_token: str,
+    ) -> None:
+        """Target types are decisions with a body, date and reference, recorded per household
+        by street or district officers; a screening file cannot carry them."""
+        row = person("H1")
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=[*row, "对象类型"])
+        writer.writeheader()
+        writer.writerow({**row, "对象类型": "低保"})
+        body = await imported(
+            anonymous, app, settings, worker_token, buffer.getvalue().encode("utf-8-sig")
+        )
+        assert (body["households_imported"], body["ignored_columns"]) == (1, ["对象类型"])
+        [household] = (await _households(session)).values()
+        detail = await anonymous.get(
+            f"/api/v1/households/{household.id}", headers=_auth(worker_token)
+        )
+        assert detail.json()["target_types"] == []
 
     async def test_xlsx_with_number_and_date_cells(
         self,
