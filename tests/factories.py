@@ -196,6 +196,27 @@ async def ledger_actor(app: Any, username: str = "street_officer") -> Any:
     return await actor_of(services, principal, context)
 
 
+def decision(target_type: str = "dibao", **fields: Any) -> dict[str, Any]:
+    """A DecisionIn body: a decision of the district bureau with a date and a reference."""
+    return {
+        "target_type": target_type,
+        "deciding_body": "重庆市渝北区民政局",
+        "decided_on": "2026-03-15",
+        "reference": f"渝北民〔2026〕{next(_SEQUENCE) % 1000}号",
+        **fields,
+    }
+
+
+def with_decisions(fields: dict[str, Any]) -> dict[str, Any]:
+    """`target_types=[...]` of a test as the decisions a household is entered with (urban
+    hukou unless the test says otherwise)."""
+    types = fields.pop("target_types", None)
+    if types:
+        fields.setdefault("hukou_type", "urban")
+        fields["target_type_decisions"] = [decision(t) for t in types]
+    return fields
+
+
 async def create_household(
     app: Any,
     *,
@@ -208,12 +229,14 @@ async def create_household(
     Needs the demo district (`create_demo_district`); it acts as that street's officer.
 
     `members` items are MemberIn fields; an `id_number` is generated when left out.
-    Other keyword arguments are HouseholdCreate fields (address defaults too).
+    Other keyword arguments are HouseholdCreate fields (address defaults too);
+    `target_types` become decisions (`with_decisions`).
     """
     from app.households.record import service
     from app.households.record.schemas import HouseholdCreate
 
     people = members if members is not None else [{"name": "张秀英", "relation_to_head": "self"}]
+    fields = with_decisions(fields)
     data = HouseholdCreate.model_validate(
         {
             "region_code": region,

@@ -34,6 +34,7 @@ class Action(StrEnum):
     households_read = "households:read"
     households_create = "households:create"
     households_write = "households:write"
+    households_decide = "households:decide"
     households_exit = "households:exit"
     households_exit_decide = "households:exit_decide"
     households_measures = "households:measures"
@@ -59,7 +60,13 @@ REGION_ROLES = frozenset(
 
 _LEDGER_READERS = REGION_ROLES | {Role.social_worker}
 """Who works with ledger records: region staff in their subtree, social workers
-on assigned households. District officers read and spot-check; they do not edit."""
+on assigned households."""
+
+_LEDGER_WRITERS = frozenset({Role.street_officer, Role.community_worker, Role.social_worker})
+"""Who changes ledger records (record, members, plan, incomes, expenditures, assets).
+District officers read and spot-check; they do not edit. Grid workers read their
+grid masked and do not write the ledger: they file discovery reports and help
+paired households apply, through the intake work (DOMAIN 1, 4; Yubei 3(3)3(1))."""
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.reference_read: frozenset(Role),
@@ -78,7 +85,10 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     # (DOMAIN 4), by form or by file: entering a person takes an ID number,
     # and a role that sees ID numbers masked may not give one (core.masking).
     Action.households_create: frozenset({Role.street_officer, Role.community_worker}),
-    Action.households_write: _LEDGER_READERS - {Role.district_officer},
+    Action.households_write: _LEDGER_WRITERS,
+    # Target types dibao, tekun and registered hardship are decisions of the existing
+    # procedures; street and district officers record them (DOMAIN 4; Yubei 3(2)).
+    Action.households_decide: frozenset({Role.district_officer, Role.street_officer}),
     # A community worker or street officer proposes an exit; the street decides it and
     # re-enters a household (Beijing 5).
     Action.households_exit: frozenset({Role.street_officer, Role.community_worker}),

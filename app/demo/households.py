@@ -2,9 +2,12 @@
 
 Seeded through the ledger's public surface (so completeness, history, audit
 and events are real), acting as each street's demo officer, with twelve
-months of incomes for some through the finances domain. The new target types
+months of incomes for some through the finances domain. Dibao, tekun and
+registered hardship are decisions of the district bureau with a date and a
+reference, each household of urban hukou (Yubei 3(1)); the new target types
 (`income_poverty`, `expenditure_poverty`) come from an assessment, which has
 its own issue; until then the demo records them as an assessment without one.
+Every category fits its person (`households.plausibility`).
 """
 
 import uuid
@@ -46,12 +49,25 @@ OFFICERS = {"500112001": "street_officer", "500112002": "street_officer_2"}
 class DemoHousehold:
     grid: str
     """Suffix of the grid under the street, e.g. "001001"."""
-    staff_types: tuple[str, ...]
+    decisions: tuple[dict[str, Any], ...]
+    """Decisions of the existing procedures the household holds (body, date, reference)."""
     assessed_types: tuple[str, ...]
     record: dict[str, Any]
     members: tuple[dict[str, Any], ...]
     monthly_income: Decimal | None = None
     categories: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+
+
+BUREAU = "重庆市渝北区民政局"
+
+
+def _decision(target_type: str, decided_on: str, reference: str) -> dict[str, Any]:
+    return {
+        "target_type": target_type,
+        "deciding_body": BUREAU,
+        "decided_on": decided_on,
+        "reference": reference,
+    }
 
 
 def _person(name: str, birth: str, sex: str, relation: str, **details: Any) -> dict[str, Any]:
@@ -61,7 +77,7 @@ def _person(name: str, birth: str, sex: str, relation: str, **details: Any) -> d
 DEMO_HOUSEHOLDS = (
     DemoHousehold(
         grid="001001",
-        staff_types=("dibao",),
+        decisions=(_decision("dibao", "2025-03-15", "渝北民低保〔2025〕0315号"),),
         assessed_types=(),
         record={
             "causes": ["illness", "lack_of_labour"],
@@ -94,7 +110,7 @@ DEMO_HOUSEHOLDS = (
     ),
     DemoHousehold(
         grid="001002",
-        staff_types=("tekun",),
+        decisions=(_decision("tekun", "2024-06-20", "渝北民特困〔2024〕0620号"),),
         assessed_types=(),
         record={
             "causes": ["old_age"],
@@ -117,14 +133,14 @@ DEMO_HOUSEHOLDS = (
     ),
     DemoHousehold(
         grid="002001",
-        staff_types=("registered_hardship",),
+        decisions=(_decision("registered_hardship", "2025-09-01", "渝北民建档〔2025〕0901号"),),
         assessed_types=(),
         record={
             "causes": ["family_breakdown"],
             "needs": ["education", "psychological"],
             "benefits": [],
             "no_help_reason": "pending_review",
-            "hukou_type": "rural",
+            "hukou_type": "urban",
         },
         members=(
             _person(
@@ -153,7 +169,7 @@ DEMO_HOUSEHOLDS = (
     ),
     DemoHousehold(
         grid="002002",
-        staff_types=(),
+        decisions=(),
         assessed_types=("income_poverty",),
         record={
             "causes": ["disability"],
@@ -179,7 +195,7 @@ DEMO_HOUSEHOLDS = (
     ),
     DemoHousehold(
         grid="001001",
-        staff_types=(),
+        decisions=(),
         assessed_types=("expenditure_poverty",),
         record={
             "causes": ["illness", "accident"],
@@ -206,7 +222,7 @@ DEMO_HOUSEHOLDS = (
     ),
     DemoHousehold(
         grid="002001",
-        staff_types=(),
+        decisions=(),
         assessed_types=(),
         record={
             "causes": ["other"],
@@ -318,7 +334,7 @@ async def _seed_street(
             {
                 "region_code": street + spec.grid,
                 "address": f"{STREETS[street][0]}演示小区 {number + 1} 栋 {index_suffix(number)}",
-                "target_types": list(spec.staff_types),
+                "target_type_decisions": list(spec.decisions),
                 "categories": list(spec.categories),
                 "members": members,
                 **spec.record,

@@ -3,9 +3,21 @@ stable public contract that clients store: never rename or reuse a code; fix a l
 wording changes and add a new code if the meaning changes.
 """
 
-from app.dictionaries.catalog_types import Code, CodeTable
+from app.dictionaries.catalog_types import Code, CodeTable, PersonRule
 
 __all__ = ["CATALOG"]
+
+_ELDERLY = PersonRule(
+    min_age=60, source="中华人民共和国老年人权益保障法 第二条：老年人是指六十周岁以上的公民"
+)
+_ADVANCED_AGE = PersonRule(min_age=80, source="高龄：八十周岁以上（高龄津贴）")
+_MINOR = PersonRule(
+    max_age=17, source="中华人民共和国未成年人保护法 第二条：未成年人是指未满十八周岁的公民"
+)
+_SEVERE = PersonRule(
+    disability_grades=("grade_1", "grade_2"),
+    source="GB/T 26341-2010 残疾人残疾分类和分级：重度残疾为一级、二级",
+)
 
 CATALOG: tuple[CodeTable, ...] = (
     CodeTable(
@@ -107,6 +119,28 @@ CATALOG: tuple[CodeTable, ...] = (
         codes=(
             Code("recorded_by_staff", "工作人员录入", "Recorded by staff"),
             Code("assessment", "认定评估结果", "Eligibility assessment"),
+            Code(
+                "legacy",
+                "历史录入（认定机关、日期、文号不详）",
+                "Entered before decisions were recorded (body, date and reference unknown)",
+            ),
+        ),
+    ),
+    CodeTable(
+        name="target_type_decision_end_reason",
+        label_zh="对象认定终止原因",
+        label_en="Why a target-type decision ended",
+        source="Sanzhu; DOMAIN 4; Beijing 5",
+        extensible=False,
+        codes=(
+            Code("terminated", "经原认定机关停止或撤销", "Stopped or revoked by the deciding body"),
+            Code("expired", "认定期满", "Its term ended"),
+            Code(
+                "superseded",
+                "被新的认定取代",
+                "Superseded by another decision (e.g. a registered type replaces an assessed one)",
+            ),
+            Code("recorded_in_error", "录入错误", "Recorded in error"),
         ),
     ),
     CodeTable(
@@ -117,13 +151,24 @@ CATALOG: tuple[CodeTable, ...] = (
         extensible=False,
         codes=(
             Code("social_assistance", "社会救助人员", "Social-assistance recipient"),
-            Code("elderly_in_distress", "困境老年人", "Elderly person in distress"),
+            Code(
+                "elderly_in_distress",
+                "困境老年人",
+                "Elderly person in distress",
+                person_rule=_ELDERLY,
+            ),
             Code(
                 "child_in_distress",
                 "困境儿童、留守儿童及需要紧急庇护的未成年人",
                 "Child in distress",
+                person_rule=_MINOR,
             ),
-            Code("severe_disability", "生活困难的重度残疾人", "Person with severe disability"),
+            Code(
+                "severe_disability",
+                "生活困难的重度残疾人",
+                "Person with severe disability",
+                person_rule=_SEVERE,
+            ),
             Code(
                 "major_illness_or_incident",
                 "罹患大病或遭遇重大变故生活陷入困境的人员",
@@ -154,15 +199,34 @@ CATALOG: tuple[CodeTable, ...] = (
             Code("elderly_disabled", "失能", "Incapacitated", "elderly_in_distress"),
             Code("elderly_demented", "失智", "Demented", "elderly_in_distress"),
             Code("elderly_lost_only_child", "失独", "Lost only child", "elderly_in_distress"),
-            Code("elderly_advanced_age", "高龄", "Advanced age", "elderly_in_distress"),
+            Code(
+                "elderly_advanced_age",
+                "高龄",
+                "Advanced age",
+                "elderly_in_distress",
+                person_rule=_ADVANCED_AGE,
+            ),
             Code("elderly_living_alone", "独居", "Living alone", "elderly_in_distress"),
-            Code("child_in_distress", "困境儿童", "Child in distress", "child_in_distress"),
-            Code("child_left_behind", "留守儿童", "Left-behind child", "child_in_distress"),
+            Code(
+                "child_in_distress",
+                "困境儿童",
+                "Child in distress",
+                "child_in_distress",
+                person_rule=_MINOR,
+            ),
+            Code(
+                "child_left_behind",
+                "留守儿童",
+                "Left-behind child",
+                "child_in_distress",
+                person_rule=_MINOR,
+            ),
             Code(
                 "child_emergency_shelter",
                 "需要紧急庇护的未成年人",
                 "Minor needing emergency shelter",
                 "child_in_distress",
+                person_rule=_MINOR,
             ),
         ),
     ),

@@ -4,6 +4,23 @@ from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, slots=True)
+class PersonRule:
+    """Whom a code may describe, when it describes a person: an age range in full years
+    (周岁) on the day it is recorded, and the disability grades it requires.
+
+    The thresholds are data of the code table, not code: a category check reads
+    them here (`households.plausibility`), and the dictionaries endpoint shows them
+    so a frontend can too. A bound left None does not apply.
+    """
+
+    min_age: int | None = None
+    max_age: int | None = None
+    disability_grades: tuple[str, ...] | None = None
+    source: str = ""
+    """The norm the thresholds come from."""
+
+
+@dataclass(frozen=True, slots=True)
 class Code:
     """One stable code with its labels.
 
@@ -18,6 +35,8 @@ class Code:
     label_en: str
     group: str | None = None
     attributes: dict[str, bool | int | str] | None = None
+    person_rule: PersonRule | None = None
+    """For codes of people (vulnerability categories and subtypes): whom they fit."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,6 +46,22 @@ class Labels(BaseModel):
     en: str = Field(description="Label in English.")
 
 
+class PersonRuleOut(BaseModel):
+    """Whom a code of people fits; a category outside it is refused (`category_not_plausible`)."""
+
+    min_age: int | None = Field(
+        description="Youngest age in full years (周岁) on the day recorded; null: no lower bound."
+    )
+    max_age: int | None = Field(
+        description="Oldest age in full years on the day recorded; null: no upper bound."
+    )
+    disability_grades: list[str] | None = Field(
+        description="Disability grades (dictionary `disability_grade`) the person must have "
+        "when a grade is recorded; null: any."
+    )
+    source: str = Field(description="The norm the thresholds come from.")
+
+
 class CodeOut(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
@@ -56,6 +72,7 @@ class CodeOut(BaseModel):
                     "group": None,
                     "builtin": False,
                     "attributes": None,
+                    "person_rule": None,
                 }
             ]
         }
@@ -74,6 +91,11 @@ class CodeOut(BaseModel):
         description="Facts about the code that rules read, e.g. `holds_id_image: true` on a "
         "`document_kind` whose documents show an ID number (served only to roles that see "
         "ID numbers whole); null when it has none.",
+    )
+    person_rule: PersonRuleOut | None = Field(
+        default=None,
+        description="For codes of people (vulnerability categories and subtypes): the ages and "
+        "disability grades the person must have; null when the code has no such rule.",
     )
 
 
@@ -110,6 +132,7 @@ class DictionariesOut(BaseModel):
                                     "group": None,
                                     "builtin": True,
                                     "attributes": None,
+                                    "person_rule": None,
                                 }
                             ],
                         }

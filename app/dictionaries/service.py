@@ -9,12 +9,22 @@ from app.core.db import ReadSession, WriteSession
 from app.core.errors import Conflict, ValidationFailed
 from app.dictionaries import repository
 from app.dictionaries.catalog import CATALOG
-from app.dictionaries.catalog_types import CodeTable
+from app.dictionaries.catalog_types import Code, CodeTable, PersonRule
 from app.dictionaries.models import DictionaryCode
-from app.dictionaries.schemas import CodeOut, CodeTableOut, DictionariesOut, Labels
+from app.dictionaries.schemas import CodeOut, CodeTableOut, DictionariesOut, Labels, PersonRuleOut
 
 _CODE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 _TABLES = {table.name: table for table in CATALOG}
+
+
+def _rule_out(code: Code) -> PersonRuleOut | None:
+    rule = code.person_rule
+    if rule is None:
+        return None
+    grades = list(rule.disability_grades) if rule.disability_grades is not None else None
+    return PersonRuleOut(
+        min_age=rule.min_age, max_age=rule.max_age, disability_grades=grades, source=rule.source
+    )
 
 
 def _table_out(table: CodeTable, additions: list[DictionaryCode]) -> CodeTableOut:
@@ -25,6 +35,7 @@ def _table_out(table: CodeTable, additions: list[DictionaryCode]) -> CodeTableOu
             group=c.group,
             builtin=True,
             attributes=c.attributes,
+            person_rule=_rule_out(c),
         )
         for c in table.codes
     ]
@@ -119,3 +130,8 @@ def codes_with(table: str, name: str) -> frozenset[str]:
 def group_of(table: str, code: str) -> str | None:
     """The group of a built-in code (e.g. the category of a vulnerability subtype)."""
     return next((c.group for c in _TABLES[table].codes if c.code == code), None)
+
+
+def person_rule_of(table: str, code: str) -> PersonRule | None:
+    """Whom a built-in code of people fits (ages, disability grades), if it says."""
+    return next((c.person_rule for c in _TABLES[table].codes if c.code == code), None)

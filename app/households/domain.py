@@ -1,8 +1,11 @@
 """What the app composes of this domain: routers, commands, jobs, models, demo data."""
 
 from app.core.composition import Domain
+from app.core.worker import PeriodicTask
 from app.demo.households import seed
 from app.households.cli import cli
+from app.households.decisions.expiry import lapse_decisions
+from app.households.decisions.router import router as decisions
 from app.households.documents.router import router as documents
 from app.households.members.router import router as members
 from app.households.models import (
@@ -21,6 +24,7 @@ from app.households.models import (
     Membership,
     Person,
     PersonLookupBudget,
+    TargetTypeDecision,
 )
 from app.households.record.router import router as record
 from app.households.stewardship.episodes_router import router as episodes
@@ -31,12 +35,13 @@ from app.households.transfers.router import router as transfers
 
 domain = Domain(
     name="households",
-    routers=[record, members, stewardship, measures, episodes, documents, transfers],
+    routers=[record, members, stewardship, decisions, measures, episodes, documents, transfers],
     cli=cli,
     models=[
         Person,
         Household,
         Membership,
+        TargetTypeDecision,
         HouseholdTargetType,
         HouseholdCategory,
         HouseholdCode,
@@ -51,5 +56,6 @@ domain = Domain(
         HouseholdDocument,
         TransferRequest,
     ],
+    periodic=[PeriodicTask("lapse_target_type_decisions", 3600.0, lapse_decisions)],
     seed=seed,
 )

@@ -104,8 +104,46 @@ class LedgerNumberCounter(Base):
     last_value: Mapped[int] = mapped_column()
 
 
+class TargetTypeDecision(HouseholdOwned, Base):
+    """A decision that gives a household a target type (DOMAIN 3-4; Yubei 3(1), 3(2)).
+
+    `dibao`, `tekun` and `registered_hardship` are decided by the existing
+    procedures and recorded here by street or district officers with the deciding
+    body, date and reference (`source` `recorded_by_staff`); the new types come
+    from an assessment (`source` `assessment`); types entered as checkboxes before
+    decisions existed became `legacy` decisions whose body, date and reference are
+    unknown. A decision is in force from `decided_on` until it is ended
+    (`ended_on`) or its `ends_on` has passed; rows are never deleted.
+    """
+
+    __tablename__ = "target_type_decisions"
+    __table_args__ = (
+        Index("ix_target_type_decisions_household", "household_id", "recorded_at"),
+        Index("ix_target_type_decisions_type_household", "target_type", "household_id"),
+    )
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    target_type: Mapped[str] = mapped_column(String(32))
+    source: Mapped[str] = mapped_column(String(32))
+    deciding_body: Mapped[str | None] = mapped_column(String(100))
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    reference: Mapped[str | None] = mapped_column(String(64))
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    assessment_id: Mapped[uuid.UUID | None] = mapped_column()
+    recorded_by: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="RESTRICT")
+    )
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    end_reason: Mapped[str | None] = mapped_column(String(32))
+    end_note: Mapped[str | None] = mapped_column(Text)
+    ended_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class HouseholdTargetType(Base):
-    """A target type the household holds (DOMAIN 3), with where it came from."""
+    """A target type the household holds now (DOMAIN 3): derived from the decisions in force
+    (`decision_id`), kept as a row so lists filter and show it cheaply."""
 
     __tablename__ = "household_target_types"
     __table_args__ = (
@@ -119,6 +157,9 @@ class HouseholdTargetType(Base):
     source: Mapped[str] = mapped_column(String(32))
     assessment_id: Mapped[uuid.UUID | None] = mapped_column()
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decision_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("target_type_decisions.id", ondelete="RESTRICT"), index=True
+    )
 
 
 class HouseholdCategory(Base):

@@ -17,6 +17,7 @@
   (`propose_exit`, `confirm_exit`), as the API does (the demo seeds them);
   refuse a change to an exited household with `require_active` (409
   `household_exited`).
+- **Check** a person's category against the code tables' rules: `check_category`.
 - Let departments and partners reach households through another domain's
   table (referrals): `reach_organizations_through`.
 - **Ask** for a person active in another street: `file_transfer_request`, as
@@ -30,6 +31,7 @@ from app.core.db import ReadSession, WriteSession
 from app.households import access, changes
 from app.households.changes import Author, Change
 from app.households.contacts import CONTACT_FIELDS, contact_from_text
+from app.households.decisions import service as decisions
 from app.households.documents import service as documents
 from app.households.errors import PersonInAnotherHousehold
 from app.households.events import Event
@@ -45,6 +47,7 @@ from app.households.http import (
 from app.households.members import repository as persons
 from app.households.members.schemas import MemberIn
 from app.households.models import Household, HouseholdOwned
+from app.households.plausibility import check_category
 from app.households.read_models import (
     CategoryNow,
     HouseholdNow,
@@ -70,7 +73,6 @@ from app.households.record.validation import (
     check_head_count,
     check_region,
     check_subtype,
-    check_target_types,
     parse_id,
     parse_member_id,
 )
@@ -156,8 +158,11 @@ async def record_assessed_types(
     target_types: list[str],
     assessment_id: uuid.UUID | None,
 ) -> HouseholdRef:
-    """Set the target types an assessment decided (`income_poverty`, `expenditure_poverty`)."""
-    household = await records.record_assessed_types(
+    """Record the target type an assessment decided (`income_poverty` or
+    `expenditure_poverty`, or none: `[]`) as a decision of that assessment; the earlier
+    assessed decisions in force end. A household holding dibao, tekun or registered
+    hardship gets 422 `registered_type_held` (Yubei 3(1): the new types are for 非建档家庭)."""
+    household = await decisions.record_assessed(
         session, actor, household_id, target_types, assessment_id
     )
     return HouseholdRef.of(household)
@@ -217,10 +222,10 @@ __all__ = [
     "PersonInAnotherHousehold",
     "TransferRequestIn",
     "audit_read",
+    "check_category",
     "check_head_count",
     "check_region",
     "check_subtype",
-    "check_target_types",
     "confirm_exit",
     "contact_from_text",
     "count_in_region",

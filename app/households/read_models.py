@@ -19,8 +19,8 @@ from sqlalchemy import Row
 from app.core.auth import Actor
 from app.core.db import ReadSession
 from app.households import access
-from app.households.members.views import age_on
 from app.households.models import CAUSES, NEEDS, Household
+from app.households.plausibility import age_on
 from app.households.record import repository
 
 

@@ -52,14 +52,6 @@ ALIASES: dict[str, dict[str, str]] = {
         "儿媳": "child_in_law",
         "女婿": "child_in_law",
     },
-    "target_type": {
-        "低保": "dibao",
-        "低保对象": "dibao",
-        "特困": "tekun",
-        "特困人员": "tekun",
-        "特殊困难建档": "registered_hardship",
-        "建档家庭": "registered_hardship",
-    },
     "vulnerability_category": {
         "社会救助": "social_assistance",
         "困境老人": "elderly_in_distress",

@@ -5,6 +5,12 @@ One row is one person. Rows of one household share the household key
 household's first row. 困难类别/困难子类 may be filled on any row: the
 categories that concern one person (困境老年人, 困境儿童, 重度残疾人) belong
 to that row's person, the others to the household.
+
+A file carries no target types: dibao, tekun and registered hardship are
+decisions recorded per household with their deciding body, date and reference
+(`/households/{id}/target-type-decisions`), and the new types come from an
+assessment. A 对象类型 column of an earlier template is listed among the
+ignored columns.
 """
 
 import re
@@ -50,14 +56,6 @@ COLUMNS: tuple[Column, ...] = (
     Column("户籍地", "hukou_place", H),
     Column("户籍类型", "hukou_type", H, Kind.code, "hukou_type"),
     Column("来城市居住日期", "settled_since", H, Kind.date, note="如 2008-05-01"),
-    Column(
-        "对象类型",
-        "target_types",
-        H,
-        Kind.codes,
-        "target_type",
-        note="仅限城市低保对象、城市特困人员、民政特殊困难建档家庭",
-    ),
     Column("困难类别", "categories", R, Kind.codes, "vulnerability_category"),
     Column("困难子类", "subtypes", R, Kind.codes, "vulnerability_subtype"),
     Column("致困原因", "causes", H, Kind.codes, "hardship_cause"),

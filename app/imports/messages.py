@@ -21,7 +21,7 @@ ROW_MESSAGES = {
     "region_level": "所属区划应为社区或网格",
     "region_missing": "区划代码不存在",
     "region_out_of_scope": "区划不在您的管辖范围内",
-    "target_type_needs_assessment": "该对象类型须经认定评估产生，不能直接导入",
+    "category_not_plausible": "困难类别与此人的年龄或残疾等级不符（高龄须年满 80 周岁，困境老年人须年满 60 周岁，困境儿童须未满 18 周岁，重度残疾须为一级或二级）",
     "subtype_mismatch": "困难子类与困难类别不对应",
     "head_count": "每户必须有且仅有一名户主（与户主关系为“本人”）",
     "too_many_members": "一户最多 20 名成员",

@@ -273,10 +273,6 @@ class HouseholdReader:
         except ValidationError as exc:
             _schema_errors(draft, row, exc)
             return
-        draft.check(
-            row,
-            lambda: ledger.check_target_types(values.get("target_types", []), ["target_types"]),
-        )
 
     def _member(self, draft: HouseholdDraft, row: int, cells: dict[str, Any]) -> None:
         before = len(draft.errors)
@@ -304,6 +300,15 @@ class HouseholdReader:
             if len(draft.errors) > before:
                 return
         own = [p for p in categories if p[0] in PERSON_FIELDS]
+        for category, subtype in own:
+            try:
+                ledger.check_category(
+                    category, subtype, identity.birth_date, data.disability_grade, self.today, []
+                )
+            except ValidationFailed as exc:
+                draft.report(row, exc, column="categories")
+        if len(draft.errors) > before:
+            return
         for pair in categories:
             if pair[0] not in PERSON_FIELDS and pair not in draft.categories:
                 draft.categories.append(pair)

@@ -27,12 +27,14 @@ REGION_STAFF = frozenset(
     {Role.district_officer, Role.street_officer, Role.community_worker, Role.grid_worker}
 )
 LEDGER_READ = REGION_STAFF | {Role.social_worker, Role.auditor}
-LEDGER_WRITE = (REGION_STAFF | {Role.social_worker}) - {Role.district_officer}
+# Grid workers read their grid masked and do not write the ledger (DOMAIN 4).
+LEDGER_WRITE = frozenset({Role.street_officer, Role.community_worker, Role.social_worker})
+DECIDE = frozenset({Role.district_officer, Role.street_officer})
 LEDGER_CREATE = frozenset({Role.street_officer, Role.community_worker})
 # Routes that take an ID number: only roles that see ID numbers whole (the auditor here
 # has no grant, so it sees them masked).
 BY_ID_NUMBER_READ = LEDGER_READ - {Role.grid_worker, Role.auditor}
-BY_ID_NUMBER_WRITE = LEDGER_WRITE - {Role.grid_worker}
+BY_ID_NUMBER_WRITE = LEDGER_WRITE
 STREET = frozenset({Role.street_officer})
 STREET_AND_COMMUNITY = frozenset({Role.street_officer, Role.community_worker})
 LEDGER_QUALITY = frozenset(
@@ -127,6 +129,12 @@ EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/api/v1/households/{household_id}/exit-proposals/{proposal_id}/confirm"): STREET,
     ("POST", "/api/v1/households/{household_id}/exit-proposals/{proposal_id}/reject"): STREET,
     ("POST", "/api/v1/households/{household_id}/reentry"): STREET,
+    ("GET", "/api/v1/households/{household_id}/target-type-decisions"): LEDGER_READ,
+    ("POST", "/api/v1/households/{household_id}/target-type-decisions"): DECIDE,
+    (
+        "POST",
+        "/api/v1/households/{household_id}/target-type-decisions/{decision_id}/end",
+    ): DECIDE,
     ("POST", "/api/v1/imports"): IMPORTS,
     ("GET", "/api/v1/imports"): IMPORTS,
     ("GET", "/api/v1/imports/template"): IMPORTS,
@@ -154,6 +162,7 @@ PATH_VALUES = {
     "household_id": str(uuid.UUID(int=4)),
     "person_id": str(uuid.UUID(int=5)),
     "assignment_id": str(uuid.UUID(int=6)),
+    "decision_id": str(uuid.UUID(int=12)),
     "grant_id": str(uuid.UUID(int=4)),
     "import_id": str(uuid.UUID(int=7)),
     "document_id": str(uuid.UUID(int=8)),

@@ -77,7 +77,6 @@ def test_not_dates(value: str) -> None:
         ("hukou_type", "Rural", "rural"),
         ("relation_to_head", "本人", "self"),
         ("relation_to_head", "户主本人", "self"),
-        ("target_type", "低保", "dibao"),
         ("vulnerability_subtype", "独居", "elderly_living_alone"),
         ("hukou_type", "海外", None),
     ],

@@ -25,7 +25,9 @@ from app.households.events import Event
 from app.households.members import repository as persons
 from app.households.members.schemas import DETAIL_FIELDS, MemberIn, MemberPatch
 from app.households.models import Household, HouseholdCategory, Membership, Person
+from app.households.plausibility import check_category
 from app.households.record import completeness, validation
+from app.households.record import repository as records
 
 
 async def conflict(
@@ -191,6 +193,16 @@ async def add(
             "the household has a head; change the head on the household",
             "head_exists",
         )
+    parsed = validation.parse_member_id(data, actor.today, ["body"])
+    for index, category in enumerate(data.categories):
+        check_category(
+            category.category,
+            category.subtype,
+            parsed.birth_date,
+            data.disability_grade,
+            actor.today,
+            ["body", "categories", index],
+        )
     person = await _enrol(session, actor, household, data)
     membership, _ = await active_member(session, household, person.id)
     if household.head_person_id is None and data.relation_to_head == "self":
@@ -237,6 +249,26 @@ def _check_patch(
         )
 
 
+async def _check_own_categories(
+    session: ReadSession,
+    actor: Actor,
+    household: Household,
+    person: Person,
+    disability_grade: str | None,
+) -> None:
+    """The member's categories still fit them with the changed disability grade (Beijing 1)."""
+    for held in await records.categories(session, household.id):
+        if held.person_id == person.id:
+            check_category(
+                held.category,
+                held.subtype,
+                person.birth_date,
+                disability_grade,
+                actor.today,
+                ["body", "disability_grade"],
+            )
+
+
 async def update(
     session: WriteSession,
     actor: Actor,
@@ -250,6 +282,8 @@ async def update(
     membership, person = await active_member(session, household, person_id)
     check_version(expected_version, person.version)
     _check_patch(household, membership, person, data)
+    if "disability_grade" in data.model_fields_set:
+        await _check_own_categories(session, actor, household, person, data.disability_grade)
     before = person_snapshot(actor, person, membership)
     for name, value in data.stored(data.model_fields_set & set(DETAIL_FIELDS)).items():
         setattr(person, name, value)

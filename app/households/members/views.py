@@ -1,7 +1,6 @@
 """Shaping a member for an actor: masked per role (DOMAIN 1, 4)."""
 
 import uuid
-from datetime import date
 from typing import Any
 
 from sqlalchemy import Row
@@ -10,10 +9,7 @@ from app.core.auth import Actor
 from app.core.masking import PersonalField, Viewer, shown
 from app.households.contacts import shown_contact
 from app.households.members.schemas import ContactOut, MemberOut
-
-
-def age_on(birth: date, today: date) -> int:
-    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+from app.households.plausibility import age_on
 
 
 def _contact_out(value: Any, viewer: Viewer) -> ContactOut | None:

@@ -37,6 +37,7 @@ from app.households.models import (
     HouseholdTargetType,
     Membership,
     Person,
+    TargetTypeDecision,
 )
 from app.households.record.rules import (
     MEMBER_FACT_FIELDS,
@@ -107,6 +108,7 @@ class LedgerRows:
     households: list[dict[str, Any]] = field(default_factory=list)
     episodes: list[dict[str, Any]] = field(default_factory=list)
     members: list[dict[str, Any]] = field(default_factory=list)
+    decisions: list[dict[str, Any]] = field(default_factory=list)
     target_types: list[dict[str, Any]] = field(default_factory=list)
     categories: list[dict[str, Any]] = field(default_factory=list)
     codes: list[dict[str, Any]] = field(default_factory=list)
@@ -124,6 +126,7 @@ ROW_MODELS: tuple[tuple[str, type[Any]], ...] = (
     ("households", Household),
     ("episodes", HouseholdEpisode),
     ("members", Membership),
+    ("decisions", TargetTypeDecision),
     ("target_types", HouseholdTargetType),
     ("categories", HouseholdCategory),
     ("codes", HouseholdCode),
@@ -278,17 +281,47 @@ def rows_of_new_household(
             "created_at": at,
         }
     )
-    target_types = sorted(set(fields.target_types))
+    decisions: list[dict[str, Any]] = [
+        {
+            "id": new_id(),
+            "household_id": household_id,
+            "region_code": region,
+            "district_code": region[:6],
+            "target_type": d.target_type,
+            "source": "recorded_by_staff",
+            "deciding_body": d.deciding_body,
+            "decided_on": d.decided_on,
+            "reference": d.reference,
+            "ends_on": d.ends_on,
+            "assessment_id": None,
+            "recorded_by": origin.created_by,
+            "recorded_at": at,
+            "ended_on": None,
+            "end_reason": None,
+            "end_note": None,
+            "ended_by": None,
+            "ended_at": None,
+        }
+        for d in fields.target_type_decisions
+    ]
+    rows.decisions += decisions
+    # Decisions with a term already over are history; the others give the household its types.
+    held = sorted(
+        (d for d in decisions if d["ends_on"] is None or d["ends_on"] >= origin.today),
+        key=lambda d: str(d["target_type"]),
+    )
     rows.target_types += [
         {
             "household_id": household_id,
-            "target_type": t,
+            "target_type": d["target_type"],
             "source": "recorded_by_staff",
             "assessment_id": None,
             "recorded_at": at,
+            "decision_id": d["id"],
         }
-        for t in target_types
+        for d in held
     ]
+    target_types = [d["target_type"] for d in held]
     rows.categories += [
         {"id": new_id(), "household_id": household_id, "category": c, "subtype": s, "person_id": p}
         for c, s, p in categories
@@ -301,6 +334,14 @@ def rows_of_new_household(
         **scalars,
         "head_person_id": head,
         "target_types": target_types,
+        "target_type_decisions": [
+            {
+                k: d[k]
+                for k in ("target_type", "deciding_body", "decided_on", "reference", "ends_on")
+            }
+            for d in decisions
+        ]
+        or None,
         "categories": [{"category": c, "subtype": s, "person_id": p} for c, s, p in categories],
         "causes": causes,
         "needs": needs,

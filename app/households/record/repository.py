@@ -11,7 +11,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import Row, Select, Uuid, bindparam, delete, exists, func, or_, select
@@ -31,6 +31,7 @@ from app.households.models import (
     HouseholdTargetType,
     Membership,
     Person,
+    TargetTypeDecision,
 )
 from app.households.record import numbers
 from app.households.record.creation import ROW_MODELS, LedgerRows
@@ -40,6 +41,7 @@ from app.households.scope import reach_template, reach_values, visible_household
 _households = Household.__table__.c
 _codes = HouseholdCode.__table__.c
 _types = HouseholdTargetType.__table__.c
+_decisions = TargetTypeDecision.__table__.c
 _categories = HouseholdCategory.__table__.c
 _members = Membership.__table__.c
 _persons = Person.__table__.c
@@ -73,9 +75,17 @@ MEMBER_ROWS = (
 
 
 class TargetTypeRow(NamedTuple):
+    """A type the household holds and the decision it holds it by."""
+
     target_type: str
+    decision_id: uuid.UUID
     source: str
+    deciding_body: str | None
+    decided_on: date | None
+    reference: str | None
+    ends_on: date | None
     assessment_id: uuid.UUID | None
+    recorded_by: uuid.UUID | None
     recorded_at: datetime
 
 
@@ -99,6 +109,10 @@ def _uuid(value: str | None) -> uuid.UUID | None:
     return None if value is None else uuid.UUID(value)
 
 
+def _date(value: str | None) -> date | None:
+    return None if value is None else date.fromisoformat(value[:10])
+
+
 def _utc(value: str) -> datetime:
     moment = datetime.fromisoformat(value)
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
@@ -111,8 +125,21 @@ def _lists(
     codes by (list, code), target types by type, categories by (category, subtype, id)."""
     found = RecordRows(
         target_types=[
-            TargetTypeRow(t, source, _uuid(assessment), _utc(at))
-            for t, source, assessment, at in sorted(types, key=lambda r: r[0])
+            TargetTypeRow(
+                t,
+                uuid.UUID(decision),
+                source,
+                body,
+                _date(decided),
+                reference,
+                _date(ends),
+                _uuid(assessment),
+                _uuid(by),
+                _utc(at),
+            )
+            for t, decision, source, body, decided, reference, ends, assessment, by, at in sorted(
+                types, key=lambda r: r[0]
+            )
         ],
         categories=[
             CategoryRow(c, subtype, _uuid(person))
@@ -131,7 +158,21 @@ _LISTS = (
     .where(_codes.household_id == _households.id)
     .scalar_subquery()
     .label("codes"),
-    select(json_rows(_types.target_type, _types.source, _types.assessment_id, _types.recorded_at))
+    select(
+        json_rows(
+            _types.target_type,
+            _decisions.id,
+            _decisions.source,
+            _decisions.deciding_body,
+            _decisions.decided_on,
+            _decisions.reference,
+            _decisions.ends_on,
+            _decisions.assessment_id,
+            _decisions.recorded_by,
+            _decisions.recorded_at,
+        )
+    )
+    .join_from(HouseholdTargetType.__table__, TargetTypeDecision.__table__)
     .where(_types.household_id == _households.id)
     .scalar_subquery()
     .label("target_types"),
@@ -199,15 +240,6 @@ async def read_visible(
     return await session.run_sync(_read_visible, reach, household_id)
 
 
-async def target_types(session: ReadSession, household_id: uuid.UUID) -> list[HouseholdTargetType]:
-    rows = await session.execute(
-        select(HouseholdTargetType)
-        .where(HouseholdTargetType.household_id == household_id)
-        .order_by(HouseholdTargetType.target_type)
-    )
-    return list(rows.scalars())
-
-
 async def categories(session: ReadSession, household_id: uuid.UUID) -> list[HouseholdCategory]:
     rows = await session.execute(
         select(HouseholdCategory)
@@ -264,6 +296,10 @@ async def add_new_household(session: WriteSession, rows: LedgerRows) -> Househol
         elif name == "households":
             (household,) = objects
             await session.flush()
+        elif name == "decisions" and objects:
+            # The current types point at their decisions: the ORM orders inserts by
+            # relationships, and these tables have none between them.
+            await session.flush()
     await session.flush()
     assert isinstance(household, Household)
     return household
@@ -278,21 +314,6 @@ async def replace_codes(
         )
     )
     session.add_all(HouseholdCode(household_id=household_id, list=name, code=v) for v in values)
-
-
-async def replace_target_types(
-    session: WriteSession,
-    household_id: uuid.UUID,
-    kept: set[str],
-    added: list[HouseholdTargetType],
-) -> None:
-    await session.execute(
-        delete(HouseholdTargetType).where(
-            HouseholdTargetType.household_id == household_id,
-            HouseholdTargetType.target_type.not_in(kept),
-        )
-    )
-    session.add_all(added)
 
 
 async def replace_categories(

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.core.region_codes import CODE_PATTERN
 from app.dictionaries.public import CodeOf
+from app.households.decisions.schemas import DECISION_EXAMPLE, DecisionIn, DecisionOut
 from app.households.members.schemas import Category, MemberIn, MemberOut, Relation, Subtype
 
 TargetType = Annotated[str, CodeOf("target_type")]
@@ -24,7 +25,6 @@ _EXAMPLE_IN: dict[str, Any] = {
     "hukou_place": "重庆市渝北区",
     "hukou_type": "urban",
     "settled_since": "2008-05-01",
-    "target_types": ["dibao"],
     "categories": [{"category": "social_assistance", "subtype": "assistance_dibao"}],
     "causes": ["illness"],
     "needs": ["medical", "care"],
@@ -108,6 +108,15 @@ class HouseholdCreate(HouseholdFields):
             "examples": [
                 {
                     **_EXAMPLE_IN,
+                    "target_type_decisions": [
+                        {
+                            "target_type": "dibao",
+                            "deciding_body": "双龙湖街道办事处",
+                            "decided_on": "2026-03-15",
+                            "reference": "双龙湖街低保〔2026〕12号",
+                            "ends_on": None,
+                        }
+                    ],
                     "members": [
                         {
                             "name": "张秀英",
@@ -124,11 +133,13 @@ class HouseholdCreate(HouseholdFields):
         pattern=CODE_PATTERN, description="Community or grid the household lives in."
     )
     address: Address = Field(description="Street address.")
-    target_types: list[TargetType] = Field(
+    target_type_decisions: list[DecisionIn] = Field(
         default_factory=list,
-        max_length=5,
-        description="Target types recorded by staff: `dibao`, `tekun`, `registered_hardship` "
-        "(the new types are set by an assessment).",
+        max_length=3,
+        description="Decisions of the dibao, tekun or registered-hardship procedure the "
+        "household holds, with body, date and reference (street officers only: others get "
+        "403). They need urban hukou; dibao and tekun exclude each other. The new types come "
+        "only from an assessment.",
     )
     categories: list[HouseholdCategoryIn] = Field(
         default_factory=list,
@@ -167,21 +178,9 @@ class HouseholdPatch(HouseholdFields):
             "the former head is to the new one (default `other`; not `self`)."
         ),
     )
-    target_types: list[TargetType] | None = Field(
-        default=None, max_length=5, description="Staff-recorded target types (replaces them)."
-    )
     categories: list[HouseholdCategoryIn] | None = Field(
         default=None, max_length=20, description="Vulnerability categories (replaces them)."
     )
-
-
-class TargetTypeOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    target_type: str = Field(description="Dictionary `target_type`.")
-    source: str = Field(description="Dictionary `target_type_source`: who set it.")
-    assessment_id: uuid.UUID | None = Field(description="The assessment that set it, if any.")
-    recorded_at: datetime = Field(description="When it was recorded.")
 
 
 class CategoryOut(BaseModel):
@@ -228,7 +227,10 @@ class HouseholdSummary(BaseModel):
     address: str = Field(description="Street address.")
     status: str = Field(description="Dictionary `household_status`.")
     head_name: str | None = Field(description="Head's name, masked for roles that may not see it.")
-    target_types: list[str] = Field(description="Target types held.")
+    target_types: list[TargetType] = Field(
+        description="Target types held now (from decisions in force), sorted; the same shape "
+        "as the full record's `target_types`."
+    )
     categories: list[str] = Field(description="Vulnerability categories held (distinct).")
     complete: bool = Field(description="Whether every field the categories require is filled.")
     attention: str | None = Field(
@@ -249,14 +251,8 @@ class HouseholdOut(BaseModel):
                     "id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e11",
                     "ledger_number": "500112-2026-000123",
                     "district_code": "500112",
-                    "target_types": [
-                        {
-                            "target_type": "dibao",
-                            "source": "recorded_by_staff",
-                            "assessment_id": None,
-                            "recorded_at": "2026-11-23T08:00:00Z",
-                        }
-                    ],
+                    "target_types": ["dibao"],
+                    "target_type_decisions": [{**DECISION_EXAMPLE, "ends_on": None}],
                     "categories": [
                         {
                             "category": "social_assistance",
@@ -297,7 +293,14 @@ class HouseholdOut(BaseModel):
     hukou_place: str | None = Field(description="Hukou place.")
     hukou_type: str | None = Field(description="Dictionary `hukou_type`.")
     settled_since: date | None = Field(description="Since when it lives in the city.")
-    target_types: list[TargetTypeOut] = Field(description="Target types with their source.")
+    target_types: list[TargetType] = Field(
+        description="Target types held now (from decisions in force), sorted; the same shape "
+        "as in the list's summaries."
+    )
+    target_type_decisions: list[DecisionOut] = Field(
+        description="The decision in force behind each of `target_types`, in the same order; "
+        "every decision, ended ones too, at `/target-type-decisions`."
+    )
     categories: list[CategoryOut] = Field(description="Vulnerability categories.")
     causes: list[str] = Field(description="Hardship causes.")
     needs: list[str] = Field(description="Needs.")

@@ -7,19 +7,22 @@ from sqlalchemy import Row
 from sqlalchemy.exc import IntegrityError
 
 from app.confidentiality.public import streets_open_to
-from app.core.auth import Actor
+from app.core.auth import Actor, Forbidden
 from app.core.db import ReadSession, WriteSession
 from app.core.errors import ValidationFailed
 from app.core.pagination import PageRequest
-from app.core.permissions import Role
+from app.core.permissions import Action, Role, is_allowed
 from app.dictionaries.public import unknown_codes
 from app.households import access, changes, history
 from app.households.changes import Change
+from app.households.decisions import service as decisions
+from app.households.decisions.rules import check_new_household, check_urban_hukou
 from app.households.errors import PersonInAnotherHousehold
 from app.households.events import Event
 from app.households.members import service as members
 from app.households.members.schemas import MemberIn
-from app.households.models import CAUSES, NEEDS, Household, HouseholdCategory, HouseholdTargetType
+from app.households.models import CAUSES, NEEDS, Household, HouseholdCategory
+from app.households.plausibility import check_category
 from app.households.record import bulk, completeness, repository, validation
 from app.households.record.creation import NewHousehold, NewMember, Origin, rows_of_new_household
 from app.households.record.repository import HouseholdFilters
@@ -66,6 +69,20 @@ def _check_categories(items: list[HouseholdCategoryIn], member_ids: set[uuid.UUI
             )
 
 
+def _check_decisions(actor: Actor, data: HouseholdCreate) -> None:
+    """Decisions a household is entered with: only from roles that record decisions (street
+    officers; 403 otherwise), each complete, of urban hukou, dibao not with tekun."""
+    if not data.target_type_decisions:
+        return
+    if not is_allowed(actor.principal.role, Action.households_decide):
+        raise Forbidden(params={"action": Action.households_decide.value}).refusing(
+            action=Action.households_decide.value
+        )
+    check_new_household(
+        data.target_type_decisions, data.hukou_type, actor.today, ["body", "target_type_decisions"]
+    )
+
+
 def _new_members(actor: Actor, items: list[MemberIn]) -> list[NewMember]:
     """Members given with a new household: one head, subtypes of their own categories, no
     one twice, valid ID numbers (whose sex and birth date agree with what is given)."""
@@ -79,6 +96,15 @@ def _new_members(actor: Actor, items: list[MemberIn]) -> list[NewMember]:
                 category.category, category.subtype, [*loc, "categories", position, "subtype"]
             )
         parsed = validation.parse_member_id(item, actor.today, loc)
+        for position, category in enumerate(item.categories):
+            check_category(
+                category.category,
+                category.subtype,
+                parsed.birth_date,
+                item.disability_grade,
+                actor.today,
+                [*loc, "categories", position],
+            )
         if parsed.value in seen:
             raise ValidationFailed.at(
                 [*loc, "id_number"], "the same person is given twice", "duplicate_member"
@@ -105,7 +131,7 @@ async def create(session: WriteSession, actor: Actor, data: HouseholdCreate) -> 
     """
     await _check_region(session, actor, data.region_code)
     await _check_open_codes(session, data)
-    validation.check_target_types(data.target_types, ["body", "target_types"])
+    _check_decisions(actor, data)
     _check_categories(data.categories, set())
     new_members = _new_members(actor, data.members)
     known = await bulk.known_persons(session, [m.index for m in new_members])
@@ -169,11 +195,6 @@ def _snapshot(household: Household) -> dict[str, Any]:
 async def _current_lists(session: ReadSession, household: Household) -> dict[str, Any]:
     codes = await repository.codes(session, household.id)
     return {
-        "target_types": sorted(
-            t.target_type
-            for t in await repository.target_types(session, household.id)
-            if t.source == "recorded_by_staff"
-        ),
         # Sorted on every column, so replacing a list by the same items is no change.
         "categories": sorted(
             (
@@ -194,11 +215,24 @@ async def _check_patch(
     if "region_code" in given and data.region_code is not None:
         await _check_region(session, actor, data.region_code)
     await _check_open_codes(session, data)
-    if data.target_types is not None:
-        validation.check_target_types(data.target_types, ["body", "target_types"])
-    active = {p.id for _, p in await repository.members(session, household.id)}
+    if "hukou_type" in given:
+        for held in await decisions.current_types(session, household.id):
+            check_urban_hukou(held, data.hukou_type, ["body", "hukou_type"])
+    members = {p.id: p for _, p in await repository.members(session, household.id)}
+    active = set(members)
     if data.categories is not None:
         _check_categories(data.categories, active)
+        for index, item in enumerate(data.categories):
+            person = members.get(item.person_id) if item.person_id is not None else None
+            if person is not None:
+                check_category(
+                    item.category,
+                    item.subtype,
+                    person.birth_date,
+                    person.disability_grade,
+                    actor.today,
+                    ["body", "categories", index],
+                )
     if data.head_person_id is not None and data.head_person_id not in active:
         raise ValidationFailed.at(
             ["body", "head_person_id"], "not an active member of this household", "not_a_member"
@@ -207,17 +241,6 @@ async def _check_patch(
         if name in given and getattr(data, name) is None:
             raise ValidationFailed.at(["body", name], "may not be cleared", "required")
     _check_former_head_relation(household, data)
-
-
-async def _set_target_types(session: WriteSession, household: Household, values: list[str]) -> None:
-    existing = {t.target_type: t for t in await repository.target_types(session, household.id)}
-    kept = {c for c, t in existing.items() if t.source != "recorded_by_staff" or c in values}
-    added = [
-        HouseholdTargetType(household_id=household.id, target_type=v, source="recorded_by_staff")
-        for v in sorted(set(values))
-        if v not in existing
-    ]
-    await repository.replace_target_types(session, household.id, kept, added)
 
 
 async def _set_categories(
@@ -258,8 +281,6 @@ async def update(
         )
         if household.attention == "head_left":
             household.attention = None
-    if data.target_types is not None:
-        await _set_target_types(session, household, data.target_types)
     if data.categories is not None:
         await _set_categories(session, household, data.categories)
     for name, values in ((CAUSES, data.causes), (NEEDS, data.needs)):
@@ -270,45 +291,6 @@ async def update(
     if diff:
         await completeness.refresh(session, household)
     await changes.record(session, actor, household, Change("household.update", Event.changed, diff))
-    return household
-
-
-ASSESSED_TARGET_TYPES = frozenset({"income_poverty", "expenditure_poverty"})
-
-
-async def record_assessed_types(
-    session: WriteSession,
-    actor: Actor,
-    household_id: uuid.UUID,
-    target_types: list[str],
-    assessment_id: uuid.UUID | None,
-) -> Household:
-    """Set the target types an eligibility assessment decided (Yubei 3(2)): they replace the
-    household's earlier assessed types; types recorded by staff stay."""
-    unknown = set(target_types) - ASSESSED_TARGET_TYPES
-    if unknown:
-        raise ValueError(f"not decided by an assessment: {sorted(unknown)}")
-    household = await access.writable(session, actor, household_id)
-    existing = await repository.target_types(session, household.id)
-    before = sorted(t.target_type for t in existing if t.source == "assessment")
-    kept = {t.target_type for t in existing if t.source != "assessment"}
-    added = [
-        HouseholdTargetType(
-            household_id=household.id,
-            target_type=t,
-            source="assessment",
-            assessment_id=assessment_id,
-        )
-        for t in sorted(set(target_types) - kept)
-    ]
-    await repository.replace_target_types(session, household.id, kept, added)
-    diff = history.diff(
-        {"assessed_target_types": before},
-        {"assessed_target_types": sorted(set(target_types) - kept)},
-    )
-    await changes.record(
-        session, actor, household, Change("household.assessed_types", Event.changed, diff)
-    )
     return household
 
 

@@ -16,9 +16,6 @@ from app.households.members.schemas import MemberIn
 
 Loc = list[str | int]
 
-STAFF_TARGET_TYPES = frozenset({"dibao", "tekun", "registered_hardship"})
-"""Recorded by staff from the existing procedures; the new types come from an assessment (DOMAIN 3)."""
-
 
 def check_region(code: str, scope: str | None, *, exists: bool, loc: Loc) -> None:
     """A household lives in an existing community or grid within the caller's jurisdiction
@@ -31,17 +28,6 @@ def check_region(code: str, scope: str | None, *, exists: bool, loc: Loc) -> Non
         raise ValidationFailed.at(
             loc, "the region is outside your jurisdiction", "region_out_of_scope"
         ).refusing(region_code=code)
-
-
-def check_target_types(values: Sequence[str], loc: Loc) -> None:
-    """Staff record only dibao, tekun and registered hardship; the rest come from assessments (DOMAIN 3)."""
-    for index, value in enumerate(values):
-        if value not in STAFF_TARGET_TYPES:
-            raise ValidationFailed.at(
-                [*loc, index],
-                f"{value!r} is set by an eligibility assessment, not recorded by staff",
-                "target_type_needs_assessment",
-            )
 
 
 def check_subtype(category: str, subtype: str | None, loc: Loc) -> None:

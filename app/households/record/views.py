@@ -9,6 +9,7 @@ from app.core.auth import Actor
 from app.core.db import ReadSession
 from app.core.masking import PersonalField, Viewer, shown
 from app.households import access, history
+from app.households.decisions.schemas import DecisionOut
 from app.households.members.views import member_out
 from app.households.models import CAUSES, NEEDS, Household, HouseholdChange
 from app.households.record import repository
@@ -18,7 +19,6 @@ from app.households.record.schemas import (
     ChangeOut,
     HouseholdOut,
     HouseholdSummary,
-    TargetTypeOut,
 )
 
 
@@ -32,12 +32,26 @@ def record_out(actor: Actor, household: Household | Row[Any], rows: RecordRows) 
         hukou_place=household.hukou_place,
         hukou_type=household.hukou_type,
         settled_since=household.settled_since,
-        target_types=[
-            TargetTypeOut(
+        target_types=[t.target_type for t in rows.target_types],
+        target_type_decisions=[
+            DecisionOut(
+                id=t.decision_id,
+                household_id=household.id,
                 target_type=t.target_type,
                 source=t.source,
+                deciding_body=t.deciding_body,
+                decided_on=t.decided_on,
+                reference=t.reference,
+                ends_on=t.ends_on,
                 assessment_id=t.assessment_id,
+                recorded_by=t.recorded_by,
                 recorded_at=t.recorded_at,
+                ended_on=None,
+                end_reason=None,
+                end_note=None,
+                ended_by=None,
+                ended_at=None,
+                in_force=True,
             )
             for t in rows.target_types
         ],

@@ -40,6 +40,16 @@ class TestGetDictionaries:
                     "group": c.group,
                     "builtin": True,
                     "attributes": c.attributes,
+                    "person_rule": None
+                    if c.person_rule is None
+                    else {
+                        "min_age": c.person_rule.min_age,
+                        "max_age": c.person_rule.max_age,
+                        "disability_grades": None
+                        if c.person_rule.disability_grades is None
+                        else list(c.person_rule.disability_grades),
+                        "source": c.person_rule.source,
+                    },
                 }
                 for c in built_in.codes
             ]
@@ -128,6 +138,7 @@ class TestGetDictionaries:
             "group": None,
             "builtin": False,
             "attributes": None,
+            "person_rule": None,
         }
         for name in ("need", "exit_reason", "target_type"):
             assert table(response.json(), name) == table(before.json(), name)

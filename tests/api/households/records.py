@@ -13,7 +13,7 @@ from app.core.clock import business_today
 from app.identity import users
 from app.organizations.models import Organization
 from tests.conftest import sign_in
-from tests.factories import GRID_A1_1, id_number
+from tests.factories import GRID_A1_1, id_number, with_decisions
 
 HOUSEHOLDS = "/api/v1/households"
 AGENCY = "渝北区同心社会工作服务中心"
@@ -31,7 +31,9 @@ def member(name: str = "张秀英", relation: str = "self", **fields: Any) -> di
 def household_body(
     region: str = GRID_A1_1, members: list[dict[str, Any]] | None = None, **fields: Any
 ) -> dict[str, Any]:
-    """A HouseholdCreate body; by default one member, its head."""
+    """A HouseholdCreate body; by default one member, its head. `target_types` become
+    decisions (`with_decisions`)."""
+    fields = with_decisions(fields)
     return {
         "region_code": region,
         "address": f"双龙湖街道测试路 {uuid.uuid4().hex[:6]} 号",

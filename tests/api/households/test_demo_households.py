@@ -14,6 +14,7 @@ from app.households.models import (
     HouseholdEpisode,
     HouseholdMeasure,
     HouseholdTargetType,
+    TargetTypeDecision,
 )
 from tests.conftest import sign_in
 from tests.factories import create_demo_district
@@ -168,3 +169,26 @@ async def test_demo_measures_and_the_exited_household_obey_the_rules(
         .where(HouseholdEpisode.exited_on.is_(None))
     )
     assert open_stays == 5 * len(STREETS)
+
+
+async def test_demo_target_types_are_decisions_with_body_date_and_reference(
+    app: FastAPI, session: AsyncSession
+) -> None:
+    await create_demo_district(session)
+    await seed_demo_households(app.state.services, "")
+    found = list(await session.scalars(select(TargetTypeDecision)))
+    registered = [d for d in found if d.target_type in ("dibao", "tekun", "registered_hardship")]
+    assert len(registered) == 3 * len(STREETS)
+    for decided in registered:
+        assert decided.source == "recorded_by_staff"
+        assert decided.deciding_body == "重庆市渝北区民政局"
+        assert decided.decided_on is not None
+        assert decided.reference is not None
+        assert decided.reference.startswith("渝北民")
+        household = await session.get(Household, decided.household_id)
+        assert household is not None
+        assert household.hukou_type == "urban"
+    assessed = [d for d in found if d.source == "assessment"]
+    assert sorted(d.target_type for d in assessed) == sorted(
+        ["income_poverty", "expenditure_poverty"] * len(STREETS)
+    )

@@ -20,8 +20,10 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.households.models import TargetTypeDecision
 from app.households.record import repository
 from tests.api.households.ledger_http import bearer, member, organization_id, user_id
 from tests.factories import (
@@ -34,7 +36,7 @@ from tests.factories import (
 )
 
 AGENCY = "渝北区同心社会工作服务中心"
-PATH_IDS = ("{household_id}", "{person_id}", "{assignment_id}")
+PATH_IDS = ("{household_id}", "{person_id}", "{assignment_id}", "{decision_id}")
 COMPARED_HEADERS = ("content-type", "content-language", "etag", "location", "retry-after")
 REQUEST_SPECIFIC = ("instance", "request_id")
 
@@ -49,6 +51,7 @@ class Ids:
     assignment: uuid.UUID
     target: uuid.UUID
     """A transfer's `to_household_id`."""
+    decision: uuid.UUID
 
 
 @dataclass(frozen=True)
@@ -152,6 +155,22 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "/api/v1/households/{household_id}/reentry"): Route(
         lambda ids, known: {"reason": "hardship_again"}
     ),
+    ("GET", "/api/v1/households/{household_id}/target-type-decisions"): Route(),
+    ("POST", "/api/v1/households/{household_id}/target-type-decisions"): Route(
+        lambda ids, known: {
+            "target_type": "registered_hardship",
+            "deciding_body": "重庆市渝北区民政局",
+            "decided_on": "2026-03-15",
+            "reference": "渝北民建档〔2026〕1号",
+        }
+    ),
+    (
+        "POST",
+        "/api/v1/households/{household_id}/target-type-decisions/{decision_id}/end",
+    ): Route(
+        lambda ids, known: {"ended_on": "2026-04-01", "reason": "terminated"},
+        variants=WITH_PERSON,
+    ),
     ("GET", "/api/v1/households/{household_id}/incomes"): Route(params=MONTHS),
     ("PUT", "/api/v1/households/{household_id}/incomes"): Route(
         _items, params=MONTHS, if_match=True
@@ -195,12 +214,14 @@ class Place:
     id: uuid.UUID
     spouse: uuid.UUID
     assignment: uuid.UUID
+    decision: uuid.UUID
 
 
 async def _place(app: FastAPI, region: str) -> Place:
     home = await create_household(
         app,
         region=region,
+        target_types=["dibao"],
         members=[
             {"name": "张秀英", "relation_to_head": "self", "health": "chronic_illness"},
             {"name": "王芳", "relation_to_head": "spouse", "phone": "13912345678"},
@@ -208,28 +229,34 @@ async def _place(app: FastAPI, region: str) -> Place:
     )
     async with app.state.services.database.sessionmaker() as session:
         rows = await repository.members(session, home.id)
+        decision = await session.scalar(
+            select(TargetTypeDecision.id).where(TargetTypeDecision.household_id == home.id)
+        )
     [spouse] = [p.id for m, p in rows if m.relation_to_head == "spouse"]
     assignment = await assign_household(app, home.id)
-    return Place(home.id, spouse, assignment.id)
+    assert decision is not None
+    return Place(home.id, spouse, assignment.id, decision)
 
 
 def _pairs(variant: str, own: Place, target: Place, foreign: Place) -> tuple[Ids, Ids]:
     """The ids of a variant: with the foreign ones, and with random ones in their place."""
     random = uuid.uuid4
     if variant == FOREIGN_HOUSEHOLD:
-        real = Ids(foreign.id, foreign.spouse, foreign.assignment, target.id)
-        return real, replace(real, household=random(), person=random(), assignment=random())
+        real = Ids(foreign.id, foreign.spouse, foreign.assignment, target.id, foreign.decision)
+        return real, replace(
+            real, household=random(), person=random(), assignment=random(), decision=random()
+        )
     if variant == FOREIGN_IN_OWN:
-        real = Ids(own.id, foreign.spouse, foreign.assignment, target.id)
-        return real, replace(real, person=random(), assignment=random())
+        real = Ids(own.id, foreign.spouse, foreign.assignment, target.id, foreign.decision)
+        return real, replace(real, person=random(), assignment=random(), decision=random())
     if variant == FOREIGN_TARGET:
-        real = Ids(own.id, own.spouse, own.assignment, foreign.id)
+        real = Ids(own.id, own.spouse, own.assignment, foreign.id, own.decision)
         return real, replace(real, target=random())
     if variant == INTO_THEIR_OWN:
-        real = Ids(own.id, foreign.spouse, own.assignment, foreign.id)
+        real = Ids(own.id, foreign.spouse, own.assignment, foreign.id, own.decision)
         return real, replace(real, person=random(), target=random())
     assert variant == SAME_HOUSEHOLD
-    real = Ids(foreign.id, foreign.spouse, own.assignment, foreign.id)
+    real = Ids(foreign.id, foreign.spouse, own.assignment, foreign.id, own.decision)
     other = random()
     return real, replace(real, person=random(), household=other, target=other)
 
@@ -245,6 +272,7 @@ def _url(path: str, ids: Ids) -> str:
         # id stands in (foreign in the foreign variants, random in the random ones).
         .replace("{measure_id}", str(ids.assignment))
         .replace("{proposal_id}", str(ids.assignment))
+        .replace("{decision_id}", str(ids.decision))
     )
 
 
@@ -308,10 +336,10 @@ async def test_foreign_ids_are_answered_as_random_ones(
                 for ids in (real, random)
             ]
             status = answers[0][0]
-            # A valid request, refused for what it names: not found, or not for this role.
-            # Grid workers move no one: the role is refused before the body is read.
-            same = variant == SAME_HOUSEHOLD and username != "grid_worker"
-            expected = {422} if same else {403, 404}
+            # A valid request, refused for what it names: not found, or not for this role
+            # (a grid worker writes nothing in the ledger: 403 before anything is looked up).
+            names_itself = variant == SAME_HOUSEHOLD and username != "grid_worker"
+            expected = {422} if names_itself else {403, 404}
             if answers[0] != answers[1] or status not in expected:
                 differences.append(f"{method} {path} ({variant}): {answers[0]} / {answers[1]}")
     assert differences == []

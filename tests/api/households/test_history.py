@@ -68,7 +68,7 @@ async def test_create_and_update_are_recorded_with_before_and_after(
         anonymous,
         headers,
         created,
-        {"needs": ["medical", "care"], "hukou_type": "rural", "target_types": ["dibao"]},
+        {"needs": ["medical", "care"], "hukou_place": "重庆市渝北区"},
     )
     assert changed.status_code == 200, changed.text
 
@@ -87,7 +87,20 @@ async def test_create_and_update_are_recorded_with_before_and_after(
         "region_code": {"before": None, "after": created["region_code"]},
         "address": {"before": None, "after": created["address"]},
         "head_person_id": {"before": None, "after": head},
+        "hukou_type": {"before": None, "after": "urban"},
         "target_types": {"before": None, "after": ["dibao"]},
+        "target_type_decisions": {
+            "before": None,
+            "after": [
+                {
+                    "target_type": "dibao",
+                    "deciding_body": "重庆市渝北区民政局",
+                    "decided_on": "2026-03-15",
+                    "reference": created["target_type_decisions"][0]["reference"],
+                    "ends_on": None,
+                }
+            ],
+        },
         "categories": {
             "before": None,
             "after": [{"category": "other", "subtype": None, "person_id": None}],
@@ -101,7 +114,7 @@ async def test_create_and_update_are_recorded_with_before_and_after(
     assert entries[1]["changes"]["employment"] == {"before": None, "after": "retired"}
     assert entries[2]["changes"] == {
         "needs": {"before": ["care"], "after": ["care", "medical"]},
-        "hukou_type": {"before": None, "after": "rural"},
+        "hukou_place": {"before": None, "after": "重庆市渝北区"},
     }
 
 
@@ -117,6 +130,7 @@ async def test_each_member_given_at_creation_gets_an_entry(
             member(
                 "李小明",
                 "grandchild",
+                id_number=id_number(birth="2016-05-01"),
                 categories=[{"category": "child_in_distress", "subtype": "child_left_behind"}],
             ),
         ],

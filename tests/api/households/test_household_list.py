@@ -90,10 +90,12 @@ class TestFilters:
 
     async def test_target_type(self, app: FastAPI, anonymous: httpx.AsyncClient) -> None:
         dibao = await create_household(app, target_types=["dibao"])
-        both = await create_household(app, target_types=["dibao", "tekun"])
+        both = await create_household(app, target_types=["dibao", "registered_hardship"])
+        tekun = await create_household(app, target_types=["tekun"])
         await create_household(app)
         assert await _ids(anonymous, target_type="dibao") == _sorted(dibao, both)
-        assert await _ids(anonymous, target_type="tekun") == _sorted(both)
+        assert await _ids(anonymous, target_type="registered_hardship") == _sorted(both)
+        assert await _ids(anonymous, target_type="tekun") == _sorted(tekun)
         assert await _ids(anonymous, target_type="income_poverty") == []
         response = await anonymous.get(
             HOUSEHOLDS,
@@ -271,7 +273,7 @@ async def test_summaries_with_the_head_name_masked_per_role(
 ) -> None:
     created = await create_household(
         app,
-        target_types=["tekun", "dibao"],
+        target_types=["tekun", "registered_hardship"],
         categories=[{"category": "social_assistance"}, {"category": "other"}],
         members=[
             {
@@ -290,7 +292,7 @@ async def test_summaries_with_the_head_name_masked_per_role(
         "address": created.address,
         "status": "active",
         "head_name": head_name,
-        "target_types": ["dibao", "tekun"],
+        "target_types": ["registered_hardship", "tekun"],
         "categories": ["other", "social_assistance"],
         "complete": False,
         "attention": None,

@@ -12,14 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import business_today
 from app.core.id_numbers import check_character
-from app.households.members.views import age_on
 from app.households.models import (
     Household,
     HouseholdChange,
-    HouseholdTargetType,
     Membership,
     Person,
 )
+from app.households.plausibility import age_on
 from tests.api.households.ledger_http import history, household
 from tests.api.households.records import (
     HOUSEHOLDS,
@@ -142,10 +141,15 @@ class TestCreate:
             "1948-06-01",
             spouse_id,
         )
-        assert [
-            (t["target_type"], t["source"], t["assessment_id"]) for t in created["target_types"]
-        ] == [("dibao", "recorded_by_staff", None)]
-        assert created["target_types"][0]["recorded_at"].endswith("Z")
+        assert created["target_types"] == ["dibao"]
+        (decided,) = created["target_type_decisions"]
+        assert {k: decided[k] for k in ("target_type", "source", "deciding_body", "in_force")} == {
+            "target_type": "dibao",
+            "source": "recorded_by_staff",
+            "deciding_body": "重庆市渝北区民政局",
+            "in_force": True,
+        }
+        assert decided["recorded_at"].endswith("Z")
         assert sorted(
             (c["category"], c["subtype"], c["person_id"]) for c in created["categories"]
         ) == [
@@ -263,7 +267,16 @@ class TestCreateRefusals:
     ) -> None:
         body = household_body(target_types=["dibao", target_type])
         response = await self._refused(app, anonymous, body)
-        assert_invalid(response, ["body", "target_types", 1], "target_type_needs_assessment")
+        assert_invalid(
+            response, ["body", "target_type_decisions", 1, "target_type"], "literal_error"
+        )
+
+    async def test_target_types_are_not_ticked(
+        self, app: FastAPI, anonymous: httpx.AsyncClient
+    ) -> None:
+        body = {**household_body(), "target_types": ["dibao"]}
+        response = await self._refused(app, anonymous, body)
+        assert_invalid(response, ["body", "target_types"], "extra_forbidden")
 
     async def test_subtype_of_another_category(
         self, app: FastAPI, anonymous: httpx.AsyncClient
@@ -564,16 +577,16 @@ class TestPatch:
             categories=[{"category": "other"}],
             members=[
                 member(
+                    id_number=id_number(birth="1940-01-01"),
                     categories=[
                         {"category": "elderly_in_distress", "subtype": "elderly_advanced_age"}
-                    ]
+                    ],
                 )
             ],
         )
         same = {
             "address": created["address"],
             "needs": ["medical", "care"],
-            "target_types": ["dibao"],
             "categories": [
                 {"category": c["category"], "subtype": c["subtype"], "person_id": c["person_id"]}
                 for c in reversed(created["categories"])
@@ -589,7 +602,7 @@ class TestPatch:
     ) -> None:
         headers, created = await self._created(
             anonymous,
-            target_types=["dibao", "tekun"],
+            target_types=["dibao", "registered_hardship"],
             causes=["illness", "old_age"],
             needs=["care", "medical"],
             no_help_reason="pending_review",
@@ -601,14 +614,13 @@ class TestPatch:
             headers,
             created,
             {
-                "target_types": ["registered_hardship"],
                 "needs": ["housing"],
                 "categories": [{"category": "other"}],
             },
         )
         assert response.status_code == 200, response.text
         changed = response.json()
-        assert [t["target_type"] for t in changed["target_types"]] == ["registered_hardship"]
+        assert changed["target_types"] == ["dibao", "registered_hardship"]
         assert (changed["needs"], changed["no_help_reason"]) == (["housing"], "pending_review")
         assert [(c["category"], c["subtype"]) for c in changed["categories"]] == [("other", None)]
         assert (changed["causes"], changed["benefits"]) == (["illness", "old_age"], ["dibao"])
@@ -634,36 +646,13 @@ class TestPatch:
         )
         assert (recorded_none.json()["benefits"], recorded_none.json()["complete"]) == ([], True)
 
-    async def test_target_types_from_an_assessment_are_kept(
-        self, app: FastAPI, anonymous: httpx.AsyncClient
+    @pytest.mark.parametrize("target_types", [["dibao"], ["income_poverty"], []])
+    async def test_target_types_may_not_be_patched(
+        self, anonymous: httpx.AsyncClient, target_types: list[str]
     ) -> None:
-        headers, created = await self._created(anonymous, target_types=["dibao"])
-        assessment = uuid.uuid4()
-        async with app.state.services.database.sessionmaker() as session, session.begin():
-            session.add(
-                HouseholdTargetType(
-                    household_id=uuid.UUID(created["id"]),
-                    target_type="income_poverty",
-                    source="assessment",
-                    assessment_id=assessment,
-                )
-            )
-        response = await patch(anonymous, headers, created, {"target_types": ["tekun"]})
-        assert response.status_code == 200, response.text
-        assert [
-            (t["target_type"], t["source"], t["assessment_id"])
-            for t in response.json()["target_types"]
-        ] == [
-            ("income_poverty", "assessment", str(assessment)),
-            ("tekun", "recorded_by_staff", None),
-        ]
-        cleared = await patch(anonymous, headers, response.json(), {"target_types": []})
-        assert [t["target_type"] for t in cleared.json()["target_types"]] == ["income_poverty"]
-
-    async def test_staff_may_not_add_an_assessed_type(self, anonymous: httpx.AsyncClient) -> None:
         headers, created = await self._created(anonymous)
-        response = await patch(anonymous, headers, created, {"target_types": ["income_poverty"]})
-        assert_invalid(response, ["body", "target_types", 0], "target_type_needs_assessment")
+        response = await patch(anonymous, headers, created, {"target_types": target_types})
+        assert_invalid(response, ["body", "target_types"], "extra_forbidden")
 
     async def test_the_head_must_be_a_member(self, anonymous: httpx.AsyncClient) -> None:
         headers, created = await self._created(anonymous)

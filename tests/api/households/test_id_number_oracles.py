@@ -23,8 +23,8 @@ from app.core.clock import business_today
 from app.core.config import Settings
 from app.core.db import utcnow
 from app.core.id_numbers import check_character
-from app.households.members.views import age_on
 from app.households.models import Membership, PersonLookupBudget
+from app.households.plausibility import age_on
 from app.imports.models import Import
 from app.main import create_app
 from tests.api.households.ledger_http import bearer, fetch, member, user_id

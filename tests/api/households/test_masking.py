@@ -10,8 +10,8 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import business_today
-from app.households.members.views import age_on
 from app.households.models import Person
+from app.households.plausibility import age_on
 from tests.api.households.records import (
     HOUSEHOLDS,
     agency_id,

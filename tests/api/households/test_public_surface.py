@@ -25,6 +25,7 @@ from tests.factories import (
     GRID_B1_1,
     create_demo_district,
     create_household,
+    id_number,
     ledger_actor,
 )
 
@@ -158,6 +159,7 @@ async def test_the_read_model_holds_what_rules_need_and_no_identifiers(app: Fast
             {
                 "name": "李小明",
                 "relation_to_head": "child",
+                "id_number": id_number(birth="2015-06-01"),
                 "categories": [{"category": "child_in_distress", "subtype": "child_left_behind"}],
             },
         ],

@@ -1,5 +1,7 @@
 """Processing a screening file: households written whole or not at all, row errors, dry runs."""
 
+import csv
+import io
 from datetime import datetime
 from typing import Any
 
@@ -17,7 +19,6 @@ from tests.factories import GRID_A1_1, create_household, id_number
 COMPLETE_ELDER = {
     "户籍类型": "城镇",
     "来城市居住日期": "2008/5/1",
-    "对象类型": "低保",
     "困难类别": "困境老年人",
     "困难子类": "独居",
     "致困原因": "因病",
@@ -94,7 +95,8 @@ class TestHappyPath:
         assert (elder.complete, elder.missing_fields) == (True, [])
         detail = await anonymous.get(f"/api/v1/households/{elder.id}", headers=_auth(worker_token))
         out = detail.json()
-        assert [t["target_type"] for t in out["target_types"]] == ["dibao"]
+        # Target types are decisions recorded per household, never read from a file.
+        assert (out["target_types"], out["target_type_decisions"]) == ([], [])
         assert out["causes"] == ["illness"]
         assert out["needs"] == ["care", "medical"]
         assert out["benefits"] == ["dibao"]
@@ -166,6 +168,31 @@ class TestHappyPath:
         assert stored.id_number_cipher.startswith(stored.id_number_key_id + ":")
         assert app.state.services.vault.open(stored.id_number_cipher) == number
         assert (stored.sex, stored.birth_date.isoformat()) == ("female", "1950-03-15")
+
+    async def test_a_target_type_column_of_an_earlier_template_is_ignored(
+        self,
+        anonymous: httpx.AsyncClient,
+        app: FastAPI,
+        settings: Settings,
+        session: AsyncSession,
+        worker_token: str,
+    ) -> None:
+        """Target types are decisions with a body, date and reference, recorded per household
+        by street or district officers; a screening file cannot carry them."""
+        row = person("H1")
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=[*row, "对象类型"])
+        writer.writeheader()
+        writer.writerow({**row, "对象类型": "低保"})
+        body = await imported(
+            anonymous, app, settings, worker_token, buffer.getvalue().encode("utf-8-sig")
+        )
+        assert (body["households_imported"], body["ignored_columns"]) == (1, ["对象类型"])
+        [household] = (await _households(session)).values()
+        detail = await anonymous.get(
+            f"/api/v1/households/{household.id}", headers=_auth(worker_token)
+        )
+        assert detail.json()["target_types"] == []
 
     async def test_xlsx_with_number_and_date_cells(
         self,
@@ -318,14 +345,14 @@ class TestRowErrors:
             person("TWO_HEADS"),
             person("TWO_HEADS", name="李四"),
             person("NO_HEAD", relation="配偶"),
-            person("NEW_TYPE", 对象类型="收入型贫困家庭"),
+            person("ADULT_CHILD", 困难类别="困境儿童", 困难子类="留守儿童"),
             person("MISMATCH", 困难类别="困境儿童", 困难子类="独居"),
         ]
         body = await imported(anonymous, app, settings, worker_token, csv_file(rows))
         assert [r[:4] for r in (await error_rows(anonymous, worker_token, body["id"]))[1:]] == [
             ["2", "TWO_HEADS", "与户主关系", "head_count"],
             ["4", "NO_HEAD", "与户主关系", "head_count"],
-            ["5", "NEW_TYPE", "对象类型", "target_type_needs_assessment"],
+            ["5", "ADULT_CHILD", "困难类别", "category_not_plausible"],
             ["6", "MISMATCH", "困难子类", "subtype_mismatch"],
         ]
         assert body["households_failed"] == 4

@@ -41,8 +41,11 @@ class TestTemplate:
             cell for row in workbook["填写说明"].iter_rows(values_only=True) for cell in row if cell
         ]
         assert any("必须上下相邻" in str(n) for n in notes)
-        assert "城市低保对象" in notes
-        assert "registered_hardship" in notes
+        assert "困境老年人" in notes
+        assert "elderly_in_distress" in notes
+        # A file carries no target types: they are decisions recorded per household.
+        assert "城市低保对象" not in notes
+        assert "对象类型" not in headers
         assert {"监护人姓名", "监护人关系", "监护人电话", "照料人关系"} <= set(headers)
         assert {"代码表：与本人关系（监护人、照料人）", "neighbour", "邻居"} <= set(notes)
 
