@@ -33,6 +33,8 @@ from app.households.http import (
     HouseholdId,
     LedgerReader,
     LedgerWriter,
+    answer_household_version,
+    household_written,
 )
 from app.households.members import repository as persons
 from app.households.members.schemas import MemberIn
@@ -171,6 +173,7 @@ __all__ = [
     "NewMember",
     "Origin",
     "PersonInAnotherHousehold",
+    "answer_household_version",
     "audit_read",
     "check_head_count",
     "check_region",
@@ -181,6 +184,7 @@ __all__ = [
     "create_household",
     "diff",
     "household_now",
+    "household_written",
     "jurisdiction",
     "known_persons",
     "members_ever",

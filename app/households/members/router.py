@@ -21,6 +21,8 @@ from app.households.http import (
     LedgerReader,
     LedgerWriter,
     PersonId,
+    answer_household_version,
+    household_written,
 )
 from app.households.members import lookups, repository, search, service, transfer
 from app.households.members.schemas import (
@@ -59,7 +61,10 @@ async def list_members(
     summary="Add a member; an ID number already active in a household is a 409",
     description="Only for roles that see ID numbers whole; the ID number spends one of the "
     "account's lookups of the minute (`SANZHU_PERSON_LOOKUPS_PER_MINUTE`).",
-    responses=protected_problems(*PERSONAL_READ, PersonInAnotherHousehold, TooManyLookups),
+    responses={
+        **household_written(201),
+        **protected_problems(*PERSONAL_READ, PersonInAnotherHousehold, TooManyLookups),
+    },
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )
 async def add_member(
@@ -73,6 +78,7 @@ async def add_member(
     household, person = await service.add(session, actor, household_id, body)
     response.headers["Location"] = f"/api/v1/households/{household.id}/members/{person.id}"
     response.headers["ETag"] = etag_for_version(person.version)
+    answer_household_version(response, session, household.id)
     row = await repository.member_row(session, household.id, person.id)
     return member_out(actor, household.head_person_id, row)
 
@@ -81,7 +87,11 @@ async def add_member(
     MEMBERS + "/{person_id:uuid}",
     response_model=MemberOut,
     summary="Change a member's details (If-Match on the person's version)",
-    responses=protected_problems(*PERSONAL_READ, PreconditionFailed, PreconditionRequired),
+    description="`ETag` is the person's; `X-Household-ETag` the household's.",
+    responses={
+        **household_written(200),
+        **protected_problems(*PERSONAL_READ, PreconditionFailed, PreconditionRequired),
+    },
 )
 async def update_member(
     household_id: HouseholdId,
@@ -96,6 +106,7 @@ async def update_member(
         session, actor, household_id, person_id, body, expected
     )
     response.headers["ETag"] = etag_for_version(person.version)
+    answer_household_version(response, session, household.id)
     row = await repository.member_row(session, household.id, person.id)
     return member_out(actor, household.head_person_id, row)
 
@@ -104,7 +115,10 @@ async def update_member(
     MEMBERS + "/{person_id:uuid}",
     status_code=204,
     summary="End a membership (the history stays); a household without its head is flagged",
-    responses=protected_problems(*PERSONAL_READ),
+    responses={
+        **household_written(204, "Removed; the headers give the household's new ETag."),
+        **protected_problems(*PERSONAL_READ),
+    },
 )
 async def remove_member(
     household_id: HouseholdId,
@@ -120,19 +134,30 @@ async def remove_member(
     ],
 ) -> Response:
     await service.remove(session, actor, household_id, person_id, reason)
-    return Response(status_code=204)
+    response = Response(status_code=204)
+    answer_household_version(response, session, household_id)
+    return response
 
 
 @router.post(
     "/persons/{person_id:uuid}/transfer",
     response_model=MemberOut,
     summary="Move a person to another household (one transaction, history on both sides)",
-    responses=protected_problems(*PERSONAL_READ, InvalidTransition),
+    description="`X-Household-ETag` is the receiving household's.",
+    responses={
+        **household_written(200),
+        **protected_problems(*PERSONAL_READ, InvalidTransition),
+    },
 )
 async def transfer_person(
-    person_id: PersonId, actor: LedgerWriter, session: DbSession, body: TransferIn
+    person_id: PersonId,
+    actor: LedgerWriter,
+    response: Response,
+    session: DbSession,
+    body: TransferIn,
 ) -> MemberOut:
     household, membership = await transfer.transfer(session, actor, person_id, body)
+    answer_household_version(response, session, household.id)
     row = await repository.member_row(session, household.id, membership.person_id)
     return member_out(actor, household.head_person_id, row)
 

@@ -23,6 +23,8 @@ from app.households.http import (
     HouseholdId,
     LedgerReader,
     LedgerWriter,
+    answer_household_version,
+    household_written,
 )
 from app.households.members import lookups
 from app.households.members.schemas import Category
@@ -106,7 +108,10 @@ async def list_households(
     summary="Enter a household into the ledger, with its members",
     description="Each member's ID number spends one of the account's lookups of the minute "
     "(`SANZHU_PERSON_LOOKUPS_PER_MINUTE`).",
-    responses=protected_problems(ValidationFailed, PersonInAnotherHousehold, TooManyLookups),
+    responses={
+        **household_written(201),
+        **protected_problems(ValidationFailed, PersonInAnotherHousehold, TooManyLookups),
+    },
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )
 async def create_household(
@@ -117,6 +122,7 @@ async def create_household(
     household = await service.create(session, actor, body)
     response.headers["Location"] = f"/api/v1/households/{household.id}"
     response.headers["ETag"] = etag_for_version(household.version)
+    answer_household_version(response, session, household.id, household.version)
     return await views.household_out(session, actor, household)
 
 
@@ -138,13 +144,16 @@ async def get_household(
     HOUSEHOLD,
     response_model=HouseholdOut,
     summary="Change a household (If-Match); lists given replace the old ones",
-    responses=protected_problems(
-        NotFound,
-        ValidationFailed,
-        PreconditionFailed,
-        PreconditionRequired,
-        ConfidentialityAgreementRequired,
-    ),
+    responses={
+        **household_written(200),
+        **protected_problems(
+            NotFound,
+            ValidationFailed,
+            PreconditionFailed,
+            PreconditionRequired,
+            ConfidentialityAgreementRequired,
+        ),
+    },
 )
 async def update_household(
     household_id: HouseholdId,
@@ -156,6 +165,7 @@ async def update_household(
 ) -> HouseholdOut:
     household = await service.update(session, actor, household_id, body, expected)
     response.headers["ETag"] = etag_for_version(household.version)
+    answer_household_version(response, session, household.id)
     return await views.household_out(session, actor, household)
 
 

@@ -17,9 +17,12 @@ from app.households.http import (
     HOUSEHOLD,
     HOUSEHOLDS,
     PERSONAL_READ,
+    WRITE_HEADERS,
     HouseholdId,
     LedgerReader,
     LedgerWriter,
+    answer_household_version,
+    household_written,
 )
 from app.households.record.schemas import HouseholdOut
 from app.households.record.views import household_out
@@ -60,7 +63,7 @@ async def list_assignments(
     response_model=AssignmentOut,
     status_code=201,
     summary="Assign a household to a social-work agency and worker (street officers)",
-    responses=protected_problems(NotFound, ValidationFailed),
+    responses={**household_written(201), **protected_problems(NotFound, ValidationFailed)},
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )
 async def assign_household(
@@ -74,6 +77,7 @@ async def assign_household(
         session, actor, household_id, body.agency_id, body.social_worker_id
     )
     response.headers["Location"] = f"/api/v1/households/{household_id}/assignments/{assignment.id}"
+    answer_household_version(response, session, household_id)
     return AssignmentOut.model_validate(assignment)
 
 
@@ -81,7 +85,10 @@ async def assign_household(
     "/assignments/{assignment_id:uuid}",
     status_code=204,
     summary="End the current assignment (street officers)",
-    responses=protected_problems(NotFound, ValidationFailed),
+    responses={
+        **household_written(204, "Ended; the headers give the household's new ETag."),
+        **protected_problems(NotFound, ValidationFailed),
+    },
 )
 async def end_assignment(
     household_id: HouseholdId,
@@ -90,14 +97,19 @@ async def end_assignment(
     session: DbSession,
 ) -> Response:
     await assignments.end(session, actor, household_id, assignment_id)
-    return Response(status_code=204)
+    response = Response(status_code=204)
+    answer_household_version(response, session, household_id)
+    return response
 
 
 @router.put(
     "/paired-worker",
     response_model=HouseholdOut,
     summary="Pair a community or grid worker with the household (对口帮扶; If-Match)",
-    responses=protected_problems(*PERSONAL_READ, PreconditionFailed, PreconditionRequired),
+    responses={
+        **household_written(200),
+        **protected_problems(*PERSONAL_READ, PreconditionFailed, PreconditionRequired),
+    },
 )
 async def pair_worker(
     household_id: HouseholdId,
@@ -109,6 +121,7 @@ async def pair_worker(
 ) -> HouseholdOut:
     household = await assignments.pair(session, actor, household_id, body.worker_id, expected)
     response.headers["ETag"] = etag_for_version(household.version)
+    answer_household_version(response, session, household.id)
     return await household_out(session, actor, household)
 
 
@@ -143,10 +156,13 @@ async def plan_versions(
     response_model=PlanOut,
     summary="Write the next version of the plan (If-Match once a plan exists)",
     response_description="A later version of the plan.",
+    description="`ETag` is the plan's revision; `X-Household-ETag` the household's.",
     responses={
+        **household_written(200),
         201: {
             "model": PlanOut,
             "description": "The first version: the plan is created (`Location` names it).",
+            "headers": WRITE_HEADERS,
         },
         **protected_problems(*PERSONAL_READ, PreconditionFailed, PreconditionRequired),
     },
@@ -161,6 +177,7 @@ async def revise_plan(
 ) -> PlanOut:
     plan = await plans.revise(session, actor, household_id, body, expected)
     response.headers["ETag"] = etag_for_version(plan.revision)
+    answer_household_version(response, session, household_id)
     if plan.revision == 1:
         response.status_code = 201
         response.headers["Location"] = f"/api/v1/households/{household_id}/plan"
@@ -171,7 +188,7 @@ async def revise_plan(
     "/exit",
     response_model=HouseholdOut,
     summary="The household leaves the ledger with a reason (Beijing 5)",
-    responses=protected_problems(*PERSONAL_READ, InvalidTransition),
+    responses={**household_written(200), **protected_problems(*PERSONAL_READ, InvalidTransition)},
 )
 async def exit_household(
     household_id: HouseholdId, actor: Leaver, response: Response, session: DbSession, body: ExitIn
@@ -180,6 +197,7 @@ async def exit_household(
         session, actor, household_id, reason=body.reason, note=body.note, exited_on=body.exited_on
     )
     response.headers["ETag"] = etag_for_version(household.version)
+    answer_household_version(response, session, household.id)
     return await household_out(session, actor, household)
 
 
@@ -187,7 +205,7 @@ async def exit_household(
     "/reentry",
     response_model=HouseholdOut,
     summary="An exited household re-enters the ledger (Beijing 5)",
-    responses=protected_problems(*PERSONAL_READ, InvalidTransition),
+    responses={**household_written(200), **protected_problems(*PERSONAL_READ, InvalidTransition)},
 )
 async def reenter_household(
     household_id: HouseholdId,
@@ -198,4 +216,5 @@ async def reenter_household(
 ) -> HouseholdOut:
     household = await status.reenter(session, actor, household_id, note=body.note)
     response.headers["ETag"] = etag_for_version(household.version)
+    answer_household_version(response, session, household.id)
     return await household_out(session, actor, household)
