@@ -128,13 +128,15 @@ async def paginate(
     page: PageRequest,
     *,
     scope: str,
+    descending: bool = False,
 ) -> tuple[list[Any], str | None]:
-    """One page of `stmt` (an entity select) in `order_by` order, ascending.
+    """One page of `stmt` (an entity select) in `order_by` order, ascending (or, with
+    `descending`, every column descending: newest first).
 
     `order_by` must end in a unique column so the order is total; `scope`
     names the query and its filters so a cursor cannot be replayed on another.
     """
-    result = await session.execute(_page_statement(stmt, order_by, page, scope))
+    result = await session.execute(_page_statement(stmt, order_by, page, scope, descending))
     return _cut(list(result.scalars()), order_by, page, scope)
 
 
@@ -145,15 +147,20 @@ async def paginate_rows(
     page: PageRequest,
     *,
     scope: str,
+    descending: bool = False,
 ) -> tuple[list[Row[Any]], str | None]:
     """`paginate` for a select of columns: rows, no ORM objects (the columns must
     include those of `order_by`, under their own names)."""
-    result = await session.execute(_page_statement(stmt, order_by, page, scope))
+    result = await session.execute(_page_statement(stmt, order_by, page, scope, descending))
     return _cut(list(result.all()), order_by, page, scope)
 
 
 def _page_statement(
-    stmt: Select[Any], order_by: Sequence[InstrumentedAttribute[Any]], page: PageRequest, scope: str
+    stmt: Select[Any],
+    order_by: Sequence[InstrumentedAttribute[Any]],
+    page: PageRequest,
+    scope: str,
+    descending: bool = False,
 ) -> Select[Any]:
     if page.cursor is not None:
         values = page.codec.decode(page.cursor, scope)
@@ -165,7 +172,12 @@ def _page_statement(
             ]
         except (TypeError, ValueError):
             raise _invalid_cursor() from None
-        stmt = stmt.where(tuple_(*order_by) > tuple_(*typed))
+        after = (
+            tuple_(*order_by) < tuple_(*typed) if descending else tuple_(*order_by) > tuple_(*typed)
+        )
+        stmt = stmt.where(after)
+    if descending:
+        return stmt.order_by(*(column.desc() for column in order_by)).limit(page.limit + 1)
     return stmt.order_by(*order_by).limit(page.limit + 1)
 
 

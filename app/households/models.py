@@ -45,6 +45,9 @@ class Household(Timestamped, Base):
         # checks region, status and completeness on the index entry, so only
         # matching rows are read from the table (docs/performance.md).
         Index("ix_households_id_region_status_complete", "id", "region_code", "status", "complete"),
+        # The list's sorts and filters (issue 13): the latest changes first, and exits by reason.
+        Index("ix_households_updated_at_id", "updated_at", "id"),
+        Index("ix_households_exit_reason_id", "exit_reason", "id"),
         Index(
             "ix_households_address_trgm",
             "address",
@@ -216,6 +219,11 @@ class Person(Timestamped, Base):
     """
 
     __tablename__ = "persons"
+    __table_args__ = (
+        # The list's filter by the head's name is a prefix (LIKE 'x%'): on PostgreSQL only a
+        # pattern_ops index serves LIKE under a linguistic collation.
+        Index("ix_persons_name", "name", postgresql_ops={"name": "text_pattern_ops"}),
+    )
 
     id: Mapped[uuid.UUID] = uuid_pk()
     version: Mapped[int] = mapped_column(default=1)
