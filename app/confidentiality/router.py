@@ -34,6 +34,7 @@ class Acknowledged(BaseModel):
     "/confidentiality-agreements",
     response_model=Page[AgreementOut],
     summary="Confidentiality agreements of streets with social-work agencies",
+    description="Order: oldest recorded first (by id, which is time-ordered).",
     responses=protected_problems(ValidationFailed),
 )
 async def list_agreements(
@@ -74,6 +75,7 @@ async def acknowledge(me: Myself, session: DbSession) -> Acknowledged:
     "/auditor-grants",
     response_model=Page[GrantOut],
     summary="Auditor grants (an auditor sees its own)",
+    description="Order: oldest issued first (by id, which is time-ordered).",
     responses=protected_problems(ValidationFailed),
 )
 async def list_grants(

@@ -195,6 +195,8 @@ class HouseholdAssignment(HouseholdOwned, Timestamped, Base):
             sqlite_where=text("active"),
         ),
         Index("ix_household_assignments_worker_active", "social_worker_id", "active"),
+        # A household's assignments, a page at a time, newest first.
+        Index("ix_household_assignments_household_id", "household_id", "id"),
     )
 
     id: Mapped[uuid.UUID] = uuid_pk()

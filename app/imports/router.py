@@ -135,6 +135,7 @@ async def upload_import(
     "",
     response_model=Page[ImportOut],
     summary="List your imports and those uploaded within your jurisdiction",
+    description="Order: oldest upload first (by id, which is time-ordered).",
     responses=protected_problems(ValidationFailed),
 )
 async def list_imports(

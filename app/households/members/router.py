@@ -8,6 +8,7 @@ from app.confidentiality.public import ConfidentialityAgreementRequired
 from app.core.errors import PreconditionFailed, PreconditionRequired, ValidationFailed
 from app.core.etag import ExpectedVersion, etag_for_version
 from app.core.openapi import protected_problems
+from app.core.pagination import Page
 from app.core.routing import API_V1, Idempotency, api_router, route_options
 from app.core.uow import DbSession, ReadDbSession
 from app.households import access
@@ -41,17 +42,21 @@ MEMBERS = f"/households{HOUSEHOLD}/members"
 
 @router.get(
     MEMBERS,
-    response_model=list[MemberOut],
+    response_model=Page[MemberOut],
     summary="Active members of a household (masked per role; the read is audited)",
+    description="Order: the order they joined (joining date, then id). A household's members "
+    "come on one page: `next_cursor` is always null.",
     responses=protected_problems(*PERSONAL_READ),
 )
 async def list_members(
     household_id: HouseholdId, actor: LedgerReader, session: ReadDbSession
-) -> list[MemberOut]:
+) -> Page[MemberOut]:
     household = await access.personal(session, actor, household_id)
     rows = await repository.member_rows(session, household.id)
     access.audit_read(session, actor, "household.members.read", household)
-    return [member_out(actor, household.head_person_id, row) for row in rows]
+    return Page(
+        items=[member_out(actor, household.head_person_id, row) for row in rows], next_cursor=None
+    )
 
 
 @router.post(
@@ -164,16 +169,19 @@ async def transfer_person(
 
 @router.post(
     "/persons/search",
-    response_model=list[PersonMatch],
+    response_model=Page[PersonMatch],
     summary="Find a person by exact ID number (blind index; the search is audited)",
     description="Only for roles that see ID numbers whole; each search spends one of the "
-    "account's lookups of the minute (`SANZHU_PERSON_LOOKUPS_PER_MINUTE`), found or not.",
+    "account's lookups of the minute (`SANZHU_PERSON_LOOKUPS_PER_MINUTE`), found or not. "
+    "An ID number names one person at most: `items` holds zero or one match (no order to "
+    "speak of) and `next_cursor` "
+    "is always null.",
     responses=protected_problems(
         ValidationFailed, ConfidentialityAgreementRequired, TooManyLookups
     ),
 )
 async def search_person(
     actor: IdNumberReader, session: ReadDbSession, body: PersonSearchIn
-) -> list[PersonMatch]:
+) -> Page[PersonMatch]:
     await lookups.spend(actor)
-    return await search.search(session, actor, body.id_number)
+    return Page(items=await search.search(session, actor, body.id_number), next_cursor=None)

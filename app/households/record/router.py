@@ -231,6 +231,7 @@ async def update_household(
     HOUSEHOLD + "/history",
     response_model=Page[ChangeOut],
     summary="A household's history: who changed what, when, before and after",
+    description="Order: oldest entry first (by id, which is time-ordered).",
     responses=protected_problems(*PERSONAL_READ),
 )
 async def household_history(

@@ -9,6 +9,7 @@ from app.core.auth import Actor, actor_for
 from app.core.errors import NotFound, PreconditionFailed, PreconditionRequired, ValidationFailed
 from app.core.etag import ExpectedVersion, OptionalExpectedVersion, etag_for_version
 from app.core.openapi import protected_problems
+from app.core.pagination import Page, PageParams
 from app.core.permissions import Action
 from app.core.routing import Idempotency, api_router, route_options
 from app.core.uow import DbSession, ReadDbSession
@@ -45,17 +46,16 @@ Leaver = Annotated[Actor, Depends(actor_for(Action.households_exit))]
 
 @router.get(
     "/assignments",
-    response_model=list[AssignmentOut],
+    response_model=Page[AssignmentOut],
     summary="Assignments of a household to social-work agencies, newest first",
+    description="Order: newest first (by id, which is time-ordered); paged by cursor.",
     responses=protected_problems(NotFound, ValidationFailed),
 )
 async def list_assignments(
-    household_id: HouseholdId, actor: LedgerReader, session: ReadDbSession
-) -> list[AssignmentOut]:
-    return [
-        AssignmentOut.model_validate(a)
-        for a in await assignments.list_for(session, actor, household_id)
-    ]
+    household_id: HouseholdId, actor: LedgerReader, session: ReadDbSession, page: PageParams
+) -> Page[AssignmentOut]:
+    found, cursor = await assignments.list_for(session, actor, household_id, page)
+    return Page(items=[AssignmentOut.model_validate(a) for a in found], next_cursor=cursor)
 
 
 @router.post(
@@ -141,14 +141,16 @@ async def get_plan(
 
 @router.get(
     "/plan/versions",
-    response_model=list[PlanOut],
+    response_model=Page[PlanOut],
     summary="Every version of the household's plan, newest first",
+    description="Order: newest (highest `revision`) first; paged by cursor.",
     responses=protected_problems(*PERSONAL_READ),
 )
 async def plan_versions(
-    household_id: HouseholdId, actor: LedgerReader, session: ReadDbSession
-) -> list[PlanOut]:
-    return [PlanOut.model_validate(p) for p in await plans.versions(session, actor, household_id)]
+    household_id: HouseholdId, actor: LedgerReader, session: ReadDbSession, page: PageParams
+) -> Page[PlanOut]:
+    found, cursor = await plans.versions(session, actor, household_id, page)
+    return Page(items=[PlanOut.model_validate(p) for p in found], next_cursor=cursor)
 
 
 @router.put(

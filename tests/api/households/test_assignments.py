@@ -165,7 +165,7 @@ async def test_a_new_assignment_ends_the_previous_one(
     assert second.status_code == 201, second.text
     listed = await anonymous.get(_url(home.id), headers=officer)
     assert listed.status_code == 200
-    rows = listed.json()
+    rows = listed.json()["items"]
     assert [(a["id"], a["active"]) for a in rows] == [
         (second.json()["id"], True),
         (first["id"], False),
@@ -190,7 +190,9 @@ async def test_deleting_ends_the_current_assignment_only(
     ended = await anonymous.delete(f"{_url(home.id)}/{second['id']}", headers=officer)
     assert ended.status_code == 204
     assert await _active(app, home.id) == []
-    assert [a["active"] for a in (await anonymous.get(_url(home.id), headers=officer)).json()] == [
+    assert [
+        a["active"] for a in (await anonymous.get(_url(home.id), headers=officer)).json()["items"]
+    ] == [
         False,
         False,
     ]

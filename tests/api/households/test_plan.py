@@ -109,7 +109,7 @@ async def test_the_current_plan_and_every_version_newest_first(
     assert current.json()["planned_measures"] == []
     assert current.headers["etag"] == 'W/"3"'
     versions = await anonymous.get(f"{url}/versions", headers=officer)
-    assert [(v["revision"], v["goals"]) for v in versions.json()] == [
+    assert [(v["revision"], v["goals"]) for v in versions.json()["items"]] == [
         (3, "第三版"),
         (2, "第二版"),
         (1, PLAN["goals"]),
