@@ -39,6 +39,7 @@ class Action(StrEnum):
     households_pair = "households:pair"
     ledger_quality_read = "ledger_quality:read"
     imports_run = "imports:run"
+    staff_read = "staff:read"
 
 
 PEOPLE = frozenset(Role) - {Role.partner}
@@ -78,6 +79,9 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
         {Role.district_officer, Role.street_officer, Role.community_worker, Role.auditor}
     ),
     Action.imports_run: frozenset({Role.street_officer, Role.community_worker}),
+    # The staff directory: who works within one's reach (identity.directory decides the
+    # reach); admins manage users at /users instead, auditors and partners have no use for it.
+    Action.staff_read: REGION_ROLES | {Role.social_worker, Role.department_officer},
 }
 
 
