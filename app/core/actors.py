@@ -8,6 +8,7 @@ resolved in one query per page (never one per row). A user's id is what
 
 import uuid
 from enum import StrEnum
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -56,3 +57,13 @@ def parse_actor(value: str | uuid.UUID | None) -> tuple[ActorType, uuid.UUID | N
         except ValueError:
             pass
     return ActorType.system, None
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def shaped(model: type[M], row: Any, **overrides: Any) -> M:
+    """`model` from a row's attributes, with some fields given instead (an actor reference
+    where the row holds an id)."""
+    data = {name: getattr(row, name) for name in model.model_fields if name not in overrides}
+    return model.model_validate({**data, **overrides})

@@ -240,7 +240,7 @@ async def household_history(
     household = await access.personal(session, actor, household_id)
     items, cursor = await history.page_of(session, household.id, page)
     access.audit_read(session, actor, "household.history.read", household)
-    return Page(items=[views.change_out(c, actor.viewer) for c in items], next_cursor=cursor)
+    return Page(items=await views.changes_out(session, items, actor.viewer), next_cursor=cursor)
 
 
 @router.get(

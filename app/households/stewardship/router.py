@@ -27,7 +27,7 @@ from app.households.http import (
 )
 from app.households.record.schemas import HouseholdOut
 from app.households.record.views import household_out
-from app.households.stewardship import assignments, plans, status
+from app.households.stewardship import assignments, plans, status, views
 from app.households.stewardship.schemas import (
     AssignmentIn,
     AssignmentOut,
@@ -55,7 +55,7 @@ async def list_assignments(
     household_id: HouseholdId, actor: LedgerReader, session: ReadDbSession, page: PageParams
 ) -> Page[AssignmentOut]:
     found, cursor = await assignments.list_for(session, actor, household_id, page)
-    return Page(items=[AssignmentOut.model_validate(a) for a in found], next_cursor=cursor)
+    return Page(items=await views.assignments_out(session, found), next_cursor=cursor)
 
 
 @router.post(
@@ -78,7 +78,7 @@ async def assign_household(
     )
     response.headers["Location"] = f"/api/v1/households/{household_id}/assignments/{assignment.id}"
     answer_household_version(response, session, household_id)
-    return AssignmentOut.model_validate(assignment)
+    return await views.assignment_out(session, assignment)
 
 
 @router.delete(
@@ -136,7 +136,7 @@ async def get_plan(
 ) -> PlanOut:
     plan = await plans.current(session, actor, household_id)
     response.headers["ETag"] = etag_for_version(plan.revision)
-    return PlanOut.model_validate(plan)
+    return await views.plan_out(session, plan)
 
 
 @router.get(
@@ -150,7 +150,7 @@ async def plan_versions(
     household_id: HouseholdId, actor: LedgerReader, session: ReadDbSession, page: PageParams
 ) -> Page[PlanOut]:
     found, cursor = await plans.versions(session, actor, household_id, page)
-    return Page(items=[PlanOut.model_validate(p) for p in found], next_cursor=cursor)
+    return Page(items=await views.plans_out(session, found), next_cursor=cursor)
 
 
 @router.put(
@@ -183,7 +183,7 @@ async def revise_plan(
     if plan.revision == 1:
         response.status_code = 201
         response.headers["Location"] = f"/api/v1/households/{household_id}/plan"
-    return PlanOut.model_validate(plan)
+    return await views.plan_out(session, plan)
 
 
 @router.post(

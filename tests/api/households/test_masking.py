@@ -262,7 +262,7 @@ async def test_a_paired_grid_worker_sees_a_household_outside_its_grid(
 
     response = await _read(anonymous, "grid_worker", created["id"])
     assert response.status_code == 200, response.text
-    assert response.json()["paired_worker_id"] == str(await user_id(app, "grid_worker"))
+    assert response.json()["paired_worker"]["id"] == str(await user_id(app, "grid_worker"))
     assert _person(response.json())["name"] == "张**"
     listed = await anonymous.get(HOUSEHOLDS, headers=await bearer(anonymous, "grid_worker"))
     assert [h["id"] for h in listed.json()["items"]] == [created["id"]]

@@ -57,7 +57,11 @@ async def test_the_first_plan_needs_no_if_match_is_created_as_revision_1(
     assert response.headers["location"] == f"/api/v1/households/{home.id}/plan"
     assert {k: plan[k] for k in body} == body
     assert (plan["revision"], plan["household_id"]) == (1, str(home.id))
-    assert plan["created_by"] == str(await user_id(app, "street_officer"))
+    assert plan["created_by"] == {
+        "type": "user",
+        "id": str(await user_id(app, "street_officer")),
+        "display_name": "双龙湖街道干部",
+    }
     entry = (await history(anonymous, officer, home.id))[-1]
     assert entry["action"] == "plan.revise"
     assert entry["changes"]["goals"] == {"before": None, "after": PLAN["goals"]}
