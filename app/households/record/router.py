@@ -30,7 +30,7 @@ from app.households.http import (
 from app.households.members import lookups
 from app.households.members.schemas import Category
 from app.households.record import completeness, service, views
-from app.households.record.repository import SORTS, HouseholdFilters
+from app.households.record.listing import SORTS, HouseholdFilters
 from app.households.record.schemas import (
     ChangeOut,
     CompletenessOut,

@@ -12,7 +12,7 @@ from app.core.masking import PersonalField, Viewer, shown
 from app.households import access, history
 from app.households.members.views import member_out
 from app.households.models import CAUSES, NEEDS, Household, HouseholdChange
-from app.households.record import repository
+from app.households.record import listing, repository
 from app.households.record.repository import RecordRows
 from app.households.record.schemas import (
     CategoryOut,
@@ -110,7 +110,7 @@ async def read_household(
 async def summaries_out(
     session: ReadSession, viewer: Viewer, households: list[Row[Any]]
 ) -> list[HouseholdSummary]:
-    details = await repository.page_details(session, [h.id for h in households])
+    details = await listing.page_details(session, [h.id for h in households])
     return [
         HouseholdSummary(
             id=h.id,
