@@ -4,7 +4,7 @@
     ... bench/explain.py --filters address=龙山大道 --filters region=500112001,target_type=tekun
 
 For each filter set of `LIST_FILTERS` (or those given), it runs the app's own
-`app.households.record.repository.search` (and `page_details` on the page it found) as
+`app.households.record.listing.search` (and `page_details` on the page it found) as
 the demo district officer or street officer, captures the statements
 SQLAlchemy sends (an engine event), and runs each again under
 `EXPLAIN (ANALYZE, BUFFERS)` with the same parameters, on the same
@@ -31,8 +31,8 @@ from app.core.pagination import DEFAULT_LIMIT, CursorCodec, PageRequest  # noqa:
 from app.core.permissions import Role  # noqa: E402
 from app.core.principals import Principal  # noqa: E402
 from app.core.reach import reach_of  # noqa: E402
-from app.households.record import repository  # noqa: E402
-from app.households.record.repository import HouseholdFilters  # noqa: E402
+from app.households.record import listing  # noqa: E402
+from app.households.record.listing import HouseholdFilters  # noqa: E402
 from bench.scenarios import LIST_FILTERS  # noqa: E402
 
 USERS = {"district_officer": Role.district_officer, "street_officer": Role.street_officer}
@@ -134,11 +134,9 @@ async def run(args: argparse.Namespace) -> int:
             )
             captured.clear()
             page = PageRequest(limit=DEFAULT_LIMIT, cursor=None, codec=codec)
-            found, _ = await repository.search(
-                session, reach_of(principal), to_filters(query), page
-            )
+            found, _ = await listing.search(session, reach_of(principal), to_filters(query), page)
             if args.summaries and found:
-                await repository.page_details(session, [h.id for h in found])
+                await listing.page_details(session, [h.id for h in found])
             statements = list(captured)
             label = "&".join(f"{k}={v}" for k, v in query.items()) or "(no filter)"
             print(f"## {user}: {label}  ({len(found)} rows on the first page)\n")

@@ -5,6 +5,7 @@ from pydantic import AwareDatetime
 
 from app.audit import service
 from app.audit.schemas import AuditEventOut
+from app.core.actors import shaped
 from app.core.audit import Outcome
 from app.core.auth import Actor, actor_for
 from app.core.errors import ValidationFailed
@@ -14,6 +15,7 @@ from app.core.permissions import Action
 from app.core.region_codes import CODE_PATTERN
 from app.core.routing import API_V1, api_router
 from app.core.uow import ReadDbSession
+from app.identity.public import actor_refs
 
 router = api_router(prefix=f"{API_V1}/audit-events", tags=["audit"])
 
@@ -66,4 +68,11 @@ async def list_audit_events(
         until=until,
         page=page,
     )
-    return Page(items=[AuditEventOut.model_validate(e) for e in items], next_cursor=cursor)
+    actors = await actor_refs(session, [e.actor for e in items if e.actor is not None])
+    return Page(
+        items=[
+            shaped(AuditEventOut, e, actor=None if e.actor is None else actors[e.actor])
+            for e in items
+        ],
+        next_cursor=cursor,
+    )

@@ -3,6 +3,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.core.actors import ActorRef
+
 
 class AuditEventOut(BaseModel):
     model_config = ConfigDict(
@@ -12,7 +14,11 @@ class AuditEventOut(BaseModel):
                 {
                     "id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e14",
                     "occurred_at": "2026-11-23T08:00:00Z",
-                    "actor": "user:01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e11",
+                    "actor": {
+                        "type": "user",
+                        "id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e11",
+                        "display_name": "系统管理员",
+                    },
                     "role": "admin",
                     "action": "user.update",
                     "object_type": "user",
@@ -31,8 +37,9 @@ class AuditEventOut(BaseModel):
 
     id: uuid.UUID = Field(description="Event id.")
     occurred_at: datetime = Field(description="When it happened (UTC).")
-    actor: str | None = Field(
-        description="`user:<id>` or `client:<id>`; null for anonymous attempts."
+    actor: ActorRef | None = Field(
+        description="Who acted (a user, a partner system, or the system for commands and "
+        "upkeep); null for anonymous attempts (failed sign-ins)."
     )
     role: str | None = Field(description="The actor's role at the time.")
     action: str = Field(description="What was done, e.g. `user.update`, `auth.login`.")

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import Depends, Path, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.confidentiality import service
+from app.confidentiality import service, views
 from app.confidentiality.schemas import AgreementIn, AgreementOut, GrantIn, GrantOut
 from app.core.auth import Actor, Forbidden, actor_for
 from app.core.errors import Conflict, NotFound, Unauthorized, ValidationFailed
@@ -34,13 +34,14 @@ class Acknowledged(BaseModel):
     "/confidentiality-agreements",
     response_model=Page[AgreementOut],
     summary="Confidentiality agreements of streets with social-work agencies",
+    description="Order: oldest recorded first (by id, which is time-ordered).",
     responses=protected_problems(ValidationFailed),
 )
 async def list_agreements(
     actor: Manager, session: ReadDbSession, page: PageParams
 ) -> Page[AgreementOut]:
     items, cursor = await service.list_agreements(session, actor, page)
-    return Page(items=[AgreementOut.model_validate(a) for a in items], next_cursor=cursor)
+    return Page(items=await views.agreements_out(session, items), next_cursor=cursor)
 
 
 @router.post(
@@ -56,7 +57,7 @@ async def record_agreement(
 ) -> AgreementOut:
     agreement = await service.record_agreement(session, actor, body)
     response.headers["Location"] = f"/api/v1/confidentiality-agreements/{agreement.id}"
-    return AgreementOut.model_validate(agreement)
+    return (await views.agreements_out(session, [agreement]))[0]
 
 
 @router.post(
@@ -74,13 +75,14 @@ async def acknowledge(me: Myself, session: DbSession) -> Acknowledged:
     "/auditor-grants",
     response_model=Page[GrantOut],
     summary="Auditor grants (an auditor sees its own)",
+    description="Order: oldest issued first (by id, which is time-ordered).",
     responses=protected_problems(ValidationFailed),
 )
 async def list_grants(
     actor: GrantReader, session: ReadDbSession, page: PageParams
 ) -> Page[GrantOut]:
     items, cursor = await service.list_grants(session, actor, page)
-    return Page(items=[GrantOut.model_validate(g) for g in items], next_cursor=cursor)
+    return Page(items=await views.grants_out(session, items), next_cursor=cursor)
 
 
 @router.post(
@@ -96,7 +98,7 @@ async def issue_grant(
 ) -> GrantOut:
     grant = await service.issue_grant(session, actor, body)
     response.headers["Location"] = f"/api/v1/auditor-grants/{grant.id}"
-    return GrantOut.model_validate(grant)
+    return (await views.grants_out(session, [grant]))[0]
 
 
 @router.post(
@@ -110,4 +112,6 @@ async def revoke_grant(
     grant_id: Annotated[uuid.UUID, Path(description="Grant id.")],
     session: DbSession,
 ) -> GrantOut:
-    return GrantOut.model_validate(await service.revoke_grant(session, actor, grant_id))
+    return (
+        await views.grants_out(session, [await service.revoke_grant(session, actor, grant_id)])
+    )[0]

@@ -3,6 +3,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from app.core.actors import ActorRef
 from app.core.region_codes import CODE_PATTERN
 
 
@@ -30,7 +31,11 @@ class AgreementOut(BaseModel):
                     "agency_id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e22",
                     "signed_on": "2026-01-05",
                     "valid_until": "2027-01-04",
-                    "recorded_by": "user:01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e23",
+                    "recorded_by": {
+                        "type": "user",
+                        "id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e23",
+                        "display_name": "双龙湖街道干部",
+                    },
                 }
             ]
         },
@@ -41,7 +46,7 @@ class AgreementOut(BaseModel):
     agency_id: uuid.UUID = Field(description="The agency that signed.")
     signed_on: date = Field(description="Date signed.")
     valid_until: date = Field(description="Last day it is valid.")
-    recorded_by: str = Field(description="Who recorded it.")
+    recorded_by: ActorRef = Field(description="Who recorded it.")
 
 
 class GrantIn(BaseModel):
@@ -71,12 +76,20 @@ class GrantOut(BaseModel):
             "examples": [
                 {
                     "id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e24",
-                    "auditor_id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e25",
+                    "auditor": {
+                        "type": "user",
+                        "id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e25",
+                        "display_name": "监督审计员",
+                    },
                     "region_code": "500112001",
                     "reason": "2026年第四季度台账抽查",
                     "valid_from": "2026-11-23T00:00:00Z",
                     "valid_until": "2026-11-30T00:00:00Z",
-                    "issued_by": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e26",
+                    "issued_by": {
+                        "type": "user",
+                        "id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e26",
+                        "display_name": "区民政局干部",
+                    },
                     "revoked_at": None,
                 }
             ]
@@ -84,10 +97,10 @@ class GrantOut(BaseModel):
     )
 
     id: uuid.UUID = Field(description="Grant id.")
-    auditor_id: uuid.UUID = Field(description="The auditor it is for.")
+    auditor: ActorRef = Field(description="The auditor it is for.")
     region_code: str = Field(description="Subtree it opens.")
     reason: str = Field(description="Why it was given.")
     valid_from: datetime = Field(description="Start.")
     valid_until: datetime = Field(description="End.")
-    issued_by: uuid.UUID = Field(description="The district officer who issued it.")
+    issued_by: ActorRef = Field(description="The district officer who issued it.")
     revoked_at: datetime | None = Field(description="When it was revoked early, if it was.")

@@ -18,7 +18,7 @@ from typing import Annotated
 
 import structlog
 from fastapi import Depends, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import OAuth2PasswordBearer
 
 from app.core import audit, refusals
 from app.core.clock import SHANGHAI
@@ -30,10 +30,20 @@ from app.core.reach import Reach, reach_of
 from app.core.security import InvalidToken
 from app.core.services import Services, services_of
 
-_bearer = HTTPBearer(auto_error=False, description="An access token from POST /api/v1/auth/token.")
+_bearer = OAuth2PasswordBearer(
+    tokenUrl="/api/v1/auth/token",
+    scheme_name="OAuth2Password",
+    description=(
+        "Bearer access tokens from POST /api/v1/auth/token. People sign in with the password "
+        "grant (Swagger UI's Authorize asks for username and password and posts the form); "
+        "partner systems use client_credentials on the same endpoint."
+    ),
+    auto_error=False,
+)
 
-BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
-"""Declares the bearer scheme in OpenAPI; the token itself is read by `principal_from_request`."""
+BearerCredentials = Annotated[str | None, Depends(_bearer)]
+"""Declares the OAuth2 password flow in OpenAPI (so Swagger UI's Authorize dialog signs in
+with username and password); the token itself is read by `principal_from_request`."""
 
 
 class Forbidden(AppError):

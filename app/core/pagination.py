@@ -147,10 +147,11 @@ async def paginate_rows(
     page: PageRequest,
     *,
     scope: str,
+    descending: bool = False,
 ) -> tuple[list[Row[Any]], str | None]:
     """`paginate` for a select of columns: rows, no ORM objects (the columns must
     include those of `order_by`, under their own names)."""
-    result = await session.execute(_page_statement(stmt, order_by, page, scope))
+    result = await session.execute(_page_statement(stmt, order_by, page, scope, descending))
     return _cut(list(result.all()), order_by, page, scope)
 
 

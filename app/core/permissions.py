@@ -48,6 +48,7 @@ class Action(StrEnum):
     transfer_requests_file = "transfer_requests:file"
     transfer_requests_answer = "transfer_requests:answer"
     transfer_requests_decide = "transfer_requests:decide"
+    staff_read = "staff:read"
 
 
 PEOPLE = frozenset(Role) - {Role.partner}
@@ -124,6 +125,9 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.transfer_requests_file: frozenset({Role.street_officer, Role.community_worker}),
     Action.transfer_requests_answer: frozenset({Role.street_officer}),
     Action.transfer_requests_decide: frozenset({Role.district_officer}),
+    # The staff directory: who works within one's reach (identity.directory decides the
+    # reach); admins manage users at /users instead, auditors and partners have no use for it.
+    Action.staff_read: REGION_ROLES | {Role.social_worker, Role.department_officer},
 }
 
 

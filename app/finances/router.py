@@ -42,7 +42,10 @@ ReplaceFrom = Annotated[
 ]
 ReplaceTo = Annotated[Month, Query(description='Last month replaced, "YYYY-MM".')]
 _READ = protected_problems(*ledger.PERSONAL_READ)
-_WRITE = protected_problems(*ledger.PERSONAL_READ, PreconditionFailed, PreconditionRequired)
+_WRITE = {
+    **ledger.household_written(200),
+    **protected_problems(*ledger.PERSONAL_READ, PreconditionFailed, PreconditionRequired),
+}
 
 
 @router.get(
@@ -86,6 +89,7 @@ async def put_incomes(
         session, actor, household_id, months, body.items, expected
     )
     response.headers["ETag"] = etag_for_version(household.version)
+    ledger.answer_household_version(response, session, household.id, household.version)
     return views.incomes_out(household, months, rows)
 
 
@@ -130,6 +134,7 @@ async def put_expenditures(
         session, actor, household_id, months, body.items, expected
     )
     response.headers["ETag"] = etag_for_version(household.version)
+    ledger.answer_household_version(response, session, household.id, household.version)
     return views.expenditures_out(household, months, rows)
 
 
@@ -168,4 +173,5 @@ async def put_assets(
         session, actor, household_id, body.items, expected
     )
     response.headers["ETag"] = etag_for_version(household.version)
+    ledger.answer_household_version(response, session, household.id, household.version)
     return views.assets_out(household, rows)

@@ -98,6 +98,14 @@ def event_payload(
 
 
 _BUMPED = "sanzhu.households_bumped"
+_WRITTEN = "sanzhu.households_written"
+
+
+def written_version(session: WriteSession, household_id: uuid.UUID) -> int | None:
+    """The version a household has after this session's changes (`record`), if it recorded
+    any: what a write answers as the household's new ETag, without a re-read."""
+    written: dict[uuid.UUID, int] = session.info.get(_WRITTEN, {})
+    return written.get(household_id)
 
 
 def _bump_once(session: WriteSession, household: Household) -> None:
@@ -142,6 +150,7 @@ async def record(session: WriteSession, actor: Actor, household: Household, chan
                 ids=change.event_ids,
             ),
         )
+    session.info.setdefault(_WRITTEN, {})[household.id] = household.version
     if change.audited:
         object_type, object_id = change.audit_object or ("household", household.id)
         fields = change.audit_fields if change.audit_fields is not None else change.changes

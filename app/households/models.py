@@ -47,6 +47,9 @@ class Household(Timestamped, Base):
         # matching rows are read from the table (docs/performance.md).
         Index("ix_households_id_region_status_complete", "id", "region_code", "status", "complete"),
         UniqueConstraint("ledger_number"),
+        # The list's sorts and filters (issue 13): the latest changes first, and exits by reason.
+        Index("ix_households_updated_at_id", "updated_at", "id"),
+        Index("ix_households_exit_reason_id", "exit_reason", "id"),
         Index(
             "ix_households_address_trgm",
             "address",
@@ -256,6 +259,8 @@ class HouseholdAssignment(HouseholdOwned, Timestamped, Base):
             sqlite_where=text("active"),
         ),
         Index("ix_household_assignments_worker_active", "social_worker_id", "active"),
+        # A household's assignments, a page at a time, newest first.
+        Index("ix_household_assignments_household_id", "household_id", "id"),
     )
 
     id: Mapped[uuid.UUID] = uuid_pk()
@@ -411,6 +416,11 @@ class Person(Timestamped, Base):
     """
 
     __tablename__ = "persons"
+    __table_args__ = (
+        # The list's filter by the head's name is a prefix (LIKE 'x%'): on PostgreSQL only a
+        # pattern_ops index serves LIKE under a linguistic collation.
+        Index("ix_persons_name", "name", postgresql_ops={"name": "text_pattern_ops"}),
+    )
 
     id: Mapped[uuid.UUID] = uuid_pk()
     version: Mapped[int] = mapped_column(default=1)

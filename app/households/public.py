@@ -43,6 +43,8 @@ from app.households.http import (
     HouseholdId,
     LedgerReader,
     LedgerWriter,
+    answer_household_version,
+    household_written,
 )
 from app.households.members import repository as persons
 from app.households.members.schemas import MemberIn
@@ -221,6 +223,7 @@ __all__ = [
     "Origin",
     "PersonInAnotherHousehold",
     "TransferRequestIn",
+    "answer_household_version",
     "audit_read",
     "check_category",
     "check_head_count",
@@ -234,6 +237,7 @@ __all__ = [
     "file_document",
     "file_transfer_request",
     "household_now",
+    "household_written",
     "jurisdiction",
     "known_persons",
     "members_ever",

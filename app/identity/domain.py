@@ -6,11 +6,12 @@ from app.identity.cli import cli
 from app.identity.models import ApiClient, LoginThrottle, RefreshToken, User
 from app.identity.router_auth import router as auth
 from app.identity.router_clients import router as api_clients
+from app.identity.router_staff import router as staff
 from app.identity.router_users import router as users
 
 domain = Domain(
     name="identity",
-    routers=[auth, users, api_clients],
+    routers=[auth, users, api_clients, staff],
     cli=cli,
     models=[User, ApiClient, RefreshToken, LoginThrottle],
     seed=seed,

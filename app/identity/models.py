@@ -14,7 +14,11 @@ class User(Timestamped, Base):
     """A person who signs in: staff of the bureau, streets, communities, agencies, departments."""
 
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint(f"role IN {_ROLES}", name="role"),)
+    __table_args__ = (
+        CheckConstraint(f"role IN {_ROLES}", name="role"),
+        # The staff directory's order and its name-prefix search (`identity.directory`).
+        Index("ix_users_display_name_id", "display_name", "id"),
+    )
 
     id: Mapped[uuid.UUID] = uuid_pk()
     username: Mapped[str] = mapped_column(String(64), unique=True)

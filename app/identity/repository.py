@@ -1,10 +1,12 @@
 """Queries on users, API clients, refresh tokens and login throttles."""
 
 import uuid
+from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import ColumnElement, Select, func, select, update
 
 from app.core.db import ReadSession, WriteSession
 from app.core.pagination import PageRequest, paginate
@@ -126,3 +128,66 @@ async def active_locks(
 
 async def count_users(session: WriteSession) -> int:
     return int((await session.execute(select(func.count()).select_from(User))).scalar_one())
+
+
+@dataclass(frozen=True, slots=True)
+class StaffFilters:
+    role: str | None = None
+    region: str | None = None
+    organization_id: uuid.UUID | None = None
+    name_prefix: str | None = None
+    active: bool | None = None
+
+
+def _staff(reach: ColumnElement[bool], filters: StaffFilters) -> Select[Any]:
+    stmt: Select[Any] = select(User).where(reach)
+    if filters.role is not None:
+        stmt = stmt.where(User.role == filters.role)
+    if filters.region is not None:
+        stmt = stmt.where(in_subtree(User.scope_region_code, filters.region))
+    if filters.organization_id is not None:
+        stmt = stmt.where(User.organization_id == filters.organization_id)
+    if filters.name_prefix is not None:
+        stmt = stmt.where(User.display_name.startswith(filters.name_prefix, autoescape=True))
+    if filters.active is not None:
+        stmt = stmt.where(User.active.is_(filters.active))
+    return stmt
+
+
+async def staff_page(
+    session: ReadSession, reach: ColumnElement[bool], filters: StaffFilters, page: PageRequest
+) -> tuple[list[User], str | None]:
+    """A page of the users `reach` admits, by display name then id."""
+    return await paginate(
+        session,
+        _staff(reach, filters),
+        [User.display_name, User.id],
+        page,
+        scope=f"staff:{filters!r}",
+    )
+
+
+async def staff_member(
+    session: ReadSession, reach: ColumnElement[bool], user_id: uuid.UUID
+) -> User | None:
+    rows = await session.execute(select(User).where(reach, User.id == user_id))
+    return rows.scalar_one_or_none()
+
+
+async def display_names(
+    session: ReadSession, user_ids: Collection[uuid.UUID], client_ids: Collection[uuid.UUID]
+) -> tuple[dict[uuid.UUID, str], dict[uuid.UUID, str]]:
+    """Display names of users and names of API clients, one query each (none when empty)."""
+    users: dict[uuid.UUID, str] = {}
+    clients: dict[uuid.UUID, str] = {}
+    if user_ids:
+        rows = await session.execute(
+            select(User.id, User.display_name).where(User.id.in_(set(user_ids)))
+        )
+        users = {row[0]: row[1] for row in rows}
+    if client_ids:
+        rows = await session.execute(
+            select(ApiClient.id, ApiClient.name).where(ApiClient.id.in_(set(client_ids)))
+        )
+        clients = {row[0]: row[1] for row in rows}
+    return users, clients

@@ -35,6 +35,7 @@ LockAdmin = Annotated[Actor, Depends(actor_for(Action.lockouts_manage))]
     "/api-clients",
     response_model=Page[ApiClientOut],
     summary="List partner API clients",
+    description="Order: by client id.",
     responses=protected_problems(ValidationFailed),
 )
 async def list_clients(
@@ -92,6 +93,7 @@ async def update_client(
     "/login-locks",
     response_model=Page[LoginLockOut],
     summary="Accounts and addresses locked after failed sign-ins",
+    description="Order: by subject (the account or address).",
     responses=protected_problems(ValidationFailed),
 )
 async def list_locks(_: LockAdmin, session: ReadDbSession, page: PageParams) -> Page[LoginLockOut]:

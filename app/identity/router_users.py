@@ -44,6 +44,7 @@ def _with_etag(response: Response, user: UserOut) -> UserOut:
     "",
     response_model=Page[UserOut],
     summary="List users",
+    description="Order: by username.",
     responses=protected_problems(ValidationFailed),
 )
 async def list_users(

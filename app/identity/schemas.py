@@ -185,3 +185,42 @@ class LoginLockOut(BaseModel):
     subject: str = Field(description="`account:<username>` or `address:<ip>`.")
     failures: int = Field(description="Failed attempts counted.")
     locked_until: datetime | None = Field(description="Sign-in refused until then.")
+
+
+class OrganizationRef(BaseModel):
+    id: uuid.UUID = Field(description="Organization id.")
+    name: str = Field(description="Its name.")
+
+
+class RegionRef(BaseModel):
+    code: str = Field(description="Region code.")
+    name: str = Field(description="Its name.")
+
+
+class StaffOut(BaseModel):
+    """A member of staff as colleagues see them: no sign-in name, phone or account state
+    beyond whether it is active."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e11",
+                    "display_name": "百果园社区工作者",
+                    "role": "community_worker",
+                    "organization": None,
+                    "region": {"code": "500112001001", "name": "百果园社区"},
+                    "active": True,
+                }
+            ]
+        }
+    )
+
+    id: uuid.UUID = Field(description="User id (the `id` of an actor reference of type `user`).")
+    display_name: str = Field(description="Name shown to colleagues.")
+    role: Role = Field(description="Role (dictionary `role`).")
+    organization: OrganizationRef | None = Field(
+        description="The organisation the user acts for (agencies, departments), if any."
+    )
+    region: RegionRef | None = Field(description="Root of the region subtree the user works in.")
+    active: bool = Field(description="False once the account is deactivated.")

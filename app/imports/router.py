@@ -24,7 +24,7 @@ from app.core.permissions import Action
 from app.core.routing import API_V1, api_router, route_options
 from app.core.uow import DbSession, ReadDbSession
 from app.dictionaries import public as dictionaries
-from app.imports import service, template
+from app.imports import service, template, views
 from app.imports.errors import ImportDuplicate, ImportFileTooLarge, ImportUnpackedTooLarge
 from app.imports.schemas import ImportOut
 from app.imports.upload import ENVELOPE_BYTES, check_declared_length, receive
@@ -123,20 +123,21 @@ async def upload_import(
         await anyio.Path(upload.path).unlink(missing_ok=True)
         raise
     response.headers["Location"] = f"/api/v1/imports/{record.id}"
-    return ImportOut.model_validate(record)
+    return await views.import_out(session, record)
 
 
 @router.get(
     "",
     response_model=Page[ImportOut],
     summary="List your imports and those uploaded within your jurisdiction",
+    description="Order: oldest upload first (by id, which is time-ordered).",
     responses=protected_problems(ValidationFailed),
 )
 async def list_imports(
     actor: Importer, session: ReadDbSession, page: PageParams
 ) -> Page[ImportOut]:
     items, cursor = await service.search(session, actor, page)
-    return Page(items=[ImportOut.model_validate(i) for i in items], next_cursor=cursor)
+    return Page(items=await views.imports_out(session, items), next_cursor=cursor)
 
 
 @router.get(
@@ -186,7 +187,7 @@ async def download_template(
     responses=protected_problems(NotFound, ValidationFailed),
 )
 async def get_import(import_id: ImportId, actor: Importer, session: ReadDbSession) -> ImportOut:
-    return ImportOut.model_validate(await service.get(session, actor, import_id))
+    return await views.import_out(session, await service.get(session, actor, import_id))
 
 
 @router.get(

@@ -6,7 +6,14 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.core.actors import ActorRef
+
 _EXAMPLE: dict[str, Any] = {
+    "uploaded_by": {
+        "type": "user",
+        "id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e11",
+        "display_name": "双龙湖街道干部",
+    },
     "id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e11",
     "status": "running",
     "file_name": "龙湖社区摸排表.xlsx",
@@ -35,7 +42,7 @@ _EXAMPLE: dict[str, Any] = {
 class ImportOut(BaseModel):
     """An uploaded screening file (摸排) and the progress of its processing."""
 
-    model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [_EXAMPLE]})
+    model_config = ConfigDict(json_schema_extra={"examples": [_EXAMPLE]})
 
     id: uuid.UUID = Field(description="Import id.")
     status: str = Field(
@@ -81,6 +88,7 @@ class ImportOut(BaseModel):
         "(an XLSX unpacking to more than it declared, or than the limits allow)."
     )
     failure_message: str | None = Field(description="That reason in Chinese, for the user.")
+    uploaded_by: ActorRef = Field(description="Who uploaded it.")
     created_at: datetime = Field(description="When the file was uploaded.")
     started_at: datetime | None = Field(description="When processing started.")
     finished_at: datetime | None = Field(description="When processing ended.")

@@ -2,6 +2,14 @@
 
 from app.organizations.service import ensure as ensure_organization
 from app.organizations.service import get as get_organization
+from app.organizations.service import ids_within as organizations_within
 from app.organizations.service import kind_of as organization_kind
+from app.organizations.service import names_of as organization_names
 
-__all__ = ["ensure_organization", "get_organization", "organization_kind"]
+__all__ = [
+    "ensure_organization",
+    "get_organization",
+    "organization_kind",
+    "organization_names",
+    "organizations_within",
+]

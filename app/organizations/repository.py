@@ -1,4 +1,5 @@
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -11,6 +12,22 @@ from app.organizations.models import Organization
 
 async def get(session: ReadSession, organization_id: uuid.UUID) -> Organization | None:
     return await session.get(Organization, organization_id)
+
+
+async def names(session: ReadSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
+    if not ids:
+        return {}
+    rows = await session.execute(
+        select(Organization.id, Organization.name).where(Organization.id.in_(set(ids)))
+    )
+    return {row[0]: row[1] for row in rows}
+
+
+async def ids_within(session: ReadSession, region_code: str) -> list[uuid.UUID]:
+    rows = await session.execute(
+        select(Organization.id).where(in_subtree(Organization.region_code, region_code))
+    )
+    return list(rows.scalars())
 
 
 async def find(session: WriteSession, region_code: str, name: str) -> Organization | None:

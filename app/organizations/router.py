@@ -37,6 +37,7 @@ router = api_router(
     "",
     response_model=Page[OrganizationOut],
     summary="List organizations, filtered by kind, region subtree or parent",
+    description="Order: oldest entered first (by id, which is time-ordered).",
     responses=protected_problems(ValidationFailed),
 )
 async def list_organizations(

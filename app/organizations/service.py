@@ -1,6 +1,7 @@
 """Organizations that receive referrals and employ users (DOMAIN 7)."""
 
 import uuid
+from collections.abc import Sequence
 
 from app.core import audit
 from app.core.audit import AuditContext
@@ -130,3 +131,13 @@ async def rename(
         changed_fields=changed,
     )
     return organization
+
+
+async def names_of(session: ReadSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """Names of organisations by id, in one query (for lists that name them)."""
+    return await repository.names(session, ids)
+
+
+async def ids_within(session: ReadSession, region_code: str) -> list[uuid.UUID]:
+    """Ids of the organisations of a region's subtree (e.g. a district's agencies)."""
+    return await repository.ids_within(session, region_code)

@@ -35,6 +35,7 @@ RegionCode = Annotated[
     "",
     response_model=Page[RegionOut],
     summary="List the child regions of a region (or the districts)",
+    description="Order: by region code.",
     responses=protected_problems(NotFound, ValidationFailed),
 )
 async def list_regions(
@@ -70,6 +71,7 @@ async def get_region(code: RegionCode, session: ReadDbSession, response: Respons
     "/{code}/subtree",
     response_model=Page[RegionOut],
     summary="List every region below a region",
+    description="Order: by region code, so a parent comes before its children.",
     responses=protected_problems(NotFound, ValidationFailed),
 )
 async def list_subtree(

@@ -1,5 +1,7 @@
 """Reading and maintaining the region tree (DOMAIN 2)."""
 
+from collections.abc import Sequence
+
 from app.core import audit
 from app.core.audit import AuditContext
 from app.core.db import ReadSession, WriteSession
@@ -104,3 +106,12 @@ async def child_codes(session: ReadSession, code: str) -> list[str]:
     if await repository.get(session, code) is None:
         raise _not_found()
     return await repository.child_codes(session, code)
+
+
+async def names_of(session: ReadSession, codes: Sequence[str]) -> dict[str, str]:
+    """Names of regions by code, in one query (for lists that name them)."""
+    if not codes:
+        return {}
+    return {
+        region.code: region.name for region in await repository.get_many(session, list(set(codes)))
+    }

@@ -6,6 +6,7 @@ from fastapi import Depends, Path, Query
 from app.core.auth import Actor, actor_for
 from app.core.errors import FieldError, ValidationFailed
 from app.core.openapi import protected_problems
+from app.core.pagination import Page
 from app.core.permissions import Action
 from app.core.routing import API_V1, api_router
 from app.core.uow import DbSession, ReadDbSession
@@ -80,15 +81,18 @@ async def get_calendar(session: ReadDbSession, start: Start, end: End) -> Calend
 
 @router.get(
     "/years",
-    response_model=list[CalendarYearOut],
+    response_model=Page[CalendarYearOut],
     summary="Years whose official calendar is known",
+    description="Order: by year, oldest first. The years fit on one page (one a year): "
+    "`next_cursor` is always null.",
     responses=protected_problems(),
 )
-async def list_calendar_years(session: ReadDbSession) -> list[CalendarYearOut]:
-    return [
+async def list_calendar_years(session: ReadDbSession) -> Page[CalendarYearOut]:
+    years = [
         CalendarYearOut(year=y, source=s, loaded=loaded)
         for y, s, loaded in await service.list_years(session)
     ]
+    return Page(items=years, next_cursor=None)
 
 
 @router.get(

@@ -46,6 +46,7 @@ TRANSFER = frozenset({Role.district_officer, Role.street_officer, Role.community
 DISTRICT = frozenset({Role.district_officer})
 # Measures given: those who give or arrange them; not grid workers, not district officers.
 MEASURES = frozenset({Role.street_officer, Role.community_worker, Role.social_worker})
+STAFF = REGION_STAFF | {Role.social_worker, Role.department_officer}
 
 EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/healthz"): PUBLIC,
@@ -64,6 +65,8 @@ EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/api/v1/users/me/password"): PEOPLE,
     ("GET", "/api/v1/users/{user_id}"): ADMIN,
     ("PATCH", "/api/v1/users/{user_id}"): ADMIN,
+    ("GET", "/api/v1/staff"): STAFF,
+    ("GET", "/api/v1/staff/{user_id}"): STAFF,
     ("GET", "/api/v1/api-clients"): ADMIN,
     ("POST", "/api/v1/api-clients"): ADMIN,
     ("PATCH", "/api/v1/api-clients/{client_id}"): ADMIN,

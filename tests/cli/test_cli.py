@@ -237,7 +237,7 @@ class TestCalendarCommands:
         assert corrected.exit_code == 0, corrected.output
         assert corrected.stdout == "2027-10-11 is now a day off\n"
         with api_client(cli_env, tmp_path / "state") as http:
-            years = http.get("/api/v1/calendar/years").json()
+            years = http.get("/api/v1/calendar/years").json()["items"]
             assert years[-1] == {"year": 2027, "source": "国办发明电〔2026〕99号", "loaded": True}
             body = http.get(
                 "/api/v1/calendar", params={"start": "2027-10-01", "end": "2027-10-11"}
@@ -327,6 +327,8 @@ class TestDictionaryAdd:
                     "labels": {"zh-CN": "洪涝受灾", "en": "Flood damage"},
                     "group": None,
                     "builtin": False,
+                    "attributes": None,
+                    "person_rule": None,
                 }
             ]
 

@@ -9,6 +9,7 @@ from app.core.auth import Actor, actor_for
 from app.core.errors import PreconditionFailed, PreconditionRequired, ValidationFailed
 from app.core.etag import ExpectedVersion, etag_for_version
 from app.core.openapi import protected_problems
+from app.core.pagination import Page
 from app.core.permissions import Action
 from app.core.routing import API_V1, Idempotency, api_router, route_options
 from app.core.uow import DbSession, ReadDbSession
@@ -28,6 +29,8 @@ from app.households.http import (
     LedgerReader,
     LedgerWriter,
     PersonId,
+    answer_household_version,
+    household_written,
 )
 from app.households.members import lookups, repository, search, service, transfer
 from app.households.members.schemas import (
@@ -47,17 +50,21 @@ Transferrer = Annotated[Actor, Depends(actor_for(Action.persons_transfer))]
 
 @router.get(
     MEMBERS,
-    response_model=list[MemberOut],
+    response_model=Page[MemberOut],
     summary="Active members of a household (masked per role; the read is audited)",
+    description="Order: the order they joined (joining date, then id). A household's members "
+    "come on one page: `next_cursor` is always null.",
     responses=protected_problems(*PERSONAL_READ),
 )
 async def list_members(
     household_id: HouseholdId, actor: LedgerReader, session: ReadDbSession
-) -> list[MemberOut]:
+) -> Page[MemberOut]:
     household = await access.personal(session, actor, household_id)
     rows = await repository.member_rows(session, household.id)
     access.audit_read(session, actor, "household.members.read", household)
-    return [member_out(actor, household.head_person_id, row) for row in rows]
+    return Page(
+        items=[member_out(actor, household.head_person_id, row) for row in rows], next_cursor=None
+    )
 
 
 @router.post(
@@ -67,9 +74,12 @@ async def list_members(
     summary="Add a member; an ID number already active in a household is a 409",
     description="Only for roles that see ID numbers whole; the ID number spends one of the "
     "account's lookups of the minute (`SANZHU_PERSON_LOOKUPS_PER_MINUTE`).",
-    responses=protected_problems(
-        *PERSONAL_READ, PersonInAnotherHousehold, TooManyLookups, HouseholdExited
-    ),
+    responses={
+        **household_written(201),
+        **protected_problems(
+            *PERSONAL_READ, PersonInAnotherHousehold, TooManyLookups, HouseholdExited
+        ),
+    },
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )
 async def add_member(
@@ -83,6 +93,7 @@ async def add_member(
     household, person = await service.add(session, actor, household_id, body)
     response.headers["Location"] = f"/api/v1/households/{household.id}/members/{person.id}"
     response.headers["ETag"] = etag_for_version(person.version)
+    answer_household_version(response, session, household.id)
     row = await repository.member_row(session, household.id, person.id)
     return member_out(actor, household.head_person_id, row)
 
@@ -91,7 +102,11 @@ async def add_member(
     MEMBERS + "/{person_id:uuid}",
     response_model=MemberOut,
     summary="Change a member's details (If-Match on the person's version)",
-    responses=protected_problems(*PERSONAL_READ, PreconditionFailed, PreconditionRequired),
+    description="`ETag` is the person's; `X-Household-ETag` the household's.",
+    responses={
+        **household_written(200),
+        **protected_problems(*PERSONAL_READ, PreconditionFailed, PreconditionRequired),
+    },
 )
 async def update_member(
     household_id: HouseholdId,
@@ -106,6 +121,7 @@ async def update_member(
         session, actor, household_id, person_id, body, expected
     )
     response.headers["ETag"] = etag_for_version(person.version)
+    answer_household_version(response, session, household.id)
     row = await repository.member_row(session, household.id, person.id)
     return member_out(actor, household.head_person_id, row)
 
@@ -114,7 +130,10 @@ async def update_member(
     MEMBERS + "/{person_id:uuid}",
     status_code=204,
     summary="End a membership (the history stays); a household without its head is flagged",
-    responses=protected_problems(*PERSONAL_READ),
+    responses={
+        **household_written(204, "Removed; the headers give the household's new ETag."),
+        **protected_problems(*PERSONAL_READ),
+    },
 )
 async def remove_member(
     household_id: HouseholdId,
@@ -130,7 +149,9 @@ async def remove_member(
     ],
 ) -> Response:
     await service.remove(session, actor, household_id, person_id, reason)
-    return Response(status_code=204)
+    response = Response(status_code=204)
+    answer_household_version(response, session, household_id)
+    return response
 
 
 @router.post(
@@ -141,29 +162,41 @@ async def remove_member(
     "street officers and community workers within their own reach. A person active in a "
     "household another street holds is asked for with `POST /api/v1/transfer-requests`. "
     "Moving into a household that has left the ledger is a 409 `household_exited`; "
-    "people may move out of one, since they live on elsewhere.",
-    responses=protected_problems(*PERSONAL_READ, HouseholdExited, PersonMoved),
+    "people may move out of one, since they live on elsewhere. `X-Household-ETag` is the "
+    "receiving household's.",
+    responses={
+        **household_written(200),
+        **protected_problems(*PERSONAL_READ, HouseholdExited, PersonMoved),
+    },
 )
 async def transfer_person(
-    person_id: PersonId, actor: Transferrer, session: DbSession, body: TransferIn
+    person_id: PersonId,
+    actor: Transferrer,
+    response: Response,
+    session: DbSession,
+    body: TransferIn,
 ) -> MemberOut:
     household, membership = await transfer.transfer(session, actor, person_id, body)
+    answer_household_version(response, session, household.id)
     row = await repository.member_row(session, household.id, membership.person_id)
     return member_out(actor, household.head_person_id, row)
 
 
 @router.post(
     "/persons/search",
-    response_model=list[PersonMatch],
+    response_model=Page[PersonMatch],
     summary="Find a person by exact ID number (blind index; the search is audited)",
     description="Only for roles that see ID numbers whole; each search spends one of the "
-    "account's lookups of the minute (`SANZHU_PERSON_LOOKUPS_PER_MINUTE`), found or not.",
+    "account's lookups of the minute (`SANZHU_PERSON_LOOKUPS_PER_MINUTE`), found or not. "
+    "An ID number names one person at most: `items` holds zero or one match (no order to "
+    "speak of) and `next_cursor` "
+    "is always null.",
     responses=protected_problems(
         ValidationFailed, ConfidentialityAgreementRequired, TooManyLookups
     ),
 )
 async def search_person(
     actor: IdNumberReader, session: ReadDbSession, body: PersonSearchIn
-) -> list[PersonMatch]:
+) -> Page[PersonMatch]:
     await lookups.spend(actor)
-    return await search.search(session, actor, body.id_number)
+    return Page(items=await search.search(session, actor, body.id_number), next_cursor=None)

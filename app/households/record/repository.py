@@ -14,17 +14,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Row, Select, Uuid, bindparam, delete, exists, func, or_, select
+from sqlalchemy import Row, Select, delete, func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
 
-from app.core.db import ReadSession, WriteSession, json_rows, plan_with_values
-from app.core.pagination import PageRequest, paginate_rows
+from app.core.db import ReadSession, WriteSession, json_rows
 from app.core.reach import Reach, ReachShape
 from app.core.region_codes import in_subtree
 from app.households.models import (
-    CAUSES,
-    NEEDS,
     Household,
     HouseholdCategory,
     HouseholdCode,
@@ -45,19 +41,6 @@ _decisions = TargetTypeDecision.__table__.c
 _categories = HouseholdCategory.__table__.c
 _members = Membership.__table__.c
 _persons = Person.__table__.c
-
-
-@dataclass(frozen=True, slots=True)
-class HouseholdFilters:
-    region: str | None = None
-    status: str | None = "active"
-    target_type: str | None = None
-    category: str | None = None
-    cause: str | None = None
-    need: str | None = None
-    complete: bool | None = None
-    address: str | None = None
-    ledger_number: str | None = None
 
 
 _CODES = (
@@ -323,119 +306,3 @@ async def replace_categories(
         delete(HouseholdCategory).where(HouseholdCategory.household_id == household_id)
     )
     session.add_all(rows)
-
-
-def _has(
-    model: type[HouseholdTargetType] | type[HouseholdCategory] | type[HouseholdCode],
-    *conditions: ColumnElement[bool],
-) -> Any:
-    return exists().where(model.household_id == Household.id, *conditions)
-
-
-_SUMMARY = select(
-    _households.id,
-    _households.ledger_number,
-    _households.region_code,
-    _households.address,
-    _households.status,
-    _households.complete,
-    _households.attention,
-    _households.version,
-    _households.updated_at,
-)
-"""What a list shows of a household itself: one statement, no ORM objects."""
-
-
-async def search(
-    session: ReadSession,
-    reach: Reach,
-    filters: HouseholdFilters,
-    page: PageRequest,
-    *,
-    streets: list[str] | None = None,
-) -> tuple[list[Row[Any]], str | None]:
-    """A page of households (`_SUMMARY` rows) in id order.
-
-    `streets`, when given, further limits the rows to those streets' subtrees.
-    """
-    stmt = _SUMMARY.where(visible_households(reach, _households.id, _households.region_code))
-    if streets is not None:
-        stmt = stmt.where(or_(*(in_subtree(_households.region_code, s) for s in streets)))
-    if filters.region is not None:
-        stmt = stmt.where(in_subtree(_households.region_code, filters.region))
-    if filters.status is not None:
-        stmt = stmt.where(_households.status == filters.status)
-    if filters.complete is not None:
-        stmt = stmt.where(_households.complete.is_(filters.complete))
-    if filters.target_type is not None:
-        stmt = stmt.where(
-            _has(HouseholdTargetType, HouseholdTargetType.target_type == filters.target_type)
-        )
-    if filters.category is not None:
-        stmt = stmt.where(_has(HouseholdCategory, HouseholdCategory.category == filters.category))
-    if filters.cause is not None:
-        stmt = stmt.where(
-            _has(HouseholdCode, HouseholdCode.list == CAUSES, HouseholdCode.code == filters.cause)
-        )
-    if filters.need is not None:
-        stmt = stmt.where(
-            _has(HouseholdCode, HouseholdCode.list == NEEDS, HouseholdCode.code == filters.need)
-        )
-    if filters.address is not None:
-        stmt = stmt.where(_households.address.contains(filters.address, autoescape=True))
-    if filters.ledger_number is not None:
-        # Exact, through the unique index: at most one row.
-        stmt = stmt.where(_households.ledger_number == filters.ledger_number)
-    # A generic plan, chosen without the filter values, measured 0.5-0.9 s here
-    # (docs/performance.md): this statement is planned with its values each time.
-    await plan_with_values(session)
-    return await paginate_rows(session, stmt, [Household.id], page, scope=f"households:{filters!r}")
-
-
-_PAGE = bindparam("household_ids", expanding=True, type_=Uuid())
-_HEAD_NAMES = (
-    select(_households.id, _persons.name)
-    .join_from(Household.__table__, Person.__table__, _persons.id == _households.head_person_id)
-    .where(_households.id.in_(_PAGE))
-)
-_PAGE_TARGET_TYPES = (
-    select(_types.household_id, _types.target_type)
-    .where(_types.household_id.in_(_PAGE))
-    .order_by(_types.household_id, _types.target_type)
-)
-_PAGE_CATEGORIES = (
-    select(_categories.household_id, _categories.category)
-    .where(_categories.household_id.in_(_PAGE))
-    .distinct()
-    .order_by(_categories.household_id, _categories.category)
-)
-
-
-@dataclass(slots=True)
-class PageDetails:
-    """Head names, target types and categories of a page's households, read after the page
-    is cut: joined inside the page's statement, PostgreSQL may join every match before the
-    LIMIT (3,814 head lookups for 51 rows of a rare address, docs/performance.md)."""
-
-    heads: dict[uuid.UUID, str] = field(default_factory=dict)
-    target_types: dict[uuid.UUID, list[str]] = field(default_factory=lambda: defaultdict(list))
-    categories: dict[uuid.UUID, list[str]] = field(default_factory=lambda: defaultdict(list))
-
-
-def _page_details(session: Session, household_ids: list[uuid.UUID]) -> PageDetails:
-    connection = session.connection()
-    parameters = {"household_ids": household_ids}
-    details = PageDetails()
-    details.heads.update((row[0], row[1]) for row in connection.execute(_HEAD_NAMES, parameters))
-    for household_id, target_type in connection.execute(_PAGE_TARGET_TYPES, parameters):
-        details.target_types[household_id].append(target_type)
-    for household_id, category in connection.execute(_PAGE_CATEGORIES, parameters):
-        details.categories[household_id].append(category)
-    return details
-
-
-async def page_details(session: ReadSession, household_ids: list[uuid.UUID]) -> PageDetails:
-    """Head names, target types and (distinct) categories of a page of households."""
-    if not household_ids:
-        return PageDetails()
-    return await session.run_sync(_page_details, household_ids)

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from app.core.actors import ActorRef
 from app.core.region_codes import CODE_PATTERN
 from app.dictionaries.public import CodeOf
 from app.households.decisions.schemas import DECISION_EXAMPLE, DecisionIn, DecisionOut
@@ -266,7 +267,7 @@ class HouseholdOut(BaseModel):
                     "exit_note": None,
                     "attention": None,
                     "head_person_id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e12",
-                    "paired_worker_id": None,
+                    "paired_worker": None,
                     "no_help_reason": None,
                     "no_help_note": None,
                     "emergency_situation": None,
@@ -315,8 +316,9 @@ class HouseholdOut(BaseModel):
     exit_note: str | None = Field(description="Note on the exit, while exited.")
     attention: str | None = Field(description="Why the record needs attention, if it does.")
     head_person_id: uuid.UUID | None = Field(description="The head's person id.")
-    paired_worker_id: uuid.UUID | None = Field(
-        description="The paired community or grid worker (对口帮扶)."
+    paired_worker: ActorRef | None = Field(
+        description="The paired community or grid worker (对口帮扶), with its name; null when "
+        "none is paired."
     )
     complete: bool = Field(description="Whether every field the categories require is filled.")
     missing_fields: list[str] = Field(description="Required fields still missing (DOMAIN 3).")
@@ -335,7 +337,11 @@ class ChangeOut(BaseModel):
                 {
                     "id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e13",
                     "occurred_at": "2026-11-23T08:00:00Z",
-                    "actor": "user:01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e14",
+                    "actor": {
+                        "type": "user",
+                        "id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e14",
+                        "display_name": "百果园社区工作者",
+                    },
                     "actor_role": "community_worker",
                     "action": "household.update",
                     "person_id": None,
@@ -347,7 +353,7 @@ class ChangeOut(BaseModel):
 
     id: uuid.UUID = Field(description="Entry id.")
     occurred_at: datetime = Field(description="When.")
-    actor: str | None = Field(description="Who (`user:<id>` or `client:<id>`).")
+    actor: ActorRef = Field(description="Who made the change.")
     actor_role: str | None = Field(description="The actor's role then.")
     action: str = Field(description="What kind of change, e.g. `household.update`, `member.add`.")
     person_id: uuid.UUID | None = Field(description="The member concerned, if any.")

@@ -23,9 +23,9 @@ from app.households.members import service as members
 from app.households.members.schemas import MemberIn
 from app.households.models import CAUSES, NEEDS, Household, HouseholdCategory
 from app.households.plausibility import check_category
-from app.households.record import bulk, completeness, repository, validation
+from app.households.record import bulk, completeness, listing, repository, validation
 from app.households.record.creation import NewHousehold, NewMember, Origin, rows_of_new_household
-from app.households.record.repository import HouseholdFilters
+from app.households.record.listing import HouseholdFilters
 from app.households.record.schemas import (
     RECORD_FIELDS,
     HouseholdCategoryIn,
@@ -305,6 +305,6 @@ async def search(
     streets = None
     if actor.principal.role is Role.social_worker:
         streets = await streets_open_to(session, actor.principal, actor.today)
-    found, cursor = await repository.search(session, actor.reach, filters, page, streets=streets)
+    found, cursor = await listing.search(session, actor.reach, filters, page, streets=streets)
     access.audit_read(session, actor, "household.list", region_code=filters.region)
     return found, cursor

@@ -5,6 +5,7 @@ from typing import Any
 
 from sqlalchemy import Row
 
+from app.core.actors import ActorRef
 from app.core.auth import Actor
 from app.core.db import ReadSession
 from app.core.masking import PersonalField, Viewer, shown
@@ -12,7 +13,7 @@ from app.households import access, history
 from app.households.decisions.schemas import DecisionOut
 from app.households.members.views import member_out
 from app.households.models import CAUSES, NEEDS, Household, HouseholdChange
-from app.households.record import repository
+from app.households.record import listing, repository
 from app.households.record.repository import RecordRows
 from app.households.record.schemas import (
     CategoryOut,
@@ -20,9 +21,22 @@ from app.households.record.schemas import (
     HouseholdOut,
     HouseholdSummary,
 )
+from app.identity.public import actor_refs
 
 
-def record_out(actor: Actor, household: Household | Row[Any], rows: RecordRows) -> HouseholdOut:
+async def paired_worker_of(session: ReadSession, worker_id: uuid.UUID | None) -> ActorRef | None:
+    """The paired worker as an actor reference (one lookup, only when someone is paired)."""
+    if worker_id is None:
+        return None
+    return (await actor_refs(session, [worker_id]))[worker_id]
+
+
+def record_out(
+    actor: Actor,
+    household: Household | Row[Any],
+    rows: RecordRows,
+    paired_worker: ActorRef | None = None,
+) -> HouseholdOut:
     return HouseholdOut(
         id=household.id,
         ledger_number=household.ledger_number,
@@ -72,7 +86,7 @@ def record_out(actor: Actor, household: Household | Row[Any], rows: RecordRows) 
         exit_note=household.exit_note,
         attention=household.attention,
         head_person_id=household.head_person_id,
-        paired_worker_id=household.paired_worker_id,
+        paired_worker=paired_worker,
         complete=household.complete,
         missing_fields=household.missing_fields,
         members=[member_out(actor, household.head_person_id, m) for m in rows.members],
@@ -85,7 +99,10 @@ def record_out(actor: Actor, household: Household | Row[Any], rows: RecordRows) 
 async def household_out(session: ReadSession, actor: Actor, household: Household) -> HouseholdOut:
     """The record as stored (flushed changes included)."""
     await session.flush()
-    return record_out(actor, household, await repository.record_rows(session, household.id))
+    rows = await repository.record_rows(session, household.id)
+    return record_out(
+        actor, household, rows, await paired_worker_of(session, household.paired_worker_id)
+    )
 
 
 async def read_household(
@@ -99,13 +116,15 @@ async def read_household(
     household, rows = found
     await access.check_personal(session, actor, household.region_code)
     access.audit_read(session, actor, "household.read", household)
-    return record_out(actor, household, rows)
+    return record_out(
+        actor, household, rows, await paired_worker_of(session, household.paired_worker_id)
+    )
 
 
 async def summaries_out(
     session: ReadSession, viewer: Viewer, households: list[Row[Any]]
 ) -> list[HouseholdSummary]:
-    details = await repository.page_details(session, [h.id for h in households])
+    details = await listing.page_details(session, [h.id for h in households])
     return [
         HouseholdSummary(
             id=h.id,
@@ -125,11 +144,19 @@ async def summaries_out(
     ]
 
 
-def change_out(change: HouseholdChange, viewer: Viewer) -> ChangeOut:
+async def changes_out(
+    session: ReadSession, changes: list[HouseholdChange], viewer: Viewer
+) -> list[ChangeOut]:
+    """History entries with their actors named (one query for the page)."""
+    actors = await actor_refs(session, [c.actor for c in changes])
+    return [change_out(c, viewer, actors[c.actor]) for c in changes]
+
+
+def change_out(change: HouseholdChange, viewer: Viewer, actor: ActorRef) -> ChangeOut:
     return ChangeOut(
         id=change.id,
         occurred_at=change.occurred_at,
-        actor=change.actor,
+        actor=actor,
         actor_role=change.actor_role,
         action=change.action,
         person_id=change.person_id,

@@ -5,6 +5,7 @@ import uuid
 from app.core.auth import Actor
 from app.core.db import ReadSession, WriteSession, utcnow
 from app.core.errors import NotFound, ValidationFailed
+from app.core.pagination import PageRequest
 from app.core.region_codes import is_within
 from app.households import access, changes, history
 from app.households.changes import Change
@@ -16,12 +17,12 @@ from app.organizations.public import organization_kind
 
 
 async def list_for(
-    session: ReadSession, actor: Actor, household_id: uuid.UUID
-) -> list[HouseholdAssignment]:
-    """Who the household was assigned to, newest first; the read is audited."""
+    session: ReadSession, actor: Actor, household_id: uuid.UUID, page: PageRequest
+) -> tuple[list[HouseholdAssignment], str | None]:
+    """Who the household was assigned to, newest first, a page; the read is audited."""
     household = await access.visible(session, actor, household_id)
     access.audit_read(session, actor, "household.assignments.read", household)
-    return await repository.assignments(session, household_id)
+    return await repository.assignments(session, household_id, page)
 
 
 def _end(assignment: HouseholdAssignment) -> None:

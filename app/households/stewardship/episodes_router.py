@@ -13,7 +13,15 @@ from app.core.permissions import Action
 from app.core.routing import Idempotency, api_router, route_options
 from app.core.uow import DbSession, ReadDbSession
 from app.households.errors import InvalidTransition
-from app.households.http import HOUSEHOLD, HOUSEHOLDS, PERSONAL_READ, HouseholdId, LedgerReader
+from app.households.http import (
+    HOUSEHOLD,
+    HOUSEHOLDS,
+    PERSONAL_READ,
+    HouseholdId,
+    LedgerReader,
+    answer_household_version,
+    household_written,
+)
 from app.households.models import HouseholdEpisode, HouseholdExitProposal
 from app.households.record.schemas import HouseholdOut
 from app.households.record.views import household_out
@@ -122,7 +130,7 @@ async def exit_proposals_create(
     "/exit-proposals/{proposal_id:uuid}/confirm",
     response_model=HouseholdOut,
     summary="The street confirms the exit: the stay, assignment and pairing end",
-    responses=protected_problems(*PERSONAL_READ, InvalidTransition),
+    responses={**household_written(200), **protected_problems(*PERSONAL_READ, InvalidTransition)},
 )
 async def exit_proposals_confirm(
     household_id: HouseholdId,
@@ -133,6 +141,7 @@ async def exit_proposals_confirm(
 ) -> HouseholdOut:
     household = await episodes.confirm(session, actor, household_id, proposal_id)
     response.headers["ETag"] = etag_for_version(household.version)
+    answer_household_version(response, session, household.id, household.version)
     return await household_out(session, actor, household)
 
 
@@ -157,7 +166,7 @@ async def exit_proposals_reject(
     "/reentry",
     response_model=HouseholdOut,
     summary="The street re-enters an exited household with a reason code (Beijing 5)",
-    responses=protected_problems(*PERSONAL_READ, InvalidTransition),
+    responses={**household_written(200), **protected_problems(*PERSONAL_READ, InvalidTransition)},
 )
 async def reenter_household(
     household_id: HouseholdId,
@@ -168,4 +177,5 @@ async def reenter_household(
 ) -> HouseholdOut:
     household = await episodes.reenter(session, actor, household_id, body)
     response.headers["ETag"] = etag_for_version(household.version)
+    answer_household_version(response, session, household.id, household.version)
     return await household_out(session, actor, household)

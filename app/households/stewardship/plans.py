@@ -6,6 +6,7 @@ from app.core.auth import Actor
 from app.core.db import ReadSession, WriteSession, new_id
 from app.core.errors import NotFound, ValidationFailed
 from app.core.etag import check_optional_version
+from app.core.pagination import PageRequest
 from app.households import access, changes, history
 from app.households.changes import Change
 from app.households.events import Event
@@ -31,12 +32,13 @@ async def current(session: ReadSession, actor: Actor, household_id: uuid.UUID) -
 
 
 async def versions(
-    session: ReadSession, actor: Actor, household_id: uuid.UUID
-) -> list[HouseholdPlan]:
-    """Every version of the household's plan, newest first; the read is audited (Beijing 7)."""
+    session: ReadSession, actor: Actor, household_id: uuid.UUID, page: PageRequest
+) -> tuple[list[HouseholdPlan], str | None]:
+    """The versions of the household's plan, newest first, a page; the read is audited
+    (Beijing 7)."""
     household = await access.personal(session, actor, household_id)
     access.audit_read(session, actor, "household.plan.versions.read", household)
-    return await repository.plans(session, household_id)
+    return await repository.plans(session, household_id, page)
 
 
 def _items(previous: HouseholdPlan | None, data: PlanIn) -> list[dict[str, str]]:

@@ -29,14 +29,18 @@ async def current_assignment(
     ).scalar_one_or_none()
 
 
-async def assignments(session: ReadSession, household_id: uuid.UUID) -> list[HouseholdAssignment]:
-    """Every assignment of the household, newest first."""
-    rows = await session.scalars(
-        select(HouseholdAssignment)
-        .where(HouseholdAssignment.household_id == household_id)
-        .order_by(HouseholdAssignment.id.desc())
+async def assignments(
+    session: ReadSession, household_id: uuid.UUID, page: PageRequest
+) -> tuple[list[HouseholdAssignment], str | None]:
+    """A page of the household's assignments, newest first (ids are time-ordered)."""
+    return await paginate(
+        session,
+        select(HouseholdAssignment).where(HouseholdAssignment.household_id == household_id),
+        [HouseholdAssignment.id],
+        page,
+        scope=f"assignments:{household_id}",
+        descending=True,
     )
-    return list(rows)
 
 
 async def latest_plan(session: ReadSession, household_id: uuid.UUID) -> HouseholdPlan | None:
@@ -54,14 +58,18 @@ async def latest_plan(session: ReadSession, household_id: uuid.UUID) -> Househol
     ).scalar_one_or_none()
 
 
-async def plans(session: ReadSession, household_id: uuid.UUID) -> list[HouseholdPlan]:
-    """Every version of the household's plan, newest first."""
-    rows = await session.scalars(
-        select(HouseholdPlan)
-        .where(HouseholdPlan.household_id == household_id)
-        .order_by(HouseholdPlan.revision.desc())
+async def plans(
+    session: ReadSession, household_id: uuid.UUID, page: PageRequest
+) -> tuple[list[HouseholdPlan], str | None]:
+    """A page of the versions of the household's plan, newest (highest revision) first."""
+    return await paginate(
+        session,
+        select(HouseholdPlan).where(HouseholdPlan.household_id == household_id),
+        [HouseholdPlan.revision],
+        page,
+        scope=f"plans:{household_id}",
+        descending=True,
     )
-    return list(rows)
 
 
 async def measure(

@@ -9,6 +9,7 @@ from app.core.auth import Actor, actor_for
 from app.core.errors import NotFound, PreconditionFailed, PreconditionRequired, ValidationFailed
 from app.core.etag import ExpectedVersion, OptionalExpectedVersion, etag_for_version
 from app.core.openapi import protected_problems
+from app.core.pagination import Page, PageParams
 from app.core.permissions import Action
 from app.core.routing import Idempotency, api_router, route_options
 from app.core.uow import DbSession, ReadDbSession
@@ -17,13 +18,16 @@ from app.households.http import (
     HOUSEHOLD,
     HOUSEHOLDS,
     PERSONAL_READ,
+    WRITE_HEADERS,
     HouseholdId,
     LedgerReader,
     LedgerWriter,
+    answer_household_version,
+    household_written,
 )
 from app.households.record.schemas import HouseholdOut
 from app.households.record.views import household_out
-from app.households.stewardship import assignments, plans
+from app.households.stewardship import assignments, plans, views
 from app.households.stewardship.schemas import (
     AssignmentIn,
     AssignmentOut,
@@ -39,17 +43,16 @@ Pairer = Annotated[Actor, Depends(actor_for(Action.households_pair))]
 
 @router.get(
     "/assignments",
-    response_model=list[AssignmentOut],
+    response_model=Page[AssignmentOut],
     summary="Assignments of a household to social-work agencies, newest first",
+    description="Order: newest first (by id, which is time-ordered); paged by cursor.",
     responses=protected_problems(NotFound, ValidationFailed),
 )
 async def list_assignments(
-    household_id: HouseholdId, actor: LedgerReader, session: ReadDbSession
-) -> list[AssignmentOut]:
-    return [
-        AssignmentOut.model_validate(a)
-        for a in await assignments.list_for(session, actor, household_id)
-    ]
+    household_id: HouseholdId, actor: LedgerReader, session: ReadDbSession, page: PageParams
+) -> Page[AssignmentOut]:
+    found, cursor = await assignments.list_for(session, actor, household_id, page)
+    return Page(items=await views.assignments_out(session, found), next_cursor=cursor)
 
 
 @router.post(
@@ -57,7 +60,10 @@ async def list_assignments(
     response_model=AssignmentOut,
     status_code=201,
     summary="Assign a household to a social-work agency and worker (street officers)",
-    responses=protected_problems(NotFound, ValidationFailed, HouseholdExited),
+    responses={
+        **household_written(201),
+        **protected_problems(NotFound, ValidationFailed, HouseholdExited),
+    },
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )
 async def assign_household(
@@ -71,14 +77,18 @@ async def assign_household(
         session, actor, household_id, body.agency_id, body.social_worker_id
     )
     response.headers["Location"] = f"/api/v1/households/{household_id}/assignments/{assignment.id}"
-    return AssignmentOut.model_validate(assignment)
+    answer_household_version(response, session, household_id)
+    return await views.assignment_out(session, assignment)
 
 
 @router.delete(
     "/assignments/{assignment_id:uuid}",
     status_code=204,
     summary="End the current assignment (street officers)",
-    responses=protected_problems(NotFound, ValidationFailed),
+    responses={
+        **household_written(204, "Ended; the headers give the household's new ETag."),
+        **protected_problems(NotFound, ValidationFailed),
+    },
 )
 async def end_assignment(
     household_id: HouseholdId,
@@ -87,16 +97,21 @@ async def end_assignment(
     session: DbSession,
 ) -> Response:
     await assignments.end(session, actor, household_id, assignment_id)
-    return Response(status_code=204)
+    response = Response(status_code=204)
+    answer_household_version(response, session, household_id)
+    return response
 
 
 @router.put(
     "/paired-worker",
     response_model=HouseholdOut,
     summary="Pair a community or grid worker with the household (对口帮扶; If-Match)",
-    responses=protected_problems(
-        *PERSONAL_READ, PreconditionFailed, PreconditionRequired, HouseholdExited
-    ),
+    responses={
+        **household_written(200),
+        **protected_problems(
+            *PERSONAL_READ, PreconditionFailed, PreconditionRequired, HouseholdExited
+        ),
+    },
 )
 async def pair_worker(
     household_id: HouseholdId,
@@ -108,6 +123,7 @@ async def pair_worker(
 ) -> HouseholdOut:
     household = await assignments.pair(session, actor, household_id, body.worker_id, expected)
     response.headers["ETag"] = etag_for_version(household.version)
+    answer_household_version(response, session, household.id)
     return await household_out(session, actor, household)
 
 
@@ -122,19 +138,21 @@ async def get_plan(
 ) -> PlanOut:
     plan = await plans.current(session, actor, household_id)
     response.headers["ETag"] = etag_for_version(plan.revision)
-    return PlanOut.model_validate(plan)
+    return await views.plan_out(session, plan)
 
 
 @router.get(
     "/plan/versions",
-    response_model=list[PlanOut],
+    response_model=Page[PlanOut],
     summary="Every version of the household's plan, newest first",
+    description="Order: newest (highest `revision`) first; paged by cursor.",
     responses=protected_problems(*PERSONAL_READ),
 )
 async def plan_versions(
-    household_id: HouseholdId, actor: LedgerReader, session: ReadDbSession
-) -> list[PlanOut]:
-    return [PlanOut.model_validate(p) for p in await plans.versions(session, actor, household_id)]
+    household_id: HouseholdId, actor: LedgerReader, session: ReadDbSession, page: PageParams
+) -> Page[PlanOut]:
+    found, cursor = await plans.versions(session, actor, household_id, page)
+    return Page(items=await views.plans_out(session, found), next_cursor=cursor)
 
 
 @router.put(
@@ -142,10 +160,13 @@ async def plan_versions(
     response_model=PlanOut,
     summary="Write the next version of the plan (If-Match once a plan exists)",
     response_description="A later version of the plan.",
+    description="`ETag` is the plan's revision; `X-Household-ETag` the household's.",
     responses={
+        **household_written(200),
         201: {
             "model": PlanOut,
             "description": "The first version: the plan is created (`Location` names it).",
+            "headers": WRITE_HEADERS,
         },
         **protected_problems(
             *PERSONAL_READ, PreconditionFailed, PreconditionRequired, HouseholdExited
@@ -162,7 +183,8 @@ async def revise_plan(
 ) -> PlanOut:
     plan = await plans.revise(session, actor, household_id, body, expected)
     response.headers["ETag"] = etag_for_version(plan.revision)
+    answer_household_version(response, session, household_id)
     if plan.revision == 1:
         response.status_code = 201
         response.headers["Location"] = f"/api/v1/households/{household_id}/plan"
-    return PlanOut.model_validate(plan)
+    return await views.plan_out(session, plan)

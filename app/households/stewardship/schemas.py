@@ -6,6 +6,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.core.actors import ActorRef
+
 Measure = Annotated[str, Field(min_length=1, max_length=200)]
 _ID = "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e11"
 
@@ -67,7 +69,6 @@ class PlanIn(BaseModel):
 
 class PlanOut(BaseModel):
     model_config = ConfigDict(
-        from_attributes=True,
         json_schema_extra={
             "examples": [
                 {
@@ -79,7 +80,7 @@ class PlanOut(BaseModel):
                     "items": [{"id": _ID, "text": "申请医疗救助"}],
                     "responsible_organization_id": None,
                     "review_on": "2027-02-23",
-                    "created_by": _ID,
+                    "created_by": {"type": "user", "id": _ID, "display_name": "双龙湖街道干部"},
                     "created_at": "2026-11-23T08:00:00Z",
                 }
             ]
@@ -94,7 +95,9 @@ class PlanOut(BaseModel):
     items: list[PlanItemOut] = Field(description="Planned measures with their stable ids.")
     responsible_organization_id: uuid.UUID | None = Field(description="Responsible organisation.")
     review_on: date | None = Field(description="Next review date.")
-    created_by: uuid.UUID | None = Field(description="Who wrote this version.")
+    created_by: ActorRef | None = Field(
+        description="Who wrote this version; null for versions written before it was kept."
+    )
     created_at: datetime = Field(description="When this version was written.")
 
 
@@ -114,15 +117,14 @@ class AssignmentIn(BaseModel):
 
 class AssignmentOut(BaseModel):
     model_config = ConfigDict(
-        from_attributes=True,
         json_schema_extra={
             "examples": [
                 {
                     "id": _ID,
                     "household_id": _ID,
                     "agency_id": _ID,
-                    "social_worker_id": None,
-                    "assigned_by": _ID,
+                    "social_worker": None,
+                    "assigned_by": {"type": "user", "id": _ID, "display_name": "双龙湖街道干部"},
                     "active": True,
                     "created_at": "2026-11-23T08:00:00Z",
                     "ended_at": None,
@@ -134,8 +136,8 @@ class AssignmentOut(BaseModel):
     id: uuid.UUID = Field(description="Assignment id.")
     household_id: uuid.UUID = Field(description="Household id.")
     agency_id: uuid.UUID = Field(description="The social-work agency.")
-    social_worker_id: uuid.UUID | None = Field(description="The assigned social worker, if any.")
-    assigned_by: uuid.UUID = Field(description="The street officer who assigned it.")
+    social_worker: ActorRef | None = Field(description="The assigned social worker, if any.")
+    assigned_by: ActorRef = Field(description="The street officer who assigned it.")
     active: bool = Field(description="Whether this is the current assignment.")
     created_at: datetime = Field(description="When it was made.")
     ended_at: datetime | None = Field(description="When it ended, if it did.")

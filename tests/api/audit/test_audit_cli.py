@@ -13,7 +13,7 @@ from app.cli import cli
 from app.core.audit import AuditEvent, AuditSealState
 from app.core.keystore import KEYSTORE_FILE
 
-SEEDED_EVENTS = 50
+SEEDED_EVENTS = 53
 """seed-demo: 10 users, 2 API clients and 12 demo households, one event each; in each street
 4 households' incomes and 2 households' assessed target types, 5 measures given, and one
 household's exit proposed and confirmed, one event each."""

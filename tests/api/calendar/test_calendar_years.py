@@ -15,7 +15,8 @@ class TestCalendarYears:
         response = await client.get(URL)
 
         assert response.status_code == 200
-        assert response.json() == [
+        assert response.json()["next_cursor"] is None
+        assert response.json()["items"] == [
             {"year": year, "source": "package", "loaded": False} for year in range(2004, 2027)
         ]
 
@@ -23,7 +24,7 @@ class TestCalendarYears:
     async def test_a_loaded_year_is_listed_as_loaded(self, client: httpx.AsyncClient) -> None:
         response = await client.get(URL)
 
-        years = response.json()
+        years = response.json()["items"]
         assert years[-1] == {"year": 2027, "source": SOURCE_2027, "loaded": True}
         assert [y["year"] for y in years] == list(range(2004, 2028))
         assert {y["loaded"] for y in years[:-1]} == {False}
@@ -37,7 +38,7 @@ class TestCalendarYears:
 
         response = await client.get(URL)
 
-        by_year = {y["year"]: y for y in response.json()}
+        by_year = {y["year"]: y for y in response.json()["items"]}
         assert by_year[2026] == {"year": 2026, "source": "国办发明电〔2025〕7号", "loaded": True}
         assert len(by_year) == 23
 
@@ -49,4 +50,4 @@ class TestCalendarYears:
 
         response = await client.get(URL)
 
-        assert response.json()[-1] == {"year": 2028, "source": "second", "loaded": True}
+        assert response.json()["items"][-1] == {"year": 2028, "source": "second", "loaded": True}

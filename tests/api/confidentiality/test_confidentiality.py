@@ -83,7 +83,12 @@ class TestAgreements:
         assert response.status_code == 201
         created = response.json()
         assert {k: created[k] for k in body} == body
-        assert created["recorded_by"].startswith("user:")
+        officer = await _user(session, "street_officer")
+        assert created["recorded_by"] == {
+            "type": "user",
+            "id": str(officer.id),
+            "display_name": "双龙湖街道干部",
+        }
         assert response.headers["location"] == f"/api/v1/confidentiality-agreements/{created['id']}"
         events = (
             (
@@ -223,6 +228,17 @@ class TestAuditorGrants:
         assert created.status_code == 201
         grant = created.json()
         auditor_user = await _user(session, "auditor")
+        officer = await _user(session, "district_officer")
+        assert grant["auditor"] == {
+            "type": "user",
+            "id": str(auditor_user.id),
+            "display_name": "监督审计员",
+        }
+        assert grant["issued_by"] == {
+            "type": "user",
+            "id": str(officer.id),
+            "display_name": "区民政局干部",
+        }
         principal = Principal(auditor_user.id, Role.auditor, None, None, False, "t")
         assert await _may_see(session, principal, "500112001001001") is True
         assert await _may_see(session, principal, "500112002001") is False

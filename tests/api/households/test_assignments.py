@@ -86,9 +86,18 @@ async def test_an_assignment_is_created_recorded_and_audited(
     assert response.status_code == 201, response.text
     created = response.json()
     assert response.headers["location"] == f"{_url(home.id)}/{created['id']}"
-    assert {k: created[k] for k in body} == body
+    assert created["agency_id"] == body["agency_id"]
     assert created["household_id"] == str(home.id)
-    assert created["assigned_by"] == str(await user_id(app, "street_officer"))
+    assert created["assigned_by"] == {
+        "type": "user",
+        "id": str(await user_id(app, "street_officer")),
+        "display_name": "双龙湖街道干部",
+    }
+    assert created["social_worker"] == {
+        "type": "user",
+        "id": body["social_worker_id"],
+        "display_name": "同心社工",
+    }
     assert (created["active"], created["ended_at"]) == (True, None)
     entry = (await history(anonymous, officer, home.id))[-1]
     assert (entry["action"], entry["changes"]) == (
@@ -115,7 +124,7 @@ async def test_an_agency_without_a_worker_may_be_assigned(
         _url(home.id), json=await _body(app, worker=None), headers=officer
     )
     assert response.status_code == 201, response.text
-    assert response.json()["social_worker_id"] is None
+    assert response.json()["social_worker"] is None
 
 
 @pytest.mark.parametrize("agency", ["渝北区红十字会", "双龙湖街道办事处", None])
@@ -165,7 +174,7 @@ async def test_a_new_assignment_ends_the_previous_one(
     assert second.status_code == 201, second.text
     listed = await anonymous.get(_url(home.id), headers=officer)
     assert listed.status_code == 200
-    rows = listed.json()
+    rows = listed.json()["items"]
     assert [(a["id"], a["active"]) for a in rows] == [
         (second.json()["id"], True),
         (first["id"], False),
@@ -190,7 +199,9 @@ async def test_deleting_ends_the_current_assignment_only(
     ended = await anonymous.delete(f"{_url(home.id)}/{second['id']}", headers=officer)
     assert ended.status_code == 204
     assert await _active(app, home.id) == []
-    assert [a["active"] for a in (await anonymous.get(_url(home.id), headers=officer)).json()] == [
+    assert [
+        a["active"] for a in (await anonymous.get(_url(home.id), headers=officer)).json()["items"]
+    ] == [
         False,
         False,
     ]

@@ -145,10 +145,10 @@ async def test_a_proposal_waits_for_the_street_and_its_confirmation_ends_the_sta
         "家庭成员已稳定就业。",
         TODAY.isoformat(),
     )
-    assert body["paired_worker_id"] is None
+    assert body["paired_worker"] is None
     assert confirmed.headers["etag"] == f'W/"{body["version"]}"'
     assignments = await anonymous.get(f"/api/v1/households/{home.id}/assignments", headers=officer)
-    assert [a["active"] for a in assignments.json()] == [False]
+    assert [a["active"] for a in assignments.json()["items"]] == [False]
     actions = [e["action"] for e in await history(anonymous, officer, home.id)]
     assert actions[-4:] == [
         "household.exit_propose",

@@ -75,7 +75,11 @@ async def test_create_and_update_are_recorded_with_before_and_after(
     page = await _history(anonymous, headers, created["id"])
     assert page["next_cursor"] is None
     entries = page["items"]
-    actor = f"user:{await user_id(app, 'street_officer')}"
+    actor = {
+        "type": "user",
+        "id": str(await user_id(app, "street_officer")),
+        "display_name": "双龙湖街道干部",
+    }
     assert [(e["action"], e["actor"], e["actor_role"]) for e in entries] == [
         ("household.create", actor, "street_officer"),
         ("member.add", actor, "street_officer"),

@@ -66,7 +66,12 @@ async def test_a_paired_grid_worker_sees_the_household_outside_its_grid(
 
     paired = await _pair(anonymous, officer, home.id, worker_id, home.version)
     assert paired.status_code == 200, paired.text
-    assert paired.json()["paired_worker_id"] == str(worker_id)
+    assert paired.json()["paired_worker"] == {
+        "type": "user",
+        "id": str(worker_id),
+        "display_name": paired.json()["paired_worker"]["display_name"],
+    }
+    assert paired.json()["paired_worker"]["display_name"], "the worker is named"
     assert paired.headers["etag"] == f'W/"{home.version + 1}"'
     seen = await anonymous.get(url, headers=worker)
     assert seen.status_code == 200, seen.text
@@ -80,7 +85,7 @@ async def test_a_paired_grid_worker_sees_the_household_outside_its_grid(
 
     unpaired = await _pair(anonymous, officer, home.id, None, home.version + 1)
     assert unpaired.status_code == 200, unpaired.text
-    assert unpaired.json()["paired_worker_id"] is None
+    assert unpaired.json()["paired_worker"] is None
     assert_problem(await anonymous.get(url, headers=worker), 404, "not_found")
     assert await _listed(anonymous, worker) == {str(own.id)}
 
@@ -94,7 +99,7 @@ async def test_pairing_needs_the_current_version(
     assert_problem(missing, 428, "if_match_required")
     stale = await _pair(anonymous, officer, home.id, worker_id, home.version + 1)
     assert_problem(stale, 412, "version_mismatch")
-    assert (await household(anonymous, officer, home.id))["paired_worker_id"] is None
+    assert (await household(anonymous, officer, home.id))["paired_worker"] is None
 
 
 @pytest.mark.parametrize("worker", ["grid_worker_b", "street_officer", "social_worker", "unknown"])
@@ -110,7 +115,7 @@ async def test_only_a_community_or_grid_worker_of_the_street_may_be_paired(
         worker_id = await user_id(app, worker)
     response = await _pair(anonymous, officer, home.id, worker_id, home.version)
     assert_invalid(response, ["body", "worker_id"], "not_a_street_worker")
-    assert (await household(anonymous, officer, home.id))["paired_worker_id"] is None
+    assert (await household(anonymous, officer, home.id))["paired_worker"] is None
 
 
 async def test_a_community_worker_pairs_within_its_community_and_grid_workers_may_not(
@@ -125,7 +130,7 @@ async def test_a_community_worker_pairs_within_its_community_and_grid_workers_ma
     community = await bearer(anonymous, "community_worker")
     response = await _pair(anonymous, community, home.id, worker_id, home.version)
     assert response.status_code == 200, response.text
-    assert response.json()["paired_worker_id"] == str(worker_id)
+    assert response.json()["paired_worker"]["id"] == str(worker_id)
     outside = await create_household(app, region=OTHER_COMMUNITY_GRID)
     assert_problem(
         await _pair(anonymous, community, outside.id, worker_id, outside.version), 404, "not_found"

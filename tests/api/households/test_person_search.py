@@ -50,7 +50,8 @@ async def test_a_street_officer_finds_the_person_and_household(
     home = await _household_of(app, number)
     response = await _search(anonymous, "street_officer", number.lower())
     assert response.status_code == 200, response.text
-    assert response.json() == [
+    assert response.json()["next_cursor"] is None
+    assert response.json()["items"] == [
         {
             "person_id": str(home.head_person_id),
             "household_id": str(home.id),
@@ -66,9 +67,9 @@ async def test_out_of_scope_or_unknown_finds_nothing(
     number = id_number()
     await _household_of(app, number)
     other_street = await _search(anonymous, "street_officer_2", number)
-    assert (other_street.status_code, other_street.json()) == (200, [])
+    assert (other_street.status_code, other_street.json()["items"]) == (200, [])
     unknown = await _search(anonymous, "street_officer", id_number())
-    assert (unknown.status_code, unknown.json()) == (200, [])
+    assert (unknown.status_code, unknown.json()["items"]) == (200, [])
 
 
 async def test_a_person_who_left_every_household_is_not_found(
@@ -82,7 +83,7 @@ async def test_a_person_who_left_every_household_is_not_found(
         headers=headers,
     )
     assert removed.status_code == 204
-    assert (await _search(anonymous, "street_officer", number)).json() == []
+    assert (await _search(anonymous, "street_officer", number)).json()["items"] == []
 
 
 @pytest.mark.parametrize(

@@ -57,7 +57,11 @@ async def test_the_first_plan_needs_no_if_match_is_created_as_revision_1(
     assert response.headers["location"] == f"/api/v1/households/{home.id}/plan"
     assert {k: plan[k] for k in body} == body
     assert (plan["revision"], plan["household_id"]) == (1, str(home.id))
-    assert plan["created_by"] == str(await user_id(app, "street_officer"))
+    assert plan["created_by"] == {
+        "type": "user",
+        "id": str(await user_id(app, "street_officer")),
+        "display_name": "双龙湖街道干部",
+    }
     entry = (await history(anonymous, officer, home.id))[-1]
     assert entry["action"] == "plan.revise"
     assert entry["changes"]["goals"] == {"before": None, "after": PLAN["goals"]}
@@ -109,7 +113,7 @@ async def test_the_current_plan_and_every_version_newest_first(
     assert current.json()["planned_measures"] == []
     assert current.headers["etag"] == 'W/"3"'
     versions = await anonymous.get(f"{url}/versions", headers=officer)
-    assert [(v["revision"], v["goals"]) for v in versions.json()] == [
+    assert [(v["revision"], v["goals"]) for v in versions.json()["items"]] == [
         (3, "第三版"),
         (2, "第二版"),
         (1, PLAN["goals"]),
@@ -219,4 +223,4 @@ async def test_plan_items_name_only_current_items_once_and_not_with_texts(
         await _put(anonymous, officer, home.id, both, 1), ["body", "items"], "items_or_texts"
     )
     versions = await anonymous.get(f"/api/v1/households/{home.id}/plan/versions", headers=officer)
-    assert [v["revision"] for v in versions.json()] == [1]
+    assert [v["revision"] for v in versions.json()["items"]] == [1]

@@ -503,7 +503,10 @@ async def test_a_decision_whose_term_is_over_stops_giving_its_type(
     record = await _get(anonymous, home.id)
     assert (record["target_types"], record["version"]) == ([], 3)
     entries = await history(anonymous, await bearer(anonymous, "street_officer"), home.id)
-    assert (entries[-1]["action"], entries[-1]["actor"]) == ("target_type_decision.lapse", "system")
+    assert (entries[-1]["action"], entries[-1]["actor"]) == (
+        "target_type_decision.lapse",
+        {"type": "system", "id": None, "display_name": None},
+    )
     assert entries[-1]["changes"] == {"target_types": {"before": ["dibao"], "after": []}}
     async with services.database.sessionmaker() as session, session.begin():
         assert await lapse_decisions(session, services) == 0

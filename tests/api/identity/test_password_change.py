@@ -146,7 +146,7 @@ class TestRefusalsAreAudited:
 
         assert_problem(refused, 403, "wrong_password")
         (event,) = await denied_changes(client)
-        assert event["actor"] == f"user:{worker_id}"
+        assert event["actor"] == {"type": "user", "id": worker_id, "display_name": "同心社工"}
         assert event["role"] == "social_worker"
         assert (event["object_type"], event["object_id"]) == ("user", worker_id)
         assert event["request_id"] == refused.headers["x-request-id"]

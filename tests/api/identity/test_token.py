@@ -180,6 +180,42 @@ class TestPasswordGrant:
             assert_oauth_error(response, 400, "unsupported_grant_type")
 
 
+class TestSwaggerAuthorize:
+    """Swagger UI's Authorize dialog: the contract declares the OAuth2 password flow, and the
+    token endpoint takes the form Swagger UI posts (an empty `scope`, and an empty
+    `Authorization: Basic` for the client id nobody filled in)."""
+
+    async def test_the_contract_declares_the_password_flow(self, app: FastAPI) -> None:
+        schemes = app.openapi()["components"]["securitySchemes"]
+        assert schemes == {
+            "OAuth2Password": {
+                "type": "oauth2",
+                "description": schemes["OAuth2Password"]["description"],
+                "flows": {"password": {"scopes": {}, "tokenUrl": "/api/v1/auth/token"}},
+            }
+        }
+        users = app.openapi()["paths"]["/api/v1/users"]["get"]
+        assert users["security"] == [{"OAuth2Password": []}]
+
+    async def test_the_form_swagger_ui_sends_signs_in(self, anonymous: httpx.AsyncClient) -> None:
+        response = await anonymous.post(
+            TOKEN_URL,
+            data={
+                "grant_type": "password",
+                "username": "street_officer",
+                "password": DEMO_PASSWORD,
+                "scope": "",
+            },
+            headers={"Authorization": "Basic Og=="},
+        )
+
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["token_type"] == "bearer"
+        myself = await me(anonymous, bearer(body["access_token"]))
+        assert myself["username"] == "street_officer"
+
+
 class TestClientCredentials:
     async def _client_record(
         self, anonymous: httpx.AsyncClient, admin: dict[str, str], client_id: str

@@ -122,6 +122,8 @@ class TestDictionaryCodes:
             "labels": {"zh-CN": "洪涝受灾", "en": "Flood damage"},
             "group": None,
             "builtin": False,
+            "attributes": None,
+            "person_rule": None,
         }
         tables = {
             t["name"]: t for t in (await anonymous.get("/api/v1/dictionaries")).json()["tables"]
