@@ -7,7 +7,8 @@
   declare such a table with `HouseholdOwned`, so it moves with its household.
 - **Change** a household through `record_change`: version, history, audit and
   domain event in the caller's transaction.
-- **Read** a household and its members as of now: `household_now`.
+- **Read** a household and its members as of now: `household_now`; who was a member on
+  a past date: `members_on`, `membership_periods`.
 - **Create** a household as the API does (`create_household`), or many in bulk,
   exactly as the API does (the import): `rows_of_new_household`, `known_persons`,
   `write_new_households`.
@@ -17,6 +18,7 @@
 """
 
 import uuid
+from datetime import date
 
 from app.core.auth import Actor
 from app.core.db import ReadSession, WriteSession
@@ -44,6 +46,7 @@ from app.households.read_models import (
     MemberNow,
     household_now,
 )
+from app.households.record import completeness
 from app.households.record import repository as records_repository
 from app.households.record import service as records
 from app.households.record.bulk import Collision, known_persons, refresh_statistics
@@ -60,6 +63,7 @@ from app.households.record.rules import PERSON_FIELDS
 from app.households.record.schemas import HouseholdCreate
 from app.households.record.validation import (
     check_head_count,
+    check_record_fields,
     check_region,
     check_subtype,
     check_target_types,
@@ -143,7 +147,37 @@ async def members_ever(
     return await persons.members_ever(session, household_id, person_ids)
 
 
+async def membership_periods(
+    session: ReadSession, household_id: uuid.UUID, person_ids: set[uuid.UUID]
+) -> dict[uuid.UUID, list[tuple[date, date | None]]]:
+    """(joined_on, left_on) of each membership of `person_ids` in the household, oldest
+    first; `left_on` is None while it lasts."""
+    return await persons.membership_periods(session, household_id, person_ids)
+
+
+async def members_on(session: ReadSession, household_id: uuid.UUID, day: date) -> list[uuid.UUID]:
+    """Who counted as a member of the household on `day` (household size on a past date, for
+    the eligibility rules): joined_on <= day < left_on. A person counts on the day they
+    joined and no longer on the day they left, so on any one day a person who moved
+    between households counts in exactly one; a membership with left_on == joined_on
+    counts on no day. The caller fetched the household through the actor's reach."""
+    return await persons.members_on(session, household_id, day)
+
+
+async def refresh_completeness(
+    session: WriteSession, actor: Actor, household: HouseholdRef
+) -> None:
+    """Recompute the completeness of a household fetched with `writable` after a change of
+    what it reads from another domain (incomes), before `record_change`."""
+    if not access.was_locked(session, household.id):
+        raise RuntimeError("refresh_completeness: fetch the household with `writable` first")
+    found = await session.get(Household, household.id)
+    assert found is not None
+    await completeness.refresh(session, found, actor.today)
+
+
 audit_read = access.audit_read
+read_income_months_with = completeness.read_income_months_with
 
 __all__ = [
     "CONTACT_FIELDS",
@@ -173,6 +207,7 @@ __all__ = [
     "PersonInAnotherHousehold",
     "audit_read",
     "check_head_count",
+    "check_record_fields",
     "check_region",
     "check_subtype",
     "check_target_types",
@@ -184,13 +219,17 @@ __all__ = [
     "jurisdiction",
     "known_persons",
     "members_ever",
+    "members_on",
+    "membership_periods",
     "parse_id",
     "parse_member_id",
     "personal",
     "plain",
     "reach_organizations_through",
+    "read_income_months_with",
     "record_assessed_types",
     "record_change",
+    "refresh_completeness",
     "refresh_statistics",
     "rows_of_new_household",
     "visible",

@@ -281,6 +281,8 @@ class HouseholdReader:
             row,
             lambda: ledger.check_target_types(values.get("target_types", []), ["target_types"]),
         )
+        fields = draft.fields
+        draft.check(row, lambda: ledger.check_record_fields(fields, self.today, []))
 
     def _member(self, draft: HouseholdDraft, row: int, cells: dict[str, Any]) -> None:
         before = len(draft.errors)

@@ -105,6 +105,7 @@ async def create(session: WriteSession, actor: Actor, data: HouseholdCreate) -> 
     """
     await _check_region(session, actor, data.region_code)
     await _check_open_codes(session, data)
+    validation.check_record_fields(data, actor.today, ["body"])
     validation.check_target_types(data.target_types, ["body", "target_types"])
     _check_categories(data.categories, set())
     new_members = _new_members(actor, data.members)
@@ -194,6 +195,7 @@ async def _check_patch(
     if "region_code" in given and data.region_code is not None:
         await _check_region(session, actor, data.region_code)
     await _check_open_codes(session, data)
+    validation.check_record_fields(data, actor.today, ["body"])
     if data.target_types is not None:
         validation.check_target_types(data.target_types, ["body", "target_types"])
     active = {p.id for _, p in await repository.members(session, household.id)}
@@ -268,7 +270,7 @@ async def update(
     after = {**_snapshot(household), **await _current_lists(session, household)}
     diff = history.diff(before, after)
     if diff:
-        await completeness.refresh(session, household)
+        await completeness.refresh(session, household, actor.today)
     await changes.record(session, actor, household, Change("household.update", Event.changed, diff))
     return household
 

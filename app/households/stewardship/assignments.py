@@ -10,6 +10,7 @@ from app.households import access, changes, history
 from app.households.changes import Change
 from app.households.events import Event
 from app.households.models import Household, HouseholdAssignment
+from app.households.record import completeness
 from app.households.stewardship import repository
 from app.identity.public import active_user
 from app.organizations.public import organization_kind
@@ -150,6 +151,8 @@ async def pair(
     before = household.paired_worker_id
     household.paired_worker_id = worker_id
     diff = history.diff({"paired_worker_id": before}, {"paired_worker_id": worker_id})
+    if diff:
+        await completeness.refresh(session, household, actor.today)
     await changes.record(
         session,
         actor,

@@ -10,6 +10,7 @@ from app.households import access, changes, history
 from app.households.changes import Change
 from app.households.events import Event
 from app.households.models import HouseholdPlan
+from app.households.record import completeness
 from app.households.stewardship import repository
 from app.households.stewardship.schemas import PlanIn
 from app.organizations.public import organization_kind
@@ -73,6 +74,8 @@ async def revise(
     )
     session.add(plan)
     await session.flush()
+    if previous is None:
+        await completeness.refresh(session, household, actor.today)
     diff = history.diff(
         {name: getattr(previous, name) for name in _FIELDS} if previous else {},
         {name: getattr(plan, name) for name in _FIELDS},
