@@ -5,10 +5,12 @@ and events are real), acting as each street's demo officer, with twelve
 months of incomes for some through the finances domain. The new target types
 (`income_poverty`, `expenditure_poverty`) come from an assessment, which has
 its own issue; until then the demo records them as an assessment without one.
+Every household is complete: hukou in the district, settled for years, members
+who joined before the income window, and what `household_care` adds.
 """
 
+import uuid
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from app.core.audit import AuditContext
@@ -18,10 +20,17 @@ from app.core.id_numbers import check_character
 from app.core.permissions import Role
 from app.core.principals import Principal
 from app.core.services import Services
+from app.demo.household_care import (
+    ASSIGNED_STREET,
+    CARE,
+    PAIRED_WORKERS,
+    add_care,
+    open_to_social_worker,
+)
 from app.demo.regions import STREETS
-from app.finances.public import IncomeIn, add_months, month_of, month_range, replace_incomes
 from app.households.public import (
     HouseholdCreate,
+    HouseholdRef,
     count_in_region,
     create_household,
     record_assessed_types,
@@ -29,6 +38,7 @@ from app.households.public import (
 from app.identity.public import find_user
 
 OFFICERS = {"500112001": "street_officer", "500112002": "street_officer_2"}
+SOCIAL_WORKER = "social_worker"
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +49,7 @@ class DemoHousehold:
     assessed_types: tuple[str, ...]
     record: dict[str, Any]
     members: tuple[dict[str, Any], ...]
-    monthly_income: Decimal | None = None
+    settled_since: str = "2010-03-01"
     categories: tuple[dict[str, Any], ...] = field(default_factory=tuple)
 
 
@@ -80,7 +90,6 @@ DEMO_HOUSEHOLDS = (
                 health="healthy",
             ),
         ),
-        monthly_income=Decimal("1200.00"),
     ),
     DemoHousehold(
         grid="001002",
@@ -115,7 +124,7 @@ DEMO_HOUSEHOLDS = (
             "needs": ["education", "psychological"],
             "benefits": [],
             "no_help_reason": "pending_review",
-            "hukou_type": "rural",
+            "hukou_type": "urban",
         },
         members=(
             _person(
@@ -140,7 +149,7 @@ DEMO_HOUSEHOLDS = (
                 categories=[{"category": "child_in_distress", "subtype": "child_in_distress"}],
             ),
         ),
-        monthly_income=Decimal("2300.50"),
+        settled_since="2012-09-01",
     ),
     DemoHousehold(
         grid="002002",
@@ -167,7 +176,6 @@ DEMO_HOUSEHOLDS = (
                 categories=[{"category": "severe_disability"}],
             ),
         ),
-        monthly_income=Decimal("800.00"),
     ),
     DemoHousehold(
         grid="001001",
@@ -195,7 +203,7 @@ DEMO_HOUSEHOLDS = (
                 "吴晨", "2003-08-21", "male", "child", employment="student", education="college"
             ),
         ),
-        monthly_income=Decimal("3100.00"),
+        settled_since="2003-06-15",
     ),
     DemoHousehold(
         grid="002001",
@@ -205,6 +213,8 @@ DEMO_HOUSEHOLDS = (
             "causes": ["other"],
             "needs": ["housing"],
             "basic_situation": "租住危旧房。",
+            "emergency_situation": "房屋漏雨，需尽快修缮。",
+            "measures": ["协调公租房申请"],
             "hukou_type": "urban",
         },
         categories=({"category": "other"},),
@@ -220,35 +230,47 @@ def demo_id_number(birth: str, sex: str, sequence: int) -> str:
     return first17 + check_character(first17)
 
 
-async def _officer(services: Services, street: str) -> Actor:
+async def _actor(services: Services, username: str, role: Role, scope: str | None) -> Actor:
     async with services.database.sessionmaker() as session:
-        officer = await find_user(session, OFFICERS[street])
-    if officer is None:
+        user = await find_user(session, username)
+    if user is None:
         raise LookupError("seed the demo users first")
     principal = Principal(
-        id=officer.id,
-        role=Role.street_officer,
-        scope_region=street,
-        organization_id=None,
+        id=user.id,
+        role=role,
+        scope_region=scope,
+        organization_id=user.organization_id,
         is_client=False,
         token_id="seed-demo",  # noqa: S106 (a label, not a secret)
     )
     context = AuditContext(
-        actor=principal.caller_id,
-        role="street_officer",
-        address=None,
-        user_agent="sanzhu seed-demo",
+        actor=principal.caller_id, role=role.value, address=None, user_agent="sanzhu seed-demo"
     )
     return await actor_of(services, principal, context)
 
 
-async def _seed_street(session: WriteSession, actor: Actor, street: str, offset: int) -> int:
-    last = add_months(month_of(actor.today), -1)
-    months = month_range(add_months(last, -11), last, actor.today)
-    for number, spec in enumerate(DEMO_HOUSEHOLDS):
+async def _user_id(session: WriteSession, username: str) -> uuid.UUID:
+    user = await find_user(session, username)
+    if user is None:
+        raise LookupError("seed the demo users first")
+    return user.id
+
+
+def _joined(spec: DemoHousehold, person: dict[str, Any]) -> str:
+    """A member joined when the household settled, or at birth if born since."""
+    return max(spec.settled_since, str(person["birth"]))
+
+
+async def _seed_street(
+    session: WriteSession, actor: Actor, street: str, offset: int
+) -> list[HouseholdRef]:
+    worker = await _user_id(session, PAIRED_WORKERS[street])
+    created = []
+    for number, (spec, care) in enumerate(zip(DEMO_HOUSEHOLDS, CARE, strict=True)):
         members = [
             {
                 **{k: v for k, v in person.items() if k not in ("birth",)},
+                "joined_on": _joined(spec, person),
                 "id_number": demo_id_number(
                     person["birth"], person["sex"], offset + number * 10 + index
                 ),
@@ -262,6 +284,9 @@ async def _seed_street(session: WriteSession, actor: Actor, street: str, offset:
                 "target_types": list(spec.staff_types),
                 "categories": list(spec.categories),
                 "members": members,
+                "hukou_region_code": "500112",
+                "hukou_place": "重庆市渝北区",
+                "settled_since": spec.settled_since,
                 **spec.record,
             }
         )
@@ -270,18 +295,8 @@ async def _seed_street(session: WriteSession, actor: Actor, street: str, offset:
             household = await record_assessed_types(
                 session, actor, household.id, list(spec.assessed_types), None
             )
-        if spec.monthly_income is not None and household.head_person_id is not None:
-            incomes = [
-                IncomeIn(
-                    person_id=household.head_person_id,
-                    month=add_months(months.first, step),
-                    source="wages",
-                    amount=spec.monthly_income,
-                )
-                for step in range(12)
-            ]
-            await replace_incomes(session, actor, household.id, months, incomes, household.version)
-    return len(DEMO_HOUSEHOLDS)
+        created.append(await add_care(session, actor, household, care, worker))
+    return created
 
 
 def index_suffix(number: int) -> str:
@@ -289,12 +304,20 @@ def index_suffix(number: int) -> str:
 
 
 async def seed(services: Services, _password: str) -> str:
-    """Create the demo households of each street that has none yet."""
+    """Create the demo households of each street that has none yet; in 双龙湖街道 the
+    social worker's agency signs the agreement, the worker acknowledges it and gets the
+    street's first three households."""
     created = 0
     for offset, street in enumerate(STREETS):
-        actor = await _officer(services, street)
+        actor = await _actor(services, OFFICERS[street], Role.street_officer, street)
         async with services.database.sessionmaker() as session, session.begin():
             if await count_in_region(session, actor, street):
                 continue
-            created += await _seed_street(session, actor, street, offset * 100)
+            households = await _seed_street(session, actor, street, offset * 100)
+            created += len(households)
+            if street == ASSIGNED_STREET:
+                social = await _actor(services, SOCIAL_WORKER, Role.social_worker, None)
+                agency = social.principal.organization_id
+                assert agency is not None
+                await open_to_social_worker(session, actor, social, agency, households[:3])
     return f"{created} new demo households"

@@ -72,6 +72,9 @@ from app.households.record.validation import (
 )
 from app.households.scope import reach_organizations_through
 from app.households.scope import visible_households as jurisdiction
+from app.households.stewardship import assignments, plans
+from app.households.stewardship import repository as stewardship
+from app.households.stewardship.schemas import PlanIn
 
 
 async def visible(session: ReadSession, actor: Actor, household_id: uuid.UUID) -> HouseholdRef:
@@ -176,6 +179,38 @@ async def refresh_completeness(
     await completeness.refresh(session, found, actor.today)
 
 
+async def pair_worker(
+    session: WriteSession,
+    actor: Actor,
+    household_id: uuid.UUID,
+    worker_id: uuid.UUID,
+    expected_version: int,
+) -> HouseholdRef:
+    """Pair a community or grid worker of the household's street (对口帮扶), as the API does."""
+    return HouseholdRef.of(
+        await assignments.pair(session, actor, household_id, worker_id, expected_version)
+    )
+
+
+async def revise_plan(
+    session: WriteSession, actor: Actor, household_id: uuid.UUID, data: PlanIn
+) -> None:
+    """Write the household's next plan version (一户一策), as the API does."""
+    current = await stewardship.latest_plan(session, household_id)
+    await plans.revise(session, actor, household_id, data, current.revision if current else None)
+
+
+async def assign_household(
+    session: WriteSession,
+    actor: Actor,
+    household_id: uuid.UUID,
+    agency_id: uuid.UUID,
+    social_worker_id: uuid.UUID | None,
+) -> None:
+    """Assign the household to a social-work agency and worker, as the API does."""
+    await assignments.assign(session, actor, household_id, agency_id, social_worker_id)
+
+
 audit_read = access.audit_read
 read_income_months_with = completeness.read_income_months_with
 
@@ -205,6 +240,8 @@ __all__ = [
     "NewMember",
     "Origin",
     "PersonInAnotherHousehold",
+    "PlanIn",
+    "assign_household",
     "audit_read",
     "check_head_count",
     "check_record_fields",
@@ -221,6 +258,7 @@ __all__ = [
     "members_ever",
     "members_on",
     "membership_periods",
+    "pair_worker",
     "parse_id",
     "parse_member_id",
     "personal",
@@ -231,6 +269,7 @@ __all__ = [
     "record_change",
     "refresh_completeness",
     "refresh_statistics",
+    "revise_plan",
     "rows_of_new_household",
     "visible",
     "writable",
