@@ -310,13 +310,13 @@ async def seed(services: Services, _password: str) -> str:
     created = 0
     for offset, street in enumerate(STREETS):
         actor = await _actor(services, OFFICERS[street], Role.street_officer, street)
+        social = await _actor(services, SOCIAL_WORKER, Role.social_worker, None)
         async with services.database.sessionmaker() as session, session.begin():
             if await count_in_region(session, actor, street):
                 continue
             households = await _seed_street(session, actor, street, offset * 100)
             created += len(households)
             if street == ASSIGNED_STREET:
-                social = await _actor(services, SOCIAL_WORKER, Role.social_worker, None)
                 agency = social.principal.organization_id
                 assert agency is not None
                 await open_to_social_worker(session, actor, social, agency, households[:3])
