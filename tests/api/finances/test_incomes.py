@@ -533,9 +533,7 @@ class TestMemberInTheMonth:
             )
             assert month in body["errors"][0]["msg"]
 
-    @pytest.mark.parametrize(
-        ("left_on", "accepted"), [("2026-03-01", False), ("2026-03-02", True)]
-    )
+    @pytest.mark.parametrize(("left_on", "accepted"), [("2026-03-01", False), ("2026-03-02", True)])
     async def test_a_member_who_left_counts_until_the_day_before_left_on(
         self, api: Api, app: FastAPI, left_on: str, accepted: bool
     ) -> None:

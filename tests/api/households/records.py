@@ -20,7 +20,14 @@ AGENCY = "渝北区同心社会工作服务中心"
 
 
 CORE_GAPS = frozenset(
-    {"hukou_region_code", "hukou_type", "settled_since", "paired_worker_id", "plan", "region_code.grid"}
+    {
+        "hukou_region_code",
+        "hukou_type",
+        "settled_since",
+        "paired_worker_id",
+        "plan",
+        "region_code.grid",
+    }
 )
 """The core fields completeness asks of every record (DOMAIN 4); incomes are `incomes.YYYY-MM`."""
 

@@ -230,7 +230,9 @@ class TestCoreFields:
                 "region_code": "500112001001",
                 "address": "百果园社区 1 号",
                 **COMPLETE,
-                "members": [{"name": "张秀英", "id_number": id_number(), "relation_to_head": "self"}],
+                "members": [
+                    {"name": "张秀英", "id_number": id_number(), "relation_to_head": "self"}
+                ],
             },
             headers=headers,
         )

@@ -964,9 +964,7 @@ class TestStructuredInputs:
     ) -> None:
         headers = await bearer(anonymous, "street_officer")
         today = business_today()
-        created = await create(
-            anonymous, headers, members=[member(joined_on="2019-03-01")]
-        )
+        created = await create(anonymous, headers, members=[member(joined_on="2019-03-01")])
         assert created["members"][0]["joined_on"] == "2019-03-01"
         tomorrow = (today + timedelta(days=1)).isoformat()
         refused = await anonymous.post(
