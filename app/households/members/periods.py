@@ -15,6 +15,7 @@ from sqlalchemy import select
 from app.core.auth import Actor
 from app.core.db import WriteSession
 from app.core.errors import NotFound, ValidationFailed
+from app.core.etag import check_version
 from app.households import access, changes, history
 from app.households.changes import Change
 from app.households.events import Event
@@ -82,10 +83,10 @@ async def correct(
     left_on >= joined_on, neither in the future, and the person in no other household
     on the same days. The reason goes into the history with the dates before and after.
     """
-    household = await access.writable(
-        session, actor, household_id, expected_version=expected_version
-    )
+    household = await access.writable(session, actor, household_id)
+    # Which membership first: a person not of this household is a 404 whatever the version.
     membership = await _latest(session, household.id, person_id)
+    check_version(expected_version, household.version)
     joined, left = _check(membership, data, actor.today)
     await check_no_overlap(
         session, person_id, joined, ["body", "joined_on"], other_than=membership.id
