@@ -23,9 +23,9 @@ from app.households.models import (
 from tests.api.households.ledger_http import history, household
 from tests.api.households.records import (
     HOUSEHOLDS,
-    beyond_core,
     audit_events,
     bearer,
+    beyond_core,
     create,
     household_body,
     member,
