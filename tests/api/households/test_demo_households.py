@@ -121,7 +121,8 @@ async def test_every_demo_household_passes_its_own_types_rules_and_is_complete(
             spent = await _read(anonymous, headers, f"{base}/expenditures?from={first}&to={last}")
             assets = await _read(anonymous, headers, f"{base}/assets")
             assert len({i["month"] for i in incomes["items"]}) == 12
-            assert spent["items"] and assets["items"]
+            assert spent["items"]
+            assert assets["items"]
             for row in spent["items"]:
                 assert Decimal(row["amount"]) == Decimal(row["gross_amount"]) - Decimal(
                     row["reimbursed_amount"]
@@ -167,7 +168,8 @@ async def test_the_social_worker_sees_its_assigned_households_unmasked(
         record = await _read(anonymous, headers, f"/api/v1/households/{item['id']}")
         assert record["region_code"].startswith("500112001")
         for member in record["members"]:
-            assert "*" not in member["name"] and "*" not in member["id_number"]
+            assert "*" not in member["name"]
+            assert "*" not in member["id_number"]
             seen.add(member["name"])
     assert seen == names
     other = {"Authorization": f"Bearer {await sign_in(anonymous, 'social_worker_2')}"}
