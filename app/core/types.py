@@ -59,27 +59,11 @@ class Money(TypeDecorator[Decimal]):
         return None if value is None else fen_to_yuan(int(value))
 
 
-class Hundredths(TypeDecorator[Decimal]):
-    """A non-money decimal of at most two places (an area in m², a share in percent) as
-    `Decimal` in Python and integer hundredths (BIGINT) in the database, exact on both."""
+class Hundredths(Money):
+    """A non-money decimal of at most two places (an area in m², a share in percent): stored
+    exactly as money is, integer hundredths (BIGINT), `Decimal` in Python."""
 
-    impl = BigInteger
     cache_ok = True
-
-    @property
-    def python_type(self) -> type[Decimal]:
-        return Decimal
-
-    def process_bind_param(self, value: Decimal | int | None, dialect: Dialect) -> int | None:
-        if value is None:
-            return None
-        scaled = Decimal(value) * 100
-        if scaled != scaled.to_integral_value():
-            raise ValueError(f"more than two decimal places: {value}")
-        return int(scaled)
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
-        return None if value is None else (Decimal(int(value)) / 100).quantize(Decimal("0.01"))
 
 
 def region_code_type(length: int = 15) -> String:

@@ -245,20 +245,19 @@ def test_0017_maps_known_hukou_places_and_keeps_expenditures_and_assets(tmp_path
             "'2026-01-01 00:00:00', '2026-01-01 00:00:00')",
             {"id": ids[name], "place": place},
         )
-    stamps = "'2026-01-01 00:00:00', '2026-01-01 00:00:00'"
     _execute(
         url,
         "INSERT INTO household_expenditures (id, household_id, region_code, district_code, "
-        f"month, kind, amount, created_at, updated_at) VALUES (:id, :household, '500112001001', "
-        f"'500112', '2026-01-01', 'medical', 54600, {stamps})",
-        {"id": uuid.uuid4().hex, "household": ids["known"]},
+        "month, kind, amount, created_at, updated_at) VALUES (:id, :household, '500112001001', "
+        "'500112', '2026-01-01', 'medical', 54600, :at, :at)",
+        {"id": uuid.uuid4().hex, "household": ids["known"], "at": "2026-01-01 00:00:00"},
     )
     _execute(
         url,
         "INSERT INTO household_assets (id, household_id, region_code, district_code, kind, "
-        f"description, value, created_at, updated_at) VALUES (:id, :household, '500112001001', "
-        f"'500112', 'vehicle', '面包车', NULL, {stamps})",
-        {"id": uuid.uuid4().hex, "household": ids["known"]},
+        "description, value, created_at, updated_at) VALUES (:id, :household, '500112001001', "
+        "'500112', 'vehicle', '面包车', NULL, :at, :at)",
+        {"id": uuid.uuid4().hex, "household": ids["known"], "at": "2026-01-01 00:00:00"},
     )
     command.upgrade(config, "0017")
     rows = _rows(url, "SELECT id, hukou_region_code, hukou_place FROM households")

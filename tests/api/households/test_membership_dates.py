@@ -53,6 +53,17 @@ async def _patch(
     )
 
 
+async def _leave(
+    http: httpx.AsyncClient, headers: dict[str, str], hid: Any, person: Any, reason: str
+) -> httpx.Response:
+    """End the membership (DELETE), as staff do when a member leaves; today is its left_on."""
+    response = await http.delete(
+        f"/api/v1/households/{hid}/members/{person}", params={"reason": reason}, headers=headers
+    )
+    assert response.status_code == 204, response.text
+    return response
+
+
 async def _members_on(app: FastAPI, hid: uuid.UUID, day: date) -> list[uuid.UUID]:
     async with app.state.services.database.sessionmaker() as session:
         return await households.members_on(session, hid, day)
@@ -102,12 +113,7 @@ class TestBackDating:
         await _patch(
             anonymous, headers, created.id, spouse, {"joined_on": "2019-03-01", "reason": REASON}
         )
-        left = await anonymous.delete(
-            f"/api/v1/households/{created.id}/members/{spouse}",
-            params={"reason": "moved_out"},
-            headers=headers,
-        )
-        assert left.status_code == 204, left.text
+        await _leave(anonymous, headers, created.id, spouse, "moved_out")
 
         response = await _patch(
             anonymous, headers, created.id, spouse, {"left_on": "2025-07-01", "reason": "迁出证明"}
@@ -128,11 +134,7 @@ class TestBackDating:
     ) -> None:
         created, head, spouse = await _couple(app)
         headers = await bearer(anonymous, "street_officer")
-        await anonymous.delete(
-            f"/api/v1/households/{created.id}/members/{spouse}",
-            params={"reason": "entered_in_error"},
-            headers=headers,
-        )
+        await _leave(anonymous, headers, created.id, spouse, "entered_in_error")
         today = business_today().isoformat()
 
         response = await _patch(
@@ -181,11 +183,7 @@ class TestRefusals:
     ) -> None:
         created, _, spouse = await _couple(app)
         headers = await bearer(anonymous, "street_officer")
-        await anonymous.delete(
-            f"/api/v1/households/{created.id}/members/{spouse}",
-            params={"reason": "moved_out"},
-            headers=headers,
-        )
+        await _leave(anonymous, headers, created.id, spouse, "moved_out")
         yesterday = (business_today() - timedelta(days=1)).isoformat()
         tomorrow = (business_today() + timedelta(days=1)).isoformat()
 
@@ -220,11 +218,7 @@ class TestRefusals:
         await _patch(
             anonymous, headers, created.id, spouse, {"joined_on": "2019-03-01", "reason": REASON}
         )
-        await anonymous.delete(
-            f"/api/v1/households/{created.id}/members/{spouse}",
-            params={"reason": "moved_out"},
-            headers=headers,
-        )
+        await _leave(anonymous, headers, created.id, spouse, "moved_out")
         await _patch(
             anonymous, headers, created.id, spouse, {"left_on": "2025-07-01", "reason": "迁出"}
         )
