@@ -64,6 +64,20 @@ async def _leave(
     return response
 
 
+async def _lived_there_2019_to_mid_2025(
+    http: httpx.AsyncClient, headers: dict[str, str], hid: Any, person: Any
+) -> httpx.Response:
+    """Back-date the join to 2019-03-01, end the membership, back-date the leaving to
+    2025-07-01; the last answer, asserted 200."""
+    await _patch(http, headers, hid, person, {"joined_on": "2019-03-01", "reason": REASON})
+    await _leave(http, headers, hid, person, "moved_out")
+    response = await _patch(
+        http, headers, hid, person, {"left_on": "2025-07-01", "reason": "迁出证明"}
+    )
+    assert response.status_code == 200, response.text
+    return response
+
+
 async def _members_on(app: FastAPI, hid: uuid.UUID, day: date) -> list[uuid.UUID]:
     async with app.state.services.database.sessionmaker() as session:
         return await households.members_on(session, hid, day)
@@ -110,16 +124,9 @@ class TestBackDating:
     ) -> None:
         created, head, spouse = await _couple(app)
         headers = await bearer(anonymous, "street_officer")
-        await _patch(
-            anonymous, headers, created.id, spouse, {"joined_on": "2019-03-01", "reason": REASON}
-        )
-        await _leave(anonymous, headers, created.id, spouse, "moved_out")
 
-        response = await _patch(
-            anonymous, headers, created.id, spouse, {"left_on": "2025-07-01", "reason": "迁出证明"}
-        )
+        response = await _lived_there_2019_to_mid_2025(anonymous, headers, created.id, spouse)
 
-        assert response.status_code == 200, response.text
         body = response.json()
         assert (body["active"], body["left_on"], body["left_reason"]) == (
             False,
@@ -215,13 +222,7 @@ class TestRefusals:
         """One person counts in one household on any one day."""
         created, _, spouse = await _couple(app)
         headers = await bearer(anonymous, "street_officer")
-        await _patch(
-            anonymous, headers, created.id, spouse, {"joined_on": "2019-03-01", "reason": REASON}
-        )
-        await _leave(anonymous, headers, created.id, spouse, "moved_out")
-        await _patch(
-            anonymous, headers, created.id, spouse, {"left_on": "2025-07-01", "reason": "迁出"}
-        )
+        await _lived_there_2019_to_mid_2025(anonymous, headers, created.id, spouse)
         other = await create_household(app)
         record = await household(anonymous, headers, created.id)
         moved = await anonymous.post(
