@@ -13,9 +13,11 @@ from app.cli import cli
 from app.core.audit import AuditEvent, AuditSealState
 from app.core.keystore import KEYSTORE_FILE
 
-SEEDED_EVENTS = 36
-"""seed-demo: 10 users, 2 API clients and 12 demo households, one event each; in each street
-4 households' incomes and 2 households' assessed target types, one event each."""
+SEEDED_EVENTS = 94
+"""seed-demo: 11 users, 2 API clients and 12 demo households, one event each (25); each
+household's incomes, expenditures, assets, plan and paired worker (60); in each street 2
+households' assessed target types (4); in 双龙湖街道 the confidentiality agreement, the
+social worker's acknowledgement and 3 assignments (5)."""
 
 
 async def _tamper(url: str, seq: int) -> str:
