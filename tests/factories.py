@@ -250,3 +250,69 @@ async def create_household(
     async with app.state.services.database.sessionmaker() as session, session.begin():
         household = await service.create(session, actor, data)
     return household
+
+
+CORE_FIELDS: dict[str, Any] = {
+    "hukou_region_code": "500112",
+    "hukou_place": "重庆市渝北区",
+    "hukou_type": "urban",
+    "settled_since": "2010-03-01",
+}
+"""The core record fields completeness asks of every household (DOMAIN 4)."""
+PAIRED_WORKER = {STREET_A: "community_worker", STREET_B: "community_worker_2"}
+
+
+async def make_complete(app: Any, household: Any) -> Any:
+    """Give a household what completeness asks besides its fields (DOMAIN 4), through the
+    ledger's services as its street officer: a plan, a paired worker of its street and an
+    income of the head in each of the 12 months before the current one. The head must have
+    joined before those months. Returns the household as it then stands."""
+    from app.finances import service as finances
+    from app.finances.months import add_months, month_of
+    from app.finances.schemas import IncomeIn
+    from app.households.models import Household
+    from app.households.stewardship import assignments, plans
+    from app.households.stewardship.schemas import PlanIn
+    from app.identity import users
+
+    street = household.region_code[:9]
+    officer = "street_officer_2" if street == STREET_B else "street_officer"
+    actor = await ledger_actor(app, officer)
+    services = app.state.services
+    async with services.database.sessionmaker() as session, session.begin():
+        worker = await users.find(session, PAIRED_WORKER[street])
+        assert worker is not None
+        last = add_months(month_of(actor.today), -1)
+        months = finances.month_range(add_months(last, -11), last, actor.today)
+        incomes = [
+            IncomeIn(
+                person_id=household.head_person_id,
+                month=add_months(months.first, step),
+                source="wages",
+                amount="0.00",
+            )
+            for step in range(12)
+        ]
+        ref, _ = await finances.replace_incomes(
+            session, actor, household.id, months, incomes, household.version
+        )
+        await plans.revise(session, actor, household.id, PlanIn(goals="稳定基本生活"), None)
+        await assignments.pair(session, actor, household.id, worker.id, ref.version)
+    async with services.database.sessionmaker() as session:
+        found = await session.get(Household, household.id)
+    return found
+
+
+async def create_complete_household(
+    app: Any, *, region: str = GRID_A1_1, members: list[dict[str, Any]] | None = None, **fields: Any
+) -> Any:
+    """A household complete in every core field (`make_complete`); `fields` must make its
+    categories complete too."""
+    people = members if members is not None else [{"name": "张秀英", "relation_to_head": "self"}]
+    household = await create_household(
+        app,
+        region=region,
+        members=[{"joined_on": "2020-01-01", **m} for m in people],
+        **{**CORE_FIELDS, **fields},
+    )
+    return await make_complete(app, household)

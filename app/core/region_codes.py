@@ -76,3 +76,29 @@ def in_subtree(column: Any, code: str) -> Any:
 def in_bounds(column: Any, low: Any, high: Any) -> Any:
     """SQL: `low <= column < high`; the bounds may be values or bound parameters."""
     return (column >= low) & (column < high)
+
+
+DIVISION_CODE_PATTERN = r"^[0-9]{6}([0-9]{3}){0,2}$"
+"""A national administrative division code as a hukou place: a county (6 digits), a
+town or street (9) or a village or community (12); grids are ours, not national."""
+_DIVISION = re.compile(DIVISION_CODE_PATTERN)
+PROVINCE_PREFIXES = frozenset(
+    {
+        *("11", "12", "13", "14", "15", "21", "22", "23"),
+        *("31", "32", "33", "34", "35", "36", "37"),
+        *("41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54"),
+        *("61", "62", "63", "64", "65", "71", "81", "82"),
+    }
+)
+"""The provincial-level divisions of GB/T 2260 (the first two digits of every code)."""
+
+
+def is_division_code(code: str) -> bool:
+    """A well-formed national division code of a real province, anywhere in the country
+    (a hukou place need not be in the ledger's own region table), not ending in a zero
+    level below a county ("500112000" names no town)."""
+    if not _DIVISION.fullmatch(code) or code[:2] not in PROVINCE_PREFIXES:
+        return False
+    if code[2:6] == "0000" and len(code) > 6:
+        return False
+    return all(code[start : start + 3] != "000" for start in range(6, len(code), 3))

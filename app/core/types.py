@@ -59,6 +59,13 @@ class Money(TypeDecorator[Decimal]):
         return None if value is None else fen_to_yuan(int(value))
 
 
+class Hundredths(Money):
+    """A non-money decimal of at most two places (an area in m², a share in percent): stored
+    exactly as money is, integer hundredths (BIGINT), `Decimal` in Python."""
+
+    cache_ok = True
+
+
 def region_code_type(length: int = 15) -> String:
     """Region codes compare bytewise (collation "C") on PostgreSQL.
 

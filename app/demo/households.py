@@ -7,7 +7,9 @@ registered hardship are decisions of the district bureau with a date and a
 reference, each household of urban hukou (Yubei 3(1)); the new target types
 (`income_poverty`, `expenditure_poverty`) come from an assessment, which has
 its own issue; until then the demo records them as an assessment without one.
-Every category fits its person (`households.plausibility`).
+Every category fits its person (`households.plausibility`). Every household is
+complete: hukou in the district, settled for years, members who joined before the
+income window, and what `household_care` adds.
 """
 
 import uuid
@@ -22,12 +24,19 @@ from app.core.id_numbers import check_character
 from app.core.permissions import Role
 from app.core.principals import Principal
 from app.core.services import Services
+from app.demo.household_care import (
+    ASSIGNED_STREET,
+    CARE,
+    PAIRED_WORKERS,
+    add_care,
+    open_to_social_worker,
+)
 from app.demo.regions import DISTRICT, STREETS
-from app.finances.public import IncomeIn, add_months, month_of, month_range, replace_incomes
 from app.households.public import (
     ExitBasisIn,
     ExitProposalIn,
     HouseholdCreate,
+    HouseholdRef,
     MeasureIn,
     TransferRequestIn,
     confirm_exit,
@@ -43,6 +52,7 @@ from app.identity.public import find_user
 from app.organizations.public import ensure_organization
 
 OFFICERS = {"500112001": "street_officer", "500112002": "street_officer_2"}
+SOCIAL_WORKER = "social_worker"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +64,7 @@ class DemoHousehold:
     assessed_types: tuple[str, ...]
     record: dict[str, Any]
     members: tuple[dict[str, Any], ...]
-    monthly_income: Decimal | None = None
+    settled_since: str = "2010-03-01"
     categories: tuple[dict[str, Any], ...] = field(default_factory=tuple)
 
 
@@ -106,7 +116,6 @@ DEMO_HOUSEHOLDS = (
                 health="healthy",
             ),
         ),
-        monthly_income=Decimal("1200.00"),
     ),
     DemoHousehold(
         grid="001002",
@@ -165,7 +174,7 @@ DEMO_HOUSEHOLDS = (
                 categories=[{"category": "child_in_distress", "subtype": "child_in_distress"}],
             ),
         ),
-        monthly_income=Decimal("2300.50"),
+        settled_since="2012-09-01",
     ),
     DemoHousehold(
         grid="002002",
@@ -191,7 +200,6 @@ DEMO_HOUSEHOLDS = (
                 categories=[{"category": "severe_disability"}],
             ),
         ),
-        monthly_income=Decimal("800.00"),
     ),
     DemoHousehold(
         grid="001001",
@@ -218,7 +226,7 @@ DEMO_HOUSEHOLDS = (
                 "吴晨", "2003-08-21", "male", "child", employment="student", education="college"
             ),
         ),
-        monthly_income=Decimal("3100.00"),
+        settled_since="2003-06-15",
     ),
     DemoHousehold(
         grid="002001",
@@ -228,6 +236,7 @@ DEMO_HOUSEHOLDS = (
             "causes": ["other"],
             "needs": ["housing"],
             "basic_situation": "租住危旧房。",
+            "emergency_situation": "房屋漏雨，需尽快修缮。",
             "hukou_type": "urban",
         },
         categories=({"category": "other"},),
@@ -276,6 +285,7 @@ DEMO_MEASURES: dict[int, tuple[DemoMeasure, ...]] = {
             Decimal("800.00"),
         ),
     ),
+    5: (DemoMeasure("resource_referral", "street_office", "{street}办事处", "协调公租房申请"),),
 }
 """Measures given, by position in `DEMO_HOUSEHOLDS` (its plan's first item is what they carry
 out, where it has a plan)."""
@@ -291,39 +301,48 @@ def demo_id_number(birth: str, sex: str, sequence: int) -> str:
     return first17 + check_character(first17)
 
 
-async def _officer(services: Services, street: str) -> Actor:
+async def _actor(services: Services, username: str, role: Role, scope: str | None) -> Actor:
     async with services.database.sessionmaker() as session:
-        officer = await find_user(session, OFFICERS[street])
-    if officer is None:
+        user = await find_user(session, username)
+    if user is None:
         raise LookupError("seed the demo users first")
     principal = Principal(
-        id=officer.id,
-        role=Role.street_officer,
-        scope_region=street,
-        organization_id=None,
+        id=user.id,
+        role=role,
+        scope_region=scope,
+        organization_id=user.organization_id,
         is_client=False,
         token_id="seed-demo",  # noqa: S106 (a label, not a secret)
     )
     context = AuditContext(
-        actor=principal.caller_id,
-        role="street_officer",
-        address=None,
-        user_agent="sanzhu seed-demo",
+        actor=principal.caller_id, role=role.value, address=None, user_agent="sanzhu seed-demo"
     )
     return await actor_of(services, principal, context)
 
 
+async def _user_id(session: WriteSession, username: str) -> uuid.UUID:
+    user = await find_user(session, username)
+    if user is None:
+        raise LookupError("seed the demo users first")
+    return user.id
+
+
+def _joined(spec: DemoHousehold, person: dict[str, Any]) -> str:
+    """A member joined when the household settled, or at birth if born since."""
+    return max(spec.settled_since, str(person["birth"]))
+
+
 async def _seed_street(
     session: WriteSession, actor: Actor, street: str, offset: int
-) -> list[uuid.UUID]:
-    """The street's demo households; their ids, in the order of `DEMO_HOUSEHOLDS`."""
-    ids: list[uuid.UUID] = []
-    last = add_months(month_of(actor.today), -1)
-    months = month_range(add_months(last, -11), last, actor.today)
-    for number, spec in enumerate(DEMO_HOUSEHOLDS):
+) -> list[HouseholdRef]:
+    """The street's demo households, in the order of `DEMO_HOUSEHOLDS`."""
+    worker = await _user_id(session, PAIRED_WORKERS[street])
+    created = []
+    for number, (spec, care) in enumerate(zip(DEMO_HOUSEHOLDS, CARE, strict=True)):
         members = [
             {
                 **{k: v for k, v in person.items() if k not in ("birth",)},
+                "joined_on": _joined(spec, person),
                 "id_number": demo_id_number(
                     person["birth"], person["sex"], offset + number * 10 + index
                 ),
@@ -337,26 +356,18 @@ async def _seed_street(
                 "target_type_decisions": list(spec.decisions),
                 "categories": list(spec.categories),
                 "members": members,
+                "hukou_region_code": "500112",
+                "hukou_place": "重庆市渝北区",
+                "settled_since": spec.settled_since,
                 **spec.record,
             }
         )
         household = await create_household(session, actor, data)
-        ids.append(household.id)
         if spec.assessed_types:
             household = await record_assessed_types(
                 session, actor, household.id, list(spec.assessed_types), None
             )
-        if spec.monthly_income is not None and household.head_person_id is not None:
-            incomes = [
-                IncomeIn(
-                    person_id=household.head_person_id,
-                    month=add_months(months.first, step),
-                    source="wages",
-                    amount=spec.monthly_income,
-                )
-                for step in range(12)
-            ]
-            await replace_incomes(session, actor, household.id, months, incomes, household.version)
+        created.append(await add_care(session, actor, household, care, worker))
         if number == 0:
             await file_document(
                 session,
@@ -369,9 +380,7 @@ async def _seed_street(
             )
         for measure in DEMO_MEASURES.get(number, ()):
             await _give(session, actor, household.id, street, measure)
-        if number == EXITING:
-            await _exit(session, actor, household.id)
-    return ids
+    return created
 
 
 DEMO_AUTHORISATION = (
@@ -425,25 +434,34 @@ def index_suffix(number: int) -> str:
 
 
 async def seed(services: Services, _password: str) -> str:
-    """Create the demo households of each street that has none yet; once both streets are
-    new, one pending transfer request between them."""
-    new: dict[str, list[uuid.UUID]] = {}
+    """Create the demo households of each street that has none yet; in 双龙湖街道 the
+    social worker's agency signs the agreement, the worker acknowledges it and gets the
+    street's first three households; one household per street leaves the ledger; once both
+    streets are new, one pending transfer request between them."""
+    new: dict[str, list[HouseholdRef]] = {}
     for offset, street in enumerate(STREETS):
-        actor = await _officer(services, street)
+        actor = await _actor(services, OFFICERS[street], Role.street_officer, street)
+        social = await _actor(services, SOCIAL_WORKER, Role.social_worker, None)
         async with services.database.sessionmaker() as session, session.begin():
             if await count_in_region(session, actor, street):
                 continue
-            new[street] = await _seed_street(session, actor, street, offset * 100)
+            households = await _seed_street(session, actor, street, offset * 100)
+            new[street] = households
+            if street == ASSIGNED_STREET:
+                agency = social.principal.organization_id
+                assert agency is not None
+                await open_to_social_worker(session, actor, social, agency, households[:3])
+            await _exit(session, actor, households[EXITING].id)
     first, second = list(STREETS)[:2]
     if first in new and second in new:
-        await _seed_transfer_request(services, first, new[first][0])
-    return f"{sum(len(ids) for ids in new.values())} new demo households"
+        await _seed_transfer_request(services, first, new[first][0].id)
+    return f"{sum(len(h) for h in new.values())} new demo households"
 
 
 async def _seed_transfer_request(services: Services, street: str, into: uuid.UUID) -> None:
     """The second street's first spouse (李秀兰) has moved in with family in the first
     street, whose officer asks for her; the second street has yet to answer (DOMAIN 4)."""
-    actor = await _officer(services, street)
+    actor = await _actor(services, OFFICERS[street], Role.street_officer, street)
     spouse = DEMO_HOUSEHOLDS[0].members[1]
     number = demo_id_number(spouse["birth"], spouse["sex"], 100 + 1)
     async with services.database.sessionmaker() as session, session.begin():

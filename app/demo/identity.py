@@ -23,6 +23,7 @@ DEMO_USERS = (
     ("street_officer_2", "双凤桥街道干部", Role.street_officer, "500112002", None),
     ("community_worker", "百果园社区工作者", Role.community_worker, "500112001001", None),
     ("grid_worker", "百果园第一网格员", Role.grid_worker, "500112001001001", None),
+    ("community_worker_2", "空港社区工作者", Role.community_worker, "500112002001", None),
     (
         "social_worker",
         "同心社工",

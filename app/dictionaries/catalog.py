@@ -456,6 +456,33 @@ CATALOG: tuple[CodeTable, ...] = (
         ),
     ),
     CodeTable(
+        name="vehicle_type",
+        label_zh="机动车类型",
+        label_en="Vehicle type",
+        source="DOMAIN 4; Yubei 3(2)",
+        extensible=False,
+        codes=(
+            Code("passenger_car", "小型载客汽车", "Passenger car"),
+            Code("commercial_vehicle", "营运车辆（货车、客车）", "Commercial vehicle"),
+            Code("motorcycle", "摩托车", "Motorcycle"),
+            Code("disability_vehicle", "残疾人专用车", "Vehicle for a disabled person"),
+            Code("other", "其他机动车", "Other vehicle"),
+        ),
+    ),
+    CodeTable(
+        name="financial_asset_type",
+        label_zh="金融资产类型",
+        label_en="Financial asset type",
+        source="DOMAIN 4; Yubei 3(2)",
+        extensible=False,
+        codes=(
+            Code("deposit", "存款", "Bank deposit"),
+            Code("securities", "股票、债券、基金", "Securities and funds"),
+            Code("insurance", "商业保险", "Commercial insurance"),
+            Code("other", "其他金融资产", "Other financial asset"),
+        ),
+    ),
+    CodeTable(
         name="hardship_cause",
         label_zh="致困原因",
         label_en="Hardship cause",

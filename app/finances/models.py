@@ -7,11 +7,11 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, String
+from sqlalchemy import Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.db import Base, Timestamped, uuid_pk
-from app.core.types import Money
+from app.core.types import Hundredths, Money
 from app.households.public import HouseholdOwned
 
 
@@ -31,7 +31,10 @@ class Income(HouseholdOwned, Timestamped, Base):
 
 
 class Expenditure(HouseholdOwned, Timestamped, Base):
-    """A rigid expenditure (刚性支出) of one kind in one month; the kinds are an open list."""
+    """A rigid expenditure (刚性支出) of one kind in one month; the kinds are an open list.
+
+    `amount` is what the household bore: gross minus what was reimbursed (医保报销 and
+    the like), stored so sums stay one column; it is never negative."""
 
     __tablename__ = "household_expenditures"
     __table_args__ = (Index("ix_household_expenditures_household_month", "household_id", "month"),)
@@ -39,12 +42,16 @@ class Expenditure(HouseholdOwned, Timestamped, Base):
     id: Mapped[uuid.UUID] = uuid_pk()
     month: Mapped[date] = mapped_column(Date)
     kind: Mapped[str] = mapped_column(String(64))
+    gross_amount: Mapped[Decimal] = mapped_column(Money)
+    reimbursed_amount: Mapped[Decimal] = mapped_column(Money)
     amount: Mapped[Decimal] = mapped_column(Money)
     note: Mapped[str | None] = mapped_column(String(200))
 
 
 class Asset(HouseholdOwned, Timestamped, Base):
-    """An asset: financial assets, vehicles, real estate (DOMAIN 4)."""
+    """An asset: financial assets, vehicles, real estate (DOMAIN 4), with the share of it the
+    household owns; the kind decides which of area, vehicle type, count and financial type
+    it has."""
 
     __tablename__ = "household_assets"
 
@@ -58,3 +65,10 @@ class Asset(HouseholdOwned, Timestamped, Base):
     kind: Mapped[str] = mapped_column(String(32))
     description: Mapped[str] = mapped_column(String(200))
     value: Mapped[Decimal | None] = mapped_column(Money)
+    """Required on every write; null only on assets recorded before it was."""
+    area_m2: Mapped[Decimal | None] = mapped_column(Hundredths)
+    vehicle_type: Mapped[str | None] = mapped_column(String(32))
+    count: Mapped[int | None] = mapped_column(Integer)
+    financial_type: Mapped[str | None] = mapped_column(String(32))
+    ownership_share: Mapped[Decimal] = mapped_column(Hundredths)
+    """Percent of the asset the household owns, 0 < share <= 100."""

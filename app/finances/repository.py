@@ -6,6 +6,7 @@ whatever the number of rows.
 
 import uuid
 from collections.abc import Sequence
+from datetime import date
 from typing import Any, TypeVar
 
 from sqlalchemy import delete, insert, select
@@ -70,3 +71,15 @@ async def replace_assets(
     )
     if rows:
         await session.execute(insert(Asset), list(rows))
+
+
+async def income_months(
+    session: ReadSession, household_id: uuid.UUID, first: date, last: date
+) -> set[date]:
+    """The months from `first` to `last` with at least one income row (a zero one counts)."""
+    rows = await session.scalars(
+        select(Income.month)
+        .where(Income.household_id == household_id, Income.month >= first, Income.month <= last)
+        .distinct()
+    )
+    return set(rows)

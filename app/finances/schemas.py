@@ -6,7 +6,15 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+)
 
 from app.core.money import Yuan
 from app.dictionaries.public import CodeOf
@@ -41,6 +49,33 @@ Month = Annotated[
 Amount = Annotated[Yuan, Field(ge=0, le=MAX_AMOUNT)]
 IncomeSource = Annotated[str, CodeOf("income_source")]
 AssetKind = Annotated[str, CodeOf("asset_kind")]
+VehicleType = Annotated[str, CodeOf("vehicle_type")]
+FinancialType = Annotated[str, CodeOf("financial_asset_type")]
+HUNDREDTHS_PATTERN = r"^[0-9]{1,8}(\.[0-9]{1,2})?$"
+_HUNDREDTHS = re.compile(HUNDREDTHS_PATTERN)
+
+
+def _decimal_text(value: object) -> object:
+    """Like money, a decimal string: a JSON float has already lost exactness."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, str) and _HUNDREDTHS.match(value):
+        return Decimal(value)
+    raise ValueError('a decimal string with at most two places, e.g. "50.00"')
+
+
+_HUNDREDTHS_SCHEMA = {"type": "string", "pattern": HUNDREDTHS_PATTERN, "examples": ["50.00"]}
+TwoPlaces = Annotated[
+    Decimal,
+    BeforeValidator(_decimal_text),
+    AfterValidator(lambda value: value.quantize(Decimal("0.01"))),
+    PlainSerializer(lambda value: f"{value:.2f}", return_type=str),
+    WithJsonSchema(_HUNDREDTHS_SCHEMA, mode="validation"),
+    WithJsonSchema(_HUNDREDTHS_SCHEMA, mode="serialization"),
+]
+"""A non-money decimal (an area, a percentage) in JSON: a string with at most two places."""
+Share = Annotated[TwoPlaces, Field(gt=0, le=100)]
+Area = Annotated[TwoPlaces, Field(gt=0, le=Decimal("999999.99"))]
 OpenCode = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
 
 _AMOUNT = 'In yuan, a decimal string with at most two places, from "0.00" to "99999999.99".'
@@ -53,17 +88,28 @@ _INCOME: dict[str, Any] = {
     "source": "wages",
     "amount": "2300.50",
 }
-_EXPENDITURE: dict[str, Any] = {
+_EXPENDITURE_IN: dict[str, Any] = {
     "month": "2026-10",
     "kind": "medical",
-    "amount": "546.00",
-    "note": "住院自付部分",
+    "gross_amount": "2184.00",
+    "reimbursed_amount": "1638.00",
+    "note": "住院费用，医保报销后自付部分",
 }
-_ASSET: dict[str, Any] = {
+_EXPENDITURE: dict[str, Any] = {**_EXPENDITURE_IN, "amount": "546.00"}
+_ASSET_IN: dict[str, Any] = {
     "kind": "vehicle",
     "description": "2012 年购入的二手面包车",
     "value": "15000.00",
+    "ownership_share": "100.00",
+    "vehicle_type": "commercial_vehicle",
+    "count": 1,
     "person_id": _MEMBER,
+}
+_ASSET: dict[str, Any] = {
+    **_ASSET_IN,
+    "area_m2": None,
+    "financial_type": None,
+    "owned_value": "15000.00",
 }
 
 
@@ -71,7 +117,10 @@ class IncomeIn(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [_INCOME]})
 
     person_id: uuid.UUID | None = Field(
-        default=None, description=_PERSON + " A member of the household, now or formerly."
+        default=None,
+        description=_PERSON
+        + " A member of the household during that month, by the membership's joined and"
+        " left dates (422 `not_a_member_that_month`).",
     )
     month: Month = Field(description='The month, "YYYY-MM"; within the range being replaced.')
     source: IncomeSource = Field(description="Where it comes from (dictionary `income_source`).")
@@ -156,7 +205,7 @@ class IncomesOut(_MonthlyOut):
 
 class ExpenditureIn(BaseModel):
     model_config = ConfigDict(
-        extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [_EXPENDITURE]}
+        extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [_EXPENDITURE_IN]}
     )
 
     month: Month = Field(description='The month, "YYYY-MM"; within the range being replaced.')
@@ -166,7 +215,14 @@ class ExpenditureIn(BaseModel):
             "an open list: administrators add kinds)."
         )
     )
-    amount: Amount = Field(description="The amount spent. " + _AMOUNT)
+    gross_amount: Amount = Field(description="The amount spent before reimbursement. " + _AMOUNT)
+    reimbursed_amount: Amount = Field(
+        default=Decimal("0.00"),
+        description=(
+            "What was paid back (医保报销, insurance, charity refunds); at most the gross "
+            "amount (422 `reimbursed_exceeds_gross`). " + _AMOUNT
+        ),
+    )
     note: str | None = Field(default=None, max_length=200, description="What it was for.")
 
 
@@ -174,7 +230,7 @@ class ExpendituresIn(BaseModel):
     """Every rigid expenditure of the range: what is not listed is no longer recorded."""
 
     model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"items": [_EXPENDITURE]}]}
+        extra="forbid", json_schema_extra={"examples": [{"items": [_EXPENDITURE_IN]}]}
     )
 
     items: list[ExpenditureIn] = Field(
@@ -191,11 +247,26 @@ class ExpenditureOut(BaseModel):
 
     month: Month = Field(description='The month, "YYYY-MM".')
     kind: str = Field(description="Kind (dictionary `rigid_expenditure_kind`).")
-    amount: Yuan = Field(description="The amount spent, in yuan.")
+    gross_amount: Yuan = Field(description="The amount spent before reimbursement, in yuan.")
+    reimbursed_amount: Yuan = Field(description="What was paid back, in yuan.")
+    amount: Yuan = Field(
+        description="Net: what the household bore, gross minus reimbursed, in yuan (never negative)."
+    )
     note: str | None = Field(description="What it was for.")
 
 
+class KindTotal(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"kind": "medical", "amount": "546.00"}]}
+    )
+
+    kind: str = Field(description="Kind (dictionary `rigid_expenditure_kind`).")
+    amount: Yuan = Field(description="Net sum of the kind over the range, in yuan, exact.")
+
+
 class ExpendituresOut(_MonthlyOut):
+    """Totals are net of reimbursement: what the household bore (DOMAIN 5's R)."""
+
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -203,10 +274,15 @@ class ExpendituresOut(_MonthlyOut):
                     **_RANGE,
                     "items": [_EXPENDITURE],
                     "monthly_totals": [{"month": "2026-10", "amount": "546.00"}],
+                    "kind_totals": [{"kind": "medical", "amount": "546.00"}],
                     "total": "546.00",
                 }
             ]
         }
+    )
+
+    kind_totals: list[KindTotal] = Field(
+        description="Net sum per kind over the range, for the kinds that have items, by code."
     )
 
     items: list[ExpenditureOut] = Field(
@@ -214,16 +290,52 @@ class ExpendituresOut(_MonthlyOut):
     )
 
 
+_BY_KIND = "required for kind `{kind}` and refused for other kinds (422 `{code}`)"
+
+
 class AssetIn(BaseModel):
+    """An asset; the kind decides its fields: `real_estate` has `area_m2`, `vehicle` has
+    `vehicle_type` and `count`, `financial_asset` has `financial_type`, `other` none of
+    them. A missing one is 422 `required_for_kind`, one given for another kind 422
+    `not_for_kind`."""
+
     model_config = ConfigDict(
-        extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [_ASSET]}
+        extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [_ASSET_IN]}
     )
 
     kind: AssetKind = Field(description="Kind of asset (dictionary `asset_kind`).")
     description: str = Field(
         min_length=1, max_length=200, description="What it is, e.g. the vehicle or the flat."
     )
-    value: Amount | None = Field(default=None, description="Estimated value, if known. " + _AMOUNT)
+    value: Amount = Field(description="Estimated value of the whole asset. " + _AMOUNT)
+    ownership_share: Share = Field(
+        description=(
+            "Percent of the asset the household owns, more than 0 and at most 100, at most "
+            'two places ("50.00" for a flat owned half).'
+        )
+    )
+    area_m2: Area | None = Field(
+        default=None,
+        description="Floor area in m², a decimal string; "
+        + _BY_KIND.format(kind="real_estate", code="required_for_kind"),
+    )
+    vehicle_type: VehicleType | None = Field(
+        default=None,
+        description="Dictionary `vehicle_type`; "
+        + _BY_KIND.format(kind="vehicle", code="required_for_kind"),
+    )
+    count: int | None = Field(
+        default=None,
+        ge=1,
+        le=99,
+        description="How many such vehicles; "
+        + _BY_KIND.format(kind="vehicle", code="required_for_kind"),
+    )
+    financial_type: FinancialType | None = Field(
+        default=None,
+        description="Dictionary `financial_asset_type`; "
+        + _BY_KIND.format(kind="financial_asset", code="required_for_kind"),
+    )
     person_id: uuid.UUID | None = Field(
         default=None, description=_PERSON + " A member of the household, now or formerly."
     )
@@ -232,7 +344,9 @@ class AssetIn(BaseModel):
 class AssetsIn(BaseModel):
     """The household's whole asset list: what is not listed is no longer recorded."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"items": [_ASSET]}]})
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"items": [_ASSET_IN]}]}
+    )
 
     items: list[AssetIn] = Field(
         max_length=MAX_ASSETS,
@@ -245,7 +359,20 @@ class AssetOut(BaseModel):
 
     kind: str = Field(description="Kind of asset (dictionary `asset_kind`).")
     description: str = Field(description="What it is.")
-    value: Yuan | None = Field(description="Estimated value in yuan, if known.")
+    value: Yuan | None = Field(
+        description="Estimated value of the whole asset in yuan; null only on an asset "
+        "recorded before values were required (replace the list to fill it in)."
+    )
+    ownership_share: TwoPlaces = Field(description="Percent of the asset the household owns.")
+    owned_value: Yuan | None = Field(
+        description="The household's part: value x share / 100, rounded half up to the fen."
+    )
+    area_m2: TwoPlaces | None = Field(description="Floor area in m², for real estate.")
+    vehicle_type: str | None = Field(description="Dictionary `vehicle_type`, for vehicles.")
+    count: int | None = Field(description="How many such vehicles, for vehicles.")
+    financial_type: str | None = Field(
+        description="Dictionary `financial_asset_type`, for financial assets."
+    )
     person_id: uuid.UUID | None = Field(description=_PERSON)
 
 
@@ -257,6 +384,7 @@ class AssetsOut(BaseModel):
                     "household_id": _HOUSEHOLD,
                     "items": [_ASSET],
                     "total_value": "15000.00",
+                    "total_owned_value": "15000.00",
                     "version": 7,
                 }
             ]
@@ -266,6 +394,9 @@ class AssetsOut(BaseModel):
     household_id: uuid.UUID = Field(description="Household id.")
     items: list[AssetOut] = Field(description="The assets, in the order they were given.")
     total_value: Yuan = Field(description="Sum of the known values, in yuan, exact.")
+    total_owned_value: Yuan = Field(
+        description="Sum of the household's parts (`owned_value`), in yuan, exact."
+    )
     version: int = Field(
         description="The household's version, also its ETag; send it as If-Match to replace."
     )

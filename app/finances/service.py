@@ -8,7 +8,7 @@ the household's version, so it is guarded by If-Match on the household.
 
 import uuid
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from app.core.auth import Actor
@@ -32,8 +32,26 @@ from app.households.public import Change, Event, HouseholdRef
 
 _NAMES: dict[type[Any], str] = {Income: "incomes", Expenditure: "expenditures", Asset: "assets"}
 _INCOME_FIELDS = ("month", "person_id", "source", "amount")
-_EXPENDITURE_FIELDS = ("month", "kind", "amount", "note")
-_ASSET_FIELDS = ("kind", "description", "value", "person_id")
+_EXPENDITURE_FIELDS = ("month", "kind", "gross_amount", "reimbursed_amount", "amount", "note")
+_ASSET_FIELDS = (
+    "kind",
+    "description",
+    "value",
+    "ownership_share",
+    "area_m2",
+    "vehicle_type",
+    "count",
+    "financial_type",
+    "person_id",
+)
+KIND_FIELDS: dict[str, tuple[str, ...]] = {
+    "real_estate": ("area_m2",),
+    "vehicle": ("vehicle_type", "count"),
+    "financial_asset": ("financial_type",),
+    "other": (),
+}
+"""The fields each asset kind has (DOMAIN 4: area, vehicle type and count, financial type)."""
+_KIND_SPECIFIC = ("area_m2", "vehicle_type", "count", "financial_type")
 EXPENDITURE_KINDS = "rigid_expenditure_kind"
 
 
@@ -88,8 +106,9 @@ async def replace_incomes(
 ) -> tuple[HouseholdRef, list[Income]]:
     """Replace the monthly incomes by member and source of a range of months (DOMAIN 4; Yubei 3(2)).
 
-    One item per member, month and source; members are those of this
-    household, now or formerly (a former member's past incomes stay on record).
+    One item per member, month and source; each member belongs to this
+    household during the item's month, by the membership's joined and left
+    dates (a former member's past incomes stay on record).
     """
     household = await _writable(session, actor, household_id, expected_version)
     _check_months(items, months)
@@ -103,7 +122,7 @@ async def replace_incomes(
                 "duplicate_item",
             )
         seen.add(key)
-    await _check_members(session, household, [item.person_id for item in items])
+    await _check_members_in_month(session, household, items)
     rows = [_fields(item, _INCOME_FIELDS) for item in items]
     household = await _replace_range(
         session, actor, household, Income, months, rows, _INCOME_FIELDS
@@ -122,7 +141,8 @@ async def replace_expenditures(
     """Replace the rigid expenditures (刚性支出) of a range of months (DOMAIN 4; Yubei 3(2)).
 
     Kinds come from an open list (因灾、因病、因学等): built in or added by
-    administrators to `rigid_expenditure_kind`.
+    administrators to `rigid_expenditure_kind`. Each item is gross and reimbursed
+    (医保报销 and the like); the net, what the household bore, is stored beside them.
     """
     household = await _writable(session, actor, household_id, expected_version)
     _check_months(items, months)
@@ -136,8 +156,22 @@ async def replace_expenditures(
                 f"not a code of {EXPENDITURE_KINDS}: {item.kind!r}",
                 "unknown_code",
             )
+    for index, item in enumerate(items):
+        if item.reimbursed_amount > item.gross_amount:
+            raise ValidationFailed.at(
+                ["body", "items", index, "reimbursed_amount"],
+                "more than the gross amount",
+                "reimbursed_exceeds_gross",
+            )
     rows = [
-        {"month": i.month, "kind": i.kind, "amount": i.amount, "note": i.note or None}
+        {
+            "month": i.month,
+            "kind": i.kind,
+            "gross_amount": i.gross_amount,
+            "reimbursed_amount": i.reimbursed_amount,
+            "amount": i.gross_amount - i.reimbursed_amount,
+            "note": i.note or None,
+        }
         for i in items
     ]
     household = await _replace_range(
@@ -155,6 +189,8 @@ async def replace_assets(
 ) -> tuple[HouseholdRef, list[Asset]]:
     """Replace the household's whole asset list: financial assets, vehicles, real estate (DOMAIN 4)."""
     household = await _writable(session, actor, household_id, expected_version)
+    for index, item in enumerate(items):
+        _check_asset_kind(item, ["body", "items", index])
     await _check_members(session, household, [item.person_id for item in items])
     before = await repository.assets(session, household.id)
     rows = [_fields(item, _ASSET_FIELDS) for item in items]
@@ -194,6 +230,46 @@ async def _check_members(
                 ["body", "items", index, "person_id"],
                 "not a member of this household",
                 "not_a_member",
+            )
+
+
+def _check_asset_kind(item: AssetIn, loc: list[str | int]) -> None:
+    """Each kind has exactly its own fields (`KIND_FIELDS`); a kind the table does not list
+    (none today) has none of them."""
+    own = KIND_FIELDS.get(item.kind, ())
+    for name in _KIND_SPECIFIC:
+        given = getattr(item, name) is not None
+        if name in own and not given:
+            raise ValidationFailed.at(
+                [*loc, name], f"required for an asset of kind {item.kind!r}", "required_for_kind"
+            )
+        if name not in own and given:
+            raise ValidationFailed.at(
+                [*loc, name], f"not a field of an asset of kind {item.kind!r}", "not_for_kind"
+            )
+
+
+async def _check_members_in_month(
+    session: WriteSession, household: HouseholdRef, items: list[IncomeIn]
+) -> None:
+    """An income's member belongs to the household during its month (DOMAIN 4-5): the
+    membership began on or before the month's last day and had not ended by its first."""
+    await _check_members(session, household, [item.person_id for item in items])
+    periods = await households.membership_periods(
+        session, household.id, {i.person_id for i in items if i.person_id is not None}
+    )
+    for index, item in enumerate(items):
+        if item.person_id is None:
+            continue
+        last_day = add_months(item.month, 1) - timedelta(days=1)
+        if not any(
+            joined <= last_day and (left is None or left > item.month)
+            for joined, left in periods.get(item.person_id, [])
+        ):
+            raise ValidationFailed.at(
+                ["body", "items", index, "person_id"],
+                f"not a member of this household in {item.month:%Y-%m}",
+                "not_a_member_that_month",
             )
 
 
@@ -245,6 +321,8 @@ async def _replace_range(
         await repository.replace_range(
             session, model, household.id, months, [_owned(household, r) for r in rows]
         )
+        if model is Income:
+            await households.refresh_completeness(session, actor, household)
     return await _record(session, actor, household, name, changes)
 
 

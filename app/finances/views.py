@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from app.finances.models import Asset, Expenditure, Income
 from app.finances.months import MonthRange
@@ -13,6 +13,7 @@ from app.finances.schemas import (
     ExpendituresOut,
     IncomeOut,
     IncomesOut,
+    KindTotal,
     MonthTotal,
 )
 from app.households.public import HouseholdRef
@@ -46,21 +47,46 @@ def expenditures_out(
     household: HouseholdRef, months: MonthRange, rows: list[Expenditure]
 ) -> ExpendituresOut:
     monthly, total = _totals(rows)
+    by_kind: dict[str, Decimal] = defaultdict(lambda: _ZERO)
+    for row in rows:
+        by_kind[row.kind] += row.amount
     return ExpendituresOut(
         household_id=household.id,
         from_=months.first,
         to=months.last,
         items=[ExpenditureOut.model_validate(r) for r in rows],
         monthly_totals=monthly,
+        kind_totals=[KindTotal(kind=k, amount=by_kind[k]) for k in sorted(by_kind)],
         total=total,
         version=household.version,
     )
 
 
+def owned_value(asset: Asset) -> Decimal | None:
+    """The household's part of an asset: value x share / 100, half up to the fen."""
+    if asset.value is None:
+        return None
+    return (asset.value * asset.ownership_share / 100).quantize(_ZERO, rounding=ROUND_HALF_UP)
+
+
 def assets_out(household: HouseholdRef, rows: list[Asset]) -> AssetsOut:
+    items = [
+        AssetOut.model_validate(
+            {
+                **{
+                    name: getattr(r, name)
+                    for name in AssetOut.model_fields
+                    if name != "owned_value"
+                },
+                "owned_value": owned_value(r),
+            }
+        )
+        for r in rows
+    ]
     return AssetsOut(
         household_id=household.id,
-        items=[AssetOut.model_validate(r) for r in rows],
+        items=items,
         total_value=sum((r.value for r in rows if r.value is not None), _ZERO),
+        total_owned_value=sum((i.owned_value for i in items if i.owned_value is not None), _ZERO),
         version=household.version,
     )

@@ -66,7 +66,11 @@ class Household(Timestamped, Base):
     region_code: Mapped[str] = mapped_column(region_code_type())
     district_code: Mapped[str] = mapped_column(region_code_type(6))
     address: Mapped[str] = mapped_column(String(200))
+    hukou_region_code: Mapped[str | None] = mapped_column(String(12))
+    """National division code of the hukou place (6, 9 or 12 digits); may lie outside
+    the ledger's own regions, since people come from elsewhere."""
     hukou_place: Mapped[str | None] = mapped_column(String(100))
+    """A readable label of the hukou place; kept text the migration could not map."""
     hukou_type: Mapped[str | None] = mapped_column(String(16))
     settled_since: Mapped[date | None] = mapped_column(Date)
     head_person_id: Mapped[uuid.UUID | None] = mapped_column(

@@ -7,7 +7,8 @@
   declare such a table with `HouseholdOwned`, so it moves with its household.
 - **Change** a household through `record_change`: version, history, audit and
   domain event in the caller's transaction.
-- **Read** a household and its members as of now: `household_now`.
+- **Read** a household and its members as of now: `household_now`; who was a member on
+  a past date: `members_on`, `membership_periods`.
 - **Create** a household as the API does (`create_household`), or many in bulk,
   exactly as the API does (the import): `rows_of_new_household`, `known_persons`,
   `write_new_households`.
@@ -25,6 +26,7 @@
 """
 
 import uuid
+from datetime import date
 
 from app.core.auth import Actor
 from app.core.db import ReadSession, WriteSession
@@ -57,6 +59,7 @@ from app.households.read_models import (
     MemberNow,
     household_now,
 )
+from app.households.record import completeness
 from app.households.record import repository as records_repository
 from app.households.record import service as records
 from app.households.record.bulk import Collision, known_persons, refresh_statistics
@@ -73,6 +76,7 @@ from app.households.record.rules import PERSON_FIELDS
 from app.households.record.schemas import HouseholdCreate
 from app.households.record.validation import (
     check_head_count,
+    check_record_fields,
     check_region,
     check_subtype,
     parse_id,
@@ -80,11 +84,14 @@ from app.households.record.validation import (
 )
 from app.households.scope import reach_organizations_through
 from app.households.scope import visible_households as jurisdiction
+from app.households.stewardship import assignments, plans
+from app.households.stewardship import repository as stewardship
 from app.households.stewardship.episode_schemas import ExitBasisIn, ExitProposalIn
 from app.households.stewardship.episodes import confirm as confirm_exit
 from app.households.stewardship.episodes import propose as propose_exit
 from app.households.stewardship.measure_schemas import MeasureIn
 from app.households.stewardship.measures import record as record_measure
+from app.households.stewardship.schemas import PlanIn
 from app.households.transfers import service as transfers
 from app.households.transfers.schemas import TransferRequestIn
 
@@ -193,6 +200,71 @@ async def file_transfer_request(
 audit_read = access.audit_read
 require_active = access.require_active
 
+
+async def membership_periods(
+    session: ReadSession, household_id: uuid.UUID, person_ids: set[uuid.UUID]
+) -> dict[uuid.UUID, list[tuple[date, date | None]]]:
+    """(joined_on, left_on) of each membership of `person_ids` in the household, oldest
+    first; `left_on` is None while it lasts."""
+    return await persons.membership_periods(session, household_id, person_ids)
+
+
+async def members_on(session: ReadSession, household_id: uuid.UUID, day: date) -> list[uuid.UUID]:
+    """Who counted as a member of the household on `day` (household size on a past date, for
+    the eligibility rules): joined_on <= day < left_on. A person counts on the day they
+    joined and no longer on the day they left, so on any one day a person who moved
+    between households counts in exactly one; a membership with left_on == joined_on
+    counts on no day. The caller fetched the household through the actor's reach."""
+    return await persons.members_on(session, household_id, day)
+
+
+async def refresh_completeness(
+    session: WriteSession, actor: Actor, household: HouseholdRef
+) -> None:
+    """Recompute the completeness of a household fetched with `writable` after a change of
+    what it reads from another domain (incomes), before `record_change`."""
+    if not access.was_locked(session, household.id):
+        raise RuntimeError("refresh_completeness: fetch the household with `writable` first")
+    found = await session.get(Household, household.id)
+    assert found is not None
+    await completeness.refresh(session, found, actor.today)
+
+
+async def pair_worker(
+    session: WriteSession,
+    actor: Actor,
+    household_id: uuid.UUID,
+    worker_id: uuid.UUID,
+    expected_version: int,
+) -> HouseholdRef:
+    """Pair a community or grid worker of the household's street (对口帮扶), as the API does."""
+    return HouseholdRef.of(
+        await assignments.pair(session, actor, household_id, worker_id, expected_version)
+    )
+
+
+async def revise_plan(
+    session: WriteSession, actor: Actor, household_id: uuid.UUID, data: PlanIn
+) -> None:
+    """Write the household's next plan version (一户一策), as the API does."""
+    current = await stewardship.latest_plan(session, household_id)
+    await plans.revise(session, actor, household_id, data, current.revision if current else None)
+
+
+async def assign_household(
+    session: WriteSession,
+    actor: Actor,
+    household_id: uuid.UUID,
+    agency_id: uuid.UUID,
+    social_worker_id: uuid.UUID | None,
+) -> None:
+    """Assign the household to a social-work agency and worker, as the API does."""
+    await assignments.assign(session, actor, household_id, agency_id, social_worker_id)
+
+
+audit_read = access.audit_read
+read_income_months_with = completeness.read_income_months_with
+
 __all__ = [
     "CONTACT_FIELDS",
     "HOUSEHOLD",
@@ -222,11 +294,14 @@ __all__ = [
     "NewMember",
     "Origin",
     "PersonInAnotherHousehold",
+    "PlanIn",
     "TransferRequestIn",
     "answer_household_version",
+    "assign_household",
     "audit_read",
     "check_category",
     "check_head_count",
+    "check_record_fields",
     "check_region",
     "check_subtype",
     "confirm_exit",
@@ -241,17 +316,23 @@ __all__ = [
     "jurisdiction",
     "known_persons",
     "members_ever",
+    "members_on",
+    "membership_periods",
+    "pair_worker",
     "parse_id",
     "parse_member_id",
     "personal",
     "plain",
     "propose_exit",
     "reach_organizations_through",
+    "read_income_months_with",
     "record_assessed_types",
     "record_change",
     "record_measure",
+    "refresh_completeness",
     "refresh_statistics",
     "require_active",
+    "revise_plan",
     "rows_of_new_household",
     "visible",
     "writable",

@@ -74,9 +74,12 @@ class CategoryNow:
 
 @dataclass(frozen=True, slots=True)
 class HouseholdNow:
-    """A household and its active members as the ledger holds them now."""
+    """A household and its active members as the ledger holds them now; who counted on a
+    past date is `households.public.members_on`."""
 
     ref: HouseholdRef
+    hukou_region_code: str | None
+    """National division code of the hukou place (in the district: its first six digits)."""
     hukou_type: str | None
     settled_since: date | None
     target_types: tuple[str, ...]
@@ -101,6 +104,7 @@ async def household_now(
     await access.check_personal(session, actor, household.region_code)
     return HouseholdNow(
         ref=HouseholdRef.of(household),
+        hukou_region_code=household.hukou_region_code,
         hukou_type=household.hukou_type,
         settled_since=household.settled_since,
         target_types=tuple(t.target_type for t in rows.target_types),

@@ -54,6 +54,9 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column("家庭住址", "address", H, required=True),
     Column("户籍地", "hukou_place", H),
+    Column(
+        "户籍地区划代码", "hukou_region_code", H, note="全国行政区划代码，6、9 或 12 位，如 500112"
+    ),
     Column("户籍类型", "hukou_type", H, Kind.code, "hukou_type"),
     Column("来城市居住日期", "settled_since", H, Kind.date, note="如 2008-05-01"),
     Column("困难类别", "categories", R, Kind.codes, "vulnerability_category"),

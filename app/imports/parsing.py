@@ -273,6 +273,8 @@ class HouseholdReader:
         except ValidationError as exc:
             _schema_errors(draft, row, exc)
             return
+        fields = draft.fields
+        draft.check(row, lambda: ledger.check_record_fields(fields, self.today, []))
 
     def _member(self, draft: HouseholdDraft, row: int, cells: dict[str, Any]) -> None:
         before = len(draft.errors)

@@ -1,7 +1,7 @@
 """measures as dated records, plan items with ids, exit proposals and ledger episodes
 
 Revision ID: 0018
-Revises: 0016
+Revises: 0017
 Create Date: 2026-12-02 20:00:05.890624
 
 Existing data is carried over:
@@ -30,7 +30,7 @@ from app.core.db import new_id
 from app.dictionaries.catalog import CATALOG
 
 revision: str = "0018"
-down_revision: str | None = "0016"
+down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -105,6 +105,7 @@ EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/api/v1/households/{household_id}/members"): LEDGER_READ,
     ("POST", "/api/v1/households/{household_id}/members"): BY_ID_NUMBER_WRITE,
     ("PATCH", "/api/v1/households/{household_id}/members/{person_id}"): LEDGER_WRITE,
+    ("PATCH", "/api/v1/households/{household_id}/members/{person_id}/membership"): LEDGER_WRITE,
     ("DELETE", "/api/v1/households/{household_id}/members/{person_id}"): LEDGER_WRITE,
     ("POST", "/api/v1/persons/{person_id}/transfer"): TRANSFER,
     ("GET", "/api/v1/transfer-requests"): TRANSFER,

@@ -47,7 +47,7 @@ class TestSeedDemo:
         assert first.exit_code == 0, first.output
         assert second.exit_code == 0, second.output
         assert first.stdout == (
-            "demo data ready: 15 regions, 26 organizations, 10 users and 2 API clients, "
+            "demo data ready: 15 regions, 26 organizations, 11 users and 2 API clients, "
             "12 new demo households (password: the default Sanzhu-Demo-2026)\n"
         )
         assert second.stdout == first.stdout.replace("12 new", "0 new")

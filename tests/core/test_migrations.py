@@ -258,6 +258,57 @@ def test_0019_numbers_existing_households_in_creation_order(tmp_path: object) ->
     ]
 
 
+def test_0017_maps_known_hukou_places_and_keeps_expenditures_and_assets(tmp_path: object) -> None:
+    """A hukou place the migration knows gets its division code, other text stays as the
+    place's label with no code; an earlier expenditure was gross with nothing reimbursed,
+    an earlier asset was owned whole."""
+    url = f"sqlite+aiosqlite:///{tmp_path}/inputs.db"
+    config = alembic_config(url)
+    config.attributes["skip_logging"] = True
+    before = ScriptDirectory.from_config(config).get_revision("0017").down_revision
+    assert isinstance(before, str)
+    command.upgrade(config, before)
+    households = {"known": " 重庆市渝北区 ", "unknown": "四川省某县某村", "none": None}
+    ids = {name: uuid.uuid4().hex for name in households}
+    for name, place in households.items():
+        _execute(
+            url,
+            "INSERT INTO households (id, version, region_code, district_code, address, "
+            "hukou_place, status, complete, missing_fields, created_at, updated_at) VALUES "
+            "(:id, 1, '500112001001', '500112', '地址', :place, 'active', 0, '[]', "
+            "'2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+            {"id": ids[name], "place": place},
+        )
+    _execute(
+        url,
+        "INSERT INTO household_expenditures (id, household_id, region_code, district_code, "
+        "month, kind, amount, created_at, updated_at) VALUES (:id, :household, '500112001001', "
+        "'500112', '2026-01-01', 'medical', 54600, :at, :at)",
+        {"id": uuid.uuid4().hex, "household": ids["known"], "at": "2026-01-01 00:00:00"},
+    )
+    _execute(
+        url,
+        "INSERT INTO household_assets (id, household_id, region_code, district_code, kind, "
+        "description, value, created_at, updated_at) VALUES (:id, :household, '500112001001', "
+        "'500112', 'vehicle', '面包车', NULL, :at, :at)",
+        {"id": uuid.uuid4().hex, "household": ids["known"], "at": "2026-01-01 00:00:00"},
+    )
+    command.upgrade(config, "0017")
+    rows = _rows(url, "SELECT id, hukou_region_code, hukou_place FROM households")
+    assert {ids_by: (code, place) for ids_by, code, place in rows} == {
+        ids["known"]: ("500112", " 重庆市渝北区 "),
+        ids["unknown"]: (None, "四川省某县某村"),
+        ids["none"]: (None, None),
+    }
+    assert _rows(
+        url, "SELECT gross_amount, reimbursed_amount, amount FROM household_expenditures"
+    ) == [(54600, 0, 54600)]
+    assert _rows(url, "SELECT value, ownership_share, area_m2 FROM household_assets") == [
+        (None, 10000, None)
+    ]
+    command.downgrade(config, before)
+
+
 def _rows(url: str, statement: str) -> list[tuple[Any, ...]]:
     async def run() -> list[tuple[Any, ...]]:
         engine = create_async_engine(url)

@@ -1,6 +1,7 @@
 """Queries of persons and memberships."""
 
 import uuid
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Row, func, or_, select
@@ -104,6 +105,49 @@ async def members_ever(
         .distinct()
     )
     return set(found)
+
+
+async def membership_periods(
+    session: ReadSession, household_id: uuid.UUID, person_ids: set[uuid.UUID]
+) -> dict[uuid.UUID, list[tuple[date, date | None]]]:
+    """(joined_on, left_on) of every membership of `person_ids` in the household, oldest first."""
+    if not person_ids:
+        return {}
+    rows = await session.execute(
+        select(Membership.person_id, Membership.joined_on, Membership.left_on)
+        .where(Membership.household_id == household_id, Membership.person_id.in_(person_ids))
+        .order_by(Membership.joined_on, Membership.id)
+    )
+    found: dict[uuid.UUID, list[tuple[date, date | None]]] = {}
+    for person_id, joined, left in rows:
+        found.setdefault(person_id, []).append((joined, left))
+    return found
+
+
+async def members_on(session: ReadSession, household_id: uuid.UUID, day: date) -> list[uuid.UUID]:
+    """Persons who were members of the household on `day`: joined on or before it and not
+    yet left (`left_on` is the first day a person no longer counts), in the order they joined."""
+    rows = await session.scalars(
+        select(Membership.person_id)
+        .where(
+            Membership.household_id == household_id,
+            Membership.joined_on <= day,
+            or_(Membership.left_on.is_(None), Membership.left_on > day),
+        )
+        .order_by(Membership.joined_on, Membership.id)
+    )
+    return list(dict.fromkeys(rows))
+
+
+async def latest_left_on(
+    session: ReadSession, person_id: uuid.UUID, *, other_than: uuid.UUID | None = None
+) -> date | None:
+    """The last day an ended membership of the person ended, in any household."""
+    stmt = select(func.max(Membership.left_on)).where(Membership.person_id == person_id)
+    if other_than is not None:
+        stmt = stmt.where(Membership.id != other_than)
+    found: date | None = await session.scalar(stmt)
+    return found
 
 
 async def count_active_members(session: ReadSession, household_id: uuid.UUID) -> int:

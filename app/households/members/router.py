@@ -32,11 +32,13 @@ from app.households.http import (
     answer_household_version,
     household_written,
 )
-from app.households.members import lookups, repository, search, service, transfer
+from app.households.members import lookups, periods, repository, search, service, transfer
 from app.households.members.schemas import (
     MemberIn,
     MemberOut,
     MemberPatch,
+    MembershipOut,
+    MembershipPatch,
     PersonMatch,
     PersonSearchIn,
     TransferIn,
@@ -124,6 +126,37 @@ async def update_member(
     answer_household_version(response, session, household.id)
     row = await repository.member_row(session, household.id, person.id)
     return member_out(actor, household.head_person_id, row)
+
+
+@router.patch(
+    MEMBERS + "/{person_id:uuid}/membership",
+    response_model=MembershipOut,
+    summary="Correct when a member joined or left, back-dated with a reason (If-Match on the household)",
+    responses=protected_problems(*PERSONAL_READ, PreconditionFailed, PreconditionRequired),
+)
+async def memberships_update(
+    household_id: HouseholdId,
+    person_id: PersonId,
+    actor: LedgerWriter,
+    response: Response,
+    session: DbSession,
+    body: MembershipPatch,
+    expected: ExpectedVersion,
+) -> MembershipOut:
+    """The person's active membership, or else the last one that ended. Household size on
+    a past date counts a person from `joined_on` up to the day before `left_on`."""
+    done = await periods.correct(session, actor, household_id, person_id, body, expected)
+    membership = done.membership
+    response.headers["ETag"] = etag_for_version(done.household.version)
+    return MembershipOut(
+        household_id=done.household.id,
+        person_id=membership.person_id,
+        active=membership.active,
+        joined_on=membership.joined_on,
+        left_on=membership.left_on,
+        left_reason=membership.left_reason,
+        household_version=done.household.version,
+    )
 
 
 @router.delete(

@@ -130,6 +130,13 @@ class MemberIn(PersonDetails):
         default=None, description="Checked against the ID number if given."
     )
     relation_to_head: Relation = Field(description="Relation to the head (`self` for the head).")
+    joined_on: date | None = Field(
+        default=None,
+        description=(
+            "Day the person joined (began living in) this household; default today, not in "
+            "the future (422 `date_in_future`). Household size on a past date counts it."
+        ),
+    )
     categories: list[PersonCategoryIn] = Field(
         default_factory=list, max_length=10, description="Vulnerability categories of this person."
     )
@@ -144,6 +151,68 @@ class MemberPatch(PersonDetails):
 
     name: str | None = Field(default=None, min_length=1, max_length=50, description="Full name.")
     relation_to_head: Relation | None = Field(default=None, description="Relation to the head.")
+
+
+class MembershipPatch(BaseModel):
+    """A correction of when the person joined or left this household (back-dating allowed)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [{"joined_on": "2019-03-01", "reason": "户口簿记载 2019 年 3 月迁入"}]
+        },
+    )
+
+    joined_on: date | None = Field(
+        default=None,
+        description="Day the person joined (began living in) the household; not in the future.",
+    )
+    left_on: date | None = Field(
+        default=None,
+        description=(
+            "Day the person left, from which they no longer count; only for an ended "
+            "membership (422 `membership_active`), on or after `joined_on` (422 "
+            "`left_before_joined`), not in the future (422 `date_in_future`)."
+        ),
+    )
+    reason: str = Field(
+        min_length=1,
+        max_length=500,
+        description="Why the dates are corrected (the evidence); kept in the household's history.",
+    )
+
+
+class MembershipOut(BaseModel):
+    """A person's membership of a household: the days on which they count in it."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "household_id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e11",
+                    "person_id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e12",
+                    "active": True,
+                    "joined_on": "2019-03-01",
+                    "left_on": None,
+                    "left_reason": None,
+                    "household_version": 8,
+                }
+            ]
+        }
+    )
+
+    household_id: uuid.UUID = Field(description="Household id.")
+    person_id: uuid.UUID = Field(description="Person id.")
+    active: bool = Field(description="Whether the membership lasts.")
+    joined_on: date = Field(description="First day the person counts in the household.")
+    left_on: date | None = Field(
+        description="First day the person no longer counts; null while the membership lasts."
+    )
+    left_reason: str | None = Field(description="Why the person left, once they did.")
+    household_version: int = Field(
+        description="The household's new version, also the response's ETag: the next write's If-Match."
+    )
 
 
 class MemberOut(BaseModel):

@@ -8,6 +8,7 @@ as a sequential duplicate.
 
 import uuid
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -98,10 +99,30 @@ async def _enrol(
         region_code=household.region_code,
         district_code=household.district_code,
         relation_to_head=data.relation_to_head,
-        joined_on=actor.today,
+        joined_on=data.joined_on or actor.today,
     )
+    await check_no_overlap(session, person.id, membership.joined_on, ["body", "joined_on"])
     await _flush_or_conflict(session, actor, membership, index)
     return person
+
+
+async def check_no_overlap(
+    session: WriteSession,
+    person_id: uuid.UUID,
+    joined_on: date,
+    loc: list[str | int],
+    *,
+    other_than: uuid.UUID | None = None,
+) -> None:
+    """A person counts in one household on any one day: a membership begins on or after
+    the day every earlier one of the person ended (`left_on`)."""
+    latest = await persons.latest_left_on(session, person_id, other_than=other_than)
+    if latest is not None and joined_on < latest:
+        raise ValidationFailed.at(
+            loc,
+            f"the person was a member of a household until {latest.isoformat()}",
+            "membership_overlap",
+        )
 
 
 def person_snapshot(actor: Actor, person: Person, membership: Membership | None) -> dict[str, Any]:
@@ -212,7 +233,7 @@ async def add(
         HouseholdCategory(household_id=household.id, category=c, subtype=s, person_id=person.id)
         for c, s in dict.fromkeys((c.category, c.subtype) for c in data.categories)
     )
-    await completeness.refresh(session, household)
+    await completeness.refresh(session, household, actor.today)
     diff = history.diff({}, person_snapshot(actor, person, membership))
     await changes.record(
         session,
@@ -298,7 +319,7 @@ async def update(
         diff["head_person_id"] = {"before": None, "after": str(person.id)}
     if diff:
         person.version += 1
-        await completeness.refresh(session, household)
+        await completeness.refresh(session, household, actor.today)
     await changes.record(
         session,
         actor,
@@ -335,7 +356,7 @@ async def leave(
         diff["head_person_id"] = {"before": str(person.id), "after": None}
     if await persons.count_active_members(session, household.id) == 0:
         household.attention = "no_members"
-    await completeness.refresh(session, household)
+    await completeness.refresh(session, household, actor.today)
     if moving_to is None:
         change = _member_change("member.remove", Event.member_removed, person, diff, ["active"])
     else:

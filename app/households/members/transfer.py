@@ -170,7 +170,7 @@ async def move(
         target.head_person_id = person.id
     members.settle_attention(target)
     for household in (source, target):
-        await completeness.refresh(session, household)
+        await completeness.refresh(session, household, actor.today)
     await changes.record(
         session,
         actor,

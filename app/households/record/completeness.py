@@ -1,6 +1,9 @@
 """Completeness of ledger records: per record on every change, and the share per region (DOMAIN 3; Beijing 7)."""
 
+import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import case, func, select
@@ -10,23 +13,60 @@ from app.core.db import ReadSession, WriteSession
 from app.core.errors import NotFound
 from app.core.region_codes import LEVEL_LENGTHS, RegionLevel, in_subtree, is_within, level_of
 from app.households import repository as ledger
-from app.households.models import NEEDS, Household
+from app.households.models import NEEDS, Household, HouseholdPlan
 from app.households.record import repository
 from app.households.record.rules import (
     MEMBER_FACT_FIELDS,
     CategoryFacts,
+    CoreFacts,
     HouseholdFacts,
     MemberFacts,
     missing_fields,
+    previous_months,
 )
 from app.regions.public import child_region_codes
 
+IncomeMonths = Callable[[ReadSession, uuid.UUID, date, date], Awaitable[set[date]]]
+"""(session, household id, first month, last month) -> the months with an income row."""
+_INCOME_MONTHS: list[IncomeMonths] = []
 
-async def refresh(session: WriteSession, household: Household) -> None:
-    """Recompute `complete` and `missing_fields` from the record as it now stands."""
+
+def read_income_months_with(source: IncomeMonths) -> None:
+    """Let completeness see which months have incomes (the finances domain holds them;
+    called once, when the app is composed from its domains)."""
+    if source not in _INCOME_MONTHS:
+        _INCOME_MONTHS.append(source)
+
+
+async def core_facts(session: ReadSession, household: Household, today: date) -> CoreFacts:
+    """DOMAIN 4's core fields of the record as it now stands."""
+    window = previous_months(today)
+    months: set[date] = set()
+    for source in _INCOME_MONTHS:
+        months |= await source(session, household.id, window[0], window[-1])
+    has_plan = await session.scalar(
+        select(HouseholdPlan.id).where(HouseholdPlan.household_id == household.id).limit(1)
+    )
+    return CoreFacts(
+        today=today,
+        region_code=household.region_code,
+        hukou_region_code=household.hukou_region_code,
+        hukou_type=household.hukou_type,
+        settled_since=household.settled_since,
+        has_plan=has_plan is not None,
+        paired_worker_id=household.paired_worker_id,
+        income_months=frozenset(months),
+    )
+
+
+async def refresh(session: WriteSession, household: Household, today: date) -> None:
+    """Recompute `complete` and `missing_fields` from the record as it now stands, on the
+    business date `today` (the income window moves with it: a record complete this month
+    can lack next month's newest month)."""
     await session.flush()
     codes = await repository.codes(session, household.id)
     facts = HouseholdFacts(
+        core=await core_facts(session, household, today),
         head_person_id=household.head_person_id,
         benefits=household.benefits,
         needs=codes.get(NEEDS, []),

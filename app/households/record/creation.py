@@ -42,6 +42,7 @@ from app.households.models import (
 from app.households.record.rules import (
     MEMBER_FACT_FIELDS,
     CategoryFacts,
+    CoreFacts,
     HouseholdFacts,
     MemberFacts,
     missing_fields,
@@ -218,7 +219,7 @@ def rows_of_new_household(
                 "district_code": region[:6],
                 "relation_to_head": data.relation_to_head,
                 "active": True,
-                "joined_on": origin.today,
+                "joined_on": data.joined_on or origin.today,
                 "left_on": None,
                 "left_reason": None,
                 **stamps,
@@ -237,6 +238,14 @@ def rows_of_new_household(
             emergency_situation=fields.emergency_situation,
             categories=[CategoryFacts(c, s, p) for c, s, p in categories],
             members=facts,
+            # New: no plan, no paired worker and no incomes yet.
+            core=CoreFacts(
+                today=origin.today,
+                region_code=region,
+                hukou_region_code=fields.hukou_region_code,
+                hukou_type=fields.hukou_type,
+                settled_since=fields.settled_since,
+            ),
         )
     )
     scalars = {name: getattr(fields, name) for name in RECORD_FIELDS}

@@ -9,6 +9,7 @@ each gap so a worker knows what to fill in, e.g. `benefits`,
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 
 from app.households.contacts import CONTACT_FIELDS, Contact, recorded
 
@@ -34,6 +35,55 @@ class CategoryFacts:
     person_id: uuid.UUID | None = None
 
 
+INCOME_MONTHS = 12
+"""Incomes of the 12 calendar months before the current one (DOMAIN 4-5's window)."""
+
+
+def previous_months(current: date, count: int = INCOME_MONTHS) -> list[date]:
+    """The first days of the `count` calendar months before `current`'s month, oldest first."""
+    index = current.year * 12 + current.month - 1
+    return [date((index - n) // 12, (index - n) % 12 + 1, 1) for n in range(count, 0, -1)]
+
+
+@dataclass(frozen=True, slots=True)
+class CoreFacts:
+    """DOMAIN 4's core fields of every record, whatever its categories."""
+
+    today: date
+    """The business date: the income window is the 12 months before its month."""
+    region_code: str
+    hukou_region_code: str | None = None
+    hukou_type: str | None = None
+    settled_since: date | None = None
+    has_plan: bool = False
+    paired_worker_id: uuid.UUID | None = None
+    income_months: frozenset[date] = frozenset()
+    """Months (first days) that have at least one income row; a zero income counts."""
+
+
+GRID_CODE_LENGTH = 15
+
+
+def core_gaps(core: CoreFacts) -> list[str]:
+    """The core fields a record lacks (DOMAIN 4): grid-level region, hukou code and type,
+    settled-since, a plan, a paired worker and an income row in each of the 12 months
+    before the current one (`incomes.YYYY-MM` names each month without one)."""
+    gaps = []
+    if len(core.region_code) != GRID_CODE_LENGTH:
+        gaps.append("region_code.grid")
+    for name in ("hukou_region_code", "hukou_type", "settled_since", "paired_worker_id"):
+        if getattr(core, name) is None:
+            gaps.append(name)
+    if not core.has_plan:
+        gaps.append("plan")
+    gaps.extend(
+        f"incomes.{month:%Y-%m}"
+        for month in previous_months(core.today)
+        if month not in core.income_months
+    )
+    return gaps
+
+
 @dataclass(frozen=True, slots=True)
 class HouseholdFacts:
     head_person_id: uuid.UUID | None = None
@@ -45,6 +95,8 @@ class HouseholdFacts:
     emergency_situation: str | None = None
     categories: list[CategoryFacts] = field(default_factory=list)
     members: list[MemberFacts] = field(default_factory=list)
+    core: CoreFacts | None = None
+    """The core fields; None checks the category rules alone."""
 
 
 MEMBER_FACT_FIELDS = tuple(f for f in MemberFacts.__dataclass_fields__ if f != "person_id")
@@ -90,7 +142,7 @@ def _member_gaps(member: MemberFacts, names: Iterable[str]) -> list[str]:
 
 def missing_fields(facts: HouseholdFacts) -> list[str]:
     """Every required field the record lacks, sorted; an empty list means complete."""
-    gaps: set[str] = set()
+    gaps: set[str] = set(core_gaps(facts.core)) if facts.core is not None else set()
     if not facts.members:
         gaps.add("members")
     if facts.head_person_id is None:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.core.actors import ActorRef
-from app.core.region_codes import CODE_PATTERN
+from app.core.region_codes import CODE_PATTERN, DIVISION_CODE_PATTERN
 from app.dictionaries.public import CodeOf
 from app.households.decisions.schemas import DECISION_EXAMPLE, DecisionIn, DecisionOut
 from app.households.members.schemas import Category, MemberIn, MemberOut, Relation, Subtype
@@ -23,6 +23,7 @@ Address = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, 
 _EXAMPLE_IN: dict[str, Any] = {
     "region_code": "500112001001001",
     "address": "双龙湖街道龙湖社区 3 栋 2 单元 501",
+    "hukou_region_code": "500112",
     "hukou_place": "重庆市渝北区",
     "hukou_type": "urban",
     "settled_since": "2008-05-01",
@@ -53,12 +54,30 @@ class HouseholdFields(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    hukou_place: str | None = Field(default=None, max_length=100, description="Hukou (户籍) place.")
+    hukou_region_code: str | None = Field(
+        default=None,
+        pattern=DIVISION_CODE_PATTERN,
+        description=(
+            "Hukou (户籍) place as a national administrative division code: county (6 digits), "
+            "town or street (9) or village or community (12); anywhere in the country, not "
+            "only in the ledger's regions. The eligibility rules read it (hukou in the district)."
+        ),
+        examples=["500112"],
+    )
+    hukou_place: str | None = Field(
+        default=None,
+        max_length=100,
+        description="A readable label of the hukou place, e.g. 重庆市渝北区; rules do not read it.",
+    )
     hukou_type: HukouType | None = Field(
         default=None, description="Hukou type (dictionary `hukou_type`)."
     )
     settled_since: date | None = Field(
-        default=None, description="Since when the household actually lives in the city."
+        default=None,
+        description=(
+            "Since when the household actually lives in the city (来城市居住); not in the "
+            "future (422 `date_in_future`)."
+        ),
     )
     causes: list[OpenCode] | None = Field(
         default=None,
@@ -88,6 +107,7 @@ class HouseholdFields(BaseModel):
 
 
 RECORD_FIELDS = (
+    "hukou_region_code",
     "hukou_place",
     "hukou_type",
     "settled_since",
@@ -291,7 +311,10 @@ class HouseholdOut(BaseModel):
     region_code: str = Field(description="Community or grid code.")
     district_code: str = Field(description="District code.")
     address: str = Field(description="Street address.")
-    hukou_place: str | None = Field(description="Hukou place.")
+    hukou_region_code: str | None = Field(
+        description="Hukou place as a national division code (6, 9 or 12 digits)."
+    )
+    hukou_place: str | None = Field(description="Readable label of the hukou place.")
     hukou_type: str | None = Field(description="Dictionary `hukou_type`.")
     settled_since: date | None = Field(description="Since when it lives in the city.")
     target_types: list[TargetType] = Field(

@@ -132,6 +132,7 @@ async def create(session: WriteSession, actor: Actor, data: HouseholdCreate) -> 
     await _check_region(session, actor, data.region_code)
     await _check_open_codes(session, data)
     _check_decisions(actor, data)
+    validation.check_record_fields(data, actor.today, ["body"])
     _check_categories(data.categories, set())
     new_members = _new_members(actor, data.members)
     known = await bulk.known_persons(session, [m.index for m in new_members])
@@ -218,6 +219,7 @@ async def _check_patch(
     if "hukou_type" in given:
         for held in await decisions.current_types(session, household.id):
             check_urban_hukou(held, data.hukou_type, ["body", "hukou_type"])
+    validation.check_record_fields(data, actor.today, ["body"])
     members = {p.id: p for _, p in await repository.members(session, household.id)}
     active = set(members)
     if data.categories is not None:
@@ -289,7 +291,7 @@ async def update(
     after = {**_snapshot(household), **await _current_lists(session, household)}
     diff = history.diff(before, after)
     if diff:
-        await completeness.refresh(session, household)
+        await completeness.refresh(session, household, actor.today)
     await changes.record(session, actor, household, Change("household.update", Event.changed, diff))
     return household
 

@@ -10,9 +10,10 @@ from datetime import date
 
 from app.core.errors import ValidationFailed
 from app.core.id_numbers import IdNumber, InvalidIdNumber, parse_id_number
-from app.core.region_codes import RegionLevel, is_within, level_of
+from app.core.region_codes import RegionLevel, is_division_code, is_within, level_of
 from app.dictionaries import public as dictionaries
 from app.households.members.schemas import MemberIn
+from app.households.record.schemas import HouseholdFields
 
 Loc = list[str | int]
 
@@ -57,6 +58,7 @@ def parse_id(raw: str, today: date, loc: Loc) -> IdNumber:
 def parse_member_id(data: MemberIn, today: date, loc: Loc) -> IdNumber:
     """The member's ID number per GB 11643; a sex or birth date given must match it (DOMAIN 4)."""
     parsed = parse_id(data.id_number, today, loc)
+    check_not_future(data.joined_on, today, [*loc, "joined_on"])
     if data.sex is not None and data.sex != parsed.sex.value:
         raise ValidationFailed.at([*loc, "sex"], "does not match the ID number", "sex_mismatch")
     if data.birth_date is not None and data.birth_date != parsed.birth_date:
@@ -64,3 +66,22 @@ def parse_member_id(data: MemberIn, today: date, loc: Loc) -> IdNumber:
             [*loc, "birth_date"], "does not match the ID number", "birth_date_mismatch"
         )
     return parsed
+
+
+def check_not_future(day: date | None, today: date, loc: Loc) -> None:
+    """A date that records what happened (settled since, joined, left) is not after today."""
+    if day is not None and day > today:
+        raise ValidationFailed.at(loc, "may not be in the future", "date_in_future")
+
+
+def check_record_fields(fields: HouseholdFields, today: date, loc: Loc) -> None:
+    """The record's inputs the eligibility rules read (DOMAIN 4-5): a hukou place that is a
+    real national division code, and a settled-since date not after today."""
+    code = fields.hukou_region_code
+    if code is not None and not is_division_code(code):
+        raise ValidationFailed.at(
+            [*loc, "hukou_region_code"],
+            "not a national administrative division code",
+            "division_code_invalid",
+        )
+    check_not_future(fields.settled_since, today, [*loc, "settled_since"])

@@ -43,6 +43,7 @@ def record_out(
         region_code=household.region_code,
         district_code=household.district_code,
         address=household.address,
+        hukou_region_code=household.hukou_region_code,
         hukou_place=household.hukou_place,
         hukou_type=household.hukou_type,
         settled_since=household.settled_since,

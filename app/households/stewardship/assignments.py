@@ -11,6 +11,7 @@ from app.households import access, changes, history
 from app.households.changes import Change
 from app.households.events import Event
 from app.households.models import Household, HouseholdAssignment
+from app.households.record import completeness
 from app.households.stewardship import repository
 from app.identity.public import active_user
 from app.organizations.public import organization_kind
@@ -153,6 +154,8 @@ async def pair(
     before = household.paired_worker_id
     household.paired_worker_id = worker_id
     diff = history.diff({"paired_worker_id": before}, {"paired_worker_id": worker_id})
+    if diff:
+        await completeness.refresh(session, household, actor.today)
     await changes.record(
         session,
         actor,
@@ -177,6 +180,8 @@ async def release(session: WriteSession, actor: Actor, household: Household) -> 
             {"paired_worker_id": household.paired_worker_id}, {"paired_worker_id": None}
         )
         household.paired_worker_id = None
+        # The record now lacks its paired worker: completeness says so (DOMAIN 4).
+        await completeness.refresh(session, household, actor.today)
         await changes.record(
             session,
             actor,

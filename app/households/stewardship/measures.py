@@ -99,7 +99,7 @@ async def record(
     session.add(measure)
     await session.flush()
     shown = {"id": measure.id, **{name: getattr(measure, name) for name in _SHOWN}}
-    await completeness.refresh(session, household)
+    await completeness.refresh(session, household, actor.today)
     await changes.record(
         session,
         actor,
@@ -133,7 +133,7 @@ async def void(
     measure.voided_by = None if actor.principal.is_client else actor.principal.id
     measure.void_reason = reason
     await session.flush()
-    await completeness.refresh(session, household)
+    await completeness.refresh(session, household, actor.today)
     diff = {"measure_voided": {"before": None, "after": {"id": str(measure.id), "reason": reason}}}
     await changes.record(
         session,

@@ -11,6 +11,7 @@ from app.households import access, changes, history
 from app.households.changes import Change
 from app.households.events import Event
 from app.households.models import HouseholdPlan
+from app.households.record import completeness
 from app.households.stewardship import repository
 from app.households.stewardship.plan_items import GivenItem, next_items
 from app.households.stewardship.schemas import PlanIn
@@ -94,6 +95,8 @@ async def revise(
     )
     session.add(plan)
     await session.flush()
+    if previous is None:
+        await completeness.refresh(session, household, actor.today)
     diff = history.diff(
         {name: getattr(previous, name) for name in _FIELDS} if previous else {},
         {name: getattr(plan, name) for name in _FIELDS},

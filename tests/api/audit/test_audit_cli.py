@@ -13,10 +13,13 @@ from app.cli import cli
 from app.core.audit import AuditEvent, AuditSealState
 from app.core.keystore import KEYSTORE_FILE
 
-SEEDED_EVENTS = 53
-"""seed-demo: 10 users, 2 API clients and 12 demo households, one event each; in each street
-4 households' incomes and 2 households' assessed target types, 5 measures given, and one
-household's exit proposed and confirmed, one event each."""
+SEEDED_EVENTS = 115
+"""seed-demo: 11 users, 2 API clients and 12 demo households, one event each (25); each
+household's incomes, expenditures, assets, plan and pairing (60); 12 measures given; in each
+street 2 households' assessed target types, its authorisation document, and one household's
+exit proposed, confirmed and its pairing ended (12); in 双龙湖街道 the confidentiality
+agreement, the social worker's acknowledgement and 3 assignments (5); the pending transfer
+request (1)."""
 
 
 async def _tamper(url: str, seq: int) -> str:

@@ -53,12 +53,13 @@ async def api(demo: None, anonymous: httpx.AsyncClient) -> Api:
 
 @pytest.fixture
 async def household(demo: None, app: FastAPI) -> Any:
-    """A household of street A (grid 500112001001001): the head and her husband."""
+    """A household of street A (grid 500112001001001): the head and her husband, both
+    members since 2020 (incomes are by member and month)."""
     return await create_household(
         app,
         members=[
-            {"name": "张秀英", "relation_to_head": "self"},
-            {"name": "李建国", "relation_to_head": "spouse"},
+            {"name": "张秀英", "relation_to_head": "self", "joined_on": "2020-01-01"},
+            {"name": "李建国", "relation_to_head": "spouse", "joined_on": "2020-01-01"},
         ],
     )
 

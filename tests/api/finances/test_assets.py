@@ -18,14 +18,42 @@ def url(household: Any) -> str:
     return f"/api/v1/households/{household.id}/assets"
 
 
+KIND_FIELDS: dict[str, dict[str, Any]] = {
+    "real_estate": {"area_m2": "80.00"},
+    "vehicle": {"vehicle_type": "passenger_car", "count": 1},
+    "financial_asset": {"financial_type": "deposit"},
+    "other": {},
+}
+"""A valid value of each field the kind requires."""
+SPECIFIC = ("area_m2", "vehicle_type", "count", "financial_type")
+
+
 def asset(
-    kind: str, description: str, value: str | None = None, person: Any = None
+    kind: str,
+    description: str,
+    value: str = "1.00",
+    person: Any = None,
+    share: str = "100.00",
+    **fields: Any,
 ) -> dict[str, Any]:
+    """An asset as sent: the kind's own fields filled unless given."""
     return {
         "kind": kind,
         "description": description,
         "value": value,
+        "ownership_share": share,
+        **KIND_FIELDS.get(kind, {}),
+        **fields,
         "person_id": None if person is None else str(person),
+    }
+
+
+def shown(item: dict[str, Any], owned: str | None = None) -> dict[str, Any]:
+    """The asset as answered: every kind field (null when not the kind's), the owned part."""
+    return {
+        **{name: None for name in SPECIFIC},
+        **item,
+        "owned_value": owned if owned is not None else item["value"],
     }
 
 
@@ -42,7 +70,7 @@ class TestReplaceAssets:
             asset("real_estate", "龙湖社区 3 栋 2 单元 501，自有住房", "99999999.99"),
             asset("vehicle", "2012 年购入的二手面包车", "0.01", members[1]),
             asset("financial_asset", "银行定期存款", "546.00", members[0]),
-            asset("other", "价值不明的旧家具"),
+            asset("other", "旧家具", "0.00"),
         ]
         version = await version_of(api, household)
 
@@ -52,8 +80,9 @@ class TestReplaceAssets:
         assert put.headers["etag"] == f'W/"{version + 1}"'
         expected = {
             "household_id": str(household.id),
-            "items": items,
+            "items": [shown(i) for i in items],
             "total_value": "100000546.00",
+            "total_owned_value": "100000546.00",
             "version": version + 1,
         }
         assert put.json() == expected
@@ -74,7 +103,9 @@ class TestReplaceAssets:
         )
 
         assert response.status_code == 200, response.text
-        assert (await api.get(url(household))).json()["items"] == [asset("real_estate", "住房")]
+        assert (await api.get(url(household))).json()["items"] == [
+            shown(asset("real_estate", "住房"))
+        ]
         cleared = await api.put(url(household), {"items": []}, version=version + 2)
         assert (cleared.json()["items"], cleared.json()["total_value"]) == ([], "0.00")
 
@@ -85,7 +116,7 @@ class TestReplaceAssets:
             version=await version_of(api, household),
         )
 
-        assert response.json()["items"] == [asset("vehicle", "面包车")]
+        assert response.json()["items"] == [shown(asset("vehicle", "面包车"))]
 
     async def test_the_change_is_in_the_history(self, api: Api, household: Any) -> None:
         version = await version_of(api, household)
@@ -97,7 +128,17 @@ class TestReplaceAssets:
         response = await api.get(f"/api/v1/households/{household.id}/history")
 
         entries = [e for e in response.json()["items"] if e["action"] == "household.assets.replace"]
-        row = {"kind": "vehicle", "description": "面包车", "value": "1.00", "person_id": None}
+        row = {
+            "kind": "vehicle",
+            "description": "面包车",
+            "value": "1.00",
+            "ownership_share": "100.00",
+            "area_m2": None,
+            "vehicle_type": "passenger_car",
+            "count": 1,
+            "financial_type": None,
+            "person_id": None,
+        }
         assert [e["changes"] for e in entries] == [
             {"assets": {"before": [], "after": [row]}},
             {"assets": {"before": [row], "after": []}},
@@ -195,6 +236,123 @@ class TestReplaceAssetsRefusals:
         )
 
         assert_problem(response, 403, "forbidden")
+
+
+class TestAssetFieldsByKind:
+    """Value required, each kind its own fields, a share of (0, 100] (DOMAIN 4-5)."""
+
+    @pytest.mark.parametrize("value", [None, "absent"])
+    async def test_the_value_is_required(self, api: Api, household: Any, value: Any) -> None:
+        item = asset("vehicle", "面包车")
+        if value == "absent":
+            del item["value"]
+        else:
+            item["value"] = value
+
+        response = await api.put(url(household), {"items": [item]}, version=1)
+
+        code = "missing" if value == "absent" else "value_error"
+        assert_invalid(response, ["body", "items", 0, "value"], code)
+
+    @pytest.mark.parametrize(
+        ("kind", "missing"),
+        [
+            ("real_estate", "area_m2"),
+            ("vehicle", "vehicle_type"),
+            ("vehicle", "count"),
+            ("financial_asset", "financial_type"),
+        ],
+    )
+    async def test_a_kind_s_own_field_is_required(
+        self, api: Api, household: Any, kind: str, missing: str
+    ) -> None:
+        item = asset(kind, "某项财产")
+        del item[missing]
+
+        response = await api.put(
+            url(household), {"items": [item]}, version=await version_of(api, household)
+        )
+
+        assert_invalid(response, ["body", "items", 0, missing], "required_for_kind")
+
+    @pytest.mark.parametrize(
+        ("kind", "extra", "value"),
+        [
+            ("other", "area_m2", "10.00"),
+            ("real_estate", "vehicle_type", "passenger_car"),
+            ("vehicle", "financial_type", "deposit"),
+            ("financial_asset", "count", 2),
+        ],
+    )
+    async def test_another_kind_s_field_is_refused(
+        self, api: Api, household: Any, kind: str, extra: str, value: Any
+    ) -> None:
+        item = asset(kind, "某项财产", **{extra: value})
+
+        response = await api.put(
+            url(household), {"items": [item]}, version=await version_of(api, household)
+        )
+
+        assert_invalid(response, ["body", "items", 0, extra], "not_for_kind")
+
+    @pytest.mark.parametrize(
+        ("value", "share", "owned"),
+        [
+            ("1000.01", "100.00", "1000.01"),
+            ("1000.01", "100", "1000.01"),
+            ("1000.01", "33.33", "333.30"),
+            ("0.05", "50.00", "0.03"),
+            ("1000.01", "0.01", "0.10"),
+        ],
+    )
+    async def test_a_share_up_to_100_gives_the_owned_part(
+        self, api: Api, household: Any, value: str, share: str, owned: str
+    ) -> None:
+        """owned = value x share / 100 rounded half up to the fen: 1000.01 x 33.33 % =
+        333.3033 -> 333.30; 0.05 x 50 % = 0.025 -> 0.03 (half even would give 0.02)."""
+        item = asset("real_estate", "住房", value, share=share)
+
+        response = await api.put(
+            url(household), {"items": [item]}, version=await version_of(api, household)
+        )
+
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["items"][0]["ownership_share"] == f"{float(share):.2f}"
+        assert (body["items"][0]["owned_value"], body["total_owned_value"]) == (owned, owned)
+        assert body["total_value"] == value
+
+    @pytest.mark.parametrize(
+        ("share", "code"),
+        [
+            ("0", "greater_than"),
+            ("0.00", "greater_than"),
+            ("100.01", "less_than_equal"),
+            ("50.001", "value_error"),
+            (50, "value_error"),
+        ],
+    )
+    async def test_a_share_outside_0_to_100_is_422(
+        self, api: Api, household: Any, share: Any, code: str
+    ) -> None:
+        item = asset("vehicle", "面包车", share=share)
+
+        response = await api.put(url(household), {"items": [item]}, version=1)
+
+        assert_invalid(response, ["body", "items", 0, "ownership_share"], code)
+
+    async def test_a_vehicle_count_of_zero_and_an_unknown_vehicle_type_are_422(
+        self, api: Api, household: Any
+    ) -> None:
+        zero = await api.put(
+            url(household), {"items": [asset("vehicle", "车", count=0)]}, version=1
+        )
+        unknown = await api.put(
+            url(household), {"items": [asset("vehicle", "车", vehicle_type="tank")]}, version=1
+        )
+
+        assert_invalid(zero, ["body", "items", 0, "count"], "greater_than_equal")
+        assert_invalid(unknown, ["body", "items", 0, "vehicle_type"], "value_error")
 
 
 class TestReadAssets:

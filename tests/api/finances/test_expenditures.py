@@ -1,5 +1,6 @@
 """Rigid expenditures (刚性支出) by month and kind; the kinds are an open list (DOMAIN 4; Yubei 3(2))."""
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -18,8 +19,23 @@ def url(household: Any) -> str:
     return f"/api/v1/households/{household.id}/expenditures"
 
 
-def spent(month: str, kind: str, amount: str, note: str | None = None) -> dict[str, Any]:
-    return {"month": month, "kind": kind, "amount": amount, "note": note}
+def spent(
+    month: str, kind: str, gross: str, note: str | None = None, reimbursed: str = "0.00"
+) -> dict[str, Any]:
+    """An expenditure as sent: gross and what was reimbursed."""
+    return {
+        "month": month,
+        "kind": kind,
+        "gross_amount": gross,
+        "reimbursed_amount": reimbursed,
+        "note": note,
+    }
+
+
+def shown(item: dict[str, Any]) -> dict[str, Any]:
+    """As answered: with the net `amount` the household bore."""
+    net = Decimal(item["gross_amount"]) - Decimal(item["reimbursed_amount"])
+    return {**item, "amount": f"{net:.2f}"}
 
 
 async def version_of(api: Api, household: Any) -> int:
@@ -47,10 +63,15 @@ class TestReplaceExpenditures:
             "household_id": str(household.id),
             "from": "2026-01",
             "to": "2026-03",
-            "items": items,
+            "items": [shown(i) for i in items],
             "monthly_totals": [
                 {"month": "2026-01", "amount": "100000546.00"},
                 {"month": "2026-03", "amount": "1200.50"},
+            ],
+            "kind_totals": [
+                {"kind": "disaster", "amount": "1200.50"},
+                {"kind": "education", "amount": "0.01"},
+                {"kind": "medical", "amount": "100000545.99"},
             ],
             "total": "100001746.50",
             "version": version + 1,
@@ -71,7 +92,7 @@ class TestReplaceExpenditures:
         )
 
         assert response.status_code == 200, response.text
-        assert response.json()["items"] == items
+        assert response.json()["items"] == [shown(i) for i in items]
 
     async def test_a_blank_note_is_no_note(self, api: Api, household: Any) -> None:
         response = await api.put(
@@ -81,7 +102,7 @@ class TestReplaceExpenditures:
             **Q1,
         )
 
-        assert response.json()["items"] == [spent("2026-01", "medical", "1.00", None)]
+        assert response.json()["items"] == [shown(spent("2026-01", "medical", "1.00", None))]
 
     async def test_months_outside_the_range_are_untouched(self, api: Api, household: Any) -> None:
         version = await version_of(api, household)
@@ -102,7 +123,9 @@ class TestReplaceExpenditures:
 
         assert response.status_code == 200, response.text
         whole = (await api.get(url(household), **Q1)).json()
-        assert whole["items"] == [january, spent("2026-02", "education", "25.00"), march]
+        assert whole["items"] == [
+            shown(i) for i in (january, spent("2026-02", "education", "25.00"), march)
+        ]
         assert whole["total"] == "65.00"
 
     async def test_the_change_is_in_the_history(self, api: Api, household: Any) -> None:
@@ -126,6 +149,8 @@ class TestReplaceExpenditures:
                         {
                             "month": "2026-01-01",
                             "kind": "medical",
+                            "gross_amount": "546.00",
+                            "reimbursed_amount": "0.00",
                             "amount": "546.00",
                             "note": "门诊",
                         }
@@ -192,11 +217,18 @@ class TestReplaceExpendituresRefusals:
     async def test_inexact_or_negative_amounts_are_refused(
         self, api: Api, household: Any, amount: Any, code: str
     ) -> None:
-        item = {**spent("2026-01", "medical", "0.00"), "amount": amount}
+        item = {**spent("2026-01", "medical", "0.00"), "gross_amount": amount}
 
         response = await api.put(url(household), {"items": [item]}, version=1, **Q1)
 
-        assert_invalid(response, ["body", "items", 0, "amount"], code)
+        assert_invalid(response, ["body", "items", 0, "gross_amount"], code)
+
+    async def test_the_old_single_amount_is_refused(self, api: Api, household: Any) -> None:
+        item = {"month": "2026-01", "kind": "medical", "amount": "1.00"}
+
+        response = await api.put(url(household), {"items": [item]}, version=1, **Q1)
+
+        assert_invalid(response, ["body", "items", 0, "gross_amount"], "missing")
 
     async def test_an_item_outside_the_range_is_422(self, api: Api, household: Any) -> None:
         response = await api.put(
@@ -246,6 +278,60 @@ class TestReplaceExpendituresRefusals:
 
         assert_problem(write, 403, "forbidden")
         assert_problem(read, 403, "forbidden")
+
+
+class TestNetOfReimbursement:
+    """Net = gross - reimbursed >= 0; totals, by month and by kind, are net (DOMAIN 5's R)."""
+
+    @pytest.mark.parametrize(
+        ("gross", "reimbursed", "net"),
+        [("2184.00", "1638.00", "546.00"), ("100.00", "100.00", "0.00"), ("0.01", "0", "0.01")],
+    )
+    async def test_the_net_is_gross_less_reimbursed(
+        self, api: Api, household: Any, gross: str, reimbursed: str, net: str
+    ) -> None:
+        item = spent("2026-01", "medical", gross, reimbursed=reimbursed)
+
+        response = await api.put(
+            url(household), {"items": [item]}, version=await version_of(api, household), **Q1
+        )
+
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["items"][0]["amount"] == net
+        assert body["total"] == body["monthly_totals"][0]["amount"] == net
+        assert body["kind_totals"] == [{"kind": "medical", "amount": net}]
+
+    async def test_totals_by_kind_are_net(self, api: Api, household: Any) -> None:
+        items = [
+            spent("2026-01", "medical", "1000.00", reimbursed="700.00"),
+            spent("2026-02", "medical", "500.00", reimbursed="100.00"),
+            spent("2026-02", "education", "300.00"),
+        ]
+
+        response = await api.put(
+            url(household), {"items": items}, version=await version_of(api, household), **Q1
+        )
+
+        assert response.json()["kind_totals"] == [
+            {"kind": "education", "amount": "300.00"},
+            {"kind": "medical", "amount": "700.00"},
+        ]
+        assert response.json()["total"] == "1000.00"
+
+    async def test_reimbursed_above_gross_is_422_and_writes_nothing(
+        self, api: Api, household: Any
+    ) -> None:
+        version = await version_of(api, household)
+        item = spent("2026-01", "medical", "100.00", reimbursed="100.01")
+
+        response = await api.put(url(household), {"items": [item]}, version=version, **Q1)
+
+        assert_invalid(
+            response, ["body", "items", 0, "reimbursed_amount"], "reimbursed_exceeds_gross"
+        )
+        assert await version_of(api, household) == version
+        assert (await api.get(url(household), **Q1)).json()["items"] == []
 
 
 class TestReadExpenditures:

@@ -483,3 +483,85 @@ class TestReadIncomes:
 
         assert response.status_code == 200, response.text
         assert response.json()["items"] == []
+
+
+class TestMemberInTheMonth:
+    """An income's member belongs to the household during its month, by the membership's
+    joined and left dates: joined on or before the month's last day, not left by its first."""
+
+    async def _member_since(self, app: FastAPI, joined_on: str) -> Any:
+        return await create_household(
+            app,
+            members=[
+                {"name": "张秀英", "relation_to_head": "self", "joined_on": "2020-01-01"},
+                {"name": "李建国", "relation_to_head": "spouse", "joined_on": joined_on},
+            ],
+        )
+
+    async def _spouse(self, api: Api, household: Any) -> str:
+        record = (await api.get(f"/api/v1/households/{household.id}")).json()
+        return str(next(m["person_id"] for m in record["members"] if not m["is_head"]))
+
+    @pytest.mark.parametrize(
+        ("joined_on", "month", "accepted"),
+        [
+            ("2026-02-28", "2026-02", True),
+            ("2026-02-01", "2026-02", True),
+            ("2026-03-01", "2026-02", False),
+            ("2026-02-15", "2026-01", False),
+        ],
+    )
+    async def test_a_member_counts_from_the_month_they_joined(
+        self, api: Api, app: FastAPI, joined_on: str, month: str, accepted: bool
+    ) -> None:
+        household = await self._member_since(app, joined_on)
+        spouse = await self._spouse(api, household)
+
+        response = await api.put(
+            url(household),
+            {"items": [income(month, "100.00", spouse)]},
+            version=await version_of(api, household),
+            **Q1,
+        )
+
+        if accepted:
+            assert response.status_code == 200, response.text
+            assert response.json()["items"] == [income(month, "100.00", spouse)]
+        else:
+            body = assert_invalid(
+                response, ["body", "items", 0, "person_id"], "not_a_member_that_month"
+            )
+            assert month in body["errors"][0]["msg"]
+
+    @pytest.mark.parametrize(("left_on", "accepted"), [("2026-03-01", False), ("2026-03-02", True)])
+    async def test_a_member_who_left_counts_until_the_day_before_left_on(
+        self, api: Api, app: FastAPI, left_on: str, accepted: bool
+    ) -> None:
+        household = await self._member_since(app, "2020-01-01")
+        spouse = await self._spouse(api, household)
+        headers = await api.headers("street_officer")
+        left = await api.http.delete(
+            f"/api/v1/households/{household.id}/members/{spouse}",
+            params={"reason": "moved_out"},
+            headers=headers,
+        )
+        assert left.status_code == 204, left.text
+        version = await version_of(api, household)
+        dated = await api.http.patch(
+            f"/api/v1/households/{household.id}/members/{spouse}/membership",
+            json={"left_on": left_on, "reason": "户口簿记载迁出日期"},
+            headers={**headers, "If-Match": f'W/"{version}"'},
+        )
+        assert dated.status_code == 200, dated.text
+
+        response = await api.put(
+            url(household),
+            {"items": [income("2026-03", "100.00", spouse)]},
+            version=dated.json()["household_version"],
+            **Q1,
+        )
+
+        if accepted:
+            assert response.status_code == 200, response.text
+        else:
+            assert_invalid(response, ["body", "items", 0, "person_id"], "not_a_member_that_month")

@@ -19,6 +19,25 @@ HOUSEHOLDS = "/api/v1/households"
 AGENCY = "渝北区同心社会工作服务中心"
 
 
+CORE_GAPS = frozenset(
+    {
+        "hukou_region_code",
+        "hukou_type",
+        "settled_since",
+        "paired_worker_id",
+        "plan",
+        "region_code.grid",
+    }
+)
+"""The core fields completeness asks of every record (DOMAIN 4); incomes are `incomes.YYYY-MM`."""
+
+
+def beyond_core(missing: list[str]) -> list[str]:
+    """The gaps a record's categories leave, without the core ones a fresh record always has
+    (no plan, no paired worker, no incomes yet)."""
+    return [m for m in missing if m not in CORE_GAPS and not m.startswith("incomes.")]
+
+
 async def bearer(http: httpx.AsyncClient, username: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {await sign_in(http, username)}"}
 

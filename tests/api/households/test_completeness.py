@@ -1,5 +1,6 @@
 """Share of complete records per region (DOMAIN 3; Beijing 7: the district spot-checks it)."""
 
+from datetime import date
 from typing import Any
 
 import httpx
@@ -7,10 +8,18 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.clock import business_today
 from app.households.models import Household
 from tests.api.households.ledger_http import exit_household
 from tests.api.households.records import HOUSEHOLDS, bearer
-from tests.factories import create_demo_district, create_household
+from tests.factories import (
+    CORE_FIELDS,
+    create_complete_household,
+    create_demo_district,
+    create_household,
+    id_number,
+    make_complete,
+)
 from tests.problems import assert_invalid, assert_problem
 
 REPORT = f"{HOUSEHOLDS}/completeness"
@@ -29,8 +38,8 @@ async def seeded(session: AsyncSession) -> None:
 
 
 async def _complete(app: FastAPI, region: str) -> Household:
-    household: Household = await create_household(app, region=region, **COMPLETE)
-    assert household.complete
+    household: Household = await create_complete_household(app, region=region, **COMPLETE)
+    assert household.complete, household.missing_fields
     return household
 
 
@@ -168,7 +177,17 @@ async def test_an_empty_district_reports_zero(anonymous: httpx.AsyncClient) -> N
 async def test_the_report_follows_changes_and_exits(
     app: FastAPI, anonymous: httpx.AsyncClient
 ) -> None:
-    first = await _incomplete(app, "500112001001001")
+    first = await make_complete(
+        app,
+        await create_household(
+            app,
+            region="500112001001001",
+            categories=[{"category": "other"}],
+            members=[{"name": "张秀英", "relation_to_head": "self", "joined_on": "2020-01-01"}],
+            **CORE_FIELDS,
+        ),
+    )
+    assert not first.complete
     second = await _complete(app, "500112001001001")
     await _complete(app, "500112001001001")
     report = await _report(anonymous, "street_officer")
@@ -178,10 +197,84 @@ async def test_the_report_follows_changes_and_exits(
     fixed = await anonymous.patch(
         f"{HOUSEHOLDS}/{first.id}",
         json={k: v for k, v in COMPLETE.items() if k != "categories"},
-        headers={**headers, "If-Match": 'W/"1"'},
+        headers={**headers, "If-Match": f'W/"{first.version}"'},
     )
     assert fixed.json()["complete"] is True
     exited = await exit_household(anonymous, second.id, "deceased")
     assert exited.status_code == 200, exited.text
     report = await _report(anonymous, "street_officer")
     assert report["regions"][0] == _row("500112001001", 2, 2, "1.0000")
+
+
+def _months_before(today: date, count: int = 12) -> list[str]:
+    index = today.year * 12 + today.month - 1
+    return [f"{(index - n) // 12:04d}-{(index - n) % 12 + 1:02d}" for n in range(count, 0, -1)]
+
+
+class TestCoreFields:
+    """DOMAIN 4's core fields: grid-level region, hukou code and type, settled-since, a
+    plan, a paired worker and an income row in each of the 12 months before this one."""
+
+    async def test_a_new_record_lists_every_core_gap_by_name(
+        self, app: FastAPI, anonymous: httpx.AsyncClient
+    ) -> None:
+        headers = await bearer(anonymous, "street_officer")
+        response = await anonymous.post(
+            HOUSEHOLDS,
+            json={
+                "region_code": "500112001001",
+                "address": "百果园社区 1 号",
+                **COMPLETE,
+                "members": [
+                    {"name": "张秀英", "id_number": id_number(), "relation_to_head": "self"}
+                ],
+            },
+            headers=headers,
+        )
+        assert response.status_code == 201, response.text
+        months = [f"incomes.{m}" for m in _months_before(business_today())]
+        assert response.json()["missing_fields"] == sorted(
+            [
+                "hukou_region_code",
+                "hukou_type",
+                "paired_worker_id",
+                "plan",
+                "region_code.grid",
+                "settled_since",
+                *months,
+            ]
+        )
+
+    async def test_twelve_months_of_income_complete_it_and_eleven_do_not(
+        self, app: FastAPI, anonymous: httpx.AsyncClient
+    ) -> None:
+        """A zero income row counts; the current month's does not stand in for a missing one."""
+        household = await create_complete_household(app, **COMPLETE)
+        assert (household.complete, household.missing_fields) == (True, [])
+        months = _months_before(business_today())
+        current = f"{business_today():%Y-%m}"
+        headers = await bearer(anonymous, "street_officer")
+        url = f"{HOUSEHOLDS}/{household.id}/incomes"
+        eleven = await anonymous.put(
+            url,
+            params={"from": months[0], "to": current},
+            json={
+                "items": [
+                    {
+                        "person_id": str(household.head_person_id),
+                        "month": m,
+                        "source": "wages",
+                        "amount": "0.00",
+                    }
+                    for m in [*months[1:], current]
+                ]
+            },
+            headers={**headers, "If-Match": f'W/"{household.version}"'},
+        )
+        assert eleven.status_code == 200, eleven.text
+        record = (await anonymous.get(f"{HOUSEHOLDS}/{household.id}", headers=headers)).json()
+        assert (record["complete"], record["missing_fields"]) == (False, [f"incomes.{months[0]}"])
+
+    async def test_a_household_on_a_community_lacks_its_grid(self, app: FastAPI) -> None:
+        household = await create_complete_household(app, region="500112001001", **COMPLETE)
+        assert household.missing_fields == ["region_code.grid"]

@@ -97,6 +97,11 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("PATCH", "/api/v1/households/{household_id}/members/{person_id}"): Route(
         lambda ids, known: {"phone": "13800000000"}, if_match=True, variants=WITH_PERSON
     ),
+    ("PATCH", "/api/v1/households/{household_id}/members/{person_id}/membership"): Route(
+        lambda ids, known: {"joined_on": "2019-03-01", "reason": "户口簿"},
+        if_match=True,
+        variants=WITH_PERSON,
+    ),
     ("DELETE", "/api/v1/households/{household_id}/members/{person_id}"): Route(
         params={"reason": "moved_out"}, variants=WITH_PERSON
     ),

@@ -17,7 +17,7 @@ from tests.api.households.records import (
     open_street_to_social_worker,
     user_id,
 )
-from tests.factories import create_demo_district, create_household
+from tests.factories import create_complete_household, create_demo_district, create_household
 from tests.problems import assert_invalid, assert_problem
 
 A_GRID_1 = "500112001001001"
@@ -136,7 +136,7 @@ class TestFilters:
         assert await _ids(anonymous, cause="illness", need="medical") == _sorted(ill)
 
     async def test_complete(self, app: FastAPI, anonymous: httpx.AsyncClient) -> None:
-        complete = await create_household(
+        complete = await create_complete_household(
             app,
             categories=[{"category": "other"}],
             basic_situation="独居",

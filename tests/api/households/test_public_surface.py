@@ -150,6 +150,7 @@ async def test_the_read_model_holds_what_rules_need_and_no_identifiers(app: Fast
     home = await create_household(
         app,
         region=GRID_A1_1,
+        hukou_region_code="500112001",
         hukou_type="urban",
         settled_since="2010-01-01",
         target_types=["dibao"],
@@ -167,7 +168,12 @@ async def test_the_read_model_holds_what_rules_need_and_no_identifiers(app: Fast
     actor = await ledger_actor(app, "street_officer")
     async with app.state.services.database.read_sessionmaker() as session:
         now = await public.household_now(session, actor, home.id)
-    assert (now.ref.id, now.hukou_type, now.settled_since) == (home.id, "urban", date(2010, 1, 1))
+    assert (now.ref.id, now.hukou_region_code, now.hukou_type, now.settled_since) == (
+        home.id,
+        "500112001",
+        "urban",
+        date(2010, 1, 1),
+    )
     assert (now.target_types, now.needs) == (("dibao",), ("medical",))
     assert [(m.relation_to_head, m.is_head) for m in now.members] == [
         ("self", True),

@@ -100,7 +100,12 @@ async def test_every_household_write_answers_the_next_if_match(
         ),
         200,
     )
-    spent = {"month": f"{month:%Y-%m}", "kind": "medical", "amount": "300.00"}
+    spent = {
+        "month": f"{month:%Y-%m}",
+        "kind": "medical",
+        "gross_amount": "300.00",
+        "reimbursed_amount": "0.00",
+    }
     await chain.took(
         await anonymous.put(
             f"{chain.url}/expenditures",
@@ -110,7 +115,14 @@ async def test_every_household_write_answers_the_next_if_match(
         ),
         200,
     )
-    asset = {"kind": "vehicle", "description": "二手面包车", "value": "15000.00"}
+    asset = {
+        "kind": "vehicle",
+        "description": "二手面包车",
+        "value": "15000.00",
+        "ownership_share": "100.00",
+        "vehicle_type": "passenger_car",
+        "count": 1,
+    }
     await chain.took(
         await anonymous.put(
             f"{chain.url}/assets", json={"items": [asset]}, headers=chain.if_match()

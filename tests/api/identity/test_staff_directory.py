@@ -77,6 +77,7 @@ class TestReach:
             "street_officer",
             "street_officer_2",
             "community_worker",
+            "community_worker_2",
             "grid_worker",
             *ORGANISATION_STAFF,
         }, "never another district's staff, the admin or the auditor"

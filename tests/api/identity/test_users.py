@@ -215,7 +215,7 @@ class TestListUsers:
             "grid_worker",
             "street_officer",
         ]
-        assert await names(region="500112002") == ["street_officer_2"]
+        assert await names(region="500112002") == ["community_worker_2", "street_officer_2"]
         assert await names(active="false") == ["grid_worker"]
         assert await names(region="500112001", active="true") == [
             "community_worker",
