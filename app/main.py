@@ -20,7 +20,7 @@ from app.core.http_middleware import (
 )
 from app.core.logging import configure_logging
 from app.core.metrics import process_exiting
-from app.core.openapi import install_openapi
+from app.core.openapi import install_openapi, operation_id
 from app.core.services import build_services, install_services
 from app.domains import ACCESS_HOOKS, DOMAINS, build_worker
 
@@ -76,6 +76,7 @@ def create_app(settings: Settings | None = None, domains: Sequence[Domain] = DOM
         # (core.errors), not a redirect whose absolute Location would be built
         # from the Host header.
         redirect_slashes=False,
+        generate_unique_id_function=operation_id,
     )
     install_services(app, services)
 

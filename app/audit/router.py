@@ -30,7 +30,7 @@ router = api_router(prefix=f"{API_V1}/audit-events", tags=["audit"])
     ),
     responses=protected_problems(ValidationFailed),
 )
-async def list_audit_events(
+async def audit_events_list(
     auditor: Annotated[Actor, Depends(actor_for(Action.audit_read))],
     session: ReadDbSession,
     page: PageParams,

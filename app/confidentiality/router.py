@@ -37,7 +37,7 @@ class Acknowledged(BaseModel):
     description="Order: oldest recorded first (by id, which is time-ordered).",
     responses=protected_problems(ValidationFailed),
 )
-async def list_agreements(
+async def confidentiality_agreements_list(
     actor: Manager, session: ReadDbSession, page: PageParams
 ) -> Page[AgreementOut]:
     items, cursor = await service.list_agreements(session, actor, page)
@@ -52,7 +52,7 @@ async def list_agreements(
     responses=protected_problems(NotFound, ValidationFailed, Conflict),
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )
-async def record_agreement(
+async def confidentiality_agreements_create(
     actor: Manager, response: Response, session: DbSession, body: AgreementIn
 ) -> AgreementOut:
     agreement = await service.record_agreement(session, actor, body)
@@ -66,7 +66,7 @@ async def record_agreement(
     summary="Acknowledge the confidentiality agreement personally",
     responses=problems(Unauthorized, Forbidden),
 )
-async def acknowledge(me: Myself, session: DbSession) -> Acknowledged:
+async def users_me_acknowledge(me: Myself, session: DbSession) -> Acknowledged:
     signed_at = await service.acknowledge(session, me)
     return Acknowledged(confidentiality_signed_at=signed_at)
 
@@ -78,7 +78,7 @@ async def acknowledge(me: Myself, session: DbSession) -> Acknowledged:
     description="Order: oldest issued first (by id, which is time-ordered).",
     responses=protected_problems(ValidationFailed),
 )
-async def list_grants(
+async def auditor_grants_list(
     actor: GrantReader, session: ReadDbSession, page: PageParams
 ) -> Page[GrantOut]:
     items, cursor = await service.list_grants(session, actor, page)
@@ -93,7 +93,7 @@ async def list_grants(
     responses=protected_problems(NotFound, ValidationFailed),
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )
-async def issue_grant(
+async def auditor_grants_create(
     actor: Issuer, response: Response, session: DbSession, body: GrantIn
 ) -> GrantOut:
     grant = await service.issue_grant(session, actor, body)
@@ -107,7 +107,7 @@ async def issue_grant(
     summary="Revoke an auditor grant early",
     responses=protected_problems(NotFound, Conflict, ValidationFailed),
 )
-async def revoke_grant(
+async def auditor_grants_revoke(
     actor: Issuer,
     grant_id: Annotated[uuid.UUID, Path(description="Grant id.")],
     session: DbSession,

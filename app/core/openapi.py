@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute
 
 from app.core.auth import Forbidden
 from app.core.errors import PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_PREFIX, AppError, Problem, Unauthorized
@@ -26,6 +27,15 @@ _EXAMPLE_PARAMS = {
     "state": "exited",
     "import_id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e11",
 }
+
+
+def operation_id(route: APIRoute) -> str:
+    """A route's operationId is its function's name, `<resource>_<verb>` (`households_list`).
+
+    Generated clients name their methods after it, so it is part of the contract:
+    readable, stable while the path is, and unique (tests/core/test_contract_truth.py).
+    """
+    return route.name
 
 
 def _example(error: type[AppError]) -> dict[str, Any]:

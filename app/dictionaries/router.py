@@ -28,7 +28,7 @@ router = api_router(prefix=f"{API_V1}/dictionaries", tags=["reference data"])
         **problems(ValidationFailed),
     },
 )
-async def get_dictionaries(
+async def dictionaries_list(
     session: ReadDbSession,
     response: Response,
     if_none_match: Annotated[
@@ -55,7 +55,7 @@ Writer = Annotated[Actor, Depends(actor_for(Action.reference_write))]
     responses=protected_problems(ValidationFailed, Conflict),
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )
-async def add_code(
+async def dictionary_codes_create(
     table: Annotated[
         str, Path(max_length=64, description="An extensible table, e.g. `hardship_cause`.")
     ],

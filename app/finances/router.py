@@ -54,7 +54,7 @@ _WRITE = {
     summary="Monthly incomes by member and source, with totals (the read is audited)",
     responses=_READ,
 )
-async def get_incomes(
+async def household_incomes_get(
     household_id: ledger.HouseholdId,
     actor: ledger.LedgerReader,
     response: Response,
@@ -74,7 +74,7 @@ async def get_incomes(
     summary="Replace the incomes of a range of months in one request (If-Match on the household)",
     responses=_WRITE,
 )
-async def put_incomes(
+async def household_incomes_replace(
     household_id: ledger.HouseholdId,
     actor: ledger.LedgerWriter,
     response: Response,
@@ -99,7 +99,7 @@ async def put_incomes(
     summary="Rigid expenditures (刚性支出) by month and kind, with totals (the read is audited)",
     responses=_READ,
 )
-async def get_expenditures(
+async def household_expenditures_get(
     household_id: ledger.HouseholdId,
     actor: ledger.LedgerReader,
     response: Response,
@@ -119,7 +119,7 @@ async def get_expenditures(
     summary="Replace the rigid expenditures of a range of months (If-Match on the household)",
     responses=_WRITE,
 )
-async def put_expenditures(
+async def household_expenditures_replace(
     household_id: ledger.HouseholdId,
     actor: ledger.LedgerWriter,
     response: Response,
@@ -144,7 +144,7 @@ async def put_expenditures(
     summary="The household's assets (the read is audited)",
     responses=_READ,
 )
-async def get_assets(
+async def household_assets_get(
     household_id: ledger.HouseholdId,
     actor: ledger.LedgerReader,
     response: Response,
@@ -161,7 +161,7 @@ async def get_assets(
     summary="Replace the household's whole asset list (If-Match on the household)",
     responses=_WRITE,
 )
-async def put_assets(
+async def household_assets_replace(
     household_id: ledger.HouseholdId,
     actor: ledger.LedgerWriter,
     response: Response,

@@ -55,7 +55,7 @@ def _token_out(issued: tokens.IssuedTokens) -> TokenOut:
     ),
     responses=problems(InvalidRequest, InvalidGrant, InvalidClient, UnsupportedGrantType),
 )
-async def token(
+async def auth_token(
     request: Request,
     visitor: VisitorDep,
     response: Response,
@@ -102,7 +102,7 @@ async def token(
     description="Each refresh token works once. Using one twice revokes every token of that sign-in.",
     responses=problems(InvalidGrant),
 )
-async def refresh(
+async def auth_refresh(
     visitor: VisitorDep, response: Response, session: DbSession, body: RefreshIn
 ) -> TokenOut:
     response.headers.update(_NO_STORE)
@@ -122,7 +122,7 @@ async def refresh(
     ),
     responses={204: {"description": "Signed out (also for unknown tokens)."}, **problems()},
 )
-async def logout(visitor: VisitorDep, session: DbSession, body: RefreshIn) -> Response:
+async def auth_logout(visitor: VisitorDep, session: DbSession, body: RefreshIn) -> Response:
     await tokens.logout(visitor.services, session, visitor.context, body.refresh_token)
     return Response(status_code=204)
 
@@ -142,6 +142,6 @@ async def logout(visitor: VisitorDep, session: DbSession, body: RefreshIn) -> Re
         **problems(),
     },
 )
-async def jwks(visitor: VisitorDep) -> dict[str, Any]:
+async def auth_jwks(visitor: VisitorDep) -> dict[str, Any]:
     keys: dict[str, Any] = visitor.services.key_ring.public_jwks()
     return keys

@@ -38,7 +38,7 @@ LockAdmin = Annotated[Actor, Depends(actor_for(Action.lockouts_manage))]
     description="Order: by client id.",
     responses=protected_problems(ValidationFailed),
 )
-async def list_clients(
+async def api_clients_list(
     _: ClientAdmin, session: ReadDbSession, page: PageParams
 ) -> Page[ApiClientOut]:
     items, cursor = await clients.search(session, page)
@@ -53,7 +53,7 @@ async def list_clients(
     description="Not idempotent on purpose: a replayed response would show the secret a second time.",
     responses=protected_problems(ValidationFailed, Conflict, NotFound),
 )
-async def create_client(
+async def api_clients_create(
     admin: ClientAdmin, response: Response, session: DbSession, body: ApiClientCreate
 ) -> ApiClientCreated:
     client, secret = await clients.create(session, admin.context, body)
@@ -74,7 +74,7 @@ async def create_client(
         PreconditionRequired,
     ),
 )
-async def update_client(
+async def api_clients_update(
     admin: ClientAdmin,
     client_id: Annotated[uuid.UUID, Path(description="Id of the client record.")],
     response: Response,
@@ -96,7 +96,9 @@ async def update_client(
     description="Order: by subject (the account or address).",
     responses=protected_problems(ValidationFailed),
 )
-async def list_locks(_: LockAdmin, session: ReadDbSession, page: PageParams) -> Page[LoginLockOut]:
+async def login_locks_list(
+    _: LockAdmin, session: ReadDbSession, page: PageParams
+) -> Page[LoginLockOut]:
     items, cursor = await throttle.list_locks(session, page)
     return Page(items=[LoginLockOut.model_validate(t) for t in items], next_cursor=cursor)
 
@@ -108,7 +110,7 @@ async def list_locks(_: LockAdmin, session: ReadDbSession, page: PageParams) -> 
     summary="Lift a sign-in lock",
     responses={204: {"description": "Lifted."}, **protected_problems(NotFound)},
 )
-async def lift_lock(
+async def login_locks_lift(
     admin: LockAdmin,
     subject: Annotated[
         str, Path(max_length=120, description="`account:<username>` or `address:<ip>`.")

@@ -47,7 +47,7 @@ def _with_etag(response: Response, user: UserOut) -> UserOut:
     description="Order: by username.",
     responses=protected_problems(ValidationFailed),
 )
-async def list_users(
+async def users_list(
     _: Admin,
     session: ReadDbSession,
     page: PageParams,
@@ -74,7 +74,7 @@ async def list_users(
     responses=protected_problems(ValidationFailed, Conflict, NotFound),
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )
-async def create_user(
+async def users_create(
     admin: Admin, response: Response, session: DbSession, body: UserCreate
 ) -> UserOut:
     user = await users.create(
@@ -94,7 +94,7 @@ async def create_user(
     summary="Your own account",
     responses=problems(Unauthorized, Forbidden),
 )
-async def get_me(me: Myself, response: Response, session: ReadDbSession) -> UserOut:
+async def users_me_get(me: Myself, response: Response, session: ReadDbSession) -> UserOut:
     return _with_etag(response, UserOut.model_validate(await users.get(session, me.principal.id)))
 
 
@@ -104,7 +104,7 @@ async def get_me(me: Myself, response: Response, session: ReadDbSession) -> User
     summary="Change your display name",
     responses=protected_problems(ValidationFailed, PreconditionFailed, PreconditionRequired),
 )
-async def update_me(
+async def users_me_update(
     me: Myself,
     response: Response,
     session: DbSession,
@@ -132,7 +132,9 @@ async def update_me(
         **protected_problems(WrongPassword, TooManyFailedAttempts, ValidationFailed),
     },
 )
-async def change_my_password(me: Myself, session: DbSession, body: PasswordChange) -> Response:
+async def users_me_password_change(
+    me: Myself, session: DbSession, body: PasswordChange
+) -> Response:
     await users.change_password(
         me.services,
         session,
@@ -151,7 +153,7 @@ async def change_my_password(me: Myself, session: DbSession, body: PasswordChang
     summary="Get a user",
     responses=protected_problems(NotFound, ValidationFailed),
 )
-async def get_user(
+async def users_get(
     _: Admin, user_id: UserId, response: Response, session: ReadDbSession
 ) -> UserOut:
     return _with_etag(response, UserOut.model_validate(await users.get(session, user_id)))
@@ -165,7 +167,7 @@ async def get_user(
         Forbidden, NotFound, ValidationFailed, PreconditionFailed, PreconditionRequired
     ),
 )
-async def update_user(
+async def users_update(
     admin: Admin,
     user_id: UserId,
     response: Response,

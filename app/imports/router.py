@@ -105,7 +105,7 @@ _UPLOAD_BODY = {
         **_UPLOAD_BODY,
     },
 )
-async def upload_import(
+async def imports_create(
     request: Request, actor: Importer, response: Response, session: DbSession
 ) -> ImportOut:
     import_id = new_id()
@@ -133,7 +133,7 @@ async def upload_import(
     description="Order: oldest upload first (by id, which is time-ordered).",
     responses=protected_problems(ValidationFailed),
 )
-async def list_imports(
+async def imports_list(
     actor: Importer, session: ReadDbSession, page: PageParams
 ) -> Page[ImportOut]:
     items, cursor = await service.search(session, actor, page)
@@ -161,7 +161,7 @@ async def list_imports(
         **protected_problems(ValidationFailed),
     },
 )
-async def download_template(
+async def imports_template(
     actor: Importer,
     session: ReadDbSession,
     file_format: FileFormat = "xlsx",
@@ -186,7 +186,7 @@ async def download_template(
     summary="Get an import and its progress (rows done of rows total, households written and failed)",
     responses=protected_problems(NotFound, ValidationFailed),
 )
-async def get_import(import_id: ImportId, actor: Importer, session: ReadDbSession) -> ImportOut:
+async def imports_get(import_id: ImportId, actor: Importer, session: ReadDbSession) -> ImportOut:
     return await views.import_out(session, await service.get(session, actor, import_id))
 
 
@@ -214,7 +214,7 @@ async def get_import(import_id: ImportId, actor: Importer, session: ReadDbSessio
         **protected_problems(NotFound, ValidationFailed),
     },
 )
-async def download_errors(
+async def imports_errors_get(
     import_id: ImportId,
     actor: Importer,
     session: ReadDbSession,

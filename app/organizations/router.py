@@ -40,7 +40,7 @@ router = api_router(
     description="Order: oldest entered first (by id, which is time-ordered).",
     responses=protected_problems(ValidationFailed),
 )
-async def list_organizations(
+async def organizations_list(
     session: ReadDbSession,
     page: PageParams,
     kind: Annotated[
@@ -66,7 +66,7 @@ async def list_organizations(
     summary="Get one organization",
     responses=protected_problems(NotFound, ValidationFailed),
 )
-async def get_organization(
+async def organizations_get(
     organization_id: Annotated[uuid.UUID, Path(description="Organization id.")],
     session: ReadDbSession,
 ) -> OrganizationOut:
@@ -85,7 +85,7 @@ OrganizationId = Annotated[uuid.UUID, Path(description="Organization id.")]
     responses=protected_problems(NotFound, ValidationFailed, Conflict),
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )
-async def create_organization(
+async def organizations_create(
     admin: Writer, response: Response, session: DbSession, body: OrganizationCreate
 ) -> OrganizationOut:
     organization = await service.create(session, admin.context, body)
@@ -106,7 +106,7 @@ async def create_organization(
         PreconditionRequired,
     ),
 )
-async def rename_organization(
+async def organizations_update(
     organization_id: OrganizationId,
     admin: Writer,
     response: Response,

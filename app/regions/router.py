@@ -38,7 +38,7 @@ RegionCode = Annotated[
     description="Order: by region code.",
     responses=protected_problems(NotFound, ValidationFailed),
 )
-async def list_regions(
+async def regions_list(
     session: ReadDbSession,
     page: PageParams,
     parent_code: Annotated[
@@ -58,7 +58,7 @@ async def list_regions(
     summary="Resolve a region code to the region and its path",
     responses=protected_problems(NotFound, ValidationFailed),
 )
-async def get_region(code: RegionCode, session: ReadDbSession, response: Response) -> RegionDetail:
+async def regions_get(code: RegionCode, session: ReadDbSession, response: Response) -> RegionDetail:
     region, path = await service.get_with_path(session, code)
     response.headers["ETag"] = etag_for_version(region.version)
     return RegionDetail(
@@ -74,7 +74,7 @@ async def get_region(code: RegionCode, session: ReadDbSession, response: Respons
     description="Order: by region code, so a parent comes before its children.",
     responses=protected_problems(NotFound, ValidationFailed),
 )
-async def list_subtree(
+async def regions_subtree_list(
     code: RegionCode,
     session: ReadDbSession,
     page: PageParams,
@@ -95,7 +95,7 @@ Writer = Annotated[Actor, Depends(actor_for(Action.reference_write))]
     responses=protected_problems(ValidationFailed, Conflict),
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )
-async def create_region(
+async def regions_create(
     admin: Writer, response: Response, session: DbSession, body: RegionCreate
 ) -> RegionOut:
     region = await service.create(session, admin.context, body.code, body.name)
@@ -115,7 +115,7 @@ async def create_region(
         PreconditionRequired,
     ),
 )
-async def rename_region(
+async def regions_update(
     code: RegionCode,
     admin: Writer,
     response: Response,

@@ -20,7 +20,7 @@ router = api_router(tags=["operations"])
 @router.get(
     "/healthz", response_model=Health, summary="Liveness: the process is up", responses=problems()
 )
-async def healthz() -> Health:
+async def system_healthz() -> Health:
     return Health(status="ok")
 
 
@@ -30,7 +30,7 @@ async def healthz() -> Health:
     summary="Readiness: database reachable and migrated to head",
     responses={503: {"model": Readiness, "description": "Not ready; see `checks`."}},
 )
-async def readyz(request: Request) -> JSONResponse:
+async def system_readyz(request: Request) -> JSONResponse:
     services = services_of(request)
     result = await service.readiness(services.database, services.migration_head, business_today())
     return JSONResponse(result.model_dump(), status_code=200 if result.status == "ready" else 503)
@@ -48,7 +48,7 @@ async def readyz(request: Request) -> JSONResponse:
         **problems(Unauthorized),
     },
 )
-async def metrics(request: Request) -> Response:
+async def system_metrics(request: Request) -> Response:
     token = services_of(request).settings.metrics_token
     if token is not None:
         supplied = request.headers.get("authorization", "")

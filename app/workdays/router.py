@@ -49,7 +49,7 @@ End = Annotated[
     summary="Working days and holidays over a date range (at most 366 days)",
     responses=protected_problems(ValidationFailed),
 )
-async def get_calendar(session: ReadDbSession, start: Start, end: End) -> CalendarRangeOut:
+async def calendar_get(session: ReadDbSession, start: Start, end: End) -> CalendarRangeOut:
     span = (end - start).days + 1
     if not 1 <= span <= service.MAX_RANGE_DAYS:
         raise ValidationFailed(
@@ -87,7 +87,7 @@ async def get_calendar(session: ReadDbSession, start: Start, end: End) -> Calend
     "`next_cursor` is always null.",
     responses=protected_problems(),
 )
-async def list_calendar_years(session: ReadDbSession) -> Page[CalendarYearOut]:
+async def calendar_years_list(session: ReadDbSession) -> Page[CalendarYearOut]:
     years = [
         CalendarYearOut(year=y, source=s, loaded=loaded)
         for y, s, loaded in await service.list_years(session)
@@ -101,7 +101,7 @@ async def list_calendar_years(session: ReadDbSession) -> Page[CalendarYearOut]:
     summary="The date n working days after a date (deadline arithmetic)",
     responses=protected_problems(ValidationFailed),
 )
-async def add_working_days(
+async def calendar_add_working_days(
     session: ReadDbSession,
     start: Start,
     days: Annotated[int, Query(ge=0, le=366, description="Working days to add, 0 to 366.")],
@@ -116,7 +116,7 @@ async def add_working_days(
     summary="Count working days between two dates",
     responses=protected_problems(ValidationFailed),
 )
-async def working_days_between(
+async def calendar_working_days_between(
     session: ReadDbSession, start: Start, end: End
 ) -> WorkingDayCountOut:
     if abs((end - start).days) > 3660:
@@ -144,7 +144,7 @@ Writer = Annotated[Actor, Depends(actor_for(Action.reference_write))]
     summary="Load a whole year's holidays and exchanged working days (admins)",
     responses=protected_problems(ValidationFailed),
 )
-async def load_year(
+async def calendar_years_load(
     year: Annotated[int, Path(ge=2004, le=2100, description="Calendar year.")],
     admin: Writer,
     session: DbSession,
@@ -170,7 +170,7 @@ async def load_year(
     summary="Correct a single day (admins)",
     responses=protected_problems(ValidationFailed),
 )
-async def set_day(
+async def calendar_days_set(
     day: Annotated[date, Path(ge=EARLIEST, le=LATEST, description="The day (YYYY-MM-DD).")],
     admin: Writer,
     session: DbSession,

@@ -28,7 +28,7 @@ DecisionId = Annotated[uuid.UUID, Path(description="Decision id.")]
     summary="A household's target-type decisions, ended ones included, oldest first",
     responses=protected_problems(*PERSONAL_READ),
 )
-async def target_type_decisions_list(
+async def household_target_type_decisions_list(
     household_id: HouseholdId, actor: LedgerReader, session: ReadDbSession, page: PageParams
 ) -> Page[DecisionOut]:
     items, cursor = await service.page(session, actor, household_id, page)
@@ -46,7 +46,7 @@ async def target_type_decisions_list(
     responses=protected_problems(NotFound, ValidationFailed, HouseholdExited),
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )
-async def target_type_decisions_create(
+async def household_target_type_decisions_create(
     household_id: HouseholdId,
     actor: Decider,
     response: Response,
@@ -66,7 +66,7 @@ async def target_type_decisions_create(
     summary="End a target-type decision (street and district officers); it stays on record",
     responses=protected_problems(NotFound, ValidationFailed, InvalidTransition),
 )
-async def target_type_decisions_end(
+async def household_target_type_decisions_end(
     household_id: HouseholdId,
     decision_id: DecisionId,
     actor: Decider,

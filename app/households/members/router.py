@@ -58,7 +58,7 @@ Transferrer = Annotated[Actor, Depends(actor_for(Action.persons_transfer))]
     "come on one page: `next_cursor` is always null.",
     responses=protected_problems(*PERSONAL_READ),
 )
-async def list_members(
+async def household_members_list(
     household_id: HouseholdId, actor: LedgerReader, session: ReadDbSession
 ) -> Page[MemberOut]:
     household = await access.personal(session, actor, household_id)
@@ -84,7 +84,7 @@ async def list_members(
     },
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )
-async def add_member(
+async def household_members_create(
     household_id: HouseholdId,
     actor: IdNumberWriter,
     response: Response,
@@ -110,7 +110,7 @@ async def add_member(
         **protected_problems(*PERSONAL_READ, PreconditionFailed, PreconditionRequired),
     },
 )
-async def update_member(
+async def household_members_update(
     household_id: HouseholdId,
     person_id: PersonId,
     actor: LedgerWriter,
@@ -134,7 +134,7 @@ async def update_member(
     summary="Correct when a member joined or left, back-dated with a reason (If-Match on the household)",
     responses=protected_problems(*PERSONAL_READ, PreconditionFailed, PreconditionRequired),
 )
-async def memberships_update(
+async def household_memberships_update(
     household_id: HouseholdId,
     person_id: PersonId,
     actor: LedgerWriter,
@@ -168,7 +168,7 @@ async def memberships_update(
         **protected_problems(*PERSONAL_READ),
     },
 )
-async def remove_member(
+async def household_members_remove(
     household_id: HouseholdId,
     person_id: PersonId,
     actor: LedgerWriter,
@@ -202,7 +202,7 @@ async def remove_member(
         **protected_problems(*PERSONAL_READ, HouseholdExited, PersonMoved),
     },
 )
-async def transfer_person(
+async def persons_transfer(
     person_id: PersonId,
     actor: Transferrer,
     response: Response,
@@ -228,7 +228,7 @@ async def transfer_person(
         ValidationFailed, ConfidentialityAgreementRequired, TooManyLookups
     ),
 )
-async def search_person(
+async def persons_search(
     actor: IdNumberReader, session: ReadDbSession, body: PersonSearchIn
 ) -> Page[PersonMatch]:
     await lookups.spend(actor)

@@ -66,7 +66,7 @@ _LIST_DESCRIPTION = (
     description=_LIST_DESCRIPTION,
     responses=protected_problems(ValidationFailed, ConfidentialityAgreementRequired),
 )
-async def list_households(
+async def households_list(
     actor: LedgerReader,
     session: ReadDbSession,
     page: PageParams,
@@ -181,7 +181,7 @@ async def list_households(
     },
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )
-async def create_household(
+async def households_create(
     actor: Creator, response: Response, session: DbSession, body: HouseholdCreate
 ) -> HouseholdOut:
     if body.members:
@@ -199,7 +199,7 @@ async def create_household(
     summary="Get one household with its members (masked per role; the read is audited)",
     responses=protected_problems(*PERSONAL_READ),
 )
-async def get_household(
+async def households_get(
     household_id: HouseholdId, actor: LedgerReader, response: Response, session: ReadDbSession
 ) -> HouseholdOut:
     out = await views.read_household(session, actor, household_id)
@@ -222,7 +222,7 @@ async def get_household(
         ),
     },
 )
-async def update_household(
+async def households_update(
     household_id: HouseholdId,
     actor: LedgerWriter,
     response: Response,
@@ -243,7 +243,7 @@ async def update_household(
     description="Order: oldest entry first (by id, which is time-ordered).",
     responses=protected_problems(*PERSONAL_READ),
 )
-async def household_history(
+async def household_history_list(
     household_id: HouseholdId, actor: LedgerReader, session: ReadDbSession, page: PageParams
 ) -> Page[ChangeOut]:
     household = await access.personal(session, actor, household_id)
@@ -258,7 +258,7 @@ async def household_history(
     summary="Share of complete records per child region of a subtree (district spot-checks, Beijing 7)",
     responses=protected_problems(NotFound, ValidationFailed),
 )
-async def completeness_report(
+async def households_completeness(
     actor: QualityReader,
     session: ReadDbSession,
     region: Annotated[

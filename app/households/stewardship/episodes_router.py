@@ -99,7 +99,7 @@ async def household_episodes_list(
     summary="The household's exit proposals, newest first",
     responses=protected_problems(*PERSONAL_READ),
 )
-async def exit_proposals_list(
+async def household_exit_proposals_list(
     household_id: HouseholdId, actor: LedgerReader, session: ReadDbSession, page: PageParams
 ) -> Page[ExitProposalOut]:
     items, cursor = await episodes.proposals_page(session, actor, household_id, page)
@@ -114,7 +114,7 @@ async def exit_proposals_list(
     responses=protected_problems(*PERSONAL_READ, InvalidTransition),
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )
-async def exit_proposals_create(
+async def household_exit_proposals_create(
     household_id: HouseholdId,
     actor: Proposer,
     response: Response,
@@ -132,7 +132,7 @@ async def exit_proposals_create(
     summary="The street confirms the exit: the stay, assignment and pairing end",
     responses={**household_written(200), **protected_problems(*PERSONAL_READ, InvalidTransition)},
 )
-async def exit_proposals_confirm(
+async def household_exit_proposals_confirm(
     household_id: HouseholdId,
     proposal_id: ProposalId,
     actor: Street,
@@ -151,7 +151,7 @@ async def exit_proposals_confirm(
     summary="The street rejects the exit with a reason; the household stays",
     responses=protected_problems(*PERSONAL_READ, InvalidTransition),
 )
-async def exit_proposals_reject(
+async def household_exit_proposals_reject(
     household_id: HouseholdId,
     proposal_id: ProposalId,
     actor: Street,
@@ -168,7 +168,7 @@ async def exit_proposals_reject(
     summary="The street re-enters an exited household with a reason code (Beijing 5)",
     responses={**household_written(200), **protected_problems(*PERSONAL_READ, InvalidTransition)},
 )
-async def reenter_household(
+async def households_reenter(
     household_id: HouseholdId,
     actor: Street,
     response: Response,

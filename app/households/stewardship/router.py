@@ -48,7 +48,7 @@ Pairer = Annotated[Actor, Depends(actor_for(Action.households_pair))]
     description="Order: newest first (by id, which is time-ordered); paged by cursor.",
     responses=protected_problems(NotFound, ValidationFailed),
 )
-async def list_assignments(
+async def household_assignments_list(
     household_id: HouseholdId, actor: LedgerReader, session: ReadDbSession, page: PageParams
 ) -> Page[AssignmentOut]:
     found, cursor = await assignments.list_for(session, actor, household_id, page)
@@ -66,7 +66,7 @@ async def list_assignments(
     },
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )
-async def assign_household(
+async def household_assignments_create(
     household_id: HouseholdId,
     actor: Assigner,
     response: Response,
@@ -90,7 +90,7 @@ async def assign_household(
         **protected_problems(NotFound, ValidationFailed),
     },
 )
-async def end_assignment(
+async def household_assignments_end(
     household_id: HouseholdId,
     assignment_id: Annotated[uuid.UUID, Path(description="Assignment id.")],
     actor: Assigner,
@@ -113,7 +113,7 @@ async def end_assignment(
         ),
     },
 )
-async def pair_worker(
+async def household_paired_worker_set(
     household_id: HouseholdId,
     actor: Pairer,
     response: Response,
@@ -133,7 +133,7 @@ async def pair_worker(
     summary="The household's current plan (一户一策)",
     responses=protected_problems(*PERSONAL_READ),
 )
-async def get_plan(
+async def household_plan_get(
     household_id: HouseholdId, actor: LedgerReader, response: Response, session: ReadDbSession
 ) -> PlanOut:
     plan = await plans.current(session, actor, household_id)
@@ -148,7 +148,7 @@ async def get_plan(
     description="Order: newest (highest `revision`) first; paged by cursor.",
     responses=protected_problems(*PERSONAL_READ),
 )
-async def plan_versions(
+async def household_plan_versions_list(
     household_id: HouseholdId, actor: LedgerReader, session: ReadDbSession, page: PageParams
 ) -> Page[PlanOut]:
     found, cursor = await plans.versions(session, actor, household_id, page)
@@ -173,7 +173,7 @@ async def plan_versions(
         ),
     },
 )
-async def revise_plan(
+async def household_plan_revise(
     household_id: HouseholdId,
     actor: LedgerWriter,
     response: Response,

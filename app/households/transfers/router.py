@@ -199,7 +199,7 @@ async def transfer_requests_cancel(
     "passed, the longest overdue first (`due_on`, then filing order).",
     responses=protected_problems(ValidationFailed),
 )
-async def transfer_requests_worklist(
+async def worklists_transfer_requests(
     actor: Decider, session: ReadDbSession, page: PageParams
 ) -> Page[TransferRequestOut]:
     rows, cursor = await repository.overdue_page(session, actor.reach, page, actor.today)
