@@ -16,13 +16,13 @@ from app.core.permissions import Action
 from app.core.routing import API_V1, Idempotency, api_router, route_options
 from app.core.uow import DbSession, ReadDbSession
 from app.households import access
-from app.households.http import answer_household_version, household_written
 from app.households.errors import (
     InvalidTransition,
     PersonInAnotherHousehold,
     PersonMoved,
     TooManyLookups,
 )
+from app.households.http import answer_household_version, household_written
 from app.households.members import lookups
 from app.households.transfers import repository, service
 from app.households.transfers.errors import (
