@@ -33,8 +33,7 @@ from app.households.models import (
     TargetTypeDecision,
 )
 from app.households.record import repository
-from tests.api.households.ledger_http import bearer, fetch, organization_id
-from tests.api.households.test_documents import PDF
+from tests.api.households.ledger_http import AGENCY, PDF, bearer, fetch, organization_id
 from tests.factories import (
     GRID_A1_1,
     GRID_A1_2,
@@ -46,7 +45,6 @@ from tests.factories import (
 from tests.problems import assert_problem
 
 HOUSEHOLD = "/api/v1/households/{household_id}"
-AGENCY = "渝北区同心社会工作服务中心"
 WATCHED = (
     Household,
     HouseholdMeasure,

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import business_today
 from tests.api.households.ledger_http import (
+    PDF,
     bearer,
     exit_household,
     member,
@@ -19,7 +20,6 @@ from tests.api.households.ledger_http import (
     user_id,
 )
 from tests.api.households.records import HOUSEHOLDS, household_body
-from tests.api.households.test_documents import PDF
 from tests.api.households.transfer_http import Family, act, family, filed
 from tests.factories import GRID_A1_2, create_demo_district, create_household, decision
 from tests.problems import assert_problem
