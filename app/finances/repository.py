@@ -74,12 +74,16 @@ async def replace_assets(
 
 
 async def income_months(
-    session: ReadSession, household_id: uuid.UUID, first: date, last: date
-) -> set[date]:
-    """The months from `first` to `last` with at least one income row (a zero one counts)."""
-    rows = await session.scalars(
-        select(Income.month)
-        .where(Income.household_id == household_id, Income.month >= first, Income.month <= last)
+    session: ReadSession, household_ids: Sequence[uuid.UUID], first: date, last: date
+) -> dict[uuid.UUID, set[date]]:
+    """Per household, the months from `first` to `last` with at least one income row (a zero
+    one counts); a household without any is left out. One query for all of them."""
+    rows = await session.execute(
+        select(Income.household_id, Income.month)
+        .where(Income.household_id.in_(household_ids), Income.month >= first, Income.month <= last)
         .distinct()
     )
-    return set(rows)
+    found: dict[uuid.UUID, set[date]] = {}
+    for household_id, month in rows:
+        found.setdefault(household_id, set()).add(month)
+    return found

@@ -26,6 +26,7 @@ from app.households.models import (
     PersonLookupBudget,
     TargetTypeDecision,
 )
+from app.households.record.income_window import EVERY_SECONDS, refresh_income_windows_today
 from app.households.record.router import router as record
 from app.households.stewardship.episodes_router import router as episodes
 from app.households.stewardship.measures_router import router as measures
@@ -56,6 +57,9 @@ domain = Domain(
         HouseholdDocument,
         TransferRequest,
     ],
-    periodic=[PeriodicTask("lapse_target_type_decisions", 3600.0, lapse_decisions)],
+    periodic=[
+        PeriodicTask("lapse_target_type_decisions", 3600.0, lapse_decisions),
+        PeriodicTask("refresh_income_windows", EVERY_SECONDS, refresh_income_windows_today),
+    ],
     seed=seed,
 )

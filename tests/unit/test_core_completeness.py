@@ -9,7 +9,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.core.region_codes import is_division_code
-from app.households.record.rules import CoreFacts, core_gaps, previous_months
+from app.households.record.rules import (
+    CoreFacts,
+    core_gaps,
+    in_income_window,
+    previous_months,
+)
 
 TODAY = date(2026, 12, 2)
 
@@ -65,6 +70,28 @@ def test_the_current_month_and_older_months_do_not_stand_in() -> None:
     window = previous_months(TODAY)
     months = frozenset({*window[1:], date(2026, 12, 1), date(2025, 11, 1)})
     assert core_gaps(full(income_months=months)) == ["incomes.2025-12"]
+
+
+@given(
+    st.dates(min_value=date(1901, 1, 1), max_value=date(2999, 12, 31)),
+    st.integers(min_value=1, max_value=40),
+    st.data(),
+)
+def test_moving_the_window_gives_the_gaps_a_computation_on_that_day_gives(
+    earlier: date, months_later: int, data: st.DataObject
+) -> None:
+    """What the monthly upkeep stores (the gaps computed on an earlier day, their income part
+    moved to `later`) is what a full computation on `later` gives."""
+    index = earlier.year * 12 + earlier.month - 1 + months_later
+    later = date(index // 12, index % 12 + 1, 1)
+    held = data.draw(st.sets(st.sampled_from(previous_months(earlier) + previous_months(later))))
+    others = data.draw(st.sets(st.sampled_from(["plan", "needs", "members.x.health"])))
+    stored = sorted({*others, *core_gaps(full(earlier, has_plan=True, income_months=held))})
+
+    moved = in_income_window(stored, later, held)
+
+    assert moved == sorted({*others, *core_gaps(full(later, income_months=frozenset(held)))})
+    assert in_income_window(moved, later, held) == moved
 
 
 @pytest.mark.parametrize(

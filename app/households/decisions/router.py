@@ -15,7 +15,15 @@ from app.core.uow import DbSession, ReadDbSession
 from app.households.decisions import service, views
 from app.households.decisions.schemas import DecisionEnd, DecisionIn, DecisionOut
 from app.households.errors import HouseholdExited, InvalidTransition
-from app.households.http import HOUSEHOLD, HOUSEHOLDS, PERSONAL_READ, HouseholdId, LedgerReader
+from app.households.http import (
+    HOUSEHOLD,
+    HOUSEHOLDS,
+    PERSONAL_READ,
+    HouseholdId,
+    LedgerReader,
+    answer_household_version,
+    household_written,
+)
 
 router = api_router(prefix=HOUSEHOLDS + HOUSEHOLD, tags=["ledger"])
 Decider = Annotated[Actor, Depends(actor_for(Action.households_decide))]
@@ -43,7 +51,10 @@ async def household_target_type_decisions_list(
     description="The household needs urban hukou (Yubei 3(1)); a type in force is not recorded "
     "twice (`target_type_in_force`); dibao and tekun exclude each other "
     "(`target_types_exclusive`); assessed types in force end (`superseded`).",
-    responses=protected_problems(NotFound, ValidationFailed, HouseholdExited),
+    responses={
+        **household_written(201),
+        **protected_problems(NotFound, ValidationFailed, HouseholdExited),
+    },
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )
 async def household_target_type_decisions_create(
@@ -57,6 +68,7 @@ async def household_target_type_decisions_create(
     response.headers["Location"] = (
         f"/api/v1/households/{household.id}/target-type-decisions/{decision.id}"
     )
+    answer_household_version(response, session, household.id, household.version)
     return views.decision_out(decision, actor.today)
 
 
@@ -64,14 +76,19 @@ async def household_target_type_decisions_create(
     "/target-type-decisions/{decision_id:uuid}/end",
     response_model=DecisionOut,
     summary="End a target-type decision (street and district officers); it stays on record",
-    responses=protected_problems(NotFound, ValidationFailed, InvalidTransition),
+    responses={
+        **household_written(200),
+        **protected_problems(NotFound, ValidationFailed, InvalidTransition),
+    },
 )
 async def household_target_type_decisions_end(
     household_id: HouseholdId,
     decision_id: DecisionId,
     actor: Decider,
+    response: Response,
     session: DbSession,
     body: DecisionEnd,
 ) -> DecisionOut:
-    _, decision = await service.end(session, actor, household_id, decision_id, body)
+    household, decision = await service.end(session, actor, household_id, decision_id, body)
+    answer_household_version(response, session, household.id, household.version)
     return views.decision_out(decision, actor.today)

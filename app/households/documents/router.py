@@ -24,7 +24,15 @@ from app.households.errors import (
     IdImageWithheld,
     InvalidTransition,
 )
-from app.households.http import HOUSEHOLD, HOUSEHOLDS, PERSONAL_READ, HouseholdId, LedgerReader
+from app.households.http import (
+    HOUSEHOLD,
+    HOUSEHOLDS,
+    PERSONAL_READ,
+    HouseholdId,
+    LedgerReader,
+    answer_household_version,
+    household_written,
+)
 
 router = api_router(prefix=HOUSEHOLDS + HOUSEHOLD + "/documents", tags=["ledger"])
 DocumentWriter = Annotated[Actor, Depends(actor_for(Action.documents_write))]
@@ -72,14 +80,17 @@ _UPLOAD_BODY = {
     response_model=DocumentOut,
     status_code=201,
     summary="File a document in the household's file (ledger writers)",
-    responses=protected_problems(
-        *PERSONAL_READ,
-        DocumentTypeNotAllowed,
-        DocumentTooLarge,
-        PayloadTooLarge,
-        UnsupportedMediaType,
-        MalformedBody,
-    ),
+    responses={
+        **household_written(201),
+        **protected_problems(
+            *PERSONAL_READ,
+            DocumentTypeNotAllowed,
+            DocumentTooLarge,
+            PayloadTooLarge,
+            UnsupportedMediaType,
+            MalformedBody,
+        ),
+    },
     openapi_extra={
         **route_options(body_limit=DOCUMENT_UPLOAD_CEILING + ENVELOPE_BYTES),
         **_UPLOAD_BODY,
@@ -117,6 +128,7 @@ async def household_documents_create(
     finally:
         await storage.discard(upload.path)
     response.headers["Location"] = f"{HOUSEHOLDS}/{household_id}/documents/{document.id}"
+    answer_household_version(response, session, household_id)
     return service.document_out(actor, document)
 
 
@@ -211,14 +223,16 @@ async def household_documents_content(
     DOCUMENT + "/void",
     response_model=DocumentOut,
     summary="Void a document filed by mistake; it stays for the audit trail",
-    responses=protected_problems(*PERSONAL_READ, InvalidTransition),
+    responses={**household_written(200), **protected_problems(*PERSONAL_READ, InvalidTransition)},
 )
 async def household_documents_void(
     household_id: HouseholdId,
     document_id: DocumentId,
     actor: DocumentWriter,
+    response: Response,
     session: DbSession,
     body: DocumentVoid,
 ) -> DocumentOut:
     document = await service.void(session, actor, household_id, document_id, body.reason)
+    answer_household_version(response, session, household_id)
     return service.document_out(actor, document)

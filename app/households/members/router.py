@@ -132,7 +132,10 @@ async def household_members_update(
     MEMBERS + "/{person_id:uuid}/membership",
     response_model=MembershipOut,
     summary="Correct when a member joined or left, back-dated with a reason (If-Match on the household)",
-    responses=protected_problems(*PERSONAL_READ, PreconditionFailed, PreconditionRequired),
+    responses={
+        **household_written(200),
+        **protected_problems(*PERSONAL_READ, PreconditionFailed, PreconditionRequired),
+    },
 )
 async def household_memberships_update(
     household_id: HouseholdId,
@@ -148,6 +151,7 @@ async def household_memberships_update(
     done = await periods.correct(session, actor, household_id, person_id, body, expected)
     membership = done.membership
     response.headers["ETag"] = etag_for_version(done.household.version)
+    answer_household_version(response, session, done.household.id, done.household.version)
     return MembershipOut(
         household_id=done.household.id,
         person_id=membership.person_id,

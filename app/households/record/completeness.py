@@ -1,7 +1,7 @@
 """Completeness of ledger records: per record on every change, and the share per region (DOMAIN 3; Beijing 7)."""
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -26,8 +26,11 @@ from app.households.record.rules import (
 )
 from app.regions.public import child_region_codes
 
-IncomeMonths = Callable[[ReadSession, uuid.UUID, date, date], Awaitable[set[date]]]
-"""(session, household id, first month, last month) -> the months with an income row."""
+IncomeMonths = Callable[
+    [ReadSession, Sequence[uuid.UUID], date, date], Awaitable[dict[uuid.UUID, set[date]]]
+]
+"""(session, household ids, first month, last month) -> per household, the months with an
+income row (households without any left out)."""
 _INCOME_MONTHS: list[IncomeMonths] = []
 
 
@@ -38,12 +41,23 @@ def read_income_months_with(source: IncomeMonths) -> None:
         _INCOME_MONTHS.append(source)
 
 
+async def income_months(
+    session: ReadSession, household_ids: Sequence[uuid.UUID], today: date
+) -> dict[uuid.UUID, set[date]]:
+    """Per household, the months of `today`'s income window with an income row."""
+    window = previous_months(today)
+    found: dict[uuid.UUID, set[date]] = {}
+    for source in _INCOME_MONTHS:
+        for household_id, months in (
+            await source(session, household_ids, window[0], window[-1])
+        ).items():
+            found.setdefault(household_id, set()).update(months)
+    return found
+
+
 async def core_facts(session: ReadSession, household: Household, today: date) -> CoreFacts:
     """DOMAIN 4's core fields of the record as it now stands."""
-    window = previous_months(today)
-    months: set[date] = set()
-    for source in _INCOME_MONTHS:
-        months |= await source(session, household.id, window[0], window[-1])
+    months = (await income_months(session, [household.id], today)).get(household.id, set())
     has_plan = await session.scalar(
         select(HouseholdPlan.id).where(HouseholdPlan.household_id == household.id).limit(1)
     )

@@ -12,9 +12,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Row, Select, delete, func, select
+from sqlalchemy import Row, Select, Table, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from app.core.db import ReadSession, WriteSession, json_rows
@@ -306,3 +306,41 @@ async def replace_categories(
         delete(HouseholdCategory).where(HouseholdCategory.household_id == household_id)
     )
     session.add_all(rows)
+
+
+async def stored_completeness(
+    session: ReadSession, after: uuid.UUID | None, limit: int
+) -> list[tuple[uuid.UUID, list[str]]]:
+    """(id, missing_fields) of up to `limit` households in id order, after `after`."""
+    query = select(_households.id, _households.missing_fields).order_by(_households.id)
+    if after is not None:
+        query = query.where(_households.id > after)
+    rows = await session.execute(query.limit(limit))
+    return [(household_id, list(missing or [])) for household_id, missing in rows]
+
+
+_STORE_COMPLETENESS = (
+    update(cast(Table, Household.__table__))
+    .where(_households.id == bindparam("household_id"))
+    # Kept as it was: a completeness the calendar moved is no change of the record, and
+    # the list's "latest changes first" must not put every household on top.
+    .values(
+        complete=bindparam("now_complete"),
+        missing_fields=bindparam("now_missing"),
+        updated_at=_households.updated_at,
+    )
+)
+
+
+async def store_completeness(
+    session: WriteSession, found: Sequence[tuple[uuid.UUID, list[str]]]
+) -> None:
+    """Write (id, missing_fields) pairs and the `complete` they mean, in one statement."""
+    if found:
+        await session.execute(
+            _STORE_COMPLETENESS,
+            [
+                {"household_id": i, "now_complete": not missing, "now_missing": missing}
+                for i, missing in found
+            ],
+        )

@@ -45,6 +45,16 @@ def previous_months(current: date, count: int = INCOME_MONTHS) -> list[date]:
     return [date((index - n) // 12, (index - n) % 12 + 1, 1) for n in range(count, 0, -1)]
 
 
+INCOME_GAP = "incomes."
+"""How the gaps of the income window begin (`incomes.YYYY-MM`)."""
+
+
+def income_gaps(today: date, income_months: Iterable[date]) -> list[str]:
+    """`incomes.YYYY-MM` for each month of `today`'s window without an income row."""
+    held = set(income_months)
+    return [f"{INCOME_GAP}{month:%Y-%m}" for month in previous_months(today) if month not in held]
+
+
 @dataclass(frozen=True, slots=True)
 class CoreFacts:
     """DOMAIN 4's core fields of every record, whatever its categories."""
@@ -76,12 +86,17 @@ def core_gaps(core: CoreFacts) -> list[str]:
             gaps.append(name)
     if not core.has_plan:
         gaps.append("plan")
-    gaps.extend(
-        f"incomes.{month:%Y-%m}"
-        for month in previous_months(core.today)
-        if month not in core.income_months
-    )
+    gaps.extend(income_gaps(core.today, core.income_months))
     return gaps
+
+
+def in_income_window(
+    missing: Iterable[str], today: date, income_months: Iterable[date]
+) -> list[str]:
+    """`missing` with its income gaps those of `today`'s window: the only gaps the date
+    decides, so the rest stay as the record's last computation left them. Sorted."""
+    kept = {name for name in missing if not name.startswith(INCOME_GAP)}
+    return sorted(kept | set(income_gaps(today, income_months)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -111,7 +111,7 @@ async def household_exit_proposals_list(
     response_model=ExitProposalOut,
     status_code=201,
     summary="Propose that the household leave the ledger, on a follow-up visit or re-check",
-    responses=protected_problems(*PERSONAL_READ, InvalidTransition),
+    responses={**household_written(201), **protected_problems(*PERSONAL_READ, InvalidTransition)},
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )
 async def household_exit_proposals_create(
@@ -123,6 +123,7 @@ async def household_exit_proposals_create(
 ) -> ExitProposalOut:
     proposal = await episodes.propose(session, actor, household_id, body)
     response.headers["Location"] = f"/api/v1/households/{household_id}/exit-proposals/{proposal.id}"
+    answer_household_version(response, session, household_id)
     return _proposal_out(proposal)
 
 
@@ -149,16 +150,18 @@ async def household_exit_proposals_confirm(
     "/exit-proposals/{proposal_id:uuid}/reject",
     response_model=ExitProposalOut,
     summary="The street rejects the exit with a reason; the household stays",
-    responses=protected_problems(*PERSONAL_READ, InvalidTransition),
+    responses={**household_written(200), **protected_problems(*PERSONAL_READ, InvalidTransition)},
 )
 async def household_exit_proposals_reject(
     household_id: HouseholdId,
     proposal_id: ProposalId,
     actor: Street,
+    response: Response,
     session: DbSession,
     body: ExitRejectionIn,
 ) -> ExitProposalOut:
     proposal = await episodes.reject(session, actor, household_id, proposal_id, body.reason)
+    answer_household_version(response, session, household_id)
     return _proposal_out(proposal)
 
 

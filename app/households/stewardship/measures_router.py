@@ -12,7 +12,15 @@ from app.core.permissions import Action
 from app.core.routing import Idempotency, api_router, route_options
 from app.core.uow import DbSession, ReadDbSession
 from app.households.errors import HouseholdExited, InvalidTransition
-from app.households.http import HOUSEHOLD, HOUSEHOLDS, PERSONAL_READ, HouseholdId, LedgerReader
+from app.households.http import (
+    HOUSEHOLD,
+    HOUSEHOLDS,
+    PERSONAL_READ,
+    HouseholdId,
+    LedgerReader,
+    answer_household_version,
+    household_written,
+)
 from app.households.stewardship import measures
 from app.households.stewardship.measure_schemas import MeasureIn, MeasureOut, MeasureVoidIn
 
@@ -39,7 +47,7 @@ async def household_measures_list(
     response_model=MeasureOut,
     status_code=201,
     summary="Record a measure given to the household (帮扶措施)",
-    responses=protected_problems(*PERSONAL_READ, HouseholdExited),
+    responses={**household_written(201), **protected_problems(*PERSONAL_READ, HouseholdExited)},
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )
 async def household_measures_create(
@@ -51,6 +59,7 @@ async def household_measures_create(
 ) -> MeasureOut:
     measure = await measures.record(session, actor, household_id, body)
     response.headers["Location"] = f"/api/v1/households/{household_id}/measures/{measure.id}"
+    answer_household_version(response, session, household_id)
     return MeasureOut.model_validate(measure)
 
 
@@ -58,14 +67,16 @@ async def household_measures_create(
     "/measures/{measure_id:uuid}/void",
     response_model=MeasureOut,
     summary="Void a wrong measure record with a reason (it is kept, no longer counted)",
-    responses=protected_problems(*PERSONAL_READ, InvalidTransition),
+    responses={**household_written(200), **protected_problems(*PERSONAL_READ, InvalidTransition)},
 )
 async def household_measures_void(
     household_id: HouseholdId,
     measure_id: MeasureId,
     actor: Recorder,
+    response: Response,
     session: DbSession,
     body: MeasureVoidIn,
 ) -> MeasureOut:
     measure = await measures.void(session, actor, household_id, measure_id, body.reason)
+    answer_household_version(response, session, household_id)
     return MeasureOut.model_validate(measure)

@@ -22,6 +22,7 @@ from app.households.errors import (
     PersonMoved,
     TooManyLookups,
 )
+from app.households.http import answer_household_version, household_written
 from app.households.members import lookups
 from app.households.transfers import repository, service
 from app.households.transfers.errors import (
@@ -38,7 +39,7 @@ from app.households.transfers.schemas import (
     TransferRequestIn,
     TransferRequestOut,
 )
-from app.households.transfers.states import Status
+from app.households.transfers.states import MOVES, Status
 from app.households.transfers.views import request_out
 
 router = api_router(prefix=API_V1, tags=["transfer requests"])
@@ -54,6 +55,14 @@ Answerer = Annotated[Actor, Depends(actor_for(Action.transfer_requests_answer))]
 Decider = Annotated[Actor, Depends(actor_for(Action.transfer_requests_decide))]
 MOVING = (InvalidTransition, PersonMoved, TransferTargetNotActive)
 """What an action that moves the person can meet besides the request's own state."""
+SENDING_WRITTEN = household_written(
+    200,
+    "The request as it now stands. When the person moved, `X-Household-ETag` and "
+    "`X-Household-Version` give the sending household's new ETag: the answering side holds "
+    "that household, while the receiving one may lie outside its reach (its requester reads "
+    "its new version with it).",
+)
+"""The headers of an answer that moves the person: the household of the side answering."""
 
 
 async def _shown(
@@ -62,6 +71,17 @@ async def _shown(
     row = await service.visible(session, actor, request_id)
     response.headers["ETag"] = etag_for_version(row.TransferRequest.version)
     return request_out(actor, row)
+
+
+async def _answered(
+    session: DbSession, actor: Actor, request_id: uuid.UUID, response: Response
+) -> TransferRequestOut:
+    """The request after the sending side answered it; when the person moved, with the
+    sending household's new ETag."""
+    shown = await _shown(session, actor, request_id, response)
+    if shown.status in MOVES and shown.from_household_id is not None:
+        answer_household_version(response, session, shown.from_household_id)
+    return shown
 
 
 @router.post(
@@ -143,13 +163,13 @@ async def transfer_requests_get(
     description="409 `invalid_transition` (with `allowed`) unless pending; 409 `person_moved` "
     "when the person has left your household since; 409 `invalid_transition` when your "
     "household has left the ledger; 409 `transfer_target_not_active` when the receiving one has.",
-    responses=protected_problems(NotFound, ValidationFailed, *MOVING),
+    responses={**SENDING_WRITTEN, **protected_problems(NotFound, ValidationFailed, *MOVING)},
 )
 async def transfer_requests_accept(
     request_id: RequestId, actor: Answerer, response: Response, session: DbSession, body: AcceptIn
 ) -> TransferRequestOut:
     await service.accept(session, actor, request_id, body)
-    return await _shown(session, actor, request_id, response)
+    return await _answered(session, actor, request_id, response)
 
 
 @router.post(
@@ -169,13 +189,13 @@ async def transfer_requests_refuse(
     ONE + "/decide",
     response_model=TransferRequestOut,
     summary="Decide a pending request either way (district officers of the sending district)",
-    responses=protected_problems(NotFound, ValidationFailed, *MOVING),
+    responses={**SENDING_WRITTEN, **protected_problems(NotFound, ValidationFailed, *MOVING)},
 )
 async def transfer_requests_decide(
     request_id: RequestId, actor: Decider, response: Response, session: DbSession, body: DecideIn
 ) -> TransferRequestOut:
     await service.decide(session, actor, request_id, body)
-    return await _shown(session, actor, request_id, response)
+    return await _answered(session, actor, request_id, response)
 
 
 @router.post(

@@ -21,6 +21,8 @@ from tests.conftest import sign_in
 from tests.factories import DEMO_PASSWORD, GRID_B1_1, STREET_A, id_number
 
 AGENCY = "渝北区同心社会工作服务中心"
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+"""A small valid PDF: what a document upload needs."""
 
 
 async def bearer(http: httpx.AsyncClient, username: str) -> dict[str, str]:

@@ -20,11 +20,16 @@ from app.core.clock import business_today
 from app.core.config import Settings
 from app.households.documents import service
 from app.households.models import HouseholdDocument
-from tests.api.households.ledger_http import bearer, fetch, history, open_to_social_worker
+from tests.api.households.ledger_http import (
+    PDF,
+    bearer,
+    fetch,
+    history,
+    open_to_social_worker,
+)
 from tests.factories import GRID_B1_1, assign_household, create_demo_district, create_household
 from tests.problems import assert_invalid, assert_problem
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
     b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"

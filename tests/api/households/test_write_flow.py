@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import business_today
 from tests.api.households.ledger_http import (
+    PDF,
     bearer,
     exit_household,
     member,
@@ -19,7 +20,8 @@ from tests.api.households.ledger_http import (
     user_id,
 )
 from tests.api.households.records import HOUSEHOLDS, household_body
-from tests.factories import create_demo_district
+from tests.api.households.transfer_http import Family, act, family, filed
+from tests.factories import GRID_A1_2, create_demo_district, create_household, decision
 from tests.problems import assert_problem
 
 AGENCY = "渝北区同心社会工作服务中心"
@@ -68,7 +70,9 @@ class Chain:
 async def test_every_household_write_answers_the_next_if_match(
     app: FastAPI, anonymous: httpx.AsyncClient, officer: dict[str, str]
 ) -> None:
-    created = await anonymous.post(HOUSEHOLDS, json=household_body(), headers=officer)
+    created = await anonymous.post(
+        HOUSEHOLDS, json=household_body(hukou_type="urban"), headers=officer
+    )
     chain = Chain(anonymous, officer, created.json()["id"])
     await chain.took(created, 201)
     assert created.headers["etag"] == created.headers["x-household-etag"] == 'W/"1"'
@@ -160,6 +164,17 @@ async def test_every_household_write_answers_the_next_if_match(
     )
 
     await chain.took(
+        await anonymous.patch(
+            f"{chain.url}/members/{person}/membership",
+            json={"joined_on": "2019-03-01", "reason": "户口簿"},
+            headers=chain.if_match(),
+        ),
+        200,
+    )
+    await _ledger_records(app, anonymous, chain)
+    await _exit_proposal_rejected(anonymous, chain)
+
+    await chain.took(
         await anonymous.delete(
             f"{chain.url}/members/{person}", params={"reason": "moved_out"}, headers=officer
         ),
@@ -177,6 +192,83 @@ async def test_every_household_write_answers_the_next_if_match(
         chain.url, json={"basic_situation": "已复核"}, headers=chain.if_match()
     )
     assert final.status_code == 200, final.text
+
+
+async def _ledger_records(app: FastAPI, http: httpx.AsyncClient, chain: Chain) -> None:
+    """Measures, target-type decisions and documents, each recorded and then undone."""
+    given = await chain.took(
+        await http.post(
+            f"{chain.url}/measures",
+            json={
+                "code": "visit",
+                "given_on": business_today().isoformat(),
+                "organization_id": str(await organization_id(app, AGENCY)),
+            },
+            headers=chain.headers,
+        ),
+        201,
+    )
+    await chain.took(
+        await http.post(
+            f"{chain.url}/measures/{given.json()['id']}/void",
+            json={"reason": "重复登记"},
+            headers=chain.headers,
+        ),
+        200,
+    )
+    decided = await chain.took(
+        await http.post(
+            f"{chain.url}/target-type-decisions", json=decision(), headers=chain.headers
+        ),
+        201,
+    )
+    await chain.took(
+        await http.post(
+            f"{chain.url}/target-type-decisions/{decided.json()['id']}/end",
+            json={"ended_on": business_today().isoformat(), "reason": "terminated"},
+            headers=chain.headers,
+        ),
+        200,
+    )
+    filed = await chain.took(
+        await http.post(
+            f"{chain.url}/documents",
+            files={"file": ("授权委托书.pdf", PDF, "application/pdf")},
+            data={"kind": "authorisation"},
+            headers=chain.headers,
+        ),
+        201,
+    )
+    await chain.took(
+        await http.post(
+            f"{chain.url}/documents/{filed.json()['id']}/void",
+            json={"reason": "上传错了"},
+            headers=chain.headers,
+        ),
+        200,
+    )
+
+
+async def _exit_proposal_rejected(http: httpx.AsyncClient, chain: Chain) -> None:
+    proposed = await chain.took(
+        await http.post(
+            f"{chain.url}/exit-proposals",
+            json={
+                "reason": "out_of_hardship",
+                "basis": {"code": "follow_up_visit", "on": business_today().isoformat()},
+            },
+            headers=chain.headers,
+        ),
+        201,
+    )
+    await chain.took(
+        await http.post(
+            f"{chain.url}/exit-proposals/{proposed.json()['id']}/reject",
+            json={"reason": "回访记录不完整"},
+            headers=chain.headers,
+        ),
+        200,
+    )
 
 
 async def test_a_transfer_answers_the_receiving_households_etag(
@@ -204,6 +296,74 @@ async def test_a_transfer_answers_the_receiving_households_etag(
     )
 
     await chain.took(moved, 200)
+
+
+class TestTransferRequests:
+    """An answer that moves the person gives the sending household's new ETag: the answering
+    side holds that household; the receiving one may be outside its reach."""
+
+    async def _filed(self, app: FastAPI, http: httpx.AsyncClient) -> tuple[Family, str]:
+        source = await family(app)
+        target = await create_household(app, region=GRID_A1_2)
+        requester = await bearer(http, "street_officer")
+        created = await filed(http, requester, source.spouse_id_number, target)
+        return source, created["id"]
+
+    async def test_accepting_answers_the_sending_households_etag(
+        self, app: FastAPI, anonymous: httpx.AsyncClient
+    ) -> None:
+        source, request_id = await self._filed(app, anonymous)
+        sending = await bearer(anonymous, "street_officer_2")
+        chain = Chain(anonymous, sending, str(source.id))
+
+        accepted = await chain.took(await act(anonymous, sending, request_id, "accept"), 200)
+
+        assert accepted.json()["status"] == "accepted"
+        patched = await anonymous.patch(
+            chain.url, json={"basic_situation": "配偶已迁出"}, headers=chain.if_match()
+        )
+        assert patched.status_code == 200, patched.text
+
+    async def test_a_district_decision_to_accept_answers_it_too(
+        self, app: FastAPI, anonymous: httpx.AsyncClient
+    ) -> None:
+        source, request_id = await self._filed(app, anonymous)
+        district = await bearer(anonymous, "district_officer")
+        chain = Chain(anonymous, district, str(source.id))
+
+        decided = await chain.took(
+            await act(
+                anonymous,
+                district,
+                request_id,
+                "decide",
+                {"outcome": "accept", "note": "经核实已迁居"},
+            ),
+            200,
+        )
+
+        assert decided.json()["status"] == "decided_accepted"
+
+    async def test_a_refusal_moves_nobody_and_answers_no_household_etag(
+        self, app: FastAPI, anonymous: httpx.AsyncClient
+    ) -> None:
+        source, request_id = await self._filed(app, anonymous)
+        district = await bearer(anonymous, "district_officer")
+        before = await anonymous.get(f"{HOUSEHOLDS}/{source.id}", headers=district)
+
+        refused = await act(
+            anonymous,
+            district,
+            request_id,
+            "decide",
+            {"outcome": "refuse", "reason": "still_resident", "note": "本人仍在原址居住"},
+        )
+
+        assert refused.status_code == 200, refused.text
+        assert refused.json()["status"] == "decided_refused"
+        assert "x-household-etag" not in refused.headers
+        after = await anonymous.get(f"{HOUSEHOLDS}/{source.id}", headers=district)
+        assert after.headers["etag"] == before.headers["etag"]
 
 
 async def test_a_stale_household_etag_is_refused_once_a_member_write_moved_it(
@@ -248,7 +408,31 @@ def test_the_contract_declares_the_household_etag_on_every_household_write(app: 
         ("delete", "/api/v1/households/{household_id}/assignments/{assignment_id}", "204"),
         ("post", "/api/v1/households/{household_id}/exit-proposals/{proposal_id}/confirm", "200"),
         ("post", "/api/v1/households/{household_id}/reentry", "200"),
+        ("patch", "/api/v1/households/{household_id}/members/{person_id}/membership", "200"),
+        ("post", "/api/v1/households/{household_id}/measures", "201"),
+        ("post", "/api/v1/households/{household_id}/measures/{measure_id}/void", "200"),
+        ("post", "/api/v1/households/{household_id}/target-type-decisions", "201"),
+        (
+            "post",
+            "/api/v1/households/{household_id}/target-type-decisions/{decision_id}/end",
+            "200",
+        ),
+        ("post", "/api/v1/households/{household_id}/documents", "201"),
+        ("post", "/api/v1/households/{household_id}/documents/{document_id}/void", "200"),
+        ("post", "/api/v1/households/{household_id}/exit-proposals", "201"),
+        ("post", "/api/v1/households/{household_id}/exit-proposals/{proposal_id}/reject", "200"),
+        ("post", "/api/v1/transfer-requests/{request_id}/accept", "200"),
+        ("post", "/api/v1/transfer-requests/{request_id}/decide", "200"),
     ]
     for method, path, status in writes:
         headers = paths[path][method]["responses"][status].get("headers", {})
         assert {"X-Household-ETag", "X-Household-Version"} <= set(headers), (method, path)
+    # Every write below a household changes it: a new one belongs in the list above.
+    below = {
+        (method, path)
+        for path, operations in paths.items()
+        if path.startswith("/api/v1/households/{household_id}")
+        for method in operations
+        if method in {"post", "put", "patch", "delete"}
+    }
+    assert below <= {(method, path) for method, path, _ in writes}
