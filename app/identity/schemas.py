@@ -1,6 +1,6 @@
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
@@ -40,7 +40,7 @@ class TokenOut(BaseModel):
     )
 
     access_token: str = Field(description="Bearer token for the Authorization header (ES256 JWT).")
-    token_type: str = Field(description="Always `bearer`.")
+    token_type: Literal["bearer"] = Field(description="Always `bearer`.")
     expires_in: int = Field(description="Seconds until the access token expires.")
     refresh_token: str | None = Field(
         description="Opaque, single-use refresh token (people only); rotate it with POST /auth/refresh."
