@@ -4,7 +4,7 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
 
 from app.core.actors import ActorRef
 from app.core.permissions import Role
@@ -21,6 +21,15 @@ from app.households.members.schemas import Category, MemberIn, MemberOut, Relati
 HukouType = Annotated[str, CodeOf("hukou_type")]
 GovernmentAid = Annotated[str, CodeOf("government_aid")]
 HouseholdStatus = Annotated[str, CodeOf("household_status")]
+FormerHeadRelation = Annotated[
+    Relation,
+    WithJsonSchema(
+        {"type": "string", "enum": [c for c in CodeOf("relation_to_head").codes if c != "self"]},
+        mode="validation",
+    ),
+]
+"""What a former head becomes to the new one: any relation but `self` (refused, `head_exists`:
+the household has one head), so the contract does not offer it."""
 Attention = Literal["head_left", "no_members"]
 """Why a record needs attention: its head left, or its last member did."""
 OpenCode = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
@@ -200,7 +209,7 @@ class HouseholdPatch(HouseholdFields):
             "stay as they are, for you to correct."
         ),
     )
-    former_head_relation: Relation | None = Field(
+    former_head_relation: FormerHeadRelation | None = Field(
         default=None,
         description=(
             "With a `head_person_id` naming another member, when there is a former head: what "
