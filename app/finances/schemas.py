@@ -31,7 +31,7 @@ MAX_ASSETS = 100
 def _month(value: object) -> object:
     if isinstance(value, date) and not isinstance(value, datetime) and value.day == 1:
         return value
-    if isinstance(value, str) and _MONTH.match(value):
+    if isinstance(value, str) and _MONTH.fullmatch(value):
         return date(int(value[:4]), int(value[5:]), 1)
     raise ValueError('a month is written "YYYY-MM", e.g. "2026-11"')
 
@@ -60,26 +60,14 @@ AssetKind = Annotated[str, CodeOf("asset_kind")]
 VehicleType = Annotated[str, CodeOf("vehicle_type")]
 FinancialType = Annotated[str, CodeOf("financial_asset_type")]
 HUNDREDTHS_PATTERN = r"^[0-9]{1,8}(\.[0-9]{1,2})?$"
-_HUNDREDTHS = re.compile(HUNDREDTHS_PATTERN)
 
-
-def _decimal_text(value: object) -> object:
-    """Like money, a decimal string: a JSON float has already lost exactness."""
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, str) and _HUNDREDTHS.match(value):
-        return Decimal(value)
-    raise ValueError('a decimal string with at most two places, e.g. "50.00"')
-
-
-_HUNDREDTHS_SCHEMA = {"type": "string", "pattern": HUNDREDTHS_PATTERN, "examples": ["50.00"]}
 TwoPlaces = Annotated[
     Decimal,
-    BeforeValidator(_decimal_text),
+    DecimalString(
+        HUNDREDTHS_PATTERN, "50.00", 'a decimal string with at most two places, e.g. "50.00"'
+    ),
     AfterValidator(lambda value: value.quantize(Decimal("0.01"))),
     PlainSerializer(lambda value: f"{value:.2f}", return_type=str),
-    WithJsonSchema(_HUNDREDTHS_SCHEMA, mode="validation"),
-    WithJsonSchema(_HUNDREDTHS_SCHEMA, mode="serialization"),
 ]
 """A non-money decimal (an area, a percentage) in JSON: a string with at most two places."""
 Share = Annotated[TwoPlaces, Field(gt=0, le=100)]

@@ -229,3 +229,22 @@ def test_money_as_a_json_number_is_refused_and_not_declared(
     declared, adapter = _money_field(document, field)
     assert declared["type"] == "string"
     assert not any(_accepts(adapter, number) for number in ("546", "546.0", "0", "1e3"))
+
+
+@pytest.mark.parametrize(
+    ("field", "text"),
+    [("IncomeIn.month", "2026-11\n"), ("AssetIn.ownership_share", "50.00\n")],
+)
+def test_a_trailing_newline_the_declared_pattern_refuses_is_refused(
+    document: dict[str, Any], field: str, text: str
+) -> None:
+    from pydantic import TypeAdapter
+
+    from app.finances.schemas import AssetIn, IncomeIn
+
+    name, prop = field.split(".")
+    declared = document["components"]["schemas"][name]["properties"][prop]
+    model = {"IncomeIn": IncomeIn, "AssetIn": AssetIn}[name]
+    adapter = TypeAdapter(model.model_fields[prop].rebuild_annotation())
+    assert not _ecma_pattern(declared["pattern"]).search(text)
+    assert not _accepts(adapter, json.dumps(text))
