@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install run test test-outage
+.PHONY: install run test test-outage contract-ts
 
 $(UV):
 	$(PYTHON) -c 'import sys; sys.exit("Sanzhu needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -31,3 +31,11 @@ test: install
 # /usr/lib/postgresql/*/bin or the PATH; as the postgres OS user when run as root).
 test-outage: install
 	.venv/bin/pytest -n 0 -m outage tests/core/test_database_outage.py
+
+# The contract as a frontend uses it (issue 13): generate the TypeScript types from the
+# committed openapi/openapi.json with the locked openapi-typescript, then type-check a small
+# client against them. Needs Node.js 18+ and npm; `npm ci` installs exactly the lock file.
+contract-ts:
+	cd tests/contract && npm ci --no-audit --no-fund --loglevel=error
+	cd tests/contract && npx --no-install openapi-typescript ../../openapi/openapi.json -o generated/api.d.ts
+	cd tests/contract && npx --no-install tsc --noEmit --strict -p .

@@ -4,6 +4,8 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.actors import ActorRef
+from app.core.audit import Outcome
+from app.core.permissions import Role
 
 
 class AuditEventOut(BaseModel):
@@ -41,7 +43,7 @@ class AuditEventOut(BaseModel):
         description="Who acted (a user, a partner system, or the system for commands and "
         "upkeep); null for anonymous attempts (failed sign-ins)."
     )
-    role: str | None = Field(description="The actor's role at the time.")
+    role: Role | None = Field(description="The actor's role at the time.")
     action: str = Field(description="What was done, e.g. `user.update`, `auth.login`.")
     object_type: str | None = Field(description="Kind of object acted on.")
     object_id: str | None = Field(description="Id of the object acted on.")
@@ -51,7 +53,7 @@ class AuditEventOut(BaseModel):
         description="Client address (behind trusted proxies: the forwarded one)."
     )
     user_agent: str | None = Field(description="Client user agent, truncated.")
-    outcome: str = Field(description="`success`, `denied` or `failed`.")
+    outcome: Outcome = Field(description="`success`, `denied` or `failed`.")
     changed_fields: list[str] = Field(description="Names of changed fields; never their values.")
     seal_seq: int | None = Field(
         description="Position in the hash chain; null until the worker seals it."

@@ -1,18 +1,20 @@
 """Exact money: `Decimal` yuan at the edges, integer fen inside."""
 
 import re
-from decimal import Decimal, Inexact, InvalidOperation, localcontext
-from typing import Annotated
+from decimal import Decimal, Inexact, localcontext
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, PlainSerializer, WithJsonSchema
+from pydantic import AfterValidator, GetCoreSchemaHandler, GetJsonSchemaHandler, PlainSerializer
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
 
 FEN_PER_YUAN = 100
 MAX_FEN = 2**63 - 1
 """The largest amount a BIGINT column holds."""
 _CENT = Decimal("0.01")
 _PRECISION = 60
-MONEY_PATTERN = r"^-?[0-9]{1,17}(\.[0-9]{1,2})?$"
-_MONEY = re.compile(MONEY_PATTERN)
+MONEY_PATTERN = r"^-?[0-9]{1,16}(\.[0-9]{1,2})?$"
+"""Yuan as JSON accepts them: 16 digits before the point keep every amount within BIGINT fen."""
 
 
 class SubFenAmountError(ValueError):
@@ -43,18 +45,37 @@ def fen_to_yuan(fen: int) -> Decimal:
         return (Decimal(fen) / FEN_PER_YUAN).quantize(_CENT)
 
 
-def _decimal_string(value: object) -> object:
-    """JSON money must be a string: a float has already lost exactness."""
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, str) and _MONEY.match(value):
-        try:
+class DecimalString:
+    """`Annotated[Decimal, DecimalString(pattern, example)]`: a decimal written as a JSON string.
+
+    The one pattern both checks the input and is what the contract declares, so the two
+    cannot drift. A JSON number is refused: a float has already lost exactness. The
+    pattern is matched whole (`fullmatch`): Python's `$` also matches before a final
+    newline, ECMA-262's (the contract's) does not.
+    """
+
+    def __init__(self, pattern: str, example: str, refusal: str) -> None:
+        self.pattern = pattern
+        self.example = example
+        self.refusal = refusal
+        self._compiled = re.compile(pattern)
+
+    def __get_pydantic_core_schema__(
+        self, source: type[Any], handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_before_validator_function(self._parse, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {"type": "string", "pattern": self.pattern, "examples": [self.example]}
+
+    def _parse(self, value: object) -> object:
+        if isinstance(value, Decimal):
+            return value
+        if isinstance(value, str) and self._compiled.fullmatch(value):
             return Decimal(value)
-        except InvalidOperation:
-            pass
-    raise ValueError(
-        'money must be a decimal string in yuan with at most two places, e.g. "546.00"'
-    )
+        raise ValueError(self.refusal)
 
 
 def _two_places(amount: Decimal) -> Decimal:
@@ -62,14 +83,14 @@ def _two_places(amount: Decimal) -> Decimal:
     return amount.quantize(_CENT)
 
 
-_SCHEMA = {"type": "string", "pattern": MONEY_PATTERN, "examples": ["546.00"]}
-
 Yuan = Annotated[
     Decimal,
-    BeforeValidator(_decimal_string),
+    DecimalString(
+        MONEY_PATTERN,
+        "546.00",
+        'money must be a decimal string in yuan with at most two places, e.g. "546.00"',
+    ),
     AfterValidator(_two_places),
     PlainSerializer(lambda amount: f"{amount:.2f}", return_type=str),
-    WithJsonSchema(_SCHEMA, mode="validation"),
-    WithJsonSchema(_SCHEMA, mode="serialization"),
 ]
 """Money in JSON: a decimal string in yuan with two places ("546.00")."""

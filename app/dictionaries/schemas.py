@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
@@ -55,7 +55,7 @@ class PersonRuleOut(BaseModel):
     max_age: int | None = Field(
         description="Oldest age in full years on the day recorded; null: no upper bound."
     )
-    disability_grades: list[str] | None = Field(
+    disability_grades: list[Annotated[str, CodeOf("disability_grade")]] | None = Field(
         description="Disability grades (dictionary `disability_grade`) the person must have "
         "when a grade is recorded; null: any."
     )

@@ -16,13 +16,14 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from app.core.money import Yuan
+from app.core.money import DecimalString, Yuan
 from app.dictionaries.public import CodeOf
 
 MONTH_PATTERN = r"^[12][0-9]{3}-(0[1-9]|1[0-2])$"
 _MONTH = re.compile(MONTH_PATTERN)
-MAX_AMOUNT = Decimal("99999999.99")
-"""A monthly amount or an asset's value above a hundred million yuan is a typing error."""
+AMOUNT_PATTERN = r"^[0-9]{1,8}(\.[0-9]{1,2})?$"
+"""A monthly amount or an asset's value: not negative, and above a hundred million yuan
+(99999999.99) it is a typing error."""
 MAX_MONTHLY_ITEMS = 500
 MAX_ASSETS = 100
 
@@ -30,7 +31,7 @@ MAX_ASSETS = 100
 def _month(value: object) -> object:
     if isinstance(value, date) and not isinstance(value, datetime) and value.day == 1:
         return value
-    if isinstance(value, str) and _MONTH.match(value):
+    if isinstance(value, str) and _MONTH.fullmatch(value):
         return date(int(value[:4]), int(value[5:]), 1)
     raise ValueError('a month is written "YYYY-MM", e.g. "2026-11"')
 
@@ -46,32 +47,27 @@ Month = Annotated[
 ]
 """A calendar month in JSON ("2026-11"); the first day of it in Python and the database."""
 
-Amount = Annotated[Yuan, Field(ge=0, le=MAX_AMOUNT)]
+Amount = Annotated[
+    Yuan,
+    DecimalString(
+        AMOUNT_PATTERN,
+        "546.00",
+        'an amount is a decimal string in yuan from "0.00" to "99999999.99", e.g. "546.00"',
+    ),
+]
 IncomeSource = Annotated[str, CodeOf("income_source")]
 AssetKind = Annotated[str, CodeOf("asset_kind")]
 VehicleType = Annotated[str, CodeOf("vehicle_type")]
 FinancialType = Annotated[str, CodeOf("financial_asset_type")]
 HUNDREDTHS_PATTERN = r"^[0-9]{1,8}(\.[0-9]{1,2})?$"
-_HUNDREDTHS = re.compile(HUNDREDTHS_PATTERN)
 
-
-def _decimal_text(value: object) -> object:
-    """Like money, a decimal string: a JSON float has already lost exactness."""
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, str) and _HUNDREDTHS.match(value):
-        return Decimal(value)
-    raise ValueError('a decimal string with at most two places, e.g. "50.00"')
-
-
-_HUNDREDTHS_SCHEMA = {"type": "string", "pattern": HUNDREDTHS_PATTERN, "examples": ["50.00"]}
 TwoPlaces = Annotated[
     Decimal,
-    BeforeValidator(_decimal_text),
+    DecimalString(
+        HUNDREDTHS_PATTERN, "50.00", 'a decimal string with at most two places, e.g. "50.00"'
+    ),
     AfterValidator(lambda value: value.quantize(Decimal("0.01"))),
     PlainSerializer(lambda value: f"{value:.2f}", return_type=str),
-    WithJsonSchema(_HUNDREDTHS_SCHEMA, mode="validation"),
-    WithJsonSchema(_HUNDREDTHS_SCHEMA, mode="serialization"),
 ]
 """A non-money decimal (an area, a percentage) in JSON: a string with at most two places."""
 Share = Annotated[TwoPlaces, Field(gt=0, le=100)]
@@ -148,7 +144,7 @@ class IncomeOut(BaseModel):
 
     person_id: uuid.UUID | None = Field(description=_PERSON)
     month: Month = Field(description='The month, "YYYY-MM".')
-    source: str = Field(description="Where it comes from (dictionary `income_source`).")
+    source: IncomeSource = Field(description="Where it comes from (dictionary `income_source`).")
     amount: Yuan = Field(description="The month's income from this source, in yuan.")
 
 
@@ -357,7 +353,7 @@ class AssetsIn(BaseModel):
 class AssetOut(BaseModel):
     model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [_ASSET]})
 
-    kind: str = Field(description="Kind of asset (dictionary `asset_kind`).")
+    kind: AssetKind = Field(description="Kind of asset (dictionary `asset_kind`).")
     description: str = Field(description="What it is.")
     value: Yuan | None = Field(
         description="Estimated value of the whole asset in yuan; null only on an asset "
@@ -368,9 +364,9 @@ class AssetOut(BaseModel):
         description="The household's part: value x share / 100, rounded half up to the fen."
     )
     area_m2: TwoPlaces | None = Field(description="Floor area in m², for real estate.")
-    vehicle_type: str | None = Field(description="Dictionary `vehicle_type`, for vehicles.")
+    vehicle_type: VehicleType | None = Field(description="Dictionary `vehicle_type`, for vehicles.")
     count: int | None = Field(description="How many such vehicles, for vehicles.")
-    financial_type: str | None = Field(
+    financial_type: FinancialType | None = Field(
         description="Dictionary `financial_asset_type`, for financial assets."
     )
     person_id: uuid.UUID | None = Field(description=_PERSON)

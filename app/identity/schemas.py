@@ -1,12 +1,22 @@
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, WithJsonSchema, field_validator
 
 from app.core.permissions import Role
 from app.core.region_codes import CODE_PATTERN
 from app.identity.rules import USERNAME_PATTERN
+
+UserRole = Annotated[
+    Role,
+    WithJsonSchema(
+        {"type": "string", "enum": [role.value for role in Role if role is not Role.partner]},
+        mode="validation",
+    ),
+]
+"""A role a user account may hold: `partner` is only for API clients, so a request's
+contract does not offer it (the server refuses it, `identity.rules`)."""
 
 _USER_EXAMPLE: dict[str, Any] = {
     "id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e11",
@@ -40,7 +50,7 @@ class TokenOut(BaseModel):
     )
 
     access_token: str = Field(description="Bearer token for the Authorization header (ES256 JWT).")
-    token_type: str = Field(description="Always `bearer`.")
+    token_type: Literal["bearer"] = Field(description="Always `bearer`.")
     expires_in: int = Field(description="Seconds until the access token expires.")
     refresh_token: str | None = Field(
         description="Opaque, single-use refresh token (people only); rotate it with POST /auth/refresh."
@@ -81,7 +91,7 @@ class UserCreate(BaseModel):
     )
     display_name: str = Field(min_length=1, max_length=100, description="Name shown to colleagues.")
     phone: str | None = Field(default=None, pattern=r"^[0-9+\-]{5,20}$", description="Work phone.")
-    role: Role = Field(description="Role; `partner` is for API clients only.")
+    role: UserRole = Field(description="Role; `partner` is for API clients only.")
     scope_region_code: str | None = Field(
         default=None,
         pattern=CODE_PATTERN,
@@ -100,7 +110,7 @@ class UserUpdate(BaseModel):
     phone: str | None = Field(
         default=None, pattern=r"^[0-9+\-]{5,20}$", description="New work phone."
     )
-    role: Role | None = Field(default=None, description="New role.")
+    role: UserRole | None = Field(default=None, description="New role.")
     scope_region_code: str | None = Field(
         default=None, pattern=CODE_PATTERN, description="New scope root."
     )

@@ -2,11 +2,12 @@
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.actors import ActorRef
+from app.imports.models import ImportStatus
 
 _EXAMPLE: dict[str, Any] = {
     "uploaded_by": {
@@ -45,13 +46,13 @@ class ImportOut(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [_EXAMPLE]})
 
     id: uuid.UUID = Field(description="Import id.")
-    status: str = Field(
+    status: ImportStatus = Field(
         description="`queued`, `running`, `succeeded` (every row was read; see the counters) "
         "or `failed` (the file as a whole could not be processed, see `failure_code`)."
     )
     file_name: str = Field(description="Name of the uploaded file.")
-    format: str = Field(description="`csv` or `xlsx`.")
-    encoding: str | None = Field(
+    format: Literal["csv", "xlsx"] = Field(description="`csv` or `xlsx`.")
+    encoding: Literal["utf-8", "gb18030"] | None = Field(
         description="Text encoding of a CSV file (`utf-8` or `gb18030`), as given or detected; "
         "null until detected and for XLSX."
     )

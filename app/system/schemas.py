@@ -10,7 +10,7 @@ class Health(BaseModel):
 
 
 class Check(BaseModel):
-    name: str = Field(description="What was checked: `database`, `migrations`.")
+    name: Literal["database", "migrations"] = Field(description="What was checked.")
     ok: bool = Field(description="Whether the check passed.")
     detail: str = Field(description="What was found.")
 

@@ -12,6 +12,8 @@ RegisteredType = Literal["dibao", "tekun", "registered_hardship"]
 """The types decided by the existing procedures and recorded by officers; the new types
 (`income_poverty`, `expenditure_poverty`) come only from an assessment."""
 EndReason = Annotated[str, CodeOf("target_type_decision_end_reason")]
+TargetType = Annotated[str, CodeOf("target_type")]
+Source = Annotated[str, CodeOf("target_type_source")]
 Stripped = StringConstraints(strip_whitespace=True, min_length=1)
 
 _EXAMPLE_IN: dict[str, Any] = {
@@ -90,8 +92,8 @@ class DecisionOut(BaseModel):
 
     id: uuid.UUID = Field(description="Decision id.")
     household_id: uuid.UUID = Field(description="The household it concerns.")
-    target_type: str = Field(description="Dictionary `target_type`.")
-    source: str = Field(
+    target_type: TargetType = Field(description="Dictionary `target_type`.")
+    source: Source = Field(
         description="Dictionary `target_type_source`: `recorded_by_staff` (an officer recorded "
         "the decision), `assessment` (an eligibility assessment) or `legacy` (entered before "
         "decisions were recorded: body, date and reference unknown)."
@@ -104,7 +106,7 @@ class DecisionOut(BaseModel):
     recorded_by: uuid.UUID | None = Field(description="User who recorded it; null when unknown.")
     recorded_at: datetime = Field(description="When it was recorded.")
     ended_on: date | None = Field(description="The day it ended (no longer held), once ended.")
-    end_reason: str | None = Field(
+    end_reason: EndReason | None = Field(
         description="Dictionary `target_type_decision_end_reason`, once ended."
     )
     end_note: str | None = Field(description="Details of the end.")

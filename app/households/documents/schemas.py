@@ -2,13 +2,15 @@
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.dictionaries.public import CodeOf
 
 DocumentKind = Annotated[str, CodeOf("document_kind")]
+MediaType = Literal["application/pdf", "image/jpeg", "image/png", "image/webp"]
+"""What `sniffing` recognises (a test keeps the two lists equal)."""
 
 _EXAMPLE: dict[str, Any] = {
     "id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e31",
@@ -36,7 +38,7 @@ class DocumentOut(BaseModel):
     id: uuid.UUID = Field(description="Document id.")
     household_id: uuid.UUID = Field(description="The household whose file holds it.")
     kind: DocumentKind = Field(description="Dictionary `document_kind`.")
-    media_type: str = Field(
+    media_type: MediaType = Field(
         description="What the bytes are, read from them: `application/pdf`, `image/jpeg`, "
         "`image/png` or `image/webp`."
     )

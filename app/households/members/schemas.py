@@ -3,7 +3,7 @@
 import uuid
 from collections.abc import Iterable
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -21,6 +21,8 @@ SexCode = Annotated[str, CodeOf("sex")]
 Category = Annotated[str, CodeOf("vulnerability_category")]
 Subtype = Annotated[str, CodeOf("vulnerability_subtype")]
 Kinship = Annotated[str, CodeOf("kinship")]
+LeftReason = Literal["deceased", "moved_out", "entered_in_error", "other", "transferred"]
+"""Why a membership ended: a removal's reason, or `transferred` by a transfer."""
 PHONE_PATTERN = r"^\+?[0-9][0-9-]{4,19}$"
 
 _PERSON_EXAMPLE: dict[str, Any] = {
@@ -68,7 +70,7 @@ class ContactOut(BaseModel):
     """A guardian or caregiver as this caller may see it: masked per role (DOMAIN 1, 4)."""
 
     name: str | None = Field(description="Name; masked for roles that may not see it.")
-    relation: str | None = Field(description="Dictionary `kinship`.")
+    relation: Kinship | None = Field(description="Dictionary `kinship`.")
     phone: str | None = Field(description="Phone; masked for roles that may not see it.")
     note: str | None = Field(
         description="What was written before guardians and caregivers had structure, when it "
@@ -209,7 +211,7 @@ class MembershipOut(BaseModel):
     left_on: date | None = Field(
         description="First day the person no longer counts; null while the membership lasts."
     )
-    left_reason: str | None = Field(description="Why the person left, once they did.")
+    left_reason: LeftReason | None = Field(description="Why the person left, once they did.")
     household_version: int = Field(
         description="The household's new version, also the response's ETag: the next write's If-Match."
     )
@@ -255,24 +257,28 @@ class MemberOut(BaseModel):
     id_number: str = Field(
         description="ID number; first 6 and last 4 only for roles that may not see it whole."
     )
-    sex: str = Field(description="Derived from the ID number.")
+    sex: SexCode = Field(description="Derived from the ID number (dictionary `sex`).")
     birth_date: date | None = Field(
         description="Derived from the ID number; null for roles that see the ID number masked."
     )
     age: int = Field(description="Age in whole years today (Asia/Shanghai).")
     phone: str | None = Field(description="Phone; masked for roles that may not see it.")
-    relation_to_head: str = Field(description="Relation to the head.")
+    relation_to_head: Relation = Field(
+        description="Relation to the head (dictionary `relation_to_head`)."
+    )
     is_head: bool = Field(description="Whether this member is the head of household.")
     joined_on: date = Field(description="Day the person joined this household.")
-    employment: str | None = Field(description="Dictionary `employment_status`.")
-    education: str | None = Field(description="Dictionary `education_level`.")
-    health: str | None = Field(description="Dictionary `health_status`.")
-    disability_type: str | None = Field(description="Dictionary `disability_type`.")
-    disability_grade: str | None = Field(description="Dictionary `disability_grade`.")
+    employment: Employment | None = Field(description="Dictionary `employment_status`.")
+    education: Education | None = Field(description="Dictionary `education_level`.")
+    health: Health | None = Field(description="Dictionary `health_status`.")
+    disability_type: DisabilityType | None = Field(description="Dictionary `disability_type`.")
+    disability_grade: DisabilityGrade | None = Field(description="Dictionary `disability_grade`.")
     guardian: ContactOut | None = Field(description="Guardian (监护人).")
     caregiver: ContactOut | None = Field(description="Caregiver (照料人).")
-    parents_situation: str | None = Field(description="Dictionary `parents_situation`.")
-    schooling: str | None = Field(description="Dictionary `schooling_status`.")
+    parents_situation: ParentsSituation | None = Field(
+        description="Dictionary `parents_situation`."
+    )
+    schooling: Schooling | None = Field(description="Dictionary `schooling_status`.")
     school: str | None = Field(description="School attended.")
     version: int = Field(description="Version of the person record, for If-Match.")
 

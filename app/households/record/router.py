@@ -16,6 +16,7 @@ from app.core.region_codes import CODE_PATTERN
 from app.core.routing import Idempotency, api_router, route_options
 from app.core.uow import DbSession, ReadDbSession
 from app.households import access, history
+from app.households.decisions.schemas import TargetType
 from app.households.errors import PersonInAnotherHousehold, TooManyLookups
 from app.households.http import (
     HOUSEHOLD,
@@ -39,7 +40,6 @@ from app.households.record.schemas import (
     HouseholdPatch,
     HouseholdSummary,
     RegionCompletenessOut,
-    TargetType,
 )
 
 router = api_router(prefix=HOUSEHOLDS, tags=["ledger"])

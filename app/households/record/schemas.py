@@ -2,19 +2,36 @@
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
 
 from app.core.actors import ActorRef
+from app.core.permissions import Role
 from app.core.region_codes import CODE_PATTERN, DIVISION_CODE_PATTERN
 from app.dictionaries.public import CodeOf
-from app.households.decisions.schemas import DECISION_EXAMPLE, DecisionIn, DecisionOut
+from app.households.decisions.schemas import (
+    DECISION_EXAMPLE,
+    DecisionIn,
+    DecisionOut,
+    TargetType,
+)
 from app.households.members.schemas import Category, MemberIn, MemberOut, Relation, Subtype
 
-TargetType = Annotated[str, CodeOf("target_type")]
 HukouType = Annotated[str, CodeOf("hukou_type")]
 GovernmentAid = Annotated[str, CodeOf("government_aid")]
+HouseholdStatus = Annotated[str, CodeOf("household_status")]
+FormerHeadRelation = Annotated[
+    Relation,
+    WithJsonSchema(
+        {"type": "string", "enum": [c for c in CodeOf("relation_to_head").codes if c != "self"]},
+        mode="validation",
+    ),
+]
+"""What a former head becomes to the new one: any relation but `self` (refused, `head_exists`:
+the household has one head), so the contract does not offer it."""
+Attention = Literal["head_left", "no_members"]
+"""Why a record needs attention: its head left, or its last member did."""
 OpenCode = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
 Text = Annotated[str, Field(max_length=2000)]
 Address = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -192,7 +209,7 @@ class HouseholdPatch(HouseholdFields):
             "stay as they are, for you to correct."
         ),
     )
-    former_head_relation: Relation | None = Field(
+    former_head_relation: FormerHeadRelation | None = Field(
         default=None,
         description=(
             "With a `head_person_id` naming another member, when there is a former head: what "
@@ -207,8 +224,8 @@ class HouseholdPatch(HouseholdFields):
 class CategoryOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    category: str = Field(description="Dictionary `vulnerability_category`.")
-    subtype: str | None = Field(description="Dictionary `vulnerability_subtype`.")
+    category: Category = Field(description="Dictionary `vulnerability_category`.")
+    subtype: Subtype | None = Field(description="Dictionary `vulnerability_subtype`.")
     person_id: uuid.UUID | None = Field(
         description="The member it belongs to; null for the household."
     )
@@ -246,16 +263,19 @@ class HouseholdSummary(BaseModel):
     )
     region_code: str = Field(description="Community or grid code.")
     address: str = Field(description="Street address.")
-    status: str = Field(description="Dictionary `household_status`.")
+    status: HouseholdStatus = Field(description="Dictionary `household_status`.")
     head_name: str | None = Field(description="Head's name, masked for roles that may not see it.")
     target_types: list[TargetType] = Field(
         description="Target types held now (from decisions in force), sorted; the same shape "
         "as the full record's `target_types`."
     )
-    categories: list[str] = Field(description="Vulnerability categories held (distinct).")
+    categories: list[Category] = Field(
+        description="Vulnerability categories held (distinct; dictionary `vulnerability_category`)."
+    )
     complete: bool = Field(description="Whether every field the categories require is filled.")
-    attention: str | None = Field(
-        description="Why the record needs attention (e.g. `head_left`: the head moved away)."
+    attention: Attention | None = Field(
+        description="Why the record needs attention: `head_left` (the head moved away) or "
+        "`no_members` (the last member left)."
     )
     version: int = Field(description="Version for If-Match.")
     updated_at: datetime = Field(description="Last change.")
@@ -315,7 +335,7 @@ class HouseholdOut(BaseModel):
         description="Hukou place as a national division code (6, 9 or 12 digits)."
     )
     hukou_place: str | None = Field(description="Readable label of the hukou place.")
-    hukou_type: str | None = Field(description="Dictionary `hukou_type`.")
+    hukou_type: HukouType | None = Field(description="Dictionary `hukou_type`.")
     settled_since: date | None = Field(description="Since when it lives in the city.")
     target_types: list[TargetType] = Field(
         description="Target types held now (from decisions in force), sorted; the same shape "
@@ -326,18 +346,24 @@ class HouseholdOut(BaseModel):
         "every decision, ended ones too, at `/target-type-decisions`."
     )
     categories: list[CategoryOut] = Field(description="Vulnerability categories.")
-    causes: list[str] = Field(description="Hardship causes.")
-    needs: list[str] = Field(description="Needs.")
-    benefits: list[str] | None = Field(description="Benefits received; null when not recorded.")
-    no_help_reason: str | None = Field(description="Why no measure was taken.")
+    causes: list[str] = Field(description="Hardship causes (dictionary `hardship_cause`).")
+    needs: list[str] = Field(description="Needs (dictionary `need`).")
+    benefits: list[GovernmentAid] | None = Field(
+        description="Benefits received (dictionary `government_aid`); null when not recorded."
+    )
+    no_help_reason: str | None = Field(
+        description="Why no measure was taken (dictionary `no_help_reason`)."
+    )
     no_help_note: str | None = Field(description="Details of why no measure was taken.")
     basic_situation: str | None = Field(description="Basic situation.")
     emergency_situation: str | None = Field(description="Emergency situation.")
-    status: str = Field(description="Dictionary `household_status`.")
+    status: HouseholdStatus = Field(description="Dictionary `household_status`.")
     exited_on: date | None = Field(description="Day it left the ledger, while exited.")
     exit_reason: str | None = Field(description="Dictionary `exit_reason`, while exited.")
     exit_note: str | None = Field(description="Note on the exit, while exited.")
-    attention: str | None = Field(description="Why the record needs attention, if it does.")
+    attention: Attention | None = Field(
+        description="Why the record needs attention: `head_left` or `no_members`; null when none."
+    )
     head_person_id: uuid.UUID | None = Field(description="The head's person id.")
     paired_worker: ActorRef | None = Field(
         description="The paired community or grid worker (对口帮扶), with its name; null when "
@@ -377,7 +403,7 @@ class ChangeOut(BaseModel):
     id: uuid.UUID = Field(description="Entry id.")
     occurred_at: datetime = Field(description="When.")
     actor: ActorRef = Field(description="Who made the change.")
-    actor_role: str | None = Field(description="The actor's role then.")
+    actor_role: Role | None = Field(description="The actor's role then.")
     action: str = Field(description="What kind of change, e.g. `household.update`, `member.add`.")
     person_id: uuid.UUID | None = Field(description="The member concerned, if any.")
     changes: dict[str, Any] = Field(

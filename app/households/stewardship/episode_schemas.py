@@ -2,7 +2,7 @@
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -10,6 +10,7 @@ from app.dictionaries.public import CodeOf
 
 _ID = "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e11"
 ExitBasis = Annotated[str, CodeOf("exit_basis")]
+ProposalStatus = Literal["proposed", "confirmed", "rejected"]
 
 
 class ExitBasisIn(BaseModel):
@@ -93,7 +94,7 @@ class ExitProposalOut(BaseModel):
 
     id: uuid.UUID = Field(description="Proposal id.")
     household_id: uuid.UUID = Field(description="Household id.")
-    status: str = Field(description="`proposed`, `confirmed` or `rejected`.")
+    status: ProposalStatus = Field(description="`proposed`, `confirmed` or `rejected`.")
     reason: str = Field(description="Dictionary `exit_reason`.")
     exit_on: date = Field(description="Day the household leaves once confirmed.")
     note: str | None = Field(description="Details.")

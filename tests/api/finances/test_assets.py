@@ -157,9 +157,10 @@ class TestReplaceAssetsRefusals:
         ("value", "code"),
         [
             (15000.0, "value_error"),
-            ("-0.01", "greater_than_equal"),
+            ("-0.01", "value_error"),
+            ("-0", "value_error"),
             ("0.001", "value_error"),
-            ("100000000.00", "less_than_equal"),
+            ("100000000.00", "value_error"),
         ],
     )
     async def test_inexact_negative_or_huge_values_are_refused(

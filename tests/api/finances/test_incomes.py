@@ -202,10 +202,11 @@ class TestReplaceIncomesRefusals:
         [
             (546.0, "value_error"),
             (546, "value_error"),
-            ("-0.01", "greater_than_equal"),
+            ("-0.01", "value_error"),
             ("0.001", "value_error"),
             ("546.005", "value_error"),
-            ("100000000.00", "less_than_equal"),
+            ("100000000.00", "value_error"),
+            ("546.00\n", "value_error"),
             ("1e3", "value_error"),
             ("NaN", "value_error"),
         ],

@@ -728,6 +728,30 @@ class TestPatch:
         relations = {name: m["relation_to_head"] for name, m in _by_name(response.json()).items()}
         assert relations == {"李小明": "self", "张秀英": "parent"}
 
+    async def test_every_former_head_relation_the_contract_offers_is_accepted(
+        self, app: FastAPI, anonymous: httpx.AsyncClient
+    ) -> None:
+        schema = app.openapi()["components"]["schemas"]["HouseholdPatch"]
+        offered = schema["properties"]["former_head_relation"]["anyOf"][0]["enum"]
+        headers, current = await self._created(
+            anonymous, members=[member("张秀英"), member("李小明", "child")]
+        )
+        for relation in offered:
+            former_head = current["head_person_id"]
+            new_head = next(m for m in current["members"] if m["person_id"] != former_head)
+            response = await patch(
+                anonymous,
+                headers,
+                current,
+                {"head_person_id": new_head["person_id"], "former_head_relation": relation},
+            )
+
+            assert response.status_code == 200, (relation, response.text)
+            current = response.json()
+            relations = {m["person_id"]: m["relation_to_head"] for m in current["members"]}
+            assert relations == {new_head["person_id"]: "self", former_head: relation}
+        assert "self" not in offered, "a household has one head"
+
     async def test_a_new_head_and_a_move_in_one_change_leave_every_row_in_the_new_region(
         self, app: FastAPI, anonymous: httpx.AsyncClient
     ) -> None:

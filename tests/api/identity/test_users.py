@@ -4,6 +4,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.demo.identity import DEMO_USERS
@@ -20,7 +21,13 @@ from tests.api.identity.helpers import (
     tokens_for,
     user_by_name,
 )
-from tests.factories import DEMO_PASSWORD, create_organization
+from tests.factories import (
+    COMMUNITY_A1,
+    DEMO_PASSWORD,
+    GRID_A1_1,
+    STREET_A,
+    create_organization,
+)
 from tests.problems import assert_invalid, assert_problem
 
 pytestmark = pytest.mark.usefixtures("demo")
@@ -96,6 +103,40 @@ class TestCreateUser:
         assert response.status_code == 201, response.text
         assert response.json()["organization_id"] == str(agency.id)
         assert response.json()["scope_region_code"] is None
+
+    async def test_every_role_the_contract_offers_is_accepted(
+        self,
+        app: FastAPI,
+        anonymous: httpx.AsyncClient,
+        admin: dict[str, str],
+        session: AsyncSession,
+    ) -> None:
+        schemas = app.openapi()["components"]["schemas"]
+        role_schema = schemas["UserCreate"]["properties"]["role"]
+        if "$ref" in role_schema:
+            role_schema = schemas[role_schema["$ref"].rsplit("/", 1)[-1]]
+        offered = role_schema["enum"]
+        agency = await create_organization(session, kind="social_work_agency")
+        scopes = {
+            "district_officer": "500112",
+            "street_officer": STREET_A,
+            "community_worker": COMMUNITY_A1,
+            "grid_worker": GRID_A1_1,
+        }
+        organizations = {"social_worker": str(agency.id), "department_officer": str(agency.id)}
+        for role in offered:
+            body = new_user(
+                username=f"offered_{role}",
+                role=role,
+                scope_region_code=scopes.get(role),
+                organization_id=organizations.get(role),
+            )
+
+            response = await anonymous.post(USERS_URL, json=body, headers=admin)
+
+            assert response.status_code == 201, (role, response.text)
+            assert response.json()["role"] == role
+        assert "partner" not in offered, "partner is for API clients only"
 
     async def test_a_duplicate_username_is_409(
         self, anonymous: httpx.AsyncClient, admin: dict[str, str]
