@@ -279,7 +279,9 @@ def problem_response(request: Request, error: AppError) -> JSONResponse:
         "request_id": current_request_id(),
     }
     body.update(error.extra)
-    headers = {"Content-Language": language, **error.headers}
+    # Only problems are localized, so only they vary by language: a cacheable success (the
+    # dictionaries, which carry both languages) stays one cache entry for every reader.
+    headers = {"Content-Language": language, "Vary": "Accept-Language", **error.headers}
     return JSONResponse(
         body, status_code=error.status, media_type=PROBLEM_MEDIA_TYPE, headers=headers
     )
@@ -322,6 +324,23 @@ def _other_spelling(request: Request) -> str | None:
     return None
 
 
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method the request's path takes, asked of the routes as the router asks them.
+    Starlette's own `Allow` names the methods of one route only, when several routes share
+    the path (a household's GET and PATCH)."""
+    return ", ".join(
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL
+            for route in request.app.router.routes
+        )
+    )
+
+
 def http_error(request: Request, exc: StarletteHTTPException) -> AppError:
     """The problem for an HTTP status the framework raised, whatever the status."""
     headers = dict(exc.headers or {})
@@ -334,6 +353,7 @@ def http_error(request: Request, exc: StarletteHTTPException) -> AppError:
     if status == 404:
         return RouteNotFound(_other_spelling(request))
     if status == 405:
+        headers["Allow"] = _allowed_methods(request)
         return MethodNotAllowed(params={"method": request.method}, headers=headers)
     if status == 413:
         return PayloadTooLarge(params={"limit": getattr(exc, "limit", "?")})

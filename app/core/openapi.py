@@ -22,7 +22,6 @@ _EXAMPLE_PARAMS = {
     "method": "DELETE",
     "expected": "application/json",
     "current": 4,
-    "action": "users:manage",
     "where": " (500112001001001)",
     "state": "exited",
     "import_id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e11",

@@ -70,6 +70,15 @@ class PersonMoved(AppError):
         )
 
 
+class PlanNotFound(AppError):
+    """404: the household is visible to the caller but has no plan yet (its first `PUT`
+    creates one). A household out of reach is the ordinary `not_found`, so this code tells
+    nothing about households the caller may not see."""
+
+    status = 404
+    code = "plan_not_found"
+
+
 class TooManyLookups(AppError):
     """429: the account has used its lookups by ID number for this minute; `Retry-After` says
     when the next one is allowed (`person_lookups_per_minute`)."""
@@ -83,6 +92,12 @@ class TooManyLookups(AppError):
 
 register_messages(
     {
+        "plan_not_found": Message(
+            "尚无帮扶方案",
+            "No plan yet",
+            "该家庭还没有帮扶方案；用 PUT 提交第一版即可创建（无需 If-Match）。",
+            "The household has no plan yet; PUT the first version to create it (no If-Match).",
+        ),
         "household_exited": Message(
             "该家庭已退出台账",
             "Household has left the ledger",

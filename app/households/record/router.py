@@ -146,7 +146,7 @@ async def households_list(
     head_name = name.strip() if name else None
     if head_name and not actor.viewer.sees_full(PersonalField.name):
         taking = f"{Action.households_read.value}+{PersonalField.name.value}"
-        raise Forbidden(params={"action": taking}).refusing(action=taking)
+        raise Forbidden().refusing(action=taking)
     filters = HouseholdFilters(
         region=region,
         status=None if status == "all" else status,

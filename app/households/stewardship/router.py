@@ -13,7 +13,7 @@ from app.core.pagination import Page, PageParams
 from app.core.permissions import Action
 from app.core.routing import Idempotency, api_router, route_options
 from app.core.uow import DbSession, ReadDbSession
-from app.households.errors import HouseholdExited
+from app.households.errors import HouseholdExited, PlanNotFound
 from app.households.http import (
     HOUSEHOLD,
     HOUSEHOLDS,
@@ -131,7 +131,8 @@ async def household_paired_worker_set(
     "/plan",
     response_model=PlanOut,
     summary="The household's current plan (一户一策)",
-    responses=protected_problems(*PERSONAL_READ),
+    description="`plan_not_found` (404) when the household, visible to you, has no plan yet.",
+    responses=protected_problems(*PERSONAL_READ, PlanNotFound),
 )
 async def household_plan_get(
     household_id: HouseholdId, actor: LedgerReader, response: Response, session: ReadDbSession
