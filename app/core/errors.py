@@ -291,10 +291,19 @@ def _location(loc: tuple[Any, ...]) -> list[str | int]:
     return [part if isinstance(part, int) else str(part) for part in loc]
 
 
+_MISSING_IF_MATCH = ("header", "If-Match")
+
+
 def validation_error(exc: RequestValidationError) -> AppError:
     errors = exc.errors()
     if any(err.get("type") == "json_invalid" for err in errors):
         return MalformedBody()
+    if any(
+        err.get("type") == "missing" and tuple(err.get("loc", ())) == _MISSING_IF_MATCH
+        for err in errors
+    ):
+        # A write declares If-Match required (`core.etag`); without it, RFC 6585's 428.
+        return PreconditionRequired()
     return ValidationFailed(
         [
             FieldError(

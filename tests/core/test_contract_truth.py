@@ -1,10 +1,14 @@
 """The contract tells the truth, so that a client generated from it is exact (issue 13, 11)."""
 
 import re
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from fastapi import FastAPI
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute, iter_route_contexts
+
+from app.core.etag import ExpectedVersion, OptionalExpectedVersion
 
 METHODS = {"get", "post", "put", "patch", "delete"}
 OPERATION_ID = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$")
@@ -58,3 +62,50 @@ def test_the_households_list_is_households_list(document: dict[str, Any]) -> Non
     assert document["paths"]["/api/v1/households/{household_id}"]["patch"]["operationId"] == (
         "households_update"
     )
+
+
+def _dependency_calls(dependant: Dependant) -> set[object]:
+    calls: set[object] = set()
+    for dependency in dependant.dependencies:
+        calls.add(dependency.call)
+        calls |= _dependency_calls(dependency)
+    return calls
+
+
+def _if_match(operation: dict[str, Any]) -> dict[str, Any] | None:
+    found = [
+        p for p in operation.get("parameters", []) if (p["in"], p["name"]) == ("header", "If-Match")
+    ]
+    return found[0] if found else None
+
+
+def test_if_match_is_required_exactly_where_its_absence_is_428(
+    app: FastAPI, document: dict[str, Any]
+) -> None:
+    """A write that always wants If-Match says so (`required`), so a generated client makes it
+    a required argument; a PUT that may create (the first plan) takes it optionally."""
+    always = get_args(ExpectedVersion)[1].dependency
+    once_it_exists = get_args(OptionalExpectedVersion)[1].dependency
+    routes = {
+        context.original_route.name: context.original_route
+        for context in iter_route_contexts(app.routes)
+        if isinstance(context.original_route, APIRoute)
+    }
+    checked = 0
+    for _, _, operation in _operations(document):
+        name = operation["operationId"]
+        calls = _dependency_calls(routes[name].dependant)
+        parameter = _if_match(operation)
+        if always in calls:
+            checked += 1
+            assert parameter is not None, name
+            assert parameter["required"] is True, name
+            assert "428" in operation["responses"], name
+        elif once_it_exists in calls:
+            assert parameter is not None, name
+            assert not parameter.get("required"), name
+            assert "428" in operation["responses"], name
+        else:
+            assert parameter is None, name
+            assert "428" not in operation["responses"], name
+    assert checked >= 10

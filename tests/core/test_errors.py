@@ -255,6 +255,12 @@ class TestPreconditions:
         response = await pipeline_client.patch("/_test/versioned/3", json={"note": "x"})
         assert_problem(response, 428, "if_match_required")
 
+    async def test_missing_if_match_is_428_whatever_else_is_wrong(
+        self, pipeline_client: httpx.AsyncClient
+    ) -> None:
+        response = await pipeline_client.patch("/_test/versioned/3", json={"other": 1})
+        assert_problem(response, 428, "if_match_required")
+
     async def test_stale_if_match_is_412_naming_the_current_version(
         self, pipeline_client: httpx.AsyncClient
     ) -> None:
