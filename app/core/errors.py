@@ -70,9 +70,36 @@ class Problem(BaseModel):
         default=None,
         description="Id of the request, also in the `X-Request-ID` header and the logs.",
     )
-    errors: list[FieldError] | None = Field(
-        default=None, description="Validation errors, one per failed field (422 only)."
+
+
+class FieldErrors(BaseModel):
+    """The members a 422 `validation_failed` adds."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "errors": [
+                        {
+                            "loc": ["query", "limit"],
+                            "msg": "Input should be less than or equal to 200",
+                            "code": "less_than_equal",
+                        }
+                    ]
+                }
+            ]
+        }
     )
+
+    errors: list[FieldError] = Field(description="Validation errors, one per failed field.")
+
+
+class SizeLimit(BaseModel):
+    """The members a 413 of a limit the client can read adds."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"limit": 10_485_760}]})
+
+    limit: int = Field(description="The largest size accepted, in bytes.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +120,9 @@ class AppError(Exception):
 
     status: int = 500
     code: ClassVar[str] = "internal_error"
+    members_model: ClassVar[type[BaseModel] | None] = None
+    """The model of the members this error adds to the problem (`allowed`, `household_id`...):
+    `problems()` declares it and `problem_response` sends an instance of it, nothing else."""
     refuses: ClassVar[bool] = False
     """Whether every error of this class refuses the caller (true of every 403 unless a
     class says otherwise). Each refusal leaves a `denied` audit event (`core.refusals`)."""
@@ -106,12 +136,21 @@ class AppError(Exception):
         self,
         *,
         params: dict[str, object] | None = None,
-        extra: dict[str, Any] | None = None,
+        members: BaseModel | None = None,
         headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(self.code)
+        if members is not None and type(members) is not self.members_model:
+            raise TypeError(
+                f"{type(self).__name__} declares members {self.members_model}, "
+                f"not {type(members).__name__}"
+            )
         self.params = params or {}
-        self.extra = extra or {}
+        self.extra: dict[str, Any] = (
+            {} if members is None else members.model_dump(mode="json", exclude_unset=True)
+        )
+        """The members as sent; a member left unset (a household the caller may not see)
+        is absent, not null."""
         self.headers = headers or {}
         self._refusal: Refusal | None = None
 
@@ -169,12 +208,10 @@ class MethodNotAllowed(AppError):
 class ValidationFailed(AppError):
     status = 422
     code = "validation_failed"
+    members_model = FieldErrors
 
     def __init__(self, errors: list[FieldError]) -> None:
-        super().__init__(
-            params={"count": len(errors)},
-            extra={"errors": [error.model_dump() for error in errors]},
-        )
+        super().__init__(params={"count": len(errors)}, members=FieldErrors(errors=errors))
 
     @classmethod
     def at(cls, loc: list[str | int], msg: str, code: str) -> "ValidationFailed":

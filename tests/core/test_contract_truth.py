@@ -3,14 +3,18 @@
 import re
 from typing import Any, get_args
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, iter_route_contexts
 
+from app.core.errors import PROBLEM_MEDIA_TYPE, AppError
 from app.core.etag import ExpectedVersion, OptionalExpectedVersion
+from app.households.errors import AllowedActions, InvalidTransition
 
 METHODS = {"get", "post", "put", "patch", "delete"}
+COMPONENTS = "#/components/schemas/"
 OPERATION_ID = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$")
 
 
@@ -109,3 +113,80 @@ def test_if_match_is_required_exactly_where_its_absence_is_428(
             assert parameter is None, name
             assert "428" not in operation["responses"], name
     assert checked >= 10
+
+
+def _subclasses(error: type[AppError]) -> list[type[AppError]]:
+    return [error, *(found for sub in error.__subclasses__() for found in _subclasses(sub))]
+
+
+def _with_members() -> dict[str, type[AppError]]:
+    """Every error code that adds members to its problem (the app has imported every domain)."""
+    return {e.code: e for e in _subclasses(AppError) if e.members_model is not None}
+
+
+def _options(document: dict[str, Any], schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """The component schemas a problem response may be, by name."""
+    refs = [option["$ref"] for option in schema.get("anyOf", [schema])]
+    schemas = document["components"]["schemas"]
+    return [schemas[ref.removeprefix(COMPONENTS)] for ref in refs]
+
+
+def _without_default(schema: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in schema.items() if k != "default"}
+
+
+def test_every_problem_member_sent_is_declared_where_its_code_is_listed(
+    document: dict[str, Any],
+) -> None:
+    """`allowed`, `household_id`, `errors`...: a generated client knows them, per code."""
+    with_members = _with_members()
+    listed: set[str] = set()
+    for _, _, operation in _operations(document):
+        for status, response in operation["responses"].items():
+            content = response.get("content", {}).get(PROBLEM_MEDIA_TYPE)
+            if content is None:
+                continue
+            options = _options(document, content["schema"])
+            for code in content["examples"]:
+                where = (operation["operationId"], status, code)
+                error = with_members.get(code)
+                if error is None:
+                    assert document["components"]["schemas"]["Problem"] in options, where
+                    continue
+                assert error.members_model is not None
+                members = error.members_model.model_json_schema(
+                    ref_template=COMPONENTS + "{model}", mode="serialization"
+                )
+                declared = [o for o in options if o["properties"]["code"].get("const") == code]
+                assert len(declared) == 1, where
+                for name, member in members["properties"].items():
+                    # FastAPI leaves out a default of None, which a member that may be absent has.
+                    assert declared[0]["properties"][name] == _without_default(member), where
+                assert set(members.get("required", [])) <= set(declared[0]["required"]), where
+                listed.add(code)
+    assert listed == set(with_members)
+
+
+async def test_the_members_a_problem_sends_are_its_declared_ones(
+    document: dict[str, Any], anonymous: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    schemas = document["components"]["schemas"]
+    answers = {
+        "ProblemInvalidGrant": await anonymous.post(
+            "/api/v1/auth/token",
+            data={"grant_type": "password", "username": "nobody", "password": "wrong-password"},
+        ),
+        "ProblemValidationFailed": await client.get("/api/v1/regions?limit=0"),
+    }
+    for name, answer in answers.items():
+        body = answer.json()
+        assert set(body) <= set(schemas[name]["properties"]), name
+        assert set(schemas[name]["required"]) <= set(body), name
+        assert body["code"] == schemas[name]["properties"]["code"]["const"]
+
+
+def test_an_error_sends_only_its_declared_members() -> None:
+    allowed = AllowedActions(allowed=["reenter"])
+    assert InvalidTransition("exited", ["reenter"]).extra == {"allowed": ["reenter"]}
+    with pytest.raises(TypeError):
+        AppError(members=allowed)
