@@ -121,6 +121,39 @@ def problems(*errors: type[AppError]) -> dict[int | str, dict[str, Any]]:
     return responses
 
 
+ResponseHeaders = dict[str, dict[str, Any]]
+"""Response headers as OpenAPI declares them: name -> {description, schema}."""
+
+ETAG: ResponseHeaders = {
+    "ETag": {
+        "description": 'The version of the object answered, as a weak ETag (`W/"<version>"`): '
+        "send it as `If-Match` of the next change of that object.",
+        "schema": {"type": "string", "example": 'W/"3"'},
+    }
+}
+LOCATION: ResponseHeaders = {
+    "Location": {
+        "description": "Path of the object created (or, for a job, of its progress).",
+        "schema": {
+            "type": "string",
+            "example": "/api/v1/households/0193a4c2-5b1e-7c3d-9f00-4d2e8a6b1c27",
+        },
+    }
+}
+
+
+def sends(
+    status: int, *headers: ResponseHeaders, description: str | None = None
+) -> dict[int | str, dict[str, Any]]:
+    """`responses=` entry: the success `status` answers these headers (`ETAG`, `LOCATION`), so
+    a generated client reads them (tests/core/test_contract_truth.py compares with what is
+    sent)."""
+    entry: dict[str, Any] = {"headers": {k: v for group in headers for k, v in group.items()}}
+    if description is not None:
+        entry["description"] = description
+    return {status: entry}
+
+
 def protected_problems(*errors: type[AppError]) -> dict[int | str, dict[str, Any]]:
     """`problems()` for a route behind `require(action)`: adds 401 and 403."""
     return problems(Unauthorized, Forbidden, *errors)

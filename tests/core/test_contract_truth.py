@@ -8,10 +8,14 @@ import pytest
 from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, iter_route_contexts
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import PROBLEM_MEDIA_TYPE, AppError
 from app.core.etag import ExpectedVersion, OptionalExpectedVersion
 from app.households.errors import AllowedActions, InvalidTransition
+from tests.api.households.ledger_http import AGENCY, bearer, member, organization_id
+from tests.api.households.records import HOUSEHOLDS, household_body
+from tests.factories import create_demo_district
 
 METHODS = {"get", "post", "put", "patch", "delete"}
 COMPONENTS = "#/components/schemas/"
@@ -159,9 +163,11 @@ def test_every_problem_member_sent_is_declared_where_its_code_is_listed(
                 )
                 declared = [o for o in options if o["properties"]["code"].get("const") == code]
                 assert len(declared) == 1, where
-                for name, member in members["properties"].items():
+                for name, declared_member in members["properties"].items():
                     # FastAPI leaves out a default of None, which a member that may be absent has.
-                    assert declared[0]["properties"][name] == _without_default(member), where
+                    assert declared[0]["properties"][name] == _without_default(declared_member), (
+                        where
+                    )
                 assert set(members.get("required", [])) <= set(declared[0]["required"]), where
                 listed.add(code)
     assert listed == set(with_members)
@@ -190,3 +196,127 @@ def test_an_error_sends_only_its_declared_members() -> None:
     assert InvalidTransition("exited", ["reenter"]).extra == {"allowed": ["reenter"]}
     with pytest.raises(TypeError):
         AppError(members=allowed)
+
+
+TRACKED_HEADERS = ("ETag", "Location", "X-Household-ETag", "X-Household-Version")
+"""The response headers a client chains writes with; each is declared where it is sent."""
+
+
+def _operation_of(document: dict[str, Any], request: httpx.Request) -> dict[str, Any]:
+    """The operation a request reached: of the templates its path matches, the most literal."""
+    matches = [
+        (path.count("{"), item[request.method.lower()])
+        for path, item in document["paths"].items()
+        if request.method.lower() in item
+        and re.fullmatch(re.sub(r"\{[^}]+\}", "[^/]+", path), request.url.path)
+    ]
+    assert matches, (request.method, request.url.path)
+    return min(matches, key=lambda match: match[0])[1]
+
+
+class HeaderCheck:
+    """Compares the tracked headers of every response with those its operation declares."""
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        self.document = document
+        self.seen: set[tuple[str, int]] = set()
+        self.wrong: list[tuple[str, str, set[str], set[str]]] = []
+
+    async def __call__(self, response: httpx.Response) -> None:
+        operation = _operation_of(self.document, response.request)
+        status = str(response.status_code)
+        assert status in operation["responses"], (operation["operationId"], status)
+        declared = operation["responses"][status].get("headers", {})
+        sent = {name for name in TRACKED_HEADERS if name in response.headers}
+        expected = {name for name in TRACKED_HEADERS if name in declared}
+        if sent != expected:
+            self.wrong.append((operation["operationId"], status, sent, expected))
+        self.seen.add((operation["operationId"], response.status_code))
+
+
+async def test_the_headers_sent_are_the_headers_declared(
+    app: FastAPI, document: dict[str, Any], session: AsyncSession
+) -> None:
+    """A tour of reads and writes of every kind, each response checked as it arrives."""
+    await create_demo_district(session)
+    check = HeaderCheck(document)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://testserver", event_hooks={"response": [check]}
+    ) as http:
+        officer = await bearer(http, "street_officer")
+        admin = await bearer(http, "admin")
+        created = await http.post(HOUSEHOLDS, json=household_body(), headers=officer)
+        url = created.headers["location"]
+        read = await http.get(url, headers=officer)
+        await http.patch(
+            url,
+            json={"basic_situation": "独居老人"},
+            headers={**officer, "If-Match": read.headers["etag"]},
+        )
+        added = await http.post(f"{url}/members", json=member(), headers=officer)
+        await http.patch(
+            added.headers["location"],
+            json={"phone": "13800138000"},
+            headers={**officer, "If-Match": added.headers["etag"]},
+        )
+        await http.get(f"{url}/plan", headers=officer)
+        plan = await http.put(f"{url}/plan", json={"goals": "稳定基本生活"}, headers=officer)
+        await http.get(f"{url}/plan", headers=officer)
+        await http.put(
+            f"{url}/plan",
+            json={"goals": "落实医疗救助"},
+            headers={**officer, "If-Match": plan.headers["etag"]},
+        )
+        current = await http.get(url, headers=officer)
+        asset = {
+            "kind": "vehicle",
+            "description": "二手面包车",
+            "value": "15000.00",
+            "ownership_share": "100.00",
+            "vehicle_type": "passenger_car",
+            "count": 1,
+        }
+        await http.put(
+            f"{url}/assets",
+            json={"items": [asset]},
+            headers={**officer, "If-Match": current.headers["etag"]},
+        )
+        await http.get(f"{url}/assets", headers=officer)
+        agency = str(await organization_id(app, AGENCY))
+        await http.post(f"{url}/assignments", json={"agency_id": agency}, headers=officer)
+        await http.delete(
+            f"{url}/members/{added.json()['person_id']}",
+            params={"reason": "moved_out"},
+            headers=officer,
+        )
+        region = await http.get("/api/v1/regions/500112001", headers=admin)
+        await http.patch(
+            "/api/v1/regions/500112001",
+            json={"name": "双凤桥街道"},
+            headers={**admin, "If-Match": region.headers["etag"]},
+        )
+        await http.get("/api/v1/users/me", headers=admin)
+        await http.get("/api/v1/dictionaries")
+    assert check.wrong == []
+    assert check.seen >= {
+        ("households_create", 201),
+        ("households_update", 200),
+        ("household_members_remove", 204),
+        ("household_plan_get", 404),
+        ("household_plan_revise", 201),
+        ("household_plan_revise", 200),
+        ("regions_update", 200),
+        ("dictionaries_list", 200),
+    }
+
+
+def test_every_creation_declares_its_location(document: dict[str, Any]) -> None:
+    """API.md: creation returns 201 with a Location header."""
+    created = [op for _, _, op in _operations(document) if "201" in op["responses"]]
+    assert len(created) > 10
+    assert [
+        op["operationId"]
+        for op in created
+        if "Location" not in op["responses"]["201"].get("headers", {})
+    ] == []

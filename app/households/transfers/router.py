@@ -10,7 +10,7 @@ from app.core.auth import Actor, actor_for
 from app.core.errors import NotFound, ValidationFailed
 from app.core.etag import etag_for_version
 from app.core.masking import PersonalField
-from app.core.openapi import protected_problems
+from app.core.openapi import ETAG, LOCATION, protected_problems, sends
 from app.core.pagination import Page, PageParams
 from app.core.permissions import Action
 from app.core.routing import API_V1, Idempotency, api_router, route_options
@@ -75,16 +75,19 @@ async def _shown(
     "request is pending: nothing of the sending household. The sending street has "
     "`SANZHU_TRANSFER_REQUEST_ESCALATION_WORKING_DAYS` working days (`due_on`) before the "
     "request goes to the district's worklist.",
-    responses=protected_problems(
-        NotFound,
-        ValidationFailed,
-        ConfidentialityAgreementRequired,
-        InvalidTransition,
-        PersonInAnotherHousehold,
-        PersonNotInLedger,
-        TransferRequestPending,
-        TooManyLookups,
-    ),
+    responses={
+        **sends(201, ETAG, LOCATION),
+        **protected_problems(
+            NotFound,
+            ValidationFailed,
+            ConfidentialityAgreementRequired,
+            InvalidTransition,
+            PersonInAnotherHousehold,
+            PersonNotInLedger,
+            TransferRequestPending,
+            TooManyLookups,
+        ),
+    },
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )
 async def transfer_requests_create(
@@ -126,7 +129,7 @@ async def transfer_requests_list(
     ONE,
     response_model=TransferRequestOut,
     summary="One transfer request (ETag: its version; the read is audited)",
-    responses=protected_problems(NotFound, ValidationFailed),
+    responses={**sends(200, ETAG), **protected_problems(NotFound, ValidationFailed)},
 )
 async def transfer_requests_get(
     request_id: RequestId, actor: Reader, response: Response, session: ReadDbSession
@@ -143,7 +146,7 @@ async def transfer_requests_get(
     description="409 `invalid_transition` (with `allowed`) unless pending; 409 `person_moved` "
     "when the person has left your household since; 409 `invalid_transition` when your "
     "household has left the ledger; 409 `transfer_target_not_active` when the receiving one has.",
-    responses=protected_problems(NotFound, ValidationFailed, *MOVING),
+    responses={**sends(200, ETAG), **protected_problems(NotFound, ValidationFailed, *MOVING)},
 )
 async def transfer_requests_accept(
     request_id: RequestId, actor: Answerer, response: Response, session: DbSession, body: AcceptIn
@@ -156,7 +159,10 @@ async def transfer_requests_accept(
     ONE + "/refuse",
     response_model=TransferRequestOut,
     summary="Refuse a request (sending street) with a reason code",
-    responses=protected_problems(NotFound, ValidationFailed, InvalidTransition),
+    responses={
+        **sends(200, ETAG),
+        **protected_problems(NotFound, ValidationFailed, InvalidTransition),
+    },
 )
 async def transfer_requests_refuse(
     request_id: RequestId, actor: Answerer, response: Response, session: DbSession, body: RefuseIn
@@ -169,7 +175,7 @@ async def transfer_requests_refuse(
     ONE + "/decide",
     response_model=TransferRequestOut,
     summary="Decide a pending request either way (district officers of the sending district)",
-    responses=protected_problems(NotFound, ValidationFailed, *MOVING),
+    responses={**sends(200, ETAG), **protected_problems(NotFound, ValidationFailed, *MOVING)},
 )
 async def transfer_requests_decide(
     request_id: RequestId, actor: Decider, response: Response, session: DbSession, body: DecideIn
@@ -182,7 +188,10 @@ async def transfer_requests_decide(
     ONE + "/cancel",
     response_model=TransferRequestOut,
     summary="Withdraw a pending request (the requesting side)",
-    responses=protected_problems(NotFound, ValidationFailed, InvalidTransition),
+    responses={
+        **sends(200, ETAG),
+        **protected_problems(NotFound, ValidationFailed, InvalidTransition),
+    },
 )
 async def transfer_requests_cancel(
     request_id: RequestId, actor: Canceller, response: Response, session: DbSession, body: CancelIn
