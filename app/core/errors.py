@@ -121,8 +121,9 @@ class AppError(Exception):
     status: int = 500
     code: ClassVar[str] = "internal_error"
     members_model: ClassVar[type[BaseModel] | None] = None
-    """The model of the members this error adds to the problem (`allowed`, `household_id`...):
-    `problems()` declares it and `problem_response` sends an instance of it, nothing else."""
+    """The model of the members this error adds to the problem (`allowed`, `household_id`...),
+    with an example: `problems()` declares it and `problem_response` sends an instance of
+    it, nothing else."""
     refuses: ClassVar[bool] = False
     """Whether every error of this class refuses the caller (true of every 403 unless a
     class says otherwise). Each refusal leaves a `denied` audit event (`core.refusals`)."""

@@ -91,6 +91,8 @@ def problem_model(error: type[AppError]) -> type[Problem]:
 
         found = types.new_class(name, (Problem, members), exec_body=body)
         _PROBLEM_MODELS[error.code] = found
+    if not issubclass(found, members):
+        raise TypeError(f"two errors of code {error.code} declare different members")
     return found
 
 
