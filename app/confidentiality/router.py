@@ -9,7 +9,7 @@ from app.confidentiality import service, views
 from app.confidentiality.schemas import AgreementIn, AgreementOut, GrantIn, GrantOut
 from app.core.auth import Actor, Forbidden, actor_for
 from app.core.errors import Conflict, NotFound, Unauthorized, ValidationFailed
-from app.core.openapi import problems, protected_problems
+from app.core.openapi import LOCATION, problems, protected_problems, sends
 from app.core.pagination import Page, PageParams
 from app.core.permissions import Action
 from app.core.routing import API_V1, Idempotency, api_router, route_options
@@ -49,7 +49,7 @@ async def confidentiality_agreements_list(
     response_model=AgreementOut,
     status_code=201,
     summary="Record a confidentiality agreement a street signed with an agency (Beijing 7)",
-    responses=protected_problems(NotFound, ValidationFailed, Conflict),
+    responses={**sends(201, LOCATION), **protected_problems(NotFound, ValidationFailed, Conflict)},
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )
 async def confidentiality_agreements_create(
@@ -90,7 +90,7 @@ async def auditor_grants_list(
     response_model=GrantOut,
     status_code=201,
     summary="Let an auditor see personal data of a subtree for a limited time",
-    responses=protected_problems(NotFound, ValidationFailed),
+    responses={**sends(201, LOCATION), **protected_problems(NotFound, ValidationFailed)},
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )
 async def auditor_grants_create(

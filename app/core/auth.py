@@ -47,6 +47,9 @@ with username and password); the token itself is read by `principal_from_request
 
 
 class Forbidden(AppError):
+    """403: the caller's role may not take this action. The detail names no permission:
+    the audit's `denied:<action>` event does, for whoever investigates, not for the caller."""
+
     status = 403
     code = "forbidden"
 
@@ -164,11 +167,11 @@ def actor_for(
         principal = await principal_from_request(request)
         refusals.note_action(request, action.value)
         if not is_allowed(principal.role, action):
-            raise Forbidden(params={"action": action.value})
+            raise Forbidden()
         found = await build_actor(request, principal)
         if takes is not None and not found.viewer.sees_full(takes):
             taking = f"{action.value}+{takes.value}"
-            raise Forbidden(params={"action": taking}).refusing(action=taking)
+            raise Forbidden().refusing(action=taking)
         return found
 
     actor.action = action  # type: ignore[attr-defined]

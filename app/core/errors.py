@@ -70,9 +70,36 @@ class Problem(BaseModel):
         default=None,
         description="Id of the request, also in the `X-Request-ID` header and the logs.",
     )
-    errors: list[FieldError] | None = Field(
-        default=None, description="Validation errors, one per failed field (422 only)."
+
+
+class FieldErrors(BaseModel):
+    """The members a 422 `validation_failed` adds."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "errors": [
+                        {
+                            "loc": ["query", "limit"],
+                            "msg": "Input should be less than or equal to 200",
+                            "code": "less_than_equal",
+                        }
+                    ]
+                }
+            ]
+        }
     )
+
+    errors: list[FieldError] = Field(description="Validation errors, one per failed field.")
+
+
+class SizeLimit(BaseModel):
+    """The members a 413 of a limit the client can read adds."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"limit": 10_485_760}]})
+
+    limit: int = Field(description="The largest size accepted, in bytes.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +120,10 @@ class AppError(Exception):
 
     status: int = 500
     code: ClassVar[str] = "internal_error"
+    members_model: ClassVar[type[BaseModel] | None] = None
+    """The model of the members this error adds to the problem (`allowed`, `household_id`...),
+    with an example: `problems()` declares it and `problem_response` sends an instance of
+    it, nothing else."""
     refuses: ClassVar[bool] = False
     """Whether every error of this class refuses the caller (true of every 403 unless a
     class says otherwise). Each refusal leaves a `denied` audit event (`core.refusals`)."""
@@ -106,12 +137,21 @@ class AppError(Exception):
         self,
         *,
         params: dict[str, object] | None = None,
-        extra: dict[str, Any] | None = None,
+        members: BaseModel | None = None,
         headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(self.code)
+        if members is not None and type(members) is not self.members_model:
+            raise TypeError(
+                f"{type(self).__name__} declares members {self.members_model}, "
+                f"not {type(members).__name__}"
+            )
         self.params = params or {}
-        self.extra = extra or {}
+        self.extra: dict[str, Any] = (
+            {} if members is None else members.model_dump(mode="json", exclude_unset=True)
+        )
+        """The members as sent; a member left unset (a household the caller may not see)
+        is absent, not null."""
         self.headers = headers or {}
         self._refusal: Refusal | None = None
 
@@ -169,12 +209,10 @@ class MethodNotAllowed(AppError):
 class ValidationFailed(AppError):
     status = 422
     code = "validation_failed"
+    members_model = FieldErrors
 
     def __init__(self, errors: list[FieldError]) -> None:
-        super().__init__(
-            params={"count": len(errors)},
-            extra={"errors": [error.model_dump() for error in errors]},
-        )
+        super().__init__(params={"count": len(errors)}, members=FieldErrors(errors=errors))
 
     @classmethod
     def at(cls, loc: list[str | int], msg: str, code: str) -> "ValidationFailed":
@@ -279,7 +317,9 @@ def problem_response(request: Request, error: AppError) -> JSONResponse:
         "request_id": current_request_id(),
     }
     body.update(error.extra)
-    headers = {"Content-Language": language, **error.headers}
+    # Only problems are localized, so only they vary by language: a cacheable success (the
+    # dictionaries, which carry both languages) stays one cache entry for every reader.
+    headers = {"Content-Language": language, "Vary": "Accept-Language", **error.headers}
     return JSONResponse(
         body, status_code=error.status, media_type=PROBLEM_MEDIA_TYPE, headers=headers
     )
@@ -289,10 +329,19 @@ def _location(loc: tuple[Any, ...]) -> list[str | int]:
     return [part if isinstance(part, int) else str(part) for part in loc]
 
 
+_MISSING_IF_MATCH = ("header", "If-Match")
+
+
 def validation_error(exc: RequestValidationError) -> AppError:
     errors = exc.errors()
     if any(err.get("type") == "json_invalid" for err in errors):
         return MalformedBody()
+    if any(
+        err.get("type") == "missing" and tuple(err.get("loc", ())) == _MISSING_IF_MATCH
+        for err in errors
+    ):
+        # A write declares If-Match required (`core.etag`); without it, RFC 6585's 428.
+        return PreconditionRequired()
     return ValidationFailed(
         [
             FieldError(
@@ -322,6 +371,23 @@ def _other_spelling(request: Request) -> str | None:
     return None
 
 
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method the request's path takes, asked of the routes as the router asks them.
+    Starlette's own `Allow` names the methods of one route only, when several routes share
+    the path (a household's GET and PATCH)."""
+    return ", ".join(
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL
+            for route in request.app.router.routes
+        )
+    )
+
+
 def http_error(request: Request, exc: StarletteHTTPException) -> AppError:
     """The problem for an HTTP status the framework raised, whatever the status."""
     headers = dict(exc.headers or {})
@@ -334,6 +400,7 @@ def http_error(request: Request, exc: StarletteHTTPException) -> AppError:
     if status == 404:
         return RouteNotFound(_other_spelling(request))
     if status == 405:
+        headers["Allow"] = _allowed_methods(request)
         return MethodNotAllowed(params={"method": request.method}, headers=headers)
     if status == 413:
         return PayloadTooLarge(params={"limit": getattr(exc, "limit", "?")})

@@ -21,17 +21,21 @@ def _parse_version(value: str) -> int | None:
     return int(tag) if tag.isdigit() else None
 
 
+IF_MATCH = "If-Match"
+
+
 async def _if_match(
     if_match: Annotated[
-        str | None,
+        str,
         Header(
-            alias="If-Match",
-            description="The ETag of the version you read; required, so no change is silently lost.",
+            alias=IF_MATCH,
+            description="The ETag of the version you read; required, so no change is silently "
+            "lost (428 without it).",
         ),
-    ] = None,
+    ],
 ) -> int:
-    if if_match is None:
-        raise PreconditionRequired()
+    """Required, so the contract says so; a request without it is answered 428, not 422
+    (`errors.validation_error`)."""
     return _expected(if_match)
 
 
@@ -64,7 +68,7 @@ async def _optional_if_match(
     if_match: Annotated[
         str | None,
         Header(
-            alias="If-Match",
+            alias=IF_MATCH,
             description="The ETag of the version you read; required once the object exists.",
         ),
     ] = None,

@@ -180,8 +180,8 @@ register_messages(
         "forbidden": Message(
             "无权操作",
             "Forbidden",
-            "您的角色不能执行此操作（{action}）。",
-            "Your role may not perform this action ({action}).",
+            "您的角色不能执行此操作。",
+            "Your role may not perform this action.",
         ),
         "unauthorized": Message(
             "未认证",

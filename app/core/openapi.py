@@ -1,18 +1,32 @@
 """The OpenAPI document: problem responses, examples and the committed contract."""
 
 import json
+import operator
+import types
 from collections import defaultdict
-from typing import Any
+from functools import reduce
+from typing import Any, Literal
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
+from pydantic import ConfigDict, Field
+from pydantic.json_schema import models_json_schema
 
 from app.core.auth import Forbidden
-from app.core.errors import PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_PREFIX, AppError, Problem, Unauthorized
+from app.core.errors import (
+    PROBLEM_MEDIA_TYPE,
+    PROBLEM_TYPE_PREFIX,
+    AppError,
+    Problem,
+    Unauthorized,
+    ValidationFailed,
+)
 from app.core.i18n import message_for
 
 _DEFAULT_VALIDATION_SCHEMAS = ("HTTPValidationError", "ValidationError")
+_SCHEMAS = "#/components/schemas/"
+_PROBLEM_REF = _SCHEMAS + Problem.__name__
 
 
 _EXAMPLE_PARAMS = {
@@ -22,7 +36,6 @@ _EXAMPLE_PARAMS = {
     "method": "DELETE",
     "expected": "application/json",
     "current": 4,
-    "action": "users:manage",
     "where": " (500112001001001)",
     "state": "exited",
     "import_id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e11",
@@ -40,6 +53,7 @@ def operation_id(route: APIRoute) -> str:
 
 def _example(error: type[AppError]) -> dict[str, Any]:
     message = message_for(error.code)
+    members = error.members_model
     return {
         "type": PROBLEM_TYPE_PREFIX + error.code,
         "title": message.title_en,
@@ -48,19 +62,54 @@ def _example(error: type[AppError]) -> dict[str, Any]:
         "code": error.code,
         "instance": "/api/v1/...",
         "request_id": "0f4b6c1e9d8a4c7fb1f0a2e3d4c5b6a7",
+        **(members.model_json_schema()["examples"][0] if members is not None else {}),
     }
 
 
+_PROBLEM_MODELS: dict[str, type[Problem]] = {}
+
+
+def problem_model(error: type[AppError]) -> type[Problem]:
+    """The problem an error answers: `Problem`, or for an error that adds members (`allowed`)
+    `Problem<Code>`, a named schema with those members and its `code` as a constant, so a
+    generated client knows the members a code carries."""
+    members = error.members_model
+    if members is None:
+        return Problem
+    found = _PROBLEM_MODELS.get(error.code)
+    if found is None:
+        name = Problem.__name__ + "".join(word.title() for word in error.code.split("_"))
+
+        def body(namespace: dict[str, Any]) -> None:
+            namespace.update(
+                __module__=__name__,
+                __doc__=f"Problem details of `{error.code}`, with its members.",
+                __annotations__={"code": Literal[error.code]},
+                code=Field(description="Stable machine-readable error code."),
+                model_config=ConfigDict(json_schema_extra={"examples": [_example(error)]}),
+            )
+
+        found = types.new_class(name, (Problem, members), exec_body=body)
+        _PROBLEM_MODELS[error.code] = found
+    if not issubclass(found, members):
+        raise TypeError(f"two errors of code {error.code} declare different members")
+    return found
+
+
 def problems(*errors: type[AppError]) -> dict[int | str, dict[str, Any]]:
-    """`responses=` for a route: each error's status, with an example per code."""
+    """`responses=` for a route: each error's status, with its schema and an example per code.
+
+    A status of several codes whose problems differ (`Problem` and `ProblemInvalidTransition`)
+    answers any of them (`anyOf`)."""
     by_status: dict[int, list[type[AppError]]] = defaultdict(list)
     error: type[AppError]
     for error in (*errors, AppError):
         by_status[error.status].append(error)
     responses: dict[int | str, dict[str, Any]] = {}
     for status, group in sorted(by_status.items()):
+        models = list(dict.fromkeys(problem_model(e) for e in group))
         responses[status] = {
-            "model": Problem,
+            "model": reduce(operator.or_, models),
             "description": " / ".join(dict.fromkeys(message_for(e.code).title_en for e in group)),
             "content": {
                 PROBLEM_MEDIA_TYPE: {
@@ -74,53 +123,77 @@ def problems(*errors: type[AppError]) -> dict[int | str, dict[str, Any]]:
     return responses
 
 
+ResponseHeaders = dict[str, dict[str, Any]]
+"""Response headers as OpenAPI declares them: name -> {description, schema}."""
+
+ETAG: ResponseHeaders = {
+    "ETag": {
+        "description": 'The version of the object answered, as a weak ETag (`W/"<version>"`): '
+        "send it as `If-Match` of the next change of that object.",
+        "schema": {"type": "string", "example": 'W/"3"'},
+    }
+}
+LOCATION: ResponseHeaders = {
+    "Location": {
+        "description": "Path of the object created (or, for a job, of its progress).",
+        "schema": {
+            "type": "string",
+            "example": "/api/v1/households/0193a4c2-5b1e-7c3d-9f00-4d2e8a6b1c27",
+        },
+    }
+}
+
+
+def sends(
+    status: int, *headers: ResponseHeaders, description: str | None = None
+) -> dict[int | str, dict[str, Any]]:
+    """`responses=` entry: the success `status` answers these headers (`ETAG`, `LOCATION`), so
+    a generated client reads them (tests/core/test_contract_truth.py compares with what is
+    sent)."""
+    entry: dict[str, Any] = {"headers": {k: v for group in headers for k, v in group.items()}}
+    if description is not None:
+        entry["description"] = description
+    return {status: entry}
+
+
 def protected_problems(*errors: type[AppError]) -> dict[int | str, dict[str, Any]]:
     """`problems()` for a route behind `require(action)`: adds 401 and 403."""
     return problems(Unauthorized, Forbidden, *errors)
 
 
-def _move_problem_content(operation: dict[str, Any]) -> None:
-    """FastAPI lists error models under application/json; problems are problem+json."""
+def _is_problem(schema: dict[str, Any]) -> bool:
+    refs = [option.get("$ref", "") for option in schema.get("anyOf", [schema])]
+    return all(ref.startswith(_PROBLEM_REF) for ref in refs)
+
+
+def _move_problem_content(operation: dict[str, Any]) -> bool:
+    """FastAPI lists error models under application/json; problems are problem+json. True
+    when FastAPI's own 422 was replaced, which refers to `ProblemValidationFailed`."""
+    replaced = False
     for status, response in operation.get("responses", {}).items():
         content = response.get("content", {})
         if not status.isdigit() or int(status) < 400 or "application/json" not in content:
             continue
         schema = content["application/json"].get("schema", {})
-        if status != "422" and schema.get("$ref") != "#/components/schemas/Problem":
+        default_validation = schema.get("$ref") == _SCHEMAS + _DEFAULT_VALIDATION_SCHEMAS[0]
+        if not (default_validation or _is_problem(schema)):
             continue
         del content["application/json"]
         problem = content.setdefault(PROBLEM_MEDIA_TYPE, {})
-        if status == "422":
-            schema = {"$ref": "#/components/schemas/Problem"}
+        if default_validation:
+            replaced = True
+            schema = {"$ref": _SCHEMAS + problem_model(ValidationFailed).__name__}
             problem.setdefault(
                 "examples",
                 {
                     "validation_failed": {
                         "summary": "Invalid request",
-                        "value": {**_validation_example()},
+                        "value": _example(ValidationFailed) | {"instance": "/api/v1/regions"},
                     }
                 },
             )
-        problem["schema"] = schema
-
-
-def _validation_example() -> dict[str, Any]:
-    return {
-        "type": PROBLEM_TYPE_PREFIX + "validation_failed",
-        "title": "Invalid request",
-        "status": 422,
-        "detail": "The request has 1 error(s); see errors.",
-        "code": "validation_failed",
-        "instance": "/api/v1/regions",
-        "request_id": "0f4b6c1e9d8a4c7fb1f0a2e3d4c5b6a7",
-        "errors": [
-            {
-                "loc": ["query", "limit"],
-                "msg": "Input should be less than or equal to 200",
-                "code": "less_than_equal",
-            }
-        ],
-    }
+        problem["schema"] = {k: v for k, v in schema.items() if k != "title"}
+    return replaced
 
 
 def build_openapi(app: FastAPI) -> dict[str, Any]:
@@ -131,12 +204,20 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         routes=app.routes,
         tags=app.openapi_tags,
     )
+    replaced = False
     for path_item in document.get("paths", {}).values():
         for operation in path_item.values():
-            _move_problem_content(operation)
-    schemas = document.get("components", {}).get("schemas", {})
+            replaced = _move_problem_content(operation) or replaced
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
     for name in _DEFAULT_VALIDATION_SCHEMAS:
         schemas.pop(name, None)
+    if replaced:
+        # FastAPI's own 422s now refer to it, whether or not a route named it.
+        _, found = models_json_schema(
+            [(problem_model(ValidationFailed), "serialization")], ref_template=_SCHEMAS + "{model}"
+        )
+        for name, schema in found["$defs"].items():
+            schemas.setdefault(name, schema)
     return document
 
 

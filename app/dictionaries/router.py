@@ -5,12 +5,20 @@ from fastapi import Depends, Header, Path, Response
 from app.core.auth import Actor, actor_for
 from app.core.errors import Conflict, ValidationFailed
 from app.core.etag import etag_for_content, if_none_match_hits
-from app.core.openapi import problems, protected_problems
+from app.core.openapi import LOCATION, ResponseHeaders, problems, protected_problems, sends
 from app.core.permissions import Action
 from app.core.routing import API_V1, Idempotency, api_router, route_options
 from app.core.uow import DbSession, ReadDbSession
 from app.dictionaries import service
 from app.dictionaries.schemas import CodeIn, CodeOut, DictionariesOut, Labels
+
+CONTENT_ETAG: ResponseHeaders = {
+    "ETag": {
+        "description": "Hash of the tables: send it as `If-None-Match` to be answered 304 "
+        "while no code was added.",
+        "schema": {"type": "string"},
+    }
+}
 
 router = api_router(prefix=f"{API_V1}/dictionaries", tags=["reference data"])
 
@@ -24,7 +32,8 @@ router = api_router(prefix=f"{API_V1}/dictionaries", tags=["reference data"])
         "while no code was added."
     ),
     responses={
-        304: {"description": "Not modified since the ETag you sent."},
+        **sends(200, CONTENT_ETAG),
+        304: {"description": "Not modified since the ETag you sent.", "headers": CONTENT_ETAG},
         **problems(ValidationFailed),
     },
 )
@@ -52,7 +61,7 @@ Writer = Annotated[Actor, Depends(actor_for(Action.reference_write))]
     response_model=CodeOut,
     status_code=201,
     summary="Add a code to an extensible code table (admins)",
-    responses=protected_problems(ValidationFailed, Conflict),
+    responses={**sends(201, LOCATION), **protected_problems(ValidationFailed, Conflict)},
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )
 async def dictionary_codes_create(

@@ -6,7 +6,7 @@ from fastapi import Query, Response
 
 from app.core.errors import PreconditionFailed, PreconditionRequired
 from app.core.etag import ExpectedVersion, etag_for_version
-from app.core.openapi import protected_problems
+from app.core.openapi import ETAG, protected_problems, sends
 from app.core.routing import api_router
 from app.core.uow import DbSession, ReadDbSession
 from app.finances import service, views
@@ -41,9 +41,9 @@ ReplaceFrom = Annotated[
     Query(alias="from", description='First month replaced, "YYYY-MM". ' + _RANGE),
 ]
 ReplaceTo = Annotated[Month, Query(description='Last month replaced, "YYYY-MM".')]
-_READ = protected_problems(*ledger.PERSONAL_READ)
+_READ = {**sends(200, ETAG), **protected_problems(*ledger.PERSONAL_READ)}
 _WRITE = {
-    **ledger.household_written(200),
+    **ledger.household_written(200, ETAG),
     **protected_problems(*ledger.PERSONAL_READ, PreconditionFailed, PreconditionRequired),
 }
 

@@ -123,7 +123,7 @@ async def writable(
     """A visible household locked for a change (PostgreSQL row lock; SQLite writers are
     serial); with `expected_version`, 412 unless it is the household's version."""
     if actor.reach.read_only:
-        raise Forbidden(params={"action": "households:write"})
+        raise Forbidden()
     household = await visible(session, actor, household_id, for_update=True)
     await check_personal(session, actor, household.region_code)
     if expected_version is not None:

@@ -2,8 +2,30 @@
 
 import uuid
 
-from app.core.errors import AppError, PayloadTooLarge
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
+
+from app.core.errors import AppError, PayloadTooLarge, SizeLimit
 from app.core.i18n import Message, register_messages
+
+_HOUSEHOLD_ID = "0193a4c2-5b1e-7c3d-9f00-4d2e8a6b1c27"
+
+
+class OtherHousehold(BaseModel):
+    """Where the person is a member already: present only when the caller may see it."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"household_id": _HOUSEHOLD_ID, "region_code": "500112001001001"}]
+        }
+    )
+
+    household_id: uuid.UUID | SkipJsonSchema[None] = Field(
+        default=None, description="The household; absent when you may not see it."
+    )
+    region_code: str | SkipJsonSchema[None] = Field(
+        default=None, description="Its region; absent when you may not see the household."
+    )
 
 
 class PersonInAnotherHousehold(AppError):
@@ -15,6 +37,7 @@ class PersonInAnotherHousehold(AppError):
 
     status = 409
     code = "person_already_in_household"
+    members_model = OtherHousehold
 
     def __init__(
         self, household_id: uuid.UUID | None = None, region_code: str | None = None
@@ -25,10 +48,16 @@ class PersonInAnotherHousehold(AppError):
                 "where_zh": f"（{region_code}）" if visible else "",
                 "where_en": f" ({region_code})" if visible else "",
             },
-            extra={"household_id": str(household_id), "region_code": region_code}
+            members=OtherHousehold(household_id=household_id, region_code=region_code)
             if visible
-            else {},
+            else OtherHousehold(),
         )
+
+
+class AllowedActions(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"allowed": ["reenter"]}]})
+
+    allowed: list[str] = Field(description="The actions the object's state allows now.")
 
 
 class InvalidTransition(AppError):
@@ -36,9 +65,16 @@ class InvalidTransition(AppError):
 
     status = 409
     code = "invalid_transition"
+    members_model = AllowedActions
 
     def __init__(self, state: str, allowed: list[str]) -> None:
-        super().__init__(params={"state": state}, extra={"allowed": allowed})
+        super().__init__(params={"state": state}, members=AllowedActions(allowed=allowed))
+
+
+class ExitedHousehold(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"household_id": _HOUSEHOLD_ID}]})
+
+    household_id: uuid.UUID = Field(description="The household that has left the ledger.")
 
 
 class HouseholdExited(AppError):
@@ -48,9 +84,23 @@ class HouseholdExited(AppError):
 
     status = 409
     code = "household_exited"
+    members_model = ExitedHousehold
 
     def __init__(self, household_id: uuid.UUID) -> None:
-        super().__init__(extra={"household_id": str(household_id)})
+        super().__init__(members=ExitedHousehold(household_id=household_id))
+
+
+class CurrentHousehold(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"household_id": None, "region_code": None}]}
+    )
+
+    household_id: uuid.UUID | None = Field(
+        description="The household the person is in now; null when you may not see it."
+    )
+    region_code: str | None = Field(
+        description="Its region; null when you may not see the household."
+    )
 
 
 class PersonMoved(AppError):
@@ -60,14 +110,21 @@ class PersonMoved(AppError):
 
     status = 409
     code = "person_moved"
+    members_model = CurrentHousehold
 
     def __init__(self, household_id: uuid.UUID | None, region_code: str | None) -> None:
         super().__init__(
-            extra={
-                "household_id": None if household_id is None else str(household_id),
-                "region_code": region_code,
-            }
+            members=CurrentHousehold(household_id=household_id, region_code=region_code)
         )
+
+
+class PlanNotFound(AppError):
+    """404: the household is visible to the caller but has no plan yet (its first `PUT`
+    creates one). A household out of reach is the ordinary `not_found`, so this code tells
+    nothing about households the caller may not see."""
+
+    status = 404
+    code = "plan_not_found"
 
 
 class TooManyLookups(AppError):
@@ -83,6 +140,12 @@ class TooManyLookups(AppError):
 
 register_messages(
     {
+        "plan_not_found": Message(
+            "尚无帮扶方案",
+            "No plan yet",
+            "该家庭还没有帮扶方案；用 PUT 提交第一版即可创建（无需 If-Match）。",
+            "The household has no plan yet; PUT the first version to create it (no If-Match).",
+        ),
         "household_exited": Message(
             "该家庭已退出台账",
             "Household has left the ledger",
@@ -122,24 +185,34 @@ register_messages(
 )
 
 
+class AcceptedTypes(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"allowed": ["application/pdf", "image/jpeg"]}]}
+    )
+
+    allowed: list[str] = Field(description="The media types a document may be.")
+
+
 class DocumentTypeNotAllowed(AppError):
     """415: the file's bytes are not of a type the household's file takes (`allowed`); its
     name and the Content-Type the client gave are not believed."""
 
     status = 415
     code = "document_type_not_allowed"
+    members_model = AcceptedTypes
 
     def __init__(self, allowed: list[str]) -> None:
-        super().__init__(extra={"allowed": allowed})
+        super().__init__(members=AcceptedTypes(allowed=allowed))
 
 
 class DocumentTooLarge(PayloadTooLarge):
     """413: the document is larger than `SANZHU_DOCUMENT_MAX_BYTES` (`limit`)."""
 
     code = "document_too_large"
+    members_model = SizeLimit
 
     def __init__(self, limit: int) -> None:
-        super().__init__(params={"limit": limit}, extra={"limit": limit})
+        super().__init__(params={"limit": limit}, members=SizeLimit(limit=limit))
 
 
 class IdImageWithheld(AppError):

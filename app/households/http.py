@@ -13,6 +13,7 @@ from app.core.db import WriteSession
 from app.core.errors import NotFound, ValidationFailed
 from app.core.etag import etag_for_version
 from app.core.masking import PersonalField
+from app.core.openapi import ResponseHeaders, sends
 from app.core.permissions import Action
 from app.core.routing import API_V1
 from app.households.changes import written_version
@@ -41,7 +42,7 @@ PERSONAL_READ = (NotFound, ValidationFailed, ConfidentialityAgreementRequired)
 
 HOUSEHOLD_ETAG = "X-Household-ETag"
 HOUSEHOLD_VERSION = "X-Household-Version"
-WRITE_HEADERS: dict[str, dict[str, Any]] = {
+WRITE_HEADERS: ResponseHeaders = {
     HOUSEHOLD_ETAG: {
         "description": 'The household\'s ETag after this write (`W/"<version>"`): send it as '
         "`If-Match` of the next write of the household, without reading it again.",
@@ -56,13 +57,11 @@ WRITE_HEADERS: dict[str, dict[str, Any]] = {
 
 
 def household_written(
-    status: int, description: str | None = None
+    status: int, *also: ResponseHeaders, description: str | None = None
 ) -> dict[int | str, dict[str, Any]]:
-    """`responses=` entry declaring the household's new ETag and version on a write."""
-    entry: dict[str, Any] = {"headers": WRITE_HEADERS}
-    if description is not None:
-        entry["description"] = description
-    return {status: entry}
+    """`responses=` entry declaring the household's new ETag and version on a write, and
+    the headers it sends `also` (`ETAG`, `LOCATION`)."""
+    return sends(status, WRITE_HEADERS, *also, description=description)
 
 
 def answer_household_version(

@@ -1,16 +1,32 @@
 """Token-endpoint errors: RFC 6749 5.2 `error` members plus problem details."""
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from app.core.errors import AppError
 from app.core.i18n import Message, register_messages
+
+
+class OAuthMembers(BaseModel):
+    """RFC 6749 section 5.2's members, besides the problem's."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"error": "invalid_grant", "error_description": "invalid credentials"}]
+        }
+    )
+
+    error: str = Field(description="The RFC 6749 error code, the same as `code`.")
+    error_description: str = Field(description="What went wrong, in English.")
 
 
 class OAuthError(AppError):
     status = 400
     code = "invalid_request"
+    members_model = OAuthMembers
 
     def __init__(self, description: str, *, headers: dict[str, str] | None = None) -> None:
         super().__init__(
-            extra={"error": self.code, "error_description": description},
+            members=OAuthMembers(error=self.code, error_description=description),
             headers={"Cache-Control": "no-store", **(headers or {})},
         )
 

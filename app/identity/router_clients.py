@@ -12,7 +12,7 @@ from app.core.errors import (
     ValidationFailed,
 )
 from app.core.etag import ExpectedVersion, etag_for_version
-from app.core.openapi import protected_problems
+from app.core.openapi import ETAG, LOCATION, protected_problems, sends
 from app.core.pagination import Page, PageParams
 from app.core.permissions import Action
 from app.core.routing import API_V1, api_router
@@ -51,7 +51,7 @@ async def api_clients_list(
     status_code=201,
     summary="Create a partner API client (the secret is shown once)",
     description="Not idempotent on purpose: a replayed response would show the secret a second time.",
-    responses=protected_problems(ValidationFailed, Conflict, NotFound),
+    responses={**sends(201, LOCATION), **protected_problems(ValidationFailed, Conflict, NotFound)},
 )
 async def api_clients_create(
     admin: ClientAdmin, response: Response, session: DbSession, body: ApiClientCreate
@@ -67,12 +67,15 @@ async def api_clients_create(
     "/api-clients/{client_id}",
     response_model=ApiClientOut,
     summary="Activate or deactivate a partner API client",
-    responses=protected_problems(
-        NotFound,
-        ValidationFailed,
-        PreconditionFailed,
-        PreconditionRequired,
-    ),
+    responses={
+        **sends(200, ETAG),
+        **protected_problems(
+            NotFound,
+            ValidationFailed,
+            PreconditionFailed,
+            PreconditionRequired,
+        ),
+    },
 )
 async def api_clients_update(
     admin: ClientAdmin,

@@ -13,7 +13,7 @@ from app.core.errors import (
     ValidationFailed,
 )
 from app.core.etag import ExpectedVersion, etag_for_version
-from app.core.openapi import problems, protected_problems
+from app.core.openapi import ETAG, LOCATION, problems, protected_problems, sends
 from app.core.pagination import Page, PageParams
 from app.core.permissions import Action, Role
 from app.core.region_codes import CODE_PATTERN
@@ -71,7 +71,10 @@ async def users_list(
     response_model=UserOut,
     status_code=201,
     summary="Create a user",
-    responses=protected_problems(ValidationFailed, Conflict, NotFound),
+    responses={
+        **sends(201, ETAG, LOCATION),
+        **protected_problems(ValidationFailed, Conflict, NotFound),
+    },
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )
 async def users_create(
@@ -92,7 +95,7 @@ async def users_create(
     "/me",
     response_model=UserOut,
     summary="Your own account",
-    responses=problems(Unauthorized, Forbidden),
+    responses={**sends(200, ETAG), **problems(Unauthorized, Forbidden)},
 )
 async def users_me_get(me: Myself, response: Response, session: ReadDbSession) -> UserOut:
     return _with_etag(response, UserOut.model_validate(await users.get(session, me.principal.id)))
@@ -102,7 +105,10 @@ async def users_me_get(me: Myself, response: Response, session: ReadDbSession) -
     "/me",
     response_model=UserOut,
     summary="Change your display name",
-    responses=protected_problems(ValidationFailed, PreconditionFailed, PreconditionRequired),
+    responses={
+        **sends(200, ETAG),
+        **protected_problems(ValidationFailed, PreconditionFailed, PreconditionRequired),
+    },
 )
 async def users_me_update(
     me: Myself,
@@ -151,7 +157,7 @@ async def users_me_password_change(
     "/{user_id}",
     response_model=UserOut,
     summary="Get a user",
-    responses=protected_problems(NotFound, ValidationFailed),
+    responses={**sends(200, ETAG), **protected_problems(NotFound, ValidationFailed)},
 )
 async def users_get(
     _: Admin, user_id: UserId, response: Response, session: ReadDbSession
@@ -163,9 +169,10 @@ async def users_get(
     "/{user_id}",
     response_model=UserOut,
     summary="Change a user (role, scope, organization, active)",
-    responses=problems(
-        Forbidden, NotFound, ValidationFailed, PreconditionFailed, PreconditionRequired
-    ),
+    responses={
+        **sends(200, ETAG),
+        **problems(Forbidden, NotFound, ValidationFailed, PreconditionFailed, PreconditionRequired),
+    },
 )
 async def users_update(
     admin: Admin,

@@ -1,9 +1,20 @@
 """Errors of bulk imports, each with a stable code and messages in both languages."""
 
 import uuid
+from typing import Literal
 
-from app.core.errors import AppError, PayloadTooLarge
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.core.errors import AppError, PayloadTooLarge, SizeLimit
 from app.core.i18n import Message, register_messages
+
+
+class FirstImport(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"import_id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e11"}]}
+    )
+
+    import_id: uuid.UUID = Field(description="The import that took this very file first.")
 
 
 class ImportDuplicate(AppError):
@@ -11,11 +22,12 @@ class ImportDuplicate(AppError):
 
     status = 409
     code = "import_duplicate"
+    members_model = FirstImport
 
     def __init__(self, first_import_id: uuid.UUID) -> None:
         super().__init__(
             params={"import_id": str(first_import_id)},
-            extra={"import_id": str(first_import_id)},
+            members=FirstImport(import_id=first_import_id),
         )
 
 
@@ -23,9 +35,24 @@ class ImportFileTooLarge(PayloadTooLarge):
     """413: the uploaded file is larger than `SANZHU_IMPORT_MAX_UPLOAD_BYTES`."""
 
     code = "import_file_too_large"
+    members_model = SizeLimit
 
     def __init__(self, limit: int) -> None:
-        super().__init__(params={"limit": limit}, extra={"limit": limit})
+        super().__init__(params={"limit": limit}, members=SizeLimit(limit=limit))
+
+
+class UnpackLimits(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"limit": 209_715_200, "max_ratio": 100, "reason": "compression_ratio"}]
+        }
+    )
+
+    limit: int = Field(description="The most all the workbook's parts may unpack to, in bytes.")
+    max_ratio: int = Field(description="The highest compression ratio one part may have.")
+    reason: Literal["unpacked_bytes", "compression_ratio", "parts"] = Field(
+        description="Which limit the workbook exceeds."
+    )
 
 
 class ImportUnpackedTooLarge(PayloadTooLarge):
@@ -36,11 +63,12 @@ class ImportUnpackedTooLarge(PayloadTooLarge):
     """
 
     code = "import_unpacked_too_large"
+    members_model = UnpackLimits
 
     def __init__(self, limit: int, max_ratio: int, reason: str) -> None:
         super().__init__(
             params={"limit": limit},
-            extra={"limit": limit, "max_ratio": max_ratio, "reason": reason},
+            members=UnpackLimits(limit=limit, max_ratio=max_ratio, reason=reason),
         )
 
 

@@ -18,7 +18,7 @@ from app.core.errors import (
     ValidationFailed,
 )
 from app.core.exports import XLSX_MEDIA_TYPE, attachment, csv_stream, xlsx_bytes
-from app.core.openapi import protected_problems
+from app.core.openapi import LOCATION, protected_problems, sends
 from app.core.pagination import Page, PageParams
 from app.core.permissions import Action
 from app.core.routing import API_V1, api_router, route_options
@@ -90,15 +90,18 @@ _UPLOAD_BODY = {
     response_model=ImportOut,
     status_code=202,
     summary="Upload a screening file (CSV or XLSX) for import; the worker processes it",
-    responses=protected_problems(
-        ValidationFailed,
-        ImportDuplicate,
-        ImportFileTooLarge,
-        ImportUnpackedTooLarge,
-        PayloadTooLarge,
-        UnsupportedMediaType,
-        MalformedBody,
-    ),
+    responses={
+        **sends(202, LOCATION),
+        **protected_problems(
+            ValidationFailed,
+            ImportDuplicate,
+            ImportFileTooLarge,
+            ImportUnpackedTooLarge,
+            PayloadTooLarge,
+            UnsupportedMediaType,
+            MalformedBody,
+        ),
+    },
     # The route's own limit is only the ceiling of the setting, checked in the handler.
     openapi_extra={
         **route_options(body_limit=IMPORT_UPLOAD_CEILING + ENVELOPE_BYTES),

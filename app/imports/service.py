@@ -16,7 +16,6 @@ from app.core.db import Database, ReadSession, WriteSession
 from app.core.errors import NotFound, ValidationFailed
 from app.core.exports import stream_read
 from app.core.pagination import PageRequest
-from app.core.permissions import Action
 from app.imports import job, repository
 from app.imports.archive import ArchiveLimits, ArchiveTooLarge, check_declared
 from app.imports.errors import ImportDuplicate, ImportUnpackedTooLarge
@@ -78,7 +77,7 @@ async def create(
     """
     scope = actor.principal.scope_region
     if scope is None or actor.principal.is_client:
-        raise Forbidden(params={"action": Action.imports_run.value})
+        raise Forbidden()
     dry_run, force, encoding = _flag(upload, "dry_run"), _flag(upload, "force"), _encoding(upload)
     if upload.size == 0:
         raise _invalid("file", "the file is empty", "file_empty")

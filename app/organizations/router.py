@@ -12,7 +12,7 @@ from app.core.errors import (
     ValidationFailed,
 )
 from app.core.etag import ExpectedVersion, etag_for_version
-from app.core.openapi import protected_problems
+from app.core.openapi import ETAG, LOCATION, protected_problems, sends
 from app.core.pagination import Page, PageParams
 from app.core.permissions import Action
 from app.core.region_codes import CODE_PATTERN
@@ -82,7 +82,10 @@ OrganizationId = Annotated[uuid.UUID, Path(description="Organization id.")]
     response_model=OrganizationOut,
     status_code=201,
     summary="Add an organization (admins)",
-    responses=protected_problems(NotFound, ValidationFailed, Conflict),
+    responses={
+        **sends(201, ETAG, LOCATION),
+        **protected_problems(NotFound, ValidationFailed, Conflict),
+    },
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )
 async def organizations_create(
@@ -98,13 +101,16 @@ async def organizations_create(
     "/{organization_id}",
     response_model=OrganizationOut,
     summary="Rename an organization (admins)",
-    responses=protected_problems(
-        NotFound,
-        ValidationFailed,
-        Conflict,
-        PreconditionFailed,
-        PreconditionRequired,
-    ),
+    responses={
+        **sends(200, ETAG),
+        **protected_problems(
+            NotFound,
+            ValidationFailed,
+            Conflict,
+            PreconditionFailed,
+            PreconditionRequired,
+        ),
+    },
 )
 async def organizations_update(
     organization_id: OrganizationId,

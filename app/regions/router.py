@@ -11,7 +11,7 @@ from app.core.errors import (
     ValidationFailed,
 )
 from app.core.etag import ExpectedVersion, etag_for_version
-from app.core.openapi import protected_problems
+from app.core.openapi import ETAG, LOCATION, protected_problems, sends
 from app.core.pagination import Page, PageParams
 from app.core.permissions import Action
 from app.core.region_codes import CODE_PATTERN, RegionLevel
@@ -56,7 +56,7 @@ async def regions_list(
     "/{code}",
     response_model=RegionDetail,
     summary="Resolve a region code to the region and its path",
-    responses=protected_problems(NotFound, ValidationFailed),
+    responses={**sends(200, ETAG), **protected_problems(NotFound, ValidationFailed)},
 )
 async def regions_get(code: RegionCode, session: ReadDbSession, response: Response) -> RegionDetail:
     region, path = await service.get_with_path(session, code)
@@ -92,7 +92,7 @@ Writer = Annotated[Actor, Depends(actor_for(Action.reference_write))]
     response_model=RegionOut,
     status_code=201,
     summary="Add a region under an existing parent (admins)",
-    responses=protected_problems(ValidationFailed, Conflict),
+    responses={**sends(201, ETAG, LOCATION), **protected_problems(ValidationFailed, Conflict)},
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )
 async def regions_create(
@@ -108,12 +108,15 @@ async def regions_create(
     "/{code}",
     response_model=RegionOut,
     summary="Rename a region (admins)",
-    responses=protected_problems(
-        NotFound,
-        ValidationFailed,
-        PreconditionFailed,
-        PreconditionRequired,
-    ),
+    responses={
+        **sends(200, ETAG),
+        **protected_problems(
+            NotFound,
+            ValidationFailed,
+            PreconditionFailed,
+            PreconditionRequired,
+        ),
+    },
 )
 async def regions_update(
     code: RegionCode,

@@ -1,5 +1,7 @@
 """Every error the API produces is an RFC 9457 problem (API.md)."""
 
+import re
+
 import httpx
 import pytest
 
@@ -27,7 +29,53 @@ class TestWrongMethod:
         response = await client.delete("/api/v1/regions")
         body = assert_problem(response, 405, "method_not_allowed")
         assert "DELETE" in str(body["detail"])
-        assert "GET" in response.headers["allow"]
+        assert response.headers["allow"] == "GET, POST"
+
+    @pytest.mark.parametrize("method", ["DELETE", "PUT", "POST", "HEAD"])
+    async def test_allow_lists_every_method_of_a_path_of_several_routes(
+        self, client: httpx.AsyncClient, method: str
+    ) -> None:
+        path = "/api/v1/households/01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e11"
+        response = await client.request(method, path)
+        assert response.status_code == 405
+        assert response.headers["allow"] == "GET, PATCH"
+
+
+class TestLanguage:
+    """Problems are the localized responses: they say so to caches, and no other does."""
+
+    async def test_every_problem_varies_by_language(self, client: httpx.AsyncClient) -> None:
+        answers = [
+            await client.get("/api/v1/nothing-here"),
+            await client.get("/api/v1/regions?limit=0"),
+            await client.delete("/api/v1/regions"),
+            await client.post("/api/v1/regions", json={}),
+        ]
+        assert [a.status_code for a in answers] == [404, 422, 405, 403]
+        for answer in answers:
+            assert "Accept-Language" in answer.headers["vary"]
+            assert answer.headers["content-language"] == "zh-CN"
+
+    async def test_a_success_in_every_language_at_once_does_not(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        response = await client.get("/api/v1/dictionaries")
+        assert response.status_code == 200
+        assert "accept-language" not in response.headers.get("vary", "").lower()
+
+
+class TestForbidden:
+    @pytest.mark.parametrize("language", ["zh-CN", "en"])
+    async def test_names_no_permission(self, client: httpx.AsyncClient, language: str) -> None:
+        response = await client.post(
+            "/api/v1/regions",
+            json={"code": "500112001099", "name": "新社区", "level": "community"},
+            headers={"Accept-Language": language},
+        )
+        body = assert_problem(response, 403, "forbidden")
+        for text in (body["title"], body["detail"]):
+            assert re.search(r"[a-z_]+:[a-z_]+", text) is None, text
+        assert "regions" not in body["detail"]
 
 
 class TestValidation:
@@ -205,6 +253,12 @@ class TestMediaType:
 class TestPreconditions:
     async def test_missing_if_match_is_428(self, pipeline_client: httpx.AsyncClient) -> None:
         response = await pipeline_client.patch("/_test/versioned/3", json={"note": "x"})
+        assert_problem(response, 428, "if_match_required")
+
+    async def test_missing_if_match_is_428_whatever_else_is_wrong(
+        self, pipeline_client: httpx.AsyncClient
+    ) -> None:
+        response = await pipeline_client.patch("/_test/versioned/3", json={"other": 1})
         assert_problem(response, 428, "if_match_required")
 
     async def test_stale_if_match_is_412_naming_the_current_version(

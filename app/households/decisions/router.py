@@ -7,7 +7,7 @@ from fastapi import Depends, Path, Response
 
 from app.core.auth import Actor, actor_for
 from app.core.errors import NotFound, ValidationFailed
-from app.core.openapi import protected_problems
+from app.core.openapi import LOCATION, protected_problems
 from app.core.pagination import Page, PageParams
 from app.core.permissions import Action
 from app.core.routing import Idempotency, api_router, route_options
@@ -52,7 +52,7 @@ async def household_target_type_decisions_list(
     "twice (`target_type_in_force`); dibao and tekun exclude each other "
     "(`target_types_exclusive`); assessed types in force end (`superseded`).",
     responses={
-        **household_written(201),
+        **household_written(201, LOCATION),
         **protected_problems(NotFound, ValidationFailed, HouseholdExited),
     },
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),

@@ -10,7 +10,7 @@ from app.core.auth import Actor, actor_for
 from app.core.config import DOCUMENT_UPLOAD_CEILING
 from app.core.errors import MalformedBody, PayloadTooLarge, UnsupportedMediaType
 from app.core.exports import attachment
-from app.core.openapi import protected_problems
+from app.core.openapi import LOCATION, protected_problems
 from app.core.pagination import Page, PageParams
 from app.core.permissions import Action
 from app.core.routing import api_router, route_options
@@ -81,7 +81,7 @@ _UPLOAD_BODY = {
     status_code=201,
     summary="File a document in the household's file (ledger writers)",
     responses={
-        **household_written(201),
+        **household_written(201, LOCATION),
         **protected_problems(
             *PERSONAL_READ,
             DocumentTypeNotAllowed,

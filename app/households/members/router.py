@@ -8,7 +8,7 @@ from app.confidentiality.public import ConfidentialityAgreementRequired
 from app.core.auth import Actor, actor_for
 from app.core.errors import PreconditionFailed, PreconditionRequired, ValidationFailed
 from app.core.etag import ExpectedVersion, etag_for_version
-from app.core.openapi import protected_problems
+from app.core.openapi import ETAG, LOCATION, protected_problems
 from app.core.pagination import Page
 from app.core.permissions import Action
 from app.core.routing import API_V1, Idempotency, api_router, route_options
@@ -77,7 +77,7 @@ async def household_members_list(
     description="Only for roles that see ID numbers whole; the ID number spends one of the "
     "account's lookups of the minute (`SANZHU_PERSON_LOOKUPS_PER_MINUTE`).",
     responses={
-        **household_written(201),
+        **household_written(201, ETAG, LOCATION),
         **protected_problems(
             *PERSONAL_READ, PersonInAnotherHousehold, TooManyLookups, HouseholdExited
         ),
@@ -106,7 +106,7 @@ async def household_members_create(
     summary="Change a member's details (If-Match on the person's version)",
     description="`ETag` is the person's; `X-Household-ETag` the household's.",
     responses={
-        **household_written(200),
+        **household_written(200, ETAG),
         **protected_problems(*PERSONAL_READ, PreconditionFailed, PreconditionRequired),
     },
 )
@@ -133,7 +133,7 @@ async def household_members_update(
     response_model=MembershipOut,
     summary="Correct when a member joined or left, back-dated with a reason (If-Match on the household)",
     responses={
-        **household_written(200),
+        **household_written(200, ETAG),
         **protected_problems(*PERSONAL_READ, PreconditionFailed, PreconditionRequired),
     },
 )
@@ -168,7 +168,7 @@ async def household_memberships_update(
     status_code=204,
     summary="End a membership (the history stays); a household without its head is flagged",
     responses={
-        **household_written(204, "Removed; the headers give the household's new ETag."),
+        **household_written(204, description="Removed; the headers give the household's new ETag."),
         **protected_problems(*PERSONAL_READ),
     },
 )

@@ -9,7 +9,7 @@ from app.core.auth import Actor, Forbidden, actor_for
 from app.core.errors import NotFound, PreconditionFailed, PreconditionRequired, ValidationFailed
 from app.core.etag import ExpectedVersion, etag_for_version
 from app.core.masking import PersonalField
-from app.core.openapi import protected_problems
+from app.core.openapi import ETAG, LOCATION, protected_problems, sends
 from app.core.pagination import Page, PageParams
 from app.core.permissions import Action
 from app.core.region_codes import CODE_PATTERN
@@ -146,7 +146,7 @@ async def households_list(
     head_name = name.strip() if name else None
     if head_name and not actor.viewer.sees_full(PersonalField.name):
         taking = f"{Action.households_read.value}+{PersonalField.name.value}"
-        raise Forbidden(params={"action": taking}).refusing(action=taking)
+        raise Forbidden().refusing(action=taking)
     filters = HouseholdFilters(
         region=region,
         status=None if status == "all" else status,
@@ -176,7 +176,7 @@ async def households_list(
     description="Each member's ID number spends one of the account's lookups of the minute "
     "(`SANZHU_PERSON_LOOKUPS_PER_MINUTE`).",
     responses={
-        **household_written(201),
+        **household_written(201, ETAG, LOCATION),
         **protected_problems(ValidationFailed, PersonInAnotherHousehold, TooManyLookups),
     },
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
@@ -197,7 +197,7 @@ async def households_create(
     HOUSEHOLD,
     response_model=HouseholdOut,
     summary="Get one household with its members (masked per role; the read is audited)",
-    responses=protected_problems(*PERSONAL_READ),
+    responses={**sends(200, ETAG), **protected_problems(*PERSONAL_READ)},
 )
 async def households_get(
     household_id: HouseholdId, actor: LedgerReader, response: Response, session: ReadDbSession
@@ -212,7 +212,7 @@ async def households_get(
     response_model=HouseholdOut,
     summary="Change a household (If-Match); lists given replace the old ones",
     responses={
-        **household_written(200),
+        **household_written(200, ETAG),
         **protected_problems(
             NotFound,
             ValidationFailed,

@@ -75,9 +75,7 @@ def _check_decisions(actor: Actor, data: HouseholdCreate) -> None:
     if not data.target_type_decisions:
         return
     if not is_allowed(actor.principal.role, Action.households_decide):
-        raise Forbidden(params={"action": Action.households_decide.value}).refusing(
-            action=Action.households_decide.value
-        )
+        raise Forbidden().refusing(action=Action.households_decide.value)
     check_new_household(
         data.target_type_decisions, data.hukou_type, actor.today, ["body", "target_type_decisions"]
     )

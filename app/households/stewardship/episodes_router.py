@@ -7,7 +7,7 @@ from fastapi import Depends, Path, Response
 
 from app.core.auth import Actor, actor_for
 from app.core.etag import etag_for_version
-from app.core.openapi import protected_problems
+from app.core.openapi import ETAG, LOCATION, protected_problems
 from app.core.pagination import Page, PageParams
 from app.core.permissions import Action
 from app.core.routing import Idempotency, api_router, route_options
@@ -111,7 +111,10 @@ async def household_exit_proposals_list(
     response_model=ExitProposalOut,
     status_code=201,
     summary="Propose that the household leave the ledger, on a follow-up visit or re-check",
-    responses={**household_written(201), **protected_problems(*PERSONAL_READ, InvalidTransition)},
+    responses={
+        **household_written(201, LOCATION),
+        **protected_problems(*PERSONAL_READ, InvalidTransition),
+    },
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )
 async def household_exit_proposals_create(
@@ -131,7 +134,10 @@ async def household_exit_proposals_create(
     "/exit-proposals/{proposal_id:uuid}/confirm",
     response_model=HouseholdOut,
     summary="The street confirms the exit: the stay, assignment and pairing end",
-    responses={**household_written(200), **protected_problems(*PERSONAL_READ, InvalidTransition)},
+    responses={
+        **household_written(200, ETAG),
+        **protected_problems(*PERSONAL_READ, InvalidTransition),
+    },
 )
 async def household_exit_proposals_confirm(
     household_id: HouseholdId,
@@ -169,7 +175,10 @@ async def household_exit_proposals_reject(
     "/reentry",
     response_model=HouseholdOut,
     summary="The street re-enters an exited household with a reason code (Beijing 5)",
-    responses={**household_written(200), **protected_problems(*PERSONAL_READ, InvalidTransition)},
+    responses={
+        **household_written(200, ETAG),
+        **protected_problems(*PERSONAL_READ, InvalidTransition),
+    },
 )
 async def households_reenter(
     household_id: HouseholdId,

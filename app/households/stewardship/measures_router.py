@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import Depends, Path, Response
 
 from app.core.auth import Actor, actor_for
-from app.core.openapi import protected_problems
+from app.core.openapi import LOCATION, protected_problems
 from app.core.pagination import Page, PageParams
 from app.core.permissions import Action
 from app.core.routing import Idempotency, api_router, route_options
@@ -47,7 +47,10 @@ async def household_measures_list(
     response_model=MeasureOut,
     status_code=201,
     summary="Record a measure given to the household (帮扶措施)",
-    responses={**household_written(201), **protected_problems(*PERSONAL_READ, HouseholdExited)},
+    responses={
+        **household_written(201, LOCATION),
+        **protected_problems(*PERSONAL_READ, HouseholdExited),
+    },
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )
 async def household_measures_create(

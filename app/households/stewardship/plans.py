@@ -4,11 +4,12 @@ import uuid
 
 from app.core.auth import Actor
 from app.core.db import ReadSession, WriteSession, new_id
-from app.core.errors import NotFound, ValidationFailed
+from app.core.errors import ValidationFailed
 from app.core.etag import check_optional_version
 from app.core.pagination import PageRequest
 from app.households import access, changes, history
 from app.households.changes import Change
+from app.households.errors import PlanNotFound
 from app.households.events import Event
 from app.households.models import HouseholdPlan
 from app.households.record import completeness
@@ -27,7 +28,7 @@ async def current(session: ReadSession, actor: Actor, household_id: uuid.UUID) -
     household = await access.personal(session, actor, household_id)
     plan = await repository.latest_plan(session, household_id)
     if plan is None:
-        raise NotFound("帮扶方案", "plan")
+        raise PlanNotFound()
     access.audit_read(session, actor, "household.plan.read", household)
     return plan
 

@@ -8,12 +8,12 @@ from fastapi import Depends, Path, Response
 from app.core.auth import Actor, actor_for
 from app.core.errors import NotFound, PreconditionFailed, PreconditionRequired, ValidationFailed
 from app.core.etag import ExpectedVersion, OptionalExpectedVersion, etag_for_version
-from app.core.openapi import protected_problems
+from app.core.openapi import ETAG, LOCATION, protected_problems, sends
 from app.core.pagination import Page, PageParams
 from app.core.permissions import Action
 from app.core.routing import Idempotency, api_router, route_options
 from app.core.uow import DbSession, ReadDbSession
-from app.households.errors import HouseholdExited
+from app.households.errors import HouseholdExited, PlanNotFound
 from app.households.http import (
     HOUSEHOLD,
     HOUSEHOLDS,
@@ -61,7 +61,7 @@ async def household_assignments_list(
     status_code=201,
     summary="Assign a household to a social-work agency and worker (street officers)",
     responses={
-        **household_written(201),
+        **household_written(201, LOCATION),
         **protected_problems(NotFound, ValidationFailed, HouseholdExited),
     },
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
@@ -86,7 +86,7 @@ async def household_assignments_create(
     status_code=204,
     summary="End the current assignment (street officers)",
     responses={
-        **household_written(204, "Ended; the headers give the household's new ETag."),
+        **household_written(204, description="Ended; the headers give the household's new ETag."),
         **protected_problems(NotFound, ValidationFailed),
     },
 )
@@ -107,7 +107,7 @@ async def household_assignments_end(
     response_model=HouseholdOut,
     summary="Pair a community or grid worker with the household (对口帮扶; If-Match)",
     responses={
-        **household_written(200),
+        **household_written(200, ETAG),
         **protected_problems(
             *PERSONAL_READ, PreconditionFailed, PreconditionRequired, HouseholdExited
         ),
@@ -131,7 +131,8 @@ async def household_paired_worker_set(
     "/plan",
     response_model=PlanOut,
     summary="The household's current plan (一户一策)",
-    responses=protected_problems(*PERSONAL_READ),
+    description="`plan_not_found` (404) when the household, visible to you, has no plan yet.",
+    responses={**sends(200, ETAG), **protected_problems(*PERSONAL_READ, PlanNotFound)},
 )
 async def household_plan_get(
     household_id: HouseholdId, actor: LedgerReader, response: Response, session: ReadDbSession
@@ -162,11 +163,11 @@ async def household_plan_versions_list(
     response_description="A later version of the plan.",
     description="`ETag` is the plan's revision; `X-Household-ETag` the household's.",
     responses={
-        **household_written(200),
+        **household_written(200, ETAG),
         201: {
             "model": PlanOut,
             "description": "The first version: the plan is created (`Location` names it).",
-            "headers": WRITE_HEADERS,
+            "headers": {**WRITE_HEADERS, **ETAG, **LOCATION},
         },
         **protected_problems(
             *PERSONAL_READ, PreconditionFailed, PreconditionRequired, HouseholdExited

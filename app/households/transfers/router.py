@@ -10,7 +10,7 @@ from app.core.auth import Actor, actor_for
 from app.core.errors import NotFound, ValidationFailed
 from app.core.etag import etag_for_version
 from app.core.masking import PersonalField
-from app.core.openapi import protected_problems
+from app.core.openapi import ETAG, LOCATION, protected_problems, sends
 from app.core.pagination import Page, PageParams
 from app.core.permissions import Action
 from app.core.routing import API_V1, Idempotency, api_router, route_options
@@ -57,7 +57,8 @@ MOVING = (InvalidTransition, PersonMoved, TransferTargetNotActive)
 """What an action that moves the person can meet besides the request's own state."""
 SENDING_WRITTEN = household_written(
     200,
-    "The request as it now stands. When the person moved, `X-Household-ETag` and "
+    ETAG,
+    description="The request as it now stands. When the person moved, `X-Household-ETag` and "
     "`X-Household-Version` give the sending household's new ETag: the answering side holds "
     "that household, while the receiving one may lie outside its reach (its requester reads "
     "its new version with it).",
@@ -95,16 +96,19 @@ async def _answered(
     "request is pending: nothing of the sending household. The sending street has "
     "`SANZHU_TRANSFER_REQUEST_ESCALATION_WORKING_DAYS` working days (`due_on`) before the "
     "request goes to the district's worklist.",
-    responses=protected_problems(
-        NotFound,
-        ValidationFailed,
-        ConfidentialityAgreementRequired,
-        InvalidTransition,
-        PersonInAnotherHousehold,
-        PersonNotInLedger,
-        TransferRequestPending,
-        TooManyLookups,
-    ),
+    responses={
+        **sends(201, ETAG, LOCATION),
+        **protected_problems(
+            NotFound,
+            ValidationFailed,
+            ConfidentialityAgreementRequired,
+            InvalidTransition,
+            PersonInAnotherHousehold,
+            PersonNotInLedger,
+            TransferRequestPending,
+            TooManyLookups,
+        ),
+    },
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )
 async def transfer_requests_create(
@@ -146,7 +150,7 @@ async def transfer_requests_list(
     ONE,
     response_model=TransferRequestOut,
     summary="One transfer request (ETag: its version; the read is audited)",
-    responses=protected_problems(NotFound, ValidationFailed),
+    responses={**sends(200, ETAG), **protected_problems(NotFound, ValidationFailed)},
 )
 async def transfer_requests_get(
     request_id: RequestId, actor: Reader, response: Response, session: ReadDbSession
@@ -176,7 +180,10 @@ async def transfer_requests_accept(
     ONE + "/refuse",
     response_model=TransferRequestOut,
     summary="Refuse a request (sending street) with a reason code",
-    responses=protected_problems(NotFound, ValidationFailed, InvalidTransition),
+    responses={
+        **sends(200, ETAG),
+        **protected_problems(NotFound, ValidationFailed, InvalidTransition),
+    },
 )
 async def transfer_requests_refuse(
     request_id: RequestId, actor: Answerer, response: Response, session: DbSession, body: RefuseIn
@@ -202,7 +209,10 @@ async def transfer_requests_decide(
     ONE + "/cancel",
     response_model=TransferRequestOut,
     summary="Withdraw a pending request (the requesting side)",
-    responses=protected_problems(NotFound, ValidationFailed, InvalidTransition),
+    responses={
+        **sends(200, ETAG),
+        **protected_problems(NotFound, ValidationFailed, InvalidTransition),
+    },
 )
 async def transfer_requests_cancel(
     request_id: RequestId, actor: Canceller, response: Response, session: DbSession, body: CancelIn

@@ -114,9 +114,7 @@ def _side(row: Row[Any], sending: bool, step: Step) -> None:
     """403 unless the actor holds the side that takes this step."""
     if not (bool(row.sees_from) if sending else bool(row.sees_to)):
         action = f"transfer_requests:{step.value}"
-        raise Forbidden(params={"action": action}).refusing(
-            action=action, object_type=OBJECT, object_id=str(row.id)
-        )
+        raise Forbidden().refusing(action=action, object_type=OBJECT, object_id=str(row.id))
 
 
 async def accept(

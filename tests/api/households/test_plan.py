@@ -103,7 +103,7 @@ async def test_the_current_plan_and_every_version_newest_first(
 ) -> None:
     home = await create_household(app)
     url = f"/api/v1/households/{home.id}/plan"
-    assert_problem(await anonymous.get(url, headers=officer), 404, "not_found")
+    assert_problem(await anonymous.get(url, headers=officer), 404, "plan_not_found")
     await _put(anonymous, officer, home.id, PLAN)
     await _put(anonymous, officer, home.id, {**PLAN, "goals": "第二版"}, revision=1)
     await _put(anonymous, officer, home.id, {"goals": "第三版"}, revision=2)
@@ -154,6 +154,25 @@ async def test_a_household_out_of_scope_is_not_found(
     url = f"/api/v1/households/{home.id}/plan"
     assert_problem(await anonymous.get(url, headers=other), 404, "not_found")
     assert_problem(await anonymous.get(f"{url}/versions", headers=other), 404, "not_found")
+
+
+async def test_no_plan_yet_has_its_own_code_only_for_a_household_in_reach(
+    app: FastAPI, anonymous: httpx.AsyncClient, officer: dict[str, str]
+) -> None:
+    home = await create_household(app)
+    url = f"/api/v1/households/{home.id}/plan"
+    english = {**officer, "Accept-Language": "en"}
+    body = assert_problem(await anonymous.get(url, headers=english), 404, "plan_not_found")
+    assert (body["title"], body["detail"]) == (
+        "No plan yet",
+        "The household has no plan yet; PUT the first version to create it (no If-Match).",
+    )
+    chinese = assert_problem(await anonymous.get(url, headers=officer), 404, "plan_not_found")
+    assert chinese["title"] == "尚无帮扶方案"
+    other = await bearer(anonymous, "street_officer_2")
+    assert_problem(await anonymous.get(url, headers=other), 404, "not_found")
+    missing = "/api/v1/households/01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e11/plan"
+    assert_problem(await anonymous.get(missing, headers=officer), 404, "not_found")
 
 
 async def test_concurrent_first_plans_make_one_revision(
