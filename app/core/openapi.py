@@ -71,8 +71,8 @@ _PROBLEM_MODELS: dict[str, type[Problem]] = {}
 
 def problem_model(error: type[AppError]) -> type[Problem]:
     """The problem an error answers: `Problem`, or for an error that adds members (`allowed`)
-    `Problem<Code>`, a named schema with those members and its `code` as a constant, so a
-    generated client knows the members a code carries."""
+    `Problem<Code>`, a named schema with those members and its `code` and `type` as
+    constants, so a generated client knows the members a code carries."""
     members = error.members_model
     if members is None:
         return Problem
@@ -84,7 +84,13 @@ def problem_model(error: type[AppError]) -> type[Problem]:
             namespace.update(
                 __module__=__name__,
                 __doc__=f"Problem details of `{error.code}`, with its members.",
-                __annotations__={"code": Literal[error.code]},
+                __annotations__={
+                    "type": Literal[PROBLEM_TYPE_PREFIX + error.code],
+                    "code": Literal[error.code],
+                },
+                type=Field(
+                    description="URI identifying the problem type: `urn:sanzhu:problem:` + `code`."
+                ),
                 code=Field(description="Stable machine-readable error code."),
                 model_config=ConfigDict(json_schema_extra={"examples": [_example(error)]}),
             )
