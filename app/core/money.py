@@ -6,6 +6,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator, PlainSerializer, WithJsonSchema
 
+from app.core.field_messages import field_error
+
 FEN_PER_YUAN = 100
 MAX_FEN = 2**63 - 1
 """The largest amount a BIGINT column holds."""
@@ -52,13 +54,14 @@ def _decimal_string(value: object) -> object:
             return Decimal(value)
         except InvalidOperation:
             pass
-    raise ValueError(
-        'money must be a decimal string in yuan with at most two places, e.g. "546.00"'
-    )
+    raise field_error("money_format")
 
 
 def _two_places(amount: Decimal) -> Decimal:
-    yuan_to_fen(amount)
+    try:
+        yuan_to_fen(amount)
+    except SubFenAmountError:
+        raise field_error("money_format") from None
     return amount.quantize(_CENT)
 
 

@@ -16,6 +16,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
+from app.core.field_messages import field_error
 from app.core.money import Yuan
 from app.dictionaries.public import CodeOf
 
@@ -32,7 +33,7 @@ def _month(value: object) -> object:
         return value
     if isinstance(value, str) and _MONTH.match(value):
         return date(int(value[:4]), int(value[5:]), 1)
-    raise ValueError('a month is written "YYYY-MM", e.g. "2026-11"')
+    raise field_error("month_format")
 
 
 _MONTH_SCHEMA = {"type": "string", "pattern": MONTH_PATTERN, "examples": ["2026-11"]}
@@ -61,7 +62,7 @@ def _decimal_text(value: object) -> object:
         return value
     if isinstance(value, str) and _HUNDREDTHS.match(value):
         return Decimal(value)
-    raise ValueError('a decimal string with at most two places, e.g. "50.00"')
+    raise field_error("decimal_format")
 
 
 _HUNDREDTHS_SCHEMA = {"type": "string", "pattern": HUNDREDTHS_PATTERN, "examples": ["50.00"]}

@@ -294,7 +294,7 @@ class TestReplaceIncomesRefusals:
             url(household), {"items": items}, version=await version_of(api, household), **Q1
         )
 
-        assert_invalid(response, ["body", "items", 2], "duplicate_item")
+        assert_invalid(response, ["body", "items", 2], "duplicate")
 
     async def test_more_than_500_items_is_422(self, api: Api, household: Any) -> None:
         items = [income("2026-01", f"{n}.00", source="other") for n in range(501)]
@@ -321,7 +321,7 @@ class TestReplaceIncomesRefusals:
             **{"from": "2026-03", "to": "2026-02"},
         )
 
-        assert_invalid(response, ["query", "from"], "range_reversed")
+        assert_invalid(response, ["query", "from"], "too_early")
 
     async def test_the_range_is_required(self, api: Api, household: Any) -> None:
         response = await api.put(

@@ -243,8 +243,8 @@ class TestCreateRefusals:
         [
             ("500112001", "region_level"),
             ("500112", "region_level"),
-            ("500112001009", "region_missing"),
-            ("500112001001009", "region_missing"),
+            ("500112001009", "not_found"),
+            ("500112001001009", "not_found"),
             ("500112002001001", "region_out_of_scope"),
         ],
     )
@@ -398,7 +398,7 @@ class TestCreateRefusals:
             members=[member(id_number=number), member("张秀英", "spouse", id_number=number.lower())]
         )
         response = await self._refused(app, anonymous, body)
-        assert_invalid(response, ["body", "members", 1, "id_number"], "duplicate_member")
+        assert_invalid(response, ["body", "members", 1, "id_number"], "duplicate")
 
     @pytest.mark.parametrize(
         ("extra", "loc"),
@@ -807,7 +807,7 @@ class TestPatch:
     ) -> None:
         headers, created = await self._created(anonymous)
         response = await patch(anonymous, headers, created, {field: None})
-        assert_invalid(response, ["body", field], "required")
+        assert_invalid(response, ["body", field], "missing")
 
     async def test_moving_updates_the_members_rows_too(
         self, app: FastAPI, anonymous: httpx.AsyncClient
@@ -834,7 +834,7 @@ class TestPatch:
         [
             ("500112002001001", "region_out_of_scope"),
             ("500112001", "region_level"),
-            ("500112001009", "region_missing"),
+            ("500112001009", "not_found"),
         ],
     )
     async def test_moving_is_checked_like_creating(

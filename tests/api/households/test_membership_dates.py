@@ -201,7 +201,7 @@ class TestRefusals:
             anonymous, headers, created.id, spouse, {"left_on": tomorrow, "reason": "x"}
         )
 
-        assert_invalid(before, ["body", "left_on"], "left_before_joined")
+        assert_invalid(before, ["body", "left_on"], "too_early")
         assert_invalid(future, ["body", "left_on"], "date_in_future")
 
     async def test_left_on_of_a_lasting_membership_is_422(
