@@ -30,6 +30,7 @@ A validator that needs its own code raises `field_error(code, ...)`, whose
 code must be registered like any other.
 """
 
+import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -155,6 +156,15 @@ class _Rule:
 
 
 _COMPARISONS = {"gt": above, "ge": at_least, "lt": below, "le": at_most}
+_DECIMAL_REPR = re.compile(r"Decimal\('([^']*)'\)")
+
+
+def _bound(value: object) -> object:
+    """A bound as a person writes it: pydantic reports the bound of a constraint that runs
+    after a validator of ours (money) as its repr, `Decimal('99999999.99')`."""
+    found = _DECIMAL_REPR.fullmatch(value) if isinstance(value, str) else None
+    return found[1] if found else value
+
 
 _PYDANTIC: dict[str, _Rule] = {
     **dict.fromkeys(
@@ -258,7 +268,7 @@ def from_pydantic(
         return code, context
     params: dict[str, object] = dict(context)
     if rule.bound is not None:
-        params.update(_COMPARISONS[rule.bound](context.get(rule.bound, "?")))
+        params.update(_COMPARISONS[rule.bound](_bound(context.get(rule.bound, "?"))))
     if rule.unit is not None:
         params.update(rule.unit)
     return rule.code, params

@@ -116,8 +116,8 @@ def _validation_example() -> dict[str, Any]:
         "errors": [
             {
                 "loc": ["query", "limit"],
-                "msg": "Input should be less than or equal to 200",
-                "code": "less_than_equal",
+                "msg": "must be at most 200",
+                "code": "too_large",
             }
         ],
     }

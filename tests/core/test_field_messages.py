@@ -157,6 +157,8 @@ class TestPydanticMapping:
         assert code == "too_small"
         assert render_field(code, "zh-CN", params) == "不能小于 1"
         assert render_field(code, "en", params) == "must be at least 1"
+        code, params = from_pydantic("less_than_equal", {"le": "Decimal('99999999.99')"})
+        assert render_field(code, "en", params) == "must be at most 99999999.99"
         code, params = from_pydantic("string_too_long", {"max_length": 64})
         assert (code, render_field(code, "en", params)) == ("too_long", "at most 64 characters")
 

@@ -239,7 +239,7 @@ class TestUpload:
         assert_invalid(
             await _upload(anonymous, officer, home, note="长" * 501),
             ["body", "note"],
-            "string_too_long",
+            "too_long",
         )
 
     async def test_a_name_is_cleaned(

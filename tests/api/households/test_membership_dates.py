@@ -159,7 +159,7 @@ class TestRefusals:
         headers = await bearer(anonymous, "street_officer")
         for body, code in (
             ({"joined_on": "2019-03-01"}, "missing"),
-            ({"joined_on": "2019-03-01", "reason": ""}, "string_too_short"),
+            ({"joined_on": "2019-03-01", "reason": ""}, "too_short"),
         ):
             response = await _patch(anonymous, headers, created.id, spouse, body)
             assert_invalid(response, ["body", "reason"], code)
