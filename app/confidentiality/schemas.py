@@ -4,7 +4,11 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.core.actors import ActorRef
+from app.core.field_messages import DAYS, field_error
 from app.core.region_codes import CODE_PATTERN
+
+MAX_GRANT_DAYS = 31
+"""How long an auditor's grant may last."""
 
 
 class AgreementIn(BaseModel):
@@ -16,7 +20,7 @@ class AgreementIn(BaseModel):
     @model_validator(mode="after")
     def _ordered(self) -> "AgreementIn":
         if self.valid_until < self.signed_on:
-            raise ValueError("valid_until must not be before signed_on")
+            raise field_error("too_early", earliest="signed_on")
         return self
 
 
@@ -63,9 +67,9 @@ class GrantIn(BaseModel):
     @model_validator(mode="after")
     def _window(self) -> "GrantIn":
         if self.valid_until <= self.valid_from:
-            raise ValueError("valid_until must be after valid_from")
-        if (self.valid_until - self.valid_from).days > 31:
-            raise ValueError("a grant lasts at most 31 days")
+            raise field_error("too_early", earliest="valid_from")
+        if (self.valid_until - self.valid_from).days > MAX_GRANT_DAYS:
+            raise field_error("range_too_long", limit=MAX_GRANT_DAYS, **DAYS)
         return self
 
 

@@ -9,7 +9,8 @@ from app.confidentiality.schemas import AgreementIn, GrantIn
 from app.core import audit
 from app.core.auth import Actor
 from app.core.db import Database, ReadSession, WriteSession, new_id, utcnow
-from app.core.errors import AppError, Conflict, FieldError, NotFound, ValidationFailed
+from app.core.errors import AppError, Conflict, NotFound, ValidationFailed
+from app.core.field_messages import FieldMessage, register_field_messages
 from app.core.i18n import Message, register_messages
 from app.core.pagination import PageRequest
 from app.core.permissions import Role
@@ -53,13 +54,7 @@ async def record_agreement(
     await region_with_path(session, data.street_code)
     agency = await get_organization(session, data.agency_id)
     if agency.kind != "social_work_agency":
-        raise ValidationFailed(
-            [
-                FieldError(
-                    loc=["body", "agency_id"], msg="not a social-work agency", code="not_an_agency"
-                )
-            ]
-        )
+        raise ValidationFailed.in_body("agency_id", "not_an_agency")
     agreement = ConfidentialityAgreement(
         id=new_id(), recorded_by=principal.caller_id, **data.model_dump()
     )
@@ -137,9 +132,7 @@ async def issue_grant(session: WriteSession, actor: Actor, data: GrantIn) -> Aud
     if auditor is None:
         raise NotFound("用户", "user")
     if auditor.role != Role.auditor.value:
-        raise ValidationFailed(
-            [FieldError(loc=["body", "auditor_id"], msg="not an auditor", code="not_an_auditor")]
-        )
+        raise ValidationFailed.in_body("auditor_id", "not_an_auditor")
     if principal.scope_region is not None and not is_within(
         data.region_code, principal.scope_region
     ):
@@ -201,3 +194,6 @@ async def granted_regions(database: Database, auditor_id: uuid.UUID, now: dateti
     """The regions an auditor's live grants open now, in a read of its own (for its `Reach`)."""
     async with database.read_sessionmaker() as session:
         return await repository.live_grant_regions(session, auditor_id, now)
+
+
+register_field_messages({"not_an_auditor": FieldMessage("不是审计员", "not an auditor")})

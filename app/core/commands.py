@@ -36,7 +36,7 @@ def parse_or_exit(parser: Callable[[str], T], text: str, what: str) -> T:
 
 def refused(exc: AppError) -> NoReturn:
     """Exit 2 with what the rules refused, as the API would report it."""
-    detail = exc.extra.get("errors") or exc.code
+    detail = exc.members("en").get("errors") or exc.code
     typer.echo(f"sanzhu: refused: {json.dumps(detail, ensure_ascii=False)}", err=True)
     raise typer.Exit(2) from None
 

@@ -17,7 +17,8 @@ from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from app.core.i18n import negotiate_language, render
+from app.core.field_messages import FieldIssue, from_pydantic, render_field
+from app.core.i18n import Language, negotiate_language, render
 from app.core.outage import DATABASE_ERRORS, OutageLog, is_unreachable
 from app.core.requestid import current_request_id
 
@@ -33,9 +34,10 @@ class FieldError(BaseModel):
     loc: list[str | int] = Field(
         description="Where the error is: `body`, `query`, `path` or `header`, then the field path."
     )
-    msg: str = Field(description="What is wrong, in English.")
+    msg: str = Field(description="What is wrong, in the negotiated language (zh-CN or en).")
     code: str = Field(
-        description="Stable machine code of the failed rule, e.g. `missing`, `less_than_equal`."
+        description="Stable code of the kind of error, the same in every language, e.g. "
+        "`missing`, `too_long`, `unknown_code` (docs/architecture.md lists the core codes)."
     )
 
 
@@ -82,8 +84,8 @@ class FieldErrors(BaseModel):
                     "errors": [
                         {
                             "loc": ["query", "limit"],
-                            "msg": "Input should be less than or equal to 200",
-                            "code": "less_than_equal",
+                            "msg": "must be at most 200",
+                            "code": "too_large",
                         }
                     ]
                 }
@@ -168,6 +170,10 @@ class AppError(Exception):
         self._refusal = Refusal(action, object_type, object_id, region_code)
         return self
 
+    def members(self, language: Language) -> dict[str, Any]:
+        """The members this problem adds to the body, in the negotiated language."""
+        return self.extra
+
     @property
     def refusal(self) -> Refusal | None:
         """The refusal this error is, if it is one."""
@@ -211,13 +217,29 @@ class ValidationFailed(AppError):
     code = "validation_failed"
     members_model = FieldErrors
 
-    def __init__(self, errors: list[FieldError]) -> None:
-        super().__init__(params={"count": len(errors)}, members=FieldErrors(errors=errors))
+    def __init__(self, errors: list[FieldIssue]) -> None:
+        super().__init__(params={"count": len(errors)})
+        self.errors = errors
 
     @classmethod
-    def at(cls, loc: list[str | int], msg: str, code: str) -> "ValidationFailed":
-        """One field's error, e.g. `ValidationFailed.at(["body", "kind"], "…", "unknown_code")`."""
-        return cls([FieldError(loc=loc, msg=msg, code=code)])
+    def at(cls, loc: list[str | int], code: str, **params: object) -> "ValidationFailed":
+        """One field's error, e.g. `ValidationFailed.at(["body", "kind"], "unknown_code")`;
+        `params` fill the code's message (`app.core.field_messages`)."""
+        return cls([FieldIssue(loc, code, params)])
+
+    @classmethod
+    def in_body(cls, name: str, code: str, **params: object) -> "ValidationFailed":
+        """One error of a body field."""
+        return cls.at(["body", name], code, **params)
+
+    def field_errors(self, language: Language) -> list[FieldError]:
+        return [
+            FieldError(loc=e.loc, msg=render_field(e.code, language, e.params), code=e.code)
+            for e in self.errors
+        ]
+
+    def members(self, language: Language) -> dict[str, Any]:
+        return FieldErrors(errors=self.field_errors(language)).model_dump(mode="json")
 
 
 class MalformedBody(AppError):
@@ -316,7 +338,7 @@ def problem_response(request: Request, error: AppError) -> JSONResponse:
         "instance": request.url.path,
         "request_id": current_request_id(),
     }
-    body.update(error.extra)
+    body.update(error.members(language))
     # Only problems are localized, so only they vary by language: a cacheable success (the
     # dictionaries, which carry both languages) stays one cache entry for every reader.
     headers = {"Content-Language": language, "Vary": "Accept-Language", **error.headers}
@@ -344,10 +366,8 @@ def validation_error(exc: RequestValidationError) -> AppError:
         return PreconditionRequired()
     return ValidationFailed(
         [
-            FieldError(
-                loc=_location(tuple(err.get("loc", ()))),
-                msg=str(err.get("msg", "")),
-                code=str(err.get("type", "invalid")),
+            FieldIssue(
+                _location(tuple(err.get("loc", ()))), *from_pydantic(err["type"], err.get("ctx"))
             )
             for err in errors
         ]

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from app.core.field_messages import FieldMessage, register_field_messages
+
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARACTERS = "10X98765432"
 _FORMAT = re.compile(r"[1-9][0-9]{16}[0-9X]")
@@ -60,3 +62,21 @@ def parse_id_number(raw: str, *, today: date) -> IdNumber:
         raise InvalidIdNumber("id_number_checksum", "the check character does not match")
     sex = Sex.male if int(value[16]) % 2 else Sex.female
     return IdNumber(value, birth, sex)
+
+
+register_field_messages(
+    {
+        "id_number_length": FieldMessage("身份证号应为 18 位", "an ID number has 18 characters"),
+        "id_number_format": FieldMessage(
+            "身份证号格式有误：前 17 位为数字，最后一位为数字或 X",
+            "17 digits followed by a digit or X",
+        ),
+        "id_number_birth_date": FieldMessage(
+            "身份证号中的出生日期无效（须为 1900 年以后、不晚于今天的真实日期）",
+            "the birth date is not a real date between 1900 and today",
+        ),
+        "id_number_checksum": FieldMessage(
+            "身份证号校验位不正确", "the check character does not match"
+        ),
+    }
+)

@@ -8,6 +8,8 @@ from pydantic import AfterValidator, GetCoreSchemaHandler, GetJsonSchemaHandler,
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
+from app.core.field_messages import field_error
+
 FEN_PER_YUAN = 100
 MAX_FEN = 2**63 - 1
 """The largest amount a BIGINT column holds."""
@@ -55,6 +57,7 @@ class DecimalString:
     """
 
     def __init__(self, pattern: str, example: str, refusal: str) -> None:
+        """`refusal`: the field-error code of a value the pattern refuses (core.field_messages)."""
         self.pattern = pattern
         self.example = example
         self.refusal = refusal
@@ -75,11 +78,14 @@ class DecimalString:
             return value
         if isinstance(value, str) and self._compiled.fullmatch(value):
             return Decimal(value)
-        raise ValueError(self.refusal)
+        raise field_error(self.refusal)
 
 
 def _two_places(amount: Decimal) -> Decimal:
-    yuan_to_fen(amount)
+    try:
+        yuan_to_fen(amount)
+    except SubFenAmountError:
+        raise field_error("money_format") from None
     return amount.quantize(_CENT)
 
 
@@ -88,7 +94,7 @@ Yuan = Annotated[
     DecimalString(
         MONEY_PATTERN,
         "546.00",
-        'money must be a decimal string in yuan with at most two places, e.g. "546.00"',
+        "money_format",
     ),
     AfterValidator(_two_places),
     PlainSerializer(lambda amount: f"{amount:.2f}", return_type=str),

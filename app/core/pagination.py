@@ -40,9 +40,7 @@ class Page(BaseModel, Generic[T]):
 
 
 def _invalid_cursor() -> ValidationFailed:
-    return ValidationFailed.at(
-        ["query", "cursor"], "cursor is invalid or belongs to another query", "invalid_cursor"
-    )
+    return ValidationFailed.at(["query", "cursor"], "invalid_cursor")
 
 
 def _to_json(value: Any) -> Any:

@@ -35,7 +35,6 @@ from app.core.config import Settings
 from app.core.db import Database
 from app.core.errors import (
     AppError,
-    FieldError,
     IdempotencyKeyRequired,
     PayloadTooLarge,
     Refusal,
@@ -44,6 +43,7 @@ from app.core.errors import (
     problem_response,
     unexpected_error,
 )
+from app.core.field_messages import CHARACTERS
 from app.core.json_body import parse_json
 from app.core.services import services_of
 from app.core.uow import UnitOfWork
@@ -216,14 +216,11 @@ async def _claim_key(
             raise IdempotencyKeyRequired()
         return None
     if not 1 <= len(key) <= idempotency.MAX_KEY_LENGTH:
-        raise ValidationFailed(
-            [
-                FieldError(
-                    loc=["header", idempotency.IDEMPOTENCY_HEADER],
-                    msg=f"must be 1 to {idempotency.MAX_KEY_LENGTH} characters",
-                    code="string_length",
-                )
-            ]
+        loc: list[str | int] = ["header", idempotency.IDEMPOTENCY_HEADER]
+        if not key:
+            raise ValidationFailed.at(loc, "missing")
+        raise ValidationFailed.at(
+            loc, "too_long", max_length=idempotency.MAX_KEY_LENGTH, **CHARACTERS
         )
     body = await request.body()
     return await idempotency.claim(

@@ -21,6 +21,7 @@ from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from app.core.errors import MalformedBody, UnsupportedMediaType, ValidationFailed
+from app.core.field_messages import CHARACTERS
 
 FILE_FIELD = "file"
 TooLarge = Callable[[int], Exception]
@@ -29,10 +30,6 @@ HEAD_BYTES = 16
 """How much of the file's start `Upload.head` keeps, for sniffing its type."""
 ENVELOPE_BYTES = 64 << 10
 """What a body may hold besides the file: part headers, boundaries and the short fields."""
-
-
-def _invalid(name: str, message: str, code: str) -> ValidationFailed:
-    return ValidationFailed.at(["body", name], message, code)
 
 
 @dataclass(slots=True)
@@ -85,7 +82,7 @@ class _Receiver:
                 self.files += 1
                 self.upload_name = self.file_name
                 if self.files > 1:
-                    raise _invalid(FILE_FIELD, "send one file", "too_many_files")
+                    raise ValidationFailed.in_body(FILE_FIELD, "too_many_files")
 
     def on_part_data(self, data: bytes, start: int, end: int) -> None:
         if self.name == FILE_FIELD and self.file_name is not None:
@@ -93,7 +90,9 @@ class _Receiver:
         elif self.name in self.text_fields:
             self.text += data[start:end]
             if len(self.text) > self.max_text:
-                raise _invalid(self.name, "too long", "string_too_long")
+                raise ValidationFailed.in_body(
+                    self.name, "too_long", max_length=self.max_text, **CHARACTERS
+                )
 
     def on_part_end(self) -> None:
         if self.name in self.text_fields:
@@ -171,7 +170,7 @@ async def receive(
         raise
     if receiver.files == 0:
         await anyio.Path(target).unlink(missing_ok=True)
-        raise _invalid(FILE_FIELD, "a file is required", "missing")
+        raise ValidationFailed.in_body(FILE_FIELD, "missing")
     upload.file_name = (receiver.upload_name or "upload")[:255]
     upload.sha256 = digest.hexdigest()
     upload.fields = receiver.fields

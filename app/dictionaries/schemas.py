@@ -4,6 +4,7 @@ from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, GetJson
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
+from app.core.field_messages import field_error
 from app.dictionaries.catalog import CATALOG
 
 
@@ -35,7 +36,7 @@ class CodeOf:
 
     def _check(self, value: str) -> str:
         if value not in self.codes:
-            raise ValueError(f"not a code of {self.table}: {value!r}")
+            raise field_error("unknown_code")
         return value
 
 

@@ -7,6 +7,7 @@ from app.core import audit
 from app.core.audit import AuditContext
 from app.core.db import ReadSession, WriteSession
 from app.core.errors import Conflict, ValidationFailed
+from app.core.field_messages import FieldMessage, register_field_messages
 from app.dictionaries import repository
 from app.dictionaries.catalog import CATALOG
 from app.dictionaries.catalog_types import Code, CodeTable, PersonRule
@@ -62,25 +63,19 @@ async def all_tables(session: ReadSession) -> DictionariesOut:
     return DictionariesOut(tables=[_table_out(t, by_table[t.name]) for t in CATALOG])
 
 
-def _invalid(name: str, message: str, code: str) -> ValidationFailed:
-    return ValidationFailed.at(["body", name], message, code)
-
-
 async def add_code(
     session: WriteSession, table: str, code: str, label_zh: str, label_en: str
 ) -> DictionaryCode:
     """Add a code to an extensible table; built-in and existing codes are refused."""
     found = _TABLES.get(table)
     if found is None:
-        raise _invalid("table", f"unknown code table {table!r}", "unknown_table")
+        raise ValidationFailed.in_body("table", "unknown_code")
     if not found.extensible:
-        raise _invalid("table", f"code table {table!r} is fixed", "table_not_extensible")
+        raise ValidationFailed.in_body("table", "table_not_extensible")
     if not _CODE.match(code):
-        raise _invalid(
-            "code", "codes are lower_snake_case ASCII, at most 64 characters", "code_format"
-        )
+        raise ValidationFailed.in_body("code", "code_format")
     if not label_zh.strip() or not label_en.strip():
-        raise _invalid("label", "both labels are required", "label_missing")
+        raise ValidationFailed.in_body("label", "missing")
     if any(c.code == code for c in found.codes) or await repository.get(session, table, code):
         raise Conflict()
     addition = DictionaryCode(
@@ -132,6 +127,24 @@ def group_of(table: str, code: str) -> str | None:
     return next((c.group for c in _TABLES[table].codes if c.code == code), None)
 
 
+def labels_of(table: str, code: str) -> tuple[str, str] | None:
+    """The zh-CN and en labels of a built-in code, if it is one."""
+    return next(((c.label_zh, c.label_en) for c in _TABLES[table].codes if c.code == code), None)
+
+
 def person_rule_of(table: str, code: str) -> PersonRule | None:
     """Whom a built-in code of people fits (ages, disability grades), if it says."""
     return next((c.person_rule for c in _TABLES[table].codes if c.code == code), None)
+
+
+register_field_messages(
+    {
+        "table_not_extensible": FieldMessage(
+            "此代码表是固定的，不能添加代码", "this code table is fixed"
+        ),
+        "code_format": FieldMessage(
+            "代码须为小写字母、数字和下划线组成的 ASCII，最多 64 个字符",
+            "codes are lower_snake_case ASCII, at most 64 characters",
+        ),
+    }
+)

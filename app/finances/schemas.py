@@ -16,6 +16,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
+from app.core.field_messages import field_error
 from app.core.money import DecimalString, Yuan
 from app.dictionaries.public import CodeOf
 
@@ -33,7 +34,7 @@ def _month(value: object) -> object:
         return value
     if isinstance(value, str) and _MONTH.fullmatch(value):
         return date(int(value[:4]), int(value[5:]), 1)
-    raise ValueError('a month is written "YYYY-MM", e.g. "2026-11"')
+    raise field_error("month_format")
 
 
 _MONTH_SCHEMA = {"type": "string", "pattern": MONTH_PATTERN, "examples": ["2026-11"]}
@@ -52,7 +53,7 @@ Amount = Annotated[
     DecimalString(
         AMOUNT_PATTERN,
         "546.00",
-        'an amount is a decimal string in yuan from "0.00" to "99999999.99", e.g. "546.00"',
+        "amount_format",
     ),
 ]
 IncomeSource = Annotated[str, CodeOf("income_source")]
@@ -63,9 +64,7 @@ HUNDREDTHS_PATTERN = r"^[0-9]{1,8}(\.[0-9]{1,2})?$"
 
 TwoPlaces = Annotated[
     Decimal,
-    DecimalString(
-        HUNDREDTHS_PATTERN, "50.00", 'a decimal string with at most two places, e.g. "50.00"'
-    ),
+    DecimalString(HUNDREDTHS_PATTERN, "50.00", "decimal_format"),
     AfterValidator(lambda value: value.quantize(Decimal("0.01"))),
     PlainSerializer(lambda value: f"{value:.2f}", return_type=str),
 ]

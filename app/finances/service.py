@@ -14,6 +14,7 @@ from typing import Any
 from app.core.auth import Actor
 from app.core.db import ReadSession, WriteSession
 from app.core.errors import ValidationFailed
+from app.core.field_messages import MONTHS, FieldMessage, register_field_messages
 from app.dictionaries import public as dictionaries
 from app.finances import repository
 from app.finances.models import Asset, Expenditure, Income
@@ -60,11 +61,9 @@ def month_range(first: date | None, last: date | None, today: date) -> MonthRang
     last = last or month_of(today)
     first = first or add_months(last, 1 - DEFAULT_MONTHS)
     if first > last:
-        raise ValidationFailed.at(["query", "from"], "`from` is after `to`", "range_reversed")
+        raise ValidationFailed.at(["query", "from"], "too_early", earliest="to")
     if months_from(first, last) >= MAX_MONTHS:
-        raise ValidationFailed.at(
-            ["query", "to"], f"a range covers at most {MAX_MONTHS} months", "range_too_long"
-        )
+        raise ValidationFailed.at(["query", "to"], "range_too_long", limit=MAX_MONTHS, **MONTHS)
     return MonthRange(first, last)
 
 
@@ -116,11 +115,7 @@ async def replace_incomes(
     for index, item in enumerate(items):
         key = (item.person_id, item.month, item.source)
         if key in seen:
-            raise ValidationFailed.at(
-                ["body", "items", index],
-                "another item has the same member, month and source",
-                "duplicate_item",
-            )
+            raise ValidationFailed.at(["body", "items", index], "duplicate")
         seen.add(key)
     await _check_members_in_month(session, household, items)
     rows = [_fields(item, _INCOME_FIELDS) for item in items]
@@ -151,17 +146,11 @@ async def replace_expenditures(
     )
     for index, item in enumerate(items):
         if item.kind in unknown:
-            raise ValidationFailed.at(
-                ["body", "items", index, "kind"],
-                f"not a code of {EXPENDITURE_KINDS}: {item.kind!r}",
-                "unknown_code",
-            )
+            raise ValidationFailed.at(["body", "items", index, "kind"], "unknown_code")
     for index, item in enumerate(items):
         if item.reimbursed_amount > item.gross_amount:
             raise ValidationFailed.at(
-                ["body", "items", index, "reimbursed_amount"],
-                "more than the gross amount",
-                "reimbursed_exceeds_gross",
+                ["body", "items", index, "reimbursed_amount"], "reimbursed_exceeds_gross"
             )
     rows = [
         {
@@ -214,8 +203,9 @@ def _check_months(items: Sequence[IncomeIn | ExpenditureIn], months: MonthRange)
         if item.month not in months:
             raise ValidationFailed.at(
                 ["body", "items", index, "month"],
-                f"outside the range being replaced ({months.first:%Y-%m} to {months.last:%Y-%m})",
                 "month_out_of_range",
+                first=f"{months.first:%Y-%m}",
+                last=f"{months.last:%Y-%m}",
             )
 
 
@@ -226,11 +216,7 @@ async def _check_members(
     known = await households.members_ever(session, household.id, wanted)
     for index, person_id in enumerate(person_ids):
         if person_id is not None and person_id not in known:
-            raise ValidationFailed.at(
-                ["body", "items", index, "person_id"],
-                "not a member of this household",
-                "not_a_member",
-            )
+            raise ValidationFailed.at(["body", "items", index, "person_id"], "not_a_member")
 
 
 def _check_asset_kind(item: AssetIn, loc: list[str | int]) -> None:
@@ -240,13 +226,9 @@ def _check_asset_kind(item: AssetIn, loc: list[str | int]) -> None:
     for name in _KIND_SPECIFIC:
         given = getattr(item, name) is not None
         if name in own and not given:
-            raise ValidationFailed.at(
-                [*loc, name], f"required for an asset of kind {item.kind!r}", "required_for_kind"
-            )
+            raise ValidationFailed.at([*loc, name], "required_for_kind", kind=item.kind)
         if name not in own and given:
-            raise ValidationFailed.at(
-                [*loc, name], f"not a field of an asset of kind {item.kind!r}", "not_for_kind"
-            )
+            raise ValidationFailed.at([*loc, name], "not_for_kind", kind=item.kind)
 
 
 async def _check_members_in_month(
@@ -268,8 +250,8 @@ async def _check_members_in_month(
         ):
             raise ValidationFailed.at(
                 ["body", "items", index, "person_id"],
-                f"not a member of this household in {item.month:%Y-%m}",
                 "not_a_member_that_month",
+                month=f"{item.month:%Y-%m}",
             )
 
 
@@ -337,3 +319,30 @@ async def _record(
     even one that changes nothing, is audited."""
     change = Change(f"household.{name}.replace", Event.changed, changes)
     return await households.record_change(session, actor, household, change)
+
+
+register_field_messages(
+    {
+        "reimbursed_exceeds_gross": FieldMessage(
+            "报销金额不能超过总金额", "more than the gross amount"
+        ),
+        "month_out_of_range": FieldMessage(
+            "不在要替换的月份范围内（{first} 至 {last}）",
+            "outside the range being replaced ({first} to {last})",
+        ),
+        "not_a_member_that_month": FieldMessage(
+            "{month} 时不是本户成员", "not a member of this household in {month}"
+        ),
+        "month_format": FieldMessage(
+            '月份写作 "YYYY-MM"，如 "2026-11"', 'a month is written "YYYY-MM", e.g. "2026-11"'
+        ),
+        "amount_format": FieldMessage(
+            '金额须为 "0.00" 至 "99999999.99" 元、最多两位小数的字符串，如 "546.00"',
+            'an amount is a decimal string in yuan from "0.00" to "99999999.99", e.g. "546.00"',
+        ),
+        "decimal_format": FieldMessage(
+            '须为最多两位小数的数字字符串，如 "50.00"',
+            'a decimal string with at most two places, e.g. "50.00"',
+        ),
+    }
+)

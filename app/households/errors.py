@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
 from app.core.errors import AppError, PayloadTooLarge, SizeLimit
+from app.core.field_messages import FieldMessage, register_field_messages
 from app.core.i18n import Message, register_messages
 
 _HOUSEHOLD_ID = "0193a4c2-5b1e-7c3d-9f00-4d2e8a6b1c27"
@@ -243,6 +244,90 @@ register_messages(
             "此材料含身份证件号码，您的角色只能看到脱敏的证件号码，不能查看此材料。",
             "This document shows an ID number; your role sees ID numbers masked only and "
             "may not be served it.",
+        ),
+    }
+)
+
+register_field_messages(
+    {
+        "not_a_member": FieldMessage(
+            "不是本户的在册成员", "not an active member of this household"
+        ),
+        "head_exists": FieldMessage(
+            "本户已有户主，请在户上更换户主",
+            "the household has a head; change the head on the household",
+        ),
+        "is_head": FieldMessage(
+            "此人是户主（与户主关系为“本人”），请先在户上指定另一名户主",
+            "the head's relation is self; name another head on the household first",
+        ),
+        "not_the_head": FieldMessage("此人不是户主", "the person is not the head"),
+        "head_count": FieldMessage(
+            "每户必须有且仅有一名户主（与户主关系为“本人”）",
+            "exactly one member is the head (relation_to_head `self`)",
+        ),
+        "requires_head_change": FieldMessage(
+            "只有在 head_person_id 指定另一名成员且有原户主时才可填写",
+            "only when head_person_id names another member and there is a former head",
+        ),
+        "same_household": FieldMessage("这是此人要离开的那一户", "the household the person leaves"),
+        "membership_overlap": FieldMessage(
+            "此人在 {until} 之前是另一户的成员",
+            "the person was a member of a household until {until}",
+        ),
+        "membership_active": FieldMessage(
+            "成员关系尚未结束；请通过移除成员来结束",
+            "the membership has not ended; end it by removing the member",
+        ),
+        "region_level": FieldMessage(
+            "家庭所属区划须为社区或网格", "a household lives in a community or a grid"
+        ),
+        "region_out_of_scope": FieldMessage(
+            "区划不在您的管辖范围内", "the region is outside your jurisdiction"
+        ),
+        "subtype_mismatch": FieldMessage(
+            "困难子类与困难类别不对应", "the subtype belongs to another category"
+        ),
+        "sex_mismatch": FieldMessage("性别与身份证号不一致", "does not match the ID number"),
+        "birth_date_mismatch": FieldMessage(
+            "出生日期与身份证号不一致", "does not match the ID number"
+        ),
+        "division_code_invalid": FieldMessage(
+            "不是有效的行政区划代码", "not a national administrative division code"
+        ),
+        "category_not_plausible": FieldMessage(
+            "类别 {category} 要求 {rule} 为 {threshold}，此人为 {actual}",
+            "{category} requires {rule} {threshold}; the person has {actual}",
+        ),
+        "unknown_plan_item": FieldMessage(
+            "不是本户当前计划中的一项", "not an item of the household's current plan"
+        ),
+        "items_or_texts": FieldMessage(
+            "items 与 planned_measures 只能填写其一", "give items or planned_measures, not both"
+        ),
+        "not_an_agency_worker": FieldMessage(
+            "不是该机构在职的社会工作者", "not an active social worker of that agency"
+        ),
+        "not_a_street_worker": FieldMessage(
+            "不是本街道在职的社区工作者或网格员",
+            "not an active community or grid worker of this street",
+        ),
+        "urban_hukou_required": FieldMessage(
+            "{target_type} 要求城镇户籍（渝北 3(1)）",
+            "{target_type} requires urban hukou (Yubei 3(1))",
+        ),
+        "target_type_in_force": FieldMessage(
+            "{target_type} 的认定仍然有效；请先终止再另行记录",
+            "a decision for {target_type} is in force; end it before recording another",
+        ),
+        "target_types_exclusive": FieldMessage(
+            "{target_type} 与 {other} 互斥；请先终止 {other} 的认定",
+            "{target_type} and {other} exclude each other; end the {other} decision first",
+        ),
+        "registered_type_held": FieldMessage(
+            "本户已有 {held} 认定：新类型只适用于未认定低保、特困和登记困难的家庭（渝北 3(1)）",
+            "the household holds {held}: the new types are for households holding none of dibao, "
+            "tekun and registered hardship (Yubei 3(1))",
         ),
     }
 )

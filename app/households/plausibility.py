@@ -33,11 +33,12 @@ class Implausible:
     threshold: str
     actual: str | None
 
-    def message(self) -> str:
-        return (
-            f"{self.code!r} requires {self.rule} {self.threshold}; "
-            f"the person has {self.actual if self.actual is not None else 'none recorded'}"
-        )
+    def params(self) -> dict[str, object]:
+        """The parameters of the `category_not_plausible` message."""
+        recorded = {"actual_zh": self.actual, "actual_en": self.actual}
+        if self.actual is None:
+            recorded = {"actual_zh": "未记录", "actual_en": "none recorded"}
+        return {"category": self.code, "rule": self.rule, "threshold": self.threshold, **recorded}
 
 
 def breach(
@@ -85,4 +86,4 @@ def check_category(
     """422 `category_not_plausible` naming the rule, its threshold and the person's value."""
     found = implausibility(category, subtype, birth_date, disability_grade, today)
     if found is not None:
-        raise ValidationFailed.at(loc, found.message(), "category_not_plausible")
+        raise ValidationFailed.at(loc, "category_not_plausible", **found.params())

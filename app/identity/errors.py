@@ -3,6 +3,7 @@
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.errors import AppError
+from app.core.field_messages import FieldMessage, register_field_messages
 from app.core.i18n import Message, register_messages
 
 
@@ -100,6 +101,28 @@ register_messages(
             "Too many failed attempts",
             "密码错误次数过多，账号已暂时锁定，请稍后再试。",
             "Too many wrong passwords: the account is locked for a while; try again later.",
+        ),
+    }
+)
+
+register_field_messages(
+    {
+        "password_too_short": FieldMessage(
+            "密码不能少于 {min_length} 个字符", "must be at least {min_length} characters"
+        ),
+        "password_common": FieldMessage(
+            "是最常见的密码之一", "is one of the most common passwords"
+        ),
+        "password_contains_username": FieldMessage(
+            "不能包含用户名", "must not contain the username"
+        ),
+        "password_too_simple": FieldMessage(
+            "使用的不同字符太少", "uses too few different characters"
+        ),
+        "scope_mismatch": FieldMessage(
+            "与角色 {role} 不相符（管辖范围须为该角色的区划层级，社会工作者和部门人员须属于机构，partner 只用于 API 客户端）",
+            "does not fit the role {role} (a scope of the role's region level; an organization for "
+            "social workers and department officers; partner is for API clients only)",
         ),
     }
 )

@@ -18,18 +18,18 @@ def common_passwords() -> frozenset[str]:
     return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
-def password_problems(password: str, *, username: str, min_length: int) -> list[tuple[str, str]]:
-    """(code, message) for each reason a password is refused; empty when acceptable."""
-    problems: list[tuple[str, str]] = []
+def password_problems(password: str, *, username: str, min_length: int) -> list[str]:
+    """The code of each reason a password is refused; empty when acceptable."""
+    problems: list[str] = []
     if len(password) < min_length:
-        problems.append(("password_too_short", f"must be at least {min_length} characters"))
+        problems.append("password_too_short")
     lowered = password.lower()
     if lowered in common_passwords() or lowered.rstrip("!@#.") in common_passwords():
-        problems.append(("password_common", "is one of the most common passwords"))
+        problems.append("password_common")
     if username and username.lower() in lowered:
-        problems.append(("password_contains_username", "must not contain the username"))
+        problems.append("password_contains_username")
     if len(set(password)) < 4:
-        problems.append(("password_too_simple", "uses too few different characters"))
+        problems.append("password_too_simple")
     return problems
 
 
@@ -49,23 +49,17 @@ ORGANIZATION_ROLES = frozenset({Role.social_worker, Role.department_officer})
 """Roles that act for an organization, which their user must name."""
 
 
-def scope_problems(
-    role: Role, scope_region_code: str | None, has_organization: bool
-) -> list[tuple[str, str]]:
-    """(field, message) pairs for a role whose scope or organization does not fit it."""
-    problems: list[tuple[str, str]] = []
+def scope_problems(role: Role, scope_region_code: str | None, has_organization: bool) -> list[str]:
+    """The fields that do not fit the role: a scope of the wrong level or none, a missing
+    organization, or the role itself (partner is for API clients, not users)."""
+    problems: list[str] = []
     required = REQUIRED_SCOPE_LEVEL.get(role)
-    if required is not None:
-        if scope_region_code is None:
-            problems.append(
-                ("scope_region_code", f"a {role.value} needs a {required.value} as scope")
-            )
-        elif level_of(scope_region_code) is not required:
-            problems.append(
-                ("scope_region_code", f"a {role.value}'s scope must be a {required.value}")
-            )
+    if required is not None and (
+        scope_region_code is None or level_of(scope_region_code) is not required
+    ):
+        problems.append("scope_region_code")
     if role in ORGANIZATION_ROLES and not has_organization:
-        problems.append(("organization_id", f"a {role.value} must belong to an organization"))
+        problems.append("organization_id")
     if role is Role.partner:
-        problems.append(("role", "partner is for API clients, not users"))
+        problems.append("role")
     return problems

@@ -4,6 +4,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, WithJsonSchema, field_validator
 
+from app.core.field_messages import field_error
 from app.core.permissions import Role
 from app.core.region_codes import CODE_PATTERN
 from app.identity.rules import USERNAME_PATTERN
@@ -124,7 +125,7 @@ class UserUpdate(BaseModel):
     @classmethod
     def _not_null(cls, value: object) -> object:
         if value is None:
-            raise ValueError("cannot be null; omit the field to keep it")
+            raise field_error("missing")
         return value
 
 

@@ -7,8 +7,9 @@ from datetime import datetime
 from app.core import audit
 from app.core.audit import AuditContext
 from app.core.db import Database, ReadSession, WriteSession, new_id, utcnow
-from app.core.errors import AppError, Conflict, FieldError, NotFound, ValidationFailed
+from app.core.errors import AppError, Conflict, NotFound, ValidationFailed
 from app.core.etag import check_version
+from app.core.field_messages import FieldIssue
 from app.core.pagination import PageRequest
 from app.core.permissions import Role
 from app.core.security import PasswordHasher
@@ -31,7 +32,7 @@ def check_password(password: str, *, username: str, min_length: int, field: str)
     problems = password_problems(password, username=username, min_length=min_length)
     if problems:
         raise ValidationFailed(
-            [FieldError(loc=["body", field], msg=msg, code=code) for code, msg in problems]
+            [FieldIssue(["body", field], code, {"min_length": min_length}) for code in problems]
         )
 
 
@@ -41,7 +42,7 @@ async def _check_scope(
     problems = scope_problems(role, scope, organization_id is not None)
     if problems:
         raise ValidationFailed(
-            [FieldError(loc=["body", f], msg=m, code="scope_mismatch") for f, m in problems]
+            [FieldIssue(["body", f], "scope_mismatch", {"role": role.value}) for f in problems]
         )
     if scope is not None:
         await region_with_path(session, scope)

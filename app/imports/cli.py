@@ -63,5 +63,5 @@ def import_command(
         )
         raise typer.Exit(2) from None
     except ValidationFailed as exc:
-        typer.echo(f"sanzhu: {exc.extra['errors'][0]['msg']}", err=True)
+        typer.echo(f"sanzhu: {exc.field_errors('en')[0].msg}", err=True)
         raise typer.Exit(2) from None

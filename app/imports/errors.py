@@ -6,6 +6,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.errors import AppError, PayloadTooLarge, SizeLimit
+from app.core.field_messages import FieldMessage, register_field_messages
 from app.core.i18n import Message, register_messages
 
 
@@ -95,5 +96,14 @@ register_messages(
             "内容完全相同的文件已由导入 {import_id} 导入（或正在导入）；确需再次导入请设置 force=true。",
             "A file with the same content was imported (or is being imported) by import {import_id}; send force=true to import it again.",
         ),
+    }
+)
+
+
+register_field_messages(
+    {
+        "unsupported_file_format": FieldMessage(
+            "请将工作簿另存为 .xlsx 或 .csv", "save the workbook as .xlsx or .csv"
+        )
     }
 )

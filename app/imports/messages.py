@@ -19,7 +19,6 @@ ROW_MESSAGES = {
     "sex_mismatch": "性别与身份证号不一致",
     "birth_date_mismatch": "出生日期与身份证号不一致",
     "region_level": "所属区划应为社区或网格",
-    "region_missing": "区划代码不存在",
     "region_out_of_scope": "区划不在您的管辖范围内",
     "category_not_plausible": "困难类别与此人的年龄或残疾等级不符（高龄须年满 80 周岁，困境老年人须年满 60 周岁，困境儿童须未满 18 周岁，重度残疾须为一级或二级）",
     "subtype_mismatch": "困难子类与困难类别不对应",

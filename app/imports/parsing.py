@@ -113,9 +113,9 @@ class HouseholdDraft:
             self.report(row, exc, column=column)
 
     def report(self, row: int, exc: ValidationFailed, *, column: str | None = None) -> None:
-        for error in exc.extra["errors"]:
-            loc = error["loc"]
-            self.fail(row, column or (str(loc[0]) if loc else None), error["code"], error["msg"])
+        for error in exc.field_errors("zh-CN"):
+            loc = error.loc
+            self.fail(row, column or (str(loc[0]) if loc else None), error.code, error.msg)
 
 
 def text_of(value: Any) -> str:

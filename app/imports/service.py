@@ -39,21 +39,17 @@ ERRORS_HEADER = ("行号", "户编号", "列", "错误代码", "说明")
 ERRORS_NOT_STORED = "import_errors_not_stored"
 
 
-def _invalid(name: str, message: str, code: str) -> ValidationFailed:
-    return ValidationFailed.at(["body", name], message, code)
-
-
 def _flag(upload: Upload, name: str) -> bool:
     value = upload.fields.get(name, "").lower()
     if value not in _TRUE | _FALSE:
-        raise _invalid(name, "true or false", "bool_parsing")
+        raise ValidationFailed.in_body(name, "not_a_boolean")
     return value in _TRUE
 
 
 def _encoding(upload: Upload) -> str | None:
     value = upload.fields.get("encoding", "").lower()
     if value not in _ENCODINGS:
-        raise _invalid("encoding", "utf-8, gb18030 or auto", "unknown_encoding")
+        raise ValidationFailed.in_body("encoding", "unknown_code")
     return _ENCODINGS[value]
 
 
@@ -80,10 +76,10 @@ async def create(
         raise Forbidden()
     dry_run, force, encoding = _flag(upload, "dry_run"), _flag(upload, "force"), _encoding(upload)
     if upload.size == 0:
-        raise _invalid("file", "the file is empty", "file_empty")
+        raise ValidationFailed.in_body("file", "file_empty")
     file_format = sniff_format(upload.head)
     if file_format is None:
-        raise _invalid("file", "save the workbook as .xlsx or .csv", "unsupported_file_format")
+        raise ValidationFailed.in_body("file", "unsupported_file_format")
     if file_format == "xlsx":
         await anyio.to_thread.run_sync(
             _refuse_bomb, upload.path, ArchiveLimits.of(actor.services.settings)

@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from app.core import audit
 from app.core.audit import AuditContext
 from app.core.db import ReadSession, WriteSession
-from app.core.errors import Conflict, FieldError, NotFound, ValidationFailed
+from app.core.errors import Conflict, NotFound, ValidationFailed
 from app.core.etag import check_version
+from app.core.field_messages import FieldMessage, object_named, register_field_messages
 from app.core.pagination import PageRequest
 from app.organizations import repository
 from app.organizations.models import Organization
@@ -51,25 +52,11 @@ async def ensure(
 ) -> Organization:
     """Create an organization unless one of that name exists in the region (idempotent)."""
     if kind not in ORGANIZATION_KINDS.codes:
-        raise ValidationFailed(
-            [
-                FieldError(
-                    loc=["body", "kind"],
-                    msg=f"unknown organization kind {kind!r}",
-                    code="unknown_code",
-                )
-            ]
-        )
+        raise ValidationFailed.in_body("kind", "unknown_code")
     await region_with_path(session, region_code)
     if parent_id is not None and await repository.get(session, parent_id) is None:
-        raise ValidationFailed(
-            [
-                FieldError(
-                    loc=["body", "parent_id"],
-                    msg="parent organization does not exist",
-                    code="parent_missing",
-                )
-            ]
+        raise ValidationFailed.in_body(
+            "parent_id", "not_found", **object_named("上级机构", "parent organization")
         )
     existing = await repository.find(session, region_code, name)
     if existing is not None:
@@ -141,3 +128,8 @@ async def names_of(session: ReadSession, ids: Sequence[uuid.UUID]) -> dict[uuid.
 async def ids_within(session: ReadSession, region_code: str) -> list[uuid.UUID]:
     """Ids of the organisations of a region's subtree (e.g. a district's agencies)."""
     return await repository.ids_within(session, region_code)
+
+
+register_field_messages(
+    {"not_an_agency": FieldMessage("不是社会工作服务机构", "not a social-work agency")}
+)

@@ -5,8 +5,9 @@ from collections.abc import Sequence
 from app.core import audit
 from app.core.audit import AuditContext
 from app.core.db import ReadSession, WriteSession
-from app.core.errors import Conflict, FieldError, NotFound, ValidationFailed
+from app.core.errors import Conflict, NotFound, ValidationFailed
 from app.core.etag import check_version
+from app.core.field_messages import object_named
 from app.core.pagination import PageRequest
 from app.core.region_codes import RegionLevel, ancestors_and_self, level_of, parent_of
 from app.regions import repository
@@ -85,14 +86,8 @@ async def save_region(session: WriteSession, code: str, name: str) -> None:
     """Create or rename a region; its parent must exist (the tree has no gaps)."""
     parent = parent_of(code)
     if parent is not None and await repository.get(session, parent) is None:
-        raise ValidationFailed(
-            [
-                FieldError(
-                    loc=["body", "code"],
-                    msg=f"parent region {parent} does not exist",
-                    code="parent_missing",
-                )
-            ]
+        raise ValidationFailed.in_body(
+            "code", "not_found", **object_named("上级区划", "parent region")
         )
     await repository.upsert(session, code=code, name=name, level=level_of(code), parent_code=parent)
 

@@ -4,7 +4,8 @@ from typing import Annotated
 from fastapi import Depends, Path, Query
 
 from app.core.auth import Actor, actor_for
-from app.core.errors import FieldError, ValidationFailed
+from app.core.errors import ValidationFailed
+from app.core.field_messages import DAYS
 from app.core.openapi import protected_problems
 from app.core.pagination import Page
 from app.core.permissions import Action
@@ -20,6 +21,9 @@ from app.workdays.schemas import (
     WorkingDateOut,
     WorkingDayCountOut,
 )
+
+MAX_SPAN_DAYS = 3660
+"""How far apart the dates of a working-day count may be: about ten years."""
 
 router = api_router(
     dependencies=[Depends(actor_for(Action.reference_read))],
@@ -51,15 +55,11 @@ End = Annotated[
 )
 async def calendar_get(session: ReadDbSession, start: Start, end: End) -> CalendarRangeOut:
     span = (end - start).days + 1
-    if not 1 <= span <= service.MAX_RANGE_DAYS:
-        raise ValidationFailed(
-            [
-                FieldError(
-                    loc=["query", "end"],
-                    msg=f"range must be 1 to {service.MAX_RANGE_DAYS} days",
-                    code="range_length",
-                )
-            ]
+    if span < 1:
+        raise ValidationFailed.at(["query", "end"], "too_early", earliest="start")
+    if span > service.MAX_RANGE_DAYS:
+        raise ValidationFailed.at(
+            ["query", "end"], "range_too_long", limit=service.MAX_RANGE_DAYS, **DAYS
         )
     days, missing = await service.describe_range(session, start, end)
     return CalendarRangeOut(
@@ -119,16 +119,8 @@ async def calendar_add_working_days(
 async def calendar_working_days_between(
     session: ReadDbSession, start: Start, end: End
 ) -> WorkingDayCountOut:
-    if abs((end - start).days) > 3660:
-        raise ValidationFailed(
-            [
-                FieldError(
-                    loc=["query", "end"],
-                    msg="dates may be at most ten years apart",
-                    code="range_length",
-                )
-            ]
-        )
+    if abs((end - start).days) > MAX_SPAN_DAYS:
+        raise ValidationFailed.at(["query", "end"], "range_too_long", limit=MAX_SPAN_DAYS, **DAYS)
     result = await service.working_days_between(session, start, end)
     return WorkingDayCountOut(
         start=start, end=end, working_days=result.count, provisional=result.provisional
@@ -151,15 +143,7 @@ async def calendar_years_load(
     body: CalendarYearIn,
 ) -> CalendarYearOut:
     if body.year != year:
-        raise ValidationFailed(
-            [
-                FieldError(
-                    loc=["body", "year"],
-                    msg="must equal the year in the path",
-                    code="year_mismatch",
-                )
-            ]
-        )
+        raise ValidationFailed.in_body("year", "year_mismatch")
     await service.load_year_audited(session, admin.context, body)
     return CalendarYearOut(year=year, source=body.source, loaded=True)
 

@@ -3,6 +3,7 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.core.calendar import DaySource
+from app.core.field_messages import FieldMessage, field_error, register_field_messages
 
 
 class CalendarDayOut(BaseModel):
@@ -142,13 +143,13 @@ class CalendarYearIn(BaseModel):
         holidays = {d.date for d in self.holidays}
         working = {d.date for d in self.working_days}
         if any(d.year != self.year for d in holidays | working):
-            raise ValueError("every day must fall in the year")
+            raise field_error("day_outside_year", year=self.year)
         if holidays & working:
-            raise ValueError("a day cannot be both a holiday and a working day")
+            raise field_error("holiday_and_working_day")
         if len(holidays) != len(self.holidays) or len(working) != len(self.working_days):
-            raise ValueError("a day is listed twice")
+            raise field_error("duplicate")
         if any(d.weekday() < 5 for d in working):
-            raise ValueError("exchanged working days (调休) are weekend days")
+            raise field_error("working_day_not_weekend")
         return self
 
 
@@ -157,3 +158,19 @@ class CalendarDayIn(BaseModel):
     name: str | None = Field(
         default=None, max_length=100, description="Holiday or exchanged-day name."
     )
+
+
+register_field_messages(
+    {
+        "day_outside_year": FieldMessage(
+            "每一天都须在 {year} 年内", "every day must fall in {year}"
+        ),
+        "holiday_and_working_day": FieldMessage(
+            "同一天不能既是节假日又是调休工作日", "a day cannot be both a holiday and a working day"
+        ),
+        "working_day_not_weekend": FieldMessage(
+            "调休工作日须为周末", "exchanged working days are weekend days"
+        ),
+        "year_mismatch": FieldMessage("须与路径中的年份相同", "must equal the year in the path"),
+    }
+)

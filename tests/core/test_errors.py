@@ -84,11 +84,7 @@ class TestValidation:
             await client.get("/api/v1/regions?limit=201"), 422, "validation_failed"
         )
         assert body["errors"] == [
-            {
-                "loc": ["query", "limit"],
-                "msg": "Input should be less than or equal to 200",
-                "code": "less_than_equal",
-            }
+            {"loc": ["query", "limit"], "msg": "不能大于 200", "code": "too_large"}
         ]
 
     async def test_every_failed_field_is_listed(self, client: httpx.AsyncClient) -> None:

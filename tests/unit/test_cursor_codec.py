@@ -26,8 +26,8 @@ def _assert_invalid_cursor(token: str, *, codec: CursorCodec = CODEC, scope: str
     assert error.status == 422
     assert error.code == "validation_failed"
     assert error.params == {"count": 1}
-    assert error.extra["errors"][0]["code"] == "invalid_cursor"
-    assert error.extra["errors"][0]["loc"] == ["query", "cursor"]
+    assert error.errors[0].code == "invalid_cursor"
+    assert error.errors[0].loc == ["query", "cursor"]
 
 
 def _b64(token: str) -> bytes:

@@ -48,8 +48,8 @@ def test_an_unknown_or_repeated_id_is_refused() -> None:
     previous = [{"id": str(uuid.UUID(int=1)), "text": "走访"}]
     with pytest.raises(ValidationFailed) as unknown:
         next_items(previous, [GivenItem("x", uuid.UUID(int=2))], lambda: uuid.UUID(int=3))
-    assert unknown.value.extra["errors"][0]["code"] == "unknown_plan_item"
+    assert unknown.value.errors[0].code == "unknown_plan_item"
     twice = [GivenItem("a", uuid.UUID(int=1)), GivenItem("b", uuid.UUID(int=1))]
     with pytest.raises(ValidationFailed) as repeated:
         next_items(previous, twice, lambda: uuid.UUID(int=3))
-    assert repeated.value.extra["errors"][0]["code"] == "duplicate_plan_item"
+    assert repeated.value.errors[0].code == "duplicate"

@@ -55,34 +55,23 @@ def in_force(decision: Dated, today: date) -> bool:
 def check_dates(decided_on: date, ends_on: date | None, today: date, loc: Loc) -> None:
     """A decision is not dated in the future, and its term does not end before it begins."""
     if decided_on > today:
-        raise ValidationFailed.at(
-            [*loc, "decided_on"], "may not be in the future", "date_in_future"
-        )
+        raise ValidationFailed.at([*loc, "decided_on"], "date_in_future")
     if ends_on is not None and ends_on < decided_on:
-        raise ValidationFailed.at(
-            [*loc, "ends_on"], "may not be before decided_on", "ends_before_decided"
-        )
+        raise ValidationFailed.at([*loc, "ends_on"], "too_early", earliest="decided_on")
 
 
 def check_end(decided_on: date | None, ended_on: date, today: date, loc: Loc) -> None:
     """A decision ends no earlier than it was decided and not in the future."""
     if ended_on > today:
-        raise ValidationFailed.at([*loc, "ended_on"], "may not be in the future", "date_in_future")
+        raise ValidationFailed.at([*loc, "ended_on"], "date_in_future")
     if decided_on is not None and ended_on < decided_on:
-        raise ValidationFailed.at(
-            [*loc, "ended_on"], "may not be before the decision", "ends_before_decided"
-        )
+        raise ValidationFailed.at([*loc, "ended_on"], "too_early", earliest="decided_on")
 
 
 def check_urban_hukou(target_type: str, hukou_type: str | None, loc: Loc) -> None:
     """dibao, tekun and registered hardship need urban hukou (Yubei 3(1), 3(2))."""
     if target_type in URBAN_HUKOU_TYPES and hukou_type != "urban":
-        raise ValidationFailed.at(
-            loc,
-            f"{target_type!r} requires urban hukou (Yubei 3(1)); the household's hukou type "
-            f"is {hukou_type or 'not recorded'}",
-            "urban_hukou_required",
-        )
+        raise ValidationFailed.at(loc, "urban_hukou_required", target_type=target_type)
 
 
 def excluded_by(target_type: str, held: Iterable[str]) -> str | None:
@@ -97,17 +86,11 @@ def check_with_held(target_type: str, held: Iterable[str], loc: Loc) -> None:
     contradicts itself at creation would be)."""
     types = list(held)
     if target_type in types:
-        raise ValidationFailed.at(
-            loc,
-            f"a decision for {target_type!r} is in force; end it before recording another",
-            "target_type_in_force",
-        )
+        raise ValidationFailed.at(loc, "target_type_in_force", target_type=target_type)
     other = excluded_by(target_type, types)
     if other is not None:
         raise ValidationFailed.at(
-            loc,
-            f"{target_type!r} and {other!r} exclude each other; end the {other!r} decision first",
-            "target_types_exclusive",
+            loc, "target_types_exclusive", target_type=target_type, other=other
         )
 
 

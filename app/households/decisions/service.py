@@ -202,12 +202,7 @@ async def record_assessed(
     ]
     registered = sorted({d.target_type for d in held} & rules.REGISTERED_TYPES)
     if target_types and registered:
-        raise ValidationFailed.at(
-            ["target_types"],
-            f"the household holds {registered[0]!r}: the new types are for households holding "
-            "none of dibao, tekun and registered hardship (Yubei 3(1))",
-            "registered_type_held",
-        )
+        raise ValidationFailed.at(["target_types"], "registered_type_held", held=registered[0])
     touched: list[tuple[dict[str, Any] | None, TargetTypeDecision]] = []
     for assessed in (d for d in held if d.source == "assessment"):
         earlier = snapshot(assessed)

@@ -18,6 +18,7 @@ from pathlib import Path
 from app.core.auth import Actor
 from app.core.db import ReadSession, WriteSession, utcnow
 from app.core.errors import NotFound, ValidationFailed
+from app.core.field_messages import CHARACTERS
 from app.core.masking import PersonalField
 from app.core.pagination import PageRequest
 from app.core.uploads import Upload
@@ -87,18 +88,14 @@ def check_upload(upload: Upload) -> Received:
     unknown kind, a note over 500 characters or an empty file; 415 for a type not taken."""
     kind = upload.fields.get("kind", "")
     if not kind:
-        raise ValidationFailed.at(["body", "kind"], "a document kind is required", "missing")
+        raise ValidationFailed.at(["body", "kind"], "missing")
     if kind not in KIND_CODES:
-        raise ValidationFailed.at(
-            ["body", "kind"], f"not a code of {KINDS}: {kind!r}", "unknown_code"
-        )
+        raise ValidationFailed.at(["body", "kind"], "unknown_code")
     note = upload.fields.get("note") or None
     if note is not None and len(note) > NOTE_MAX:
-        raise ValidationFailed.at(
-            ["body", "note"], f"at most {NOTE_MAX} characters", "string_too_long"
-        )
+        raise ValidationFailed.at(["body", "note"], "too_long", max_length=NOTE_MAX, **CHARACTERS)
     if upload.size == 0:
-        raise ValidationFailed.at(["body", "file"], "the file is empty", "empty_file")
+        raise ValidationFailed.at(["body", "file"], "file_empty")
     media_type = sniffing.sniff(upload.head)
     if media_type is None:
         raise DocumentTypeNotAllowed(list(sniffing.ALLOWED))

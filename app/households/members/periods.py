@@ -49,23 +49,17 @@ async def _latest(
 def _check(membership: Membership, data: MembershipPatch, today: date) -> tuple[date, date | None]:
     given = data.model_fields_set
     if "joined_on" in given and data.joined_on is None:
-        raise ValidationFailed.at(["body", "joined_on"], "may not be cleared", "required")
+        raise ValidationFailed.at(["body", "joined_on"], "missing")
     if "left_on" in given and membership.active:
-        raise ValidationFailed.at(
-            ["body", "left_on"],
-            "the membership has not ended; end it by removing the member",
-            "membership_active",
-        )
+        raise ValidationFailed.at(["body", "left_on"], "membership_active")
     if "left_on" in given and data.left_on is None:
-        raise ValidationFailed.at(["body", "left_on"], "may not be cleared", "required")
+        raise ValidationFailed.at(["body", "left_on"], "missing")
     joined = data.joined_on or membership.joined_on
     left = data.left_on if "left_on" in given else membership.left_on
     validation.check_not_future(joined, today, ["body", "joined_on"])
     validation.check_not_future(left, today, ["body", "left_on"])
     if left is not None and left < joined:
-        raise ValidationFailed.at(
-            ["body", "left_on"], "before the day the person joined", "left_before_joined"
-        )
+        raise ValidationFailed.at(["body", "left_on"], "too_early", earliest="joined_on")
     return joined, left
 
 

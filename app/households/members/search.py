@@ -27,7 +27,7 @@ async def search(session: ReadSession, actor: Actor, raw: str) -> list[PersonMat
         id_number = parse_id_number(raw, today=actor.today).value
     except InvalidIdNumber as exc:
         access.audit_id_number(session, actor, "person.search", None)
-        raise ValidationFailed.at(["body", "id_number"], str(exc), exc.code) from None
+        raise ValidationFailed.at(["body", "id_number"], exc.code) from None
     index = actor.services.vault.index(id_number)
     access.audit_id_number(session, actor, "person.search", index)
     streets = None

@@ -118,11 +118,7 @@ async def check_no_overlap(
     the day every earlier one of the person ended (`left_on`)."""
     latest = await persons.latest_left_on(session, person_id, other_than=other_than)
     if latest is not None and joined_on < latest:
-        raise ValidationFailed.at(
-            loc,
-            f"the person was a member of a household until {latest.isoformat()}",
-            "membership_overlap",
-        )
+        raise ValidationFailed.at(loc, "membership_overlap", until=latest.isoformat())
 
 
 def person_snapshot(actor: Actor, person: Person, membership: Membership | None) -> dict[str, Any]:
@@ -209,11 +205,7 @@ async def add(
     household = await access.writable(session, actor, household_id)
     access.require_active(household)
     if data.relation_to_head == "self" and household.head_person_id is not None:
-        raise ValidationFailed.at(
-            ["body", "relation_to_head"],
-            "the household has a head; change the head on the household",
-            "head_exists",
-        )
+        raise ValidationFailed.at(["body", "relation_to_head"], "head_exists")
     parsed = validation.parse_member_id(data, actor.today, ["body"])
     for index, category in enumerate(data.categories):
         check_category(
@@ -251,23 +243,15 @@ def _check_patch(
 ) -> None:
     for name in ("name", "relation_to_head"):
         if name in data.model_fields_set and getattr(data, name) is None:
-            raise ValidationFailed.at(["body", name], "may not be cleared", "required")
+            raise ValidationFailed.at(["body", name], "missing")
     if (
         data.relation_to_head == "self"
         and membership.relation_to_head != "self"
         and household.head_person_id not in (None, person.id)
     ):
-        raise ValidationFailed.at(
-            ["body", "relation_to_head"],
-            "the household has a head; change the head on the household",
-            "head_exists",
-        )
+        raise ValidationFailed.at(["body", "relation_to_head"], "head_exists")
     if data.relation_to_head not in (None, "self") and household.head_person_id == person.id:
-        raise ValidationFailed.at(
-            ["body", "relation_to_head"],
-            "the head's relation is self; name another head on the household first",
-            "is_head",
-        )
+        raise ValidationFailed.at(["body", "relation_to_head"], "is_head")
 
 
 async def _check_own_categories(

@@ -31,27 +31,17 @@ async def _check(
     # they live on elsewhere.
     access.require_active(target)
     if relation_to_head == "self" and target.head_person_id is not None:
-        raise ValidationFailed.at(
-            ["body", "relation_to_head"], "the household has a head", "head_exists"
-        )
+        raise ValidationFailed.at(["body", "relation_to_head"], "head_exists")
     if new_head_person_id is None:
         return
     if source.head_person_id != person_id:
-        raise ValidationFailed.at(
-            ["body", "new_head_person_id"], "the person is not the head", "not_the_head"
-        )
+        raise ValidationFailed.at(["body", "new_head_person_id"], "not_the_head")
     try:
         await members.active_member(session, source, new_head_person_id)
     except NotFound:
-        raise ValidationFailed.at(
-            ["body", "new_head_person_id"],
-            "not an active member of the old household",
-            "not_a_member",
-        ) from None
+        raise ValidationFailed.at(["body", "new_head_person_id"], "not_a_member") from None
     if new_head_person_id == person_id:
-        raise ValidationFailed.at(
-            ["body", "new_head_person_id"], "choose another member", "not_a_member"
-        )
+        raise ValidationFailed.at(["body", "new_head_person_id"], "not_a_member")
 
 
 async def _not_there(
@@ -80,9 +70,7 @@ async def transfer(
     change of a membership: the two households in id order, then the person (`move`).
     """
     if data.from_household_id == data.to_household_id:
-        raise ValidationFailed.at(
-            ["body", "to_household_id"], "the household the person leaves", "same_household"
-        )
+        raise ValidationFailed.at(["body", "to_household_id"], "same_household")
     first, second = sorted([data.from_household_id, data.to_household_id])
     locked = {
         first: await access.writable(session, actor, first),

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, WithJsonSc
 from app.core.actors import ActorRef
 from app.core.permissions import Role
 from app.core.region_codes import CODE_PATTERN, DIVISION_CODE_PATTERN
-from app.dictionaries.public import CodeOf
+from app.dictionaries.public import CodeOf, Labels
 from app.households.decisions.schemas import (
     DECISION_EXAMPLE,
     DecisionIn,
@@ -281,6 +281,16 @@ class HouseholdSummary(BaseModel):
     updated_at: datetime = Field(description="Last change.")
 
 
+class MissingFieldOut(BaseModel):
+    """A gap of completeness with what a person reads for it."""
+
+    field: str = Field(description="The key, as listed in `missing_fields`.")
+    label: Labels = Field(
+        description="The field in zh-CN and en, e.g. `成员的就业状况` / `member's employment` "
+        "for `members.<person id>.employment`; the member is the one the key names."
+    )
+
+
 class HouseholdOut(BaseModel):
     """One ledger record with its members, masked per role."""
 
@@ -312,7 +322,10 @@ class HouseholdOut(BaseModel):
                     "no_help_note": None,
                     "emergency_situation": None,
                     "complete": False,
-                    "missing_fields": ["members.employment"],
+                    "missing_fields": ["hukou_type"],
+                    "missing_field_labels": [
+                        {"field": "hukou_type", "label": {"zh-CN": "户籍类型", "en": "hukou type"}}
+                    ],
                     "members": [],
                     "version": 1,
                     "created_at": "2026-11-23T08:00:00Z",
@@ -370,7 +383,12 @@ class HouseholdOut(BaseModel):
         "none is paired."
     )
     complete: bool = Field(description="Whether every field the categories require is filled.")
-    missing_fields: list[str] = Field(description="Required fields still missing (DOMAIN 3).")
+    missing_fields: list[str] = Field(
+        description="Required fields still missing (DOMAIN 3-4), as machine keys."
+    )
+    missing_field_labels: list[MissingFieldOut] = Field(
+        description="The same gaps in the same order, each with labels a person can read."
+    )
     members: list[MemberOut] = Field(description="Active members.")
     version: int = Field(description="Version for If-Match.")
     created_at: datetime = Field(description="When the record was created.")

@@ -54,9 +54,7 @@ async def _check_open_codes(session: ReadSession, data: HouseholdFields) -> None
         values = [value] if isinstance(value, str) else list(value or [])
         unknown = await unknown_codes(session, table, values)
         if unknown:
-            raise ValidationFailed.at(
-                ["body", name], f"not a code of {table}: {unknown[0]!r}", "unknown_code"
-            )
+            raise ValidationFailed.at(["body", name], "unknown_code")
 
 
 def _check_categories(items: list[HouseholdCategoryIn], member_ids: set[uuid.UUID]) -> None:
@@ -64,9 +62,7 @@ def _check_categories(items: list[HouseholdCategoryIn], member_ids: set[uuid.UUI
         loc: list[str | int] = ["body", "categories", index]
         validation.check_subtype(item.category, item.subtype, [*loc, "subtype"])
         if item.person_id is not None and item.person_id not in member_ids:
-            raise ValidationFailed.at(
-                [*loc, "person_id"], "not an active member of this household", "not_a_member"
-            )
+            raise ValidationFailed.at([*loc, "person_id"], "not_a_member")
 
 
 def _check_decisions(actor: Actor, data: HouseholdCreate) -> None:
@@ -104,9 +100,7 @@ def _new_members(actor: Actor, items: list[MemberIn]) -> list[NewMember]:
                 [*loc, "categories", position],
             )
         if parsed.value in seen:
-            raise ValidationFailed.at(
-                [*loc, "id_number"], "the same person is given twice", "duplicate_member"
-            )
+            raise ValidationFailed.at([*loc, "id_number"], "duplicate")
         seen.add(parsed.value)
         found.append(
             NewMember(
@@ -176,13 +170,9 @@ def _check_former_head_relation(household: Household, data: HouseholdPatch) -> N
         return
     location: list[str | int] = ["body", "former_head_relation"]
     if household.head_person_id in (None, data.head_person_id) or data.head_person_id is None:
-        raise ValidationFailed.at(
-            location,
-            "only when head_person_id names another member and there is a former head",
-            "requires_head_change",
-        )
+        raise ValidationFailed.at(location, "requires_head_change")
     if data.former_head_relation == "self":
-        raise ValidationFailed.at(location, "the household has one head", "head_exists")
+        raise ValidationFailed.at(location, "head_exists")
 
 
 def _snapshot(household: Household) -> dict[str, Any]:
@@ -234,12 +224,10 @@ async def _check_patch(
                     ["body", "categories", index],
                 )
     if data.head_person_id is not None and data.head_person_id not in active:
-        raise ValidationFailed.at(
-            ["body", "head_person_id"], "not an active member of this household", "not_a_member"
-        )
+        raise ValidationFailed.at(["body", "head_person_id"], "not_a_member")
     for name in ("region_code", "address", "head_person_id"):
         if name in given and getattr(data, name) is None:
-            raise ValidationFailed.at(["body", name], "may not be cleared", "required")
+            raise ValidationFailed.at(["body", name], "missing")
     _check_former_head_relation(household, data)
 
 

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from app.core.errors import ValidationFailed
+from app.core.field_messages import object_named
 from app.core.id_numbers import IdNumber, InvalidIdNumber, parse_id_number
 from app.core.region_codes import RegionLevel, is_division_code, is_within, level_of
 from app.dictionaries import public as dictionaries
@@ -22,29 +23,23 @@ def check_region(code: str, scope: str | None, *, exists: bool, loc: Loc) -> Non
     """A household lives in an existing community or grid within the caller's jurisdiction
     (DOMAIN 2); one outside it is a refusal, audited (`core.refusals`)."""
     if level_of(code) not in (RegionLevel.community, RegionLevel.grid):
-        raise ValidationFailed.at(loc, "a household lives in a community or a grid", "region_level")
+        raise ValidationFailed.at(loc, "region_level")
     if not exists:
-        raise ValidationFailed.at(loc, "no such region", "region_missing")
+        raise ValidationFailed.at(loc, "not_found", **object_named("区划", "region"))
     if scope is None or not is_within(code, scope):
-        raise ValidationFailed.at(
-            loc, "the region is outside your jurisdiction", "region_out_of_scope"
-        ).refusing(region_code=code)
+        raise ValidationFailed.at(loc, "region_out_of_scope").refusing(region_code=code)
 
 
 def check_subtype(category: str, subtype: str | None, loc: Loc) -> None:
     """A subtype belongs to the category it is given with (Beijing 1)."""
     if subtype is not None and dictionaries.group_of("vulnerability_subtype", subtype) != category:
-        raise ValidationFailed.at(
-            loc, "the subtype belongs to another category", "subtype_mismatch"
-        )
+        raise ValidationFailed.at(loc, "subtype_mismatch")
 
 
 def check_head_count(relations: Sequence[str], loc: Loc) -> None:
     """A household entered with its members has exactly one head (`self`) (DOMAIN 4)."""
     if relations and sum(1 for r in relations if r == "self") != 1:
-        raise ValidationFailed.at(
-            loc, "exactly one member is the head (relation_to_head `self`)", "head_count"
-        )
+        raise ValidationFailed.at(loc, "head_count")
 
 
 def parse_id(raw: str, today: date, loc: Loc) -> IdNumber:
@@ -52,7 +47,7 @@ def parse_id(raw: str, today: date, loc: Loc) -> IdNumber:
     try:
         return parse_id_number(raw, today=today)
     except InvalidIdNumber as exc:
-        raise ValidationFailed.at([*loc, "id_number"], str(exc), exc.code) from None
+        raise ValidationFailed.at([*loc, "id_number"], exc.code) from None
 
 
 def parse_member_id(data: MemberIn, today: date, loc: Loc) -> IdNumber:
@@ -60,18 +55,16 @@ def parse_member_id(data: MemberIn, today: date, loc: Loc) -> IdNumber:
     parsed = parse_id(data.id_number, today, loc)
     check_not_future(data.joined_on, today, [*loc, "joined_on"])
     if data.sex is not None and data.sex != parsed.sex.value:
-        raise ValidationFailed.at([*loc, "sex"], "does not match the ID number", "sex_mismatch")
+        raise ValidationFailed.at([*loc, "sex"], "sex_mismatch")
     if data.birth_date is not None and data.birth_date != parsed.birth_date:
-        raise ValidationFailed.at(
-            [*loc, "birth_date"], "does not match the ID number", "birth_date_mismatch"
-        )
+        raise ValidationFailed.at([*loc, "birth_date"], "birth_date_mismatch")
     return parsed
 
 
 def check_not_future(day: date | None, today: date, loc: Loc) -> None:
     """A date that records what happened (settled since, joined, left) is not after today."""
     if day is not None and day > today:
-        raise ValidationFailed.at(loc, "may not be in the future", "date_in_future")
+        raise ValidationFailed.at(loc, "date_in_future")
 
 
 def check_record_fields(fields: HouseholdFields, today: date, loc: Loc) -> None:
@@ -79,9 +72,5 @@ def check_record_fields(fields: HouseholdFields, today: date, loc: Loc) -> None:
     real national division code, and a settled-since date not after today."""
     code = fields.hukou_region_code
     if code is not None and not is_division_code(code):
-        raise ValidationFailed.at(
-            [*loc, "hukou_region_code"],
-            "not a national administrative division code",
-            "division_code_invalid",
-        )
+        raise ValidationFailed.at([*loc, "hukou_region_code"], "division_code_invalid")
     check_not_future(fields.settled_since, today, [*loc, "settled_since"])

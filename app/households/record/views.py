@@ -9,17 +9,20 @@ from app.core.actors import ActorRef
 from app.core.auth import Actor
 from app.core.db import ReadSession
 from app.core.masking import PersonalField, Viewer, shown
+from app.dictionaries.public import Labels
 from app.households import access, history
 from app.households.decisions.schemas import DecisionOut
 from app.households.members.views import member_out
 from app.households.models import CAUSES, NEEDS, Household, HouseholdChange
 from app.households.record import listing, repository
+from app.households.record.gap_labels import gap_labels
 from app.households.record.repository import RecordRows
 from app.households.record.schemas import (
     CategoryOut,
     ChangeOut,
     HouseholdOut,
     HouseholdSummary,
+    MissingFieldOut,
 )
 from app.identity.public import actor_refs
 
@@ -29,6 +32,11 @@ async def paired_worker_of(session: ReadSession, worker_id: uuid.UUID | None) ->
     if worker_id is None:
         return None
     return (await actor_refs(session, [worker_id]))[worker_id]
+
+
+def _missing_field(key: str) -> MissingFieldOut:
+    """A key of a kind the labels do not know (none today) reads as itself."""
+    return MissingFieldOut(field=key, label=gap_labels(key) or Labels(zh_cn=key, en=key))
 
 
 def record_out(
@@ -90,6 +98,7 @@ def record_out(
         paired_worker=paired_worker,
         complete=household.complete,
         missing_fields=household.missing_fields,
+        missing_field_labels=[_missing_field(key) for key in household.missing_fields],
         members=[member_out(actor, household.head_person_id, m) for m in rows.members],
         version=household.version,
         created_at=household.created_at,

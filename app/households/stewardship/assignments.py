@@ -35,18 +35,12 @@ async def _check_assignee(
     session: ReadSession, agency_id: uuid.UUID, social_worker_id: uuid.UUID | None
 ) -> None:
     if await organization_kind(session, agency_id) != "social_work_agency":
-        raise ValidationFailed.at(
-            ["body", "agency_id"], "not a social-work agency", "not_an_agency"
-        )
+        raise ValidationFailed.at(["body", "agency_id"], "not_an_agency")
     if social_worker_id is None:
         return
     worker = await active_user(session, social_worker_id)
     if worker is None or worker.role != "social_worker" or worker.organization_id != agency_id:
-        raise ValidationFailed.at(
-            ["body", "social_worker_id"],
-            "not an active social worker of that agency",
-            "not_an_agency_worker",
-        )
+        raise ValidationFailed.at(["body", "social_worker_id"], "not_an_agency_worker")
 
 
 def _assignment_change(
@@ -124,11 +118,7 @@ async def _check_pairing(session: ReadSession, household: Household, worker_id: 
     another street's staff: a worker of another street is a refusal, audited (the answer is
     the same as for someone who is no such worker at all)."""
     worker = await active_user(session, worker_id)
-    error = ValidationFailed.at(
-        ["body", "worker_id"],
-        "not an active community or grid worker of this street",
-        "not_a_street_worker",
-    )
+    error = ValidationFailed.at(["body", "worker_id"], "not_a_street_worker")
     if worker is None or worker.role not in ("community_worker", "grid_worker"):
         raise error
     if worker.scope_region_code is None or not is_within(

@@ -54,12 +54,12 @@ async def _state(session: ReadSession, household: Household) -> str:
 
 async def _check_code(session: ReadSession, table: str, code: str, loc: list[str | int]) -> None:
     if await unknown_codes(session, table, [code]):
-        raise ValidationFailed.at(loc, f"not a code of {table}: {code!r}", "unknown_code")
+        raise ValidationFailed.at(loc, "unknown_code")
 
 
 def _not_future(day: date, actor: Actor, loc: list[str | int]) -> None:
     if day > actor.today:
-        raise ValidationFailed.at(loc, "may not be in the future", "date_in_future")
+        raise ValidationFailed.at(loc, "date_in_future")
 
 
 async def propose(
@@ -77,7 +77,7 @@ async def propose(
     episode = await repository.open_episode(session, household.id)
     if episode is not None and exit_on < episode.entered_on:
         raise ValidationFailed.at(
-            ["body", "exit_on"], "before its current stay in the ledger began", "before_entry"
+            ["body", "exit_on"], "too_early", earliest=episode.entered_on.isoformat()
         )
     proposal = HouseholdExitProposal(
         household_id=household.id,
@@ -208,14 +208,12 @@ async def reenter(
         raise InvalidTransition(state, ALLOWED[state])
     await _check_code(session, "entry_reason", data.reason, ["body", "reason"])
     if data.reason == FIRST_ENTRY:
-        raise ValidationFailed.at(
-            ["body", "reason"], "a re-entry is not a first registration", "not_a_reentry_reason"
-        )
+        raise ValidationFailed.at(["body", "reason"], "not_allowed")
     day = data.entered_on or actor.today
     _not_future(day, actor, ["body", "entered_on"])
     if household.exited_on is not None and day < household.exited_on:
         raise ValidationFailed.at(
-            ["body", "entered_on"], "before the household left the ledger", "before_exit"
+            ["body", "entered_on"], "too_early", earliest=household.exited_on.isoformat()
         )
     before = {name: getattr(household, name) for name in _EXIT_FIELDS}
     household.status = "active"

@@ -11,6 +11,7 @@ from decimal import Decimal
 from app.core.auth import Actor
 from app.core.db import ReadSession, WriteSession, utcnow
 from app.core.errors import NotFound, ValidationFailed
+from app.core.field_messages import above, object_named
 from app.core.pagination import PageRequest
 from app.dictionaries.public import group_of, unknown_codes
 from app.households import access, changes, history
@@ -36,35 +37,27 @@ def check_amount(code: str, amount: Decimal | None) -> None:
     loc: list[str | int] = ["body", "amount"]
     if group_of("measure", code) == MONETARY_KIND:
         if amount is None:
-            raise ValidationFailed.at(loc, "a money measure needs its amount", "amount_required")
+            raise ValidationFailed.at(loc, "required_for_kind", kind=code)
         if amount <= 0:
-            raise ValidationFailed.at(loc, "the amount must be above 0.00", "amount_not_positive")
+            raise ValidationFailed.at(loc, "too_small", **above("0.00"))
     elif amount is not None:
-        raise ValidationFailed.at(loc, "only money measures carry an amount", "amount_not_allowed")
+        raise ValidationFailed.at(loc, "not_for_kind", kind=code)
 
 
 async def _check(session: ReadSession, actor: Actor, household: Household, data: MeasureIn) -> None:
     if await unknown_codes(session, "measure", [data.code]):
-        raise ValidationFailed.at(
-            ["body", "code"], f"not a code of measure: {data.code!r}", "unknown_code"
-        )
+        raise ValidationFailed.at(["body", "code"], "unknown_code")
     check_amount(data.code, data.amount)
     if data.given_on > actor.today:
-        raise ValidationFailed.at(
-            ["body", "given_on"], "may not be in the future", "date_in_future"
-        )
+        raise ValidationFailed.at(["body", "given_on"], "date_in_future")
     if await organization_kind(session, data.organization_id) is None:
         raise ValidationFailed.at(
-            ["body", "organization_id"], "no such organization", "organization_missing"
+            ["body", "organization_id"], "not_found", **object_named("机构", "organization")
         )
     if data.plan_item_id is not None:
         plan = await repository.latest_plan(session, household.id)
         if plan is None or str(data.plan_item_id) not in {i["id"] for i in plan.items}:
-            raise ValidationFailed.at(
-                ["body", "plan_item_id"],
-                "not an item of the household's current plan",
-                "unknown_plan_item",
-            )
+            raise ValidationFailed.at(["body", "plan_item_id"], "unknown_plan_item")
 
 
 async def page(

@@ -39,13 +39,9 @@ def next_items(
             continue
         key = str(item.id)
         if key not in known:
-            raise ValidationFailed.at(
-                [*loc, index, "id"], "not an item of the current plan", "unknown_plan_item"
-            )
+            raise ValidationFailed.at([*loc, index, "id"], "unknown_plan_item")
         if key in claimed:
-            raise ValidationFailed.at(
-                [*loc, index, "id"], "the same item is given twice", "duplicate_plan_item"
-            )
+            raise ValidationFailed.at([*loc, index, "id"], "duplicate")
         claimed.add(key)
     result: list[dict[str, str]] = []
     for item in given:

@@ -6,6 +6,7 @@ from app.core.auth import Actor
 from app.core.db import ReadSession, WriteSession, new_id
 from app.core.errors import ValidationFailed
 from app.core.etag import check_optional_version
+from app.core.field_messages import object_named
 from app.core.pagination import PageRequest
 from app.households import access, changes, history
 from app.households.changes import Change
@@ -46,9 +47,7 @@ async def versions(
 def _items(previous: HouseholdPlan | None, data: PlanIn) -> list[dict[str, str]]:
     """The next version's items: by id (`items`) or by text (`planned_measures`)."""
     if data.items is not None and data.planned_measures is not None:
-        raise ValidationFailed.at(
-            ["body", "items"], "give items or planned_measures, not both", "items_or_texts"
-        )
+        raise ValidationFailed.at(["body", "items"], "items_or_texts")
     if data.items is not None:
         given = [GivenItem(item.text, item.id) for item in data.items]
         loc: list[str | int] = ["body", "items"]
@@ -74,13 +73,11 @@ async def revise(
     if organization is not None and await organization_kind(session, organization) is None:
         raise ValidationFailed.at(
             ["body", "responsible_organization_id"],
-            "no such organization",
-            "organization_missing",
+            "not_found",
+            **object_named("机构", "organization"),
         )
     if data.review_on is not None and data.review_on < actor.today:
-        raise ValidationFailed.at(
-            ["body", "review_on"], "the review date has passed", "date_in_past"
-        )
+        raise ValidationFailed.at(["body", "review_on"], "date_in_past")
     items = _items(previous, data)
     plan = HouseholdPlan(
         household_id=household.id,

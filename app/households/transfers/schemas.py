@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from app.core.field_messages import field_error
 from app.households.members.schemas import Relation
 from app.households.transfers.states import Outcome, Status, Step
 
@@ -109,7 +110,7 @@ class DecideIn(BaseModel):
     @model_validator(mode="after")
     def _reason_with_refuse(self) -> "DecideIn":
         if self.outcome is Outcome.refuse and self.reason is None:
-            raise ValueError("a refusal needs a reason")
+            raise field_error("missing")
         return self
 
 

@@ -51,15 +51,13 @@ async def file(session: WriteSession, actor: Actor, data: TransferRequestIn) -> 
         id_number = parse_id_number(data.id_number, today=actor.today).value
     except InvalidIdNumber as exc:
         access.audit_id_number(session, actor, "transfer_request.lookup", None)
-        raise ValidationFailed.at(["body", "id_number"], str(exc), exc.code) from None
+        raise ValidationFailed.at(["body", "id_number"], exc.code) from None
     index = actor.services.vault.index(id_number)
     access.audit_id_number(session, actor, "transfer_request.lookup", index)
     target = await access.writable(session, actor, data.to_household_id)
     access.require_active(target)
     if data.relation_to_head == "self" and target.head_person_id is not None:
-        raise ValidationFailed.at(
-            ["body", "relation_to_head"], "the household has a head", "head_exists"
-        )
+        raise ValidationFailed.at(["body", "relation_to_head"], "head_exists")
     membership = await persons.active_membership_by_index(session, index)
     if membership is None:
         raise PersonNotInLedger()
@@ -205,13 +203,9 @@ async def _move(
 
 async def _check_reason(session: WriteSession, reason: str, note: str | None) -> None:
     if await unknown_codes(session, "transfer_refusal_reason", [reason]):
-        raise ValidationFailed.at(
-            ["body", "reason"],
-            f"not a code of transfer_refusal_reason: {reason!r}",
-            "unknown_code",
-        )
+        raise ValidationFailed.at(["body", "reason"], "unknown_code")
     if reason == "other" and not note:
-        raise ValidationFailed.at(["body", "note"], "`other` needs a note", "required")
+        raise ValidationFailed.at(["body", "note"], "missing")
 
 
 def _close(

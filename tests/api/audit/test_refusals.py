@@ -171,7 +171,7 @@ class TestOutsideTheJurisdiction:
             json=household_body(region="500112001009001"),
             headers=await bearer(anonymous, "street_officer"),
         )
-        assert_invalid(response, ["body", "region_code"], "region_missing")
+        assert_invalid(response, ["body", "region_code"], "not_found")
         assert await _denied(app) == []
 
     async def test_pairing_with_a_worker_of_another_street_answers_as_for_no_worker(

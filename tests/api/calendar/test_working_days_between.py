@@ -93,7 +93,7 @@ class TestWorkingDaysBetween:
     ) -> None:
         response = await client.get(URL, params={"start": start, "end": end})
 
-        assert_invalid(response, ["query", "end"], "range_length")
+        assert_invalid(response, ["query", "end"], "range_too_long")
 
     async def test_schema_example_is_what_the_api_answers(self, client: httpx.AsyncClient) -> None:
         contract = (await client.get("/openapi.json")).json()

@@ -19,8 +19,8 @@ EXTENSIBLE_TABLES = [t.name for t in CATALOG if t.extensible]
 
 
 def field_error(exc: ValidationFailed) -> tuple[list[str | int], str]:
-    (error,) = exc.extra["errors"]
-    return error["loc"], error["code"]
+    (error,) = exc.errors
+    return error.loc, error.code
 
 
 class TestAddCode:
@@ -51,7 +51,7 @@ class TestAddCode:
         with pytest.raises(ValidationFailed) as raised:
             await service.add_code(session, "colours", "red", "红", "Red")
 
-        assert field_error(raised.value) == (["body", "table"], "unknown_table")
+        assert field_error(raised.value) == (["body", "table"], "unknown_code")
 
     @pytest.mark.parametrize("code", ["Flood", "1flood", "flood-damage", "", "x" * 65, "洪涝"])
     async def test_code_must_be_lower_snake_case(self, session: AsyncSession, code: str) -> None:
@@ -65,7 +65,7 @@ class TestAddCode:
         with pytest.raises(ValidationFailed) as raised:
             await service.add_code(session, "hardship_cause", "flood", zh, en)
 
-        assert field_error(raised.value) == (["body", "label"], "label_missing")
+        assert field_error(raised.value) == (["body", "label"], "missing")
 
     async def test_builtin_code_is_a_conflict(self, session: AsyncSession) -> None:
         (causes,) = [t for t in CATALOG if t.name == "hardship_cause"]

@@ -44,11 +44,13 @@ LEFT_BEHIND = {"category": "child_in_distress", "subtype": "child_left_behind"}
 SEVERE = {"category": "severe_disability"}
 
 
-async def _enter(http: httpx.AsyncClient, *members: dict[str, Any]) -> httpx.Response:
+async def _enter(
+    http: httpx.AsyncClient, *members: dict[str, Any], language: str = "zh-CN"
+) -> httpx.Response:
     return await http.post(
         HOUSEHOLDS,
         json=household_body(members=list(members)),
-        headers=await bearer(http, "street_officer"),
+        headers={**await bearer(http, "street_officer"), "Accept-Language": language},
     )
 
 
@@ -60,9 +62,7 @@ class TestOnCreation:
         body = assert_invalid(
             seventy_nine, ["body", "members", 0, "categories", 0], "category_not_plausible"
         )
-        assert body["errors"][0]["msg"] == (
-            "'elderly_advanced_age' requires min_age 80; the person has 79"
-        )
+        assert body["errors"][0]["msg"] == "类别 elderly_advanced_age 要求 min_age 为 80，此人为 79"
 
     async def test_a_left_behind_child_is_a_minor(self, anonymous: httpx.AsyncClient) -> None:
         head = _person("1980-01-01")
@@ -74,7 +74,7 @@ class TestOnCreation:
             ["body", "members", 1, "categories", 0],
             "category_not_plausible",
         )
-        assert "max_age 17" in body["errors"][0]["msg"]
+        assert "max_age 为 17" in body["errors"][0]["msg"]
 
     @pytest.mark.parametrize(
         ("grade", "plausible"),
@@ -96,8 +96,16 @@ class TestOnCreation:
             body = assert_invalid(
                 response, ["body", "members", 0, "categories", 0], "category_not_plausible"
             )
+            english = await _enter(
+                anonymous,
+                _person("1970-05-05", SEVERE, disability_grade=grade),
+                language="en",
+            )
             assert body["errors"][0]["msg"] == (
-                f"'severe_disability' requires disability_grades grade_1,grade_2; "
+                f"类别 severe_disability 要求 disability_grades 为 grade_1,grade_2，此人为 {grade}"
+            )
+            assert english.json()["errors"][0]["msg"] == (
+                f"severe_disability requires disability_grades grade_1,grade_2; "
                 f"the person has {grade}"
             )
 

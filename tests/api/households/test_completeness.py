@@ -157,7 +157,7 @@ class TestReport:
         response = await anonymous.get(
             REPORT, params={"region": "5001120"}, headers=await bearer(anonymous, "auditor")
         )
-        assert_invalid(response, ["query", "region"], "string_pattern_mismatch")
+        assert_invalid(response, ["query", "region"], "pattern")
 
     @pytest.mark.parametrize("username", ["grid_worker", "social_worker", "admin"])
     async def test_roles_without_the_report(
@@ -244,6 +244,44 @@ class TestCoreFields:
                 *months,
             ]
         )
+
+    async def test_every_gap_has_labels_a_person_reads(self, anonymous: httpx.AsyncClient) -> None:
+        headers = await bearer(anonymous, "street_officer")
+        created = await anonymous.post(
+            HOUSEHOLDS,
+            json={
+                "region_code": "500112001001",
+                "address": "百果园社区 2 号",
+                **COMPLETE,
+                "categories": [{"category": "social_assistance"}],
+                "members": [
+                    {"name": "张秀英", "id_number": id_number(), "relation_to_head": "self"}
+                ],
+            },
+            headers=headers,
+        )
+        assert created.status_code == 201, created.text
+        url = f"{HOUSEHOLDS}/{created.json()['id']}"
+        english = (await anonymous.get(url, headers={**headers, "Accept-Language": "en"})).json()
+        chinese = (await anonymous.get(url, headers=headers)).json()
+
+        assert english == chinese, "the labels come in both languages, whatever is negotiated"
+        labels = {g["field"]: g["label"] for g in chinese["missing_field_labels"]}
+        assert [g["field"] for g in chinese["missing_field_labels"]] == chinese["missing_fields"]
+        head = chinese["head_person_id"]
+        first = _months_before(business_today())[0]
+        assert labels["hukou_type"] == {"zh-CN": "户籍类型", "en": "hukou type"}
+        assert labels["region_code.grid"]["en"] == "grid (the region must be a grid)"
+        assert labels["benefits"] == {"zh-CN": "享受的救助待遇", "en": "benefits received"}
+        assert labels[f"members.{head}.employment"] == {
+            "zh-CN": "成员的就业状况",
+            "en": "member's employment",
+        }
+        year, month = first.split("-")
+        assert labels[f"incomes.{first}"] == {
+            "zh-CN": f"{year} 年 {int(month)} 月的收入",
+            "en": f"incomes of {first}",
+        }
 
     async def test_twelve_months_of_income_complete_it_and_eleven_do_not(
         self, app: FastAPI, anonymous: httpx.AsyncClient

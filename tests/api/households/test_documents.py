@@ -240,11 +240,11 @@ class TestUpload:
             ["body", "kind"],
             "missing",
         )
-        assert_invalid(await _upload(anonymous, officer, home, b""), ["body", "file"], "empty_file")
+        assert_invalid(await _upload(anonymous, officer, home, b""), ["body", "file"], "file_empty")
         assert_invalid(
             await _upload(anonymous, officer, home, note="长" * 501),
             ["body", "note"],
-            "string_too_long",
+            "too_long",
         )
 
     async def test_a_name_is_cleaned(

@@ -214,7 +214,7 @@ async def test_exit_reentry_and_exit_again_keep_three_stays(
     assert_invalid(
         await _reenter(anonymous, officer, home.id, reason="first_registration"),
         ["body", "reason"],
-        "not_a_reentry_reason",
+        "not_allowed",
     )
     assert_invalid(
         await _reenter(anonymous, officer, home.id, reason="got_poor"),
@@ -225,7 +225,7 @@ async def test_exit_reentry_and_exit_again_keep_three_stays(
     assert_invalid(
         await _reenter(anonymous, officer, home.id, entered_on=yesterday),
         ["body", "entered_on"],
-        "before_exit",
+        "too_early",
     )
     tomorrow = (TODAY + timedelta(days=1)).isoformat()
     assert_invalid(
@@ -360,7 +360,7 @@ async def test_a_proposal_rests_on_a_basis_and_its_days_are_checked(
         ({"basis": {**BASIS, "on": tomorrow}}, ["body", "basis", "on"], "date_in_future"),
         ({"exit_on": tomorrow}, ["body", "exit_on"], "date_in_future"),
         # The household entered the ledger today: it cannot have left before.
-        ({"exit_on": yesterday}, ["body", "exit_on"], "before_entry"),
+        ({"exit_on": yesterday}, ["body", "exit_on"], "too_early"),
     ]
     for fields, loc, code in cases:
         assert_invalid(await _propose(anonymous, community, home.id, **fields), loc, code)

@@ -111,11 +111,11 @@ async def test_the_list_is_newest_first_by_day_given_and_pages(
 @pytest.mark.parametrize(
     ("code", "amount", "error"),
     [
-        ("temporary_assistance_cash", None, "amount_required"),
-        ("temporary_assistance_cash", "0.00", "amount_not_positive"),
-        ("charity_cash", "-5.00", "amount_not_positive"),
-        ("visit", "10.00", "amount_not_allowed"),
-        ("goods", "0.00", "amount_not_allowed"),
+        ("temporary_assistance_cash", None, "required_for_kind"),
+        ("temporary_assistance_cash", "0.00", "too_small"),
+        ("charity_cash", "-5.00", "too_small"),
+        ("visit", "10.00", "not_for_kind"),
+        ("goods", "0.00", "not_for_kind"),
     ],
 )
 async def test_money_measures_need_an_amount_above_zero_and_others_none(
@@ -155,7 +155,7 @@ async def test_code_organisation_and_day_are_checked(
         (
             {"organization_id": str(uuid.uuid4())},
             ["body", "organization_id"],
-            "organization_missing",
+            "not_found",
         ),
         (
             {"given_on": (TODAY + timedelta(days=1)).isoformat()},
@@ -176,7 +176,7 @@ async def test_code_organisation_and_day_are_checked(
     with_amount = await _give(
         anonymous, officer, home.id, await _body(app, code=local, amount="5.00")
     )
-    assert_invalid(with_amount, ["body", "amount"], "amount_not_allowed")
+    assert_invalid(with_amount, ["body", "amount"], "not_for_kind")
 
 
 async def _plan(

@@ -311,7 +311,7 @@ class TestUpdate:
         response = await anonymous.patch(
             url, json={"name": None}, headers={**officer, "If-Match": 'W/"1"'}
         )
-        assert_invalid(response, ["body", "name"], "required")
+        assert_invalid(response, ["body", "name"], "missing")
         assert (await household(anonymous, officer, home.id))["members"][1]["name"] == "李建国"
 
     async def test_a_second_head_cannot_be_made_by_changing_a_relation(

@@ -159,7 +159,7 @@ class TestRefusals:
         headers = await bearer(anonymous, "street_officer")
         for body, code in (
             ({"joined_on": "2019-03-01"}, "missing"),
-            ({"joined_on": "2019-03-01", "reason": ""}, "string_too_short"),
+            ({"joined_on": "2019-03-01", "reason": ""}, "too_short"),
         ):
             response = await _patch(anonymous, headers, created.id, spouse, body)
             assert_invalid(response, ["body", "reason"], code)
@@ -201,7 +201,7 @@ class TestRefusals:
             anonymous, headers, created.id, spouse, {"left_on": tomorrow, "reason": "x"}
         )
 
-        assert_invalid(before, ["body", "left_on"], "left_before_joined")
+        assert_invalid(before, ["body", "left_on"], "too_early")
         assert_invalid(future, ["body", "left_on"], "date_in_future")
 
     async def test_left_on_of_a_lasting_membership_is_422(

@@ -140,7 +140,7 @@ async def test_an_unknown_organization_is_refused(
     home = await create_household(app)
     body = {**PLAN, "responsible_organization_id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e11"}
     response = await _put(anonymous, officer, home.id, body)
-    assert_invalid(response, ["body", "responsible_organization_id"], "organization_missing")
+    assert_invalid(response, ["body", "responsible_organization_id"], "not_found")
     assert (await fetch(app, select(HouseholdPlan.id))) == []
 
 
@@ -235,7 +235,7 @@ async def test_plan_items_name_only_current_items_once_and_not_with_texts(
     assert_invalid(
         await _put(anonymous, officer, home.id, twice, 1),
         ["body", "items", 1, "id"],
-        "duplicate_plan_item",
+        "duplicate",
     )
     both = {**PLAN, "items": [{"text": "x"}]}
     assert_invalid(

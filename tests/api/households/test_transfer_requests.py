@@ -227,7 +227,7 @@ class TestRefuseDecideCancel:
         unknown = await act(anonymous, sender, created["id"], "refuse", {"reason": "dislike"})
         assert_invalid(unknown, ["body", "reason"], "unknown_code")
         bare = await act(anonymous, sender, created["id"], "refuse", {"reason": "other"})
-        assert_invalid(bare, ["body", "note"], "required")
+        assert_invalid(bare, ["body", "note"], "missing")
         refused = await act(
             anonymous,
             sender,

@@ -122,7 +122,7 @@ class TestRotation:
         assert_invalid(
             await anonymous.post(REFRESH_URL, json={"refresh_token": "short"}),
             ["body", "refresh_token"],
-            "string_too_short",
+            "too_short",
         )
 
 

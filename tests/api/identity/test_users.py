@@ -549,7 +549,7 @@ class TestMe:
             ME_URL, json={"display_name": ""}, headers={**headers, "If-Match": 'W/"1"'}
         )
 
-        assert_invalid(response, ["body", "display_name"], "string_too_short")
+        assert_invalid(response, ["body", "display_name"], "too_short")
 
 
 class TestChangePassword:

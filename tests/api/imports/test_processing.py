@@ -426,7 +426,7 @@ class TestRowErrors:
         assert [r[:4] for r in (await error_rows(anonymous, worker_token, body["id"]))[1:]] == [
             ["2", "OTHER_STREET", "所属区划代码", "region_out_of_scope"],
             ["3", "STREET", "所属区划代码", "region_level"],
-            ["4", "MISSING", "所属区划代码", "region_missing"],
+            ["4", "MISSING", "所属区划代码", "not_found"],
         ]
 
     async def test_a_former_member_comes_back_as_the_same_person(

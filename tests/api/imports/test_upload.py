@@ -138,9 +138,9 @@ class TestUploadProblems:
     @pytest.mark.parametrize(
         ("field", "value", "code"),
         [
-            ("encoding", "latin-1", "unknown_encoding"),
-            ("dry_run", "maybe", "bool_parsing"),
-            ("force", "2", "bool_parsing"),
+            ("encoding", "latin-1", "unknown_code"),
+            ("dry_run", "maybe", "not_a_boolean"),
+            ("force", "2", "not_a_boolean"),
         ],
     )
     async def test_bad_fields_are_422(

@@ -70,4 +70,4 @@ class TestGetOrganization:
     async def test_malformed_id_is_422(self, client: httpx.AsyncClient, value: str) -> None:
         response = await client.get(f"/api/v1/organizations/{value}")
 
-        assert_invalid(response, ["path", "organization_id"], "uuid_parsing")
+        assert_invalid(response, ["path", "organization_id"], "not_a_uuid")

@@ -210,7 +210,7 @@ class TestListOrganizations:
 
         response = await client.get(URL, params={"region": region})
 
-        assert_invalid(response, ["query", "region"], "string_pattern_mismatch")
+        assert_invalid(response, ["query", "region"], "pattern")
 
     async def test_parent_id_lists_the_organizations_under_it(
         self, client: httpx.AsyncClient, session: AsyncSession
@@ -280,7 +280,7 @@ class TestListOrganizations:
     ) -> None:
         response = await client.get(URL, params={"parent_id": "not-a-uuid"})
 
-        assert_invalid(response, ["query", "parent_id"], "uuid_parsing")
+        assert_invalid(response, ["query", "parent_id"], "not_a_uuid")
 
 
 class TestListOrganizationsPagination:

@@ -65,7 +65,7 @@ class TestRegions:
         orphan = await anonymous.post(
             "/api/v1/regions", json={"code": "500112009001", "name": "孤儿"}, headers=admin
         )
-        assert_invalid(orphan, ["body", "code"], "parent_missing")
+        assert_invalid(orphan, ["body", "code"], "not_found")
         duplicate = await anonymous.post(
             "/api/v1/regions", json={"code": "500112001", "name": "重复"}, headers=admin
         )

@@ -67,7 +67,7 @@ class TestGetRegion:
 
         response = await client.get(f"/api/v1/regions/{code}")
 
-        assert_invalid(response, ["path", "code"], "string_pattern_mismatch")
+        assert_invalid(response, ["path", "code"], "pattern")
 
     @pytest.mark.parametrize("code", ["５００１１２", "٥٠٠١١٢", "500１12001"])
     async def test_non_ascii_digits_are_422(
@@ -78,4 +78,4 @@ class TestGetRegion:
 
         response = await client.get(f"/api/v1/regions/{code}")
 
-        assert_invalid(response, ["path", "code"], "string_pattern_mismatch")
+        assert_invalid(response, ["path", "code"], "pattern")
