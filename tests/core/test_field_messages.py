@@ -26,7 +26,14 @@ from tests.problems import assert_problem
 APP = Path(__file__).resolve().parents[2] / "app"
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
-CODE_ARGUMENT = {"at": 1, "in_body": 1, "FieldIssue": 1, "field_error": 0, "InvalidIdNumber": 0}
+CODE_ARGUMENT = {
+    "at": 1,
+    "in_body": 1,
+    "FieldIssue": 1,
+    "field_error": 0,
+    "InvalidIdNumber": 0,
+    "DecimalString": 2,
+}
 """Calls that name a field-error code, and which positional argument holds it."""
 
 
@@ -103,10 +110,11 @@ class TestRegistry:
             ("app/households/members/search.py", "exc.code"),
             ("app/households/transfers/service.py", "exc.code"),
             ("app/identity/users.py", "code"),
+            ("app/core/money.py", "self.refusal"),
         }, (
             "ValidationFailed.at passes its caller's code on, validation_error pydantic's mapped "
-            "one; exc.code is an InvalidIdNumber's code, code one of password_problems' "
-            "(all three are checked here)"
+            "one; exc.code is an InvalidIdNumber's code, code one of password_problems', "
+            "self.refusal a DecimalString's (all four are checked here)"
         )
 
     def test_the_parameters_a_raiser_gives_are_those_its_message_names(self) -> None:

@@ -252,7 +252,7 @@ class TestAssetFieldsByKind:
 
         response = await api.put(url(household), {"items": [item]}, version=1)
 
-        code = "missing" if value == "absent" else "money_format"
+        code = "missing" if value == "absent" else "amount_format"
         assert_invalid(response, ["body", "items", 0, "value"], code)
 
     @pytest.mark.parametrize(
