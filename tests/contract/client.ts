@@ -8,7 +8,9 @@ type HouseholdList =
   paths["/api/v1/households"]["get"]["responses"][200]["content"]["application/json"];
 type HouseholdListQuery = NonNullable<operations["households_list"]["parameters"]["query"]>;
 type Household = operations["households_get"]["responses"][200]["content"]["application/json"];
-type Problem = Schemas["Problem"];
+type Problem = Schemas["Problem"] | Schemas["ProblemValidationFailed"];
+type CreateRefused =
+  operations["households_create"]["responses"][422]["content"]["application/problem+json"];
 type HouseholdStatus = Schemas["HouseholdOut"]["status"];
 type Role = Schemas["Role"];
 
@@ -48,9 +50,9 @@ export async function allHouseholds(
   return items;
 }
 
-/** A 422's field errors, one line each: `errors` is declared on every problem. */
+/** A problem, and a 422's field errors one line each: `errors` is declared on 422s only. */
 export function describeProblem(problem: Problem): string {
-  const lines = (problem.errors ?? []).map(
+  const lines = ("errors" in problem ? problem.errors : []).map(
     (error: Schemas["FieldError"]) => `${error.loc.join(".")}: ${error.msg} (${error.code})`,
   );
   return [`${problem.status} ${problem.code}: ${problem.detail}`, ...lines].join("\n");
@@ -132,3 +134,14 @@ export const firstScreen: HouseholdListQuery = {
   sort: "-updated_at",
   limit: 50,
 };
+
+/** A refused creation's first field error: the 422 of `households_create` declares `errors`. */
+export function firstFieldError(problem: CreateRefused): string | undefined {
+  return problem.errors[0]?.code;
+}
+
+/** What a 409 `invalid_transition` says may be done instead: its `allowed` member. */
+export function allowedActions(problem: Schemas["ProblemInvalidTransition"]): readonly string[] {
+  const code: "invalid_transition" = problem.code;
+  return code === "invalid_transition" ? problem.allowed : [];
+}
