@@ -3,27 +3,12 @@
 from pathlib import Path
 from typing import Any
 
-import pytest
 from fastapi import FastAPI
 
 from app.core.openapi import render_contract
+from tests.core.contract_support import operations
 
 CONTRACT = Path(__file__).resolve().parents[2] / "openapi" / "openapi.json"
-METHODS = {"get", "post", "put", "patch", "delete"}
-
-
-@pytest.fixture
-def document(app: FastAPI) -> dict[str, Any]:
-    return app.openapi()
-
-
-def _operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
-    return [
-        (path, method, operation)
-        for path, item in document["paths"].items()
-        for method, operation in item.items()
-        if method in METHODS
-    ]
 
 
 def _resolve(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
@@ -40,12 +25,12 @@ def test_committed_contract_matches_the_app(app: FastAPI) -> None:
 
 
 def test_every_operation_has_a_summary(document: dict[str, Any]) -> None:
-    missing = [f"{m.upper()} {p}" for p, m, op in _operations(document) if not op.get("summary")]
+    missing = [f"{m.upper()} {p}" for p, m, op in operations(document) if not op.get("summary")]
     assert missing == []
 
 
 def test_every_operation_documents_its_problems_as_problem_json(document: dict[str, Any]) -> None:
-    for path, method, operation in _operations(document):
+    for path, method, operation in operations(document):
         errors = {s: r for s, r in operation["responses"].items() if s.isdigit() and int(s) >= 400}
         assert errors, f"{method.upper()} {path} documents no error response"
         for status, response in errors.items():
@@ -61,7 +46,7 @@ def test_every_operation_documents_its_problems_as_problem_json(document: dict[s
 
 
 def test_every_success_response_has_an_example(document: dict[str, Any]) -> None:
-    for path, method, operation in _operations(document):
+    for path, method, operation in operations(document):
         for status, response in operation["responses"].items():
             if not status.startswith("2"):
                 continue
@@ -89,7 +74,7 @@ def test_every_field_has_a_description(document: dict[str, Any]) -> None:
 def test_every_parameter_has_a_description(document: dict[str, Any]) -> None:
     missing = [
         f"{m.upper()} {p} {param['name']}"
-        for p, m, op in _operations(document)
+        for p, m, op in operations(document)
         for param in op.get("parameters", [])
         if not param.get("description")
     ]

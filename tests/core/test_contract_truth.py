@@ -17,26 +17,12 @@ from app.core.errors import PROBLEM_MEDIA_TYPE, AppError
 from app.core.etag import ExpectedVersion, OptionalExpectedVersion
 from app.households.errors import AllowedActions, InvalidTransition
 from tests.api.households.ledger_http import AGENCY, bearer, member, organization_id
-from tests.api.households.records import HOUSEHOLDS, household_body
+from tests.api.households.records import HOUSEHOLDS, VEHICLE, household_body
+from tests.core.contract_support import operations
 from tests.factories import create_demo_district
 
-METHODS = {"get", "post", "put", "patch", "delete"}
 COMPONENTS = "#/components/schemas/"
 OPERATION_ID = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$")
-
-
-@pytest.fixture
-def document(app: FastAPI) -> dict[str, Any]:
-    return app.openapi()
-
-
-def _operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
-    return [
-        (path, method, operation)
-        for path, item in document["paths"].items()
-        for method, operation in item.items()
-        if method in METHODS
-    ]
 
 
 def _resource_words(path: str) -> set[str]:
@@ -50,7 +36,7 @@ def _resource_words(path: str) -> set[str]:
 
 
 def test_operation_ids_are_readable_and_unique(document: dict[str, Any]) -> None:
-    ids = [operation["operationId"] for _, _, operation in _operations(document)]
+    ids = [operation["operationId"] for _, _, operation in operations(document)]
     assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
     unreadable = [i for i in ids if not OPERATION_ID.match(i)]
     assert unreadable == []
@@ -59,7 +45,7 @@ def test_operation_ids_are_readable_and_unique(document: dict[str, Any]) -> None
 def test_operation_ids_start_with_their_resource(document: dict[str, Any]) -> None:
     wrong = [
         (method.upper(), path, operation["operationId"])
-        for path, method, operation in _operations(document)
+        for path, method, operation in operations(document)
         if not any(
             operation["operationId"] == word or operation["operationId"].startswith(word + "_")
             for word in _resource_words(path)
@@ -103,7 +89,7 @@ def _referenced(node: Any) -> set[str]:
 def _response_schemas(document: dict[str, Any]) -> set[str]:
     """Every component schema a response can carry, nested ones included."""
     schemas = document["components"]["schemas"]
-    pending = set().union(*(_referenced(op["responses"]) for _, _, op in _operations(document)))
+    pending = set().union(*(_referenced(op["responses"]) for _, _, op in operations(document)))
     seen: set[str] = set()
     while pending:
         name = pending.pop()
@@ -290,7 +276,7 @@ def test_if_match_is_required_exactly_where_its_absence_is_428(
         if isinstance(context.original_route, APIRoute)
     }
     checked = 0
-    for _, _, operation in _operations(document):
+    for _, _, operation in operations(document):
         name = operation["operationId"]
         calls = _dependency_calls(routes[name].dependant)
         parameter = _if_match(operation)
@@ -335,7 +321,7 @@ def test_every_problem_member_sent_is_declared_where_its_code_is_listed(
     """`allowed`, `household_id`, `errors`...: a generated client knows them, per code."""
     with_members = _with_members()
     listed: set[str] = set()
-    for _, _, operation in _operations(document):
+    for _, _, operation in operations(document):
         for status, response in operation["responses"].items():
             content = response.get("content", {}).get(PROBLEM_MEDIA_TYPE)
             if content is None:
@@ -459,14 +445,7 @@ async def test_the_headers_sent_are_the_headers_declared(
             headers={**officer, "If-Match": plan.headers["etag"]},
         )
         current = await http.get(url, headers=officer)
-        asset = {
-            "kind": "vehicle",
-            "description": "二手面包车",
-            "value": "15000.00",
-            "ownership_share": "100.00",
-            "vehicle_type": "passenger_car",
-            "count": 1,
-        }
+        asset = VEHICLE
         await http.put(
             f"{url}/assets",
             json={"items": [asset]},
@@ -503,7 +482,7 @@ async def test_the_headers_sent_are_the_headers_declared(
 
 def test_every_creation_declares_its_location(document: dict[str, Any]) -> None:
     """API.md: creation returns 201 with a Location header."""
-    created = [op for _, _, op in _operations(document) if "201" in op["responses"]]
+    created = [op for _, _, op in operations(document) if "201" in op["responses"]]
     assert len(created) > 10
     assert [
         op["operationId"]

@@ -17,6 +17,23 @@ from tests.factories import GRID_A1_1, id_number, with_decisions
 
 HOUSEHOLDS = "/api/v1/households"
 AGENCY = "渝北区同心社会工作服务中心"
+COMPLETE: dict[str, Any] = {
+    "categories": [{"category": "other"}],
+    "basic_situation": "独居",
+    "emergency_situation": "无",
+    "needs": ["care"],
+    "no_help_reason": "declined_by_household",
+}
+"""The fields besides the core ones that a complete record holds (DOMAIN 4)."""
+VEHICLE: dict[str, Any] = {
+    "kind": "vehicle",
+    "description": "二手面包车",
+    "value": "15000.00",
+    "ownership_share": "100.00",
+    "vehicle_type": "passenger_car",
+    "count": 1,
+}
+"""An asset of a kind with its own fields (vehicle type, count)."""
 
 
 CORE_GAPS = frozenset(

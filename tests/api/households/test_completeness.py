@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.clock import business_today
 from app.households.models import Household
 from tests.api.households.ledger_http import exit_household
-from tests.api.households.records import HOUSEHOLDS, bearer
+from tests.api.households.records import COMPLETE, HOUSEHOLDS, bearer
 from tests.factories import (
     CORE_FIELDS,
     create_complete_household,
@@ -23,13 +23,6 @@ from tests.factories import (
 from tests.problems import assert_invalid, assert_problem
 
 REPORT = f"{HOUSEHOLDS}/completeness"
-COMPLETE: dict[str, Any] = {
-    "categories": [{"category": "other"}],
-    "basic_situation": "独居",
-    "emergency_situation": "无",
-    "needs": ["care"],
-    "no_help_reason": "declined_by_household",
-}
 
 
 @pytest.fixture(autouse=True)

@@ -18,16 +18,9 @@ from app.households.models import Household
 from app.households.record import completeness, income_window
 from app.households.record.rules import previous_months
 from tests.api.households.ledger_http import fetch
-from tests.api.households.records import HOUSEHOLDS, bearer
+from tests.api.households.records import COMPLETE, HOUSEHOLDS, bearer
 from tests.factories import create_complete_household, create_demo_district, create_household
 
-COMPLETE: dict[str, Any] = {
-    "categories": [{"category": "other"}],
-    "basic_situation": "独居",
-    "emergency_situation": "无",
-    "needs": ["care"],
-    "no_help_reason": "declined_by_household",
-}
 TODAY = business_today()
 NEXT_MONTH = date(TODAY.year + TODAY.month // 12, TODAY.month % 12 + 1, 1)
 """The first day of the month after this one: the day the window moves."""

@@ -19,7 +19,7 @@ from tests.api.households.ledger_http import (
     organization_id,
     user_id,
 )
-from tests.api.households.records import HOUSEHOLDS, household_body
+from tests.api.households.records import HOUSEHOLDS, VEHICLE, household_body
 from tests.api.households.transfer_http import Family, act, family, filed
 from tests.factories import GRID_A1_2, create_demo_district, create_household, decision
 from tests.problems import assert_problem
@@ -119,14 +119,7 @@ async def test_every_household_write_answers_the_next_if_match(
         ),
         200,
     )
-    asset = {
-        "kind": "vehicle",
-        "description": "二手面包车",
-        "value": "15000.00",
-        "ownership_share": "100.00",
-        "vehicle_type": "passenger_car",
-        "count": 1,
-    }
+    asset = VEHICLE
     await chain.took(
         await anonymous.put(
             f"{chain.url}/assets", json={"items": [asset]}, headers=chain.if_match()
