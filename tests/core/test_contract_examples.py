@@ -1,0 +1,156 @@
+"""Every example of the contract is valid (issue 17, Build 3).
+
+A request example is sent to the app, as the contract states it, by a user allowed to
+call the operation, on the data it needs (tests/core/example_scenarios.py), and must
+succeed; the parameters' examples go with it. An operation with an example is covered
+by a scenario or listed with a reason, so a new one cannot slip past. A response
+example must be valid for the model its schema was made from.
+"""
+
+import re
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from app.core.examples import EXAMPLE_ID_NUMBER
+from tests.api.households.ledger_http import bearer
+from tests.api.identity.conftest import database_url, demo, demo_template
+from tests.core.contract_support import operations
+from tests.core.example_scenarios import SCENARIOS, UNCOVERED, Call
+from tests.factories import GRID_B1_1, create_household
+
+__all__ = ["database_url", "demo", "demo_template"]
+
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def _schema(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in schema:
+        schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    return schema
+
+
+def _first_example(holder: dict[str, Any]) -> Any | None:
+    """The first example a schema, parameter or media type declares (None: none)."""
+    if holder.get("examples"):
+        examples = holder["examples"]
+        first = examples[0] if isinstance(examples, list) else next(iter(examples.values()))
+        return first["value"] if isinstance(examples, dict) else first
+    return holder.get("example")
+
+
+def _body_example(document: dict[str, Any], operation: dict[str, Any]) -> Any | None:
+    media = operation.get("requestBody", {}).get("content", {}).get("application/json")
+    if media is None:
+        return None
+    found = _first_example(media)
+    return found if found is not None else _first_example(_schema(document, media["schema"]))
+
+
+def _parameter_examples(operation: dict[str, Any]) -> dict[str, Any]:
+    """(location, name) -> example of the parameters that declare one."""
+    found = {}
+    for parameter in operation.get("parameters", []):
+        example = _first_example(parameter)
+        if example is None:
+            example = _first_example(parameter.get("schema", {}))
+        if example is not None:
+            found[parameter["in"], parameter["name"]] = example
+    return found
+
+
+def _with_examples(document: dict[str, Any]) -> dict[str, tuple[str, str, dict[str, Any]]]:
+    """Operation id -> (path, method, operation) of every operation with a request example."""
+    return {
+        operation["operationId"]: (path, method, operation)
+        for path, method, operation in operations(document)
+        if _body_example(document, operation) is not None or _parameter_examples(operation)
+    }
+
+
+def test_every_operation_with_an_example_is_sent_or_listed_with_a_reason(
+    document: dict[str, Any],
+) -> None:
+    declared = set(_with_examples(document))
+    assert set(SCENARIOS) & set(UNCOVERED) == set()
+    assert sorted(declared - set(SCENARIOS) - set(UNCOVERED)) == [], (
+        "an operation with an example needs a scenario in tests/core/example_scenarios.py"
+    )
+    assert sorted((set(SCENARIOS) | set(UNCOVERED)) - declared) == []
+
+
+def _placeholders(value: Any, key: str | None = None) -> set[str]:
+    """The fields of an example body that hold an id (a placeholder for a real object)."""
+    if isinstance(value, dict):
+        return {found for k, v in value.items() for found in _placeholders(v, k)}
+    if isinstance(value, list):
+        return {found for item in value for found in _placeholders(item, key)}
+    return {key} if isinstance(value, str) and key and _UUID.fullmatch(value) else set()
+
+
+def _substituted(value: Any, refs: dict[str, str], key: str | None = None) -> Any:
+    if isinstance(value, dict):
+        return {k: _substituted(v, refs, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_substituted(item, refs, key) for item in value]
+    return refs[key] if key in refs and isinstance(value, str) else value
+
+
+async def _send(
+    http: httpx.AsyncClient, document: dict[str, Any], operation_id: str, call: Call
+) -> httpx.Response:
+    path, method, operation = _with_examples(document)[operation_id]
+    example = _body_example(document, operation)
+    parameters = _parameter_examples(operation)
+    headers = await bearer(http, call.username)
+    if call.if_match is not None:
+        headers["If-Match"] = f'W/"{call.if_match}"'
+    headers |= {name: str(v) for (where, name), v in parameters.items() if where == "header"}
+    if example is not None:
+        missing = _placeholders(example) - set(call.refs)
+        assert missing == set(), f"the scenario gives no real id for {sorted(missing)}"
+    return await http.request(
+        method.upper(),
+        path.format(**call.path),
+        params={name: v for (where, name), v in parameters.items() if where == "query"},
+        json=None if example is None else _substituted(example, call.refs),
+        headers=headers,
+    )
+
+
+async def _holder_of_the_example_person(app: FastAPI) -> None:
+    """The example ID number belongs to a member of a household of street B, whom street A
+    asks for (transfer requests) and finds (person search)."""
+    await create_household(
+        app,
+        region=GRID_B1_1,
+        members=[
+            {"name": "李建国", "relation_to_head": "self"},
+            {"name": "张秀英", "relation_to_head": "spouse", "id_number": EXAMPLE_ID_NUMBER},
+        ],
+    )
+
+
+NEEDS_THE_PERSON = {"persons_search", "transfer_requests_create"}
+
+
+@pytest.mark.parametrize("operation_id", sorted(SCENARIOS))
+async def test_the_example_request_succeeds(
+    operation_id: str,
+    demo: None,
+    app: FastAPI,
+    anonymous: httpx.AsyncClient,
+    document: dict[str, Any],
+) -> None:
+    if operation_id in NEEDS_THE_PERSON:
+        await _holder_of_the_example_person(app)
+    call = await SCENARIOS[operation_id](app, anonymous)
+    response = await _send(anonymous, document, operation_id, call)
+    assert response.is_success, response.text
+    _, _, operation = _with_examples(document)[operation_id]
+    assert str(response.status_code) in operation["responses"]
+    if operation_id == "persons_search":
+        assert [m["name"] for m in response.json()["items"]] == ["张秀英"]
+
