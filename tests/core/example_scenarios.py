@@ -15,11 +15,12 @@ import httpx
 from fastapi import FastAPI
 
 from app.core.clock import business_today
+from app.core.examples import EXAMPLE_ID_NUMBER
 from app.households.record import repository
 from tests.api.households.ledger_http import PDF, bearer, exit_household, user_id
 from tests.api.households.records import agency_id
 from tests.api.households.transfer_http import family, filed
-from tests.factories import GRID_A1_2, create_household
+from tests.factories import GRID_A1_2, GRID_B1_1, create_household
 
 
 @dataclass(frozen=True)
@@ -219,8 +220,21 @@ async def _decided(app: FastAPI, http: httpx.AsyncClient) -> Call:
     return Call(OFFICER, {"household_id": str(created.id), "decision_id": found["id"]})
 
 
+async def _example_person(app: FastAPI) -> None:
+    """The person of the examples' ID number: a member of a household of street B."""
+    await create_household(
+        app,
+        region=GRID_B1_1,
+        members=[
+            {"name": "李建国", "relation_to_head": "self"},
+            {"name": "张秀英", "relation_to_head": "spouse", "id_number": EXAMPLE_ID_NUMBER},
+        ],
+    )
+
+
 async def _search(app: FastAPI, http: httpx.AsyncClient) -> Call:
-    """The district officer, who reaches the example person in street B."""
+    """The district officer looks for the example person, whom it reaches."""
+    await _example_person(app)
     return Call("district_officer")
 
 
@@ -244,6 +258,8 @@ async def _transfer(app: FastAPI, http: httpx.AsyncClient) -> Call:
 
 
 async def _transfer_request(app: FastAPI, http: httpx.AsyncClient) -> Call:
+    """Street A asks street B for the example person."""
+    await _example_person(app)
     target = await create_household(app, region=GRID_A1_2)
     return Call(OFFICER, refs={"to_household_id": str(target.id)})
 
