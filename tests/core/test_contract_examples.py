@@ -34,17 +34,21 @@ def _first_example(holder: dict[str, Any]) -> Any | None:
     return holder.get("example")
 
 
-def _body_example(document: dict[str, Any], operation: dict[str, Any]) -> Any | None:
-    media = operation.get("requestBody", {}).get("content", {}).get("application/json")
-    if media is None:
-        return None
-    found = _first_example(media)
-    return found if found is not None else _first_example(resolved(document, media["schema"]))
-
-
-def _parameter_examples(operation: dict[str, Any]) -> dict[str, Any]:
-    """(location, name) -> example of the parameters that declare one."""
+def _body_examples(document: dict[str, Any], operation: dict[str, Any]) -> dict[str, Any]:
+    """Media type -> the first example of the request body in it."""
     found = {}
+    for media_type, media in operation.get("requestBody", {}).get("content", {}).items():
+        example = _first_example(media)
+        if example is None:
+            example = _first_example(resolved(document, media.get("schema", {})))
+        if example is not None:
+            found[media_type] = example
+    return found
+
+
+def _parameter_examples(operation: dict[str, Any]) -> dict[tuple[str, str], Any]:
+    """(location, name) -> example of the parameters that declare one."""
+    found: dict[tuple[str, str], Any] = {}
     for parameter in operation.get("parameters", []):
         example = _first_example(parameter)
         if example is None:
@@ -54,12 +58,17 @@ def _parameter_examples(operation: dict[str, Any]) -> dict[str, Any]:
     return found
 
 
+def _in(parameters: dict[tuple[str, str], Any], where: str) -> dict[str, Any]:
+    """The examples of the parameters in one place (`path`, `query`, `header`), by name."""
+    return {name: value for (place, name), value in parameters.items() if place == where}
+
+
 def _with_examples(document: dict[str, Any]) -> dict[str, tuple[str, str, dict[str, Any]]]:
     """Operation id -> (path, method, operation) of every operation with a request example."""
     return {
         operation["operationId"]: (path, method, operation)
         for path, method, operation in operations(document)
-        if _body_example(document, operation) is not None or _parameter_examples(operation)
+        if _body_examples(document, operation) or _parameter_examples(operation)
     }
 
 
@@ -95,19 +104,21 @@ async def _send(
     http: httpx.AsyncClient, document: dict[str, Any], operation_id: str, call: Call
 ) -> httpx.Response:
     path, method, operation = _with_examples(document)[operation_id]
-    example = _body_example(document, operation)
+    bodies = _body_examples(document, operation)
+    assert set(bodies) <= {"application/json"}, "only JSON bodies are sent: list it in UNCOVERED"
+    example = bodies.get("application/json")
     parameters = _parameter_examples(operation)
     headers = await bearer(http, call.username)
     if call.if_match is not None:
         headers["If-Match"] = f'W/"{call.if_match}"'
-    headers |= {name: str(v) for (where, name), v in parameters.items() if where == "header"}
+    headers |= {name: str(value) for name, value in _in(parameters, "header").items()}
     if example is not None:
         missing = _placeholders(example) - set(call.refs)
         assert missing == set(), f"the scenario gives no real id for {sorted(missing)}"
     return await http.request(
         method.upper(),
-        path.format(**call.path),
-        params={name: v for (where, name), v in parameters.items() if where == "query"},
+        path.format_map(_in(parameters, "path") | call.path),
+        params=_in(parameters, "query"),
         json=None if example is None else _substituted(example, call.refs),
         headers=headers,
     )
