@@ -8,7 +8,8 @@ from functools import reduce
 from typing import Any, Literal
 
 from fastapi import FastAPI
-from fastapi.openapi.utils import get_openapi
+from fastapi._compat import get_definitions, get_flat_models_from_fields, get_model_name_map
+from fastapi.openapi.utils import get_fields_from_routes, get_openapi
 from fastapi.routing import APIRoute
 from pydantic import ConfigDict, Field
 from pydantic.json_schema import models_json_schema
@@ -202,6 +203,19 @@ def _move_problem_content(operation: dict[str, Any]) -> bool:
     return replaced
 
 
+def _examples_with_nulls(app: FastAPI) -> dict[str, list[Any]]:
+    """The examples each schema's model declares, by schema name, as FastAPI names them.
+
+    FastAPI writes the document without nulls (`exclude_none`), and that drops the nulls of
+    examples too, so an answer's example would lack fields the answer always holds."""
+    fields = get_fields_from_routes(list(app.routes))
+    names = get_model_name_map(get_flat_models_from_fields(fields, known_models=set()))
+    _, definitions = get_definitions(
+        fields=fields, model_name_map=names, separate_input_output_schemas=True
+    )
+    return {name: d["examples"] for name, d in definitions.items() if "examples" in d}
+
+
 def build_openapi(app: FastAPI) -> dict[str, Any]:
     document = get_openapi(
         title=app.title,
@@ -215,6 +229,8 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         for operation in path_item.values():
             replaced = _move_problem_content(operation) or replaced
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    for name, examples in _examples_with_nulls(app).items():
+        schemas[name]["examples"] = examples
     for name in _DEFAULT_VALIDATION_SCHEMAS:
         schemas.pop(name, None)
     if replaced:

@@ -37,7 +37,10 @@ def _month(value: object) -> object:
     raise field_error("month_format")
 
 
-_MONTH_SCHEMA = {"type": "string", "pattern": MONTH_PATTERN, "examples": ["2026-11"]}
+_EXAMPLE_MONTH = "2026-10"
+"""The month of every example: its items' month is the range the examples of `from` and `to`
+replace, so the examples of a request agree with each other."""
+_MONTH_SCHEMA = {"type": "string", "pattern": MONTH_PATTERN, "examples": [_EXAMPLE_MONTH]}
 
 Month = Annotated[
     date,
@@ -79,12 +82,12 @@ _HOUSEHOLD = "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e11"
 _MEMBER = "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e12"
 _INCOME: dict[str, Any] = {
     "person_id": _MEMBER,
-    "month": "2026-10",
+    "month": _EXAMPLE_MONTH,
     "source": "wages",
     "amount": "2300.50",
 }
 _EXPENDITURE_IN: dict[str, Any] = {
-    "month": "2026-10",
+    "month": _EXAMPLE_MONTH,
     "kind": "medical",
     "gross_amount": "2184.00",
     "reimbursed_amount": "1638.00",
@@ -149,7 +152,7 @@ class IncomeOut(BaseModel):
 
 class MonthTotal(BaseModel):
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"month": "2026-10", "amount": "2846.50"}]}
+        json_schema_extra={"examples": [{"month": _EXAMPLE_MONTH, "amount": "2846.50"}]}
     )
 
     month: Month = Field(description='The month, "YYYY-MM".')
@@ -174,7 +177,7 @@ class _MonthlyOut(BaseModel):
 _RANGE: dict[str, Any] = {
     "household_id": _HOUSEHOLD,
     "from": "2025-11",
-    "to": "2026-10",
+    "to": _EXAMPLE_MONTH,
     "version": 7,
 }
 
@@ -186,7 +189,7 @@ class IncomesOut(_MonthlyOut):
                 {
                     **_RANGE,
                     "items": [_INCOME],
-                    "monthly_totals": [{"month": "2026-10", "amount": "2300.50"}],
+                    "monthly_totals": [{"month": _EXAMPLE_MONTH, "amount": "2300.50"}],
                     "total": "2300.50",
                 }
             ]
@@ -268,7 +271,7 @@ class ExpendituresOut(_MonthlyOut):
                 {
                     **_RANGE,
                     "items": [_EXPENDITURE],
-                    "monthly_totals": [{"month": "2026-10", "amount": "546.00"}],
+                    "monthly_totals": [{"month": _EXAMPLE_MONTH, "amount": "546.00"}],
                     "kind_totals": [{"kind": "medical", "amount": "546.00"}],
                     "total": "546.00",
                 }

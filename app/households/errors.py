@@ -93,7 +93,9 @@ class HouseholdExited(AppError):
 
 class CurrentHousehold(BaseModel):
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"household_id": None, "region_code": None}]}
+        json_schema_extra={
+            "examples": [{"household_id": _HOUSEHOLD_ID, "region_code": "500112001001001"}]
+        }
     )
 
     household_id: uuid.UUID | None = Field(

@@ -138,21 +138,20 @@ class PasswordChange(BaseModel):
     new_password: SecretStr = Field(description="The new password.")
 
 
+_API_CLIENT_EXAMPLE: dict[str, Any] = {
+    "id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e12",
+    "client_id": "red-cross",
+    "name": "区红十字会救助系统",
+    "organization_id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e13",
+    "active": True,
+    "version": 1,
+}
+
+
 class ApiClientOut(BaseModel):
     model_config = ConfigDict(
         from_attributes=True,
-        json_schema_extra={
-            "examples": [
-                {
-                    "id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e12",
-                    "client_id": "red-cross",
-                    "name": "区红十字会救助系统",
-                    "organization_id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e13",
-                    "active": True,
-                    "version": 1,
-                }
-            ]
-        },
+        json_schema_extra={"examples": [_API_CLIENT_EXAMPLE]},
     )
 
     id: uuid.UUID = Field(description="Id of the client record.")
@@ -164,6 +163,14 @@ class ApiClientOut(BaseModel):
 
 
 class ApiClientCreated(ApiClientOut):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {**_API_CLIENT_EXAMPLE, "client_secret": "kQ7x2mZr9vB4nT1sW8yD3fH6jL0pC5aE"}
+            ]
+        }
+    )
+
     client_secret: str = Field(description="The secret, shown this once; only its hash is kept.")
 
 

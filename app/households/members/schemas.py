@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from app.core.examples import EXAMPLE_ID_NUMBER
+from app.core.masking import mask_id_number
 from app.dictionaries.public import CodeOf
 
 Relation = Annotated[str, CodeOf("relation_to_head")]
@@ -27,8 +29,8 @@ PHONE_PATTERN = r"^\+?[0-9][0-9-]{4,19}$"
 
 _PERSON_EXAMPLE: dict[str, Any] = {
     "name": "张秀英",
-    "id_number": "500112195203150027",
-    "relation_to_head": "self",
+    "id_number": EXAMPLE_ID_NUMBER,
+    "relation_to_head": "parent",
     "phone": "13800000000",
     "employment": "retired",
     "education": "primary",
@@ -226,7 +228,8 @@ class MemberOut(BaseModel):
                 {
                     **{k: v for k, v in _PERSON_EXAMPLE.items() if k != "categories"},
                     "person_id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e11",
-                    "id_number": "500112********0027",
+                    "id_number": mask_id_number(EXAMPLE_ID_NUMBER),
+                    "relation_to_head": "self",
                     "name": "张**",
                     "phone": "138****0000",
                     "sex": "female",
@@ -318,7 +321,7 @@ class PersonSearchIn(BaseModel):
     """Exact search by ID number (through the blind index; the number never goes in a URL)."""
 
     model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"id_number": "500112195203150027"}]}
+        extra="forbid", json_schema_extra={"examples": [{"id_number": EXAMPLE_ID_NUMBER}]}
     )
 
     id_number: str = Field(min_length=1, max_length=40, description="National ID number.")

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
 
 from app.core.actors import ActorRef
+from app.core.examples import EXAMPLE_ID_NUMBER
 from app.core.permissions import Role
 from app.core.region_codes import CODE_PATTERN, DIVISION_CODE_PATTERN
 from app.dictionaries.public import CodeOf, Labels
@@ -158,7 +159,7 @@ class HouseholdCreate(HouseholdFields):
                     "members": [
                         {
                             "name": "张秀英",
-                            "id_number": "500112195203150027",
+                            "id_number": EXAMPLE_ID_NUMBER,
                             "relation_to_head": "self",
                         }
                     ],

@@ -37,7 +37,6 @@ class ExitProposalIn(BaseModel):
             "examples": [
                 {
                     "reason": "out_of_hardship",
-                    "exit_on": "2026-11-30",
                     "note": "家庭成员已稳定就业。",
                     "basis": {
                         "code": "follow_up_visit",

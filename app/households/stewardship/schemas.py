@@ -42,7 +42,6 @@ class PlanIn(BaseModel):
                         {"text": "链接志愿者每周探访"},
                     ],
                     "responsible_organization_id": _ID,
-                    "review_on": "2027-02-23",
                 }
             ]
         },

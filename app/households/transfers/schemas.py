@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from app.core.examples import EXAMPLE_ID_NUMBER
 from app.core.field_messages import field_error
 from app.households.members.schemas import Relation
 from app.households.transfers.states import Outcome, Status, Step
@@ -25,7 +26,7 @@ class TransferRequestIn(BaseModel):
         json_schema_extra={
             "examples": [
                 {
-                    "id_number": "500112195203150027",
+                    "id_number": EXAMPLE_ID_NUMBER,
                     "to_household_id": _ID,
                     "relation_to_head": "parent",
                     "reason": "已随子女迁居本社区，实际居住满三个月。",
