@@ -21,9 +21,9 @@ from enum import StrEnum
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
 from fastapi.params import Form
-from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from fastapi.security.base import SecurityBase
 from fastapi.utils import create_model_field
@@ -39,12 +39,12 @@ from app.core.db import Database
 from app.core.errors import (
     AppError,
     DatabaseUnavailable,
-    MalformedBody,
     IdempotencyKeyRequired,
+    MalformedBody,
     PayloadTooLarge,
     Refusal,
-    UnsupportedMediaType,
     Unauthorized,
+    UnsupportedMediaType,
     ValidationFailed,
     problem_response,
     unexpected_error,

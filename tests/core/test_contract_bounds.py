@@ -1,14 +1,32 @@
 """The contract states every rule the server enforces, from the one place that enforces it
 (issue 17): the statuses of the request pipeline, strict dates and months, and bounds."""
 
+import re
 from typing import Any
 
 import httpx
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.dates import (
+    DATE_PATTERN,
+    FIRST_YEAR,
+    LAST_YEAR,
+    MONTH_PATTERN,
+    TIMESTAMP_PATTERN,
+)
+from tests.conftest import sign_in
 from tests.core.contract_support import operations
-from tests.problems import assert_problem
+from tests.factories import create_demo_district
+from tests.problems import assert_invalid, assert_problem
 
 PROBLEM = "application/problem+json"
+
+
+@pytest.fixture
+async def admin(anonymous: httpx.AsyncClient, session: AsyncSession) -> dict[str, str]:
+    await create_demo_district(session)
+    return {"Authorization": f"Bearer {await sign_in(anonymous, 'admin')}"}
 
 
 def _declared_codes(operation: dict[str, Any]) -> set[tuple[str, str]]:
@@ -70,3 +88,120 @@ class TestPipelineProblems:
 
         assert_problem(response, 401, "unauthorized")
         assert "401" in document["paths"]["/api/v1/users/{user_id}"]["patch"]["responses"]
+
+
+def _walk(document: dict[str, Any], node: Any, where: str, seen: frozenset[str]) -> Any:
+    """(where, schema) of every string schema with a `format`, through references."""
+    if isinstance(node, list):
+        for item in node:
+            yield from _walk(document, item, where, seen)
+    if not isinstance(node, dict):
+        return
+    if "$ref" in node:
+        name = node["$ref"].rsplit("/", 1)[1]
+        if name not in seen:
+            schema = document["components"]["schemas"][name]
+            yield from _walk(document, schema, name, seen | {name})
+        return
+    if "format" in node:
+        yield where, node
+    for key, value in node.items():
+        if key not in ("examples", "example"):
+            inner = (
+                f"{where}.{key}" if where and key not in ("properties", "anyOf", "items") else where
+            )
+            yield from _walk(document, value, inner or key, seen)
+
+
+def _request_formats(document: dict[str, Any], fmt: str) -> dict[str, dict[str, Any]]:
+    """Every request parameter and body field of a format, by where it is."""
+    found: dict[str, dict[str, Any]] = {}
+    for path, method, operation in operations(document):
+        for parameter in operation.get("parameters", []):
+            where = f"{method.upper()} {path} {parameter['in']}:{parameter['name']}"
+            found |= dict(_walk(document, parameter["schema"], where, frozenset()))
+        found |= dict(_walk(document, operation.get("requestBody", {}), "", frozenset()))
+    return {where: schema for where, schema in found.items() if schema["format"] == fmt}
+
+
+class TestStrictDates:
+    def test_every_request_date_states_its_form_and_bounds(self, document: dict[str, Any]) -> None:
+        dates = _request_formats(document, "date")
+        assert len(dates) >= 20
+        loose = [
+            where
+            for where, schema in dates.items()
+            if schema.get("pattern") != DATE_PATTERN
+            or not {"formatMinimum", "formatMaximum"} <= set(schema)
+        ]
+        assert loose == []
+
+    def test_every_request_timestamp_states_its_form(self, document: dict[str, Any]) -> None:
+        timestamps = _request_formats(document, "date-time")
+        assert len(timestamps) >= 4
+        assert [w for w, s in timestamps.items() if s.get("pattern") != TIMESTAMP_PATTERN] == []
+
+    @pytest.mark.parametrize("year", [999, 1000, 1899, 1900, 2026, 2999, 3000])
+    def test_the_patterns_take_exactly_the_stated_years(self, year: int) -> None:
+        inside = FIRST_YEAR <= year <= LAST_YEAR
+        assert bool(re.fullmatch(DATE_PATTERN, f"{year:04d}-01-31")) is inside
+        assert bool(re.fullmatch(MONTH_PATTERN, f"{year:04d}-12")) is inside
+        stamp = f"{year:04d}-01-31T08:00:00+08:00"
+        assert bool(re.fullmatch(TIMESTAMP_PATTERN, stamp)) is inside
+
+    @pytest.mark.parametrize("day", ["0", "1798761600", "2027-01-04T00:00:00", "2027-02-30"])
+    async def test_a_path_date_is_only_yyyy_mm_dd(
+        self, anonymous: httpx.AsyncClient, admin: dict[str, str], day: str
+    ) -> None:
+        response = await anonymous.put(
+            f"/api/v1/calendar/days/{day}", json={"is_working_day": False}, headers=admin
+        )
+
+        assert_invalid(response, ["path", "day"], "not_a_date")
+
+    @pytest.mark.parametrize("value", [1798761600, 0, "1798761600", "2027-01-01T00:00:00Z"])
+    async def test_a_body_date_is_only_yyyy_mm_dd(
+        self, anonymous: httpx.AsyncClient, admin: dict[str, str], value: object
+    ) -> None:
+        year = {
+            "year": 2027,
+            "source": "国办发明电〔2026〕1号",
+            "holidays": [{"date": value, "name": "元旦"}],
+            "working_days": [],
+        }
+
+        response = await anonymous.put("/api/v1/calendar/years/2027", json=year, headers=admin)
+
+        assert_invalid(response, ["body", "holidays", 0, "date"], "not_a_date")
+
+    @pytest.mark.parametrize(
+        ("start", "status"),
+        [("1949-09-30", 422), ("1949-10-01", 200), ("2100-12-31", 200), ("2101-01-01", 422)],
+    )
+    async def test_a_query_date_takes_exactly_its_stated_bounds(
+        self, client: httpx.AsyncClient, document: dict[str, Any], start: str, status: int
+    ) -> None:
+        parameter = document["paths"]["/api/v1/calendar/add-working-days"]["get"]["parameters"][0]
+        assert (parameter["schema"]["formatMinimum"], parameter["schema"]["formatMaximum"]) == (
+            "1949-10-01",
+            "2100-12-31",
+        )
+
+        response = await client.get(
+            "/api/v1/calendar/add-working-days", params={"start": start, "days": 0}
+        )
+
+        if status == 200:
+            assert response.status_code == 200, response.text
+            assert response.json()["date"] == start
+        else:
+            body = assert_invalid(response, ["query", "start"])
+            assert body["errors"][0]["code"] in {"too_small", "too_large"}
+
+    @pytest.mark.parametrize("since", ["1798761600", "2027-01-01T08:00:00", "2027-01-01"])
+    async def test_a_timestamp_needs_its_offset(
+        self, client: httpx.AsyncClient, since: str
+    ) -> None:
+        response = await client.get("/api/v1/audit-events", params={"since": since})
+
+        assert_invalid(response, ["query", "since"], "not_a_datetime")

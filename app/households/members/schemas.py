@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from app.core.dates import Day
 from app.dictionaries.public import CodeOf
 
 Relation = Annotated[str, CodeOf("relation_to_head")]
@@ -128,11 +129,11 @@ class MemberIn(PersonDetails):
         min_length=1, max_length=40, description="National ID number (GB 11643, 18 characters)."
     )
     sex: SexCode | None = Field(default=None, description="Checked against the ID number if given.")
-    birth_date: date | None = Field(
+    birth_date: Day | None = Field(
         default=None, description="Checked against the ID number if given."
     )
     relation_to_head: Relation = Field(description="Relation to the head (`self` for the head).")
-    joined_on: date | None = Field(
+    joined_on: Day | None = Field(
         default=None,
         description=(
             "Day the person joined (began living in) this household; default today, not in "
@@ -166,11 +167,11 @@ class MembershipPatch(BaseModel):
         },
     )
 
-    joined_on: date | None = Field(
+    joined_on: Day | None = Field(
         default=None,
         description="Day the person joined (began living in) the household; not in the future.",
     )
-    left_on: date | None = Field(
+    left_on: Day | None = Field(
         default=None,
         description=(
             "Day the person left, from which they no longer count; only for an ended "
