@@ -87,7 +87,11 @@ def route_options(
                     "key with another body is 422; a repeat while the first runs is 409. "
                     "Kept at least 24 hours, per caller."
                 ),
-                "schema": {"type": "string", "maxLength": idempotency.MAX_KEY_LENGTH},
+                "schema": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": idempotency.MAX_KEY_LENGTH,
+                },
             }
         ]
     return extra

@@ -205,3 +205,65 @@ class TestStrictDates:
         response = await client.get("/api/v1/audit-events", params={"since": since})
 
         assert_invalid(response, ["query", "since"], "not_a_datetime")
+
+
+CODES = "/api/v1/dictionaries/{table}/codes"
+
+
+def _parameter(document: dict[str, Any], path: str, name: str) -> dict[str, Any]:
+    found = [p for p in document["paths"][path]["post"]["parameters"] if p["name"] == name]
+    return dict(found[0]["schema"])
+
+
+class TestDictionaryTables:
+    def test_the_contract_lists_the_tables_that_take_additions(
+        self, document: dict[str, Any]
+    ) -> None:
+        from app.dictionaries.catalog import CATALOG
+
+        extensible = [t.name for t in CATALOG if t.extensible]
+        assert _parameter(document, CODES, "table")["enum"] == extensible
+
+    @pytest.mark.parametrize(
+        ("table", "status"), [("hardship_cause", 201), ("target_type", 422), ("colours", 422)]
+    )
+    async def test_the_server_takes_exactly_those(
+        self, anonymous: httpx.AsyncClient, admin: dict[str, str], table: str, status: int
+    ) -> None:
+        body = {"code": "flood_damage", "label_zh": "洪涝受灾", "label_en": "Flood damage"}
+
+        response = await anonymous.post(
+            f"/api/v1/dictionaries/{table}/codes", json=body, headers=admin
+        )
+
+        if status == 201:
+            assert response.status_code == 201, response.text
+            assert response.json()["code"] == "flood_damage"
+        else:
+            assert_invalid(response, ["path", "table"], "unknown_code")
+
+
+class TestIdempotencyKey:
+    def test_the_contract_states_its_length(self, document: dict[str, Any]) -> None:
+        schema = _parameter(document, CODES, "Idempotency-Key")
+        assert (schema["minLength"], schema["maxLength"]) == (1, 255)
+
+    @pytest.mark.parametrize(
+        ("key", "code"), [("", "missing"), ("k", None), ("k" * 255, None), ("k" * 256, "too_long")]
+    )
+    async def test_the_server_takes_exactly_that_length(
+        self, anonymous: httpx.AsyncClient, admin: dict[str, str], key: str, code: str | None
+    ) -> None:
+        body = {"code": "flood_damage", "label_zh": "洪涝受灾", "label_en": "Flood damage"}
+
+        response = await anonymous.post(
+            "/api/v1/dictionaries/hardship_cause/codes",
+            json=body,
+            headers={**admin, "Idempotency-Key": key},
+        )
+
+        if code is None:
+            assert response.status_code == 201, response.text
+            assert response.json()["code"] == "flood_damage"
+        else:
+            assert_invalid(response, ["header", "Idempotency-Key"], code)
