@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.core.dates import Day
+from app.core.id_numbers import IdNumberText
 from app.dictionaries.public import CodeOf
 
 Relation = Annotated[str, CodeOf("relation_to_head")]
@@ -125,9 +126,7 @@ class MemberIn(PersonDetails):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [_PERSON_EXAMPLE]})
 
     name: str = Field(min_length=1, max_length=50, description="Full name.")
-    id_number: str = Field(
-        min_length=1, max_length=40, description="National ID number (GB 11643, 18 characters)."
-    )
+    id_number: IdNumberText = Field(description="National ID number (GB 11643, 18 characters).")
     sex: SexCode | None = Field(default=None, description="Checked against the ID number if given.")
     birth_date: Day | None = Field(
         default=None, description="Checked against the ID number if given."
@@ -322,7 +321,7 @@ class PersonSearchIn(BaseModel):
         extra="forbid", json_schema_extra={"examples": [{"id_number": "500112195203150027"}]}
     )
 
-    id_number: str = Field(min_length=1, max_length=40, description="National ID number.")
+    id_number: IdNumberText = Field(description="National ID number.")
 
 
 class PersonMatch(BaseModel):
