@@ -267,3 +267,31 @@ class TestIdempotencyKey:
             assert response.json()["code"] == "flood_damage"
         else:
             assert_invalid(response, ["header", "Idempotency-Key"], code)
+
+
+def _takes_number(document: dict[str, Any], node: Any, seen: frozenset[str]) -> bool:
+    """Whether a piece of a request schema, through its references, takes a JSON number."""
+    if isinstance(node, list):
+        return any(_takes_number(document, item, seen) for item in node)
+    if not isinstance(node, dict):
+        return False
+    if "$ref" in node:
+        name = node["$ref"].rsplit("/", 1)[1]
+        schema = document["components"]["schemas"][name]
+        return name not in seen and _takes_number(document, schema, seen | {name})
+    return node.get("type") == "number" or any(
+        _takes_number(document, value, seen) for key, value in node.items() if key != "examples"
+    )
+
+
+class TestStrictMoney:
+    def test_no_request_takes_a_json_number(self, document: dict[str, Any]) -> None:
+        """Money and other decimals are strings (core.money.DecimalString): a float has
+        already lost exactness."""
+        numeric = [
+            f"{method.upper()} {path}"
+            for path, method, op in operations(document)
+            if _takes_number(document, [op.get("requestBody"), op.get("parameters")], frozenset())
+        ]
+        assert numeric == []
+        assert _takes_number(document, {"anyOf": [{"type": "number"}]}, frozenset())
