@@ -15,6 +15,7 @@ from app.core.dates import (
     MONTH_PATTERN,
     TIMESTAMP_PATTERN,
 )
+from app.core.id_numbers import ID_NUMBER_PATTERN
 from tests.conftest import sign_in
 from tests.core.contract_support import operations
 from tests.factories import create_demo_district
@@ -295,3 +296,62 @@ class TestStrictMoney:
         ]
         assert numeric == []
         assert _takes_number(document, {"anyOf": [{"type": "number"}]}, frozenset())
+
+
+def _request_properties(document: dict[str, Any], name: str) -> dict[str, dict[str, Any]]:
+    """Every property `name` of a schema some request body refers to."""
+    bodies = [op["requestBody"] for _, _, op in operations(document) if "requestBody" in op]
+    pending = {ref.rsplit("/", 1)[1] for ref in _refs(bodies)}
+    seen: set[str] = set()
+    while pending:
+        schema = pending.pop()
+        seen.add(schema)
+        pending |= {r.rsplit("/", 1)[1] for r in _refs(document["components"]["schemas"][schema])}
+        pending -= seen
+    schemas = document["components"]["schemas"]
+    return {
+        s: schemas[s]["properties"][name] for s in seen if name in schemas[s].get("properties", {})
+    }
+
+
+def _refs(node: Any) -> set[str]:
+    if isinstance(node, dict):
+        return ({node["$ref"]} if "$ref" in node else set()).union(*map(_refs, node.values()))
+    if isinstance(node, list):
+        return set().union(*map(_refs, node))
+    return set()
+
+
+class TestIdNumbers:
+    def test_every_request_id_number_states_18_characters_of_its_pattern(
+        self, document: dict[str, Any]
+    ) -> None:
+        fields = _request_properties(document, "id_number")
+        assert {"MemberIn", "PersonSearchIn", "TransferRequestIn"} <= set(fields)
+        stated = {(f["minLength"], f["maxLength"], f["pattern"]) for f in fields.values()}
+        assert stated == {(18, 18, ID_NUMBER_PATTERN)}
+
+    @pytest.mark.parametrize(
+        ("number", "code"),
+        [
+            ("50011219520315002", "id_number_length"),
+            ("5001121952031500280", "id_number_length"),
+            (" 50011219520315002", "id_number_format"),
+            ("50011219520315002a", "id_number_format"),
+            ("500112195203150028", None),
+        ],
+    )
+    async def test_the_server_takes_exactly_that(
+        self, anonymous: httpx.AsyncClient, admin: dict[str, str], number: str, code: str | None
+    ) -> None:
+        officer = {"Authorization": f"Bearer {await sign_in(anonymous, 'street_officer')}"}
+
+        response = await anonymous.post(
+            "/api/v1/persons/search", json={"id_number": number}, headers=officer
+        )
+
+        if code is None:
+            assert response.status_code == 200, response.text
+            assert response.json()["items"] == []
+        else:
+            assert_invalid(response, ["body", "id_number"], code)
