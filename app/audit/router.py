@@ -1,13 +1,13 @@
 from typing import Annotated
 
 from fastapi import Depends, Query
-from pydantic import AwareDatetime
 
 from app.audit import service
 from app.audit.schemas import AuditEventOut
 from app.core.actors import shaped
 from app.core.audit import Outcome
 from app.core.auth import Actor, actor_for
+from app.core.dates import Instant
 from app.core.errors import ValidationFailed
 from app.core.openapi import protected_problems
 from app.core.pagination import Page, PageParams
@@ -49,10 +49,10 @@ async def audit_events_list(
         Outcome | None, Query(description="`success`, `denied` or `failed`.")
     ] = None,
     since: Annotated[
-        AwareDatetime | None, Query(description="From this time (inclusive, with offset).")
+        Instant | None, Query(description="From this time (inclusive, with offset).")
     ] = None,
     until: Annotated[
-        AwareDatetime | None, Query(description="Before this time (exclusive, with offset).")
+        Instant | None, Query(description="Before this time (exclusive, with offset).")
     ] = None,
 ) -> Page[AuditEventOut]:
     items, cursor = await service.search(

@@ -4,6 +4,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.core.actors import ActorRef
+from app.core.dates import Day, Instant
 from app.core.field_messages import DAYS, field_error
 from app.core.region_codes import CODE_PATTERN
 
@@ -14,8 +15,8 @@ MAX_GRANT_DAYS = 31
 class AgreementIn(BaseModel):
     street_code: str = Field(pattern=r"^[0-9]{9}$", description="The street (or town) that signs.")
     agency_id: uuid.UUID = Field(description="The social-work agency that signs.")
-    signed_on: date = Field(description="Date signed.")
-    valid_until: date = Field(description="Last day it is valid.")
+    signed_on: Day = Field(description="Date signed.")
+    valid_until: Day = Field(description="Last day it is valid.")
 
     @model_validator(mode="after")
     def _ordered(self) -> "AgreementIn":
@@ -61,8 +62,8 @@ class GrantIn(BaseModel):
     reason: str = Field(
         min_length=5, max_length=500, description="Why the auditor needs personal data."
     )
-    valid_from: datetime = Field(description="Start, with offset.")
-    valid_until: datetime = Field(description="End, with offset; at most 31 days after the start.")
+    valid_from: Instant = Field(description="Start, with offset.")
+    valid_until: Instant = Field(description="End, with offset; at most 31 days after the start.")
 
     @model_validator(mode="after")
     def _window(self) -> "GrantIn":

@@ -36,6 +36,10 @@ DEVELOPMENT_HOSTS = ("localhost", "127.0.0.1", "::1", "testserver")
 MIN_SECRET_LENGTH = 32
 
 
+PASSWORD_FLOOR = 8
+"""The fewest characters any deployment's `password_min_length` allows; the contract states it."""
+
+
 class Environment(StrEnum):
     development = "development"
     production = "production"
@@ -91,7 +95,7 @@ class Settings(BaseSettings):
     access_token_minutes: int = Field(default=15, ge=1, le=60)
     refresh_token_days: int = Field(default=14, ge=1, le=90)
     principal_recheck_seconds: int = Field(default=60, ge=0, le=600)
-    password_min_length: int = Field(default=10, ge=8)
+    password_min_length: int = Field(default=10, ge=PASSWORD_FLOOR)
     password_hash_memory_kib: int = Field(default=65536, ge=1024)
     password_hash_concurrency: int = Field(
         default=4,

@@ -9,12 +9,21 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Annotated, Any
 
-from app.core.field_messages import FieldMessage, register_field_messages
+from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
+
+from app.core.dates import FIRST_YEAR
+from app.core.field_messages import FieldMessage, field_error, register_field_messages
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARACTERS = "10X98765432"
 _FORMAT = re.compile(r"[1-9][0-9]{16}[0-9X]")
+ID_NUMBER_LENGTH = 18
+ID_NUMBER_PATTERN = r"^[1-9][0-9]{16}[0-9Xx]$"
+"""What a request may send: the form `_FORMAT` takes once upper-cased."""
 
 
 class Sex(StrEnum):
@@ -46,7 +55,7 @@ def check_character(first17: str) -> str:
 def parse_id_number(raw: str, *, today: date) -> IdNumber:
     """Validate and normalise (upper-case X) an ID number; raise InvalidIdNumber with the rule's code."""
     value = raw.strip().upper()
-    if len(value) != 18:
+    if len(value) != ID_NUMBER_LENGTH:
         raise InvalidIdNumber("id_number_length", "an ID number has 18 characters")
     if not _FORMAT.fullmatch(value):
         raise InvalidIdNumber("id_number_format", "17 digits followed by a digit or X")
@@ -54,7 +63,7 @@ def parse_id_number(raw: str, *, today: date) -> IdNumber:
         birth = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
         raise InvalidIdNumber("id_number_birth_date", "the birth date is not a real date") from None
-    if birth > today or birth.year < 1900:
+    if birth > today or birth.year < FIRST_YEAR:
         raise InvalidIdNumber(
             "id_number_birth_date", "the birth date is in the future or before 1900"
         )
@@ -62,6 +71,41 @@ def parse_id_number(raw: str, *, today: date) -> IdNumber:
         raise InvalidIdNumber("id_number_checksum", "the check character does not match")
     sex = Sex.male if int(value[16]) % 2 else Sex.female
     return IdNumber(value, birth, sex)
+
+
+class IdNumberString:
+    """`Annotated[str, IdNumberString()]`: an ID number as a request sends it, 18 characters of
+    the stated pattern, each refusal with the rule's code; the birth date and check character
+    are `parse_id_number`'s, which needs today."""
+
+    def __get_pydantic_core_schema__(
+        self, source: type[Any], handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(_shape, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return handler(schema) | {
+            "minLength": ID_NUMBER_LENGTH,
+            "maxLength": ID_NUMBER_LENGTH,
+            "pattern": ID_NUMBER_PATTERN,
+        }
+
+
+_PATTERN = re.compile(ID_NUMBER_PATTERN)
+
+
+def _shape(value: str) -> str:
+    if len(value) != ID_NUMBER_LENGTH:
+        raise field_error("id_number_length")
+    if not _PATTERN.fullmatch(value):
+        raise field_error("id_number_format")
+    return value
+
+
+IdNumberText = Annotated[str, IdNumberString()]
+"""An ID number in a request body."""
 
 
 register_field_messages(

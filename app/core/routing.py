@@ -21,23 +21,29 @@ from enum import StrEnum
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
 from fastapi.params import Form
 from fastapi.routing import APIRoute
+from fastapi.security.base import SecurityBase
+from fastapi.utils import create_model_field
 from starlette._utils import get_route_path
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, Match
 from starlette.types import Message, Scope
 
 from app.core import idempotency, refusals
-from app.core.auth import principal_from_request
+from app.core.auth import Forbidden, principal_from_request
 from app.core.config import Settings
 from app.core.db import Database
 from app.core.errors import (
     AppError,
+    DatabaseUnavailable,
     IdempotencyKeyRequired,
+    MalformedBody,
     PayloadTooLarge,
     Refusal,
+    Unauthorized,
     UnsupportedMediaType,
     ValidationFailed,
     problem_response,
@@ -45,6 +51,7 @@ from app.core.errors import (
 )
 from app.core.field_messages import CHARACTERS
 from app.core.json_body import parse_json
+from app.core.openapi import with_problems
 from app.core.services import services_of
 from app.core.uow import UnitOfWork
 
@@ -80,7 +87,11 @@ def route_options(
                     "key with another body is 422; a repeat while the first runs is 409. "
                     "Kept at least 24 hours, per caller."
                 ),
-                "schema": {"type": "string", "maxLength": idempotency.MAX_KEY_LENGTH},
+                "schema": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": idempotency.MAX_KEY_LENGTH,
+                },
             }
         ]
     return extra
@@ -110,15 +121,60 @@ async def _caller(request: Request) -> str:
     return (await principal_from_request(request)).caller_id
 
 
+def _is_protected(dependant: Dependant) -> bool:
+    """Whether a security scheme (the bearer token) guards the route, as OpenAPI reports."""
+    return isinstance(dependant.call, SecurityBase) or any(
+        _is_protected(sub) for sub in dependant.dependencies
+    )
+
+
+def pipeline_errors(*, takes_body: bool, takes_json: bool, protected: bool) -> list[type[AppError]]:
+    """The problems this pipeline can answer on a route of this kind, whatever its handler does:
+    a guarded route 401 and 403; a route taking a body 400 `malformed_body` and 413; a JSON
+    body 415 when sent as another media type; every route 503 while the database cannot be
+    reached."""
+    errors: list[type[AppError]] = [DatabaseUnavailable]
+    if protected:
+        errors += [Unauthorized, Forbidden]
+    if takes_body:
+        errors += [MalformedBody, PayloadTooLarge]
+    if takes_json:
+        errors.append(UnsupportedMediaType)
+    return errors
+
+
 class AppRoute(APIRoute):
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        super().__init__(path, endpoint, **kwargs)
+        self.responses = with_problems(
+            self.responses,
+            *pipeline_errors(
+                takes_body=self.body_field is not None,
+                takes_json=self._takes_json,
+                protected=_is_protected(self.dependant),
+            ),
+        )
+        # FastAPI derived the response models from `responses` while building the route.
+        self.response_fields = {
+            status: create_model_field(
+                name=f"Response_{status}_{self.unique_id}",
+                type_=response["model"],
+                mode="serialization",
+            )
+            for status, response in self.responses.items()
+            if "model" in response
+        }
+
+    @property
+    def _takes_json(self) -> bool:
+        return self.body_field is not None and not isinstance(self.body_field.field_info, Form)
+
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         original = super().get_route_handler()
         extra = self.openapi_extra or {}
         route_limit: int | None = extra.get(BODY_LIMIT_KEY)
         mode = Idempotency(extra[IDEMPOTENCY_KEY]) if IDEMPOTENCY_KEY in extra else None
-        takes_json = self.body_field is not None and not isinstance(
-            self.body_field.field_info, Form
-        )
+        takes_json = self._takes_json
 
         async def handler(request: Request) -> Response:
             services = services_of(request)

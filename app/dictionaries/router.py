@@ -10,7 +10,7 @@ from app.core.permissions import Action
 from app.core.routing import API_V1, Idempotency, api_router, route_options
 from app.core.uow import DbSession, ReadDbSession
 from app.dictionaries import service
-from app.dictionaries.schemas import CodeIn, CodeOut, DictionariesOut, Labels
+from app.dictionaries.schemas import CodeIn, CodeOut, DictionariesOut, ExtensibleTable, Labels
 
 CONTENT_ETAG: ResponseHeaders = {
     "ETag": {
@@ -66,7 +66,8 @@ Writer = Annotated[Actor, Depends(actor_for(Action.reference_write))]
 )
 async def dictionary_codes_create(
     table: Annotated[
-        str, Path(max_length=64, description="An extensible table, e.g. `hardship_cause`.")
+        ExtensibleTable,
+        Path(description="A table that takes additions (`extensible`), e.g. `hardship_cause`."),
     ],
     admin: Writer,
     response: Response,

@@ -8,19 +8,15 @@ from app.core.field_messages import field_error
 from app.dictionaries.catalog import CATALOG
 
 
-class CodeOf:
-    """`Annotated[str, CodeOf("table")]`: a code of a fixed built-in table.
+class OneOf:
+    """`Annotated[str, OneOf(codes)]`: one of the codes the catalog defines.
 
-    Validates against the catalog and lists the codes as an enum in the
+    Validates against them (`unknown_code`) and lists them as an enum in the
     OpenAPI schema, without a hand-written copy of the list.
     """
 
-    def __init__(self, table: str) -> None:
-        found = next((t for t in CATALOG if t.name == table), None)
-        if found is None or found.extensible:
-            raise LookupError(f"{table!r} is not a fixed built-in code table")
-        self.table = table
-        self.codes = tuple(c.code for c in found.codes)
+    def __init__(self, codes: tuple[str, ...]) -> None:
+        self.codes = codes
 
     def __get_pydantic_core_schema__(
         self, source: type[Any], handler: GetCoreSchemaHandler
@@ -38,6 +34,21 @@ class CodeOf:
         if value not in self.codes:
             raise field_error("unknown_code")
         return value
+
+
+class CodeOf(OneOf):
+    """`Annotated[str, CodeOf("table")]`: a code of a fixed built-in table."""
+
+    def __init__(self, table: str) -> None:
+        found = next((t for t in CATALOG if t.name == table), None)
+        if found is None or found.extensible:
+            raise LookupError(f"{table!r} is not a fixed built-in code table")
+        self.table = table
+        super().__init__(tuple(c.code for c in found.codes))
+
+
+ExtensibleTable = Annotated[str, OneOf(tuple(t.name for t in CATALOG if t.extensible))]
+"""The name of a code table that takes additions."""
 
 
 class Labels(BaseModel):

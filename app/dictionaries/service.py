@@ -69,9 +69,9 @@ async def add_code(
     """Add a code to an extensible table; built-in and existing codes are refused."""
     found = _TABLES.get(table)
     if found is None:
-        raise ValidationFailed.in_body("table", "unknown_code")
+        raise ValidationFailed.at(["path", "table"], "unknown_code")
     if not found.extensible:
-        raise ValidationFailed.in_body("table", "table_not_extensible")
+        raise ValidationFailed.at(["path", "table"], "table_not_extensible")
     if not _CODE.match(code):
         raise ValidationFailed.in_body("code", "code_format")
     if not label_zh.strip() or not label_en.strip():

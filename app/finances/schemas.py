@@ -16,11 +16,11 @@ from pydantic import (
     WithJsonSchema,
 )
 
+from app.core.dates import MONTH_PATTERN
 from app.core.field_messages import field_error
 from app.core.money import DecimalString, Yuan
 from app.dictionaries.public import CodeOf
 
-MONTH_PATTERN = r"^[12][0-9]{3}-(0[1-9]|1[0-2])$"
 _MONTH = re.compile(MONTH_PATTERN)
 AMOUNT_PATTERN = r"^[0-9]{1,8}(\.[0-9]{1,2})?$"
 """A monthly amount or an asset's value: not negative, and above a hundred million yuan

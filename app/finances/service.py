@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from app.core import dates
 from app.core.auth import Actor
 from app.core.db import ReadSession, WriteSession
 from app.core.errors import ValidationFailed
@@ -57,9 +58,10 @@ EXPENDITURE_KINDS = "rigid_expenditure_kind"
 
 
 def month_range(first: date | None, last: date | None, today: date) -> MonthRange:
-    """The months a request covers: by default the last 12 up to this month (DOMAIN 4)."""
+    """The months a request covers: by default the last 12 up to this month (DOMAIN 4), or
+    fewer where they would start before the first month a `Month` takes."""
     last = last or month_of(today)
-    first = first or add_months(last, 1 - DEFAULT_MONTHS)
+    first = first or max(add_months(last, 1 - DEFAULT_MONTHS), dates.EARLIEST)
     if first > last:
         raise ValidationFailed.at(["query", "from"], "too_early", earliest="to")
     if months_from(first, last) >= MAX_MONTHS:

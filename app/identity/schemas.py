@@ -2,12 +2,40 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, WithJsonSchema, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    WithJsonSchema,
+    field_validator,
+)
 
+from app.core.config import PASSWORD_FLOOR
 from app.core.field_messages import field_error
 from app.core.permissions import Role
 from app.core.region_codes import CODE_PATTERN
 from app.identity.rules import USERNAME_PATTERN
+
+
+def _floor(password: SecretStr) -> SecretStr:
+    if len(password.get_secret_value()) < PASSWORD_FLOOR:
+        raise field_error("password_too_short", min_length=PASSWORD_FLOOR)
+    return password
+
+
+NewPassword = Annotated[
+    SecretStr,
+    AfterValidator(_floor),
+    Field(json_schema_extra={"minLength": PASSWORD_FLOOR}),
+]
+"""A password being set: the contract states the floor every deployment enforces."""
+_PASSWORD_RULES = (
+    f" At least {PASSWORD_FLOOR} characters and as many as the deployment's "
+    "`password_min_length` (10 by default), else `password_too_short`; not a common password, "
+    "without the username, at least 4 different characters."
+)
 
 UserRole = Annotated[
     Role,
@@ -101,7 +129,9 @@ class UserCreate(BaseModel):
     organization_id: uuid.UUID | None = Field(
         default=None, description="Required for social workers and department officers."
     )
-    password: SecretStr = Field(description="Initial password; the user should change it.")
+    password: NewPassword = Field(
+        description="Initial password; the user should change it." + _PASSWORD_RULES
+    )
 
 
 class UserUpdate(BaseModel):
@@ -135,7 +165,7 @@ class MeUpdate(BaseModel):
 
 class PasswordChange(BaseModel):
     old_password: SecretStr = Field(description="The current password.")
-    new_password: SecretStr = Field(description="The new password.")
+    new_password: NewPassword = Field(description="The new password." + _PASSWORD_RULES)
 
 
 _API_CLIENT_EXAMPLE: dict[str, Any] = {

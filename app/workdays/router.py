@@ -4,6 +4,7 @@ from typing import Annotated
 from fastapi import Depends, Path, Query
 
 from app.core.auth import Actor, actor_for
+from app.core.dates import DateString
 from app.core.errors import ValidationFailed
 from app.core.field_messages import DAYS
 from app.core.openapi import protected_problems
@@ -31,19 +32,14 @@ router = api_router(
     tags=["reference data"],
 )
 
-EARLIEST = date(1949, 10, 1)
-LATEST = date(2100, 12, 31)
+CalendarDate = Annotated[date, DateString(date(1949, 10, 1), date(2100, 12, 31))]
+"""A day the working calendar answers for: 1949-10-01 to 2100-12-31."""
 Start = Annotated[
-    date,
-    Query(ge=EARLIEST, le=LATEST, description="First day (YYYY-MM-DD), 1949-10-01 to 2100-12-31."),
+    CalendarDate, Query(description="First day (YYYY-MM-DD), 1949-10-01 to 2100-12-31.")
 ]
 End = Annotated[
-    date,
-    Query(
-        ge=EARLIEST,
-        le=LATEST,
-        description="Last day, inclusive (YYYY-MM-DD), 1949-10-01 to 2100-12-31.",
-    ),
+    CalendarDate,
+    Query(description="Last day, inclusive (YYYY-MM-DD), 1949-10-01 to 2100-12-31."),
 ]
 
 
@@ -155,7 +151,7 @@ async def calendar_years_load(
     responses=protected_problems(ValidationFailed),
 )
 async def calendar_days_set(
-    day: Annotated[date, Path(ge=EARLIEST, le=LATEST, description="The day (YYYY-MM-DD).")],
+    day: Annotated[CalendarDate, Path(description="The day (YYYY-MM-DD).")],
     admin: Writer,
     session: DbSession,
     body: CalendarDayIn,

@@ -3,6 +3,7 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.core.calendar import DaySource
+from app.core.dates import Day
 from app.core.field_messages import FieldMessage, field_error, register_field_messages
 
 
@@ -116,7 +117,7 @@ class CalendarYearOut(BaseModel):
 
 
 class DayEntry(BaseModel):
-    date: dt.date = Field(description="The day.")
+    date: Day = Field(description="The day.")
     name: str = Field(
         min_length=1,
         max_length=100,

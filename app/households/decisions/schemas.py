@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from app.core.dates import Day
 from app.dictionaries.public import CodeOf
 
 RegisteredType = Literal["dibao", "tekun", "registered_hardship"]
@@ -56,11 +57,11 @@ class DecisionIn(BaseModel):
         description="The body that decided (审批机关), e.g. the street office or the district "
         "civil-affairs bureau."
     )
-    decided_on: date = Field(description="Date of the decision; not in the future.")
+    decided_on: Day = Field(description="Date of the decision; not in the future.")
     reference: Annotated[str, Stripped, StringConstraints(max_length=64)] = Field(
         description="Reference number of the decision (文号 or 证号)."
     )
-    ends_on: date | None = Field(
+    ends_on: Day | None = Field(
         default=None,
         description="Last day the decision holds, if it has a term (e.g. the next review); "
         "not before `decided_on`. After it the decision is no longer in force.",
@@ -77,7 +78,7 @@ class DecisionEnd(BaseModel):
         },
     )
 
-    ended_on: date = Field(
+    ended_on: Day = Field(
         description="The day the decision ended: from it on it no longer holds. Not before it "
         "was decided, not in the future."
     )

@@ -7,7 +7,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from app.core.dates import Day
 from app.core.examples import EXAMPLE_ID_NUMBER
+from app.core.id_numbers import IdNumberText
 from app.core.masking import mask_id_number
 from app.dictionaries.public import CodeOf
 
@@ -126,15 +128,13 @@ class MemberIn(PersonDetails):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [_PERSON_EXAMPLE]})
 
     name: str = Field(min_length=1, max_length=50, description="Full name.")
-    id_number: str = Field(
-        min_length=1, max_length=40, description="National ID number (GB 11643, 18 characters)."
-    )
+    id_number: IdNumberText = Field(description="National ID number (GB 11643, 18 characters).")
     sex: SexCode | None = Field(default=None, description="Checked against the ID number if given.")
-    birth_date: date | None = Field(
+    birth_date: Day | None = Field(
         default=None, description="Checked against the ID number if given."
     )
     relation_to_head: Relation = Field(description="Relation to the head (`self` for the head).")
-    joined_on: date | None = Field(
+    joined_on: Day | None = Field(
         default=None,
         description=(
             "Day the person joined (began living in) this household; default today, not in "
@@ -168,11 +168,11 @@ class MembershipPatch(BaseModel):
         },
     )
 
-    joined_on: date | None = Field(
+    joined_on: Day | None = Field(
         default=None,
         description="Day the person joined (began living in) the household; not in the future.",
     )
-    left_on: date | None = Field(
+    left_on: Day | None = Field(
         default=None,
         description=(
             "Day the person left, from which they no longer count; only for an ended "
@@ -324,7 +324,7 @@ class PersonSearchIn(BaseModel):
         extra="forbid", json_schema_extra={"examples": [{"id_number": EXAMPLE_ID_NUMBER}]}
     )
 
-    id_number: str = Field(min_length=1, max_length=40, description="National ID number.")
+    id_number: IdNumberText = Field(description="National ID number.")
 
 
 class PersonMatch(BaseModel):

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
 
 from app.core.actors import ActorRef
+from app.core.dates import Day
 from app.core.examples import EXAMPLE_ID_NUMBER
 from app.core.permissions import Role
 from app.core.region_codes import CODE_PATTERN, DIVISION_CODE_PATTERN
@@ -90,7 +91,7 @@ class HouseholdFields(BaseModel):
     hukou_type: HukouType | None = Field(
         default=None, description="Hukou type (dictionary `hukou_type`)."
     )
-    settled_since: date | None = Field(
+    settled_since: Day | None = Field(
         default=None,
         description=(
             "Since when the household actually lives in the city (来城市居住); not in the "

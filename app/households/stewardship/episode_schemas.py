@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.core.dates import Day
 from app.dictionaries.public import CodeOf
 
 _ID = "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e11"
@@ -20,7 +21,7 @@ class ExitBasisIn(BaseModel):
         description="What the exit rests on (dictionary `exit_basis`: a follow-up visit or a "
         "re-check of information, Beijing 5).",
     )
-    on: date = Field(description="When that visit or re-check took place; not in the future.")
+    on: Day = Field(description="When that visit or re-check took place; not in the future.")
     note: str | None = Field(default=None, max_length=2000, description="What it found.")
 
 
@@ -51,7 +52,7 @@ class ExitProposalIn(BaseModel):
     reason: str = Field(
         pattern=r"^[a-z][a-z0-9_]{0,63}$", description="Why it leaves (dictionary `exit_reason`)."
     )
-    exit_on: date | None = Field(
+    exit_on: Day | None = Field(
         default=None,
         description="Day it leaves once confirmed; default today; not in the future, not "
         "before its current stay began.",
@@ -117,7 +118,7 @@ class ReentryIn(BaseModel):
         pattern=r"^[a-z][a-z0-9_]{0,63}$",
         description="Why it comes back (dictionary `entry_reason`, not `first_registration`).",
     )
-    entered_on: date | None = Field(
+    entered_on: Day | None = Field(
         default=None,
         description="Day it re-enters; default today; not in the future, not before it left.",
     )

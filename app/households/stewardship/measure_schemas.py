@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.core.dates import Day
 from app.core.money import Yuan
 
 _ID = "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e11"
@@ -32,7 +33,7 @@ class MeasureIn(BaseModel):
         pattern=CODE_PATTERN,
         description="What was given (dictionary `measure`; its `group` is a `measure_kind`).",
     )
-    given_on: date = Field(description="The day it was given; not in the future.")
+    given_on: Day = Field(description="The day it was given; not in the future.")
     organization_id: uuid.UUID = Field(
         description="The organisation that gave it (any kind, `/organizations`)."
     )

@@ -7,6 +7,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.actors import ActorRef
+from app.core.dates import Day
 
 Measure = Annotated[str, Field(min_length=1, max_length=200)]
 _ID = "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e11"
@@ -63,7 +64,7 @@ class PlanIn(BaseModel):
     responsible_organization_id: uuid.UUID | None = Field(
         default=None, description="The organisation responsible for carrying it out."
     )
-    review_on: date | None = Field(default=None, description="When the plan is reviewed next.")
+    review_on: Day | None = Field(default=None, description="When the plan is reviewed next.")
 
 
 class PlanOut(BaseModel):

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.core.examples import EXAMPLE_ID_NUMBER
 from app.core.field_messages import field_error
+from app.core.id_numbers import IdNumberText
 from app.households.members.schemas import Relation
 from app.households.transfers.states import Outcome, Status, Step
 
@@ -35,9 +36,7 @@ class TransferRequestIn(BaseModel):
         },
     )
 
-    id_number: str = Field(
-        min_length=1, max_length=40, description="National ID number of the person to move."
-    )
+    id_number: IdNumberText = Field(description="National ID number of the person to move.")
     to_household_id: uuid.UUID = Field(
         description="The household of your reach the person moves into (active in the ledger)."
     )

@@ -40,7 +40,7 @@ class TestAddCode:
         with pytest.raises(ValidationFailed) as raised:
             await service.add_code(session, table, "something_new", "新", "New")
 
-        assert field_error(raised.value) == (["body", "table"], "table_not_extensible")
+        assert field_error(raised.value) == (["path", "table"], "table_not_extensible")
 
     async def test_every_fixed_table_is_refused(self, session: AsyncSession) -> None:
         for table in FIXED_TABLES:
@@ -51,7 +51,7 @@ class TestAddCode:
         with pytest.raises(ValidationFailed) as raised:
             await service.add_code(session, "colours", "red", "红", "Red")
 
-        assert field_error(raised.value) == (["body", "table"], "unknown_code")
+        assert field_error(raised.value) == (["path", "table"], "unknown_code")
 
     @pytest.mark.parametrize("code", ["Flood", "1flood", "flood-damage", "", "x" * 65, "洪涝"])
     async def test_code_must_be_lower_snake_case(self, session: AsyncSession, code: str) -> None:

@@ -566,3 +566,29 @@ class TestMemberInTheMonth:
             assert response.status_code == 200, response.text
         else:
             assert_invalid(response, ["body", "items", 0, "person_id"], "not_a_member_that_month")
+
+
+class TestMonthBounds:
+    """Months are years 1900 to 2999 (core.dates), as the contract states; a default range
+    never starts before them, so an answer never breaks its own schema."""
+
+    @pytest.mark.parametrize(
+        ("param", "value"), [("to", "1000-01"), ("to", "1899-12"), ("from", "3000-01")]
+    )
+    async def test_a_month_outside_the_years_is_refused(
+        self, api: Api, household: Any, param: str, value: str
+    ) -> None:
+        response = await api.get(url(household), **{param: value})
+
+        assert_invalid(response, ["query", param], "month_format")
+
+    @pytest.mark.parametrize(
+        ("to", "first"), [("1900-01", "1900-01"), ("1900-11", "1900-01"), ("2999-12", "2999-01")]
+    )
+    async def test_the_default_range_starts_within_the_years(
+        self, api: Api, household: Any, to: str, first: str
+    ) -> None:
+        response = await api.get(url(household), to=to)
+
+        assert response.status_code == 200, response.text
+        assert (response.json()["from"], response.json()["to"]) == (first, to)

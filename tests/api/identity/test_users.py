@@ -7,6 +7,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.config import PASSWORD_FLOOR, Settings
 from app.demo.identity import DEMO_USERS
 from tests.api.identity.helpers import (
     ME_URL,
@@ -643,3 +644,29 @@ class TestSecurityChangesEndSessions:
         assert (await anonymous.get("/api/v1/users/me", headers=old)).json()[
             "display_name"
         ] == "新名字"
+
+
+class TestPasswordFloor:
+    """The contract states the floor every deployment's password length keeps (issue 17); a
+    deployment configured at the floor takes exactly it."""
+
+    @pytest.fixture
+    def settings(self, settings: Settings) -> Settings:
+        return settings.model_copy(update={"password_min_length": PASSWORD_FLOOR})
+
+    def test_the_contract_states_the_floor(self, app: FastAPI) -> None:
+        schemas = app.openapi()["components"]["schemas"]
+        assert schemas["UserCreate"]["properties"]["password"]["minLength"] == PASSWORD_FLOOR
+        assert schemas["PasswordChange"]["properties"]["new_password"]["minLength"] == 8
+
+    @pytest.mark.parametrize(("password", "status"), [("Ab1-xyz", 422), ("Ab1-xyzw", 201)])
+    async def test_the_server_takes_exactly_the_floor(
+        self, anonymous: httpx.AsyncClient, admin: dict[str, str], password: str, status: int
+    ) -> None:
+        response = await anonymous.post(USERS_URL, json=new_user(password=password), headers=admin)
+
+        if status == 201:
+            assert response.status_code == 201, response.text
+            assert response.json()["username"] == "new_officer"
+        else:
+            assert_invalid(response, ["body", "password"], "password_too_short")

@@ -138,7 +138,7 @@ class TestDictionaryCodes:
         response = await anonymous.post(
             "/api/v1/dictionaries/target_type/codes", json=body, headers=admin
         )
-        assert_invalid(response, ["body", "table"], "table_not_extensible")
+        assert_invalid(response, ["path", "table"], "unknown_code")
 
 
 class TestCalendar:
