@@ -3,9 +3,8 @@
 import json
 import operator
 import types
-from collections import defaultdict
 from functools import reduce
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
@@ -102,31 +101,49 @@ def problem_model(error: type[AppError]) -> type[Problem]:
     return found
 
 
-def problems(*errors: type[AppError]) -> dict[int | str, dict[str, Any]]:
+Responses = dict[int | str, dict[str, Any]]
+"""`responses=` of a route: status -> OpenAPI response, with FastAPI's `model`."""
+
+
+def problems(*errors: type[AppError]) -> Responses:
     """`responses=` for a route: each error's status, with its schema and an example per code.
 
     A status of several codes whose problems differ (`Problem` and `ProblemInvalidTransition`)
     answers any of them (`anyOf`)."""
-    by_status: dict[int, list[type[AppError]]] = defaultdict(list)
-    error: type[AppError]
-    for error in (*errors, AppError):
-        by_status[error.status].append(error)
-    responses: dict[int | str, dict[str, Any]] = {}
-    for status, group in sorted(by_status.items()):
-        models = list(dict.fromkeys(problem_model(e) for e in group))
-        responses[status] = {
-            "model": reduce(operator.or_, models),
-            "description": " / ".join(dict.fromkeys(message_for(e.code).title_en for e in group)),
-            "content": {
-                PROBLEM_MEDIA_TYPE: {
-                    "examples": {
-                        e.code: {"summary": message_for(e.code).title_en, "value": _example(e)}
-                        for e in group
-                    }
-                }
-            },
-        }
-    return responses
+    return with_problems({}, *errors, AppError)
+
+
+def with_problems(responses: Responses, *errors: type[AppError]) -> Responses:
+    """`responses` that also declare `errors`, each merged into the entry of its status; a
+    status the route answers with a body of its own (readiness's 503) stays as it is."""
+    merged = dict(responses)
+    for error in errors:
+        merged[error.status] = _merge_problem(merged.get(error.status), error)
+    return dict(sorted(merged.items(), key=lambda item: str(item[0])))
+
+
+def _merge_problem(entry: dict[str, Any] | None, error: type[AppError]) -> dict[str, Any]:
+    entry = entry or {}
+    previous = entry.get("model")
+    models = (get_args(previous) or (previous,)) if previous is not None else ()
+    if not all(issubclass(model, Problem) for model in models):
+        return entry
+    content = entry.get("content", {})
+    media = content.get(PROBLEM_MEDIA_TYPE, {})
+    title = message_for(error.code).title_en
+    titles = entry["description"].split(" / ") if "description" in entry else []
+    return entry | {
+        "model": reduce(operator.or_, dict.fromkeys((*models, problem_model(error)))),
+        "description": " / ".join(dict.fromkeys((*titles, title))),
+        "content": content
+        | {
+            PROBLEM_MEDIA_TYPE: media
+            | {
+                "examples": media.get("examples", {})
+                | {error.code: {"summary": title, "value": _example(error)}}
+            }
+        },
+    }
 
 
 ResponseHeaders = dict[str, dict[str, Any]]
@@ -150,9 +167,7 @@ LOCATION: ResponseHeaders = {
 }
 
 
-def sends(
-    status: int, *headers: ResponseHeaders, description: str | None = None
-) -> dict[int | str, dict[str, Any]]:
+def sends(status: int, *headers: ResponseHeaders, description: str | None = None) -> Responses:
     """`responses=` entry: the success `status` answers these headers (`ETAG`, `LOCATION`), so
     a generated client reads them (tests/core/test_contract_truth.py compares with what is
     sent)."""
@@ -162,7 +177,7 @@ def sends(
     return {status: entry}
 
 
-def protected_problems(*errors: type[AppError]) -> dict[int | str, dict[str, Any]]:
+def protected_problems(*errors: type[AppError]) -> Responses:
     """`problems()` for a route behind `require(action)`: adds 401 and 403."""
     return problems(Unauthorized, Forbidden, *errors)
 

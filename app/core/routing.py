@@ -35,7 +35,9 @@ from app.core.config import Settings
 from app.core.db import Database
 from app.core.errors import (
     AppError,
+    IdempotencyInProgress,
     IdempotencyKeyRequired,
+    IdempotencyKeyReused,
     PayloadTooLarge,
     Refusal,
     UnsupportedMediaType,
@@ -45,6 +47,7 @@ from app.core.errors import (
 )
 from app.core.field_messages import CHARACTERS
 from app.core.json_body import parse_json
+from app.core.openapi import with_problems
 from app.core.services import services_of
 from app.core.uow import UnitOfWork
 
@@ -110,7 +113,25 @@ async def _caller(request: Request) -> str:
     return (await principal_from_request(request)).caller_id
 
 
+def idempotency_errors(mode: Idempotency | None) -> list[type[AppError]]:
+    """The problems `_claim_key` answers on a route taking an Idempotency-Key: the key reused
+    with another body (422), its first request still running (409), and when the key is
+    required, none (400)."""
+    if mode is None:
+        return []
+    errors: list[type[AppError]] = [IdempotencyKeyReused, IdempotencyInProgress]
+    if mode is Idempotency.required:
+        errors.append(IdempotencyKeyRequired)
+    return errors
+
+
 class AppRoute(APIRoute):
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        extra = kwargs.get("openapi_extra") or {}
+        mode = Idempotency(extra[IDEMPOTENCY_KEY]) if IDEMPOTENCY_KEY in extra else None
+        kwargs["responses"] = with_problems(kwargs.get("responses") or {}, *idempotency_errors(mode))
+        super().__init__(path, endpoint, **kwargs)
+
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         original = super().get_route_handler()
         extra = self.openapi_extra or {}
