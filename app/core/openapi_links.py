@@ -77,9 +77,9 @@ def add_create_links(document: dict[str, Any]) -> None:
                     continue
                 parameters = inherited | {name: f"$response.body#/{field}"}
                 # The created object's own version is the one a change of that object names.
-                if path.count("/") == collection.count("/") + 1 and _needs_version(operation):
-                    if "ETag" in created.get("headers", {}):
-                        parameters["header.If-Match"] = "$response.header.ETag"
+                own = path.count("/") == collection.count("/") + 1
+                if own and _needs_version(operation) and "ETag" in created.get("headers", {}):
+                    parameters["header.If-Match"] = "$response.header.ETag"
                 created.setdefault("links", {})[operation["operationId"]] = {
                     "operationId": operation["operationId"],
                     "parameters": parameters,

@@ -129,7 +129,9 @@ class AppRoute(APIRoute):
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         extra = kwargs.get("openapi_extra") or {}
         mode = Idempotency(extra[IDEMPOTENCY_KEY]) if IDEMPOTENCY_KEY in extra else None
-        kwargs["responses"] = with_problems(kwargs.get("responses") or {}, *idempotency_errors(mode))
+        kwargs["responses"] = with_problems(
+            kwargs.get("responses") or {}, *idempotency_errors(mode)
+        )
         super().__init__(path, endpoint, **kwargs)
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
