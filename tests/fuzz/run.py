@@ -111,6 +111,8 @@ def server_env(workdir: Path, database: Path) -> dict[str, str]:
         SANZHU_DEMO_PASSWORD=DEMO_PASSWORD,
         SANZHU_LOG_JSON="true",
         SANZHU_LOG_LEVEL="INFO",
+        # The longest a token may live: a role's run signs in once.
+        SANZHU_ACCESS_TOKEN_MINUTES="60",
     )
     return env
 
