@@ -75,7 +75,7 @@ class Outcome:
     cases: int
     failures: int
     errors: int
-    reached_2xx: int
+    reached_2xx: frozenset[tuple[str, str]]
     failure_titles: tuple[str, ...]
 
     @property
@@ -178,7 +178,7 @@ def sign_in(base_url: str, role: Role) -> str:
     return token
 
 
-def reached_2xx(log: Path, operations: set[tuple[str, str]]) -> int:
+def reached_2xx(log: Path, operations: set[tuple[str, str]]) -> frozenset[tuple[str, str]]:
     """Operations of the contract the server answered with a 2xx at least once (its access log)."""
     reached: set[tuple[str, str]] = set()
     for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
@@ -192,7 +192,7 @@ def reached_2xx(log: Path, operations: set[tuple[str, str]]) -> int:
             and 200 <= int(entry.get("status", 0)) < 300
         ):
             reached.add((str(entry.get("method")), str(entry.get("route"))))
-    return len(reached & operations)
+    return frozenset(reached & operations)
 
 
 def fuzz(role: Role, pristine: Path, workdir: Path, args: argparse.Namespace) -> Outcome:
@@ -249,10 +249,12 @@ def print_summary(outcomes: list[Outcome], total_operations: int) -> None:
     for outcome in outcomes:
         print(
             f"{outcome.role:<16}{outcome.operations:>11}{outcome.cases:>8}"
-            f"{outcome.failures:>10}{outcome.errors:>8}{outcome.reached_2xx:>6}"
+            f"{outcome.failures:>10}{outcome.errors:>8}{len(outcome.reached_2xx):>6}"
         )
         for title in outcome.failure_titles:
             print(f"    {title}")
+    reached = frozenset().union(*(outcome.reached_2xx for outcome in outcomes))
+    print(f"operations reaching a 2xx for at least one role: {len(reached)}")
 
 
 def parse(argv: list[str]) -> argparse.Namespace:

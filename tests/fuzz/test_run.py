@@ -32,7 +32,7 @@ def test_an_operation_counts_once_it_answered_a_2xx(tmp_path: Path) -> None:
         "\n".join(json.dumps(line) for line in lines) + "\nSanzhu API docs: not json\n",
         encoding="utf-8",
     )
-    assert reached_2xx(log, fuzzed_operations()) == 1
+    assert reached_2xx(log, fuzzed_operations()) == {("GET", "/api/v1/households")}
 
 
 def test_the_issue_s_roles_are_fuzzed() -> None:
