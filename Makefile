@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install run test test-outage contract-ts
+.PHONY: install run test test-outage contract-ts fuzz fuzz-long
 
 $(UV):
 	$(PYTHON) -c 'import sys; sys.exit("Sanzhu needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -39,3 +39,14 @@ contract-ts:
 	cd tests/contract && npm ci --no-audit --no-fund --loglevel=error
 	cd tests/contract && npx --no-install openapi-typescript ../../openapi/openapi.json -o generated/api.d.ts
 	cd tests/contract && npx --no-install tsc --noEmit --strict -p .
+
+# The contract fuzzing gate (issue 17; docs/architecture.md): schemathesis against a server on a
+# fresh demo database, once per role (admin, street officer, grid worker, social worker, partner
+# client), with the settings of schemathesis.toml; fails on any failure of its checks.
+# `fuzz` is bounded for CI (a few minutes on 2 cores); `fuzz-long` tries more cases per
+# operation and adds the stateful phase, which follows the contract's links.
+fuzz: install
+	.venv/bin/python tests/fuzz/run.py --max-examples 5
+
+fuzz-long: install
+	.venv/bin/python tests/fuzz/run.py --max-examples 50 --stateful

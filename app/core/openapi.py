@@ -23,6 +23,7 @@ from app.core.errors import (
     ValidationFailed,
 )
 from app.core.i18n import message_for
+from app.core.openapi_links import add_create_links
 
 _DEFAULT_VALIDATION_SCHEMAS = ("HTTPValidationError", "ValidationError")
 _SCHEMAS = "#/components/schemas/"
@@ -255,6 +256,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         )
         for name, schema in found["$defs"].items():
             schemas.setdefault(name, schema)
+    add_create_links(document)
     return document
 
 

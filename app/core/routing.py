@@ -39,7 +39,9 @@ from app.core.db import Database
 from app.core.errors import (
     AppError,
     DatabaseUnavailable,
+    IdempotencyInProgress,
     IdempotencyKeyRequired,
+    IdempotencyKeyReused,
     MalformedBody,
     PayloadTooLarge,
     Refusal,
@@ -143,9 +145,23 @@ def pipeline_errors(*, takes_body: bool, takes_json: bool, protected: bool) -> l
     return errors
 
 
+def idempotency_errors(mode: Idempotency | None) -> list[type[AppError]]:
+    """The problems `_claim_key` answers on a route taking an Idempotency-Key: the key reused
+    with another body (422), its first request still running (409), and when the key is
+    required, none (400)."""
+    if mode is None:
+        return []
+    errors: list[type[AppError]] = [IdempotencyKeyReused, IdempotencyInProgress]
+    if mode is Idempotency.required:
+        errors.append(IdempotencyKeyRequired)
+    return errors
+
+
 class AppRoute(APIRoute):
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         super().__init__(path, endpoint, **kwargs)
+        extra = self.openapi_extra or {}
+        mode = Idempotency(extra[IDEMPOTENCY_KEY]) if IDEMPOTENCY_KEY in extra else None
         self.responses = with_problems(
             self.responses,
             *pipeline_errors(
@@ -153,6 +169,7 @@ class AppRoute(APIRoute):
                 takes_json=self._takes_json,
                 protected=_is_protected(self.dependant),
             ),
+            *idempotency_errors(mode),
         )
         # FastAPI derived the response models from `responses` while building the route.
         self.response_fields = {

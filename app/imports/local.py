@@ -73,7 +73,11 @@ async def queue_file(
             size=size,
             sha256=sha256,
             head=head,
-            fields={"dry_run": str(dry_run), "force": str(force), "encoding": encoding},
+            fields={
+                "dry_run": str(dry_run).lower(),
+                "force": str(force).lower(),
+                "encoding": encoding,
+            },
         )
         async with database.sessionmaker() as session, session.begin():
             return await service.create(session, actor, upload, import_id)

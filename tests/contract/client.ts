@@ -135,9 +135,10 @@ export const firstScreen: HouseholdListQuery = {
   limit: 50,
 };
 
-/** A refused creation's first field error: the 422 of `households_create` declares `errors`. */
+/** A refused creation's first field error: the 422 of `households_create` is either
+ * `validation_failed`, which declares `errors`, or a reused Idempotency-Key, which has none. */
 export function firstFieldError(problem: CreateRefused): string | undefined {
-  return problem.errors[0]?.code;
+  return "errors" in problem ? problem.errors[0]?.code : undefined;
 }
 
 /** What a 409 `invalid_transition` says may be done instead: its `allowed` member. */
