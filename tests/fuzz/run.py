@@ -61,7 +61,9 @@ class Role:
 
 ROLES = (
     Role("admin", username="admin"),
+    Role("district_officer", username="district_officer"),
     Role("street_officer", username="street_officer"),
+    Role("community_worker", username="community_worker"),
     Role("grid_worker", username="grid_worker"),
     Role("social_worker", username="social_worker", acknowledges=True),
     Role("partner", client_id="red-cross"),
