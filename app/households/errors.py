@@ -55,23 +55,6 @@ class PersonInAnotherHousehold(AppError):
         )
 
 
-class AllowedActions(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"allowed": ["reenter"]}]})
-
-    allowed: list[str] = Field(description="The actions the object's state allows now.")
-
-
-class InvalidTransition(AppError):
-    """409: the household's state does not allow this action; `allowed` lists what does."""
-
-    status = 409
-    code = "invalid_transition"
-    members_model = AllowedActions
-
-    def __init__(self, state: str, allowed: list[str]) -> None:
-        super().__init__(params={"state": state}, members=AllowedActions(allowed=allowed))
-
-
 class ExitedHousehold(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{"household_id": _HOUSEHOLD_ID}]})
 
@@ -177,12 +160,6 @@ register_messages(
             "该身份证号已是台账中一户家庭的在册成员{where}；请使用迁移（transfer）而不是重复登记，此人在其他街道时请提交迁移申请（transfer-requests）。",
             "This ID number is already an active member of a household{where}; transfer the person "
             "instead of adding a copy (from another street: file a transfer request).",
-        ),
-        "invalid_transition": Message(
-            "当前状态不允许此操作",
-            "Action not allowed in this state",
-            "对象当前状态为 {state}，不允许此操作；允许的操作见 allowed。",
-            "The object is {state}; this action is not allowed. See `allowed`.",
         ),
     }
 )

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import PROBLEM_MEDIA_TYPE, AppError
 from app.core.etag import ExpectedVersion, OptionalExpectedVersion
-from app.households.errors import AllowedActions, InvalidTransition
+from app.core.transitions import AllowedActions, InvalidTransition
 from tests.api.households.ledger_http import AGENCY, bearer, member, organization_id
 from tests.api.households.records import HOUSEHOLDS, VEHICLE, household_body
 from tests.core.contract_support import operations

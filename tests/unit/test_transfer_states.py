@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.households.errors import InvalidTransition
+from app.core.transitions import InvalidTransition
 from app.households.transfers.states import (
     MOVES,
     Outcome,

@@ -11,10 +11,11 @@ from app.core.openapi import LOCATION, protected_problems
 from app.core.pagination import Page, PageParams
 from app.core.permissions import Action
 from app.core.routing import Idempotency, api_router, route_options
+from app.core.transitions import InvalidTransition
 from app.core.uow import DbSession, ReadDbSession
 from app.households.decisions import service, views
 from app.households.decisions.schemas import DecisionEnd, DecisionIn, DecisionOut
-from app.households.errors import HouseholdExited, InvalidTransition
+from app.households.errors import HouseholdExited
 from app.households.http import (
     HOUSEHOLD,
     HOUSEHOLDS,

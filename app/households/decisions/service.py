@@ -15,11 +15,11 @@ from app.core.auth import Actor
 from app.core.db import ReadSession, WriteSession, new_id, utcnow
 from app.core.errors import NotFound, ValidationFailed
 from app.core.pagination import PageRequest
+from app.core.transitions import InvalidTransition
 from app.households import access, changes, history
 from app.households.changes import Change
 from app.households.decisions import repository, rules
 from app.households.decisions.schemas import DecisionEnd, DecisionIn
-from app.households.errors import InvalidTransition
 from app.households.events import Event
 from app.households.models import Household, HouseholdTargetType, TargetTypeDecision
 

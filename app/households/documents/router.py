@@ -14,6 +14,7 @@ from app.core.openapi import LOCATION, protected_problems
 from app.core.pagination import Page, PageParams
 from app.core.permissions import Action
 from app.core.routing import api_router, route_options
+from app.core.transitions import InvalidTransition
 from app.core.uow import DbSession, ReadDbSession
 from app.core.uploads import ENVELOPE_BYTES, check_declared_length, receive
 from app.households.documents import service, sniffing, storage
@@ -22,7 +23,6 @@ from app.households.errors import (
     DocumentTooLarge,
     DocumentTypeNotAllowed,
     IdImageWithheld,
-    InvalidTransition,
 )
 from app.households.http import (
     HOUSEHOLD,

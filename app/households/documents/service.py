@@ -21,13 +21,14 @@ from app.core.errors import NotFound, ValidationFailed
 from app.core.field_messages import CHARACTERS
 from app.core.masking import PersonalField
 from app.core.pagination import PageRequest
+from app.core.transitions import InvalidTransition
 from app.core.uploads import Upload
 from app.dictionaries.public import CodeOf, codes_with
 from app.households import access, changes
 from app.households.changes import Change
 from app.households.documents import repository, sniffing, storage
 from app.households.documents.schemas import DocumentOut
-from app.households.errors import DocumentTypeNotAllowed, IdImageWithheld, InvalidTransition
+from app.households.errors import DocumentTypeNotAllowed, IdImageWithheld
 from app.households.events import Event
 from app.households.models import HouseholdDocument
 

@@ -17,10 +17,10 @@ from app.core.clock import SHANGHAI
 from app.core.db import ReadSession, WriteSession, utcnow
 from app.core.errors import NotFound, ValidationFailed
 from app.core.pagination import PageRequest
+from app.core.transitions import InvalidTransition
 from app.dictionaries.public import unknown_codes
 from app.households import access, changes, history
 from app.households.changes import Change
-from app.households.errors import InvalidTransition
 from app.households.events import Event
 from app.households.models import (
     Household,

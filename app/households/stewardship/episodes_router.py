@@ -11,8 +11,8 @@ from app.core.openapi import ETAG, LOCATION, protected_problems
 from app.core.pagination import Page, PageParams
 from app.core.permissions import Action
 from app.core.routing import Idempotency, api_router, route_options
+from app.core.transitions import InvalidTransition
 from app.core.uow import DbSession, ReadDbSession
-from app.households.errors import InvalidTransition
 from app.households.http import (
     HOUSEHOLD,
     HOUSEHOLDS,

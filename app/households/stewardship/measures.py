@@ -13,10 +13,10 @@ from app.core.db import ReadSession, WriteSession, utcnow
 from app.core.errors import NotFound, ValidationFailed
 from app.core.field_messages import above, object_named
 from app.core.pagination import PageRequest
+from app.core.transitions import InvalidTransition
 from app.dictionaries.public import group_of, unknown_codes
 from app.households import access, changes, history
 from app.households.changes import Change
-from app.households.errors import InvalidTransition
 from app.households.events import Event
 from app.households.models import Household, HouseholdMeasure
 from app.households.record import completeness

@@ -10,8 +10,9 @@ from app.core.openapi import LOCATION, protected_problems
 from app.core.pagination import Page, PageParams
 from app.core.permissions import Action
 from app.core.routing import Idempotency, api_router, route_options
+from app.core.transitions import InvalidTransition
 from app.core.uow import DbSession, ReadDbSession
-from app.households.errors import HouseholdExited, InvalidTransition
+from app.households.errors import HouseholdExited
 from app.households.http import (
     HOUSEHOLD,
     HOUSEHOLDS,

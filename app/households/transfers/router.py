@@ -14,10 +14,10 @@ from app.core.openapi import ETAG, LOCATION, protected_problems, sends
 from app.core.pagination import Page, PageParams
 from app.core.permissions import Action
 from app.core.routing import API_V1, Idempotency, api_router, route_options
+from app.core.transitions import InvalidTransition
 from app.core.uow import DbSession, ReadDbSession
 from app.households import access
 from app.households.errors import (
-    InvalidTransition,
     PersonInAnotherHousehold,
     PersonMoved,
     TooManyLookups,

@@ -8,7 +8,7 @@ requester cancels it. Every other state is final.
 from datetime import date
 from enum import StrEnum
 
-from app.households.errors import InvalidTransition
+from app.core.transitions import InvalidTransition
 
 
 class Status(StrEnum):
