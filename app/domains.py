@@ -18,6 +18,7 @@ from app.households.domain import domain as households
 from app.identity.domain import domain as identity
 from app.identity.public import principal_status, session_live
 from app.imports.domain import domain as imports
+from app.intake.domain import domain as intake
 from app.organizations.domain import domain as organizations
 from app.regions.domain import domain as regions
 from app.system.domain import domain as system
@@ -33,6 +34,7 @@ DOMAINS: tuple[Domain, ...] = (
     households,
     finances,
     imports,
+    intake,
     audit,
     system,
 )

@@ -49,6 +49,18 @@ class Action(StrEnum):
     transfer_requests_answer = "transfer_requests:answer"
     transfer_requests_decide = "transfer_requests:decide"
     staff_read = "staff:read"
+    applications_read = "applications:read"
+    applications_file = "applications:file"
+    applications_process = "applications:process"
+    applications_decide = "applications:decide"
+    discovery_reports_read = "discovery_reports:read"
+    discovery_reports_file = "discovery_reports:file"
+    discovery_reports_triage = "discovery_reports:triage"
+    home_visits_read = "home_visits:read"
+    home_visits_schedule = "home_visits:schedule"
+    home_visits_record = "home_visits:record"
+    deadlines_read = "deadlines:read"
+    inbox_read = "inbox:read"
 
 
 PEOPLE = frozenset(Role) - {Role.partner}
@@ -128,6 +140,31 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     # The staff directory: who works within one's reach (identity.directory decides the
     # reach); admins manage users at /users instead, auditors and partners have no use for it.
     Action.staff_read: REGION_ROLES | {Role.social_worker, Role.department_officer},
+    # One window (一门受理, DOMAIN 6): staff of the three-level network and social workers
+    # file for a household; a grid worker files only for the households paired with it
+    # (Yubei 3(3)3(1)), and reads them masked. The street's window accepts and carries the
+    # application through investigation; approval is the street's or the district's.
+    Action.applications_read: _LEDGER_READERS | {Role.auditor},
+    Action.applications_file: frozenset(
+        {Role.street_officer, Role.community_worker, Role.social_worker, Role.grid_worker}
+    ),
+    Action.applications_process: frozenset({Role.street_officer, Role.community_worker}),
+    Action.applications_decide: frozenset({Role.street_officer, Role.district_officer}),
+    # Discovery (主动发现) is the three-level network's: street, community, grid (DOMAIN 6).
+    Action.discovery_reports_read: REGION_ROLES | {Role.auditor},
+    Action.discovery_reports_file: frozenset(
+        {Role.street_officer, Role.community_worker, Role.grid_worker}
+    ),
+    Action.discovery_reports_triage: frozenset({Role.street_officer, Role.community_worker}),
+    # Home visits (入户访谈) are scheduled by the street or community and made by a social
+    # worker of the agency or a community worker (DOMAIN 6; Yubei 3(5)).
+    Action.home_visits_read: _LEDGER_READERS | {Role.auditor},
+    Action.home_visits_schedule: frozenset({Role.street_officer, Role.community_worker}),
+    Action.home_visits_record: frozenset({Role.social_worker, Role.community_worker}),
+    Action.deadlines_read: frozenset(
+        {Role.district_officer, Role.street_officer, Role.community_worker, Role.auditor}
+    ),
+    Action.inbox_read: PEOPLE,
 }
 
 

@@ -94,6 +94,16 @@ class Household(Timestamped, Base):
     created_by: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("users.id", ondelete="RESTRICT")
     )
+    intake_source: Mapped[str | None] = mapped_column(String(24))
+    """What brought the household in (DOMAIN 6): `application` or `discovery_report` (with
+    `intake_source_id`), `form` (entered by staff), `import` (a screening file); null for
+    households entered before intake was recorded (revision 0021)."""
+    intake_source_id: Mapped[uuid.UUID | None] = mapped_column()
+    application_mode: Mapped[str | None] = mapped_column(String(32))
+    """Dictionary `application_mode`, when an application brought it in."""
+    discovery_channel: Mapped[str | None] = mapped_column(String(32))
+    """Dictionary `discovery_channel`: through which channel it was found (主动发现) or
+    applied (自主申请)."""
 
 
 class LedgerNumberCounter(Base):
@@ -206,6 +216,39 @@ class HouseholdCode(Base):
     )
     list: Mapped[str] = mapped_column(String(16), primary_key=True)
     code: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class HouseholdNeed(HouseholdOwned, Base):
+    """A need as a dated instance (帮扶需求, DOMAIN 4, 6): what was needed, noted when, by
+    whom, from which application, home visit or report; so that a referral, a plan item and
+    a measure can each point to the need they answer.
+
+    Status: `open` -> `being_met` -> `met`, or `withdrawn` from `open` or `being_met`.
+    The household's need codes (`household_codes`, list `need`) are derived from its
+    instances that are `open` or `being_met`, kept in the same transaction.
+    """
+
+    __tablename__ = "household_needs"
+    __table_args__ = (
+        Index("ix_household_needs_household_status", "household_id", "status", "code"),
+        Index("ix_household_needs_source", "source_id", "code"),
+    )
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    code: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    noted_on: Mapped[date] = mapped_column(Date)
+    noted_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    source: Mapped[str] = mapped_column(String(24))
+    """`record` (the record's needs), `application`, `home_visit`, `discovery_report`,
+    `import`, or `legacy` (a code the record held before needs were instances)."""
+    source_id: Mapped[uuid.UUID | None] = mapped_column()
+    note: Mapped[str | None] = mapped_column(Text)
+    status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status_changed_by: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="RESTRICT")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class HouseholdChange(HouseholdOwned, Base):
@@ -327,6 +370,10 @@ class HouseholdMeasure(HouseholdOwned, Base):
     amount: Mapped[Decimal | None] = mapped_column(Money)
     note: Mapped[str | None] = mapped_column(Text)
     plan_item_id: Mapped[uuid.UUID | None] = mapped_column()
+    need_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("household_needs.id", ondelete="RESTRICT")
+    )
+    """The need instance the measure answers, when it answers one."""
     legacy: Mapped[bool] = mapped_column(default=False)
     """Migrated from the free-text list the record had before measures were records."""
     created_by: Mapped[uuid.UUID | None] = mapped_column(

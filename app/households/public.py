@@ -12,6 +12,7 @@
 - **Create** a household as the API does (`create_household`), or many in bulk,
   exactly as the API does (the import): `rows_of_new_household`, `known_persons`,
   `write_new_households`.
+- **Note needs** as dated instances (from an application, a visit, a report): `note_needs`.
 - **File** a document in the household's file (一户一档): `file_document`.
 - **Decide** the new target types from an assessment: `record_assessed_types`.
 - **Record** a measure given (`record_measure`), propose and confirm an exit
@@ -51,6 +52,8 @@ from app.households.http import (
 from app.households.members import repository as persons
 from app.households.members.schemas import MemberIn
 from app.households.models import Household, HouseholdOwned
+from app.households.needs import repository as needs_repository
+from app.households.needs import service as needs
 from app.households.plausibility import check_category
 from app.households.read_models import (
     CategoryNow,
@@ -175,6 +178,45 @@ async def record_assessed_types(
         session, actor, household_id, target_types, assessment_id
     )
     return HouseholdRef.of(household)
+
+
+async def note_needs(
+    session: WriteSession,
+    actor: Actor,
+    household: HouseholdRef,
+    codes: list[str],
+    *,
+    source: str,
+    source_id: uuid.UUID | None,
+    noted_on: date,
+    note: str | None = None,
+) -> list[uuid.UUID]:
+    """Note needs as dated instances of a household fetched with `writable` (DOMAIN 4, 6):
+    one open instance per distinct code (codes of the `need` dictionary), from `source`
+    (`application`, `home_visit`, `discovery_report`) and its id; the household's need
+    codes follow its live instances, and the change is recorded (history `needs.note`).
+    Returns the instances' ids in code order."""
+    if not access.was_locked(session, household.id):
+        raise RuntimeError("note_needs: fetch the household with `writable` first")
+    found = await session.get(Household, household.id)
+    assert found is not None
+    before = await needs_repository.live_codes(session, found.id)
+    instances = await needs.note(
+        session,
+        actor,
+        found,
+        codes,
+        source=source,
+        source_id=source_id,
+        noted_on=noted_on,
+        note=note,
+    )
+    after = await needs_repository.live_codes(session, found.id)
+    changed = diff({"needs": before}, {"needs": after})
+    if changed:
+        await completeness.refresh(session, found, actor.today)
+    await changes.record(session, actor, found, Change("needs.note", Event.changed, changed))
+    return [instance.id for instance in instances]
 
 
 async def count_in_region(session: ReadSession, actor: Actor, region_code: str) -> int:
@@ -318,6 +360,7 @@ __all__ = [
     "members_ever",
     "members_on",
     "membership_periods",
+    "note_needs",
     "pair_worker",
     "parse_id",
     "parse_member_id",

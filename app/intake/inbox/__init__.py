@@ -1,0 +1,1 @@
+"""Each user's inbox: what concerns them (new assignments, deadlines, applications)."""
