@@ -184,9 +184,13 @@ class HomeVisit(HouseholdOwned, Timestamped, Base):
     cancel_reason: Mapped[str | None] = mapped_column(Text)
 
 
-class Deadline(Base):
+class Deadline(HouseholdOwned, Base):
     """A deadline in working days from the day its triggering event happened (DOMAIN 6):
     open until the event that meets it, missed once its due day has passed without it.
+
+    Household-owned when it has a household, so it moves with it to the worklist of the
+    household's new region; a report's deadline before the report is linked or applied
+    for has none and keeps the region where the person was noticed.
 
     A missed deadline done late keeps `missed` and gets `done_on`; the worklist shows what
     is not done. `provisional` when the due day was counted on a year the official
@@ -217,9 +221,9 @@ class Deadline(Base):
     id: Mapped[uuid.UUID] = uuid_pk()
     kind: Mapped[str] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(16), default="open")
-    region_code: Mapped[str] = mapped_column(region_code_type())
-    district_code: Mapped[str] = mapped_column(region_code_type(6))
-    household_id: Mapped[uuid.UUID | None] = mapped_column(
+    # Nullable here (a report's deadline may have no household yet): relocation moves the
+    # rows that have one, by household id.
+    household_id: Mapped[uuid.UUID | None] = mapped_column(  # type: ignore[assignment]
         ForeignKey("households.id", ondelete="RESTRICT")
     )
     application_id: Mapped[uuid.UUID | None] = mapped_column(
