@@ -9,8 +9,10 @@ from app.intake.models import (
     HomeVisit,
     InboxItem,
 )
+from app.intake.reports.router import router as reports_router
 
 domain = Domain(
     name="intake",
+    routers=[reports_router],
     models=[DiscoveryReport, Application, ApplicationTransition, HomeVisit, Deadline, InboxItem],
 )
