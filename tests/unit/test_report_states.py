@@ -26,7 +26,7 @@ def _codes(table: str) -> set[str]:
 
 def test_the_states_are_the_code_table_and_the_screened_categories_exist() -> None:
     assert {s.value for s in Status} == _codes("discovery_report_status")
-    assert SCREENED_CATEGORIES <= _codes("vulnerability_category")
+    assert _codes("vulnerability_category") >= SCREENED_CATEGORIES
 
 
 def test_a_submitted_report_allows_every_step_and_a_triaged_one_none() -> None:
