@@ -4,7 +4,7 @@ it was noticed; a grid worker sees only the reports it filed."""
 import uuid
 from typing import Any
 
-from sqlalchemy import Select, exists, false, or_, select
+from sqlalchemy import Select, exists, false, func, or_, select
 
 from app.core.db import ReadSession, WriteSession
 from app.core.pagination import PageRequest, paginate
@@ -83,3 +83,7 @@ async def drop_undone_deadlines(session: WriteSession, report_id: uuid.UUID) -> 
     for row in rows:
         await session.delete(row)
     return sorted(row.kind for row in rows)
+
+
+async def count(session: ReadSession) -> int:
+    return int(await session.scalar(select(func.count()).select_from(DiscoveryReport)) or 0)

@@ -223,6 +223,24 @@ async def investigate(
     return report
 
 
+async def convert(
+    session: WriteSession, actor: Actor, report_id: uuid.UUID, household_id: uuid.UUID
+) -> DiscoveryReport:
+    """The report is turned into an application for `household_id`: called by the filing of
+    an application that names the report (`POST /applications`), in its transaction. 404
+    when the actor's reach does not hold the report, 409 `invalid_transition` unless it is
+    submitted. Its deadlines stay with it: the application's acceptance enters the household
+    into the ledger and meets them."""
+    report = await visible(session, actor, report_id, for_update=True)
+    status = next_status(
+        Status(report.status), Step.convert, investigated=report.basic_investigation_on is not None
+    )
+    report.household_id = household_id
+    _triaged(actor, report, status, None)
+    await _record(session, actor, report, "convert", ["status", "household_id"])
+    return report
+
+
 def _triaged(actor: Actor, report: DiscoveryReport, status: Status, note: str | None) -> None:
     report.status = status.value
     report.triaged_by = actor.principal.id
@@ -259,7 +277,12 @@ async def _record(
             "region_code": report.region_code,
             "urgency": report.urgency,
         },
-        recipients=[report.filed_by] if step in ("link", "dismiss") else [],
+        recipients=[report.filed_by] if step in ("link", "dismiss", "convert") else [],
         subject_type=OBJECT,
         subject_id=report.id,
     )
+
+
+async def count(session: ReadSession) -> int:
+    """How many discovery reports there are (the demo seeds them once)."""
+    return await repository.count(session)
