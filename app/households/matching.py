@@ -13,8 +13,10 @@ import uuid
 from sqlalchemy import select
 
 from app.core.db import ReadSession
+from app.core.reach import Reach
 from app.core.region_codes import in_subtree
 from app.households.models import Household, Membership, Person
+from app.households.scope import visible_households
 
 ACTIVE = "active"
 
@@ -61,3 +63,19 @@ async def likely_household(
     )
     by_address = next((row.id for row in rows if address_key(row.address) == wanted), None)
     return by_number or by_address
+
+
+async def within_reach(
+    session: ReadSession, reach: Reach, household_ids: set[uuid.UUID]
+) -> set[uuid.UUID]:
+    """Which of `household_ids` the reach holds (one statement): a lead's match or link is
+    named only to those who may see that household."""
+    if not household_ids:
+        return set()
+    found = await session.scalars(
+        select(Household.id).where(
+            Household.id.in_(sorted(household_ids)),
+            visible_households(reach, Household.id, Household.region_code),
+        )
+    )
+    return set(found)

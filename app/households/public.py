@@ -22,7 +22,7 @@
 - **Match** a lead to the active household it may already be: `likely_household`
   (same ID number in the street, same address in the community: `address_key`); a
   number given spends a lookup (`spend_lookups`) and is audited by its blind index
-  (`audit_id_number`).
+  (`audit_id_number`); which households of a list a reach holds: `within_reach`.
 - **Check** a person's category against the code tables' rules: `check_category`.
 - Let departments and partners reach households through another domain's
   table (referrals): `reach_organizations_through`.
@@ -53,7 +53,7 @@ from app.households.http import (
     answer_household_version,
     household_written,
 )
-from app.households.matching import address_key, likely_household
+from app.households.matching import address_key, likely_household, within_reach
 from app.households.members import lookups
 from app.households.members import repository as persons
 from app.households.members.schemas import MemberIn
@@ -393,6 +393,7 @@ __all__ = [
     "rows_of_new_household",
     "spend_lookups",
     "visible",
+    "within_reach",
     "writable",
     "write_new_households",
 ]

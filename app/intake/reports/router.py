@@ -27,7 +27,6 @@ from app.intake.reports.schemas import (
     Urgency,
 )
 from app.intake.reports.states import Status
-from app.intake.reports.views import report_out
 
 router = api_router(prefix=API_V1, tags=["discovery reports"])
 REPORTS = "/discovery-reports"
@@ -41,9 +40,12 @@ STEP_PROBLEMS = protected_problems(
 )
 
 
-def _shown(actor: Actor, report: DiscoveryReport, response: Response) -> DiscoveryReportOut:
+async def _shown(
+    session: ReadDbSession | DbSession, actor: Actor, report: DiscoveryReport, response: Response
+) -> DiscoveryReportOut:
     response.headers["ETag"] = etag_for_version(report.version)
-    return report_out(actor, report)
+    [shown] = await service.shown(session, actor, [report])
+    return shown
 
 
 @router.post(
@@ -72,7 +74,7 @@ async def discovery_reports_create(
         await households.spend_lookups(actor)
     report = await service.file(session, actor, body)
     response.headers["Location"] = f"{API_V1}{REPORTS}/{report.id}"
-    return _shown(actor, report, response)
+    return await _shown(session, actor, report, response)
 
 
 @router.get(
@@ -105,7 +107,7 @@ async def discovery_reports_list(
         urgency=urgency,
     )
     households.audit_read(session, actor, "discovery_report.list.read")
-    return Page(items=[report_out(actor, row) for row in rows], next_cursor=cursor)
+    return Page(items=await service.shown(session, actor, rows), next_cursor=cursor)
 
 
 @router.get(
@@ -125,7 +127,7 @@ async def discovery_reports_get(
         region_code=report.region_code,
         subject=("discovery_report", report.id),
     )
-    return _shown(actor, report, response)
+    return await _shown(session, actor, report, response)
 
 
 @router.post(
@@ -146,7 +148,7 @@ async def discovery_reports_link(
     expected: ExpectedVersion,
 ) -> DiscoveryReportOut:
     report = await service.link(session, actor, report_id, expected, body)
-    return _shown(actor, report, response)
+    return await _shown(session, actor, report, response)
 
 
 @router.post(
@@ -166,7 +168,7 @@ async def discovery_reports_dismiss(
     expected: ExpectedVersion,
 ) -> DiscoveryReportOut:
     report = await service.dismiss(session, actor, report_id, expected, body)
-    return _shown(actor, report, response)
+    return await _shown(session, actor, report, response)
 
 
 @router.post(
@@ -187,4 +189,4 @@ async def discovery_reports_investigate(
     expected: ExpectedVersion,
 ) -> DiscoveryReportOut:
     report = await service.investigate(session, actor, report_id, expected, body)
-    return _shown(actor, report, response)
+    return await _shown(session, actor, report, response)

@@ -203,11 +203,12 @@ class DiscoveryReportOut(BaseModel):
     needs: list[str] = Field(description="Codes of the `need` dictionary.")
     likely_duplicate: LikelyDuplicateOut | None = Field(
         description="The active household the report likely duplicates; only for roles that "
-        "see personal data whole, null for the others whatever was found."
+        "see personal data whole and reach that household, null for the others whatever was "
+        "found."
     )
     household_id: uuid.UUID | None = Field(
         description="The household it was linked to or turned into an application for; null "
-        "for roles that see personal data masked."
+        "for roles that see personal data masked or do not reach that household."
     )
     basic_investigation_on: date | None = Field(
         description="The day of the basic investigation (摸排), once recorded."

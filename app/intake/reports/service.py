@@ -32,8 +32,15 @@ from app.intake.deadlines.service import meet, open_deadline
 from app.intake.inbox.service import notify
 from app.intake.models import DiscoveryReport
 from app.intake.reports import repository
-from app.intake.reports.schemas import DiscoveryReportIn, DismissIn, InvestigateIn, LinkIn
+from app.intake.reports.schemas import (
+    DiscoveryReportIn,
+    DiscoveryReportOut,
+    DismissIn,
+    InvestigateIn,
+    LinkIn,
+)
 from app.intake.reports.states import Status, Step, next_status, screening_applies
+from app.intake.reports.views import named_households, report_out
 from app.regions.public import region_exists
 
 OBJECT = "discovery_report"
@@ -115,6 +122,17 @@ async def file(session: WriteSession, actor: Actor, data: DiscoveryReportIn) -> 
             )
     await _record(session, actor, report, "file", ["status"])
     return report
+
+
+async def shown(
+    session: ReadSession, actor: Actor, reports: list[DiscoveryReport]
+) -> list[DiscoveryReportOut]:
+    """The reports as the caller may see them (`views.report_out`): one statement finds
+    which of the households they name the caller's reach holds."""
+    reachable = await households.within_reach(
+        session, actor.reach, named_households(actor, reports)
+    )
+    return [report_out(actor, report, reachable) for report in reports]
 
 
 async def visible(

@@ -3,8 +3,11 @@
 Personal fields are masked per `core.masking` for roles that see them masked (grid
 workers, even of what they entered; auditors without a grant). Whether the report
 matched a household, and which household it was linked to, go only to roles that see ID
-numbers whole: for the others both are null whatever happened, so the view of a
-duplicate and of a fresh lead cannot be told apart (no unmasking oracle)."""
+numbers whole, and only when the caller's reach holds that household: for the others
+both are null whatever happened, so the view of a duplicate and of a fresh lead cannot
+be told apart (no unmasking oracle)."""
+
+import uuid
 
 from app.core.auth import Actor
 from app.core.masking import PersonalField, shown
@@ -28,15 +31,27 @@ def steps_for(actor: Actor, report: DiscoveryReport) -> list[Step]:
     ]
 
 
-def report_out(actor: Actor, report: DiscoveryReport) -> DiscoveryReportOut:
+def named_households(actor: Actor, reports: list[DiscoveryReport]) -> set[uuid.UUID]:
+    """The households the reports name (a match, a link) that the caller's view may show,
+    if its reach holds them: none for a role that sees personal data masked."""
+    if not actor.viewer.sees_full(PersonalField.id_number):
+        return set()
+    named = {r.likely_duplicate_of for r in reports} | {r.household_id for r in reports}
+    return {household_id for household_id in named if household_id is not None}
+
+
+def report_out(
+    actor: Actor, report: DiscoveryReport, reachable: set[uuid.UUID]
+) -> DiscoveryReportOut:
+    """`reachable`: which of `named_households` the caller's reach holds; a household the
+    report names is shown only then (a street's match is not news to another community)."""
     viewer = actor.viewer
-    insider = viewer.sees_full(PersonalField.id_number)
     number = None
     if report.id_number_cipher is not None:
         number = shown(
             actor.services.vault.open(report.id_number_cipher), PersonalField.id_number, viewer
         )
-    duplicate = report.likely_duplicate_of if insider else None
+    duplicate = report.likely_duplicate_of if report.likely_duplicate_of in reachable else None
     return DiscoveryReportOut(
         id=report.id,
         version=report.version,
@@ -56,7 +71,7 @@ def report_out(actor: Actor, report: DiscoveryReport) -> DiscoveryReportOut:
         hardship_kind=report.hardship_kind,
         needs=list(report.needs),
         likely_duplicate=None if duplicate is None else LikelyDuplicateOut(household_id=duplicate),
-        household_id=report.household_id if insider else None,
+        household_id=report.household_id if report.household_id in reachable else None,
         basic_investigation_on=report.basic_investigation_on,
         triaged_by=report.triaged_by,
         triaged_at=report.triaged_at,

@@ -497,3 +497,23 @@ async def test_district_officers_and_auditors_read_but_do_not_file(
     for username in ("district_officer", "auditor"):
         response = await http.post(REPORTS, json=report(), headers=await bearer(http, username))
         assert_problem(response, 403, "forbidden")
+
+
+async def test_a_match_is_named_only_to_those_who_reach_the_household(
+    app: FastAPI, http: httpx.AsyncClient
+) -> None:
+    """A number active in another community of the street: the street officer sees the
+    match; the community worker who filed the lead does not reach that household."""
+    number = id_number(birth="1947-02-03", sex="female", seq=44)
+    other = await create_household(
+        app,
+        region="500112001002001",
+        members=[{"name": "孙兰", "relation_to_head": "self", "id_number": number}],
+    )
+    created = await file(http, "community_worker", id_number=number, address="别处 3 号")
+    assert created["likely_duplicate"] is None
+    officer = await bearer(http, "street_officer")
+    seen = (await http.get(f"{REPORTS}/{created['id']}", headers=officer)).json()
+    assert seen["likely_duplicate"] == {"household_id": str(other.id)}
+    listed = (await http.get(REPORTS, headers=officer)).json()["items"]
+    assert listed[0]["likely_duplicate"] == {"household_id": str(other.id)}

@@ -14,13 +14,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.audit import AuditEvent
 from app.core.clock import business_today
+from app.core.errors import NotFound
 from app.core.events import DomainEvent
+from app.core.transitions import InvalidTransition
 from app.households.models import HouseholdNeed
 from app.intake.models import InboxItem
+from app.intake.reports import service
 from app.workdays.public import add_working_days
 from tests.api.households.ledger_http import bearer, exit_household, fetch, user_id
 from tests.api.intake.reports_http import REPORTS, deadlines, file, step
-from tests.factories import GRID_B1_1, create_demo_district, create_household
+from tests.factories import GRID_B1_1, create_demo_district, create_household, ledger_actor
 from tests.problems import assert_invalid, assert_problem
 
 TODAY = business_today()
@@ -329,3 +332,36 @@ async def test_only_street_officers_and_community_workers_triage(
     filed = await file(http, "grid_worker")
     response = await step(http, username, filed, "dismiss", {"reason": "moved_away"})
     assert_problem(response, 403, "forbidden")
+
+
+# Conversion (by an application) ------------------------------------------------------------
+
+
+async def test_an_application_naming_the_report_converts_it_once(
+    app: FastAPI, http: httpx.AsyncClient, home: Any
+) -> None:
+    """`service.convert` is what filing an application from the report calls."""
+    filed = await file(http, "grid_worker", hardship_kind="other_hardship")
+    actor = await ledger_actor(app, "community_worker")
+    database = app.state.services.database
+    async with database.sessionmaker() as session, session.begin():
+        converted = await service.convert(session, actor, uuid.UUID(filed["id"]), home.id)
+    assert (converted.status, converted.household_id, converted.version) == (
+        "converted",
+        home.id,
+        2,
+    )
+    seen = await http.get(f"{REPORTS}/{filed['id']}", headers=await bearer(http, "street_officer"))
+    assert seen.json()["status"] == "converted"
+    assert seen.json()["household_id"] == str(home.id)
+    assert seen.json()["allowed_actions"] == []
+    assert [e["status"] for e in await _event(app, "discovery_report.converted")] == ["converted"]
+    found = await deadlines(app, filed["id"])
+    assert {d.done_on for d in found.values()} == {None}
+    with pytest.raises(InvalidTransition):
+        async with database.sessionmaker() as session, session.begin():
+            await service.convert(session, actor, uuid.UUID(filed["id"]), home.id)
+    outsider = await ledger_actor(app, "street_officer_2")
+    with pytest.raises(NotFound):
+        async with database.sessionmaker() as session, session.begin():
+            await service.convert(session, outsider, uuid.UUID(filed["id"]), home.id)
