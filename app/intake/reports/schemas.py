@@ -4,7 +4,7 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.core.dates import Day
 from app.core.examples import EXAMPLE_ID_NUMBER
@@ -20,7 +20,11 @@ Channel = Annotated[str, CodeOf("discovery_channel")]
 OpenCode = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
 """A code of an extensible table (`need`, `discovery_dismissal_reason`): checked against
 the dictionary."""
-Note = Annotated[str, Field(min_length=1, max_length=2000)]
+Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Text = Note
+"""Stripped before the length check, so a blank text is refused rather than stored empty."""
+Address = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
 _ID = "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e11"
 _OTHER_ID = "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e12"
 
@@ -57,21 +61,15 @@ class DiscoveryReportIn(BaseModel):
         description="The day the hardship was learned of (not in the future): the deadlines "
         "count from it, not from filing."
     )
-    subject_name: str | None = Field(
-        default=None, min_length=1, max_length=50, description="The person's name, if known."
-    )
+    subject_name: Name | None = Field(default=None, description="The person's name, if known.")
     id_number: IdNumberText | None = Field(
         default=None,
         description="The person's ID number, if known. Only roles that see ID numbers whole "
         "may give one (a grid worker gets 403); it spends one of the account's lookups of the "
         "minute and is stored sealed.",
     )
-    address: str = Field(
-        min_length=1, max_length=200, description="Where the person lives or was found."
-    )
-    situation: str = Field(
-        min_length=1, max_length=2000, description="What was noticed, for the triaging officer."
-    )
+    address: Address = Field(description="Where the person lives or was found.")
+    situation: Text = Field(description="What was noticed, for the triaging officer.")
     urgency: Urgency = Field(description="Code of `urgency`.")
     category_guesses: list[Category] = Field(
         default_factory=list,

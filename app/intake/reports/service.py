@@ -81,7 +81,7 @@ async def file(session: WriteSession, actor: Actor, data: DiscoveryReportIn) -> 
         index = actor.services.vault.index(number)
         households.audit_id_number(session, actor, "discovery_report.lookup", index)
         cipher, key_id = actor.services.vault.seal(number)
-    address = data.address.strip()
+    address = data.address
     duplicate = await households.likely_household(
         session,
         id_number_index=index,
@@ -97,12 +97,12 @@ async def file(session: WriteSession, actor: Actor, data: DiscoveryReportIn) -> 
         filed_by=actor.principal.id,
         filed_at=utcnow(),
         noticed_on=data.noticed_on,
-        subject_name=data.subject_name.strip() if data.subject_name else None,
+        subject_name=data.subject_name,
         id_number_cipher=cipher,
         id_number_key_id=key_id,
         id_number_index=index,
         address=address,
-        situation=data.situation.strip(),
+        situation=data.situation,
         urgency=data.urgency,
         category_guesses=sorted(set(data.category_guesses)),
         hardship_kind=data.hardship_kind,

@@ -199,6 +199,8 @@ async def test_a_report_is_filed_in_an_existing_community_or_grid_of_the_filers_
         ({"hardship_kind": "bad_luck"}, "hardship_kind", "unknown_code"),
         ({"needs": ["moonshine"]}, "needs", "unknown_code"),
         ({"address": ""}, "address", "too_short"),
+        ({"address": "   "}, "address", "too_short"),
+        ({"subject_name": " "}, "subject_name", "too_short"),
         ({"situation": "x" * 2001}, "situation", "too_long"),
         ({"id_number": "500112194805020411"}, "id_number", None),
         ({"colour": "red"}, "colour", "unknown_field"),
