@@ -361,6 +361,13 @@ async def test_an_application_naming_the_report_converts_it_once(
     with pytest.raises(InvalidTransition):
         async with database.sessionmaker() as session, session.begin():
             await service.convert(session, actor, uuid.UUID(filed["id"]), home.id)
+    for action, body in (
+        ("link", {"household_id": str(home.id)}),
+        ("dismiss", {"reason": "duplicate_report"}),
+        ("investigate", {"basic_investigation_on": TODAY.isoformat()}),
+    ):
+        refused = await step(http, "community_worker", seen.json(), action, body)
+        assert assert_problem(refused, 409, "invalid_transition")["allowed"] == []
     outsider = await ledger_actor(app, "street_officer_2")
     with pytest.raises(NotFound):
         async with database.sessionmaker() as session, session.begin():
