@@ -23,6 +23,7 @@ from app.core.auth import Actor, Forbidden
 from app.core.db import ReadSession, WriteSession, utcnow
 from app.core.errors import NotFound, ValidationFailed
 from app.core.etag import check_version
+from app.core.field_messages import FieldMessage, register_field_messages
 from app.core.masking import PersonalField
 from app.core.permissions import Action, Role
 from app.dictionaries.public import unknown_codes
@@ -177,7 +178,7 @@ async def link(
     report, status = await _for_step(session, actor, report_id, expected, Step.link)
     household = await households.writable(session, actor, data.household_id)
     if household.status != "active":
-        raise ValidationFailed.at(["body", "household_id"], "not_allowed")
+        raise ValidationFailed.at(["body", "household_id"], "household_not_active")
     if report.needs:
         await households.note_needs(
             session,
@@ -304,3 +305,13 @@ async def _record(
 async def count(session: ReadSession) -> int:
     """How many discovery reports there are (the demo seeds them once)."""
     return await repository.count(session)
+
+
+register_field_messages(
+    {
+        "household_not_active": FieldMessage(
+            "该家庭不是在册家庭（已退出台账，或尚在申请中）",
+            "this household is not active in the ledger (it has left it, or is still an applicant)",
+        ),
+    }
+)

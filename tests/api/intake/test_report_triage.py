@@ -127,7 +127,7 @@ async def test_linking_needs_an_active_household_in_reach(
     gone = await create_household(app)
     assert (await exit_household(http, gone.id)).status_code == 200
     response = await step(http, "street_officer", filed, "link", {"household_id": str(gone.id)})
-    assert_invalid(response, ["body", "household_id"], "not_allowed")
+    assert_invalid(response, ["body", "household_id"], "household_not_active")
     unchanged = await http.get(
         f"{REPORTS}/{filed['id']}", headers=await bearer(http, "street_officer")
     )
