@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from app.core.transitions import InvalidTransition
 from app.dictionaries.catalog import CATALOG
+from app.households.public import address_key
 from app.intake.reports.states import (
     MACHINE,
     SCREENED_CATEGORIES,
@@ -82,3 +83,24 @@ def test_screening_applies_to_elderly_children_and_disabled_people(guesses: list
         g in {"elderly_in_distress", "child_in_distress", "severe_disability"} for g in guesses
     )
     assert screening_applies(guesses) is expected
+
+
+def _full_width(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+def test_an_address_is_compared_without_width_case_or_whitespace() -> None:
+    assert address_key("百果园小区 3 栋 2 单元 501") == "百果园小区3栋2单元501"
+    assert address_key("百果园小区３栋\u3000２单元５０１") == "百果园小区3栋2单元501"
+    assert address_key(" Block B\t12 ") == address_key("block b12")
+    assert address_key("百果园小区 3 栋") != address_key("百果园小区 8 栋")
+
+
+@given(
+    st.text(alphabet=st.characters(min_codepoint=0x21, max_codepoint=0x7E), max_size=30),
+    st.lists(st.sampled_from([" ", "\u3000", "\t", "\n"]), max_size=5),
+)
+def test_width_and_spacing_never_change_an_address(text: str, spaces: list[str]) -> None:
+    spaced = "".join(spaces) + text + "".join(spaces)
+    assert address_key(_full_width(spaced)) == address_key(text)
+    assert address_key(address_key(text)) == address_key(text)
