@@ -137,7 +137,16 @@ async def discovery_reports_get(
     description="An active household of your reach. Meets the report's ledger-entry "
     "deadlines today (the household is in the ledger already) and notes the needs the report "
     "names on the household. 409 `invalid_transition` (with `allowed`) unless submitted.",
-    responses={**sends(200, ETAG), **STEP_PROBLEMS},
+    responses={
+        **households.household_written(
+            200,
+            ETAG,
+            description="The report as it now stands. When the report names needs, they were "
+            "noted on the household: `X-Household-ETag` and `X-Household-Version` give its new "
+            "version.",
+        ),
+        **STEP_PROBLEMS,
+    },
 )
 async def discovery_reports_link(
     report_id: ReportId,
@@ -148,6 +157,8 @@ async def discovery_reports_link(
     expected: ExpectedVersion,
 ) -> DiscoveryReportOut:
     report = await service.link(session, actor, report_id, expected, body)
+    if report.needs and report.household_id is not None:
+        households.answer_household_version(response, session, report.household_id)
     return await _shown(session, actor, report, response)
 
 

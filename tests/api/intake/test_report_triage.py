@@ -61,6 +61,11 @@ async def test_linking_meets_the_ledger_deadlines_and_notes_the_needs(
     )
     assert response.status_code == 200, response.text
     assert response.headers["etag"] == 'W/"2"'
+    household = await http.get(
+        f"/api/v1/households/{home.id}", headers=await bearer(http, "community_worker")
+    )
+    assert response.headers["x-household-etag"] == household.headers["etag"]
+    assert response.headers["x-household-version"] == str(household.json()["version"])
     linked = response.json()
     assert linked["status"] == "linked"
     assert linked["version"] == 2
@@ -109,6 +114,7 @@ async def test_the_filer_who_sees_data_masked_learns_the_outcome_not_the_househo
     filed = await file(http, "grid_worker")
     linked = await step(http, "street_officer", filed, "link", {"household_id": str(home.id)})
     assert linked.status_code == 200, linked.text
+    assert "x-household-etag" not in linked.headers
     seen = await http.get(f"{REPORTS}/{filed['id']}", headers=await bearer(http, "grid_worker"))
     assert seen.json()["status"] == "linked"
     assert seen.json()["household_id"] is None
