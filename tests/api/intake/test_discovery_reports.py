@@ -7,7 +7,7 @@ tell from anything it is shown whether one matched (no unmasking oracle, issue 1
 """
 
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -519,3 +519,29 @@ async def test_a_match_is_named_only_to_those_who_reach_the_household(
     assert seen["likely_duplicate"] == {"household_id": str(other.id)}
     listed = (await http.get(REPORTS, headers=officer)).json()["items"]
     assert listed[0]["likely_duplicate"] == {"household_id": str(other.id)}
+
+
+async def test_an_auditor_under_a_grant_reads_the_granted_streets_reports_whole(
+    app: FastAPI, http: httpx.AsyncClient, home: Any
+) -> None:
+    in_a = await file(http, "grid_worker", address=HOME)
+    await file(http, "street_officer_2", region_code=GRID_B1_1)
+    start = datetime.now(UTC) - timedelta(minutes=1)
+    granted = await http.post(
+        "/api/v1/auditor-grants",
+        json={
+            "auditor_id": str(await user_id(app, "auditor")),
+            "region_code": "500112001",
+            "reason": "线索办理情况抽查",
+            "valid_from": start.isoformat(),
+            "valid_until": (start + timedelta(hours=2)).isoformat(),
+        },
+        headers=await bearer(http, "district_officer"),
+    )
+    assert granted.status_code == 201, granted.text
+    auditor = await bearer(http, "auditor")
+    listed = (await http.get(REPORTS, headers=auditor)).json()["items"]
+    assert [item["id"] for item in listed] == [in_a["id"]]
+    assert listed[0]["address"] == HOME
+    assert listed[0]["likely_duplicate"] == {"household_id": str(home.id)}
+    assert listed[0]["allowed_actions"] == []
