@@ -19,6 +19,10 @@
   (`propose_exit`, `confirm_exit`), as the API does (the demo seeds them);
   refuse a change to an exited household with `require_active` (409
   `household_exited`).
+- **Match** a lead to the active household it may already be: `likely_household`
+  (same ID number in the street, same address in the community: `address_key`); a
+  number given spends a lookup (`spend_lookups`) and is audited by its blind index
+  (`audit_id_number`); which households of a list a reach holds: `within_reach`.
 - **Check** a person's category against the code tables' rules: `check_category`.
 - Let departments and partners reach households through another domain's
   table (referrals): `reach_organizations_through`.
@@ -36,7 +40,7 @@ from app.households.changes import Author, Change
 from app.households.contacts import CONTACT_FIELDS, contact_from_text
 from app.households.decisions import service as decisions
 from app.households.documents import service as documents
-from app.households.errors import PersonInAnotherHousehold
+from app.households.errors import PersonInAnotherHousehold, TooManyLookups
 from app.households.events import Event
 from app.households.history import diff, plain
 from app.households.http import (
@@ -49,6 +53,8 @@ from app.households.http import (
     answer_household_version,
     household_written,
 )
+from app.households.matching import address_key, likely_household, within_reach
+from app.households.members import lookups
 from app.households.members import repository as persons
 from app.households.members.schemas import MemberIn
 from app.households.models import Household, HouseholdOwned
@@ -305,6 +311,10 @@ async def assign_household(
 
 
 audit_read = access.audit_read
+audit_id_number = access.audit_id_number
+spend_lookups = lookups.spend
+"""Count ID numbers a caller gives against its budget of the minute (429 past it), before
+the request's transaction runs a statement: a route that matches a number it is given."""
 read_income_months_with = completeness.read_income_months_with
 
 __all__ = [
@@ -337,9 +347,12 @@ __all__ = [
     "Origin",
     "PersonInAnotherHousehold",
     "PlanIn",
+    "TooManyLookups",
     "TransferRequestIn",
+    "address_key",
     "answer_household_version",
     "assign_household",
+    "audit_id_number",
     "audit_read",
     "check_category",
     "check_head_count",
@@ -357,6 +370,7 @@ __all__ = [
     "household_written",
     "jurisdiction",
     "known_persons",
+    "likely_household",
     "members_ever",
     "members_on",
     "membership_periods",
@@ -377,7 +391,9 @@ __all__ = [
     "require_active",
     "revise_plan",
     "rows_of_new_household",
+    "spend_lookups",
     "visible",
+    "within_reach",
     "writable",
     "write_new_households",
 ]

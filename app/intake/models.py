@@ -29,6 +29,7 @@ class DiscoveryReport(Timestamped, Base):
     __table_args__ = (
         Index("ix_discovery_reports_region_status", "region_code", "status", "id"),
         Index("ix_discovery_reports_filed_by", "filed_by", "id"),
+        Index("ix_discovery_reports_region_urgency", "region_code", "urgency", "id"),
     )
 
     id: Mapped[uuid.UUID] = uuid_pk()

@@ -47,6 +47,10 @@ DISTRICT = frozenset({Role.district_officer})
 # Measures given: those who give or arrange them; not grid workers, not district officers.
 MEASURES = frozenset({Role.street_officer, Role.community_worker, Role.social_worker})
 STAFF = REGION_STAFF | {Role.social_worker, Role.department_officer}
+# Discovery reports: region staff and auditors read; the three-level network files (a grid
+# worker without an ID number); street officers and community workers triage (DOMAIN 6).
+REPORTS_READ = REGION_STAFF | {Role.auditor}
+REPORTS_FILE = REGION_STAFF - {Role.district_officer}
 
 EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/healthz"): PUBLIC,
@@ -116,6 +120,12 @@ EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/api/v1/transfer-requests/{request_id}/decide"): DISTRICT,
     ("POST", "/api/v1/transfer-requests/{request_id}/cancel"): STREET_AND_COMMUNITY,
     ("GET", "/api/v1/worklists/transfer-requests"): DISTRICT,
+    ("GET", "/api/v1/discovery-reports"): REPORTS_READ,
+    ("POST", "/api/v1/discovery-reports"): REPORTS_FILE,
+    ("GET", "/api/v1/discovery-reports/{report_id}"): REPORTS_READ,
+    ("POST", "/api/v1/discovery-reports/{report_id}/link"): STREET_AND_COMMUNITY,
+    ("POST", "/api/v1/discovery-reports/{report_id}/dismiss"): STREET_AND_COMMUNITY,
+    ("POST", "/api/v1/discovery-reports/{report_id}/investigate"): STREET_AND_COMMUNITY,
     ("POST", "/api/v1/persons/search"): BY_ID_NUMBER_READ,
     ("GET", "/api/v1/households/{household_id}/assignments"): LEDGER_READ,
     ("POST", "/api/v1/households/{household_id}/assignments"): STREET,
@@ -173,6 +183,7 @@ PATH_VALUES = {
     "request_id": str(uuid.UUID(int=9)),
     "measure_id": str(uuid.UUID(int=10)),
     "proposal_id": str(uuid.UUID(int=11)),
+    "report_id": str(uuid.UUID(int=13)),
     "table": "hardship_cause",
     "year": "2027",
     "day": "2027-01-04",

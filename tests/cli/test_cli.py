@@ -48,9 +48,10 @@ class TestSeedDemo:
         assert second.exit_code == 0, second.output
         assert first.stdout == (
             "demo data ready: 15 regions, 26 organizations, 11 users and 2 API clients, "
-            "12 new demo households (password: the default Sanzhu-Demo-2026)\n"
+            "12 new demo households, 4 new demo discovery reports (password: the default "
+            "Sanzhu-Demo-2026)\n"
         )
-        assert second.stdout == first.stdout.replace("12 new", "0 new")
+        assert second.stdout == first.stdout.replace("12 new", "0 new").replace("4 new", "0 new")
         with api_client(cli_env, tmp_path / "state") as http:
             assert [r["code"] for r in http.get("/api/v1/regions").json()["items"]] == ["500112"]
             streets = http.get("/api/v1/regions", params={"parent_code": "500112"}).json()
@@ -96,12 +97,38 @@ class TestLedgerRekey:
             assert len(only_new.decrypt(cipher, context="person.id_number")) == 18
 
 
-async def _person_ciphers(url: str) -> list[tuple[str, str]]:
+class TestIntakeRekey:
+    def test_rotation_reencrypts_the_reports_id_numbers_under_the_new_key(
+        self, runner: CliRunner, cli_env: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        assert runner.invoke(cli, ["seed-demo"]).exit_code == 0
+        stored = json.loads((tmp_path / "state" / "secrets.json").read_text(encoding="utf-8"))
+        old_keys = json.loads(stored["field_keys"])["keys"]
+        new_keys = json.loads(generate_field_keys())["keys"]
+        new_kid = new_keys[0]["kid"]
+        monkeypatch.setenv("SANZHU_FIELD_KEYS", json.dumps({"keys": new_keys + old_keys}))
+
+        first = runner.invoke(cli, ["intake", "rekey"])
+        again = runner.invoke(cli, ["intake", "rekey"])
+
+        assert first.exit_code == 0, first.output
+        assert first.stdout == f"1 report ID numbers re-encrypted under key {new_kid}\n"
+        assert again.stdout == f"0 report ID numbers re-encrypted under key {new_kid}\n"
+        only_new = FieldCipher(json.dumps({"keys": new_keys}))
+        rows = asyncio.run(_person_ciphers(cli_env, "discovery_reports"))
+        assert [key_id for _, key_id in rows] == [new_kid]
+        assert len(only_new.decrypt(rows[0][0], context="person.id_number")) == 18
+
+
+async def _person_ciphers(url: str, table: str = "persons") -> list[tuple[str, str]]:
     engine = create_async_engine(url)
     try:
         async with engine.connect() as connection:
             result = await connection.execute(
-                text("SELECT id_number_cipher, id_number_key_id FROM persons")
+                text(
+                    f"SELECT id_number_cipher, id_number_key_id FROM {table} "  # noqa: S608
+                    "WHERE id_number_cipher IS NOT NULL"
+                )
             )
             return [(row[0], row[1]) for row in result]
     finally:

@@ -276,7 +276,37 @@ def _answered_by(username: str) -> Scenario:
     return scenario
 
 
+async def _on_nothing(app: FastAPI, http: httpx.AsyncClient) -> Call:
+    """A street officer of street A files the example (the grid is in its street)."""
+    return Call(OFFICER)
+
+
+async def _report(app: FastAPI, http: httpx.AsyncClient) -> Call:
+    """A submitted report of street A, learned of before the example's investigation day,
+    and an active household of street A to link it to."""
+    household_id, _ = await _home(app)
+    filed = await _sent(
+        http.post(
+            "/api/v1/discovery-reports",
+            json={
+                "region_code": GRID_A1_2,
+                "noticed_on": "2026-11-30",
+                "address": "百果园小区 3 栋 2 单元 501",
+                "situation": "独居老人，近日摔伤卧床。",
+                "urgency": "urgent",
+                "category_guesses": ["elderly_in_distress"],
+            },
+            headers=await bearer(http, OFFICER),
+        )
+    )
+    return Call(OFFICER, {"report_id": filed["id"]}, {"household_id": household_id}, if_match=1)
+
+
 SCENARIOS: dict[str, Scenario] = {
+    "discovery_reports_create": _on_nothing,
+    "discovery_reports_dismiss": _report,
+    "discovery_reports_investigate": _report,
+    "discovery_reports_link": _report,
     "households_create": _created,
     "households_update": _versioned,
     "household_assets_replace": _versioned,

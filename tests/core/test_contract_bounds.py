@@ -327,8 +327,14 @@ class TestIdNumbers:
         self, document: dict[str, Any]
     ) -> None:
         fields = _request_properties(document, "id_number")
-        assert {"MemberIn", "PersonSearchIn", "TransferRequestIn"} <= set(fields)
-        stated = {(f["minLength"], f["maxLength"], f["pattern"]) for f in fields.values()}
+        assert {"MemberIn", "PersonSearchIn", "TransferRequestIn", "DiscoveryReportIn"} <= set(
+            fields
+        )
+        # An optional number (a discovery report's) is `anyOf` the number and null.
+        values = [
+            next(b for b in f.get("anyOf", [f]) if b.get("type") != "null") for f in fields.values()
+        ]
+        stated = {(f["minLength"], f["maxLength"], f["pattern"]) for f in values}
         assert stated == {(18, 18, ID_NUMBER_PATTERN)}
 
     @pytest.mark.parametrize(
