@@ -1,6 +1,9 @@
 """What the app composes of intake: routers, jobs, periodic upkeep, models, demo data."""
 
 from app.core.composition import Domain
+from app.core.worker import PeriodicTask
+from app.intake.deadlines import upkeep
+from app.intake.deadlines.router import router as deadlines_router
 from app.intake.models import (
     Application,
     ApplicationTransition,
@@ -9,8 +12,19 @@ from app.intake.models import (
     HomeVisit,
     InboxItem,
 )
+from app.workdays.public import CALENDAR_CHANGED
+
+UPKEEP_SECONDS = 600.0
+"""How often the worker marks missed deadlines and reminds of approaching ones."""
 
 domain = Domain(
     name="intake",
+    routers=[deadlines_router],
+    jobs=[(upkeep.RECOUNT, upkeep.recount_on_calendar_change)],
+    periodic=[
+        PeriodicTask("miss_deadlines", UPKEEP_SECONDS, upkeep.miss_deadlines),
+        PeriodicTask("remind_deadlines", UPKEEP_SECONDS, upkeep.remind_deadlines),
+    ],
+    subscriptions={CALENDAR_CHANGED: [upkeep.RECOUNT]},
     models=[DiscoveryReport, Application, ApplicationTransition, HomeVisit, Deadline, InboxItem],
 )

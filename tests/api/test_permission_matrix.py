@@ -47,6 +47,10 @@ DISTRICT = frozenset({Role.district_officer})
 # Measures given: those who give or arrange them; not grid workers, not district officers.
 MEASURES = frozenset({Role.street_officer, Role.community_worker, Role.social_worker})
 STAFF = REGION_STAFF | {Role.social_worker, Role.department_officer}
+# Intake deadlines: region staff who act on them, and auditors; not grid workers (DOMAIN 6).
+DEADLINES = frozenset(
+    {Role.district_officer, Role.street_officer, Role.community_worker, Role.auditor}
+)
 
 EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/healthz"): PUBLIC,
@@ -155,6 +159,7 @@ EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/api/v1/households/{household_id}/documents/{document_id}"): LEDGER_READ,
     ("GET", "/api/v1/households/{household_id}/documents/{document_id}/content"): LEDGER_READ,
     ("POST", "/api/v1/households/{household_id}/documents/{document_id}/void"): DOCUMENTS_WRITE,
+    ("GET", "/api/v1/worklists/deadlines"): DEADLINES,
 }
 
 PATH_VALUES = {

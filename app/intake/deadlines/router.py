@@ -1,0 +1,92 @@
+"""The deadline worklist of a region (DOMAIN 6; Yubei 3(5); Beijing 2)."""
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import Depends, Query
+from sqlalchemy import false, or_, select
+
+from app.core.auth import Actor, actor_for
+from app.core.clock import business_today
+from app.core.errors import ValidationFailed
+from app.core.openapi import protected_problems
+from app.core.pagination import Page, PageParams, paginate
+from app.core.permissions import Action
+from app.core.region_codes import in_subtree
+from app.core.routing import API_V1, api_router
+from app.core.uow import ReadDbSession
+from app.intake.deadlines.rules import Kind, Status
+from app.intake.deadlines.schemas import DeadlineOut, When
+from app.intake.models import Deadline
+from app.workdays.public import calendar_between
+
+router = api_router(prefix=API_V1, tags=["deadlines"])
+Reader = Annotated[Actor, Depends(actor_for(Action.deadlines_read))]
+CODE_PATTERN = r"^[0-9]{6}([0-9]{3}){0,3}$"
+
+
+@router.get(
+    "/worklists/deadlines",
+    response_model=Page[DeadlineOut],
+    summary="Deadlines not done yet in your region: due today and overdue by default",
+    description="Order: by due day, then id (oldest due first). `when`: `due_today`, "
+    "`overdue` (due day passed, still undone) or `open` (due today or later); without it, "
+    "due today and overdue. `region` narrows to a subtree within your reach (outside it the "
+    "list is empty). No personal data: ids, codes and days only.",
+    responses=protected_problems(ValidationFailed),
+)
+async def worklists_deadlines(
+    actor: Reader,
+    session: ReadDbSession,
+    page: PageParams,
+    region: Annotated[
+        str | None, Query(pattern=CODE_PATTERN, description="Only this region's subtree.")
+    ] = None,
+    when: Annotated[When | None, Query(description="Which due days; see the description.")] = None,
+    kind: Annotated[Kind | None, Query(description="Only deadlines of this kind.")] = None,
+) -> Page[DeadlineOut]:
+    today = business_today()
+    reach = [in_subtree(Deadline.region_code, code) for code in actor.reach.regions]
+    stmt = select(Deadline).where(Deadline.done_on.is_(None), or_(*reach) if reach else false())
+    if region is not None:
+        stmt = stmt.where(in_subtree(Deadline.region_code, region))
+    if when is When.due_today:
+        stmt = stmt.where(Deadline.due_on == today)
+    elif when is When.overdue:
+        stmt = stmt.where(Deadline.due_on < today)
+    elif when is When.open:
+        stmt = stmt.where(Deadline.due_on >= today)
+    else:
+        stmt = stmt.where(Deadline.due_on <= today)
+    if kind is not None:
+        stmt = stmt.where(Deadline.kind == kind.value)
+    scope = f"deadlines:{actor.principal.id}:{region}:{when}:{kind}"
+    found, cursor = await paginate(session, stmt, [Deadline.due_on, Deadline.id], page, scope=scope)
+    overdue = [d.due_on for d in found if d.due_on < today]
+    calendar = (
+        await calendar_between(session, min(overdue), today + timedelta(days=1))
+        if overdue
+        else None
+    )
+    items = [
+        DeadlineOut(
+            id=d.id,
+            kind=Kind(d.kind),
+            status=Status.missed if d.due_on < today else Status(d.status),
+            triggered_on=d.triggered_on,
+            working_days=d.working_days,
+            due_on=d.due_on,
+            provisional=d.provisional,
+            household_id=d.household_id,
+            application_id=d.application_id,
+            discovery_report_id=d.discovery_report_id,
+            region_code=d.region_code,
+            days_overdue=(
+                calendar.working_days_between(d.due_on, today).count
+                if calendar is not None and d.due_on < today
+                else 0
+            ),
+        )
+        for d in found
+    ]
+    return Page(items=items, next_cursor=cursor)
