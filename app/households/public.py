@@ -35,6 +35,7 @@ from app.households import access, changes
 from app.households.changes import Author, Change
 from app.households.contacts import CONTACT_FIELDS, contact_from_text
 from app.households.decisions import service as decisions
+from app.households.documents import repository as documents_repository
 from app.households.documents import service as documents
 from app.households.errors import PersonInAnotherHousehold
 from app.households.events import Event
@@ -287,10 +288,26 @@ async def pair_worker(
 
 async def revise_plan(
     session: WriteSession, actor: Actor, household_id: uuid.UUID, data: PlanIn
-) -> None:
-    """Write the household's next plan version (一户一策), as the API does."""
+) -> int:
+    """Write the household's next plan version (一户一策), as the API does; its revision."""
     current = await stewardship.latest_plan(session, household_id)
-    await plans.revise(session, actor, household_id, data, current.revision if current else None)
+    plan = await plans.revise(
+        session, actor, household_id, data, current.revision if current else None
+    )
+    return plan.revision
+
+
+async def assigned_social_worker(session: ReadSession, household_id: uuid.UUID) -> uuid.UUID | None:
+    """The social worker the household is actively assigned to (Beijing 4, 7), if any."""
+    assignment = await stewardship.current_assignment(session, household_id)
+    return assignment.social_worker_id if assignment is not None else None
+
+
+async def documents_on_file(
+    session: ReadSession, household_id: uuid.UUID, document_ids: list[uuid.UUID]
+) -> set[uuid.UUID]:
+    """Which of `document_ids` are documents of the household's file, not voided."""
+    return await documents_repository.live_of(session, household_id, document_ids)
 
 
 async def assign_household(
@@ -340,6 +357,7 @@ __all__ = [
     "TransferRequestIn",
     "answer_household_version",
     "assign_household",
+    "assigned_social_worker",
     "audit_read",
     "check_category",
     "check_head_count",
@@ -351,6 +369,7 @@ __all__ = [
     "count_in_region",
     "create_household",
     "diff",
+    "documents_on_file",
     "file_document",
     "file_transfer_request",
     "household_now",

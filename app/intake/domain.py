@@ -4,6 +4,7 @@ from app.core.composition import Domain
 from app.core.worker import PeriodicTask
 from app.intake.deadlines import upkeep
 from app.intake.deadlines.router import router as deadlines_router
+from app.intake.inbox.router import router as inbox_router
 from app.intake.models import (
     Application,
     ApplicationTransition,
@@ -12,6 +13,7 @@ from app.intake.models import (
     HomeVisit,
     InboxItem,
 )
+from app.intake.visits.router import router as visits_router
 from app.workdays.public import CALENDAR_CHANGED
 
 UPKEEP_SECONDS = 600.0
@@ -19,7 +21,7 @@ UPKEEP_SECONDS = 600.0
 
 domain = Domain(
     name="intake",
-    routers=[deadlines_router],
+    routers=[deadlines_router, visits_router, inbox_router],
     jobs=[(upkeep.RECOUNT, upkeep.recount_on_calendar_change)],
     periodic=[
         PeriodicTask("miss_deadlines", UPKEEP_SECONDS, upkeep.miss_deadlines),

@@ -47,6 +47,8 @@ DISTRICT = frozenset({Role.district_officer})
 # Measures given: those who give or arrange them; not grid workers, not district officers.
 MEASURES = frozenset({Role.street_officer, Role.community_worker, Role.social_worker})
 STAFF = REGION_STAFF | {Role.social_worker, Role.department_officer}
+# Home visits are recorded by the visitor: a social worker or a community worker (DOMAIN 6).
+VISIT_RECORD = frozenset({Role.social_worker, Role.community_worker})
 # Intake deadlines: region staff who act on them, and auditors; not grid workers (DOMAIN 6).
 DEADLINES = frozenset(
     {Role.district_officer, Role.street_officer, Role.community_worker, Role.auditor}
@@ -160,6 +162,13 @@ EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/api/v1/households/{household_id}/documents/{document_id}/content"): LEDGER_READ,
     ("POST", "/api/v1/households/{household_id}/documents/{document_id}/void"): DOCUMENTS_WRITE,
     ("GET", "/api/v1/worklists/deadlines"): DEADLINES,
+    ("POST", "/api/v1/home-visits"): STREET_AND_COMMUNITY,
+    ("GET", "/api/v1/home-visits"): LEDGER_READ,
+    ("GET", "/api/v1/home-visits/{visit_id}"): LEDGER_READ,
+    ("POST", "/api/v1/home-visits/{visit_id}/record"): VISIT_RECORD,
+    ("POST", "/api/v1/home-visits/{visit_id}/cancel"): STREET_AND_COMMUNITY,
+    ("GET", "/api/v1/inbox"): PEOPLE,
+    ("POST", "/api/v1/inbox/{item_id}/read"): PEOPLE,
 }
 
 PATH_VALUES = {
@@ -178,6 +187,8 @@ PATH_VALUES = {
     "request_id": str(uuid.UUID(int=9)),
     "measure_id": str(uuid.UUID(int=10)),
     "proposal_id": str(uuid.UUID(int=11)),
+    "visit_id": str(uuid.UUID(int=13)),
+    "item_id": str(uuid.UUID(int=14)),
     "table": "hardship_cause",
     "year": "2027",
     "day": "2027-01-04",
