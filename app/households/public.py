@@ -29,6 +29,8 @@
 import uuid
 from datetime import date
 
+from sqlalchemy import select
+
 from app.core.auth import Actor
 from app.core.db import ReadSession, WriteSession
 from app.households import access, changes
@@ -297,6 +299,23 @@ async def revise_plan(
     return plan.revision
 
 
+async def households_reached(
+    session: ReadSession, actor: Actor, *, limit: int
+) -> list[HouseholdRef]:
+    """Active households the actor reaches, oldest first, at most `limit` (demo data and
+    tools acting for a user; lists for the API go through the ledger's own routes)."""
+    rows = await session.scalars(
+        select(Household)
+        .where(
+            jurisdiction(actor.reach, Household.id, Household.region_code),
+            Household.status == "active",
+        )
+        .order_by(Household.created_at, Household.id)
+        .limit(limit)
+    )
+    return [HouseholdRef.of(household) for household in rows]
+
+
 async def assigned_social_worker(session: ReadSession, household_id: uuid.UUID) -> uuid.UUID | None:
     """The social worker the household is actively assigned to (Beijing 4, 7), if any."""
     assignment = await stewardship.current_assignment(session, household_id)
@@ -374,6 +393,7 @@ __all__ = [
     "file_transfer_request",
     "household_now",
     "household_written",
+    "households_reached",
     "jurisdiction",
     "known_persons",
     "members_ever",

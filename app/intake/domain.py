@@ -1,7 +1,9 @@
 """What the app composes of intake: routers, jobs, periodic upkeep, models, demo data."""
 
 from app.core.composition import Domain
+from app.core.services import Services
 from app.core.worker import PeriodicTask
+from app.demo import intake_visits
 from app.intake.deadlines import upkeep
 from app.intake.deadlines.router import router as deadlines_router
 from app.intake.inbox.router import router as inbox_router
@@ -19,6 +21,12 @@ from app.workdays.public import CALENDAR_CHANGED
 UPKEEP_SECONDS = 600.0
 """How often the worker marks missed deadlines and reminds of approaching ones."""
 
+
+async def seed(services: Services, password: str) -> str:
+    """Intake's demo data, after the ledger's (README "Demo data")."""
+    return await intake_visits.seed(services, password)
+
+
 domain = Domain(
     name="intake",
     routers=[deadlines_router, visits_router, inbox_router],
@@ -28,5 +36,6 @@ domain = Domain(
         PeriodicTask("remind_deadlines", UPKEEP_SECONDS, upkeep.remind_deadlines),
     ],
     subscriptions={CALENDAR_CHANGED: [upkeep.RECOUNT]},
+    seed=seed,
     models=[DiscoveryReport, Application, ApplicationTransition, HomeVisit, Deadline, InboxItem],
 )

@@ -281,3 +281,8 @@ def _payload(visit: HomeVisit) -> dict[str, Any]:
         "region_code": visit.region_code,
         "version": visit.version,
     }
+
+
+async def any_visits(session: ReadSession) -> bool:
+    """Whether any home visit is recorded or scheduled (the demo seeds them once)."""
+    return await session.scalar(select(HomeVisit.id).limit(1)) is not None
