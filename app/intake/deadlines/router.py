@@ -1,6 +1,7 @@
 """The deadline worklist of a region (DOMAIN 6; Yubei 3(5); Beijing 2)."""
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import date, timedelta
 from typing import Annotated
 
 from fastapi import Depends, Query
@@ -23,6 +24,24 @@ from app.workdays.public import calendar_between
 router = api_router(prefix=API_V1, tags=["deadlines"])
 Reader = Annotated[Actor, Depends(actor_for(Action.deadlines_read))]
 CODE_PATTERN = r"^[0-9]{6}([0-9]{3}){0,3}$"
+
+
+async def _overdue_counter(
+    session: ReadDbSession, due_days: list[date], today: date
+) -> Callable[[date], int]:
+    """Working days after a due day up to today, for the due days of one page: the calendar
+    is read once and walked once from the earliest of them (not once per item)."""
+    start = min((d for d in due_days if d < today), default=today)
+    if start == today:
+        return lambda _day: 0
+    calendar = await calendar_between(session, start, today + timedelta(days=1))
+    counted: dict[date, int] = {start: 0}
+    day, count = start, 0
+    while day < today:
+        day += timedelta(days=1)
+        count += calendar.is_working_day(day)
+        counted[day] = count
+    return lambda due_on: count - counted[due_on] if due_on < today else 0
 
 
 @router.get(
@@ -62,12 +81,7 @@ async def worklists_deadlines(
         stmt = stmt.where(Deadline.kind == kind.value)
     scope = f"deadlines:{actor.principal.id}:{region}:{when}:{kind}"
     found, cursor = await paginate(session, stmt, [Deadline.due_on, Deadline.id], page, scope=scope)
-    overdue = [d.due_on for d in found if d.due_on < today]
-    calendar = (
-        await calendar_between(session, min(overdue), today + timedelta(days=1))
-        if overdue
-        else None
-    )
+    overdue = await _overdue_counter(session, [d.due_on for d in found], today)
     items = [
         DeadlineOut(
             id=d.id,
@@ -81,11 +95,7 @@ async def worklists_deadlines(
             application_id=d.application_id,
             discovery_report_id=d.discovery_report_id,
             region_code=d.region_code,
-            days_overdue=(
-                calendar.working_days_between(d.due_on, today).count
-                if calendar is not None and d.due_on < today
-                else 0
-            ),
+            days_overdue=overdue(d.due_on),
         )
         for d in found
     ]
