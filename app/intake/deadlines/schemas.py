@@ -34,6 +34,7 @@ class DeadlineOut(BaseModel):
                     "working_days": 1,
                     "due_on": "2025-09-28",
                     "provisional": False,
+                    "done_on": None,
                     "household_id": _HOUSEHOLD,
                     "application_id": None,
                     "discovery_report_id": None,
@@ -57,6 +58,9 @@ class DeadlineOut(BaseModel):
     provisional: bool = Field(
         description="Counted on a year the official calendar does not cover yet (Monday to "
         "Friday): the due day may move when that year is loaded."
+    )
+    done_on: date | None = Field(
+        description="The day it was done (met, or missed and done late); null while undone."
     )
     household_id: uuid.UUID | None = Field(description="The household concerned, if any.")
     application_id: uuid.UUID | None = Field(description="The application concerned, if any.")

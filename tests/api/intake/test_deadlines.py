@@ -99,6 +99,7 @@ class TestWorklist:
             "working_days": 3,
             "due_on": overdue.due_on.isoformat(),
             "provisional": False,
+            "done_on": None,
             "household_id": None,
             "application_id": None,
             "discovery_report_id": None,
@@ -151,6 +152,33 @@ class TestWorklist:
             done = await meet(session, [Kind.ledger_after_screening], today(), household_id=home.id)
         assert [(d.id, d.status) for d in done] == [(late.id, "missed")]
         assert ids((await _worklist(anonymous, officer))["items"]) == [str(kept.id)]
+        one = await anonymous.get(f"/api/v1/deadlines/{late.id}", headers=officer)
+        assert one.status_code == 200, one.text
+        assert (one.json()["status"], one.json()["done_on"], one.json()["days_overdue"]) == (
+            "missed",
+            today().isoformat(),
+            0,
+        )
+        assert one.json()["household_id"] == str(home.id)
+
+    async def test_one_deadline_is_read_within_reach(
+        self, app: FastAPI, anonymous: httpx.AsyncClient, officer: dict[str, str]
+    ) -> None:
+        overdue = await seed_deadline(
+            app, Kind.visit_after_hardship, today() - timedelta(days=20), region_code=GRID_A1_1
+        )
+        listed = (await _worklist(anonymous, officer))["items"]
+        one = await anonymous.get(f"/api/v1/deadlines/{overdue.id}", headers=officer)
+        assert one.status_code == 200, one.text
+        assert one.json() == listed[0]
+        other = await bearer(anonymous, "street_officer_2")
+        assert_problem(
+            await anonymous.get(f"/api/v1/deadlines/{overdue.id}", headers=other), 404, "not_found"
+        )
+        grid = await bearer(anonymous, "grid_worker")
+        assert_problem(
+            await anonymous.get(f"/api/v1/deadlines/{overdue.id}", headers=grid), 403, "forbidden"
+        )
 
     async def test_the_worklist_is_the_callers_region(
         self, app: FastAPI, anonymous: httpx.AsyncClient, officer: dict[str, str]
