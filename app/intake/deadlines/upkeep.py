@@ -68,13 +68,18 @@ async def mark_missed(session: WriteSession, today: date) -> int:
     ).all()
     if not rows:
         return 0
-    await session.execute(
-        update(Deadline)
-        .where(Deadline.id.in_([row.id for row in rows]), Deadline.status == Status.open.value)
-        .values(status=Status.missed.value, missed_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    for row in rows:
+    # Only the rows this statement changed are announced: a concurrent worker's run
+    # announces its own, never the same twice.
+    changed = (
+        await session.execute(
+            update(Deadline)
+            .where(Deadline.id.in_([row.id for row in rows]), Deadline.status == Status.open.value)
+            .values(status=Status.missed.value, missed_at=utcnow())
+            .returning(*_columns())
+            .execution_options(synchronize_session=False)
+        )
+    ).all()
+    for row in sorted(changed, key=lambda r: (r.due_on, r.id)):
         notify(
             session,
             MISSED,
@@ -84,7 +89,7 @@ async def mark_missed(session: WriteSession, today: date) -> int:
             subject_id=row.id,
             household_id=row.household_id,
         )
-    return len(rows)
+    return len(changed)
 
 
 async def remind(session: WriteSession, today: date) -> int:
@@ -106,13 +111,16 @@ async def remind(session: WriteSession, today: date) -> int:
     ).all()
     if not rows:
         return 0
-    await session.execute(
-        update(Deadline)
-        .where(Deadline.id.in_([row.id for row in rows]), Deadline.reminded_at.is_(None))
-        .values(reminded_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    for row in rows:
+    changed = (
+        await session.execute(
+            update(Deadline)
+            .where(Deadline.id.in_([row.id for row in rows]), Deadline.reminded_at.is_(None))
+            .values(reminded_at=utcnow())
+            .returning(*_columns())
+            .execution_options(synchronize_session=False)
+        )
+    ).all()
+    for row in sorted(changed, key=lambda r: (r.due_on, r.id)):
         notify(
             session,
             APPROACHING,
@@ -122,7 +130,7 @@ async def remind(session: WriteSession, today: date) -> int:
             subject_id=row.id,
             household_id=row.household_id,
         )
-    return len(rows)
+    return len(changed)
 
 
 async def recount(session: WriteSession, today: date, first: date, last: date) -> int:
