@@ -161,3 +161,15 @@ def test_an_extra_holiday_never_brings_the_due_day_forward(
     assert after.day >= before.day
     assert closed.is_working_day(after.day)
     assert closed.working_days_between(triggered_on, after.day).count == WORKING_DAYS[kind]
+
+
+def test_a_calendar_change_names_the_span_it_touches() -> None:
+    from app.intake.deadlines.upkeep import changed_span
+
+    assert changed_span({"years": [2027], "days": []}) == (date(2027, 1, 1), date(2027, 12, 31))
+    assert changed_span({"years": [], "days": ["2026-10-08", "2026-09-27"]}) == (
+        date(2026, 9, 27),
+        date(2026, 10, 8),
+    )
+    assert changed_span({"years": [], "days": []}) is None
+    assert changed_span({}) is None

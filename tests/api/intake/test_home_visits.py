@@ -14,7 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.households.models import Household, HouseholdNeed, HouseholdPlan
 from app.intake.deadlines.rules import Kind
-from app.intake.models import InboxItem
+from app.intake.deadlines.service import open_deadline
+from app.intake.models import Application, InboxItem
 from tests.api.households.ledger_http import (
     AGENCY,
     PDF,
@@ -534,3 +535,64 @@ class TestRead:
         assert body["needs_found"] == ["medical"]
         full = (await anonymous.get(f"{VISITS}/{visit['id']}", headers=officer)).json()
         assert full["living_situation"] == "独居，行动不便，家中无取暖设备。"
+
+
+async def _application(app: FastAPI, household: Any) -> uuid.UUID:
+    """An approved application of the household (applications are filed through their own
+    routes; here a row stands for one, as seeding)."""
+    async with app.state.services.database.sessionmaker() as session, session.begin():
+        application = Application(
+            household_id=household.id,
+            region_code=household.region_code,
+            district_code=household.district_code,
+            status="approved",
+            mode="self",
+            channel="window",
+            applied_on=today() - timedelta(days=10),
+            filed_by=await user_id(app, "street_officer"),
+            approved_on=today(),
+        )
+        session.add(application)
+    return application.id
+
+
+class TestApproval:
+    async def test_a_visit_for_an_approved_application_meets_its_deadline(
+        self,
+        app: FastAPI,
+        anonymous: httpx.AsyncClient,
+        officer: dict[str, str],
+        social: dict[str, str],
+        home: Any,
+    ) -> None:
+        application_id = await _application(app, home)
+        async with app.state.services.database.sessionmaker() as session, session.begin():
+            after_approval = await open_deadline(
+                session,
+                Kind.visit_after_approval,
+                today(),
+                region_code=home.region_code,
+                application_id=application_id,
+            )
+        response = await _schedule(
+            app, anonymous, officer, home.id, application_id=str(application_id)
+        )
+        assert response.status_code == 201, response.text
+        assert response.json()["application_id"] == str(application_id)
+        other = await create_household(app)
+        elsewhere = await _schedule(
+            app,
+            anonymous,
+            officer,
+            other.id,
+            "community_worker",
+            application_id=str(application_id),
+        )
+        assert_invalid(elsewhere, ["body", "application_id"], "not_found")
+
+        recorded = await _record(anonymous, social, response.json())
+
+        assert recorded.status_code == 200, recorded.text
+        assert recorded.json()["deadlines_met"] == ["visit_after_approval"]
+        met = await deadline(app, after_approval.id)
+        assert (met.status, met.done_on) == ("met", today())
