@@ -33,12 +33,15 @@
 import uuid
 from datetime import date
 
+from sqlalchemy import select
+
 from app.core.auth import Actor
 from app.core.db import ReadSession, WriteSession
 from app.households import access, changes
 from app.households.changes import Author, Change
 from app.households.contacts import CONTACT_FIELDS, contact_from_text
 from app.households.decisions import service as decisions
+from app.households.documents import repository as documents_repository
 from app.households.documents import service as documents
 from app.households.errors import PersonInAnotherHousehold, TooManyLookups
 from app.households.events import Event
@@ -293,10 +296,43 @@ async def pair_worker(
 
 async def revise_plan(
     session: WriteSession, actor: Actor, household_id: uuid.UUID, data: PlanIn
-) -> None:
-    """Write the household's next plan version (一户一策), as the API does."""
+) -> int:
+    """Write the household's next plan version (一户一策), as the API does; its revision."""
     current = await stewardship.latest_plan(session, household_id)
-    await plans.revise(session, actor, household_id, data, current.revision if current else None)
+    plan = await plans.revise(
+        session, actor, household_id, data, current.revision if current else None
+    )
+    return plan.revision
+
+
+async def households_reached(
+    session: ReadSession, actor: Actor, *, limit: int
+) -> list[HouseholdRef]:
+    """Active households the actor reaches, oldest first, at most `limit` (demo data and
+    tools acting for a user; lists for the API go through the ledger's own routes)."""
+    rows = await session.scalars(
+        select(Household)
+        .where(
+            jurisdiction(actor.reach, Household.id, Household.region_code),
+            Household.status == "active",
+        )
+        .order_by(Household.created_at, Household.id)
+        .limit(limit)
+    )
+    return [HouseholdRef.of(household) for household in rows]
+
+
+async def assigned_social_worker(session: ReadSession, household_id: uuid.UUID) -> uuid.UUID | None:
+    """The social worker the household is actively assigned to (Beijing 4, 7), if any."""
+    assignment = await stewardship.current_assignment(session, household_id)
+    return assignment.social_worker_id if assignment is not None else None
+
+
+async def documents_on_file(
+    session: ReadSession, household_id: uuid.UUID, document_ids: list[uuid.UUID]
+) -> set[uuid.UUID]:
+    """Which of `document_ids` are documents of the household's file, not voided."""
+    return await documents_repository.live_of(session, household_id, document_ids)
 
 
 async def assign_household(
@@ -352,6 +388,7 @@ __all__ = [
     "address_key",
     "answer_household_version",
     "assign_household",
+    "assigned_social_worker",
     "audit_id_number",
     "audit_read",
     "check_category",
@@ -364,10 +401,12 @@ __all__ = [
     "count_in_region",
     "create_household",
     "diff",
+    "documents_on_file",
     "file_document",
     "file_transfer_request",
     "household_now",
     "household_written",
+    "households_reached",
     "jurisdiction",
     "known_persons",
     "likely_household",

@@ -1,5 +1,17 @@
 """What other domains may use of the working-day calendar (DOMAIN 6)."""
 
-from app.workdays.service import add_working_days, missing_years
+from app.workdays.service import (
+    CALENDAR_CHANGED,
+    add_working_days,
+    calendar_between,
+    missing_years,
+    working_days_between,
+)
 
-__all__ = ["add_working_days", "missing_years"]
+__all__ = [
+    "CALENDAR_CHANGED",
+    "add_working_days",
+    "calendar_between",
+    "missing_years",
+    "working_days_between",
+]

@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from app.core import audit
+from app.core import audit, events
 from app.core.audit import AuditContext
 from app.core.calendar import (
     PACKAGE_YEARS,
@@ -17,6 +17,9 @@ from app.workdays import repository
 from app.workdays.schemas import CalendarYearIn
 
 MAX_RANGE_DAYS = 366
+CALENDAR_CHANGED = "calendar.changed"
+"""Published when a year is loaded or a day corrected; payload `{"years": [...]}` or
+`{"days": ["YYYY-MM-DD"]}`. Deadlines counted on the calendar subscribe to it (DOMAIN 6)."""
 
 
 async def calendar_between(session: ReadSession, start: date, end: date) -> WorkingCalendar:
@@ -103,6 +106,7 @@ async def load_year(session: WriteSession, data: CalendarYearIn) -> None:
     days = {d.date: Override(False, d.name) for d in data.holidays}
     days.update({d.date: Override(True, d.name) for d in data.working_days})
     await repository.replace_year(session, data.year, data.source, days)
+    events.publish(session, CALENDAR_CHANGED, {"years": [data.year], "days": []})
 
 
 async def set_day(
@@ -110,3 +114,4 @@ async def set_day(
 ) -> None:
     """Correct a single day, e.g. an extra holiday announced at short notice."""
     await repository.set_day(session, day, Override(is_working_day, name))
+    events.publish(session, CALENDAR_CHANGED, {"years": [], "days": [day.isoformat()]})

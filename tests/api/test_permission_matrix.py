@@ -51,6 +51,12 @@ STAFF = REGION_STAFF | {Role.social_worker, Role.department_officer}
 # worker without an ID number); street officers and community workers triage (DOMAIN 6).
 REPORTS_READ = REGION_STAFF | {Role.auditor}
 REPORTS_FILE = REGION_STAFF - {Role.district_officer}
+# Home visits are recorded by the visitor: a social worker or a community worker (DOMAIN 6).
+VISIT_RECORD = frozenset({Role.social_worker, Role.community_worker})
+# Intake deadlines: region staff who act on them, and auditors; not grid workers (DOMAIN 6).
+DEADLINES = frozenset(
+    {Role.district_officer, Role.street_officer, Role.community_worker, Role.auditor}
+)
 
 EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/healthz"): PUBLIC,
@@ -165,6 +171,15 @@ EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/api/v1/households/{household_id}/documents/{document_id}"): LEDGER_READ,
     ("GET", "/api/v1/households/{household_id}/documents/{document_id}/content"): LEDGER_READ,
     ("POST", "/api/v1/households/{household_id}/documents/{document_id}/void"): DOCUMENTS_WRITE,
+    ("GET", "/api/v1/worklists/deadlines"): DEADLINES,
+    ("GET", "/api/v1/deadlines/{deadline_id}"): DEADLINES,
+    ("POST", "/api/v1/home-visits"): STREET_AND_COMMUNITY,
+    ("GET", "/api/v1/home-visits"): LEDGER_READ,
+    ("GET", "/api/v1/home-visits/{visit_id}"): LEDGER_READ,
+    ("POST", "/api/v1/home-visits/{visit_id}/record"): VISIT_RECORD,
+    ("POST", "/api/v1/home-visits/{visit_id}/cancel"): STREET_AND_COMMUNITY,
+    ("GET", "/api/v1/inbox"): PEOPLE,
+    ("POST", "/api/v1/inbox/{item_id}/read"): PEOPLE,
 }
 
 PATH_VALUES = {
@@ -183,7 +198,10 @@ PATH_VALUES = {
     "request_id": str(uuid.UUID(int=9)),
     "measure_id": str(uuid.UUID(int=10)),
     "proposal_id": str(uuid.UUID(int=11)),
-    "report_id": str(uuid.UUID(int=13)),
+    "report_id": str(uuid.UUID(int=16)),
+    "visit_id": str(uuid.UUID(int=13)),
+    "item_id": str(uuid.UUID(int=14)),
+    "deadline_id": str(uuid.UUID(int=15)),
     "table": "hardship_cause",
     "year": "2027",
     "day": "2027-01-04",

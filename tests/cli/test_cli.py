@@ -48,10 +48,14 @@ class TestSeedDemo:
         assert second.exit_code == 0, second.output
         assert first.stdout == (
             "demo data ready: 15 regions, 26 organizations, 11 users and 2 API clients, "
-            "12 new demo households, 4 new demo discovery reports (password: the default "
-            "Sanzhu-Demo-2026)\n"
+            "12 new demo households, 4 new demo discovery reports, 2 new home visits (password: "
+            "the default Sanzhu-Demo-2026)\n"
         )
-        assert second.stdout == first.stdout.replace("12 new", "0 new").replace("4 new", "0 new")
+        assert second.stdout == (
+            first.stdout.replace("12 new", "0 new")
+            .replace("4 new", "0 new")
+            .replace("2 new", "0 new")
+        )
         with api_client(cli_env, tmp_path / "state") as http:
             assert [r["code"] for r in http.get("/api/v1/regions").json()["items"]] == ["500112"]
             streets = http.get("/api/v1/regions", params={"parent_code": "500112"}).json()

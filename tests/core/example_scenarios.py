@@ -17,10 +17,16 @@ from fastapi import FastAPI
 from app.core.clock import business_today
 from app.core.examples import EXAMPLE_ID_NUMBER
 from app.households.record import repository
-from tests.api.households.ledger_http import PDF, bearer, exit_household, user_id
+from tests.api.households.ledger_http import (
+    PDF,
+    bearer,
+    exit_household,
+    open_to_social_worker,
+    user_id,
+)
 from tests.api.households.records import agency_id
 from tests.api.households.transfer_http import family, filed
-from tests.factories import GRID_A1_2, GRID_B1_1, create_household
+from tests.factories import GRID_A1_2, GRID_B1_1, assign_household, create_household
 
 
 @dataclass(frozen=True)
@@ -302,6 +308,58 @@ async def _report(app: FastAPI, http: httpx.AsyncClient) -> Call:
     return Call(OFFICER, {"report_id": filed["id"]}, {"household_id": household_id}, if_match=1)
 
 
+async def _visit_home(app: FastAPI) -> str:
+    """A household of street A assigned to the agency's social worker."""
+    household = await create_household(app)
+    await assign_household(app, household.id)
+    return str(household.id)
+
+
+async def _home_visit_scheduled(app: FastAPI, http: httpx.AsyncClient) -> Call:
+    return Call(
+        OFFICER,
+        refs={
+            "household_id": await _visit_home(app),
+            "visitor_id": str(await user_id(app, "social_worker")),
+            "scheduled_on": business_today().isoformat(),
+        },
+    )
+
+
+async def _home_visit(http: httpx.AsyncClient, household_id: str, visitor: str) -> str:
+    scheduled = await _sent(
+        http.post(
+            "/api/v1/home-visits",
+            json={
+                "household_id": household_id,
+                "visitor_id": visitor,
+                "scheduled_on": business_today().isoformat(),
+            },
+            headers=await bearer(http, OFFICER),
+        )
+    )
+    return str(scheduled["id"])
+
+
+async def _home_visit_recorded(app: FastAPI, http: httpx.AsyncClient) -> Call:
+    """The social worker, under the street's agreement, records the visit assigned to it."""
+    household_id = await _visit_home(app)
+    visit = await _home_visit(http, household_id, str(await user_id(app, "social_worker")))
+    await open_to_social_worker(app, http)
+    return Call(
+        "social_worker",
+        {"visit_id": visit},
+        {"visited_on": business_today().isoformat()},
+        if_match=1,
+    )
+
+
+async def _home_visit_cancelled(app: FastAPI, http: httpx.AsyncClient) -> Call:
+    household_id = await _visit_home(app)
+    visit = await _home_visit(http, household_id, str(await user_id(app, "social_worker")))
+    return Call(OFFICER, {"visit_id": visit}, if_match=1)
+
+
 SCENARIOS: dict[str, Scenario] = {
     "discovery_reports_create": _on_nothing,
     "discovery_reports_dismiss": _report,
@@ -333,6 +391,9 @@ SCENARIOS: dict[str, Scenario] = {
     "transfer_requests_cancel": _answered_by(OFFICER),
     "transfer_requests_decide": _answered_by("district_officer"),
     "transfer_requests_refuse": _answered_by("street_officer_2"),
+    "home_visits_create": _home_visit_scheduled,
+    "home_visits_record": _home_visit_recorded,
+    "home_visits_cancel": _home_visit_cancelled,
 }
 """Operation id -> its scenario."""
 

@@ -40,3 +40,19 @@ async def page(
         stmt = stmt.where(HouseholdDocument.kind.not_in(sorted(hidden_kinds)))
     scope = f"documents:{household_id}:{include_voided}:{sorted(hidden_kinds)}"
     return await paginate(session, stmt, [HouseholdDocument.id], page_request, scope=scope)
+
+
+async def live_of(
+    session: ReadSession, household_id: uuid.UUID, document_ids: Collection[uuid.UUID]
+) -> set[uuid.UUID]:
+    """Which of `document_ids` belong to the household and are not voided."""
+    if not document_ids:
+        return set()
+    found = await session.scalars(
+        select(HouseholdDocument.id).where(
+            HouseholdDocument.household_id == household_id,
+            HouseholdDocument.id.in_(sorted(set(document_ids))),
+            HouseholdDocument.voided_at.is_(None),
+        )
+    )
+    return set(found)

@@ -1,0 +1,142 @@
+"""The deadline worklist of a region (DOMAIN 6; Yubei 3(5); Beijing 2)."""
+
+import uuid
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Annotated, Any, cast
+
+from fastapi import Depends, Path, Query
+from sqlalchemy import Select, false, or_, select
+
+from app.core.auth import Actor, actor_for
+from app.core.clock import business_today
+from app.core.errors import NotFound, ValidationFailed
+from app.core.openapi import protected_problems
+from app.core.pagination import Page, PageParams, paginate_rows
+from app.core.permissions import Action
+from app.core.region_codes import in_subtree
+from app.core.routing import API_V1, api_router
+from app.core.uow import ReadDbSession
+from app.intake.deadlines.rules import Kind, Status
+from app.intake.deadlines.schemas import DeadlineOut, When
+from app.intake.models import Deadline
+from app.workdays.public import calendar_between
+
+router = api_router(prefix=API_V1, tags=["deadlines"])
+Reader = Annotated[Actor, Depends(actor_for(Action.deadlines_read))]
+CODE_PATTERN = r"^[0-9]{6}([0-9]{3}){0,3}$"
+
+
+async def _overdue_counter(
+    session: ReadDbSession, due_days: list[date], today: date
+) -> Callable[[date], int]:
+    """Working days after a due day up to today, for the due days of one page: the calendar
+    is read once and walked once from the earliest of them (not once per item)."""
+    start = min((d for d in due_days if d < today), default=today)
+    if start == today:
+        return lambda _day: 0
+    calendar = await calendar_between(session, start, today + timedelta(days=1))
+    counted: dict[date, int] = {start: 0}
+    day, count = start, 0
+    while day < today:
+        day += timedelta(days=1)
+        count += calendar.is_working_day(day)
+        counted[day] = count
+    return lambda due_on: count - counted[due_on] if due_on < today else 0
+
+
+def _out(d: Deadline, today: date, overdue: Callable[[date], int]) -> DeadlineOut:
+    undone = d.done_on is None
+    return DeadlineOut(
+        id=d.id,
+        kind=Kind(d.kind),
+        status=Status.missed if undone and d.due_on < today else Status(d.status),
+        triggered_on=d.triggered_on,
+        working_days=d.working_days,
+        due_on=d.due_on,
+        provisional=d.provisional,
+        done_on=d.done_on,
+        household_id=d.household_id,
+        application_id=d.application_id,
+        discovery_report_id=d.discovery_report_id,
+        region_code=d.region_code,
+        days_overdue=overdue(d.due_on) if undone else 0,
+    )
+
+
+def _in_reach(actor: Actor) -> Any:
+    reach = [in_subtree(Deadline.region_code, code) for code in actor.reach.regions]
+    return or_(*reach) if reach else false()
+
+
+@router.get(
+    "/worklists/deadlines",
+    response_model=Page[DeadlineOut],
+    summary="Deadlines not done yet in your region: due today and overdue by default",
+    description="Order: by due day, then id (oldest due first). `when`: `due_today`, "
+    "`overdue` (due day passed, still undone) or `open` (due today or later); without it, "
+    "due today and overdue. `region` narrows to a subtree within your reach (outside it the "
+    "list is empty). No personal data: ids, codes and days only.",
+    responses=protected_problems(ValidationFailed),
+)
+async def worklists_deadlines(
+    actor: Reader,
+    session: ReadDbSession,
+    page: PageParams,
+    region: Annotated[
+        str | None, Query(pattern=CODE_PATTERN, description="Only this region's subtree.")
+    ] = None,
+    when: Annotated[When | None, Query(description="Which due days; see the description.")] = None,
+    kind: Annotated[Kind | None, Query(description="Only deadlines of this kind.")] = None,
+) -> Page[DeadlineOut]:
+    today = business_today()
+    # The page's keys come from ix_deadlines_undone_region_due alone (region range, due
+    # day, id: an index-only scan, whatever the share of the table the range holds); the
+    # page's rows are then read by id.
+    stmt = select(Deadline.due_on, Deadline.id).where(Deadline.done_on.is_(None), _in_reach(actor))
+    if region is not None:
+        stmt = stmt.where(in_subtree(Deadline.region_code, region))
+    if when is When.due_today:
+        stmt = stmt.where(Deadline.due_on == today)
+    elif when is When.overdue:
+        stmt = stmt.where(Deadline.due_on < today)
+    elif when is When.open:
+        stmt = stmt.where(Deadline.due_on >= today)
+    else:
+        stmt = stmt.where(Deadline.due_on <= today)
+    if kind is not None:
+        stmt = stmt.where(Deadline.kind == kind.value)
+    scope = f"deadlines:{actor.principal.id}:{region}:{when}:{kind}"
+    keys, cursor = await paginate_rows(
+        session, cast("Select[Any]", stmt), [Deadline.due_on, Deadline.id], page, scope=scope
+    )
+    rows = await session.scalars(select(Deadline).where(Deadline.id.in_([k.id for k in keys])))
+    by_id = {d.id: d for d in rows}
+    found = [by_id[k.id] for k in keys]
+    overdue = await _overdue_counter(session, [d.due_on for d in found], today)
+    items = [_out(d, today, overdue) for d in found]
+    return Page(items=items, next_cursor=cursor)
+
+
+@router.get(
+    "/deadlines/{deadline_id:uuid}",
+    response_model=DeadlineOut,
+    summary="One deadline of your region, done or not",
+    description="404 outside your region. No personal data: ids, codes and days only.",
+    responses=protected_problems(NotFound, ValidationFailed),
+)
+async def deadlines_get(
+    deadline_id: Annotated[uuid.UUID, Path(description="Deadline id.")],
+    actor: Reader,
+    session: ReadDbSession,
+) -> DeadlineOut:
+    found = await session.scalar(
+        select(Deadline).where(Deadline.id == deadline_id, _in_reach(actor))
+    )
+    if found is None:
+        raise NotFound("时限", "deadline")
+    today = business_today()
+    overdue = await _overdue_counter(
+        session, [found.due_on] if found.done_on is None else [], today
+    )
+    return _out(found, today, overdue)
