@@ -1129,6 +1129,7 @@ CATALOG: tuple[CodeTable, ...] = (
             Code("open", "进行中", "Open"),
             Code("met", "按时完成", "Met"),
             Code("missed", "已超时", "Missed"),
+            Code("cancelled", "已撤销（线索排除）", "Cancelled (lead dismissed)"),
         ),
     ),
     CodeTable(

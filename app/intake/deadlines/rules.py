@@ -27,6 +27,8 @@ class Status(StrEnum):
     open = "open"
     met = "met"
     missed = "missed"
+    cancelled = "cancelled"
+    """No longer owed (the lead that started it was dismissed); kept, never deleted."""
 
 
 WORKING_DAYS: dict[Kind, int] = {

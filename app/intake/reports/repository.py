@@ -2,6 +2,7 @@
 it was noticed; a grid worker sees only the reports it filed."""
 
 import uuid
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, exists, false, func, or_, select
@@ -11,6 +12,7 @@ from app.core.pagination import PageRequest, paginate
 from app.core.permissions import Role
 from app.core.reach import Reach
 from app.core.region_codes import in_subtree
+from app.intake.deadlines.rules import Status
 from app.intake.models import Deadline, DiscoveryReport
 
 
@@ -70,9 +72,12 @@ async def page(
     return await paginate(session, stmt, [DiscoveryReport.id], page, scope=scope)
 
 
-async def drop_undone_deadlines(session: WriteSession, report_id: uuid.UUID) -> list[str]:
-    """Delete the report's deadlines not yet done (a dismissed lead owes no visit and no
-    ledger entry); the kinds dropped."""
+async def cancel_undone_deadlines(
+    session: WriteSession, report_id: uuid.UUID, on: date
+) -> list[str]:
+    """Cancel the report's deadlines not yet done (a dismissed lead owes no visit and no
+    ledger entry): kept with status `cancelled` and `done_on` the day of the dismissal, so
+    they leave the worklist; a missed one keeps its `missed_at`. The kinds cancelled."""
     rows = list(
         await session.scalars(
             select(Deadline).where(
@@ -81,7 +86,8 @@ async def drop_undone_deadlines(session: WriteSession, report_id: uuid.UUID) -> 
         )
     )
     for row in rows:
-        await session.delete(row)
+        row.status = Status.cancelled.value
+        row.done_on = on
     return sorted(row.kind for row in rows)
 
 

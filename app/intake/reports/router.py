@@ -166,7 +166,7 @@ async def discovery_reports_link(
     ONE + "/dismiss",
     response_model=DiscoveryReportOut,
     summary="Dismiss a report with a reason code",
-    description="Its deadlines nobody met are dropped. 409 `invalid_transition` (with "
+    description="Its deadlines nobody met are cancelled (kept, off the worklist). 409 `invalid_transition` (with "
     "`allowed`) unless submitted.",
     responses={**sends(200, ETAG), **STEP_PROBLEMS},
 )

@@ -200,13 +200,13 @@ async def dismiss(
     session: WriteSession, actor: Actor, report_id: uuid.UUID, expected: int, data: DismissIn
 ) -> DiscoveryReport:
     """The lead needs no help from the ledger, with a reason code (`other` needs a note);
-    the deadlines it opened and nobody met are dropped."""
+    the deadlines it opened and nobody met are cancelled (kept, off the worklist)."""
     report, status = await _for_step(session, actor, report_id, expected, Step.dismiss)
     if await unknown_codes(session, "discovery_dismissal_reason", [data.reason]):
         raise ValidationFailed.at(["body", "reason"], "unknown_code")
     if data.reason == "other" and not data.note:
         raise ValidationFailed.at(["body", "note"], "missing")
-    dropped = await repository.drop_undone_deadlines(session, report.id)
+    dropped = await repository.cancel_undone_deadlines(session, report.id, actor.today)
     report.dismissal_reason = data.reason
     _triaged(actor, report, status, data.note)
     fields = ["status", "dismissal_reason", "triage_note"] + (["deadlines"] if dropped else [])

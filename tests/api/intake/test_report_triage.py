@@ -155,7 +155,7 @@ async def test_a_step_needs_the_current_version(http: httpx.AsyncClient, home: A
 # Dismiss -----------------------------------------------------------------------------------
 
 
-async def test_dismissing_drops_the_deadlines_nobody_met(
+async def test_dismissing_cancels_the_deadlines_nobody_met(
     app: FastAPI, http: httpx.AsyncClient
 ) -> None:
     filed = await file(http, "grid_worker", hardship_kind="major_illness")
@@ -175,7 +175,11 @@ async def test_dismissing_drops_the_deadlines_nobody_met(
         2,
     )
     assert dismissed["triage_note"] == "经核实家庭收入稳定。"
-    assert await deadlines(app, filed["id"]) == {}
+    kept = await deadlines(app, filed["id"])
+    assert {kind: (d.status, d.done_on) for kind, d in kept.items()} == {
+        "visit_after_hardship": ("cancelled", business_today()),
+        "ledger_after_hardship": ("cancelled", business_today()),
+    }
     assert [e["status"] for e in await _event(app, "discovery_report.dismissed")] == ["dismissed"]
     changed = await fetch(
         app,
