@@ -132,7 +132,17 @@ async def writable(
     return household
 
 
-def require_active(household: Household) -> None:
+class Stated(Protocol):
+    """A household as any fetch has it, with its state."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+
+    @property
+    def status(self) -> str: ...
+
+
+def require_active(household: Stated) -> None:
     """409 `household_exited` for a household that has left the ledger (Beijing 5): it
     takes no new members, transfers in, measures, plans, assignments or pairing. A declined
     applicant (its application rejected or withdrawn before acceptance, DOMAIN 6) refuses the

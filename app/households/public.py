@@ -13,8 +13,9 @@
   exactly as the API does (the import): `rows_of_new_household`, `known_persons`,
   `write_new_households`.
 - **Applicants** (DOMAIN 6): `create_applicant_household` (`pending`, with the application
-  that brings it in), `admit` on acceptance, `decline` on rejection or withdrawal before it;
-  `paired_worker_of`, `has_document` for the application's checks.
+  that brings it in), `admit` on acceptance, `decline` on rejection or withdrawal before it, `reapply`
+  for a declined one applying again;
+  `paired_worker_of`, `has_document`, `latest_document` for the application's checks.
 - **Note needs** as dated instances (from an application, a visit, a report): `note_needs`.
 - **File** a document in the household's file (一户一档): `file_document`.
 - **Decide** the new target types from an assessment: `record_assessed_types`.
@@ -32,6 +33,8 @@
 import uuid
 from datetime import date
 
+from sqlalchemy import select
+
 from app.core.auth import Actor
 from app.core.db import ReadSession, WriteSession
 from app.households import access, changes
@@ -39,7 +42,7 @@ from app.households.changes import Author, Change
 from app.households.contacts import CONTACT_FIELDS, contact_from_text
 from app.households.decisions import service as decisions
 from app.households.documents import service as documents
-from app.households.errors import PersonInAnotherHousehold
+from app.households.errors import HouseholdDeclined, HouseholdExited, PersonInAnotherHousehold
 from app.households.events import Event
 from app.households.history import diff, plain
 from app.households.http import (
@@ -63,6 +66,7 @@ from app.households.read_models import (
     HouseholdNow,
     HouseholdRef,
     MemberNow,
+    NeedInstance,
     household_now,
 )
 from app.households.record import applicants, completeness
@@ -186,6 +190,32 @@ async def decline(session: WriteSession, actor: Actor, household: HouseholdRef) 
     return HouseholdRef.of(found)
 
 
+async def reapply(session: WriteSession, actor: Actor, household: HouseholdRef) -> HouseholdRef:
+    """A declined household fetched with `writable` applies again: `pending` until its new
+    application is accepted (`household.reapply`). 409 `invalid_transition` unless declined."""
+    if not access.was_locked(session, household.id):
+        raise RuntimeError("reapply: fetch the household with `writable` first")
+    found = await session.get(Household, household.id)
+    assert found is not None
+    await applicants.reapply(session, actor, found)
+    return HouseholdRef.of(found)
+
+
+async def need_instances(
+    session: ReadSession,
+    household_id: uuid.UUID,
+    *,
+    source: str | None = None,
+    source_id: uuid.UUID | None = None,
+) -> list[NeedInstance]:
+    """The need instances of a household the caller fetched (oldest first), only those
+    noted from `source` (`application`, ...) and its id when given."""
+    found = await needs_repository.instances(
+        session, household_id, source=source, source_id=source_id
+    )
+    return [NeedInstance.of(n) for n in found]
+
+
 async def paired_worker_of(session: ReadSession, household_id: uuid.UUID) -> uuid.UUID | None:
     """The worker paired with the household (对口帮扶), if any; the caller fetched it."""
     found = await session.get(Household, household_id)
@@ -203,6 +233,23 @@ async def has_document(
         and found.kind == kind
         and found.voided_at is None
     )
+
+
+async def latest_document(
+    session: ReadSession, household_id: uuid.UUID, kind: str
+) -> uuid.UUID | None:
+    """The newest document of `kind` in the household's file that is not voided, if any."""
+    found: uuid.UUID | None = await session.scalar(
+        select(HouseholdDocument.id)
+        .where(
+            HouseholdDocument.household_id == household_id,
+            HouseholdDocument.kind == kind,
+            HouseholdDocument.voided_at.is_(None),
+        )
+        .order_by(HouseholdDocument.id.desc())
+        .limit(1)
+    )
+    return found
 
 
 async def file_document(
@@ -380,6 +427,8 @@ __all__ = [
     "ExitBasisIn",
     "ExitProposalIn",
     "HouseholdCreate",
+    "HouseholdDeclined",
+    "HouseholdExited",
     "HouseholdId",
     "HouseholdNow",
     "HouseholdOwned",
@@ -392,6 +441,7 @@ __all__ = [
     "MeasureIn",
     "MemberIn",
     "MemberNow",
+    "NeedInstance",
     "NewHousehold",
     "NewMember",
     "Origin",
@@ -421,9 +471,11 @@ __all__ = [
     "household_written",
     "jurisdiction",
     "known_persons",
+    "latest_document",
     "members_ever",
     "members_on",
     "membership_periods",
+    "need_instances",
     "note_needs",
     "pair_worker",
     "paired_worker_of",
@@ -434,6 +486,7 @@ __all__ = [
     "propose_exit",
     "reach_organizations_through",
     "read_income_months_with",
+    "reapply",
     "record_assessed_types",
     "record_change",
     "record_measure",

@@ -19,3 +19,20 @@ async def live_codes(session: ReadSession, household_id: uuid.UUID) -> list[str]
         .distinct()
     )
     return sorted(found)
+
+
+async def instances(
+    session: ReadSession,
+    household_id: uuid.UUID,
+    *,
+    source: str | None = None,
+    source_id: uuid.UUID | None = None,
+) -> list[HouseholdNeed]:
+    """The household's need instances in the order they were noted (noted_on, id); only
+    those of one source (and its id) when given."""
+    stmt = select(HouseholdNeed).where(HouseholdNeed.household_id == household_id)
+    if source is not None:
+        stmt = stmt.where(HouseholdNeed.source == source)
+    if source_id is not None:
+        stmt = stmt.where(HouseholdNeed.source_id == source_id)
+    return list(await session.scalars(stmt.order_by(HouseholdNeed.noted_on, HouseholdNeed.id)))

@@ -61,3 +61,19 @@ async def decline(session: WriteSession, actor: Actor, household: Household) -> 
             "household.decline", Event.declined, diff({"status": "pending"}, {"status": "declined"})
         ),
     )
+
+
+async def reapply(session: WriteSession, actor: Actor, household: Household) -> None:
+    """A declined applicant applies again: `pending` once more, until the new application is
+    accepted or not. 409 `invalid_transition` unless declined."""
+    if household.status != "declined":
+        raise InvalidTransition(str(household.status), [])
+    household.status = "pending"
+    await changes.record(
+        session,
+        actor,
+        household,
+        Change(
+            "household.reapply", Event.changed, diff({"status": "declined"}, {"status": "pending"})
+        ),
+    )
