@@ -10,8 +10,11 @@ from datetime import date
 from sqlalchemy import select
 
 from app.core.auth import Actor
-from app.core.db import WriteSession, utcnow
+from app.core.db import ReadSession, WriteSession, utcnow
+from app.core.pagination import PageRequest
+from app.households import access
 from app.households.models import NEEDS, Household, HouseholdNeed
+from app.households.needs import repository
 from app.households.needs.repository import LIVE, live_codes
 from app.households.record import repository as records
 
@@ -90,3 +93,16 @@ async def set_record_codes(
         source_id=None,
         noted_on=actor.today,
     )
+
+
+async def page(
+    session: ReadSession,
+    actor: Actor,
+    household_id: uuid.UUID,
+    status: str | None,
+    request: PageRequest,
+) -> tuple[list[HouseholdNeed], str | None]:
+    """The household's need instances, oldest first; the read is audited (Beijing 7)."""
+    household = await access.personal(session, actor, household_id)
+    access.audit_read(session, actor, "household.needs.read", household)
+    return await repository.page(session, household.id, status, request)
