@@ -47,6 +47,11 @@ DISTRICT = frozenset({Role.district_officer})
 # Measures given: those who give or arrange them; not grid workers, not district officers.
 MEASURES = frozenset({Role.street_officer, Role.community_worker, Role.social_worker})
 STAFF = REGION_STAFF | {Role.social_worker, Role.department_officer}
+# The one window (DOMAIN 6): staff of the network and social workers file; a grid worker
+# too, for the households paired with it (the service checks the pairing).
+APPLICATIONS_FILE = frozenset(
+    {Role.street_officer, Role.community_worker, Role.social_worker, Role.grid_worker}
+)
 
 EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/healthz"): PUBLIC,
@@ -116,6 +121,17 @@ EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/api/v1/transfer-requests/{request_id}/decide"): DISTRICT,
     ("POST", "/api/v1/transfer-requests/{request_id}/cancel"): STREET_AND_COMMUNITY,
     ("GET", "/api/v1/worklists/transfer-requests"): DISTRICT,
+    ("GET", "/api/v1/applications"): LEDGER_READ,
+    ("POST", "/api/v1/applications"): APPLICATIONS_FILE,
+    ("GET", "/api/v1/applications/{application_id}"): LEDGER_READ,
+    ("POST", "/api/v1/applications/{application_id}/accept"): STREET_AND_COMMUNITY,
+    ("POST", "/api/v1/applications/{application_id}/reject"): STREET_AND_COMMUNITY,
+    ("POST", "/api/v1/applications/{application_id}/investigate"): STREET_AND_COMMUNITY,
+    ("POST", "/api/v1/applications/{application_id}/assess"): STREET_AND_COMMUNITY,
+    ("POST", "/api/v1/applications/{application_id}/approve"): DECIDE,
+    ("POST", "/api/v1/applications/{application_id}/not_approve"): DECIDE,
+    ("POST", "/api/v1/applications/{application_id}/close"): STREET_AND_COMMUNITY,
+    ("POST", "/api/v1/applications/{application_id}/withdraw"): APPLICATIONS_FILE,
     ("POST", "/api/v1/persons/search"): BY_ID_NUMBER_READ,
     ("GET", "/api/v1/households/{household_id}/assignments"): LEDGER_READ,
     ("POST", "/api/v1/households/{household_id}/assignments"): STREET,
@@ -127,6 +143,7 @@ EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/api/v1/households/{household_id}/measures"): LEDGER_READ,
     ("POST", "/api/v1/households/{household_id}/measures"): MEASURES,
     ("POST", "/api/v1/households/{household_id}/measures/{measure_id}/void"): MEASURES,
+    ("GET", "/api/v1/households/{household_id}/needs"): LEDGER_READ,
     ("GET", "/api/v1/households/{household_id}/episodes"): LEDGER_READ,
     ("GET", "/api/v1/households/{household_id}/exit-proposals"): LEDGER_READ,
     ("POST", "/api/v1/households/{household_id}/exit-proposals"): STREET_AND_COMMUNITY,
@@ -173,6 +190,7 @@ PATH_VALUES = {
     "request_id": str(uuid.UUID(int=9)),
     "measure_id": str(uuid.UUID(int=10)),
     "proposal_id": str(uuid.UUID(int=11)),
+    "application_id": str(uuid.UUID(int=13)),
     "table": "hardship_cause",
     "year": "2027",
     "day": "2027-01-04",

@@ -294,7 +294,7 @@ class ApplicationOut(BaseModel):
     status: Status = Field(description="Where the application stands.")
     allowed: list[Step] = Field(description="The steps its state allows now.")
     household_id: uuid.UUID = Field(description="The household it is for.")
-    household_status: str = Field(
+    household_status: Annotated[str, CodeOf("household_status")] = Field(
         description="Dictionary `household_status`: `pending` while an applicant, `active` "
         "once in the ledger, `declined` after a rejection or withdrawal before acceptance."
     )
