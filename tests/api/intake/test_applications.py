@@ -553,3 +553,24 @@ async def test_roles_that_may_not_take_a_step_are_403(
         app, select(HouseholdNeed.source).where(HouseholdNeed.household_id == household.id)
     )
     assert [s for (s,) in need_rows] == ["application"]
+
+
+async def test_a_pending_applicant_takes_the_records_writes_but_no_exit(
+    app: FastAPI, anonymous: httpx.AsyncClient, worker: dict[str, str], officer: dict[str, str]
+) -> None:
+    filed = await file(anonymous, worker, body(household=household_body()))
+    hid = filed["household_id"]
+    added = await anonymous.post(f"{HOUSEHOLDS}/{hid}/members", json=member(), headers=worker)
+    assert added.status_code == 201, added.text
+    exit_refused = await anonymous.post(
+        f"{HOUSEHOLDS}/{hid}/exit-proposals",
+        json={
+            "reason": "out_of_hardship",
+            "basis": {"code": "follow_up_visit", "on": TODAY.isoformat()},
+        },
+        headers=officer,
+    )
+    problem = assert_problem(exit_refused, 409, "invalid_transition")
+    assert problem["allowed"] == []
+    pending = await anonymous.get(HOUSEHOLDS, params={"status": "pending"}, headers=officer)
+    assert [h["id"] for h in pending.json()["items"]] == [hid]
