@@ -1,6 +1,7 @@
 """What the app composes of intake: routers, jobs, periodic upkeep, models, demo data."""
 
 from app.core.composition import Domain
+from app.demo.intake_applications import seed
 from app.intake.applications.router import router as applications_router
 from app.intake.models import (
     Application,
@@ -14,5 +15,6 @@ from app.intake.models import (
 domain = Domain(
     name="intake",
     routers=[applications_router],
+    seed=seed,
     models=[DiscoveryReport, Application, ApplicationTransition, HomeVisit, Deadline, InboxItem],
 )

@@ -4,7 +4,7 @@ import uuid
 from datetime import date
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 
 from app.core.db import ReadSession
 from app.core.pagination import PageRequest, paginate
@@ -99,3 +99,13 @@ async def report_for_update(session: ReadSession, report_id: uuid.UUID) -> Disco
     stmt = select(DiscoveryReport).where(DiscoveryReport.id == report_id).with_for_update()
     found: DiscoveryReport | None = await session.scalar(stmt)
     return found
+
+
+async def count_in_region(session: ReadSession, region: str) -> int:
+    """How many applications the households of a region's subtree have (any state)."""
+    found = await session.scalar(
+        select(func.count())
+        .select_from(Application)
+        .where(in_subtree(Application.region_code, region))
+    )
+    return int(found or 0)
