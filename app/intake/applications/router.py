@@ -18,6 +18,7 @@ from app.core.etag import ExpectedVersion, etag_for_version
 from app.core.openapi import ETAG, LOCATION, protected_problems, sends
 from app.core.pagination import Page, PageParams
 from app.core.permissions import Action
+from app.core.region_codes import CODE_PATTERN
 from app.core.routing import API_V1, Idempotency, api_router, route_options
 from app.core.transitions import InvalidTransition
 from app.core.uow import DbSession, ReadDbSession
@@ -104,7 +105,7 @@ async def applications_list(
     status: Annotated[Status | None, Query(description="Only applications in this state.")] = None,
     region: Annotated[
         str | None,
-        Query(pattern=r"^[0-9]{6,15}$", description="Only households of this region's subtree."),
+        Query(pattern=CODE_PATTERN, description="Only households of this region's subtree."),
     ] = None,
     household_id: Annotated[
         uuid.UUID | None, Query(description="Only the applications of this household.")
