@@ -9,8 +9,9 @@ discovery report, the report becomes `converted` and gives the channel.
 
 Who files: community workers, street officers, social workers (households assigned to
 them, through the ledger's `writable`), and a grid worker only for a household paired with
-it (Yubei 3(3)3(1)); a grid worker cannot enter a household (it may not give ID numbers) and
-sees every answer masked. One open application per household (409 `application_open`).
+it (Yubei 3(3)3(1)). Only street officers and community workers enter a household with an
+application (as `POST /households`): a grid worker may not give ID numbers, a social worker
+files for the households assigned to it. A grid worker sees every answer masked. One open application per household (409 `application_open`).
 
 Proxy modes need the household's recorded authorisation: for an existing household, a
 document of kind `authorisation` in its file at filing; a household entered with the
@@ -34,7 +35,7 @@ from app.core.db import ReadSession, WriteSession, new_id, utcnow
 from app.core.errors import NotFound, ValidationFailed
 from app.core.etag import check_version
 from app.core.masking import PersonalField
-from app.core.permissions import Role
+from app.core.permissions import Action, Role, is_allowed
 from app.core.region_codes import is_within
 from app.dictionaries.public import unknown_codes
 from app.households import public as households
@@ -148,6 +149,10 @@ async def _entered(
     if not actor.viewer.sees_full(PersonalField.id_number):
         # Entering members means giving ID numbers: taking a value is seeing it.
         raise Forbidden().refusing(action="applications:file+id_number")
+    if not is_allowed(actor.principal.role, Action.households_create):
+        # Only those who enter households into the ledger enter one with an application
+        # (a social worker files for the households assigned to it).
+        raise Forbidden().refusing(action=Action.households_create.value)
     for name in ("applicant_person_id", "authorisation_document_id"):
         if getattr(data, name) is not None:
             # No member and no file exist yet: the head applies; the authorisation comes later.

@@ -22,11 +22,18 @@ from tests.api.households.ledger_http import (
     fetch,
     history,
     member,
+    open_to_social_worker,
     organization_id,
     user_id,
 )
 from tests.api.households.records import HOUSEHOLDS, household_body
-from tests.factories import GRID_A1_1, GRID_B1_1, create_demo_district, create_household
+from tests.factories import (
+    GRID_A1_1,
+    GRID_B1_1,
+    assign_household,
+    create_demo_district,
+    create_household,
+)
 from tests.problems import assert_invalid, assert_problem
 
 APPLICATIONS = "/api/v1/applications"
@@ -574,3 +581,21 @@ async def test_a_pending_applicant_takes_the_records_writes_but_no_exit(
     assert problem["allowed"] == []
     pending = await anonymous.get(HOUSEHOLDS, params={"status": "pending"}, headers=officer)
     assert [h["id"] for h in pending.json()["items"]] == [hid]
+
+
+async def test_a_social_worker_files_for_its_assigned_households_only(
+    app: FastAPI, anonymous: httpx.AsyncClient
+) -> None:
+    social = await open_to_social_worker(app, anonymous)
+    assigned = await create_household(app)
+    await assign_household(app, assigned.id)
+    other = await create_household(app)
+    filed = await file(anonymous, social, body(assigned.id, situation="需要照料"))
+    assert filed["filed_by"]["type"] == "user"
+    assert filed["situation"] == "需要照料"
+    not_assigned = await anonymous.post(APPLICATIONS, json=body(other.id), headers=social)
+    assert_problem(not_assigned, 404, "not_found")
+    entering = await anonymous.post(
+        APPLICATIONS, json=body(household=household_body()), headers=social
+    )
+    assert_problem(entering, 403, "forbidden")
