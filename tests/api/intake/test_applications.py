@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.clock import business_today
 from app.core.events import DomainEvent
 from app.households.models import Household, HouseholdEpisode, HouseholdNeed
-from app.intake.models import Deadline, DiscoveryReport, InboxItem
+from app.intake.models import Application, Deadline, DiscoveryReport, InboxItem
 from tests.api.households.ledger_http import (
     PDF,
     bearer,
@@ -599,3 +599,15 @@ async def test_a_social_worker_files_for_its_assigned_households_only(
         APPLICATIONS, json=body(household=household_body()), headers=social
     )
     assert_problem(entering, 403, "forbidden")
+
+
+async def test_filing_again_with_the_same_idempotency_key_answers_the_first_filing(
+    app: FastAPI, anonymous: httpx.AsyncClient, worker: dict[str, str]
+) -> None:
+    household = await create_household(app)
+    keyed = {**worker, "Idempotency-Key": "application-1"}
+    first = await anonymous.post(APPLICATIONS, json=body(household.id), headers=keyed)
+    again = await anonymous.post(APPLICATIONS, json=body(household.id), headers=keyed)
+    assert first.status_code == again.status_code == 201
+    assert again.json()["id"] == first.json()["id"]
+    assert len(await fetch(app, select(Application.id))) == 1
