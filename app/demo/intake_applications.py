@@ -100,7 +100,7 @@ async def seed(services: Services, _password: str) -> str:
     officer = await _actor(services, OFFICER, Role.street_officer, STREET)
     async with services.database.sessionmaker() as session:
         if await count_applications(session, STREET):
-            return "demo applications already there"
+            return "0 new demo applications"
     start = worker.today - timedelta(days=10)
     for number, (name, steps, asks) in enumerate(DEMO_APPLICATIONS):
         hardship = asks.get("hardship_kind")
@@ -120,4 +120,4 @@ async def seed(services: Services, _password: str) -> str:
             body = ActionIn(effective_on=start + timedelta(days=version), reason=reason, note=note)
             async with services.database.sessionmaker() as session, session.begin():
                 await take_application_step(session, officer, application_id, step, body, version)
-    return f"{len(DEMO_APPLICATIONS)} demo applications, one in every state"
+    return f"{len(DEMO_APPLICATIONS)} new demo applications, one in every state"

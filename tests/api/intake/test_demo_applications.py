@@ -19,7 +19,7 @@ async def test_the_demo_has_an_application_in_every_state_once(
     await create_demo_district(session)
     await seed_demo_households(app.state.services, "")
     said = await seed_demo_applications(app.state.services, "")
-    assert said == "9 demo applications, one in every state"
+    assert said == "9 new demo applications, one in every state"
     rows = await fetch(
         app,
         select(Application.status, Household.status).join(
@@ -34,5 +34,5 @@ async def test_the_demo_has_an_application_in_every_state_once(
     kinds = {k for (k,) in await fetch(app, select(Deadline.kind))}
     assert {"visit_after_hardship", "ledger_after_hardship", "visit_after_approval"} <= kinds
     again = await seed_demo_applications(app.state.services, "")
-    assert again == "demo applications already there"
+    assert again == "0 new demo applications"
     assert len(await fetch(app, select(Application.id))) == len(Status)
