@@ -95,13 +95,6 @@ async def _row(app: FastAPI, household_id: Any) -> Household:
     return found
 
 
-async def _deadlines(app: FastAPI, application_id: Any) -> dict[str, Deadline]:
-    rows = await fetch(
-        app, select(Deadline).where(Deadline.application_id == uuid.UUID(str(application_id)))
-    )
-    return {row[0].kind: row[0] for row in rows}
-
-
 async def test_an_application_for_a_household_of_the_ledger_notes_its_needs_and_deadlines(
     app: FastAPI, anonymous: httpx.AsyncClient, worker: dict[str, str]
 ) -> None:
@@ -611,3 +604,83 @@ async def test_filing_again_with_the_same_idempotency_key_answers_the_first_fili
     assert first.status_code == again.status_code == 201
     assert again.json()["id"] == first.json()["id"]
     assert len(await fetch(app, select(Application.id))) == 1
+
+
+async def test_the_district_decides_either_way_and_a_withdrawal_after_acceptance_keeps_the_ledger(
+    app: FastAPI, anonymous: httpx.AsyncClient, worker: dict[str, str], officer: dict[str, str]
+) -> None:
+    district = await bearer(anonymous, "district_officer")
+    outcomes = {}
+    for decision, extra in (("approve", {}), ("not_approve", {"reason": "income_above_line"})):
+        current = await file(anonymous, worker, body((await create_household(app)).id))
+        for action in ("accept", "investigate", "assess"):
+            current = (await step(anonymous, officer, current, action)).json()
+        decided = await step(anonymous, district, current, decision, **extra)
+        assert decided.status_code == 200, decided.text
+        outcomes[decision] = decided.json()
+    approved, refused = outcomes["approve"], outcomes["not_approve"]
+    assert (approved["status"], approved["approved_on"]) == ("approved", TODAY.isoformat())
+    assert approved["transitions"][-1]["by"]["display_name"] == "区民政局干部"
+    [visit] = approved["deadlines"]
+    assert visit["kind"] == "visit_after_approval"
+    assert visit["due_on"] > visit["triggered_on"]
+    [(days,)] = await fetch(
+        app, select(Deadline.working_days).where(Deadline.id == uuid.UUID(visit["id"]))
+    )
+    assert days == 1
+    assert (refused["status"], refused["approved_on"], refused["deadlines"]) == (
+        "not_approved",
+        None,
+        [],
+    )
+    assert refused["transitions"][-1]["reason"] == "income_above_line"
+    assert refused["allowed"] == ["close"]
+    later = await file(anonymous, worker, body(household=household_body()))
+    later = (await step(anonymous, worker, later, "accept")).json()
+    withdrawn = await step(anonymous, worker, later, "withdraw", note="家庭情况好转")
+    assert withdrawn.json()["status"] == "withdrawn"
+    assert withdrawn.json()["household_status"] == "active"
+
+
+async def test_acceptance_meets_the_ledger_deadline_of_the_report_it_came_from(
+    app: FastAPI, anonymous: httpx.AsyncClient, worker: dict[str, str]
+) -> None:
+    grid_worker = await user_id(app, "grid_worker")
+    async with app.state.services.database.sessionmaker() as session, session.begin():
+        report = DiscoveryReport(
+            region_code=GRID_A1_1,
+            district_code=GRID_A1_1[:6],
+            channel="community",
+            filed_by=grid_worker,
+            noticed_on=TODAY,
+            address="百果园小区",
+            situation="摸排发现独居老人",
+            urgency="routine",
+            basic_investigation_on=TODAY,
+        )
+        session.add(report)
+        await session.flush()
+        session.add(
+            Deadline(
+                kind="ledger_after_screening",
+                region_code=GRID_A1_1,
+                district_code=GRID_A1_1[:6],
+                discovery_report_id=report.id,
+                triggered_on=TODAY,
+                working_days=3,
+                due_on=TODAY + timedelta(days=5),
+            )
+        )
+    filed = await file(
+        anonymous, worker, body(household=household_body(), discovery_report_id=str(report.id))
+    )
+    assert filed["channel"] == "community"
+    row = await _row(app, filed["household_id"])
+    assert (row.intake_source, row.discovery_channel) == ("application", "community")
+    accepted = await step(anonymous, worker, filed, "accept")
+    assert accepted.status_code == 200, accepted.text
+    [(status, done_on)] = await fetch(
+        app,
+        select(Deadline.status, Deadline.done_on).where(Deadline.discovery_report_id == report.id),
+    )
+    assert (status, done_on) == ("met", TODAY)
