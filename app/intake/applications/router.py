@@ -24,7 +24,6 @@ from app.core.transitions import InvalidTransition
 from app.core.uow import DbSession, ReadDbSession
 from app.households.public import (
     PERSONAL_READ,
-    HouseholdDeclined,
     HouseholdExited,
     PersonInAnotherHousehold,
     audit_read,
@@ -195,8 +194,6 @@ def _step_route(
     errors += [PreconditionRequired, InvalidTransition]
     if step is Step.accept:
         errors.append(AuthorisationRequired)
-    if step in (Step.accept, Step.reject, Step.withdraw):
-        errors.append(HouseholdDeclined)
 
     async def take(
         application_id: ApplicationId,
