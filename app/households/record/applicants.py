@@ -7,6 +7,11 @@ Both steps are household changes like any other (version, history, audit, event)
 household takes the ledger's writes (staff complete its record before acceptance), but is
 left out of the default list (`status=active`), of completeness figures and of exits; a
 declined one refuses writes as an exited one does (409 `household_declined`).
+
+A declined household keeps its members: the family applies again on the same household
+(`reapply`, when an application is filed for it: `pending` once more), so its file stays one
+(一户一档); a member who joins another household leaves it as from any household (a transfer
+moves people out of a declined household, never into one).
 """
 
 from datetime import date
