@@ -684,3 +684,29 @@ async def test_acceptance_meets_the_ledger_deadline_of_the_report_it_came_from(
         select(Deadline.status, Deadline.done_on).where(Deadline.discovery_report_id == report.id),
     )
     assert (status, done_on) == ("met", TODAY)
+
+
+async def test_a_declined_applicants_member_moves_out_but_no_one_moves_in(
+    app: FastAPI, anonymous: httpx.AsyncClient, worker: dict[str, str]
+) -> None:
+    filed = await file(anonymous, worker, body(household=household_body()))
+    declined = (await step(anonymous, worker, filed, "withdraw")).json()
+    assert declined["household_status"] == "declined"
+    person_id = declined["applicant_person_id"]
+    home = await create_household(app)
+
+    async def move(person: Any, source: Any, target: Any) -> httpx.Response:
+        return await anonymous.post(
+            f"/api/v1/persons/{person}/transfer",
+            json={
+                "relation_to_head": "spouse",
+                "from_household_id": str(source),
+                "to_household_id": str(target),
+            },
+            headers=worker,
+        )
+
+    into = await move(home.head_person_id, home.id, declined["household_id"])
+    assert_problem(into, 409, "household_declined")
+    out = await move(person_id, declined["household_id"], home.id)
+    assert out.status_code == 200, out.text
