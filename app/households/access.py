@@ -18,7 +18,7 @@ from app.core.db import ReadSession, WriteSession
 from app.core.errors import NotFound
 from app.core.etag import check_version
 from app.households import repository
-from app.households.errors import HouseholdExited
+from app.households.errors import HouseholdDeclined, HouseholdExited
 from app.households.models import Household
 
 
@@ -132,11 +132,26 @@ async def writable(
     return household
 
 
-def require_active(household: Household) -> None:
+class Stated(Protocol):
+    """A household as any fetch has it, with its state."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+
+    @property
+    def status(self) -> str: ...
+
+
+def require_active(household: Stated) -> None:
     """409 `household_exited` for a household that has left the ledger (Beijing 5): it
-    takes no new members, transfers in, measures, plans, assignments or pairing."""
+    takes no new members, transfers in, measures, plans, assignments or pairing. A declined
+    applicant (its application rejected or withdrawn before acceptance, DOMAIN 6) refuses the
+    same writes: 409 `household_declined`. A pending applicant takes them, so that staff can
+    complete its record before acceptance."""
     if household.status == "exited":
         raise HouseholdExited(household.id)
+    if household.status == "declined":
+        raise HouseholdDeclined(household.id)
 
 
 _LOCKED = "sanzhu.households_locked"

@@ -27,6 +27,7 @@ from app.households.models import (
     PersonLookupBudget,
     TargetTypeDecision,
 )
+from app.households.needs.router import router as needs
 from app.households.record.income_window import EVERY_SECONDS, refresh_income_windows_today
 from app.households.record.router import router as record
 from app.households.stewardship.episodes_router import router as episodes
@@ -37,7 +38,17 @@ from app.households.transfers.router import router as transfers
 
 domain = Domain(
     name="households",
-    routers=[record, members, stewardship, decisions, measures, episodes, documents, transfers],
+    routers=[
+        record,
+        members,
+        stewardship,
+        decisions,
+        measures,
+        episodes,
+        documents,
+        transfers,
+        needs,
+    ],
     cli=cli,
     models=[
         Person,

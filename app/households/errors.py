@@ -74,6 +74,25 @@ class HouseholdExited(AppError):
         super().__init__(members=ExitedHousehold(household_id=household_id))
 
 
+class DeclinedHousehold(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"household_id": _HOUSEHOLD_ID}]})
+
+    household_id: uuid.UUID = Field(description="The applicant household that was declined.")
+
+
+class HouseholdDeclined(AppError):
+    """409: the household was an applicant whose application was rejected or withdrawn
+    before acceptance (DOMAIN 6): it never entered the ledger and takes no changes, like an
+    exited one (`household_id` names it)."""
+
+    status = 409
+    code = "household_declined"
+    members_model = DeclinedHousehold
+
+    def __init__(self, household_id: uuid.UUID) -> None:
+        super().__init__(members=DeclinedHousehold(household_id=household_id))
+
+
 class CurrentHousehold(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
@@ -131,6 +150,13 @@ register_messages(
             "No plan yet",
             "该家庭还没有帮扶方案；用 PUT 提交第一版即可创建（无需 If-Match）。",
             "The household has no plan yet; PUT the first version to create it (no If-Match).",
+        ),
+        "household_declined": Message(
+            "该申请家庭未被受理",
+            "Applicant household declined",
+            "该家庭的申请未被受理或已撤回，家庭未纳入台账，不能再修改。",
+            "The household's application was rejected or withdrawn before acceptance: it "
+            "never entered the ledger and takes no changes.",
         ),
         "household_exited": Message(
             "该家庭已退出台账",

@@ -13,4 +13,6 @@ class Event(StrEnum):
     transferred = "household.transferred"
     exited = "household.exited"
     reentered = "household.reentered"
+    admitted = "household.admitted"
+    declined = "household.declined"
     plan_versioned = "household.plan_versioned"

@@ -12,6 +12,10 @@
 - **Create** a household as the API does (`create_household`), or many in bulk,
   exactly as the API does (the import): `rows_of_new_household`, `known_persons`,
   `write_new_households`.
+- **Applicants** (DOMAIN 6): `create_applicant_household` (`pending`, with the application
+  that brings it in), `admit` on acceptance, `decline` on rejection or withdrawal before it, `reapply`
+  for a declined one applying again;
+  `paired_worker_of`, `has_document`, `latest_document` for the application's checks.
 - **Note needs** as dated instances (from an application, a visit, a report): `note_needs`.
 - **File** a document in the household's file (一户一档): `file_document`.
 - **Decide** the new target types from an assessment: `record_assessed_types`.
@@ -43,7 +47,12 @@ from app.households.contacts import CONTACT_FIELDS, contact_from_text
 from app.households.decisions import service as decisions
 from app.households.documents import repository as documents_repository
 from app.households.documents import service as documents
-from app.households.errors import PersonInAnotherHousehold, TooManyLookups
+from app.households.errors import (
+    HouseholdDeclined,
+    HouseholdExited,
+    PersonInAnotherHousehold,
+    TooManyLookups,
+)
 from app.households.events import Event
 from app.households.history import diff, plain
 from app.households.http import (
@@ -60,7 +69,7 @@ from app.households.matching import address_key, likely_household, within_reach
 from app.households.members import lookups
 from app.households.members import repository as persons
 from app.households.members.schemas import MemberIn
-from app.households.models import Household, HouseholdOwned
+from app.households.models import Household, HouseholdDocument, HouseholdOwned
 from app.households.needs import repository as needs_repository
 from app.households.needs import service as needs
 from app.households.plausibility import check_category
@@ -69,14 +78,16 @@ from app.households.read_models import (
     HouseholdNow,
     HouseholdRef,
     MemberNow,
+    NeedInstance,
     household_now,
 )
-from app.households.record import completeness
+from app.households.record import applicants, completeness
 from app.households.record import repository as records_repository
 from app.households.record import service as records
 from app.households.record.bulk import Collision, known_persons, refresh_statistics
 from app.households.record.bulk import write as write_new_households
 from app.households.record.creation import (
+    Intake,
     KnownPerson,
     LedgerRows,
     NewHousehold,
@@ -153,6 +164,104 @@ async def create_household(
 ) -> HouseholdRef:
     """Enter a household into the ledger with its members, as `POST /households` does."""
     return HouseholdRef.of(await records.create(session, actor, data))
+
+
+async def create_applicant_household(
+    session: WriteSession, actor: Actor, data: HouseholdCreate, intake: Intake
+) -> HouseholdRef:
+    """Create a household with the application that brings it in (DOMAIN 6), exactly as
+    `POST /households` does but `pending` (an applicant, not yet in the ledger; no stay
+    yet), recording its origin (`intake_source`, `intake_source_id`, `application_mode`,
+    `discovery_channel`)."""
+    return HouseholdRef.of(await records.create(session, actor, data, intake=intake))
+
+
+async def admit(
+    session: WriteSession, actor: Actor, household: HouseholdRef, on: date
+) -> HouseholdRef:
+    """A pending household fetched with `writable` enters the ledger on `on` (its
+    application's acceptance, 受理): `active`, its first stay opens; recorded as a change
+    (`household.admit`, event `household.admitted`). 409 `invalid_transition` unless pending."""
+    if not access.was_locked(session, household.id):
+        raise RuntimeError("admit: fetch the household with `writable` first")
+    found = await session.get(Household, household.id)
+    assert found is not None
+    await applicants.admit(session, actor, found, on)
+    return HouseholdRef.of(found)
+
+
+async def decline(session: WriteSession, actor: Actor, household: HouseholdRef) -> HouseholdRef:
+    """A pending household fetched with `writable` whose application was rejected or
+    withdrawn before acceptance becomes `declined` (`household.decline`, event
+    `household.declined`); it refuses later writes (409 `household_declined`)."""
+    if not access.was_locked(session, household.id):
+        raise RuntimeError("decline: fetch the household with `writable` first")
+    found = await session.get(Household, household.id)
+    assert found is not None
+    await applicants.decline(session, actor, found)
+    return HouseholdRef.of(found)
+
+
+async def reapply(session: WriteSession, actor: Actor, household: HouseholdRef) -> HouseholdRef:
+    """A declined household fetched with `writable` applies again: `pending` until its new
+    application is accepted (`household.reapply`). 409 `invalid_transition` unless declined."""
+    if not access.was_locked(session, household.id):
+        raise RuntimeError("reapply: fetch the household with `writable` first")
+    found = await session.get(Household, household.id)
+    assert found is not None
+    await applicants.reapply(session, actor, found)
+    return HouseholdRef.of(found)
+
+
+async def need_instances(
+    session: ReadSession,
+    household_id: uuid.UUID,
+    *,
+    source: str | None = None,
+    source_id: uuid.UUID | None = None,
+) -> list[NeedInstance]:
+    """The need instances of a household the caller fetched (oldest first), only those
+    noted from `source` (`application`, ...) and its id when given."""
+    found = await needs_repository.instances(
+        session, household_id, source=source, source_id=source_id
+    )
+    return [NeedInstance.of(n) for n in found]
+
+
+async def paired_worker_of(session: ReadSession, household_id: uuid.UUID) -> uuid.UUID | None:
+    """The worker paired with the household (对口帮扶), if any; the caller fetched it."""
+    found = await session.get(Household, household_id)
+    return None if found is None else found.paired_worker_id
+
+
+async def has_document(
+    session: ReadSession, household_id: uuid.UUID, document_id: uuid.UUID, kind: str
+) -> bool:
+    """Whether the household's file holds a document of `kind` with this id, not voided."""
+    found = await session.get(HouseholdDocument, document_id)
+    return (
+        found is not None
+        and found.household_id == household_id
+        and found.kind == kind
+        and found.voided_at is None
+    )
+
+
+async def latest_document(
+    session: ReadSession, household_id: uuid.UUID, kind: str
+) -> uuid.UUID | None:
+    """The newest document of `kind` in the household's file that is not voided, if any."""
+    found: uuid.UUID | None = await session.scalar(
+        select(HouseholdDocument.id)
+        .where(
+            HouseholdDocument.household_id == household_id,
+            HouseholdDocument.kind == kind,
+            HouseholdDocument.voided_at.is_(None),
+        )
+        .order_by(HouseholdDocument.id.desc())
+        .limit(1)
+    )
+    return found
 
 
 async def file_document(
@@ -367,10 +476,13 @@ __all__ = [
     "ExitBasisIn",
     "ExitProposalIn",
     "HouseholdCreate",
+    "HouseholdDeclined",
+    "HouseholdExited",
     "HouseholdId",
     "HouseholdNow",
     "HouseholdOwned",
     "HouseholdRef",
+    "Intake",
     "KnownPerson",
     "LedgerReader",
     "LedgerRows",
@@ -378,6 +490,7 @@ __all__ = [
     "MeasureIn",
     "MemberIn",
     "MemberNow",
+    "NeedInstance",
     "NewHousehold",
     "NewMember",
     "Origin",
@@ -386,6 +499,7 @@ __all__ = [
     "TooManyLookups",
     "TransferRequestIn",
     "address_key",
+    "admit",
     "answer_household_version",
     "assign_household",
     "assigned_social_worker",
@@ -399,22 +513,28 @@ __all__ = [
     "confirm_exit",
     "contact_from_text",
     "count_in_region",
+    "create_applicant_household",
     "create_household",
+    "decline",
     "diff",
     "documents_on_file",
     "file_document",
     "file_transfer_request",
+    "has_document",
     "household_now",
     "household_written",
     "households_reached",
     "jurisdiction",
     "known_persons",
+    "latest_document",
     "likely_household",
     "members_ever",
     "members_on",
     "membership_periods",
+    "need_instances",
     "note_needs",
     "pair_worker",
+    "paired_worker_of",
     "parse_id",
     "parse_member_id",
     "personal",
@@ -422,6 +542,7 @@ __all__ = [
     "propose_exit",
     "reach_organizations_through",
     "read_income_months_with",
+    "reapply",
     "record_assessed_types",
     "record_change",
     "record_measure",

@@ -11,7 +11,7 @@ through the ledger's own masked views.
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Row
@@ -19,7 +19,7 @@ from sqlalchemy import Row
 from app.core.auth import Actor
 from app.core.db import ReadSession
 from app.households import access
-from app.households.models import CAUSES, NEEDS, Household
+from app.households.models import CAUSES, NEEDS, Household, HouseholdNeed
 from app.households.plausibility import age_on
 from app.households.record import repository
 
@@ -131,3 +131,34 @@ async def household_now(
             for m in rows.members
         ),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class NeedInstance:
+    """A need as a dated instance (DOMAIN 4, 6): what, since when, noted by whom, from what,
+    and where it stands (`open`, `being_met`, `met`, `withdrawn`); its note is free text,
+    so it is not here."""
+
+    id: uuid.UUID
+    household_id: uuid.UUID
+    code: str
+    status: str
+    noted_on: date
+    noted_by: uuid.UUID | None
+    source: str
+    source_id: uuid.UUID | None
+    status_changed_at: datetime | None
+
+    @classmethod
+    def of(cls, need: HouseholdNeed) -> "NeedInstance":
+        return cls(
+            id=need.id,
+            household_id=need.household_id,
+            code=need.code,
+            status=need.status,
+            noted_on=need.noted_on,
+            noted_by=need.noted_by,
+            source=need.source,
+            source_id=need.source_id,
+            status_changed_at=need.status_changed_at,
+        )

@@ -4,7 +4,9 @@ from app.core.composition import Domain
 from app.core.services import Services
 from app.core.worker import PeriodicTask
 from app.demo import intake_visits
+from app.demo.intake_applications import seed as seed_applications
 from app.demo.intake_reports import seed as seed_reports
+from app.intake.applications.router import router as applications_router
 from app.intake.cli import cli
 from app.intake.deadlines import upkeep
 from app.intake.deadlines.router import router as deadlines_router
@@ -28,13 +30,17 @@ UPKEEP_SECONDS = 600.0
 async def seed(services: Services, password: str) -> str:
     """Intake's demo data, after the ledger's (README "Demo data"): one part per area."""
     return ", ".join(
-        [await seed_reports(services, password), await intake_visits.seed(services, password)]
+        [
+            await seed_applications(services, password),
+            await seed_reports(services, password),
+            await intake_visits.seed(services, password),
+        ]
     )
 
 
 domain = Domain(
     name="intake",
-    routers=[reports_router, deadlines_router, visits_router, inbox_router],
+    routers=[applications_router, reports_router, deadlines_router, visits_router, inbox_router],
     cli=cli,
     jobs=[(upkeep.RECOUNT, upkeep.recount_on_calendar_change)],
     periodic=[

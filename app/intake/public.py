@@ -1,5 +1,7 @@
 """What other domains and the demo data may use of intake (DOMAIN 6).
 
+- **Applications**: file one and take its steps as the API does (`file_application`,
+  `take_application_step`), and count a region's (`count_applications`).
 - **Discovery reports**: file one (`file_discovery_report`, as `POST /discovery-reports`
   does), link it to a household or dismiss it (`link_discovery_report`,
   `dismiss_discovery_report`, as the triage routes do), count them (`count_discovery_reports`).
@@ -9,6 +11,11 @@
   `record_home_visit`), and ask whether any exist (`any_visits`).
 """
 
+from app.intake.applications.repository import count_in_region as count_applications
+from app.intake.applications.schemas import ActionIn, ApplicationIn
+from app.intake.applications.service import act as take_application_step
+from app.intake.applications.service import file as file_application
+from app.intake.applications.states import Step as ApplicationStep
 from app.intake.deadlines.rules import Kind as DeadlineKind
 from app.intake.deadlines.service import meet as meet_deadlines
 from app.intake.deadlines.service import open_deadline
@@ -25,6 +32,9 @@ from app.intake.visits.service import record as record_home_visit
 from app.intake.visits.service import schedule as schedule_home_visit
 
 __all__ = [
+    "ActionIn",
+    "ApplicationIn",
+    "ApplicationStep",
     "DeadlineKind",
     "DiscoveryReportIn",
     "DismissIn",
@@ -32,8 +42,10 @@ __all__ = [
     "HomeVisitRecordIn",
     "LinkIn",
     "any_visits",
+    "count_applications",
     "count_discovery_reports",
     "dismiss_discovery_report",
+    "file_application",
     "file_discovery_report",
     "link_discovery_report",
     "meet_deadlines",
@@ -42,4 +54,5 @@ __all__ = [
     "record_home_visit",
     "remind_deadlines_on",
     "schedule_home_visit",
+    "take_application_step",
 ]

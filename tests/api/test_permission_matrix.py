@@ -57,6 +57,11 @@ VISIT_RECORD = frozenset({Role.social_worker, Role.community_worker})
 DEADLINES = frozenset(
     {Role.district_officer, Role.street_officer, Role.community_worker, Role.auditor}
 )
+# The one window (DOMAIN 6): staff of the network and social workers file; a grid worker
+# too, for the households paired with it (the service checks the pairing).
+APPLICATIONS_FILE = frozenset(
+    {Role.street_officer, Role.community_worker, Role.social_worker, Role.grid_worker}
+)
 
 EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/healthz"): PUBLIC,
@@ -132,6 +137,17 @@ EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/api/v1/discovery-reports/{report_id}/link"): STREET_AND_COMMUNITY,
     ("POST", "/api/v1/discovery-reports/{report_id}/dismiss"): STREET_AND_COMMUNITY,
     ("POST", "/api/v1/discovery-reports/{report_id}/investigate"): STREET_AND_COMMUNITY,
+    ("GET", "/api/v1/applications"): LEDGER_READ,
+    ("POST", "/api/v1/applications"): APPLICATIONS_FILE,
+    ("GET", "/api/v1/applications/{application_id}"): LEDGER_READ,
+    ("POST", "/api/v1/applications/{application_id}/accept"): STREET_AND_COMMUNITY,
+    ("POST", "/api/v1/applications/{application_id}/reject"): STREET_AND_COMMUNITY,
+    ("POST", "/api/v1/applications/{application_id}/investigate"): STREET_AND_COMMUNITY,
+    ("POST", "/api/v1/applications/{application_id}/assess"): STREET_AND_COMMUNITY,
+    ("POST", "/api/v1/applications/{application_id}/approve"): DECIDE,
+    ("POST", "/api/v1/applications/{application_id}/not_approve"): DECIDE,
+    ("POST", "/api/v1/applications/{application_id}/close"): STREET_AND_COMMUNITY,
+    ("POST", "/api/v1/applications/{application_id}/withdraw"): APPLICATIONS_FILE,
     ("POST", "/api/v1/persons/search"): BY_ID_NUMBER_READ,
     ("GET", "/api/v1/households/{household_id}/assignments"): LEDGER_READ,
     ("POST", "/api/v1/households/{household_id}/assignments"): STREET,
@@ -143,6 +159,7 @@ EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/api/v1/households/{household_id}/measures"): LEDGER_READ,
     ("POST", "/api/v1/households/{household_id}/measures"): MEASURES,
     ("POST", "/api/v1/households/{household_id}/measures/{measure_id}/void"): MEASURES,
+    ("GET", "/api/v1/households/{household_id}/needs"): LEDGER_READ,
     ("GET", "/api/v1/households/{household_id}/episodes"): LEDGER_READ,
     ("GET", "/api/v1/households/{household_id}/exit-proposals"): LEDGER_READ,
     ("POST", "/api/v1/households/{household_id}/exit-proposals"): STREET_AND_COMMUNITY,
@@ -202,6 +219,7 @@ PATH_VALUES = {
     "visit_id": str(uuid.UUID(int=13)),
     "item_id": str(uuid.UUID(int=14)),
     "deadline_id": str(uuid.UUID(int=15)),
+    "application_id": str(uuid.UUID(int=17)),
     "table": "hardship_cause",
     "year": "2027",
     "day": "2027-01-04",

@@ -48,11 +48,12 @@ class TestSeedDemo:
         assert second.exit_code == 0, second.output
         assert first.stdout == (
             "demo data ready: 15 regions, 26 organizations, 11 users and 2 API clients, "
-            "12 new demo households, 4 new demo discovery reports, 2 new home visits (password: "
-            "the default Sanzhu-Demo-2026)\n"
+            "12 new demo households, 9 new demo applications, one in every state, 4 new demo "
+            "discovery reports, 2 new home visits (password: the default Sanzhu-Demo-2026)\n"
         )
         assert second.stdout == (
             first.stdout.replace("12 new", "0 new")
+            .replace("9 new demo applications, one in every state", "0 new demo applications")
             .replace("4 new", "0 new")
             .replace("2 new", "0 new")
         )
@@ -91,11 +92,12 @@ class TestLedgerRekey:
         again = runner.invoke(cli, ["ledger", "rekey"])
 
         assert first.exit_code == 0, first.output
-        assert first.stdout == f"18 ID numbers re-encrypted under key {new_kid}\n"
+        # 12 demo households of 18 members, and the 9 families that applied at the one window.
+        assert first.stdout == f"27 ID numbers re-encrypted under key {new_kid}\n"
         assert again.stdout == f"0 ID numbers re-encrypted under key {new_kid}\n"
         only_new = FieldCipher(json.dumps({"keys": new_keys}))
         rows = asyncio.run(_person_ciphers(cli_env))
-        assert len(rows) == 18
+        assert len(rows) == 27
         for cipher, key_id in rows:
             assert key_id == new_kid
             assert len(only_new.decrypt(cipher, context="person.id_number")) == 18

@@ -15,7 +15,7 @@ from app.core.transitions import InvalidTransition
 from app.core.uow import DbSession, ReadDbSession
 from app.households.decisions import service, views
 from app.households.decisions.schemas import DecisionEnd, DecisionIn, DecisionOut
-from app.households.errors import HouseholdExited
+from app.households.errors import HouseholdDeclined, HouseholdExited
 from app.households.http import (
     HOUSEHOLD,
     HOUSEHOLDS,
@@ -54,7 +54,7 @@ async def household_target_type_decisions_list(
     "(`target_types_exclusive`); assessed types in force end (`superseded`).",
     responses={
         **household_written(201, LOCATION),
-        **protected_problems(NotFound, ValidationFailed, HouseholdExited),
+        **protected_problems(NotFound, ValidationFailed, HouseholdExited, HouseholdDeclined),
     },
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )

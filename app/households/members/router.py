@@ -15,6 +15,7 @@ from app.core.routing import API_V1, Idempotency, api_router, route_options
 from app.core.uow import DbSession, ReadDbSession
 from app.households import access
 from app.households.errors import (
+    HouseholdDeclined,
     HouseholdExited,
     PersonInAnotherHousehold,
     PersonMoved,
@@ -79,7 +80,11 @@ async def household_members_list(
     responses={
         **household_written(201, ETAG, LOCATION),
         **protected_problems(
-            *PERSONAL_READ, PersonInAnotherHousehold, TooManyLookups, HouseholdExited
+            *PERSONAL_READ,
+            PersonInAnotherHousehold,
+            TooManyLookups,
+            HouseholdExited,
+            HouseholdDeclined,
         ),
     },
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
@@ -203,7 +208,7 @@ async def household_members_remove(
     "receiving household's.",
     responses={
         **household_written(200),
-        **protected_problems(*PERSONAL_READ, HouseholdExited, PersonMoved),
+        **protected_problems(*PERSONAL_READ, HouseholdExited, HouseholdDeclined, PersonMoved),
     },
 )
 async def persons_transfer(

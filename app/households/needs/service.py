@@ -7,10 +7,15 @@ transaction, so the record, its filters and `household_now` keep reading codes."
 import uuid
 from datetime import date
 
+from sqlalchemy import select
+
 from app.core.auth import Actor
-from app.core.db import WriteSession
+from app.core.db import ReadSession, WriteSession, utcnow
+from app.core.pagination import PageRequest
+from app.households import access
 from app.households.models import NEEDS, Household, HouseholdNeed
-from app.households.needs.repository import live_codes
+from app.households.needs import repository
+from app.households.needs.repository import LIVE, live_codes
 from app.households.record import repository as records
 
 
@@ -55,3 +60,49 @@ async def derive_codes(session: WriteSession, household_id: uuid.UUID) -> None:
     await records.replace_codes(
         session, household_id, NEEDS, await live_codes(session, household_id)
     )
+
+
+async def set_record_codes(
+    session: WriteSession, actor: Actor, household: Household, codes: list[str]
+) -> None:
+    """The record's needs replaced whole (a PATCH of `needs`): each code not yet live gets
+    an open instance (source `record`, noted today), each live instance whose code is gone
+    is `withdrawn`; the household's codes are derived again. Instances of codes that stay
+    are kept, whatever brought them (an application's need stays the application's)."""
+    wanted = set(codes)
+    live = list(
+        await session.scalars(
+            select(HouseholdNeed).where(
+                HouseholdNeed.household_id == household.id, HouseholdNeed.status.in_(LIVE)
+            )
+        )
+    )
+    by = None if actor.principal.is_client else actor.principal.id
+    for instance in live:
+        if instance.code not in wanted:
+            instance.status = "withdrawn"
+            instance.status_changed_at = utcnow()
+            instance.status_changed_by = by
+    have = {instance.code for instance in live}
+    await note(
+        session,
+        actor,
+        household,
+        sorted(wanted - have),
+        source="record",
+        source_id=None,
+        noted_on=actor.today,
+    )
+
+
+async def page(
+    session: ReadSession,
+    actor: Actor,
+    household_id: uuid.UUID,
+    status: str | None,
+    request: PageRequest,
+) -> tuple[list[HouseholdNeed], str | None]:
+    """The household's need instances, oldest first; the read is audited (Beijing 7)."""
+    household = await access.personal(session, actor, household_id)
+    access.audit_read(session, actor, "household.needs.read", household)
+    return await repository.page(session, household.id, status, request)

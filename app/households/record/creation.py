@@ -34,6 +34,7 @@ from app.households.models import (
     HouseholdChange,
     HouseholdCode,
     HouseholdEpisode,
+    HouseholdNeed,
     HouseholdTargetType,
     Membership,
     Person,
@@ -88,6 +89,18 @@ class KnownPerson:
 
 
 @dataclass(frozen=True, slots=True)
+class Intake:
+    """How an applicant household came in (DOMAIN 6; Beijing 4(1)2): created `pending` with
+    the application that brought it (whose id is chosen before the household's row)."""
+
+    source: str
+    """Dictionary `intake_source`: `application` (or `discovery_report`)."""
+    source_id: uuid.UUID
+    application_mode: str | None
+    discovery_channel: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Origin:
     """Who creates the household, when and from where."""
 
@@ -98,6 +111,8 @@ class Origin:
     """The business date: members join on it."""
     import_id: uuid.UUID | None = None
     """The bulk import the household comes from, recorded in its history."""
+    intake: Intake | None = None
+    """What brought it in when not staff's form or an import: an application (DOMAIN 6)."""
 
 
 @dataclass(slots=True)
@@ -113,6 +128,7 @@ class LedgerRows:
     target_types: list[dict[str, Any]] = field(default_factory=list)
     categories: list[dict[str, Any]] = field(default_factory=list)
     codes: list[dict[str, Any]] = field(default_factory=list)
+    needs: list[dict[str, Any]] = field(default_factory=list)
     changes: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
     audit_events: list[dict[str, Any]] = field(default_factory=list)
@@ -131,12 +147,38 @@ ROW_MODELS: tuple[tuple[str, type[Any]], ...] = (
     ("target_types", HouseholdTargetType),
     ("categories", HouseholdCategory),
     ("codes", HouseholdCode),
+    ("needs", HouseholdNeed),
     ("changes", HouseholdChange),
     ("events", DomainEvent),
     ("audit_events", AuditEvent),
 )
 """The table of each kind of row, in the order a writer inserts them (parents first);
 `person_updates` refresh persons the ledger knows already."""
+
+
+def first_stay(
+    household_id: uuid.UUID,
+    region: str,
+    day: date,
+    by: uuid.UUID | None,
+    at: Any,
+) -> dict[str, Any]:
+    """The household's first stay in the ledger (Beijing 5): re-entries open later ones."""
+    return {
+        "id": new_id(),
+        "household_id": household_id,
+        "region_code": region,
+        "district_code": region[:6],
+        "entered_on": day,
+        "entry_reason": "first_registration",
+        "entry_note": None,
+        "entered_by": by,
+        "exited_on": None,
+        "exit_reason": None,
+        "exit_note": None,
+        "exit_proposal_id": None,
+        "created_at": at,
+    }
 
 
 Owned = tuple[str, str | None, uuid.UUID | None]
@@ -249,6 +291,24 @@ def rows_of_new_household(
         )
     )
     scalars = {name: getattr(fields, name) for name in RECORD_FIELDS}
+    intake = origin.intake
+    # An applicant stays out of the ledger (`pending`, no stay yet) until its application is
+    # accepted (`households.public.admit`); staff's form and the import enter it at once.
+    status = "pending" if intake is not None else "active"
+    if intake is not None:
+        origin_fields: dict[str, Any] = {
+            "intake_source": intake.source,
+            "intake_source_id": intake.source_id,
+            "application_mode": intake.application_mode,
+            "discovery_channel": intake.discovery_channel,
+        }
+    else:
+        origin_fields = {
+            "intake_source": "import" if origin.import_id is not None else "form",
+            "intake_source_id": origin.import_id,
+            "application_mode": None,
+            "discovery_channel": None,
+        }
     address = fields.address.strip()
     rows.households.append(
         {
@@ -259,7 +319,7 @@ def rows_of_new_household(
             "district_code": region[:6],
             "address": address,
             "head_person_id": head,
-            "status": "active",
+            "status": status,
             "exited_on": None,
             "exit_reason": None,
             "exit_note": None,
@@ -268,28 +328,32 @@ def rows_of_new_household(
             "complete": not gaps,
             "missing_fields": gaps,
             "created_by": origin.created_by,
+            **origin_fields,
             **scalars,
             **stamps,
         }
     )
-    # Its first stay in the ledger (Beijing 5): re-entries open later episodes.
-    rows.episodes.append(
+    if status == "active":
+        rows.episodes.append(first_stay(household_id, region, origin.today, origin.created_by, at))
+    rows.needs += [
         {
             "id": new_id(),
             "household_id": household_id,
             "region_code": region,
             "district_code": region[:6],
-            "entered_on": origin.today,
-            "entry_reason": "first_registration",
-            "entry_note": None,
-            "entered_by": origin.created_by,
-            "exited_on": None,
-            "exit_reason": None,
-            "exit_note": None,
-            "exit_proposal_id": None,
+            "code": code,
+            "status": "open",
+            "noted_on": origin.today,
+            "noted_by": origin.created_by,
+            "source": "import" if origin.import_id is not None else "record",
+            "source_id": origin.import_id,
+            "note": None,
+            "status_changed_at": None,
+            "status_changed_by": None,
             "created_at": at,
         }
-    )
+        for code in needs
+    ]
     decisions: list[dict[str, Any]] = [
         {
             "id": new_id(),

@@ -76,7 +76,10 @@ async def households_list(
     status: Annotated[
         str,
         Query(
-            pattern="^(active|exited|all)$", description="`active` (default), `exited` or `all`."
+            pattern="^(active|exited|pending|declined|all)$",
+            description="`active` (default), `exited`, `pending` (applicants not yet accepted), "
+            "`declined` (applicants whose application was rejected or withdrawn before "
+            "acceptance) or `all`.",
         ),
     ] = "active",
     target_type: Annotated[

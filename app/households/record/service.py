@@ -22,9 +22,16 @@ from app.households.events import Event
 from app.households.members import service as members
 from app.households.members.schemas import MemberIn
 from app.households.models import CAUSES, NEEDS, Household, HouseholdCategory
+from app.households.needs import service as needs
 from app.households.plausibility import check_category
 from app.households.record import bulk, completeness, listing, repository, validation
-from app.households.record.creation import NewHousehold, NewMember, Origin, rows_of_new_household
+from app.households.record.creation import (
+    Intake,
+    NewHousehold,
+    NewMember,
+    Origin,
+    rows_of_new_household,
+)
 from app.households.record.listing import HouseholdFilters
 from app.households.record.schemas import (
     RECORD_FIELDS,
@@ -113,8 +120,11 @@ def _new_members(actor: Actor, items: list[MemberIn]) -> list[NewMember]:
     return found
 
 
-async def create(session: WriteSession, actor: Actor, data: HouseholdCreate) -> Household:
-    """Enter a household into the ledger, with its members (DOMAIN 3-4).
+async def create(
+    session: WriteSession, actor: Actor, data: HouseholdCreate, *, intake: Intake | None = None
+) -> Household:
+    """Enter a household into the ledger, with its members (DOMAIN 3-4); with `intake`, an
+    applicant household (`pending` until its application is accepted, DOMAIN 6).
 
     Everything is checked before anything is written; the rows are those of
     `creation.rows_of_new_household`, as a bulk import writes them. A person
@@ -151,6 +161,7 @@ async def create(session: WriteSession, actor: Actor, data: HouseholdCreate) -> 
         context=actor.context,
         created_by=None if actor.principal.is_client else actor.principal.id,
         today=actor.today,
+        intake=intake,
     )
     rows = rows_of_new_household(draft, known, sealed, origin)
     try:
@@ -271,9 +282,11 @@ async def update(
             household.attention = None
     if data.categories is not None:
         await _set_categories(session, household, data.categories)
-    for name, values in ((CAUSES, data.causes), (NEEDS, data.needs)):
-        if values is not None:
-            await repository.replace_codes(session, household.id, name, sorted(set(values)))
+    if data.causes is not None:
+        await repository.replace_codes(session, household.id, CAUSES, sorted(set(data.causes)))
+    if data.needs is not None:
+        # Needs are dated instances; the record's codes are derived from the live ones.
+        await needs.set_record_codes(session, actor, household, data.needs)
     after = {**_snapshot(household), **await _current_lists(session, household)}
     diff = history.diff(before, after)
     if diff:

@@ -34,6 +34,8 @@ ALLOWED = {
     "active": ["propose_exit"],
     "exit_proposed": ["confirm_exit", "reject_exit"],
     "exited": ["reenter"],
+    "pending": [],
+    "declined": [],
 }
 """What each state of a household's stay allows (409 `invalid_transition` lists them)."""
 PROPOSAL_ALLOWED = {"proposed": ["confirm", "reject"], "confirmed": [], "rejected": []}
@@ -46,8 +48,10 @@ def _by(actor: Actor) -> uuid.UUID | None:
 
 
 async def _state(session: ReadSession, household: Household) -> str:
-    if household.status == "exited":
-        return "exited"
+    if household.status in ("exited", "pending", "declined"):
+        # An applicant (`pending`) has no stay to leave until accepted; a declined one never
+        # entered (DOMAIN 6).
+        return str(household.status)
     pending = await repository.pending_proposal(session, household.id)
     return "exit_proposed" if pending is not None else "active"
 

@@ -12,7 +12,7 @@ from app.core.permissions import Action
 from app.core.routing import Idempotency, api_router, route_options
 from app.core.transitions import InvalidTransition
 from app.core.uow import DbSession, ReadDbSession
-from app.households.errors import HouseholdExited
+from app.households.errors import HouseholdDeclined, HouseholdExited
 from app.households.http import (
     HOUSEHOLD,
     HOUSEHOLDS,
@@ -50,7 +50,7 @@ async def household_measures_list(
     summary="Record a measure given to the household (帮扶措施)",
     responses={
         **household_written(201, LOCATION),
-        **protected_problems(*PERSONAL_READ, HouseholdExited),
+        **protected_problems(*PERSONAL_READ, HouseholdExited, HouseholdDeclined),
     },
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )

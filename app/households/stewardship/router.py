@@ -13,7 +13,7 @@ from app.core.pagination import Page, PageParams
 from app.core.permissions import Action
 from app.core.routing import Idempotency, api_router, route_options
 from app.core.uow import DbSession, ReadDbSession
-from app.households.errors import HouseholdExited, PlanNotFound
+from app.households.errors import HouseholdDeclined, HouseholdExited, PlanNotFound
 from app.households.http import (
     HOUSEHOLD,
     HOUSEHOLDS,
@@ -62,7 +62,7 @@ async def household_assignments_list(
     summary="Assign a household to a social-work agency and worker (street officers)",
     responses={
         **household_written(201, LOCATION),
-        **protected_problems(NotFound, ValidationFailed, HouseholdExited),
+        **protected_problems(NotFound, ValidationFailed, HouseholdExited, HouseholdDeclined),
     },
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )
@@ -109,7 +109,11 @@ async def household_assignments_end(
     responses={
         **household_written(200, ETAG),
         **protected_problems(
-            *PERSONAL_READ, PreconditionFailed, PreconditionRequired, HouseholdExited
+            *PERSONAL_READ,
+            PreconditionFailed,
+            PreconditionRequired,
+            HouseholdExited,
+            HouseholdDeclined,
         ),
     },
 )
@@ -170,7 +174,11 @@ async def household_plan_versions_list(
             "headers": {**WRITE_HEADERS, **ETAG, **LOCATION},
         },
         **protected_problems(
-            *PERSONAL_READ, PreconditionFailed, PreconditionRequired, HouseholdExited
+            *PERSONAL_READ,
+            PreconditionFailed,
+            PreconditionRequired,
+            HouseholdExited,
+            HouseholdDeclined,
         ),
     },
 )

@@ -57,3 +57,6 @@ MACHINE: StateMachine[Status, Step] = StateMachine(
 
 BEFORE_ACCEPTANCE = frozenset({Status.submitted})
 """While here, a household created with the application is an applicant (`pending`)."""
+
+FINAL = frozenset(s for s in Status if not MACHINE.allowed(s))
+"""Rejected, withdrawn and closed: no step leads on (one open application per household)."""

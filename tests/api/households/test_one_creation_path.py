@@ -20,6 +20,7 @@ from app.households.models import (
     HouseholdCategory,
     HouseholdChange,
     HouseholdCode,
+    HouseholdNeed,
     HouseholdTargetType,
     Membership,
     Person,
@@ -231,6 +232,7 @@ async def _snapshot(app: FastAPI, household_id: uuid.UUID) -> dict[str, Any]:
             "target_types": await rows(HouseholdTargetType),
             "categories": await rows(HouseholdCategory),
             "codes": await rows(HouseholdCode),
+            "needs": await rows(HouseholdNeed),
             "history": [
                 (
                     c.action,
@@ -288,6 +290,17 @@ async def test_a_family_entered_by_form_and_by_file_leaves_the_same_ledger(
     year = business_today().year
     assert form["household"].pop("ledger_number") == f"500112-{year}-000001"
     assert file["household"].pop("ledger_number") == f"500112-{year}-000002"
+    # Each says what brought it in (DOMAIN 6): the form, or the import (by its id), and each
+    # need instance likewise.
+    assert form["household"].pop("intake_source") == "form"
+    assert form["household"].pop("intake_source_id") is None
+    assert file["household"].pop("intake_source") == "import"
+    assert isinstance(file["household"].pop("intake_source_id"), uuid.UUID)
+    assert {n.pop("source") for n in form["needs"]} == {"record"}
+    assert {n.pop("source") for n in file["needs"]} == {"import"}
+    assert {n.pop("source_id") for n in form["needs"]} == {None}
+    assert len({n.pop("source_id") for n in file["needs"]}) == 1
+    assert sorted(n["code"] for n in form["needs"]) == sorted(HOUSEHOLD["needs"])
     assert beyond_core(form["household"]["missing_fields"]) == []
     assert [a[0] for a in form["audit"]] == ["household.create"]
     assert len(form["history"]) == 3

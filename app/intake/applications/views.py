@@ -1,0 +1,120 @@
+"""Applications as each reader may see them: actors named, free text masked for roles that
+see masked data (grid workers, even of what they entered: DOMAIN 1)."""
+
+from collections.abc import Sequence
+
+from app.core.auth import Actor
+from app.core.db import ReadSession
+from app.core.masking import PersonalField, shown
+from app.households import public as households
+from app.identity.public import ActorKey, actor_refs
+from app.intake.applications import repository
+from app.intake.applications.schemas import (
+    ApplicationOut,
+    ApplicationSummary,
+    DeadlineOut,
+    NeedOut,
+    StepTaken,
+    TransitionOut,
+)
+from app.intake.applications.states import MACHINE, Status, Step
+from app.intake.models import Application
+
+
+async def application_out(
+    session: ReadSession, actor: Actor, application: Application
+) -> ApplicationOut:
+    """The application with its whole story: the steps, the needs it noted (as they stand
+    now), the deadlines it started. Further parts of the story (referrals) join here as
+    lists of their own."""
+    steps = await repository.transitions(session, application.id)
+    needs = await households.need_instances(
+        session, application.household_id, source="application", source_id=application.id
+    )
+    found = await repository.deadlines(session, application.id)
+    household = await households.visible(session, actor, application.household_id)
+    keys: list[ActorKey] = [application.filed_by]
+    keys += [s.actor_id for s in steps] + [n.noted_by for n in needs]
+    refs = await actor_refs(session, keys)
+    viewer = actor.viewer
+    return ApplicationOut(
+        id=application.id,
+        version=application.version,
+        status=Status(application.status),
+        allowed=[Step(a) for a in MACHINE.allowed(Status(application.status))],
+        household_id=application.household_id,
+        household_status=household.status,
+        region_code=application.region_code,
+        mode=application.mode,
+        channel=application.channel,
+        applied_on=application.applied_on,
+        applicant_person_id=application.applicant_person_id,
+        proxy_organization_id=application.proxy_organization_id,
+        authorisation_document_id=application.authorisation_document_id,
+        discovery_report_id=application.discovery_report_id,
+        created_household=application.created_household,
+        situation=shown(application.situation, PersonalField.text, viewer),
+        hardship_kind=application.hardship_kind,
+        hardship_learned_on=application.hardship_learned_on,
+        filed_by=refs[application.filed_by],
+        filed_at=application.filed_at,
+        approved_on=application.approved_on,
+        transitions=[
+            TransitionOut(
+                action=StepTaken(s.action),
+                from_status=None if s.from_status is None else Status(s.from_status),
+                to_status=Status(s.to_status),
+                by=refs[s.actor_id],
+                at=s.at,
+                effective_on=s.effective_on,
+                reason=s.reason,
+                note=shown(s.note, PersonalField.text, viewer),
+            )
+            for s in steps
+        ],
+        needs=[
+            NeedOut(
+                id=n.id,
+                code=n.code,
+                status=n.status,
+                noted_on=n.noted_on,
+                source=n.source,
+                source_id=n.source_id,
+                noted_by=refs[n.noted_by],
+            )
+            for n in needs
+        ],
+        deadlines=[
+            DeadlineOut(
+                id=d.id,
+                kind=d.kind,
+                status=d.status,
+                triggered_on=d.triggered_on,
+                due_on=d.due_on,
+                done_on=d.done_on,
+                provisional=d.provisional,
+            )
+            for d in found
+        ],
+    )
+
+
+async def summaries(
+    session: ReadSession, applications: Sequence[Application]
+) -> list[ApplicationSummary]:
+    refs = await actor_refs(session, [a.filed_by for a in applications])
+    return [
+        ApplicationSummary(
+            id=a.id,
+            version=a.version,
+            status=Status(a.status),
+            household_id=a.household_id,
+            region_code=a.region_code,
+            mode=a.mode,
+            channel=a.channel,
+            applied_on=a.applied_on,
+            filed_by=refs[a.filed_by],
+            filed_at=a.filed_at,
+        )
+        for a in applications
+    ]
