@@ -225,7 +225,10 @@ class NeedOut(BaseModel):
     noted_by: ActorRef = Field(description="Who noted it.")
 
 
-class DeadlineOut(BaseModel):
+class ApplicationDeadlineOut(BaseModel):
+    """A deadline the application started, as its story shows it (the worklist's
+    `GET /deadlines/{id}` has the rest)."""
+
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -323,7 +326,9 @@ class ApplicationOut(BaseModel):
         description="Every step, oldest first, the filing included."
     )
     needs: list[NeedOut] = Field(description="The need instances it noted, and their status now.")
-    deadlines: list[DeadlineOut] = Field(description="The deadlines it started, oldest first.")
+    deadlines: list[ApplicationDeadlineOut] = Field(
+        description="The deadlines it started, oldest first."
+    )
 
 
 class ApplicationSummary(BaseModel):

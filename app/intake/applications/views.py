@@ -12,7 +12,7 @@ from app.intake.applications import repository
 from app.intake.applications.schemas import (
     ApplicationOut,
     ApplicationSummary,
-    DeadlineOut,
+    ApplicationDeadlineOut,
     NeedOut,
     StepTaken,
     TransitionOut,
@@ -85,7 +85,7 @@ async def application_out(
             for n in needs
         ],
         deadlines=[
-            DeadlineOut(
+            ApplicationDeadlineOut(
                 id=d.id,
                 kind=d.kind,
                 status=d.status,

@@ -48,7 +48,9 @@ class DeadlineOut(BaseModel):
     id: uuid.UUID = Field(description="Deadline id.")
     kind: Kind = Field(description="What must be done (dictionary `deadline_kind`).")
     status: Status = Field(
-        description="`open` until its due day has passed, `missed` after (still undone)."
+        description="`open` until done or past its due day; `met` when done by the due day; "
+        "`missed` once the due day has passed undone (it stays `missed` when done late); "
+        "`cancelled` when the lead that started it was dismissed."
     )
     triggered_on: date = Field(
         description="The day the triggering event happened (learned of, approved, investigated)."
