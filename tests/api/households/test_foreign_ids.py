@@ -184,6 +184,7 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("PUT", "/api/v1/households/{household_id}/expenditures"): Route(
         _items, params=MONTHS, if_match=True
     ),
+    ("GET", "/api/v1/households/{household_id}/needs"): Route(),
     ("GET", "/api/v1/households/{household_id}/assets"): Route(),
     ("PUT", "/api/v1/households/{household_id}/assets"): Route(_items, if_match=True),
     # The household is checked before the body is read or the document looked up.
