@@ -27,7 +27,7 @@ import re
 import sys
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 import uvicorn
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -47,10 +48,15 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from app.core.audit import INSERT_ALONE  # noqa: E402
+from app.core.calendar import Override, WorkingCalendar  # noqa: E402
+from app.core.clock import business_today  # noqa: E402
 from app.core.config import Settings  # noqa: E402
 from app.core.db import postgres_session_settings  # noqa: E402
+from app.core.pagination import CursorCodec  # noqa: E402
 from app.core.reach import ReachShape  # noqa: E402
 from app.households.record import repository as records  # noqa: E402
+from app.intake.deadlines import repository as deadlines  # noqa: E402
+from app.workdays.models import CalendarDay, CalendarYear  # noqa: E402
 
 CODE = re.compile(r"^\d{6}(\d{3}){0,3}$")
 LEVEL_LENGTHS = (6, 9, 12, 15)
@@ -126,6 +132,14 @@ HOUSEHOLD_BY_ID = {
     "region": _sql(records._row_by_id(ReachShape.subtree)),
 }
 HOUSEHOLD_MEMBERS = _sql(records.MEMBER_ROWS)
+CALENDAR_OVERRIDES = _sql(
+    select(
+        CalendarDay.day, CalendarDay.is_working_day, CalendarDay.name, CalendarDay.official
+    ).where(CalendarDay.day >= date.min, CalendarDay.day <= date.max)
+)
+"""`workdays.repository.overrides_between`, as the app's `calendar_between` sends it."""
+CALENDAR_YEARS = _sql(select(CalendarYear).order_by(CalendarYear.year))
+"""`workdays.repository.loaded_years`."""
 AUDIT_INSERT = _sql(INSERT_ALONE)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ID_NUMBER_CONTEXT = "person.id_number"
@@ -308,6 +322,132 @@ async def households_get(request: Request) -> Response:
     return JSONResponse(body, headers={"ETag": f'W/"{row["version"]}"'})
 
 
+@lru_cache(maxsize=64)
+def _worklist_keys(reach: int, region: bool, when: str | None, kind: bool) -> str:
+    """The worklist's keys statement as the app renders it for a request of this shape
+    (`deadlines.repository.worklist_keys`, then the page's order and limit)."""
+    from app.intake.deadlines.rules import Kind
+    from app.intake.deadlines.schemas import When
+    from app.intake.models import Deadline
+
+    stmt = deadlines.worklist_keys(
+        ["500112"] * reach,
+        "500112" if region else None,
+        None if when is None else When(when),
+        Kind.visit_after_hardship if kind else None,
+        date.today(),
+    )
+    return _sql(stmt.order_by(Deadline.due_on, Deadline.id).limit(1))
+
+
+@lru_cache(maxsize=256)
+def _worklist_rows(count: int) -> str:
+    """The page's rows by id, `count` ids (SQLAlchemy expands the IN list per count)."""
+    return str(
+        deadlines.page_rows([uuid.UUID(int=i) for i in range(count)]).compile(
+            dialect=_ASYNCPG, compile_kwargs={"render_postcompile": True}
+        )
+    )
+
+
+WORKLIST_PAGE = 50
+WORKLIST_WHEN = {"due_today", "overdue", "open"}
+
+
+def _days_overdue(
+    overrides: list[asyncpg.Record], years: list[asyncpg.Record], start: date, today: date
+) -> dict[date, int]:
+    """Working days after each day from `start` up to today (the app's calendar rules)."""
+    calendar = WorkingCalendar(
+        {
+            r["day"]: Override(bool(r["is_working_day"]), r["name"], bool(r["official"]))
+            for r in overrides
+        },
+        frozenset(r["year"] for r in years),
+    )
+    counted, day, count = {start: 0}, start, 0
+    while day < today:
+        day += timedelta(days=1)
+        count += calendar.is_working_day(day)
+        counted[day] = count
+    return {d: count - c for d, c in counted.items()}
+
+
+async def worklists_deadlines(request: Request) -> Response:
+    """GET /api/v1/worklists/deadlines as a street or community officer (first page).
+
+    BEGIN; the page's keys (index-only scan of ix_deadlines_undone_region_due); the
+    page's rows by id; when some are overdue, the calendar's overrides from the earliest
+    of them to tomorrow and the loaded years; ROLLBACK, as the app's read session does.
+    """
+    claims = _claims(request.headers.get("authorization", ""))
+    scope, user = claims.get("scope"), claims.get("sub")
+    if not scope:
+        return _problem(403, "forbidden", request)
+    query = request.query_params
+    region, when, kind = query.get("region"), query.get("when"), query.get("kind")
+    if (region is not None and not CODE.match(region)) or (
+        when is not None and when not in WORKLIST_WHEN
+    ):
+        return _problem(422, "validation_failed", request)
+    today = business_today()
+    args: list[Any] = [*_subtree(scope)]
+    if region is not None:
+        args += _subtree(region)
+    args.append(today)
+    if kind is not None:
+        args.append(kind)
+    args.append(WORKLIST_PAGE + 1)
+    sql = _worklist_keys(1, region is not None, when, kind is not None)
+    pool: asyncpg.Pool = request.app.state.pool
+    async with pool.acquire() as conn:
+        transaction = conn.transaction(readonly=True)
+        await transaction.start()
+        try:
+            keys = await conn.fetch(sql, *args)
+            page = keys[:WORKLIST_PAGE]
+            ids = [key["id"] for key in page]
+            rows = await conn.fetch(_worklist_rows(len(ids)), *ids)
+            overdue = [key["due_on"] for key in page if key["due_on"] < today]
+            counts: dict[date, int] = {}
+            if overdue:
+                start = min(overdue)
+                overrides = await conn.fetch(CALENDAR_OVERRIDES, start, today + timedelta(days=1))
+                years = await conn.fetch(CALENDAR_YEARS)
+                counts = _days_overdue(overrides, years, start, today)
+        finally:
+            await transaction.rollback()
+    by_id = {row["id"]: row for row in rows}
+    items = []
+    for key in page:
+        row = by_id[key["id"]]
+        undone = row["done_on"] is None
+        items.append(
+            {
+                "id": str(row["id"]),
+                "kind": row["kind"],
+                "status": "missed" if undone and row["due_on"] < today else row["status"],
+                "triggered_on": row["triggered_on"].isoformat(),
+                "working_days": row["working_days"],
+                "due_on": row["due_on"].isoformat(),
+                "provisional": row["provisional"],
+                "done_on": _json_date(row["done_on"]),
+                "household_id": _str(row["household_id"]),
+                "application_id": _str(row["application_id"]),
+                "discovery_report_id": _str(row["discovery_report_id"]),
+                "region_code": row["region_code"],
+                "days_overdue": counts.get(row["due_on"], 0) if undone else 0,
+            }
+        )
+    cursor = None
+    if len(keys) > WORKLIST_PAGE:
+        last = page[-1]
+        cursor = request.app.state.cursors.encode(
+            [last["due_on"], last["id"]], f"deadlines:{user}:{region}:{when}:{kind}"
+        )
+    return JSONResponse({"items": items, "next_cursor": cursor})
+
+
 async def healthz(_request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
@@ -315,6 +455,9 @@ async def healthz(_request: Request) -> Response:
 ROUTES: dict[str, Route] = {
     "regions_get": Route("/api/v1/regions/{code}", regions_get, methods=["GET"]),
     "households_get": Route("/api/v1/households/{household_id}", households_get, methods=["GET"]),
+    "worklists_deadlines": Route(
+        "/api/v1/worklists/deadlines", worklists_deadlines, methods=["GET"]
+    ),
 }
 """Scenario routes by the name `bench/scenarios.py` refers to them with."""
 
@@ -357,6 +500,7 @@ def create_app(dsn: str | None = None) -> Starlette:
         lifespan=lifespan,
     )
     app.state.field_cipher = field_cipher
+    app.state.cursors = CursorCodec(settings.secret_bytes)
     return app
 
 

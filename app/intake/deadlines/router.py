@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from typing import Annotated, Any, cast
 
 from fastapi import Depends, Path, Query
-from sqlalchemy import Select, false, or_, select
+from sqlalchemy import Select, select
 
 from app.core.auth import Actor, actor_for
 from app.core.clock import business_today
@@ -14,9 +14,9 @@ from app.core.errors import NotFound, ValidationFailed
 from app.core.openapi import protected_problems
 from app.core.pagination import Page, PageParams, paginate_rows
 from app.core.permissions import Action
-from app.core.region_codes import in_subtree
 from app.core.routing import API_V1, api_router
 from app.core.uow import ReadDbSession
+from app.intake.deadlines import repository
 from app.intake.deadlines.rules import Kind, Status
 from app.intake.deadlines.schemas import DeadlineOut, When
 from app.intake.models import Deadline
@@ -64,11 +64,6 @@ def _out(d: Deadline, today: date, overdue: Callable[[date], int]) -> DeadlineOu
     )
 
 
-def _in_reach(actor: Actor) -> Any:
-    reach = [in_subtree(Deadline.region_code, code) for code in actor.reach.regions]
-    return or_(*reach) if reach else false()
-
-
 @router.get(
     "/worklists/deadlines",
     response_model=Page[DeadlineOut],
@@ -90,27 +85,12 @@ async def worklists_deadlines(
     kind: Annotated[Kind | None, Query(description="Only deadlines of this kind.")] = None,
 ) -> Page[DeadlineOut]:
     today = business_today()
-    # The page's keys come from ix_deadlines_undone_region_due alone (region range, due
-    # day, id: an index-only scan, whatever the share of the table the range holds); the
-    # page's rows are then read by id.
-    stmt = select(Deadline.due_on, Deadline.id).where(Deadline.done_on.is_(None), _in_reach(actor))
-    if region is not None:
-        stmt = stmt.where(in_subtree(Deadline.region_code, region))
-    if when is When.due_today:
-        stmt = stmt.where(Deadline.due_on == today)
-    elif when is When.overdue:
-        stmt = stmt.where(Deadline.due_on < today)
-    elif when is When.open:
-        stmt = stmt.where(Deadline.due_on >= today)
-    else:
-        stmt = stmt.where(Deadline.due_on <= today)
-    if kind is not None:
-        stmt = stmt.where(Deadline.kind == kind.value)
+    stmt = repository.worklist_keys(actor.reach.regions, region, when, kind, today)
     scope = f"deadlines:{actor.principal.id}:{region}:{when}:{kind}"
     keys, cursor = await paginate_rows(
         session, cast("Select[Any]", stmt), [Deadline.due_on, Deadline.id], page, scope=scope
     )
-    rows = await session.scalars(select(Deadline).where(Deadline.id.in_([k.id for k in keys])))
+    rows = await session.scalars(repository.page_rows([k.id for k in keys]))
     by_id = {d.id: d for d in rows}
     found = [by_id[k.id] for k in keys]
     overdue = await _overdue_counter(session, [d.due_on for d in found], today)
@@ -131,7 +111,7 @@ async def deadlines_get(
     session: ReadDbSession,
 ) -> DeadlineOut:
     found = await session.scalar(
-        select(Deadline).where(Deadline.id == deadline_id, _in_reach(actor))
+        select(Deadline).where(Deadline.id == deadline_id, repository.in_reach(actor.reach.regions))
     )
     if found is None:
         raise NotFound("时限", "deadline")
