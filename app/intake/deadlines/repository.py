@@ -42,6 +42,29 @@ def worklist_keys(
     return stmt
 
 
+SHOWN = (
+    Deadline.id,
+    Deadline.kind,
+    Deadline.status,
+    Deadline.triggered_on,
+    Deadline.working_days,
+    Deadline.due_on,
+    Deadline.provisional,
+    Deadline.done_on,
+    Deadline.household_id,
+    Deadline.application_id,
+    Deadline.discovery_report_id,
+    Deadline.region_code,
+)
+"""The columns a deadline is shown with (`DeadlineOut`): rows of these, no ORM objects (a
+read that changes nothing needs no identity map)."""
+
+
 def page_rows(ids: Sequence[uuid.UUID]) -> Select[Any]:
     """The page's deadlines, by the ids its keys gave (primary key lookups)."""
-    return select(Deadline).where(Deadline.id.in_(ids))
+    return select(*SHOWN).where(Deadline.id.in_(ids))
+
+
+def one_in_reach(deadline_id: uuid.UUID, reach: Sequence[str]) -> Select[Any]:
+    """One deadline, if it lies within `reach`."""
+    return select(*SHOWN).where(Deadline.id == deadline_id, in_reach(reach))

@@ -5,8 +5,8 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Annotated, Any, cast
 
-from fastapi import Depends, Path, Query
-from sqlalchemy import Select, select
+from fastapi import Depends, Path, Query, Response
+from sqlalchemy import Row, Select
 
 from app.core.auth import Actor, actor_for
 from app.core.clock import business_today
@@ -45,9 +45,11 @@ async def _overdue_counter(
     return lambda due_on: count - counted[due_on] if due_on < today else 0
 
 
-def _out(d: Deadline, today: date, overdue: Callable[[date], int]) -> DeadlineOut:
+def _out(d: Row[Any], today: date, overdue: Callable[[date], int]) -> DeadlineOut:
+    """A row of `repository.SHOWN` as shown: built without validating again what the
+    database's typed columns gave (`model_construct`); the response model serializes it."""
     undone = d.done_on is None
-    return DeadlineOut(
+    return DeadlineOut.model_construct(
         id=d.id,
         kind=Kind(d.kind),
         status=Status.missed if undone and d.due_on < today else Status(d.status),
@@ -64,9 +66,12 @@ def _out(d: Deadline, today: date, overdue: Callable[[date], int]) -> DeadlineOu
     )
 
 
+DeadlinePage = Page[DeadlineOut]
+
+
 @router.get(
     "/worklists/deadlines",
-    response_model=Page[DeadlineOut],
+    response_model=DeadlinePage,
     summary="Deadlines not done yet in your region: due today and overdue by default",
     description="Order: by due day, then id (oldest due first). `when`: `due_today`, "
     "`overdue` (due day passed, still undone) or `open` (due today or later); without it, "
@@ -83,19 +88,21 @@ async def worklists_deadlines(
     ] = None,
     when: Annotated[When | None, Query(description="Which due days; see the description.")] = None,
     kind: Annotated[Kind | None, Query(description="Only deadlines of this kind.")] = None,
-) -> Page[DeadlineOut]:
+) -> Response:
     today = business_today()
     stmt = repository.worklist_keys(actor.reach.regions, region, when, kind, today)
     scope = f"deadlines:{actor.principal.id}:{region}:{when}:{kind}"
     keys, cursor = await paginate_rows(
         session, cast("Select[Any]", stmt), [Deadline.due_on, Deadline.id], page, scope=scope
     )
-    rows = await session.scalars(repository.page_rows([k.id for k in keys]))
+    rows = await session.execute(repository.page_rows([k.id for k in keys]))
     by_id = {d.id: d for d in rows}
     found = [by_id[k.id] for k in keys]
-    overdue = await _overdue_counter(session, [d.due_on for d in found], today)
+    overdue = await _overdue_counter(session, [k.due_on for k in keys], today)
     items = [_out(d, today, overdue) for d in found]
-    return Page(items=items, next_cursor=cursor)
+    # Serialized once by the response model, as FastAPI would after validating it again.
+    body = DeadlinePage.model_construct(items=items, next_cursor=cursor).model_dump_json()
+    return Response(body, media_type="application/json")
 
 
 @router.get(
@@ -110,9 +117,9 @@ async def deadlines_get(
     actor: Reader,
     session: ReadDbSession,
 ) -> DeadlineOut:
-    found = await session.scalar(
-        select(Deadline).where(Deadline.id == deadline_id, repository.in_reach(actor.reach.regions))
-    )
+    found = (
+        await session.execute(repository.one_in_reach(deadline_id, actor.reach.regions))
+    ).first()
     if found is None:
         raise NotFound("时限", "deadline")
     today = business_today()
