@@ -322,34 +322,6 @@ async def households_get(request: Request) -> Response:
     return JSONResponse(body, headers={"ETag": f'W/"{row["version"]}"'})
 
 
-@lru_cache(maxsize=64)
-def _worklist_keys(reach: int, region: bool, when: str | None, kind: bool) -> str:
-    """The worklist's keys statement as the app renders it for a request of this shape
-    (`deadlines.repository.worklist_keys`, then the page's order and limit)."""
-    from app.intake.deadlines.rules import Kind
-    from app.intake.deadlines.schemas import When
-    from app.intake.models import Deadline
-
-    stmt = deadlines.worklist_keys(
-        ["500112"] * reach,
-        "500112" if region else None,
-        None if when is None else When(when),
-        Kind.visit_after_hardship if kind else None,
-        date.today(),
-    )
-    return _sql(stmt.order_by(Deadline.due_on, Deadline.id).limit(1))
-
-
-@lru_cache(maxsize=256)
-def _worklist_rows(count: int) -> str:
-    """The page's rows by id, `count` ids (SQLAlchemy expands the IN list per count)."""
-    return str(
-        deadlines.page_rows([uuid.UUID(int=i) for i in range(count)]).compile(
-            dialect=_ASYNCPG, compile_kwargs={"render_postcompile": True}
-        )
-    )
-
-
 WORKLIST_PAGE = 50
 WORKLIST_WHEN = {"due_today", "overdue", "open"}
 
@@ -373,12 +345,30 @@ def _days_overdue(
     return {d: count - c for d, c in counted.items()}
 
 
+@lru_cache(maxsize=64)
+def _worklist_page(
+    scope: str, region: bool, when: str | None, kind: bool
+) -> tuple[str, list[str], dict[str, Any]]:
+    """The worklist's one statement as the app renders it for a first page of this shape
+    (`deadlines.repository.worklist_keys` ordered and limited in a subquery, joined by
+    `page_rows`): its text, its parameters' names in order, and the values fixed in it
+    (the reach's bounds, the limit)."""
+    from app.intake.deadlines.schemas import When
+    from app.intake.models import Deadline
+
+    keys = deadlines.worklist_keys((scope,), region, None if when is None else When(when), kind)
+    keys = keys.order_by(Deadline.due_on, Deadline.id).limit(WORKLIST_PAGE + 1)
+    compiled = deadlines.page_rows(keys.subquery("page")).compile(dialect=_ASYNCPG)
+    return str(compiled), list(compiled.positiontup or ()), dict(compiled.params)
+
+
 async def worklists_deadlines(request: Request) -> Response:
     """GET /api/v1/worklists/deadlines as a street or community officer (first page).
 
-    BEGIN; the page's keys (index-only scan of ix_deadlines_undone_region_due); the
-    page's rows by id; when some are overdue, the calendar's overrides from the earliest
-    of them to tomorrow and the loaded years; ROLLBACK, as the app's read session does.
+    BEGIN; the page in one statement (its keys from an index-only scan of
+    ix_deadlines_undone_region_due, limited in a subquery, its rows joined to them by id);
+    when some are overdue, the calendar's overrides from the earliest of them to tomorrow
+    and the loaded years; ROLLBACK, as the app's read session does.
     """
     claims = _claims(request.headers.get("authorization", ""))
     scope, user = claims.get("scope"), claims.get("sub")
@@ -391,24 +381,19 @@ async def worklists_deadlines(request: Request) -> Response:
     ):
         return _problem(422, "validation_failed", request)
     today = business_today()
-    args: list[Any] = [*_subtree(scope)]
+    sql, names, fixed = _worklist_page(scope, region is not None, when, kind is not None)
+    given: dict[str, Any] = {"today": today, "kind": kind}
     if region is not None:
-        args += _subtree(region)
-    args.append(today)
-    if kind is not None:
-        args.append(kind)
-    args.append(WORKLIST_PAGE + 1)
-    sql = _worklist_keys(1, region is not None, when, kind is not None)
+        given["region_low"], given["region_high"] = _subtree(region)
+    args = [given[name] if name in given else fixed[name] for name in names]
     pool: asyncpg.Pool = request.app.state.pool
     async with pool.acquire() as conn:
         transaction = conn.transaction(readonly=True)
         await transaction.start()
         try:
-            keys = await conn.fetch(sql, *args)
-            page = keys[:WORKLIST_PAGE]
-            ids = [key["id"] for key in page]
-            rows = await conn.fetch(_worklist_rows(len(ids)), *ids)
-            overdue = [key["due_on"] for key in page if key["due_on"] < today]
+            rows = await conn.fetch(sql, *args)
+            page = rows[:WORKLIST_PAGE]
+            overdue = [row["due_on"] for row in page if row["due_on"] < today]
             counts: dict[date, int] = {}
             if overdue:
                 start = min(overdue)
@@ -417,10 +402,8 @@ async def worklists_deadlines(request: Request) -> Response:
                 counts = _days_overdue(overrides, years, start, today)
         finally:
             await transaction.rollback()
-    by_id = {row["id"]: row for row in rows}
     items = []
-    for key in page:
-        row = by_id[key["id"]]
+    for row in page:
         undone = row["done_on"] is None
         items.append(
             {
@@ -440,7 +423,7 @@ async def worklists_deadlines(request: Request) -> Response:
             }
         )
     cursor = None
-    if len(keys) > WORKLIST_PAGE:
+    if len(rows) > WORKLIST_PAGE:
         last = page[-1]
         cursor = request.app.state.cursors.encode(
             [last["due_on"], last["id"]], f"deadlines:{user}:{region}:{when}:{kind}"

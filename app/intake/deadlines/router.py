@@ -3,16 +3,17 @@
 import uuid
 from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
 
 from fastapi import Depends, Path, Query, Response
-from sqlalchemy import Row, Select
+from pydantic_core import to_json
+from sqlalchemy import Row
 
 from app.core.auth import Actor, actor_for
 from app.core.clock import business_today
 from app.core.errors import NotFound, ValidationFailed
 from app.core.openapi import protected_problems
-from app.core.pagination import Page, PageParams, paginate_rows
+from app.core.pagination import Page, PageParams, paginate_joined
 from app.core.permissions import Action
 from app.core.routing import API_V1, api_router
 from app.core.uow import ReadDbSession
@@ -45,25 +46,24 @@ async def _overdue_counter(
     return lambda due_on: count - counted[due_on] if due_on < today else 0
 
 
-def _out(d: Row[Any], today: date, overdue: Callable[[date], int]) -> DeadlineOut:
-    """A row of `repository.SHOWN` as shown: built without validating again what the
-    database's typed columns gave (`model_construct`); the response model serializes it."""
+def _shown(d: Row[Any], today: date, overdue: Callable[[date], int]) -> dict[str, Any]:
+    """A row of `repository.SHOWN` as `DeadlineOut` shows it (its fields, in its order)."""
     undone = d.done_on is None
-    return DeadlineOut.model_construct(
-        id=d.id,
-        kind=Kind(d.kind),
-        status=Status.missed if undone and d.due_on < today else Status(d.status),
-        triggered_on=d.triggered_on,
-        working_days=d.working_days,
-        due_on=d.due_on,
-        provisional=d.provisional,
-        done_on=d.done_on,
-        household_id=d.household_id,
-        application_id=d.application_id,
-        discovery_report_id=d.discovery_report_id,
-        region_code=d.region_code,
-        days_overdue=overdue(d.due_on) if undone else 0,
-    )
+    return {
+        "id": d.id,
+        "kind": d.kind,
+        "status": Status.missed.value if undone and d.due_on < today else d.status,
+        "triggered_on": d.triggered_on,
+        "working_days": d.working_days,
+        "due_on": d.due_on,
+        "provisional": d.provisional,
+        "done_on": d.done_on,
+        "household_id": d.household_id,
+        "application_id": d.application_id,
+        "discovery_report_id": d.discovery_report_id,
+        "region_code": d.region_code,
+        "days_overdue": overdue(d.due_on) if undone else 0,
+    }
 
 
 DeadlinePage = Page[DeadlineOut]
@@ -90,19 +90,23 @@ async def worklists_deadlines(
     kind: Annotated[Kind | None, Query(description="Only deadlines of this kind.")] = None,
 ) -> Response:
     today = business_today()
-    stmt = repository.worklist_keys(actor.reach.regions, region, when, kind, today)
-    scope = f"deadlines:{actor.principal.id}:{region}:{when}:{kind}"
-    keys, cursor = await paginate_rows(
-        session, cast("Select[Any]", stmt), [Deadline.due_on, Deadline.id], page, scope=scope
+    keys = repository.worklist_keys(
+        tuple(actor.reach.regions), region is not None, when, kind is not None
     )
-    rows = await session.execute(repository.page_rows([k.id for k in keys]))
-    by_id = {d.id: d for d in rows}
-    found = [by_id[k.id] for k in keys]
-    overdue = await _overdue_counter(session, [k.due_on for k in keys], today)
-    items = [_out(d, today, overdue) for d in found]
-    # Serialized once by the response model, as FastAPI would after validating it again.
-    body = DeadlinePage.model_construct(items=items, next_cursor=cursor).model_dump_json()
-    return Response(body, media_type="application/json")
+    rows, cursor = await paginate_joined(
+        session,
+        keys,
+        [Deadline.due_on, Deadline.id],
+        page,
+        scope=f"deadlines:{actor.principal.id}:{region}:{when}:{kind}",
+        rows=repository.page_rows,
+        params=repository.worklist_params(region, kind, today),
+    )
+    overdue = await _overdue_counter(session, [d.due_on for d in rows], today)
+    items = [_shown(d, today, overdue) for d in rows]
+    # Serialized once, as the response model shows it (the contract test and
+    # test_deadlines check the body against the model); FastAPI would validate it again.
+    return Response(to_json({"items": items, "next_cursor": cursor}), media_type="application/json")
 
 
 @router.get(
@@ -126,4 +130,4 @@ async def deadlines_get(
     overdue = await _overdue_counter(
         session, [found.due_on] if found.done_on is None else [], today
     )
-    return _out(found, today, overdue)
+    return DeadlineOut.model_validate(_shown(found, today, overdue))
