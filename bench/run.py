@@ -204,7 +204,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--households",
         type=int,
         default=20_000,
-        help="Households bench/generate.py adds to a throwaway database for ledger scenarios.",
+        help="Households bench/generate.py adds to a throwaway database for ledger scenarios; "
+        "worklists_deadlines adds them itself, set-based (one in 10 with an undone deadline).",
     )
     parser.add_argument(
         "--each",
