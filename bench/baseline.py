@@ -27,7 +27,7 @@ import re
 import sys
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 import uvicorn
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -47,10 +48,15 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from app.core.audit import INSERT_ALONE  # noqa: E402
+from app.core.calendar import Override, WorkingCalendar  # noqa: E402
+from app.core.clock import business_today  # noqa: E402
 from app.core.config import Settings  # noqa: E402
 from app.core.db import postgres_session_settings  # noqa: E402
+from app.core.pagination import CursorCodec  # noqa: E402
 from app.core.reach import ReachShape  # noqa: E402
 from app.households.record import repository as records  # noqa: E402
+from app.intake.deadlines import repository as deadlines  # noqa: E402
+from app.workdays.models import CalendarDay, CalendarYear  # noqa: E402
 
 CODE = re.compile(r"^\d{6}(\d{3}){0,3}$")
 LEVEL_LENGTHS = (6, 9, 12, 15)
@@ -126,6 +132,14 @@ HOUSEHOLD_BY_ID = {
     "region": _sql(records._row_by_id(ReachShape.subtree)),
 }
 HOUSEHOLD_MEMBERS = _sql(records.MEMBER_ROWS)
+CALENDAR_OVERRIDES = _sql(
+    select(
+        CalendarDay.day, CalendarDay.is_working_day, CalendarDay.name, CalendarDay.official
+    ).where(CalendarDay.day >= date.min, CalendarDay.day <= date.max)
+)
+"""`workdays.repository.overrides_between`, as the app's `calendar_between` sends it."""
+CALENDAR_YEARS = _sql(select(CalendarYear).order_by(CalendarYear.year))
+"""`workdays.repository.loaded_years`."""
 AUDIT_INSERT = _sql(INSERT_ALONE)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ID_NUMBER_CONTEXT = "person.id_number"
@@ -308,6 +322,115 @@ async def households_get(request: Request) -> Response:
     return JSONResponse(body, headers={"ETag": f'W/"{row["version"]}"'})
 
 
+WORKLIST_PAGE = 50
+WORKLIST_WHEN = {"due_today", "overdue", "open"}
+
+
+def _days_overdue(
+    overrides: list[asyncpg.Record], years: list[asyncpg.Record], start: date, today: date
+) -> dict[date, int]:
+    """Working days after each day from `start` up to today (the app's calendar rules)."""
+    calendar = WorkingCalendar(
+        {
+            r["day"]: Override(bool(r["is_working_day"]), r["name"], bool(r["official"]))
+            for r in overrides
+        },
+        frozenset(r["year"] for r in years),
+    )
+    counted, day, count = {start: 0}, start, 0
+    while day < today:
+        day += timedelta(days=1)
+        count += calendar.is_working_day(day)
+        counted[day] = count
+    return {d: count - c for d, c in counted.items()}
+
+
+@lru_cache(maxsize=64)
+def _worklist_page(
+    scope: str, region: bool, when: str | None, kind: bool
+) -> tuple[str, list[str], dict[str, Any]]:
+    """The worklist's one statement as the app renders it for a first page of this shape
+    (`deadlines.repository.worklist_keys` ordered and limited in a subquery, joined by
+    `page_rows`): its text, its parameters' names in order, and the values fixed in it
+    (the reach's bounds, the limit)."""
+    from app.intake.deadlines.schemas import When
+    from app.intake.models import Deadline
+
+    keys = deadlines.worklist_keys((scope,), region, None if when is None else When(when), kind)
+    keys = keys.order_by(Deadline.due_on, Deadline.id).limit(WORKLIST_PAGE + 1)
+    compiled = deadlines.page_rows(keys.subquery("page")).compile(dialect=_ASYNCPG)
+    return str(compiled), list(compiled.positiontup or ()), dict(compiled.params)
+
+
+async def worklists_deadlines(request: Request) -> Response:
+    """GET /api/v1/worklists/deadlines as a street or community officer (first page).
+
+    BEGIN; the page in one statement (its keys from an index-only scan of
+    ix_deadlines_undone_region_due, limited in a subquery, its rows joined to them by id);
+    when some are overdue, the calendar's overrides from the earliest of them to tomorrow
+    and the loaded years; ROLLBACK, as the app's read session does.
+    """
+    claims = _claims(request.headers.get("authorization", ""))
+    scope, user = claims.get("scope"), claims.get("sub")
+    if not scope:
+        return _problem(403, "forbidden", request)
+    query = request.query_params
+    region, when, kind = query.get("region"), query.get("when"), query.get("kind")
+    if (region is not None and not CODE.match(region)) or (
+        when is not None and when not in WORKLIST_WHEN
+    ):
+        return _problem(422, "validation_failed", request)
+    today = business_today()
+    sql, names, fixed = _worklist_page(scope, region is not None, when, kind is not None)
+    given: dict[str, Any] = {"today": today, "kind": kind}
+    if region is not None:
+        given["region_low"], given["region_high"] = _subtree(region)
+    args = [given[name] if name in given else fixed[name] for name in names]
+    pool: asyncpg.Pool = request.app.state.pool
+    async with pool.acquire() as conn:
+        transaction = conn.transaction(readonly=True)
+        await transaction.start()
+        try:
+            rows = await conn.fetch(sql, *args)
+            page = rows[:WORKLIST_PAGE]
+            overdue = [row["due_on"] for row in page if row["due_on"] < today]
+            counts: dict[date, int] = {}
+            if overdue:
+                start = min(overdue)
+                overrides = await conn.fetch(CALENDAR_OVERRIDES, start, today + timedelta(days=1))
+                years = await conn.fetch(CALENDAR_YEARS)
+                counts = _days_overdue(overrides, years, start, today)
+        finally:
+            await transaction.rollback()
+    items = []
+    for row in page:
+        undone = row["done_on"] is None
+        items.append(
+            {
+                "id": str(row["id"]),
+                "kind": row["kind"],
+                "status": "missed" if undone and row["due_on"] < today else row["status"],
+                "triggered_on": row["triggered_on"].isoformat(),
+                "working_days": row["working_days"],
+                "due_on": row["due_on"].isoformat(),
+                "provisional": row["provisional"],
+                "done_on": _json_date(row["done_on"]),
+                "household_id": _str(row["household_id"]),
+                "application_id": _str(row["application_id"]),
+                "discovery_report_id": _str(row["discovery_report_id"]),
+                "region_code": row["region_code"],
+                "days_overdue": counts.get(row["due_on"], 0) if undone else 0,
+            }
+        )
+    cursor = None
+    if len(rows) > WORKLIST_PAGE:
+        last = page[-1]
+        cursor = request.app.state.cursors.encode(
+            [last["due_on"], last["id"]], f"deadlines:{user}:{region}:{when}:{kind}"
+        )
+    return JSONResponse({"items": items, "next_cursor": cursor})
+
+
 async def healthz(_request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
@@ -315,6 +438,9 @@ async def healthz(_request: Request) -> Response:
 ROUTES: dict[str, Route] = {
     "regions_get": Route("/api/v1/regions/{code}", regions_get, methods=["GET"]),
     "households_get": Route("/api/v1/households/{household_id}", households_get, methods=["GET"]),
+    "worklists_deadlines": Route(
+        "/api/v1/worklists/deadlines", worklists_deadlines, methods=["GET"]
+    ),
 }
 """Scenario routes by the name `bench/scenarios.py` refers to them with."""
 
@@ -357,6 +483,7 @@ def create_app(dsn: str | None = None) -> Starlette:
         lifespan=lifespan,
     )
     app.state.field_cipher = field_cipher
+    app.state.cursors = CursorCodec(settings.secret_bytes)
     return app
 
 

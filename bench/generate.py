@@ -50,6 +50,7 @@ from app.core.config import Settings  # noqa: E402
 from app.core.crypto import IdNumberVault  # noqa: E402
 from app.core.id_numbers import check_character  # noqa: E402
 from app.demo.regions import DISTRICT, STREETS  # noqa: E402
+from app.households.record.numbers import entry_year, format_number  # noqa: E402
 from app.households.record.rules import (  # noqa: E402
     CategoryFacts,
     HouseholdFacts,
@@ -138,14 +139,16 @@ BENEFITS = Weighted(
 )
 MEASURES = Weighted(
     (
-        ("已纳入低保", 4),
-        ("已链接医疗救助", 3),
-        ("已申请临时救助", 2),
-        ("已安排公益性岗位", 1),
-        ("已开展入户探访", 3),
-        ("已链接慈善资源", 1),
+        ("policy_referral", 4),
+        ("medical_assistance_cash", 3),
+        ("temporary_assistance_cash", 2),
+        ("employment_support", 1),
+        ("visit", 3),
+        ("charity_cash", 1),
     )
 )
+"""Codes of the `measure` dictionary: measures are dated records (`household_measures`,
+migration 0018), not a list on the household."""
 NO_HELP_REASONS = (
     "not_eligible",
     "declined_by_household",
@@ -359,19 +362,25 @@ class Chunk:
     persons: list[tuple[Any, ...]] = field(default_factory=list)
     households: list[tuple[Any, ...]] = field(default_factory=list)
     members: list[tuple[Any, ...]] = field(default_factory=list)
+    decisions: list[tuple[Any, ...]] = field(default_factory=list)
     target_types: list[tuple[Any, ...]] = field(default_factory=list)
     categories: list[tuple[Any, ...]] = field(default_factory=list)
     codes: list[tuple[Any, ...]] = field(default_factory=list)
     incomes: list[tuple[Any, ...]] = field(default_factory=list)
+    measures: list[tuple[Any, ...]] = field(default_factory=list)
+    episodes: list[tuple[Any, ...]] = field(default_factory=list)
 
     def tables(self) -> Iterator[tuple[str, list[tuple[Any, ...]]]]:
         yield "persons", self.persons
         yield "households", self.households
         yield "household_members", self.members
+        yield "target_type_decisions", self.decisions
         yield "household_target_types", self.target_types
         yield "household_categories", self.categories
         yield "household_codes", self.codes
         yield "household_incomes", self.incomes
+        yield "household_measures", self.measures
+        yield "household_episodes", self.episodes
 
 
 COLUMNS = {
@@ -416,7 +425,6 @@ COLUMNS = {
         "basic_situation",
         "emergency_situation",
         "benefits",
-        "measures",
         "no_help_reason",
         "no_help_note",
         "paired_worker_id",
@@ -425,6 +433,7 @@ COLUMNS = {
         "created_by",
         "created_at",
         "updated_at",
+        "ledger_number",
     ),
     "household_members": (
         "id",
@@ -440,12 +449,26 @@ COLUMNS = {
         "created_at",
         "updated_at",
     ),
+    "target_type_decisions": (
+        "id",
+        "household_id",
+        "region_code",
+        "district_code",
+        "target_type",
+        "source",
+        "deciding_body",
+        "decided_on",
+        "reference",
+        "assessment_id",
+        "recorded_at",
+    ),
     "household_target_types": (
         "household_id",
         "target_type",
         "source",
         "assessment_id",
         "recorded_at",
+        "decision_id",
     ),
     "household_categories": ("id", "household_id", "category", "subtype", "person_id"),
     "household_codes": ("household_id", "list", "code"),
@@ -461,7 +484,40 @@ COLUMNS = {
         "created_at",
         "updated_at",
     ),
+    "household_measures": (
+        "id",
+        "household_id",
+        "region_code",
+        "district_code",
+        "code",
+        "given_on",
+        "amount",
+        "legacy",
+        "created_at",
+    ),
+    "household_episodes": (
+        "id",
+        "household_id",
+        "region_code",
+        "district_code",
+        "entered_on",
+        "entry_reason",
+        "exited_on",
+        "exit_reason",
+        "created_at",
+    ),
 }
+
+
+COUNTERS_SQL = """
+INSERT INTO ledger_number_counters (district_code, year, last_value)
+SELECT district_code, split_part(ledger_number, '-', 2)::int,
+       max(split_part(ledger_number, '-', 3)::int)
+FROM households WHERE district_code = $1 GROUP BY 1, 2
+ON CONFLICT (district_code, year)
+DO UPDATE SET last_value = greatest(ledger_number_counters.last_value, excluded.last_value)
+"""
+"""Ledger number counters at the last number given per year, so the app goes on from there."""
 
 
 @dataclass
@@ -482,6 +538,7 @@ class Generator:
         taken: set[str],
         total: int,
         paired_worker: uuid.UUID | None,
+        numbers: dict[int, int],
     ) -> None:
         self.rng = rng
         self.vault = vault
@@ -495,6 +552,8 @@ class Generator:
         self.paired_worker = paired_worker
         self.paired_every = max(total // PAIRED_WITH_COMMUNITY_WORKER, 1)
         self.sequence = 0
+        self.numbers = numbers
+        """Last ledger sequence number given per year of entry (the district's counters)."""
 
     def uuid_at(self, moment: datetime) -> uuid.UUID:
         """A UUIDv7 for `moment`, as `app.core.db.new_id` would have made it then."""
@@ -508,6 +567,12 @@ class Generator:
             | (rand & ((1 << 62) - 1))
         )
         return uuid.UUID(int=value)
+
+    def ledger_number(self, moment: datetime) -> str:
+        """The next ledger number of the year of entry, as `numbers.assign` gives them."""
+        year = entry_year(moment)
+        self.numbers[year] = self.numbers.get(year, 0) + 1
+        return format_number(DISTRICT_CODE, year, self.numbers[year])
 
     def name(self, surname: str | None = None) -> str:
         rng = self.rng
@@ -713,14 +778,28 @@ class Generator:
 
         for target_type, share, source in TARGET_TYPES:
             if rng.random() < share:
-                chunk.target_types.append(
+                # A type is held by a decision (target_type_decisions): staff record the
+                # procedure's body, day and reference; an assessment names itself.
+                decision_id = self.uuid_at(moment)
+                assessment_id = self.uuid_at(moment) if source == "assessment" else None
+                staff = source == "recorded_by_staff"
+                chunk.decisions.append(
                     (
+                        decision_id,
                         household_id,
+                        grid,
+                        DISTRICT_CODE,
                         target_type,
                         source,
-                        self.uuid_at(moment) if source == "assessment" else None,
+                        "渝北区民政局" if staff else None,
+                        moment.date() if staff else None,
+                        f"渝北民救〔{moment.year}〕{rng.randint(1, 9999)}号" if staff else None,
+                        assessment_id,
                         moment,
                     )
+                )
+                chunk.target_types.append(
+                    (household_id, target_type, source, assessment_id, moment, decision_id)
                 )
         held = sorted({(c, s, p.id if p else None) for c, s, p in categories}, key=str)
         for category, subtype, person_id in held:
@@ -750,6 +829,8 @@ class Generator:
         )
         gaps = missing_fields(facts)
         exited = rng.random() < EXITED_SHARE
+        exited_on = (moment + timedelta(days=rng.randint(30, 600))).date() if exited else None
+        exit_reason = rng.choice(EXIT_REASONS) if exited else None
         paired = (
             self.paired_worker if self.paired_worker and index % self.paired_every == 0 else None
         )
@@ -765,14 +846,13 @@ class Generator:
                 settled,
                 people[0].id,
                 "exited" if exited else "active",
-                (moment + timedelta(days=rng.randint(30, 600))).date() if exited else None,
-                rng.choice(EXIT_REASONS) if exited else None,
+                exited_on,
+                exit_reason,
                 None,
                 None,
                 basic,
                 emergency,
                 None if benefits is None else json.dumps(benefits),
-                None if measures is None else json.dumps(measures, ensure_ascii=False),
                 no_help,
                 None,
                 paired,
@@ -780,6 +860,36 @@ class Generator:
                 json.dumps(gaps),
                 None,
                 moment,
+                moment,
+                self.ledger_number(moment),
+            )
+        )
+
+        for code in measures or ():
+            chunk.measures.append(
+                (
+                    self.uuid_at(moment),
+                    household_id,
+                    grid,
+                    DISTRICT_CODE,
+                    code,
+                    (moment + timedelta(days=rng.randint(0, 60))).date(),
+                    rng.randint(2, 20) * 10_000 if code.endswith("_cash") else None,
+                    False,
+                    moment,
+                )
+            )
+        # One stay on the ledger from the creation day, closed on an exit (migration 0018).
+        chunk.episodes.append(
+            (
+                self.uuid_at(moment),
+                household_id,
+                grid,
+                DISTRICT_CODE,
+                moment.date(),
+                "first_registration",
+                exited_on,
+                exit_reason,
                 moment,
             )
         )
@@ -884,8 +994,18 @@ async def load(args: argparse.Namespace) -> int:
         )
         if not args.check_foreign_keys:
             await conn.execute("SET session_replication_role = replica")
+        counters = await conn.fetch(
+            "SELECT year, last_value FROM ledger_number_counters WHERE district_code = $1",
+            DISTRICT_CODE,
+        )
         generator = Generator(
-            random.Random(args.seed), vault, grids, taken, args.households, worker
+            random.Random(args.seed),
+            vault,
+            grids,
+            taken,
+            args.households,
+            worker,
+            {row["year"]: row["last_value"] for row in counters},
         )
         counts = dict.fromkeys(COLUMNS, 0)
         made = 0
@@ -931,6 +1051,8 @@ async def load(args: argparse.Namespace) -> int:
             print(f"generate: the generator stopped after {made:,} households", file=sys.stderr)
             return 1
         loaded = time.monotonic() - started
+        # The numbers were given in the forked producer: the counters follow the rows.
+        await conn.execute(COUNTERS_SQL, DISTRICT_CODE)
         await conn.execute("RESET session_replication_role")
         await conn.execute("ANALYZE")
         analyzed = time.monotonic() - started

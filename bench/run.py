@@ -204,7 +204,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--households",
         type=int,
         default=20_000,
-        help="Households bench/generate.py adds to a throwaway database for ledger scenarios.",
+        help="Households bench/generate.py adds to a throwaway database for ledger scenarios; "
+        "worklists_deadlines adds them itself, set-based (one in 10 with an undone deadline).",
     )
     parser.add_argument(
         "--each",
@@ -380,13 +381,15 @@ async def _ids_and_counts(conn: Any, scenario: Scenario) -> dict[str, Any]:
     return {"ids": ids, "regions": regions, "households": households}
 
 
-async def prepare_database(dsn: str, scenario: Scenario, *, seeded: bool) -> dict[str, Any]:
+async def prepare_database(
+    dsn: str, scenario: Scenario, *, seeded: bool, households: int
+) -> dict[str, Any]:
     conn = await asyncpg.connect(dsn)
     try:
         if not seeded:
             await ensure_demo_regions(conn)
         if scenario.prepare is not None:
-            await scenario.prepare(conn)
+            await scenario.prepare(conn, households)
         await conn.execute("ANALYZE")
         return await _ids_and_counts(conn, scenario)
     finally:
@@ -923,7 +926,11 @@ def run(args: argparse.Namespace) -> int:
                 )
             if scenario.ledger:
                 generate_ledger(env, bench_dsn, args.households)
-            data = asyncio.run(prepare_database(bench_dsn, scenario, seeded=seeded.returncode == 0))
+            data = asyncio.run(
+                prepare_database(
+                    bench_dsn, scenario, seeded=seeded.returncode == 0, households=args.households
+                )
+            )
         ids: list[str] = data["ids"]
         print(
             f"  {data['regions']} regions, {data['households']:,} households; "

@@ -12,6 +12,7 @@ statements, same transactions, none of the app's Python work), register it in
 
 import functools
 import json
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -19,8 +20,9 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-Prepare = Callable[[Any], Awaitable[None]]
-"""Extra data for a scenario, given an asyncpg connection to the bench database."""
+Prepare = Callable[[Any, int], Awaitable[None]]
+"""Extra data for a scenario, given an asyncpg connection to the bench database and the
+harness's `--households` (scenarios that make their own households use it)."""
 
 Login = Callable[[str], Mapping[str, str]]
 """Given the app's base URL, headers that authenticate the bench's requests.
@@ -102,7 +104,7 @@ def demo_login(app_url: str, username: str = DEMO_USER) -> dict[str, str]:
 EXTRA_GRIDS_PER_COMMUNITY = 500
 
 
-async def add_grid_regions(conn: Any) -> None:
+async def add_grid_regions(conn: Any, _households: int = 0) -> None:
     """500 more grids under every community (2,000 on the demo district), set-based.
 
     Grid codes are the 12-digit community code + 3 digits; the demo already
@@ -119,6 +121,73 @@ async def add_grid_regions(conn: Any) -> None:
         """,
         EXTRA_GRIDS_PER_COMMUNITY,
     )
+
+
+WORKLIST_HOUSEHOLDS_SQL = """
+INSERT INTO households (id, version, region_code, district_code, address, status, complete,
+                        missing_fields, created_at, updated_at, ledger_number)
+SELECT gen_random_uuid(), 1, g.codes[1 + (n % array_length(g.codes, 1))], '500112',
+       '合成地址 ' || n || ' 号', 'active', false, '[]', now(), now(),
+       '500112-B' || lpad(n::text, 9, '0')
+FROM generate_series(1, $1) AS n,
+     (SELECT array_agg(code ORDER BY code) AS codes FROM regions WHERE level = 'grid') AS g
+"""
+"""The households the deadlines belong to, spread over the demo grids: only what the
+worklist's rows need (an id and a region; the worklist reads no household). The full
+synthetic ledger is bench/generate.py's."""
+
+WORKLIST_DEADLINES_SQL = """
+INSERT INTO deadlines (id, kind, status, region_code, district_code, household_id,
+                       triggered_on, working_days, due_on, provisional, done_on, created_at)
+SELECT gen_random_uuid(), k.kind,
+       CASE WHEN h.n > $1 THEN 'met'
+            WHEN h.triggered_on + k.days < $3 THEN 'missed' ELSE 'open' END,
+       h.region_code, h.district_code, h.id, h.triggered_on, k.days,
+       h.triggered_on + k.days, false,
+       CASE WHEN h.n > $1 THEN h.triggered_on + 1 END, now()
+FROM (
+    SELECT id, region_code, district_code, n,
+           $3::date - ((n * 7919) % 21)::int + 7 AS triggered_on
+    FROM (SELECT id, region_code, district_code, row_number() OVER () AS n
+          FROM households LIMIT $2) AS numbered
+) AS h
+JOIN (VALUES (0, 'visit_after_hardship', 1), (1, 'ledger_after_hardship', 2),
+             (2, 'visit_after_approval', 1), (3, 'ledger_after_screening', 3))
+     AS k(slot, kind, days) ON k.slot = h.n % 4
+"""
+"""One deadline per household taken, its kind by turn; the first `$1` undone, the rest met.
+Trigger days spread over three weeks around today (working days counted as calendar days:
+the figures need the spread, not the calendar)."""
+
+UNDONE_SHARE = 10
+DONE_SHARE = 5
+"""Of the households, one in 10 has an undone deadline and one in 5 a done one (1,000,000
+households: 100,000 undone, 200,000 met)."""
+
+
+async def add_worklist_ledger(conn: Any, households: int) -> None:
+    """`households` households over the demo grids and their deadlines, each set-based in
+    one INSERT ... SELECT: undone ones due over the last and next weeks (some due today,
+    many overdue) and done ones (met; outside the partial index
+    ix_deadlines_undone_region_due, as in a worklist that has run for years)."""
+    from app.core.clock import business_today
+
+    undone, done = households // UNDONE_SHARE, households // DONE_SHARE
+    started = time.monotonic()
+    await conn.execute(WORKLIST_HOUSEHOLDS_SQL, households)
+    await conn.execute("ANALYZE households")
+    await conn.execute(WORKLIST_DEADLINES_SQL, undone, undone + done, business_today())
+    # A worklist that has run a while: autovacuum has set the visibility map.
+    await conn.execute("VACUUM ANALYZE deadlines")
+    print(
+        f"  {households:,} households, {undone:,} undone and {done:,} met deadlines "
+        f"in {time.monotonic() - started:.0f} s"
+    )
+
+
+WORKLIST_QUERIES = ("", "region=500112001001", "when=overdue", "when=due_today")
+"""Scenario 3's requests as the demo street officer (reach: street 500112001): the default
+(due today and overdue, first page of 50), one community's, overdue only, due today only."""
 
 
 LIST_FILTERS: list[tuple[str, dict[str, str]]] = [
@@ -198,6 +267,19 @@ SCENARIOS: dict[str, Scenario] = {
         login=functools.partial(demo_login, username="district_officer"),
         ledger=True,
         fixed_ids=_list_ids("district_officer"),
+        encoded_ids=True,
+    ),
+    "worklists_deadlines": Scenario(
+        name="worklists_deadlines",
+        description="The deadline worklist as a street officer (WORKLIST_QUERIES); "
+        "--households households, one in 10 with an undone deadline",
+        method="GET",
+        path="/api/v1/worklists/deadlines?{id}",
+        ids_sql="",
+        baseline_route="worklists_deadlines",
+        prepare=add_worklist_ledger,
+        login=functools.partial(demo_login, username="street_officer"),
+        fixed_ids=WORKLIST_QUERIES,
         encoded_ids=True,
     ),
     "households_list_street": Scenario(

@@ -11,14 +11,14 @@ import hashlib
 import hmac
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query, Request
 from pydantic import BaseModel, Field
-from sqlalchemy import Row, Select, tuple_
+from sqlalchemy import Row, Select, Subquery, tuple_
 from sqlalchemy.orm import InstrumentedAttribute
 
 from app.core.db import ReadSession
@@ -150,6 +150,26 @@ async def paginate_rows(
     """`paginate` for a select of columns: rows, no ORM objects (the columns must
     include those of `order_by`, under their own names)."""
     result = await session.execute(_page_statement(stmt, order_by, page, scope, descending))
+    return _cut(list(result.all()), order_by, page, scope)
+
+
+async def paginate_joined(
+    session: ReadSession,
+    keys: Select[Any],
+    order_by: Sequence[InstrumentedAttribute[Any]],
+    page: PageRequest,
+    *,
+    scope: str,
+    rows: Callable[[Subquery], Select[Any]],
+    params: Mapping[str, Any] | None = None,
+) -> tuple[list[Row[Any]], str | None]:
+    """`paginate_rows` in one statement, for a page whose keys are best found in an index
+    alone: `keys` (a select of the `order_by` columns) is ordered, cut at the cursor and
+    limited in a subquery, and `rows(subquery)` selects the columns to show, joined to it
+    by key and in the same order (so an index-only scan finds the page and the table is
+    read for its rows alone). `params` are values of `keys`' bound parameters."""
+    subquery = _page_statement(keys, order_by, page, scope).subquery("page")
+    result = await session.execute(rows(subquery), params)
     return _cut(list(result.all()), order_by, page, scope)
 
 

@@ -3,20 +3,21 @@
 import uuid
 from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
 
-from fastapi import Depends, Path, Query
-from sqlalchemy import Select, false, or_, select
+from fastapi import Depends, Path, Query, Response
+from pydantic_core import to_json
+from sqlalchemy import Row
 
 from app.core.auth import Actor, actor_for
 from app.core.clock import business_today
 from app.core.errors import NotFound, ValidationFailed
 from app.core.openapi import protected_problems
-from app.core.pagination import Page, PageParams, paginate_rows
+from app.core.pagination import Page, PageParams, paginate_joined
 from app.core.permissions import Action
-from app.core.region_codes import in_subtree
 from app.core.routing import API_V1, api_router
 from app.core.uow import ReadDbSession
+from app.intake.deadlines import repository
 from app.intake.deadlines.rules import Kind, Status
 from app.intake.deadlines.schemas import DeadlineOut, When
 from app.intake.models import Deadline
@@ -45,33 +46,32 @@ async def _overdue_counter(
     return lambda due_on: count - counted[due_on] if due_on < today else 0
 
 
-def _out(d: Deadline, today: date, overdue: Callable[[date], int]) -> DeadlineOut:
+def _shown(d: Row[Any], today: date, overdue: Callable[[date], int]) -> dict[str, Any]:
+    """A row of `repository.SHOWN` as `DeadlineOut` shows it (its fields, in its order)."""
     undone = d.done_on is None
-    return DeadlineOut(
-        id=d.id,
-        kind=Kind(d.kind),
-        status=Status.missed if undone and d.due_on < today else Status(d.status),
-        triggered_on=d.triggered_on,
-        working_days=d.working_days,
-        due_on=d.due_on,
-        provisional=d.provisional,
-        done_on=d.done_on,
-        household_id=d.household_id,
-        application_id=d.application_id,
-        discovery_report_id=d.discovery_report_id,
-        region_code=d.region_code,
-        days_overdue=overdue(d.due_on) if undone else 0,
-    )
+    return {
+        "id": d.id,
+        "kind": d.kind,
+        "status": Status.missed.value if undone and d.due_on < today else d.status,
+        "triggered_on": d.triggered_on,
+        "working_days": d.working_days,
+        "due_on": d.due_on,
+        "provisional": d.provisional,
+        "done_on": d.done_on,
+        "household_id": d.household_id,
+        "application_id": d.application_id,
+        "discovery_report_id": d.discovery_report_id,
+        "region_code": d.region_code,
+        "days_overdue": overdue(d.due_on) if undone else 0,
+    }
 
 
-def _in_reach(actor: Actor) -> Any:
-    reach = [in_subtree(Deadline.region_code, code) for code in actor.reach.regions]
-    return or_(*reach) if reach else false()
+DeadlinePage = Page[DeadlineOut]
 
 
 @router.get(
     "/worklists/deadlines",
-    response_model=Page[DeadlineOut],
+    response_model=DeadlinePage,
     summary="Deadlines not done yet in your region: due today and overdue by default",
     description="Order: by due day, then id (oldest due first). `when`: `due_today`, "
     "`overdue` (due day passed, still undone) or `open` (due today or later); without it, "
@@ -88,34 +88,25 @@ async def worklists_deadlines(
     ] = None,
     when: Annotated[When | None, Query(description="Which due days; see the description.")] = None,
     kind: Annotated[Kind | None, Query(description="Only deadlines of this kind.")] = None,
-) -> Page[DeadlineOut]:
+) -> Response:
     today = business_today()
-    # The page's keys come from ix_deadlines_undone_region_due alone (region range, due
-    # day, id: an index-only scan, whatever the share of the table the range holds); the
-    # page's rows are then read by id.
-    stmt = select(Deadline.due_on, Deadline.id).where(Deadline.done_on.is_(None), _in_reach(actor))
-    if region is not None:
-        stmt = stmt.where(in_subtree(Deadline.region_code, region))
-    if when is When.due_today:
-        stmt = stmt.where(Deadline.due_on == today)
-    elif when is When.overdue:
-        stmt = stmt.where(Deadline.due_on < today)
-    elif when is When.open:
-        stmt = stmt.where(Deadline.due_on >= today)
-    else:
-        stmt = stmt.where(Deadline.due_on <= today)
-    if kind is not None:
-        stmt = stmt.where(Deadline.kind == kind.value)
-    scope = f"deadlines:{actor.principal.id}:{region}:{when}:{kind}"
-    keys, cursor = await paginate_rows(
-        session, cast("Select[Any]", stmt), [Deadline.due_on, Deadline.id], page, scope=scope
+    keys = repository.worklist_keys(
+        tuple(actor.reach.regions), region is not None, when, kind is not None
     )
-    rows = await session.scalars(select(Deadline).where(Deadline.id.in_([k.id for k in keys])))
-    by_id = {d.id: d for d in rows}
-    found = [by_id[k.id] for k in keys]
-    overdue = await _overdue_counter(session, [d.due_on for d in found], today)
-    items = [_out(d, today, overdue) for d in found]
-    return Page(items=items, next_cursor=cursor)
+    rows, cursor = await paginate_joined(
+        session,
+        keys,
+        [Deadline.due_on, Deadline.id],
+        page,
+        scope=f"deadlines:{actor.principal.id}:{region}:{when}:{kind}",
+        rows=repository.page_rows,
+        params=repository.worklist_params(region, kind, today),
+    )
+    overdue = await _overdue_counter(session, [d.due_on for d in rows], today)
+    items = [_shown(d, today, overdue) for d in rows]
+    # Serialized once, as the response model shows it (the contract test and
+    # test_deadlines check the body against the model); FastAPI would validate it again.
+    return Response(to_json({"items": items, "next_cursor": cursor}), media_type="application/json")
 
 
 @router.get(
@@ -130,13 +121,13 @@ async def deadlines_get(
     actor: Reader,
     session: ReadDbSession,
 ) -> DeadlineOut:
-    found = await session.scalar(
-        select(Deadline).where(Deadline.id == deadline_id, _in_reach(actor))
-    )
+    found = (
+        await session.execute(repository.one_in_reach(deadline_id, actor.reach.regions))
+    ).first()
     if found is None:
         raise NotFound("时限", "deadline")
     today = business_today()
     overdue = await _overdue_counter(
         session, [found.due_on] if found.done_on is None else [], today
     )
-    return _out(found, today, overdue)
+    return DeadlineOut.model_validate(_shown(found, today, overdue))

@@ -11,7 +11,9 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.events import DomainEvent
+from app.intake.deadlines.router import DeadlinePage
 from app.intake.deadlines.rules import Kind
+from app.intake.deadlines.schemas import DeadlineOut
 from app.intake.deadlines.service import meet
 from app.intake.models import Deadline, InboxItem
 from app.workdays.public import calendar_between
@@ -112,6 +114,60 @@ class TestWorklist:
         assert second["days_overdue"] == 0
         opened = await _worklist(anonymous, officer, when="open")
         assert ids(opened["items"]) == [str(due_today.id), str(later.id)]
+
+    async def test_each_item_counts_its_own_working_days_overdue(
+        self,
+        app: FastAPI,
+        session: AsyncSession,
+        anonymous: httpx.AsyncClient,
+        officer: dict[str, str],
+    ) -> None:
+        """One page, one calendar read: every item still counts the working days after its
+        own due day, a day off between them (an override) left out."""
+        async with session.begin():
+            window = await calendar_between(session, today() - timedelta(days=40), today())
+        day_off = next(
+            day
+            for day in (today() - timedelta(days=n) for n in range(26, 12, -1))
+            if window.is_working_day(day)
+        )
+        await set_calendar_day(session, day_off.isoformat(), is_working_day=False, name="调休")
+        seeded = [
+            await seed_deadline(
+                app, Kind.visit_after_hardship, today() - timedelta(days=d), region_code=GRID_A1_1
+            )
+            for d in (35, 28, 21, 9)
+        ]
+
+        body = await _worklist(anonymous, officer, when="overdue")
+
+        async with app.state.services.database.sessionmaker() as fresh:
+            calendar = await calendar_between(fresh, today() - timedelta(days=40), today())
+        expected = {
+            str(d.id): calendar.working_days_between(d.due_on, today()).count for d in seeded
+        }
+        assert {item["id"]: item["days_overdue"] for item in body["items"]} == expected
+        assert not calendar.is_working_day(day_off)
+        counts = [item["days_overdue"] for item in body["items"]]
+        assert counts == sorted(counts, reverse=True)
+        assert len(set(counts)) == len(counts)
+
+    async def test_the_worklist_answers_as_its_response_model_serializes(
+        self, app: FastAPI, anonymous: httpx.AsyncClient, officer: dict[str, str]
+    ) -> None:
+        """The page is serialized once, by its response model, without validating it again:
+        the body is still exactly what the model makes of itself, field for field."""
+        await seed_deadline(
+            app, Kind.ledger_after_screening, today() - timedelta(days=30), region_code=GRID_A1_1
+        )
+        await _due(app, Kind.visit_after_hardship, today())
+        response = await anonymous.get(WORKLIST, params={"limit": 1}, headers=officer)
+        assert response.status_code == 200, response.text
+        assert response.headers["content-type"] == "application/json"
+        body = response.json()
+        assert body["next_cursor"] is not None
+        assert DeadlinePage.model_validate(body).model_dump(mode="json") == body
+        assert [set(item) for item in body["items"]] == [set(DeadlineOut.model_fields)]
 
     async def test_when_and_kind_filter(
         self, app: FastAPI, anonymous: httpx.AsyncClient, officer: dict[str, str]
