@@ -10,9 +10,9 @@ from app.households import public as households
 from app.identity.public import ActorKey, actor_refs
 from app.intake.applications import repository
 from app.intake.applications.schemas import (
+    ApplicationDeadlineOut,
     ApplicationOut,
     ApplicationSummary,
-    ApplicationDeadlineOut,
     NeedOut,
     StepTaken,
     TransitionOut,
