@@ -301,7 +301,8 @@ def demo_id_number(birth: str, sex: str, sequence: int) -> str:
     return first17 + check_character(first17)
 
 
-async def _actor(services: Services, username: str, role: Role, scope: str | None) -> Actor:
+async def demo_actor(services: Services, username: str, role: Role, scope: str | None) -> Actor:
+    """A demo user as an actor of the given role and scope, as a signed-in request would be."""
     async with services.database.sessionmaker() as session:
         user = await find_user(session, username)
     if user is None:
@@ -440,8 +441,8 @@ async def seed(services: Services, _password: str) -> str:
     streets are new, one pending transfer request between them."""
     new: dict[str, list[HouseholdRef]] = {}
     for offset, street in enumerate(STREETS):
-        actor = await _actor(services, OFFICERS[street], Role.street_officer, street)
-        social = await _actor(services, SOCIAL_WORKER, Role.social_worker, None)
+        actor = await demo_actor(services, OFFICERS[street], Role.street_officer, street)
+        social = await demo_actor(services, SOCIAL_WORKER, Role.social_worker, None)
         async with services.database.sessionmaker() as session, session.begin():
             if await count_in_region(session, actor, street):
                 continue
@@ -461,7 +462,7 @@ async def seed(services: Services, _password: str) -> str:
 async def _seed_transfer_request(services: Services, street: str, into: uuid.UUID) -> None:
     """The second street's first spouse (李秀兰) has moved in with family in the first
     street, whose officer asks for her; the second street has yet to answer (DOMAIN 4)."""
-    actor = await _actor(services, OFFICERS[street], Role.street_officer, street)
+    actor = await demo_actor(services, OFFICERS[street], Role.street_officer, street)
     spouse = DEMO_HOUSEHOLDS[0].members[1]
     number = demo_id_number(spouse["birth"], spouse["sex"], 100 + 1)
     async with services.database.sessionmaker() as session, session.begin():

@@ -11,7 +11,7 @@ from typing import Any
 
 from app.core.permissions import Role
 from app.core.services import Services
-from app.demo.households import _actor, demo_id_number
+from app.demo.households import demo_actor, demo_id_number
 from app.households.public import HouseholdCreate
 from app.intake.public import (
     ActionIn,
@@ -96,8 +96,8 @@ def _family(name: str, number: int) -> HouseholdCreate:
 
 async def seed(services: Services, _password: str) -> str:
     """The demo applications, once: nothing when 双龙湖街道 has applications already."""
-    worker = await _actor(services, WORKER, Role.community_worker, "500112001001")
-    officer = await _actor(services, OFFICER, Role.street_officer, STREET)
+    worker = await demo_actor(services, WORKER, Role.community_worker, "500112001001")
+    officer = await demo_actor(services, OFFICER, Role.street_officer, STREET)
     async with services.database.sessionmaker() as session:
         if await count_applications(session, STREET):
             return "0 new demo applications"

@@ -13,16 +13,18 @@ modules as the API files and triages them:
 
 from datetime import timedelta
 
-from app.core.audit import AuditContext
-from app.core.auth import Actor, actor_of
 from app.core.clock import business_today
 from app.core.permissions import Role
-from app.core.principals import Principal
 from app.core.services import Services
-from app.demo.households import DEMO_HOUSEHOLDS, OFFICERS, demo_id_number, index_suffix
+from app.demo.households import (
+    DEMO_HOUSEHOLDS,
+    OFFICERS,
+    demo_actor,
+    demo_id_number,
+    index_suffix,
+)
 from app.demo.regions import STREETS
 from app.households.public import likely_household
-from app.identity.public import find_user
 from app.intake.public import (
     DiscoveryReportIn,
     DismissIn,
@@ -51,33 +53,14 @@ def _full_width(text: str) -> str:
     )
 
 
-async def _actor(services: Services, username: str, role: Role, scope: str) -> Actor:
-    async with services.database.sessionmaker() as session:
-        user = await find_user(session, username)
-    if user is None:
-        raise LookupError("seed the demo users first")
-    principal = Principal(
-        id=user.id,
-        role=role,
-        scope_region=scope,
-        organization_id=user.organization_id,
-        is_client=False,
-        token_id="seed-demo",  # noqa: S106 (a label, not a secret)
-    )
-    context = AuditContext(
-        actor=principal.caller_id, role=role.value, address=None, user_agent="sanzhu seed-demo"
-    )
-    return await actor_of(services, principal, context)
-
-
 async def seed(services: Services, _password: str) -> str:
     """The four demo reports, unless there are reports already."""
     async with services.database.sessionmaker() as session:
         if await count_discovery_reports(session):
             return "0 new demo discovery reports"
-    officer = await _actor(services, OFFICERS[STREET], Role.street_officer, STREET)
-    community = await _actor(services, "community_worker", Role.community_worker, COMMUNITY)
-    grid = await _actor(services, "grid_worker", Role.grid_worker, GRID)
+    officer = await demo_actor(services, OFFICERS[STREET], Role.street_officer, STREET)
+    community = await demo_actor(services, "community_worker", Role.community_worker, COMMUNITY)
+    grid = await demo_actor(services, "grid_worker", Role.grid_worker, GRID)
     today = business_today()
     second = STREET + DEMO_HOUSEHOLDS[1].grid
     head = DEMO_HOUSEHOLDS[0].members[0]

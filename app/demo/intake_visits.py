@@ -12,14 +12,11 @@ deadlines. Seeded through the intake services and the other domains' public modu
 
 from datetime import timedelta
 
-from app.core.audit import AuditContext
-from app.core.auth import Actor, actor_of
 from app.core.clock import business_today
 from app.core.permissions import Role
-from app.core.principals import Principal
 from app.core.services import Services
+from app.demo.households import demo_actor
 from app.households.public import households_reached
-from app.identity.public import find_user
 from app.intake.public import (
     DeadlineKind,
     HomeVisitIn,
@@ -36,33 +33,14 @@ STREET = "500112001"
 COMMUNITY = "500112001001"
 
 
-async def _actor(services: Services, username: str, role: Role, scope: str | None) -> Actor:
-    async with services.database.sessionmaker() as session:
-        user = await find_user(session, username)
-    if user is None:
-        raise LookupError("seed the demo users first")
-    principal = Principal(
-        id=user.id,
-        role=role,
-        scope_region=scope,
-        organization_id=user.organization_id,
-        is_client=False,
-        token_id="seed-demo",  # noqa: S106 (a label, not a secret)
-    )
-    context = AuditContext(
-        actor=principal.caller_id, role=role.value, address=None, user_agent="sanzhu seed-demo"
-    )
-    return await actor_of(services, principal, context)
-
-
 async def seed(services: Services, _password: str) -> str:
     """Once (while there is no home visit yet): the visits, deadlines and inbox items above."""
     async with services.database.sessionmaker() as session:
         if await any_visits(session):
             return "0 new home visits"
-    officer = await _actor(services, "street_officer", Role.street_officer, STREET)
-    social = await _actor(services, "social_worker", Role.social_worker, None)
-    community = await _actor(services, "community_worker", Role.community_worker, COMMUNITY)
+    officer = await demo_actor(services, "street_officer", Role.street_officer, STREET)
+    social = await demo_actor(services, "social_worker", Role.social_worker, None)
+    community = await demo_actor(services, "community_worker", Role.community_worker, COMMUNITY)
     today = business_today()
     learned_on = today - timedelta(days=7)
     async with services.database.sessionmaker() as session, session.begin():
