@@ -90,7 +90,7 @@ async def discovery_reports_list(
     session: ReadDbSession,
     page: PageParams,
     status: Annotated[Status | None, Query(description="Only reports in this state.")] = None,
-    region_code: Annotated[
+    region: Annotated[
         str | None,
         Query(pattern=CODE_PATTERN, description="Only reports noticed in this region's subtree."),
     ] = None,
@@ -103,7 +103,7 @@ async def discovery_reports_list(
         actor.principal.id,
         page,
         status=None if status is None else status.value,
-        region_code=region_code,
+        region_code=region,
         urgency=urgency,
     )
     households.audit_read(session, actor, "discovery_report.list.read")

@@ -441,8 +441,8 @@ async def test_the_list_filters_by_status_region_and_urgency_page_by_page(
     assert await listed("urgency=urgent") == [first["id"], second["id"]]
     assert await listed("status=dismissed") == [third["id"]]
     assert await listed("status=submitted") == [first["id"], second["id"]]
-    assert await listed(f"region_code={GRID_A1_2}") == [second["id"]]
-    assert await listed(f"region_code={COMMUNITY_A1}&urgency=routine") == [third["id"]]
+    assert await listed(f"region={GRID_A1_2}") == [second["id"]]
+    assert await listed(f"region={COMMUNITY_A1}&urgency=routine") == [third["id"]]
     page = (await http.get(f"{REPORTS}?limit=2", headers=officer)).json()
     assert [i["id"] for i in page["items"]] == [first["id"], second["id"]]
     rest = (
@@ -453,7 +453,7 @@ async def test_the_list_filters_by_status_region_and_urgency_page_by_page(
     for query, loc in (
         ("status=lost", "status"),
         ("urgency=soon", "urgency"),
-        ("region_code=5", "region_code"),
+        ("region=5", "region"),
     ):
         response = await http.get(f"{REPORTS}?{query}", headers=officer)
         assert_invalid(response, ["query", loc])
