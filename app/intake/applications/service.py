@@ -31,7 +31,7 @@ from typing import Any
 
 from app.core import audit
 from app.core.auth import Actor, Forbidden
-from app.core.db import ReadSession, WriteSession, new_id, utcnow
+from app.core.db import ReadSession, WriteSession, new_id
 from app.core.errors import NotFound, ValidationFailed
 from app.core.etag import check_version
 from app.core.masking import PersonalField
@@ -47,6 +47,7 @@ from app.intake.deadlines import service as deadlines
 from app.intake.deadlines.rules import LEDGER_ENTRIES, Kind
 from app.intake.inbox.service import notify
 from app.intake.models import Application, ApplicationTransition, DiscoveryReport
+from app.intake.reports import service as reports
 from app.organizations.public import organization_kind
 
 OBJECT = "application"
@@ -221,11 +222,7 @@ async def file(session: WriteSession, actor: Actor, data: ApplicationIn) -> uuid
         noted_on=data.applied_on,
     )
     if report is not None:
-        report.status = "converted"
-        report.household_id = household.id
-        report.triaged_by = filed_by
-        report.triaged_at = utcnow()
-        report.version += 1
+        await reports.convert(session, actor, report.id, household.id)
     await _open_hardship_deadlines(session, application, household)
     await _recorded(session, actor, application, "file", recipients=[])
     return application_id

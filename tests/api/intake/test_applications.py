@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.audit import AuditEvent
 from app.core.clock import business_today
 from app.core.events import DomainEvent
 from app.households.models import Household, HouseholdEpisode, HouseholdNeed
@@ -461,6 +462,25 @@ async def test_an_application_from_a_discovery_report_converts_it(
     )
     assert (status, linked) == ("converted", household.id)
     assert triaged_by == await user_id(app, "community_worker")
+    # The conversion is the report's own step: audited, announced, and in the filer's inbox
+    # without the household's id.
+    [(audited,)] = await fetch(
+        app,
+        select(AuditEvent.object_id).where(AuditEvent.action == "discovery_report.convert"),
+    )
+    assert audited == str(report.id)
+    [(payload,)] = await fetch(
+        app,
+        select(DomainEvent.payload).where(DomainEvent.name == "discovery_report.converted"),
+    )
+    assert payload["status"] == "converted"
+    [(told, about)] = await fetch(
+        app,
+        select(InboxItem.user_id, InboxItem.household_id).where(
+            InboxItem.event == "discovery_report.converted"
+        ),
+    )
+    assert (told, about) == (grid_worker, None)
     other = await create_household(app)
     again = await anonymous.post(
         APPLICATIONS, json=body(other.id, discovery_report_id=str(report.id)), headers=worker
