@@ -27,8 +27,10 @@ dropped at the end, whatever happens.
 
 import argparse
 import asyncio
+import cProfile
 import json
 import os
+import pstats
 import statistics
 import subprocess
 import sys
@@ -351,7 +353,9 @@ def _figures(name: str, wall: float, took: list[float]) -> dict[str, float]:
     return figures
 
 
-async def _run(url: str, state: Path, filings: int, concurrency: int, trace: bool) -> None:
+async def _run(
+    url: str, state: Path, filings: int, concurrency: int, trace: bool, profile: bool
+) -> None:
     settings = Settings(
         database_url=url,
         secret_key=SECRET,
@@ -428,7 +432,15 @@ async def _run(url: str, state: Path, filings: int, concurrency: int, trace: boo
             max_size=settings.db_pool_size,
         )
         try:
+            profiler = cProfile.Profile() if profile else None
+            if profiler is not None:
+                profiler.enable()
             app_wall, app_took = await _timed([app_filing(h) for h in rest[:filings]], concurrency)
+            if profiler is not None:
+                profiler.disable()
+                stats = pstats.Stats(profiler).strip_dirs()
+                stats.sort_stats("cumulative").print_stats(60)
+                stats.sort_stats("tottime").print_stats(40)
             baseline = httpx.AsyncClient(
                 transport=httpx.ASGITransport(app=_baseline_app(pool, user_id)),
                 base_url="http://127.0.0.1",
@@ -465,6 +477,7 @@ def main() -> None:
     parser.add_argument("--filings", type=int, default=250, help="at most 550")
     parser.add_argument("--concurrency", type=int, default=1)
     parser.add_argument("--trace", action="store_true")
+    parser.add_argument("--profile", action="store_true", help="cProfile the app's filings")
     parser.add_argument("--pg", default=os.environ.get("BENCH_PG_URL", DEFAULT_PG_URL))
     args = parser.parse_args()
     name = f"sanzhu_bench_filing_{os.getpid()}"
@@ -493,7 +506,9 @@ def main() -> None:
             sanzhu = str(REPO / ".venv" / "bin" / "sanzhu")
             subprocess.run([sanzhu, "migrate"], env=env, check=True, capture_output=True)
             subprocess.run([sanzhu, "seed-demo"], env=env, check=True, capture_output=True)
-            asyncio.run(_run(url, Path(state), args.filings, args.concurrency, args.trace))
+            asyncio.run(
+                _run(url, Path(state), args.filings, args.concurrency, args.trace, args.profile)
+            )
     finally:
         asyncio.run(database(create=False))
 

@@ -319,22 +319,22 @@ async def note_needs(
     found = await session.get(Household, household.id)
     assert found is not None
     before = await needs_repository.live_codes(session, found.id)
-    instances = await needs.note(
+    noted = await needs.note(
         session,
         actor,
         found,
         codes,
+        live=before,
         source=source,
         source_id=source_id,
         noted_on=noted_on,
         note=note,
     )
-    after = await needs_repository.live_codes(session, found.id)
-    changed = diff({"needs": before}, {"needs": after})
+    changed = diff({"needs": before}, {"needs": noted.codes})
     if changed:
-        await completeness.refresh(session, found, actor.today)
+        await completeness.refresh(session, found, actor.today, needs=noted.codes, write_now=False)
     await changes.record(session, actor, found, Change("needs.note", Event.changed, changed))
-    return [instance.id for instance in instances]
+    return [instance.id for instance in noted.instances]
 
 
 async def count_in_region(session: ReadSession, actor: Actor, region_code: str) -> int:

@@ -27,7 +27,7 @@ before acceptance declines it; approval opens the home visit due 1 working day a
 
 import uuid
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from app.core import audit
 from app.core.auth import Actor, Forbidden
@@ -167,8 +167,15 @@ async def _entered(
     return await households.writable(session, actor, created.id)
 
 
-async def file(session: WriteSession, actor: Actor, data: ApplicationIn) -> uuid.UUID:
-    """File an application (see the module); returns its id."""
+class Filed(NamedTuple):
+    application: Application
+    household_status: str
+    """The household's status once filed (`pending` for an applicant)."""
+
+
+async def file(session: WriteSession, actor: Actor, data: ApplicationIn) -> Filed:
+    """File an application (see the module); returns it, written, with its household's
+    status (what the answer shows, without reading either again)."""
     await _check_body(session, actor, data)
     report = None
     if data.discovery_report_id is not None:
@@ -228,7 +235,7 @@ async def file(session: WriteSession, actor: Actor, data: ApplicationIn) -> uuid
         report.version += 1
     await _open_hardship_deadlines(session, application, household)
     await _recorded(session, actor, application, "file", recipients=[])
-    return application_id
+    return Filed(application, household.status)
 
 
 async def _open_hardship_deadlines(
@@ -239,19 +246,19 @@ async def _open_hardship_deadlines(
     learned = application.hardship_learned_on
     if learned is None:
         return
-    for kind in (Kind.visit_after_hardship, Kind.ledger_after_hardship):
-        await deadlines.open_deadline(
-            session,
-            kind,
-            learned,
-            region_code=application.region_code,
-            household_id=application.household_id,
-            application_id=application.id,
-            responsible_user_id=application.filed_by,
-        )
+    opened = await deadlines.open_deadlines(
+        session,
+        [Kind.visit_after_hardship, Kind.ledger_after_hardship],
+        learned,
+        region_code=application.region_code,
+        household_id=application.household_id,
+        application_id=application.id,
+        responsible_user_id=application.filed_by,
+    )
     if household.status == "active":
-        await deadlines.meet(
-            session, [Kind.ledger_after_hardship], learned, application_id=application.id
+        # The only undone ledger deadline of a new application is the one just opened.
+        deadlines.mark_done(
+            session, [d for d in opened if d.kind == Kind.ledger_after_hardship], learned
         )
 
 

@@ -10,9 +10,9 @@ from app.households import public as households
 from app.identity.public import ActorKey, actor_refs
 from app.intake.applications import repository
 from app.intake.applications.schemas import (
+    ApplicationDeadlineOut,
     ApplicationOut,
     ApplicationSummary,
-    ApplicationDeadlineOut,
     NeedOut,
     StepTaken,
     TransitionOut,
@@ -22,17 +22,25 @@ from app.intake.models import Application
 
 
 async def application_out(
-    session: ReadSession, actor: Actor, application: Application
+    session: ReadSession,
+    actor: Actor,
+    application: Application,
+    *,
+    household_status: str | None = None,
 ) -> ApplicationOut:
     """The application with its whole story: the steps, the needs it noted (as they stand
     now), the deadlines it started. Further parts of the story (referrals) join here as
-    lists of their own."""
+    lists of their own. `household_status` when the caller holds it (the filing), else
+    read."""
     steps = await repository.transitions(session, application.id)
     needs = await households.need_instances(
         session, application.household_id, source="application", source_id=application.id
     )
     found = await repository.deadlines(session, application.id)
-    household = await households.visible(session, actor, application.household_id)
+    if household_status is None:
+        household_status = (
+            await households.visible(session, actor, application.household_id)
+        ).status
     keys: list[ActorKey] = [application.filed_by]
     keys += [s.actor_id for s in steps] + [n.noted_by for n in needs]
     refs = await actor_refs(session, keys)
@@ -43,7 +51,7 @@ async def application_out(
         status=Status(application.status),
         allowed=[Step(a) for a in MACHINE.allowed(Status(application.status))],
         household_id=application.household_id,
-        household_status=household.status,
+        household_status=household_status,
         region_code=application.region_code,
         mode=application.mode,
         channel=application.channel,
