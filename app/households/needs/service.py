@@ -12,7 +12,7 @@ from typing import NamedTuple
 from sqlalchemy import select
 
 from app.core.auth import Actor
-from app.core.db import ReadSession, WriteSession, utcnow
+from app.core.db import ReadSession, WriteSession, new_id, utcnow
 from app.core.pagination import PageRequest
 from app.households import access
 from app.households.models import NEEDS, Household, HouseholdNeed
@@ -48,6 +48,7 @@ async def note(
     noted_by = None if actor.principal.is_client else actor.principal.id
     instances = [
         HouseholdNeed(
+            id=new_id(),  # known before the flush that writes it: the caller answers ids
             household_id=household.id,
             region_code=household.region_code,
             district_code=household.district_code,
