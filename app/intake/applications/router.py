@@ -60,11 +60,21 @@ async def _answer(
     actor: Actor,
     application: Application,
     response: Response,
-    *,
-    household_status: str | None = None,
+    filed: service.Filed | None = None,
 ) -> ApplicationOut:
     response.headers["ETag"] = etag_for_version(application.version)
-    shown = await application_out(session, actor, application, household_status=household_status)
+    if filed is None:
+        shown = await application_out(session, actor, application)
+    else:
+        shown = await application_out(
+            session,
+            actor,
+            application,
+            household_status=filed.household_status,
+            steps=filed.steps,
+            needs=filed.needs,
+            deadlines=filed.deadlines,
+        )
     audit_read(session, actor, "application.read", region_code=application.region_code)
     return shown
 
@@ -97,12 +107,10 @@ async def applications_create(
     actor: Filer, response: Response, session: DbSession, body: ApplicationIn
 ) -> ApplicationOut:
     # Filed through `writable` in the actor's reach, so the actor sees it: answered from
-    # what the filing wrote (its household's status too) instead of reading them again.
+    # what the filing wrote (the household's status, the step, needs and deadlines).
     filed = await service.file(session, actor, body)
     response.headers["Location"] = f"{API_V1}{APPLICATIONS}/{filed.application.id}"
-    return await _answer(
-        session, actor, filed.application, response, household_status=filed.household_status
-    )
+    return await _answer(session, actor, filed.application, response, filed)
 
 
 @router.get(

@@ -46,7 +46,7 @@ from app.intake.applications.states import MACHINE, Status, Step
 from app.intake.deadlines import service as deadlines
 from app.intake.deadlines.rules import LEDGER_ENTRIES, Kind
 from app.intake.inbox.service import notify
-from app.intake.models import Application, ApplicationTransition, DiscoveryReport
+from app.intake.models import Application, ApplicationTransition, Deadline, DiscoveryReport
 from app.organizations.public import organization_kind
 
 OBJECT = "application"
@@ -168,9 +168,14 @@ async def _entered(
 
 
 class Filed(NamedTuple):
+    """What a filing wrote, as the answer shows it (nothing of it read again)."""
+
     application: Application
     household_status: str
     """The household's status once filed (`pending` for an applicant)."""
+    steps: list[ApplicationTransition]
+    needs: list[households.NeedInstance]
+    deadlines: list[Deadline]
 
 
 async def file(session: WriteSession, actor: Actor, data: ApplicationIn) -> Filed:
@@ -207,18 +212,17 @@ async def file(session: WriteSession, actor: Actor, data: ApplicationIn) -> File
         filed_by=filed_by,
     )
     session.add(application)
-    session.add(
-        ApplicationTransition(
-            application_id=application_id,
-            action="file",
-            from_status=None,
-            to_status=Status.submitted.value,
-            actor_id=filed_by,
-            effective_on=data.applied_on,
-        )
+    filing = ApplicationTransition(
+        application_id=application_id,
+        action="file",
+        from_status=None,
+        to_status=Status.submitted.value,
+        actor_id=filed_by,
+        effective_on=data.applied_on,
     )
+    session.add(filing)
     await session.flush()
-    await households.note_needs(
+    needs = await households.note_needs(
         session,
         actor,
         household,
@@ -233,19 +237,20 @@ async def file(session: WriteSession, actor: Actor, data: ApplicationIn) -> File
         report.triaged_by = filed_by
         report.triaged_at = utcnow()
         report.version += 1
-    await _open_hardship_deadlines(session, application, household)
+    opened = await _open_hardship_deadlines(session, application, household)
     await _recorded(session, actor, application, "file", recipients=[])
-    return Filed(application, household.status)
+    return Filed(application, household.status, [filing], needs, opened)
 
 
 async def _open_hardship_deadlines(
     session: WriteSession, application: Application, household: households.HouseholdRef
-) -> None:
+) -> list[Deadline]:
     """A hardship learned of: a home visit within 1 working day and the ledger within 2
-    (Yubei 3(5)); a household in the ledger already meets the second on that very day."""
+    (Yubei 3(5)); a household in the ledger already meets the second on that very day.
+    Returns the deadlines opened."""
     learned = application.hardship_learned_on
     if learned is None:
-        return
+        return []
     opened = await deadlines.open_deadlines(
         session,
         [Kind.visit_after_hardship, Kind.ledger_after_hardship],
@@ -260,6 +265,7 @@ async def _open_hardship_deadlines(
         deadlines.mark_done(
             session, [d for d in opened if d.kind == Kind.ledger_after_hardship], learned
         )
+    return opened
 
 
 async def visible(
