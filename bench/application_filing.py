@@ -2,6 +2,7 @@
 that writes the same rows, target at most 2.5x.
 
     .venv/bin/python bench/application_filing.py [--filings 250] [--concurrency 1] [--trace]
+        [--profile]
 
 Creates a throwaway PostgreSQL database (`--pg`, default the local server), migrates it and
 loads the demo district (regions, organisations, users), and enters 2 x `--filings`
@@ -20,7 +21,9 @@ households of 双龙湖街道 through the app (not timed). Then, in this one pro
   history entry, the two deadlines, the audit events and the domain events, and read back
   the application with its steps, needs and deadlines.
 
-`--trace` prints the statements the app sends for one filing (what the baseline mirrors).
+`--trace` prints the statements the app sends for one filing (what the baseline mirrors);
+`--profile` runs the app's timed filings under cProfile and prints the functions that took
+longest (cumulative and own time; an await counts as a call each time it resumes).
 Prints filings per second, mean and p95 of both sides and their ratio. The database is
 dropped at the end, whatever happens.
 """
