@@ -114,7 +114,7 @@ async def seed(services: Services, _password: str) -> str:
             hardship_learned_on=start if hardship else None,
         )
         async with services.database.sessionmaker() as session, session.begin():
-            application_id = await file_application(session, worker, data)
+            application_id = (await file_application(session, worker, data)).application.id
         for version, (step, reason) in enumerate(steps, start=1):
             note = "申请人本人撤回申请。" if step is Step.withdraw else None
             body = ActionIn(effective_on=start + timedelta(days=version), reason=reason, note=note)

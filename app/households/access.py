@@ -128,7 +128,7 @@ async def writable(
     await check_personal(session, actor, household.region_code)
     if expected_version is not None:
         check_version(expected_version, household.version)
-    _locked(session).add(household.id)
+    _locked(session)[household.id] = household
     return household
 
 
@@ -157,14 +157,16 @@ def require_active(household: Stated) -> None:
 _LOCKED = "sanzhu.households_locked"
 
 
-def _locked(session: WriteSession) -> set[uuid.UUID]:
-    """The households `writable` fetched in the session's current transaction."""
-    by_transaction: WeakKeyDictionary[SessionTransaction, set[uuid.UUID]] = session.info.setdefault(
-        _LOCKED, WeakKeyDictionary()
+def _locked(session: WriteSession) -> dict[uuid.UUID, Household]:
+    """The households `writable` fetched in the session's current transaction, held for it:
+    the session's identity map keeps only objects referenced elsewhere, so a later
+    `session.get` of a locked household answers from memory instead of reading it again."""
+    by_transaction: WeakKeyDictionary[SessionTransaction, dict[uuid.UUID, Household]] = (
+        session.info.setdefault(_LOCKED, WeakKeyDictionary())
     )
     transaction = session.sync_session.get_transaction()
     assert transaction is not None
-    return by_transaction.setdefault(transaction, set())
+    return by_transaction.setdefault(transaction, {})
 
 
 def was_locked(session: WriteSession, household_id: uuid.UUID) -> bool:

@@ -308,33 +308,33 @@ async def note_needs(
     source_id: uuid.UUID | None,
     noted_on: date,
     note: str | None = None,
-) -> list[uuid.UUID]:
+) -> list[NeedInstance]:
     """Note needs as dated instances of a household fetched with `writable` (DOMAIN 4, 6):
     one open instance per distinct code (codes of the `need` dictionary), from `source`
     (`application`, `home_visit`, `discovery_report`) and its id; the household's need
     codes follow its live instances, and the change is recorded (history `needs.note`).
-    Returns the instances' ids in code order."""
+    Returns the instances in code order (ids known; written with the next flush)."""
     if not access.was_locked(session, household.id):
         raise RuntimeError("note_needs: fetch the household with `writable` first")
     found = await session.get(Household, household.id)
     assert found is not None
     before = await needs_repository.live_codes(session, found.id)
-    instances = await needs.note(
+    noted = await needs.note(
         session,
         actor,
         found,
         codes,
+        live=before,
         source=source,
         source_id=source_id,
         noted_on=noted_on,
         note=note,
     )
-    after = await needs_repository.live_codes(session, found.id)
-    changed = diff({"needs": before}, {"needs": after})
+    changed = diff({"needs": before}, {"needs": noted.codes})
     if changed:
-        await completeness.refresh(session, found, actor.today)
+        await completeness.refresh(session, found, actor.today, needs=noted.codes, write_now=False)
     await changes.record(session, actor, found, Change("needs.note", Event.changed, changed))
-    return [instance.id for instance in instances]
+    return [NeedInstance.of(instance) for instance in noted.instances]
 
 
 async def count_in_region(session: ReadSession, actor: Actor, region_code: str) -> int:

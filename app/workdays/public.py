@@ -5,6 +5,7 @@ from app.workdays.service import (
     add_working_days,
     calendar_between,
     missing_years,
+    working_calendar,
     working_days_between,
 )
 
@@ -13,5 +14,6 @@ __all__ = [
     "add_working_days",
     "calendar_between",
     "missing_years",
+    "working_calendar",
     "working_days_between",
 ]

@@ -36,15 +36,22 @@ async def describe_range(
     return days, calendar.missing_years(range(start.year, end.year + 1))
 
 
-async def add_working_days(session: ReadSession, start: date, days: int) -> WorkingDate:
-    """The n-th working day after `start`, loading overrides for a window wide enough."""
+async def working_calendar(session: ReadSession, start: date, days: int) -> WorkingCalendar:
+    """The calendar from `start` on, its overrides loaded for a window wide enough to count
+    `days` working days after `start` (and so any fewer): one load for all the deadlines
+    one event opens."""
     window = days * 2 + 60
     while True:
         end = start + timedelta(days=window)
-        result = (await calendar_between(session, start, end)).add_working_days(start, days)
-        if result.day <= end:
-            return result
+        calendar = await calendar_between(session, start, end)
+        if calendar.add_working_days(start, days).day <= end:
+            return calendar
         window *= 2
+
+
+async def add_working_days(session: ReadSession, start: date, days: int) -> WorkingDate:
+    """The n-th working day after `start`, loading overrides for a window wide enough."""
+    return (await working_calendar(session, start, days)).add_working_days(start, days)
 
 
 async def working_days_between(session: ReadSession, start: date, end: date) -> WorkingDayCount:

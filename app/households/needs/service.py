@@ -5,18 +5,27 @@ need codes are derived from its live instances (open or being met) in the same
 transaction, so the record, its filters and `household_now` keep reading codes."""
 
 import uuid
+from collections.abc import Collection
 from datetime import date
+from typing import NamedTuple
 
 from sqlalchemy import select
 
 from app.core.auth import Actor
-from app.core.db import ReadSession, WriteSession, utcnow
+from app.core.db import ReadSession, WriteSession, new_id, utcnow
 from app.core.pagination import PageRequest
 from app.households import access
 from app.households.models import NEEDS, Household, HouseholdNeed
 from app.households.needs import repository
-from app.households.needs.repository import LIVE, live_codes
+from app.households.needs.repository import LIVE
 from app.households.record import repository as records
+
+
+class Noted(NamedTuple):
+    instances: list[HouseholdNeed]
+    """The new instances, in code order."""
+    codes: list[str]
+    """The household's need codes now (its live instances' codes), sorted."""
 
 
 async def note(
@@ -25,17 +34,21 @@ async def note(
     household: Household,
     codes: list[str],
     *,
+    live: Collection[str],
     source: str,
     source_id: uuid.UUID | None,
     noted_on: date,
     note: str | None = None,
-) -> list[HouseholdNeed]:
+) -> Noted:
     """Note one open need instance per distinct code, in code order, and derive the
-    household's need codes again. The caller checked the codes against the `need`
-    dictionary and records the household's change."""
+    household's need codes again: the codes of its live instances, which are `live` (the
+    codes the caller read, after its own withdrawals) and the new open ones, so they are
+    not read again. The caller checked the codes against the `need` dictionary and records
+    the household's change."""
     noted_by = None if actor.principal.is_client else actor.principal.id
     instances = [
         HouseholdNeed(
+            id=new_id(),  # known before the flush that writes it: the caller answers ids
             household_id=household.id,
             region_code=household.region_code,
             district_code=household.district_code,
@@ -50,16 +63,9 @@ async def note(
         for code in sorted(set(codes))
     ]
     session.add_all(instances)
-    await derive_codes(session, household.id)
-    return instances
-
-
-async def derive_codes(session: WriteSession, household_id: uuid.UUID) -> None:
-    """The household's need codes become the codes of its live need instances."""
-    await session.flush()
-    await records.replace_codes(
-        session, household_id, NEEDS, await live_codes(session, household_id)
-    )
+    derived = sorted(set(live) | set(codes))
+    await records.replace_codes(session, household.id, NEEDS, derived)
+    return Noted(instances, derived)
 
 
 async def set_record_codes(
@@ -89,6 +95,7 @@ async def set_record_codes(
         actor,
         household,
         sorted(wanted - have),
+        live=have & wanted,
         source="record",
         source_id=None,
         noted_on=actor.today,

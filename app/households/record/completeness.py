@@ -73,17 +73,27 @@ async def core_facts(session: ReadSession, household: Household, today: date) ->
     )
 
 
-async def refresh(session: WriteSession, household: Household, today: date) -> None:
+async def refresh(
+    session: WriteSession,
+    household: Household,
+    today: date,
+    *,
+    needs: list[str] | None = None,
+    write_now: bool = True,
+) -> None:
     """Recompute `complete` and `missing_fields` from the record as it now stands, on the
     business date `today` (the income window moves with it: a record complete this month
-    can lack next month's newest month)."""
+    can lack next month's newest month). `needs`: the household's need codes when the
+    caller has just derived them (not read again). `write_now=False` leaves the row to the
+    transaction's next flush, for a caller that answers nothing built from `household`."""
     await session.flush()
-    codes = await repository.codes(session, household.id)
+    if needs is None:
+        needs = (await repository.codes(session, household.id)).get(NEEDS, [])
     facts = HouseholdFacts(
         core=await core_facts(session, household, today),
         head_person_id=household.head_person_id,
         benefits=household.benefits,
-        needs=codes.get(NEEDS, []),
+        needs=needs,
         measures=await ledger.measure_codes(session, household.id),
         no_help_reason=household.no_help_reason,
         basic_situation=household.basic_situation,
@@ -100,8 +110,9 @@ async def refresh(session: WriteSession, household: Household, today: date) -> N
     gaps = missing_fields(facts)
     household.missing_fields = gaps
     household.complete = not gaps
-    # Written now, so a response built from `household` shows the row as stored (updated_at).
-    await session.flush()
+    if write_now:
+        # Written now, so a response built from `household` shows the row as stored (updated_at).
+        await session.flush()
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,6 +38,7 @@ from app.intake.applications.schemas import (
 )
 from app.intake.applications.states import Status, Step
 from app.intake.applications.views import application_out, summaries
+from app.intake.models import Application
 
 router = api_router(prefix=API_V1, tags=["applications"])
 APPLICATIONS = "/applications"
@@ -51,8 +52,29 @@ async def _shown(
     session: ReadDbSession | DbSession, actor: Actor, application_id: uuid.UUID, response: Response
 ) -> ApplicationOut:
     application = await service.visible(session, actor, application_id)
+    return await _answer(session, actor, application, response)
+
+
+async def _answer(
+    session: ReadDbSession | DbSession,
+    actor: Actor,
+    application: Application,
+    response: Response,
+    filed: service.Filed | None = None,
+) -> ApplicationOut:
     response.headers["ETag"] = etag_for_version(application.version)
-    shown = await application_out(session, actor, application)
+    if filed is None:
+        shown = await application_out(session, actor, application)
+    else:
+        shown = await application_out(
+            session,
+            actor,
+            application,
+            household_status=filed.household_status,
+            steps=filed.steps,
+            needs=filed.needs,
+            deadlines=filed.deadlines,
+        )
     audit_read(session, actor, "application.read", region_code=application.region_code)
     return shown
 
@@ -84,9 +106,11 @@ async def _shown(
 async def applications_create(
     actor: Filer, response: Response, session: DbSession, body: ApplicationIn
 ) -> ApplicationOut:
-    application_id = await service.file(session, actor, body)
-    response.headers["Location"] = f"{API_V1}{APPLICATIONS}/{application_id}"
-    return await _shown(session, actor, application_id, response)
+    # Filed through `writable` in the actor's reach, so the actor sees it: answered from
+    # what the filing wrote (the household's status, the step, needs and deadlines).
+    filed = await service.file(session, actor, body)
+    response.headers["Location"] = f"{API_V1}{APPLICATIONS}/{filed.application.id}"
+    return await _answer(session, actor, filed.application, response, filed)
 
 
 @router.get(

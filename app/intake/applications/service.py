@@ -27,7 +27,7 @@ before acceptance declines it; approval opens the home visit due 1 working day a
 
 import uuid
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from app.core import audit
 from app.core.auth import Actor, Forbidden
@@ -46,7 +46,7 @@ from app.intake.applications.states import MACHINE, Status, Step
 from app.intake.deadlines import service as deadlines
 from app.intake.deadlines.rules import LEDGER_ENTRIES, Kind
 from app.intake.inbox.service import notify
-from app.intake.models import Application, ApplicationTransition, DiscoveryReport
+from app.intake.models import Application, ApplicationTransition, Deadline, DiscoveryReport
 from app.intake.reports import service as reports
 from app.organizations.public import organization_kind
 
@@ -168,8 +168,20 @@ async def _entered(
     return await households.writable(session, actor, created.id)
 
 
-async def file(session: WriteSession, actor: Actor, data: ApplicationIn) -> uuid.UUID:
-    """File an application (see the module); returns its id."""
+class Filed(NamedTuple):
+    """What a filing wrote, as the answer shows it (nothing of it read again)."""
+
+    application: Application
+    household_status: str
+    """The household's status once filed (`pending` for an applicant)."""
+    steps: list[ApplicationTransition]
+    needs: list[households.NeedInstance]
+    deadlines: list[Deadline]
+
+
+async def file(session: WriteSession, actor: Actor, data: ApplicationIn) -> Filed:
+    """File an application (see the module); returns it, written, with its household's
+    status (what the answer shows, without reading either again)."""
     await _check_body(session, actor, data)
     report = None
     if data.discovery_report_id is not None:
@@ -201,18 +213,17 @@ async def file(session: WriteSession, actor: Actor, data: ApplicationIn) -> uuid
         filed_by=filed_by,
     )
     session.add(application)
-    session.add(
-        ApplicationTransition(
-            application_id=application_id,
-            action="file",
-            from_status=None,
-            to_status=Status.submitted.value,
-            actor_id=filed_by,
-            effective_on=data.applied_on,
-        )
+    filing = ApplicationTransition(
+        application_id=application_id,
+        action="file",
+        from_status=None,
+        to_status=Status.submitted.value,
+        actor_id=filed_by,
+        effective_on=data.applied_on,
     )
+    session.add(filing)
     await session.flush()
-    await households.note_needs(
+    needs = await households.note_needs(
         session,
         actor,
         household,
@@ -223,33 +234,35 @@ async def file(session: WriteSession, actor: Actor, data: ApplicationIn) -> uuid
     )
     if report is not None:
         await reports.convert(session, actor, report.id, household.id)
-    await _open_hardship_deadlines(session, application, household)
+    opened = await _open_hardship_deadlines(session, application, household)
     await _recorded(session, actor, application, "file", recipients=[])
-    return application_id
+    return Filed(application, household.status, [filing], needs, opened)
 
 
 async def _open_hardship_deadlines(
     session: WriteSession, application: Application, household: households.HouseholdRef
-) -> None:
+) -> list[Deadline]:
     """A hardship learned of: a home visit within 1 working day and the ledger within 2
-    (Yubei 3(5)); a household in the ledger already meets the second on that very day."""
+    (Yubei 3(5)); a household in the ledger already meets the second on that very day.
+    Returns the deadlines opened."""
     learned = application.hardship_learned_on
     if learned is None:
-        return
-    for kind in (Kind.visit_after_hardship, Kind.ledger_after_hardship):
-        await deadlines.open_deadline(
-            session,
-            kind,
-            learned,
-            region_code=application.region_code,
-            household_id=application.household_id,
-            application_id=application.id,
-            responsible_user_id=application.filed_by,
-        )
+        return []
+    opened = await deadlines.open_deadlines(
+        session,
+        [Kind.visit_after_hardship, Kind.ledger_after_hardship],
+        learned,
+        region_code=application.region_code,
+        household_id=application.household_id,
+        application_id=application.id,
+        responsible_user_id=application.filed_by,
+    )
     if household.status == "active":
-        await deadlines.meet(
-            session, [Kind.ledger_after_hardship], learned, application_id=application.id
+        # The only undone ledger deadline of a new application is the one just opened.
+        deadlines.mark_done(
+            session, [d for d in opened if d.kind == Kind.ledger_after_hardship], learned
         )
+    return opened
 
 
 async def visible(

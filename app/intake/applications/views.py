@@ -18,21 +18,42 @@ from app.intake.applications.schemas import (
     TransitionOut,
 )
 from app.intake.applications.states import MACHINE, Status, Step
-from app.intake.models import Application
+from app.intake.models import Application, ApplicationTransition, Deadline
 
 
 async def application_out(
-    session: ReadSession, actor: Actor, application: Application
+    session: ReadSession,
+    actor: Actor,
+    application: Application,
+    *,
+    household_status: str | None = None,
+    steps: Sequence[ApplicationTransition] | None = None,
+    needs: Sequence[households.NeedInstance] | None = None,
+    deadlines: Sequence[Deadline] | None = None,
 ) -> ApplicationOut:
     """The application with its whole story: the steps, the needs it noted (as they stand
     now), the deadlines it started. Further parts of the story (referrals) join here as
-    lists of their own."""
-    steps = await repository.transitions(session, application.id)
-    needs = await households.need_instances(
-        session, application.household_id, source="application", source_id=application.id
-    )
-    found = await repository.deadlines(session, application.id)
-    household = await households.visible(session, actor, application.household_id)
+    lists of their own. The household's status and the parts of the story the caller holds
+    (a filing has just written them all) are not read again."""
+    # Held parts in the order the reads give: steps and deadlines by id, needs by (day, id).
+    if steps is None:
+        steps = await repository.transitions(session, application.id)
+    else:
+        steps = sorted(steps, key=lambda s: s.id)
+    if needs is None:
+        needs = await households.need_instances(
+            session, application.household_id, source="application", source_id=application.id
+        )
+    else:
+        needs = sorted(needs, key=lambda n: (n.noted_on, n.id))
+    if deadlines is None:
+        found: Sequence[Deadline] = await repository.deadlines(session, application.id)
+    else:
+        found = sorted(deadlines, key=lambda d: d.id)
+    if household_status is None:
+        household_status = (
+            await households.visible(session, actor, application.household_id)
+        ).status
     keys: list[ActorKey] = [application.filed_by]
     keys += [s.actor_id for s in steps] + [n.noted_by for n in needs]
     refs = await actor_refs(session, keys)
@@ -43,7 +64,7 @@ async def application_out(
         status=Status(application.status),
         allowed=[Step(a) for a in MACHINE.allowed(Status(application.status))],
         household_id=application.household_id,
-        household_status=household.status,
+        household_status=household_status,
         region_code=application.region_code,
         mode=application.mode,
         channel=application.channel,

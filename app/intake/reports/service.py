@@ -29,7 +29,7 @@ from app.core.permissions import Action, Role
 from app.dictionaries.public import unknown_codes
 from app.households import public as households
 from app.intake.deadlines.rules import Kind
-from app.intake.deadlines.service import meet, open_deadline
+from app.intake.deadlines.service import meet, open_deadline, open_deadlines
 from app.intake.inbox.service import notify
 from app.intake.models import DiscoveryReport
 from app.intake.reports import repository
@@ -113,14 +113,13 @@ async def file(session: WriteSession, actor: Actor, data: DiscoveryReportIn) -> 
     session.add(report)
     await session.flush()
     if data.hardship_kind is not None:
-        for kind in (Kind.visit_after_hardship, Kind.ledger_after_hardship):
-            await open_deadline(
-                session,
-                kind,
-                data.noticed_on,
-                region_code=report.region_code,
-                discovery_report_id=report.id,
-            )
+        await open_deadlines(
+            session,
+            [Kind.visit_after_hardship, Kind.ledger_after_hardship],
+            data.noticed_on,
+            region_code=report.region_code,
+            discovery_report_id=report.id,
+        )
     await _record(session, actor, report, "file", ["status"])
     return report
 
