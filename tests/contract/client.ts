@@ -61,10 +61,14 @@ export function describeProblem(problem: Problem): string {
 /** The label a list screen shows; the `never` check fails when the contract adds a status. */
 export function statusLabel(status: HouseholdStatus): string {
   switch (status) {
+    case "pending":
+      return "申请中（未入册）";
     case "active":
       return "在册";
     case "exited":
       return "已退出";
+    case "declined":
+      return "未予受理（未入册）";
     default: {
       const unhandled: never = status;
       return unhandled;
