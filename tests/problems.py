@@ -33,3 +33,21 @@ def assert_invalid(
     if code is not None:
         assert body["errors"][0]["code"] == code, body["errors"]
     return body
+
+
+COMPARED_HEADERS = ("content-type", "content-language", "etag", "location", "retry-after")
+REQUEST_SPECIFIC = ("instance", "request_id")
+
+
+def comparable(response: httpx.Response) -> tuple[int, Any, dict[str, str | None]]:
+    """What two answers must share to tell nothing apart (a foreign id answered as a random
+    one): the status, the body less its request-specific members, and the headers that could
+    carry what exists."""
+    body = response.json() if response.content else None
+    if isinstance(body, dict):
+        body = {k: v for k, v in body.items() if k not in REQUEST_SPECIFIC}
+    return (
+        response.status_code,
+        body,
+        {name: response.headers.get(name) for name in COMPARED_HEADERS},
+    )

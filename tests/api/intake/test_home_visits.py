@@ -93,6 +93,14 @@ async def _scheduled(
     return body
 
 
+@pytest.fixture
+async def visit(
+    app: FastAPI, anonymous: httpx.AsyncClient, officer: dict[str, str], home: Any
+) -> dict[str, Any]:
+    """A visit of `home`, scheduled by the street officer for its social worker."""
+    return await _scheduled(app, anonymous, officer, home.id)
+
+
 def _record_body(**fields: Any) -> dict[str, Any]:
     return {
         "visited_on": today().isoformat(),
@@ -339,9 +347,8 @@ class TestRecord:
         app: FastAPI,
         anonymous: httpx.AsyncClient,
         officer: dict[str, str],
-        home: Any,
+        visit: dict[str, Any],
     ) -> None:
-        visit = await _scheduled(app, anonymous, officer, home.id)
         community = await bearer(anonymous, "community_worker")
         assert_problem(await _record(anonymous, community, visit), 403, "forbidden")
         await open_to_social_worker(app, anonymous, worker="social_worker_2")
@@ -355,9 +362,8 @@ class TestRecord:
         anonymous: httpx.AsyncClient,
         officer: dict[str, str],
         social: dict[str, str],
-        home: Any,
+        visit: dict[str, Any],
     ) -> None:
-        visit = await _scheduled(app, anonymous, officer, home.id)
         tomorrow = str(today() + timedelta(days=1))
         assert_invalid(
             await _record(anonymous, social, visit, visited_on=tomorrow),
@@ -401,13 +407,11 @@ class TestRecord:
 
     async def test_a_recorded_visit_is_final(
         self,
-        app: FastAPI,
         anonymous: httpx.AsyncClient,
         officer: dict[str, str],
         social: dict[str, str],
-        home: Any,
+        visit: dict[str, Any],
     ) -> None:
-        visit = await _scheduled(app, anonymous, officer, home.id)
         recorded = await _record(anonymous, social, visit)
         assert recorded.status_code == 200, recorded.text
         again = assert_problem(
@@ -427,9 +431,8 @@ class TestCancel:
         anonymous: httpx.AsyncClient,
         officer: dict[str, str],
         social: dict[str, str],
-        home: Any,
+        visit: dict[str, Any],
     ) -> None:
-        visit = await _scheduled(app, anonymous, officer, home.id)
         response = await _cancel(anonymous, officer, visit)
         assert response.status_code == 200, response.text
         body = response.json()
@@ -452,9 +455,11 @@ class TestCancel:
         )
 
     async def test_cancel_needs_if_match_and_reach(
-        self, app: FastAPI, anonymous: httpx.AsyncClient, officer: dict[str, str], home: Any
+        self,
+        anonymous: httpx.AsyncClient,
+        officer: dict[str, str],
+        visit: dict[str, Any],
     ) -> None:
-        visit = await _scheduled(app, anonymous, officer, home.id)
         other = await bearer(anonymous, "street_officer_2")
         assert_problem(await _cancel(anonymous, other, visit), 404, "not_found")
         no_match = await anonymous.post(
@@ -517,13 +522,11 @@ class TestRead:
 
     async def test_free_text_is_masked_for_grid_workers(
         self,
-        app: FastAPI,
         anonymous: httpx.AsyncClient,
         officer: dict[str, str],
         social: dict[str, str],
-        home: Any,
+        visit: dict[str, Any],
     ) -> None:
-        visit = await _scheduled(app, anonymous, officer, home.id)
         recorded = await _record(anonymous, social, visit, needs_found=["medical"])
         assert recorded.status_code == 200, recorded.text
         grid = await bearer(anonymous, "grid_worker")
