@@ -367,6 +367,9 @@ async def _run(
         login_slowdown_seconds=0,
         demo_password=PASSWORD,
         person_lookups_per_minute=600,
+        # As bench/run.py runs the servers: no line per request (the client's httpx would
+        # log one for each side too).
+        log_level="WARNING",
     )
     application = create_app(settings)
     transport = httpx.ASGITransport(app=application)
