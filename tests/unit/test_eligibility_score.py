@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from app.eligibility.rules import (
+    HouseholdInputs,
     Outcome,
     assess,
     canonical,
@@ -103,7 +104,10 @@ def test_age_bounds_of_the_elderly_and_children(birth: date, elderly: int, child
     result = score(inputs, terms(), assess(inputs, terms()))
     assert result is not None
     fractions = {c.factor: c.fraction for c in result.contributions}
-    assert (fractions[Factor.elderly], fractions[Factor.children]) == (elderly, child)
+    assert (fractions[Factor.elderly], fractions[Factor.children]) == (
+        Decimal(elderly),
+        Decimal(child),
+    )
 
 
 def test_born_on_29_february_comes_of_age_on_28_february_as_residency_does() -> None:
@@ -127,9 +131,9 @@ def test_born_on_29_february_comes_of_age_on_28_february_as_residency_does() -> 
         household(assets=None),
     ],
 )
-def test_only_eligible_households_have_a_score(inputs: object) -> None:
-    decision = assess(inputs, terms())  # type: ignore[arg-type]
-    assert score(inputs, terms(), decision) is None  # type: ignore[arg-type]
+def test_only_eligible_households_have_a_score(inputs: HouseholdInputs) -> None:
+    decision = assess(inputs, terms())
+    assert score(inputs, terms(), decision) is None
 
 
 @pytest.mark.parametrize(

@@ -5,27 +5,44 @@ are compared as totals: L*k <= I/(12n) reads I >= k*L*12*n, so nothing is divide
 """
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from app.eligibility.rules.calendar import WINDOW_MONTHS, anniversary, completed_years
-from app.eligibility.rules.exact import exact, plain, text
+from app.eligibility.rules.exact import PRECISION, exact, plain, text
 from app.eligibility.rules.results import Comparison, Explanation, RuleResult
 from app.eligibility.terms import PolicyTerms
 
 
 def per_capita_text(income: Decimal, members: int) -> str:
     """I/(12n) for reading only, to the fen, '≈' when rounded; no rule compares it."""
-    exact_value = income / (WINDOW_MONTHS * members)
-    shown = exact_value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    with localcontext() as context:
+        context.prec = PRECISION
+        exact_value = income / (WINDOW_MONTHS * members)
+        shown = exact_value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     return text(shown) if shown == exact_value else f"≈{text(shown)}"
 
 
-def income_line(
-    code: str, terms: PolicyTerms, income: Decimal, members: int, multiplier: Decimal
+def income_floor(terms: PolicyTerms, income: Decimal, members: int) -> RuleResult:
+    """`income_floor` (1倍以上): I >= floor·L·12·n."""
+    return _income_line("income_floor", terms, income, members, terms.income_floor, True)
+
+
+def income_type_ceiling(terms: PolicyTerms, income: Decimal, members: int) -> RuleResult:
+    """`income_type_ceiling` (2倍以内): I <= ceiling·L·12·n."""
+    return _income_line("income_type_ceiling", terms, income, members, terms.income_ceiling, False)
+
+
+def expenditure_type_ceiling(terms: PolicyTerms, income: Decimal, members: int) -> RuleResult:
+    """`expenditure_type_ceiling` (5倍以内): I <= ceiling·L·12·n."""
+    return _income_line(
+        "expenditure_type_ceiling", terms, income, members, terms.expenditure_ceiling, False
+    )
+
+
+def _income_line(
+    code: str, terms: PolicyTerms, income: Decimal, members: int, multiplier: Decimal, floor: bool
 ) -> RuleResult:
-    """I against `multiplier`·L·12·n: at least it for the floor (`income_floor`), at most
-    it for a ceiling (`income_type_ceiling`, `expenditure_type_ceiling`)."""
-    floor = code == "income_floor"
+    """I against `multiplier`·L·12·n: at least it for a floor, at most it for a ceiling."""
     with exact():
         line = multiplier * terms.dibao_standard * WINDOW_MONTHS * members
     passed = income >= line if floor else income <= line
@@ -61,11 +78,21 @@ def income_line(
     )
 
 
-def rigid_ratio(code: str, terms: PolicyTerms, rigid: Decimal, income: Decimal) -> RuleResult:
-    """R against `expenditure_ratio`·I: below it for the income type
-    (`income_type_rigid_ratio`, 未达到1.5倍), at or above it for the expenditure type
-    (`expenditure_type_rigid_ratio`, 1.5倍及以上); exactly one of the two passes."""
-    below = code == "income_type_rigid_ratio"
+def income_type_rigid_ratio(terms: PolicyTerms, rigid: Decimal, income: Decimal) -> RuleResult:
+    """`income_type_rigid_ratio` (未达到1.5倍): R < ratio·I."""
+    return _rigid_ratio("income_type_rigid_ratio", terms, rigid, income, True)
+
+
+def expenditure_type_rigid_ratio(terms: PolicyTerms, rigid: Decimal, income: Decimal) -> RuleResult:
+    """`expenditure_type_rigid_ratio` (1.5倍及以上): R >= ratio·I; of the two ratio rules
+    exactly one passes."""
+    return _rigid_ratio("expenditure_type_rigid_ratio", terms, rigid, income, False)
+
+
+def _rigid_ratio(
+    code: str, terms: PolicyTerms, rigid: Decimal, income: Decimal, below: bool
+) -> RuleResult:
+    """R against `expenditure_ratio`·I: below it, or at or above it."""
     with exact():
         line = terms.expenditure_ratio * income
     passed = rigid < line if below else rigid >= line

@@ -71,14 +71,14 @@ def assess(inputs: HouseholdInputs, terms: PolicyTerms) -> Decision:
     n = len(inputs.members)
     income = income_total(inputs)
     rigid = rigid_total(inputs, terms)
-    floor = checks.income_line("income_floor", terms, income, n, terms.income_floor)
+    floor = checks.income_floor(terms, income, n)
     income_type = (
-        checks.income_line("income_type_ceiling", terms, income, n, terms.income_ceiling),
-        checks.rigid_ratio("income_type_rigid_ratio", terms, rigid, income),
+        checks.income_type_ceiling(terms, income, n),
+        checks.income_type_rigid_ratio(terms, rigid, income),
     )
     expenditure_type = (
-        checks.income_line("expenditure_type_ceiling", terms, income, n, terms.expenditure_ceiling),
-        checks.rigid_ratio("expenditure_type_rigid_ratio", terms, rigid, income),
+        checks.expenditure_type_ceiling(terms, income, n),
+        checks.expenditure_type_rigid_ratio(terms, rigid, income),
     )
     common = (
         checks.hukou_in_district(inputs.hukou_region_code, inputs.district_code),

@@ -15,7 +15,7 @@ from fractions import Fraction
 
 from app.eligibility.rules.calendar import WINDOW_MONTHS, completed_years
 from app.eligibility.rules.decide import income_total, rigid_total
-from app.eligibility.rules.exact import text
+from app.eligibility.rules.exact import exact, text
 from app.eligibility.rules.inputs import HouseholdInputs, Member
 from app.eligibility.rules.results import ELIGIBLE, Decision, Outcome
 from app.eligibility.terms import Factor, PolicyTerms
@@ -210,7 +210,8 @@ def major_illness(inputs: HouseholdInputs, _terms: PolicyTerms, _d: Decision) ->
 
 def _text(value: Fraction) -> str:
     """An exact figure that came from Decimals and integer products (a finite decimal)."""
-    return text(Decimal(value.numerator) / Decimal(value.denominator))
+    with exact():
+        return text(Decimal(value.numerator) / Decimal(value.denominator))
 
 
 _FACTORS: dict[Factor, Callable[[HouseholdInputs, PolicyTerms, Decision], FactorValue]] = {
