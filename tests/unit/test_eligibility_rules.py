@@ -406,9 +406,12 @@ def test_every_rule_explains_itself_in_both_languages_with_its_figures() -> None
     assert "800.00 元" in floor.explanation.zh_cn
     assert "met" in floor.explanation.en
     assert "57600.00" in floor.explanation.en
-    for r in decision.rules:
-        assert r.explanation.zh_cn
-        assert r.explanation.en.isascii() or "≈" in r.explanation.en or "×" in r.explanation.en
+    for r in decision.rules[1:]:
+        assert r.threshold in r.explanation.zh_cn, r.code
+        assert r.threshold in r.explanation.en, r.code
+        assert r.value in r.explanation.zh_cn, r.code
+        assert ("：符合" if r.passed else "：不符合") in r.explanation.zh_cn, r.code
+        assert (": met" if r.passed else ": not met") in r.explanation.en, r.code
 
 
 def test_per_capita_income_is_shown_approximately_only_when_it_does_not_divide() -> None:

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from app.eligibility.rules.exact import exact, text, total
 from app.eligibility.rules.inputs import AssetFacts, AssetKind
-from app.eligibility.rules.results import Comparison, Explanation, RuleResult
+from app.eligibility.rules.results import Comparison, Explanation, RuleResult, verdict
 from app.eligibility.terms import AssetLimits
 
 _PERCENT = 100
@@ -77,7 +77,7 @@ def _per_capita(name: str, held: Decimal, limit: Decimal, members: int) -> RuleR
         line = limit * members
     passed = held <= line
     zh, en, zh_unit, en_unit = _NAMES[name]
-    verdict_zh, verdict_en = ("符合", "met") if passed else ("不符合", "not met")
+    verdict_zh, verdict_en = verdict(passed)
     return RuleResult(
         code=f"assets_{name}_per_capita",
         figures=(
@@ -107,7 +107,7 @@ def _count(name: str, held: int, limit: int) -> RuleResult:
     """Held at most `limit` (any share of an asset counts it whole)."""
     passed = held <= limit
     zh, en, zh_unit, _ = _NAMES[name]
-    verdict_zh, verdict_en = ("符合", "met") if passed else ("不符合", "not met")
+    verdict_zh, verdict_en = verdict(passed)
     return RuleResult(
         code=f"assets_{name}",
         figures=((name, str(held)), ("limit", str(limit))),

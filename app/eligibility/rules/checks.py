@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from app.eligibility.rules.calendar import WINDOW_MONTHS, anniversary, completed_years
 from app.eligibility.rules.exact import PRECISION, exact, plain, text
-from app.eligibility.rules.results import Comparison, Explanation, RuleResult
+from app.eligibility.rules.results import Comparison, Explanation, RuleResult, verdict
 from app.eligibility.terms import PolicyTerms
 
 
@@ -49,7 +49,7 @@ def _income_line(
     per_capita = per_capita_text(income, members)
     k, std = plain(multiplier), text(terms.dibao_standard)
     zh_side, en_side = ("不低于", "at least") if floor else ("不高于", "at most")
-    zh_verdict, en_verdict = ("符合", "met") if passed else ("不符合", "not met")
+    zh_verdict, en_verdict = verdict(passed)
     return RuleResult(
         code=code,
         figures=(
@@ -98,7 +98,7 @@ def _rigid_ratio(
     passed = rigid < line if below else rigid >= line
     ratio = plain(terms.expenditure_ratio)
     zh_side, en_side = ("低于", "below") if below else ("不低于", "at least")
-    zh_verdict, en_verdict = ("符合", "met") if passed else ("不符合", "not met")
+    zh_verdict, en_verdict = verdict(passed)
     kinds = ", ".join(sorted(terms.rigid_kinds))
     return RuleResult(
         code=code,
@@ -129,7 +129,7 @@ def _rigid_ratio(
 def hukou_in_district(hukou_region_code: str, district_code: str) -> RuleResult:
     """`hukou_in_district` (渝北区户籍): the hukou's region code lies in the district's subtree."""
     passed = hukou_region_code.startswith(district_code)
-    zh_verdict, en_verdict = ("在", "is") if passed else ("不在", "is not")
+    zh_verdict, en_verdict = verdict(passed)
     return RuleResult(
         code="hukou_in_district",
         figures=(("hukou_region_code", hukou_region_code), ("district_code", district_code)),
@@ -138,10 +138,10 @@ def hukou_in_district(hukou_region_code: str, district_code: str) -> RuleResult:
         threshold=district_code,
         passed=passed,
         explanation=Explanation(
-            zh_cn=f"户籍地区划代码 {hukou_region_code} {zh_verdict}本区（{district_code}）内。",
+            zh_cn=f"户籍地区划代码 {hukou_region_code} 须在本区（{district_code}）内：{zh_verdict}。",
             en=(
-                f"The hukou region code {hukou_region_code} {en_verdict} within the district "
-                f"{district_code}."
+                f"The hukou region code {hukou_region_code} must lie within the district "
+                f"{district_code}: {en_verdict}."
             ),
         ),
     )
@@ -154,7 +154,7 @@ def residency(terms: PolicyTerms, since: date, reference_date: date) -> RuleResu
     complete_on = anniversary(since, required)
     passed = reference_date >= complete_on
     years = completed_years(since, reference_date)
-    zh_verdict, en_verdict = ("符合", "met") if passed else ("不符合", "not met")
+    zh_verdict, en_verdict = verdict(passed)
     return RuleResult(
         code="residency",
         figures=(

@@ -39,6 +39,11 @@ class Explanation:
     en: str
 
 
+def verdict(passed: bool) -> tuple[str, str]:
+    """How every explanation ends: met or not, in Chinese and English."""
+    return ("符合", "met") if passed else ("不符合", "not met")
+
+
 @dataclass(frozen=True, slots=True)
 class RuleResult:
     """One rule as evaluated: `value` compared with `threshold` by `comparison`; `figures`
