@@ -26,7 +26,7 @@ from app.eligibility.rules import (
     window,
 )
 from app.eligibility.terms import AssetLimits, Factor, PolicyTerms
-from tests.eligibility_inputs import DISTRICT, WEIGHTS
+from tests.eligibility_inputs import DISTRICT, FEN, WEIGHTS
 
 fen = st.integers(min_value=0, max_value=10**9).map(lambda f: Decimal(f) / 100)
 reference_dates = st.dates(min_value=date(2001, 1, 1), max_value=date(2099, 12, 31))
@@ -82,7 +82,7 @@ policies = st.builds(
     income_ceiling=st.sampled_from([Decimal(2), Decimal("2.5")]),
     expenditure_ceiling=st.sampled_from([Decimal(5), Decimal(4)]),
     expenditure_ratio=st.sampled_from([Decimal("1.5"), Decimal("1.2")]),
-    residency_years=st.integers(min_value=0, max_value=5),
+    residency_years=st.integers(min_value=0, max_value=2),
     asset_limits=st.builds(
         AssetLimits,
         financial_per_capita=st.none() | fen,
@@ -116,24 +116,26 @@ def cases(draw: st.DrawFn) -> tuple[HouseholdInputs, PolicyTerms]:
     rigid = draw(
         st.one_of(
             st.integers(min_value=-2, max_value=2).map(lambda d: ratio_line + Decimal(d) / 100),
-            fen,
+            st.integers(min_value=0, max_value=200).map(
+                lambda p: max(income, Decimal(0)) * p / 100
+            ),
         )
     )
-    kinds = {
-        "medical": max(rigid, Decimal(0)),
-        draw(st.sampled_from(["funeral", "education"])): draw(fen),
-    }
+    extra = draw(st.sampled_from(["funeral", "education"]))
+    kinds = {"medical": max(rigid, Decimal(0)), extra: draw(st.sampled_from([Decimal(0), FEN]))}
     inputs = HouseholdInputs(
         reference_date=on,
         members=people,
         income_by_month=months,
         rigid_by_kind=kinds,
-        assets=tuple(draw(st.lists(assets, max_size=4))),
-        hukou_region_code=draw(st.sampled_from([DISTRICT + "001", "500113001", DISTRICT])),
+        assets=tuple(draw(st.just([]) | st.lists(assets, max_size=4))),
+        hukou_region_code=draw(st.sampled_from([DISTRICT + "001", DISTRICT, "500113001"])),
         district_code=DISTRICT,
-        lived_in_city_since=on - timedelta(days=draw(st.integers(0, 3 * 366))),
+        lived_in_city_since=on - timedelta(days=draw(st.integers(0, 5 * 366))),
         registered_types=draw(
-            st.sampled_from([frozenset(), frozenset({"income_poverty"}), frozenset({"dibao"})])
+            st.sampled_from(
+                [frozenset()] * 4 + [frozenset({"income_poverty"}), frozenset({"dibao"})]
+            )
         ),
     )
     return inputs, terms
