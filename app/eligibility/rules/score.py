@@ -1,0 +1,225 @@
+"""The priority score (DOMAIN 5, "Scoring"): 0 to 100 for eligible households only, from
+transparent factors weighted by the policy; it orders households, it never decides.
+
+Each factor is a fraction in [0, 1] computed exactly (`Fraction`), times its weight in
+points (`PolicyTerms.weights`, adding up to 100). Each contribution is rounded half up to
+two places and the total is the sum of the rounded contributions, so the contributions
+shown add up to the total exactly and the total stays within 0..100.
+"""
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from app.eligibility.rules.calendar import WINDOW_MONTHS, completed_years
+from app.eligibility.rules.decide import income_total, rigid_total
+from app.eligibility.rules.exact import exact, text
+from app.eligibility.rules.inputs import HouseholdInputs, Member
+from app.eligibility.rules.results import ELIGIBLE, Decision, Outcome
+from app.eligibility.terms import Factor, PolicyTerms
+
+TOTAL_POINTS = 100
+ELDERLY_AGE = 60
+"""老年人权益保障法 第二条: 老年人是指六十周岁以上的公民."""
+ADULT_AGE = 18
+"""未成年人保护法 第二条: 未成年人是指未满十八周岁的公民."""
+NON_EARNING = frozenset({"unemployed", "student", "preschool", "unable_to_work"})
+"""Dictionary `employment_status` codes of members without earnings of their own."""
+_PLACES = Decimal("0.01")
+_FRACTION_PLACES = Decimal("0.0001")
+
+Figures = tuple[tuple[str, str], ...]
+FactorValue = tuple[Fraction, Figures]
+"""A factor's fraction before clamping to [0, 1], and the figures it came from."""
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    """One factor: its figures, its fraction (shown to 4 places; the points use it exactly),
+    its weight and the points it adds (2 places, half up)."""
+
+    factor: Factor
+    figures: Figures
+    fraction: Decimal
+    weight: int
+    points: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """The priority of an eligible household; `income_total` and `member_count` feed the
+    tie-break of `priority_key`."""
+
+    total: Decimal
+    contributions: tuple[Contribution, ...]
+    income_total: Decimal
+    member_count: int
+
+
+def score(inputs: HouseholdInputs, terms: PolicyTerms, decision: Decision) -> Score | None:
+    """The score of `decision`'s household, None unless it is income or expenditure type.
+
+    Raises ValueError when the policy's weights are negative or do not add up to 100."""
+    _check_weights(terms)
+    if decision.outcome not in ELIGIBLE:
+        return None
+    contributions = tuple(
+        _contribution(
+            factor, terms.weights.get(factor, 0), *_FACTORS[factor](inputs, terms, decision)
+        )
+        for factor in Factor
+    )
+    return Score(
+        total=sum((c.points for c in contributions), Decimal("0.00")),
+        contributions=contributions,
+        income_total=income_total(inputs),
+        member_count=len(inputs.members),
+    )
+
+
+PriorityKey = tuple[Decimal, Fraction, str]
+
+
+def priority_key(result: Score, household_id: uuid.UUID | str) -> PriorityKey:
+    """Sorting ascending by this key orders households for help: the higher score first,
+    then the lower per-capita income I/(12n) (exact), then the household id."""
+    per_capita = Fraction(result.income_total) / (WINDOW_MONTHS * result.member_count)
+    return (-result.total, per_capita, str(household_id))
+
+
+def _check_weights(terms: PolicyTerms) -> None:
+    weights = terms.weights
+    if any(w < 0 for w in weights.values()) or sum(weights.values()) != TOTAL_POINTS:
+        raise ValueError("the scoring weights must be non-negative and add up to 100")
+
+
+def _contribution(
+    factor: Factor, weight: int, fraction: Fraction, figures: Figures
+) -> Contribution:
+    share = min(max(fraction, Fraction(0)), Fraction(1))
+    return Contribution(
+        factor=factor,
+        figures=figures,
+        fraction=_half_up(share, _FRACTION_PLACES),
+        weight=weight,
+        points=_half_up(share * weight, _PLACES),
+    )
+
+
+def _half_up(value: Fraction, places: Decimal) -> Decimal:
+    """`value` (not negative) rounded half up to `places`, exactly."""
+    scale = Fraction(1) / Fraction(places)
+    units = (value * scale * 2 + 1) // 2
+    return (Decimal(units) / Decimal(scale.numerator)).quantize(places, rounding=ROUND_HALF_UP)
+
+
+def income_gap(inputs: HouseholdInputs, terms: PolicyTerms, decision: Decision) -> FactorValue:
+    """(U − I/(12n)) / (U − L·floor) with U = ceiling·L of the household's type (2L income
+    type, 5L expenditure type): 1 at the floor, 0 at the type's ceiling; computed as
+    (U·12n − I) / ((U − floor·L)·12n). Equal floor and ceiling give 1."""
+    ceiling = (
+        terms.income_ceiling
+        if decision.outcome == Outcome.income_poverty
+        else terms.expenditure_ceiling
+    )
+    months = WINDOW_MONTHS * len(inputs.members)
+    income = Fraction(income_total(inputs))
+    upper = Fraction(ceiling) * Fraction(terms.dibao_standard) * months
+    lower = Fraction(terms.income_floor) * Fraction(terms.dibao_standard) * months
+    fraction = Fraction(1) if upper == lower else (upper - income) / (upper - lower)
+    return fraction, (
+        ("income_total", text(income_total(inputs))),
+        ("type_ceiling_total", _text(upper)),
+        ("floor_total", _text(lower)),
+    )
+
+
+def expenditure_ratio(inputs: HouseholdInputs, terms: PolicyTerms, _: Decision) -> FactorValue:
+    """R / (R + I): the share of rigid expenditure in income plus rigid expenditure; 0 with
+    neither. 0.6 is where R = 1.5·I, so the expenditure type scores 0.6 or more."""
+    rigid, income = rigid_total(inputs, terms), income_total(inputs)
+    both = Fraction(rigid) + Fraction(income)
+    fraction = Fraction(rigid) / both if both > 0 else Fraction(0)
+    return fraction, (("rigid_total", text(rigid)), ("income_total", text(income)))
+
+
+def _age(member: Member, inputs: HouseholdInputs) -> int:
+    return completed_years(member.birth_date, inputs.reference_date)
+
+
+def _is_elderly(member: Member, inputs: HouseholdInputs) -> bool:
+    return _age(member, inputs) >= ELDERLY_AGE
+
+
+def _is_child(member: Member, inputs: HouseholdInputs) -> bool:
+    return _age(member, inputs) < ADULT_AGE
+
+
+def _is_dependant(member: Member, inputs: HouseholdInputs) -> bool:
+    return (
+        _is_elderly(member, inputs) or _is_child(member, inputs) or member.employment in NON_EARNING
+    )
+
+
+def _is_disabled(member: Member, _: HouseholdInputs) -> bool:
+    return member.disability_grade is not None or member.health == "disabled"
+
+
+def _share_of_members(
+    inputs: HouseholdInputs, name: str, test: Callable[[Member, HouseholdInputs], bool]
+) -> FactorValue:
+    count = sum(1 for m in inputs.members if test(m, inputs))
+    n = len(inputs.members)
+    return Fraction(count, n), ((name, str(count)), ("member_count", str(n)))
+
+
+def dependants(inputs: HouseholdInputs, _terms: PolicyTerms, _d: Decision) -> FactorValue:
+    """Members under 18, 60 or over, or without work of their own (unemployed, student,
+    preschool, unable to work), per member."""
+    return _share_of_members(inputs, "dependants", _is_dependant)
+
+
+def elderly(inputs: HouseholdInputs, _terms: PolicyTerms, _d: Decision) -> FactorValue:
+    """Members aged 60 or over on D (周岁, `completed_years`), per member."""
+    return _share_of_members(inputs, "elderly", _is_elderly)
+
+
+def children(inputs: HouseholdInputs, _terms: PolicyTerms, _d: Decision) -> FactorValue:
+    """Members under 18 on D, per member."""
+    return _share_of_members(inputs, "children", _is_child)
+
+
+def disability(inputs: HouseholdInputs, _terms: PolicyTerms, _d: Decision) -> FactorValue:
+    """Members with a recorded disability grade or health `disabled`, per member."""
+    return _share_of_members(inputs, "disabled", _is_disabled)
+
+
+def major_illness(inputs: HouseholdInputs, _terms: PolicyTerms, _d: Decision) -> FactorValue:
+    """(members with a major illness + half those with a chronic one) / n."""
+    major = sum(1 for m in inputs.members if m.health == "major_illness")
+    chronic = sum(1 for m in inputs.members if m.health == "chronic_illness")
+    n = len(inputs.members)
+    return Fraction(2 * major + chronic, 2 * n), (
+        ("major_illness", str(major)),
+        ("chronic_illness", str(chronic)),
+        ("member_count", str(n)),
+    )
+
+
+def _text(value: Fraction) -> str:
+    """An exact figure that came from Decimals and integer products (a finite decimal)."""
+    with exact():
+        return text(Decimal(value.numerator) / Decimal(value.denominator))
+
+
+_FACTORS: dict[Factor, Callable[[HouseholdInputs, PolicyTerms, Decision], FactorValue]] = {
+    Factor.income_gap: income_gap,
+    Factor.expenditure_ratio: expenditure_ratio,
+    Factor.dependants: dependants,
+    Factor.elderly: elderly,
+    Factor.children: children,
+    Factor.disability: disability,
+    Factor.major_illness: major_illness,
+}
