@@ -31,7 +31,6 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import asyncpg
 import uvicorn
@@ -51,10 +50,16 @@ from app.core.audit import INSERT_ALONE  # noqa: E402
 from app.core.calendar import Override, WorkingCalendar  # noqa: E402
 from app.core.clock import business_today  # noqa: E402
 from app.core.config import Settings  # noqa: E402
+from app.core.crypto import FieldCipher, IdNumberVault  # noqa: E402
 from app.core.db import postgres_session_settings  # noqa: E402
+from app.core.etag import etag_for_version  # noqa: E402
 from app.core.pagination import CursorCodec  # noqa: E402
 from app.core.reach import ReachShape  # noqa: E402
+from app.households.models import CAUSES, NEEDS  # noqa: E402
+from app.households.plausibility import age_on  # noqa: E402
 from app.households.record import repository as records  # noqa: E402
+from app.households.record.gap_labels import gap_labels  # noqa: E402
+from app.identity.models import User  # noqa: E402
 from app.intake.deadlines import repository as deadlines  # noqa: E402
 from app.workdays.models import CalendarDay, CalendarYear  # noqa: E402
 
@@ -125,13 +130,32 @@ def _sql(statement: Any) -> str:
 
 
 _ASYNCPG = asyncpg_dialect()
+
+
+def _prebuilt(statement: Any) -> tuple[str, list[str]]:
+    """A prebuilt statement of the app as asyncpg gets it: its text and its parameters'
+    names in $n order."""
+    compiled = statement.compile(dialect=_ASYNCPG)
+    return str(compiled), list(compiled.positiontup or ())
+
+
 HOUSEHOLD_BY_ID = {
-    # The jurisdiction of community and grid workers: their subtree or paired with them.
-    "paired": _sql(records._row_by_id(ReachShape.subtree_or_paired)),
-    # ... of district and street staff: their subtree.
-    "region": _sql(records._row_by_id(ReachShape.subtree)),
+    # The reach of community workers: their subtree or the households paired with them.
+    "community_worker": _prebuilt(records._row_by_id(ReachShape.subtree_or_paired)),
+    # ... of district and street officers: their subtree.
+    "district_officer": _prebuilt(records._row_by_id(ReachShape.subtree)),
+    "street_officer": _prebuilt(records._row_by_id(ReachShape.subtree)),
 }
+"""`records.read_visible`'s household select by the roles this route mirrors: the roles
+that see every field whole and whose reach the app checks in this one statement (a social
+worker's adds the confidentiality check's statements; a grid worker sees fields masked)."""
 HOUSEHOLD_MEMBERS = _sql(records.MEMBER_ROWS)
+PAIRED_WORKER = str(
+    select(User.id, User.display_name)
+    .where(User.id.in_([uuid.UUID(int=0)]))
+    .compile(dialect=_ASYNCPG, compile_kwargs={"render_postcompile": True})
+)
+"""`identity.repository.display_names` for the one user `paired_worker_of` asks about."""
 CALENDAR_OVERRIDES = _sql(
     select(
         CalendarDay.day, CalendarDay.is_working_day, CalendarDay.name, CalendarDay.official
@@ -140,11 +164,8 @@ CALENDAR_OVERRIDES = _sql(
 """`workdays.repository.overrides_between`, as the app's `calendar_between` sends it."""
 CALENDAR_YEARS = _sql(select(CalendarYear).order_by(CalendarYear.year))
 """`workdays.repository.loaded_years`."""
-AUDIT_INSERT = _sql(INSERT_ALONE)
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-ID_NUMBER_CONTEXT = "person.id_number"
-_PAIRED_ROLES = {"community_worker", "grid_worker"}
-_FULL_VIEW_ROLES = {"district_officer", "street_officer", "community_worker", "social_worker"}
+AUDIT_INSERT = _prebuilt(INSERT_ALONE)
+"""`audit.record_after`'s event, written in its own transaction."""
 
 
 @lru_cache(maxsize=64)
@@ -177,88 +198,114 @@ def _str(value: uuid.UUID | None) -> str | None:
     return None if value is None else str(value)
 
 
-def _list(value: str | None) -> Any:
-    return None if value is None else json.loads(value)
+def _day(value: str | None) -> str | None:
+    """A date of a JSON list (`json_rows`), as the app reads it (its first ten characters)."""
+    return None if value is None else value[:10]
 
 
-def _contact(value: str | None) -> Any:
-    """A guardian or caregiver as the API shows it whole: every part, absent ones null."""
-    if value is None:
-        return None
-    stored = json.loads(value)
+def _contact(value: str | None) -> dict[str, Any] | None:
+    """A guardian or caregiver as the API shows it whole: every part, absent ones null;
+    legacy text as its note (`households.contacts.shown_contact`)."""
+    stored = None if value is None else json.loads(value)
     if stored is None:
         return None
+    if isinstance(stored, str):
+        stored = {"note": stored}
     return {part: stored.get(part) for part in ("name", "relation", "phone", "note")}
 
 
-def _age(birth: date, today: date) -> int:
-    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+@lru_cache(maxsize=1024)
+def _missing_field(key: str) -> dict[str, Any]:
+    """A gap of completeness with its labels, from the app's label table."""
+    labels = gap_labels(key)
+    zh_cn, en = (key, key) if labels is None else (labels.zh_cn, labels.en)
+    return {"field": key, "label": {"zh-CN": zh_cn, "en": en}}
 
 
-async def households_get(request: Request) -> Response:
-    """GET /api/v1/households/{id} with members, as a community worker sees it.
+def _decision(household_id: str, row: list[Any]) -> dict[str, Any]:
+    """A target type in force and the decision it is held by (`record_out`)."""
+    target_type, decision, source, body, decided, reference, ends, assessment, by, at = row
+    return {
+        "id": decision,
+        "household_id": household_id,
+        "target_type": target_type,
+        "source": source,
+        "deciding_body": body,
+        "decided_on": _day(decided),
+        "reference": reference,
+        "ends_on": _day(ends),
+        "assessment_id": assessment,
+        "recorded_by": by,
+        "recorded_at": _json_time(datetime.fromisoformat(at)),
+        "ended_on": None,
+        "end_reason": None,
+        "end_note": None,
+        "ended_by": None,
+        "ended_at": None,
+        "in_force": True,
+    }
 
-    BEGIN; the scoped household select (its codes, target types and categories
-    as JSON lists beside its columns); its members joined with persons;
-    ROLLBACK; then BEGIN; INSERT the
-    audit event; COMMIT, as the app's read session and its after-transaction
-    audit write do. The ID numbers are decrypted as the app does (AES-GCM).
-    No masking: the scenario's role sees every field whole.
-    """
-    try:
-        household_id = uuid.UUID(request.path_params["household_id"])
-    except ValueError:
-        return _problem(404, "route_not_found", request)
-    claims = _claims(request.headers.get("authorization", ""))
-    role, scope, user = claims.get("role"), claims.get("scope"), claims.get("sub")
-    if role not in _FULL_VIEW_ROLES or not scope:
-        return _problem(403, "forbidden", request)
-    low, high = _subtree(scope)
-    pool: asyncpg.Pool = request.app.state.pool
-    async with pool.acquire() as conn:
-        transaction = conn.transaction(readonly=True)
-        await transaction.start()
-        try:
-            if role in _PAIRED_ROLES:
-                row = await conn.fetchrow(
-                    HOUSEHOLD_BY_ID["paired"], household_id, low, high, uuid.UUID(user)
-                )
-            else:
-                row = await conn.fetchrow(HOUSEHOLD_BY_ID["region"], household_id, low, high)
-            if row is None:
-                return _problem(404, "not_found", request)
-            members = await conn.fetch(HOUSEHOLD_MEMBERS, household_id)
-        finally:
-            await transaction.rollback()
+
+def _member(
+    m: asyncpg.Record, head: uuid.UUID | None, cipher: FieldCipher, today: date
+) -> dict[str, Any]:
+    """A member as a role that sees every field whole sees it (`member_out`)."""
+    return {
+        "person_id": str(m["id"]),
+        "name": m["name"],
+        "id_number": cipher.decrypt(m["id_number_cipher"], context=IdNumberVault.CONTEXT),
+        "sex": m["sex"],
+        "birth_date": m["birth_date"].isoformat(),
+        "age": age_on(m["birth_date"], today),
+        "phone": m["phone"],
+        "relation_to_head": m["relation_to_head"],
+        "is_head": head == m["id"],
+        "joined_on": m["joined_on"].isoformat(),
+        "employment": m["employment"],
+        "education": m["education"],
+        "health": m["health"],
+        "disability_type": m["disability_type"],
+        "disability_grade": m["disability_grade"],
+        "guardian": _contact(m["guardian"]),
+        "caregiver": _contact(m["caregiver"]),
+        "parents_situation": m["parents_situation"],
+        "schooling": m["schooling"],
+        "school": m["school"],
+        "version": m["version"],
+    }
+
+
+def _household(
+    row: asyncpg.Record,
+    members: list[asyncpg.Record],
+    paired: dict[str, Any] | None,
+    cipher: FieldCipher,
+) -> dict[str, Any]:
+    """The record as `record_out` shapes it, its lists sorted as `records._lists` sorts them."""
+    household_id = str(row["id"])
     codes = sorted(json.loads(row["codes"]))
-    types = sorted(json.loads(row["target_types"]))
+    types = sorted(json.loads(row["target_types"]), key=lambda t: t[0])
     categories = sorted(
         json.loads(row["categories"]), key=lambda c: (c[0], c[1] or "", uuid.UUID(c[3]))
     )
-    cipher = request.app.state.field_cipher
-    today = datetime.now(SHANGHAI).date()
-    body = {
-        "id": str(row["id"]),
+    missing = json.loads(row["missing_fields"])
+    today = business_today()
+    return {
+        "id": household_id,
+        "ledger_number": row["ledger_number"],
         "region_code": row["region_code"],
         "district_code": row["district_code"],
         "address": row["address"],
+        "hukou_region_code": row["hukou_region_code"],
         "hukou_place": row["hukou_place"],
         "hukou_type": row["hukou_type"],
         "settled_since": _json_date(row["settled_since"]),
-        "target_types": [
-            {
-                "target_type": t[0],
-                "source": t[1],
-                "assessment_id": t[2],
-                "recorded_at": _json_time(datetime.fromisoformat(t[3])),
-            }
-            for t in types
-        ],
+        "target_types": [t[0] for t in types],
+        "target_type_decisions": [_decision(household_id, t) for t in types],
         "categories": [{"category": c[0], "subtype": c[1], "person_id": c[2]} for c in categories],
-        "causes": [code for name, code in codes if name == "cause"],
-        "needs": [code for name, code in codes if name == "need"],
-        "benefits": _list(row["benefits"]),
-        "measures": _list(row["measures"]),
+        "causes": [code for name, code in codes if name == CAUSES],
+        "needs": [code for name, code in codes if name == NEEDS],
+        "benefits": None if row["benefits"] is None else json.loads(row["benefits"]),
         "no_help_reason": row["no_help_reason"],
         "no_help_note": row["no_help_note"],
         "basic_situation": row["basic_situation"],
@@ -269,57 +316,81 @@ async def households_get(request: Request) -> Response:
         "exit_note": row["exit_note"],
         "attention": row["attention"],
         "head_person_id": _str(row["head_person_id"]),
-        "paired_worker_id": _str(row["paired_worker_id"]),
+        "paired_worker": paired,
         "complete": row["complete"],
-        "missing_fields": json.loads(row["missing_fields"]),
-        "members": [
-            {
-                "person_id": str(m["id"]),
-                "name": m["name"],
-                "id_number": cipher.decrypt(m["id_number_cipher"], context=ID_NUMBER_CONTEXT),
-                "sex": m["sex"],
-                "birth_date": m["birth_date"].isoformat(),
-                "age": _age(m["birth_date"], today),
-                "phone": m["phone"],
-                "relation_to_head": m["relation_to_head"],
-                "is_head": row["head_person_id"] == m["id"],
-                "joined_on": m["joined_on"].isoformat(),
-                "employment": m["employment"],
-                "education": m["education"],
-                "health": m["health"],
-                "disability_type": m["disability_type"],
-                "disability_grade": m["disability_grade"],
-                "guardian": _contact(m["guardian"]),
-                "caregiver": _contact(m["caregiver"]),
-                "parents_situation": m["parents_situation"],
-                "schooling": m["schooling"],
-                "school": m["school"],
-                "version": m["version"],
-            }
-            for m in members
-        ],
+        "missing_fields": missing,
+        "missing_field_labels": [_missing_field(key) for key in missing],
+        "members": [_member(m, row["head_person_id"], cipher, today) for m in members],
         "version": row["version"],
         "created_at": _json_time(row["created_at"]),
         "updated_at": _json_time(row["updated_at"]),
     }
+
+
+async def households_get(request: Request) -> Response:
+    """GET /api/v1/households/{id} with members, as a community worker sees it.
+
+    BEGIN READ ONLY; the household select of the caller's reach (its codes, target types
+    with their decisions and categories as JSON lists beside its columns); its members
+    joined with persons; when someone is paired with it, the paired worker's display name;
+    ROLLBACK; then BEGIN; INSERT the audit event; COMMIT, as the app's read session and its
+    after-transaction audit write do (`households.record.views.read_household`). The ID
+    numbers are decrypted as the app does (AES-GCM). No masking: the roles mirrored see
+    every field whole. A household out of reach answers 404 without the app's refusal
+    (its existence check and `denied` event): the scenario asks for none.
+    """
+    try:
+        household_id = uuid.UUID(request.path_params["household_id"])
+    except ValueError:
+        return _problem(404, "route_not_found", request)
+    claims = _claims(request.headers.get("authorization", ""))
+    role, scope, user = claims.get("role"), claims.get("scope"), claims.get("sub")
+    if role not in HOUSEHOLD_BY_ID or not scope or not user:
+        return _problem(403, "forbidden", request)
+    sql, names = HOUSEHOLD_BY_ID[role]
+    given: dict[str, Any] = {"household_id": household_id, "scope_user": uuid.UUID(user)}
+    given["scope_low_0"], given["scope_high_0"] = _subtree(scope)
+    pool: asyncpg.Pool = request.app.state.pool
+    paired: dict[str, Any] | None = None
+    async with pool.acquire() as conn:
+        transaction = conn.transaction(readonly=True)
+        await transaction.start()
+        try:
+            row = await conn.fetchrow(sql, *(given[name] for name in names))
+            if row is None:
+                return _problem(404, "not_found", request)
+            members = await conn.fetch(HOUSEHOLD_MEMBERS, household_id)
+            occurred_at = datetime.now(UTC)  # the app's audit_read, before the paired worker
+            worker = row["paired_worker_id"]
+            if worker is not None:
+                named = await conn.fetchrow(PAIRED_WORKER, worker)
+                paired = {
+                    "type": "user",
+                    "id": str(worker),
+                    "display_name": None if named is None else named["display_name"],
+                }
+        finally:
+            await transaction.rollback()
+    body = _household(row, members, paired, request.app.state.field_cipher)
+    event = {
+        "id": uuid.UUID(bytes=uuid7().bytes),
+        "occurred_at": occurred_at,
+        "actor": f"user:{user}",
+        "role": role,
+        "action": "household.read",
+        "object_type": "household",
+        "object_id": str(household_id),
+        "region_code": row["region_code"],
+        "request_id": uuid.uuid4().hex,
+        "address": request.client.host if request.client else None,
+        "user_agent": (request.headers.get("user-agent") or "")[:200] or None,
+        "outcome": "success",
+        "changed_fields": "[]",
+    }
+    audit_sql, audit_names = AUDIT_INSERT
     async with pool.acquire() as conn, conn.transaction():
-        await conn.execute(
-            AUDIT_INSERT,
-            uuid.UUID(bytes=uuid7().bytes),
-            datetime.now(UTC),
-            f"user:{user}",
-            role,
-            "household.read",
-            "household",
-            str(household_id),
-            row["region_code"],
-            uuid.uuid4().hex,
-            request.client.host if request.client else None,
-            (request.headers.get("user-agent") or "")[:200] or None,
-            "success",
-            "[]",
-        )
-    return JSONResponse(body, headers={"ETag": f'W/"{row["version"]}"'})
+        await conn.execute(audit_sql, *(event[name] for name in audit_names))
+    return JSONResponse(body, headers={"ETag": etag_for_version(row["version"])})
 
 
 WORKLIST_PAGE = 50
