@@ -139,6 +139,14 @@ async def members_on(session: ReadSession, household_id: uuid.UUID, day: date) -
     return list(dict.fromkeys(rows))
 
 
+async def persons(session: ReadSession, person_ids: set[uuid.UUID]) -> list[Person]:
+    """The persons of `person_ids` that exist, in one statement."""
+    if not person_ids:
+        return []
+    rows = await session.scalars(select(Person).where(Person.id.in_(person_ids)))
+    return list(rows)
+
+
 async def latest_left_on(
     session: ReadSession, person_id: uuid.UUID, *, other_than: uuid.UUID | None = None
 ) -> date | None:
