@@ -391,7 +391,7 @@ async def person_facts(
     corrected on it too. The caller fetched their household through the actor's reach."""
     return {
         p.id: PersonFacts(p.id, p.birth_date, p.health, p.disability_grade, p.employment)
-        for p in await persons.persons(session, person_ids)
+        for p in await persons.facts(session, person_ids)
     }
 
 

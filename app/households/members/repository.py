@@ -139,11 +139,16 @@ async def members_on(session: ReadSession, household_id: uuid.UUID, day: date) -
     return list(dict.fromkeys(rows))
 
 
-async def persons(session: ReadSession, person_ids: set[uuid.UUID]) -> list[Person]:
-    """The persons of `person_ids` that exist, in one statement."""
+async def facts(session: ReadSession, person_ids: set[uuid.UUID]) -> list[Row[Any]]:
+    """id, birth date, health, disability grade and employment of the persons of
+    `person_ids` that exist, in one statement."""
     if not person_ids:
         return []
-    rows = await session.scalars(select(Person).where(Person.id.in_(person_ids)))
+    rows = await session.execute(
+        select(
+            Person.id, Person.birth_date, Person.health, Person.disability_grade, Person.employment
+        ).where(Person.id.in_(person_ids))
+    )
     return list(rows)
 
 
