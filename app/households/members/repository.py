@@ -139,7 +139,10 @@ async def members_on(session: ReadSession, household_id: uuid.UUID, day: date) -
     return list(dict.fromkeys(rows))
 
 
-async def facts(session: ReadSession, person_ids: set[uuid.UUID]) -> list[Row[Any]]:
+FactRow = Row[uuid.UUID, date, str | None, str | None, str | None]
+
+
+async def facts(session: ReadSession, person_ids: set[uuid.UUID]) -> list[FactRow]:
     """id, birth date, health, disability grade and employment of the persons of
     `person_ids` that exist, in one statement."""
     if not person_ids:

@@ -256,7 +256,7 @@ class TestAssets:
     async def test_declaring_none_is_a_change_in_the_history_once(
         self, app: FastAPI, anonymous: httpx.AsyncClient
     ) -> None:
-        household, http = await ledger(app, anonymous)
+        _, http = await ledger(app, anonymous)
 
         await http.put("assets", [])
         await http.put("assets", [])
