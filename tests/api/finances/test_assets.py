@@ -139,8 +139,12 @@ class TestReplaceAssets:
             "financial_type": None,
             "person_id": None,
         }
+        # The first replacement also declares the list (DOMAIN 5: "none" is not "unknown").
         assert [e["changes"] for e in entries] == [
-            {"assets": {"before": [], "after": [row]}},
+            {
+                "assets": {"before": [], "after": [row]},
+                "assets_declared": {"before": False, "after": True},
+            },
             {"assets": {"before": [row], "after": []}},
         ]
 
