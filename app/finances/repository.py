@@ -108,34 +108,36 @@ async def declare_assets(session: WriteSession, owner: dict[str, Any], at: datet
         found.declared_at = at
 
 
+async def _window_sums(
+    session: ReadSession,
+    model: type[Monthly],
+    key: Any,
+    household_id: uuid.UUID,
+    months: MonthRange,
+) -> dict[Any, Decimal]:
+    """`amount` of the household's rows of the range summed by `key`, in one statement."""
+    rows = await session.execute(
+        select(key, func.sum(model.amount))
+        .where(
+            model.household_id == household_id,
+            model.month >= months.first,
+            model.month <= months.last,
+        )
+        .group_by(key)
+    )
+    return {found: amount for found, amount in rows}
+
+
 async def income_by_month(
     session: ReadSession, household_id: uuid.UUID, months: MonthRange
 ) -> dict[date, Decimal]:
     """The household's income of each month of the range that has a row (a zero one
-    counts), summed over members and sources in one statement."""
-    rows = await session.execute(
-        select(Income.month, func.sum(Income.amount))
-        .where(
-            Income.household_id == household_id,
-            Income.month >= months.first,
-            Income.month <= months.last,
-        )
-        .group_by(Income.month)
-    )
-    return {month: amount for month, amount in rows}
+    counts), summed over members and sources."""
+    return await _window_sums(session, Income, Income.month, household_id, months)
 
 
 async def expenditure_by_kind(
     session: ReadSession, household_id: uuid.UUID, months: MonthRange
 ) -> dict[str, Decimal]:
-    """What the household bore (`amount`) over the range, per kind, in one statement."""
-    rows = await session.execute(
-        select(Expenditure.kind, func.sum(Expenditure.amount))
-        .where(
-            Expenditure.household_id == household_id,
-            Expenditure.month >= months.first,
-            Expenditure.month <= months.last,
-        )
-        .group_by(Expenditure.kind)
-    )
-    return {kind: amount for kind, amount in rows}
+    """What the household bore (`amount`) over the range, per kind."""
+    return await _window_sums(session, Expenditure, Expenditure.kind, household_id, months)
