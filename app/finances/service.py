@@ -93,10 +93,11 @@ async def read_monthly(
 
 async def read_assets(
     session: ReadSession, actor: Actor, household_id: uuid.UUID
-) -> tuple[HouseholdRef, list[Asset]]:
-    """The household's assets; the read is audited (Beijing 7)."""
+) -> tuple[HouseholdRef, list[Asset], bool]:
+    """The household's assets and whether it declared them; the read is audited (Beijing 7)."""
     household = await _read(session, actor, household_id, "assets")
-    return household, await repository.assets(session, household.id)
+    declared = await repository.declared_at(session, household.id) is not None
+    return household, await repository.assets(session, household.id), declared
 
 
 async def replace_incomes(
