@@ -2,19 +2,20 @@
 (DOMAIN 5): `app.eligibility.gather.household_inputs`, over data written through the API."""
 
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import event
+from sqlalchemy import event, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.clock import business_today
+from app.core.clock import SHANGHAI, business_today
 from app.eligibility.gather import household_inputs
 from app.eligibility.rules import AssetFacts, AssetKind, HouseholdInputs, Outcome, assess, window
+from app.households.models import HouseholdChange
 from app.households.record.as_of import undo
 from tests.api.households.ledger_http import bearer
 from tests.eligibility_inputs import terms
@@ -293,6 +294,32 @@ class TestResidence:
         on_d = await gathered(app, household)
 
         assert (on_d.hukou_region_code, on_d.lived_in_city_since) == (None, None)
+
+    @pytest.mark.parametrize(
+        ("shanghai", "on_d"),
+        [(time(23, 59), "110101"), (time(0, 0), "500112")],
+        ids=["late-on-d", "first-minute-after"],
+    )
+    async def test_the_business_date_of_a_change_is_shanghai_s(
+        self, app: FastAPI, anonymous: httpx.AsyncClient, shanghai: time, on_d: str
+    ) -> None:
+        """A change at 23:59 in Shanghai on D (15:59 UTC) counts on D; one at 00:00 the
+        next day (16:00 UTC on D) does not."""
+        household, http = await ledger(app, anonymous)
+        await http.patch({"hukou_region_code": "110101"})
+        day = D if shanghai.hour else D + timedelta(days=1)
+        at = datetime.combine(day, shanghai, tzinfo=SHANGHAI)
+        async with app.state.services.database.sessionmaker() as session, session.begin():
+            await session.execute(
+                update(HouseholdChange)
+                .where(
+                    HouseholdChange.household_id == household.id,
+                    HouseholdChange.action == "household.update",
+                )
+                .values(occurred_at=at)
+            )
+
+        assert (await gathered(app, household)).hukou_region_code == on_d
 
     def test_undo_reads_entries_newest_first_and_keeps_the_creation(self) -> None:
         current = {"hukou_region_code": "3", "settled_since": "2020-01-01"}
