@@ -4,8 +4,8 @@ Everything comes through the ledger's public surfaces (`households.public`,
 `finances.public`), each part in one or two set-based statements, so gathering one
 household costs a fixed number of statements whatever its members, months or assets:
 
-- members on D by their joined and left dates, with each one's facts (current values:
-  the ledger keeps no history of a person's facts);
+- members on D by their joined and left dates, with each one's facts as they stand now
+  (a later correction of a health status, say, is not undone);
 - income per month of the window (the 12 calendar months before D's month) and the rigid
   expenditure the household bore per kind over it, as recorded now;
 - its assets, or None when it never declared them;

@@ -386,9 +386,11 @@ async def person_facts(
     session: ReadSession, person_ids: set[uuid.UUID]
 ) -> dict[uuid.UUID, PersonFacts]:
     """Birth date, health, disability grade and employment of each of `person_ids` (the
-    members `members_on` found), in one statement. These are the persons' current values:
-    the ledger keeps no history of a person's facts, so a fact corrected after a date reads
-    corrected on it too. The caller fetched their household through the actor's reach."""
+    members `members_on` found), in one statement. These are the persons' current values,
+    not those of a past date: a change of them is in the history of the household the
+    person was in (`member.update`) but is not undone here, so a fact corrected after a
+    date reads corrected on it too. The caller fetched their household through the actor's
+    reach."""
     return {
         p.id: PersonFacts(p.id, p.birth_date, p.health, p.disability_grade, p.employment)
         for p in await persons.facts(session, person_ids)

@@ -67,7 +67,8 @@ class MemberNow:
 @dataclass(frozen=True, slots=True)
 class PersonFacts:
     """What the eligibility rules read of a person (DOMAIN 5: ages on D, health, disability,
-    employment), as the ledger holds them now: it keeps no history of a person's facts.
+    employment), as the ledger holds them now (their past values are only in the
+    households' histories, which this does not read).
 
     The birth date is here, unlike in `MemberNow`, because an age on a past date needs
     it; a caller derives what it shows or stores from it and never shows the date itself."""
