@@ -18,7 +18,7 @@ class ConflictingVersion(BaseModel):
                 {
                     "conflicting_id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e11",
                     "conflicting_from": "2025-01-01",
-                    "conflicting_to": None,
+                    "conflicting_to": "2025-12-31",
                 }
             ]
         }
