@@ -1,12 +1,15 @@
 """Demo policy versions of 渝北区 (DOMAIN 5): a past one and its successor, both published, to
 show effective dating, and a draft for next year. Every figure is a demo value: the real 2026
-Chongqing dibao standard is not known here, and each description says so."""
+Chongqing dibao standard is not known here, and each description says so. The 2026 version's
+L is the one the demo households' figures are made to pass (`household_care`), and its asset
+limits hold their assets."""
 
 from datetime import date
 from decimal import Decimal
 
 from app.core.permissions import Role
 from app.core.services import Services
+from app.demo.household_care import DEMO_DIBAO_STANDARD
 from app.demo.households import demo_actor
 from app.demo.regions import DISTRICT
 from app.eligibility.public import (
@@ -39,9 +42,9 @@ _DEMO_NOTE = (
 )
 
 VERSIONS: tuple[tuple[str, str, date, date | None], ...] = (
-    ("渝北区城乡低保标准 2025（演示）", "720.00", date(2025, 1, 1), date(2025, 12, 31)),
-    ("渝北区城乡低保标准 2026（演示）", "760.00", date(2026, 1, 1), None),
-    ("渝北区城乡低保标准 2027 草案（演示）", "800.00", date(2027, 1, 1), None),
+    ("渝北区城市低保标准 2025（演示）", "720.00", date(2025, 1, 1), date(2025, 12, 31)),
+    ("渝北区城市低保标准 2026（演示）", str(DEMO_DIBAO_STANDARD), date(2026, 1, 1), None),
+    ("渝北区城市低保标准 2027 草案（演示）", "800.00", date(2027, 1, 1), None),
 )
 """(name, L, effective from, effective to): the 2025 version ends the day before the 2026
 one starts; the first two are published, the 2027 one stays a draft."""

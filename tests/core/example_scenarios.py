@@ -17,6 +17,7 @@ from fastapi import FastAPI
 from app.core.clock import business_today
 from app.core.examples import EXAMPLE_ID_NUMBER
 from app.households.record import repository
+from tests.api.eligibility.policies_http import create_policy
 from tests.api.households.ledger_http import (
     PDF,
     bearer,
@@ -25,7 +26,6 @@ from tests.api.households.ledger_http import (
     user_id,
 )
 from tests.api.households.records import agency_id
-from tests.api.eligibility.policies_http import create_policy
 from tests.api.households.transfer_http import family, filed
 from tests.factories import GRID_A1_2, GRID_B1_1, assign_household, create_household
 

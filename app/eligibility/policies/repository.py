@@ -75,15 +75,14 @@ async def lock_region(session: WriteSession, region_code: str) -> None:
         )
 
 
-async def first_overlapping(
-    session: ReadSession, candidate: PolicyVersion
-) -> PolicyVersion | None:
+async def first_overlapping(session: ReadSession, candidate: PolicyVersion) -> PolicyVersion | None:
     """A published version of the candidate's own region whose window shares a day with it."""
     stmt = select(PolicyVersion).where(
         PolicyVersion.region_code == candidate.region_code,
         PolicyVersion.status == PUBLISHED,
         PolicyVersion.id != candidate.id,
-        PolicyVersion.effective_to.is_(None) | (PolicyVersion.effective_to >= candidate.effective_from),
+        PolicyVersion.effective_to.is_(None)
+        | (PolicyVersion.effective_to >= candidate.effective_from),
     )
     if candidate.effective_to is not None:
         stmt = stmt.where(PolicyVersion.effective_from <= candidate.effective_to)
@@ -91,7 +90,9 @@ async def first_overlapping(
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
-async def published_on(session: ReadSession, region_codes: list[str], day: date) -> list[PolicyVersion]:
+async def published_on(
+    session: ReadSession, region_codes: list[str], day: date
+) -> list[PolicyVersion]:
     """The published versions of these regions whose window holds `day` (one per region at
     most, as published versions of a region never overlap)."""
     stmt = select(PolicyVersion).where(
@@ -103,4 +104,6 @@ async def published_on(session: ReadSession, region_codes: list[str], day: date)
 
 
 async def count(session: ReadSession) -> int:
-    return int((await session.execute(select(func.count()).select_from(PolicyVersion))).scalar_one())
+    return int(
+        (await session.execute(select(func.count()).select_from(PolicyVersion))).scalar_one()
+    )

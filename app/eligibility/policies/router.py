@@ -146,9 +146,7 @@ async def policies_publish(
     session: DbSession,
     expected: ExpectedVersion,
 ) -> PolicyOut:
-    return _answer(
-        await service.act(session, actor, policy_id, Step.publish, expected), response
-    )
+    return _answer(await service.act(session, actor, policy_id, Step.publish, expected), response)
 
 
 @router.post(

@@ -165,9 +165,7 @@ async def create(session: WriteSession, actor: Actor, data: PolicyIn) -> PolicyV
         raise ValidationFailed.at(_loc("region_code"), "region_out_of_scope").refusing(
             region_code=data.region_code
         )
-    version = PolicyVersion(
-        status=Status.draft.value, created_by=_by(actor), updated_by=_by(actor)
-    )
+    version = PolicyVersion(status=Status.draft.value, created_by=_by(actor), updated_by=_by(actor))
     _assign(version, _fields(data, set(PolicyIn.model_fields)))
     await _check(session, version)
     session.add(version)

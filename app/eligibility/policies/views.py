@@ -9,7 +9,11 @@ from app.eligibility.terms import Factor
 def policy_out(version: PolicyVersion) -> PolicyOut:
     return PolicyOut.model_validate(
         {
-            **{name: getattr(version, name) for name in PolicyOut.model_fields if name not in _DERIVED},
+            **{
+                name: getattr(version, name)
+                for name in PolicyOut.model_fields
+                if name not in _DERIVED
+            },
             "allowed": MACHINE.allowed(Status(version.status)),
             "weights": Weights.model_validate(
                 {factor.value: getattr(version, f"weight_{factor.value}") for factor in Factor}

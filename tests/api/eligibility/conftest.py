@@ -31,7 +31,7 @@ async def district(app: FastAPI, session: AsyncSession) -> None:
                 role=Role.district_officer,
                 scope_region_code=OTHER_DISTRICT,
                 password=DEMO_PASSWORD,
-            ),  # type: ignore[arg-type]
+            ),
             min_length=1,
         )
 

@@ -1,9 +1,12 @@
 """Policy versions through the API, signed in as real demo users (DOMAIN 5)."""
 
+from datetime import date
 from typing import Any
 
 import httpx
+from fastapi import FastAPI
 
+from app.eligibility.policies.service import in_force
 from tests.api.households.ledger_http import bearer
 
 POLICIES = "/api/v1/policies"
@@ -60,3 +63,10 @@ async def published(
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     return body
+
+
+async def in_force_id(app: FastAPI, region: str, day: date) -> str | None:
+    """The id of the version `in_force` finds for the region on the day."""
+    async with app.state.services.database.sessionmaker() as session:
+        found = await in_force(session, region, day)
+    return None if found is None else str(found.id)

@@ -123,7 +123,9 @@ class TestUpdate:
         draft = await create_policy(http)
 
         response = await _patch(
-            http, draft, {"dibao_standard": "760.00", "weights": {**WEIGHTS, "income_gap": 20, "elderly": 20}}
+            http,
+            draft,
+            {"dibao_standard": "760.00", "weights": {**WEIGHTS, "income_gap": 20, "elderly": 20}},
         )
 
         assert response.status_code == 200, response.text
@@ -145,8 +147,12 @@ class TestUpdate:
         draft = await create_policy(http)
         assert (await _patch(http, draft, {"name": "新"})).status_code == 200
 
-        assert_problem(await _patch(http, draft, {"name": "再"}, version=1), 412, "version_mismatch")
-        assert_problem(await _patch(http, draft, {"name": "再"}, version=False), 428, "if_match_required")
+        assert_problem(
+            await _patch(http, draft, {"name": "再"}, version=1), 412, "version_mismatch"
+        )
+        assert_problem(
+            await _patch(http, draft, {"name": "再"}, version=False), 428, "if_match_required"
+        )
 
     async def test_the_end_can_be_cleared_but_not_the_figures(
         self, http: httpx.AsyncClient

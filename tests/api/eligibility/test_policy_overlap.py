@@ -13,7 +13,7 @@ from tests.problems import assert_problem
 _2025 = {"effective_from": "2025-01-01", "effective_to": "2025-12-31"}
 
 
-async def _refused(http: httpx.AsyncClient, conflicting: dict[str, object], **window: object) -> None:
+async def _refused(http: httpx.AsyncClient, conflicting: dict[str, object], **window: str) -> None:
     draft = await create_policy(http, **window)
 
     body = assert_problem(await step(http, draft, "publish"), 409, "policy_overlap")

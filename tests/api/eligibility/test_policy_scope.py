@@ -50,12 +50,16 @@ class TestScope:
         assert (got.json()["name"], got.json()["status"]) == ("测试政策", "draft")
         async with app.state.services.database.sessionmaker() as session:
             denied = (
-                await session.execute(
-                    select(AuditEvent.action).where(
-                        AuditEvent.object_id == draft["id"], AuditEvent.outcome == "denied"
+                (
+                    await session.execute(
+                        select(AuditEvent.action).where(
+                            AuditEvent.object_id == draft["id"], AuditEvent.outcome == "denied"
+                        )
                     )
                 )
-            ).scalars().all()
+                .scalars()
+                .all()
+            )
         assert len(denied) == 4
 
     async def test_a_random_id_is_404(self, http: httpx.AsyncClient) -> None:
@@ -67,7 +71,9 @@ class TestScope:
 
     async def test_an_officer_creates_only_in_its_district(self, http: httpx.AsyncClient) -> None:
         response = await http.post(
-            POLICIES, json=policy_body(region_code=DISTRICT), headers=await bearer(http, OTHER_OFFICER)
+            POLICIES,
+            json=policy_body(region_code=DISTRICT),
+            headers=await bearer(http, OTHER_OFFICER),
         )
 
         assert_invalid(response, ["body", "region_code"], "region_out_of_scope")
@@ -89,17 +95,23 @@ class TestScope:
         community = await create_policy(http, region_code=COMMUNITY_A1)
         other = await create_policy(http, OTHER_OFFICER, region_code=OTHER_DISTRICT)
 
-        assert await _ids(http, OFFICER) == [d["id"] for d in (district, street_a, street_b, community)]
+        assert await _ids(http, OFFICER) == [
+            d["id"] for d in (district, street_a, street_b, community)
+        ]
         assert await _ids(http, "street_officer") == [
             district["id"],
             street_a["id"],
             community["id"],
         ]
-        assert await _ids(http, "community_worker") == [d["id"] for d in (district, street_a, community)]
+        assert await _ids(http, "community_worker") == [
+            d["id"] for d in (district, street_a, community)
+        ]
         assert await _ids(http, "community_worker_2") == [district["id"], street_b["id"]]
         assert await _ids(http, "street_officer_2") == [district["id"], street_b["id"]]
         head = await bearer(http, "street_officer_2")
-        assert_problem(await http.get(f"{POLICIES}/{street_a['id']}", headers=head), 404, "not_found")
+        assert_problem(
+            await http.get(f"{POLICIES}/{street_a['id']}", headers=head), 404, "not_found"
+        )
         everything = [d["id"] for d in (district, street_a, street_b, community, other)]
         for username in ("admin", "social_worker", "auditor"):
             assert await _ids(http, username) == everything
@@ -114,7 +126,9 @@ class TestRoles:
         headers = await bearer(http, username)
 
         assert_problem(await http.get(POLICIES, headers=headers), 403, "forbidden")
-        assert_problem(await http.get(f"{POLICIES}/{version['id']}", headers=headers), 403, "forbidden")
+        assert_problem(
+            await http.get(f"{POLICIES}/{version['id']}", headers=headers), 403, "forbidden"
+        )
 
     @pytest.mark.parametrize("username", ["street_officer", "community_worker", "admin", "auditor"])
     async def test_only_district_officers_write(

@@ -17,7 +17,9 @@ from tests.problems import assert_invalid
 
 
 async def _create(http: httpx.AsyncClient, **fields: Any) -> httpx.Response:
-    return await http.post(POLICIES, json=policy_body(**fields), headers=await bearer(http, OFFICER))
+    return await http.post(
+        POLICIES, json=policy_body(**fields), headers=await bearer(http, OFFICER)
+    )
 
 
 class TestValidation:
@@ -28,14 +30,18 @@ class TestValidation:
     async def test_weights_add_up_to_100(
         self, http: httpx.AsyncClient, weights: dict[str, int], total: int
     ) -> None:
-        body = assert_invalid(await _create(http, weights=weights), ["body", "weights"], "weights_total")
+        body = assert_invalid(
+            await _create(http, weights=weights), ["body", "weights"], "weights_total"
+        )
 
         assert str(total) in body["errors"][0]["msg"]
 
     async def test_every_factor_has_a_weight(self, http: httpx.AsyncClient) -> None:
         weights = {k: v for k, v in WEIGHTS.items() if k != "elderly"}
 
-        assert_invalid(await _create(http, weights=weights), ["body", "weights", "elderly"], "missing")
+        assert_invalid(
+            await _create(http, weights=weights), ["body", "weights", "elderly"], "missing"
+        )
 
     async def test_a_negative_weight_is_refused(self, http: httpx.AsyncClient) -> None:
         weights = {**WEIGHTS, "income_gap": -10, "expenditure_ratio": 60}
@@ -75,9 +81,13 @@ class TestValidation:
         )
 
     async def test_l_is_money_above_zero(self, http: httpx.AsyncClient) -> None:
-        assert_invalid(await _create(http, dibao_standard="0.00"), ["body", "dibao_standard"], "too_small")
         assert_invalid(
-            await _create(http, dibao_standard="720.005"), ["body", "dibao_standard"], "money_format"
+            await _create(http, dibao_standard="0.00"), ["body", "dibao_standard"], "too_small"
+        )
+        assert_invalid(
+            await _create(http, dibao_standard="720.005"),
+            ["body", "dibao_standard"],
+            "money_format",
         )
 
     async def test_rigid_kinds_are_known_codes(self, http: httpx.AsyncClient) -> None:
