@@ -2,12 +2,12 @@
 in their jurisdiction; officers, community and social workers, admins and auditors read."""
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, Path, Query, Response
 
 from app.core.auth import Actor, actor_for
+from app.core.dates import Day
 from app.core.errors import NotFound, PreconditionFailed, PreconditionRequired, ValidationFailed
 from app.core.etag import ExpectedVersion, etag_for_version
 from app.core.openapi import ETAG, LOCATION, protected_problems, sends
@@ -61,7 +61,7 @@ async def policies_list(
     ] = None,
     status: Annotated[Status | None, Query(description="Only versions in this status.")] = None,
     in_force_on: Annotated[
-        date | None, Query(description="Only versions whose window holds this day.")
+        Day | None, Query(description="Only versions whose window holds this day.")
     ] = None,
 ) -> Page[PolicyOut]:
     found, cursor = await repository.page(

@@ -1,12 +1,13 @@
 """The JSON of policy versions (DOMAIN 5): what is sent, what is answered."""
 
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, JsonValue, PlainSerializer
 
+from app.core.dates import Day
 from app.core.money import DecimalString, Yuan
 from app.core.region_codes import CODE_PATTERN
 from app.dictionaries.public import CodeOf
@@ -136,8 +137,8 @@ class PolicyTermsFields(BaseModel):
 
     name: str = Field(min_length=1, max_length=200, description=_NAME)
     description: str = Field(default="", max_length=4000, description=_DESCRIPTION)
-    effective_from: date = Field(description=_FROM)
-    effective_to: date | None = Field(default=None, description=_TO)
+    effective_from: Day = Field(description=_FROM)
+    effective_to: Day | None = Field(default=None, description=_TO)
     dibao_standard: Annotated[Yuan, Field(gt=0)] = Field(description=_L)
     income_floor: Multiplier = Field(default=Decimal(1), description=_FLOOR)
     income_ceiling: Multiplier = Field(default=Decimal(2), description=_CEILING)
@@ -178,8 +179,8 @@ class PolicyPatch(BaseModel):
 
     name: str | None = Field(default=None, min_length=1, max_length=200, description=_NAME)
     description: str | None = Field(default=None, max_length=4000, description=_DESCRIPTION)
-    effective_from: date | None = Field(default=None, description=_FROM)
-    effective_to: date | None = Field(default=None, description=_TO)
+    effective_from: Day | None = Field(default=None, description=_FROM)
+    effective_to: Day | None = Field(default=None, description=_TO)
     dibao_standard: Annotated[Yuan, Field(gt=0)] | None = Field(default=None, description=_L)
     income_floor: Multiplier | None = Field(default=None, description=_FLOOR)
     income_ceiling: Multiplier | None = Field(default=None, description=_CEILING)

@@ -37,6 +37,8 @@ PUBLISHED = "policy_version.published"
 RETIRED = "policy_version.retired"
 """Domain events: a version came into force or left it (thin payloads: ids, region, window)."""
 _BODY = "body"
+_READ_ALL = frozenset({Role.admin, Role.social_worker, Role.auditor})
+_NO_REGION = "000000"
 _WEIGHT_COLUMNS = {factor: f"weight_{factor.value}" for factor in Factor}
 _LIMIT_COLUMNS = {
     "financial_per_capita": "asset_financial_per_capita",
@@ -55,9 +57,10 @@ def read_scope(actor: Actor) -> str | None:
     """Region staff read the versions that bear on their region (its own, its ancestors',
     its subtree's); the other roles that read policy (admin, social workers, auditors) read
     every version: policy is no personal data."""
-    if actor.principal.role in (Role.admin, Role.social_worker, Role.auditor):
+    if actor.principal.role in _READ_ALL:
         return None
-    return actor.principal.scope_region or "000000"
+    # Identity gives every region role a scope; without one, a code that names no region.
+    return actor.principal.scope_region or _NO_REGION
 
 
 def _readable(actor: Actor, version: PolicyVersion) -> bool:
