@@ -34,7 +34,9 @@ Area = Annotated[
 """Square metres, a decimal string with at most two places."""
 
 Limit = Annotated[Yuan, Field(ge=0)]
-Weight = Annotated[int, Field(ge=0, le=100)]
+Count = Annotated[int, Field(strict=True, ge=0, le=99)]
+"""A whole number of things; strict: `true` is no number."""
+Weight = Annotated[int, Field(strict=True, ge=0, le=100)]
 RigidKind = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
 VehicleType = Annotated[str, CodeOf("vehicle_type")]
 PolicyStatus = Annotated[Status, Field(description="draft, published or retired.")]
@@ -114,7 +116,7 @@ class AssetLimits(BaseModel):
     financial_per_capita: Limit | None = Field(
         default=None, description="Yuan of financial assets per member, at most."
     )
-    vehicles: Annotated[int, Field(ge=0, le=99)] | None = Field(
+    vehicles: Count | None = Field(
         default=None, description="Vehicles owned, at most, not counting the exempt types."
     )
     exempt_vehicle_types: list[VehicleType] = Field(
@@ -122,9 +124,7 @@ class AssetLimits(BaseModel):
         max_length=10,
         description="Vehicle types (dictionary `vehicle_type`) the vehicle limit ignores.",
     )
-    real_estate_units: Annotated[int, Field(ge=0, le=99)] | None = Field(
-        default=None, description="Dwellings owned, at most."
-    )
+    real_estate_units: Count | None = Field(default=None, description="Dwellings owned, at most.")
     real_estate_area_per_capita: Area | None = Field(
         default=None, description="Square metres of real estate per member, at most."
     )
@@ -144,7 +144,7 @@ class PolicyTermsFields(BaseModel):
     income_ceiling: Multiplier = Field(default=Decimal(2), description=_CEILING)
     expenditure_ceiling: Multiplier = Field(default=Decimal(5), description=_EXP_CEILING)
     expenditure_ratio: Multiplier = Field(default=Decimal("1.5"), description=_RATIO)
-    residency_years: int = Field(default=2, ge=0, le=50, description=_RESIDENCY)
+    residency_years: int = Field(default=2, strict=True, ge=0, le=50, description=_RESIDENCY)
     rigid_kinds: list[RigidKind] = Field(
         default_factory=lambda: ["medical", "education", "disaster"],
         min_length=1,
@@ -186,7 +186,9 @@ class PolicyPatch(BaseModel):
     income_ceiling: Multiplier | None = Field(default=None, description=_CEILING)
     expenditure_ceiling: Multiplier | None = Field(default=None, description=_EXP_CEILING)
     expenditure_ratio: Multiplier | None = Field(default=None, description=_RATIO)
-    residency_years: int | None = Field(default=None, ge=0, le=50, description=_RESIDENCY)
+    residency_years: int | None = Field(
+        default=None, strict=True, ge=0, le=50, description=_RESIDENCY
+    )
     rigid_kinds: list[RigidKind] | None = Field(
         default=None, min_length=1, max_length=20, description=_RIGID
     )

@@ -140,3 +140,16 @@ class TestValidation:
 
     async def test_unknown_fields_are_refused(self, http: httpx.AsyncClient) -> None:
         assert_invalid(await _create(http, status="published"), ["body", "status"], "unknown_field")
+
+
+class TestStrictNumbers:
+    async def test_a_boolean_is_no_number(self, http: httpx.AsyncClient) -> None:
+        assert_invalid(await _create(http, residency_years=False), ["body", "residency_years"])
+        assert_invalid(
+            await _create(http, weights={**WEIGHTS, "elderly": True, "income_gap": 39}),
+            ["body", "weights", "elderly"],
+        )
+        assert_invalid(
+            await _create(http, asset_limits={"vehicles": True}),
+            ["body", "asset_limits", "vehicles"],
+        )
