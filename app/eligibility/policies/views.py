@@ -5,6 +5,9 @@ from app.eligibility.policies.schemas import AssetLimits, PolicyOut, Weights
 from app.eligibility.policies.states import MACHINE, Status
 from app.eligibility.terms import Factor
 
+_DERIVED = frozenset({"allowed", "weights", "asset_limits"})
+"""Fields of the answer that are not columns of the row."""
+
 
 def policy_out(version: PolicyVersion) -> PolicyOut:
     return PolicyOut.model_validate(
@@ -27,6 +30,3 @@ def policy_out(version: PolicyVersion) -> PolicyOut:
             ),
         }
     )
-
-
-_DERIVED = frozenset({"allowed", "weights", "asset_limits"})
