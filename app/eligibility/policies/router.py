@@ -8,7 +8,13 @@ from fastapi import Depends, Path, Query, Response
 
 from app.core.auth import Actor, actor_for
 from app.core.dates import Day
-from app.core.errors import NotFound, PreconditionFailed, PreconditionRequired, ValidationFailed
+from app.core.errors import (
+    AppError,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+    ValidationFailed,
+)
 from app.core.etag import ExpectedVersion, etag_for_version
 from app.core.openapi import ETAG, LOCATION, protected_problems, sends
 from app.core.pagination import Page, PageParams
@@ -126,42 +132,48 @@ async def policies_update(
     return _answer(await service.update(session, actor, policy_id, body, expected), response)
 
 
-@router.post(
-    ONE + "/publish",
-    response_model=PolicyOut,
-    summary="Publish a draft policy version (If-Match)",
-    description="From `draft`. 409 `policy_overlap` (naming `conflicting_id`) when a published "
-    "version of the same region is in force on any day of its window; windows are inclusive, "
-    "so one may start the day after another ends. Versions of a region and of its subregions "
-    "may overlap: the most specific applies.",
-    responses={
-        **sends(200, ETAG),
-        **protected_problems(*_WRITE_ERRORS, InvalidTransition, PolicyOverlap),
-    },
-)
-async def policies_publish(
-    policy_id: PolicyId,
-    actor: Writer,
-    response: Response,
-    session: DbSession,
-    expected: ExpectedVersion,
-) -> PolicyOut:
-    return _answer(await service.act(session, actor, policy_id, Step.publish, expected), response)
+_STEPS: dict[Step, tuple[str, str, tuple[type[AppError], ...]]] = {
+    Step.publish: (
+        "Publish a draft policy version (If-Match)",
+        "From `draft`. 409 `policy_overlap` (naming `conflicting_id`) when a published version "
+        "of the same region is in force on any day of its window; windows are inclusive, so "
+        "one may start the day after another ends. Versions of a region and of its subregions "
+        "may overlap: the most specific applies.",
+        (PolicyOverlap,),
+    ),
+    Step.retire: (
+        "Retire a published policy version (If-Match)",
+        "From `published`. A retired version is history: it stays readable, is no longer in "
+        "force, and frees its window for another version of its region.",
+        (),
+    ),
+}
 
 
-@router.post(
-    ONE + "/retire",
-    response_model=PolicyOut,
-    summary="Retire a published policy version (If-Match)",
-    description="From `published`. A retired version is history: it stays readable, is no "
-    "longer in force, and frees its window for another version of its region.",
-    responses={**sends(200, ETAG), **protected_problems(*_WRITE_ERRORS, InvalidTransition)},
-)
-async def policies_retire(
-    policy_id: PolicyId,
-    actor: Writer,
-    response: Response,
-    session: DbSession,
-    expected: ExpectedVersion,
-) -> PolicyOut:
-    return _answer(await service.act(session, actor, policy_id, Step.retire, expected), response)
+def _step_route(
+    step: Step, summary: str, description: str, errors: tuple[type[AppError], ...]
+) -> None:
+    async def take(
+        policy_id: PolicyId,
+        actor: Writer,
+        response: Response,
+        session: DbSession,
+        expected: ExpectedVersion,
+    ) -> PolicyOut:
+        return _answer(await service.act(session, actor, policy_id, step, expected), response)
+
+    router.post(
+        f"{ONE}/{step.value}",
+        response_model=PolicyOut,
+        name=f"policies_{step.value}",
+        summary=summary,
+        description=description,
+        responses={
+            **sends(200, ETAG),
+            **protected_problems(*_WRITE_ERRORS, InvalidTransition, *errors),
+        },
+    )(take)
+
+
+for _step, (_summary, _description, _errors) in _STEPS.items():
+    _step_route(_step, _summary, _description, _errors)
