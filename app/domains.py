@@ -13,6 +13,7 @@ from app.core.jobs import JobKind, JobRegistry
 from app.core.services import AccessHooks, Services
 from app.core.worker import PeriodicTask, Worker
 from app.dictionaries.domain import domain as dictionaries
+from app.eligibility.domain import domain as eligibility
 from app.finances.domain import domain as finances
 from app.households.domain import domain as households
 from app.identity.domain import domain as identity
@@ -35,6 +36,7 @@ DOMAINS: tuple[Domain, ...] = (
     finances,
     imports,
     intake,
+    eligibility,
     audit,
     system,
 )

@@ -61,6 +61,8 @@ class Action(StrEnum):
     home_visits_record = "home_visits:record"
     deadlines_read = "deadlines:read"
     inbox_read = "inbox:read"
+    policies_read = "policies:read"
+    policies_write = "policies:write"
 
 
 PEOPLE = frozenset(Role) - {Role.partner}
@@ -165,6 +167,20 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
         {Role.district_officer, Role.street_officer, Role.community_worker, Role.auditor}
     ),
     Action.inbox_read: PEOPLE,
+    # Policy versions (DOMAIN 1, 5): the district sets them; the staff who apply them read
+    # them, as do admins (who keep reference data) and auditors. Grid workers, department
+    # officers and partner systems have no use for them.
+    Action.policies_read: frozenset(
+        {
+            Role.admin,
+            Role.district_officer,
+            Role.street_officer,
+            Role.community_worker,
+            Role.social_worker,
+            Role.auditor,
+        }
+    ),
+    Action.policies_write: frozenset({Role.district_officer}),
 }
 
 

@@ -3,7 +3,8 @@ a plan, a paired worker and (in 双龙湖街道) an assignment to the social wor
 has signed the street's confidentiality agreement (README's demo users).
 
 The figures make each household pass its own type's rules (DOMAIN 5) against a demo urban
-dibao standard `DEMO_DIBAO_STANDARD`, until the eligibility work brings policy versions:
+dibao standard `DEMO_DIBAO_STANDARD`, the L of the demo policy version of 2026
+(`eligibility_policies`):
 per-capita monthly income I/(12n) within 1x-2x of it for the income type and 1x-5x for the
 expenditure type, and rigid expenditure (net of reimbursement) R < 1.5 I, respectively
 R >= 1.5 I, over the 12 months before the current one.

@@ -1087,6 +1087,18 @@ CATALOG: tuple[CodeTable, ...] = (
         ),
     ),
     CodeTable(
+        name="policy_version_status",
+        label_zh="政策版本状态",
+        label_en="Policy version status",
+        source="DOMAIN 5",
+        extensible=False,
+        codes=(
+            Code("draft", "草稿", "Draft"),
+            Code("published", "已发布", "Published"),
+            Code("retired", "已停用", "Retired"),
+        ),
+    ),
+    CodeTable(
         name="deadline_kind",
         label_zh="时限类别",
         label_en="Deadline kind",

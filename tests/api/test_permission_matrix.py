@@ -62,6 +62,18 @@ DEADLINES = frozenset(
 APPLICATIONS_FILE = frozenset(
     {Role.street_officer, Role.community_worker, Role.social_worker, Role.grid_worker}
 )
+# Policy versions (DOMAIN 1, 5): the district sets them; those who apply them read them, as
+# do admins (reference data) and auditors; grid workers, departments and partners do not.
+POLICIES_READ = frozenset(
+    {
+        Role.admin,
+        Role.district_officer,
+        Role.street_officer,
+        Role.community_worker,
+        Role.social_worker,
+        Role.auditor,
+    }
+)
 
 EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/healthz"): PUBLIC,
@@ -197,6 +209,12 @@ EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/api/v1/home-visits/{visit_id}/cancel"): STREET_AND_COMMUNITY,
     ("GET", "/api/v1/inbox"): PEOPLE,
     ("POST", "/api/v1/inbox/{item_id}/read"): PEOPLE,
+    ("GET", "/api/v1/policies"): POLICIES_READ,
+    ("POST", "/api/v1/policies"): DISTRICT,
+    ("GET", "/api/v1/policies/{policy_id}"): POLICIES_READ,
+    ("PATCH", "/api/v1/policies/{policy_id}"): DISTRICT,
+    ("POST", "/api/v1/policies/{policy_id}/publish"): DISTRICT,
+    ("POST", "/api/v1/policies/{policy_id}/retire"): DISTRICT,
 }
 
 PATH_VALUES = {
@@ -220,6 +238,7 @@ PATH_VALUES = {
     "item_id": str(uuid.UUID(int=14)),
     "deadline_id": str(uuid.UUID(int=15)),
     "application_id": str(uuid.UUID(int=17)),
+    "policy_id": str(uuid.UUID(int=18)),
     "table": "hardship_cause",
     "year": "2027",
     "day": "2027-01-04",

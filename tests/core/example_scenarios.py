@@ -17,6 +17,7 @@ from fastapi import FastAPI
 from app.core.clock import business_today
 from app.core.examples import EXAMPLE_ID_NUMBER
 from app.households.record import repository
+from tests.api.eligibility.policies_http import create_policy
 from tests.api.households.ledger_http import (
     PDF,
     bearer,
@@ -396,6 +397,15 @@ async def _application_filed(app: FastAPI, http: httpx.AsyncClient) -> Call:
     return Call("community_worker", refs={"household_id": str(household.id)})
 
 
+async def _policy_officer(app: FastAPI, http: httpx.AsyncClient) -> Call:
+    return Call("district_officer")
+
+
+async def _policy_draft(app: FastAPI, http: httpx.AsyncClient) -> Call:
+    draft = await create_policy(http)
+    return Call("district_officer", {"policy_id": draft["id"]}, if_match=draft["version"])
+
+
 SCENARIOS: dict[str, Scenario] = {
     "applications_create": _application_filed,
     "applications_accept": _application(),
@@ -437,6 +447,8 @@ SCENARIOS: dict[str, Scenario] = {
     "home_visits_create": _home_visit_scheduled,
     "home_visits_record": _home_visit_recorded,
     "home_visits_cancel": _home_visit_cancelled,
+    "policies_create": _policy_officer,
+    "policies_update": _policy_draft,
 }
 """Operation id -> its scenario."""
 

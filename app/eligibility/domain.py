@@ -1,0 +1,8 @@
+"""What the app composes of eligibility: routers, models, demo data."""
+
+from app.core.composition import Domain
+from app.demo.eligibility_policies import seed
+from app.eligibility.models import PolicyVersion
+from app.eligibility.policies.router import router as policies_router
+
+domain = Domain(name="eligibility", routers=[policies_router], seed=seed, models=[PolicyVersion])

@@ -1,0 +1,1 @@
+"""Policy versions (DOMAIN 5): the effective-dated, region-specific figures the rules read."""
