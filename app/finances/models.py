@@ -4,14 +4,14 @@ Amounts are integer fen (`Money`); months are the first day of the month.
 """
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.db import Base, Timestamped, uuid_pk
-from app.core.types import Hundredths, Money
+from app.core.types import Hundredths, Money, UTCDateTime
 from app.households.public import HouseholdOwned
 
 
@@ -72,3 +72,19 @@ class Asset(HouseholdOwned, Timestamped, Base):
     financial_type: Mapped[str | None] = mapped_column(String(32))
     ownership_share: Mapped[Decimal] = mapped_column(Hundredths)
     """Percent of the asset the household owns, 0 < share <= 100."""
+
+
+class AssetDeclaration(HouseholdOwned, Base):
+    """That the household has declared its asset list, and when it last did (DOMAIN 5).
+
+    The asset rows alone cannot tell "declared to have none" from "never declared": both
+    are no rows. Every replacement of the list writes this row, an empty one included, so
+    an assessment reads missing assets only for a household that never declared them."""
+
+    __tablename__ = "household_asset_declarations"
+
+    household_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("households.id", ondelete="RESTRICT"), primary_key=True
+    )
+    declared_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    """The last replacement of the list (the first one set the household declared)."""

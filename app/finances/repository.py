@@ -6,13 +6,14 @@ whatever the number of rows.
 
 import uuid
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 
 from app.core.db import ReadSession, WriteSession
-from app.finances.models import Asset, Expenditure, Income
+from app.finances.models import Asset, AssetDeclaration, Expenditure, Income
 from app.finances.months import MonthRange
 
 Monthly = TypeVar("Monthly", Income, Expenditure)
@@ -87,3 +88,56 @@ async def income_months(
     for household_id, month in rows:
         found.setdefault(household_id, set()).add(month)
     return found
+
+
+async def declared_at(session: ReadSession, household_id: uuid.UUID) -> datetime | None:
+    """When the household last declared its asset list; None if it never did."""
+    found: datetime | None = await session.scalar(
+        select(AssetDeclaration.declared_at).where(AssetDeclaration.household_id == household_id)
+    )
+    return found
+
+
+async def declare_assets(session: WriteSession, owner: dict[str, Any], at: datetime) -> None:
+    """Record a declaration of the asset list at `at` (`owner`: household id and regions); the
+    household is locked by the caller, so reading before writing does not race."""
+    found = await session.get(AssetDeclaration, owner["household_id"])
+    if found is None:
+        session.add(AssetDeclaration(**owner, declared_at=at))
+    else:
+        found.declared_at = at
+
+
+async def _window_sums(
+    session: ReadSession,
+    model: type[Monthly],
+    key: Any,
+    household_id: uuid.UUID,
+    months: MonthRange,
+) -> dict[Any, Decimal]:
+    """`amount` of the household's rows of the range summed by `key`, in one statement."""
+    rows = await session.execute(
+        select(key, func.sum(model.amount))
+        .where(
+            model.household_id == household_id,
+            model.month >= months.first,
+            model.month <= months.last,
+        )
+        .group_by(key)
+    )
+    return {found: amount for found, amount in rows}
+
+
+async def income_by_month(
+    session: ReadSession, household_id: uuid.UUID, months: MonthRange
+) -> dict[date, Decimal]:
+    """The household's income of each month of the range that has a row (a zero one
+    counts), summed over members and sources."""
+    return await _window_sums(session, Income, Income.month, household_id, months)
+
+
+async def expenditure_by_kind(
+    session: ReadSession, household_id: uuid.UUID, months: MonthRange
+) -> dict[str, Decimal]:
+    """What the household bore (`amount`) over the range, per kind."""
+    return await _window_sums(session, Expenditure, Expenditure.kind, household_id, months)

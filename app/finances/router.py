@@ -150,9 +150,9 @@ async def household_assets_get(
     response: Response,
     session: ReadDbSession,
 ) -> AssetsOut:
-    household, rows = await service.read_assets(session, actor, household_id)
+    household, rows, declared = await service.read_assets(session, actor, household_id)
     response.headers["ETag"] = etag_for_version(household.version)
-    return views.assets_out(household, rows)
+    return views.assets_out(household, rows, declared=declared)
 
 
 @router.put(
@@ -174,4 +174,4 @@ async def household_assets_replace(
     )
     response.headers["ETag"] = etag_for_version(household.version)
     ledger.answer_household_version(response, session, household.id, household.version)
-    return views.assets_out(household, rows)
+    return views.assets_out(household, rows, declared=True)

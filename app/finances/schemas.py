@@ -381,6 +381,7 @@ class AssetsOut(BaseModel):
                 {
                     "household_id": _HOUSEHOLD,
                     "items": [_ASSET],
+                    "declared": True,
                     "total_value": "15000.00",
                     "total_owned_value": "15000.00",
                     "version": 7,
@@ -391,6 +392,11 @@ class AssetsOut(BaseModel):
 
     household_id: uuid.UUID = Field(description="Household id.")
     items: list[AssetOut] = Field(description="The assets, in the order they were given.")
+    declared: bool = Field(
+        description="Whether the household has declared its asset list (any replacement, an "
+        'empty one included): with no items, true is "declared to have none", false "never '
+        'declared" (an assessment cannot judge assets then).'
+    )
     total_value: Yuan = Field(description="Sum of the known values, in yuan, exact.")
     total_owned_value: Yuan = Field(
         description="Sum of the household's parts (`owned_value`), in yuan, exact."

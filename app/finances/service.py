@@ -9,15 +9,17 @@ the household's version, so it is guarded by If-Match on the household.
 import uuid
 from collections.abc import Sequence
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from app.core import dates
 from app.core.auth import Actor
-from app.core.db import ReadSession, WriteSession
+from app.core.db import ReadSession, WriteSession, utcnow
 from app.core.errors import ValidationFailed
 from app.core.field_messages import MONTHS, FieldMessage, register_field_messages
 from app.dictionaries import public as dictionaries
 from app.finances import repository
+from app.finances.facts import AssetFact
 from app.finances.models import Asset, Expenditure, Income
 from app.finances.months import (
     DEFAULT_MONTHS,
@@ -91,10 +93,11 @@ async def read_monthly(
 
 async def read_assets(
     session: ReadSession, actor: Actor, household_id: uuid.UUID
-) -> tuple[HouseholdRef, list[Asset]]:
-    """The household's assets; the read is audited (Beijing 7)."""
+) -> tuple[HouseholdRef, list[Asset], bool]:
+    """The household's assets and whether it declared them; the read is audited (Beijing 7)."""
     household = await _read(session, actor, household_id, "assets")
-    return household, await repository.assets(session, household.id)
+    declared = await repository.declared_at(session, household.id) is not None
+    return household, await repository.assets(session, household.id), declared
 
 
 async def replace_incomes(
@@ -188,8 +191,50 @@ async def replace_assets(
     changes = _changes("assets", _ASSET_FIELDS, before, rows)
     if changes:
         await repository.replace_assets(session, household.id, [_owned(household, r) for r in rows])
+    if await repository.declared_at(session, household.id) is None:
+        # The first declaration is a change even when it lists nothing: from now on the
+        # household is known to have no assets rather than not to have said.
+        changes["assets_declared"] = {"before": False, "after": True}
+    await repository.declare_assets(session, _owned(household, {}), utcnow())
     household = await _record(session, actor, household, "assets", changes)
     return household, await repository.assets(session, household.id)
+
+
+async def income_by_month(
+    session: ReadSession, household_id: uuid.UUID, months: MonthRange
+) -> dict[date, Decimal]:
+    """The household's income per month of `months` (over members and sources); a month
+    without a row is absent (not recorded), a recorded zero is 0. One statement."""
+    return await repository.income_by_month(session, household_id, months)
+
+
+async def rigid_by_kind(
+    session: ReadSession, household_id: uuid.UUID, months: MonthRange
+) -> dict[str, Decimal]:
+    """The rigid expenditure the household bore over `months` (net of reimbursement), per
+    kind; a kind without a row is absent. One statement."""
+    return await repository.expenditure_by_kind(session, household_id, months)
+
+
+async def declared_assets(
+    session: ReadSession, household_id: uuid.UUID
+) -> tuple[AssetFact, ...] | None:
+    """The household's assets as now recorded, oldest first; None when the household never
+    declared its asset list (no replacement of it, not even an empty one), () when it
+    declared none. Two statements."""
+    if await repository.declared_at(session, household_id) is None:
+        return None
+    return tuple(
+        AssetFact(
+            kind=a.kind,
+            ownership_share=a.ownership_share,
+            value=a.value,
+            area_m2=a.area_m2,
+            vehicle_type=a.vehicle_type,
+            count=a.count,
+        )
+        for a in await repository.assets(session, household_id)
+    )
 
 
 async def _writable(

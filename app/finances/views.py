@@ -69,7 +69,7 @@ def owned_value(asset: Asset) -> Decimal | None:
     return (asset.value * asset.ownership_share / 100).quantize(_ZERO, rounding=ROUND_HALF_UP)
 
 
-def assets_out(household: HouseholdRef, rows: list[Asset]) -> AssetsOut:
+def assets_out(household: HouseholdRef, rows: list[Asset], *, declared: bool) -> AssetsOut:
     items = [
         AssetOut.model_validate(
             {
@@ -86,6 +86,7 @@ def assets_out(household: HouseholdRef, rows: list[Asset]) -> AssetsOut:
     return AssetsOut(
         household_id=household.id,
         items=items,
+        declared=declared,
         total_value=sum((r.value for r in rows if r.value is not None), _ZERO),
         total_owned_value=sum((i.owned_value for i in items if i.owned_value is not None), _ZERO),
         version=household.version,

@@ -8,7 +8,9 @@
 - **Change** a household through `record_change`: version, history, audit and
   domain event in the caller's transaction.
 - **Read** a household and its members as of now: `household_now`; who was a member on
-  a past date: `members_on`, `membership_periods`.
+  a past date: `members_on`, `membership_periods`; for the eligibility rules, a
+  person's facts (`person_facts`), hukou and residence on a date (`residence_on`) and
+  the target types held on a date (`target_types_on`).
 - **Create** a household as the API does (`create_household`), or many in bulk,
   exactly as the API does (the import): `rows_of_new_household`, `known_persons`,
   `write_new_households`.
@@ -79,11 +81,13 @@ from app.households.read_models import (
     HouseholdRef,
     MemberNow,
     NeedInstance,
+    PersonFacts,
     household_now,
 )
-from app.households.record import applicants, completeness
+from app.households.record import applicants, as_of, completeness
 from app.households.record import repository as records_repository
 from app.households.record import service as records
+from app.households.record.as_of import ResidenceOn
 from app.households.record.bulk import Collision, known_persons, refresh_statistics
 from app.households.record.bulk import write as write_new_households
 from app.households.record.creation import (
@@ -378,6 +382,40 @@ async def members_on(session: ReadSession, household_id: uuid.UUID, day: date) -
     return await persons.members_on(session, household_id, day)
 
 
+async def person_facts(
+    session: ReadSession, person_ids: set[uuid.UUID]
+) -> dict[uuid.UUID, PersonFacts]:
+    """Birth date, health, disability grade and employment of each of `person_ids` (the
+    members `members_on` found), in one statement. These are the persons' current values,
+    not those of a past date: a change of them is in the history of the household the
+    person was in (`member.update`) but is not undone here, so a fact corrected after a
+    date reads corrected on it too. The caller fetched their household through the actor's
+    reach."""
+    return {
+        p.id: PersonFacts(p.id, p.birth_date, p.health, p.disability_grade, p.employment)
+        for p in await persons.facts(session, person_ids)
+    }
+
+
+async def residence_on(session: ReadSession, household_id: uuid.UUID, day: date) -> ResidenceOn:
+    """The household's hukou region code and the date since when it lives in the city
+    (`settled_since`) as the ledger held them on `day`: the current values with the changes
+    recorded after `day` (business dates, Asia/Shanghai) undone from the history, so a
+    correction made later does not rewrite the past; the values it was entered with stand
+    for the time before its creation. With its district (now). Two statements; the caller
+    fetched the household through the actor's reach."""
+    return await as_of.residence_on(session, household_id, day)
+
+
+async def target_types_on(
+    session: ReadSession, household_id: uuid.UUID, day: date
+) -> frozenset[str]:
+    """The target types the household held on `day`: its decisions in force that day
+    (decided on or before it, not ended on or before it by `ended_on`, term `ends_on` not
+    over before it), as recorded now. One statement; the caller fetched the household."""
+    return await decisions.types_on(session, household_id, day)
+
+
 async def refresh_completeness(
     session: WriteSession, actor: Actor, household: HouseholdRef
 ) -> None:
@@ -494,8 +532,10 @@ __all__ = [
     "NewHousehold",
     "NewMember",
     "Origin",
+    "PersonFacts",
     "PersonInAnotherHousehold",
     "PlanIn",
+    "ResidenceOn",
     "TooManyLookups",
     "TransferRequestIn",
     "address_key",
@@ -537,6 +577,7 @@ __all__ = [
     "paired_worker_of",
     "parse_id",
     "parse_member_id",
+    "person_facts",
     "personal",
     "plain",
     "propose_exit",
@@ -549,9 +590,11 @@ __all__ = [
     "refresh_completeness",
     "refresh_statistics",
     "require_active",
+    "residence_on",
     "revise_plan",
     "rows_of_new_household",
     "spend_lookups",
+    "target_types_on",
     "visible",
     "within_reach",
     "writable",

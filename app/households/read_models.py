@@ -65,6 +65,22 @@ class MemberNow:
 
 
 @dataclass(frozen=True, slots=True)
+class PersonFacts:
+    """What the eligibility rules read of a person (DOMAIN 5: ages on D, health, disability,
+    employment), as the ledger holds them now (their past values are only in the
+    households' histories, which this does not read).
+
+    The birth date is here, unlike in `MemberNow`, because an age on a past date needs
+    it; a caller derives what it shows or stores from it and never shows the date itself."""
+
+    person_id: uuid.UUID
+    birth_date: date
+    health: str | None
+    disability_grade: str | None
+    employment: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class CategoryNow:
     category: str
     subtype: str | None

@@ -64,6 +64,14 @@ def current_rows(
     ]
 
 
+async def types_on(session: ReadSession, household_id: uuid.UUID, day: date) -> frozenset[str]:
+    """The target types the household held on `day`, from the decisions in force that day
+    (`rules.in_force`), as they are recorded now: a decision ended later still held it.
+    One statement."""
+    decisions = await repository.of_household(session, household_id)
+    return frozenset(d.target_type for d in decisions if rules.in_force(d, day))
+
+
 async def current_types(session: ReadSession, household_id: uuid.UUID) -> list[str]:
     """The target types the household holds now (from its decisions in force)."""
     return await repository.current_types(session, household_id)

@@ -139,6 +139,22 @@ async def members_on(session: ReadSession, household_id: uuid.UUID, day: date) -
     return list(dict.fromkeys(rows))
 
 
+FactRow = Row[uuid.UUID, date, str | None, str | None, str | None]
+
+
+async def facts(session: ReadSession, person_ids: set[uuid.UUID]) -> list[FactRow]:
+    """id, birth date, health, disability grade and employment of the persons of
+    `person_ids` that exist, in one statement."""
+    if not person_ids:
+        return []
+    rows = await session.execute(
+        select(
+            Person.id, Person.birth_date, Person.health, Person.disability_grade, Person.employment
+        ).where(Person.id.in_(person_ids))
+    )
+    return list(rows)
+
+
 async def latest_left_on(
     session: ReadSession, person_id: uuid.UUID, *, other_than: uuid.UUID | None = None
 ) -> date | None:

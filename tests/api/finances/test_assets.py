@@ -81,6 +81,7 @@ class TestReplaceAssets:
         expected = {
             "household_id": str(household.id),
             "items": [shown(i) for i in items],
+            "declared": True,
             "total_value": "100000546.00",
             "total_owned_value": "100000546.00",
             "version": version + 1,
@@ -108,6 +109,26 @@ class TestReplaceAssets:
         ]
         cleared = await api.put(url(household), {"items": []}, version=version + 2)
         assert (cleared.json()["items"], cleared.json()["total_value"]) == ([], "0.00")
+
+    async def test_an_empty_list_declares_the_household_has_none(
+        self, api: Api, household: Any
+    ) -> None:
+        """DOMAIN 5: "declared to have none" is not "never declared"; the first declaration
+        is a change (the version goes up), repeating it is none."""
+        version = await version_of(api, household)
+        never = await api.get(url(household))
+        assert (never.json()["items"], never.json()["declared"]) == ([], False)
+
+        first = await api.put(url(household), {"items": []}, version=version)
+        again = await api.put(url(household), {"items": []}, version=version + 1)
+
+        assert first.status_code == again.status_code == 200, first.text
+        assert [(r.json()["declared"], r.json()["version"]) for r in (first, again)] == [
+            (True, version + 1),
+            (True, version + 1),
+        ]
+        got = (await api.get(url(household))).json()
+        assert (got["items"], got["declared"]) == ([], True)
 
     async def test_descriptions_are_trimmed(self, api: Api, household: Any) -> None:
         response = await api.put(
@@ -139,8 +160,12 @@ class TestReplaceAssets:
             "financial_type": None,
             "person_id": None,
         }
+        # The first replacement also declares the list (DOMAIN 5: "none" is not "unknown").
         assert [e["changes"] for e in entries] == [
-            {"assets": {"before": [], "after": [row]}},
+            {
+                "assets": {"before": [], "after": [row]},
+                "assets_declared": {"before": False, "after": True},
+            },
             {"assets": {"before": [row], "after": []}},
         ]
 

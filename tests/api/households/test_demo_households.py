@@ -10,11 +10,15 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.clock import business_today
 from app.demo.household_care import DEMO_DIBAO_STANDARD
 from app.demo.households import DEMO_HOUSEHOLDS
 from app.demo.households import seed as seed_demo_households
 from app.demo.regions import STREETS
 from app.dictionaries.catalog import CATALOG
+from app.eligibility.gather import household_inputs
+from app.eligibility.rules import Outcome, assess
+from app.eligibility.terms import PolicyTerms
 from app.households.models import (
     Household,
     HouseholdCategory,
@@ -308,3 +312,23 @@ async def test_the_social_worker_sees_its_assigned_households_unmasked(
         403,
         "confidentiality_agreement_required",
     )
+
+
+async def test_every_demo_household_can_be_assessed_today(
+    app: FastAPI, session: AsyncSession
+) -> None:
+    """The demo declares every household's assets (an empty list would do), so gathering its
+    inputs on the business date misses nothing the rules need (DOMAIN 5: no cannot_assess)."""
+    await create_demo_district(session)
+    await seed_demo_households(app.state.services, "")
+    ids = list(await session.scalars(select(Household.id)))
+    policy = PolicyTerms(dibao_standard=DEMO_DIBAO_STANDARD, weights={})
+    outcomes = set()
+    for household_id in ids:
+        inputs = await household_inputs(session, household_id, business_today())
+        decision = assess(inputs, policy)
+        assert inputs.assets, household_id
+        assert decision.outcome != Outcome.cannot_assess, decision.missing
+        outcomes.add(decision.outcome)
+    assert len(ids) == 12
+    assert {Outcome.income_poverty, Outcome.expenditure_poverty} <= outcomes
