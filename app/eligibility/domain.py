@@ -2,7 +2,9 @@
 
 from app.core.composition import Domain
 from app.demo.eligibility_policies import seed
-from app.eligibility.models import PolicyVersion
+from app.eligibility.models import Assessment, PolicyVersion
 from app.eligibility.policies.router import router as policies_router
 
-domain = Domain(name="eligibility", routers=[policies_router], seed=seed, models=[PolicyVersion])
+domain = Domain(
+    name="eligibility", routers=[policies_router], seed=seed, models=[PolicyVersion, Assessment]
+)

@@ -21,6 +21,7 @@ from app.eligibility.rules import (
     assess,
     completed_years,
     fingerprint,
+    per_capita_micro,
     priority_key,
     score,
     window,
@@ -296,3 +297,19 @@ def test_the_anniversary_completes_exactly_that_many_years(start: date, years: i
     if years > 0:
         assert completed_years(start, day - timedelta(days=1)) == years - 1
     assert (day.year, day.month) == (start.year + years, start.month)
+
+
+@given(
+    st.integers(0, 10**12).map(lambda fen: Decimal(fen) / 100),
+    st.integers(0, 10**12).map(lambda fen: Decimal(fen) / 100),
+    st.integers(1, 12),
+    st.integers(1, 12),
+)
+def test_the_per_capita_key_never_reverses_the_exact_order(
+    first: Decimal, second: Decimal, n: int, m: int
+) -> None:
+    exact_first = Fraction(first) / (12 * n)
+    exact_second = Fraction(second) / (12 * m)
+    if exact_first < exact_second:
+        assert per_capita_micro(first, n) <= per_capita_micro(second, m)
+    assert per_capita_micro(first, n) == int(exact_first * 1_000_000)

@@ -25,7 +25,14 @@ from app.eligibility.rules.results import (
     Outcome,
     RuleResult,
 )
-from app.eligibility.rules.score import Contribution, PriorityKey, Score, priority_key, score
+from app.eligibility.rules.score import (
+    Contribution,
+    PriorityKey,
+    Score,
+    per_capita_micro,
+    priority_key,
+    score,
+)
 
 __all__ = [
     "ELIGIBLE",
@@ -48,6 +55,7 @@ __all__ = [
     "completed_years",
     "fingerprint",
     "missing_inputs",
+    "per_capita_micro",
     "priority_key",
     "score",
     "window",

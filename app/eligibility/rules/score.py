@@ -79,13 +79,22 @@ def score(inputs: HouseholdInputs, terms: PolicyTerms, decision: Decision) -> Sc
     )
 
 
-PriorityKey = tuple[Decimal, Fraction, str]
+PriorityKey = tuple[Decimal, int, str]
+MICRO = 1_000_000
+
+
+def per_capita_micro(income: Decimal, member_count: int) -> int:
+    """Per-capita monthly income I/(12n) in millionths of a yuan, rounded down: an integer
+    the database orders exactly as Python does (`Assessment.per_capita_micro`). Rounding
+    down keeps the order of any two households whose figures differ by a millionth of a
+    yuan or more; closer ones fall to the id."""
+    return int(Fraction(income) * MICRO // (WINDOW_MONTHS * member_count))
 
 
 def priority_key(result: Score, household_id: uuid.UUID | str) -> PriorityKey:
     """Sorting ascending by this key orders households for help: the higher score first,
-    then the lower per-capita income I/(12n) (exact), then the household id."""
-    per_capita = Fraction(result.income_total) / (WINDOW_MONTHS * result.member_count)
+    then the lower per-capita income (`per_capita_micro`), then the household id."""
+    per_capita = per_capita_micro(result.income_total, result.member_count)
     return (-result.total, per_capita, str(household_id))
 
 
