@@ -9,8 +9,9 @@
   domain event in the caller's transaction.
 - **Read** a household and its members as of now: `household_now`; who was a member on
   a past date: `members_on`, `membership_periods`; for the eligibility rules, a
-  person's facts (`person_facts`), hukou and residence on a date (`residence_on`) and
-  the target types held on a date (`target_types_on`).
+  person's facts (`person_facts`), hukou and residence on a date (`residence_on_many`) and
+  the target types held on a date (`target_types_on_many`), each for a batch of
+  households in one or two statements (`members_on_many` for who was a member).
 - **Create** a household as the API does (`create_household`), or many in bulk,
   exactly as the API does (the import): `rows_of_new_household`, `known_persons`,
   `write_new_households`.
@@ -37,6 +38,7 @@
 """
 
 import uuid
+from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import select
@@ -382,6 +384,14 @@ async def members_on(session: ReadSession, household_id: uuid.UUID, day: date) -
     return await persons.members_on(session, household_id, day)
 
 
+async def members_on_many(
+    session: ReadSession, household_ids: Sequence[uuid.UUID], day: date
+) -> dict[uuid.UUID, list[uuid.UUID]]:
+    """`members_on` of a batch of households in one statement (a household with nobody on
+    `day` is absent). The caller reached the households (an assessment, a simulation)."""
+    return await persons.members_on_many(session, household_ids, day)
+
+
 async def person_facts(
     session: ReadSession, person_ids: set[uuid.UUID]
 ) -> dict[uuid.UUID, PersonFacts]:
@@ -397,23 +407,25 @@ async def person_facts(
     }
 
 
-async def residence_on(session: ReadSession, household_id: uuid.UUID, day: date) -> ResidenceOn:
-    """The household's hukou region code and the date since when it lives in the city
+async def residence_on_many(
+    session: ReadSession, household_ids: Sequence[uuid.UUID], day: date
+) -> dict[uuid.UUID, ResidenceOn]:
+    """Each household's hukou region code and the date since when it lives in the city
     (`settled_since`) as the ledger held them on `day`: the current values with the changes
     recorded after `day` (business dates, Asia/Shanghai) undone from the history, so a
     correction made later does not rewrite the past; the values it was entered with stand
-    for the time before its creation. With its district (now). Two statements; the caller
-    fetched the household through the actor's reach."""
-    return await as_of.residence_on(session, household_id, day)
+    for the time before its creation. With its district (now). Two statements whatever the
+    number of households; one that does not exist is absent."""
+    return await as_of.residence_on_many(session, household_ids, day)
 
 
-async def target_types_on(
-    session: ReadSession, household_id: uuid.UUID, day: date
-) -> frozenset[str]:
-    """The target types the household held on `day`: its decisions in force that day
+async def target_types_on_many(
+    session: ReadSession, household_ids: Sequence[uuid.UUID], day: date
+) -> dict[uuid.UUID, frozenset[str]]:
+    """The target types each household held on `day`: its decisions in force that day
     (decided on or before it, not ended on or before it by `ended_on`, term `ends_on` not
-    over before it), as recorded now. One statement; the caller fetched the household."""
-    return await decisions.types_on(session, household_id, day)
+    over before it), as recorded now. One statement; a household that held none is absent."""
+    return await decisions.types_on_many(session, household_ids, day)
 
 
 async def refresh_completeness(
@@ -570,6 +582,7 @@ __all__ = [
     "likely_household",
     "members_ever",
     "members_on",
+    "members_on_many",
     "membership_periods",
     "need_instances",
     "note_needs",
@@ -590,11 +603,11 @@ __all__ = [
     "refresh_completeness",
     "refresh_statistics",
     "require_active",
-    "residence_on",
+    "residence_on_many",
     "revise_plan",
     "rows_of_new_household",
     "spend_lookups",
-    "target_types_on",
+    "target_types_on_many",
     "visible",
     "within_reach",
     "writable",

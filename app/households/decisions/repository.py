@@ -30,6 +30,16 @@ async def of_household(session: ReadSession, household_id: uuid.UUID) -> list[Ta
     return list((await session.scalars(stmt)).all())
 
 
+async def of_households(
+    session: ReadSession, household_ids: Sequence[uuid.UUID]
+) -> list[TargetTypeDecision]:
+    """The decisions of the households, in one statement."""
+    if not household_ids:
+        return []
+    stmt = select(TargetTypeDecision).where(TargetTypeDecision.household_id.in_(household_ids))
+    return list((await session.scalars(stmt)).all())
+
+
 async def in_household(
     session: ReadSession, household_id: uuid.UUID, decision_id: uuid.UUID
 ) -> TargetTypeDecision | None:
