@@ -11,7 +11,9 @@
   a past date: `members_on`, `membership_periods`; for the eligibility rules, a
   person's facts (`person_facts`), hukou and residence on a date (`residence_on_many`) and
   the target types held on a date (`target_types_on_many`), each for a batch of
-  households in one or two statements (`members_on_many` for who was a member).
+  households in one or two statements (`members_on_many` for who was a member);
+  a region's active households in keyset batches (`count_active`, `active_after`) and
+  their labels (`household_labels`: ledger number, head's name).
 - **Create** a household as the API does (`create_household`), or many in bulk,
   exactly as the API does (the import): `rows_of_new_household`, `known_persons`,
   `write_new_households`.
@@ -86,7 +88,7 @@ from app.households.read_models import (
     PersonFacts,
     household_now,
 )
-from app.households.record import applicants, as_of, completeness
+from app.households.record import applicants, as_of, completeness, walk
 from app.households.record import repository as records_repository
 from app.households.record import service as records
 from app.households.record.as_of import ResidenceOn
@@ -111,6 +113,7 @@ from app.households.record.validation import (
     parse_id,
     parse_member_id,
 )
+from app.households.record.walk import HouseholdLabel
 from app.households.scope import reach_organizations_through
 from app.households.scope import visible_households as jurisdiction
 from app.households.stewardship import assignments, plans
@@ -428,6 +431,14 @@ async def target_types_on_many(
     return await decisions.types_on_many(session, household_ids, day)
 
 
+count_active = walk.count_active
+"""How many active households a region's subtree holds (no reach: the caller checked it)."""
+active_after = walk.active_after
+"""A keyset batch of a subtree's active households, (id, region code) in id order."""
+household_labels = walk.labels
+"""Ledger number and head's name (unmasked) of a batch of households, in one statement."""
+
+
 async def refresh_completeness(
     session: WriteSession, actor: Actor, household: HouseholdRef
 ) -> None:
@@ -529,6 +540,7 @@ __all__ = [
     "HouseholdDeclined",
     "HouseholdExited",
     "HouseholdId",
+    "HouseholdLabel",
     "HouseholdNow",
     "HouseholdOwned",
     "HouseholdRef",
@@ -550,6 +562,7 @@ __all__ = [
     "ResidenceOn",
     "TooManyLookups",
     "TransferRequestIn",
+    "active_after",
     "address_key",
     "admit",
     "answer_household_version",
@@ -564,6 +577,7 @@ __all__ = [
     "check_subtype",
     "confirm_exit",
     "contact_from_text",
+    "count_active",
     "count_in_region",
     "create_applicant_household",
     "create_household",
@@ -573,6 +587,7 @@ __all__ = [
     "file_document",
     "file_transfer_request",
     "has_document",
+    "household_labels",
     "household_now",
     "household_written",
     "households_reached",
