@@ -80,7 +80,7 @@ async def run_simulation(
     simulation_id: uuid.UUID,
     job: JobContext | None = None,
     *,
-    batch_size: int = BATCH,
+    batch_size: int | None = None,
 ) -> None:
     """Run one simulation to its end: `succeeded`, or `failed` after its last attempt.
 
@@ -91,7 +91,7 @@ async def run_simulation(
     if run is None:
         return
     try:
-        while await _batch(services, run, batch_size):
+        while await _batch(services, run, batch_size or BATCH):
             pass
     except Stopped:
         logger.info("simulation_stopped", simulation_id=str(simulation_id))
