@@ -103,7 +103,8 @@ class TestRun:
 
         assert done["status"] == "succeeded"
         assert done["progress"] == {"processed": 4, "total": 4}
-        assert done["timings"]["started_at"] and done["timings"]["finished_at"]
+        assert done["timings"]["started_at"]
+        assert done["timings"]["finished_at"]
         assert done["timings"]["seconds"] >= 0
         assert done["changed"] == 3, done["transitions"]
         assert done["transitions"] == [
@@ -134,7 +135,8 @@ class TestRun:
         middle = next(c for c in changes if c["household_id"] == str(households["middle"].id))
         assert middle["head_name"] == "张秀英"
         assert middle["ledger_number"] == households["middle"].ledger_number
-        assert middle["score"] is not None and 0 <= float(middle["score"]) <= 100
+        assert middle["score"] is not None
+        assert 0 <= float(middle["score"]) <= 100
         low = next(c for c in changes if c["household_id"] == str(households["low"].id))
         assert low["score"] is None
 
