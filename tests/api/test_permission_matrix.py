@@ -215,6 +215,13 @@ EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("PATCH", "/api/v1/policies/{policy_id}"): DISTRICT,
     ("POST", "/api/v1/policies/{policy_id}/publish"): DISTRICT,
     ("POST", "/api/v1/policies/{policy_id}/retire"): DISTRICT,
+    # Simulations: district officers run and read them, in their own district.
+    ("POST", "/api/v1/eligibility/simulations"): DISTRICT,
+    ("GET", "/api/v1/eligibility/simulations"): DISTRICT,
+    ("GET", "/api/v1/eligibility/simulations/{simulation_id}"): DISTRICT,
+    ("POST", "/api/v1/eligibility/simulations/{simulation_id}/cancel"): DISTRICT,
+    ("GET", "/api/v1/eligibility/simulations/{simulation_id}/changes"): DISTRICT,
+    ("GET", "/api/v1/eligibility/simulations/{simulation_id}/changes.csv"): DISTRICT,
 }
 
 PATH_VALUES = {
@@ -239,6 +246,7 @@ PATH_VALUES = {
     "deadline_id": str(uuid.UUID(int=15)),
     "application_id": str(uuid.UUID(int=17)),
     "policy_id": str(uuid.UUID(int=18)),
+    "simulation_id": str(uuid.UUID(int=19)),
     "table": "hardship_cause",
     "year": "2027",
     "day": "2027-01-04",

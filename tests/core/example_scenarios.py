@@ -406,6 +406,11 @@ async def _policy_draft(app: FastAPI, http: httpx.AsyncClient) -> Call:
     return Call("district_officer", {"policy_id": draft["id"]}, if_match=draft["version"])
 
 
+async def _simulation_draft(app: FastAPI, http: httpx.AsyncClient) -> Call:
+    draft = await create_policy(http)
+    return Call("district_officer", refs={"policy_version_id": draft["id"]})
+
+
 SCENARIOS: dict[str, Scenario] = {
     "applications_create": _application_filed,
     "applications_accept": _application(),
@@ -449,6 +454,7 @@ SCENARIOS: dict[str, Scenario] = {
     "home_visits_cancel": _home_visit_cancelled,
     "policies_create": _policy_officer,
     "policies_update": _policy_draft,
+    "simulations_create": _simulation_draft,
 }
 """Operation id -> its scenario."""
 

@@ -19,7 +19,7 @@ from app.core.routing import API_V1, Idempotency, api_router, route_options
 from app.core.uow import DbSession, ReadDbSession
 from app.eligibility.simulations import service
 from app.eligibility.simulations.errors import SimulationFinished
-from app.eligibility.simulations.schemas import ChangeOut, SimulationIn, SimulationOut
+from app.eligibility.simulations.schemas import SimulationChangeOut, SimulationIn, SimulationOut
 from app.eligibility.simulations.views import change_out, simulation_out
 
 router = api_router(prefix=f"{API_V1}/eligibility/simulations", tags=["eligibility"])
@@ -97,7 +97,7 @@ async def simulations_cancel(
 
 @router.get(
     f"{ONE}/changes",
-    response_model=Page[ChangeOut],
+    response_model=Page[SimulationChangeOut],
     summary="The households whose outcome the simulated version changes",
     description="In household id order, with ledger number and head's name (masked for "
     "roles that may not see it), current and new outcome and the new score.",
@@ -105,7 +105,7 @@ async def simulations_cancel(
 )
 async def simulation_changes_list(
     simulation_id: SimulationId, actor: Reader, session: ReadDbSession, page: PageParams
-) -> Page[ChangeOut]:
+) -> Page[SimulationChangeOut]:
     found, cursor = await service.changes(session, actor, simulation_id, page)
     return Page(items=[change_out(row) for row in found], next_cursor=cursor)
 

@@ -31,7 +31,7 @@ from app.eligibility.models import PolicyVersion
 from app.eligibility.policies.service import in_force_over, most_specific, terms_of
 from app.eligibility.simulations import repository
 from app.eligibility.simulations.outcomes import Transition, evaluate, merged
-from app.eligibility.simulations.states import FINISHED, Status
+from app.eligibility.simulations.states import FINISHED, SimulationStatus
 from app.eligibility.terms import PolicyTerms
 from app.households import public as households
 
@@ -100,9 +100,9 @@ async def run_simulation(
         raise
     except Exception:
         if run.attempt >= MAX_ATTEMPTS:
-            await _finish(services, run, Status.failed, INTERNAL_ERROR)
+            await _finish(services, run, SimulationStatus.failed, INTERNAL_ERROR)
         raise
-    await _finish(services, run, Status.succeeded, None)
+    await _finish(services, run, SimulationStatus.succeeded, None)
 
 
 async def _start(
@@ -110,9 +110,9 @@ async def _start(
 ) -> Run | None:
     async with services.database.sessionmaker() as session, session.begin():
         simulation = await repository.get(session, simulation_id, for_update=True)
-        if simulation is None or Status(simulation.status) in FINISHED:
+        if simulation is None or SimulationStatus(simulation.status) in FINISHED:
             return None
-        simulation.status = Status.running.value
+        simulation.status = SimulationStatus.running.value
         simulation.attempts += 1
         simulation.started_at = simulation.started_at or utcnow()
         if simulation.total is None:
@@ -151,7 +151,7 @@ async def _batch(services: Services, run: Run, size: int) -> bool:
     last = walked[-1][0]
     async with services.database.sessionmaker() as session, session.begin():
         simulation = await repository.get(session, run.simulation_id, for_update=True)
-        if simulation is None or simulation.status != Status.running.value:
+        if simulation is None or simulation.status != SimulationStatus.running.value:
             raise Stopped()
         if simulation.last_household_id != run.checkpoint:
             raise Stopped()
@@ -178,11 +178,13 @@ async def _batch(services: Services, run: Run, size: int) -> bool:
     return len(walked) == size
 
 
-async def _finish(services: Services, run: Run, status: Status, failure_code: str | None) -> None:
+async def _finish(
+    services: Services, run: Run, status: SimulationStatus, failure_code: str | None
+) -> None:
     """End a simulation still running (a cancelled one stays cancelled)."""
     async with services.database.sessionmaker() as session, session.begin():
         simulation = await repository.get(session, run.simulation_id, for_update=True)
-        if simulation is None or simulation.status != Status.running.value:
+        if simulation is None or simulation.status != SimulationStatus.running.value:
             return
         simulation.status = status.value
         simulation.failure_code = failure_code

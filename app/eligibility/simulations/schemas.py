@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, JsonValue, PlainSerializer
 
 from app.core.dates import Day
 from app.core.region_codes import CODE_PATTERN
-from app.eligibility.simulations.states import Status
+from app.eligibility.simulations.states import SimulationStatus
 
 Score = Annotated[Decimal, PlainSerializer(lambda value: f"{value:.2f}", return_type=str)]
 _OUTCOMES = (
@@ -127,7 +127,7 @@ class SimulationOut(BaseModel):
     policy_version_id: uuid.UUID = Field(description="The version simulated.")
     region_code: str = Field(description="The region whose subtree was simulated.")
     reference_date: date = Field(description="The reference date D.")
-    status: Status = Field(description="queued, running, succeeded, failed or cancelled.")
+    status: SimulationStatus = Field(description="queued, running, succeeded, failed or cancelled.")
     progress: Progress = Field(description="Households evaluated of those to evaluate.")
     changed: int = Field(description="Households whose outcome the version changes, so far.")
     failure_code: str | None = Field(description="Why it failed; null unless `failed`.")
@@ -141,7 +141,7 @@ class SimulationOut(BaseModel):
     )
 
 
-class ChangeOut(BaseModel):
+class SimulationChangeOut(BaseModel):
     """A household whose outcome the simulated version changes."""
 
     model_config = ConfigDict(

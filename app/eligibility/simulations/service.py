@@ -28,7 +28,7 @@ from app.eligibility.simulations.errors import SimulationFinished
 from app.eligibility.simulations.job import SIMULATION
 from app.eligibility.simulations.models import Simulation, SimulationChange
 from app.eligibility.simulations.schemas import SimulationIn
-from app.eligibility.simulations.states import FINISHED, Status
+from app.eligibility.simulations.states import FINISHED, SimulationStatus
 from app.households import public as households
 from app.regions.public import region_exists
 
@@ -66,7 +66,7 @@ async def create(session: WriteSession, actor: Actor, data: SimulationIn) -> Sim
         policy_version_id=version.id,
         region_code=region,
         reference_date=data.reference_date or actor.today,
-        status=Status.queued.value,
+        status=SimulationStatus.queued.value,
         created_by=_by(actor),
         processed=0,
         changed=0,
@@ -108,9 +108,9 @@ async def cancel(session: WriteSession, actor: Actor, simulation_id: uuid.UUID) 
     """Stop a queued or running simulation (409 once it finished); the worker stops at its
     next batch and what was counted stays."""
     simulation = await visible(session, actor, simulation_id, for_update=True)
-    if Status(simulation.status) in FINISHED:
+    if SimulationStatus(simulation.status) in FINISHED:
         raise SimulationFinished(simulation.status)
-    simulation.status = Status.cancelled.value
+    simulation.status = SimulationStatus.cancelled.value
     simulation.finished_at = utcnow()
     await session.flush()
     await _audited(session, actor, simulation, "cancel")

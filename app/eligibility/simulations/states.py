@@ -3,7 +3,7 @@
 from enum import StrEnum
 
 
-class Status(StrEnum):
+class SimulationStatus(StrEnum):
     queued = "queued"
     """Created; the worker has not picked it up yet."""
     running = "running"
@@ -14,7 +14,9 @@ class Status(StrEnum):
     """Stopped on request; what was counted before it stays."""
 
 
-FINISHED = frozenset({Status.succeeded, Status.failed, Status.cancelled})
+FINISHED = frozenset(
+    {SimulationStatus.succeeded, SimulationStatus.failed, SimulationStatus.cancelled}
+)
 """Statuses a simulation never leaves."""
 
 NO_POLICY = "no_policy"

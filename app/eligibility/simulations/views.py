@@ -3,26 +3,26 @@
 from app.eligibility.simulations.models import Simulation
 from app.eligibility.simulations.outcomes import totals
 from app.eligibility.simulations.schemas import (
-    ChangeOut,
     Progress,
+    SimulationChangeOut,
     SimulationOut,
     Timings,
     Total,
     Transition,
 )
 from app.eligibility.simulations.service import ChangedHousehold
-from app.eligibility.simulations.states import Status
+from app.eligibility.simulations.states import SimulationStatus
 
 
 def simulation_out(simulation: Simulation) -> SimulationOut:
-    done = simulation.status == Status.succeeded.value
+    done = simulation.status == SimulationStatus.succeeded.value
     started, finished = simulation.started_at, simulation.finished_at
     return SimulationOut(
         id=simulation.id,
         policy_version_id=simulation.policy_version_id,
         region_code=simulation.region_code,
         reference_date=simulation.reference_date,
-        status=Status(simulation.status),
+        status=SimulationStatus(simulation.status),
         progress=Progress(processed=simulation.processed, total=simulation.total),
         changed=simulation.changed,
         failure_code=simulation.failure_code,
@@ -60,8 +60,8 @@ def simulation_out(simulation: Simulation) -> SimulationOut:
     )
 
 
-def change_out(row: ChangedHousehold) -> ChangeOut:
-    return ChangeOut(
+def change_out(row: ChangedHousehold) -> SimulationChangeOut:
+    return SimulationChangeOut(
         household_id=row.change.household_id,
         region_code=row.change.region_code,
         ledger_number=row.ledger_number,
