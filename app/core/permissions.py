@@ -63,6 +63,7 @@ class Action(StrEnum):
     inbox_read = "inbox:read"
     policies_read = "policies:read"
     policies_write = "policies:write"
+    priority_read = "priority:read"
 
 
 PEOPLE = frozenset(Role) - {Role.partner}
@@ -181,6 +182,12 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
         }
     ),
     Action.policies_write: frozenset({Role.district_officer}),
+    # The priority list orders a region's eligible households for help (DOMAIN 5): the
+    # officers and community workers who allot help read it, and auditors. It is a region's
+    # list, not a caseload, so social workers (who see their assigned households) do not.
+    Action.priority_read: frozenset(
+        {Role.district_officer, Role.street_officer, Role.community_worker, Role.auditor}
+    ),
 }
 
 

@@ -4,7 +4,11 @@ from app.core.composition import Domain
 from app.demo.eligibility_policies import seed
 from app.eligibility.models import Assessment, PolicyVersion
 from app.eligibility.policies.router import router as policies_router
+from app.eligibility.priority.router import router as priority_router
 
 domain = Domain(
-    name="eligibility", routers=[policies_router], seed=seed, models=[PolicyVersion, Assessment]
+    name="eligibility",
+    routers=[policies_router, priority_router],
+    seed=seed,
+    models=[PolicyVersion, Assessment],
 )
