@@ -33,7 +33,7 @@ Reader = Annotated[Actor, Depends(actor_for(Action.priority_read))]
     "`outcome`. The read is audited.",
     responses=protected_problems(ValidationFailed),
 )
-async def priority_list(
+async def eligibility_priority_list(
     actor: Reader,
     session: ReadDbSession,
     page: PageParams,
