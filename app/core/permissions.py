@@ -65,6 +65,7 @@ class Action(StrEnum):
     policies_write = "policies:write"
     simulations_run = "simulations:run"
     simulations_read = "simulations:read"
+    priority_read = "priority:read"
 
 
 PEOPLE = frozenset(Role) - {Role.partner}
@@ -187,6 +188,12 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     # district officers who set policy run and read them, in their own district.
     Action.simulations_run: frozenset({Role.district_officer}),
     Action.simulations_read: frozenset({Role.district_officer}),
+    # The priority list orders a region's eligible households for help (DOMAIN 5): the
+    # officers and community workers who allot help read it, and auditors. It is a region's
+    # list, not a caseload, so social workers (who see their assigned households) do not.
+    Action.priority_read: frozenset(
+        {Role.district_officer, Role.street_officer, Role.community_worker, Role.auditor}
+    ),
 }
 
 
