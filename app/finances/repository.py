@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from sqlalchemy import delete, func, insert, select
 
 from app.core.db import ReadSession, WriteSession
+from app.finances.facts import AssetFact
 from app.finances.models import Asset, AssetDeclaration, Expenditure, Income
 from app.finances.months import MonthRange
 
@@ -165,14 +166,27 @@ async def declared_among(
 
 async def assets_of(
     session: ReadSession, household_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, list[Asset]]:
-    """The assets of each household, oldest first, in one statement; none: absent."""
+) -> dict[uuid.UUID, list[AssetFact]]:
+    """The assets of each household, oldest first, in one statement (columns, no ORM
+    objects); a household without any is absent."""
     if not household_ids:
         return {}
-    rows = await session.scalars(
-        select(Asset).where(Asset.household_id.in_(household_ids)).order_by(Asset.id)
+    rows = await session.execute(
+        select(
+            Asset.household_id,
+            Asset.kind,
+            Asset.ownership_share,
+            Asset.value,
+            Asset.area_m2,
+            Asset.vehicle_type,
+            Asset.count,
+        )
+        .where(Asset.household_id.in_(household_ids))
+        .order_by(Asset.id)
     )
-    found: dict[uuid.UUID, list[Asset]] = {}
-    for asset in rows:
-        found.setdefault(asset.household_id, []).append(asset)
+    found: dict[uuid.UUID, list[AssetFact]] = {}
+    for household_id, kind, share, value, area, vehicle_type, count in rows:
+        found.setdefault(household_id, []).append(
+            AssetFact(kind, share, value, area, vehicle_type, count)
+        )
     return found

@@ -226,21 +226,7 @@ async def declared_assets_many(
     declared = await repository.declared_among(session, household_ids)
     assets = await repository.assets_of(session, sorted(declared))
     return {
-        household_id: (
-            tuple(
-                AssetFact(
-                    kind=a.kind,
-                    ownership_share=a.ownership_share,
-                    value=a.value,
-                    area_m2=a.area_m2,
-                    vehicle_type=a.vehicle_type,
-                    count=a.count,
-                )
-                for a in assets.get(household_id, [])
-            )
-            if household_id in declared
-            else None
-        )
+        household_id: tuple(assets.get(household_id, [])) if household_id in declared else None
         for household_id in household_ids
     }
 

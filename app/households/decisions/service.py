@@ -71,7 +71,7 @@ async def types_on_many(
     (`rules.in_force`), as they are recorded now: a decision ended later still held it.
     One statement; a household that held none is absent."""
     found: dict[uuid.UUID, set[str]] = {}
-    for decision in await repository.of_households(session, household_ids):
+    for decision in await repository.dated_of_households(session, household_ids):
         if rules.in_force(decision, day):
             found.setdefault(decision.household_id, set()).add(decision.target_type)
     return {household_id: frozenset(types) for household_id, types in found.items()}
