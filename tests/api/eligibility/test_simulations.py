@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 
 from app.core.audit import AuditEvent
+from app.core.clock import business_today
 from app.core.masking import Viewer
 from app.core.permissions import Role
 from app.eligibility.models import Assessment
@@ -161,7 +162,7 @@ class TestRun:
         assert done["region_code"] == "500112002"
         assert done["progress"] == {"processed": 1, "total": 1}
         assert {t["region_code"] for t in done["transitions"]} == {GRID_B1_1}
-        assert done["reference_date"] == (await _today(app)).isoformat()
+        assert done["reference_date"] == business_today().isoformat()
 
     async def test_creation_and_cancellation_are_audited(
         self, app: FastAPI, http: httpx.AsyncClient, ledger: dict[str, Any]
@@ -179,12 +180,6 @@ class TestRun:
             ),
         )
         assert sorted(actions) == [("simulation.cancel", "500112"), ("simulation.create", "500112")]
-
-
-async def _today(app: FastAPI) -> date:
-    from app.core.clock import business_today
-
-    return business_today()
 
 
 class TestBatches:
