@@ -2,11 +2,11 @@
 
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVarTuple
 
-from sqlalchemy import JSON, MetaData, event, text
+from sqlalchemy import JSON, MetaData, Select, event, text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, Result
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -197,6 +197,18 @@ class Database:
             if engine.sync_engine.pool not in disposed:
                 disposed.add(engine.sync_engine.pool)
                 await engine.dispose()
+
+
+Columns = TypeVarTuple("Columns")
+
+
+async def column_rows(session: ReadSession, statement: Select[*Columns]) -> Result[*Columns]:
+    """Run a select of columns on the session's connection (its transaction), past the ORM's
+    result machinery: rows as Core returns them, each value through its column type (Money
+    to yuan, and so on), no entity loading. For set-based reads of many rows per statement
+    (a simulation's batches), where that machinery costs more than the query."""
+    connection = await session.connection()
+    return await connection.execute(statement)
 
 
 def dialect_insert(

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import delete, func, insert, select
 
-from app.core.db import ReadSession, WriteSession
+from app.core.db import ReadSession, WriteSession, column_rows
 from app.finances.facts import AssetFact
 from app.finances.models import Asset, AssetDeclaration, Expenditure, Income
 from app.finances.months import MonthRange
@@ -120,14 +120,15 @@ async def _window_sums(
     statement; a household without rows is absent."""
     if not household_ids:
         return {}
-    rows = await session.execute(
+    rows = await column_rows(
+        session,
         select(model.household_id, key, func.sum(model.amount))
         .where(
             model.household_id.in_(household_ids),
             model.month >= months.first,
             model.month <= months.last,
         )
-        .group_by(model.household_id, key)
+        .group_by(model.household_id, key),
     )
     found: dict[uuid.UUID, dict[Any, Decimal]] = {}
     for household_id, value, amount in rows:
@@ -156,12 +157,13 @@ async def declared_among(
     """Which of the households ever declared their asset list."""
     if not household_ids:
         return set()
-    rows = await session.scalars(
+    rows = await column_rows(
+        session,
         select(AssetDeclaration.household_id).where(
             AssetDeclaration.household_id.in_(household_ids)
-        )
+        ),
     )
-    return set(rows)
+    return set(rows.scalars())
 
 
 async def assets_of(
@@ -171,7 +173,8 @@ async def assets_of(
     objects); a household without any is absent."""
     if not household_ids:
         return {}
-    rows = await session.execute(
+    rows = await column_rows(
+        session,
         select(
             Asset.household_id,
             Asset.kind,
@@ -182,7 +185,7 @@ async def assets_of(
             Asset.count,
         )
         .where(Asset.household_id.in_(household_ids))
-        .order_by(Asset.id)
+        .order_by(Asset.id),
     )
     found: dict[uuid.UUID, list[AssetFact]] = {}
     for household_id, kind, share, value, area, vehicle_type, count in rows:
