@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy import Row, delete, select
 
-from app.core.db import ReadSession, WriteSession, column_rows
+from app.core.db import ReadSession, WriteSession, among, column_rows
 from app.core.pagination import PageRequest, paginate
 from app.households.models import HouseholdTargetType, TargetTypeDecision
 
@@ -45,7 +45,7 @@ async def dated_of_households(
             TargetTypeDecision.decided_on,
             TargetTypeDecision.ends_on,
             TargetTypeDecision.ended_on,
-        ).where(TargetTypeDecision.household_id.in_(household_ids)),
+        ).where(among(session, TargetTypeDecision.household_id, household_ids)),
     )
     return list(rows)
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Row, func, or_, select
 
-from app.core.db import ReadSession, WriteSession, column_rows
+from app.core.db import ReadSession, WriteSession, among, column_rows
 from app.core.reach import Reach
 from app.core.region_codes import in_subtree
 from app.households.models import Household, HouseholdCategory, Membership, Person
@@ -177,7 +177,7 @@ async def member_facts_on_many(
         )
         .join(Person, Person.id == Membership.person_id)
         .where(
-            Membership.household_id.in_(household_ids),
+            among(session, Membership.household_id, household_ids),
             Membership.joined_on <= day,
             or_(Membership.left_on.is_(None), Membership.left_on > day),
         )

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.core.clock import SHANGHAI
-from app.core.db import ReadSession, column_rows
+from app.core.db import ReadSession, among, column_rows
 from app.households.models import Household, HouseholdChange
 
 FIELDS = ("hukou_region_code", "settled_since")
@@ -73,14 +73,15 @@ async def residence_on_many(
             Household.hukou_region_code,
             Household.settled_since,
             Household.district_code,
-        ).where(Household.id.in_(household_ids)),
+        ).where(among(session, Household.id, household_ids)),
     )
     after = datetime.combine(day + timedelta(days=1), time(), tzinfo=SHANGHAI)
     rows = await column_rows(
         session,
         select(HouseholdChange.household_id, HouseholdChange.action, HouseholdChange.changes)
         .where(
-            HouseholdChange.household_id.in_(household_ids), HouseholdChange.occurred_at >= after
+            among(session, HouseholdChange.household_id, household_ids),
+            HouseholdChange.occurred_at >= after,
         )
         .order_by(
             HouseholdChange.household_id,
