@@ -64,6 +64,7 @@ async def create(session: WriteSession, actor: Actor, data: SimulationIn) -> Sim
         raise ValidationFailed.at(loc, "region_out_of_scope").refusing(region_code=region)
     simulation = Simulation(
         policy_version_id=version.id,
+        policy_version_version=version.version,
         region_code=region,
         reference_date=data.reference_date or actor.today,
         status=SimulationStatus.queued.value,
