@@ -63,6 +63,8 @@ class Action(StrEnum):
     inbox_read = "inbox:read"
     policies_read = "policies:read"
     policies_write = "policies:write"
+    assessments_run = "assessments:run"
+    assessments_read = "assessments:read"
 
 
 PEOPLE = frozenset(Role) - {Role.partner}
@@ -181,6 +183,22 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
         }
     ),
     Action.policies_write: frozenset({Role.district_officer}),
+    # Assessments (DOMAIN 5): the three-level network's officers and community workers run
+    # them in their jurisdiction; social workers and auditors read them too (finances are
+    # personal data: the confidentiality gate applies). Accepting a finding is a decision
+    # (`households_decide`). Grid workers, departments, partners and admins do not.
+    Action.assessments_run: frozenset(
+        {Role.district_officer, Role.street_officer, Role.community_worker}
+    ),
+    Action.assessments_read: frozenset(
+        {
+            Role.district_officer,
+            Role.street_officer,
+            Role.community_worker,
+            Role.social_worker,
+            Role.auditor,
+        }
+    ),
 }
 
 

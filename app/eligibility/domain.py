@@ -2,9 +2,13 @@
 
 from app.core.composition import Domain
 from app.demo.eligibility_policies import seed
+from app.eligibility.assessments.router import router as assessments_router
 from app.eligibility.models import Assessment, PolicyVersion
 from app.eligibility.policies.router import router as policies_router
 
 domain = Domain(
-    name="eligibility", routers=[policies_router], seed=seed, models=[PolicyVersion, Assessment]
+    name="eligibility",
+    routers=[policies_router, assessments_router],
+    seed=seed,
+    models=[PolicyVersion, Assessment],
 )
