@@ -30,7 +30,7 @@ class NoPolicyInForce(AppError):
 
     def __init__(self, region_code: str, reference_date: date) -> None:
         super().__init__(
-            params={"region": region_code, "day": reference_date.isoformat()},
+            params={"region_code": region_code, "day": reference_date.isoformat()},
             members=RegionAndDay(region_code=region_code, reference_date=reference_date),
         )
 
@@ -87,8 +87,8 @@ register_messages(
         "no_policy_in_force": Message(
             "无适用的政策版本",
             "No policy in force",
-            "区划 {region} 在 {day} 没有已发布的政策版本，无法评估。",
-            "No published policy version applies to region {region} on {day}; nothing can be "
+            "区划 {region_code} 在 {day} 没有已发布的政策版本，无法评估。",
+            "No published policy version applies to region {region_code} on {day}; nothing can be "
             "assessed without one.",
         ),
         "application_not_assessable": Message(
