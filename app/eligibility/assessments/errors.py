@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.core.errors import AppError
 from app.core.field_messages import FieldMessage, register_field_messages
 from app.core.i18n import Message, register_messages
+from app.intake.public import ApplicationStatus
 
 
 class RegionAndDay(BaseModel):
@@ -38,7 +39,10 @@ class NoPolicyInForce(AppError):
 class ApplicationState(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{"state": "accepted"}]})
 
-    state: str = Field(description="The application's state now.")
+    state: str = Field(
+        description="The application's state now (code table `application_status`).",
+        json_schema_extra={"enum": [status.value for status in ApplicationStatus]},
+    )
 
 
 class ApplicationNotAssessable(AppError):

@@ -59,7 +59,7 @@ Decider = Annotated[Actor, Depends(actor_for(Action.households_decide))]
     },
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )
-async def assessments_create(
+async def household_assessments_create(
     household_id: HouseholdId,
     actor: Runner,
     response: Response,

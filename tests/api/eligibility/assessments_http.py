@@ -69,8 +69,10 @@ async def run(
     )
 
 
-async def assessed(http: httpx.AsyncClient, household: Any, **body: Any) -> dict[str, Any]:
-    response = await run(http, household, **body)
+async def assessed(
+    http: httpx.AsyncClient, household: Any, username: str = OFFICER, **body: Any
+) -> dict[str, Any]:
+    response = await run(http, household, username, **body)
     assert response.status_code == 201, response.text
     found: dict[str, Any] = response.json()
     return found
