@@ -8,7 +8,10 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import select
 
+from app.core.audit import AuditEvent
+from app.core.events import DomainEvent
 from app.eligibility.rules import window
 from tests.api.eligibility.assessments_http import (
     WINDOW,
@@ -331,3 +334,42 @@ class TestAccept:
 
         assert refused.status_code == 422, refused.text
         assert [e["code"] for e in refused.json()["errors"]] == ["registered_type_held"]
+
+
+class TestRecord:
+    async def test_running_and_accepting_are_audited_and_announced(
+        self, app: FastAPI, http: httpx.AsyncClient
+    ) -> None:
+        household, _ = await home(app, http)
+        found = await assessed(http, household)
+        assert (await accept(http, found["id"])).status_code == 200
+
+        async with app.state.services.database.sessionmaker() as session:
+            audited = (
+                await session.execute(
+                    select(AuditEvent.action, AuditEvent.region_code)
+                    .where(
+                        AuditEvent.object_id == found["id"], AuditEvent.object_type == "assessment"
+                    )
+                    .order_by(AuditEvent.occurred_at, AuditEvent.id)
+                )
+            ).all()
+            events = (
+                await session.execute(
+                    select(DomainEvent.name, DomainEvent.payload)
+                    .where(DomainEvent.name.like("assessment.%"))
+                    .order_by(DomainEvent.id)
+                )
+            ).all()
+        assert [tuple(row) for row in audited] == [
+            ("assessment.create", household.region_code),
+            ("assessment.accept", household.region_code),
+        ]
+        assert [name for name, _ in events] == ["assessment.recorded", "assessment.accepted"]
+        assert events[0][1] == {
+            "assessment_id": found["id"],
+            "household_id": str(household.id),
+            "application_id": None,
+            "region_code": household.region_code,
+            "reference_date": D.isoformat(),
+        }
