@@ -2,7 +2,7 @@
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.core.db import ReadSession
 from app.core.pagination import PageRequest, paginate
@@ -57,3 +57,7 @@ async def page_of_household(
         scope=f"assessments:{household_id}",
         descending=True,
     )
+
+
+async def count(session: ReadSession) -> int:
+    return int((await session.execute(select(func.count()).select_from(Assessment))).scalar_one())

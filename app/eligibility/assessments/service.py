@@ -258,3 +258,8 @@ async def _audited(
         region_code=assessment.region_code,
         changed_fields=changed,
     )
+
+
+async def count(session: ReadSession) -> int:
+    """How many assessments there are (the demo seeds only into an empty table)."""
+    return await repository.count(session)
