@@ -46,21 +46,26 @@ RULES: dict[str, tuple[str, str]] = {
     "assets_real_estate_units": ("房产套数", "dwellings"),
     "assets_real_estate_area_per_capita": ("人均房产面积", "real-estate area per person"),
 }
-OTHER_TYPE = {
-    Outcome.income_poverty: ("expenditure_type_ceiling", "expenditure_type_rigid_ratio"),
-    Outcome.expenditure_poverty: ("income_type_ceiling", "income_type_rigid_ratio"),
-}
+INCOME_TYPE = ("income_type_ceiling", "income_type_rigid_ratio")
+EXPENDITURE_TYPE = ("expenditure_type_ceiling", "expenditure_type_rigid_ratio")
+OTHER_TYPE = {Outcome.income_poverty: EXPENDITURE_TYPE, Outcome.expenditure_poverty: INCOME_TYPE}
 """The rules of the type not found, which do not decide an eligible outcome."""
+NOT_COMMON = frozenset({"non_registered", "income_floor", *INCOME_TYPE, *EXPENDITURE_TYPE})
 
 
 def _decisive(outcome: Outcome, rules: list[dict[str, Any]]) -> tuple[list[str], bool]:
     """The codes of the rules that decided `outcome`, and whether they were met: for an
-    eligible outcome the rules of its type and the common ones (all met); otherwise the
-    rules not met."""
+    eligible outcome the rules of its type and the common ones (all met); below L the income
+    floor; not eligible, the common conditions not met, or, all of them met, the rules of
+    each type not met; already registered, the status rule."""
     if outcome in OTHER_TYPE:
         ignored = {"non_registered", *OTHER_TYPE[outcome]}
         return [r["code"] for r in rules if r["code"] not in ignored], True
-    return [r["code"] for r in rules if not r["passed"]], False
+    failed = [r["code"] for r in rules if not r["passed"]]
+    if outcome is Outcome.refer_to_dibao:
+        return ["income_floor"], False
+    common = [code for code in failed if code not in NOT_COMMON]
+    return common or failed, False
 
 
 def summary(outcome: Outcome, rules: list[dict[str, Any]], missing: list[str]) -> dict[str, str]:
