@@ -57,9 +57,9 @@ OBJECT = "assessment"
 RECORDED = "assessment.recorded"
 ACCEPTED = "assessment.accepted"
 """Domain events (thin payloads: ids, region, reference date)."""
-ASSESSABLE = frozenset({"under_investigation", "assessed"})
+UNDER_INVESTIGATION = intake.ApplicationStatus.under_investigation.value
+ASSESSABLE = frozenset({UNDER_INVESTIGATION, intake.ApplicationStatus.assessed.value})
 """Application states an assessment reads (an assessed one may be looked at again)."""
-UNDER_INVESTIGATION = "under_investigation"
 FINDINGS: dict[Outcome, list[str]] = {
     Outcome.income_poverty: [Outcome.income_poverty.value],
     Outcome.expenditure_poverty: [Outcome.expenditure_poverty.value],
