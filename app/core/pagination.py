@@ -14,11 +14,12 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query, Request
 from pydantic import BaseModel, Field
-from sqlalchemy import Row, Select, Subquery, tuple_
+from sqlalchemy import ColumnElement, Row, Select, Subquery, and_, or_, tuple_
 from sqlalchemy.orm import InstrumentedAttribute
 
 from app.core.db import ReadSession
@@ -46,6 +47,8 @@ def _invalid_cursor() -> ValidationFailed:
 def _to_json(value: Any) -> Any:
     if isinstance(value, uuid.UUID | datetime | date):
         return value.isoformat() if not isinstance(value, uuid.UUID) else str(value)
+    if isinstance(value, Decimal):
+        return str(value)
     return value
 
 
@@ -140,15 +143,16 @@ async def paginate(
 
 async def paginate_rows(
     session: ReadSession,
-    stmt: Select[Any],
+    stmt: Select[*tuple[Any, ...]],
     order_by: Sequence[InstrumentedAttribute[Any]],
     page: PageRequest,
     *,
     scope: str,
-    descending: bool = False,
+    descending: bool | Sequence[bool] = False,
 ) -> tuple[list[Row[Any]], str | None]:
     """`paginate` for a select of columns: rows, no ORM objects (the columns must
-    include those of `order_by`, under their own names)."""
+    include those of `order_by`, under their own names). `descending` may name a direction
+    per column (a ranking: the best score first, then the lowest income, then the id)."""
     result = await session.execute(_page_statement(stmt, order_by, page, scope, descending))
     return _cut(list(result.all()), order_by, page, scope)
 
@@ -178,8 +182,11 @@ def _page_statement(
     order_by: Sequence[InstrumentedAttribute[Any]],
     page: PageRequest,
     scope: str,
-    descending: bool = False,
+    descending: bool | Sequence[bool] = False,
 ) -> Select[Any]:
+    directions = [descending] * len(order_by) if isinstance(descending, bool) else list(descending)
+    if len(directions) != len(order_by):
+        raise ValueError("one direction per order_by column")
     if page.cursor is not None:
         values = page.codec.decode(page.cursor, scope)
         if len(values) != len(order_by):
@@ -188,15 +195,27 @@ def _page_statement(
             typed = [
                 _from_json(v, col.type.python_type) for v, col in zip(values, order_by, strict=True)
             ]
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, ArithmeticError):
             raise _invalid_cursor() from None
-        after = (
-            tuple_(*order_by) < tuple_(*typed) if descending else tuple_(*order_by) > tuple_(*typed)
-        )
-        stmt = stmt.where(after)
-    if descending:
-        return stmt.order_by(*(column.desc() for column in order_by)).limit(page.limit + 1)
-    return stmt.order_by(*order_by).limit(page.limit + 1)
+        stmt = stmt.where(_after(order_by, typed, directions))
+    return stmt.order_by(
+        *(c.desc() if down else c for c, down in zip(order_by, directions, strict=True))
+    ).limit(page.limit + 1)
+
+
+def _after(
+    order_by: Sequence[InstrumentedAttribute[Any]], values: list[Any], directions: list[bool]
+) -> ColumnElement[bool]:
+    """Rows after the cursor's key: a row-value comparison when every column runs the same
+    way (an index can seek to it), else the expanded form (a1 > v1) OR (a1 = v1 AND a2 < v2)..."""
+    if len(set(directions)) == 1:
+        ahead = tuple_(*order_by), tuple_(*values)
+        return ahead[0] < ahead[1] if directions[0] else ahead[0] > ahead[1]
+    branches = []
+    for i, (column, value, down) in enumerate(zip(order_by, values, directions, strict=True)):
+        equal = [order_by[j] == values[j] for j in range(i)]
+        branches.append(and_(*equal, column < value if down else column > value))
+    return or_(*branches)
 
 
 def _cut(

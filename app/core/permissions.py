@@ -65,6 +65,7 @@ class Action(StrEnum):
     policies_write = "policies:write"
     assessments_run = "assessments:run"
     assessments_read = "assessments:read"
+    priority_read = "priority:read"
 
 
 PEOPLE = frozenset(Role) - {Role.partner}
@@ -198,6 +199,12 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
             Role.social_worker,
             Role.auditor,
         }
+    ),
+    # The priority list orders a region's eligible households for help (DOMAIN 5): the
+    # officers and community workers who allot help read it, and auditors. It is a region's
+    # list, not a caseload, so social workers (who see their assigned households) do not.
+    Action.priority_read: frozenset(
+        {Role.district_officer, Role.street_officer, Role.community_worker, Role.auditor}
     ),
 }
 

@@ -324,6 +324,7 @@ class AssetIn(BaseModel):
     )
     count: int | None = Field(
         default=None,
+        strict=True,
         ge=1,
         le=99,
         description="How many such vehicles; "

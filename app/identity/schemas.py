@@ -148,6 +148,7 @@ class UserUpdate(BaseModel):
     organization_id: uuid.UUID | None = Field(default=None, description="New organization.")
     active: bool | None = Field(
         default=None,
+        strict=True,
         description="False deactivates: refresh tokens stop at once, access tokens within a minute.",
     )
 
@@ -212,7 +213,7 @@ class ApiClientCreate(BaseModel):
 
 class ApiClientUpdate(BaseModel):
     active: bool = Field(
-        description="False stops new tokens at once and issued ones within a minute."
+        strict=True, description="False stops new tokens at once and issued ones within a minute."
     )
 
 

@@ -128,7 +128,7 @@ class DayEntry(BaseModel):
 class CalendarYearIn(BaseModel):
     """A whole year as the State Council publishes it."""
 
-    year: int = Field(ge=2004, le=2100, description="Calendar year.")
+    year: int = Field(strict=True, ge=2004, le=2100, description="Calendar year.")
     source: str = Field(
         min_length=1, max_length=200, description="Where it comes from, e.g. 国办发明电〔2026〕x号."
     )
@@ -155,7 +155,7 @@ class CalendarYearIn(BaseModel):
 
 
 class CalendarDayIn(BaseModel):
-    is_working_day: bool = Field(description="Whether offices work that day.")
+    is_working_day: bool = Field(strict=True, description="Whether offices work that day.")
     name: str | None = Field(
         default=None, max_length=100, description="Holiday or exchanged-day name."
     )

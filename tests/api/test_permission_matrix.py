@@ -215,6 +215,8 @@ EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/api/v1/inbox/{item_id}/read"): PEOPLE,
     ("GET", "/api/v1/policies"): POLICIES_READ,
     ("POST", "/api/v1/policies"): DISTRICT,
+    # The priority list: the staff who allot help, and auditors (DOMAIN 5).
+    ("GET", "/api/v1/eligibility/priority"): DEADLINES,
     ("GET", "/api/v1/policies/{policy_id}"): POLICIES_READ,
     ("PATCH", "/api/v1/policies/{policy_id}"): DISTRICT,
     ("POST", "/api/v1/policies/{policy_id}/publish"): DISTRICT,

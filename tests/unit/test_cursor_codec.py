@@ -4,6 +4,7 @@ import base64
 import re
 import uuid
 from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -159,3 +160,9 @@ class TestDecode:
         # The last character may carry padding bits that do not reach the bytes.
         assume(_b64(forged) != _b64(token))
         _assert_invalid_cursor(forged)
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False, places=2, min_value=0, max_value=10**6))
+def test_a_decimal_key_round_trips_exactly(value: Decimal) -> None:
+    (back,) = CODEC.decode(CODEC.encode([value], SCOPE), SCOPE)
+    assert _from_json(back, Decimal) == value

@@ -1,0 +1,1 @@
+"""The priority list (DOMAIN 5, "Scoring"): a region's eligible households, best score first."""
