@@ -373,3 +373,27 @@ class TestRecord:
             "region_code": household.region_code,
             "reference_date": D.isoformat(),
         }
+
+
+class TestPriorityList:
+    async def test_a_stored_eligible_assessment_is_on_the_priority_list(
+        self, app: FastAPI, http: httpx.AsyncClient
+    ) -> None:
+        income_type, _ = await home(app, http)
+        expenditure_type, _ = await home(app, http, rigid="3000.00")
+        below, _ = await home(app, http, monthly="1000.00")
+        found = [await assessed(http, h) for h in (income_type, expenditure_type, below)]
+
+        listed = await http.get(
+            "/api/v1/eligibility/priority", headers=await bearer(http, "street_officer")
+        )
+
+        assert listed.status_code == 200, listed.text
+        items = {i["assessment_id"]: i for i in listed.json()["items"]}
+        assert set(items) == {found[0]["id"], found[1]["id"]}
+        for stored in found[:2]:
+            shown = items[stored["id"]]
+            assert shown["score"] == stored["score"]
+            assert [c["points"] for c in shown["contributions"]] == [
+                c["points"] for c in stored["contributions"]
+            ]
