@@ -397,3 +397,22 @@ class TestPriorityList:
             assert [c["points"] for c in shown["contributions"]] == [
                 c["points"] for c in stored["contributions"]
             ]
+
+
+class TestIdempotency:
+    async def test_a_repeated_key_replays_the_stored_assessment(
+        self, app: FastAPI, http: httpx.AsyncClient
+    ) -> None:
+        household, _ = await home(app, http)
+        headers = {**await bearer(http, "street_officer"), "Idempotency-Key": "assess-1"}
+        body = {"reference_date": D.isoformat()}
+
+        first = await http.post(assessments_of(household), json=body, headers=headers)
+        again = await http.post(assessments_of(household), json=body, headers=headers)
+
+        assert first.status_code == again.status_code == 201
+        assert again.json()["id"] == first.json()["id"]
+        listed = await http.get(
+            assessments_of(household), headers=await bearer(http, "street_officer")
+        )
+        assert [i["id"] for i in listed.json()["items"]] == [first.json()["id"]]
