@@ -389,6 +389,39 @@ async def _accept(
     )
 
 
+class AssessmentSubject(NamedTuple):
+    """What an eligibility assessment reads of the application it assesses (DOMAIN 5): its
+    household, its date D (提出申请之月 decides the window and the policy) and its state."""
+
+    household_id: uuid.UUID
+    applied_on: date
+    status: str
+
+
+async def assessment_subject(
+    session: WriteSession, actor: Actor, application_id: uuid.UUID
+) -> AssessmentSubject | None:
+    """The application, locked, if its household is in the actor's reach; None otherwise
+    (the assessment answers its own 422: the id is a field of its body)."""
+    found = await repository.get_visible(session, actor.reach, application_id, for_update=True)
+    if found is None:
+        return None
+    return AssessmentSubject(found.household_id, found.applied_on, found.status)
+
+
+async def assessed_by(
+    session: WriteSession, actor: Actor, application_id: uuid.UUID, assessment_id: uuid.UUID
+) -> None:
+    """Take the `assess` step of an application under investigation because a conclusive
+    eligibility assessment of it was stored, today, noting the assessment; in the
+    assessment's transaction."""
+    application = await visible(session, actor, application_id, for_update=True)
+    step = ActionIn(
+        effective_on=actor.today, note=f"资格评估 / eligibility assessment {assessment_id}"
+    )
+    await act(session, actor, application_id, Step.assess, step, application.version)
+
+
 def payload(application: Application) -> dict[str, Any]:
     """The thin payload of an application's events: ids, status, region."""
     return {
