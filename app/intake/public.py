@@ -20,8 +20,7 @@ from app.intake.applications.service import act as take_application_step
 from app.intake.applications.service import assessed_by as record_application_assessed
 from app.intake.applications.service import assessment_subject as application_for_assessment
 from app.intake.applications.service import file as file_application
-from app.intake.applications.states import Status as ApplicationStatus
-from app.intake.applications.states import Step as ApplicationStep
+from app.intake.applications.states import ApplicationStatus, ApplicationStep
 from app.intake.deadlines.rules import Kind as DeadlineKind
 from app.intake.deadlines.service import meet as meet_deadlines
 from app.intake.deadlines.service import open_deadline

@@ -2,9 +2,9 @@
 
 import uuid
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
-from app.core.db import ReadSession
+from app.core.db import ReadSession, WriteSession, utcnow
 from app.core.pagination import PageRequest, paginate
 from app.core.reach import Reach
 from app.eligibility.models import Assessment, PolicyVersion
@@ -27,14 +27,19 @@ async def exists_anywhere(session: ReadSession, assessment_id: uuid.UUID) -> boo
     return await session.get(Assessment, assessment_id) is not None
 
 
-async def current_of(session: ReadSession, household_id: uuid.UUID) -> Assessment | None:
-    """The household's assessment no newer one supersedes (one at most: each new one
-    supersedes it under the household's lock)."""
-    stmt = select(Assessment).where(
-        Assessment.household_id == household_id, Assessment.superseded_by.is_(None)
+async def supersede(session: WriteSession, household_id: uuid.UUID, newest: uuid.UUID) -> None:
+    """Mark the household's earlier current assessment superseded by `newest` (one at most:
+    each new one supersedes it under the household's lock), in one statement: the row and
+    its inputs and rules are not read for it."""
+    await session.execute(
+        update(Assessment)
+        .where(
+            Assessment.household_id == household_id,
+            Assessment.superseded_by.is_(None),
+            Assessment.id != newest,
+        )
+        .values(superseded_by=newest, updated_at=utcnow())
     )
-    found: Assessment | None = await session.scalar(stmt)
-    return found
 
 
 async def policy_version(session: ReadSession, version_id: uuid.UUID) -> PolicyVersion:

@@ -123,7 +123,6 @@ async def create(
     terms = terms_of(policy)
     decision = assess(inputs, terms)
     priority = score(inputs, terms, decision)
-    previous = await repository.current_of(session, household.id)
     assessment = Assessment(
         id=new_id(),
         household_id=household.id,
@@ -153,9 +152,7 @@ async def create(
     )
     session.add(assessment)
     await session.flush()
-    if previous is not None:
-        previous.superseded_by = assessment.id
-        await session.flush()
+    await repository.supersede(session, household.id, assessment.id)
     await _audited(session, actor, assessment, "create", ["outcome"])
     events.publish(session, RECORDED, _payload(assessment))
     if (

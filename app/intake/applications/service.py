@@ -42,7 +42,7 @@ from app.households import public as households
 from app.intake.applications import repository
 from app.intake.applications.errors import ApplicationOpen, AuthorisationRequired
 from app.intake.applications.schemas import PROXY_KINDS, PROXY_MODES, ActionIn, ApplicationIn
-from app.intake.applications.states import MACHINE, Status, Step
+from app.intake.applications.states import MACHINE, ApplicationStatus, ApplicationStep
 from app.intake.deadlines import service as deadlines
 from app.intake.deadlines.rules import LEDGER_ENTRIES, Kind
 from app.intake.inbox.service import notify
@@ -53,8 +53,8 @@ from app.organizations.public import organization_kind
 OBJECT = "application"
 AUTHORISATION = "authorisation"
 _REASONS = {
-    Step.reject: "application_rejection_reason",
-    Step.not_approve: "application_decision_reason",
+    ApplicationStep.reject: "application_rejection_reason",
+    ApplicationStep.not_approve: "application_decision_reason",
 }
 """The steps that take a reason code, and its dictionary."""
 
@@ -198,7 +198,7 @@ async def file(session: WriteSession, actor: Actor, data: ApplicationIn) -> File
         household_id=household.id,
         region_code=household.region_code,
         district_code=household.district_code,
-        status=Status.submitted.value,
+        status=ApplicationStatus.submitted.value,
         mode=data.mode,
         channel=channel,
         applied_on=data.applied_on,
@@ -217,7 +217,7 @@ async def file(session: WriteSession, actor: Actor, data: ApplicationIn) -> File
         application_id=application_id,
         action="file",
         from_status=None,
-        to_status=Status.submitted.value,
+        to_status=ApplicationStatus.submitted.value,
         actor_id=filed_by,
         effective_on=data.applied_on,
     )
@@ -284,7 +284,11 @@ async def visible(
 
 
 async def _check_step(
-    session: WriteSession, actor: Actor, application: Application, step: Step, data: ActionIn
+    session: WriteSession,
+    actor: Actor,
+    application: Application,
+    step: ApplicationStep,
+    data: ActionIn,
 ) -> None:
     _not_future(data.effective_on, actor, ["body", "effective_on"])
     previous = await repository.last_effective_on(session, application.id)
@@ -309,27 +313,29 @@ async def act(
     session: WriteSession,
     actor: Actor,
     application_id: uuid.UUID,
-    step: Step,
+    step: ApplicationStep,
     data: ActionIn,
     expected_version: int,
 ) -> uuid.UUID:
     """Take one step of the application (see the module)."""
     application = await visible(session, actor, application_id, for_update=True)
     check_version(expected_version, application.version)
-    before = Status(application.status)
+    before = ApplicationStatus(application.status)
     after = MACHINE.next(before, step)
     household = await households.writable(session, actor, application.household_id)
-    if step is Step.withdraw:
+    if step is ApplicationStep.withdraw:
         _refuse_grid_worker(
             actor, await households.paired_worker_of(session, household.id), str(household.id)
         )
     await _check_step(session, actor, application, step, data)
     day = data.effective_on
-    if step is Step.accept:
+    if step is ApplicationStep.accept:
         await _accept(session, actor, application, household, day)
-    elif step in (Step.reject, Step.withdraw) and household.status == "pending":
+    elif (
+        step in (ApplicationStep.reject, ApplicationStep.withdraw) and household.status == "pending"
+    ):
         await households.decline(session, actor, household)
-    elif step is Step.approve:
+    elif step is ApplicationStep.approve:
         application.approved_on = day
         await deadlines.open_deadline(
             session,
@@ -419,7 +425,7 @@ async def assessed_by(
     step = ActionIn(
         effective_on=actor.today, note=f"资格评估 / eligibility assessment {assessment_id}"
     )
-    await act(session, actor, application_id, Step.assess, step, application.version)
+    await act(session, actor, application_id, ApplicationStep.assess, step, application.version)
 
 
 def payload(application: Application) -> dict[str, Any]:

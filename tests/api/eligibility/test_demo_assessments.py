@@ -2,6 +2,8 @@
 target type is assessed on the business date under the 2026 demo policy, and the assessment
 finds that very type; seeded once."""
 
+from decimal import Decimal
+
 import httpx
 from fastapi import FastAPI
 
@@ -38,3 +40,20 @@ async def test_each_demo_household_of_a_new_type_is_assessed_as_that_type(
             found.append(item["outcome"])
     assert first.endswith(f", {len(found)} new demo assessments")
     assert {"income_poverty", "expenditure_poverty"} <= set(found)
+
+
+async def test_the_street_officer_finds_the_demo_assessments_in_the_priority_list(
+    app: FastAPI, http: httpx.AsyncClient
+) -> None:
+    await seed_demo_households(app.state.services, "")
+    await seed(app.state.services, "")
+    headers = await bearer(http, "street_officer")
+    listed = (await http.get("/api/v1/eligibility/priority", headers=headers)).json()["items"]
+    assert sorted(item["outcome"] for item in listed) == ["expenditure_poverty", "income_poverty"]
+    scores = [item["score"] for item in listed]
+    assert scores == sorted(scores, key=float, reverse=True)
+    for item in listed:
+        assert item["region_code"].startswith("500112001")
+        assert sum(Decimal(c["points"]) for c in item["contributions"]) == Decimal(item["score"])
+    other = await bearer(http, "street_officer_2")
+    assert (await http.get("/api/v1/eligibility/priority", headers=other)).json()["items"] == []
