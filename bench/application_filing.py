@@ -34,14 +34,9 @@ import cProfile
 import json
 import os
 import pstats
-import statistics
-import subprocess
 import sys
-import tempfile
-import time
-import urllib.parse
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -52,7 +47,7 @@ if str(REPO) not in sys.path:
 
 import asyncpg  # noqa: E402
 import httpx  # noqa: E402
-from sqlalchemy import JSON, Table, event  # noqa: E402
+from sqlalchemy import event  # noqa: E402
 from starlette.applications import Starlette  # noqa: E402
 from starlette.requests import Request  # noqa: E402
 from starlette.responses import JSONResponse, Response  # noqa: E402
@@ -60,39 +55,31 @@ from starlette.routing import Route  # noqa: E402
 from uuid6 import uuid7  # noqa: E402
 
 import app.models  # noqa: E402, F401 - every table, so foreign keys resolve
-from app.core.config import Settings  # noqa: E402
 from app.core.id_numbers import check_character  # noqa: E402
 from app.households.models import HouseholdChange, HouseholdNeed  # noqa: E402
 from app.intake.models import Application, ApplicationTransition, Deadline  # noqa: E402
 from app.main import create_app  # noqa: E402
+from bench.asgi_harness import (  # noqa: E402
+    DEFAULT_PG_URL,
+    PASSWORD,
+    baseline_pool,
+    bench_settings,
+    figures,
+    insert,
+    plain,
+    seeded_database,
+    timed,
+)
 
-DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-PASSWORD = "Bench-Demo-Password-9"  # noqa: S105 - a throwaway database
-SECRET = "bench-secret-key-with-at-least-32-characters"  # noqa: S105 - a throwaway database
 GRID = "500112001001001"
 STREET = "500112001"
 NEEDS = ["care", "medical"]
 TARGET = 2.5
 
 
-def _url(base: str, name: str, scheme: str) -> str:
-    parts = urllib.parse.urlsplit(base)
-    return urllib.parse.urlunsplit((scheme, parts.netloc, f"/{name}", parts.query, ""))
-
-
 def _id_number(sequence: int) -> str:
     first17 = f"5001121960{1 + sequence % 12:02d}{1 + sequence % 28:02d}{sequence % 1000:03d}"
     return first17 + check_character(first17)
-
-
-def _insert(model: Any, row: dict[str, Any]) -> tuple[str, list[Any]]:
-    """`INSERT` of one row of a model's table, JSON columns as text (asyncpg's default)."""
-    table: Table = model.__table__
-    names = list(row)
-    values = [json.dumps(row[n]) if isinstance(table.c[n].type, JSON) else row[n] for n in names]
-    places = ", ".join(f"${i}" for i in range(1, len(names) + 1))
-    statement = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({places})"  # noqa: S608
-    return statement, values
 
 
 async def _baseline_filing(
@@ -170,7 +157,7 @@ async def _baseline_filing(
             for code in NEEDS
         ]
         for model, row in rows:
-            statement, values = _insert(model, row)
+            statement, values = insert(model, row)
             await connection.execute(statement, *values)
         codes = await connection.fetch(
             "SELECT DISTINCT code FROM household_needs WHERE household_id = $1 "
@@ -213,7 +200,7 @@ async def _baseline_filing(
             "action": "needs.note",
             "changes": {"needs": {"before": [], "after": NEEDS}},
         }
-        statement, values = _insert(HouseholdChange, change)
+        statement, values = insert(HouseholdChange, change)
         await connection.execute(statement, *values)
         for kind, days in (("visit_after_hardship", 1), ("ledger_after_hardship", 2)):
             await connection.fetch(
@@ -238,7 +225,7 @@ async def _baseline_filing(
                 "done_on": today if kind.startswith("ledger") else None,
                 "created_at": now,
             }
-            statement, values = _insert(Deadline, deadline)
+            statement, values = insert(Deadline, deadline)
             await connection.execute(statement, *values)
         for name in ("household.changed", "deadline.opened", "deadline.opened", "deadline.met"):
             await connection.execute(
@@ -296,19 +283,6 @@ async def _baseline_filing(
     return found
 
 
-def _plain(value: Any) -> Any:
-    """A row's values as JSON takes them."""
-    if isinstance(value, asyncpg.Record):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, uuid.UUID | date | datetime):
-        return str(value)
-    return value
-
-
 def _baseline_app(pool: asyncpg.Pool, user_id: uuid.UUID) -> Starlette:
     """`POST /api/v1/applications` on raw asyncpg: parse the body, file, answer the rows."""
 
@@ -316,7 +290,7 @@ def _baseline_app(pool: asyncpg.Pool, user_id: uuid.UUID) -> Starlette:
         body = await request.json()
         found = await _baseline_filing(pool, uuid.UUID(body["household_id"]), user_id)
         return JSONResponse(
-            _plain(found),
+            plain(found),
             status_code=201,
             headers={"Location": f"/api/v1/applications/{found['id']}", "ETag": 'W/"1"'},
         )
@@ -324,53 +298,10 @@ def _baseline_app(pool: asyncpg.Pool, user_id: uuid.UUID) -> Starlette:
     return Starlette(routes=[Route("/api/v1/applications", create, methods=["POST"])])
 
 
-async def _timed(
-    calls: Sequence[Callable[[], Awaitable[None]]], concurrency: int
-) -> tuple[float, list[float]]:
-    """Wall seconds and each call's seconds, `concurrency` at a time."""
-    gate = asyncio.Semaphore(concurrency)
-    took: list[float] = []
-
-    async def one(call: Callable[[], Awaitable[None]]) -> None:
-        async with gate:
-            start = time.perf_counter()
-            await call()
-            took.append(time.perf_counter() - start)
-
-    start = time.perf_counter()
-    await asyncio.gather(*(one(c) for c in calls))
-    return time.perf_counter() - start, took
-
-
-def _figures(name: str, wall: float, took: list[float]) -> dict[str, float]:
-    ordered = sorted(took)
-    figures = {
-        "per_second": len(took) / wall,
-        "mean_ms": statistics.fmean(took) * 1000,
-        "p95_ms": ordered[int(0.95 * (len(ordered) - 1))] * 1000,
-    }
-    print(
-        f"{name:9} {figures['per_second']:8.1f} filings/s  mean {figures['mean_ms']:6.2f} ms"
-        f"  p95 {figures['p95_ms']:6.2f} ms"
-    )
-    return figures
-
-
 async def _run(
     url: str, state: Path, filings: int, concurrency: int, trace: bool, profile: bool
 ) -> None:
-    settings = Settings(
-        database_url=url,
-        secret_key=SECRET,
-        state_dir=state,
-        run_worker_in_process=False,
-        login_slowdown_seconds=0,
-        demo_password=PASSWORD,
-        person_lookups_per_minute=600,
-        # As bench/run.py runs the servers: no line per request (the client's httpx would
-        # log one for each side too).
-        log_level="WARNING",
-    )
+    settings = bench_settings(url, state)
     application = create_app(settings)
     transport = httpx.ASGITransport(app=application)
     async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as http:
@@ -432,16 +363,12 @@ async def _run(
             print("\n".join(f"  {s}" for s in sent))
         else:
             await app_filing(warm)()
-        pool = await asyncpg.create_pool(
-            _url(url, urllib.parse.urlsplit(url).path.lstrip("/"), "postgresql"),
-            min_size=settings.db_pool_size,
-            max_size=settings.db_pool_size,
-        )
+        pool = await baseline_pool(url, settings.db_pool_size)
         try:
             profiler = cProfile.Profile() if profile else None
             if profiler is not None:
                 profiler.enable()
-            app_wall, app_took = await _timed([app_filing(h) for h in rest[:filings]], concurrency)
+            app_wall, app_took = await timed([app_filing(h) for h in rest[:filings]], concurrency)
             if profiler is not None:
                 profiler.disable()
                 stats = pstats.Stats(profiler).strip_dirs()
@@ -464,15 +391,15 @@ async def _run(
 
                     return call
 
-                base_wall, base_took = await _timed(
+                base_wall, base_took = await timed(
                     [base_filing(h) for h in rest[filings:]], concurrency
                 )
         finally:
             await pool.close()
     await application.state.services.database.dispose()
     print(f"{filings} filings, {concurrency} at a time, PostgreSQL, one process")
-    app_figures = _figures("app", app_wall, app_took)
-    base_figures = _figures("baseline", base_wall, base_took)
+    app_figures = figures("app", "filings", app_wall, app_took)
+    base_figures = figures("baseline", "filings", base_wall, base_took)
     ratio = app_figures["mean_ms"] / base_figures["mean_ms"]
     verdict = "within" if ratio <= TARGET else "ABOVE"
     print(f"ratio (mean time per filing, app / baseline): {ratio:.2f}x ({verdict} {TARGET}x)")
@@ -486,37 +413,8 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="cProfile the app's filings")
     parser.add_argument("--pg", default=os.environ.get("BENCH_PG_URL", DEFAULT_PG_URL))
     args = parser.parse_args()
-    name = f"sanzhu_bench_filing_{os.getpid()}"
-    admin = args.pg
-
-    async def database(create: bool) -> None:
-        connection = await asyncpg.connect(admin)
-        try:
-            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            if create:
-                await connection.execute(f'CREATE DATABASE "{name}"')
-        finally:
-            await connection.close()
-
-    asyncio.run(database(create=True))
-    try:
-        url = _url(admin, name, "postgresql+asyncpg")
-        with tempfile.TemporaryDirectory() as state:
-            env = {
-                **os.environ,
-                "SANZHU_DATABASE_URL": url,
-                "SANZHU_STATE_DIR": state,
-                "SANZHU_SECRET_KEY": SECRET,
-                "SANZHU_DEMO_PASSWORD": PASSWORD,
-            }
-            sanzhu = str(REPO / ".venv" / "bin" / "sanzhu")
-            subprocess.run([sanzhu, "migrate"], env=env, check=True, capture_output=True)
-            subprocess.run([sanzhu, "seed-demo"], env=env, check=True, capture_output=True)
-            asyncio.run(
-                _run(url, Path(state), args.filings, args.concurrency, args.trace, args.profile)
-            )
-    finally:
-        asyncio.run(database(create=False))
+    with seeded_database(args.pg, "sanzhu_bench_filing") as (url, state):
+        asyncio.run(_run(url, state, args.filings, args.concurrency, args.trace, args.profile))
 
 
 if __name__ == "__main__":

@@ -151,6 +151,7 @@ async def queue() -> uuid.UUID:
             ).scalar_one()
             simulation = Simulation(
                 policy_version_id=draft.id,
+                policy_version_version=draft.version,
                 region_code=DISTRICT,
                 reference_date=business_today(),
                 status="queued",

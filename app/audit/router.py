@@ -5,7 +5,7 @@ from fastapi import Depends, Query
 from app.audit import service
 from app.audit.schemas import AuditEventOut
 from app.core.actors import shaped
-from app.core.audit import Outcome
+from app.core.audit import AuditOutcome
 from app.core.auth import Actor, actor_for
 from app.core.dates import Instant
 from app.core.errors import ValidationFailed
@@ -46,7 +46,7 @@ async def audit_events_list(
         str | None, Query(pattern=CODE_PATTERN, description="Only events in this region subtree.")
     ] = None,
     outcome: Annotated[
-        Outcome | None, Query(description="`success`, `denied` or `failed`.")
+        AuditOutcome | None, Query(description="`success`, `denied` or `failed`.")
     ] = None,
     since: Annotated[
         Instant | None, Query(description="From this time (inclusive, with offset).")

@@ -4,7 +4,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.actors import ActorRef
-from app.core.audit import Outcome
+from app.core.audit import AuditOutcome
 from app.core.permissions import Role
 
 
@@ -53,7 +53,7 @@ class AuditEventOut(BaseModel):
         description="Client address (behind trusted proxies: the forwarded one)."
     )
     user_agent: str | None = Field(description="Client user agent, truncated.")
-    outcome: Outcome = Field(description="`success`, `denied` or `failed`.")
+    outcome: AuditOutcome = Field(description="`success`, `denied` or `failed`.")
     changed_fields: list[str] = Field(description="Names of changed fields; never their values.")
     seal_seq: int | None = Field(
         description="Position in the hash chain; null until the worker seals it."

@@ -26,7 +26,7 @@ from app.core.types import UTCDateTime, region_code_type
 from app.core.uow import after_transaction
 
 
-class Outcome(StrEnum):
+class AuditOutcome(StrEnum):
     success = "success"
     denied = "denied"
     failed = "failed"
@@ -109,7 +109,7 @@ def event_row(
     object_type: str | None = None,
     object_id: str | None = None,
     region_code: str | None = None,
-    outcome: Outcome = Outcome.success,
+    outcome: AuditOutcome = AuditOutcome.success,
     changed_fields: list[str] | None = None,
     at: datetime | None = None,
 ) -> dict[str, Any]:
@@ -158,7 +158,7 @@ async def record(
                 object_type=object_type,
                 object_id=object_id,
                 region_code=region_code,
-                outcome=Outcome.success,
+                outcome=AuditOutcome.success,
                 changed_fields=changed_fields,
             )
         )
@@ -170,7 +170,7 @@ async def record_now(
     context: AuditContext,
     action: str,
     *,
-    outcome: Outcome,
+    outcome: AuditOutcome,
     object_type: str | None = None,
     object_id: str | None = None,
     region_code: str | None = None,
@@ -197,7 +197,7 @@ def record_after(
     context: AuditContext,
     action: str,
     *,
-    outcome: Outcome,
+    outcome: AuditOutcome,
     object_type: str | None = None,
     object_id: str | None = None,
     region_code: str | None = None,

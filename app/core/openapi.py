@@ -40,6 +40,8 @@ _EXAMPLE_PARAMS = {
     "where": " (500112001001001)",
     "state": "exited",
     "import_id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e11",
+    "region_code": "500112001001",
+    "day": "2026-11-15",
 }
 
 

@@ -65,6 +65,8 @@ class Action(StrEnum):
     policies_write = "policies:write"
     simulations_run = "simulations:run"
     simulations_read = "simulations:read"
+    assessments_run = "assessments:run"
+    assessments_read = "assessments:read"
     priority_read = "priority:read"
 
 
@@ -188,6 +190,22 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     # district officers who set policy run and read them, in their own district.
     Action.simulations_run: frozenset({Role.district_officer}),
     Action.simulations_read: frozenset({Role.district_officer}),
+    # Assessments (DOMAIN 5): the three-level network's officers and community workers run
+    # them in their jurisdiction; social workers and auditors read them too (finances are
+    # personal data: the confidentiality gate applies). Accepting a finding is a decision
+    # (`households_decide`). Grid workers, departments, partners and admins do not.
+    Action.assessments_run: frozenset(
+        {Role.district_officer, Role.street_officer, Role.community_worker}
+    ),
+    Action.assessments_read: frozenset(
+        {
+            Role.district_officer,
+            Role.street_officer,
+            Role.community_worker,
+            Role.social_worker,
+            Role.auditor,
+        }
+    ),
     # The priority list orders a region's eligible households for help (DOMAIN 5): the
     # officers and community workers who allot help read it, and auditors. It is a region's
     # list, not a caseload, so social workers (who see their assigned households) do not.

@@ -56,7 +56,7 @@ async def record(request: Request, database: Database, refusal: Refusal) -> None
     event = audit.event_row(
         audit.AuditContext.of(request, principal if isinstance(principal, Principal) else None),
         f"denied:{_action(request, refusal)}",
-        outcome=audit.Outcome.denied,
+        outcome=audit.AuditOutcome.denied,
         object_type=object_type,
         object_id=object_id,
         region_code=refusal.region_code,

@@ -1,7 +1,8 @@
 """What the app composes of eligibility: routers, jobs, models, demo data."""
 
 from app.core.composition import Domain
-from app.demo.eligibility_policies import seed
+from app.demo.eligibility_assessments import seed
+from app.eligibility.assessments.router import router as assessments_router
 from app.eligibility.models import Assessment, PolicyVersion
 from app.eligibility.policies.router import router as policies_router
 from app.eligibility.priority.router import router as priority_router
@@ -11,7 +12,7 @@ from app.eligibility.simulations.router import router as simulations_router
 
 domain = Domain(
     name="eligibility",
-    routers=[policies_router, priority_router, simulations_router],
+    routers=[policies_router, assessments_router, priority_router, simulations_router],
     seed=seed,
     jobs=[(simulation_job.SIMULATION, simulation_job.run)],
     models=[PolicyVersion, Assessment, Simulation, SimulationChange],

@@ -61,7 +61,7 @@ def audit_read(
         actor.services.database,
         actor.context,
         action,
-        outcome=audit.Outcome.success,
+        outcome=audit.AuditOutcome.success,
         object_type=object_type,
         object_id=None if object_id is None else str(object_id),
         region_code=household.region_code if household is not None else region_code,
@@ -74,7 +74,7 @@ def audit_id_number(
     action: str,
     index: str | None,
     *,
-    outcome: audit.Outcome = audit.Outcome.success,
+    outcome: audit.AuditOutcome = audit.AuditOutcome.success,
 ) -> None:
     """A lookup by ID number leaves an event naming the number's blind index (never the
     number), whatever it found, even if the request later fails."""

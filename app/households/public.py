@@ -417,6 +417,13 @@ async def residence_on_many(
     return await as_of.residence_on_many(session, household_ids, day)
 
 
+async def target_types_on(
+    session: ReadSession, household_id: uuid.UUID, day: date
+) -> frozenset[str]:
+    """`target_types_on_many` of one household (none held: empty)."""
+    return (await target_types_on_many(session, [household_id], day)).get(household_id, frozenset())
+
+
 async def target_types_on_many(
     session: ReadSession, household_ids: Sequence[uuid.UUID], day: date
 ) -> dict[uuid.UUID, frozenset[str]]:
@@ -616,6 +623,7 @@ __all__ = [
     "revise_plan",
     "rows_of_new_household",
     "spend_lookups",
+    "target_types_on",
     "target_types_on_many",
     "visible",
     "within_reach",

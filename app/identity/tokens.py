@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import update
 
 from app.core import audit
-from app.core.audit import AuditContext, Outcome
+from app.core.audit import AuditContext, AuditOutcome
 from app.core.db import Database, WriteSession, new_id, utcnow
 from app.core.permissions import Role
 from app.core.principals import PrincipalStatus
@@ -77,7 +77,9 @@ def _issued(
 
 
 def _refused(services: Services, session: WriteSession, context: AuditContext) -> None:
-    audit.record_after(session, services.database, context, "auth.login", outcome=Outcome.denied)
+    audit.record_after(
+        session, services.database, context, "auth.login", outcome=AuditOutcome.denied
+    )
 
 
 async def _stored_password(
@@ -146,7 +148,7 @@ async def client_credentials(
         or not hmac.compare_digest(expected, hash_opaque_token(secret))
     ):
         audit.record_after(
-            session, services.database, context, "auth.client_token", outcome=Outcome.denied
+            session, services.database, context, "auth.client_token", outcome=AuditOutcome.denied
         )
         raise InvalidClient()
     lifetime = timedelta(minutes=services.settings.access_token_minutes)
@@ -210,7 +212,7 @@ async def refresh(
             services.database,
             context,
             "auth.refresh_reuse",
-            outcome=Outcome.denied,
+            outcome=AuditOutcome.denied,
             object_type="user",
             object_id=str(stored.user_id),
         )

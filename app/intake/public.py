@@ -1,7 +1,9 @@
 """What other domains and the demo data may use of intake (DOMAIN 6).
 
 - **Applications**: file one and take its steps as the API does (`file_application`,
-  `take_application_step`), and count a region's (`count_applications`).
+  `take_application_step`), and count a region's (`count_applications`); for an
+  eligibility assessment, read the application it assesses (`application_for_assessment`)
+  and move it to `assessed` (`record_application_assessed`).
 - **Discovery reports**: file one (`file_discovery_report`, as `POST /discovery-reports`
   does), link it to a household or dismiss it (`link_discovery_report`,
   `dismiss_discovery_report`, as the triage routes do), count them (`count_discovery_reports`).
@@ -13,9 +15,12 @@
 
 from app.intake.applications.repository import count_in_region as count_applications
 from app.intake.applications.schemas import ActionIn, ApplicationIn
+from app.intake.applications.service import AssessmentSubject as ApplicationForAssessment
 from app.intake.applications.service import act as take_application_step
+from app.intake.applications.service import assessed_by as record_application_assessed
+from app.intake.applications.service import assessment_subject as application_for_assessment
 from app.intake.applications.service import file as file_application
-from app.intake.applications.states import Step as ApplicationStep
+from app.intake.applications.states import ApplicationStatus, ApplicationStep
 from app.intake.deadlines.rules import Kind as DeadlineKind
 from app.intake.deadlines.service import meet as meet_deadlines
 from app.intake.deadlines.service import open_deadline
@@ -33,7 +38,9 @@ from app.intake.visits.service import schedule as schedule_home_visit
 
 __all__ = [
     "ActionIn",
+    "ApplicationForAssessment",
     "ApplicationIn",
+    "ApplicationStatus",
     "ApplicationStep",
     "DeadlineKind",
     "DiscoveryReportIn",
@@ -42,6 +49,7 @@ __all__ = [
     "HomeVisitRecordIn",
     "LinkIn",
     "any_visits",
+    "application_for_assessment",
     "count_applications",
     "count_discovery_reports",
     "dismiss_discovery_report",
@@ -51,6 +59,7 @@ __all__ = [
     "meet_deadlines",
     "miss_deadlines_on",
     "open_deadline",
+    "record_application_assessed",
     "record_home_visit",
     "remind_deadlines_on",
     "schedule_home_visit",

@@ -26,6 +26,7 @@ def upgrade() -> None:
     op.create_table('simulations',
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('policy_version_id', sa.Uuid(), nullable=False),
+    sa.Column('policy_version_version', sa.Integer(), nullable=False),
     sa.Column('region_code', sa.String(length=15).with_variant(sa.String(length=15, collation='C'), 'postgresql'), nullable=False),
     sa.Column('reference_date', sa.Date(), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),

@@ -74,6 +74,10 @@ POLICIES_READ = frozenset(
         Role.auditor,
     }
 )
+# Assessments (DOMAIN 5): the network's officers and community workers run them; social
+# workers and auditors read them too; accepting a finding is a decision (DECIDE).
+ASSESSMENTS_RUN = frozenset({Role.district_officer, Role.street_officer, Role.community_worker})
+ASSESSMENTS_READ = ASSESSMENTS_RUN | {Role.social_worker, Role.auditor}
 
 EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/healthz"): PUBLIC,
@@ -224,6 +228,10 @@ EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/api/v1/eligibility/simulations/{simulation_id}/cancel"): DISTRICT,
     ("GET", "/api/v1/eligibility/simulations/{simulation_id}/changes"): DISTRICT,
     ("GET", "/api/v1/eligibility/simulations/{simulation_id}/changes.csv"): DISTRICT,
+    ("POST", "/api/v1/households/{household_id}/assessments"): ASSESSMENTS_RUN,
+    ("GET", "/api/v1/households/{household_id}/assessments"): ASSESSMENTS_READ,
+    ("GET", "/api/v1/assessments/{assessment_id}"): ASSESSMENTS_READ,
+    ("POST", "/api/v1/assessments/{assessment_id}/accept"): DECIDE,
 }
 
 PATH_VALUES = {
@@ -248,7 +256,8 @@ PATH_VALUES = {
     "deadline_id": str(uuid.UUID(int=15)),
     "application_id": str(uuid.UUID(int=17)),
     "policy_id": str(uuid.UUID(int=18)),
-    "simulation_id": str(uuid.UUID(int=19)),
+    "assessment_id": str(uuid.UUID(int=19)),
+    "simulation_id": str(uuid.UUID(int=20)),
     "table": "hardship_cause",
     "year": "2027",
     "day": "2027-01-04",

@@ -17,7 +17,7 @@ from fastapi import FastAPI
 from app.core.clock import business_today
 from app.core.examples import EXAMPLE_ID_NUMBER
 from app.households.record import repository
-from tests.api.eligibility.policies_http import create_policy
+from tests.api.eligibility.policies_http import create_policy, published
 from tests.api.households.ledger_http import (
     PDF,
     bearer,
@@ -411,6 +411,14 @@ async def _simulation_draft(app: FastAPI, http: httpx.AsyncClient) -> Call:
     return Call("district_officer", refs={"policy_version_id": draft["id"]})
 
 
+async def _assessed_household(app: FastAPI, http: httpx.AsyncClient) -> Call:
+    """A household of street A under the district's published policy (from 2026-01-01), so
+    the example's re-check date has a policy in force."""
+    await published(http)
+    household_id, _ = await _home(app)
+    return Call(OFFICER, {"household_id": household_id})
+
+
 SCENARIOS: dict[str, Scenario] = {
     "applications_create": _application_filed,
     "applications_accept": _application(),
@@ -455,6 +463,7 @@ SCENARIOS: dict[str, Scenario] = {
     "policies_create": _policy_officer,
     "policies_update": _policy_draft,
     "simulations_create": _simulation_draft,
+    "household_assessments_create": _assessed_household,
 }
 """Operation id -> its scenario."""
 

@@ -489,3 +489,10 @@ def test_every_creation_declares_its_location(document: dict[str, Any]) -> None:
         for op in created
         if "Location" not in op["responses"]["201"].get("headers", {})
     ] == []
+
+
+def test_schema_names_are_their_class_names(document: dict[str, Any]) -> None:
+    """Two classes of one name (every domain's `Status`, say) make FastAPI fall back to
+    module paths (`app__intake__visits__states__Status`), names a client cannot read."""
+    qualified = [name for name in document["components"]["schemas"] if "__" in name]
+    assert qualified == []

@@ -15,7 +15,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from app.core.audit import AuditContext, AuditEvent, AuditSealState, Outcome, record_now
+from app.core.audit import AuditContext, AuditEvent, AuditOutcome, AuditSealState, record_now
 from app.core.audit_chain import GENESIS, ChainReport, seal, verify_chain
 from app.core.config import Settings
 from app.core.db import Database
@@ -124,7 +124,7 @@ async def _verify_then_seal_more(url: str, state_dir: Path) -> tuple[ChainReport
         async with database.sessionmaker() as session, session.begin():
             before = await verify_chain(session, keys)
         context = AuditContext(None, None, None, None)
-        await record_now(database, context, "auth.login", outcome=Outcome.denied)
+        await record_now(database, context, "auth.login", outcome=AuditOutcome.denied)
         await seal(database, keys, settings.audit_heads_path)
         async with database.sessionmaker() as session, session.begin():
             after = await verify_chain(session, keys)

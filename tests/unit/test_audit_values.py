@@ -1,7 +1,7 @@
 """An audit event written in its own transaction gives every column its prebuilt insert names."""
 
 from app.core import audit
-from app.core.audit import AuditContext, Outcome
+from app.core.audit import AuditContext, AuditOutcome
 
 
 def test_the_values_of_an_event_are_exactly_the_columns_of_the_lone_insert() -> None:
@@ -12,7 +12,7 @@ def test_the_values_of_an_event_are_exactly_the_columns_of_the_lone_insert() -> 
         object_type="household",
         object_id="x",
         region_code=None,
-        outcome=Outcome.success,
+        outcome=AuditOutcome.success,
         changed_fields=None,
     )
     assert set(values) == set(audit._ALONE_COLUMNS)

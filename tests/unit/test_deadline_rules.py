@@ -12,9 +12,9 @@ from app.intake.deadlines.rules import (
     LEDGER_ENTRIES,
     VISITS,
     WORKING_DAYS,
+    DeadlineStatus,
     Due,
     Kind,
-    Status,
     due,
     status_on,
 )
@@ -96,16 +96,16 @@ def test_a_year_beyond_the_official_calendar_is_provisional() -> None:
 
 def test_done_on_the_due_day_is_met_and_the_day_after_is_missed() -> None:
     due_on = date(2025, 9, 28)
-    assert status_on(due_on, due_on, date(2025, 10, 20)) is Status.met
-    assert status_on(due_on, due_on - timedelta(days=2), due_on) is Status.met
-    assert status_on(due_on, due_on + timedelta(days=1), due_on) is Status.missed
+    assert status_on(due_on, due_on, date(2025, 10, 20)) is DeadlineStatus.met
+    assert status_on(due_on, due_on - timedelta(days=2), due_on) is DeadlineStatus.met
+    assert status_on(due_on, due_on + timedelta(days=1), due_on) is DeadlineStatus.missed
 
 
 def test_undone_is_open_through_the_due_day_and_missed_after() -> None:
     due_on = date(2025, 9, 29)
-    assert status_on(due_on, None, due_on - timedelta(days=1)) is Status.open
-    assert status_on(due_on, None, due_on) is Status.open
-    assert status_on(due_on, None, due_on + timedelta(days=1)) is Status.missed
+    assert status_on(due_on, None, due_on - timedelta(days=1)) is DeadlineStatus.open
+    assert status_on(due_on, None, due_on) is DeadlineStatus.open
+    assert status_on(due_on, None, due_on + timedelta(days=1)) is DeadlineStatus.missed
 
 
 @pytest.mark.parametrize("kind", list(Kind))
@@ -142,8 +142,12 @@ def test_the_due_day_is_the_nth_working_day_after_the_trigger(
 def test_status_follows_the_due_day(due_on: date, done_after: int, today_after: int) -> None:
     today = due_on + timedelta(days=today_after)
     done_on = due_on + timedelta(days=done_after)
-    assert status_on(due_on, done_on, today) is (Status.met if done_after <= 0 else Status.missed)
-    assert status_on(due_on, None, today) is (Status.open if today_after <= 0 else Status.missed)
+    assert status_on(due_on, done_on, today) is (
+        DeadlineStatus.met if done_after <= 0 else DeadlineStatus.missed
+    )
+    assert status_on(due_on, None, today) is (
+        DeadlineStatus.open if today_after <= 0 else DeadlineStatus.missed
+    )
 
 
 @settings(max_examples=100, deadline=None)

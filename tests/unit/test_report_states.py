@@ -11,8 +11,8 @@ from app.intake.reports.states import (
     MACHINE,
     SCREENED_CATEGORIES,
     TRIAGED,
-    Status,
-    Step,
+    ReportStatus,
+    ReportStep,
     allowed,
     next_status,
     screening_applies,
@@ -26,46 +26,60 @@ def _codes(table: str) -> set[str]:
 
 
 def test_the_states_are_the_code_table_and_the_screened_categories_exist() -> None:
-    assert {s.value for s in Status} == _codes("discovery_report_status")
+    assert {s.value for s in ReportStatus} == _codes("discovery_report_status")
     assert _codes("vulnerability_category") >= SCREENED_CATEGORIES
 
 
 def test_a_submitted_report_allows_every_step_and_a_triaged_one_none() -> None:
-    assert allowed(Status.submitted, investigated=False) == [
+    assert allowed(ReportStatus.submitted, investigated=False) == [
         "investigate",
         "link",
         "convert",
         "dismiss",
     ]
-    assert allowed(Status.submitted, investigated=True) == ["link", "convert", "dismiss"]
+    assert allowed(ReportStatus.submitted, investigated=True) == ["link", "convert", "dismiss"]
     for status in FINAL:
         assert allowed(status, investigated=False) == []
         assert MACHINE.is_final(status)
 
 
 def test_each_step_leads_where_it_says() -> None:
-    assert next_status(Status.submitted, Step.link, investigated=False) is Status.linked
-    assert next_status(Status.submitted, Step.convert, investigated=True) is Status.converted
-    assert next_status(Status.submitted, Step.dismiss, investigated=False) is Status.dismissed
-    assert next_status(Status.submitted, Step.investigate, investigated=False) is Status.submitted
+    assert (
+        next_status(ReportStatus.submitted, ReportStep.link, investigated=False)
+        is ReportStatus.linked
+    )
+    assert (
+        next_status(ReportStatus.submitted, ReportStep.convert, investigated=True)
+        is ReportStatus.converted
+    )
+    assert (
+        next_status(ReportStatus.submitted, ReportStep.dismiss, investigated=False)
+        is ReportStatus.dismissed
+    )
+    assert (
+        next_status(ReportStatus.submitted, ReportStep.investigate, investigated=False)
+        is ReportStatus.submitted
+    )
 
 
 def test_the_basic_investigation_is_recorded_once() -> None:
     with pytest.raises(InvalidTransition) as raised:
-        next_status(Status.submitted, Step.investigate, investigated=True)
+        next_status(ReportStatus.submitted, ReportStep.investigate, investigated=True)
     assert raised.value.extra == {"allowed": ["link", "convert", "dismiss"]}
 
 
-@given(st.sampled_from(FINAL), st.sampled_from(list(Step)), st.booleans())
-def test_nothing_leaves_a_triaged_report(status: Status, step: Step, investigated: bool) -> None:
+@given(st.sampled_from(FINAL), st.sampled_from(list(ReportStep)), st.booleans())
+def test_nothing_leaves_a_triaged_report(
+    status: ReportStatus, step: ReportStep, investigated: bool
+) -> None:
     with pytest.raises(InvalidTransition) as raised:
         next_status(status, step, investigated=investigated)
     assert raised.value.extra == {"allowed": []}
 
 
-@given(st.sampled_from(list(Status)), st.sampled_from(list(Step)), st.booleans())
+@given(st.sampled_from(list(ReportStatus)), st.sampled_from(list(ReportStep)), st.booleans())
 def test_a_step_succeeds_exactly_when_it_is_allowed(
-    status: Status, step: Step, investigated: bool
+    status: ReportStatus, step: ReportStep, investigated: bool
 ) -> None:
     permitted = step.value in allowed(status, investigated=investigated)
     try:
@@ -74,7 +88,7 @@ def test_a_step_succeeds_exactly_when_it_is_allowed(
         assert not permitted
     else:
         assert permitted
-        assert (after is Status.submitted) == (step is Step.investigate)
+        assert (after is ReportStatus.submitted) == (step is ReportStep.investigate)
 
 
 @given(st.lists(st.sampled_from(sorted(_codes("vulnerability_category"))), max_size=6))

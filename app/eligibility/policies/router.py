@@ -27,7 +27,7 @@ from app.eligibility.models import PolicyVersion
 from app.eligibility.policies import repository, service
 from app.eligibility.policies.errors import PolicyNotDraft, PolicyOverlap
 from app.eligibility.policies.schemas import PolicyIn, PolicyOut, PolicyPatch
-from app.eligibility.policies.states import Status, Step
+from app.eligibility.policies.states import PolicyVersionStatus, Step
 from app.eligibility.policies.views import policy_out
 
 router = api_router(prefix=API_V1, tags=["reference data"])
@@ -65,7 +65,9 @@ async def policies_list(
             description="Only versions that apply in this region or inside its subtree.",
         ),
     ] = None,
-    status: Annotated[Status | None, Query(description="Only versions in this status.")] = None,
+    status: Annotated[
+        PolicyVersionStatus | None, Query(description="Only versions in this status.")
+    ] = None,
     in_force_on: Annotated[
         Day | None, Query(description="Only versions whose window holds this day.")
     ] = None,

@@ -11,7 +11,7 @@ from app.core.dates import Day
 from app.core.money import DecimalString, Yuan
 from app.core.region_codes import CODE_PATTERN
 from app.dictionaries.public import CodeOf
-from app.eligibility.policies.states import Status
+from app.eligibility.policies.states import PolicyVersionStatus
 
 MULTIPLIER_PATTERN = r"^[0-9]{1,3}(\.[0-9]{1,2})?$"
 """A multiplier of L or a ratio: at most two places; a hundred L or more is a typing error."""
@@ -39,7 +39,7 @@ Count = Annotated[int, Field(strict=True, ge=0, le=99)]
 Weight = Annotated[int, Field(strict=True, ge=0, le=100)]
 RigidKind = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
 VehicleType = Annotated[str, CodeOf("vehicle_type")]
-PolicyStatus = Annotated[Status, Field(description="draft, published or retired.")]
+PolicyStatus = Annotated[PolicyVersionStatus, Field(description="draft, published or retired.")]
 
 _L = "The urban dibao standard L (城市低保标准), yuan per person per month."
 _FLOOR = "Both types: per-capita monthly income at least this many L (1倍以上); > 0."

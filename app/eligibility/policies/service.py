@@ -28,7 +28,7 @@ from app.eligibility.models import PolicyVersion
 from app.eligibility.policies import repository
 from app.eligibility.policies.errors import PolicyNotDraft, PolicyOverlap
 from app.eligibility.policies.schemas import AssetLimits, PolicyIn, PolicyPatch, Weights
-from app.eligibility.policies.states import MACHINE, Status, Step
+from app.eligibility.policies.states import MACHINE, PolicyVersionStatus, Step
 from app.eligibility.terms import AssetLimits as TermsAssetLimits
 from app.eligibility.terms import Factor, PolicyTerms
 from app.regions.public import region_exists
@@ -169,7 +169,9 @@ async def create(session: WriteSession, actor: Actor, data: PolicyIn) -> PolicyV
         raise ValidationFailed.at(_loc("region_code"), "region_out_of_scope").refusing(
             region_code=data.region_code
         )
-    version = PolicyVersion(status=Status.draft.value, created_by=_by(actor), updated_by=_by(actor))
+    version = PolicyVersion(
+        status=PolicyVersionStatus.draft.value, created_by=_by(actor), updated_by=_by(actor)
+    )
     _assign(version, _fields(data, set(PolicyIn.model_fields)))
     await _check(session, version)
     session.add(version)
@@ -188,8 +190,8 @@ async def update(
     """Change a draft (If-Match); a published or retired version never changes (409)."""
     version = await visible(session, actor, version_id, for_update=True, writing=True)
     check_version(expected_version, version.version)
-    if version.status != Status.draft.value:
-        raise PolicyNotDraft(version.status, MACHINE.allowed(Status(version.status)))
+    if version.status != PolicyVersionStatus.draft.value:
+        raise PolicyNotDraft(version.status, MACHINE.allowed(PolicyVersionStatus(version.status)))
     nulls = {name for name in data.model_fields_set if getattr(data, name) is None}
     nulls -= {"description", "effective_to"}
     if nulls:
@@ -211,7 +213,7 @@ async def act(
     published version (If-Match)."""
     version = await visible(session, actor, version_id, for_update=True, writing=True)
     check_version(expected_version, version.version)
-    after = MACHINE.next(Status(version.status), step)
+    after = MACHINE.next(PolicyVersionStatus(version.status), step)
     if step is Step.publish:
         await repository.lock_region(session, version.region_code)
         conflicting = await repository.first_overlapping(session, version)

@@ -9,7 +9,7 @@ from enum import StrEnum
 from app.core.transitions import StateMachine
 
 
-class Status(StrEnum):
+class PolicyVersionStatus(StrEnum):
     """Where a policy version stands (code table `policy_version_status`)."""
 
     draft = "draft"
@@ -24,10 +24,10 @@ class Step(StrEnum):
     retire = "retire"
 
 
-MACHINE: StateMachine[Status, Step] = StateMachine(
+MACHINE: StateMachine[PolicyVersionStatus, Step] = StateMachine(
     Step,
     {
-        (Status.draft, Step.publish): Status.published,
-        (Status.published, Step.retire): Status.retired,
+        (PolicyVersionStatus.draft, Step.publish): PolicyVersionStatus.published,
+        (PolicyVersionStatus.published, Step.retire): PolicyVersionStatus.retired,
     },
 )

@@ -2,7 +2,7 @@
 
 from app.eligibility.models import PolicyVersion
 from app.eligibility.policies.schemas import AssetLimits, PolicyOut, Weights
-from app.eligibility.policies.states import MACHINE, Status
+from app.eligibility.policies.states import MACHINE, PolicyVersionStatus
 from app.eligibility.terms import Factor
 
 _DERIVED = frozenset({"allowed", "weights", "asset_limits"})
@@ -17,7 +17,7 @@ def policy_out(version: PolicyVersion) -> PolicyOut:
                 for name in PolicyOut.model_fields
                 if name not in _DERIVED
             },
-            "allowed": MACHINE.allowed(Status(version.status)),
+            "allowed": MACHINE.allowed(PolicyVersionStatus(version.status)),
             "weights": Weights.model_validate(
                 {factor.value: getattr(version, f"weight_{factor.value}") for factor in Factor}
             ),

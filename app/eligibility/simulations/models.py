@@ -29,6 +29,9 @@ class Simulation(Timestamped, Base):
     policy_version_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("policy_versions.id", ondelete="RESTRICT")
     )
+    policy_version_version: Mapped[int] = mapped_column(Integer)
+    """The version's edit counter when the simulation was asked for: a draft edited since
+    is not simulated (its figures are no longer the ones asked about)."""
     region_code: Mapped[str] = mapped_column(region_code_type())
     reference_date: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default="queued")

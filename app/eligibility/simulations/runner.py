@@ -41,6 +41,9 @@ BATCH = 1000
 """Households per batch: one read transaction, one write transaction."""
 MAX_ATTEMPTS = 3
 INTERNAL_ERROR = "simulation_internal_error"
+POLICY_CHANGED = "policy_version_changed"
+"""The draft was edited after the simulation was asked for: its figures are not the ones
+asked about, so the simulation fails rather than mix them."""
 
 
 class Stopped(Exception):
@@ -118,7 +121,11 @@ async def _start(
         if simulation.total is None:
             simulation.total = await households.count_active(session, simulation.region_code)
         version = await session.get(PolicyVersion, simulation.policy_version_id)
-        assert version is not None
+        if version is None or version.version != simulation.policy_version_version:
+            simulation.status = SimulationStatus.failed.value
+            simulation.failure_code = POLICY_CHANGED
+            simulation.finished_at = utcnow()
+            return None
         in_force = await in_force_over(session, simulation.region_code, simulation.reference_date)
         if job is not None:
             await job.renew_lease_in(session)

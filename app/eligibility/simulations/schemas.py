@@ -88,6 +88,7 @@ class SimulationOut(BaseModel):
                 {
                     "id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e21",
                     "policy_version_id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e11",
+                    "policy_version_version": 1,
                     "region_code": "500112",
                     "reference_date": "2026-06-15",
                     "status": "succeeded",
@@ -125,12 +126,19 @@ class SimulationOut(BaseModel):
 
     id: uuid.UUID = Field(description="Simulation id.")
     policy_version_id: uuid.UUID = Field(description="The version simulated.")
+    policy_version_version: int = Field(
+        description="Its edit counter (`version`) when asked for; a draft edited since fails "
+        "the simulation (`policy_version_changed`)."
+    )
     region_code: str = Field(description="The region whose subtree was simulated.")
     reference_date: date = Field(description="The reference date D.")
     status: SimulationStatus = Field(description="queued, running, succeeded, failed or cancelled.")
     progress: Progress = Field(description="Households evaluated of those to evaluate.")
     changed: int = Field(description="Households whose outcome the version changes, so far.")
-    failure_code: str | None = Field(description="Why it failed; null unless `failed`.")
+    failure_code: str | None = Field(
+        description="Why it failed (`policy_version_changed`, `simulation_internal_error`); "
+        "null unless `failed`."
+    )
     timings: Timings = Field(description="When it was asked for, started and finished.")
     transitions: list[Transition] | None = Field(
         description="Households by region, current outcome and new outcome (unchanged ones "

@@ -22,7 +22,7 @@ from app.core.masking import PersonalField, Viewer, shown
 from app.core.pagination import PageRequest
 from app.core.region_codes import is_within
 from app.eligibility.policies.service import visible as visible_policy
-from app.eligibility.policies.states import Status as PolicyStatus
+from app.eligibility.policies.states import PolicyVersionStatus
 from app.eligibility.simulations import repository
 from app.eligibility.simulations.errors import SimulationFinished
 from app.eligibility.simulations.job import SIMULATION
@@ -54,7 +54,7 @@ async def create(session: WriteSession, actor: Actor, data: SimulationIn) -> Sim
         raise ValidationFailed.at(
             [_BODY, "policy_version_id"], "not_found", **object_named("政策版本", "policy version")
         ) from None
-    if version.status == PolicyStatus.retired.value:
+    if version.status == PolicyVersionStatus.retired.value:
         raise ValidationFailed.at([_BODY, "policy_version_id"], "policy_retired")
     region = data.region or version.region_code
     loc: list[str | int] = [_BODY, "region" if data.region else "policy_version_id"]
@@ -64,6 +64,7 @@ async def create(session: WriteSession, actor: Actor, data: SimulationIn) -> Sim
         raise ValidationFailed.at(loc, "region_out_of_scope").refusing(region_code=region)
     simulation = Simulation(
         policy_version_id=version.id,
+        policy_version_version=version.version,
         region_code=region,
         reference_date=data.reference_date or actor.today,
         status=SimulationStatus.queued.value,

@@ -20,6 +20,7 @@ def simulation_out(simulation: Simulation) -> SimulationOut:
     return SimulationOut(
         id=simulation.id,
         policy_version_id=simulation.policy_version_id,
+        policy_version_version=simulation.policy_version_version,
         region_code=simulation.region_code,
         reference_date=simulation.reference_date,
         status=SimulationStatus(simulation.status),

@@ -50,6 +50,6 @@ async def spend(actor: Actor, lookups: int = 1) -> None:
     if used <= actor.services.settings.person_lookups_per_minute:
         return
     await audit.record_now(
-        database, actor.context, "denied:person.lookup", outcome=audit.Outcome.denied
+        database, actor.context, "denied:person.lookup", outcome=audit.AuditOutcome.denied
     )
     raise TooManyLookups(max(1, math.ceil((window_start + WINDOW - now).total_seconds())))

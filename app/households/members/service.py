@@ -44,7 +44,7 @@ async def conflict(
     if membership is None:
         return None
     access.audit_id_number(
-        session, actor, "person.duplicate", id_number_index, outcome=audit.Outcome.failed
+        session, actor, "person.duplicate", id_number_index, outcome=audit.AuditOutcome.failed
     )
     household = await repository.get_visible(session, actor.reach, membership.household_id)
     if household is None:

@@ -13,7 +13,7 @@ from app.core.reach import Reach
 from app.households.models import Household, Person
 from app.households.scope import visible_households
 from app.households.transfers.models import TransferRequest
-from app.households.transfers.states import Status
+from app.households.transfers.states import TransferStatus
 
 SENDING = aliased(Household, name="sending_household")
 RECEIVING = aliased(Household, name="receiving_household")
@@ -70,7 +70,7 @@ async def page(
     page: PageRequest,
     *,
     direction: str | None,
-    status: Status | None,
+    status: TransferStatus | None,
 ) -> tuple[list[Row[Any]], str | None]:
     """Requests the reach holds a side of: `incoming` (the sending household), `outgoing`
     (the receiving household), or either; in filing order (ids are time-ordered)."""
@@ -93,7 +93,7 @@ async def overdue_page(
     stmt, sees_from, _ = _rows(reach)
     stmt = stmt.where(
         sees_from,
-        TransferRequest.status == Status.pending.value,
+        TransferRequest.status == TransferStatus.pending.value,
         TransferRequest.due_on < today,
     )
     order = [TransferRequest.due_on, TransferRequest.id]
@@ -103,6 +103,7 @@ async def overdue_page(
 async def pending_for(session: ReadSession, person_id: uuid.UUID) -> bool:
     """Whether a request for the person is pending."""
     pending = exists().where(
-        TransferRequest.person_id == person_id, TransferRequest.status == Status.pending.value
+        TransferRequest.person_id == person_id,
+        TransferRequest.status == TransferStatus.pending.value,
     )
     return bool(await session.scalar(select(pending)))

@@ -39,7 +39,7 @@ from app.households.transfers.schemas import (
     TransferRequestIn,
     TransferRequestOut,
 )
-from app.households.transfers.states import MOVES, Status
+from app.households.transfers.states import MOVES, TransferStatus
 from app.households.transfers.views import request_out
 
 router = api_router(prefix=API_V1, tags=["transfer requests"])
@@ -137,7 +137,9 @@ async def transfer_requests_list(
     direction: Annotated[
         Direction | None, Query(description="`incoming` or `outgoing`; both when left out.")
     ] = None,
-    status: Annotated[Status | None, Query(description="Only requests in this state.")] = None,
+    status: Annotated[
+        TransferStatus | None, Query(description="Only requests in this state.")
+    ] = None,
 ) -> Page[TransferRequestOut]:
     rows, cursor = await repository.page(
         session, actor.reach, page, direction=direction, status=status

@@ -10,7 +10,7 @@ from app.core.examples import EXAMPLE_ID_NUMBER
 from app.core.field_messages import field_error
 from app.core.id_numbers import IdNumberText
 from app.households.members.schemas import Relation
-from app.households.transfers.states import Outcome, Status, Step
+from app.households.transfers.states import TransferOutcome, TransferStatus, TransferStep
 
 RefusalReason = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
 """A code of `transfer_refusal_reason` (extensible: checked against the dictionary)."""
@@ -95,7 +95,9 @@ class DecideIn(BaseModel):
         },
     )
 
-    outcome: Outcome = Field(description="`accept` moves the person now; `refuse` does not.")
+    outcome: TransferOutcome = Field(
+        description="`accept` moves the person now; `refuse` does not."
+    )
     reason: RefusalReason | None = Field(
         default=None,
         description="With `refuse`: a code of the `transfer_refusal_reason` dictionary.",
@@ -109,7 +111,7 @@ class DecideIn(BaseModel):
 
     @model_validator(mode="after")
     def _reason_with_refuse(self) -> "DecideIn":
-        if self.outcome is Outcome.refuse and self.reason is None:
+        if self.outcome is TransferOutcome.refuse and self.reason is None:
             raise field_error("missing")
         return self
 
@@ -165,8 +167,8 @@ class TransferRequestOut(BaseModel):
 
     id: uuid.UUID = Field(description="Transfer request id.")
     version: int = Field(description="Goes up with every action; the ETag.")
-    status: Status = Field(description="Code of `transfer_request_status`.")
-    allowed_actions: list[Step] = Field(
+    status: TransferStatus = Field(description="Code of `transfer_request_status`.")
+    allowed_actions: list[TransferStep] = Field(
         description="The actions the caller may take on the request now (its state and the "
         "caller's side and role)."
     )

@@ -34,7 +34,12 @@ from app.households.transfers.errors import (
 )
 from app.households.transfers.models import TransferRequest
 from app.households.transfers.schemas import AcceptIn, DecideIn, RefuseIn, TransferRequestIn
-from app.households.transfers.states import Outcome, Status, Step, next_status
+from app.households.transfers.states import (
+    TransferOutcome,
+    TransferStatus,
+    TransferStep,
+    next_status,
+)
 from app.workdays.public import add_working_days
 
 OBJECT = "transfer_request"
@@ -108,7 +113,7 @@ async def visible(
     return row
 
 
-def _side(row: Row[Any], sending: bool, step: Step) -> None:
+def _side(row: Row[Any], sending: bool, step: TransferStep) -> None:
     """403 unless the actor holds the side that takes this step."""
     if not (bool(row.sees_from) if sending else bool(row.sees_to)):
         action = f"transfer_requests:{step.value}"
@@ -121,9 +126,9 @@ async def accept(
     """The sending street agrees: the person moves in the same transaction (history on
     both sides, `household.transferred` events naming the request)."""
     row = await visible(session, actor, request_id, for_update=True)
-    _side(row, sending=True, step=Step.accept)
+    _side(row, sending=True, step=TransferStep.accept)
     request: TransferRequest = row.TransferRequest
-    status = next_status(Status(request.status), Step.accept)
+    status = next_status(TransferStatus(request.status), TransferStep.accept)
     await _move(session, actor, request, data.new_head_person_id)
     _close(actor, request, status, None, data.note)
     await _record(session, actor, request, "accept", ["status"])
@@ -135,9 +140,9 @@ async def refuse(
 ) -> uuid.UUID:
     """The sending street does not agree, with a reason code (and a note for `other`)."""
     row = await visible(session, actor, request_id, for_update=True)
-    _side(row, sending=True, step=Step.refuse)
+    _side(row, sending=True, step=TransferStep.refuse)
     request: TransferRequest = row.TransferRequest
-    status = next_status(Status(request.status), Step.refuse)
+    status = next_status(TransferStatus(request.status), TransferStep.refuse)
     await _check_reason(session, data.reason, data.note)
     _close(actor, request, status, data.reason, data.note)
     await _record(session, actor, request, "refuse", ["status", "refusal_reason", "note"])
@@ -150,10 +155,10 @@ async def decide(
     """The district decides a pending request either way (研判), whether or not it is
     overdue; a decision to accept moves the person as an acceptance does."""
     row = await visible(session, actor, request_id, for_update=True)
-    _side(row, sending=True, step=Step.decide)
+    _side(row, sending=True, step=TransferStep.decide)
     request: TransferRequest = row.TransferRequest
-    status = next_status(Status(request.status), Step.decide, data.outcome)
-    if data.outcome is Outcome.accept:
+    status = next_status(TransferStatus(request.status), TransferStep.decide, data.outcome)
+    if data.outcome is TransferOutcome.accept:
         await _move(session, actor, request, data.new_head_person_id)
         _close(actor, request, status, None, data.note)
     else:
@@ -169,9 +174,9 @@ async def cancel(
 ) -> uuid.UUID:
     """The requesting side withdraws a pending request."""
     row = await visible(session, actor, request_id, for_update=True)
-    _side(row, sending=False, step=Step.cancel)
+    _side(row, sending=False, step=TransferStep.cancel)
     request: TransferRequest = row.TransferRequest
-    status = next_status(Status(request.status), Step.cancel)
+    status = next_status(TransferStatus(request.status), TransferStep.cancel)
     _close(actor, request, status, None, note)
     await _record(session, actor, request, "cancel", ["status", "note"])
     return request.id
@@ -209,7 +214,11 @@ async def _check_reason(session: WriteSession, reason: str, note: str | None) ->
 
 
 def _close(
-    actor: Actor, request: TransferRequest, status: Status, reason: str | None, note: str | None
+    actor: Actor,
+    request: TransferRequest,
+    status: TransferStatus,
+    reason: str | None,
+    note: str | None,
 ) -> None:
     request.status = status.value
     request.answered_by = actor.principal.id

@@ -11,7 +11,7 @@ from enum import StrEnum
 from app.core.transitions import InvalidTransition
 
 
-class Status(StrEnum):
+class TransferStatus(StrEnum):
     """Where a transfer request stands (code table `transfer_request_status`)."""
 
     pending = "pending"
@@ -22,7 +22,7 @@ class Status(StrEnum):
     cancelled = "cancelled"
 
 
-class Step(StrEnum):
+class TransferStep(StrEnum):
     """The explicit actions on a request (`POST /transfer-requests/{id}/<step>`)."""
 
     accept = "accept"
@@ -31,40 +31,50 @@ class Step(StrEnum):
     cancel = "cancel"
 
 
-class Outcome(StrEnum):
+class TransferOutcome(StrEnum):
     """What the district decides."""
 
     accept = "accept"
     refuse = "refuse"
 
 
-_NEXT: dict[tuple[Status, Step, Outcome | None], Status] = {
-    (Status.pending, Step.accept, None): Status.accepted,
-    (Status.pending, Step.refuse, None): Status.refused,
-    (Status.pending, Step.decide, Outcome.accept): Status.decided_accepted,
-    (Status.pending, Step.decide, Outcome.refuse): Status.decided_refused,
-    (Status.pending, Step.cancel, None): Status.cancelled,
+_NEXT: dict[tuple[TransferStatus, TransferStep, TransferOutcome | None], TransferStatus] = {
+    (TransferStatus.pending, TransferStep.accept, None): TransferStatus.accepted,
+    (TransferStatus.pending, TransferStep.refuse, None): TransferStatus.refused,
+    (
+        TransferStatus.pending,
+        TransferStep.decide,
+        TransferOutcome.accept,
+    ): TransferStatus.decided_accepted,
+    (
+        TransferStatus.pending,
+        TransferStep.decide,
+        TransferOutcome.refuse,
+    ): TransferStatus.decided_refused,
+    (TransferStatus.pending, TransferStep.cancel, None): TransferStatus.cancelled,
 }
 
-MOVES = frozenset({Status.accepted, Status.decided_accepted})
+MOVES = frozenset({TransferStatus.accepted, TransferStatus.decided_accepted})
 """The states in which the person was moved."""
 
 
-def allowed(status: Status) -> list[str]:
+def allowed(status: TransferStatus) -> list[str]:
     """The steps the state allows, in a stable order (empty for a final state)."""
-    return [step.value for step in Step if any(k[:2] == (status, step) for k in _NEXT)]
+    return [step.value for step in TransferStep if any(k[:2] == (status, step) for k in _NEXT)]
 
 
-def next_status(status: Status, step: Step, outcome: Outcome | None = None) -> Status:
+def next_status(
+    status: TransferStatus, step: TransferStep, outcome: TransferOutcome | None = None
+) -> TransferStatus:
     """The state after `step`; 409 `invalid_transition` listing the allowed steps if the
     state does not allow it. `outcome` is the district's, for `decide` only."""
-    found = _NEXT.get((status, step, outcome if step is Step.decide else None))
+    found = _NEXT.get((status, step, outcome if step is TransferStep.decide else None))
     if found is None:
         raise InvalidTransition(status.value, allowed(status))
     return found
 
 
-def is_overdue(status: Status, due_on: date, today: date) -> bool:
+def is_overdue(status: TransferStatus, due_on: date, today: date) -> bool:
     """Unanswered after its due date: the sending street has the whole of the due date (the
     last of its working days), so the request is overdue from the day after."""
-    return status is Status.pending and today > due_on
+    return status is TransferStatus.pending and today > due_on

@@ -10,27 +10,29 @@ from app.core.masking import mask_id_number
 from app.core.permissions import Role
 from app.households.transfers.models import TransferRequest
 from app.households.transfers.schemas import TransferRequestOut
-from app.households.transfers.states import MOVES, Status, Step, allowed, is_overdue
+from app.households.transfers.states import MOVES, TransferStatus, TransferStep, allowed, is_overdue
 
 
-def steps_for(actor: Actor, status: Status, sees_from: bool, sees_to: bool) -> list[Step]:
+def steps_for(
+    actor: Actor, status: TransferStatus, sees_from: bool, sees_to: bool
+) -> list[TransferStep]:
     """What the caller may do now: the state's steps, narrowed to the caller's side and
     role (the sending street answers, the district decides, the requesting side cancels)."""
     role = actor.principal.role
     mine = {
-        Step.accept: sees_from and role is Role.street_officer,
-        Step.refuse: sees_from and role is Role.street_officer,
-        Step.decide: sees_from and role is Role.district_officer,
-        Step.cancel: sees_to and role in (Role.street_officer, Role.community_worker),
+        TransferStep.accept: sees_from and role is Role.street_officer,
+        TransferStep.refuse: sees_from and role is Role.street_officer,
+        TransferStep.decide: sees_from and role is Role.district_officer,
+        TransferStep.cancel: sees_to and role in (Role.street_officer, Role.community_worker),
     }
-    return [Step(step) for step in allowed(status) if mine[Step(step)]]
+    return [TransferStep(step) for step in allowed(status) if mine[TransferStep(step)]]
 
 
 def request_out(actor: Actor, row: Row[Any]) -> TransferRequestOut:
     """`row` as `repository` gives it: the request, the person's name and sealed number,
     and which sides the caller's reach holds."""
     request: TransferRequest = row.TransferRequest
-    status = Status(request.status)
+    status = TransferStatus(request.status)
     sending = bool(row.sees_from)
     moved = status in MOVES and bool(row.sees_to)
     return TransferRequestOut(

@@ -36,7 +36,7 @@ from app.intake.applications.schemas import (
     ApplicationOut,
     ApplicationSummary,
 )
-from app.intake.applications.states import Status, Step
+from app.intake.applications.states import ApplicationStatus, ApplicationStep
 from app.intake.applications.views import application_out, summaries
 from app.intake.models import Application
 
@@ -125,7 +125,9 @@ async def applications_list(
     actor: Reader,
     session: ReadDbSession,
     page: PageParams,
-    status: Annotated[Status | None, Query(description="Only applications in this state.")] = None,
+    status: Annotated[
+        ApplicationStatus | None, Query(description="Only applications in this state.")
+    ] = None,
     region: Annotated[
         str | None,
         Query(pattern=CODE_PATTERN, description="Only households of this region's subtree."),
@@ -161,47 +163,47 @@ async def applications_get(
     return await _shown(session, actor, application_id, response)
 
 
-_STEPS: dict[Step, tuple[Action, str, str]] = {
-    Step.accept: (
+_STEPS: dict[ApplicationStep, tuple[Action, str, str]] = {
+    ApplicationStep.accept: (
         Action.applications_process,
         "Accept an application (受理): a pending household enters the ledger",
         "The household entered with it becomes `active` on `effective_on`; the ledger "
         "deadlines are met on that day. A proxy application needs the household's "
         "authorisation in its file (409 `authorisation_required`).",
     ),
-    Step.reject: (
+    ApplicationStep.reject: (
         Action.applications_process,
         "Reject an application (不予受理) with a reason",
         "`reason`: a code of `application_rejection_reason`. A household entered with it "
         "becomes `declined`.",
     ),
-    Step.investigate: (
+    ApplicationStep.investigate: (
         Action.applications_process,
         "Start the investigation (调查核实) of an accepted application",
         "From `accepted`.",
     ),
-    Step.assess: (
+    ApplicationStep.assess: (
         Action.applications_process,
         "Record that the investigated application is assessed (评估)",
         "From `under_investigation`.",
     ),
-    Step.approve: (
+    ApplicationStep.approve: (
         Action.applications_decide,
         "Approve an assessed application",
         "`approved_on` becomes `effective_on`, and a home visit is due within 1 working day "
         "(a `visit_after_approval` deadline).",
     ),
-    Step.not_approve: (
+    ApplicationStep.not_approve: (
         Action.applications_decide,
         "Decide not to approve an assessed application, with a reason",
         "`reason`: a code of `application_decision_reason`.",
     ),
-    Step.close: (
+    ApplicationStep.close: (
         Action.applications_process,
         "Close (办结) a decided application",
         "From `approved` or `not_approved`.",
     ),
-    Step.withdraw: (
+    ApplicationStep.withdraw: (
         Action.applications_file,
         "Withdraw an application on the applicant's behalf",
         "Until a decision. Say why in `note`. Before acceptance, a household entered with it "
@@ -211,12 +213,12 @@ _STEPS: dict[Step, tuple[Action, str, str]] = {
 
 
 def _step_route(
-    step: Step, action: Action, summary: str, description: str
+    step: ApplicationStep, action: Action, summary: str, description: str
 ) -> Callable[..., Awaitable[ApplicationOut]]:
     dependency = actor_for(action)
     errors: list[type[AppError]] = [NotFound, ValidationFailed, PreconditionFailed]
     errors += [PreconditionRequired, InvalidTransition]
-    if step is Step.accept:
+    if step is ApplicationStep.accept:
         errors.append(AuthorisationRequired)
 
     async def take(

@@ -13,7 +13,7 @@ from app.core.field_messages import field_error
 from app.dictionaries.public import CodeOf
 from app.households.public import HouseholdCreate
 from app.intake.applications import errors as _errors  # noqa: F401  (field messages)
-from app.intake.applications.states import Status, Step
+from app.intake.applications.states import ApplicationStatus, ApplicationStep
 
 NeedCode = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
 """A code of the `need` dictionary (extensible: checked against it)."""
@@ -185,8 +185,10 @@ class TransitionOut(BaseModel):
     )
 
     action: StepTaken = Field(description="The step taken: `file` for the filing.")
-    from_status: Status | None = Field(description="Where it stood before; null for the filing.")
-    to_status: Status = Field(description="Where it stood after.")
+    from_status: ApplicationStatus | None = Field(
+        description="Where it stood before; null for the filing."
+    )
+    to_status: ApplicationStatus = Field(description="Where it stood after.")
     by: ActorRef = Field(description="Who took the step.")
     at: datetime = Field(description="When the step was recorded.")
     effective_on: date = Field(description="The business day the step happened.")
@@ -294,8 +296,8 @@ class ApplicationOut(BaseModel):
 
     id: uuid.UUID = Field(description="The application's id.")
     version: int = Field(description="Version for If-Match (also the ETag).")
-    status: Status = Field(description="Where the application stands.")
-    allowed: list[Step] = Field(description="The steps its state allows now.")
+    status: ApplicationStatus = Field(description="Where the application stands.")
+    allowed: list[ApplicationStep] = Field(description="The steps its state allows now.")
     household_id: uuid.UUID = Field(description="The household it is for.")
     household_status: Annotated[str, CodeOf("household_status")] = Field(
         description="Dictionary `household_status`: `pending` while an applicant, `active` "
@@ -355,7 +357,7 @@ class ApplicationSummary(BaseModel):
 
     id: uuid.UUID = Field(description="The application's id.")
     version: int = Field(description="Version for If-Match.")
-    status: Status = Field(description="Where the application stands.")
+    status: ApplicationStatus = Field(description="Where the application stands.")
     household_id: uuid.UUID = Field(description="The household it is for.")
     region_code: str = Field(description="The household's grid.")
     mode: Mode = Field(description="Dictionary `application_mode`.")

@@ -42,7 +42,7 @@ from app.households import public as households
 from app.intake.applications import repository
 from app.intake.applications.errors import ApplicationOpen, AuthorisationRequired
 from app.intake.applications.schemas import PROXY_KINDS, PROXY_MODES, ActionIn, ApplicationIn
-from app.intake.applications.states import MACHINE, Status, Step
+from app.intake.applications.states import MACHINE, ApplicationStatus, ApplicationStep
 from app.intake.deadlines import service as deadlines
 from app.intake.deadlines.rules import LEDGER_ENTRIES, Kind
 from app.intake.inbox.service import notify
@@ -53,8 +53,8 @@ from app.organizations.public import organization_kind
 OBJECT = "application"
 AUTHORISATION = "authorisation"
 _REASONS = {
-    Step.reject: "application_rejection_reason",
-    Step.not_approve: "application_decision_reason",
+    ApplicationStep.reject: "application_rejection_reason",
+    ApplicationStep.not_approve: "application_decision_reason",
 }
 """The steps that take a reason code, and its dictionary."""
 
@@ -198,7 +198,7 @@ async def file(session: WriteSession, actor: Actor, data: ApplicationIn) -> File
         household_id=household.id,
         region_code=household.region_code,
         district_code=household.district_code,
-        status=Status.submitted.value,
+        status=ApplicationStatus.submitted.value,
         mode=data.mode,
         channel=channel,
         applied_on=data.applied_on,
@@ -217,7 +217,7 @@ async def file(session: WriteSession, actor: Actor, data: ApplicationIn) -> File
         application_id=application_id,
         action="file",
         from_status=None,
-        to_status=Status.submitted.value,
+        to_status=ApplicationStatus.submitted.value,
         actor_id=filed_by,
         effective_on=data.applied_on,
     )
@@ -284,7 +284,11 @@ async def visible(
 
 
 async def _check_step(
-    session: WriteSession, actor: Actor, application: Application, step: Step, data: ActionIn
+    session: WriteSession,
+    actor: Actor,
+    application: Application,
+    step: ApplicationStep,
+    data: ActionIn,
 ) -> None:
     _not_future(data.effective_on, actor, ["body", "effective_on"])
     previous = await repository.last_effective_on(session, application.id)
@@ -309,27 +313,29 @@ async def act(
     session: WriteSession,
     actor: Actor,
     application_id: uuid.UUID,
-    step: Step,
+    step: ApplicationStep,
     data: ActionIn,
     expected_version: int,
 ) -> uuid.UUID:
     """Take one step of the application (see the module)."""
     application = await visible(session, actor, application_id, for_update=True)
     check_version(expected_version, application.version)
-    before = Status(application.status)
+    before = ApplicationStatus(application.status)
     after = MACHINE.next(before, step)
     household = await households.writable(session, actor, application.household_id)
-    if step is Step.withdraw:
+    if step is ApplicationStep.withdraw:
         _refuse_grid_worker(
             actor, await households.paired_worker_of(session, household.id), str(household.id)
         )
     await _check_step(session, actor, application, step, data)
     day = data.effective_on
-    if step is Step.accept:
+    if step is ApplicationStep.accept:
         await _accept(session, actor, application, household, day)
-    elif step in (Step.reject, Step.withdraw) and household.status == "pending":
+    elif (
+        step in (ApplicationStep.reject, ApplicationStep.withdraw) and household.status == "pending"
+    ):
         await households.decline(session, actor, household)
-    elif step is Step.approve:
+    elif step is ApplicationStep.approve:
         application.approved_on = day
         await deadlines.open_deadline(
             session,
@@ -387,6 +393,39 @@ async def _accept(
         application_id=application.id,
         discovery_report_id=application.discovery_report_id,
     )
+
+
+class AssessmentSubject(NamedTuple):
+    """What an eligibility assessment reads of the application it assesses (DOMAIN 5): its
+    household, its date D (提出申请之月 decides the window and the policy) and its state."""
+
+    household_id: uuid.UUID
+    applied_on: date
+    status: str
+
+
+async def assessment_subject(
+    session: WriteSession, actor: Actor, application_id: uuid.UUID
+) -> AssessmentSubject | None:
+    """The application, locked, if its household is in the actor's reach; None otherwise
+    (the assessment answers its own 422: the id is a field of its body)."""
+    found = await repository.get_visible(session, actor.reach, application_id, for_update=True)
+    if found is None:
+        return None
+    return AssessmentSubject(found.household_id, found.applied_on, found.status)
+
+
+async def assessed_by(
+    session: WriteSession, actor: Actor, application_id: uuid.UUID, assessment_id: uuid.UUID
+) -> None:
+    """Take the `assess` step of an application under investigation because a conclusive
+    eligibility assessment of it was stored, today, noting the assessment; in the
+    assessment's transaction."""
+    application = await visible(session, actor, application_id, for_update=True)
+    step = ActionIn(
+        effective_on=actor.today, note=f"资格评估 / eligibility assessment {assessment_id}"
+    )
+    await act(session, actor, application_id, ApplicationStep.assess, step, application.version)
 
 
 def payload(application: Application) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from enum import StrEnum
 from app.core.transitions import StateMachine
 
 
-class Status(StrEnum):
+class ApplicationStatus(StrEnum):
     """Where an application stands (code table `application_status`)."""
 
     submitted = "submitted"
@@ -24,7 +24,7 @@ class Status(StrEnum):
     withdrawn = "withdrawn"
 
 
-class Step(StrEnum):
+class ApplicationStep(StrEnum):
     """The explicit actions on an application (`POST /applications/{id}/<step>`)."""
 
     accept = "accept"
@@ -37,26 +37,32 @@ class Step(StrEnum):
     withdraw = "withdraw"
 
 
-MACHINE: StateMachine[Status, Step] = StateMachine(
-    Step,
+MACHINE: StateMachine[ApplicationStatus, ApplicationStep] = StateMachine(
+    ApplicationStep,
     {
-        (Status.submitted, Step.accept): Status.accepted,
-        (Status.submitted, Step.reject): Status.rejected,
-        (Status.submitted, Step.withdraw): Status.withdrawn,
-        (Status.accepted, Step.investigate): Status.under_investigation,
-        (Status.accepted, Step.withdraw): Status.withdrawn,
-        (Status.under_investigation, Step.assess): Status.assessed,
-        (Status.under_investigation, Step.withdraw): Status.withdrawn,
-        (Status.assessed, Step.approve): Status.approved,
-        (Status.assessed, Step.not_approve): Status.not_approved,
-        (Status.assessed, Step.withdraw): Status.withdrawn,
-        (Status.approved, Step.close): Status.closed,
-        (Status.not_approved, Step.close): Status.closed,
+        (ApplicationStatus.submitted, ApplicationStep.accept): ApplicationStatus.accepted,
+        (ApplicationStatus.submitted, ApplicationStep.reject): ApplicationStatus.rejected,
+        (ApplicationStatus.submitted, ApplicationStep.withdraw): ApplicationStatus.withdrawn,
+        (
+            ApplicationStatus.accepted,
+            ApplicationStep.investigate,
+        ): ApplicationStatus.under_investigation,
+        (ApplicationStatus.accepted, ApplicationStep.withdraw): ApplicationStatus.withdrawn,
+        (ApplicationStatus.under_investigation, ApplicationStep.assess): ApplicationStatus.assessed,
+        (
+            ApplicationStatus.under_investigation,
+            ApplicationStep.withdraw,
+        ): ApplicationStatus.withdrawn,
+        (ApplicationStatus.assessed, ApplicationStep.approve): ApplicationStatus.approved,
+        (ApplicationStatus.assessed, ApplicationStep.not_approve): ApplicationStatus.not_approved,
+        (ApplicationStatus.assessed, ApplicationStep.withdraw): ApplicationStatus.withdrawn,
+        (ApplicationStatus.approved, ApplicationStep.close): ApplicationStatus.closed,
+        (ApplicationStatus.not_approved, ApplicationStep.close): ApplicationStatus.closed,
     },
 )
 
-BEFORE_ACCEPTANCE = frozenset({Status.submitted})
+BEFORE_ACCEPTANCE = frozenset({ApplicationStatus.submitted})
 """While here, a household created with the application is an applicant (`pending`)."""
 
-FINAL = frozenset(s for s in Status if not MACHINE.allowed(s))
+FINAL = frozenset(s for s in ApplicationStatus if not MACHINE.allowed(s))
 """Rejected, withdrawn and closed: no step leads on (one open application per household)."""

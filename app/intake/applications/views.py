@@ -17,7 +17,7 @@ from app.intake.applications.schemas import (
     StepTaken,
     TransitionOut,
 )
-from app.intake.applications.states import MACHINE, Status, Step
+from app.intake.applications.states import MACHINE, ApplicationStatus, ApplicationStep
 from app.intake.models import Application, ApplicationTransition, Deadline
 
 
@@ -61,8 +61,10 @@ async def application_out(
     return ApplicationOut(
         id=application.id,
         version=application.version,
-        status=Status(application.status),
-        allowed=[Step(a) for a in MACHINE.allowed(Status(application.status))],
+        status=ApplicationStatus(application.status),
+        allowed=[
+            ApplicationStep(a) for a in MACHINE.allowed(ApplicationStatus(application.status))
+        ],
         household_id=application.household_id,
         household_status=household_status,
         region_code=application.region_code,
@@ -83,8 +85,8 @@ async def application_out(
         transitions=[
             TransitionOut(
                 action=StepTaken(s.action),
-                from_status=None if s.from_status is None else Status(s.from_status),
-                to_status=Status(s.to_status),
+                from_status=None if s.from_status is None else ApplicationStatus(s.from_status),
+                to_status=ApplicationStatus(s.to_status),
                 by=refs[s.actor_id],
                 at=s.at,
                 effective_on=s.effective_on,
@@ -128,7 +130,7 @@ async def summaries(
         ApplicationSummary(
             id=a.id,
             version=a.version,
-            status=Status(a.status),
+            status=ApplicationStatus(a.status),
             household_id=a.household_id,
             region_code=a.region_code,
             mode=a.mode,

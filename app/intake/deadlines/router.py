@@ -18,7 +18,7 @@ from app.core.permissions import Action
 from app.core.routing import API_V1, api_router
 from app.core.uow import ReadDbSession
 from app.intake.deadlines import repository
-from app.intake.deadlines.rules import Kind, Status
+from app.intake.deadlines.rules import DeadlineStatus, Kind
 from app.intake.deadlines.schemas import DeadlineOut, When
 from app.intake.models import Deadline
 from app.workdays.public import calendar_between
@@ -52,7 +52,7 @@ def _shown(d: Row[Any], today: date, overdue: Callable[[date], int]) -> dict[str
     return {
         "id": d.id,
         "kind": d.kind,
-        "status": Status.missed.value if undone and d.due_on < today else d.status,
+        "status": DeadlineStatus.missed.value if undone and d.due_on < today else d.status,
         "triggered_on": d.triggered_on,
         "working_days": d.working_days,
         "due_on": d.due_on,

@@ -23,7 +23,7 @@ class Kind(StrEnum):
     ledger_after_screening = "ledger_after_screening"
 
 
-class Status(StrEnum):
+class DeadlineStatus(StrEnum):
     open = "open"
     met = "met"
     missed = "missed"
@@ -61,9 +61,9 @@ def due(calendar: WorkingCalendar, kind: Kind, triggered_on: date) -> Due:
     return Due(found.day, found.provisional)
 
 
-def status_on(due_on: date, done_on: date | None, today: date) -> Status:
+def status_on(due_on: date, done_on: date | None, today: date) -> DeadlineStatus:
     """Met when done on or before the due day; missed when done later, or not done and the
     due day has passed; open otherwise."""
     if done_on is not None:
-        return Status.met if done_on <= due_on else Status.missed
-    return Status.missed if today > due_on else Status.open
+        return DeadlineStatus.met if done_on <= due_on else DeadlineStatus.missed
+    return DeadlineStatus.missed if today > due_on else DeadlineStatus.open

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.intake.deadlines.rules import Kind, Status
+from app.intake.deadlines.rules import DeadlineStatus, Kind
 
 _ID = "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e21"
 _HOUSEHOLD = "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e22"
@@ -47,7 +47,7 @@ class DeadlineOut(BaseModel):
 
     id: uuid.UUID = Field(description="Deadline id.")
     kind: Kind = Field(description="What must be done (dictionary `deadline_kind`).")
-    status: Status = Field(
+    status: DeadlineStatus = Field(
         description="`open` until done or past its due day; `met` when done by the due day; "
         "`missed` once the due day has passed undone (it stays `missed` when done late); "
         "`cancelled` when the lead that started it was dismissed."

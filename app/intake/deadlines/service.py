@@ -12,7 +12,7 @@ from sqlalchemy import or_, select
 
 from app.core import events
 from app.core.db import WriteSession, new_id
-from app.intake.deadlines.rules import WORKING_DAYS, Kind, Status, due, status_on
+from app.intake.deadlines.rules import WORKING_DAYS, DeadlineStatus, Kind, due, status_on
 from app.intake.models import Deadline
 from app.workdays.public import working_calendar
 
@@ -43,7 +43,7 @@ async def open_deadlines(
         deadline = Deadline(
             id=new_id(),
             kind=kind.value,
-            status=Status.open.value,
+            status=DeadlineStatus.open.value,
             region_code=region_code,
             district_code=region_code[:6],
             household_id=household_id,
@@ -138,7 +138,7 @@ def mark_done(
         deadline.done_on = done_on
         deadline.done_by_visit_id = visit_id
         deadline.status = status_on(deadline.due_on, done_on, done_on).value
-        if deadline.status == Status.met.value:
+        if deadline.status == DeadlineStatus.met.value:
             events.publish(session, "deadline.met", _payload(deadline))
 
 

@@ -15,7 +15,7 @@ from app.core.clock import business_today
 from app.core.db import WriteSession, utcnow
 from app.core.jobs import JobContext, JobKind
 from app.core.services import Services
-from app.intake.deadlines.rules import Kind, Status, due
+from app.intake.deadlines.rules import DeadlineStatus, Kind, due
 from app.intake.inbox.service import notify
 from app.intake.models import Deadline
 from app.workdays.public import add_working_days, calendar_between
@@ -61,7 +61,7 @@ async def mark_missed(session: WriteSession, today: date) -> int:
     rows = (
         await session.execute(
             select(*_columns())
-            .where(Deadline.status == Status.open.value, Deadline.due_on < today)
+            .where(Deadline.status == DeadlineStatus.open.value, Deadline.due_on < today)
             .order_by(Deadline.due_on, Deadline.id)
             .limit(BATCH)
         )
@@ -73,8 +73,11 @@ async def mark_missed(session: WriteSession, today: date) -> int:
     changed = (
         await session.execute(
             update(Deadline)
-            .where(Deadline.id.in_([row.id for row in rows]), Deadline.status == Status.open.value)
-            .values(status=Status.missed.value, missed_at=utcnow())
+            .where(
+                Deadline.id.in_([row.id for row in rows]),
+                Deadline.status == DeadlineStatus.open.value,
+            )
+            .values(status=DeadlineStatus.missed.value, missed_at=utcnow())
             .returning(*_columns())
             .execution_options(synchronize_session=False)
         )
@@ -83,7 +86,7 @@ async def mark_missed(session: WriteSession, today: date) -> int:
         notify(
             session,
             MISSED,
-            _payload(row, Status.missed.value),
+            _payload(row, DeadlineStatus.missed.value),
             recipients=[row.responsible_user_id],
             subject_type="deadline",
             subject_id=row.id,
@@ -100,7 +103,7 @@ async def remind(session: WriteSession, today: date) -> int:
         await session.execute(
             select(*_columns())
             .where(
-                Deadline.status == Status.open.value,
+                Deadline.status == DeadlineStatus.open.value,
                 Deadline.due_on >= today,
                 Deadline.due_on <= horizon,
                 Deadline.reminded_at.is_(None),
@@ -124,7 +127,7 @@ async def remind(session: WriteSession, today: date) -> int:
         notify(
             session,
             APPROACHING,
-            _payload(row, Status.open.value),
+            _payload(row, DeadlineStatus.open.value),
             recipients=[row.responsible_user_id],
             subject_type="deadline",
             subject_id=row.id,
@@ -144,7 +147,7 @@ async def recount(session: WriteSession, today: date, first: date, last: date) -
         await session.scalars(
             select(Deadline)
             .where(
-                Deadline.status == Status.open.value,
+                Deadline.status == DeadlineStatus.open.value,
                 Deadline.due_on >= max(today, first),
                 Deadline.triggered_on < last,
             )

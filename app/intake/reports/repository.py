@@ -12,7 +12,7 @@ from app.core.pagination import PageRequest, paginate
 from app.core.permissions import Role
 from app.core.reach import Reach
 from app.core.region_codes import in_subtree
-from app.intake.deadlines.rules import Status
+from app.intake.deadlines.rules import DeadlineStatus
 from app.intake.models import Deadline, DiscoveryReport
 
 
@@ -86,7 +86,7 @@ async def cancel_undone_deadlines(
         )
     )
     for row in rows:
-        row.status = Status.cancelled.value
+        row.status = DeadlineStatus.cancelled.value
         row.done_on = on
     return sorted(row.kind for row in rows)
 

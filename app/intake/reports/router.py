@@ -26,7 +26,7 @@ from app.intake.reports.schemas import (
     LinkIn,
     Urgency,
 )
-from app.intake.reports.states import Status
+from app.intake.reports.states import ReportStatus
 
 router = api_router(prefix=API_V1, tags=["discovery reports"])
 REPORTS = "/discovery-reports"
@@ -89,7 +89,7 @@ async def discovery_reports_list(
     actor: Reader,
     session: ReadDbSession,
     page: PageParams,
-    status: Annotated[Status | None, Query(description="Only reports in this state.")] = None,
+    status: Annotated[ReportStatus | None, Query(description="Only reports in this state.")] = None,
     region: Annotated[
         str | None,
         Query(pattern=CODE_PATTERN, description="Only reports noticed in this region's subtree."),

@@ -11,7 +11,7 @@ from app.core.examples import EXAMPLE_ID_NUMBER
 from app.core.id_numbers import IdNumberText
 from app.core.region_codes import CODE_PATTERN
 from app.dictionaries.public import CodeOf
-from app.intake.reports.states import Status, Step
+from app.intake.reports.states import ReportStatus, ReportStep
 
 Urgency = Annotated[str, CodeOf("urgency")]
 Category = Annotated[str, CodeOf("vulnerability_category")]
@@ -181,8 +181,8 @@ class DiscoveryReportOut(BaseModel):
 
     id: uuid.UUID = Field(description="Discovery report id.")
     version: int = Field(description="Goes up with every action; the ETag.")
-    status: Status = Field(description="Code of `discovery_report_status`.")
-    allowed_actions: list[Step] = Field(
+    status: ReportStatus = Field(description="Code of `discovery_report_status`.")
+    allowed_actions: list[ReportStep] = Field(
         description="The triage actions the caller may take now (its state and role); "
         "`convert` is taken by filing an application that names the report."
     )

@@ -40,7 +40,7 @@ from app.intake.reports.schemas import (
     InvestigateIn,
     LinkIn,
 )
-from app.intake.reports.states import Status, Step, next_status, screening_applies
+from app.intake.reports.states import ReportStatus, ReportStep, next_status, screening_applies
 from app.intake.reports.views import named_households, report_out
 from app.regions.public import region_exists
 
@@ -91,7 +91,7 @@ async def file(session: WriteSession, actor: Actor, data: DiscoveryReportIn) -> 
         address=address,
     )
     report = DiscoveryReport(
-        status=Status.submitted.value,
+        status=ReportStatus.submitted.value,
         region_code=data.region_code,
         district_code=data.region_code[:6],
         channel=CHANNELS[actor.principal.role],
@@ -158,12 +158,12 @@ async def visible(
 
 
 async def _for_step(
-    session: WriteSession, actor: Actor, report_id: uuid.UUID, expected: int, step: Step
-) -> tuple[DiscoveryReport, Status]:
+    session: WriteSession, actor: Actor, report_id: uuid.UUID, expected: int, step: ReportStep
+) -> tuple[DiscoveryReport, ReportStatus]:
     report = await visible(session, actor, report_id, for_update=True)
     check_version(expected, report.version)
     status = next_status(
-        Status(report.status), step, investigated=report.basic_investigation_on is not None
+        ReportStatus(report.status), step, investigated=report.basic_investigation_on is not None
     )
     return report, status
 
@@ -174,7 +174,7 @@ async def link(
     """The lead is a household already in the ledger (an active one of the actor's reach):
     its ledger-entry deadlines are met today, and the needs the lead names are noted on the
     household as instances from the report."""
-    report, status = await _for_step(session, actor, report_id, expected, Step.link)
+    report, status = await _for_step(session, actor, report_id, expected, ReportStep.link)
     household = await households.writable(session, actor, data.household_id)
     if household.status != "active":
         raise ValidationFailed.at(["body", "household_id"], "household_not_active")
@@ -200,7 +200,7 @@ async def dismiss(
 ) -> DiscoveryReport:
     """The lead needs no help from the ledger, with a reason code (`other` needs a note);
     the deadlines it opened and nobody met are cancelled (kept, off the worklist)."""
-    report, status = await _for_step(session, actor, report_id, expected, Step.dismiss)
+    report, status = await _for_step(session, actor, report_id, expected, ReportStep.dismiss)
     if await unknown_codes(session, "discovery_dismissal_reason", [data.reason]):
         raise ValidationFailed.at(["body", "reason"], "unknown_code")
     if data.reason == "other" and not data.note:
@@ -219,7 +219,7 @@ async def investigate(
     """Record the basic investigation (摸排): with elderly, children or disabled people among
     the category guesses, the person must be in the ledger within 3 working days after it
     (Beijing 2). Once per report; the report stays submitted."""
-    report, _ = await _for_step(session, actor, report_id, expected, Step.investigate)
+    report, _ = await _for_step(session, actor, report_id, expected, ReportStep.investigate)
     day: date = data.basic_investigation_on
     if day > actor.today:
         raise ValidationFailed.at(["body", "basic_investigation_on"], "date_in_future")
@@ -251,7 +251,9 @@ async def convert(
     into the ledger and meets them."""
     report = await visible(session, actor, report_id, for_update=True)
     status = next_status(
-        Status(report.status), Step.convert, investigated=report.basic_investigation_on is not None
+        ReportStatus(report.status),
+        ReportStep.convert,
+        investigated=report.basic_investigation_on is not None,
     )
     report.household_id = household_id
     _triaged(actor, report, status, None)
@@ -259,7 +261,7 @@ async def convert(
     return report
 
 
-def _triaged(actor: Actor, report: DiscoveryReport, status: Status, note: str | None) -> None:
+def _triaged(actor: Actor, report: DiscoveryReport, status: ReportStatus, note: str | None) -> None:
     report.status = status.value
     report.triaged_by = actor.principal.id
     report.triaged_at = utcnow()

@@ -11,7 +11,7 @@ from enum import StrEnum
 from app.core.transitions import InvalidTransition, StateMachine
 
 
-class Status(StrEnum):
+class ReportStatus(StrEnum):
     """Where a report stands (code table `discovery_report_status`)."""
 
     submitted = "submitted"
@@ -20,7 +20,7 @@ class Status(StrEnum):
     dismissed = "dismissed"
 
 
-class Step(StrEnum):
+class ReportStep(StrEnum):
     """The explicit actions on a report (`POST /discovery-reports/{id}/<step>`); `convert`
     is taken by filing an application from the report, not by a route of its own."""
 
@@ -30,17 +30,17 @@ class Step(StrEnum):
     dismiss = "dismiss"
 
 
-MACHINE: StateMachine[Status, Step] = StateMachine(
-    Step,
+MACHINE: StateMachine[ReportStatus, ReportStep] = StateMachine(
+    ReportStep,
     {
-        (Status.submitted, Step.investigate): Status.submitted,
-        (Status.submitted, Step.link): Status.linked,
-        (Status.submitted, Step.convert): Status.converted,
-        (Status.submitted, Step.dismiss): Status.dismissed,
+        (ReportStatus.submitted, ReportStep.investigate): ReportStatus.submitted,
+        (ReportStatus.submitted, ReportStep.link): ReportStatus.linked,
+        (ReportStatus.submitted, ReportStep.convert): ReportStatus.converted,
+        (ReportStatus.submitted, ReportStep.dismiss): ReportStatus.dismissed,
     },
 )
 
-TRIAGED = frozenset({Status.linked, Status.converted, Status.dismissed})
+TRIAGED = frozenset({ReportStatus.linked, ReportStatus.converted, ReportStatus.dismissed})
 """The final states: the report has been dealt with."""
 
 SCREENED_CATEGORIES = frozenset({"elderly_in_distress", "child_in_distress", "severe_disability"})
@@ -53,18 +53,18 @@ def screening_applies(category_guesses: list[str]) -> bool:
     return not SCREENED_CATEGORIES.isdisjoint(category_guesses)
 
 
-def allowed(status: Status, *, investigated: bool) -> list[str]:
+def allowed(status: ReportStatus, *, investigated: bool) -> list[str]:
     """The steps a report allows now: its state's, without `investigate` once the basic
     investigation is recorded (one investigation, one screening deadline)."""
     return [
         step
         for step in MACHINE.allowed(status)
-        if not (investigated and step == Step.investigate.value)
+        if not (investigated and step == ReportStep.investigate.value)
     ]
 
 
-def next_status(status: Status, step: Step, *, investigated: bool) -> Status:
+def next_status(status: ReportStatus, step: ReportStep, *, investigated: bool) -> ReportStatus:
     """The state after `step`, or 409 `invalid_transition` listing what is allowed."""
-    if investigated and step is Step.investigate:
+    if investigated and step is ReportStep.investigate:
         raise InvalidTransition(status.value, allowed(status, investigated=True))
     return MACHINE.next(status, step)

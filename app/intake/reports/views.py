@@ -14,10 +14,10 @@ from app.core.masking import PersonalField, shown
 from app.core.permissions import Action, Role, is_allowed
 from app.intake.models import DiscoveryReport
 from app.intake.reports.schemas import DiscoveryReportOut, LikelyDuplicateOut
-from app.intake.reports.states import Status, Step, allowed
+from app.intake.reports.states import ReportStatus, ReportStep, allowed
 
 
-def steps_for(actor: Actor, report: DiscoveryReport) -> list[Step]:
+def steps_for(actor: Actor, report: DiscoveryReport) -> list[ReportStep]:
     """The triage steps the caller may take now: the state's, for street officers and
     community workers (`convert` is an application's, never a step of this resource)."""
     role: Role = actor.principal.role
@@ -25,9 +25,9 @@ def steps_for(actor: Actor, report: DiscoveryReport) -> list[Step]:
         return []
     investigated = report.basic_investigation_on is not None
     return [
-        Step(step)
-        for step in allowed(Status(report.status), investigated=investigated)
-        if step != Step.convert.value
+        ReportStep(step)
+        for step in allowed(ReportStatus(report.status), investigated=investigated)
+        if step != ReportStep.convert.value
     ]
 
 
@@ -55,7 +55,7 @@ def report_out(
     return DiscoveryReportOut(
         id=report.id,
         version=report.version,
-        status=Status(report.status),
+        status=ReportStatus(report.status),
         allowed_actions=steps_for(actor, report),
         region_code=report.region_code,
         channel=report.channel,

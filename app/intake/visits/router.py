@@ -26,7 +26,7 @@ from app.intake.visits.schemas import (
     HomeVisitOut,
     HomeVisitRecordIn,
 )
-from app.intake.visits.states import MACHINE, Status
+from app.intake.visits.states import MACHINE, VisitStatus
 
 router = api_router(prefix=API_V1, tags=["home visits"])
 VISITS = "/home-visits"
@@ -47,7 +47,7 @@ async def _out(session: ReadDbSession | DbSession, actor: Actor, visit: HomeVisi
     return HomeVisitOut(
         id=visit.id,
         version=visit.version,
-        status=Status(visit.status),
+        status=VisitStatus(visit.status),
         household_id=visit.household_id,
         region_code=visit.region_code,
         application_id=visit.application_id,
@@ -67,7 +67,7 @@ async def _out(session: ReadDbSession | DbSession, actor: Actor, visit: HomeVisi
         recorded_at=visit.recorded_at,
         cancel_reason=text(visit.cancel_reason),
         deadlines_met=met,
-        allowed_actions=MACHINE.allowed(Status(visit.status)),
+        allowed_actions=MACHINE.allowed(VisitStatus(visit.status)),
     )
 
 
@@ -115,7 +115,7 @@ async def home_visits_list(
     actor: Reader,
     session: ReadDbSession,
     page: PageParams,
-    status: Annotated[Status | None, Query(description="Only visits in this state.")] = None,
+    status: Annotated[VisitStatus | None, Query(description="Only visits in this state.")] = None,
     visitor: Annotated[uuid.UUID | None, Query(description="Only this visitor's visits.")] = None,
     household_id: Annotated[
         uuid.UUID | None, Query(description="Only this household's visits.")

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.core.dates import Day
 from app.households.public import PlanIn
 from app.intake.deadlines.rules import Kind
-from app.intake.visits.states import Status
+from app.intake.visits.states import VisitStatus
 
 _ID = "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e31"
 _HOUSEHOLD = "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e32"
@@ -150,7 +150,7 @@ class HomeVisitOut(BaseModel):
 
     id: uuid.UUID = Field(description="Home visit id.")
     version: int = Field(description="Version for If-Match.")
-    status: Status = Field(description="`scheduled`, `completed` or `cancelled`.")
+    status: VisitStatus = Field(description="`scheduled`, `completed` or `cancelled`.")
     household_id: uuid.UUID = Field(description="The household visited.")
     region_code: str = Field(description="The household's region.")
     application_id: uuid.UUID | None = Field(description="The application it is for, if any.")

@@ -35,7 +35,7 @@ from app.intake.visits.schemas import (
     HomeVisitIn,
     HomeVisitRecordIn,
 )
-from app.intake.visits.states import MACHINE, Status, Step
+from app.intake.visits.states import MACHINE, Step, VisitStatus
 from app.organizations.public import organization_kind
 
 SOCIAL_WORK_AGENCY = "social_work_agency"
@@ -68,7 +68,7 @@ async def page(
     actor: Actor,
     page_request: PageRequest,
     *,
-    status: Status | None,
+    status: VisitStatus | None,
     visitor_id: uuid.UUID | None,
     household_id: uuid.UUID | None,
 ) -> tuple[list[HomeVisit], str | None]:
@@ -131,7 +131,7 @@ async def schedule(session: WriteSession, actor: Actor, data: HomeVisitIn) -> Ho
         household_id=household.id,
         region_code=household.region_code,
         district_code=household.district_code,
-        status=Status.scheduled.value,
+        status=VisitStatus.scheduled.value,
         application_id=data.application_id,
         scheduled_on=data.scheduled_on,
         scheduled_by=actor.principal.id,
@@ -157,7 +157,7 @@ async def _for_change(
 ) -> HomeVisit:
     visit = await visible(session, actor, visit_id)
     check_version(expected, visit.version)
-    visit.status = MACHINE.next(Status(visit.status), step).value
+    visit.status = MACHINE.next(VisitStatus(visit.status), step).value
     visit.version += 1
     return visit
 

@@ -6,7 +6,7 @@ from enum import StrEnum
 from app.core.transitions import StateMachine
 
 
-class Status(StrEnum):
+class VisitStatus(StrEnum):
     """Code table `home_visit_status`."""
 
     scheduled = "scheduled"
@@ -21,10 +21,10 @@ class Step(StrEnum):
     cancel = "cancel"
 
 
-MACHINE: StateMachine[Status, Step] = StateMachine(
+MACHINE: StateMachine[VisitStatus, Step] = StateMachine(
     Step,
     {
-        (Status.scheduled, Step.record): Status.completed,
-        (Status.scheduled, Step.cancel): Status.cancelled,
+        (VisitStatus.scheduled, Step.record): VisitStatus.completed,
+        (VisitStatus.scheduled, Step.cancel): VisitStatus.cancelled,
     },
 )

@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from sqlalchemy import delete, select, update
 
 from app.core import audit_chain
-from app.core.audit import AuditContext, AuditEvent, AuditSealState, Outcome, record_now
+from app.core.audit import AuditContext, AuditEvent, AuditOutcome, AuditSealState, record_now
 from app.core.audit_chain import BreakKind, ChainReport, event_digest, verify_chain
 from app.core.audit_heads import read_published
 from app.core.audit_keys import AuditKeys, generate_audit_keys
@@ -28,7 +28,7 @@ CONTEXT = AuditContext(actor="user:x", role="admin", address="10.0.0.9", user_ag
 
 async def add_events(database: Database, count: int) -> None:
     for _ in range(count):
-        await record_now(database, CONTEXT, "user.update", outcome=Outcome.success)
+        await record_now(database, CONTEXT, "user.update", outcome=AuditOutcome.success)
 
 
 async def sealed(database: Database) -> list[AuditEvent]:

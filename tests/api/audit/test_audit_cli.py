@@ -13,7 +13,7 @@ from app.cli import cli
 from app.core.audit import AuditEvent, AuditSealState
 from app.core.keystore import KEYSTORE_FILE
 
-SEEDED_EVENTS = 184
+SEEDED_EVENTS = 186
 """seed-demo: 11 users, 2 API clients and 12 demo households, one event each (25); each
 household's incomes, expenditures, assets, plan and pairing (60); 12 measures given; in each
 street 2 households' assessed target types, its authorisation document, and one household's
@@ -21,7 +21,7 @@ exit proposed, confirmed and its pairing ended (12); in 双龙湖街道 the conf
 agreement, the social worker's acknowledgement and 3 assignments (5); the pending transfer
 request (1); 9 applications, each with its household's creation, its needs and its filing
 (27), their 21 steps, 6 households admitted and 2 declined (56); 3 policy versions created
-and 2 of them published (5)."""
+and 2 of them published (5); 2 assessments (2)."""
 
 
 async def _tamper(url: str, seq: int) -> str:

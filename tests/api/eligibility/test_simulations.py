@@ -23,7 +23,7 @@ from app.eligibility.simulations.models import Simulation
 from app.eligibility.simulations.service import export_rows
 from app.households.models import Household
 from tests.api.eligibility.conftest import OTHER_OFFICER
-from tests.api.eligibility.policies_http import create_policy, published, step
+from tests.api.eligibility.policies_http import POLICIES, create_policy, published, step
 from tests.api.eligibility.simulations_http import (
     SIMULATIONS,
     all_changes,
@@ -180,6 +180,30 @@ class TestRun:
             ),
         )
         assert sorted(actions) == [("simulation.cancel", "500112"), ("simulation.create", "500112")]
+
+
+class TestEditedDraft:
+    async def test_a_draft_edited_after_the_simulation_was_asked_for_fails_it(
+        self, app: FastAPI, http: httpx.AsyncClient, ledger: dict[str, Any]
+    ) -> None:
+        draft = ledger["draft"]
+        created = await started(http, draft["id"], reference_date=D.isoformat())
+        assert created["policy_version_version"] == draft["version"]
+        edited = await http.patch(
+            f"{POLICIES}/{draft['id']}",
+            json={"dibao_standard": "1300.00"},
+            headers={
+                **await bearer(http, "district_officer"),
+                "If-Match": f'W/"{draft["version"]}"',
+            },
+        )
+        assert edited.status_code == 200, edited.text
+
+        await run_jobs(app)
+
+        after = (await read(http, created["id"])).json()
+        assert (after["status"], after["failure_code"]) == ("failed", "policy_version_changed")
+        assert (after["progress"]["processed"], after["transitions"]) == (0, None)
 
 
 class TestBatches:

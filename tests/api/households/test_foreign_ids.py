@@ -128,6 +128,10 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("PUT", "/api/v1/households/{household_id}/paired-worker"): Route(
         lambda ids, known: {"worker_id": str(known.grid_worker)}, if_match=True
     ),
+    ("GET", "/api/v1/households/{household_id}/assessments"): Route(),
+    ("POST", "/api/v1/households/{household_id}/assessments"): Route(
+        lambda ids, known: {"reference_date": "2026-06-15"}
+    ),
     ("GET", "/api/v1/households/{household_id}/plan"): Route(),
     ("GET", "/api/v1/households/{household_id}/plan/versions"): Route(),
     ("PUT", "/api/v1/households/{household_id}/plan"): Route(

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.demo.households import seed as seed_demo_households
 from app.demo.intake_applications import seed as seed_demo_applications
 from app.households.models import Household
-from app.intake.applications.states import Status
+from app.intake.applications.states import ApplicationStatus
 from app.intake.models import Application, Deadline
 from tests.api.households.ledger_http import fetch
 from tests.factories import create_demo_district
@@ -26,7 +26,7 @@ async def test_the_demo_has_an_application_in_every_state_once(
             Household, Household.id == Application.household_id
         ),
     )
-    assert sorted(s for s, _ in rows) == sorted(s.value for s in Status)
+    assert sorted(s for s, _ in rows) == sorted(s.value for s in ApplicationStatus)
     by_state = dict(rows)
     assert by_state["submitted"] == "pending"
     assert by_state["rejected"] == by_state["withdrawn"] == "declined"
@@ -35,4 +35,4 @@ async def test_the_demo_has_an_application_in_every_state_once(
     assert {"visit_after_hardship", "ledger_after_hardship", "visit_after_approval"} <= kinds
     again = await seed_demo_applications(app.state.services, "")
     assert again == "0 new demo applications"
-    assert len(await fetch(app, select(Application.id))) == len(Status)
+    assert len(await fetch(app, select(Application.id))) == len(ApplicationStatus)

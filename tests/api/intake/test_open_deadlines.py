@@ -11,7 +11,7 @@ from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.events import DomainEvent
-from app.intake.deadlines.rules import Kind, Status
+from app.intake.deadlines.rules import DeadlineStatus, Kind
 from app.intake.deadlines.service import mark_done, open_deadline, open_deadlines
 from app.intake.models import Deadline
 from tests.factories import GRID_A1_1, create_demo_district, set_calendar_day
@@ -61,7 +61,7 @@ class TestOpenDeadlines:
         # A year without a published calendar: Monday to Friday, marked provisional.
         assert visit.provisional
         assert ledger.provisional
-        assert {visit.status, ledger.status} == {Status.open.value}
+        assert {visit.status, ledger.status} == {DeadlineStatus.open.value}
         async with app.state.services.database.sessionmaker() as session:
             stored = list(
                 await session.scalars(
@@ -151,11 +151,11 @@ class TestOpenDeadlines:
             stored["ledger_after_hardship"].status,
             stored["ledger_after_hardship"].done_on,
         ) == (
-            Status.met.value,
+            DeadlineStatus.met.value,
             monday,
         )
         assert (stored["visit_after_hardship"].status, stored["visit_after_hardship"].done_on) == (
-            Status.open.value,
+            DeadlineStatus.open.value,
             None,
         )
         assert [e.payload["deadline_id"] for e in met] == [str(ledger.id)]

@@ -1,0 +1,1 @@
+"""Stored, immutable eligibility assessments (DOMAIN 5)."""
