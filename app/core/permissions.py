@@ -63,6 +63,8 @@ class Action(StrEnum):
     inbox_read = "inbox:read"
     policies_read = "policies:read"
     policies_write = "policies:write"
+    simulations_run = "simulations:run"
+    simulations_read = "simulations:read"
     assessments_run = "assessments:run"
     assessments_read = "assessments:read"
     priority_read = "priority:read"
@@ -184,6 +186,10 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
         }
     ),
     Action.policies_write: frozenset({Role.district_officer}),
+    # Simulations answer "what if the standard changed" for a district's whole ledger: the
+    # district officers who set policy run and read them, in their own district.
+    Action.simulations_run: frozenset({Role.district_officer}),
+    Action.simulations_read: frozenset({Role.district_officer}),
     # Assessments (DOMAIN 5): the three-level network's officers and community workers run
     # them in their jurisdiction; social workers and auditors read them too (finances are
     # personal data: the confidentiality gate applies). Accepting a finding is a decision

@@ -1,4 +1,4 @@
-"""What the app composes of eligibility: routers, models, demo data."""
+"""What the app composes of eligibility: routers, jobs, models, demo data."""
 
 from app.core.composition import Domain
 from app.demo.eligibility_assessments import seed
@@ -6,10 +6,14 @@ from app.eligibility.assessments.router import router as assessments_router
 from app.eligibility.models import Assessment, PolicyVersion
 from app.eligibility.policies.router import router as policies_router
 from app.eligibility.priority.router import router as priority_router
+from app.eligibility.simulations import job as simulation_job
+from app.eligibility.simulations.models import Simulation, SimulationChange
+from app.eligibility.simulations.router import router as simulations_router
 
 domain = Domain(
     name="eligibility",
-    routers=[policies_router, assessments_router, priority_router],
+    routers=[policies_router, assessments_router, priority_router, simulations_router],
     seed=seed,
-    models=[PolicyVersion, Assessment],
+    jobs=[(simulation_job.SIMULATION, simulation_job.run)],
+    models=[PolicyVersion, Assessment, Simulation, SimulationChange],
 )

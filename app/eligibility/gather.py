@@ -1,8 +1,11 @@
-"""The inputs of one assessment, read from the ledger as of the reference date D (DOMAIN 5).
+"""The inputs of assessments, read from the ledger as of the reference date D (DOMAIN 5).
 
 Everything comes through the ledger's public surfaces (`households.public`,
-`finances.public`), each part in one or two set-based statements, so gathering one
-household costs a fixed number of statements whatever its members, months or assets:
+`finances.public`), for a whole batch of households at once: one set-based statement per
+kind of input (nine in all), never one per household, so gathering costs a fixed number of
+statements whatever the batch's size, members, months or assets. The single assessment
+gathers a batch of one (`household_inputs`) and the simulation batches of many
+(`households_inputs`): the same reads, so the two cannot disagree.
 
 - members on D by their joined and left dates, with each one's facts as they stand now
   (a later correction of a health status, say, is not undone);
@@ -14,6 +17,7 @@ household costs a fixed number of statements whatever its members, months or ass
 """
 
 import uuid
+from collections.abc import Sequence
 from datetime import date
 
 from app.core.db import ReadSession
@@ -39,39 +43,66 @@ def _asset(fact: finances.AssetFact) -> AssetFacts:
 
 
 async def _members(
-    session: ReadSession, household_id: uuid.UUID, reference_date: date
-) -> tuple[Member, ...]:
-    """Members on D in the order they joined, with their facts."""
-    present = await households.members_on(session, household_id, reference_date)
-    facts = await households.person_facts(session, set(present))
-    return tuple(
-        Member(
-            person_id=person_id,
-            birth_date=facts[person_id].birth_date,
-            health=facts[person_id].health,
-            disability_grade=facts[person_id].disability_grade,
-            employment=facts[person_id].employment,
-        )
-        for person_id in present
+    session: ReadSession, household_ids: Sequence[uuid.UUID], reference_date: date
+) -> dict[uuid.UUID, tuple[Member, ...]]:
+    """Members on D of each household in the order they joined, with their facts."""
+    present = await households.members_on_many(session, household_ids, reference_date)
+    facts = await households.person_facts(
+        session, {person_id for persons in present.values() for person_id in persons}
     )
+    return {
+        household_id: tuple(
+            Member(
+                person_id=person_id,
+                birth_date=facts[person_id].birth_date,
+                health=facts[person_id].health,
+                disability_grade=facts[person_id].disability_grade,
+                employment=facts[person_id].employment,
+            )
+            for person_id in persons
+        )
+        for household_id, persons in present.items()
+    }
+
+
+async def households_inputs(
+    session: ReadSession, household_ids: Sequence[uuid.UUID], reference_date: date
+) -> dict[uuid.UUID, HouseholdInputs]:
+    """The inputs of an assessment on `reference_date` D of each household of the batch; a
+    household that does not exist is absent. The caller reached the households (this
+    reads, it does not check)."""
+    ids = list(dict.fromkeys(household_ids))
+    months = _months(reference_date)
+    residences = await households.residence_on_many(session, ids, reference_date)
+    members = await _members(session, ids, reference_date)
+    incomes = await finances.income_by_month_many(session, ids, months)
+    rigid = await finances.rigid_by_kind_many(session, ids, months)
+    assets = await finances.declared_assets_many(session, ids)
+    types = await households.target_types_on_many(session, ids, reference_date)
+    found = {}
+    for household_id, residence in residences.items():
+        declared = assets[household_id]
+        found[household_id] = HouseholdInputs(
+            reference_date=reference_date,
+            members=members.get(household_id, ()),
+            income_by_month=incomes.get(household_id, {}),
+            rigid_by_kind=rigid.get(household_id, {}),
+            assets=None if declared is None else tuple(_asset(a) for a in declared),
+            hukou_region_code=residence.hukou_region_code,
+            district_code=residence.district_code,
+            lived_in_city_since=residence.settled_since,
+            registered_types=types.get(household_id, frozenset()),
+        )
+    return found
 
 
 async def household_inputs(
     session: ReadSession, household_id: uuid.UUID, reference_date: date
 ) -> HouseholdInputs:
-    """The inputs of an assessment of the household on `reference_date` D. The caller
-    fetched the household through the actor's reach (this reads, it does not check)."""
-    months = _months(reference_date)
-    assets = await finances.declared_assets(session, household_id)
-    residence = await households.residence_on(session, household_id, reference_date)
-    return HouseholdInputs(
-        reference_date=reference_date,
-        members=await _members(session, household_id, reference_date),
-        income_by_month=await finances.income_by_month(session, household_id, months),
-        rigid_by_kind=await finances.rigid_by_kind(session, household_id, months),
-        assets=None if assets is None else tuple(_asset(a) for a in assets),
-        hukou_region_code=residence.hukou_region_code,
-        district_code=residence.district_code,
-        lived_in_city_since=residence.settled_since,
-        registered_types=await households.target_types_on(session, household_id, reference_date),
-    )
+    """The inputs of an assessment of the household on `reference_date` D: a batch of one.
+    The caller fetched the household through the actor's reach; LookupError when there is
+    no such household."""
+    found = await households_inputs(session, [household_id], reference_date)
+    if household_id not in found:
+        raise LookupError(household_id)
+    return found[household_id]

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from sqlalchemy import delete, func, insert, select
 
 from app.core.db import ReadSession, WriteSession
+from app.finances.facts import AssetFact
 from app.finances.models import Asset, AssetDeclaration, Expenditure, Income
 from app.finances.months import MonthRange
 
@@ -112,32 +113,80 @@ async def _window_sums(
     session: ReadSession,
     model: type[Monthly],
     key: Any,
-    household_id: uuid.UUID,
+    household_ids: Sequence[uuid.UUID],
     months: MonthRange,
-) -> dict[Any, Decimal]:
-    """`amount` of the household's rows of the range summed by `key`, in one statement."""
+) -> dict[uuid.UUID, dict[Any, Decimal]]:
+    """`amount` of the households' rows of the range summed by household and `key`, in one
+    statement; a household without rows is absent."""
+    if not household_ids:
+        return {}
     rows = await session.execute(
-        select(key, func.sum(model.amount))
+        select(model.household_id, key, func.sum(model.amount))
         .where(
-            model.household_id == household_id,
+            model.household_id.in_(household_ids),
             model.month >= months.first,
             model.month <= months.last,
         )
-        .group_by(key)
+        .group_by(model.household_id, key)
     )
-    return {found: amount for found, amount in rows}
+    found: dict[uuid.UUID, dict[Any, Decimal]] = {}
+    for household_id, value, amount in rows:
+        found.setdefault(household_id, {})[value] = amount
+    return found
 
 
 async def income_by_month(
-    session: ReadSession, household_id: uuid.UUID, months: MonthRange
-) -> dict[date, Decimal]:
-    """The household's income of each month of the range that has a row (a zero one
+    session: ReadSession, household_ids: Sequence[uuid.UUID], months: MonthRange
+) -> dict[uuid.UUID, dict[date, Decimal]]:
+    """Each household's income of each month of the range that has a row (a zero one
     counts), summed over members and sources."""
-    return await _window_sums(session, Income, Income.month, household_id, months)
+    return await _window_sums(session, Income, Income.month, household_ids, months)
 
 
 async def expenditure_by_kind(
-    session: ReadSession, household_id: uuid.UUID, months: MonthRange
-) -> dict[str, Decimal]:
-    """What the household bore (`amount`) over the range, per kind."""
-    return await _window_sums(session, Expenditure, Expenditure.kind, household_id, months)
+    session: ReadSession, household_ids: Sequence[uuid.UUID], months: MonthRange
+) -> dict[uuid.UUID, dict[str, Decimal]]:
+    """What each household bore (`amount`) over the range, per kind."""
+    return await _window_sums(session, Expenditure, Expenditure.kind, household_ids, months)
+
+
+async def declared_among(
+    session: ReadSession, household_ids: Sequence[uuid.UUID]
+) -> set[uuid.UUID]:
+    """Which of the households ever declared their asset list."""
+    if not household_ids:
+        return set()
+    rows = await session.scalars(
+        select(AssetDeclaration.household_id).where(
+            AssetDeclaration.household_id.in_(household_ids)
+        )
+    )
+    return set(rows)
+
+
+async def assets_of(
+    session: ReadSession, household_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[AssetFact]]:
+    """The assets of each household, oldest first, in one statement (columns, no ORM
+    objects); a household without any is absent."""
+    if not household_ids:
+        return {}
+    rows = await session.execute(
+        select(
+            Asset.household_id,
+            Asset.kind,
+            Asset.ownership_share,
+            Asset.value,
+            Asset.area_m2,
+            Asset.vehicle_type,
+            Asset.count,
+        )
+        .where(Asset.household_id.in_(household_ids))
+        .order_by(Asset.id)
+    )
+    found: dict[uuid.UUID, list[AssetFact]] = {}
+    for household_id, kind, share, value, area, vehicle_type, count in rows:
+        found.setdefault(household_id, []).append(
+            AssetFact(kind, share, value, area, vehicle_type, count)
+        )
+    return found

@@ -200,41 +200,35 @@ async def replace_assets(
     return household, await repository.assets(session, household.id)
 
 
-async def income_by_month(
-    session: ReadSession, household_id: uuid.UUID, months: MonthRange
-) -> dict[date, Decimal]:
-    """The household's income per month of `months` (over members and sources); a month
-    without a row is absent (not recorded), a recorded zero is 0. One statement."""
-    return await repository.income_by_month(session, household_id, months)
+async def income_by_month_many(
+    session: ReadSession, household_ids: Sequence[uuid.UUID], months: MonthRange
+) -> dict[uuid.UUID, dict[date, Decimal]]:
+    """Each household's income per month of `months` (over members and sources); a month
+    without a row is absent (not recorded), a recorded zero is 0, a household without any
+    row is absent. One statement for the whole batch."""
+    return await repository.income_by_month(session, household_ids, months)
 
 
-async def rigid_by_kind(
-    session: ReadSession, household_id: uuid.UUID, months: MonthRange
-) -> dict[str, Decimal]:
-    """The rigid expenditure the household bore over `months` (net of reimbursement), per
-    kind; a kind without a row is absent. One statement."""
-    return await repository.expenditure_by_kind(session, household_id, months)
+async def rigid_by_kind_many(
+    session: ReadSession, household_ids: Sequence[uuid.UUID], months: MonthRange
+) -> dict[uuid.UUID, dict[str, Decimal]]:
+    """The rigid expenditure each household bore over `months` (net of reimbursement), per
+    kind; a kind without a row is absent, as is a household without any. One statement."""
+    return await repository.expenditure_by_kind(session, household_ids, months)
 
 
-async def declared_assets(
-    session: ReadSession, household_id: uuid.UUID
-) -> tuple[AssetFact, ...] | None:
-    """The household's assets as now recorded, oldest first; None when the household never
+async def declared_assets_many(
+    session: ReadSession, household_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, tuple[AssetFact, ...] | None]:
+    """Each household's assets as now recorded, oldest first; None when the household never
     declared its asset list (no replacement of it, not even an empty one), () when it
-    declared none. Two statements."""
-    if await repository.declared_at(session, household_id) is None:
-        return None
-    return tuple(
-        AssetFact(
-            kind=a.kind,
-            ownership_share=a.ownership_share,
-            value=a.value,
-            area_m2=a.area_m2,
-            vehicle_type=a.vehicle_type,
-            count=a.count,
-        )
-        for a in await repository.assets(session, household_id)
-    )
+    declared none. Two statements for the whole batch."""
+    declared = await repository.declared_among(session, household_ids)
+    assets = await repository.assets_of(session, sorted(declared))
+    return {
+        household_id: tuple(assets.get(household_id, [])) if household_id in declared else None
+        for household_id in household_ids
+    }
 
 
 async def _writable(

@@ -9,8 +9,11 @@
   domain event in the caller's transaction.
 - **Read** a household and its members as of now: `household_now`; who was a member on
   a past date: `members_on`, `membership_periods`; for the eligibility rules, a
-  person's facts (`person_facts`), hukou and residence on a date (`residence_on`) and
-  the target types held on a date (`target_types_on`).
+  person's facts (`person_facts`), hukou and residence on a date (`residence_on_many`) and
+  the target types held on a date (`target_types_on_many`), each for a batch of
+  households in one or two statements (`members_on_many` for who was a member);
+  a region's active households in keyset batches (`count_active`, `active_after`) and
+  their labels (`household_labels`: ledger number, head's name).
 - **Create** a household as the API does (`create_household`), or many in bulk,
   exactly as the API does (the import): `rows_of_new_household`, `known_persons`,
   `write_new_households`.
@@ -37,6 +40,7 @@
 """
 
 import uuid
+from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import select
@@ -84,7 +88,7 @@ from app.households.read_models import (
     PersonFacts,
     household_now,
 )
-from app.households.record import applicants, as_of, completeness
+from app.households.record import applicants, as_of, completeness, walk
 from app.households.record import repository as records_repository
 from app.households.record import service as records
 from app.households.record.as_of import ResidenceOn
@@ -109,6 +113,7 @@ from app.households.record.validation import (
     parse_id,
     parse_member_id,
 )
+from app.households.record.walk import HouseholdLabel
 from app.households.scope import reach_organizations_through
 from app.households.scope import visible_households as jurisdiction
 from app.households.stewardship import assignments, plans
@@ -382,6 +387,14 @@ async def members_on(session: ReadSession, household_id: uuid.UUID, day: date) -
     return await persons.members_on(session, household_id, day)
 
 
+async def members_on_many(
+    session: ReadSession, household_ids: Sequence[uuid.UUID], day: date
+) -> dict[uuid.UUID, list[uuid.UUID]]:
+    """`members_on` of a batch of households in one statement (a household with nobody on
+    `day` is absent). The caller reached the households (an assessment, a simulation)."""
+    return await persons.members_on_many(session, household_ids, day)
+
+
 async def person_facts(
     session: ReadSession, person_ids: set[uuid.UUID]
 ) -> dict[uuid.UUID, PersonFacts]:
@@ -397,23 +410,40 @@ async def person_facts(
     }
 
 
-async def residence_on(session: ReadSession, household_id: uuid.UUID, day: date) -> ResidenceOn:
-    """The household's hukou region code and the date since when it lives in the city
+async def residence_on_many(
+    session: ReadSession, household_ids: Sequence[uuid.UUID], day: date
+) -> dict[uuid.UUID, ResidenceOn]:
+    """Each household's hukou region code and the date since when it lives in the city
     (`settled_since`) as the ledger held them on `day`: the current values with the changes
     recorded after `day` (business dates, Asia/Shanghai) undone from the history, so a
     correction made later does not rewrite the past; the values it was entered with stand
-    for the time before its creation. With its district (now). Two statements; the caller
-    fetched the household through the actor's reach."""
-    return await as_of.residence_on(session, household_id, day)
+    for the time before its creation. With its district (now). Two statements whatever the
+    number of households; one that does not exist is absent."""
+    return await as_of.residence_on_many(session, household_ids, day)
 
 
 async def target_types_on(
     session: ReadSession, household_id: uuid.UUID, day: date
 ) -> frozenset[str]:
-    """The target types the household held on `day`: its decisions in force that day
+    """`target_types_on_many` of one household (none held: empty)."""
+    return (await target_types_on_many(session, [household_id], day)).get(household_id, frozenset())
+
+
+async def target_types_on_many(
+    session: ReadSession, household_ids: Sequence[uuid.UUID], day: date
+) -> dict[uuid.UUID, frozenset[str]]:
+    """The target types each household held on `day`: its decisions in force that day
     (decided on or before it, not ended on or before it by `ended_on`, term `ends_on` not
-    over before it), as recorded now. One statement; the caller fetched the household."""
-    return await decisions.types_on(session, household_id, day)
+    over before it), as recorded now. One statement; a household that held none is absent."""
+    return await decisions.types_on_many(session, household_ids, day)
+
+
+count_active = walk.count_active
+"""How many active households a region's subtree holds (no reach: the caller checked it)."""
+active_after = walk.active_after
+"""A keyset batch of a subtree's active households, (id, region code) in id order."""
+household_labels = walk.labels
+"""Ledger number and head's name (unmasked) of a batch of households, in one statement."""
 
 
 async def refresh_completeness(
@@ -517,6 +547,7 @@ __all__ = [
     "HouseholdDeclined",
     "HouseholdExited",
     "HouseholdId",
+    "HouseholdLabel",
     "HouseholdNow",
     "HouseholdOwned",
     "HouseholdRef",
@@ -538,6 +569,7 @@ __all__ = [
     "ResidenceOn",
     "TooManyLookups",
     "TransferRequestIn",
+    "active_after",
     "address_key",
     "admit",
     "answer_household_version",
@@ -552,6 +584,7 @@ __all__ = [
     "check_subtype",
     "confirm_exit",
     "contact_from_text",
+    "count_active",
     "count_in_region",
     "create_applicant_household",
     "create_household",
@@ -561,6 +594,7 @@ __all__ = [
     "file_document",
     "file_transfer_request",
     "has_document",
+    "household_labels",
     "household_now",
     "household_written",
     "households_reached",
@@ -570,6 +604,7 @@ __all__ = [
     "likely_household",
     "members_ever",
     "members_on",
+    "members_on_many",
     "membership_periods",
     "need_instances",
     "note_needs",
@@ -590,11 +625,12 @@ __all__ = [
     "refresh_completeness",
     "refresh_statistics",
     "require_active",
-    "residence_on",
+    "residence_on_many",
     "revise_plan",
     "rows_of_new_household",
     "spend_lookups",
     "target_types_on",
+    "target_types_on_many",
     "visible",
     "within_reach",
     "writable",

@@ -406,6 +406,11 @@ async def _policy_draft(app: FastAPI, http: httpx.AsyncClient) -> Call:
     return Call("district_officer", {"policy_id": draft["id"]}, if_match=draft["version"])
 
 
+async def _simulation_draft(app: FastAPI, http: httpx.AsyncClient) -> Call:
+    draft = await create_policy(http)
+    return Call("district_officer", refs={"policy_version_id": draft["id"]})
+
+
 async def _assessed_household(app: FastAPI, http: httpx.AsyncClient) -> Call:
     """A household of street A under the district's published policy (from 2026-01-01), so
     the example's re-check date has a policy in force."""
@@ -457,6 +462,7 @@ SCENARIOS: dict[str, Scenario] = {
     "home_visits_cancel": _home_visit_cancelled,
     "policies_create": _policy_officer,
     "policies_update": _policy_draft,
+    "simulations_create": _simulation_draft,
     "household_assessments_create": _assessed_household,
 }
 """Operation id -> its scenario."""

@@ -103,6 +103,17 @@ async def published_on(
     return list((await session.execute(stmt)).scalars())
 
 
+async def published_bearing_on(
+    session: ReadSession, region_code: str, day: date
+) -> list[PolicyVersion]:
+    """The published versions whose window holds `day` and that apply in `region_code` or
+    inside its subtree."""
+    stmt = select(PolicyVersion).where(
+        bearing_on(region_code), PolicyVersion.status == PUBLISHED, _in_window(day)
+    )
+    return list((await session.execute(stmt)).scalars())
+
+
 async def count(session: ReadSession) -> int:
     return int(
         (await session.execute(select(func.count()).select_from(PolicyVersion))).scalar_one()

@@ -11,8 +11,9 @@ region's version wins where both apply (`in_force`).
 """
 
 import uuid
+from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from app.core import audit, events
 from app.core.auth import Actor
@@ -261,7 +262,30 @@ async def in_force(session: ReadSession, region_code: str, day: date) -> PolicyV
     whose window holds the day, the one of the most specific region on the way from the
     district down to `region_code`; None when no version applies."""
     found = await repository.published_on(session, ancestors_and_self(region_code), day)
-    return max(found, key=lambda version: len(version.region_code), default=None)
+    return most_specific(found, region_code)
+
+
+class Regional(Protocol):
+    @property
+    def region_code(self) -> str: ...
+
+
+R = TypeVar("R", bound=Regional)
+
+
+def most_specific(versions: Iterable[R], region_code: str) -> R | None:
+    """Of `versions` (published, in force on one day), the one that applies in `region_code`:
+    of its own region or an ancestor's, the most specific; None when none applies."""
+    path = set(ancestors_and_self(region_code))
+    applying = (version for version in versions if version.region_code in path)
+    return max(applying, key=lambda version: len(version.region_code), default=None)
+
+
+async def in_force_over(session: ReadSession, region_code: str, day: date) -> list[PolicyVersion]:
+    """Every published version in force on `day` that may apply somewhere in the subtree of
+    `region_code` (its own region's, its ancestors', its subregions'): with `most_specific`,
+    the policy of each household of the subtree, read once for all of them."""
+    return await repository.published_bearing_on(session, region_code, day)
 
 
 def terms_of(version: PolicyVersion) -> PolicyTerms:

@@ -4,7 +4,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import delete, select
+from sqlalchemy import Row, delete, select
 
 from app.core.db import ReadSession, WriteSession
 from app.core.pagination import PageRequest, paginate
@@ -28,6 +28,25 @@ async def of_household(session: ReadSession, household_id: uuid.UUID) -> list[Ta
         .order_by(TargetTypeDecision.id)
     )
     return list((await session.scalars(stmt)).all())
+
+
+async def dated_of_households(
+    session: ReadSession, household_ids: Sequence[uuid.UUID]
+) -> list[Row[uuid.UUID, str, date | None, date | None, date | None]]:
+    """(household_id, target_type, decided_on, ends_on, ended_on) of the households'
+    decisions, in one statement: only what `rules.in_force` reads (no ORM objects)."""
+    if not household_ids:
+        return []
+    rows = await session.execute(
+        select(
+            TargetTypeDecision.household_id,
+            TargetTypeDecision.target_type,
+            TargetTypeDecision.decided_on,
+            TargetTypeDecision.ends_on,
+            TargetTypeDecision.ended_on,
+        ).where(TargetTypeDecision.household_id.in_(household_ids))
+    )
+    return list(rows)
 
 
 async def in_household(

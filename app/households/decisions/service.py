@@ -64,12 +64,17 @@ def current_rows(
     ]
 
 
-async def types_on(session: ReadSession, household_id: uuid.UUID, day: date) -> frozenset[str]:
-    """The target types the household held on `day`, from the decisions in force that day
+async def types_on_many(
+    session: ReadSession, household_ids: Sequence[uuid.UUID], day: date
+) -> dict[uuid.UUID, frozenset[str]]:
+    """The target types each household held on `day`, from the decisions in force that day
     (`rules.in_force`), as they are recorded now: a decision ended later still held it.
-    One statement."""
-    decisions = await repository.of_household(session, household_id)
-    return frozenset(d.target_type for d in decisions if rules.in_force(d, day))
+    One statement; a household that held none is absent."""
+    found: dict[uuid.UUID, set[str]] = {}
+    for decision in await repository.dated_of_households(session, household_ids):
+        if rules.in_force(decision, day):
+            found.setdefault(decision.household_id, set()).add(decision.target_type)
+    return {household_id: frozenset(types) for household_id, types in found.items()}
 
 
 async def current_types(session: ReadSession, household_id: uuid.UUID) -> list[str]:

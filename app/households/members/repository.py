@@ -1,6 +1,7 @@
 """Queries of persons and memberships."""
 
 import uuid
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -127,16 +128,29 @@ async def membership_periods(
 async def members_on(session: ReadSession, household_id: uuid.UUID, day: date) -> list[uuid.UUID]:
     """Persons who were members of the household on `day`: joined on or before it and not
     yet left (`left_on` is the first day a person no longer counts), in the order they joined."""
-    rows = await session.scalars(
-        select(Membership.person_id)
+    return (await members_on_many(session, [household_id], day)).get(household_id, [])
+
+
+async def members_on_many(
+    session: ReadSession, household_ids: Sequence[uuid.UUID], day: date
+) -> dict[uuid.UUID, list[uuid.UUID]]:
+    """`members_on` of each of the households in one statement; a household with no member
+    on `day` is absent."""
+    if not household_ids:
+        return {}
+    rows = await session.execute(
+        select(Membership.household_id, Membership.person_id)
         .where(
-            Membership.household_id == household_id,
+            Membership.household_id.in_(household_ids),
             Membership.joined_on <= day,
             or_(Membership.left_on.is_(None), Membership.left_on > day),
         )
-        .order_by(Membership.joined_on, Membership.id)
+        .order_by(Membership.household_id, Membership.joined_on, Membership.id)
     )
-    return list(dict.fromkeys(rows))
+    found: dict[uuid.UUID, dict[uuid.UUID, None]] = {}
+    for household_id, person_id in rows:
+        found.setdefault(household_id, {})[person_id] = None
+    return {household_id: list(persons) for household_id, persons in found.items()}
 
 
 FactRow = Row[uuid.UUID, date, str | None, str | None, str | None]

@@ -7,7 +7,7 @@ it does not rewrite what an assessment of that date read.
 """
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -57,28 +57,46 @@ def _day(value: Any) -> date | None:
     return date.fromisoformat(str(value))
 
 
-async def residence_on(session: ReadSession, household_id: uuid.UUID, day: date) -> ResidenceOn:
-    """Hukou region code and settled-since as the ledger held them at the end of business day
-    `day` (Asia/Shanghai): changes recorded on `day` count, later ones are undone. Two
-    statements: the record, and its history entries after `day`."""
-    household = await session.get(Household, household_id)
-    if household is None:
-        raise LookupError(household_id)
+async def residence_on_many(
+    session: ReadSession, household_ids: Sequence[uuid.UUID], day: date
+) -> dict[uuid.UUID, ResidenceOn]:
+    """Hukou region code and settled-since of each household as the ledger held them at the
+    end of business day `day` (Asia/Shanghai): changes recorded on `day` count, later ones
+    are undone. Two statements whatever the number of households: the records, and their
+    history entries after `day`. A household that does not exist is absent."""
+    if not household_ids:
+        return {}
+    records = await session.execute(
+        select(
+            Household.id,
+            Household.hukou_region_code,
+            Household.settled_since,
+            Household.district_code,
+        ).where(Household.id.in_(household_ids))
+    )
     after = datetime.combine(day + timedelta(days=1), time(), tzinfo=SHANGHAI)
     rows = await session.execute(
-        select(HouseholdChange.action, HouseholdChange.changes)
-        .where(HouseholdChange.household_id == household_id, HouseholdChange.occurred_at >= after)
-        .order_by(HouseholdChange.occurred_at.desc(), HouseholdChange.id.desc())
+        select(HouseholdChange.household_id, HouseholdChange.action, HouseholdChange.changes)
+        .where(
+            HouseholdChange.household_id.in_(household_ids), HouseholdChange.occurred_at >= after
+        )
+        .order_by(
+            HouseholdChange.household_id,
+            HouseholdChange.occurred_at.desc(),
+            HouseholdChange.id.desc(),
+        )
     )
-    values = undo(
-        {
-            "hukou_region_code": household.hukou_region_code,
-            "settled_since": household.settled_since,
-        },
-        [(action, changes or {}) for action, changes in rows],
-    )
-    return ResidenceOn(
-        hukou_region_code=values["hukou_region_code"],
-        settled_since=_day(values["settled_since"]),
-        district_code=household.district_code,
-    )
+    later: dict[uuid.UUID, list[tuple[str, Mapping[str, Any]]]] = {}
+    for household_id, action, changes in rows:
+        later.setdefault(household_id, []).append((action, changes or {}))
+    found = {}
+    for household_id, hukou, settled, district in records:
+        values = undo(
+            {"hukou_region_code": hukou, "settled_since": settled}, later.get(household_id, [])
+        )
+        found[household_id] = ResidenceOn(
+            hukou_region_code=values["hukou_region_code"],
+            settled_since=_day(values["settled_since"]),
+            district_code=district,
+        )
+    return found
