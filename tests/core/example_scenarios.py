@@ -462,7 +462,7 @@ SCENARIOS: dict[str, Scenario] = {
     "home_visits_cancel": _home_visit_cancelled,
     "policies_create": _policy_officer,
     "policies_update": _policy_draft,
-    "simulations_create": _simulation_draft,
+    "eligibility_simulations_create": _simulation_draft,
     "household_assessments_create": _assessed_household,
 }
 """Operation id -> its scenario."""

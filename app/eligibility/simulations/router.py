@@ -45,7 +45,7 @@ CSV = "text/csv; charset=utf-8"
     responses={**sends(202, LOCATION), **protected_problems(ValidationFailed)},
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )
-async def simulations_create(
+async def eligibility_simulations_create(
     actor: Runner, response: Response, session: DbSession, body: SimulationIn
 ) -> SimulationOut:
     simulation = await service.create(session, actor, body)
@@ -60,7 +60,7 @@ async def simulations_create(
     description="Each with its status and progress; the counts once it succeeded.",
     responses=protected_problems(ValidationFailed),
 )
-async def simulations_list(
+async def eligibility_simulations_list(
     actor: Reader, session: ReadDbSession, page: PageParams
 ) -> Page[SimulationOut]:
     found, cursor = await service.search(session, actor, page)
@@ -75,7 +75,7 @@ async def simulations_list(
     "`totals`: the same over the subtree. 404 for a simulation outside your district.",
     responses=protected_problems(NotFound, ValidationFailed),
 )
-async def simulations_get(
+async def eligibility_simulations_get(
     simulation_id: SimulationId, actor: Reader, session: ReadDbSession
 ) -> SimulationOut:
     return simulation_out(await service.visible(session, actor, simulation_id))
@@ -89,7 +89,7 @@ async def simulations_get(
     "`simulation_finished` once it succeeded, failed or was cancelled.",
     responses=protected_problems(NotFound, ValidationFailed, SimulationFinished),
 )
-async def simulations_cancel(
+async def eligibility_simulations_cancel(
     simulation_id: SimulationId, actor: Runner, session: DbSession
 ) -> SimulationOut:
     return simulation_out(await service.cancel(session, actor, simulation_id))
@@ -103,7 +103,7 @@ async def simulations_cancel(
     "roles that may not see it), current and new outcome and the new score.",
     responses=protected_problems(NotFound, ValidationFailed),
 )
-async def simulation_changes_list(
+async def eligibility_simulation_changes_list(
     simulation_id: SimulationId, actor: Reader, session: ReadDbSession, page: PageParams
 ) -> Page[SimulationChangeOut]:
     found, cursor = await service.changes(session, actor, simulation_id, page)
@@ -131,7 +131,7 @@ async def simulation_changes_list(
         **protected_problems(NotFound, ValidationFailed),
     },
 )
-async def simulation_changes_export(
+async def eligibility_simulation_changes_export(
     simulation_id: SimulationId, actor: Reader, session: ReadDbSession
 ) -> Response:
     simulation = await service.visible(session, actor, simulation_id)
