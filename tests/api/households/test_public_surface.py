@@ -38,6 +38,8 @@ async def seeded(session: Any) -> None:
 REGION_OF_THEIR_OWN = {
     "discovery_reports": "the region where the person was noticed; the household is the one "
     "the report was linked to, which may live elsewhere",
+    "simulation_changes": "a simulation's snapshot: the region the household was counted "
+    "under on the simulation's reference date, as its transition counts are",
 }
 """Tables whose region is not their household's, each with the reason (reviewed)."""
 
