@@ -25,6 +25,7 @@ from app.core.commands import (
 )
 from app.core.config import ConfigurationError, Settings
 from app.core.db import WriteSession, utcnow
+from app.core.heap import start_up_frozen
 from app.core.logging import configure_logging
 from app.core.metrics import MULTIPROC_ENV
 from app.core.migrations import upgrade_head
@@ -216,7 +217,8 @@ def worker() -> None:
     configure_logging(settings.log_level, json=settings.log_json)
 
     async def run(services: Services) -> None:
-        await build_worker(services).run(asyncio.Event())
+        with start_up_frozen():
+            await build_worker(services).run(asyncio.Event())
 
     try:
         with_services(run)

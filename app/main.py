@@ -2,7 +2,6 @@
 
 import asyncio
 import contextlib
-import gc
 from collections.abc import AsyncIterator, Sequence
 
 from fastapi import FastAPI
@@ -13,6 +12,7 @@ from app.core.composition import Domain
 from app.core.config import Environment, Settings
 from app.core.docs import install_docs
 from app.core.errors import install_error_handlers
+from app.core.heap import start_up_frozen
 from app.core.http_middleware import (
     AllowedHostsMiddleware,
     RequestContextMiddleware,
@@ -40,25 +40,19 @@ def create_app(settings: Settings | None = None, domains: Sequence[Domain] = DOM
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # Everything alive now (modules, routes, schemas, the compiled statements)
-        # lives as long as the process: out of the collector's sight, a full
-        # collection no longer walks it, which is what paused requests for tens
-        # of milliseconds (docs/performance.md).
-        gc.collect()
-        gc.freeze()
-        stop = asyncio.Event()
-        worker_task = None
-        if settings.run_worker_in_process:
-            worker_task = asyncio.create_task(build_worker(services, domains).run(stop))
-        try:
-            yield
-        finally:
-            stop.set()
-            if worker_task is not None:
-                await worker_task
-            await database.dispose()
-            process_exiting()
-            gc.unfreeze()
+        with start_up_frozen():
+            stop = asyncio.Event()
+            worker_task = None
+            if settings.run_worker_in_process:
+                worker_task = asyncio.create_task(build_worker(services, domains).run(stop))
+            try:
+                yield
+            finally:
+                stop.set()
+                if worker_task is not None:
+                    await worker_task
+                await database.dispose()
+                process_exiting()
 
     app = FastAPI(
         title="Sanzhu",

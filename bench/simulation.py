@@ -11,7 +11,8 @@ in the window, so no input is missing by construction. The 2027 draft is simulat
 the district on today's business date.
 
 A fresh process then runs the simulation exactly as the worker's handler does
-(`runner.run_simulation`) and reports its wall time, households per second and peak RSS
+(`runner.run_simulation`, start-up frozen out of the collector's sight as in the worker)
+and reports its wall time, households per second and peak RSS
 (VmHWM and `ru_maxrss`), and then one plain SQL pass over the same inputs: a single
 statement that sums the window's incomes and rigid expenditures per household, grouped,
 joined to the subtree's active households, every row fetched (asyncpg). The ratio is
@@ -173,6 +174,7 @@ async def work(simulation_id: uuid.UUID, batch: int, dsn: str) -> dict[str, Any]
 
     from app.core.clock import business_today
     from app.core.config import Settings
+    from app.core.heap import start_up_frozen
     from app.core.region_codes import subtree_bounds
     from app.core.services import build_services
     from app.domains import ACCESS_HOOKS
@@ -183,9 +185,11 @@ async def work(simulation_id: uuid.UUID, batch: int, dsn: str) -> dict[str, Any]
     services = build_services(Settings(), ACCESS_HOOKS)
     try:
         rss_at_start = memory_mb("VmRSS")
-        started = time.perf_counter()
-        await run_simulation(services, simulation_id, batch_size=batch)
-        seconds = time.perf_counter() - started
+        # As the worker process runs its jobs (`sanzhu worker`, or in the server).
+        with start_up_frozen():
+            started = time.perf_counter()
+            await run_simulation(services, simulation_id, batch_size=batch)
+            seconds = time.perf_counter() - started
         usage = resource.getrusage(resource.RUSAGE_SELF)
         peak = memory_mb("VmHWM")
         async with services.database.sessionmaker() as session:

@@ -1,12 +1,13 @@
 """Engines, sessions and the declarative base shared by every domain."""
 
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVarTuple
 
-from sqlalchemy import JSON, MetaData, event, text
+from sqlalchemy import JSON, ColumnElement, MetaData, Select, any_, bindparam, event, text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, Result
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -14,7 +15,14 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, UOWTransaction, mapped_column
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    QueryableAttribute,
+    Session,
+    UOWTransaction,
+    mapped_column,
+)
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import Uuid
 from uuid6 import uuid7
@@ -197,6 +205,29 @@ class Database:
             if engine.sync_engine.pool not in disposed:
                 disposed.add(engine.sync_engine.pool)
                 await engine.dispose()
+
+
+Columns = TypeVarTuple("Columns")
+
+
+def among(
+    session: ReadSession, column: QueryableAttribute[Any], values: Sequence[Any]
+) -> ColumnElement[bool]:
+    """`column IN values` for a batch of keys. On PostgreSQL one array parameter (`= ANY`):
+    the statement is rendered and prepared once whatever the batch's size, its keys sent
+    as one value; elsewhere an IN list (SQLite has no arrays)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=postgresql.ARRAY(column.type)))
+    return column.in_(values)
+
+
+async def column_rows(session: ReadSession, statement: Select[*Columns]) -> Result[*Columns]:
+    """Run a select of columns on the session's connection (its transaction), past the ORM's
+    result machinery: rows as Core returns them, each value through its column type (Money
+    to yuan, and so on), no entity loading. For set-based reads of many rows per statement
+    (a simulation's batches), where that machinery costs more than the query."""
+    connection = await session.connection()
+    return await connection.execute(statement)
 
 
 def dialect_insert(

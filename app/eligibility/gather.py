@@ -2,7 +2,7 @@
 
 Everything comes through the ledger's public surfaces (`households.public`,
 `finances.public`), for a whole batch of households at once: one set-based statement per
-kind of input (nine in all), never one per household, so gathering costs a fixed number of
+kind of input (eight in all), never one per household, so gathering costs a fixed number of
 statements whatever the batch's size, members, months or assets. The single assessment
 gathers a batch of one (`household_inputs`) and the simulation batches of many
 (`households_inputs`): the same reads, so the two cannot disagree.
@@ -46,20 +46,11 @@ async def _members(
     session: ReadSession, household_ids: Sequence[uuid.UUID], reference_date: date
 ) -> dict[uuid.UUID, tuple[Member, ...]]:
     """Members on D of each household in the order they joined, with their facts."""
-    present = await households.members_on_many(session, household_ids, reference_date)
-    facts = await households.person_facts(
-        session, {person_id for persons in present.values() for person_id in persons}
-    )
+    present = await households.members_with_facts_on_many(session, household_ids, reference_date)
     return {
         household_id: tuple(
-            Member(
-                person_id=person_id,
-                birth_date=facts[person_id].birth_date,
-                health=facts[person_id].health,
-                disability_grade=facts[person_id].disability_grade,
-                employment=facts[person_id].employment,
-            )
-            for person_id in persons
+            Member(p.person_id, p.birth_date, p.health, p.disability_grade, p.employment)
+            for p in persons
         )
         for household_id, persons in present.items()
     }

@@ -8,10 +8,10 @@
 - **Change** a household through `record_change`: version, history, audit and
   domain event in the caller's transaction.
 - **Read** a household and its members as of now: `household_now`; who was a member on
-  a past date: `members_on`, `membership_periods`; for the eligibility rules, a
-  person's facts (`person_facts`), hukou and residence on a date (`residence_on_many`) and
-  the target types held on a date (`target_types_on_many`), each for a batch of
-  households in one or two statements (`members_on_many` for who was a member);
+  a past date: `members_on`, `membership_periods`; for the eligibility rules, the
+  members on a date with their facts (`members_with_facts_on_many`), hukou and residence
+  on a date (`residence_on_many`) and the target types held on a date
+  (`target_types_on_many`), each for a batch of households in one or two statements;
   a region's active households in keyset batches (`count_active`, `active_after`) and
   their labels (`household_labels`: ledger number, head's name).
 - **Create** a household as the API does (`create_household`), or many in bulk,
@@ -387,27 +387,22 @@ async def members_on(session: ReadSession, household_id: uuid.UUID, day: date) -
     return await persons.members_on(session, household_id, day)
 
 
-async def members_on_many(
+async def members_with_facts_on_many(
     session: ReadSession, household_ids: Sequence[uuid.UUID], day: date
-) -> dict[uuid.UUID, list[uuid.UUID]]:
-    """`members_on` of a batch of households in one statement (a household with nobody on
-    `day` is absent). The caller reached the households (an assessment, a simulation)."""
-    return await persons.members_on_many(session, household_ids, day)
-
-
-async def person_facts(
-    session: ReadSession, person_ids: set[uuid.UUID]
-) -> dict[uuid.UUID, PersonFacts]:
-    """Birth date, health, disability grade and employment of each of `person_ids` (the
-    members `members_on` found), in one statement. These are the persons' current values,
-    not those of a past date: a change of them is in the history of the household the
-    person was in (`member.update`) but is not undone here, so a fact corrected after a
-    date reads corrected on it too. The caller fetched their household through the actor's
-    reach."""
-    return {
-        p.id: PersonFacts(p.id, p.birth_date, p.health, p.disability_grade, p.employment)
-        for p in await persons.facts(session, person_ids)
-    }
+) -> dict[uuid.UUID, list[PersonFacts]]:
+    """`members_on` of a batch of households (a household with nobody on `day` is absent),
+    each member with birth date, health, disability grade and employment, in one
+    statement. These are the persons' current values, not those of a past date: a change
+    of them is in the history of the household the person was in (`member.update`) but is
+    not undone here, so a fact corrected after a date reads corrected on it too. The caller
+    reached the households (an assessment, a simulation)."""
+    found: dict[uuid.UUID, dict[uuid.UUID, PersonFacts]] = {}
+    rows = await persons.member_facts_on_many(session, household_ids, day)
+    for household_id, person_id, birth_date, health, grade, employment in rows:
+        members = found.setdefault(household_id, {})
+        if person_id not in members:
+            members[person_id] = PersonFacts(person_id, birth_date, health, grade, employment)
+    return {household_id: list(members.values()) for household_id, members in found.items()}
 
 
 async def residence_on_many(
@@ -604,7 +599,7 @@ __all__ = [
     "likely_household",
     "members_ever",
     "members_on",
-    "members_on_many",
+    "members_with_facts_on_many",
     "membership_periods",
     "need_instances",
     "note_needs",
@@ -612,7 +607,6 @@ __all__ = [
     "paired_worker_of",
     "parse_id",
     "parse_member_id",
-    "person_facts",
     "personal",
     "plain",
     "propose_exit",

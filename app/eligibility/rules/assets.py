@@ -4,9 +4,9 @@ policy sets it, each counting the household's share of an asset."""
 from collections.abc import Iterable
 from decimal import Decimal
 
-from app.eligibility.rules.exact import exact, text, total
+from app.eligibility.rules.exact import product, quotient, text, total
 from app.eligibility.rules.inputs import AssetFacts, AssetKind
-from app.eligibility.rules.results import Comparison, Explanation, RuleResult, verdict
+from app.eligibility.rules.results import Comparison, Details, Explanation, RuleResult, verdict
 from app.eligibility.terms import AssetLimits
 
 _PERCENT = 100
@@ -58,9 +58,8 @@ def asset_rules(
 
 def _share_total(assets: Iterable[AssetFacts], kind: AssetKind, name: str) -> Decimal:
     """Σ amount × share / 100 over the assets of `kind`: the household's part, exact."""
-    with exact():
-        weighted = total(getattr(a, name) * a.ownership_share for a in assets if a.kind == kind)
-        return weighted / _PERCENT
+    weighted = total(product(getattr(a, name), a.ownership_share) for a in assets if a.kind == kind)
+    return quotient(weighted, _PERCENT)
 
 
 _NAMES = {
@@ -73,50 +72,57 @@ _NAMES = {
 
 def _per_capita(name: str, held: Decimal, limit: Decimal, members: int) -> RuleResult:
     """Held (the household's share) at most limit × n: the per-capita limit, not divided."""
-    with exact():
-        line = limit * members
+    line = product(limit, members)
     passed = held <= line
-    zh, en, zh_unit, en_unit = _NAMES[name]
-    verdict_zh, verdict_en = verdict(passed)
-    return RuleResult(
-        code=f"assets_{name}_per_capita",
-        figures=(
-            (f"{name}_share_total", text(held)),
-            ("member_count", str(members)),
-            ("limit_per_capita", text(limit)),
-        ),
-        value=text(held),
-        comparison=Comparison.at_most,
-        threshold=text(line),
-        passed=passed,
-        explanation=Explanation(
-            zh_cn=(
-                f"家庭所占{zh} {text(held)} {zh_unit}，须不超过人均 {text(limit)} {zh_unit}"
-                f" × {members} 人 = {text(line)} {zh_unit}：{verdict_zh}。"
+
+    def describe() -> Details:
+        zh, en, zh_unit, en_unit = _NAMES[name]
+        verdict_zh, verdict_en = verdict(passed)
+        return Details(
+            figures=(
+                (f"{name}_share_total", text(held)),
+                ("member_count", str(members)),
+                ("limit_per_capita", text(limit)),
             ),
-            en=(
-                f"The household's share of {en} {text(held)} {en_unit} must be at most "
-                f"{text(limit)} {en_unit} per person × {members} = {text(line)} {en_unit}: "
-                f"{verdict_en}."
+            value=text(held),
+            threshold=text(line),
+            explanation=Explanation(
+                zh_cn=(
+                    f"家庭所占{zh} {text(held)} {zh_unit}，须不超过人均 {text(limit)} {zh_unit}"
+                    f" × {members} 人 = {text(line)} {zh_unit}：{verdict_zh}。"
+                ),
+                en=(
+                    f"The household's share of {en} {text(held)} {en_unit} must be at most "
+                    f"{text(limit)} {en_unit} per person × {members} = {text(line)} {en_unit}: "
+                    f"{verdict_en}."
+                ),
             ),
-        ),
-    )
+        )
+
+    return RuleResult(f"assets_{name}_per_capita", Comparison.at_most, passed, describe)
 
 
 def _count(name: str, held: int, limit: int) -> RuleResult:
     """Held at most `limit` (any share of an asset counts it whole)."""
     passed = held <= limit
-    zh, en, zh_unit, _ = _NAMES[name]
-    verdict_zh, verdict_en = verdict(passed)
-    return RuleResult(
-        code=f"assets_{name}",
-        figures=((name, str(held)), ("limit", str(limit))),
-        value=str(held),
-        comparison=Comparison.at_most,
-        threshold=str(limit),
-        passed=passed,
-        explanation=Explanation(
-            zh_cn=f"家庭拥有（含共有）{zh} {held} {zh_unit}，须不超过 {limit} {zh_unit}：{verdict_zh}。",
-            en=f"The household owns (wholly or in part) {held} {en}; at most {limit}: {verdict_en}.",
-        ),
-    )
+
+    def describe() -> Details:
+        zh, en, zh_unit, _ = _NAMES[name]
+        verdict_zh, verdict_en = verdict(passed)
+        return Details(
+            figures=((name, str(held)), ("limit", str(limit))),
+            value=str(held),
+            threshold=str(limit),
+            explanation=Explanation(
+                zh_cn=(
+                    f"家庭拥有（含共有）{zh} {held} {zh_unit}，须不超过 {limit} {zh_unit}："
+                    f"{verdict_zh}。"
+                ),
+                en=(
+                    f"The household owns (wholly or in part) {held} {en}; at most {limit}: "
+                    f"{verdict_en}."
+                ),
+            ),
+        )
+
+    return RuleResult(f"assets_{name}", Comparison.at_most, passed, describe)

@@ -1,13 +1,16 @@
 """The dates of the rules (DOMAIN 5): the income window and whole years between two days."""
 
 from datetime import date
+from functools import lru_cache
 
 WINDOW_MONTHS = 12
 """提出申请之月前12个月 (Yubei 3(2)): the 12 calendar months before the month of D."""
 
 
+@lru_cache(maxsize=256)
 def window(reference_date: date) -> tuple[date, ...]:
-    """First days of the 12 calendar months before `reference_date`'s month, oldest first."""
+    """First days of the 12 calendar months before `reference_date`'s month, oldest first
+    (kept per date: every household of a simulation reads the same window)."""
     index = reference_date.year * 12 + reference_date.month - 1
     return tuple(
         date((index - n) // 12, (index - n) % 12 + 1, 1) for n in range(WINDOW_MONTHS, 0, -1)

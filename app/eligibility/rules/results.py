@@ -1,5 +1,6 @@
 """What an assessment answers (DOMAIN 5): the outcome, and each rule with its figures."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -44,18 +45,74 @@ def verdict(passed: bool) -> tuple[str, str]:
     return ("符合", "met") if passed else ("不符合", "not met")
 
 
+Figures = tuple[tuple[str, str], ...]
+"""(name, exact string) pairs: the inputs a figure was computed from."""
+
+
 @dataclass(frozen=True, slots=True)
+class Details:
+    """What a rule shows besides its verdict: the figures, the two sides compared and the
+    sentence saying so."""
+
+    figures: Figures
+    value: str
+    threshold: str
+    explanation: Explanation
+
+
 class RuleResult:
     """One rule as evaluated: `value` compared with `threshold` by `comparison`; `figures`
-    are the inputs the two were computed from, every figure an exact string."""
+    are the inputs the two were computed from, every figure an exact string.
 
-    code: str
-    figures: tuple[tuple[str, str], ...]
-    value: str
-    comparison: Comparison
-    threshold: str
-    passed: bool
-    explanation: Explanation
+    The verdict (`passed`) is computed with the rule; its figures, strings and bilingual
+    explanation are written by `describe`, from the same values, when first read and then
+    kept. A simulation reads the verdicts of millions of rules and none of their words; an
+    assessment stores every word: the same call serves both, so they cannot disagree."""
+
+    __slots__ = ("_describe", "_details", "code", "comparison", "passed")
+
+    def __init__(
+        self, code: str, comparison: Comparison, passed: bool, describe: Callable[[], Details]
+    ) -> None:
+        self.code = code
+        self.comparison = comparison
+        self.passed = passed
+        self._describe = describe
+        self._details: Details | None = None
+
+    @property
+    def details(self) -> Details:
+        if self._details is None:
+            self._details = self._describe()
+        return self._details
+
+    @property
+    def figures(self) -> Figures:
+        return self.details.figures
+
+    @property
+    def value(self) -> str:
+        return self.details.value
+
+    @property
+    def threshold(self) -> str:
+        return self.details.threshold
+
+    @property
+    def explanation(self) -> Explanation:
+        return self.details.explanation
+
+    def _key(self) -> tuple[str, Comparison, bool, Details]:
+        return (self.code, self.comparison, self.passed, self.details)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RuleResult) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"RuleResult{self._key()!r}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,20 +4,20 @@ transparent factors weighted by the policy; it orders households, it never decid
 Each factor is a fraction in [0, 1] computed exactly (`Fraction`), times its weight in
 points (`PolicyTerms.weights`, adding up to 100). Each contribution is rounded half up to
 two places and the total is the sum of the rounded contributions, so the contributions
-shown add up to the total exactly and the total stays within 0..100.
+shown add up to the total exactly and the total stays within 0..100. As with the rules,
+the points are computed with the score and each factor's figures when first read.
 """
 
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
 from app.eligibility.rules.calendar import WINDOW_MONTHS, completed_years
-from app.eligibility.rules.decide import income_total, rigid_total
-from app.eligibility.rules.exact import exact, text
+from app.eligibility.rules.exact import quotient, text
 from app.eligibility.rules.inputs import HouseholdInputs, Member
-from app.eligibility.rules.results import ELIGIBLE, Decision, Outcome
+from app.eligibility.rules.results import ELIGIBLE, Decision, Figures, Outcome
 from app.eligibility.terms import Factor, PolicyTerms
 
 TOTAL_POINTS = 100
@@ -27,24 +27,51 @@ ADULT_AGE = 18
 """未成年人保护法 第二条: 未成年人是指未满十八周岁的公民."""
 NON_EARNING = frozenset({"unemployed", "student", "preschool", "unable_to_work"})
 """Dictionary `employment_status` codes of members without earnings of their own."""
-_PLACES = Decimal("0.01")
-_FRACTION_PLACES = Decimal("0.0001")
+_PLACES = 2
+_FRACTION_PLACES = 4
 
-Figures = tuple[tuple[str, str], ...]
-FactorValue = tuple[Fraction, Figures]
-"""A factor's fraction before clamping to [0, 1], and the figures it came from."""
+FactorValue = tuple[Fraction, Callable[[], Figures]]
+"""A factor's fraction before clamping to [0, 1], and how to write the figures it came from."""
 
 
-@dataclass(frozen=True, slots=True)
 class Contribution:
     """One factor: its figures, its fraction (shown to 4 places; the points use it exactly),
-    its weight and the points it adds (2 places, half up)."""
+    its weight and the points it adds (2 places, half up). The points are computed at once
+    (the total needs them), the figures and the fraction shown when first read."""
 
-    factor: Factor
-    figures: Figures
-    fraction: Decimal
-    weight: int
-    points: Decimal
+    __slots__ = ("_describe", "_figures", "_share", "factor", "points", "weight")
+
+    def __init__(
+        self, factor: Factor, weight: int, share: Fraction, describe: Callable[[], Figures]
+    ) -> None:
+        self.factor = factor
+        self.weight = weight
+        self.points = _half_up(share * weight, _PLACES)
+        self._share = share
+        self._describe = describe
+        self._figures: Figures | None = None
+
+    @property
+    def figures(self) -> Figures:
+        if self._figures is None:
+            self._figures = self._describe()
+        return self._figures
+
+    @property
+    def fraction(self) -> Decimal:
+        return _half_up(self._share, _FRACTION_PLACES)
+
+    def _key(self) -> tuple[Factor, Figures, Decimal, int, Decimal]:
+        return (self.factor, self.figures, self.fraction, self.weight, self.points)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Contribution) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"Contribution{self._key()!r}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,11 +87,13 @@ class Score:
 
 def score(inputs: HouseholdInputs, terms: PolicyTerms, decision: Decision) -> Score | None:
     """The score of `decision`'s household, None unless it is income or expenditure type.
+    `decision` is `assess(inputs, terms)`: its I, R and n are those of `inputs`.
 
     Raises ValueError when the policy's weights are negative or do not add up to 100."""
     _check_weights(terms)
     if decision.outcome not in ELIGIBLE:
         return None
+    assert decision.income_total is not None
     contributions = tuple(
         _contribution(
             factor, terms.weights.get(factor, 0), *_FACTORS[factor](inputs, terms, decision)
@@ -74,7 +103,7 @@ def score(inputs: HouseholdInputs, terms: PolicyTerms, decision: Decision) -> Sc
     return Score(
         total=sum((c.points for c in contributions), Decimal("0.00")),
         contributions=contributions,
-        income_total=income_total(inputs),
+        income_total=decision.income_total,
         member_count=len(inputs.members),
     )
 
@@ -105,23 +134,28 @@ def _check_weights(terms: PolicyTerms) -> None:
 
 
 def _contribution(
-    factor: Factor, weight: int, fraction: Fraction, figures: Figures
+    factor: Factor, weight: int, fraction: Fraction, describe: Callable[[], Figures]
 ) -> Contribution:
-    share = min(max(fraction, Fraction(0)), Fraction(1))
-    return Contribution(
-        factor=factor,
-        figures=figures,
-        fraction=_half_up(share, _FRACTION_PLACES),
-        weight=weight,
-        points=_half_up(share * weight, _PLACES),
-    )
+    share = min(max(fraction, _NONE), _ALL)
+    return Contribution(factor, weight, share, describe)
 
 
-def _half_up(value: Fraction, places: Decimal) -> Decimal:
-    """`value` (not negative) rounded half up to `places`, exactly."""
-    scale = Fraction(1) / Fraction(places)
-    units = (value * scale * 2 + 1) // 2
-    return (Decimal(units) / Decimal(scale.numerator)).quantize(places, rounding=ROUND_HALF_UP)
+_NONE, _ALL = Fraction(0), Fraction(1)
+
+
+def _half_up(value: Fraction, places: int) -> Decimal:
+    """`value` (not negative) rounded half up to `places` decimal places, exactly: the
+    integer floor(value·10^places + 1/2), then scaled back (its exponent is -places)."""
+    numerator, denominator = value.numerator, value.denominator
+    units = (2 * numerator * 10**places + denominator) // (2 * denominator)
+    return Decimal(units).scaleb(-places)
+
+
+def _totals(decision: Decision) -> tuple[Decimal, Decimal]:
+    """I and R of an eligible decision (the rules got that far)."""
+    assert decision.income_total is not None
+    assert decision.rigid_total is not None
+    return decision.income_total, decision.rigid_total
 
 
 def income_gap(inputs: HouseholdInputs, terms: PolicyTerms, decision: Decision) -> FactorValue:
@@ -134,24 +168,26 @@ def income_gap(inputs: HouseholdInputs, terms: PolicyTerms, decision: Decision) 
         else terms.expenditure_ceiling
     )
     months = WINDOW_MONTHS * len(inputs.members)
-    income = Fraction(income_total(inputs))
+    income, _ = _totals(decision)
     upper = Fraction(ceiling) * Fraction(terms.dibao_standard) * months
     lower = Fraction(terms.income_floor) * Fraction(terms.dibao_standard) * months
-    fraction = Fraction(1) if upper == lower else (upper - income) / (upper - lower)
-    return fraction, (
-        ("income_total", text(income_total(inputs))),
+    fraction = _ALL if upper == lower else (upper - Fraction(income)) / (upper - lower)
+    return fraction, lambda: (
+        ("income_total", text(income)),
         ("type_ceiling_total", _text(upper)),
         ("floor_total", _text(lower)),
     )
 
 
-def expenditure_ratio(inputs: HouseholdInputs, terms: PolicyTerms, _: Decision) -> FactorValue:
+def expenditure_ratio(
+    _inputs: HouseholdInputs, _terms: PolicyTerms, decision: Decision
+) -> FactorValue:
     """R / (R + I): the share of rigid expenditure in income plus rigid expenditure; 0 with
     neither. 0.6 is where R = 1.5·I, so the expenditure type scores 0.6 or more."""
-    rigid, income = rigid_total(inputs, terms), income_total(inputs)
+    income, rigid = _totals(decision)
     both = Fraction(rigid) + Fraction(income)
-    fraction = Fraction(rigid) / both if both > 0 else Fraction(0)
-    return fraction, (("rigid_total", text(rigid)), ("income_total", text(income)))
+    fraction = Fraction(rigid) / both if both > 0 else _NONE
+    return fraction, lambda: (("rigid_total", text(rigid)), ("income_total", text(income)))
 
 
 def _age(member: Member, inputs: HouseholdInputs) -> int:
@@ -181,7 +217,7 @@ def _share_of_members(
 ) -> FactorValue:
     count = sum(1 for m in inputs.members if test(m, inputs))
     n = len(inputs.members)
-    return Fraction(count, n), ((name, str(count)), ("member_count", str(n)))
+    return Fraction(count, n), lambda: ((name, str(count)), ("member_count", str(n)))
 
 
 def dependants(inputs: HouseholdInputs, _terms: PolicyTerms, _d: Decision) -> FactorValue:
@@ -210,7 +246,7 @@ def major_illness(inputs: HouseholdInputs, _terms: PolicyTerms, _d: Decision) ->
     major = sum(1 for m in inputs.members if m.health == "major_illness")
     chronic = sum(1 for m in inputs.members if m.health == "chronic_illness")
     n = len(inputs.members)
-    return Fraction(2 * major + chronic, 2 * n), (
+    return Fraction(2 * major + chronic, 2 * n), lambda: (
         ("major_illness", str(major)),
         ("chronic_illness", str(chronic)),
         ("member_count", str(n)),
@@ -219,8 +255,7 @@ def major_illness(inputs: HouseholdInputs, _terms: PolicyTerms, _d: Decision) ->
 
 def _text(value: Fraction) -> str:
     """An exact figure that came from Decimals and integer products (a finite decimal)."""
-    with exact():
-        return text(Decimal(value.numerator) / Decimal(value.denominator))
+    return text(quotient(Decimal(value.numerator), value.denominator))
 
 
 _FACTORS: dict[Factor, Callable[[HouseholdInputs, PolicyTerms, Decision], FactorValue]] = {

@@ -4,7 +4,7 @@
   households once (`total`), read the simulated version and every published version in
   force on D that may apply in the subtree, once for the whole run.
 - Each batch (`BATCH` households in id order after the checkpoint) is read in one short
-  read transaction: the ids, then their inputs through the batch gatherer (nine
+  read transaction: the ids, then their inputs through the batch gatherer (eight
   statements whatever the batch's size). Each household is evaluated in memory under its
   current policy (the most specific version of its region, `no_policy` when none) and under
   the simulated one, with `rules.assess`, as the single assessment is.

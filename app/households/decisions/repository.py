@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy import Row, delete, select
 
-from app.core.db import ReadSession, WriteSession
+from app.core.db import ReadSession, WriteSession, among, column_rows
 from app.core.pagination import PageRequest, paginate
 from app.households.models import HouseholdTargetType, TargetTypeDecision
 
@@ -37,14 +37,15 @@ async def dated_of_households(
     decisions, in one statement: only what `rules.in_force` reads (no ORM objects)."""
     if not household_ids:
         return []
-    rows = await session.execute(
+    rows = await column_rows(
+        session,
         select(
             TargetTypeDecision.household_id,
             TargetTypeDecision.target_type,
             TargetTypeDecision.decided_on,
             TargetTypeDecision.ends_on,
             TargetTypeDecision.ended_on,
-        ).where(TargetTypeDecision.household_id.in_(household_ids))
+        ).where(among(session, TargetTypeDecision.household_id, household_ids)),
     )
     return list(rows)
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Row, func, or_, select
 
-from app.core.db import ReadSession, WriteSession
+from app.core.db import ReadSession, WriteSession, among, column_rows
 from app.core.reach import Reach
 from app.core.region_codes import in_subtree
 from app.households.models import Household, HouseholdCategory, Membership, Person
@@ -138,14 +138,15 @@ async def members_on_many(
     on `day` is absent."""
     if not household_ids:
         return {}
-    rows = await session.execute(
+    rows = await column_rows(
+        session,
         select(Membership.household_id, Membership.person_id)
         .where(
             Membership.household_id.in_(household_ids),
             Membership.joined_on <= day,
             or_(Membership.left_on.is_(None), Membership.left_on > day),
         )
-        .order_by(Membership.household_id, Membership.joined_on, Membership.id)
+        .order_by(Membership.household_id, Membership.joined_on, Membership.id),
     )
     found: dict[uuid.UUID, dict[uuid.UUID, None]] = {}
     for household_id, person_id in rows:
@@ -153,18 +154,34 @@ async def members_on_many(
     return {household_id: list(persons) for household_id, persons in found.items()}
 
 
-FactRow = Row[uuid.UUID, date, str | None, str | None, str | None]
+MemberFactRow = Row[uuid.UUID, uuid.UUID, date, str | None, str | None, str | None]
 
 
-async def facts(session: ReadSession, person_ids: set[uuid.UUID]) -> list[FactRow]:
-    """id, birth date, health, disability grade and employment of the persons of
-    `person_ids` that exist, in one statement."""
-    if not person_ids:
+async def member_facts_on_many(
+    session: ReadSession, household_ids: Sequence[uuid.UUID], day: date
+) -> list[MemberFactRow]:
+    """(household id, person id, birth date, health, disability grade, employment) of each
+    membership of the households on `day` (as `members_on_many` selects them, in its
+    order), its person's facts joined, in one statement."""
+    if not household_ids:
         return []
-    rows = await session.execute(
+    rows = await column_rows(
+        session,
         select(
-            Person.id, Person.birth_date, Person.health, Person.disability_grade, Person.employment
-        ).where(Person.id.in_(person_ids))
+            Membership.household_id,
+            Person.id,
+            Person.birth_date,
+            Person.health,
+            Person.disability_grade,
+            Person.employment,
+        )
+        .join(Person, Person.id == Membership.person_id)
+        .where(
+            among(session, Membership.household_id, household_ids),
+            Membership.joined_on <= day,
+            or_(Membership.left_on.is_(None), Membership.left_on > day),
+        )
+        .order_by(Membership.household_id, Membership.joined_on, Membership.id),
     )
     return list(rows)
 

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.core.clock import SHANGHAI
-from app.core.db import ReadSession
+from app.core.db import ReadSession, among, column_rows
 from app.households.models import Household, HouseholdChange
 
 FIELDS = ("hukou_region_code", "settled_since")
@@ -66,37 +66,38 @@ async def residence_on_many(
     history entries after `day`. A household that does not exist is absent."""
     if not household_ids:
         return {}
-    records = await session.execute(
+    records = await column_rows(
+        session,
         select(
             Household.id,
             Household.hukou_region_code,
             Household.settled_since,
             Household.district_code,
-        ).where(Household.id.in_(household_ids))
+        ).where(among(session, Household.id, household_ids)),
     )
     after = datetime.combine(day + timedelta(days=1), time(), tzinfo=SHANGHAI)
-    rows = await session.execute(
+    rows = await column_rows(
+        session,
         select(HouseholdChange.household_id, HouseholdChange.action, HouseholdChange.changes)
         .where(
-            HouseholdChange.household_id.in_(household_ids), HouseholdChange.occurred_at >= after
+            among(session, HouseholdChange.household_id, household_ids),
+            HouseholdChange.occurred_at >= after,
         )
         .order_by(
             HouseholdChange.household_id,
             HouseholdChange.occurred_at.desc(),
             HouseholdChange.id.desc(),
-        )
+        ),
     )
     later: dict[uuid.UUID, list[tuple[str, Mapping[str, Any]]]] = {}
     for household_id, action, changes in rows:
         later.setdefault(household_id, []).append((action, changes or {}))
     found = {}
     for household_id, hukou, settled, district in records:
-        values = undo(
-            {"hukou_region_code": hukou, "settled_since": settled}, later.get(household_id, [])
-        )
-        found[household_id] = ResidenceOn(
-            hukou_region_code=values["hukou_region_code"],
-            settled_since=_day(values["settled_since"]),
-            district_code=district,
-        )
+        if household_id in later:
+            values = undo(
+                {"hukou_region_code": hukou, "settled_since": settled}, later[household_id]
+            )
+            hukou, settled = values["hukou_region_code"], _day(values["settled_since"])
+        found[household_id] = ResidenceOn(hukou, settled, district)
     return found

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from app.core.db import ReadSession
+from app.core.db import ReadSession, column_rows
 from app.core.region_codes import in_subtree
 from app.households.models import Household, Person
 
@@ -43,7 +43,7 @@ async def active_after(
     stmt = select(Household.id, Household.region_code).where(_active_in(region_code))
     if after is not None:
         stmt = stmt.where(Household.id > after)
-    rows = await session.execute(stmt.order_by(Household.id).limit(limit))
+    rows = await column_rows(session, stmt.order_by(Household.id).limit(limit))
     return [(household_id, code) for household_id, code in rows]
 
 
