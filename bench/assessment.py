@@ -13,10 +13,10 @@ re-checks those households on today's date, one after the other:
   policy in force, the inputs gathered as of D, the rules, the score, the fingerprint, the
   stored row, the earlier one superseded, audit and domain event, the answer);
 - the baseline: the same statements on raw asyncpg in one transaction: the household
-  locked in the officer's street, the policy versions of its region and ancestors, the
-  asset declaration and assets, the history since D, the members on D and their facts,
-  incomes by month and rigid expenditure by kind over the window, the target-type
-  decisions; then the same insert (inputs, rules and factors as the app stored them for
+  locked in the officer's street, the policy versions of its region and ancestors, then
+  the gatherer's eight (hukou and settled-since, the history after D, the members on D with
+  their facts, the window's incomes as one row of month sums, rigid expenditure by kind,
+  the asset declaration, the assets, the target-type decisions); then the same insert (inputs, rules and factors as the app stored them for
   that household), the supersede, the audit event and the domain event, and the row
   answered as JSON. No rules are evaluated: that is the app's own work.
 
@@ -101,47 +101,59 @@ async def _baseline_assessment(
             day,
         )
         policy = max(policies, key=lambda p: len(p["region_code"]))
-        await connection.fetchval(
-            "SELECT declared_at FROM household_asset_declarations WHERE household_id = $1",
-            household_id,
+        ids = [household_id]
+        await connection.fetch(
+            "SELECT id, hukou_region_code, settled_since, district_code FROM households "
+            "WHERE id = ANY($1::uuid[])",
+            ids,
         )
         await connection.fetch(
-            "SELECT * FROM household_assets WHERE household_id = $1 ORDER BY id", household_id
-        )
-        await connection.fetch(
-            "SELECT action, changes FROM household_changes WHERE household_id = $1 "
-            "AND occurred_at >= $2 ORDER BY occurred_at DESC, id DESC",
-            household_id,
+            "SELECT household_id, action, changes FROM household_changes "
+            "WHERE household_id = ANY($1::uuid[]) AND occurred_at >= $2 "
+            "ORDER BY household_id, occurred_at DESC, id DESC",
+            ids,
             since - SHANGHAI_MIDNIGHT,
         )
-        members = await connection.fetch(
-            "SELECT person_id FROM household_members WHERE household_id = $1 AND joined_on <= $2 "
-            "AND (left_on IS NULL OR left_on > $2) ORDER BY joined_on, id",
-            household_id,
+        await connection.fetch(
+            "SELECT m.household_id, p.id, p.birth_date, p.health, p.disability_grade, "
+            "p.employment FROM household_members AS m JOIN persons AS p ON p.id = m.person_id "
+            "WHERE m.household_id = ANY($1::uuid[]) AND m.joined_on <= $2 "
+            "AND (m.left_on IS NULL OR m.left_on > $2) "
+            "ORDER BY m.household_id, m.joined_on, m.id",
+            ids,
             day,
         )
         await connection.fetch(
-            "SELECT id, birth_date, health, disability_grade, employment FROM persons "
-            "WHERE id = ANY($1::uuid[])",
-            [m["person_id"] for m in members],
-        )
-        await connection.fetch(
-            "SELECT month, sum(amount) FROM household_incomes WHERE household_id = $1 "
-            "AND month >= $2 AND month <= $3 GROUP BY month",
-            household_id,
+            "SELECT household_id, coalesce(json_agg(json_build_array(month, fen)), '[]'::json) "
+            "FROM (SELECT household_id, month, sum(amount) AS fen FROM household_incomes "
+            "WHERE household_id = ANY($1::uuid[]) AND month >= $2 AND month <= $3 "
+            "GROUP BY household_id, month) AS months GROUP BY household_id",
+            ids,
             months[0],
             months[-1],
         )
         await connection.fetch(
-            "SELECT kind, sum(amount) FROM household_expenditures WHERE household_id = $1 "
-            "AND month >= $2 AND month <= $3 GROUP BY kind",
-            household_id,
+            "SELECT household_id, kind, sum(amount) FROM household_expenditures "
+            "WHERE household_id = ANY($1::uuid[]) AND month >= $2 AND month <= $3 "
+            "GROUP BY household_id, kind",
+            ids,
             months[0],
             months[-1],
         )
         await connection.fetch(
-            "SELECT * FROM target_type_decisions WHERE household_id = $1 ORDER BY id",
-            household_id,
+            "SELECT household_id FROM household_asset_declarations "
+            "WHERE household_id = ANY($1::uuid[])",
+            ids,
+        )
+        await connection.fetch(
+            "SELECT household_id, kind, ownership_share, value, area_m2, vehicle_type, count "
+            "FROM household_assets WHERE household_id = ANY($1::uuid[]) ORDER BY id",
+            ids,
+        )
+        await connection.fetch(
+            "SELECT household_id, target_type, decided_on, ends_on, ended_on "
+            "FROM target_type_decisions WHERE household_id = ANY($1::uuid[])",
+            ids,
         )
         row = {
             **stored[household_id],
@@ -264,7 +276,7 @@ async def _run(url: str, state: Path, count: int, concurrency: int, trace: bool)
         if trace:
             engine = application.state.services.database.engine.sync_engine
             sent: list[str] = []
-            listener = lambda *args: sent.append(args[2].split("\n")[0][:110])  # noqa: E731
+            listener = lambda *args: sent.append(args[2])  # noqa: E731
             event.listen(engine, "before_cursor_execute", listener)
             await app_assessment(households[0])()
             event.remove(engine, "before_cursor_execute", listener)
