@@ -21,6 +21,7 @@ from app.eligibility.simulations import service
 from app.eligibility.simulations.errors import SimulationFinished
 from app.eligibility.simulations.schemas import SimulationChangeOut, SimulationIn, SimulationOut
 from app.eligibility.simulations.views import change_out, simulation_out
+from app.households.public import audit_read
 
 router = api_router(prefix=f"{API_V1}/eligibility/simulations", tags=["eligibility"])
 ONE = "/{simulation_id:uuid}"
@@ -107,6 +108,8 @@ async def eligibility_simulation_changes_list(
     simulation_id: SimulationId, actor: Reader, session: ReadDbSession, page: PageParams
 ) -> Page[SimulationChangeOut]:
     found, cursor = await service.changes(session, actor, simulation_id, page)
+    # Ledger numbers and heads' names are personal data: every read leaves an event.
+    audit_read(session, actor, "simulation.changes.read", subject=("simulation", simulation_id))
     return Page(items=[change_out(row) for row in found], next_cursor=cursor)
 
 
@@ -135,6 +138,13 @@ async def eligibility_simulation_changes_export(
     simulation_id: SimulationId, actor: Reader, session: ReadDbSession
 ) -> Response:
     simulation = await service.visible(session, actor, simulation_id)
+    audit_read(
+        session,
+        actor,
+        "simulation.changes.export",
+        region_code=simulation.region_code,
+        subject=("simulation", simulation.id),
+    )
     rows = service.export_rows(actor.services.database, simulation, actor.viewer)
     headers = {"Content-Disposition": attachment(f"simulation-{simulation.id}-changes.csv")}
     return StreamingResponse(csv_stream(rows), media_type=CSV, headers=headers)

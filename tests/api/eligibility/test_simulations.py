@@ -181,6 +181,26 @@ class TestRun:
         )
         assert sorted(actions) == [("simulation.cancel", "500112"), ("simulation.create", "500112")]
 
+    async def test_reading_the_changed_households_is_audited(
+        self, app: FastAPI, http: httpx.AsyncClient, ledger: dict[str, Any]
+    ) -> None:
+        done = await simulated(app, http, ledger["draft"]["id"])
+        headers = await bearer(http, "district_officer")
+        listed = await http.get(f"{SIMULATIONS}/{done['id']}/changes", headers=headers)
+        exported = await http.get(f"{SIMULATIONS}/{done['id']}/changes.csv", headers=headers)
+        assert (listed.status_code, exported.status_code) == (200, 200)
+
+        actions = await fetch(
+            app,
+            select(AuditEvent.action, AuditEvent.object_type).where(
+                AuditEvent.object_id == done["id"], AuditEvent.action.like("simulation.changes.%")
+            ),
+        )
+        assert sorted(actions) == [
+            ("simulation.changes.export", "simulation"),
+            ("simulation.changes.read", "simulation"),
+        ]
+
 
 class TestEditedDraft:
     async def test_a_draft_edited_after_the_simulation_was_asked_for_fails_it(
