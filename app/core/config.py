@@ -187,6 +187,20 @@ class Settings(BaseSettings):
     worker_poll_seconds: float = Field(default=1.0, gt=0)
     worker_batch_size: int = Field(default=10, ge=1)
     job_lease_seconds: int = Field(default=300, ge=1)
+    simulation_parts: int = Field(
+        default=4,
+        ge=1,
+        le=64,
+        description="Parts an eligibility simulation's households are cut into, each a job, so "
+        "that several worker processes (`sanzhu worker`, run more than once) walk them at the "
+        "same time; one worker walks them one after the other.",
+    )
+    simulation_part_min_households: int = Field(
+        default=25_000,
+        ge=1,
+        description="The fewest households a simulation part is given: a smaller subtree is cut "
+        "into fewer parts (one below twice this), as a part's job costs a few statements.",
+    )
 
     import_dir: Path | None = Field(
         default=None,

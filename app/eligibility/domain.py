@@ -7,13 +7,14 @@ from app.eligibility.models import Assessment, PolicyVersion
 from app.eligibility.policies.router import router as policies_router
 from app.eligibility.priority.router import router as priority_router
 from app.eligibility.simulations import job as simulation_job
-from app.eligibility.simulations.models import Simulation, SimulationChange
+from app.eligibility.simulations.kinds import SIMULATION, SIMULATION_PART
+from app.eligibility.simulations.models import Simulation, SimulationChange, SimulationPart
 from app.eligibility.simulations.router import router as simulations_router
 
 domain = Domain(
     name="eligibility",
     routers=[policies_router, assessments_router, priority_router, simulations_router],
     seed=seed,
-    jobs=[(simulation_job.SIMULATION, simulation_job.run)],
-    models=[PolicyVersion, Assessment, Simulation, SimulationChange],
+    jobs=[(SIMULATION, simulation_job.run), (SIMULATION_PART, simulation_job.run_part)],
+    models=[PolicyVersion, Assessment, Simulation, SimulationPart, SimulationChange],
 )

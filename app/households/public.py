@@ -12,7 +12,8 @@
   members on a date with their facts (`members_with_facts_on_many`), hukou and residence
   on a date (`residence_on_many`) and the target types held on a date
   (`target_types_on_many`), each for a batch of households in one or two statements;
-  a region's active households in keyset batches (`count_active`, `active_after`) and
+  a region's active households in keyset batches (`count_active`, `active_after`), cut
+  into runs of about equal size for parallel work (`active_split`), and
   their labels (`household_labels`: ledger number, head's name).
 - **Create** a household as the API does (`create_household`), or many in bulk,
   exactly as the API does (the import): `rows_of_new_household`, `known_persons`,
@@ -437,6 +438,8 @@ count_active = walk.count_active
 """How many active households a region's subtree holds (no reach: the caller checked it)."""
 active_after = walk.active_after
 """A keyset batch of a subtree's active households, (id, region code) in id order."""
+active_split = walk.active_split
+"""Ids cutting a subtree's active households into runs of about equal size (parallel work)."""
 household_labels = walk.labels
 """Ledger number and head's name (unmasked) of a batch of households, in one statement."""
 
@@ -565,6 +568,7 @@ __all__ = [
     "TooManyLookups",
     "TransferRequestIn",
     "active_after",
+    "active_split",
     "address_key",
     "admit",
     "answer_household_version",

@@ -3,12 +3,13 @@ database: the single assessment and the simulation both call these, so they cann
 
 - `HouseholdInputs` (with `Member`, `AssetFacts`): what one household brings on D;
 - `assess(inputs, terms) -> Decision`: the outcome and every rule with its figures;
+  `by_status(types)`: the decision a registered household's status alone makes;
 - `score(inputs, terms, decision) -> Score | None` and `priority_key`: the order of help;
 - `fingerprint(inputs)`: a digest that changes when any input does.
 """
 
 from app.eligibility.rules.calendar import anniversary, completed_years, window
-from app.eligibility.rules.decide import assess, missing_inputs
+from app.eligibility.rules.decide import assess, by_status, missing_inputs
 from app.eligibility.rules.fingerprint import canonical, fingerprint
 from app.eligibility.rules.inputs import (
     REGISTERED_TYPES,
@@ -51,6 +52,7 @@ __all__ = [
     "Score",
     "anniversary",
     "assess",
+    "by_status",
     "canonical",
     "completed_years",
     "fingerprint",

@@ -51,6 +51,15 @@ def rigid_total(inputs: HouseholdInputs, terms: PolicyTerms) -> Decimal:
     )
 
 
+def by_status(registered_types: frozenset[str]) -> Decision | None:
+    """The decision a household's status alone makes, under any policy: a household holding a
+    registered type on D is `already_registered` (in scope by that status, not re-decided);
+    None when the rules must read the rest of its inputs. `assess` begins with it, and the
+    simulation reads nothing more of a household it decides."""
+    status = checks.non_registered(registered_types, REGISTERED_TYPES)
+    return None if status.passed else Decision(Outcome.already_registered, (status,))
+
+
 def assess(inputs: HouseholdInputs, terms: PolicyTerms) -> Decision:
     """The decision on `inputs.reference_date` under `terms` (DOMAIN 5).
 
@@ -60,9 +69,9 @@ def assess(inputs: HouseholdInputs, terms: PolicyTerms) -> Decision:
     still shown (the expenditure-type ratio passes for any R >= 0)."""
     if terms.dibao_standard <= 0:
         raise ValueError("the dibao standard L must be positive")
+    if (decided := by_status(inputs.registered_types)) is not None:
+        return decided
     status = checks.non_registered(inputs.registered_types, REGISTERED_TYPES)
-    if not status.passed:
-        return Decision(Outcome.already_registered, (status,))
     if missing := missing_inputs(inputs, terms):
         return Decision(Outcome.cannot_assess, (status,), tuple(missing))
     assert inputs.hukou_region_code is not None

@@ -1,24 +1,26 @@
-"""The worker's side of a simulation: its job kind and handler."""
+"""The worker's side of a simulation: the handlers of its job kinds (`kinds`)."""
 
 import uuid
 
-from app.core.jobs import JobContext, JobKind
+from app.core.jobs import JobContext
 from app.eligibility.simulations import runner
-
-SIMULATION = JobKind(
-    "eligibility.simulation",
-    max_attempts=runner.MAX_ATTEMPTS,
-    # The run renews the job's lease after every batch, so it may outlast the lease;
-    # the timeout bounds a stuck run.
-    timeout_seconds=6 * 3600.0,
-)
 
 
 async def run(context: JobContext) -> None:
-    """Run one simulation; its own short transactions commit each batch as it goes.
+    """The simulation's first job: cut its households into parts (once) and walk the first.
 
-    Idempotent: a finished simulation is left alone, an unfinished one resumes at its
-    checkpoint."""
+    Idempotent, as every part's run: a finished simulation or part is left alone, an
+    unfinished part resumes at its checkpoint."""
     await runner.run_simulation(
         context.services, uuid.UUID(context.job.payload["simulation_id"]), context
+    )
+
+
+async def run_part(context: JobContext) -> None:
+    """Walk one further part of a simulation, queued by its first job."""
+    await runner.run_simulation(
+        context.services,
+        uuid.UUID(context.job.payload["simulation_id"]),
+        context,
+        part=int(context.job.payload["part"]),
     )

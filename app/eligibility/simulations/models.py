@@ -16,11 +16,12 @@ class Simulation(Timestamped, Base):
     reference date, against what the versions in force decide (DOMAIN 5). It changes no
     ledger or assessment record.
 
-    The worker walks the households in id order, a batch per transaction: `last_household_id`
-    is the checkpoint, saved with the batch's counts (`processed`, `changed`, `transitions`),
-    so a batch run again after a crash is skipped, never counted twice. `transitions` holds
-    [region code, from, to, count] rows, sorted; their number is bounded by the subtree's
-    regions and the outcomes, not by its households."""
+    Its households are cut into parts (`SimulationPart`) that worker processes walk at the
+    same time, each in id order, a batch per transaction; each batch adds its counts here
+    (`processed`, `changed`, `transitions`) in the transaction that moves its part's
+    checkpoint, so a batch run again after a crash is skipped, never counted twice.
+    `transitions` holds [region code, from, to, count] rows, sorted; their number is bounded
+    by the subtree's regions and the outcomes, not by its households."""
 
     __tablename__ = "simulations"
     __table_args__ = (Index("ix_simulations_region_id", "region_code", "id"),)
@@ -43,11 +44,33 @@ class Simulation(Timestamped, Base):
     """Active households of the subtree when the run started; None before."""
     processed: Mapped[int] = mapped_column(Integer, default=0)
     changed: Mapped[int] = mapped_column(Integer, default=0)
-    last_household_id: Mapped[uuid.UUID | None] = mapped_column()
     transitions: Mapped[list[list[str | int]]] = mapped_column(JSON, default=list)
     failure_code: Mapped[str | None] = mapped_column(String(64))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    """Runs started, of all its parts."""
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SimulationPart(Base):
+    """One run of a simulation's households, walked by one job: the active households of the
+    subtree with an id above `checkpoint` (from the first when None) and at most `until_id`
+    (to the last when None). The first run of the simulation's job cuts the subtree into
+    parts (`households.active_split`) and queues a job for each part but the first, which it
+    walks itself; each batch moves its part's `checkpoint`. The simulation succeeds when its
+    last part finishes."""
+
+    __tablename__ = "simulation_parts"
+
+    simulation_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("simulations.id", ondelete="CASCADE"), primary_key=True
+    )
+    part: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    until_id: Mapped[uuid.UUID | None] = mapped_column()
+    checkpoint: Mapped[uuid.UUID | None] = mapped_column()
+    """The last household walked, or the part's lower bound before its first batch."""
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    job_id: Mapped[uuid.UUID | None] = mapped_column()
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 

@@ -2,7 +2,9 @@
 
 The current outcome is what the version in force on D for the household's region decides
 (`no_policy` when none is); the new one is what the simulated version decides. Both come
-from `rules.assess`, the function the single assessment calls.
+from `rules.assess`, the function the single assessment calls, which begins with
+`rules.by_status`: a household its status decides is decided the same under any policy, so
+its other inputs need not be read.
 """
 
 import uuid
@@ -11,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from app.eligibility.rules import HouseholdInputs, assess, score
+from app.eligibility.rules import HouseholdInputs, assess, by_status, score
 from app.eligibility.simulations.states import NO_POLICY
 from app.eligibility.terms import PolicyTerms
 
@@ -40,10 +42,20 @@ class Evaluation:
 def evaluate(
     household_id: uuid.UUID,
     region_code: str,
-    inputs: HouseholdInputs,
+    registered_types: frozenset[str],
+    inputs: HouseholdInputs | None,
     current: PolicyTerms | None,
     simulated: PolicyTerms,
 ) -> Evaluation:
+    """The household's outcome under both policies. `inputs` may be None only for a household
+    its `registered_types` decide (`rules.by_status`)."""
+    if (decided := by_status(registered_types)) is not None:
+        outcome = decided.outcome.value
+        return Evaluation(
+            household_id, region_code, NO_POLICY if current is None else outcome, outcome, None
+        )
+    if inputs is None:
+        raise LookupError(household_id)
     before = NO_POLICY if current is None else assess(inputs, current).outcome.value
     decision = assess(inputs, simulated)
     found = score(inputs, simulated, decision)

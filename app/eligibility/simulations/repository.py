@@ -4,12 +4,12 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 from app.core.db import ReadSession, WriteSession
 from app.core.pagination import PageRequest, paginate
 from app.core.region_codes import in_subtree
-from app.eligibility.simulations.models import Simulation, SimulationChange
+from app.eligibility.simulations.models import Simulation, SimulationChange, SimulationPart
 
 
 async def get(
@@ -19,6 +19,33 @@ async def get(
     if for_update:
         stmt = stmt.with_for_update()
     return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def part(
+    session: ReadSession, simulation_id: uuid.UUID, number: int, *, for_update: bool = False
+) -> SimulationPart | None:
+    stmt = select(SimulationPart).where(
+        SimulationPart.simulation_id == simulation_id, SimulationPart.part == number
+    )
+    if for_update:
+        stmt = stmt.with_for_update()
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def has_parts(session: ReadSession, simulation_id: uuid.UUID) -> bool:
+    found = await session.scalar(
+        select(func.count()).where(SimulationPart.simulation_id == simulation_id)
+    )
+    return bool(found)
+
+
+async def unfinished_parts(session: ReadSession, simulation_id: uuid.UUID) -> int:
+    found = await session.scalar(
+        select(func.count()).where(
+            SimulationPart.simulation_id == simulation_id, SimulationPart.finished_at.is_(None)
+        )
+    )
+    return int(found or 0)
 
 
 async def page(

@@ -1,18 +1,29 @@
-"""Running a simulation (issue 15 item 4): the worker's side, batch after batch.
+"""Running a simulation (issue 15 item 4): the worker's side, part after part, batch after
+batch.
 
-- Start: mark the simulation running (one more attempt), count the subtree's active
-  households once (`total`), read the simulated version and every published version in
-  force on D that may apply in the subtree, once for the whole run.
-- Each batch (`BATCH` households in id order after the checkpoint) is read in one short
-  read transaction: the ids, then their inputs through the batch gatherer (eight
-  statements whatever the batch's size). Each household is evaluated in memory under its
-  current policy (the most specific version of its region, `no_policy` when none) and under
-  the simulated one, with `rules.assess`, as the single assessment is.
-- Each batch is then written in one short transaction: the simulation row locked first,
-  its status checked (a cancelled simulation stops here), its checkpoint compared (a run
-  whose checkpoint another run moved stops: that one carries on), the changed households
-  inserted, the counts merged, progress and checkpoint moved together, and last the job's
-  lease renewed (lock order of app/core/jobs.py: the work's row, then the job's).
+- Start (every run of a part): mark the simulation running (one more attempt), count the
+  subtree's active households once (`total`), read the simulated version and every
+  published version in force on D that may apply in the subtree, once for the whole run.
+  The first run of the simulation's job also cuts the households into parts
+  (`households.active_split`: about equal runs in id order, `settings.simulation_parts` of
+  them, none below `simulation_part_min_households`) and queues a job for each part but the
+  first, which it walks itself: several worker processes then walk the parts at once (the
+  rules are Python work, so only processes run them side by side).
+- Each batch (`BATCH` households of the part in id order after its checkpoint) is read in
+  one short read transaction: the ids and the target types held on D; a household its
+  status decides (`rules.by_status`: already registered, under any policy) needs nothing
+  more, the others' inputs come through the batch gatherer (eight statements whatever the
+  batch's size). Each household is evaluated in memory under its current policy (the most
+  specific version of its region, `no_policy` when none) and under the simulated one, with
+  `rules.assess`, as the single assessment is.
+- Each batch is then written in one short transaction: the simulation row locked first, its
+  status checked (a cancelled simulation stops every part here), then its part's row, whose
+  checkpoint is compared (a run whose checkpoint another run moved stops: that one carries
+  on), the changed households inserted, the counts merged into the simulation, progress
+  and checkpoint moved together, and last the job's lease renewed (lock order of
+  app/core/jobs.py: the work's rows, then the job's).
+- A part that reaches its end is marked finished; the run finishing the last part marks
+  the simulation succeeded. A part failing its last attempt fails the simulation.
 - Memory holds one batch and the counts (bounded by regions x outcomes), never the ledger.
 """
 
@@ -23,13 +34,17 @@ from datetime import date
 
 import structlog
 
-from app.core.db import utcnow
-from app.core.jobs import JobContext, LeaseLost
+from app.core.config import Settings
+from app.core.db import WriteSession, utcnow
+from app.core.jobs import JobContext, LeaseLost, enqueue
 from app.core.services import Services
 from app.eligibility.gather import households_inputs
 from app.eligibility.models import PolicyVersion
 from app.eligibility.policies.service import in_force_over, most_specific, terms_of
+from app.eligibility.rules import by_status
 from app.eligibility.simulations import repository
+from app.eligibility.simulations.kinds import MAX_ATTEMPTS, SIMULATION_PART
+from app.eligibility.simulations.models import Simulation, SimulationPart
 from app.eligibility.simulations.outcomes import Transition, evaluate, merged
 from app.eligibility.simulations.states import FINISHED, SimulationStatus
 from app.eligibility.terms import PolicyTerms
@@ -39,11 +54,13 @@ logger = structlog.get_logger(__name__)
 
 BATCH = 1000
 """Households per batch: one read transaction, one write transaction."""
-MAX_ATTEMPTS = 3
 INTERNAL_ERROR = "simulation_internal_error"
 POLICY_CHANGED = "policy_version_changed"
 """The draft was edited after the simulation was asked for: its figures are not the ones
 asked about, so the simulation fails rather than mix them."""
+
+
+_NONE: frozenset[str] = frozenset()
 
 
 class Stopped(Exception):
@@ -65,8 +82,11 @@ class Run:
     reference_date: date
     simulated: PolicyTerms
     in_force: list[Applicable]
+    part: int
+    until: uuid.UUID | None
     checkpoint: uuid.UUID | None
     attempt: int
+    """This part's runs so far, this one included."""
     job: JobContext | None
     _current: dict[str, PolicyTerms | None] = field(default_factory=dict)
 
@@ -83,14 +103,16 @@ async def run_simulation(
     simulation_id: uuid.UUID,
     job: JobContext | None = None,
     *,
+    part: int = 0,
     batch_size: int | None = None,
 ) -> None:
-    """Run one simulation to its end: `succeeded`, or `failed` after its last attempt.
+    """Walk one part of a simulation to its end (part 0 first cuts the simulation into its
+    parts); the simulation succeeds with its last part, or fails after a part's last attempt.
 
-    Safe to run again: a finished simulation is left alone, an unfinished one goes on from
-    its checkpoint, so a job delivered twice counts each household once. As `job`, it
-    raises `LeaseLost` once another worker holds the job."""
-    run = await _start(services, simulation_id, job)
+    Safe to run again: a finished simulation or part is left alone, an unfinished part goes
+    on from its checkpoint, so a job delivered twice counts each household once. As `job`,
+    it raises `LeaseLost` once another worker holds the job."""
+    run = await _start(services, simulation_id, part, job)
     if run is None:
         return
     try:
@@ -105,11 +127,11 @@ async def run_simulation(
         if run.attempt >= MAX_ATTEMPTS:
             await _finish(services, run, SimulationStatus.failed, INTERNAL_ERROR)
         raise
-    await _finish(services, run, SimulationStatus.succeeded, None)
+    await _finish_part(services, run)
 
 
 async def _start(
-    services: Services, simulation_id: uuid.UUID, job: JobContext | None
+    services: Services, simulation_id: uuid.UUID, part: int, job: JobContext | None
 ) -> Run | None:
     async with services.database.sessionmaker() as session, session.begin():
         simulation = await repository.get(session, simulation_id, for_update=True)
@@ -126,6 +148,12 @@ async def _start(
             simulation.failure_code = POLICY_CHANGED
             simulation.finished_at = utcnow()
             return None
+        if not await repository.has_parts(session, simulation.id):
+            await _plan(session, services.settings, simulation)
+        own = await repository.part(session, simulation.id, part, for_update=True)
+        if own is None or own.finished_at is not None:
+            return None
+        own.attempts += 1
         in_force = await in_force_over(session, simulation.region_code, simulation.reference_date)
         if job is not None:
             await job.renew_lease_in(session)
@@ -135,23 +163,66 @@ async def _start(
             reference_date=simulation.reference_date,
             simulated=terms_of(version),
             in_force=[Applicable(v.region_code, terms_of(v)) for v in in_force],
-            checkpoint=simulation.last_household_id,
-            attempt=simulation.attempts,
+            part=part,
+            until=own.until_id,
+            checkpoint=own.checkpoint,
+            attempt=own.attempts,
             job=job,
         )
+
+
+async def _plan(session: WriteSession, settings: Settings, simulation: Simulation) -> None:
+    """Cut the simulation's households into parts and queue a job for each but the first
+    (walked by the simulation's own job), in the starting run's transaction."""
+    wanted = min(
+        settings.simulation_parts,
+        (simulation.total or 0) // settings.simulation_part_min_households,
+    )
+    cuts = await households.active_split(session, simulation.region_code, wanted)
+    for number, (after, until) in enumerate(zip([None, *cuts], [*cuts, None], strict=True)):
+        job_id = simulation.job_id
+        if number:
+            queued = await enqueue(
+                session, SIMULATION_PART, {"simulation_id": str(simulation.id), "part": number}
+            )
+            job_id = queued.id
+        session.add(
+            SimulationPart(
+                simulation_id=simulation.id,
+                part=number,
+                until_id=until,
+                checkpoint=after,
+                attempts=0,
+                job_id=job_id,
+            )
+        )
+    await session.flush()
 
 
 async def _batch(services: Services, run: Run, size: int) -> bool:
     """Evaluate and write one batch; False once the subtree is done."""
     async with services.database.read_sessionmaker() as session:
-        walked = await households.active_after(session, run.region_code, run.checkpoint, size)
+        walked = await households.active_after(
+            session, run.region_code, run.checkpoint, size, run.until
+        )
+        ids = [household_id for household_id, _ in walked]
+        types = await households.target_types_on_many(session, ids, run.reference_date)
         inputs = await households_inputs(
-            session, [household_id for household_id, _ in walked], run.reference_date
+            session,
+            [i for i in ids if by_status(types.get(i, _NONE)) is None],
+            run.reference_date,
         )
     if not walked:
         return False
     evaluations = [
-        evaluate(household_id, region, inputs[household_id], run.current(region), run.simulated)
+        evaluate(
+            household_id,
+            region,
+            types.get(household_id, _NONE),
+            inputs.get(household_id),
+            run.current(region),
+            run.simulated,
+        )
         for household_id, region in walked
     ]
     counts: Counter[Transition] = Counter(e.transition for e in evaluations)
@@ -160,7 +231,8 @@ async def _batch(services: Services, run: Run, size: int) -> bool:
         simulation = await repository.get(session, run.simulation_id, for_update=True)
         if simulation is None or simulation.status != SimulationStatus.running.value:
             raise Stopped()
-        if simulation.last_household_id != run.checkpoint:
+        own = await repository.part(session, run.simulation_id, run.part, for_update=True)
+        if own is None or own.checkpoint != run.checkpoint:
             raise Stopped()
         changed = [
             {
@@ -178,11 +250,27 @@ async def _batch(services: Services, run: Run, size: int) -> bool:
         simulation.transitions = merged(simulation.transitions, counts)
         simulation.processed += len(walked)
         simulation.changed += len(changed)
-        simulation.last_household_id = last
+        own.checkpoint = last
         if run.job is not None:
             await run.job.renew_lease_in(session)
     run.checkpoint = last
     return len(walked) == size
+
+
+async def _finish_part(services: Services, run: Run) -> None:
+    """Mark the run's part finished, and the simulation succeeded when it was the last."""
+    async with services.database.sessionmaker() as session, session.begin():
+        simulation = await repository.get(session, run.simulation_id, for_update=True)
+        if simulation is None or simulation.status != SimulationStatus.running.value:
+            return
+        own = await repository.part(session, run.simulation_id, run.part, for_update=True)
+        if own is None or own.finished_at is not None or own.checkpoint != run.checkpoint:
+            return
+        own.finished_at = utcnow()
+        await session.flush()
+        if await repository.unfinished_parts(session, run.simulation_id) == 0:
+            simulation.status = SimulationStatus.succeeded.value
+            simulation.finished_at = utcnow()
 
 
 async def _finish(

@@ -25,7 +25,7 @@ from app.eligibility.policies.service import visible as visible_policy
 from app.eligibility.policies.states import PolicyVersionStatus
 from app.eligibility.simulations import repository
 from app.eligibility.simulations.errors import SimulationFinished
-from app.eligibility.simulations.job import SIMULATION
+from app.eligibility.simulations.kinds import SIMULATION
 from app.eligibility.simulations.models import Simulation, SimulationChange
 from app.eligibility.simulations.schemas import SimulationIn
 from app.eligibility.simulations.states import FINISHED, SimulationStatus

@@ -36,15 +36,45 @@ async def count_active(session: ReadSession, region_code: str) -> int:
 
 
 async def active_after(
-    session: ReadSession, region_code: str, after: uuid.UUID | None, limit: int
+    session: ReadSession,
+    region_code: str,
+    after: uuid.UUID | None,
+    limit: int,
+    until: uuid.UUID | None = None,
 ) -> list[tuple[uuid.UUID, str]]:
     """(id, region code) of the next `limit` active households of the subtree with an id
-    above `after` (from the first when None), in id order: one batch of a keyset walk."""
+    above `after` (from the first when None) and at most `until` (to the last when None),
+    in id order: one batch of a keyset walk."""
     stmt = select(Household.id, Household.region_code).where(_active_in(region_code))
     if after is not None:
         stmt = stmt.where(Household.id > after)
+    if until is not None:
+        stmt = stmt.where(Household.id <= until)
     rows = await column_rows(session, stmt.order_by(Household.id).limit(limit))
     return [(household_id, code) for household_id, code in rows]
+
+
+async def active_split(session: ReadSession, region_code: str, parts: int) -> list[uuid.UUID]:
+    """Ids cutting the subtree's active households, in id order, into `parts` runs of about
+    equal size: the last id of each run but the last (fewer when there are fewer
+    households). One statement that numbers the households once, whatever `parts`."""
+    total = await count_active(session, region_code)
+    if parts < 2 or total < parts:
+        return []
+    size = -(-total // parts)
+    numbered = (
+        select(Household.id, func.row_number().over(order_by=Household.id).label("n"))
+        .where(_active_in(region_code))
+        .subquery()
+    )
+    rows = await column_rows(
+        session,
+        select(numbered.c.id)
+        .where(numbered.c.n % size == 0)
+        .order_by(numbered.c.id)
+        .limit(parts - 1),
+    )
+    return [household_id for (household_id,) in rows]
 
 
 async def labels(

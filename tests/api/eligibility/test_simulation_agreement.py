@@ -4,7 +4,8 @@ every household's outcome in the simulation, current and new, is the one the sin
 
 The ledgers are written through the API (random members, incomes, rigid expenditures,
 assets, hukou, residency and registered types, in two streets); the worker runs the
-simulation in batches smaller than the ledger, so batches meet."""
+simulation in batches smaller than the ledger, so batches meet, in one part or in several
+(each its own job), so parts meet too."""
 
 import random
 import uuid
@@ -118,9 +119,9 @@ async def _single_path(
     return before, decision.outcome.value, None if found is None else f"{found.total:.2f}"
 
 
-@pytest.mark.parametrize("seed", [15, 2026])
+@pytest.mark.parametrize(("seed", "parts"), [(15, 1), (2026, 3)])
 async def test_every_household_s_outcomes_agree_with_the_single_assessment(
-    app: FastAPI, http: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch, seed: int
+    app: FastAPI, http: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch, seed: int, parts: int
 ) -> None:
     rng = random.Random(seed)
     for _ in range(HOUSEHOLDS):
@@ -135,6 +136,8 @@ async def test_every_household_s_outcomes_agree_with_the_single_assessment(
         asset_limits={"vehicles": 0},
     )
     monkeypatch.setattr(runner, "BATCH", 4)
+    monkeypatch.setattr(app.state.services.settings, "simulation_parts", parts)
+    monkeypatch.setattr(app.state.services.settings, "simulation_part_min_households", 1)
 
     done = await simulated(app, http, draft["id"], reference_date=D.isoformat())
 

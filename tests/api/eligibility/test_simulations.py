@@ -15,11 +15,13 @@ from sqlalchemy import func, select
 
 from app.core.audit import AuditEvent
 from app.core.clock import business_today
+from app.core.jobs import Job
 from app.core.masking import Viewer
 from app.core.permissions import Role
 from app.eligibility.models import Assessment
 from app.eligibility.simulations import runner
-from app.eligibility.simulations.models import Simulation
+from app.eligibility.simulations.kinds import MAX_ATTEMPTS, SIMULATION_PART
+from app.eligibility.simulations.models import Simulation, SimulationPart
 from app.eligibility.simulations.service import export_rows
 from app.households.models import Household
 from tests.api.eligibility.conftest import OTHER_OFFICER
@@ -270,6 +272,158 @@ class TestBatches:
         assert attempts == 2
 
 
+def _in_parts(app: FastAPI, monkeypatch: pytest.MonkeyPatch, parts: int) -> None:
+    """Cut every simulation of the app into `parts` parts, whatever its size."""
+    settings = app.state.services.settings
+    monkeypatch.setattr(settings, "simulation_parts", parts)
+    monkeypatch.setattr(settings, "simulation_part_min_households", 1)
+
+
+async def _parts(app: FastAPI, simulation_id: str) -> list[tuple[int, Any, Any, bool]]:
+    """(part, until, checkpoint, finished) of each part, in order."""
+    rows = await fetch(
+        app,
+        select(
+            SimulationPart.part,
+            SimulationPart.until_id,
+            SimulationPart.checkpoint,
+            SimulationPart.finished_at.is_not(None),
+        )
+        .where(SimulationPart.simulation_id == uuid.UUID(simulation_id))
+        .order_by(SimulationPart.part),
+    )
+    return [tuple(row) for row in rows]
+
+
+class TestParts:
+    async def test_parts_cut_the_households_evenly_and_count_what_one_part_counts(
+        self,
+        app: FastAPI,
+        http: httpx.AsyncClient,
+        ledger: dict[str, Any],
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        whole = await simulated(app, http, ledger["draft"]["id"], reference_date=D.isoformat())
+        assert [p[0] for p in await _parts(app, whole["id"])] == [0]
+        _in_parts(app, monkeypatch, 2)
+
+        split = await simulated(app, http, ledger["draft"]["id"], reference_date=D.isoformat())
+
+        ids = sorted(h.id for h in ledger["households"].values())
+        assert await _parts(app, split["id"]) == [
+            (0, ids[1], ids[1], True),
+            (1, None, ids[3], True),
+        ]
+        assert (split["status"], split["progress"]) == ("succeeded", {"processed": 4, "total": 4})
+        assert (split["transitions"], split["totals"], split["changed"]) == (
+            whole["transitions"],
+            whole["totals"],
+            whole["changed"],
+        )
+        assert await all_changes(http, split["id"]) == await all_changes(http, whole["id"])
+
+    async def test_the_first_job_queues_one_job_per_further_part_and_the_last_part_finishes(
+        self,
+        app: FastAPI,
+        http: httpx.AsyncClient,
+        ledger: dict[str, Any],
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        _in_parts(app, monkeypatch, 3)
+        created = await started(http, ledger["draft"]["id"], reference_date=D.isoformat())
+        services, simulation_id = app.state.services, uuid.UUID(created["id"])
+
+        await runner.run_simulation(services, simulation_id, batch_size=1)
+
+        queued = await fetch(
+            app,
+            select(Job.payload)
+            .where(Job.kind == SIMULATION_PART.name)
+            .order_by(Job.payload["part"].as_integer()),
+        )
+        assert [payload for (payload,) in queued] == [
+            {"simulation_id": created["id"], "part": 1},
+            {"simulation_id": created["id"], "part": 2},
+        ]
+        ids = sorted(h.id for h in ledger["households"].values())
+        assert await _parts(app, created["id"]) == [
+            (0, ids[1], ids[1], True),
+            (1, ids[3], ids[1], False),
+            (2, None, ids[3], False),
+        ]
+        waiting = (await read(http, created["id"])).json()
+        assert (waiting["status"], waiting["progress"]) == (
+            "running",
+            {"processed": 2, "total": 4},
+        )
+
+        await runner.run_simulation(services, simulation_id, part=2, batch_size=1)
+        assert (await read(http, created["id"])).json()["status"] == "running"
+        await run_jobs(app)
+
+        done = (await read(http, created["id"])).json()
+        assert (done["status"], done["progress"]) == ("succeeded", {"processed": 4, "total": 4})
+        assert done["totals"] == [
+            {"from": "cannot_assess", "to": "cannot_assess", "count": 1},
+            {"from": "income_poverty", "to": "refer_to_dibao", "count": 1},
+            {"from": "not_eligible", "to": "income_poverty", "count": 2},
+        ]
+        assert all(finished for *_, finished in await _parts(app, created["id"]))
+
+    async def test_cancelling_stops_every_part(
+        self,
+        app: FastAPI,
+        http: httpx.AsyncClient,
+        ledger: dict[str, Any],
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        _in_parts(app, monkeypatch, 2)
+        created = await started(http, ledger["draft"]["id"], reference_date=D.isoformat())
+        services = app.state.services
+        first = await runner._start(services, uuid.UUID(created["id"]), 0, None)
+        second = await runner._start(services, uuid.UUID(created["id"]), 1, None)
+        assert first is not None
+        assert second is not None
+        assert await runner._batch(services, second, 1)
+
+        cancelled = await http.post(
+            f"{SIMULATIONS}/{created['id']}/cancel", headers=await bearer(http, "district_officer")
+        )
+        assert cancelled.status_code == 200, cancelled.text
+        with pytest.raises(runner.Stopped):
+            await runner._batch(services, first, 1)
+        await run_jobs(app)
+
+        after = (await read(http, created["id"])).json()
+        assert (after["status"], after["progress"]) == ("cancelled", {"processed": 1, "total": 4})
+        assert not any(finished for *_, finished in await _parts(app, created["id"]))
+
+    async def test_a_part_failing_its_last_attempt_fails_the_simulation(
+        self,
+        app: FastAPI,
+        http: httpx.AsyncClient,
+        ledger: dict[str, Any],
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        _in_parts(app, monkeypatch, 2)
+        created = await started(http, ledger["draft"]["id"], reference_date=D.isoformat())
+        services, simulation_id = app.state.services, uuid.UUID(created["id"])
+        await runner.run_simulation(services, simulation_id, batch_size=1)
+
+        def broken(*args: Any) -> Any:
+            raise RuntimeError("rules broke")
+
+        monkeypatch.setattr(runner, "evaluate", broken)
+        for _ in range(MAX_ATTEMPTS):
+            with pytest.raises(RuntimeError):
+                await runner.run_simulation(services, simulation_id, part=1, batch_size=1)
+
+        failed = (await read(http, created["id"])).json()
+        assert (failed["status"], failed["failure_code"]) == ("failed", "simulation_internal_error")
+        assert failed["progress"] == {"processed": 2, "total": 4}
+        assert failed["transitions"] is None
+
+
 class TestCancel:
     async def test_a_queued_simulation_cancelled_never_runs_and_cannot_be_cancelled_twice(
         self, app: FastAPI, http: httpx.AsyncClient, ledger: dict[str, Any]
@@ -293,7 +447,7 @@ class TestCancel:
     ) -> None:
         created = await started(http, ledger["draft"]["id"], reference_date=D.isoformat())
         services = app.state.services
-        run = await runner._start(services, uuid.UUID(created["id"]), None)
+        run = await runner._start(services, uuid.UUID(created["id"]), 0, None)
         assert run is not None
         assert await runner._batch(services, run, 1)
 
