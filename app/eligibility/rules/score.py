@@ -1,8 +1,9 @@
 """The priority score (DOMAIN 5, "Scoring"): 0 to 100 for eligible households only, from
 transparent factors weighted by the policy; it orders households, it never decides.
 
-Each factor is a fraction in [0, 1] computed exactly (`Fraction`), times its weight in
-points (`PolicyTerms.weights`, adding up to 100). Each contribution is rounded half up to
+Each factor is a fraction in [0, 1] computed exactly (a `Ratio` of integers, from exact
+Decimal sums and products), times its weight in points (`PolicyTerms.weights`, adding up
+to 100). Each contribution is rounded half up to
 two places and the total is the sum of the rounded contributions, so the contributions
 shown add up to the total exactly and the total stays within 0..100. As with the rules,
 the points are computed with the score and each factor's figures when first read.
@@ -15,7 +16,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from app.eligibility.rules.calendar import WINDOW_MONTHS, completed_years
-from app.eligibility.rules.exact import quotient, text
+from app.eligibility.rules.exact import EXACT, product, text
 from app.eligibility.rules.inputs import HouseholdInputs, Member
 from app.eligibility.rules.results import ELIGIBLE, Decision, Figures, Outcome
 from app.eligibility.terms import Factor, PolicyTerms
@@ -30,7 +31,10 @@ NON_EARNING = frozenset({"unemployed", "student", "preschool", "unable_to_work"}
 _PLACES = 2
 _FRACTION_PLACES = 4
 
-FactorValue = tuple[Fraction, Callable[[], Figures]]
+Ratio = tuple[int, int]
+"""An exact fraction as (numerator, denominator), the denominator positive, not reduced:
+integer arithmetic, no `Fraction` normalising each step."""
+FactorValue = tuple[Ratio, Callable[[], Figures]]
 """A factor's fraction before clamping to [0, 1], and how to write the figures it came from."""
 
 
@@ -42,11 +46,11 @@ class Contribution:
     __slots__ = ("_describe", "_figures", "_share", "factor", "points", "weight")
 
     def __init__(
-        self, factor: Factor, weight: int, share: Fraction, describe: Callable[[], Figures]
+        self, factor: Factor, weight: int, share: Ratio, describe: Callable[[], Figures]
     ) -> None:
         self.factor = factor
         self.weight = weight
-        self.points = _half_up(share * weight, _PLACES)
+        self.points = _half_up((share[0] * weight, share[1]), _PLACES)
         self._share = share
         self._describe = describe
         self._figures: Figures | None = None
@@ -134,19 +138,29 @@ def _check_weights(terms: PolicyTerms) -> None:
 
 
 def _contribution(
-    factor: Factor, weight: int, fraction: Fraction, describe: Callable[[], Figures]
+    factor: Factor, weight: int, fraction: Ratio, describe: Callable[[], Figures]
 ) -> Contribution:
-    share = min(max(fraction, _NONE), _ALL)
+    numerator, denominator = fraction
+    share = _NONE if numerator <= 0 else _ALL if numerator >= denominator else fraction
     return Contribution(factor, weight, share, describe)
 
 
-_NONE, _ALL = Fraction(0), Fraction(1)
+_NONE: Ratio = (0, 1)
+_ALL: Ratio = (1, 1)
 
 
-def _half_up(value: Fraction, places: int) -> Decimal:
+def _ratio(dividend: Decimal, divisor: Decimal) -> Ratio:
+    """dividend / divisor (divisor not 0) exactly, as integers."""
+    top, top_scale = dividend.as_integer_ratio()
+    bottom, bottom_scale = divisor.as_integer_ratio()
+    numerator, denominator = top * bottom_scale, top_scale * bottom
+    return (-numerator, -denominator) if denominator < 0 else (numerator, denominator)
+
+
+def _half_up(value: Ratio, places: int) -> Decimal:
     """`value` (not negative) rounded half up to `places` decimal places, exactly: the
     integer floor(value·10^places + 1/2), then scaled back (its exponent is -places)."""
-    numerator, denominator = value.numerator, value.denominator
+    numerator, denominator = value
     units = (2 * numerator * 10**places + denominator) // (2 * denominator)
     return Decimal(units).scaleb(-places)
 
@@ -169,13 +183,17 @@ def income_gap(inputs: HouseholdInputs, terms: PolicyTerms, decision: Decision) 
     )
     months = WINDOW_MONTHS * len(inputs.members)
     income, _ = _totals(decision)
-    upper = Fraction(ceiling) * Fraction(terms.dibao_standard) * months
-    lower = Fraction(terms.income_floor) * Fraction(terms.dibao_standard) * months
-    fraction = _ALL if upper == lower else (upper - Fraction(income)) / (upper - lower)
+    upper = product(ceiling, terms.dibao_standard, months)
+    lower = product(terms.income_floor, terms.dibao_standard, months)
+    fraction = (
+        _ALL
+        if upper == lower
+        else _ratio(EXACT.subtract(upper, income), EXACT.subtract(upper, lower))
+    )
     return fraction, lambda: (
         ("income_total", text(income)),
-        ("type_ceiling_total", _text(upper)),
-        ("floor_total", _text(lower)),
+        ("type_ceiling_total", text(upper)),
+        ("floor_total", text(lower)),
     )
 
 
@@ -185,8 +203,8 @@ def expenditure_ratio(
     """R / (R + I): the share of rigid expenditure in income plus rigid expenditure; 0 with
     neither. 0.6 is where R = 1.5·I, so the expenditure type scores 0.6 or more."""
     income, rigid = _totals(decision)
-    both = Fraction(rigid) + Fraction(income)
-    fraction = Fraction(rigid) / both if both > 0 else _NONE
+    both = EXACT.add(rigid, income)
+    fraction = _ratio(rigid, both) if both > 0 else _NONE
     return fraction, lambda: (("rigid_total", text(rigid)), ("income_total", text(income)))
 
 
@@ -217,7 +235,7 @@ def _share_of_members(
 ) -> FactorValue:
     count = sum(1 for m in inputs.members if test(m, inputs))
     n = len(inputs.members)
-    return Fraction(count, n), lambda: ((name, str(count)), ("member_count", str(n)))
+    return (count, n), lambda: ((name, str(count)), ("member_count", str(n)))
 
 
 def dependants(inputs: HouseholdInputs, _terms: PolicyTerms, _d: Decision) -> FactorValue:
@@ -246,16 +264,11 @@ def major_illness(inputs: HouseholdInputs, _terms: PolicyTerms, _d: Decision) ->
     major = sum(1 for m in inputs.members if m.health == "major_illness")
     chronic = sum(1 for m in inputs.members if m.health == "chronic_illness")
     n = len(inputs.members)
-    return Fraction(2 * major + chronic, 2 * n), lambda: (
+    return (2 * major + chronic, 2 * n), lambda: (
         ("major_illness", str(major)),
         ("chronic_illness", str(chronic)),
         ("member_count", str(n)),
     )
-
-
-def _text(value: Fraction) -> str:
-    """An exact figure that came from Decimals and integer products (a finite decimal)."""
-    return text(quotient(Decimal(value.numerator), value.denominator))
 
 
 _FACTORS: dict[Factor, Callable[[HouseholdInputs, PolicyTerms, Decision], FactorValue]] = {
