@@ -7,7 +7,8 @@ Create Date: 2026-12-04 21:00:00.000000
 A simulation's households are cut into parts that several workers walk at once; each part
 keeps its own checkpoint, so the simulation's single checkpoint goes. An unfinished
 simulation that had started keeps its place: its checkpoint becomes part 0, covering the
-whole subtree, so it resumes where it was rather than counting anything twice.
+whole subtree with the counts made so far, so it resumes where it was rather than counting
+anything twice.
 """
 
 from collections.abc import Sequence
@@ -30,6 +31,7 @@ def upgrade() -> None:
     sa.Column('part', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('until_id', sa.Uuid(), nullable=True),
     sa.Column('checkpoint', sa.Uuid(), nullable=True),
+    sa.Column('transitions', sa.JSON(), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('job_id', sa.Uuid(), nullable=True),
     sa.Column('finished_at', app.core.types.UTCDateTime(timezone=True), nullable=True),
@@ -37,8 +39,9 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('simulation_id', 'part', name=op.f('pk_simulation_parts'))
     )
     op.execute(
-        "INSERT INTO simulation_parts (simulation_id, part, until_id, checkpoint, attempts, job_id) "
-        "SELECT id, 0, NULL, last_household_id, attempts, job_id FROM simulations "
+        "INSERT INTO simulation_parts "
+        "(simulation_id, part, until_id, checkpoint, transitions, attempts, job_id) "
+        "SELECT id, 0, NULL, last_household_id, transitions, attempts, job_id FROM simulations "
         "WHERE status IN ('queued', 'running') AND total IS NOT NULL"
     )
     with op.batch_alter_table('simulations', schema=None) as batch_op:
@@ -46,10 +49,20 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # One checkpoint cannot hold several parts' places: such an unfinished simulation fails
+    # (its officer asks again) rather than count households twice.
+    op.execute(
+        "UPDATE simulations SET status = 'failed', failure_code = 'simulation_internal_error' "
+        "WHERE status IN ('queued', 'running') AND (SELECT count(*) FROM simulation_parts "
+        "WHERE simulation_parts.simulation_id = simulations.id) > 1"
+    )
     with op.batch_alter_table('simulations', schema=None) as batch_op:
         batch_op.add_column(sa.Column('last_household_id', sa.Uuid(), nullable=True))
     op.execute(
         "UPDATE simulations SET last_household_id = (SELECT checkpoint FROM simulation_parts "
-        "WHERE simulation_parts.simulation_id = simulations.id AND simulation_parts.part = 0)"
+        "WHERE simulation_parts.simulation_id = simulations.id AND simulation_parts.part = 0), "
+        "transitions = coalesce((SELECT transitions FROM simulation_parts "
+        "WHERE simulation_parts.simulation_id = simulations.id AND simulation_parts.part = 0), "
+        "transitions)"
     )
     op.drop_table('simulation_parts')

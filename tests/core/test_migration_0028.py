@@ -1,6 +1,8 @@
-"""Revision 0028 moves each started, unfinished simulation's checkpoint into its part 0, which
-covers the whole subtree, so it resumes where it was; a simulation not yet started or
-finished gets no part (its first run cuts it). Downgrading brings part 0's checkpoint back."""
+"""Revision 0028 moves each started, unfinished simulation's checkpoint and counts into its
+part 0, which covers the whole subtree, so it resumes where it was; a simulation not yet
+started or finished gets no part (its first run cuts it). Downgrading brings part 0's
+checkpoint and counts back, and fails an unfinished simulation of several parts (one
+checkpoint cannot hold their places)."""
 
 import uuid
 
@@ -13,9 +15,11 @@ _SIMULATION = (
     "INSERT INTO simulations (id, policy_version_id, policy_version_version, region_code, "
     "reference_date, status, job_id, total, processed, changed, last_household_id, "
     "transitions, attempts, created_at, updated_at) VALUES (:id, :policy, 1, '500112', "
-    "'2026-06-15', :status, :job, :total, 0, 0, :checkpoint, '[]', :attempts, "
+    "'2026-06-15', :status, :job, :total, 0, 0, :checkpoint, :transitions, :attempts, "
     "'2026-06-15 00:00:00', '2026-06-15 00:00:00')"
 )
+
+COUNTS = '[["500112001001001", "income_poverty", "income_poverty", 3]]'
 
 
 def test_0028_gives_a_started_unfinished_simulation_its_checkpoint_as_part_0(
@@ -44,6 +48,7 @@ def test_0028_gives_a_started_unfinished_simulation_its_checkpoint_as_part_0(
                     "job": job.hex,
                     "total": total,
                     "checkpoint": last,
+                    "transitions": COUNTS if status == "running" else "[]",
                     "attempts": attempts,
                 },
             )
@@ -57,14 +62,14 @@ def test_0028_gives_a_started_unfinished_simulation_its_checkpoint_as_part_0(
         url,
         [
             (
-                "SELECT simulation_id, part, until_id, checkpoint, attempts, job_id, finished_at "
-                "FROM simulation_parts",
+                "SELECT simulation_id, part, until_id, checkpoint, transitions, attempts, job_id, "
+                "finished_at FROM simulation_parts",
                 {},
             )
         ],
     )
     assert [tuple(row) for row in parts] == [
-        (running.hex, 0, None, checkpoint.hex, 2, job.hex, None)
+        (running.hex, 0, None, checkpoint.hex, COUNTS, 2, job.hex, None)
     ]
 
     command.downgrade(config, "0027")

@@ -17,11 +17,12 @@ class Simulation(Timestamped, Base):
     ledger or assessment record.
 
     Its households are cut into parts (`SimulationPart`) that worker processes walk at the
-    same time, each in id order, a batch per transaction; each batch adds its counts here
-    (`processed`, `changed`, `transitions`) in the transaction that moves its part's
-    checkpoint, so a batch run again after a crash is skipped, never counted twice.
-    `transitions` holds [region code, from, to, count] rows, sorted; their number is bounded
-    by the subtree's regions and the outcomes, not by its households."""
+    same time, each in id order, a batch per transaction; each batch adds its counts
+    (`processed`, `changed` here, the transitions to its part's) in the transaction that
+    moves its part's checkpoint, so a batch run again after a crash is skipped, never
+    counted twice. `transitions` holds [region code, from, to, count] rows, sorted, summed
+    over the parts when the last one finishes; their number is bounded by the subtree's
+    regions and the outcomes, not by its households."""
 
     __tablename__ = "simulations"
     __table_args__ = (Index("ix_simulations_region_id", "region_code", "id"),)
@@ -69,6 +70,9 @@ class SimulationPart(Base):
     until_id: Mapped[uuid.UUID | None] = mapped_column()
     checkpoint: Mapped[uuid.UUID | None] = mapped_column()
     """The last household walked, or the part's lower bound before its first batch."""
+    transitions: Mapped[list[list[str | int]]] = mapped_column(JSON, default=list)
+    """This part's counts so far, as the simulation's: written whole with each batch by the
+    run that holds them in memory (never read back and merged per batch)."""
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     job_id: Mapped[uuid.UUID | None] = mapped_column()
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

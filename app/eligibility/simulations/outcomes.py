@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from app.eligibility.rules import HouseholdInputs, assess, by_status, score
+from app.eligibility.rules import Decision, HouseholdInputs, assess, score
 from app.eligibility.simulations.states import NO_POLICY
 from app.eligibility.terms import PolicyTerms
 
@@ -42,20 +42,18 @@ class Evaluation:
 def evaluate(
     household_id: uuid.UUID,
     region_code: str,
-    registered_types: frozenset[str],
-    inputs: HouseholdInputs | None,
+    known: HouseholdInputs | Decision,
     current: PolicyTerms | None,
     simulated: PolicyTerms,
 ) -> Evaluation:
-    """The household's outcome under both policies. `inputs` may be None only for a household
-    its `registered_types` decide (`rules.by_status`)."""
-    if (decided := by_status(registered_types)) is not None:
-        outcome = decided.outcome.value
+    """The household's outcome under both policies, from its inputs, or from the decision its
+    status alone made (`rules.by_status`), which is the same under any policy."""
+    if isinstance(known, Decision):
+        outcome = known.outcome.value
         return Evaluation(
             household_id, region_code, NO_POLICY if current is None else outcome, outcome, None
         )
-    if inputs is None:
-        raise LookupError(household_id)
+    inputs = known
     before = NO_POLICY if current is None else assess(inputs, current).outcome.value
     decision = assess(inputs, simulated)
     found = score(inputs, simulated, decision)
@@ -68,12 +66,17 @@ def evaluate(
     )
 
 
-def merged(stored: Iterable[list[str | int]], batch: Counter[Transition]) -> list[list[str | int]]:
-    """The stored [region, from, to, count] rows with a batch's counts added, sorted."""
+def merged_counts(stored: Iterable[Iterable[list[str | int]]]) -> Counter[Transition]:
+    """The counts of several lists of stored [region, from, to, count] rows, added up."""
     counts: Counter[Transition] = Counter()
-    for region, before, after, count in stored:
-        counts[(str(region), str(before), str(after))] += int(count)
-    counts.update(batch)
+    for listed in stored:
+        for region, before, after, count in listed:
+            counts[(str(region), str(before), str(after))] += int(count)
+    return counts
+
+
+def rows(counts: Counter[Transition]) -> list[list[str | int]]:
+    """Counts as stored: [region, from, to, count] rows, sorted."""
     return [[*key, count] for key, count in sorted(counts.items())]
 
 

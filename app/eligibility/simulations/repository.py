@@ -4,7 +4,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 
 from app.core.db import ReadSession, WriteSession
 from app.core.pagination import PageRequest, paginate
@@ -30,6 +30,62 @@ async def part(
     if for_update:
         stmt = stmt.with_for_update()
     return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def lock_status(session: WriteSession, simulation_id: uuid.UUID) -> str | None:
+    """The simulation's status, its row locked (none of its JSON read); None when absent."""
+    return await session.scalar(
+        select(Simulation.status).where(Simulation.id == simulation_id).with_for_update()
+    )
+
+
+async def lock_checkpoint(
+    session: WriteSession, simulation_id: uuid.UUID, number: int
+) -> tuple[uuid.UUID | None, bool] | None:
+    """(checkpoint, finished) of a part, its row locked; None when absent."""
+    row = (
+        await session.execute(
+            select(SimulationPart.checkpoint, SimulationPart.finished_at.is_not(None))
+            .where(SimulationPart.simulation_id == simulation_id, SimulationPart.part == number)
+            .with_for_update()
+        )
+    ).one_or_none()
+    return None if row is None else (row[0], bool(row[1]))
+
+
+async def add_progress(
+    session: WriteSession,
+    simulation_id: uuid.UUID,
+    number: int,
+    *,
+    processed: int,
+    changed: int,
+    checkpoint: uuid.UUID,
+    transitions: list[list[str | int]],
+) -> None:
+    """A batch's progress: the simulation's counters moved by it, its part's checkpoint and
+    counts set (two UPDATEs, nothing read)."""
+    await session.execute(
+        update(Simulation)
+        .where(Simulation.id == simulation_id)
+        .values(processed=Simulation.processed + processed, changed=Simulation.changed + changed)
+    )
+    await session.execute(
+        update(SimulationPart)
+        .where(SimulationPart.simulation_id == simulation_id, SimulationPart.part == number)
+        .values(checkpoint=checkpoint, transitions=transitions)
+    )
+
+
+async def parts_transitions(
+    session: ReadSession, simulation_id: uuid.UUID
+) -> list[list[list[str | int]]]:
+    """Each part's counts."""
+    return list(
+        await session.scalars(
+            select(SimulationPart.transitions).where(SimulationPart.simulation_id == simulation_id)
+        )
+    )
 
 
 async def has_parts(session: ReadSession, simulation_id: uuid.UUID) -> bool:

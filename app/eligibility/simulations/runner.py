@@ -19,11 +19,12 @@ batch.
 - Each batch is then written in one short transaction: the simulation row locked first, its
   status checked (a cancelled simulation stops every part here), then its part's row, whose
   checkpoint is compared (a run whose checkpoint another run moved stops: that one carries
-  on), the changed households inserted, the counts merged into the simulation, progress
-  and checkpoint moved together, and last the job's lease renewed (lock order of
-  app/core/jobs.py: the work's rows, then the job's).
-- A part that reaches its end is marked finished; the run finishing the last part marks
-  the simulation succeeded. A part failing its last attempt fails the simulation.
+  on), the changed households inserted, the simulation's counters moved, the part's
+  checkpoint and counts (held by the run in memory, written whole, never read back) set,
+  and last the job's lease renewed (lock order of app/core/jobs.py: the work's rows, then
+  the job's).
+- A part that reaches its end is marked finished; the run finishing the last part adds up
+  the parts' counts and marks the simulation succeeded. A part failing its last attempt fails the simulation.
 - Memory holds one batch and the counts (bounded by regions x outcomes), never the ledger.
 """
 
@@ -45,7 +46,7 @@ from app.eligibility.rules import by_status
 from app.eligibility.simulations import repository
 from app.eligibility.simulations.kinds import MAX_ATTEMPTS, SIMULATION_PART
 from app.eligibility.simulations.models import Simulation, SimulationPart
-from app.eligibility.simulations.outcomes import Transition, evaluate, merged
+from app.eligibility.simulations.outcomes import Transition, evaluate, merged_counts, rows
 from app.eligibility.simulations.states import FINISHED, SimulationStatus
 from app.eligibility.terms import PolicyTerms
 from app.households import public as households
@@ -85,6 +86,8 @@ class Run:
     part: int
     until: uuid.UUID | None
     checkpoint: uuid.UUID | None
+    counts: Counter[Transition]
+    """This part's counts up to the checkpoint."""
     attempt: int
     """This part's runs so far, this one included."""
     job: JobContext | None
@@ -166,6 +169,7 @@ async def _start(
             part=part,
             until=own.until_id,
             checkpoint=own.checkpoint,
+            counts=merged_counts([own.transitions]),
             attempt=own.attempts,
             job=job,
         )
@@ -207,10 +211,9 @@ async def _batch(services: Services, run: Run, size: int) -> bool:
         )
         ids = [household_id for household_id, _ in walked]
         types = await households.target_types_on_many(session, ids, run.reference_date)
+        decided = {i: by_status(types.get(i, _NONE)) for i in ids}
         inputs = await households_inputs(
-            session,
-            [i for i in ids if by_status(types.get(i, _NONE)) is None],
-            run.reference_date,
+            session, [i for i, found in decided.items() if found is None], run.reference_date
         )
     if not walked:
         return False
@@ -218,42 +221,46 @@ async def _batch(services: Services, run: Run, size: int) -> bool:
         evaluate(
             household_id,
             region,
-            types.get(household_id, _NONE),
-            inputs.get(household_id),
+            decided[household_id] or inputs[household_id],
             run.current(region),
             run.simulated,
         )
         for household_id, region in walked
     ]
-    counts: Counter[Transition] = Counter(e.transition for e in evaluations)
+    counts = run.counts.copy()
+    counts.update(e.transition for e in evaluations)
+    changed = [
+        {
+            "simulation_id": run.simulation_id,
+            "household_id": e.household_id,
+            "region_code": e.region_code,
+            "from_outcome": e.from_outcome,
+            "to_outcome": e.to_outcome,
+            "score": e.score,
+        }
+        for e in evaluations
+        if e.changes
+    ]
     last = walked[-1][0]
     async with services.database.sessionmaker() as session, session.begin():
-        simulation = await repository.get(session, run.simulation_id, for_update=True)
-        if simulation is None or simulation.status != SimulationStatus.running.value:
+        if await repository.lock_status(session, run.simulation_id) != SimulationStatus.running:
             raise Stopped()
-        own = await repository.part(session, run.simulation_id, run.part, for_update=True)
-        if own is None or own.checkpoint != run.checkpoint:
+        own = await repository.lock_checkpoint(session, run.simulation_id, run.part)
+        if own is None or own != (run.checkpoint, False):
             raise Stopped()
-        changed = [
-            {
-                "simulation_id": run.simulation_id,
-                "household_id": e.household_id,
-                "region_code": e.region_code,
-                "from_outcome": e.from_outcome,
-                "to_outcome": e.to_outcome,
-                "score": e.score,
-            }
-            for e in evaluations
-            if e.changes
-        ]
         await repository.add_changes(session, changed)
-        simulation.transitions = merged(simulation.transitions, counts)
-        simulation.processed += len(walked)
-        simulation.changed += len(changed)
-        own.checkpoint = last
+        await repository.add_progress(
+            session,
+            run.simulation_id,
+            run.part,
+            processed=len(walked),
+            changed=len(changed),
+            checkpoint=last,
+            transitions=[[*key, count] for key, count in counts.items()],
+        )
         if run.job is not None:
             await run.job.renew_lease_in(session)
-    run.checkpoint = last
+    run.checkpoint, run.counts = last, counts
     return len(walked) == size
 
 
@@ -269,6 +276,9 @@ async def _finish_part(services: Services, run: Run) -> None:
         own.finished_at = utcnow()
         await session.flush()
         if await repository.unfinished_parts(session, run.simulation_id) == 0:
+            simulation.transitions = rows(
+                merged_counts(await repository.parts_transitions(session, run.simulation_id))
+            )
             simulation.status = SimulationStatus.succeeded.value
             simulation.finished_at = utcnow()
 
