@@ -60,7 +60,8 @@ def _chain(items: list[dict[str, Any]]) -> list[str]:
         later = by_id[chain[-1]]["superseded_by"]
         assert _created(by_id[later]) >= _created(by_id[chain[-1]]), (chain, later)
         chain.append(later)
-    assert len(chain) == len(items) and chain[-1] == current[0], chain
+    assert len(chain) == len(items), chain
+    assert chain[-1] == current[0], chain
     return chain
 
 
