@@ -17,7 +17,7 @@ gathers a batch of one (`household_inputs`) and the simulation batches of many
 """
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from app.core.db import ReadSession
@@ -57,11 +57,17 @@ async def _members(
 
 
 async def households_inputs(
-    session: ReadSession, household_ids: Sequence[uuid.UUID], reference_date: date
+    session: ReadSession,
+    household_ids: Sequence[uuid.UUID],
+    reference_date: date,
+    *,
+    types: Mapping[uuid.UUID, frozenset[str]] | None = None,
 ) -> dict[uuid.UUID, HouseholdInputs]:
     """The inputs of an assessment on `reference_date` D of each household of the batch; a
     household that does not exist is absent. The caller reached the households (this
-    reads, it does not check)."""
+    reads, it does not check). `types`: the target types held on D, when the caller read
+    them already (`households.target_types_on_many`, the same read; the simulation reads
+    them first to leave out the households its status decides)."""
     ids = list(dict.fromkeys(household_ids))
     months = _months(reference_date)
     residences = await households.residence_on_many(session, ids, reference_date)
@@ -69,7 +75,8 @@ async def households_inputs(
     incomes = await finances.income_by_month_many(session, ids, months)
     rigid = await finances.rigid_by_kind_many(session, ids, months)
     assets = await finances.declared_assets_many(session, ids)
-    types = await households.target_types_on_many(session, ids, reference_date)
+    if types is None:
+        types = await households.target_types_on_many(session, ids, reference_date)
     found = {}
     for household_id, residence in residences.items():
         declared = assets[household_id]

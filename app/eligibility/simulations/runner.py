@@ -213,7 +213,10 @@ async def _batch(services: Services, run: Run, size: int) -> bool:
         types = await households.target_types_on_many(session, ids, run.reference_date)
         decided = {i: by_status(types.get(i, _NONE)) for i in ids}
         inputs = await households_inputs(
-            session, [i for i, found in decided.items() if found is None], run.reference_date
+            session,
+            [i for i, found in decided.items() if found is None],
+            run.reference_date,
+            types=types,
         )
     if not walked:
         return False
