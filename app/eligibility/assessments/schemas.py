@@ -2,18 +2,15 @@
 
 import uuid
 from datetime import date, datetime
-from decimal import Decimal
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue, PlainSerializer, model_validator
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, model_validator
 
 from app.core.dates import Day
 from app.core.field_messages import field_error
 from app.core.money import Yuan
 from app.eligibility.rules import Outcome
-
-Points = Annotated[Decimal, PlainSerializer(lambda value: f"{value:.2f}", return_type=str)]
-"""Points of the priority score, a decimal string with two places ("63.50")."""
+from app.eligibility.score_schemas import ContributionOut, Points
 
 EXAMPLE_ID = "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e31"
 EXAMPLE_HOUSEHOLD = "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e32"
@@ -118,16 +115,6 @@ class RuleOut(BaseModel):
     threshold: str = Field(description="The line it is compared with (exact, never rounded).")
     passed: bool = Field(description="Whether the rule is met.")
     explanation: Bilingual = Field(description="The rule with its figures, in both languages.")
-
-
-class ContributionOut(BaseModel):
-    """One factor of the priority score."""
-
-    factor: str = Field(description="The factor (income_gap, expenditure_ratio, ...).")
-    figures: dict[str, str] = Field(description="The figures the fraction came from.")
-    fraction: str = Field(description="The factor's share in [0, 1], four places.")
-    weight: int = Field(description="The policy's points for the factor.")
-    points: str = Field(description="Points it adds (fraction × weight, two places).")
 
 
 class AssessmentSummary(BaseModel):

@@ -2,17 +2,12 @@
 
 import uuid
 from datetime import date
-from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.money import Yuan
-from app.eligibility.terms import Factor
-
-Points = Annotated[Decimal, PlainSerializer(lambda value: f"{value:.2f}", return_type=str)]
-Fraction4 = Annotated[Decimal, PlainSerializer(lambda value: f"{value:.4f}", return_type=str)]
+from app.eligibility.score_schemas import FactorPoints, Points
 
 
 class EligibleOutcome(StrEnum):
@@ -20,15 +15,6 @@ class EligibleOutcome(StrEnum):
 
     income_poverty = "income_poverty"
     expenditure_poverty = "expenditure_poverty"
-
-
-class FactorPoints(BaseModel):
-    """One factor of the score: its fraction in [0, 1] times its weight."""
-
-    factor: Factor = Field(description="The factor (a key of the policy's `weights`).")
-    fraction: Fraction4 = Field(description="The factor's fraction, 0 to 1, to four places.")
-    weight: int = Field(description="The policy's weight of the factor, in points.")
-    points: Points = Field(description="What the factor adds to the score (two places).")
 
 
 class PriorityItem(BaseModel):

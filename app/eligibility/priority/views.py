@@ -5,8 +5,9 @@ from typing import Any
 
 from sqlalchemy import Row
 
-from app.eligibility.priority.schemas import FactorPoints, PriorityItem
+from app.eligibility.priority.schemas import PriorityItem
 from app.eligibility.rules.score import MICRO
+from app.eligibility.score_schemas import FactorPoints
 
 _FEN = Decimal("0.01")
 
