@@ -279,6 +279,19 @@ def _in_parts(app: FastAPI, monkeypatch: pytest.MonkeyPatch, parts: int) -> None
     monkeypatch.setattr(settings, "simulation_part_min_households", 1)
 
 
+async def _started_in_parts(
+    app: FastAPI,
+    http: httpx.AsyncClient,
+    ledger: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+    parts: int,
+) -> tuple[dict[str, Any], uuid.UUID]:
+    """The draft's simulation on D queued, to be cut into `parts` parts; its body and id."""
+    _in_parts(app, monkeypatch, parts)
+    created = await started(http, ledger["draft"]["id"], reference_date=D.isoformat())
+    return created, uuid.UUID(created["id"])
+
+
 async def _parts(app: FastAPI, simulation_id: str) -> list[tuple[int, Any, Any, bool]]:
     """(part, until, checkpoint, finished) of each part, in order."""
     rows = await fetch(
@@ -329,9 +342,8 @@ class TestParts:
         ledger: dict[str, Any],
         monkeypatch: pytest.MonkeyPatch,
     ) -> None:
-        _in_parts(app, monkeypatch, 3)
-        created = await started(http, ledger["draft"]["id"], reference_date=D.isoformat())
-        services, simulation_id = app.state.services, uuid.UUID(created["id"])
+        created, simulation_id = await _started_in_parts(app, http, ledger, monkeypatch, 3)
+        services = app.state.services
 
         await runner.run_simulation(services, simulation_id, batch_size=1)
 
@@ -377,8 +389,7 @@ class TestParts:
         ledger: dict[str, Any],
         monkeypatch: pytest.MonkeyPatch,
     ) -> None:
-        _in_parts(app, monkeypatch, 2)
-        created = await started(http, ledger["draft"]["id"], reference_date=D.isoformat())
+        created, _ = await _started_in_parts(app, http, ledger, monkeypatch, 2)
         services = app.state.services
         first = await runner._start(services, uuid.UUID(created["id"]), 0, None)
         second = await runner._start(services, uuid.UUID(created["id"]), 1, None)
@@ -405,9 +416,8 @@ class TestParts:
         ledger: dict[str, Any],
         monkeypatch: pytest.MonkeyPatch,
     ) -> None:
-        _in_parts(app, monkeypatch, 2)
-        created = await started(http, ledger["draft"]["id"], reference_date=D.isoformat())
-        services, simulation_id = app.state.services, uuid.UUID(created["id"])
+        created, simulation_id = await _started_in_parts(app, http, ledger, monkeypatch, 2)
+        services = app.state.services
         await runner.run_simulation(services, simulation_id, batch_size=1)
 
         def broken(*args: Any) -> Any:
