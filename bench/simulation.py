@@ -48,6 +48,8 @@ from bench import generate  # noqa: E402
 from bench.import_bench import DEFAULT_PG_URL, PASSWORD, _admin, _url, memory_mb  # noqa: E402
 
 DISTRICT = "500112"
+DEADLINE_SECONDS = 3600
+"""The bench gives up on a simulation still unfinished after this long (a stuck run)."""
 RIGID_SHARE = 0.33
 
 SUMS_SQL = """
@@ -193,9 +195,11 @@ async def finished(simulation_id: uuid.UUID, started: float) -> dict[str, Any]:
                 record = (
                     await session.execute(select(Simulation).where(Simulation.id == simulation_id))
                 ).scalar_one()
+            seconds = time.perf_counter() - started
             if record.status not in ("queued", "running"):
-                seconds = time.perf_counter() - started
                 break
+            if seconds > DEADLINE_SECONDS:
+                raise SystemExit(f"the simulation has not finished after {seconds:.0f} s")
             await asyncio.sleep(0.1)
     finally:
         await services.database.dispose()

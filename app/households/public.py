@@ -439,7 +439,8 @@ count_active = walk.count_active
 active_after = walk.active_after
 """A keyset batch of a subtree's active households, (id, region code) in id order."""
 active_split = walk.active_split
-"""Ids cutting a subtree's active households into runs of about equal size (parallel work)."""
+"""The upper bounds of runs of about equal size of a subtree's active households (parallel
+work)."""
 household_labels = walk.labels
 """Ledger number and head's name (unmasked) of a batch of households, in one statement."""
 

@@ -52,17 +52,24 @@ def downgrade() -> None:
     # One checkpoint cannot hold several parts' places: such an unfinished simulation fails
     # (its officer asks again) rather than count households twice.
     op.execute(
-        "UPDATE simulations SET status = 'failed', failure_code = 'simulation_internal_error' "
+        "UPDATE simulations SET status = 'failed', failure_code = 'simulation_internal_error', "
+        "finished_at = CURRENT_TIMESTAMP "
         "WHERE status IN ('queued', 'running') AND (SELECT count(*) FROM simulation_parts "
         "WHERE simulation_parts.simulation_id = simulations.id) > 1"
     )
+    # The earlier code has no handler for the parts' jobs: they end here, not as dead letters.
+    op.execute(
+        "UPDATE jobs SET status = 'done', locked_by = NULL, locked_until = NULL "
+        "WHERE kind = 'eligibility.simulation_part' AND status IN ('pending', 'running')"
+    )
     with op.batch_alter_table('simulations', schema=None) as batch_op:
         batch_op.add_column(sa.Column('last_household_id', sa.Uuid(), nullable=True))
+    # Finished simulations keep their summed counts; an unfinished one has one part now.
     op.execute(
         "UPDATE simulations SET last_household_id = (SELECT checkpoint FROM simulation_parts "
         "WHERE simulation_parts.simulation_id = simulations.id AND simulation_parts.part = 0), "
         "transitions = coalesce((SELECT transitions FROM simulation_parts "
         "WHERE simulation_parts.simulation_id = simulations.id AND simulation_parts.part = 0), "
-        "transitions)"
+        "transitions) WHERE status IN ('queued', 'running')"
     )
     op.drop_table('simulation_parts')

@@ -72,11 +72,54 @@ def test_0028_gives_a_started_unfinished_simulation_its_checkpoint_as_part_0(
         (running.hex, 0, None, checkpoint.hex, COUNTS, 2, job.hex, None)
     ]
 
+    summed = '[["500112001001001", "not_eligible", "income_poverty", 7]]'
+    _run(
+        url,
+        [
+            *[
+                (
+                    "INSERT INTO simulation_parts (simulation_id, part, checkpoint, transitions, "
+                    "attempts) VALUES (:id, :part, NULL, :counts, 1)",
+                    {"id": simulation.hex, "part": part, "counts": COUNTS},
+                )
+                for simulation in (queued, done)
+                for part in (0, 1)
+            ],
+            (
+                "UPDATE simulations SET transitions = :summed WHERE id = :id",
+                {
+                    "summed": summed,
+                    "id": done.hex,
+                },
+            ),
+            (
+                "INSERT INTO jobs (id, kind, payload, status, attempts, max_attempts, run_after, "
+                "created_at, updated_at) VALUES (:id, 'eligibility.simulation_part', '{}', "
+                "'pending', 0, 3, '2026-06-15 00:00:00', '2026-06-15 00:00:00', "
+                "'2026-06-15 00:00:00')",
+                {"id": uuid.uuid4().hex},
+            ),
+        ],
+    )
+
     command.downgrade(config, "0027")
 
-    restored = _run(url, [("SELECT id, last_household_id FROM simulations ORDER BY status", {})])
-    assert [tuple(row) for row in restored] == [
-        (queued.hex, None),
-        (running.hex, checkpoint.hex),
-        (done.hex, None),
-    ]
+    restored = _run(
+        url,
+        [
+            (
+                "SELECT id, status, failure_code, finished_at IS NOT NULL, last_household_id, "
+                "transitions FROM simulations",
+                {},
+            )
+        ],
+    )
+    assert sorted(tuple(row) for row in restored) == sorted(
+        [
+            (queued.hex, "failed", "simulation_internal_error", 1, None, "[]"),
+            (running.hex, "running", None, 0, checkpoint.hex, COUNTS),
+            (done.hex, "succeeded", None, 0, None, summed),
+        ]
+    )
+    jobs = _run(url, [("SELECT kind, status FROM jobs", {})])
+    assert [tuple(row) for row in jobs] == [("eligibility.simulation_part", "done")]

@@ -114,11 +114,18 @@ async def run_simulation(
 
     Safe to run again: a finished simulation or part is left alone, an unfinished part goes
     on from its checkpoint, so a job delivered twice counts each household once. As `job`,
-    it raises `LeaseLost` once another worker holds the job."""
-    run = await _start(services, simulation_id, part, job)
-    if run is None:
-        return
+    it raises `LeaseLost` once another worker holds the job.
+
+    A failure on the last attempt fails the simulation, whichever counter runs out first:
+    the part's runs, or the job's claims (a claim whose run failed before its start was
+    recorded counts for the queue but not for the part): no simulation waits forever on a
+    part whose job is dead. (A run timed out by its kind, after six hours, is cancelled
+    rather than failed; its job goes dead and the simulation stays running.)"""
+    run: Run | None = None
     try:
+        run = await _start(services, simulation_id, part, job)
+        if run is None:
+            return
         while await _batch(services, run, batch_size or BATCH):
             pass
     except Stopped:
@@ -127,10 +134,16 @@ async def run_simulation(
     except LeaseLost:
         raise
     except Exception:
-        if run.attempt >= MAX_ATTEMPTS:
-            await _finish(services, run, SimulationStatus.failed, INTERNAL_ERROR)
+        if _last_attempt(run, job):
+            await _finish(services, simulation_id, SimulationStatus.failed, INTERNAL_ERROR)
         raise
     await _finish_part(services, run)
+
+
+def _last_attempt(run: Run | None, job: JobContext | None) -> bool:
+    if run is not None and run.attempt >= MAX_ATTEMPTS:
+        return True
+    return job is not None and job.job.attempts >= job.job.max_attempts
 
 
 async def _start(
@@ -141,7 +154,6 @@ async def _start(
         if simulation is None or SimulationStatus(simulation.status) in FINISHED:
             return None
         simulation.status = SimulationStatus.running.value
-        simulation.attempts += 1
         simulation.started_at = simulation.started_at or utcnow()
         if simulation.total is None:
             simulation.total = await households.count_active(session, simulation.region_code)
@@ -156,6 +168,7 @@ async def _start(
         own = await repository.part(session, simulation.id, part, for_update=True)
         if own is None or own.finished_at is not None:
             return None
+        simulation.attempts += 1
         own.attempts += 1
         in_force = await in_force_over(session, simulation.region_code, simulation.reference_date)
         if job is not None:
@@ -177,13 +190,20 @@ async def _start(
 
 async def _plan(session: WriteSession, settings: Settings, simulation: Simulation) -> None:
     """Cut the simulation's households into parts and queue a job for each but the first
-    (walked by the simulation's own job), in the starting run's transaction."""
-    wanted = min(
-        settings.simulation_parts,
-        (simulation.total or 0) // settings.simulation_part_min_households,
+    (walked by the simulation's own job), in the starting run's transaction. The last part
+    ends at the last active household of the split, so households created later are not
+    simulated: the simulation's set of households does not depend on how fast its parts
+    run."""
+    total = simulation.total or 0
+    wanted = max(
+        1, min(settings.simulation_parts, total // settings.simulation_part_min_households)
     )
-    cuts = await households.active_split(session, simulation.region_code, wanted)
-    for number, (after, until) in enumerate(zip([None, *cuts], [*cuts, None], strict=True)):
+    bounds: list[uuid.UUID | None] = list(
+        await households.active_split(session, simulation.region_code, wanted)
+    )
+    for number, (after, until) in enumerate(
+        zip([None, *bounds[:-1]], bounds or [None], strict=True)
+    ):
         job_id = simulation.job_id
         if number:
             queued = await enqueue(
@@ -209,6 +229,8 @@ async def _batch(services: Services, run: Run, size: int) -> bool:
         walked = await households.active_after(
             session, run.region_code, run.checkpoint, size, run.until
         )
+        if not walked:
+            return False
         ids = [household_id for household_id, _ in walked]
         types = await households.target_types_on_many(session, ids, run.reference_date)
         decided = {i: by_status(types.get(i, _NONE)) for i in ids}
@@ -218,8 +240,6 @@ async def _batch(services: Services, run: Run, size: int) -> bool:
             run.reference_date,
             types=types,
         )
-    if not walked:
-        return False
     evaluations = [
         evaluate(
             household_id,
@@ -287,12 +307,15 @@ async def _finish_part(services: Services, run: Run) -> None:
 
 
 async def _finish(
-    services: Services, run: Run, status: SimulationStatus, failure_code: str | None
+    services: Services,
+    simulation_id: uuid.UUID,
+    status: SimulationStatus,
+    failure_code: str | None,
 ) -> None:
-    """End a simulation still running (a cancelled one stays cancelled)."""
+    """End a simulation still queued or running (a cancelled one stays cancelled)."""
     async with services.database.sessionmaker() as session, session.begin():
-        simulation = await repository.get(session, run.simulation_id, for_update=True)
-        if simulation is None or simulation.status != SimulationStatus.running.value:
+        simulation = await repository.get(session, simulation_id, for_update=True)
+        if simulation is None or SimulationStatus(simulation.status) in FINISHED:
             return
         simulation.status = status.value
         simulation.failure_code = failure_code

@@ -55,24 +55,27 @@ async def active_after(
 
 
 async def active_split(session: ReadSession, region_code: str, parts: int) -> list[uuid.UUID]:
-    """Ids cutting the subtree's active households, in id order, into `parts` runs of about
-    equal size: the last id of each run but the last (fewer when there are fewer
-    households). One statement that numbers the households once, whatever `parts`."""
-    total = await count_active(session, region_code)
-    if parts < 2 or total < parts:
-        return []
-    size = -(-total // parts)
+    """The upper bounds of `parts` runs of about equal size of the subtree's active
+    households in id order: the household at position ceil(k·N/parts) for k = 1..parts,
+    the last the N-th (the last) household's; fewer bounds when there are fewer
+    households than parts, none when there are none. One statement that numbers and
+    counts the households from one snapshot, so the runs cover exactly the households it
+    saw: the k-th bound is the first n with floor(n·parts/N) = k."""
     numbered = (
-        select(Household.id, func.row_number().over(order_by=Household.id).label("n"))
+        select(
+            Household.id,
+            func.row_number().over(order_by=Household.id).label("n"),
+            func.count().over().label("total"),
+        )
         .where(_active_in(region_code))
         .subquery()
     )
+    n, total = numbered.c.n, numbered.c.total
     rows = await column_rows(
         session,
         select(numbered.c.id)
-        .where(numbered.c.n % size == 0)
-        .order_by(numbered.c.id)
-        .limit(parts - 1),
+        .where((n * parts) // total > ((n - 1) * parts) // total)
+        .order_by(numbered.c.id),
     )
     return [household_id for (household_id,) in rows]
 

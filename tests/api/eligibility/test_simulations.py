@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.core.audit import AuditEvent
 from app.core.clock import business_today
@@ -23,6 +23,7 @@ from app.eligibility.simulations import runner
 from app.eligibility.simulations.kinds import MAX_ATTEMPTS, SIMULATION_PART
 from app.eligibility.simulations.models import Simulation, SimulationPart
 from app.eligibility.simulations.service import export_rows
+from app.households import public as households
 from app.households.models import Household
 from tests.api.eligibility.conftest import OTHER_OFFICER
 from tests.api.eligibility.policies_http import POLICIES, create_policy, published, step
@@ -309,6 +310,20 @@ async def _parts(app: FastAPI, simulation_id: str) -> list[tuple[int, Any, Any, 
 
 
 class TestParts:
+    @pytest.mark.parametrize(
+        ("parts", "positions"),
+        [(1, [4]), (2, [2, 4]), (3, [2, 3, 4]), (4, [1, 2, 3, 4]), (6, [1, 2, 3, 4])],
+    )
+    async def test_the_split_ends_each_part_at_an_even_position_and_the_last_at_the_last(
+        self, app: FastAPI, ledger: dict[str, Any], parts: int, positions: list[int]
+    ) -> None:
+        ids = sorted(h.id for h in ledger["households"].values())
+
+        async with app.state.services.database.read_sessionmaker() as session:
+            found = await households.active_split(session, "500112", parts)
+
+        assert found == [ids[p - 1] for p in positions]
+
     async def test_parts_cut_the_households_evenly_and_count_what_one_part_counts(
         self,
         app: FastAPI,
@@ -325,7 +340,7 @@ class TestParts:
         ids = sorted(h.id for h in ledger["households"].values())
         assert await _parts(app, split["id"]) == [
             (0, ids[1], ids[1], True),
-            (1, None, ids[3], True),
+            (1, ids[3], ids[3], True),
         ]
         assert (split["status"], split["progress"]) == ("succeeded", {"processed": 4, "total": 4})
         assert (split["transitions"], split["totals"], split["changed"]) == (
@@ -360,8 +375,8 @@ class TestParts:
         ids = sorted(h.id for h in ledger["households"].values())
         assert await _parts(app, created["id"]) == [
             (0, ids[1], ids[1], True),
-            (1, ids[3], ids[1], False),
-            (2, None, ids[3], False),
+            (1, ids[2], ids[1], False),
+            (2, ids[3], ids[2], False),
         ]
         waiting = (await read(http, created["id"])).json()
         assert (waiting["status"], waiting["progress"]) == (
@@ -432,6 +447,35 @@ class TestParts:
         assert (failed["status"], failed["failure_code"]) == ("failed", "simulation_internal_error")
         assert failed["progress"] == {"processed": 2, "total": 4}
         assert failed["transitions"] is None
+
+    async def test_a_part_whose_job_fails_its_last_claim_before_starting_fails_the_simulation(
+        self,
+        app: FastAPI,
+        http: httpx.AsyncClient,
+        ledger: dict[str, Any],
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        created, simulation_id = await _started_in_parts(app, http, ledger, monkeypatch, 2)
+        services = app.state.services
+        await runner.run_simulation(services, simulation_id, batch_size=1)
+        async with services.database.sessionmaker() as session, session.begin():
+            await session.execute(
+                update(Job)
+                .where(Job.kind == SIMULATION_PART.name)
+                .values(attempts=SIMULATION_PART.max_attempts - 1)
+            )
+
+        async def unreachable(*args: Any) -> Any:
+            raise RuntimeError("database gone")
+
+        monkeypatch.setattr(runner, "in_force_over", unreachable)
+        await run_jobs(app)
+
+        failed = (await read(http, created["id"])).json()
+        assert (failed["status"], failed["failure_code"]) == ("failed", "simulation_internal_error")
+        assert failed["progress"] == {"processed": 2, "total": 4}
+        [(status,)] = await fetch(app, select(Job.status).where(Job.kind == SIMULATION_PART.name))
+        assert status == "dead"
 
 
 class TestCancel:
