@@ -1,0 +1,103 @@
+"""Where webhooks may be sent: the SSRF guard, applied when a subscription is saved and again
+at every send (a name may resolve elsewhere by then).
+
+Only `https` in production (`http` too elsewhere); no credentials in the URL; every address
+the host resolves to must be a global unicast one: loopback, link-local, private, multicast,
+reserved, unspecified and other non-global addresses (IPv4 and IPv6, an IPv4-mapped IPv6
+address judged as its IPv4 address) are refused unless
+`SANZHU_WEBHOOK_ALLOW_PRIVATE_TARGETS` is set. A name that does not resolve is accepted when
+a subscription is saved (its DNS may be published later) and refused at send time.
+
+The check and the connection resolve the name separately, so a name re-pointed between the
+two (DNS rebinding) is not caught; receivers are partners' systems, registered by them or an
+admin, which bounds that risk.
+"""
+
+import asyncio
+import ipaddress
+import socket
+from dataclasses import dataclass, field
+from urllib.parse import SplitResult, urlsplit
+
+IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+RESOLVE_TIMEOUT_SECONDS = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class TargetRefused(Exception):
+    """Why a URL is not an allowed target: a stable code and what fills its message."""
+
+    code: str
+    params: dict[str, object] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        details = ", ".join(f"{k}={v}" for k, v in self.params.items())
+        return f"{self.code} ({details})" if details else self.code
+
+
+def address_refusal(address: IpAddress) -> str | None:
+    """The code of the kind of address `address` is, when webhooks may not go there."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address_refusal(address.ipv4_mapped)
+    kinds = (
+        ("target_unspecified", address.is_unspecified),
+        ("target_loopback", address.is_loopback),
+        ("target_link_local", address.is_link_local),
+        ("target_multicast", address.is_multicast),
+        ("target_private", address.is_private),
+        ("target_reserved", address.is_reserved),
+        ("target_not_global", not address.is_global),
+    )
+    return next((code for code, applies in kinds if applies), None)
+
+
+def parse(url: str, *, https_only: bool) -> SplitResult:
+    """The URL's parts, if it may name a webhook target at all (scheme, host, no credentials)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - reading the port validates it
+    except ValueError:
+        raise TargetRefused("target_malformed") from None
+    allowed = ("https",) if https_only else ("https", "http")
+    if parts.scheme not in allowed:
+        raise TargetRefused("target_scheme", {"allowed": ", ".join(allowed)})
+    if not parts.hostname:
+        raise TargetRefused("target_malformed")
+    if parts.username is not None or parts.password is not None:
+        raise TargetRefused("target_credentials")
+    if parts.fragment:
+        raise TargetRefused("target_fragment")
+    return parts
+
+
+async def resolve(host: str, port: int) -> list[IpAddress]:
+    """Every address `host` resolves to; an IP literal is itself. OSError when it does not."""
+    try:
+        return [ipaddress.ip_address(host)]
+    except ValueError:
+        pass
+    loop = asyncio.get_running_loop()
+    async with asyncio.timeout(RESOLVE_TIMEOUT_SECONDS):
+        infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return [ipaddress.ip_address(info[4][0]) for info in infos]
+
+
+async def check(
+    url: str, *, https_only: bool, allow_private: bool, must_resolve: bool
+) -> SplitResult:
+    """Refuse (`TargetRefused`) a URL webhooks may not be sent to; its parts otherwise."""
+    parts = parse(url, https_only=https_only)
+    host = parts.hostname or ""
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        addresses = await resolve(host, port)
+    except (OSError, TimeoutError):
+        if must_resolve:
+            raise TargetRefused("target_unresolvable", {"host": host}) from None
+        return parts
+    if not allow_private:
+        for address in addresses:
+            refusal = address_refusal(address)
+            if refusal is not None:
+                raise TargetRefused(refusal, {"address": str(address)})
+    return parts
