@@ -23,6 +23,7 @@ EXAMPLE_IN: dict[str, JsonValue] = {
     "url": _URL,
     "event_types": list(_EVENTS),
     "description": "红十字会救助系统：转介推送",
+    "organization_id": _ORGANIZATION,
 }
 _OUT_EXAMPLE: dict[str, JsonValue] = {
     "id": _ID,

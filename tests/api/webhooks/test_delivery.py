@@ -79,9 +79,7 @@ async def test_delivered_after_failures_signed_with_one_webhook_id(
         assert request.headers["content-type"] == "application/json"
     assert {r.headers["webhook-id"] for r in receiver.received} == {str(done.id)}
 
-    shown = await anonymous.get(
-        f"{URL}/{created['id']}/deliveries/{done.id}", headers=red_cross
-    )
+    shown = await anonymous.get(f"{URL}/{created['id']}/deliveries/{done.id}", headers=red_cross)
     assert shown.status_code == 200, shown.text
     attempts = shown.json()["attempts_made"]
     assert [(a["number"], a["http_status"]) for a in attempts] == [(1, 503), (2, 500), (3, 200)]
@@ -110,11 +108,14 @@ async def test_an_event_whose_transaction_rolled_back_is_never_delivered(
     class Refused(Exception):
         pass
 
-    with pytest.raises(Refused):
+    async def change_that_fails() -> None:
         async with app.state.services.database.sessionmaker() as session, session.begin():
             events.publish(session, REFERRAL_CREATED, referral_payload(red))
             await session.flush()
             raise Refused
+
+    with pytest.raises(Refused):
+        await change_that_fails()
     await fan_out(app)
     await make_due(app)
     await deliver(app)
@@ -357,3 +358,43 @@ async def test_the_body_names_no_personal_data(
     (request,) = receiver.received
     data = json.loads(request.body)["data"]
     assert set(data) == {"referral_id", "household_id", "status", "version"}
+
+
+async def test_a_claim_skips_deliveries_another_worker_is_claiming(
+    app: FastAPI,
+    anonymous: httpx.AsyncClient,
+    red_cross: dict[str, str],
+    receiver: Receiver,
+    is_postgres: bool,
+) -> None:
+    """PostgreSQL: rows locked by another claim's open transaction are skipped at once, not
+    waited for (SKIP LOCKED); so several workers never send one delivery at the same time."""
+    if not is_postgres:
+        pytest.skip("row locks are PostgreSQL's; SQLite serialises claims by its write lock")
+    services = app.state.services
+    _, red = await _subscribed(app, anonymous, red_cross, receiver)
+    for _ in range(4):
+        await publish(app, REFERRAL_CREATED, referral_payload(red))
+    await fan_out(app)
+    async with services.database.sessionmaker() as holder, holder.begin():
+        locked = list(
+            (
+                await holder.execute(
+                    select(WebhookDelivery.id)
+                    .order_by(WebhookDelivery.id)
+                    .limit(2)
+                    .with_for_update()
+                )
+            ).scalars()
+        )
+        async with asyncio.timeout(10):
+            claimed = await repository.claim(
+                services.database,
+                worker_id="other",
+                token=uuid.uuid4(),
+                now=utcnow(),
+                lease=timedelta(minutes=1),
+                limit=10,
+            )
+    assert len(claimed) == 2
+    assert set(claimed).isdisjoint(locked)
