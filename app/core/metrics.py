@@ -59,7 +59,8 @@ JOBS_PROCESSED = Counter(
 WEBHOOK_ATTEMPTS = Counter(
     "sanzhu_webhook_attempts_total",
     "Webhook send attempts by outcome: delivered, retry, failed (out of attempts), gone (410), "
-    "refused (target not allowed) or lease_lost (recorded by another worker's claim).",
+    "refused (target not allowed) or lease_lost (another claim took the delivery over, or its "
+    "subscription was disabled meanwhile: nothing recorded).",
     ["outcome"],
 )
 

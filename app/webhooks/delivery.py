@@ -222,7 +222,9 @@ async def _prepare(services: Services, ids: list[uuid.UUID], token: uuid.UUID) -
         )
         ready = []
         for delivery in claimed:
-            subscription = subscriptions[delivery.subscription_id]
+            subscription = subscriptions.get(delivery.subscription_id)
+            if subscription is None:
+                continue  # deleted since the claim, its deliveries with it
             if subscription.status != SubscriptionStatus.active.value:
                 await repository.settle(
                     session,
