@@ -13,7 +13,7 @@ from app.core.etag import ExpectedVersion, etag_for_version
 from app.core.openapi import ETAG, LOCATION, protected_problems, sends
 from app.core.pagination import Page, PageParams
 from app.core.permissions import Action
-from app.core.routing import API_V1, Idempotency, api_router, route_options
+from app.core.routing import API_V1, api_router
 from app.core.uow import DbSession, ReadDbSession
 from app.webhooks import service
 from app.webhooks.errors import DeliveryNotFinished, SubscriptionDisabled
@@ -68,13 +68,13 @@ async def webhook_subscriptions_list(
     summary="Subscribe to events (the signing secret is shown once)",
     description="The receiver gets each event of `event_types` that concerns the "
     "organisation, signed per Standard Webhooks with the `secret` answered here and never "
-    "again (`rotate-secret` makes a new one). 422 `target_*` for a URL webhooks may not "
+    "again (`rotate-secret` makes a new one). No `Idempotency-Key`: a stored answer would "
+    "keep the secret. 422 `target_*` for a URL webhooks may not "
     "reach; `organization_not_yours` when a partner names another organisation.",
     responses={
         **sends(201, ETAG, LOCATION),
         **protected_problems(ValidationFailed),
     },
-    openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )
 async def webhook_subscriptions_create(
     actor: Manager, response: Response, session: DbSession, body: SubscriptionIn
