@@ -15,7 +15,7 @@ from app.core.pagination import Page, PageParams
 from app.core.permissions import Action
 from app.core.routing import API_V1, api_router
 from app.core.uow import DbSession, ReadDbSession
-from app.webhooks import service
+from app.webhooks import service, views
 from app.webhooks.errors import DeliveryNotFinished, SubscriptionDisabled
 from app.webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery
 from app.webhooks.schemas import (
@@ -37,11 +37,6 @@ ONE = "/{subscription_id}"
 DELIVERY = f"{ONE}/deliveries/{{delivery_id}}"
 
 
-def _with_secret(found: service.WithSecret) -> SubscriptionWithSecret:
-    shown = SubscriptionOut.model_validate(found.subscription).model_dump()
-    return SubscriptionWithSecret(**shown, secret=found.secret)
-
-
 def _detail(delivery: WebhookDelivery, attempts: list[WebhookAttempt]) -> DeliveryDetail:
     shown = DeliveryOut.model_validate(delivery).model_dump()
     return DeliveryDetail(**shown, attempts_made=[AttemptOut.model_validate(a) for a in attempts])
@@ -58,7 +53,7 @@ async def webhook_subscriptions_list(
     actor: Manager, session: ReadDbSession, page: PageParams
 ) -> Page[SubscriptionOut]:
     found, cursor = await service.search(session, actor, page)
-    return Page(items=[SubscriptionOut.model_validate(s) for s in found], next_cursor=cursor)
+    return Page(items=await views.subscriptions_out(session, found), next_cursor=cursor)
 
 
 @router.post(
@@ -82,7 +77,7 @@ async def webhook_subscriptions_create(
     created = await service.create(session, actor, body)
     response.headers["Location"] = f"{PREFIX}/{created.subscription.id}"
     response.headers["ETag"] = etag_for_version(created.subscription.version)
-    return _with_secret(created)
+    return await views.with_secret(session, created.subscription, created.secret)
 
 
 @router.get(
@@ -96,7 +91,7 @@ async def webhook_subscriptions_get(
 ) -> SubscriptionOut:
     found = await service.visible(session, actor, subscription_id)
     response.headers["ETag"] = etag_for_version(found.version)
-    return SubscriptionOut.model_validate(found)
+    return await views.subscription_out(session, found)
 
 
 @router.patch(
@@ -120,7 +115,7 @@ async def webhook_subscriptions_update(
 ) -> SubscriptionOut:
     found = await service.update(session, actor, subscription_id, body, expected)
     response.headers["ETag"] = etag_for_version(found.version)
-    return SubscriptionOut.model_validate(found)
+    return await views.subscription_out(session, found)
 
 
 @router.delete(
@@ -150,7 +145,7 @@ async def webhook_subscriptions_rotate_secret(
 ) -> SubscriptionWithSecret:
     rotated = await service.rotate_secret(session, actor, subscription_id)
     response.headers["ETag"] = etag_for_version(rotated.subscription.version)
-    return _with_secret(rotated)
+    return await views.with_secret(session, rotated.subscription, rotated.secret)
 
 
 @router.get(

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
+from app.core.actors import ActorRef
 from app.webhooks.catalog import EventType
 from app.webhooks.models import DeliveryStatus, DisabledReason, SubscriptionStatus
 
@@ -34,7 +35,11 @@ _OUT_EXAMPLE: dict[str, JsonValue] = {
     "status": "active",
     "disabled_reason": None,
     "disabled_at": None,
-    "created_by": "client:01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e13",
+    "created_by": {
+        "type": "api_client",
+        "id": "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e13",
+        "display_name": "区红十字会救助系统",
+    },
     "created_at": "2026-12-04T08:00:00Z",
     "version": 1,
 }
@@ -96,7 +101,7 @@ class SubscriptionOut(BaseModel):
         "(the receiver answered 410 Gone); null while active."
     )
     disabled_at: datetime | None = Field(description="When it was disabled; null while active.")
-    created_by: str = Field(description="Who created it: `user:<id>` or `client:<id>`.")
+    created_by: ActorRef = Field(description="Who created it: an admin or the partner system.")
     created_at: datetime = Field(description="When it was created.")
     version: int = Field(description="Version for If-Match.")
 
