@@ -68,7 +68,7 @@ async def check_target(services: Services, url: str) -> None:
             must_resolve=False,
         )
     except targets.TargetRefused as refused:
-        raise ValidationFailed.in_body("url", refused.code, **refused.params) from None
+        raise ValidationFailed.in_body("url", refused.code.value, **refused.params) from None
 
 
 async def visible(

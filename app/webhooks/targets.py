@@ -17,36 +17,54 @@ import asyncio
 import ipaddress
 import socket
 from dataclasses import dataclass, field
+from enum import StrEnum
 from urllib.parse import SplitResult, urlsplit
 
 IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 RESOLVE_TIMEOUT_SECONDS = 5.0
 
 
+class Refusal(StrEnum):
+    """Why a target is refused: the field-error code of a 422 on `url` (errors.py)."""
+
+    malformed = "target_malformed"
+    scheme = "target_scheme"
+    credentials = "target_credentials"
+    fragment = "target_fragment"
+    unresolvable = "target_unresolvable"
+    unspecified = "target_unspecified"
+    loopback = "target_loopback"
+    link_local = "target_link_local"
+    multicast = "target_multicast"
+    private = "target_private"
+    reserved = "target_reserved"
+    not_global = "target_not_global"
+
+
 @dataclass(frozen=True, slots=True)
 class TargetRefused(Exception):
     """Why a URL is not an allowed target: a stable code and what fills its message."""
 
-    code: str
+    code: Refusal
     params: dict[str, object] = field(default_factory=dict)
 
     def __str__(self) -> str:
         details = ", ".join(f"{k}={v}" for k, v in self.params.items())
-        return f"{self.code} ({details})" if details else self.code
+        return f"{self.code.value} ({details})" if details else self.code.value
 
 
-def address_refusal(address: IpAddress) -> str | None:
+def address_refusal(address: IpAddress) -> Refusal | None:
     """The code of the kind of address `address` is, when webhooks may not go there."""
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         return address_refusal(address.ipv4_mapped)
     kinds = (
-        ("target_unspecified", address.is_unspecified),
-        ("target_loopback", address.is_loopback),
-        ("target_link_local", address.is_link_local),
-        ("target_multicast", address.is_multicast),
-        ("target_private", address.is_private),
-        ("target_reserved", address.is_reserved),
-        ("target_not_global", not address.is_global),
+        (Refusal.unspecified, address.is_unspecified),
+        (Refusal.loopback, address.is_loopback),
+        (Refusal.link_local, address.is_link_local),
+        (Refusal.multicast, address.is_multicast),
+        (Refusal.private, address.is_private),
+        (Refusal.reserved, address.is_reserved),
+        (Refusal.not_global, not address.is_global),
     )
     return next((code for code, applies in kinds if applies), None)
 
@@ -57,16 +75,16 @@ def parse(url: str, *, https_only: bool) -> SplitResult:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - reading the port validates it
     except ValueError:
-        raise TargetRefused("target_malformed") from None
+        raise TargetRefused(Refusal.malformed) from None
     allowed = ("https",) if https_only else ("https", "http")
     if parts.scheme not in allowed:
-        raise TargetRefused("target_scheme", {"allowed": ", ".join(allowed)})
+        raise TargetRefused(Refusal.scheme, {"allowed": ", ".join(allowed)})
     if not parts.hostname:
-        raise TargetRefused("target_malformed")
+        raise TargetRefused(Refusal.malformed)
     if parts.username is not None or parts.password is not None:
-        raise TargetRefused("target_credentials")
+        raise TargetRefused(Refusal.credentials)
     if parts.fragment:
-        raise TargetRefused("target_fragment")
+        raise TargetRefused(Refusal.fragment)
     return parts
 
 
@@ -93,7 +111,7 @@ async def check(
         addresses = await resolve(host, port)
     except (OSError, TimeoutError):
         if must_resolve:
-            raise TargetRefused("target_unresolvable", {"host": host}) from None
+            raise TargetRefused(Refusal.unresolvable, {"host": host}) from None
         return parts
     if not allow_private:
         for address in addresses:

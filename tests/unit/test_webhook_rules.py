@@ -11,6 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from standardwebhooks import Webhook
 
+from app.core.field_messages import render_field
+from app.core.i18n import Language
 from app.webhooks import rules, signing, targets
 from app.webhooks.rules import Outcome, judge
 
@@ -149,3 +151,24 @@ def test_the_signature_verifies_with_the_reference_library(text: str, message: o
         "webhook-signature": signing.signature(secret, str(message), stamp, body),
     }
     Webhook(secret).verify(body, headers, json_parse=False)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "ftp://hooks.example.cn/x",
+        "https://a:b@hooks.example.cn/x",
+        "https://hooks.example.cn/x#f",
+        "https://[::1]/x",
+        "https://nowhere.invalid/x",
+        "https://:99999/x",
+    ],
+)
+@pytest.mark.parametrize("language", ["zh-CN", "en"])
+async def test_every_refusal_renders_with_the_parameters_it_gives(
+    url: str, language: Language
+) -> None:
+    with pytest.raises(targets.TargetRefused) as refused:
+        await targets.check(url, https_only=True, allow_private=False, must_resolve=True)
+    message = render_field(refused.value.code.value, language, refused.value.params)
+    assert "{" not in message
