@@ -131,7 +131,8 @@ async def send(http: httpx.AsyncClient, settings: Settings, outgoing: Outgoing) 
                 start += chunk
                 if len(start) >= SNIPPET_BYTES:
                     break
-    except httpx.HTTPError as exc:
+    except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as exc:
+        # One receiver's failure is its attempt's, never the batch's.
         return Sent(outgoing, at, elapsed(), None, _error(exc), None, None)
     snippet = start.decode("utf-8", errors="replace")[:SNIPPET_CHARACTERS] or None
     error = None if 200 <= r.status_code < 300 else f"HTTP {r.status_code}"

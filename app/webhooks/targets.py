@@ -81,6 +81,10 @@ def parse(url: str, *, https_only: bool) -> SplitResult:
         raise TargetRefused(Refusal.scheme, {"allowed": ", ".join(allowed)})
     if not parts.hostname:
         raise TargetRefused(Refusal.malformed)
+    try:
+        parts.hostname.encode("idna")
+    except UnicodeError:
+        raise TargetRefused(Refusal.malformed) from None
     if parts.username is not None or parts.password is not None:
         raise TargetRefused(Refusal.credentials)
     if parts.fragment:

@@ -122,6 +122,8 @@ async def test_event_types_come_from_the_catalogue(
         ("https://partner:pw@hooks.example.cn/x", "target_credentials"),
         ("ftp://hooks.example.cn/x", "target_scheme"),
         ("https:///nohost", "target_malformed"),
+        (f"https://{'a' * 70}.example.cn/x", "target_malformed"),
+        ("https://hooks.example.cn:99999/x", "target_malformed"),
         ("https://hooks.example.cn/x#frag", "target_fragment"),
     ],
 )
