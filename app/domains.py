@@ -23,6 +23,7 @@ from app.intake.domain import domain as intake
 from app.organizations.domain import domain as organizations
 from app.regions.domain import domain as regions
 from app.system.domain import domain as system
+from app.webhooks.domain import domain as webhooks
 from app.workdays.domain import domain as workdays
 
 DOMAINS: tuple[Domain, ...] = (
@@ -39,6 +40,7 @@ DOMAINS: tuple[Domain, ...] = (
     eligibility,
     audit,
     system,
+    webhooks,
 )
 """In dependency order: a domain's demo seed runs after those it builds on."""
 

@@ -202,6 +202,43 @@ class Settings(BaseSettings):
         "into fewer parts (one below twice this), as a part's job costs a few statements.",
     )
 
+    webhook_allow_private_targets: bool = Field(
+        default=False,
+        description="Let webhook subscriptions target loopback, link-local, private, multicast "
+        "and reserved addresses (a test receiver on 127.0.0.1); off, such a target is refused "
+        "when the subscription is saved and again at every send (SSRF).",
+    )
+    webhook_connect_timeout_seconds: float = Field(
+        default=5.0, gt=0, le=60, description="How long a webhook send may take to connect."
+    )
+    webhook_read_timeout_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        le=120,
+        description="How long a webhook send waits for the receiver's answer (and each write).",
+    )
+    webhook_concurrency: int = Field(
+        default=8, ge=1, le=100, description="Webhook sends one worker makes at the same time."
+    )
+    webhook_batch_size: int = Field(
+        default=24,
+        ge=1,
+        le=500,
+        description="Deliveries a worker claims at once; the batch must be sent within the lease.",
+    )
+    webhook_lease_seconds: int = Field(
+        default=180,
+        ge=10,
+        description="How long a claimed batch of deliveries stays a worker's; a worker that dies "
+        "mid-send leaves its deliveries to another worker once it runs out. Keep it above "
+        "`ceil(batch / concurrency) * (connect + 2 * read timeout)`.",
+    )
+    webhook_retry_after_max_seconds: int = Field(
+        default=6 * 3600,
+        ge=1,
+        description="The longest a receiver's `Retry-After` (429, 503) may defer the next attempt.",
+    )
+
     import_dir: Path | None = Field(
         default=None,
         description="Where uploaded screening files wait for the worker (deleted once processed); "

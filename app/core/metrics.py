@@ -56,6 +56,13 @@ JOBS_PROCESSED = Counter(
     "Background job attempts by kind and outcome.",
     ["kind", "outcome"],
 )
+WEBHOOK_ATTEMPTS = Counter(
+    "sanzhu_webhook_attempts_total",
+    "Webhook send attempts by outcome: delivered, retry, failed (out of attempts), gone (410), "
+    "refused (target not allowed) or lease_lost (another claim took the delivery over, or its "
+    "subscription was disabled meanwhile: nothing recorded).",
+    ["outcome"],
+)
 
 
 def instrument_pool(pool: Pool, name: str) -> None:

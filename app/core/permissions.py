@@ -68,6 +68,7 @@ class Action(StrEnum):
     assessments_run = "assessments:run"
     assessments_read = "assessments:read"
     priority_read = "priority:read"
+    webhooks_manage = "webhooks:manage"
 
 
 PEOPLE = frozenset(Role) - {Role.partner}
@@ -212,6 +213,9 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.priority_read: frozenset(
         {Role.district_officer, Role.street_officer, Role.community_worker, Role.auditor}
     ),
+    # Webhook subscriptions (issue 16): a partner system subscribes for its own organisation;
+    # admins manage every organisation's and replay their deliveries.
+    Action.webhooks_manage: frozenset({Role.admin, Role.partner}),
 }
 
 

@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request
 
 from app.core.audit_keys import AuditKeys
 from app.core.config import Settings
-from app.core.crypto import IdNumberVault
+from app.core.crypto import FieldCipher, IdNumberVault
 from app.core.db import Database
 from app.core.migrations import head_revision
 from app.core.principals import ActivityCache, GrantedRegions, SessionCheck, StatusCheck
@@ -35,6 +35,8 @@ class Services:
     settings: Settings
     database: Database
     vault: IdNumberVault
+    cipher: FieldCipher
+    """Seals secrets other than ID numbers, each under a context of its own."""
     audit_keys: AuditKeys
     key_ring: KeyRing
     verified_tokens: VerifiedTokens
@@ -52,6 +54,7 @@ def build_services(
         settings=settings,
         database=database or Database(settings),
         vault=settings.id_number_vault(),
+        cipher=settings.field_cipher(),
         audit_keys=settings.audit_keyring(),
         key_ring=key_ring,
         verified_tokens=VerifiedTokens(

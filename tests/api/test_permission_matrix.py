@@ -78,6 +78,9 @@ POLICIES_READ = frozenset(
 # workers and auditors read them too; accepting a finding is a decision (DECIDE).
 ASSESSMENTS_RUN = frozenset({Role.district_officer, Role.street_officer, Role.community_worker})
 ASSESSMENTS_READ = ASSESSMENTS_RUN | {Role.social_worker, Role.auditor}
+# Webhook subscriptions (issue 16): partner systems for their own organisation, admins for all.
+WEBHOOKS = frozenset({Role.admin, Role.partner})
+_HOOKS = "/api/v1/webhook-subscriptions"
 
 EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/healthz"): PUBLIC,
@@ -232,6 +235,15 @@ EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/api/v1/households/{household_id}/assessments"): ASSESSMENTS_READ,
     ("GET", "/api/v1/assessments/{assessment_id}"): ASSESSMENTS_READ,
     ("POST", "/api/v1/assessments/{assessment_id}/accept"): DECIDE,
+    ("GET", _HOOKS): WEBHOOKS,
+    ("POST", _HOOKS): WEBHOOKS,
+    ("GET", _HOOKS + "/{subscription_id}"): WEBHOOKS,
+    ("PATCH", _HOOKS + "/{subscription_id}"): WEBHOOKS,
+    ("DELETE", _HOOKS + "/{subscription_id}"): WEBHOOKS,
+    ("POST", _HOOKS + "/{subscription_id}/rotate-secret"): WEBHOOKS,
+    ("GET", _HOOKS + "/{subscription_id}/deliveries"): WEBHOOKS,
+    ("GET", _HOOKS + "/{subscription_id}/deliveries/{delivery_id}"): WEBHOOKS,
+    ("POST", _HOOKS + "/{subscription_id}/deliveries/{delivery_id}/replay"): WEBHOOKS,
 }
 
 PATH_VALUES = {
@@ -258,6 +270,8 @@ PATH_VALUES = {
     "policy_id": str(uuid.UUID(int=18)),
     "assessment_id": str(uuid.UUID(int=19)),
     "simulation_id": str(uuid.UUID(int=20)),
+    "subscription_id": str(uuid.UUID(int=21)),
+    "delivery_id": str(uuid.UUID(int=22)),
     "table": "hardship_cause",
     "year": "2027",
     "day": "2027-01-04",

@@ -27,6 +27,8 @@ from tests.api.households.ledger_http import (
 )
 from tests.api.households.records import agency_id
 from tests.api.households.transfer_http import family, filed
+from tests.api.webhooks.flow import URL as WEBHOOK_SUBSCRIPTIONS
+from tests.api.webhooks.flow import organization_id
 from tests.factories import GRID_A1_2, GRID_B1_1, assign_household, create_household
 
 
@@ -419,6 +421,24 @@ async def _assessed_household(app: FastAPI, http: httpx.AsyncClient) -> Call:
     return Call(OFFICER, {"household_id": household_id})
 
 
+async def _webhook_organization(app: FastAPI, http: httpx.AsyncClient) -> Call:
+    """An admin subscribes for the Red Cross."""
+    return Call("admin", refs={"organization_id": str(await organization_id(app, "red_cross"))})
+
+
+async def _webhook_subscription(app: FastAPI, http: httpx.AsyncClient) -> Call:
+    """The Red Cross's subscription, changed by an admin."""
+    body = {
+        "url": "https://hooks.redcross.example.cn/sanzhu",
+        "event_types": ["referral.created"],
+        "organization_id": str(await organization_id(app, "red_cross")),
+    }
+    created = await _sent(
+        http.post(WEBHOOK_SUBSCRIPTIONS, json=body, headers=await bearer(http, "admin"))
+    )
+    return Call("admin", {"subscription_id": created["id"]}, if_match=created["version"])
+
+
 SCENARIOS: dict[str, Scenario] = {
     "applications_create": _application_filed,
     "applications_accept": _application(),
@@ -464,6 +484,8 @@ SCENARIOS: dict[str, Scenario] = {
     "policies_update": _policy_draft,
     "eligibility_simulations_create": _simulation_draft,
     "household_assessments_create": _assessed_household,
+    "webhook_subscriptions_create": _webhook_organization,
+    "webhook_subscriptions_update": _webhook_subscription,
 }
 """Operation id -> its scenario."""
 

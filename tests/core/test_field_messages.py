@@ -21,6 +21,7 @@ from app.core.field_messages import (
     render_field,
     template_fields,
 )
+from app.webhooks.targets import Refusal
 from tests.problems import assert_problem
 
 APP = Path(__file__).resolve().parents[2] / "app"
@@ -111,11 +112,14 @@ class TestRegistry:
             ("app/households/transfers/service.py", "exc.code"),
             ("app/identity/users.py", "code"),
             ("app/core/money.py", "self.refusal"),
+            ("app/webhooks/service.py", "refused.code.value"),
         }, (
             "ValidationFailed.at passes its caller's code on, validation_error pydantic's mapped "
             "one; exc.code is an InvalidIdNumber's code, code one of password_problems', "
-            "self.refusal a DecimalString's (all four are checked here)"
+            "self.refusal a DecimalString's, refused.code a webhook target's `Refusal` (all "
+            "five are checked here)"
         )
+        assert {refusal.value for refusal in Refusal} <= registered_codes()
 
     def test_the_parameters_a_raiser_gives_are_those_its_message_names(self) -> None:
         wrong = []
