@@ -1335,8 +1335,8 @@ CATALOG: tuple[CodeTable, ...] = (
                 "dialysis, transfusion)",
             ),
             Code("no_terms_in_force", "治疗日无有效救助标准", "No aid terms in force on the day"),
-            Code("cap_reached", "已达年度救助上限", "The yearly cap is reached"),
             Code("nothing_self_paid", "无政策范围内自付费用", "Nothing self-paid within scope"),
+            Code("cap_reached", "已达年度救助上限", "The yearly cap is reached"),
         ),
     ),
 )

@@ -18,6 +18,13 @@ class RedCrossOnly(AppError):
     code = "red_cross_only"
 
 
+class OtherDistrictsTerms(AppError):
+    """403: a district officer changes only its own district's terms."""
+
+    status = 403
+    code = "red_cross_terms_other_district"
+
+
 class ConflictingTerms(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
@@ -70,6 +77,12 @@ register_messages(
             "大病救助测算仅限红十字会的工作人员和系统，以及镇街、社区工作人员；您所在的单位不是红十字会。",
             "Major-illness aid quotes are for the Red Cross's own staff and systems, and for "
             "street and community staff; your organisation is not a Red Cross organisation.",
+        ),
+        "red_cross_terms_other_district": Message(
+            "不能修改其他区的救助标准",
+            "Another district's terms",
+            "区民政局工作人员只能修改本区的救助标准。",
+            "A district officer changes only the terms of their own district.",
         ),
         "red_cross_terms_overlap": Message(
             "救助标准生效期重叠",

@@ -15,7 +15,7 @@ from app.core.permissions import Action
 from app.core.routing import API_V1, Idempotency, api_router, route_options
 from app.core.uow import DbSession, ReadDbSession
 from app.red_cross import service
-from app.red_cross.errors import RedCrossOnly, TermsInUse, TermsOverlap
+from app.red_cross.errors import OtherDistrictsTerms, RedCrossOnly, TermsInUse, TermsOverlap
 from app.red_cross.models import AidTerms
 from app.red_cross.schemas import QuoteIn, QuoteOut, TermsIn, TermsOut, TermsPatch
 from app.red_cross.views import quotes_out
@@ -97,10 +97,11 @@ async def red_cross_aid_terms_create(
     summary="Change aid terms (If-Match)",
     description="Only the fields given change. Once a quote applied the terms, their rate, "
     "cap and first day stay (409 `red_cross_terms_in_use`): end them (`effective_to`) and set "
-    "the next terms. A district officer changes its own district's terms only (403).",
+    "the next terms. A district officer changes its own district's terms only (403 "
+    "`red_cross_terms_other_district`).",
     responses={
         **sends(200, ETAG),
-        **protected_problems(*_WRITE_ERRORS, TermsOverlap, TermsInUse),
+        **protected_problems(*_WRITE_ERRORS, TermsOverlap, TermsInUse, OtherDistrictsTerms),
     },
 )
 async def red_cross_aid_terms_update(

@@ -14,7 +14,7 @@ import uuid
 from datetime import date
 
 from app.core import audit
-from app.core.auth import Actor, Forbidden
+from app.core.auth import Actor
 from app.core.db import ReadSession, WriteSession, new_id
 from app.core.errors import NotFound, ValidationFailed
 from app.core.etag import check_version
@@ -25,7 +25,7 @@ from app.dictionaries.public import unknown_codes
 from app.households.public import audit_read, measures_total_in_year, members_on, visible
 from app.organizations.public import organization_kind
 from app.red_cross import repository, rules
-from app.red_cross.errors import RedCrossOnly, TermsInUse, TermsOverlap
+from app.red_cross.errors import OtherDistrictsTerms, RedCrossOnly, TermsInUse, TermsOverlap
 from app.red_cross.models import AidQuote, AidTerms
 from app.red_cross.schemas import QuoteIn, TermsIn, TermsPatch
 from app.regions.public import region_exists
@@ -114,7 +114,7 @@ async def update_terms(
     if actor.principal.role is Role.district_officer and (
         actor.principal.scope_region != terms.district_code
     ):
-        raise Forbidden().refusing(region_code=terms.district_code)
+        raise OtherDistrictsTerms().refusing(region_code=terms.district_code)
     check_version(expected, terms.version)
     given = data.model_dump(exclude_unset=True)
     for name in _FIGURES:

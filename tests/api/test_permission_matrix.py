@@ -78,6 +78,13 @@ POLICIES_READ = frozenset(
 # workers and auditors read them too; accepting a finding is a decision (DECIDE).
 ASSESSMENTS_RUN = frozenset({Role.district_officer, Role.street_officer, Role.community_worker})
 ASSESSMENTS_READ = ASSESSMENTS_RUN | {Role.social_worker, Role.auditor}
+# Red Cross major-illness aid (Yubei 3(3)1(3)): the Red Cross's staff and systems quote, and
+# the street and community preparing an application; the district (and admins) set the terms.
+RED_CROSS_QUOTES = frozenset(
+    {Role.department_officer, Role.partner, Role.street_officer, Role.community_worker}
+)
+RED_CROSS_TERMS_READ = RED_CROSS_QUOTES | {Role.admin, Role.district_officer, Role.auditor}
+RED_CROSS_TERMS_WRITE = frozenset({Role.admin, Role.district_officer})
 
 EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/healthz"): PUBLIC,
@@ -232,6 +239,13 @@ EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/api/v1/households/{household_id}/assessments"): ASSESSMENTS_READ,
     ("GET", "/api/v1/assessments/{assessment_id}"): ASSESSMENTS_READ,
     ("POST", "/api/v1/assessments/{assessment_id}/accept"): DECIDE,
+    ("GET", "/api/v1/red-cross/aid-terms"): RED_CROSS_TERMS_READ,
+    ("POST", "/api/v1/red-cross/aid-terms"): RED_CROSS_TERMS_WRITE,
+    ("GET", "/api/v1/red-cross/aid-terms/{terms_id}"): RED_CROSS_TERMS_READ,
+    ("PATCH", "/api/v1/red-cross/aid-terms/{terms_id}"): RED_CROSS_TERMS_WRITE,
+    ("GET", "/api/v1/red-cross/aid-quotes"): RED_CROSS_QUOTES,
+    ("POST", "/api/v1/red-cross/aid-quotes"): RED_CROSS_QUOTES,
+    ("GET", "/api/v1/red-cross/aid-quotes/{quote_id}"): RED_CROSS_QUOTES,
 }
 
 PATH_VALUES = {
@@ -258,6 +272,8 @@ PATH_VALUES = {
     "policy_id": str(uuid.UUID(int=18)),
     "assessment_id": str(uuid.UUID(int=19)),
     "simulation_id": str(uuid.UUID(int=20)),
+    "terms_id": str(uuid.UUID(int=21)),
+    "quote_id": str(uuid.UUID(int=22)),
     "table": "hardship_cause",
     "year": "2027",
     "day": "2027-01-04",
