@@ -206,4 +206,3 @@ class TestUpdate:
             "rate_percent": "50.00",
             "yearly_cap": "20000.00",
         }
-
