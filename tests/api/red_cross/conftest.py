@@ -44,7 +44,7 @@ async def district(app: FastAPI, session: AsyncSession) -> None:
                 writing,
                 AuditContext(None, None, None, None),
                 app.state.services.password_hasher,
-                data,  # type: ignore[arg-type]
+                data,
                 min_length=1,
             )
 

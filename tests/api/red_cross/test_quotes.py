@@ -21,8 +21,7 @@ from tests.api.red_cross.red_cross_http import (
     post_quote,
     quote_body,
 )
-from tests.conftest import DEMO_PASSWORD
-from tests.factories import GRID_B1_1, add_dictionary_code, create_household
+from tests.factories import DEMO_PASSWORD, GRID_B1_1, add_dictionary_code, create_household
 
 
 async def _created(
