@@ -1,5 +1,7 @@
 """Red Cross aid terms through the API (Yubei 3(3)1(3)): set per district and period."""
 
+import asyncio
+
 import httpx
 import pytest
 from fastapi import FastAPI
@@ -99,6 +101,21 @@ class TestCreate:
         await create_terms(http)
         nxt = await create_terms(http, effective_from="2027-01-01", effective_to=None)
         assert nxt["effective_to"] is None
+
+    async def test_concurrent_overlapping_terms_let_one_win(self, http: httpx.AsyncClient) -> None:
+        headers = await bearer(http, "district_officer")
+        for year in range(2026, 2032):
+            answers = await asyncio.gather(
+                *(
+                    http.post(
+                        TERMS,
+                        json=terms_body(effective_from=start, effective_to=f"{year}-12-31"),
+                        headers=headers,
+                    )
+                    for start in (f"{year}-01-01", f"{year}-06-01")
+                )
+            )
+            assert sorted(a.status_code for a in answers) == [201, 409], [a.text for a in answers]
 
     async def test_other_districts_periods_do_not_overlap(self, http: httpx.AsyncClient) -> None:
         await create_terms(http)
