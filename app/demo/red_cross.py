@@ -41,4 +41,4 @@ async def seed(services: Services, _password: str) -> str:
                 note=_NOTE,
             ),
         )
-    return "1 Red Cross aid terms (2026)"
+    return "1 new Red Cross aid terms"
