@@ -21,6 +21,7 @@ from app.identity.public import principal_status, session_live
 from app.imports.domain import domain as imports
 from app.intake.domain import domain as intake
 from app.organizations.domain import domain as organizations
+from app.red_cross.domain import domain as red_cross
 from app.regions.domain import domain as regions
 from app.system.domain import domain as system
 from app.webhooks.domain import domain as webhooks
@@ -38,6 +39,7 @@ DOMAINS: tuple[Domain, ...] = (
     imports,
     intake,
     eligibility,
+    red_cross,
     audit,
     system,
     webhooks,

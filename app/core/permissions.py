@@ -69,6 +69,10 @@ class Action(StrEnum):
     assessments_read = "assessments:read"
     priority_read = "priority:read"
     webhooks_manage = "webhooks:manage"
+    red_cross_terms_read = "red_cross_terms:read"
+    red_cross_terms_write = "red_cross_terms:write"
+    red_cross_quotes_create = "red_cross_quotes:create"
+    red_cross_quotes_read = "red_cross_quotes:read"
 
 
 PEOPLE = frozenset(Role) - {Role.partner}
@@ -88,6 +92,11 @@ _LEDGER_WRITERS = frozenset({Role.street_officer, Role.community_worker, Role.so
 District officers read and spot-check; they do not edit. Grid workers read their
 grid masked and do not write the ledger: they file discovery reports and help
 paired households apply, through the intake work (DOMAIN 1, 4; Yubei 3(3)3(1))."""
+
+_RED_CROSS_QUOTERS = frozenset(
+    {Role.department_officer, Role.partner, Role.street_officer, Role.community_worker}
+)
+"""Who quotes Red Cross major-illness aid (Yubei 3(3)1(3))."""
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.reference_read: frozenset(Role),
@@ -216,6 +225,16 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     # Webhook subscriptions (issue 16): a partner system subscribes for its own organisation;
     # admins manage every organisation's and replay their deliveries.
     Action.webhooks_manage: frozenset({Role.admin, Role.partner}),
+    # Red Cross major-illness aid (Yubei 3(3)1(3)): the district sets the rate and the
+    # yearly cap (admins keep reference data); those who quote read them, as do auditors.
+    Action.red_cross_terms_read: _RED_CROSS_QUOTERS
+    | {Role.admin, Role.district_officer, Role.auditor},
+    Action.red_cross_terms_write: frozenset({Role.admin, Role.district_officer}),
+    # The Red Cross's own staff and systems quote for the households referred to them; the
+    # street and community prepare the household's application with a quote (DOMAIN 7). A
+    # department officer or partner of another organisation is refused by the service.
+    Action.red_cross_quotes_create: _RED_CROSS_QUOTERS,
+    Action.red_cross_quotes_read: _RED_CROSS_QUOTERS,
 }
 
 

@@ -633,6 +633,12 @@ CATALOG: tuple[CodeTable, ...] = (
             Code("temporary_assistance_cash", "临时救助金", "Temporary assistance", "cash"),
             Code("charity_cash", "慈善救助金", "Charity grant", "cash"),
             Code("medical_assistance_cash", "医疗救助金", "Medical assistance", "cash"),
+            Code(
+                "red_cross_major_illness_aid",
+                "红十字会大病救助金",
+                "Red Cross major-illness aid",
+                "cash",
+            ),
             Code("education_grant", "教育资助金", "Education grant", "cash"),
             Code("holiday_condolence_cash", "节日慰问金", "Holiday condolence money", "cash"),
             Code("goods", "生活物资", "Goods for daily living", "in_kind"),
@@ -1232,6 +1238,105 @@ CATALOG: tuple[CodeTable, ...] = (
                 attributes={"holds_id_image": True},
             ),
             Code("other", "其他材料", "Other"),
+        ),
+    ),
+    CodeTable(
+        name="red_cross_disease",
+        label_zh="红十字会大病救助规定病种",
+        label_en="Diseases prescribed for Red Cross major-illness aid",
+        # The seed names no diseases ("患规定病种"): these are the major diseases that
+        # Chongqing's medical-assistance and Red Cross funds commonly list; the Red Cross
+        # adds its own as they are prescribed.
+        source="Yubei 3(3)1(3); list: Sanzhu (the seed names none)",
+        extensible=True,
+        codes=(
+            Code("malignant_tumour", "恶性肿瘤", "Malignant tumour"),
+            Code("leukaemia", "白血病", "Leukaemia"),
+            Code("uraemia", "尿毒症（终末期肾病）", "Uraemia (end-stage renal disease)"),
+            Code("aplastic_anaemia", "再生障碍性贫血", "Aplastic anaemia"),
+            Code("haemophilia", "血友病", "Haemophilia"),
+            Code("thalassaemia_major", "重型地中海贫血", "Thalassaemia major"),
+            Code(
+                "organ_transplant",
+                "器官移植术后抗排异治疗",
+                "Anti-rejection treatment after an organ transplant",
+            ),
+            Code(
+                "congenital_heart_disease_child",
+                "儿童先天性心脏病",
+                "Congenital heart disease in a child",
+            ),
+            Code("severe_mental_illness", "重性精神疾病", "Severe mental illness"),
+            Code(
+                "multidrug_resistant_tuberculosis",
+                "耐多药肺结核",
+                "Multidrug-resistant tuberculosis",
+            ),
+            Code("systemic_lupus", "系统性红斑狼疮", "Systemic lupus erythematosus"),
+        ),
+    ),
+    CodeTable(
+        name="red_cross_treatment_type",
+        label_zh="红十字会大病救助治疗方式",
+        label_en="Treatment type (Red Cross major-illness aid)",
+        source="Yubei 3(3)1(3)",
+        extensible=False,
+        codes=(
+            Code("inpatient", "住院治疗", "Inpatient treatment", attributes={"covered": True}),
+            Code(
+                "outpatient_chemotherapy",
+                "门诊化疗",
+                "Outpatient chemotherapy",
+                attributes={"covered": True},
+            ),
+            Code(
+                "outpatient_radiotherapy",
+                "门诊放疗",
+                "Outpatient radiotherapy",
+                attributes={"covered": True},
+            ),
+            Code(
+                "outpatient_dialysis",
+                "门诊透析",
+                "Outpatient dialysis",
+                attributes={"covered": True},
+            ),
+            Code(
+                "outpatient_transfusion",
+                "门诊输血",
+                "Outpatient transfusion",
+                attributes={"covered": True},
+            ),
+            Code(
+                "outpatient_other",
+                "其他门诊治疗",
+                "Other outpatient treatment",
+                attributes={"covered": False},
+            ),
+        ),
+    ),
+    CodeTable(
+        name="red_cross_aid_reason",
+        label_zh="红十字会大病救助不予救助原因",
+        label_en="Why a Red Cross major-illness aid quote covers nothing",
+        source="Yubei 3(3)1(3)",
+        extensible=False,
+        codes=(
+            Code("disease_not_prescribed", "非规定病种", "The disease is not prescribed"),
+            Code(
+                "institution_not_designated",
+                "非定点医疗机构",
+                "The institution is not a designated one",
+            ),
+            Code(
+                "treatment_not_covered",
+                "治疗方式不在救助范围（门诊仅限放化疗、透析、输血）",
+                "Treatment type not covered (outpatient: only chemo- or radiotherapy, "
+                "dialysis, transfusion)",
+            ),
+            Code("no_terms_in_force", "治疗日无有效救助标准", "No aid terms in force on the day"),
+            Code("nothing_self_paid", "无政策范围内自付费用", "Nothing self-paid within scope"),
+            Code("cap_reached", "已达年度救助上限", "The yearly cap is reached"),
         ),
     ),
 )

@@ -43,6 +43,7 @@
 import uuid
 from collections.abc import Sequence
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -522,6 +523,18 @@ async def assign_household(
     await assignments.assign(session, actor, household_id, agency_id, social_worker_id)
 
 
+async def measures_total_in_year(
+    session: ReadSession, household_id: uuid.UUID, code: str, year: int
+) -> Decimal:
+    """What the household was given in measures of `code` in calendar year `year` (yuan),
+    voided records left out, in one aggregate statement (e.g. the Red Cross major-illness
+    aid already received against its yearly cap, Yubei 3(3)1(3)). The caller fetched the
+    household through the actor's reach."""
+    return await stewardship.measures_total(
+        session, household_id, code, date(year, 1, 1), date(year, 12, 31)
+    )
+
+
 audit_read = access.audit_read
 audit_id_number = access.audit_id_number
 spend_lookups = lookups.spend
@@ -602,6 +615,7 @@ __all__ = [
     "known_persons",
     "latest_document",
     "likely_household",
+    "measures_total_in_year",
     "members_ever",
     "members_on",
     "members_with_facts_on_many",

@@ -81,6 +81,13 @@ ASSESSMENTS_READ = ASSESSMENTS_RUN | {Role.social_worker, Role.auditor}
 # Webhook subscriptions (issue 16): partner systems for their own organisation, admins for all.
 WEBHOOKS = frozenset({Role.admin, Role.partner})
 _HOOKS = "/api/v1/webhook-subscriptions"
+# Red Cross major-illness aid (Yubei 3(3)1(3)): the Red Cross's staff and systems quote, and
+# the street and community preparing an application; the district (and admins) set the terms.
+RED_CROSS_QUOTES = frozenset(
+    {Role.department_officer, Role.partner, Role.street_officer, Role.community_worker}
+)
+RED_CROSS_TERMS_READ = RED_CROSS_QUOTES | {Role.admin, Role.district_officer, Role.auditor}
+RED_CROSS_TERMS_WRITE = frozenset({Role.admin, Role.district_officer})
 
 EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/healthz"): PUBLIC,
@@ -244,6 +251,13 @@ EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", _HOOKS + "/{subscription_id}/deliveries"): WEBHOOKS,
     ("GET", _HOOKS + "/{subscription_id}/deliveries/{delivery_id}"): WEBHOOKS,
     ("POST", _HOOKS + "/{subscription_id}/deliveries/{delivery_id}/replay"): WEBHOOKS,
+    ("GET", "/api/v1/red-cross/aid-terms"): RED_CROSS_TERMS_READ,
+    ("POST", "/api/v1/red-cross/aid-terms"): RED_CROSS_TERMS_WRITE,
+    ("GET", "/api/v1/red-cross/aid-terms/{terms_id}"): RED_CROSS_TERMS_READ,
+    ("PATCH", "/api/v1/red-cross/aid-terms/{terms_id}"): RED_CROSS_TERMS_WRITE,
+    ("GET", "/api/v1/red-cross/aid-quotes"): RED_CROSS_QUOTES,
+    ("POST", "/api/v1/red-cross/aid-quotes"): RED_CROSS_QUOTES,
+    ("GET", "/api/v1/red-cross/aid-quotes/{quote_id}"): RED_CROSS_QUOTES,
 }
 
 PATH_VALUES = {
@@ -272,6 +286,8 @@ PATH_VALUES = {
     "simulation_id": str(uuid.UUID(int=20)),
     "subscription_id": str(uuid.UUID(int=21)),
     "delivery_id": str(uuid.UUID(int=22)),
+    "terms_id": str(uuid.UUID(int=23)),
+    "quote_id": str(uuid.UUID(int=24)),
     "table": "hardship_cause",
     "year": "2027",
     "day": "2027-01-04",

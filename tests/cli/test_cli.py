@@ -50,7 +50,8 @@ class TestSeedDemo:
             "demo data ready: 15 regions, 26 organizations, 11 users and 2 API clients, "
             "12 new demo households, 9 new demo applications, one in every state, 4 new demo "
             "discovery reports, 2 new home visits, 3 new demo policy versions, 2 published, "
-            "2 new demo assessments (password: the default Sanzhu-Demo-2026)\n"
+            "2 new demo assessments, 1 new Red Cross aid terms (password: the default "
+            "Sanzhu-Demo-2026)\n"
         )
         assert second.stdout == (
             first.stdout.replace("12 new", "0 new")
@@ -58,6 +59,7 @@ class TestSeedDemo:
             .replace("4 new", "0 new")
             .replace("3 new demo policy versions, 2 published", "0 new demo policy versions")
             .replace("2 new demo assessments", "0 new demo assessments")
+            .replace("1 new Red Cross aid terms", "0 new Red Cross aid terms")
             .replace("2 new", "0 new")
         )
         with api_client(cli_env, tmp_path / "state") as http:

@@ -23,6 +23,7 @@ from tests.api.households.ledger_http import (
     bearer,
     exit_household,
     open_to_social_worker,
+    organization_id,
     user_id,
 )
 from tests.api.households.records import agency_id
@@ -437,6 +438,48 @@ async def _webhook_subscription(app: FastAPI, http: httpx.AsyncClient) -> Call:
         http.post(WEBHOOK_SUBSCRIPTIONS, json=body, headers=await bearer(http, "admin"))
     )
     return Call("admin", {"subscription_id": created["id"]}, if_match=created["version"])
+async def _red_cross_terms(http: httpx.AsyncClient) -> dict[str, Any]:
+    """The district's Red Cross aid terms for 2027, set by the district officer."""
+    return await _sent(
+        http.post(
+            "/api/v1/red-cross/aid-terms",
+            json={
+                "district_code": "500112",
+                "rate_percent": "50.00",
+                "yearly_cap": "20000.00",
+                "effective_from": "2027-01-01",
+            },
+            headers=await bearer(http, "district_officer"),
+        )
+    )
+
+
+async def _red_cross_terms_set(app: FastAPI, http: httpx.AsyncClient) -> Call:
+    terms = await _red_cross_terms(http)
+    return Call("district_officer", {"terms_id": terms["id"]}, if_match=terms["version"])
+
+
+async def _red_cross_quote(app: FastAPI, http: httpx.AsyncClient) -> Call:
+    """A household of street A with its head, the 2026 terms, and the designated hospital."""
+    await _sent(
+        http.post(
+            "/api/v1/red-cross/aid-terms",
+            json={
+                "district_code": "500112",
+                "rate_percent": "50.00",
+                "yearly_cap": "20000.00",
+                "effective_from": "2026-01-01",
+                "effective_to": "2026-12-31",
+            },
+            headers=await bearer(http, "district_officer"),
+        )
+    )
+    household_id, head = await _home(app)
+    hospital = await organization_id(app, "渝北区人民医院")
+    return Call(
+        OFFICER,
+        refs={"household_id": household_id, "person_id": head, "institution_id": str(hospital)},
+    )
 
 
 SCENARIOS: dict[str, Scenario] = {
@@ -486,6 +529,9 @@ SCENARIOS: dict[str, Scenario] = {
     "household_assessments_create": _assessed_household,
     "webhook_subscriptions_create": _webhook_organization,
     "webhook_subscriptions_update": _webhook_subscription,
+    "red_cross_aid_terms_create": _policy_officer,
+    "red_cross_aid_terms_update": _red_cross_terms_set,
+    "red_cross_aid_quotes_create": _red_cross_quote,
 }
 """Operation id -> its scenario."""
 

@@ -2,6 +2,8 @@
 exit proposals."""
 
 import uuid
+from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import func, select
 
@@ -97,6 +99,24 @@ async def measures_page(
         scope=f"measures:{household_id}",
         descending=True,
     )
+
+
+async def measures_total(
+    session: ReadSession, household_id: uuid.UUID, code: str, start: date, end: date
+) -> Decimal:
+    """The amounts of the household's measures of `code` given from `start` to `end`
+    (inclusive) that are not voided, in yuan: one aggregate on the (household, given_on)
+    index."""
+    total: Decimal = await session.scalar(
+        select(func.coalesce(func.sum(HouseholdMeasure.amount), 0)).where(
+            HouseholdMeasure.household_id == household_id,
+            HouseholdMeasure.given_on >= start,
+            HouseholdMeasure.given_on <= end,
+            HouseholdMeasure.code == code,
+            HouseholdMeasure.voided_at.is_(None),
+        )
+    )
+    return total
 
 
 async def open_episode(session: ReadSession, household_id: uuid.UUID) -> HouseholdEpisode | None:
