@@ -29,7 +29,6 @@ from tests.api.households.ledger_http import (
 from tests.api.households.records import agency_id
 from tests.api.households.transfer_http import family, filed
 from tests.api.webhooks.flow import URL as WEBHOOK_SUBSCRIPTIONS
-from tests.api.webhooks.flow import organization_id
 from tests.factories import GRID_A1_2, GRID_B1_1, assign_household, create_household
 
 
@@ -424,7 +423,9 @@ async def _assessed_household(app: FastAPI, http: httpx.AsyncClient) -> Call:
 
 async def _webhook_organization(app: FastAPI, http: httpx.AsyncClient) -> Call:
     """An admin subscribes for the Red Cross."""
-    return Call("admin", refs={"organization_id": str(await organization_id(app, "red_cross"))})
+    return Call(
+        "admin", refs={"organization_id": str(await organization_id(app, "渝北区红十字会"))}
+    )
 
 
 async def _webhook_subscription(app: FastAPI, http: httpx.AsyncClient) -> Call:
@@ -432,12 +433,14 @@ async def _webhook_subscription(app: FastAPI, http: httpx.AsyncClient) -> Call:
     body = {
         "url": "https://hooks.redcross.example.cn/sanzhu",
         "event_types": ["referral.created"],
-        "organization_id": str(await organization_id(app, "red_cross")),
+        "organization_id": str(await organization_id(app, "渝北区红十字会")),
     }
     created = await _sent(
         http.post(WEBHOOK_SUBSCRIPTIONS, json=body, headers=await bearer(http, "admin"))
     )
     return Call("admin", {"subscription_id": created["id"]}, if_match=created["version"])
+
+
 async def _red_cross_terms(http: httpx.AsyncClient) -> dict[str, Any]:
     """The district's Red Cross aid terms for 2027, set by the district officer."""
     return await _sent(
