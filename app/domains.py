@@ -21,6 +21,7 @@ from app.identity.public import principal_status, session_live
 from app.imports.domain import domain as imports
 from app.intake.domain import domain as intake
 from app.organizations.domain import domain as organizations
+from app.referrals.domain import domain as referrals
 from app.regions.domain import domain as regions
 from app.system.domain import domain as system
 from app.workdays.domain import domain as workdays
@@ -35,6 +36,7 @@ DOMAINS: tuple[Domain, ...] = (
     households,
     finances,
     imports,
+    referrals,
     intake,
     eligibility,
     audit,

@@ -78,6 +78,17 @@ POLICIES_READ = frozenset(
 # workers and auditors read them too; accepting a finding is a decision (DECIDE).
 ASSESSMENTS_RUN = frozenset({Role.district_officer, Role.street_officer, Role.community_worker})
 ASSESSMENTS_READ = ASSESSMENTS_RUN | {Role.social_worker, Role.auditor}
+# Referrals (DOMAIN 7): region staff and social workers read the routing table that
+# administrators keep; the sending side (street, community, social workers, the district)
+# sends and cancels; the receiving organisation's department officers take the other
+# actions; department officers read the referrals addressed to them, and one household
+# while a referral to them is open.
+ROUTES_READ = REGION_STAFF | {Role.admin, Role.social_worker}
+REFERRAL_SENDERS = frozenset(
+    {Role.district_officer, Role.street_officer, Role.community_worker, Role.social_worker}
+)
+REFERRALS_READ = LEDGER_READ | {Role.department_officer}
+RECEIVERS = frozenset({Role.department_officer})
 
 EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/healthz"): PUBLIC,
@@ -130,7 +141,7 @@ EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/api/v1/households"): LEDGER_READ,
     ("POST", "/api/v1/households"): LEDGER_CREATE,
     ("GET", "/api/v1/households/completeness"): LEDGER_QUALITY,
-    ("GET", "/api/v1/households/{household_id}"): LEDGER_READ,
+    ("GET", "/api/v1/households/{household_id}"): REFERRALS_READ,
     ("PATCH", "/api/v1/households/{household_id}"): LEDGER_WRITE,
     ("GET", "/api/v1/households/{household_id}/history"): LEDGER_READ,
     ("GET", "/api/v1/households/{household_id}/members"): LEDGER_READ,
@@ -232,6 +243,24 @@ EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/api/v1/households/{household_id}/assessments"): ASSESSMENTS_READ,
     ("GET", "/api/v1/assessments/{assessment_id}"): ASSESSMENTS_READ,
     ("POST", "/api/v1/assessments/{assessment_id}/accept"): DECIDE,
+    ("GET", "/api/v1/referral-routes"): ROUTES_READ,
+    ("POST", "/api/v1/referral-routes"): ADMIN,
+    ("PATCH", "/api/v1/referral-routes/{route_id}"): ADMIN,
+    ("DELETE", "/api/v1/referral-routes/{route_id}"): ADMIN,
+    ("GET", "/api/v1/referral-routes/defaults"): ROUTES_READ,
+    ("PUT", "/api/v1/referral-routes/defaults"): ADMIN,
+    ("DELETE", "/api/v1/referral-routes/defaults/{default_id}"): ADMIN,
+    ("POST", "/api/v1/referrals"): REFERRAL_SENDERS,
+    ("GET", "/api/v1/referrals"): REFERRALS_READ,
+    ("GET", "/api/v1/referrals/{referral_id}"): REFERRALS_READ,
+    ("POST", "/api/v1/referrals/{referral_id}/receive"): RECEIVERS,
+    ("POST", "/api/v1/referrals/{referral_id}/accept"): RECEIVERS,
+    ("POST", "/api/v1/referrals/{referral_id}/reject"): RECEIVERS,
+    ("POST", "/api/v1/referrals/{referral_id}/start"): RECEIVERS,
+    ("POST", "/api/v1/referrals/{referral_id}/complete"): RECEIVERS,
+    ("POST", "/api/v1/referrals/{referral_id}/fail"): RECEIVERS,
+    ("POST", "/api/v1/referrals/{referral_id}/cancel"): REFERRAL_SENDERS,
+    ("GET", "/api/v1/worklists/referrals"): REFERRAL_SENDERS,
 }
 
 PATH_VALUES = {
@@ -258,6 +287,9 @@ PATH_VALUES = {
     "policy_id": str(uuid.UUID(int=18)),
     "assessment_id": str(uuid.UUID(int=19)),
     "simulation_id": str(uuid.UUID(int=20)),
+    "route_id": str(uuid.UUID(int=21)),
+    "default_id": str(uuid.UUID(int=22)),
+    "referral_id": str(uuid.UUID(int=23)),
     "table": "hardship_cause",
     "year": "2027",
     "day": "2027-01-04",

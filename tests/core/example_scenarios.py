@@ -23,10 +23,12 @@ from tests.api.households.ledger_http import (
     bearer,
     exit_household,
     open_to_social_worker,
+    organization_id,
     user_id,
 )
 from tests.api.households.records import agency_id
 from tests.api.households.transfer_http import family, filed
+from tests.api.referrals.referrals_http import need_instances
 from tests.factories import GRID_A1_2, GRID_B1_1, assign_household, create_household
 
 
@@ -419,6 +421,67 @@ async def _assessed_household(app: FastAPI, http: httpx.AsyncClient) -> Call:
     return Call(OFFICER, {"household_id": household_id})
 
 
+REFERRALS = "/api/v1/referrals"
+RED_CROSS = "渝北区红十字会"
+
+
+async def _route_keeper(app: FastAPI, http: httpx.AsyncClient) -> Call:
+    return Call("admin")
+
+
+async def _route(app: FastAPI, http: httpx.AsyncClient) -> Call:
+    added = await _sent(
+        http.post(
+            "/api/v1/referral-routes",
+            json={"need_code": "medical", "organization_kind": "red_cross", "due_working_days": 5},
+            headers=await bearer(http, "admin"),
+        )
+    )
+    return Call("admin", {"route_id": added["id"]}, if_match=added["version"])
+
+
+async def _default_receiver(app: FastAPI, http: httpx.AsyncClient) -> Call:
+    return Call("admin", refs={"organization_id": str(await organization_id(app, RED_CROSS))})
+
+
+async def _referable_need(app: FastAPI) -> dict[str, str]:
+    """A household of street A with an open medical need: the ids a referral names."""
+    household = await create_household(app, needs=["medical"])
+    [need] = await need_instances(app, household.id)
+    return {
+        "need_id": str(need),
+        "receiver_organization_id": str(await organization_id(app, RED_CROSS)),
+    }
+
+
+async def _referable(app: FastAPI, http: httpx.AsyncClient) -> Call:
+    return Call(OFFICER, refs=await _referable_need(app))
+
+
+def _referral(*actions: str, username: str = "department_officer") -> Scenario:
+    """A referral to the Red Cross sent by the street officer, taken through `actions` by
+    the Red Cross's officer."""
+
+    async def scenario(app: FastAPI, http: httpx.AsyncClient) -> Call:
+        current = await _sent(
+            http.post(
+                REFERRALS, json=await _referable_need(app), headers=await bearer(http, OFFICER)
+            )
+        )
+        receiver = await bearer(http, "department_officer")
+        for action in actions:
+            current = await _sent(
+                http.post(
+                    f"{REFERRALS}/{current['id']}/{action}",
+                    json={},
+                    headers={**receiver, "If-Match": f'W/"{current["version"]}"'},
+                )
+            )
+        return Call(username, {"referral_id": current["id"]}, if_match=current["version"])
+
+    return scenario
+
+
 SCENARIOS: dict[str, Scenario] = {
     "applications_create": _application_filed,
     "applications_accept": _application(),
@@ -464,6 +527,14 @@ SCENARIOS: dict[str, Scenario] = {
     "policies_update": _policy_draft,
     "eligibility_simulations_create": _simulation_draft,
     "household_assessments_create": _assessed_household,
+    "referral_routes_create": _route_keeper,
+    "referral_routes_update": _route,
+    "referral_routes_defaults_set": _default_receiver,
+    "referrals_create": _referable,
+    "referrals_receive": _referral(),
+    "referrals_accept": _referral("receive"),
+    "referrals_start": _referral("receive", "accept"),
+    "referrals_cancel": _referral("receive", username=OFFICER),
 }
 """Operation id -> its scenario."""
 
@@ -472,5 +543,11 @@ UNCOVERED: dict[str, str] = {
     "one (tests/api/intake/test_applications.py sends it)",
     "applications_not_approve": "the steps share one example, without a reason; a decision "
     "not to approve needs one (tests/api/intake/test_applications.py sends it)",
+    "referrals_reject": "the actions share one example, without a reason; a rejection needs "
+    "one (tests/api/referrals/test_actions.py sends it)",
+    "referrals_fail": "the actions share one example, without a reason; a failure needs one "
+    "(tests/api/referrals/test_actions.py sends it)",
+    "referrals_complete": "the actions share one example, without an outcome; completing "
+    "needs one (tests/api/referrals/test_actions.py sends it)",
 }
 """Operation id -> why its example cannot be sent by this test."""
