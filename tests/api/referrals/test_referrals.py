@@ -12,7 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.audit import AuditEvent
 from app.core.clock import business_today
 from app.households.models import HouseholdNeed
-from tests.api.households.ledger_http import bearer, fetch, organization_id
+from tests.api.households.ledger_http import (
+    bearer,
+    fetch,
+    open_to_social_worker,
+    organization_id,
+)
 from tests.api.referrals.referrals_http import (
     HEALTH,
     MEDICAL_SECURITY,
@@ -23,7 +28,12 @@ from tests.api.referrals.referrals_http import (
     route,
     send,
 )
-from tests.factories import GRID_B1_1, create_demo_district, set_calendar_day
+from tests.factories import (
+    GRID_B1_1,
+    assign_household,
+    create_demo_district,
+    set_calendar_day,
+)
 from tests.problems import assert_invalid, assert_problem
 
 TODAY = business_today()
@@ -84,6 +94,20 @@ class TestSend:
     ) -> None:
         sent = await send(app, anonymous, username=username)
         assert sent["status"] == "requested"
+
+    async def test_a_social_worker_sends_for_the_households_assigned_to_it(
+        self, app: FastAPI, anonymous: httpx.AsyncClient
+    ) -> None:
+        household, need = await household_with_need(app)
+        _, other = await household_with_need(app)
+        worker = await open_to_social_worker(app, anonymous)
+        await assign_household(app, household.id)
+        red_cross = await organization_id(app, RED_CROSS)
+        sent = await anonymous.post(REFERRALS, json=_body(need, red_cross), headers=worker)
+        assert sent.status_code == 201, sent.text
+        assert sent.json()["allowed"] == ["cancel"]
+        refused = await anonymous.post(REFERRALS, json=_body(other, red_cross), headers=worker)
+        assert_invalid(refused, ["body", "need_id"], "not_found")
 
     async def test_a_household_of_another_street_is_not_found(
         self, app: FastAPI, anonymous: httpx.AsyncClient
