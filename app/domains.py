@@ -22,6 +22,7 @@ from app.imports.domain import domain as imports
 from app.intake.domain import domain as intake
 from app.organizations.domain import domain as organizations
 from app.red_cross.domain import domain as red_cross
+from app.referrals.domain import domain as referrals
 from app.regions.domain import domain as regions
 from app.system.domain import domain as system
 from app.webhooks.domain import domain as webhooks
@@ -37,6 +38,7 @@ DOMAINS: tuple[Domain, ...] = (
     households,
     finances,
     imports,
+    referrals,
     intake,
     eligibility,
     red_cross,

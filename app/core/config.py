@@ -141,6 +141,13 @@ class Settings(BaseSettings):
         description="Working days the sending street has to answer a transfer request; a "
         "request still pending after its due date is on the district's worklist.",
     )
+    referral_due_working_days: int = Field(
+        default=10,
+        ge=1,
+        le=60,
+        description="Working days a receiving organisation has to close a referral when no "
+        "rule of the routing table names a period for the need and the organisation's kind.",
+    )
     state_dir: Path = Path(".sanzhu")
 
     db_pool_size: int = Field(default=20, ge=1)

@@ -73,6 +73,13 @@ class Action(StrEnum):
     red_cross_terms_write = "red_cross_terms:write"
     red_cross_quotes_create = "red_cross_quotes:create"
     red_cross_quotes_read = "red_cross_quotes:read"
+    referral_routes_read = "referral_routes:read"
+    referral_routes_write = "referral_routes:write"
+    referrals_read = "referrals:read"
+    referrals_send = "referrals:send"
+    referrals_handle = "referrals:handle"
+    referrals_worklist = "referrals:worklist"
+    referred_household_read = "households:read_referred"
 
 
 PEOPLE = frozenset(Role) - {Role.partner}
@@ -97,6 +104,10 @@ _RED_CROSS_QUOTERS = frozenset(
     {Role.department_officer, Role.partner, Role.street_officer, Role.community_worker}
 )
 """Who quotes Red Cross major-illness aid (Yubei 3(3)1(3))."""
+_REFERRAL_SENDERS = frozenset(
+    {Role.district_officer, Role.street_officer, Role.community_worker, Role.social_worker}
+)
+"""Who sends referrals for the households in its reach, and cancels them (DOMAIN 7)."""
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.reference_read: frozenset(Role),
@@ -111,6 +122,9 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.confidentiality_manage: frozenset({Role.district_officer, Role.street_officer}),
     # Auditors read only what a live grant opens to them (core.reach), and never write.
     Action.households_read: _LEDGER_READERS | {Role.auditor},
+    # One household as a whole (GET /households/{id}): also a department officer, for the
+    # households with an open referral to its organisation (core.reach), masked (DOMAIN 7).
+    Action.referred_household_read: _LEDGER_READERS | {Role.auditor, Role.department_officer},
     # Grid workers read their grid masked and enter no one into the ledger
     # (DOMAIN 4), by form or by file: entering a person takes an ID number,
     # and a role that sees ID numbers masked may not give one (core.masking).
@@ -235,6 +249,21 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     # department officer or partner of another organisation is refused by the service.
     Action.red_cross_quotes_create: _RED_CROSS_QUOTERS,
     Action.red_cross_quotes_read: _RED_CROSS_QUOTERS,
+    # Referrals (DOMAIN 7): the routing table is the administrators' reference data, read by
+    # the staff who send referrals. The sending side is the staff who reach the household and
+    # write for it: street officers and community workers, social workers on the households
+    # assigned to them (resource linking, 资源链接, is casework: Beijing 4(2)), and the
+    # district officer anywhere in its district; it sends and cancels. Grid workers do not
+    # write the ledger, so they send none. The receiving side is the department officers of
+    # the receiving organisation (partner systems later): they receive, accept, reject,
+    # start, complete and fail. Who reads which referral is the service's (404 outside).
+    Action.referral_routes_read: REGION_ROLES | {Role.admin, Role.social_worker},
+    Action.referral_routes_write: frozenset({Role.admin}),
+    Action.referrals_read: _LEDGER_READERS | {Role.auditor, Role.department_officer},
+    Action.referrals_send: _REFERRAL_SENDERS,
+    Action.referrals_handle: frozenset({Role.department_officer}),
+    # Overdue referrals are the sender's and the district's worklist (DOMAIN 7).
+    Action.referrals_worklist: _REFERRAL_SENDERS,
 }
 
 

@@ -28,6 +28,9 @@ PersonId = Annotated[uuid.UUID, Path(description="Person id.")]
 
 LedgerReader = Annotated[Actor, Depends(actor_for(Action.households_read))]
 LedgerWriter = Annotated[Actor, Depends(actor_for(Action.households_write))]
+HouseholdReader = Annotated[Actor, Depends(actor_for(Action.referred_household_read))]
+"""A reader of one household as a whole: also a department officer, for the households
+referred to its organisation (DOMAIN 7; the reach decides which)."""
 IdNumberReader = Annotated[
     Actor, Depends(actor_for(Action.households_read, takes=PersonalField.id_number))
 ]

@@ -22,7 +22,8 @@
   that brings it in), `admit` on acceptance, `decline` on rejection or withdrawal before it, `reapply`
   for a declined one applying again;
   `paired_worker_of`, `has_document`, `latest_document` for the application's checks.
-- **Note needs** as dated instances (from an application, a visit, a report): `note_needs`.
+- **Note needs** as dated instances (from an application, a visit, a report): `note_needs`;
+  find one by its id (`need_instance`; live while in `LIVE_NEEDS`).
 - **File** a document in the household's file (一户一档): `file_document`.
 - **Decide** the new target types from an assessment: `record_assessed_types`.
 - **Record** a measure given (`record_measure`), propose and confirm an exit
@@ -237,6 +238,17 @@ async def need_instances(
         session, household_id, source=source, source_id=source_id
     )
     return [NeedInstance.of(n) for n in found]
+
+
+async def need_instance(session: ReadSession, need_id: uuid.UUID) -> NeedInstance | None:
+    """A need instance by its id, in no one's reach: the caller fetches its household (with
+    `visible` or `writable`) before it shows or uses anything of it."""
+    found = await needs_repository.instance(session, need_id)
+    return None if found is None else NeedInstance.of(found)
+
+
+LIVE_NEEDS = frozenset(needs_repository.LIVE)
+"""The statuses of a need the household still has (`open`, `being_met`)."""
 
 
 async def paired_worker_of(session: ReadSession, household_id: uuid.UUID) -> uuid.UUID | None:
@@ -546,6 +558,7 @@ __all__ = [
     "CONTACT_FIELDS",
     "HOUSEHOLD",
     "HOUSEHOLDS",
+    "LIVE_NEEDS",
     "PERSONAL_READ",
     "PERSON_FIELDS",
     "Author",
@@ -620,6 +633,7 @@ __all__ = [
     "members_on",
     "members_with_facts_on_many",
     "membership_periods",
+    "need_instance",
     "need_instances",
     "note_needs",
     "pair_worker",

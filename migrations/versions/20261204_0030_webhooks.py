@@ -18,7 +18,7 @@ import app.core.types
 
 
 revision: str = '0030'
-down_revision: str | None = '0028'
+down_revision: str | None = '0029'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

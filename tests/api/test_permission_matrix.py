@@ -88,6 +88,17 @@ RED_CROSS_QUOTES = frozenset(
 )
 RED_CROSS_TERMS_READ = RED_CROSS_QUOTES | {Role.admin, Role.district_officer, Role.auditor}
 RED_CROSS_TERMS_WRITE = frozenset({Role.admin, Role.district_officer})
+# Referrals (DOMAIN 7): region staff and social workers read the routing table that
+# administrators keep; the sending side (street, community, social workers, the district)
+# sends and cancels; the receiving organisation's department officers take the other
+# actions; department officers read the referrals addressed to them, and one household
+# while a referral to them is open.
+ROUTES_READ = REGION_STAFF | {Role.admin, Role.social_worker}
+REFERRAL_SENDERS = frozenset(
+    {Role.district_officer, Role.street_officer, Role.community_worker, Role.social_worker}
+)
+REFERRALS_READ = LEDGER_READ | {Role.department_officer}
+RECEIVERS = frozenset({Role.department_officer})
 
 EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/healthz"): PUBLIC,
@@ -140,7 +151,7 @@ EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/api/v1/households"): LEDGER_READ,
     ("POST", "/api/v1/households"): LEDGER_CREATE,
     ("GET", "/api/v1/households/completeness"): LEDGER_QUALITY,
-    ("GET", "/api/v1/households/{household_id}"): LEDGER_READ,
+    ("GET", "/api/v1/households/{household_id}"): REFERRALS_READ,
     ("PATCH", "/api/v1/households/{household_id}"): LEDGER_WRITE,
     ("GET", "/api/v1/households/{household_id}/history"): LEDGER_READ,
     ("GET", "/api/v1/households/{household_id}/members"): LEDGER_READ,
@@ -258,6 +269,24 @@ EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/api/v1/red-cross/aid-quotes"): RED_CROSS_QUOTES,
     ("POST", "/api/v1/red-cross/aid-quotes"): RED_CROSS_QUOTES,
     ("GET", "/api/v1/red-cross/aid-quotes/{quote_id}"): RED_CROSS_QUOTES,
+    ("GET", "/api/v1/referral-routes"): ROUTES_READ,
+    ("POST", "/api/v1/referral-routes"): ADMIN,
+    ("PATCH", "/api/v1/referral-routes/{route_id}"): ADMIN,
+    ("DELETE", "/api/v1/referral-routes/{route_id}"): ADMIN,
+    ("GET", "/api/v1/referral-routes/defaults"): ROUTES_READ,
+    ("PUT", "/api/v1/referral-routes/defaults"): ADMIN,
+    ("DELETE", "/api/v1/referral-routes/defaults/{default_id}"): ADMIN,
+    ("POST", "/api/v1/referrals"): REFERRAL_SENDERS,
+    ("GET", "/api/v1/referrals"): REFERRALS_READ,
+    ("GET", "/api/v1/referrals/{referral_id}"): REFERRALS_READ,
+    ("POST", "/api/v1/referrals/{referral_id}/receive"): RECEIVERS,
+    ("POST", "/api/v1/referrals/{referral_id}/accept"): RECEIVERS,
+    ("POST", "/api/v1/referrals/{referral_id}/reject"): RECEIVERS,
+    ("POST", "/api/v1/referrals/{referral_id}/start"): RECEIVERS,
+    ("POST", "/api/v1/referrals/{referral_id}/complete"): RECEIVERS,
+    ("POST", "/api/v1/referrals/{referral_id}/fail"): RECEIVERS,
+    ("POST", "/api/v1/referrals/{referral_id}/cancel"): REFERRAL_SENDERS,
+    ("GET", "/api/v1/worklists/referrals"): REFERRAL_SENDERS,
 }
 
 PATH_VALUES = {
@@ -288,6 +317,9 @@ PATH_VALUES = {
     "delivery_id": str(uuid.UUID(int=22)),
     "terms_id": str(uuid.UUID(int=23)),
     "quote_id": str(uuid.UUID(int=24)),
+    "route_id": str(uuid.UUID(int=25)),
+    "default_id": str(uuid.UUID(int=26)),
+    "referral_id": str(uuid.UUID(int=27)),
     "table": "hardship_cause",
     "year": "2027",
     "day": "2027-01-04",

@@ -28,6 +28,7 @@ from tests.api.households.ledger_http import (
 )
 from tests.api.households.records import agency_id
 from tests.api.households.transfer_http import family, filed
+from tests.api.referrals.referrals_http import need_instances
 from tests.api.webhooks.flow import URL as WEBHOOK_SUBSCRIPTIONS
 from tests.factories import GRID_A1_2, GRID_B1_1, assign_household, create_household
 
@@ -485,6 +486,67 @@ async def _red_cross_quote(app: FastAPI, http: httpx.AsyncClient) -> Call:
     )
 
 
+REFERRALS = "/api/v1/referrals"
+RED_CROSS = "渝北区红十字会"
+
+
+async def _route_keeper(app: FastAPI, http: httpx.AsyncClient) -> Call:
+    return Call("admin")
+
+
+async def _route(app: FastAPI, http: httpx.AsyncClient) -> Call:
+    added = await _sent(
+        http.post(
+            "/api/v1/referral-routes",
+            json={"need_code": "medical", "organization_kind": "red_cross", "due_working_days": 5},
+            headers=await bearer(http, "admin"),
+        )
+    )
+    return Call("admin", {"route_id": added["id"]}, if_match=added["version"])
+
+
+async def _default_receiver(app: FastAPI, http: httpx.AsyncClient) -> Call:
+    return Call("admin", refs={"organization_id": str(await organization_id(app, RED_CROSS))})
+
+
+async def _referable_need(app: FastAPI) -> dict[str, str]:
+    """A household of street A with an open medical need: the ids a referral names."""
+    household = await create_household(app, needs=["medical"])
+    [need] = await need_instances(app, household.id)
+    return {
+        "need_id": str(need),
+        "receiver_organization_id": str(await organization_id(app, RED_CROSS)),
+    }
+
+
+async def _referable(app: FastAPI, http: httpx.AsyncClient) -> Call:
+    return Call(OFFICER, refs=await _referable_need(app))
+
+
+def _referral(*actions: str, username: str = "department_officer") -> Scenario:
+    """A referral to the Red Cross sent by the street officer, taken through `actions` by
+    the Red Cross's officer."""
+
+    async def scenario(app: FastAPI, http: httpx.AsyncClient) -> Call:
+        current = await _sent(
+            http.post(
+                REFERRALS, json=await _referable_need(app), headers=await bearer(http, OFFICER)
+            )
+        )
+        receiver = await bearer(http, "department_officer")
+        for action in actions:
+            current = await _sent(
+                http.post(
+                    f"{REFERRALS}/{current['id']}/{action}",
+                    json={},
+                    headers={**receiver, "If-Match": f'W/"{current["version"]}"'},
+                )
+            )
+        return Call(username, {"referral_id": current["id"]}, if_match=current["version"])
+
+    return scenario
+
+
 SCENARIOS: dict[str, Scenario] = {
     "applications_create": _application_filed,
     "applications_accept": _application(),
@@ -535,6 +597,14 @@ SCENARIOS: dict[str, Scenario] = {
     "red_cross_aid_terms_create": _policy_officer,
     "red_cross_aid_terms_update": _red_cross_terms_set,
     "red_cross_aid_quotes_create": _red_cross_quote,
+    "referral_routes_create": _route_keeper,
+    "referral_routes_update": _route,
+    "referral_routes_defaults_set": _default_receiver,
+    "referrals_create": _referable,
+    "referrals_receive": _referral(),
+    "referrals_accept": _referral("receive"),
+    "referrals_start": _referral("receive", "accept"),
+    "referrals_cancel": _referral("receive", username=OFFICER),
 }
 """Operation id -> its scenario."""
 
@@ -543,5 +613,11 @@ UNCOVERED: dict[str, str] = {
     "one (tests/api/intake/test_applications.py sends it)",
     "applications_not_approve": "the steps share one example, without a reason; a decision "
     "not to approve needs one (tests/api/intake/test_applications.py sends it)",
+    "referrals_reject": "the actions share one example, without a reason; a rejection needs "
+    "one (tests/api/referrals/test_actions.py sends it)",
+    "referrals_fail": "the actions share one example, without a reason; a failure needs one "
+    "(tests/api/referrals/test_actions.py sends it)",
+    "referrals_complete": "the actions share one example, without an outcome; completing "
+    "needs one (tests/api/referrals/test_actions.py sends it)",
 }
 """Operation id -> why its example cannot be sent by this test."""

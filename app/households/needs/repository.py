@@ -22,6 +22,10 @@ async def live_codes(session: ReadSession, household_id: uuid.UUID) -> list[str]
     return sorted(found)
 
 
+async def instance(session: ReadSession, need_id: uuid.UUID) -> HouseholdNeed | None:
+    return await session.get(HouseholdNeed, need_id)
+
+
 async def instances(
     session: ReadSession,
     household_id: uuid.UUID,

@@ -23,6 +23,7 @@ from app.households.http import (
     HOUSEHOLDS,
     PERSONAL_READ,
     HouseholdId,
+    HouseholdReader,
     LedgerReader,
     LedgerWriter,
     answer_household_version,
@@ -203,7 +204,7 @@ async def households_create(
     responses={**sends(200, ETAG), **protected_problems(*PERSONAL_READ)},
 )
 async def households_get(
-    household_id: HouseholdId, actor: LedgerReader, response: Response, session: ReadDbSession
+    household_id: HouseholdId, actor: HouseholdReader, response: Response, session: ReadDbSession
 ) -> HouseholdOut:
     out = await views.read_household(session, actor, household_id)
     response.headers["ETag"] = etag_for_version(out.version)

@@ -14,6 +14,7 @@ from app.dictionaries.public import CodeOf
 from app.households.public import HouseholdCreate
 from app.intake.applications import errors as _errors  # noqa: F401  (field messages)
 from app.intake.applications.states import ApplicationStatus, ApplicationStep
+from app.referrals.public import ReferralBrief
 
 NeedCode = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
 """A code of the `need` dictionary (extensible: checked against it)."""
@@ -289,6 +290,8 @@ class ApplicationOut(BaseModel):
                     "transitions": [],
                     "needs": [],
                     "deadlines": [],
+                    "referrals": [],
+                    "unrouted_needs": [],
                 }
             ]
         }
@@ -330,6 +333,15 @@ class ApplicationOut(BaseModel):
     needs: list[NeedOut] = Field(description="The need instances it noted, and their status now.")
     deadlines: list[ApplicationDeadlineOut] = Field(
         description="The deadlines it started, oldest first."
+    )
+    referrals: list[ReferralBrief] = Field(
+        description="The referrals its acceptance pushed (推送) to the organisations the "
+        "routing table names for its needs, oldest first, and where each stands."
+    )
+    unrouted_needs: list[str] = Field(
+        description="Once accepted: the codes of its live needs that no referral answers "
+        "(no rule for the need, or no default receiver for the household's region), for "
+        "staff to refer by hand; empty before acceptance."
     )
 
 

@@ -49,6 +49,7 @@ from app.intake.inbox.service import notify
 from app.intake.models import Application, ApplicationTransition, Deadline, DiscoveryReport
 from app.intake.reports import service as reports
 from app.organizations.public import organization_kind
+from app.referrals.public import push_application_needs
 
 OBJECT = "application"
 AUTHORISATION = "authorisation"
@@ -373,7 +374,8 @@ async def _accept(
 ) -> None:
     """受理: a proxy application needs the household's authorisation in its file; a pending
     household enters the ledger on the day; the ledger deadlines of the application, the
-    household and the report it came from are met on it."""
+    household and the report it came from are met on it; and its needs are pushed (推送) to
+    the organisations the routing table names for them (Yubei 3(5): 一门受理、协同办理)."""
     if application.mode in PROXY_MODES:
         document = application.authorisation_document_id
         if document is None or not await households.has_document(
@@ -393,6 +395,7 @@ async def _accept(
         application_id=application.id,
         discovery_report_id=application.discovery_report_id,
     )
+    await push_application_needs(session, actor, household, application.id, day)
 
 
 class AssessmentSubject(NamedTuple):

@@ -19,6 +19,7 @@ from app.intake.applications.schemas import (
 )
 from app.intake.applications.states import MACHINE, ApplicationStatus, ApplicationStep
 from app.intake.models import Application, ApplicationTransition, Deadline
+from app.referrals.public import application_referrals
 
 
 async def application_out(
@@ -54,6 +55,13 @@ async def application_out(
         household_status = (
             await households.visible(session, actor, application.household_id)
         ).status
+    referrals = await application_referrals(session, application.id, actor.today)
+    unrouted: list[str] = []
+    if any(s.action == ApplicationStep.accept.value for s in steps):
+        referred = {r.need_id for r in referrals}
+        unrouted = sorted(
+            {n.code for n in needs if n.status in households.LIVE_NEEDS and n.id not in referred}
+        )
     keys: list[ActorKey] = [application.filed_by]
     keys += [s.actor_id for s in steps] + [n.noted_by for n in needs]
     refs = await actor_refs(session, keys)
@@ -119,6 +127,8 @@ async def application_out(
             )
             for d in found
         ],
+        referrals=referrals,
+        unrouted_needs=unrouted,
     )
 
 

@@ -1,0 +1,39 @@
+"""Errors of referrals and their routing table, with messages in both languages."""
+
+from app.core.errors import AppError
+from app.core.field_messages import FieldMessage, register_field_messages
+from app.core.i18n import Message, register_messages
+
+
+class RouteExists(AppError):
+    """409: the need already goes to organisations of that kind; change that rule instead."""
+
+    status = 409
+    code = "referral_route_exists"
+
+
+register_messages(
+    {
+        "referral_route_exists": Message(
+            "该转介规则已存在",
+            "Referral route exists",
+            "该需求已有转介至此类单位的规则；请修改原规则。",
+            "The need already goes to organisations of this kind; change that rule instead.",
+        ),
+    }
+)
+
+register_field_messages(
+    {
+        "organization_not_of_kind": FieldMessage(
+            "该单位不属于此类别", "the organisation is not of this kind"
+        ),
+        "need_not_live": FieldMessage(
+            "该需求已满足或已撤销，不能再转介",
+            "the need has been met or withdrawn; it is not referred any more",
+        ),
+        "not_a_receiver": FieldMessage(
+            "该单位类别不接收转介", "organisations of this kind do not receive referrals"
+        ),
+    }
+)

@@ -1,0 +1,121 @@
+"""Queries of referrals; no rules. Every read is scoped: region staff by the household's
+reach, department officers by the receiving organisation."""
+
+import uuid
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, exists, false, select
+
+from app.core.auth import Actor
+from app.core.db import ReadSession
+from app.core.pagination import PageRequest, paginate
+from app.core.permissions import Role
+from app.core.region_codes import in_subtree
+from app.households.public import jurisdiction
+from app.referrals.models import Referral, ReferralTransition
+from app.referrals.states import OPEN
+
+_OPEN = [s.value for s in OPEN]
+_ORGANIZATION_ROLES = frozenset({Role.department_officer, Role.partner})
+
+
+def referred_to(organization: Any) -> Select[Any]:
+    """The households with an open referral addressed to `organization` (a value or a bound
+    parameter): what department officers and partners reach in the ledger (core.reach)."""
+    return select(Referral.household_id).where(
+        Referral.receiver_organization_id == organization, Referral.status.in_(_OPEN)
+    )
+
+
+def visible_to(actor: Actor) -> Any:
+    """SQL condition: the referrals the actor may see. A receiving organisation's staff see
+    every referral addressed to it, closed ones too; everyone else those of the households
+    in its reach."""
+    if actor.principal.role in _ORGANIZATION_ROLES:
+        organization = actor.principal.organization_id
+        if organization is None:
+            return false()
+        return Referral.receiver_organization_id == organization
+    return jurisdiction(actor.reach, Referral.household_id, Referral.region_code)
+
+
+async def get_visible(
+    session: ReadSession, actor: Actor, referral_id: uuid.UUID, *, for_update: bool = False
+) -> Referral | None:
+    stmt = select(Referral).where(Referral.id == referral_id, visible_to(actor))
+    if for_update:
+        stmt = stmt.with_for_update()
+    found: Referral | None = await session.scalar(stmt)
+    return found
+
+
+async def exists_anywhere(session: ReadSession, referral_id: uuid.UUID) -> bool:
+    return bool(await session.scalar(select(exists().where(Referral.id == referral_id))))
+
+
+async def page(
+    session: ReadSession,
+    actor: Actor,
+    page: PageRequest,
+    *,
+    status: str | None,
+    receiver: uuid.UUID | None,
+    household_id: uuid.UUID | None,
+    region: str | None,
+    overdue_on: date | None,
+) -> tuple[list[Referral], str | None]:
+    """The actor's referrals in sending order (ids are time-ordered); `overdue_on`: only
+    those still open after their due day as of that day."""
+    stmt = select(Referral).where(visible_to(actor))
+    if status is not None:
+        stmt = stmt.where(Referral.status == status)
+    if receiver is not None:
+        stmt = stmt.where(Referral.receiver_organization_id == receiver)
+    if household_id is not None:
+        stmt = stmt.where(Referral.household_id == household_id)
+    if region is not None:
+        stmt = stmt.where(in_subtree(Referral.region_code, region))
+    if overdue_on is not None:
+        stmt = stmt.where(Referral.status.in_(_OPEN), Referral.due_on < overdue_on)
+    scope = f"referrals:{actor.principal.id}:{status}:{receiver}:{household_id}:{region}"
+    scope += f":{overdue_on}"
+    return await paginate(session, stmt, [Referral.id], page, scope=scope)
+
+
+async def overdue_page(
+    session: ReadSession, actor: Actor, page: PageRequest, *, today: date, region: str | None
+) -> tuple[list[Referral], str | None]:
+    """Open referrals of the actor's reach past their due day, the longest overdue first."""
+    stmt = select(Referral).where(
+        visible_to(actor), Referral.status.in_(_OPEN), Referral.due_on < today
+    )
+    if region is not None:
+        stmt = stmt.where(in_subtree(Referral.region_code, region))
+    scope = f"referral-worklist:{actor.principal.id}:{today}:{region}"
+    return await paginate(session, stmt, [Referral.due_on, Referral.id], page, scope=scope)
+
+
+async def transitions(session: ReadSession, referral_id: uuid.UUID) -> list[ReferralTransition]:
+    stmt = (
+        select(ReferralTransition)
+        .where(ReferralTransition.referral_id == referral_id)
+        .order_by(ReferralTransition.id)
+    )
+    return list(await session.scalars(stmt))
+
+
+async def of_application(session: ReadSession, application_id: uuid.UUID) -> list[Referral]:
+    stmt = select(Referral).where(Referral.application_id == application_id).order_by(Referral.id)
+    return list(await session.scalars(stmt))
+
+
+async def pushed_pairs(
+    session: ReadSession, need_ids: Sequence[uuid.UUID]
+) -> set[tuple[uuid.UUID, uuid.UUID]]:
+    """(need id, receiver) of the pushed referrals these needs have already."""
+    stmt = select(Referral.need_id, Referral.receiver_organization_id).where(
+        Referral.need_id.in_(list(need_ids)), Referral.source == "application"
+    )
+    return {(row[0], row[1]) for row in await session.execute(stmt)}

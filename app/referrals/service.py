@@ -1,0 +1,304 @@
+"""Referrals (转介, DOMAIN 7; Yubei 3(3), 3(5); Beijing 4(1)): a need of a household sent to
+an organisation that can meet it, followed until the loop is closed.
+
+Sending: staff of the sending side send a live need instance of a household in their reach
+to one organisation (`send`); accepting an application pushes (推送) each of its needs to
+the default organisation of every kind the routing table names (`push`). The due day is
+counted in working days from the sending day, by the rule of the need and the receiver's
+kind, or `referral_due_working_days` when no rule names one.
+
+Actions (`states.MACHINE`): the receiving organisation's officers receive, accept, reject
+(a `referral_rejection_reason`), start, complete (with the outcome, and the money given)
+and fail (a `referral_failure_reason`); the sending side cancels. Each is kept as a
+transition (who, when, why), audited, and announced by `referral.status_changed`; a new
+referral by `referral.created` (thin payloads: ids, status, version, region, and the
+organisations concerned, to whom webhooks deliver them).
+"""
+
+import uuid
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+import structlog
+
+from app.core import audit, events
+from app.core.auth import Actor
+from app.core.db import ReadSession, WriteSession, utcnow
+from app.core.errors import NotFound, ValidationFailed
+from app.core.etag import check_version
+from app.core.field_messages import object_named
+from app.dictionaries.public import unknown_codes
+from app.households import public as households
+from app.referrals import repository
+from app.referrals.models import Referral, ReferralTransition
+from app.referrals.routing import service as routing
+from app.referrals.schemas import ReferralActionIn, ReferralIn
+from app.referrals.states import FINAL, MACHINE, REASONS, ReferralAction, ReferralStatus
+from app.workdays.public import add_working_days
+
+OBJECT = "referral"
+CREATED = "referral.created"
+STATUS_CHANGED = "referral.status_changed"
+MANUAL = "manual"
+APPLICATION = "application"
+
+log = structlog.get_logger(__name__)
+
+
+def payload(referral: Referral) -> dict[str, Any]:
+    """The thin payload of a referral's events: ids, status, version, region, and the
+    organisations it concerns (the receiver, and a partner that pushed it in)."""
+    organizations = [str(referral.receiver_organization_id)]
+    if referral.sender_organization_id is not None:
+        organizations.append(str(referral.sender_organization_id))
+    return {
+        "referral_id": str(referral.id),
+        "household_id": str(referral.household_id),
+        "status": referral.status,
+        "version": referral.version,
+        "region_code": referral.region_code,
+        "organizations": organizations,
+    }
+
+
+async def _recorded(
+    session: WriteSession,
+    actor: Actor,
+    referral: Referral,
+    action: str,
+    event: str,
+    changed: list[str],
+) -> None:
+    await session.flush()
+    await audit.record(
+        session,
+        actor.context,
+        f"referral.{action}",
+        object_type=OBJECT,
+        object_id=str(referral.id),
+        region_code=referral.region_code,
+        changed_fields=changed,
+    )
+    events.publish(session, event, payload(referral))
+
+
+async def _create(
+    session: WriteSession,
+    actor: Actor,
+    household: households.HouseholdRef,
+    need: households.NeedInstance,
+    receiver: uuid.UUID,
+    due_days: int,
+    *,
+    source: str,
+    sent_on: date,
+    application_id: uuid.UUID | None = None,
+    note: str | None = None,
+) -> Referral:
+    due = await add_working_days(session, sent_on, due_days)
+    principal = actor.principal
+    referral = Referral(
+        household_id=household.id,
+        region_code=household.region_code,
+        district_code=household.district_code,
+        status=ReferralStatus.requested.value,
+        need_id=need.id,
+        need_code=need.code,
+        source=source,
+        application_id=application_id,
+        sent_by=None if principal.is_client else principal.id,
+        sender_region_code=principal.scope_region,
+        receiver_organization_id=receiver,
+        sent_on=sent_on,
+        due_working_days=due_days,
+        due_on=due.day,
+        provisional=due.provisional,
+        note=note,
+    )
+    session.add(referral)
+    await session.flush()
+    session.add(
+        ReferralTransition(
+            referral_id=referral.id,
+            action="send",
+            from_status=None,
+            to_status=referral.status,
+            actor=actor.context.actor or "cli",
+        )
+    )
+    await _recorded(session, actor, referral, "create", CREATED, ["status"])
+    return referral
+
+
+async def _due_days(session: WriteSession, actor: Actor, need_code: str, kind: str) -> int:
+    found = await routing.due_days_for(session, need_code, kind)
+    return found if found is not None else actor.services.settings.referral_due_working_days
+
+
+async def send(session: WriteSession, actor: Actor, data: ReferralIn) -> Referral:
+    """Send a live need of a household in the actor's reach to one organisation (DOMAIN 7).
+    The need and the organisation are fields of the body: one not found, or a need outside
+    the actor's reach, is 422 `not_found`; a need met or withdrawn 422 `need_not_live`; an
+    exited household 409 `household_exited`."""
+    need = await households.need_instance(session, data.need_id)
+    missing = ValidationFailed.in_body("need_id", "not_found", **object_named("需求", "need"))
+    if need is None:
+        raise missing
+    try:
+        household = await households.writable(session, actor, need.household_id)
+    except NotFound:
+        raise missing from None
+    households.require_active(household)
+    if need.status not in households.LIVE_NEEDS:
+        raise ValidationFailed.in_body("need_id", "need_not_live")
+    kind = await routing.check_receiver(
+        session, data.receiver_organization_id, "receiver_organization_id"
+    )
+    return await _create(
+        session,
+        actor,
+        household,
+        need,
+        data.receiver_organization_id,
+        await _due_days(session, actor, need.code, kind),
+        source=MANUAL,
+        sent_on=actor.today,
+        note=data.note,
+    )
+
+
+async def push(
+    session: WriteSession,
+    actor: Actor,
+    household: households.HouseholdRef,
+    application_id: uuid.UUID,
+    sent_on: date,
+) -> list[Referral]:
+    """推送 (Yubei 3(5)): the live needs an accepted application noted go, each, to the
+    default organisation of every kind the routing table names for it in the household's
+    region, in the acceptance's transaction. Idempotent: a need already pushed to an
+    organisation is not pushed there again (and a unique index guards it). A kind with no
+    default organisation on the household's region path is logged and left: the
+    application's view lists the needs no referral answers (`unrouted_needs`)."""
+    needs = [
+        n
+        for n in await households.need_instances(
+            session, household.id, source=APPLICATION, source_id=application_id
+        )
+        if n.status in households.LIVE_NEEDS
+    ]
+    if not needs:
+        return []
+    destinations = await routing.destinations(
+        session, [n.code for n in needs], household.region_code
+    )
+    pushed = await repository.pushed_pairs(session, [n.id for n in needs])
+    created: list[Referral] = []
+    for need in needs:
+        for found in (d for d in destinations if d.need_code == need.code):
+            if found.organization_id is None:
+                log.warning(
+                    "referral_unrouted",
+                    application_id=str(application_id),
+                    need_code=need.code,
+                    organization_kind=found.organization_kind,
+                    region_code=household.region_code,
+                )
+                continue
+            if (need.id, found.organization_id) in pushed:
+                continue
+            pushed.add((need.id, found.organization_id))
+            created.append(
+                await _create(
+                    session,
+                    actor,
+                    household,
+                    need,
+                    found.organization_id,
+                    found.due_working_days,
+                    source=APPLICATION,
+                    sent_on=sent_on,
+                    application_id=application_id,
+                )
+            )
+    return created
+
+
+async def visible(
+    session: ReadSession, actor: Actor, referral_id: uuid.UUID, *, for_update: bool = False
+) -> Referral:
+    """The referral if the actor may see it; 404 otherwise (a refusal when it exists)."""
+    found = await repository.get_visible(session, actor, referral_id, for_update=for_update)
+    if found is None:
+        error = NotFound("转介", "referral")
+        if await repository.exists_anywhere(session, referral_id):
+            raise error.refusing(
+                action="referral.read", object_type=OBJECT, object_id=str(referral_id)
+            )
+        raise error
+    return found
+
+
+async def _check_body(session: ReadSession, action: ReferralAction, data: ReferralActionIn) -> None:
+    table = REASONS.get(action)
+    if table is None and data.reason is not None:
+        raise ValidationFailed.in_body("reason", "not_allowed")
+    if table is not None:
+        if data.reason is None:
+            raise ValidationFailed.in_body("reason", "missing")
+        if await unknown_codes(session, table, [data.reason]):
+            raise ValidationFailed.in_body("reason", "unknown_code")
+    completing = action is ReferralAction.complete
+    if completing and data.outcome is None:
+        raise ValidationFailed.in_body("outcome", "missing")
+    for name in ("outcome", "amount"):
+        if not completing and getattr(data, name) is not None:
+            raise ValidationFailed.in_body(name, "not_allowed")
+
+
+async def act(
+    session: WriteSession,
+    actor: Actor,
+    referral_id: uuid.UUID,
+    action: ReferralAction,
+    data: ReferralActionIn,
+    expected_version: int,
+) -> Referral:
+    """Take one action on a referral (see the module). The route admits only the action's
+    side (`states.SIDE`); the referral must be visible (404), unchanged since read (412),
+    and its state must allow the action (409 `invalid_transition` with `allowed`)."""
+    referral = await visible(session, actor, referral_id, for_update=True)
+    check_version(expected_version, referral.version)
+    before = ReferralStatus(referral.status)
+    after = MACHINE.next(before, action)
+    await _check_body(session, action, data)
+    changed = ["status"]
+    if action in REASONS:
+        referral.reason, referral.reason_note = data.reason, data.note
+        changed += ["reason", "reason_note"]
+    if action is ReferralAction.complete:
+        referral.outcome, referral.amount = data.outcome, data.amount
+        changed += ["outcome", "amount"]
+    if after in FINAL:
+        referral.closed_at = utcnow()
+    referral.status = after.value
+    referral.version += 1
+    session.add(
+        ReferralTransition(
+            referral_id=referral.id,
+            action=action.value,
+            from_status=before.value,
+            to_status=after.value,
+            actor=actor.context.actor or "cli",
+            reason=data.reason,
+            note=data.note,
+        )
+    )
+    await _recorded(session, actor, referral, action.value, STATUS_CHANGED, changed)
+    return referral
+
+
+async def of_application(session: ReadSession, application_id: uuid.UUID) -> Sequence[Referral]:
+    """The referrals an application's acceptance pushed, in sending order."""
+    return await repository.of_application(session, application_id)
