@@ -68,6 +68,8 @@ class Action(StrEnum):
     assessments_run = "assessments:run"
     assessments_read = "assessments:read"
     priority_read = "priority:read"
+    consents_read = "consents:read"
+    consents_record = "consents:record"
 
 
 PEOPLE = frozenset(Role) - {Role.partner}
@@ -211,6 +213,22 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     # list, not a caseload, so social workers (who see their assigned households) do not.
     Action.priority_read: frozenset(
         {Role.district_officer, Role.street_officer, Role.community_worker, Role.auditor}
+    ),
+    # Consent to share with organisations that are not government departments (PIPL art.
+    # 23): recorded and withdrawn by those who meet the household (street and community
+    # staff, social workers on assigned households); read by them, district officers and
+    # auditors with a grant. Grid workers see masked data only, and a consent names people.
+    Action.consents_read: frozenset(
+        {
+            Role.district_officer,
+            Role.street_officer,
+            Role.community_worker,
+            Role.social_worker,
+            Role.auditor,
+        }
+    ),
+    Action.consents_record: frozenset(
+        {Role.street_officer, Role.community_worker, Role.social_worker}
     ),
 }
 

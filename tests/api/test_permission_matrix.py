@@ -78,6 +78,10 @@ POLICIES_READ = frozenset(
 # workers and auditors read them too; accepting a finding is a decision (DECIDE).
 ASSESSMENTS_RUN = frozenset({Role.district_officer, Role.street_officer, Role.community_worker})
 ASSESSMENTS_READ = ASSESSMENTS_RUN | {Role.social_worker, Role.auditor}
+# Consents to share (PIPL art. 23): recorded and withdrawn by those who meet the household;
+# read by them, district officers and auditors; not grid workers (masked data only).
+CONSENTS_RECORD = frozenset({Role.street_officer, Role.community_worker, Role.social_worker})
+CONSENTS_READ = CONSENTS_RECORD | {Role.district_officer, Role.auditor}
 
 EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/healthz"): PUBLIC,
@@ -232,6 +236,10 @@ EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/api/v1/households/{household_id}/assessments"): ASSESSMENTS_READ,
     ("GET", "/api/v1/assessments/{assessment_id}"): ASSESSMENTS_READ,
     ("POST", "/api/v1/assessments/{assessment_id}/accept"): DECIDE,
+    ("POST", "/api/v1/households/{household_id}/consents"): CONSENTS_RECORD,
+    ("GET", "/api/v1/households/{household_id}/consents"): CONSENTS_READ,
+    ("GET", "/api/v1/consents/{consent_id}"): CONSENTS_READ,
+    ("POST", "/api/v1/consents/{consent_id}/withdraw"): CONSENTS_RECORD,
 }
 
 PATH_VALUES = {
@@ -258,6 +266,7 @@ PATH_VALUES = {
     "policy_id": str(uuid.UUID(int=18)),
     "assessment_id": str(uuid.UUID(int=19)),
     "simulation_id": str(uuid.UUID(int=20)),
+    "consent_id": str(uuid.UUID(int=32)),
     "table": "hardship_cause",
     "year": "2027",
     "day": "2027-01-04",
