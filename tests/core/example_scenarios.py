@@ -23,6 +23,7 @@ from tests.api.households.ledger_http import (
     bearer,
     exit_household,
     open_to_social_worker,
+    organization_id,
     user_id,
 )
 from tests.api.households.records import agency_id
@@ -419,6 +420,36 @@ async def _assessed_household(app: FastAPI, http: httpx.AsyncClient) -> Call:
     return Call(OFFICER, {"household_id": household_id})
 
 
+async def _consenting_household(app: FastAPI, http: httpx.AsyncClient) -> Call:
+    """A household of street A whose head (a member since 2020) consents to the Red Cross."""
+    household_id, head = await _home(app)
+    red_cross = await organization_id(app, "渝北区红十字会")
+    return Call(
+        OFFICER,
+        {"household_id": household_id},
+        {"organization_id": str(red_cross), "person_id": head},
+    )
+
+
+async def _consent(app: FastAPI, http: httpx.AsyncClient) -> Call:
+    household_id, head = await _home(app)
+    recorded = await _sent(
+        http.post(
+            f"{HOUSEHOLDS}/{household_id}/consents",
+            json={
+                "organization_id": str(await organization_id(app, "渝北区红十字会")),
+                "person_id": head,
+                "given_on": business_today().isoformat(),
+                "scope": ["identity_contact"],
+                "purpose": "大病救助核实",
+                "method": "written",
+            },
+            headers=await bearer(http, OFFICER),
+        )
+    )
+    return Call(OFFICER, {"consent_id": recorded["id"]}, if_match=recorded["version"])
+
+
 SCENARIOS: dict[str, Scenario] = {
     "applications_create": _application_filed,
     "applications_accept": _application(),
@@ -464,6 +495,8 @@ SCENARIOS: dict[str, Scenario] = {
     "policies_update": _policy_draft,
     "eligibility_simulations_create": _simulation_draft,
     "household_assessments_create": _assessed_household,
+    "household_consents_create": _consenting_household,
+    "consents_withdraw": _consent,
 }
 """Operation id -> its scenario."""
 
