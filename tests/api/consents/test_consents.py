@@ -19,7 +19,7 @@ from app.core.clock import business_today
 from app.core.events import DomainEvent
 from app.households.models import Membership
 from tests.api.households.ledger_http import PDF, bearer, fetch, organization_id
-from tests.factories import GRID_B1_1, create_demo_district, create_household
+from tests.factories import GRID_A1_2, GRID_B1_1, create_demo_district, create_household
 from tests.problems import assert_invalid, assert_problem
 
 RED_CROSS = "渝北区红十字会"
@@ -488,3 +488,21 @@ class TestRecords:
             ("consent.recorded", payload),
             ("consent.withdrawn", payload),
         ]
+
+
+class TestRelocation:
+    async def test_a_household_that_moves_takes_its_consents_along(
+        self, app: FastAPI, anonymous: httpx.AsyncClient, home: Any
+    ) -> None:
+        found = await _recorded(app, anonymous, home)
+        headers = await bearer(anonymous, OFFICER)
+        current = await anonymous.get(f"/api/v1/households/{home.id}", headers=headers)
+        moved = await anonymous.patch(
+            f"/api/v1/households/{home.id}",
+            json={"region_code": GRID_A1_2},
+            headers={**headers, "If-Match": current.headers["etag"]},
+        )
+        assert moved.status_code == 200, moved.text
+
+        read = await anonymous.get(f"/api/v1/consents/{found['id']}", headers=headers)
+        assert read.json()["region_code"] == GRID_A1_2
