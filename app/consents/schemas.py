@@ -12,6 +12,7 @@ from app.dictionaries.public import CodeOf
 ConsentScope = Annotated[str, CodeOf("consent_scope")]
 ConsentMethod = Annotated[str, CodeOf("consent_method")]
 Kinship = Annotated[str, CodeOf("kinship")]
+OrganizationKind = Annotated[str, CodeOf("organization_kind")]
 
 EXAMPLE_ID = "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e71"
 EXAMPLE_HOUSEHOLD = "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e72"
@@ -148,20 +149,24 @@ class ConsentOut(BaseModel):
     region_code: str = Field(description="The household's region (grid).")
     organization_id: uuid.UUID = Field(description="The organisation it may share with.")
     organization_name: str = Field(description="That organisation's name.")
-    organization_kind: str = Field(
+    organization_kind: OrganizationKind = Field(
         description="That organisation's kind (dictionary `organization_kind`)."
     )
     person_id: uuid.UUID = Field(
         description="The member who consented, or on whose behalf the guardian did."
     )
     proxy_name: str | None = Field(description="The guardian who consented, if one did.")
-    proxy_relation: str | None = Field(
+    proxy_relation: Kinship | None = Field(
         description="The guardian's relation to the member (dictionary `kinship`)."
     )
     given_on: date = Field(description="The day consent was given.")
-    scope: list[str] = Field(description="Kinds of data consented to (dictionary `consent_scope`).")
+    scope: list[ConsentScope] = Field(
+        description="Kinds of data consented to (dictionary `consent_scope`)."
+    )
     purpose: str = Field(description="What the receiver may use the data for.")
-    method: str = Field(description="How consent was given (dictionary `consent_method`).")
+    method: ConsentMethod = Field(
+        description="How consent was given (dictionary `consent_method`)."
+    )
     document_id: uuid.UUID | None = Field(description="The signed form in the household's file.")
     recorded_by: ActorRef = Field(description="Who recorded it.")
     recorded_at: datetime = Field(description="When it was recorded.")
