@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from app.audit.domain import domain as audit
 from app.confidentiality.domain import domain as confidentiality
 from app.confidentiality.public import granted_regions
+from app.consents.domain import domain as consents
 from app.core import audit_chain, events, idempotency
 from app.core.composition import Domain
 from app.core.db import WriteSession
@@ -36,6 +37,7 @@ DOMAINS: tuple[Domain, ...] = (
     dictionaries,
     workdays,
     households,
+    consents,
     finances,
     imports,
     referrals,

@@ -80,6 +80,8 @@ class Action(StrEnum):
     referrals_handle = "referrals:handle"
     referrals_worklist = "referrals:worklist"
     referred_household_read = "households:read_referred"
+    consents_read = "consents:read"
+    consents_record = "consents:record"
 
 
 PEOPLE = frozenset(Role) - {Role.partner}
@@ -264,6 +266,22 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.referrals_handle: frozenset({Role.department_officer}),
     # Overdue referrals are the sender's and the district's worklist (DOMAIN 7).
     Action.referrals_worklist: _REFERRAL_SENDERS,
+    # Consent to share with organisations that are not government departments (PIPL art.
+    # 23): recorded and withdrawn by those who meet the household (street and community
+    # staff, social workers on assigned households); read by them, district officers and
+    # auditors with a grant. Grid workers see masked data only, and a consent names people.
+    Action.consents_read: frozenset(
+        {
+            Role.district_officer,
+            Role.street_officer,
+            Role.community_worker,
+            Role.social_worker,
+            Role.auditor,
+        }
+    ),
+    Action.consents_record: frozenset(
+        {Role.street_officer, Role.community_worker, Role.social_worker}
+    ),
 }
 
 

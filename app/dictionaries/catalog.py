@@ -1214,6 +1214,11 @@ CATALOG: tuple[CodeTable, ...] = (
         extensible=False,
         codes=(
             Code("authorisation", "授权委托书", "Authorisation (proxy application)"),
+            Code(
+                "consent_form",
+                "个人信息提供同意书",
+                "Consent to provide personal information (signed form)",
+            ),
             Code("certificate", "证明材料", "Certificate"),
             Code("medical_record", "病历及医疗票据", "Medical records and bills"),
             Code("visit_photo", "走访照片", "Visit photo"),
@@ -1337,6 +1342,45 @@ CATALOG: tuple[CodeTable, ...] = (
             Code("no_terms_in_force", "治疗日无有效救助标准", "No aid terms in force on the day"),
             Code("nothing_self_paid", "无政策范围内自付费用", "Nothing self-paid within scope"),
             Code("cap_reached", "已达年度救助上限", "The yearly cap is reached"),
+        ),
+    ),
+    CodeTable(
+        name="consent_scope",
+        label_zh="同意提供的个人信息种类",
+        label_en="Kinds of personal information consented to",
+        source="PIPL art. 23 (个人信息保护法第二十三条); DOMAIN 7",
+        extensible=False,
+        codes=(
+            Code(
+                "identity_contact",
+                "身份及联系方式（姓名、电话、住址）",
+                "Identity and contact (names, phone, address)",
+            ),
+            Code(
+                "household_composition",
+                "家庭构成（成员、年龄、关系）",
+                "Household composition (members, ages, relations)",
+            ),
+            Code("health_disability", "健康及残疾状况", "Health and disability"),
+            Code("income_assets", "收入及财产状况", "Income and assets"),
+            Code(
+                "needs_circumstances",
+                "困难情形及帮扶需求",
+                "Needs and circumstances (hardship causes, needs)",
+            ),
+        ),
+    ),
+    CodeTable(
+        name="consent_method",
+        label_zh="同意方式",
+        label_en="How consent was given",
+        source="PIPL art. 23, 31 (个人信息保护法第二十三条、第三十一条); DOMAIN 7",
+        extensible=False,
+        codes=(
+            Code("written", "书面同意（签字）", "Written (signed form)"),
+            Code("electronic", "电子方式同意", "Electronic"),
+            Code("oral_recorded", "口头同意并录音录像", "Oral, recorded"),
+            Code("by_guardian", "由监护人同意", "By the guardian"),
         ),
     ),
 )

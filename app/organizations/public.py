@@ -1,5 +1,8 @@
-"""What other domains may use of organisations (departments, partners, agencies; DOMAIN 7)."""
+"""What other domains may use of organisations (departments, partners, agencies; DOMAIN 7):
+fetching them, and whether a kind is a government department (`is_government`,
+`requires_consent`: the one place that classifies kinds, `organizations.kinds`)."""
 
+from app.organizations.kinds import is_government, requires_consent
 from app.organizations.service import ensure as ensure_organization
 from app.organizations.service import get as get_organization
 from app.organizations.service import ids_within as organizations_within
@@ -9,7 +12,9 @@ from app.organizations.service import names_of as organization_names
 __all__ = [
     "ensure_organization",
     "get_organization",
+    "is_government",
     "organization_kind",
     "organization_names",
     "organizations_within",
+    "requires_consent",
 ]

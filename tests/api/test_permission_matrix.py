@@ -99,6 +99,10 @@ REFERRAL_SENDERS = frozenset(
 )
 REFERRALS_READ = LEDGER_READ | {Role.department_officer}
 RECEIVERS = frozenset({Role.department_officer})
+# Consents to share (PIPL art. 23): recorded and withdrawn by those who meet the household;
+# read by them, district officers and auditors; not grid workers (masked data only).
+CONSENTS_RECORD = frozenset({Role.street_officer, Role.community_worker, Role.social_worker})
+CONSENTS_READ = CONSENTS_RECORD | {Role.district_officer, Role.auditor}
 
 EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/healthz"): PUBLIC,
@@ -287,6 +291,10 @@ EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/api/v1/referrals/{referral_id}/fail"): RECEIVERS,
     ("POST", "/api/v1/referrals/{referral_id}/cancel"): REFERRAL_SENDERS,
     ("GET", "/api/v1/worklists/referrals"): REFERRAL_SENDERS,
+    ("POST", "/api/v1/households/{household_id}/consents"): CONSENTS_RECORD,
+    ("GET", "/api/v1/households/{household_id}/consents"): CONSENTS_READ,
+    ("GET", "/api/v1/consents/{consent_id}"): CONSENTS_READ,
+    ("POST", "/api/v1/consents/{consent_id}/withdraw"): CONSENTS_RECORD,
 }
 
 PATH_VALUES = {
@@ -320,6 +328,7 @@ PATH_VALUES = {
     "route_id": str(uuid.UUID(int=25)),
     "default_id": str(uuid.UUID(int=26)),
     "referral_id": str(uuid.UUID(int=27)),
+    "consent_id": str(uuid.UUID(int=32)),
     "table": "hardship_cause",
     "year": "2027",
     "day": "2027-01-04",

@@ -48,13 +48,15 @@ class TestSeedDemo:
         assert second.exit_code == 0, second.output
         assert first.stdout == (
             "demo data ready: 15 regions, 26 organizations, 11 users and 2 API clients, "
-            "12 new demo households, 9 new demo applications, one in every state, 4 new demo "
-            "discovery reports, 2 new home visits, 3 new demo policy versions, 2 published, "
-            "2 new demo assessments, 1 new Red Cross aid terms (password: the default "
+            "12 new demo households, 2 new consents (1 withdrawn), 9 new demo applications, one "
+            "in every state, 4 new demo discovery reports, 2 new home visits, 3 new demo policy "
+            "versions, 2 published, 2 new demo assessments, 1 new Red Cross aid terms (password: "
+            "the default "
             "Sanzhu-Demo-2026)\n"
         )
         assert second.stdout == (
             first.stdout.replace("12 new", "0 new")
+            .replace("2 new consents (1 withdrawn)", "0 new consents")
             .replace("9 new demo applications, one in every state", "0 new demo applications")
             .replace("4 new", "0 new")
             .replace("3 new demo policy versions, 2 published", "0 new demo policy versions")

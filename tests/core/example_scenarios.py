@@ -547,6 +547,36 @@ def _referral(*actions: str, username: str = "department_officer") -> Scenario:
     return scenario
 
 
+async def _consenting_household(app: FastAPI, http: httpx.AsyncClient) -> Call:
+    """A household of street A whose head (a member since 2020) consents to the Red Cross."""
+    household_id, head = await _home(app)
+    red_cross = await organization_id(app, "渝北区红十字会")
+    return Call(
+        OFFICER,
+        {"household_id": household_id},
+        {"organization_id": str(red_cross), "person_id": head},
+    )
+
+
+async def _consent(app: FastAPI, http: httpx.AsyncClient) -> Call:
+    household_id, head = await _home(app)
+    recorded = await _sent(
+        http.post(
+            f"{HOUSEHOLDS}/{household_id}/consents",
+            json={
+                "organization_id": str(await organization_id(app, "渝北区红十字会")),
+                "person_id": head,
+                "given_on": business_today().isoformat(),
+                "scope": ["identity_contact"],
+                "purpose": "大病救助核实",
+                "method": "written",
+            },
+            headers=await bearer(http, OFFICER),
+        )
+    )
+    return Call(OFFICER, {"consent_id": recorded["id"]}, if_match=recorded["version"])
+
+
 SCENARIOS: dict[str, Scenario] = {
     "applications_create": _application_filed,
     "applications_accept": _application(),
@@ -605,6 +635,8 @@ SCENARIOS: dict[str, Scenario] = {
     "referrals_accept": _referral("receive"),
     "referrals_start": _referral("receive", "accept"),
     "referrals_cancel": _referral("receive", username=OFFICER),
+    "household_consents_create": _consenting_household,
+    "consents_withdraw": _consent,
 }
 """Operation id -> its scenario."""
 
