@@ -48,10 +48,10 @@ class TestSeedDemo:
         assert second.exit_code == 0, second.output
         assert first.stdout == (
             "demo data ready: 15 regions, 26 organizations, 11 users and 2 API clients, "
-            "12 new demo households, 2 new consents (1 withdrawn), 9 new demo applications, one "
-            "in every state, 4 new demo discovery reports, 2 new home visits, 3 new demo policy "
-            "versions, 2 published, 2 new demo assessments, 1 new Red Cross aid terms (password: "
-            "the default "
+            "12 new demo households, 2 new consents (1 withdrawn), 10 referral routes, "
+            "10 default receivers, 9 new demo applications, one in every state, 4 new demo "
+            "discovery reports, 2 new home visits, 3 new demo policy versions, 2 published, "
+            "2 new demo assessments, 1 new Red Cross aid terms (password: the default "
             "Sanzhu-Demo-2026)\n"
         )
         assert second.stdout == (

@@ -13,7 +13,7 @@ from app.cli import cli
 from app.core.audit import AuditEvent, AuditSealState
 from app.core.keystore import KEYSTORE_FILE
 
-SEEDED_EVENTS = 186
+SEEDED_EVENTS = 220
 """seed-demo: 11 users, 2 API clients and 12 demo households, one event each (25); each
 household's incomes, expenditures, assets, plan and pairing (60); 12 measures given; in each
 street 2 households' assessed target types, its authorisation document, and one household's
