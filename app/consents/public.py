@@ -43,9 +43,11 @@ from app.consents.service import record as record_consent
 from app.consents.service import withdraw as withdraw_consent
 from app.consents.sharing import (
     AGE_BANDS,
+    FULL_SCOPE,
     ConsentInForce,
     Pair,
     age_band,
+    consented_in_full,
     sharing_allowed,
     sharing_allowed_many,
 )
@@ -53,12 +55,14 @@ from app.organizations.public import is_government, requires_consent
 
 __all__ = [
     "AGE_BANDS",
+    "FULL_SCOPE",
     "ConsentIn",
     "ConsentInForce",
     "Pair",
     "WithdrawalIn",
     "age_band",
     "any_consents",
+    "consented_in_full",
     "in_force",
     "is_government",
     "record_consent",

@@ -6,6 +6,10 @@ import uuid
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, exists, func, select
+from sqlalchemy.orm import aliased
 
 from app.consents import repository, rules
 from app.consents.models import HouseholdConsent
@@ -87,3 +91,37 @@ def age_band(age: int) -> str:
     if age < 0:
         raise ValueError("an age in full years is not negative")
     return next(label for low, high, label in AGE_BANDS if high is None or low <= age <= high)
+
+
+FULL_SCOPE = frozenset(
+    {
+        "identity_contact",
+        "household_composition",
+        "health_disability",
+        "income_assets",
+        "needs_circumstances",
+    }
+)
+"""Every kind of data of dictionary `consent_scope`: what the whole ledger record shows."""
+
+
+def consented_in_full(organization: Any) -> Select[Any]:
+    """The households whose whole ledger record may go to `organization` (a value or a bound
+    parameter): a consent to it is in force, and every consent to it in force covers every
+    kind of data (`FULL_SCOPE`).
+
+    Consents are neither given nor withdrawn with a future date, so one not withdrawn is in
+    force today. A narrower consent in force holds the record back even beside a full one:
+    the safe side of "the latest given decides". Scope codes are unique within a consent,
+    so the length of its list counts its kinds."""
+    narrower = aliased(HouseholdConsent)
+    return select(HouseholdConsent.household_id).where(
+        HouseholdConsent.organization_id == organization,
+        HouseholdConsent.withdrawn_on.is_(None),
+        ~exists().where(
+            narrower.household_id == HouseholdConsent.household_id,
+            narrower.organization_id == organization,
+            narrower.withdrawn_on.is_(None),
+            func.json_array_length(narrower.scope) < len(FULL_SCOPE),
+        ),
+    )

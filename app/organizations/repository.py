@@ -7,6 +7,7 @@ from sqlalchemy import Select, select
 from app.core.db import ReadSession, WriteSession
 from app.core.pagination import PageRequest, paginate
 from app.core.region_codes import in_subtree
+from app.organizations.kinds import GOVERNMENT_KINDS
 from app.organizations.models import Organization
 
 
@@ -57,3 +58,8 @@ async def search(
     return await paginate(
         session, stmt, [Organization.id], page, scope=f"organizations:{kind}:{region}:{parent_id}"
     )
+
+
+def government_ids() -> Select[Any]:
+    """The ids of the organisations that are government departments (`kinds`), as SQL."""
+    return select(Organization.id).where(Organization.kind.in_(sorted(GOVERNMENT_KINDS)))

@@ -6,14 +6,16 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, exists, false, select
+from sqlalchemy import Select, exists, false, or_, select
 
+from app.consents.public import consented_in_full
 from app.core.auth import Actor
 from app.core.db import ReadSession
 from app.core.pagination import PageRequest, paginate
 from app.core.permissions import Role
 from app.core.region_codes import in_subtree
 from app.households.public import jurisdiction
+from app.organizations.public import government_organizations
 from app.referrals.models import Referral, ReferralTransition
 from app.referrals.states import OPEN
 
@@ -23,9 +25,20 @@ _ORGANIZATION_ROLES = frozenset({Role.department_officer, Role.partner})
 
 def referred_to(organization: Any) -> Select[Any]:
     """The households with an open referral addressed to `organization` (a value or a bound
-    parameter): what department officers and partners reach in the ledger (core.reach)."""
+    parameter) whose ledger record may go to it: what department officers and partners reach
+    in the ledger (core.reach).
+
+    A government department reaches them for its statutory duty; any other organisation
+    only a household that consented to share every kind of data with it (PIPL art. 23,
+    `consents.public`), since the ledger record shows every kind. Without that, it works
+    from the referral alone."""
     return select(Referral.household_id).where(
-        Referral.receiver_organization_id == organization, Referral.status.in_(_OPEN)
+        Referral.receiver_organization_id == organization,
+        Referral.status.in_(_OPEN),
+        or_(
+            Referral.receiver_organization_id.in_(government_organizations()),
+            Referral.household_id.in_(consented_in_full(organization)),
+        ),
     )
 
 

@@ -10,6 +10,7 @@ from pydantic import SecretStr
 from sqlalchemy import select, update
 
 from app.core.audit import AuditContext
+from app.core.clock import business_today
 from app.core.permissions import Role
 from app.households.models import HouseholdNeed
 from app.identity import users
@@ -70,6 +71,32 @@ async def send(
             "receiver_organization_id": str(await organization_id(app, receiver)),
         },
         headers=await bearer(http, username),
+    )
+    assert response.status_code == 201, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def consent(
+    app: FastAPI,
+    http: httpx.AsyncClient,
+    household: Any,
+    scope: list[str],
+    organization: str = RED_CROSS,
+) -> dict[str, Any]:
+    """The household head's written consent to share `scope` with `organization`, recorded by
+    the street officer today."""
+    response = await http.post(
+        f"/api/v1/households/{household.id}/consents",
+        json={
+            "organization_id": str(await organization_id(app, organization)),
+            "person_id": str(household.head_person_id),
+            "given_on": business_today().isoformat(),
+            "scope": scope,
+            "purpose": "转介办理",
+            "method": "written",
+        },
+        headers=await bearer(http, "street_officer"),
     )
     assert response.status_code == 201, response.text
     body: dict[str, Any] = response.json()

@@ -1,6 +1,10 @@
 """Department officers reach a household through the ledger's rules only while a referral
 to their organisation is open (DOMAIN 1, 7): then they read it (masked: no ID numbers),
-audited; once the referral is closed, the household is not found."""
+audited; once the referral is closed, the household is not found. An organisation that is
+not a government department reaches it only while the household's consent to share every
+kind of data with it is in force (PIPL art. 23)."""
+
+from typing import Any
 
 import httpx
 import pytest
@@ -8,9 +12,20 @@ from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.consents.public import FULL_SCOPE
 from app.core.audit import AuditEvent
+from app.dictionaries.catalog import CATALOG
 from tests.api.households.ledger_http import bearer, fetch
-from tests.api.referrals.referrals_http import HEALTH, act, send, set_row
+from tests.api.referrals.referrals_http import (
+    HEALTH,
+    MEDICAL_SECURITY,
+    act,
+    consent,
+    department_officer_of,
+    household_with_need,
+    send,
+    set_row,
+)
 from tests.factories import create_demo_district
 from tests.problems import assert_problem
 
@@ -22,10 +37,30 @@ async def seeded(session: AsyncSession) -> None:
     await create_demo_district(session)
 
 
+async def _sent_with_consent(
+    app: FastAPI, http: httpx.AsyncClient, scope: list[str]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A referral of a household's medical need to the Red Cross, and the household's consent
+    to share `scope` with it."""
+    household, need = await household_with_need(app)
+    given = await consent(app, http, household, scope)
+    response = await http.post(
+        "/api/v1/referrals",
+        json={
+            "need_id": str(need),
+            "receiver_organization_id": given["organization_id"],
+        },
+        headers=await bearer(http, "street_officer"),
+    )
+    assert response.status_code == 201, response.text
+    sent: dict[str, Any] = response.json()
+    return sent, given
+
+
 async def test_an_open_referral_opens_the_household_and_cancelling_closes_it(
     app: FastAPI, anonymous: httpx.AsyncClient
 ) -> None:
-    sent = await send(app, anonymous)
+    sent, _ = await _sent_with_consent(app, anonymous, sorted(FULL_SCOPE))
     officer = await bearer(anonymous, "department_officer")
     before = await anonymous.get(f"{HOUSEHOLDS}/{sent['household_id']}", headers=officer)
     assert before.status_code == 200, before.text
@@ -67,3 +102,59 @@ async def test_a_referral_to_another_organisation_opens_nothing(
     assert_problem(response, 404, "not_found")
     members = await anonymous.get(f"{HOUSEHOLDS}/{sent['household_id']}/members", headers=officer)
     assert_problem(members, 403, "forbidden")
+
+
+async def test_a_government_department_reaches_the_household_without_consent(
+    app: FastAPI, anonymous: httpx.AsyncClient
+) -> None:
+    await department_officer_of(app, MEDICAL_SECURITY, "medical_security_officer")
+    sent = await send(app, anonymous, receiver=MEDICAL_SECURITY)
+    officer = await bearer(anonymous, "medical_security_officer")
+    response = await anonymous.get(f"{HOUSEHOLDS}/{sent['household_id']}", headers=officer)
+    assert response.status_code == 200, response.text
+    assert response.json()["id"] == sent["household_id"]
+
+
+async def test_without_consent_the_red_cross_works_from_the_referral_alone(
+    app: FastAPI, anonymous: httpx.AsyncClient
+) -> None:
+    sent = await send(app, anonymous)
+    officer = await bearer(anonymous, "department_officer")
+    response = await anonymous.get(f"{HOUSEHOLDS}/{sent['household_id']}", headers=officer)
+    assert_problem(response, 404, "not_found")
+    referral = await anonymous.get(f"/api/v1/referrals/{sent['id']}", headers=officer)
+    assert referral.status_code == 200, referral.text
+    assert referral.json()["status"] == "requested"
+
+
+async def test_a_consent_to_some_kinds_of_data_does_not_open_the_whole_record(
+    app: FastAPI, anonymous: httpx.AsyncClient
+) -> None:
+    sent, _ = await _sent_with_consent(app, anonymous, ["identity_contact", "needs_circumstances"])
+    officer = await bearer(anonymous, "department_officer")
+    response = await anonymous.get(f"{HOUSEHOLDS}/{sent['household_id']}", headers=officer)
+    assert_problem(response, 404, "not_found")
+
+
+async def test_withdrawing_the_consent_closes_the_household(
+    app: FastAPI, anonymous: httpx.AsyncClient
+) -> None:
+    sent, given = await _sent_with_consent(app, anonymous, sorted(FULL_SCOPE))
+    officer = await bearer(anonymous, "department_officer")
+    url = f"{HOUSEHOLDS}/{sent['household_id']}"
+    assert (await anonymous.get(url, headers=officer)).status_code == 200
+    withdrawn = await anonymous.post(
+        f"/api/v1/consents/{given['id']}/withdraw",
+        json={"reason": "户主撤回同意"},
+        headers={
+            **await bearer(anonymous, "street_officer"),
+            "If-Match": f'W/"{given["version"]}"',
+        },
+    )
+    assert withdrawn.status_code == 200, withdrawn.text
+    assert_problem(await anonymous.get(url, headers=officer), 404, "not_found")
+
+
+def test_full_scope_is_every_code_of_the_consent_scope_table() -> None:
+    [table] = [t for t in CATALOG if t.name == "consent_scope"]
+    assert {code.code for code in table.codes} == FULL_SCOPE
