@@ -8,6 +8,7 @@ dead letter an admin or its partner can replay.
 """
 
 import random
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -33,6 +34,10 @@ class Outcome(StrEnum):
     gone = "gone"
 
 
+DELAY_SECONDS = re.compile(r"[0-9]{1,10}")
+"""A `Retry-After` given as delay-seconds (RFC 9110 10.2.3), at most about 317 years."""
+
+
 @dataclass(frozen=True, slots=True)
 class Verdict:
     outcome: Outcome
@@ -51,11 +56,12 @@ def retry_after(value: str | None, now: datetime) -> timedelta | None:
     if value is None:
         return None
     text = value.strip()
-    if text.isdigit():
+    # ASCII digits only, and few enough to make a timedelta: `str.isdigit` also takes "²".
+    if DELAY_SECONDS.fullmatch(text):
         return timedelta(seconds=int(text))
     try:
         moment = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)

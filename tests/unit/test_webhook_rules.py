@@ -172,3 +172,21 @@ async def test_every_refusal_renders_with_the_parameters_it_gives(
         await targets.check(url, https_only=True, allow_private=False, must_resolve=True)
     message = render_field(refused.value.code.value, language, refused.value.params)
     assert "{" not in message
+
+
+@pytest.mark.parametrize(
+    "header", ["²", "１２", "99999999999999999999", "100000000000000", "-5", "1.5"]
+)
+def test_an_unusable_delay_is_ignored_and_a_huge_one_capped(header: str) -> None:
+    verdict = judge(503, 1, NOW, retry_after_header=header, retry_after_max=LIMIT, jitter=0)
+    assert verdict.outcome is Outcome.retry
+    assert verdict.next_attempt_at is not None
+    assert verdict.next_attempt_at - NOW <= LIMIT
+
+
+@given(st.text(max_size=40))
+def test_any_retry_after_header_is_judged_without_raising(header: str) -> None:
+    verdict = judge(429, 1, NOW, retry_after_header=header, retry_after_max=LIMIT, jitter=0)
+    assert verdict.outcome is Outcome.retry
+    assert verdict.next_attempt_at is not None
+    assert timedelta(0) <= verdict.next_attempt_at - NOW <= max(LIMIT, timedelta(seconds=6))
