@@ -99,11 +99,29 @@ def _error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"[:500]
 
 
+def send_deadline(settings: Settings) -> float:
+    """The longest one attempt may take, whatever the receiver does (a slow drip of bytes
+    resets httpx's read timeout each time): the figure the lease is sized by."""
+    return settings.webhook_connect_timeout_seconds + 2 * settings.webhook_read_timeout_seconds
+
+
 async def send(http: httpx.AsyncClient, settings: Settings, outgoing: Outgoing) -> Sent:
-    """One attempt: check the target again, POST the signed body, keep the answer's start."""
+    """One attempt, within `send_deadline`: check the target again, POST the signed body,
+    keep the answer's start."""
     at = utcnow()
     started = time.monotonic()
+    deadline = send_deadline(settings)
+    try:
+        async with asyncio.timeout(deadline):
+            return await _attempt(http, settings, outgoing, at, started)
+    except TimeoutError:
+        elapsed = round((time.monotonic() - started) * 1000)
+        return Sent(outgoing, at, elapsed, None, f"timed out after {deadline:g} s", None, None)
 
+
+async def _attempt(
+    http: httpx.AsyncClient, settings: Settings, outgoing: Outgoing, at: datetime, started: float
+) -> Sent:
     def elapsed() -> int:
         return round((time.monotonic() - started) * 1000)
 

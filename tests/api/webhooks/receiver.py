@@ -17,6 +17,9 @@ class Answer:
     status: int
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
+    drip_seconds: float = 0.0
+    """When set, the body goes one byte at a time with this pause between bytes (a receiver
+    that never lets a read time out)."""
 
 
 class Receiver:
@@ -58,7 +61,13 @@ class Receiver:
         writer.write(
             f"HTTP/1.1 {answer.status} X\r\ncontent-length: {len(answer.body)}\r\n{extra}"
             f"connection: close\r\n\r\n".encode()
-            + answer.body
         )
+        if answer.drip_seconds:
+            for byte in answer.body:
+                writer.write(bytes([byte]))
+                await writer.drain()
+                await asyncio.sleep(answer.drip_seconds)
+        else:
+            writer.write(answer.body)
         await writer.drain()
         writer.close()

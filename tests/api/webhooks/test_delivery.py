@@ -5,6 +5,7 @@ and a target is checked again at send time."""
 
 import asyncio
 import json
+import time
 import uuid
 from datetime import timedelta
 from email.utils import format_datetime
@@ -218,6 +219,32 @@ async def test_a_redirect_is_not_followed(
     (failed,) = await deliveries(app)
     assert (failed.status, failed.last_status, failed.last_error) == ("pending", 302, "HTTP 302")
     assert [r.path for r in receiver.received] == ["/hooks"]
+
+
+async def test_a_receiver_that_drips_its_answer_is_cut_off_at_the_deadline(
+    app: FastAPI,
+    anonymous: httpx.AsyncClient,
+    red_cross: dict[str, str],
+    receiver: Receiver,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _, red = await _subscribed(app, anonymous, red_cross, receiver)
+    settings = app.state.services.settings
+    monkeypatch.setattr(settings, "webhook_connect_timeout_seconds", 0.5)
+    monkeypatch.setattr(settings, "webhook_read_timeout_seconds", 0.5)
+    # Each byte comes well within the read timeout; the whole answer would take 20 s.
+    receiver.answer(Answer(200, body=b"x" * 200, drip_seconds=0.1))
+    await publish(app, REFERRAL_CREATED, referral_payload(red))
+    await fan_out(app)
+    started = time.monotonic()
+    await deliver(app)
+    assert time.monotonic() - started < 10
+    (cut,) = await deliveries(app)
+    assert (cut.status, cut.last_status, cut.last_error) == (
+        "pending",
+        None,
+        "timed out after 1.5 s",
+    )
 
 
 async def test_a_target_refused_at_send_time_is_a_failed_attempt(
