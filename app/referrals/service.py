@@ -22,6 +22,7 @@ from typing import Any
 
 import structlog
 
+from app.confidentiality.public import check_social_worker
 from app.core import audit, events
 from app.core.auth import Actor
 from app.core.db import ReadSession, WriteSession, utcnow
@@ -228,7 +229,9 @@ async def push(
 async def visible(
     session: ReadSession, actor: Actor, referral_id: uuid.UUID, *, for_update: bool = False
 ) -> Referral:
-    """The referral if the actor may see it; 404 otherwise (a refusal when it exists)."""
+    """The referral if the actor may see it; 404 otherwise (a refusal when it exists). A
+    social worker without a valid confidentiality agreement for the household's street is
+    refused (403): a referral's notes tell of the household (Beijing 7)."""
     found = await repository.get_visible(session, actor, referral_id, for_update=for_update)
     if found is None:
         error = NotFound("转介", "referral")
@@ -237,6 +240,7 @@ async def visible(
                 action="referral.read", object_type=OBJECT, object_id=str(referral_id)
             )
         raise error
+    await check_social_worker(session, actor.principal, found.region_code[:9], actor.today)
     return found
 
 

@@ -188,6 +188,17 @@ ROUTES: dict[tuple[str, str], Route] = {
         _items, params=MONTHS, if_match=True
     ),
     ("GET", "/api/v1/households/{household_id}/needs"): Route(),
+    ("GET", "/api/v1/households/{household_id}/consents"): Route(),
+    ("POST", "/api/v1/households/{household_id}/consents"): Route(
+        lambda ids, known: {
+            "organization_id": str(uuid.uuid4()),
+            "person_id": str(uuid.uuid4()),
+            "given_on": "2026-01-05",
+            "scope": ["identity_contact"],
+            "purpose": "转介办理",
+            "method": "written",
+        }
+    ),
     ("GET", "/api/v1/households/{household_id}/assets"): Route(),
     ("PUT", "/api/v1/households/{household_id}/assets"): Route(_items, if_match=True),
     # The household is checked before the body is read or the document looked up.

@@ -109,6 +109,23 @@ class TestSend:
         refused = await anonymous.post(REFERRALS, json=_body(other, red_cross), headers=worker)
         assert_invalid(refused, ["body", "need_id"], "not_found")
 
+    async def test_a_social_worker_without_an_agreement_reads_no_referral(
+        self, app: FastAPI, anonymous: httpx.AsyncClient
+    ) -> None:
+        household, need = await household_with_need(app)
+        await assign_household(app, household.id)
+        red_cross = await organization_id(app, RED_CROSS)
+        sent = await anonymous.post(
+            REFERRALS,
+            json=_body(need, red_cross, note="户主住院治疗"),
+            headers=await bearer(anonymous, "street_officer"),
+        )
+        assert sent.status_code == 201, sent.text
+        worker = await bearer(anonymous, "social_worker")
+        response = await anonymous.get(f"{REFERRALS}/{sent.json()['id']}", headers=worker)
+        assert_problem(response, 403, "confidentiality_agreement_required")
+        assert "住院" not in response.text
+
     async def test_a_household_of_another_street_is_not_found(
         self, app: FastAPI, anonymous: httpx.AsyncClient
     ) -> None:
