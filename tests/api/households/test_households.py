@@ -515,15 +515,25 @@ class TestRead:
         )
         assert_problem(response, 404, "route_not_found")
 
-    @pytest.mark.parametrize("username", ["admin", "department_officer"])
     async def test_roles_without_ledger_access_are_forbidden(
-        self, anonymous: httpx.AsyncClient, username: str
+        self, anonymous: httpx.AsyncClient
     ) -> None:
         created = await create(anonymous, await bearer(anonymous, "street_officer"))
         response = await anonymous.get(
-            f"{HOUSEHOLDS}/{created['id']}", headers=await bearer(anonymous, username)
+            f"{HOUSEHOLDS}/{created['id']}", headers=await bearer(anonymous, "admin")
         )
         assert_problem(response, 403, "forbidden")
+
+    async def test_a_department_officer_finds_no_household_without_a_referral(
+        self, anonymous: httpx.AsyncClient
+    ) -> None:
+        """Department officers reach a household only through a referral to their
+        organisation (tests/api/referrals/test_reach.py): without one it is not found."""
+        created = await create(anonymous, await bearer(anonymous, "street_officer"))
+        response = await anonymous.get(
+            f"{HOUSEHOLDS}/{created['id']}", headers=await bearer(anonymous, "department_officer")
+        )
+        assert_problem(response, 404, "not_found")
 
     async def test_without_a_token(self, anonymous: httpx.AsyncClient) -> None:
         response = await anonymous.get(f"{HOUSEHOLDS}/{uuid.uuid4()}")
