@@ -80,6 +80,7 @@ class SubscriptionUpdate(BaseModel):
     )
     active: bool | None = Field(
         default=None,
+        strict=True,
         description="`false` disables it (`requested`; its pending deliveries are cancelled); "
         "`true` enables it again, also after a 410 disabled it.",
     )

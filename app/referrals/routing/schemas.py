@@ -11,7 +11,7 @@ from app.dictionaries.public import CodeOf
 NeedCode = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
 """A code of the extensible table `need` (checked against it, 422 `unknown_code`)."""
 Kind = Annotated[str, CodeOf("organization_kind")]
-DueDays = Annotated[int, Field(ge=1, le=60)]
+DueDays = Annotated[int, Field(strict=True, ge=1, le=60)]
 
 _ROUTE = "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e31"
 _DEFAULT = "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e32"
