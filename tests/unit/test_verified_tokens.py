@@ -14,6 +14,15 @@ AUDIENCE = "sanzhu-api-test"
 NOW = datetime.now(UTC).replace(microsecond=0)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_now() -> None:
+    """Tokens are issued at NOW and their expiry is checked against the real clock, so NOW is
+    taken when each test starts, not when the module was collected (a long suite run can
+    take longer than a token's lifetime between the two)."""
+    global NOW
+    NOW = datetime.now(UTC).replace(microsecond=0)
+
+
 @pytest.fixture(scope="module")
 def ring() -> KeyRing:
     return KeyRing(generate_jwks())
