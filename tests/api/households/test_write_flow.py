@@ -420,9 +420,13 @@ def test_the_contract_declares_the_household_etag_on_every_household_write(app: 
     for method, path, status in writes:
         headers = paths[path][method]["responses"][status].get("headers", {})
         assert {"X-Household-ETag", "X-Household-Version"} <= set(headers), (method, path)
-    # Every write below a household changes it, but an assessment: it is a record of its
-    # own that reads the household (DOMAIN 5). A new write belongs in one of the two lists.
-    reads_the_household = {("post", "/api/v1/households/{household_id}/assessments")}
+    # Every write below a household changes it, but an assessment and a consent: records of
+    # their own about the household (DOMAIN 5; PIPL art. 23). A new write belongs in one of
+    # the two lists.
+    reads_the_household = {
+        ("post", "/api/v1/households/{household_id}/assessments"),
+        ("post", "/api/v1/households/{household_id}/consents"),
+    }
     below = {
         (method, path)
         for path, operations in paths.items()
