@@ -14,11 +14,13 @@ used, as before.
 """
 
 import asyncio
+import copy
 import os
 import re
 import shutil
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import httpx
@@ -226,3 +228,23 @@ async def pipeline_client(
         transport=transport, base_url="http://testserver", headers=client.headers
     ) as http:
         yield http
+
+
+@pytest.fixture(scope="session")
+def contract_document(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The app's OpenAPI document, built once per worker: it depends on the routes alone, never
+    on the settings or the database, and building it takes seconds."""
+    unused = tmp_path_factory.mktemp("contract") / "unused.db"
+    settings = Settings(
+        database_url=f"sqlite+aiosqlite:///{unused}",
+        secret_key=TEST_SECRET,
+        state_dir=unused.parent / "state",
+        run_worker_in_process=False,
+    )
+    return create_app(settings).openapi()
+
+
+@pytest.fixture
+def document(contract_document: dict[str, Any]) -> dict[str, Any]:
+    """The app's OpenAPI document, as the contract tests read it: a copy a test may change."""
+    return copy.deepcopy(contract_document)

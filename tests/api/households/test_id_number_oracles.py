@@ -296,9 +296,8 @@ NAME_FILTERS = {("/api/v1/households", "get", "name")}
 the field whole anyway."""
 
 
-def test_no_ledger_list_filters_or_orders_by_a_masked_field(app: FastAPI) -> None:
+def test_no_ledger_list_filters_or_orders_by_a_masked_field(document: dict[str, Any]) -> None:
     """Filtering or ordering by a field a role sees masked would confirm its value too."""
-    document = app.openapi()
     offered = {
         (path, method, parameter["name"])
         for path, operations in document["paths"].items()

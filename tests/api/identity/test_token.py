@@ -1,6 +1,7 @@
 """POST /api/v1/auth/token: password and client_credentials grants (RFC 6749, API.md)."""
 
 import time
+from typing import Any
 
 import httpx
 import pytest
@@ -185,8 +186,8 @@ class TestSwaggerAuthorize:
     token endpoint takes the form Swagger UI posts (an empty `scope`, and an empty
     `Authorization: Basic` for the client id nobody filled in)."""
 
-    async def test_the_contract_declares_the_password_flow(self, app: FastAPI) -> None:
-        schemes = app.openapi()["components"]["securitySchemes"]
+    async def test_the_contract_declares_the_password_flow(self, document: dict[str, Any]) -> None:
+        schemes = document["components"]["securitySchemes"]
         assert schemes == {
             "OAuth2Password": {
                 "type": "oauth2",
@@ -194,7 +195,7 @@ class TestSwaggerAuthorize:
                 "flows": {"password": {"scopes": {}, "tokenUrl": "/api/v1/auth/token"}},
             }
         }
-        users = app.openapi()["paths"]["/api/v1/users"]["get"]
+        users = document["paths"]["/api/v1/users"]["get"]
         assert users["security"] == [{"OAuth2Password": []}]
 
     async def test_the_form_swagger_ui_sends_signs_in(self, anonymous: httpx.AsyncClient) -> None:
