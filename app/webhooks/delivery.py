@@ -126,8 +126,8 @@ async def _attempt(
         return round((time.monotonic() - started) * 1000)
 
     try:
-        await targets.check(
-            outgoing.url,
+        target = await targets.check(
+            target.pinned(),
             https_only=settings.environment is Environment.production,
             allow_private=settings.webhook_allow_private_targets,
             must_resolve=True,
@@ -137,13 +137,22 @@ async def _attempt(
     stamp = int(at.timestamp())
     message_id = str(outgoing.delivery_id)
     headers = {
+        "host": target.parts.netloc,
         "content-type": "application/json",
         "webhook-id": message_id,
         "webhook-timestamp": str(stamp),
         "webhook-signature": signing.signature(outgoing.secret, message_id, stamp, outgoing.body),
     }
+    # To the checked address, not the name resolved again (targets.py: DNS rebinding); TLS
+    # still names and verifies the host.
     try:
-        async with http.stream("POST", outgoing.url, content=outgoing.body, headers=headers) as r:
+        async with http.stream(
+            "POST",
+            target.pinned(),
+            content=outgoing.body,
+            headers=headers,
+            extensions={"sni_hostname": target.host},
+        ) as r:
             start = b""
             async for chunk in r.aiter_bytes():
                 start += chunk

@@ -8,9 +8,10 @@ address judged as its IPv4 address) are refused unless
 `SANZHU_WEBHOOK_ALLOW_PRIVATE_TARGETS` is set. A name that does not resolve is accepted when
 a subscription is saved (its DNS may be published later) and refused at send time.
 
-The check and the connection resolve the name separately, so a name re-pointed between the
-two (DNS rebinding) is not caught; receivers are partners' systems, registered by them or an
-admin, which bounds that risk.
+At send time the connection goes to an address the check passed (`Checked.pinned`), not to
+the name resolved again: a name re-pointed between the check and the connection (DNS
+rebinding) cannot lead a webhook to an address the check refused. The request keeps the name
+as its `Host` and, over TLS, as the server name the certificate is verified against.
 """
 
 import asyncio
@@ -104,10 +105,31 @@ async def resolve(host: str, port: int) -> list[IpAddress]:
     return [ipaddress.ip_address(info[4][0]) for info in infos]
 
 
-async def check(
-    url: str, *, https_only: bool, allow_private: bool, must_resolve: bool
-) -> SplitResult:
-    """Refuse (`TargetRefused`) a URL webhooks may not be sent to; its parts otherwise."""
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """A target that passed the check: its URL's parts and the addresses its host had then."""
+
+    parts: SplitResult
+    addresses: tuple[IpAddress, ...]
+
+    @property
+    def host(self) -> str:
+        return self.parts.hostname or ""
+
+    def pinned(self) -> str:
+        """The URL with its host replaced by the first checked address, so the connection
+        goes where the check looked; a URL whose host did not resolve stays as it is."""
+        if not self.addresses:
+            return self.parts.geturl()
+        address = self.addresses[0]
+        literal = f"[{address}]" if address.version == 6 else str(address)
+        netloc = literal if self.parts.port is None else f"{literal}:{self.parts.port}"
+        return self.parts._replace(netloc=netloc).geturl()
+
+
+async def check(url: str, *, https_only: bool, allow_private: bool, must_resolve: bool) -> Checked:
+    """Refuse (`TargetRefused`) a URL webhooks may not be sent to; its parts and the
+    addresses it resolved to otherwise (none when it did not resolve and need not)."""
     parts = parse(url, https_only=https_only)
     host = parts.hostname or ""
     port = parts.port or (443 if parts.scheme == "https" else 80)
@@ -116,10 +138,10 @@ async def check(
     except (OSError, TimeoutError):
         if must_resolve:
             raise TargetRefused(Refusal.unresolvable, {"host": host}) from None
-        return parts
+        return Checked(parts, ())
     if not allow_private:
         for address in addresses:
             refusal = address_refusal(address)
             if refusal is not None:
                 raise TargetRefused(refusal, {"address": str(address)})
-    return parts
+    return Checked(parts, tuple(addresses))

@@ -4,11 +4,13 @@ whose transaction rolled back; 410 disables, 429 is honoured, redirects are not 
 and a target is checked again at send time."""
 
 import asyncio
+import ipaddress
 import json
 import time
 import uuid
 from datetime import timedelta
 from email.utils import format_datetime
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -18,7 +20,7 @@ from standardwebhooks import Webhook
 
 from app.core import events
 from app.core.db import utcnow
-from app.webhooks import repository
+from app.webhooks import repository, targets
 from app.webhooks.delivery import Outgoing, Sent, record
 from app.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 from tests.api.webhooks.flow import (
@@ -425,3 +427,47 @@ async def test_a_claim_skips_deliveries_another_worker_is_claiming(
             )
     assert len(claimed) == 2
     assert set(claimed).isdisjoint(locked)
+
+
+async def test_the_connection_goes_to_the_address_the_check_passed(
+    app: FastAPI,
+    anonymous: httpx.AsyncClient,
+    red_cross: dict[str, str],
+    receiver: Receiver,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """DNS rebinding: the send connects to the address the check resolved and passed, not to
+    the name resolved again. The name here resolves only through the check's resolver, so a
+    connection by name would fail; the receiver sees the name as the Host."""
+    host = f"hooks.partner.invalid:{receiver.port}"
+    created = await subscribe(anonymous, red_cross, f"http://{host}/hooks")
+    red = await organization_id(app, "red_cross")
+    looked_up: list[str] = []
+
+    async def resolve(name: str, port: int) -> list[targets.IpAddress]:
+        looked_up.append(name)
+        return [ipaddress.ip_address("127.0.0.1")]
+
+    monkeypatch.setattr(targets, "resolve", resolve)
+    await publish(app, REFERRAL_CREATED, referral_payload(red))
+    await fan_out(app)
+    assert await deliver(app) == 1
+
+    (delivered,) = await deliveries(app)
+    assert (delivered.status, delivered.last_status) == ("delivered", 200)
+    (request,) = receiver.received
+    assert request.headers["host"] == host
+    assert request.path == "/hooks"
+    Webhook(str(created["secret"])).verify(request.body, request.headers)
+    assert looked_up == ["hooks.partner.invalid"]
+
+
+def test_a_pinned_url_keeps_the_port_path_and_query_and_brackets_ipv6() -> None:
+    checked = targets.Checked(
+        urlsplit("https://hooks.example.cn:8443/in?x=1"),
+        (ipaddress.ip_address("2001:db8::1"), ipaddress.ip_address("203.0.113.9")),
+    )
+    assert checked.pinned() == "https://[2001:db8::1]:8443/in?x=1"
+    assert checked.host == "hooks.example.cn"
+    unresolved = targets.Checked(urlsplit("https://hooks.example.cn/in"), ())
+    assert unresolved.pinned() == "https://hooks.example.cn/in"
