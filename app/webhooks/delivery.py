@@ -127,7 +127,7 @@ async def _attempt(
 
     try:
         target = await targets.check(
-            target.pinned(),
+            outgoing.url,
             https_only=settings.environment is Environment.production,
             allow_private=settings.webhook_allow_private_targets,
             must_resolve=True,
