@@ -262,7 +262,9 @@ class HouseholdChange(HouseholdOwned, Base):
     actor: Mapped[str | None] = mapped_column(String(64))
     actor_role: Mapped[str | None] = mapped_column(String(32))
     action: Mapped[str] = mapped_column(String(48))
-    person_id: Mapped[uuid.UUID | None] = mapped_column()
+    person_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("persons.id", ondelete="RESTRICT")
+    )
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 

@@ -80,8 +80,11 @@ class Referral(HouseholdOwned, Timestamped, Base):
     need_code: Mapped[str] = mapped_column(String(64))
     source: Mapped[str] = mapped_column(String(16))
     """`manual` (sent by staff) or `application` (pushed when its application was accepted)."""
-    application_id: Mapped[uuid.UUID | None] = mapped_column()
-    """The application it answers, if any (a pushed referral's source)."""
+    application_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("applications.id", ondelete="RESTRICT")
+    )
+    """The application it answers, if any (a pushed referral's source). A foreign key by the
+    table's name: intake uses referrals, not the other way (the import contracts)."""
     sent_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     sender_region_code: Mapped[str | None] = mapped_column(region_code_type())
     """The sender's scope when it sent it (the district officer: the district)."""
