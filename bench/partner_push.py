@@ -2,7 +2,7 @@
 asyncpg inserts of the same rows.
 
     .venv/bin/python bench/partner_push.py [--pushes 300] [--households 20] [--concurrency 1]
-        [--pg postgresql://…/postgres]
+        [--trace] [--pg postgresql://…/postgres]
 
 Creates a throwaway PostgreSQL database (migrated, demo district, whose routing table names
 each street's assistance station as its one window), enters `--households` households of
@@ -20,7 +20,8 @@ timed): the Red Cross knows them. Then, in this one process:
   first transition, its audit event and its `referral.created` outbox event, copied from
   the app's last push with new ids.
 
-Prints pushes per second, mean and p95 of both sides and the ratio. The database is dropped
+`--trace` prints the statements the app sends for one push (before the timed ones). Prints
+pushes per second, mean and p95 of both sides and the ratio. The database is dropped
 at the end, whatever happens.
 """
 
@@ -40,7 +41,7 @@ if str(REPO) not in sys.path:
 
 import asyncpg  # noqa: E402
 import httpx  # noqa: E402
-from sqlalchemy import select  # noqa: E402
+from sqlalchemy import event, select  # noqa: E402
 
 import app.models  # noqa: E402, F401 - every table, so foreign keys resolve
 from app.core.audit import AuditEvent  # noqa: E402
@@ -139,7 +140,9 @@ def _raw_push(pool: asyncpg.Pool, rows: dict[str, dict[str, Any]]) -> Callable[[
     return call
 
 
-async def _run(url: str, state: Path, pushes: int, households: int, concurrency: int) -> None:
+async def _run(
+    url: str, state: Path, pushes: int, households: int, concurrency: int, trace: bool
+) -> None:
     settings = bench_settings(url, state)
     application = create_app(settings)
     services = application.state.services
@@ -200,6 +203,15 @@ async def _run(url: str, state: Path, pushes: int, households: int, concurrency:
 
             return call
 
+        if trace:
+            engine = services.database.engine.sync_engine
+            sent: list[str] = []
+            listener = lambda *args: sent.append(args[2].split("\n")[0][:110])  # noqa: E731
+            event.listen(engine, "before_cursor_execute", listener)
+            await app_push(0)()
+            event.remove(engine, "before_cursor_execute", listener)
+            print(f"the app's statements for one push ({len(sent)}):")
+            print("\n".join(f"  {s}" for s in sent))
         app_wall, app_took = await timed([app_push(n) for n in range(pushes)], concurrency)
         pool = await baseline_pool(url, settings.db_pool_size)
         try:
@@ -222,10 +234,11 @@ def main() -> None:
     parser.add_argument("--pushes", type=int, default=300)
     parser.add_argument("--households", type=int, default=20)
     parser.add_argument("--concurrency", type=int, default=1)
+    parser.add_argument("--trace", action="store_true")
     parser.add_argument("--pg", default=os.environ.get("BENCH_PG_URL", DEFAULT_PG_URL))
     args = parser.parse_args()
     with seeded_database(args.pg, "sanzhu_bench_partner_push") as (url, state):
-        asyncio.run(_run(url, state, args.pushes, args.households, args.concurrency))
+        asyncio.run(_run(url, state, args.pushes, args.households, args.concurrency, args.trace))
 
 
 if __name__ == "__main__":
