@@ -77,7 +77,9 @@ class Action(StrEnum):
     referral_routes_write = "referral_routes:write"
     referrals_read = "referrals:read"
     referrals_send = "referrals:send"
+    referrals_cancel = "referrals:cancel"
     referrals_handle = "referrals:handle"
+    referrals_push = "referrals:push"
     referrals_worklist = "referrals:worklist"
     referred_household_read = "households:read_referred"
     consents_read = "consents:read"
@@ -110,6 +112,8 @@ _REFERRAL_SENDERS = frozenset(
     {Role.district_officer, Role.street_officer, Role.community_worker, Role.social_worker}
 )
 """Who sends referrals for the households in its reach, and cancels them (DOMAIN 7)."""
+_REFERRAL_RECEIVERS = frozenset({Role.department_officer, Role.partner})
+"""Who works the referrals addressed to its organisation (DOMAIN 7)."""
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.reference_read: frozenset(Role),
@@ -256,14 +260,18 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     # write for it: street officers and community workers, social workers on the households
     # assigned to them (resource linking, 资源链接, is casework: Beijing 4(2)), and the
     # district officer anywhere in its district; it sends and cancels. Grid workers do not
-    # write the ledger, so they send none. The receiving side is the department officers of
-    # the receiving organisation (partner systems later): they receive, accept, reject,
-    # start, complete and fail. Who reads which referral is the service's (404 outside).
+    # write the ledger, so they send none. The receiving side is the department officers and
+    # partner systems of the receiving organisation: they receive, accept, reject, start,
+    # complete and fail. A partner system also pushes referrals in about the households its
+    # organisation already knows through referrals (`/partner/referrals`), and cancels the
+    # ones it pushed. Who reads and acts on which referral is the service's (404 outside).
     Action.referral_routes_read: REGION_ROLES | {Role.admin, Role.social_worker},
     Action.referral_routes_write: frozenset({Role.admin}),
-    Action.referrals_read: _LEDGER_READERS | {Role.auditor, Role.department_officer},
+    Action.referrals_read: _LEDGER_READERS | {Role.auditor} | _REFERRAL_RECEIVERS,
     Action.referrals_send: _REFERRAL_SENDERS,
-    Action.referrals_handle: frozenset({Role.department_officer}),
+    Action.referrals_cancel: _REFERRAL_SENDERS | {Role.partner},
+    Action.referrals_handle: _REFERRAL_RECEIVERS,
+    Action.referrals_push: frozenset({Role.partner}),
     # Overdue referrals are the sender's and the district's worklist (DOMAIN 7).
     Action.referrals_worklist: _REFERRAL_SENDERS,
     # Consent to share with organisations that are not government departments (PIPL art.

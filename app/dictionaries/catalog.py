@@ -1063,6 +1063,7 @@ CATALOG: tuple[CodeTable, ...] = (
             Code("application", "申请", "Application"),
             Code("home_visit", "入户访谈", "Home visit"),
             Code("discovery_report", "主动发现线索", "Discovery report"),
+            Code("partner_referral", "合作机构转介", "Partner referral"),
             Code("import", "批量导入", "Import"),
             Code("legacy", "历史数据", "Legacy record"),
         ),

@@ -9,6 +9,7 @@ import uuid
 from typing import NoReturn, Protocol
 from weakref import WeakKeyDictionary
 
+from sqlalchemy import select
 from sqlalchemy.orm import SessionTransaction
 
 from app.confidentiality.public import check_social_worker
@@ -129,6 +130,20 @@ async def writable(
     if expected_version is not None:
         check_version(expected_version, household.version)
     _locked(session)[household.id] = household
+    return household
+
+
+async def locked_for_organization(
+    session: WriteSession, household_id: uuid.UUID
+) -> Household | None:
+    """A household locked for a change made on behalf of an organisation, outside any
+    actor's reach: the caller has established that the organisation may act on it (a
+    partner that already knows it through a referral). None when there is no such
+    household; the caller answers that as it answers an unknown one."""
+    stmt = select(Household).where(Household.id == household_id).with_for_update()
+    household: Household | None = await session.scalar(stmt)
+    if household is not None:
+        _locked(session)[household.id] = household
     return household
 
 

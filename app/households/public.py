@@ -2,7 +2,9 @@
 
 - **Fetch** a household as an actor may: `visible`, `personal` (its personal
   data; the social-worker confidentiality gate), `writable` (locked for a
-  change, If-Match). Each answers 404 outside the actor's reach.
+  change, If-Match). Each answers 404 outside the actor's reach. A household an
+  organisation may act on by another domain's rule (a partner's referrals):
+  `writable_for_organization`.
 - **Scope** any household-owned table by the actor's reach: `jurisdiction`;
   declare such a table with `HouseholdOwned`, so it moves with its household.
 - **Change** a household through `record_change`: version, history, audit and
@@ -153,6 +155,17 @@ async def writable(
         session, actor, household_id, expected_version=expected_version
     )
     return HouseholdRef.of(household)
+
+
+async def writable_for_organization(
+    session: WriteSession, household_id: uuid.UUID
+) -> HouseholdRef | None:
+    """A household locked for a change on behalf of an organisation the caller has
+    established may act on it (referrals: a partner's household known through a referral),
+    without an actor's reach; None when there is none. `note_needs` takes it as it takes one
+    fetched with `writable`."""
+    found = await access.locked_for_organization(session, household_id)
+    return None if found is None else HouseholdRef.of(found)
 
 
 async def record_change(
@@ -332,9 +345,10 @@ async def note_needs(
     noted_on: date,
     note: str | None = None,
 ) -> list[NeedInstance]:
-    """Note needs as dated instances of a household fetched with `writable` (DOMAIN 4, 6):
-    one open instance per distinct code (codes of the `need` dictionary), from `source`
-    (`application`, `home_visit`, `discovery_report`) and its id; the household's need
+    """Note needs as dated instances of a household fetched with `writable` (or
+    `writable_for_organization`) (DOMAIN 4, 6): one open instance per distinct code (codes
+    of the `need` dictionary), from `source` (`application`, `home_visit`,
+    `discovery_report`, `partner_referral`) and its id; the household's need
     codes follow its live instances, and the change is recorded (history `needs.note`).
     Returns the instances in code order (ids known; written with the next flush)."""
     if not access.was_locked(session, household.id):

@@ -35,5 +35,12 @@ register_field_messages(
         "not_a_receiver": FieldMessage(
             "该单位类别不接收转介", "organisations of this kind do not receive referrals"
         ),
+        "no_default_receiver": FieldMessage(
+            "该家庭所在区划未设置默认承接单位（{kind}），请指定接收单位",
+            "no default {kind} is set for the household's region; name the receiver",
+        ),
+        "own_organization": FieldMessage(
+            "不能转介给本单位", "a referral cannot be addressed to your own organisation"
+        ),
     }
 )

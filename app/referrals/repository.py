@@ -42,15 +42,32 @@ def referred_to(organization: Any) -> Select[Any]:
     )
 
 
+def of_organization(organization: uuid.UUID) -> Any:
+    """SQL condition: the referrals addressed to the organisation or pushed in by it."""
+    return or_(
+        Referral.receiver_organization_id == organization,
+        Referral.sender_organization_id == organization,
+    )
+
+
+async def known_to(session: ReadSession, organization: uuid.UUID, household_id: uuid.UUID) -> bool:
+    """Whether the organisation knows the household through a referral (any status)
+    addressed to it or pushed in by it: the households a partner may push referrals about."""
+    stmt = select(
+        exists().where(Referral.household_id == household_id, of_organization(organization))
+    )
+    return bool(await session.scalar(stmt))
+
+
 def visible_to(actor: Actor) -> Any:
-    """SQL condition: the referrals the actor may see. A receiving organisation's staff see
-    every referral addressed to it, closed ones too; everyone else those of the households
-    in its reach."""
+    """SQL condition: the referrals the actor may see. An organisation's officers and
+    partner systems see every referral addressed to it or pushed in by it, closed ones too;
+    everyone else those of the households in its reach."""
     if actor.principal.role in _ORGANIZATION_ROLES:
         organization = actor.principal.organization_id
         if organization is None:
             return false()
-        return Referral.receiver_organization_id == organization
+        return of_organization(organization)
     return jurisdiction(actor.reach, Referral.household_id, Referral.region_code)
 
 

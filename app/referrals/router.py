@@ -1,4 +1,5 @@
-"""Referrals' routes: sending, reading, the actions of both sides, and the overdue worklist."""
+"""Referrals' routes: sending, a partner's push, reading, the actions of both sides, and the
+overdue worklist."""
 
 import uuid
 from collections.abc import Awaitable, Callable
@@ -24,7 +25,8 @@ from app.core.routing import API_V1, Idempotency, api_router, route_options
 from app.core.transitions import InvalidTransition
 from app.core.uow import DbSession, ReadDbSession
 from app.households.public import PERSONAL_READ, HouseholdDeclined, HouseholdExited, audit_read
-from app.referrals import repository, service
+from app.referrals import inbound, repository, service
+from app.referrals.inbound import PartnerReferralIn
 from app.referrals.models import Referral
 from app.referrals.schemas import ReferralActionIn, ReferralIn, ReferralOut, ReferralSummary
 from app.referrals.states import SIDE, ReferralAction, ReferralStatus, Side
@@ -36,8 +38,9 @@ ONE = REFERRALS + "/{referral_id:uuid}"
 ReferralId = Annotated[uuid.UUID, Path(description="Referral id.")]
 Reader = Annotated[Actor, Depends(actor_for(Action.referrals_read))]
 Sender = Annotated[Actor, Depends(actor_for(Action.referrals_send))]
+Pusher = Annotated[Actor, Depends(actor_for(Action.referrals_push))]
 WorklistReader = Annotated[Actor, Depends(actor_for(Action.referrals_worklist))]
-SIDE_ACTION = {Side.receiver: Action.referrals_handle, Side.sender: Action.referrals_send}
+SIDE_ACTION = {Side.receiver: Action.referrals_handle, Side.sender: Action.referrals_cancel}
 """The permission of each side of the state machine (`states.SIDE`)."""
 
 
@@ -82,12 +85,42 @@ async def referrals_create(
     return await _answer(session, actor, referral, response)
 
 
+@router.post(
+    "/partner/referrals",
+    response_model=ReferralOut,
+    status_code=201,
+    summary="Push a referral in (partner systems; Idempotency-Key required)",
+    description="A partner system refers a need of a household its organisation already "
+    "knows through a referral (addressed to it or pushed in by it, any status) to another "
+    "organisation: `receiver_organization_id`, else the one window (the default "
+    "`street_assistance_station` of the household's region; 422 `no_default_receiver` when "
+    "none is set). Any other household id, existing or not, is the same 422 `not_found` at "
+    "`household_id`. The household's live need of `need_code` is referred, or a new one is "
+    "noted. Not to your own organisation (422 `own_organization`); an exited household it "
+    "knows is 409 `household_exited`. `Idempotency-Key` is required: a retry answers the "
+    "first push (`Idempotent-Replayed: true`), also when retries race (409 "
+    "`idempotency_in_progress` until the first ends). The referral's events reach your "
+    "organisation's webhooks.",
+    responses={
+        **sends(201, ETAG, LOCATION),
+        **protected_problems(ValidationFailed, HouseholdExited, HouseholdDeclined),
+    },
+    openapi_extra=route_options(idempotency_mode=Idempotency.required),
+)
+async def partner_referrals_create(
+    actor: Pusher, response: Response, session: DbSession, body: PartnerReferralIn
+) -> ReferralOut:
+    referral = await inbound.push(session, actor, body)
+    response.headers["Location"] = f"{API_V1}{REFERRALS}/{referral.id}"
+    return await _answer(session, actor, referral, response)
+
+
 @router.get(
     REFERRALS,
     response_model=Page[ReferralSummary],
     summary="Referrals you may see, in sending order",
-    description="Department officers: the referrals addressed to their organisation, closed "
-    "ones too. Region staff and social workers: those of the households in their reach. "
+    description="Department officers and partner systems: the referrals addressed to their "
+    "organisation or pushed in by it, closed ones too. Region staff and social workers: those of the households in their reach. "
     "Oldest first (ids are time-ordered). Filters: `status`, `receiver_organization_id`, "
     "`household_id`, `region` (a subtree), `overdue` (open past the due day). The read is "
     "audited.",
@@ -204,8 +237,9 @@ def _action_route(
         response_model=ReferralOut,
         name=f"referrals_{action.value}",
         summary=f"{summary} (If-Match)",
-        description=f"{description} 404 outside your reach (a department officer: a referral "
-        "not addressed to its organisation). 409 `invalid_transition` lists the actions the "
+        description=f"{description} 404 outside your reach or when you are not on the "
+        "action's side of it (a department officer or partner: a referral not addressed to its "
+        "organisation; a partner cancels only the referrals it pushed in). 409 `invalid_transition` lists the actions the "
         "referral's state allows. `reason` is refused on actions that take none, `outcome` "
         "and `amount` on all but `complete`.",
         responses={**sends(200, ETAG), **protected_problems(*errors)},

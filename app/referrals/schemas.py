@@ -114,8 +114,8 @@ class ReferralSummary(BaseModel):
     need_id: uuid.UUID = Field(description="The need instance it answers.")
     need_code: str = Field(description="The need's code (dictionary `need`).")
     source: str = Field(
-        description="`manual` (sent by staff) or `application` (pushed when its application "
-        "was accepted)."
+        description="`manual` (sent by staff), `application` (pushed when its application "
+        "was accepted) or `partner` (pushed in by a partner system)."
     )
     application_id: uuid.UUID | None = Field(description="The application it came from, if any.")
     receiver_organization_id: uuid.UUID = Field(description="The receiving organisation.")

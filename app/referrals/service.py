@@ -35,7 +35,8 @@ from app.referrals import repository
 from app.referrals.models import Referral, ReferralTransition
 from app.referrals.routing import service as routing
 from app.referrals.schemas import ReferralActionIn, ReferralIn
-from app.referrals.states import FINAL, MACHINE, REASONS, ReferralAction, ReferralStatus
+from app.referrals.states import FINAL, MACHINE, REASONS, SIDE, ReferralAction, ReferralStatus
+from app.referrals.views import side_of
 from app.workdays.public import add_working_days
 
 OBJECT = "referral"
@@ -84,7 +85,7 @@ async def _recorded(
     events.publish(session, event, payload(referral))
 
 
-async def _create(
+async def create(
     session: WriteSession,
     actor: Actor,
     household: households.HouseholdRef,
@@ -96,7 +97,10 @@ async def _create(
     sent_on: date,
     application_id: uuid.UUID | None = None,
     note: str | None = None,
+    sender_organization: uuid.UUID | None = None,
 ) -> Referral:
+    """A new referral of `need` to `receiver` (`requested`), its first transition, audit and
+    `referral.created`; `sender_organization`: the partner that pushed it in."""
     due = await add_working_days(session, sent_on, due_days)
     principal = actor.principal
     referral = Referral(
@@ -110,6 +114,7 @@ async def _create(
         application_id=application_id,
         sent_by=None if principal.is_client else principal.id,
         sender_region_code=principal.scope_region,
+        sender_organization_id=sender_organization,
         receiver_organization_id=receiver,
         sent_on=sent_on,
         due_working_days=due_days,
@@ -132,7 +137,7 @@ async def _create(
     return referral
 
 
-async def _due_days(session: WriteSession, actor: Actor, need_code: str, kind: str) -> int:
+async def due_days(session: WriteSession, actor: Actor, need_code: str, kind: str) -> int:
     found = await routing.due_days_for(session, need_code, kind)
     return found if found is not None else actor.services.settings.referral_due_working_days
 
@@ -156,13 +161,13 @@ async def send(session: WriteSession, actor: Actor, data: ReferralIn) -> Referra
     kind = await routing.check_receiver(
         session, data.receiver_organization_id, "receiver_organization_id"
     )
-    return await _create(
+    return await create(
         session,
         actor,
         household,
         need,
         data.receiver_organization_id,
-        await _due_days(session, actor, need.code, kind),
+        await due_days(session, actor, need.code, kind),
         source=MANUAL,
         sent_on=actor.today,
         note=data.note,
@@ -211,7 +216,7 @@ async def push(
                 continue
             pushed.add((need.id, found.organization_id))
             created.append(
-                await _create(
+                await create(
                     session,
                     actor,
                     household,
@@ -261,6 +266,15 @@ async def _check_body(session: ReadSession, action: ReferralAction, data: Referr
             raise ValidationFailed.in_body(name, "not_allowed")
 
 
+def _check_side(actor: Actor, referral: Referral, action: ReferralAction) -> None:
+    """404 unless the actor takes the action's side on this referral (`views.side_of`): an
+    organisation works the referrals addressed to it and cancels only those it pushed in."""
+    if side_of(actor, referral) is not SIDE[action]:
+        raise NotFound("转介", "referral").refusing(
+            action=f"referral.{action.value}", object_type=OBJECT, object_id=str(referral.id)
+        )
+
+
 async def act(
     session: WriteSession,
     actor: Actor,
@@ -270,9 +284,11 @@ async def act(
     expected_version: int,
 ) -> Referral:
     """Take one action on a referral (see the module). The route admits only the action's
-    side (`states.SIDE`); the referral must be visible (404), unchanged since read (412),
+    side (`states.SIDE`); the referral must be visible and the actor on that side of it
+    (404), unchanged since read (412),
     and its state must allow the action (409 `invalid_transition` with `allowed`)."""
     referral = await visible(session, actor, referral_id, for_update=True)
+    _check_side(actor, referral, action)
     check_version(expected_version, referral.version)
     before = ReferralStatus(referral.status)
     after = MACHINE.next(before, action)

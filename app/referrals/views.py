@@ -23,13 +23,18 @@ def is_overdue(referral: Referral, today: date) -> bool:
 
 
 def side_of(actor: Actor, referral: Referral) -> Side | None:
-    """The side the actor takes on this referral: the receiving organisation's officers, or
-    the sending side's staff (who see it through their reach); None for a reader only."""
+    """The side the actor takes on this referral: the receiving organisation's officers and
+    partner systems, a partner that pushed it in, or the sending side's staff (who see it
+    through their reach); None for a reader only."""
     principal = actor.principal
     if is_allowed(principal.role, Action.referrals_handle):
-        receiving = principal.organization_id == referral.receiver_organization_id
-        return Side.receiver if receiving else None
-    return Side.sender if is_allowed(principal.role, Action.referrals_send) else None
+        organization = principal.organization_id
+        if organization is not None and organization == referral.receiver_organization_id:
+            return Side.receiver
+        pushed = organization is not None and organization == referral.sender_organization_id
+        cancels = pushed and is_allowed(principal.role, Action.referrals_cancel)
+        return Side.sender if cancels else None
+    return Side.sender if is_allowed(principal.role, Action.referrals_cancel) else None
 
 
 def _summary(referral: Referral, names: dict[uuid.UUID, str], today: date) -> ReferralSummary:

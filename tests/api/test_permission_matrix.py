@@ -90,15 +90,19 @@ RED_CROSS_TERMS_READ = RED_CROSS_QUOTES | {Role.admin, Role.district_officer, Ro
 RED_CROSS_TERMS_WRITE = frozenset({Role.admin, Role.district_officer})
 # Referrals (DOMAIN 7): region staff and social workers read the routing table that
 # administrators keep; the sending side (street, community, social workers, the district)
-# sends and cancels; the receiving organisation's department officers take the other
-# actions; department officers read the referrals addressed to them, and one household
-# while a referral to them is open.
+# sends and cancels; the receiving organisation's department officers and partner systems
+# take the other actions and read the referrals addressed to them (department officers also
+# one household while a referral to them is open); partner systems push referrals in and
+# cancel the ones they pushed.
 ROUTES_READ = REGION_STAFF | {Role.admin, Role.social_worker}
 REFERRAL_SENDERS = frozenset(
     {Role.district_officer, Role.street_officer, Role.community_worker, Role.social_worker}
 )
-REFERRALS_READ = LEDGER_READ | {Role.department_officer}
-RECEIVERS = frozenset({Role.department_officer})
+RECEIVERS = frozenset({Role.department_officer, Role.partner})
+REFERRALS_READ = LEDGER_READ | RECEIVERS
+REFERRED_HOUSEHOLD_READ = LEDGER_READ | {Role.department_officer}
+REFERRAL_CANCELLERS = REFERRAL_SENDERS | {Role.partner}
+PARTNER = frozenset({Role.partner})
 # Consents to share (PIPL art. 23): recorded and withdrawn by those who meet the household;
 # read by them, district officers and auditors; not grid workers (masked data only).
 CONSENTS_RECORD = frozenset({Role.street_officer, Role.community_worker, Role.social_worker})
@@ -155,7 +159,7 @@ EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/api/v1/households"): LEDGER_READ,
     ("POST", "/api/v1/households"): LEDGER_CREATE,
     ("GET", "/api/v1/households/completeness"): LEDGER_QUALITY,
-    ("GET", "/api/v1/households/{household_id}"): REFERRALS_READ,
+    ("GET", "/api/v1/households/{household_id}"): REFERRED_HOUSEHOLD_READ,
     ("PATCH", "/api/v1/households/{household_id}"): LEDGER_WRITE,
     ("GET", "/api/v1/households/{household_id}/history"): LEDGER_READ,
     ("GET", "/api/v1/households/{household_id}/members"): LEDGER_READ,
@@ -289,7 +293,8 @@ EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/api/v1/referrals/{referral_id}/start"): RECEIVERS,
     ("POST", "/api/v1/referrals/{referral_id}/complete"): RECEIVERS,
     ("POST", "/api/v1/referrals/{referral_id}/fail"): RECEIVERS,
-    ("POST", "/api/v1/referrals/{referral_id}/cancel"): REFERRAL_SENDERS,
+    ("POST", "/api/v1/referrals/{referral_id}/cancel"): REFERRAL_CANCELLERS,
+    ("POST", "/api/v1/partner/referrals"): PARTNER,
     ("GET", "/api/v1/worklists/referrals"): REFERRAL_SENDERS,
     ("POST", "/api/v1/households/{household_id}/consents"): CONSENTS_RECORD,
     ("GET", "/api/v1/households/{household_id}/consents"): CONSENTS_READ,
@@ -374,6 +379,10 @@ async def _call(
 ) -> httpx.Response:
     url = path.format(**PATH_VALUES)
     headers = {"Authorization": f"Bearer {token}"} if token else {}
+    if method == "POST":
+        # A fresh key: a route that requires one answers 400 without it, before it checks
+        # who calls (the key is claimed first), and a key never repeats here.
+        headers["Idempotency-Key"] = uuid.uuid4().hex
     if method in {"POST", "PATCH", "PUT"}:
         return await http.request(method, url, json={}, headers=headers, params=QUERY)
     return await http.request(method, url, headers=headers, params=QUERY)

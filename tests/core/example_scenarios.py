@@ -38,10 +38,15 @@ class Call:
     """How the example of one operation is sent."""
 
     username: str
+    """A demo user, or a demo partner client when `client` is set."""
     path: dict[str, str] = field(default_factory=dict)
     refs: dict[str, str] = field(default_factory=dict)
     """Real ids for the example body's placeholder ids, by field name."""
     if_match: int | None = None
+    client: bool = False
+    """`username` is a partner client (client credentials)."""
+    idempotency_key: str | None = None
+    """Sent as `Idempotency-Key` (the routes that require one)."""
 
 
 Scenario = Callable[[FastAPI, httpx.AsyncClient], Awaitable[Call]]
@@ -577,6 +582,32 @@ async def _consent(app: FastAPI, http: httpx.AsyncClient) -> Call:
     return Call(OFFICER, {"consent_id": recorded["id"]}, if_match=recorded["version"])
 
 
+async def _partner_known_household(app: FastAPI, http: httpx.AsyncClient) -> Call:
+    """A household the Red Cross knows through the street officer's referral, whose street
+    has a one window (the default street assistance station): the Red Cross's partner
+    client pushes a need of it in."""
+    await _sent(
+        http.put(
+            "/api/v1/referral-routes/defaults",
+            json={
+                "organization_kind": "street_assistance_station",
+                "region_code": "500112001",
+                "organization_id": str(await organization_id(app, "双龙湖街道困难群众救助服务所")),
+            },
+            headers=await bearer(http, "admin"),
+        )
+    )
+    sent = await _sent(
+        http.post(REFERRALS, json=await _referable_need(app), headers=await bearer(http, OFFICER))
+    )
+    return Call(
+        "red-cross",
+        refs={"household_id": sent["household_id"]},
+        client=True,
+        idempotency_key="example-push-1",
+    )
+
+
 SCENARIOS: dict[str, Scenario] = {
     "applications_create": _application_filed,
     "applications_accept": _application(),
@@ -635,6 +666,7 @@ SCENARIOS: dict[str, Scenario] = {
     "referrals_accept": _referral("receive"),
     "referrals_start": _referral("receive", "accept"),
     "referrals_cancel": _referral("receive", username=OFFICER),
+    "partner_referrals_create": _partner_known_household,
     "household_consents_create": _consenting_household,
     "consents_withdraw": _consent,
 }

@@ -16,6 +16,7 @@ from fastapi import FastAPI
 
 from tests.api.households.ledger_http import bearer
 from tests.api.identity.conftest import database_url, demo, demo_template
+from tests.api.identity.helpers import client_token
 from tests.core.contract_support import operations
 from tests.core.example_checks import ExampleChecker, resolved
 from tests.core.example_scenarios import SCENARIOS, UNCOVERED, Call
@@ -108,7 +109,12 @@ async def _send(
     assert set(bodies) <= {"application/json"}, "only JSON bodies are sent: list it in UNCOVERED"
     example = bodies.get("application/json")
     parameters = _parameter_examples(operation)
-    headers = await bearer(http, call.username)
+    if call.client:
+        headers = {"Authorization": f"Bearer {await client_token(http, call.username)}"}
+    else:
+        headers = await bearer(http, call.username)
+    if call.idempotency_key is not None:
+        headers["Idempotency-Key"] = call.idempotency_key
     if call.if_match is not None:
         headers["If-Match"] = f'W/"{call.if_match}"'
     headers |= {name: str(value) for name, value in _in(parameters, "header").items()}
