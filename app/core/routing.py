@@ -286,6 +286,9 @@ async def _claim_key(
     key = request.headers.get(idempotency.IDEMPOTENCY_HEADER)
     if key is None:
         if mode is Idempotency.required:
+            # Who asks comes before what the request lacks: a caller without valid
+            # credentials is answered 401, as on every other route, not told about the key.
+            await principal_from_request(request)
             raise IdempotencyKeyRequired()
         return None
     if not 1 <= len(key) <= idempotency.MAX_KEY_LENGTH:

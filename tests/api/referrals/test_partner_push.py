@@ -162,6 +162,17 @@ class TestProblems:
         assert_problem(response, 400, "idempotency_key_required")
         assert await _pushed_rows(app, known["household_id"]) == 0
 
+    @pytest.mark.parametrize("authorization", [None, "Bearer not-a-token"])
+    async def test_without_valid_credentials_401_comes_before_the_missing_key(
+        self, anonymous: httpx.AsyncClient, authorization: str | None
+    ) -> None:
+        headers = {} if authorization is None else {"Authorization": authorization}
+        response = await anonymous.post(
+            PUSH, json={"household_id": NOWHERE, "need_code": "care"}, headers=headers
+        )
+        assert_problem(response, 401, "unauthorized")
+        assert response.headers["www-authenticate"].startswith("Bearer")
+
     async def test_unknown_and_existing_but_unknown_households_are_the_same_422(
         self, app: FastAPI, anonymous: httpx.AsyncClient
     ) -> None:
