@@ -21,8 +21,8 @@ from app.core.uow import DbSession, ReadDbSession
 
 router = api_router(prefix=API_V1, tags=["charity reports"])
 REPORTS = "/charity-reports"
-ONE = REPORTS + "/{report_id:uuid}"
-ReportId = Annotated[uuid.UUID, Path(description="Charity report id.")]
+ONE = REPORTS + "/{charity_report_id:uuid}"
+CharityReportId = Annotated[uuid.UUID, Path(description="Charity report id.")]
 Generator = Annotated[Actor, Depends(actor_for(Action.charity_reports_generate))]
 Reader = Annotated[Actor, Depends(actor_for(Action.charity_reports_read))]
 _READERS = (
@@ -90,9 +90,9 @@ async def charity_reports_list(
     responses=protected_problems(NotFound, ValidationFailed),
 )
 async def charity_reports_get(
-    report_id: ReportId, actor: Reader, session: ReadDbSession
+    charity_report_id: CharityReportId, actor: Reader, session: ReadDbSession
 ) -> ReportOut:
-    return report_out(await service.get(session, actor, report_id))
+    return report_out(await service.get(session, actor, charity_report_id))
 
 
 @router.get(
@@ -116,9 +116,9 @@ async def charity_reports_get(
     },
 )
 async def charity_reports_export(
-    report_id: ReportId, actor: Reader, session: ReadDbSession
+    charity_report_id: CharityReportId, actor: Reader, session: ReadDbSession
 ) -> Response:
-    report = await service.get(session, actor, report_id)
+    report = await service.get(session, actor, charity_report_id)
     content = await xlsx_bytes("慈善救助需求", workbook_rows(report))
     name = f"慈善救助需求-{report.region_code}-{report.month}-v{report.version}.xlsx"
     return Response(
