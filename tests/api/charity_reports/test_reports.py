@@ -34,6 +34,7 @@ from tests.api.charity_reports.charity_http import (
 )
 from tests.api.households.ledger_http import bearer, exit_household, fetch, organization_id
 from tests.api.referrals.referrals_http import set_row
+from tests.api.webhooks.flow import deliveries, fan_out, subscribe
 from tests.factories import GRID_A1_1, GRID_B1_1, create_household
 from tests.problems import assert_problem
 
@@ -291,6 +292,33 @@ class TestEvent:
             "region_code": "500112001",
             "month": THIS_MONTH,
             "organizations": [str(await organization_id(app, CHARITY))],
+        }
+
+    async def test_the_charity_federations_subscription_gets_the_webhook_and_no_other(
+        self, app: FastAPI, http: httpx.AsyncClient
+    ) -> None:
+        kinds = ["charity_report.generated"]
+        charity = await subscribe(
+            http,
+            await client_bearer(http, "charity-federation"),
+            "https://hooks.charity.example.cn/sanzhu",
+            event_types=kinds,
+        )
+        await subscribe(
+            http,
+            await client_bearer(http, "red-cross"),
+            "https://hooks.redcross.example.cn/sanzhu",
+            event_types=kinds,
+        )
+        report = await generated(http, THIS_MONTH)
+        await fan_out(app)
+        [delivery] = await deliveries(app)
+        assert str(delivery.subscription_id) == charity["id"]
+        assert delivery.event_type == "charity_report.generated"
+        assert delivery.data == {
+            "report_id": report["id"],
+            "region_code": "500112001",
+            "month": THIS_MONTH,
         }
 
     async def test_a_rolled_back_generation_leaves_no_report_and_no_event(
