@@ -32,7 +32,13 @@ from tests.api.charity_reports.charity_http import (
 from tests.api.charity_reports.charity_http import (
     generate as post_report,
 )
-from tests.api.households.ledger_http import bearer, exit_household, fetch, organization_id
+from tests.api.households.ledger_http import (
+    bearer,
+    exit_household,
+    fetch,
+    organization_id,
+    user_id,
+)
 from tests.api.referrals.referrals_http import set_row
 from tests.api.webhooks.flow import deliveries, fan_out, subscribe
 from tests.factories import GRID_A1_1, GRID_B1_1, create_household
@@ -258,7 +264,7 @@ class TestScope:
         granted = await http.post(
             "/api/v1/auditor-grants",
             json={
-                "auditor_id": str(await fetch_user(app, "auditor")),
+                "auditor_id": str(await user_id(app, "auditor")),
                 "region_code": "500112001",
                 "reason": "慈善需求报送抽查",
                 "valid_from": start.isoformat(),
@@ -270,12 +276,6 @@ class TestScope:
         auditor = await bearer(http, "auditor")
         found = await http.get(f"{REPORTS}/{report['id']}", headers=auditor)
         assert found.status_code == 200, found.text
-
-
-async def fetch_user(app: FastAPI, username: str) -> Any:
-    from tests.api.households.ledger_http import user_id
-
-    return await user_id(app, username)
 
 
 class TestEvent:
