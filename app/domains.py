@@ -4,6 +4,7 @@ worker, the schema and the demo data. A new domain is one package and one line h
 from collections.abc import Sequence
 
 from app.audit.domain import domain as audit
+from app.charity_reports.domain import domain as charity_reports
 from app.confidentiality.domain import domain as confidentiality
 from app.confidentiality.public import granted_regions
 from app.consents.domain import domain as consents
@@ -44,6 +45,7 @@ DOMAINS: tuple[Domain, ...] = (
     intake,
     eligibility,
     red_cross,
+    charity_reports,
     audit,
     system,
     webhooks,

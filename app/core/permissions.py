@@ -84,6 +84,8 @@ class Action(StrEnum):
     referred_household_read = "households:read_referred"
     consents_read = "consents:read"
     consents_record = "consents:record"
+    charity_reports_generate = "charity_reports:generate"
+    charity_reports_read = "charity_reports:read"
 
 
 PEOPLE = frozenset(Role) - {Role.partner}
@@ -289,6 +291,15 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     ),
     Action.consents_record: frozenset(
         {Role.street_officer, Role.community_worker, Role.social_worker}
+    ),
+    # The charity federation's monthly needs report (各镇街每月定时向区慈善会报送): the street
+    # reports, the district (and admins) may generate it for a street; auditors read it, and
+    # the charity federation's own system (a partner of another organisation: 404).
+    Action.charity_reports_generate: frozenset(
+        {Role.admin, Role.district_officer, Role.street_officer}
+    ),
+    Action.charity_reports_read: frozenset(
+        {Role.admin, Role.district_officer, Role.street_officer, Role.auditor, Role.partner}
     ),
 }
 

@@ -260,6 +260,10 @@ async def need_instance(session: ReadSession, need_id: uuid.UUID) -> NeedInstanc
     return None if found is None else NeedInstance.of(found)
 
 
+live_needs_in_region_on = needs_repository.live_in_region_on
+"""(household id, need code, region code) of the needs live at the end of a day in a region's subtree, of
+the households in the ledger that day (the charity federation's monthly report)."""
+
 LIVE_NEEDS = frozenset(needs_repository.LIVE)
 """The statuses of a need the household still has (`open`, `being_met`)."""
 
@@ -642,6 +646,7 @@ __all__ = [
     "known_persons",
     "latest_document",
     "likely_household",
+    "live_needs_in_region_on",
     "measures_total_in_year",
     "members_ever",
     "members_on",

@@ -6,7 +6,7 @@ from sqlalchemy import Select, select
 
 from app.core.db import ReadSession, WriteSession
 from app.core.pagination import PageRequest, paginate
-from app.core.region_codes import in_subtree
+from app.core.region_codes import ancestors_and_self, in_subtree
 from app.organizations.kinds import GOVERNMENT_KINDS
 from app.organizations.models import Organization
 
@@ -63,3 +63,25 @@ async def search(
 def government_ids() -> Select[Any]:
     """The ids of the organisations that are government departments (`kinds`), as SQL."""
     return select(Organization.id).where(Organization.kind.in_(sorted(GOVERNMENT_KINDS)))
+
+
+async def kinds(session: ReadSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
+    if not ids:
+        return {}
+    rows = await session.execute(
+        select(Organization.id, Organization.kind).where(Organization.id.in_(set(ids)))
+    )
+    return {row[0]: row[1] for row in rows}
+
+
+async def of_kind_serving(session: ReadSession, kind: str, region_code: str) -> list[uuid.UUID]:
+    """Ids of the organisations of `kind` whose region is the region or one above it."""
+    rows = await session.scalars(
+        select(Organization.id)
+        .where(
+            Organization.kind == kind,
+            Organization.region_code.in_(ancestors_and_self(region_code)),
+        )
+        .order_by(Organization.id)
+    )
+    return list(rows)

@@ -130,6 +130,17 @@ async def ids_within(session: ReadSession, region_code: str) -> list[uuid.UUID]:
     return await repository.ids_within(session, region_code)
 
 
+async def kinds_of(session: ReadSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """Kinds of organisations by id, in one query; an unknown id is absent."""
+    return await repository.kinds(session, ids)
+
+
+async def of_kind_serving(session: ReadSession, kind: str, region_code: str) -> list[uuid.UUID]:
+    """Ids of the organisations of `kind` that serve a region: those of the region itself
+    or of a region above it (a district's charity federation serves its streets)."""
+    return await repository.of_kind_serving(session, kind, region_code)
+
+
 register_field_messages(
     {"not_an_agency": FieldMessage("不是社会工作服务机构", "not a social-work agency")}
 )

@@ -6,6 +6,7 @@
   it in): webhooks deliver them to those organisations.
 - The push on acceptance (推送): `push_application_needs`, in the acceptance's transaction.
 - An application's referrals as its one-place view lists them: `application_referrals`.
+- A region's referrals open at the end of a day: `open_referrals_in_region_on`.
 - The routing table, as its administrators' routes keep it (the demo seeds it):
   `ensure_route`, `set_default_receiver`.
 """
@@ -16,7 +17,7 @@ from datetime import date
 from app.core.auth import Actor
 from app.core.db import ReadSession, WriteSession
 from app.households.public import HouseholdRef
-from app.referrals import service, views
+from app.referrals import repository, service, views
 from app.referrals.routing.schemas import DefaultIn, RouteIn
 from app.referrals.routing.service import ensure_route
 from app.referrals.routing.service import set_default as set_default_receiver
@@ -24,6 +25,10 @@ from app.referrals.schemas import ReferralBrief
 
 REFERRAL_CREATED = service.CREATED
 REFERRAL_STATUS_CHANGED = service.STATUS_CHANGED
+
+open_referrals_in_region_on = repository.open_in_region_on
+"""(household id, need code, receiver organisation id) of a region's referrals open at the
+end of a day (the charity federation's monthly report; the caller checked the region)."""
 
 
 async def push_application_needs(
@@ -54,6 +59,7 @@ __all__ = [
     "RouteIn",
     "application_referrals",
     "ensure_route",
+    "open_referrals_in_region_on",
     "push_application_needs",
     "set_default_receiver",
 ]

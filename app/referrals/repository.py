@@ -3,14 +3,14 @@ reach, department officers by the receiving organisation."""
 
 import uuid
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, exists, false, or_, select
 
 from app.consents.public import consented_in_full
 from app.core.auth import Actor
-from app.core.db import ReadSession
+from app.core.db import ReadSession, column_rows
 from app.core.pagination import PageRequest, paginate
 from app.core.permissions import Role
 from app.core.region_codes import in_subtree
@@ -149,3 +149,19 @@ async def pushed_pairs(
         Referral.need_id.in_(list(need_ids)), Referral.source == "application"
     )
     return {(row[0], row[1]) for row in await session.execute(stmt)}
+
+
+async def open_in_region_on(
+    session: ReadSession, region_code: str, day: date, until: datetime
+) -> list[tuple[uuid.UUID, str, uuid.UUID]]:
+    """(household id, need code, receiver organisation id) of the referrals of the region's
+    subtree open at the end of `day`: sent on or before it and not closed before `until`
+    (the instant `day` ended, or now for today). One statement."""
+    stmt = select(
+        Referral.household_id, Referral.need_code, Referral.receiver_organization_id
+    ).where(
+        in_subtree(Referral.region_code, region_code),
+        Referral.sent_on <= day,
+        or_(Referral.closed_at.is_(None), Referral.closed_at >= until),
+    )
+    return [(h, code, receiver) for h, code, receiver in await column_rows(session, stmt)]

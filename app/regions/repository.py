@@ -60,3 +60,10 @@ async def upsert(
     await session.execute(
         stmt.on_conflict_do_update(index_elements=["code"], set_={"name": stmt.excluded.name})
     )
+
+
+async def codes_at_level(session: ReadSession, level: RegionLevel) -> list[str]:
+    rows = await session.scalars(
+        select(Region.code).where(Region.level == level.value).order_by(Region.code)
+    )
+    return list(rows)

@@ -110,3 +110,8 @@ async def names_of(session: ReadSession, codes: Sequence[str]) -> dict[str, str]
     return {
         region.code: region.name for region in await repository.get_many(session, list(set(codes)))
     }
+
+
+async def codes_at_level(session: ReadSession, level: RegionLevel) -> list[str]:
+    """The codes of every region of a level (every street), in code order."""
+    return await repository.codes_at_level(session, level)

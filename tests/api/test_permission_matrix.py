@@ -107,6 +107,10 @@ PARTNER = frozenset({Role.partner})
 # read by them, district officers and auditors; not grid workers (masked data only).
 CONSENTS_RECORD = frozenset({Role.street_officer, Role.community_worker, Role.social_worker})
 CONSENTS_READ = CONSENTS_RECORD | {Role.district_officer, Role.auditor}
+# The charity federation's monthly report: the street, the district and admins generate it;
+# they, auditors and partner systems (the charity federation's; others get 404) read it.
+CHARITY_REPORTS_GENERATE = frozenset({Role.admin, Role.district_officer, Role.street_officer})
+CHARITY_REPORTS_READ = CHARITY_REPORTS_GENERATE | {Role.auditor, Role.partner}
 
 EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/healthz"): PUBLIC,
@@ -300,6 +304,10 @@ EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/api/v1/households/{household_id}/consents"): CONSENTS_READ,
     ("GET", "/api/v1/consents/{consent_id}"): CONSENTS_READ,
     ("POST", "/api/v1/consents/{consent_id}/withdraw"): CONSENTS_RECORD,
+    ("POST", "/api/v1/charity-reports"): CHARITY_REPORTS_GENERATE,
+    ("GET", "/api/v1/charity-reports"): CHARITY_REPORTS_READ,
+    ("GET", "/api/v1/charity-reports/{charity_report_id}"): CHARITY_REPORTS_READ,
+    ("GET", "/api/v1/charity-reports/{charity_report_id}/export"): CHARITY_REPORTS_READ,
 }
 
 PATH_VALUES = {
@@ -334,6 +342,7 @@ PATH_VALUES = {
     "default_id": str(uuid.UUID(int=26)),
     "referral_id": str(uuid.UUID(int=27)),
     "consent_id": str(uuid.UUID(int=32)),
+    "charity_report_id": str(uuid.UUID(int=33)),
     "table": "hardship_cause",
     "year": "2027",
     "day": "2027-01-04",

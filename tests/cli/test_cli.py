@@ -51,8 +51,8 @@ class TestSeedDemo:
             "12 new demo households, 2 new consents (1 withdrawn), 10 referral routes, "
             "10 default receivers, 9 new demo applications, one in every state, 4 new demo "
             "discovery reports, 2 new home visits, 3 new demo policy versions, 2 published, "
-            "2 new demo assessments, 1 new Red Cross aid terms (password: the default "
-            "Sanzhu-Demo-2026)\n"
+            "2 new demo assessments, 1 new Red Cross aid terms, 2 new charity reports "
+            "(password: the default Sanzhu-Demo-2026)\n"
         )
         assert second.stdout == (
             first.stdout.replace("12 new", "0 new")

@@ -658,6 +658,7 @@ SCENARIOS: dict[str, Scenario] = {
     "red_cross_aid_terms_create": _policy_officer,
     "red_cross_aid_terms_update": _red_cross_terms_set,
     "red_cross_aid_quotes_create": _red_cross_quote,
+    "charity_reports_create": _on_nothing,
     "referral_routes_create": _route_keeper,
     "referral_routes_update": _route,
     "referral_routes_defaults_set": _default_receiver,
