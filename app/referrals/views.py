@@ -12,6 +12,7 @@ from app.core.permissions import Action, is_allowed
 from app.identity.public import ActorKey, actor_refs
 from app.organizations.public import organization_names
 from app.referrals import repository
+from app.referrals.minimum_data import household_data
 from app.referrals.models import Referral
 from app.referrals.schemas import ReferralBrief, ReferralOut, ReferralSummary, ReferralTransitionOut
 from app.referrals.states import OPEN, ReferralStatus, Side, allowed_for
@@ -99,6 +100,7 @@ async def referral_out(session: ReadSession, actor: Actor, referral: Referral) -
         reason_note=shown(referral.reason_note, PersonalField.text, viewer),
         outcome=shown(referral.outcome, PersonalField.text, viewer),
         amount=referral.amount,
+        household_data=await household_data(session, actor, referral),
         transitions=[
             ReferralTransitionOut(
                 action=s.action,
