@@ -176,7 +176,10 @@ _ACTIONS: dict[ReferralAction, tuple[str, str]] = {
     ),
     ReferralAction.cancel: (
         "Cancel a referral (撤回; the sending side)",
-        "While open (`requested`, `received`, `accepted`, `in_progress`). Say why in `note`.",
+        "While open (`requested`, `received`, `accepted`, `in_progress`). Say why in `note`. "
+        "Only its sending side: the user who sent it, or staff whose scope covers the region "
+        "it was sent from (`sender_region_code`: that office or above it); others who see it "
+        "get 403.",
     ),
 }
 

@@ -35,7 +35,8 @@ from app.referrals import repository
 from app.referrals.models import Referral, ReferralTransition
 from app.referrals.routing import service as routing
 from app.referrals.schemas import ReferralActionIn, ReferralIn
-from app.referrals.states import FINAL, MACHINE, REASONS, ReferralAction, ReferralStatus
+from app.referrals.sending_side import check_sending_side
+from app.referrals.states import FINAL, MACHINE, REASONS, SIDE, ReferralAction, ReferralStatus, Side
 from app.workdays.public import add_working_days
 
 OBJECT = "referral"
@@ -270,9 +271,12 @@ async def act(
     expected_version: int,
 ) -> Referral:
     """Take one action on a referral (see the module). The route admits only the action's
-    side (`states.SIDE`); the referral must be visible (404), unchanged since read (412),
-    and its state must allow the action (409 `invalid_transition` with `allowed`)."""
+    side (`states.SIDE`); the referral must be visible (404), a sender's action taken by
+    its sending side (403, `sending_side`), unchanged since read (412), and its state must
+    allow the action (409 `invalid_transition` with `allowed`)."""
     referral = await visible(session, actor, referral_id, for_update=True)
+    if SIDE[action] is Side.sender:
+        check_sending_side(actor, referral, action.value)
     check_version(expected_version, referral.version)
     before = ReferralStatus(referral.status)
     after = MACHINE.next(before, action)

@@ -15,6 +15,7 @@ from app.referrals import repository
 from app.referrals.minimum_data import household_data
 from app.referrals.models import Referral
 from app.referrals.schemas import ReferralBrief, ReferralOut, ReferralSummary, ReferralTransitionOut
+from app.referrals.sending_side import is_sending_side
 from app.referrals.states import OPEN, ReferralStatus, Side, allowed_for
 
 
@@ -25,12 +26,14 @@ def is_overdue(referral: Referral, today: date) -> bool:
 
 def side_of(actor: Actor, referral: Referral) -> Side | None:
     """The side the actor takes on this referral: the receiving organisation's officers, or
-    the sending side's staff (who see it through their reach); None for a reader only."""
+    its sending side (`sending_side`: who sent it, or staff above the office it was sent
+    from); None for a reader only."""
     principal = actor.principal
     if is_allowed(principal.role, Action.referrals_handle):
         receiving = principal.organization_id == referral.receiver_organization_id
         return Side.receiver if receiving else None
-    return Side.sender if is_allowed(principal.role, Action.referrals_send) else None
+    sending = is_allowed(principal.role, Action.referrals_send) and is_sending_side(actor, referral)
+    return Side.sender if sending else None
 
 
 def _summary(referral: Referral, names: dict[uuid.UUID, str], today: date) -> ReferralSummary:
