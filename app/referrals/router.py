@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Query, Response
 
+from app.confidentiality.public import ConfidentialityAgreementRequired
 from app.core.auth import Actor, actor_for
 from app.core.clock import business_today
 from app.core.errors import (
@@ -25,6 +26,7 @@ from app.core.transitions import InvalidTransition
 from app.core.uow import DbSession, ReadDbSession
 from app.households.public import PERSONAL_READ, HouseholdDeclined, HouseholdExited, audit_read
 from app.referrals import repository, service
+from app.referrals.confidential_lists import open_streets
 from app.referrals.models import Referral
 from app.referrals.schemas import ReferralActionIn, ReferralIn, ReferralOut, ReferralSummary
 from app.referrals.states import SIDE, ReferralAction, ReferralStatus, Side
@@ -37,6 +39,11 @@ ReferralId = Annotated[uuid.UUID, Path(description="Referral id.")]
 Reader = Annotated[Actor, Depends(actor_for(Action.referrals_read))]
 Sender = Annotated[Actor, Depends(actor_for(Action.referrals_send))]
 WorklistReader = Annotated[Actor, Depends(actor_for(Action.referrals_worklist))]
+SOCIAL_WORKER_LISTS = (
+    "A social worker lists only the referrals of the streets whose confidentiality agreement "
+    "with its agency is valid today (403 `confidentiality_agreement_required` when none, or "
+    "before acknowledging it)."
+)
 SIDE_ACTION = {Side.receiver: Action.referrals_handle, Side.sender: Action.referrals_send}
 """The permission of each side of the state machine (`states.SIDE`)."""
 
@@ -90,8 +97,8 @@ async def referrals_create(
     "ones too. Region staff and social workers: those of the households in their reach. "
     "Oldest first (ids are time-ordered). Filters: `status`, `receiver_organization_id`, "
     "`household_id`, `region` (a subtree), `overdue` (open past the due day). The read is "
-    "audited.",
-    responses=protected_problems(ValidationFailed),
+    "audited. " + SOCIAL_WORKER_LISTS,
+    responses=protected_problems(ValidationFailed, ConfidentialityAgreementRequired),
 )
 async def referrals_list(
     actor: Reader,
@@ -124,6 +131,7 @@ async def referrals_list(
         household_id=household_id,
         region=region,
         overdue_on=today if overdue else None,
+        streets=await open_streets(session, actor),
     )
     audit_read(session, actor, "referral.list.read", region_code=region)
     return Page(items=await summaries(session, found, today), next_cursor=cursor)
@@ -227,8 +235,8 @@ for _action, (_summary, _description) in _ACTIONS.items():
     description="For the sending side and the district (DOMAIN 7): open referrals (requested, "
     "received, accepted, in progress) of the households in your reach whose due day has "
     "passed; due today is not overdue yet. Order: by due day, then id (the longest overdue "
-    "first). `region` narrows to a subtree within your reach.",
-    responses=protected_problems(ValidationFailed),
+    "first). `region` narrows to a subtree within your reach. " + SOCIAL_WORKER_LISTS,
+    responses=protected_problems(ValidationFailed, ConfidentialityAgreementRequired),
 )
 async def worklists_referrals(
     actor: WorklistReader,
@@ -239,6 +247,8 @@ async def worklists_referrals(
     ] = None,
 ) -> Page[ReferralSummary]:
     today = business_today()
-    found, cursor = await repository.overdue_page(session, actor, page, today=today, region=region)
+    found, cursor = await repository.overdue_page(
+        session, actor, page, today=today, region=region, streets=await open_streets(session, actor)
+    )
     audit_read(session, actor, "referral.worklist.read", region_code=region)
     return Page(items=await summaries(session, found, today), next_cursor=cursor)
