@@ -146,3 +146,13 @@ async def pushed_pairs(
         Referral.need_id.in_(list(need_ids)), Referral.source == "application"
     )
     return {(row[0], row[1]) for row in await session.execute(stmt)}
+
+
+async def open_need_receivers(
+    session: ReadSession, household_id: uuid.UUID
+) -> set[tuple[str, uuid.UUID]]:
+    """(need code, receiver) of the household's open referrals, whatever their source."""
+    stmt = select(Referral.need_code, Referral.receiver_organization_id).where(
+        Referral.household_id == household_id, Referral.status.in_(_OPEN)
+    )
+    return {(row[0], row[1]) for row in await session.execute(stmt)}

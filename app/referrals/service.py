@@ -180,7 +180,9 @@ async def push(
     """推送 (Yubei 3(5)): the live needs an accepted application noted go, each, to the
     default organisation of every kind the routing table names for it in the household's
     region, in the acceptance's transaction. Idempotent: a need already pushed to an
-    organisation is not pushed there again (and a unique index guards it). A kind with no
+    organisation is not pushed there again (and a unique index guards it); nor is one the
+    household has an open referral of to that organisation, sent by hand or pushed for
+    another application (no twin for the receiver). A kind with no
     default organisation on the household's region path is logged and left: the
     application's view lists the needs no referral answers (`unrouted_needs`)."""
     needs = [
@@ -196,6 +198,7 @@ async def push(
         session, [n.code for n in needs], household.region_code
     )
     pushed = await repository.pushed_pairs(session, [n.id for n in needs])
+    already_open = await repository.open_need_receivers(session, household.id)
     created: list[Referral] = []
     for need in needs:
         for found in (d for d in destinations if d.need_code == need.code):
@@ -209,6 +212,8 @@ async def push(
                 )
                 continue
             if (need.id, found.organization_id) in pushed:
+                continue
+            if (need.code, found.organization_id) in already_open:
                 continue
             pushed.add((need.id, found.organization_id))
             created.append(
