@@ -3,8 +3,20 @@
 
 import uuid
 from enum import StrEnum
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
+
+from app.dictionaries.public import CodeOf
+
+Relation = Annotated[str, CodeOf("relation_to_head")]
+Sex = Annotated[str, CodeOf("sex")]
+Health = Annotated[str, CodeOf("health_status")]
+DisabilityType = Annotated[str, CodeOf("disability_type")]
+DisabilityGrade = Annotated[str, CodeOf("disability_grade")]
+Schooling = Annotated[str, CodeOf("schooling_status")]
+AgeBand = Literal["0-5", "6-17", "18-59", "60-79", "80+"]
+"""`consents.public.AGE_BANDS`."""
 
 
 class SharingBasis(StrEnum):
@@ -32,25 +44,25 @@ class Item(StrEnum):
 class MemberShared(BaseModel):
     """A member as the household's composition shows them: no name."""
 
-    relation_to_head: str = Field(
+    relation_to_head: Relation = Field(
         description="Relation to the head (dictionary `relation_to_head`)."
     )
-    sex: str = Field(description="Sex (dictionary `sex`).")
+    sex: Sex = Field(description="Sex (dictionary `sex`).")
     age: int = Field(description="Age in full years today.")
 
 
 class HealthShared(BaseModel):
     """A member with an illness or a disability, known by relation and age band only."""
 
-    relation_to_head: str = Field(
+    relation_to_head: Relation = Field(
         description="Relation to the head (dictionary `relation_to_head`)."
     )
-    age_band: str = Field(description="Age band (`0-5`, `6-17`, `18-59`, `60-79`, `80+`).")
-    health: str | None = Field(description="Health status (dictionary `health_status`).")
-    disability_type: str | None = Field(
+    age_band: AgeBand = Field(description="Age band (`0-5`, `6-17`, `18-59`, `60-79`, `80+`).")
+    health: Health | None = Field(description="Health status (dictionary `health_status`).")
+    disability_type: DisabilityType | None = Field(
         description="Disability type (dictionary `disability_type`), if any."
     )
-    disability_grade: str | None = Field(
+    disability_grade: DisabilityGrade | None = Field(
         description="Disability grade (dictionary `disability_grade`), if any."
     )
 
@@ -60,7 +72,9 @@ class ChildShared(BaseModel):
 
     name: str = Field(description="Name (masked for roles that see names masked).")
     age: int = Field(description="Age in full years today.")
-    schooling: str | None = Field(description="Schooling status (dictionary `schooling_status`).")
+    schooling: Schooling | None = Field(
+        description="Schooling status (dictionary `schooling_status`)."
+    )
 
 
 class HouseholdDataOut(BaseModel):
@@ -80,7 +94,7 @@ class HouseholdDataOut(BaseModel):
     )
     street_code: str = Field(description="The household's street (9-digit region code).")
     need_code: str = Field(description="The need referred (dictionary `need`).")
-    head_age_band: str | None = Field(description="The head's age band.")
+    head_age_band: AgeBand | None = Field(description="The head's age band.")
     head_name: str | None = Field(description="The head's name, when given.")
     contact_phone: str | None = Field(description="The head's phone, when given.")
     address: str | None = Field(description="The household's address, when given.")

@@ -3,7 +3,7 @@ the receiver's kind, whole for a government department, else what the household'
 in force covers, the rest de-identified; masked for the reader's role; staff see what the
 receiver sees; a read showing personal data is audited as a read of the household."""
 
-from typing import Any
+from typing import Any, get_args
 
 import httpx
 import pytest
@@ -11,10 +11,10 @@ from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.consents.public import FULL_SCOPE
+from app.consents.public import AGE_BANDS, FULL_SCOPE
 from app.core.audit import AuditEvent
 from app.referrals.minimum_data import MINIMUM, SCOPES, granted, listed_for
-from app.referrals.minimum_schemas import Item
+from app.referrals.minimum_schemas import AgeBand, Item
 from tests.api.households.ledger_http import bearer, fetch, organization_id
 from tests.api.referrals.referrals_http import (
     MEDICAL_SECURITY,
@@ -233,6 +233,7 @@ def test_every_item_needs_a_scope_and_no_consent_grants_nothing() -> None:
         assert granted(listed, FULL_SCOPE) == listed
         assert granted(listed, None) == listed
     assert listed_for("a_kind_added_later") == (Item.head_name, Item.contact_phone)
+    assert get_args(AgeBand) == tuple(label for *_, label in AGE_BANDS)
 
 
 async def test_housing_gets_the_composition_and_no_health_facts(
