@@ -38,7 +38,8 @@
   (`audit_id_number`); which households of a list a reach holds: `within_reach`.
 - **Check** a person's category against the code tables' rules: `check_category`.
 - Let departments and partners reach households through another domain's
-  table (referrals): `reach_organizations_through`.
+  table (referrals): `reach_organizations_through`; read the facts a referral's minimum
+  data picks from, for a reader the referral admits (`household_for_sharing`).
 - **Ask** for a person active in another street: `file_transfer_request`, as
   `POST /transfer-requests` does (the demo's pending request).
 """
@@ -121,6 +122,8 @@ from app.households.record.validation import (
 from app.households.record.walk import HouseholdLabel
 from app.households.scope import reach_organizations_through
 from app.households.scope import visible_households as jurisdiction
+from app.households.sharing import HouseholdForSharing, SharedMember
+from app.households.sharing import for_sharing as household_for_sharing
 from app.households.stewardship import assignments, plans
 from app.households.stewardship import repository as stewardship
 from app.households.stewardship.episode_schemas import ExitBasisIn, ExitProposalIn
@@ -589,6 +592,7 @@ __all__ = [
     "HouseholdCreate",
     "HouseholdDeclined",
     "HouseholdExited",
+    "HouseholdForSharing",
     "HouseholdId",
     "HouseholdLabel",
     "HouseholdNow",
@@ -610,6 +614,7 @@ __all__ = [
     "PersonInAnotherHousehold",
     "PlanIn",
     "ResidenceOn",
+    "SharedMember",
     "TooManyLookups",
     "TransferRequestIn",
     "active_after",
@@ -638,6 +643,7 @@ __all__ = [
     "file_document",
     "file_transfer_request",
     "has_document",
+    "household_for_sharing",
     "household_labels",
     "household_now",
     "household_written",

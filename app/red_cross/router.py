@@ -14,6 +14,7 @@ from app.core.pagination import Page, PageParams
 from app.core.permissions import Action
 from app.core.routing import API_V1, Idempotency, api_router, route_options
 from app.core.uow import DbSession, ReadDbSession
+from app.households.public import HouseholdDeclined, HouseholdExited
 from app.red_cross import service
 from app.red_cross.errors import OtherDistrictsTerms, RedCrossOnly, TermsInUse, TermsOverlap
 from app.red_cross.models import AidTerms
@@ -132,10 +133,14 @@ async def red_cross_aid_terms_update(
     "in-scope amount (`exceeds_in_scope`), the person is not a current member "
     "(`not_a_member`), the institution does not exist, the treatment date is in the future. "
     "404: the household is not in your reach (the Red Cross reaches households referred to "
-    "it). 403 `red_cross_only`: a department officer or partner of another organisation.",
+    "it). 403 `red_cross_only`: a department officer or partner of another organisation. "
+    "409 `household_exited`: the household has left the ledger (`household_declined`: its "
+    "application was declined).",
     responses={
         **sends(201, LOCATION),
-        **protected_problems(NotFound, ValidationFailed, RedCrossOnly),
+        **protected_problems(
+            NotFound, ValidationFailed, RedCrossOnly, HouseholdExited, HouseholdDeclined
+        ),
     },
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )

@@ -22,7 +22,13 @@ from app.core.field_messages import FieldIssue, object_named
 from app.core.pagination import PageRequest
 from app.core.permissions import Role
 from app.dictionaries.public import unknown_codes
-from app.households.public import audit_read, measures_total_in_year, members_on, visible
+from app.households.public import (
+    audit_read,
+    measures_total_in_year,
+    members_on,
+    require_active,
+    visible,
+)
 from app.organizations.public import organization_kind
 from app.red_cross import repository, rules
 from app.red_cross.errors import OtherDistrictsTerms, RedCrossOnly, TermsInUse, TermsOverlap
@@ -177,12 +183,15 @@ def _check_amounts(data: QuoteIn, today: date) -> None:
 
 async def create_quote(session: WriteSession, actor: Actor, data: QuoteIn) -> AidQuote:
     """Quote the aid for one treatment of a current member of a household in the actor's
-    reach (404 otherwise), store it and audit it. An ineligible quote is stored too, with
+    reach (404 otherwise) that has not left the ledger (409 `household_exited`, as a
+    referral of it is refused; a declined applicant 409 `household_declined`), store it and
+    audit it. An ineligible quote is stored too, with
     its reasons; the already received sum is the household's measures `AID_MEASURE` of the
     treatment's calendar year (the ledger records measures per household: the cap is per
     household and year)."""
     await _check_organisation(session, actor)
     household = await visible(session, actor, data.household_id)
+    require_active(household)
     _check_amounts(data, actor.today)
     if data.person_id not in await members_on(session, household.id, actor.today):
         raise ValidationFailed.in_body("person_id", "not_a_member")

@@ -16,6 +16,7 @@ from app.core.permissions import Role
 from app.core.region_codes import in_subtree
 from app.households.public import jurisdiction
 from app.organizations.public import government_organizations
+from app.referrals.confidential_lists import in_streets
 from app.referrals.models import Referral, ReferralTransition
 from app.referrals.states import OPEN
 
@@ -95,10 +96,14 @@ async def page(
     household_id: uuid.UUID | None,
     region: str | None,
     overdue_on: date | None,
+    streets: list[str] | None = None,
 ) -> tuple[list[Referral], str | None]:
     """The actor's referrals in sending order (ids are time-ordered); `overdue_on`: only
-    those still open after their due day as of that day."""
+    those still open after their due day as of that day; `streets`: only those streets'
+    (`confidential_lists`)."""
     stmt = select(Referral).where(visible_to(actor))
+    if streets is not None:
+        stmt = stmt.where(in_streets(streets))
     if status is not None:
         stmt = stmt.where(Referral.status == status)
     if receiver is not None:
@@ -115,12 +120,21 @@ async def page(
 
 
 async def overdue_page(
-    session: ReadSession, actor: Actor, page: PageRequest, *, today: date, region: str | None
+    session: ReadSession,
+    actor: Actor,
+    page: PageRequest,
+    *,
+    today: date,
+    region: str | None,
+    streets: list[str] | None = None,
 ) -> tuple[list[Referral], str | None]:
-    """Open referrals of the actor's reach past their due day, the longest overdue first."""
+    """Open referrals of the actor's reach past their due day, the longest overdue first;
+    `streets`: only those streets' (`confidential_lists`)."""
     stmt = select(Referral).where(
         visible_to(actor), Referral.status.in_(_OPEN), Referral.due_on < today
     )
+    if streets is not None:
+        stmt = stmt.where(in_streets(streets))
     if region is not None:
         stmt = stmt.where(in_subtree(Referral.region_code, region))
     scope = f"referral-worklist:{actor.principal.id}:{today}:{region}"
@@ -165,3 +179,13 @@ async def open_in_region_on(
         or_(Referral.closed_at.is_(None), Referral.closed_at >= until),
     )
     return [(h, code, receiver) for h, code, receiver in await column_rows(session, stmt)]
+
+
+async def open_need_receivers(
+    session: ReadSession, household_id: uuid.UUID
+) -> set[tuple[str, uuid.UUID]]:
+    """(need code, receiver) of the household's open referrals, whatever their source."""
+    stmt = select(Referral.need_code, Referral.receiver_organization_id).where(
+        Referral.household_id == household_id, Referral.status.in_(_OPEN)
+    )
+    return {(row[0], row[1]) for row in await session.execute(stmt)}

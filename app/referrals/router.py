@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Query, Response
 
+from app.confidentiality.public import ConfidentialityAgreementRequired
 from app.core.auth import Actor, actor_for
 from app.core.clock import business_today
 from app.core.errors import (
@@ -26,6 +27,7 @@ from app.core.transitions import InvalidTransition
 from app.core.uow import DbSession, ReadDbSession
 from app.households.public import PERSONAL_READ, HouseholdDeclined, HouseholdExited, audit_read
 from app.referrals import inbound, repository, service
+from app.referrals.confidential_lists import open_streets
 from app.referrals.inbound import PartnerReferralIn
 from app.referrals.models import Referral
 from app.referrals.schemas import ReferralActionIn, ReferralIn, ReferralOut, ReferralSummary
@@ -40,6 +42,11 @@ Reader = Annotated[Actor, Depends(actor_for(Action.referrals_read))]
 Sender = Annotated[Actor, Depends(actor_for(Action.referrals_send))]
 Pusher = Annotated[Actor, Depends(actor_for(Action.referrals_push))]
 WorklistReader = Annotated[Actor, Depends(actor_for(Action.referrals_worklist))]
+SOCIAL_WORKER_LISTS = (
+    "A social worker lists only the referrals of the streets whose confidentiality agreement "
+    "with its agency is valid today (403 `confidentiality_agreement_required` when none, or "
+    "before acknowledging it)."
+)
 SIDE_ACTION = {Side.receiver: Action.referrals_handle, Side.sender: Action.referrals_cancel}
 """The permission of each side of the state machine (`states.SIDE`)."""
 
@@ -123,8 +130,8 @@ async def partner_referrals_create(
     "organisation or pushed in by it, closed ones too. Region staff and social workers: those of the households in their reach. "
     "Oldest first (ids are time-ordered). Filters: `status`, `receiver_organization_id`, "
     "`household_id`, `region` (a subtree), `overdue` (open past the due day). The read is "
-    "audited.",
-    responses=protected_problems(ValidationFailed),
+    "audited. " + SOCIAL_WORKER_LISTS,
+    responses=protected_problems(ValidationFailed, ConfidentialityAgreementRequired),
 )
 async def referrals_list(
     actor: Reader,
@@ -157,6 +164,7 @@ async def referrals_list(
         household_id=household_id,
         region=region,
         overdue_on=today if overdue else None,
+        streets=await open_streets(session, actor),
     )
     audit_read(session, actor, "referral.list.read", region_code=region)
     return Page(items=await summaries(session, found, today), next_cursor=cursor)
@@ -209,7 +217,10 @@ _ACTIONS: dict[ReferralAction, tuple[str, str]] = {
     ),
     ReferralAction.cancel: (
         "Cancel a referral (撤回; the sending side)",
-        "While open (`requested`, `received`, `accepted`, `in_progress`). Say why in `note`.",
+        "While open (`requested`, `received`, `accepted`, `in_progress`). Say why in `note`. "
+        "Only its sending side: the user who sent it, or staff whose scope covers the region "
+        "it was sent from (`sender_region_code`: that office or above it); others who see it "
+        "get 403.",
     ),
 }
 
@@ -258,8 +269,8 @@ for _action, (_summary, _description) in _ACTIONS.items():
     description="For the sending side and the district (DOMAIN 7): open referrals (requested, "
     "received, accepted, in progress) of the households in your reach whose due day has "
     "passed; due today is not overdue yet. Order: by due day, then id (the longest overdue "
-    "first). `region` narrows to a subtree within your reach.",
-    responses=protected_problems(ValidationFailed),
+    "first). `region` narrows to a subtree within your reach. " + SOCIAL_WORKER_LISTS,
+    responses=protected_problems(ValidationFailed, ConfidentialityAgreementRequired),
 )
 async def worklists_referrals(
     actor: WorklistReader,
@@ -270,6 +281,8 @@ async def worklists_referrals(
     ] = None,
 ) -> Page[ReferralSummary]:
     today = business_today()
-    found, cursor = await repository.overdue_page(session, actor, page, today=today, region=region)
+    found, cursor = await repository.overdue_page(
+        session, actor, page, today=today, region=region, streets=await open_streets(session, actor)
+    )
     audit_read(session, actor, "referral.worklist.read", region_code=region)
     return Page(items=await summaries(session, found, today), next_cursor=cursor)

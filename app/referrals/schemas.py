@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.core.actors import ActorRef
 from app.core.dates import Instant
 from app.core.money import Yuan
+from app.referrals.minimum_schemas import HouseholdDataOut
 from app.referrals.states import ReferralAction, ReferralStatus
 
 ReasonCode = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
@@ -21,6 +22,7 @@ _NEED = "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e43"
 _ORGANIZATION = "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e44"
 _APPLICATION = "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e45"
 _USER = "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e46"
+_CONSENT = "01936f0e-7c1a-7d4e-9a51-3f0c2b9d8e47"
 _SUMMARY: dict[str, Any] = {
     "id": _REFERRAL,
     "version": 2,
@@ -149,6 +151,21 @@ class ReferralOut(ReferralSummary):
                     "reason_note": None,
                     "outcome": None,
                     "amount": None,
+                    "household_data": {
+                        "basis": "consent",
+                        "consent_id": _CONSENT,
+                        "listed": ["head_name", "contact_phone", "address", "health_disability"],
+                        "withheld": ["health_disability"],
+                        "street_code": "500112001",
+                        "need_code": "medical",
+                        "head_age_band": "60-79",
+                        "head_name": "张秀英",
+                        "contact_phone": "13800001234",
+                        "address": "双龙湖街道金港路 12 号 3-2",
+                        "members": None,
+                        "health_disability": None,
+                        "school_age_children": None,
+                    },
                     "transitions": [
                         {
                             "action": "send",
@@ -184,6 +201,12 @@ class ReferralOut(ReferralSummary):
     reason_note: str | None = Field(description="Free text with the reason.")
     outcome: str | None = Field(description="What was done, once completed.")
     amount: Yuan | None = Field(description="Money given, once completed, when money was given.")
+    household_data: HouseholdDataOut | None = Field(
+        description="The minimum household data the referral carries to its receiver "
+        "(`referrals.minimum_data`): the receiver's kind's list, whole for a government "
+        "department, else what the household's consent in force covers, the rest "
+        "de-identified; masked for your role. Staff see what the receiver sees."
+    )
     transitions: list[ReferralTransitionOut] = Field(description="Every change, oldest first.")
 
 

@@ -29,13 +29,15 @@ from app.core.db import ReadSession, WriteSession, utcnow
 from app.core.errors import NotFound, ValidationFailed
 from app.core.etag import check_version
 from app.core.field_messages import object_named
+from app.core.permissions import Action, is_allowed
 from app.dictionaries.public import unknown_codes
 from app.households import public as households
 from app.referrals import repository
 from app.referrals.models import Referral, ReferralTransition
 from app.referrals.routing import service as routing
 from app.referrals.schemas import ReferralActionIn, ReferralIn
-from app.referrals.states import FINAL, MACHINE, REASONS, SIDE, ReferralAction, ReferralStatus
+from app.referrals.sending_side import check_sending_side
+from app.referrals.states import FINAL, MACHINE, REASONS, SIDE, ReferralAction, ReferralStatus, Side
 from app.referrals.views import side_of
 from app.workdays.public import add_working_days
 
@@ -184,7 +186,9 @@ async def push(
     """推送 (Yubei 3(5)): the live needs an accepted application noted go, each, to the
     default organisation of every kind the routing table names for it in the household's
     region, in the acceptance's transaction. Idempotent: a need already pushed to an
-    organisation is not pushed there again (and a unique index guards it). A kind with no
+    organisation is not pushed there again (and a unique index guards it); nor is one the
+    household has an open referral of to that organisation, sent by hand or pushed for
+    another application (no twin for the receiver). A kind with no
     default organisation on the household's region path is logged and left: the
     application's view lists the needs no referral answers (`unrouted_needs`)."""
     needs = [
@@ -200,6 +204,7 @@ async def push(
         session, [n.code for n in needs], household.region_code
     )
     pushed = await repository.pushed_pairs(session, [n.id for n in needs])
+    already_open = await repository.open_need_receivers(session, household.id)
     created: list[Referral] = []
     for need in needs:
         for found in (d for d in destinations if d.need_code == need.code):
@@ -213,6 +218,8 @@ async def push(
                 )
                 continue
             if (need.id, found.organization_id) in pushed:
+                continue
+            if (need.code, found.organization_id) in already_open:
                 continue
             pushed.add((need.id, found.organization_id))
             created.append(
@@ -267,12 +274,19 @@ async def _check_body(session: ReadSession, action: ReferralAction, data: Referr
 
 
 def _check_side(actor: Actor, referral: Referral, action: ReferralAction) -> None:
-    """404 unless the actor takes the action's side on this referral (`views.side_of`): an
-    organisation works the referrals addressed to it and cancels only those it pushed in."""
-    if side_of(actor, referral) is not SIDE[action]:
-        raise NotFound("转介", "referral").refusing(
-            action=f"referral.{action.value}", object_type=OBJECT, object_id=str(referral.id)
-        )
+    """Refused unless the actor takes the action's side on this referral (`views.side_of`).
+    An organisation works the referrals addressed to it and cancels only those it pushed in
+    (404 for any other). Staff who see the referral in their reach but are not its sending
+    side are refused its sender's actions (403, `sending_side`: it is theirs to read)."""
+    if side_of(actor, referral) is SIDE[action]:
+        return
+    if SIDE[action] is Side.sender and not is_allowed(
+        actor.principal.role, Action.referrals_handle
+    ):
+        check_sending_side(actor, referral, action.value)
+    raise NotFound("转介", "referral").refusing(
+        action=f"referral.{action.value}", object_type=OBJECT, object_id=str(referral.id)
+    )
 
 
 async def act(
@@ -284,9 +298,9 @@ async def act(
     expected_version: int,
 ) -> Referral:
     """Take one action on a referral (see the module). The route admits only the action's
-    side (`states.SIDE`); the referral must be visible and the actor on that side of it
-    (404), unchanged since read (412),
-    and its state must allow the action (409 `invalid_transition` with `allowed`)."""
+    side (`states.SIDE`); the referral must be visible (404) and the actor on that side of it
+    (`_check_side`: 404 for an organisation, 403 for staff), unchanged since read (412), and
+    its state must allow the action (409 `invalid_transition` with `allowed`)."""
     referral = await visible(session, actor, referral_id, for_update=True)
     _check_side(actor, referral, action)
     check_version(expected_version, referral.version)

@@ -12,8 +12,10 @@ from app.core.permissions import Action, is_allowed
 from app.identity.public import ActorKey, actor_refs
 from app.organizations.public import organization_names
 from app.referrals import repository
+from app.referrals.minimum_data import household_data
 from app.referrals.models import Referral
 from app.referrals.schemas import ReferralBrief, ReferralOut, ReferralSummary, ReferralTransitionOut
+from app.referrals.sending_side import is_sending_side
 from app.referrals.states import OPEN, ReferralStatus, Side, allowed_for
 
 
@@ -24,8 +26,9 @@ def is_overdue(referral: Referral, today: date) -> bool:
 
 def side_of(actor: Actor, referral: Referral) -> Side | None:
     """The side the actor takes on this referral: the receiving organisation's officers and
-    partner systems, a partner that pushed it in, or the sending side's staff (who see it
-    through their reach); None for a reader only."""
+    partner systems; a partner that pushed it in; or its sending side's staff
+    (`sending_side`: who sent it, or staff above the office it was sent from); None for a
+    reader only."""
     principal = actor.principal
     if is_allowed(principal.role, Action.referrals_handle):
         organization = principal.organization_id
@@ -34,7 +37,10 @@ def side_of(actor: Actor, referral: Referral) -> Side | None:
         pushed = organization is not None and organization == referral.sender_organization_id
         cancels = pushed and is_allowed(principal.role, Action.referrals_cancel)
         return Side.sender if cancels else None
-    return Side.sender if is_allowed(principal.role, Action.referrals_cancel) else None
+    sending = is_allowed(principal.role, Action.referrals_cancel) and is_sending_side(
+        actor, referral
+    )
+    return Side.sender if sending else None
 
 
 def _summary(referral: Referral, names: dict[uuid.UUID, str], today: date) -> ReferralSummary:
@@ -104,6 +110,7 @@ async def referral_out(session: ReadSession, actor: Actor, referral: Referral) -
         reason_note=shown(referral.reason_note, PersonalField.text, viewer),
         outcome=shown(referral.outcome, PersonalField.text, viewer),
         amount=referral.amount,
+        household_data=await household_data(session, actor, referral),
         transitions=[
             ReferralTransitionOut(
                 action=s.action,

@@ -6,7 +6,7 @@ import httpx
 from fastapi import FastAPI
 
 from tests.api.households.ledger_http import bearer, organization_id
-from tests.factories import create_household
+from tests.factories import DEMO_PASSWORD, create_household
 
 TERMS = "/api/v1/red-cross/aid-terms"
 QUOTES = "/api/v1/red-cross/aid-quotes"
@@ -89,3 +89,14 @@ async def give_aid(
     assert response.status_code == 201, response.text
     body: dict[str, Any] = response.json()
     return body
+
+
+async def partner_headers(http: httpx.AsyncClient) -> dict[str, str]:
+    """The Red Cross's partner system, signed in with its client credentials."""
+    response = await http.post(
+        "/api/v1/auth/token",
+        data={"grant_type": "client_credentials"},
+        auth=("red-cross", DEMO_PASSWORD),
+    )
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}

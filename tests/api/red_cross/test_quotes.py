@@ -18,10 +18,11 @@ from tests.api.red_cross.red_cross_http import (
     create_terms,
     give_aid,
     household_with_head,
+    partner_headers,
     post_quote,
     quote_body,
 )
-from tests.factories import DEMO_PASSWORD, GRID_B1_1, add_dictionary_code, create_household
+from tests.factories import GRID_B1_1, add_dictionary_code, create_household
 
 
 async def _created(
@@ -31,16 +32,6 @@ async def _created(
     assert response.status_code == 201, response.text
     answer: dict[str, Any] = response.json()
     return answer
-
-
-async def _partner(http: httpx.AsyncClient) -> dict[str, str]:
-    response = await http.post(
-        "/api/v1/auth/token",
-        data={"grant_type": "client_credentials"},
-        auth=("red-cross", DEMO_PASSWORD),
-    )
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
 @pytest.fixture
@@ -396,7 +387,9 @@ class TestWho:
     ) -> None:
         household_id, head, _ = home
         response = await http.post(
-            QUOTES, json=await quote_body(app, household_id, head), headers=await _partner(http)
+            QUOTES,
+            json=await quote_body(app, household_id, head),
+            headers=await partner_headers(http),
         )
         assert response.status_code == 404
 

@@ -200,7 +200,7 @@ class TestSides:
         sent = await send(app, anonymous)
         refused = await act(anonymous, sent, "cancel", "department_officer")
         assert_problem(refused, 403, "forbidden")
-        cancelled = await act(anonymous, sent, "cancel", "community_worker", note="已另行解决")
+        cancelled = await act(anonymous, sent, "cancel", "street_officer", note="已另行解决")
         assert cancelled.status_code == 200, cancelled.text
         assert cancelled.json()["status"] == "cancelled"
 

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.households.models import HouseholdNeed
 from app.households.public import visible
 from app.referrals.models import Referral
 from app.referrals.public import push_application_needs
@@ -52,9 +53,10 @@ async def routed(app: FastAPI, session: AsyncSession, anonymous: httpx.AsyncClie
     await default(app, anonymous, "medical_security", STREET_A, STREET_MEDICAL_SECURITY)
 
 
-async def _accepted(app: FastAPI, http: httpx.AsyncClient) -> dict[str, Any]:
-    """An application for medical care and care, filed and accepted on a Friday."""
-    household = await create_household(app)
+async def _accepted(app: FastAPI, http: httpx.AsyncClient, household: Any = None) -> dict[str, Any]:
+    """An application for medical care and care, filed and accepted on a Friday (of a new
+    household unless given)."""
+    household = household or await create_household(app)
     filed = await http.post(
         APPLICATIONS,
         json={
@@ -128,3 +130,59 @@ async def test_a_receiver_sees_the_pushed_referral(
     assert listed.json()["items"][0]["receiver_organization_id"] == str(
         await organization_id(app, RED_CROSS)
     )
+
+
+async def _sent_by_hand(app: FastAPI, http: httpx.AsyncClient) -> tuple[Any, dict[str, Any]]:
+    """A household with a medical need noted on its record, and that need referred to the
+    Red Cross by hand."""
+    household = await create_household(app, needs=["medical"])
+    [(need,)] = await fetch(
+        app, select(HouseholdNeed.id).where(HouseholdNeed.household_id == household.id)
+    )
+    sent = await http.post(
+        REFERRALS,
+        json={
+            "need_id": str(need),
+            "receiver_organization_id": str(await organization_id(app, RED_CROSS)),
+        },
+        headers=await bearer(http, "street_officer"),
+    )
+    assert sent.status_code == 201, sent.text
+    body: dict[str, Any] = sent.json()
+    return household, body
+
+
+async def test_an_open_referral_sent_by_hand_gets_no_pushed_twin(
+    app: FastAPI, anonymous: httpx.AsyncClient
+) -> None:
+    household, sent = await _sent_by_hand(app, anonymous)
+    application = await _accepted(app, anonymous, household)
+    # The Red Cross has the household's medical need open already: only medical security.
+    assert [r["receiver_organization_name"] for r in application["referrals"]] == [
+        STREET_MEDICAL_SECURITY
+    ]
+    rows = await fetch(
+        app,
+        select(Referral.id, Referral.source).where(
+            Referral.household_id == household.id,
+            Referral.receiver_organization_id == await organization_id(app, RED_CROSS),
+        ),
+    )
+    assert rows == [(uuid.UUID(sent["id"]), "manual")]
+
+
+async def test_a_closed_referral_by_hand_does_not_hold_the_push_back(
+    app: FastAPI, anonymous: httpx.AsyncClient
+) -> None:
+    household, sent = await _sent_by_hand(app, anonymous)
+    cancelled = await anonymous.post(
+        f"{REFERRALS}/{sent['id']}/cancel",
+        json={},
+        headers={**await bearer(anonymous, "street_officer"), "If-Match": 'W/"1"'},
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    application = await _accepted(app, anonymous, household)
+    assert {r["receiver_organization_name"] for r in application["referrals"]} == {
+        RED_CROSS,
+        STREET_MEDICAL_SECURITY,
+    }
