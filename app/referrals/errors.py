@@ -42,5 +42,8 @@ register_field_messages(
         "own_organization": FieldMessage(
             "不能转介给本单位", "a referral cannot be addressed to your own organisation"
         ),
+        "receiver_not_serving": FieldMessage(
+            "该单位不服务该家庭所在区划", "the organisation does not serve the household's region"
+        ),
     }
 )

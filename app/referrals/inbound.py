@@ -23,6 +23,7 @@ from app.core.errors import ValidationFailed
 from app.core.field_messages import object_named
 from app.dictionaries.public import unknown_codes
 from app.households import public as households
+from app.organizations.public import organizations_serving
 from app.referrals import repository, service
 from app.referrals.models import Referral
 from app.referrals.routing import repository as routing_repository
@@ -95,6 +96,10 @@ async def _receiver(
         receiver, kind = found[ONE_WINDOW], ONE_WINDOW
     else:
         receiver, kind = wanted, await routing.check_receiver(session, wanted, field)
+        # A partner names the receiver: only one serving the household, so it cannot hand the
+        # household's data (and the reach an open referral gives) to any organisation at all.
+        if receiver not in await organizations_serving(session, kind, household.region_code):
+            raise ValidationFailed.in_body(field, "receiver_not_serving")
     if receiver == organization:
         raise ValidationFailed.in_body(field, "own_organization")
     return receiver, kind

@@ -45,6 +45,8 @@ from app.referrals.minimum_schemas import (
     SharingBasis,
 )
 from app.referrals.models import Referral
+from app.referrals.repository import ORGANIZATION_ROLES
+from app.referrals.states import FINAL, ReferralStatus
 
 It = Item
 _CONTACT = (It.head_name, It.contact_phone, It.address)
@@ -167,6 +169,20 @@ def _block(
     )
 
 
+def _withheld_from_organization(actor: Actor, referral: Referral) -> SharingBasis | None:
+    """Why an organisation reading the referral gets de-identified data only, if it does: it
+    is not the receiver (a partner that pushed it in), or the referral is closed. Staff, who
+    reach the household anyway, see what the receiver was given."""
+    principal = actor.principal
+    if principal.role not in ORGANIZATION_ROLES:
+        return None
+    if principal.organization_id != referral.receiver_organization_id:
+        return SharingBasis.not_receiver
+    if ReferralStatus(referral.status) in FINAL:
+        return SharingBasis.closed
+    return None
+
+
 async def household_data(
     session: ReadSession, actor: Actor, referral: Referral
 ) -> HouseholdDataOut | None:
@@ -179,7 +195,11 @@ async def household_data(
     kind = await organization_kind(session, referral.receiver_organization_id)
     listed = listed_for(kind)
     consent = None
-    if requires_consent(kind or ""):
+    given: tuple[Item, ...] = ()
+    withheld = _withheld_from_organization(actor, referral)
+    if withheld is not None:
+        basis = withheld
+    elif requires_consent(kind or ""):
         consent = await sharing_allowed(
             session, referral.household_id, referral.receiver_organization_id, on=actor.today
         )

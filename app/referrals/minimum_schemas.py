@@ -28,6 +28,12 @@ class SharingBasis(StrEnum):
     """The household's consent in force: the items of the list its scope covers."""
     no_consent = "no_consent"
     """No consent in force: de-identified data only."""
+    not_receiver = "not_receiver"
+    """Read by an organisation that is not the receiver (a partner that pushed the referral
+    in): de-identified data only, the receiver's grounds are not the reader's."""
+    closed = "closed"
+    """Read by an organisation after the referral closed: de-identified data only, the
+    household's data went to it for the work, which is over."""
 
 
 class Item(StrEnum):

@@ -21,7 +21,7 @@ from app.referrals.models import Referral, ReferralTransition
 from app.referrals.states import OPEN
 
 _OPEN = [s.value for s in OPEN]
-_ORGANIZATION_ROLES = frozenset({Role.department_officer, Role.partner})
+ORGANIZATION_ROLES = frozenset({Role.department_officer, Role.partner})
 
 
 def referred_to(organization: Any) -> Select[Any]:
@@ -64,7 +64,7 @@ def visible_to(actor: Actor) -> Any:
     """SQL condition: the referrals the actor may see. An organisation's officers and
     partner systems see every referral addressed to it or pushed in by it, closed ones too;
     everyone else those of the households in its reach."""
-    if actor.principal.role in _ORGANIZATION_ROLES:
+    if actor.principal.role in ORGANIZATION_ROLES:
         organization = actor.principal.organization_id
         if organization is None:
             return false()

@@ -11,6 +11,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
+from app.consents.public import FULL_SCOPE
 from app.core.events import DomainEvent
 from app.households.models import HouseholdNeed
 from app.referrals.models import Referral
@@ -24,8 +25,15 @@ from tests.api.referrals.partner_http import (
     partner,
     push,
 )
-from tests.api.referrals.referrals_http import RED_CROSS, REFERRALS, send
-from tests.factories import GRID_B1_1, create_household
+from tests.api.referrals.referrals_http import (
+    RED_CROSS,
+    REFERRALS,
+    act,
+    consent,
+    household_with_need,
+    send,
+)
+from tests.factories import GRID_B1_1, STREET_B, create_household, create_organization
 from tests.problems import assert_invalid, assert_problem
 
 __all__ = ["database_url", "demo", "demo_template"]
@@ -276,6 +284,27 @@ class TestProblems:
             }
         ]
 
+    async def test_a_receiver_that_does_not_serve_the_household_is_refused(
+        self, app: FastAPI, anonymous: httpx.AsyncClient
+    ) -> None:
+        """The known household lives in street A: street B's station does not serve it."""
+        known = await known_household(app, anonymous)
+        async with app.state.services.database.sessionmaker() as session, session.begin():
+            elsewhere = await create_organization(
+                session, kind="street_assistance_station", region_code=STREET_B
+            )
+        response = await push(
+            anonymous,
+            await partner(anonymous),
+            {
+                "household_id": known["household_id"],
+                "need_code": "care",
+                "receiver_organization_id": str(elsewhere.id),
+            },
+        )
+        assert_invalid(response, ["body", "receiver_organization_id"], "receiver_not_serving")
+        assert await _pushed_rows(app, known["household_id"]) == 0
+
     async def test_without_a_one_window_for_the_region_a_receiver_must_be_named(
         self, app: FastAPI, anonymous: httpx.AsyncClient
     ) -> None:
@@ -436,3 +465,65 @@ class TestPartnerActions:
             f"/api/v1/households/{known['household_id']}", headers=red_cross
         )
         assert_problem(household, 403, "forbidden")
+
+
+class TestHouseholdDataOfPushedReferrals:
+    """A partner that pushed a referral in is not its receiver: it reads the referral's
+    household data de-identified, whatever the receiver is given (here a government one
+    window, which gets its whole list)."""
+
+    async def test_the_pushing_partner_reads_it_de_identified(
+        self, app: FastAPI, anonymous: httpx.AsyncClient
+    ) -> None:
+        known = await known_household(app, anonymous)
+        red_cross = await partner(anonymous)
+        pushed = await push(
+            anonymous, red_cross, {"household_id": known["household_id"], "need_code": "care"}
+        )
+        assert pushed.status_code == 201, pushed.text
+        read = await anonymous.get(f"{REFERRALS}/{pushed.json()['id']}", headers=red_cross)
+        for answer in (pushed, read):
+            data = answer.json()["household_data"]
+            assert data["basis"] == "not_receiver"
+            assert [data[i] for i in ("head_name", "contact_phone", "address", "members")] == [
+                None
+            ] * 4
+        staff = await anonymous.get(
+            f"{REFERRALS}/{pushed.json()['id']}", headers=await bearer(anonymous, "street_officer")
+        )
+        assert staff.json()["household_data"]["basis"] == "government"
+        assert staff.json()["household_data"]["head_name"] is not None
+
+
+async def test_a_receiver_reads_a_closed_referral_de_identified(
+    app: FastAPI, anonymous: httpx.AsyncClient
+) -> None:
+    """The household's data went to the receiver for the work: once the referral is closed,
+    the receiver reads it de-identified, consent or not; staff still see what it was given."""
+    household, need = await household_with_need(app)
+    await consent(app, anonymous, household, sorted(FULL_SCOPE))
+    sent = await anonymous.post(
+        REFERRALS,
+        json={
+            "need_id": str(need),
+            "receiver_organization_id": str(await organization_id(app, RED_CROSS)),
+        },
+        headers=await bearer(anonymous, "street_officer"),
+    )
+    assert sent.status_code == 201, sent.text
+    referral = sent.json()
+    red_cross = await partner(anonymous)
+    url = f"{REFERRALS}/{referral['id']}"
+    assert (await anonymous.get(url, headers=red_cross)).json()["household_data"]["basis"] == (
+        "consent"
+    )
+    received = await act(anonymous, referral, "receive", "department_officer")
+    assert received.status_code == 200, received.text
+    rejected = await act(
+        anonymous, received.json(), "reject", "department_officer", reason="not_in_remit"
+    )
+    assert rejected.status_code == 200, rejected.text
+    data = (await anonymous.get(url, headers=red_cross)).json()["household_data"]
+    assert (data["basis"], data["head_name"], data["contact_phone"]) == ("closed", None, None)
+    staff = (await anonymous.get(url, headers=await bearer(anonymous, "street_officer"))).json()
+    assert staff["household_data"]["basis"] == "consent"
