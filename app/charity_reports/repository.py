@@ -1,6 +1,7 @@
 """Queries of the stored reports."""
 
 import uuid
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, false, func, or_, select, text
@@ -31,11 +32,14 @@ async def lock_month(session: WriteSession, month: str) -> None:
         )
 
 
-async def streets_reported(session: ReadSession, month: str) -> set[str]:
-    """The streets with a report of `month` (any version)."""
+async def streets_reported(session: ReadSession, month: str, as_of: date) -> set[str]:
+    """The streets with a report of `month` as of `as_of` (the month's last day): a report
+    generated while the month still ran tells of part of it and does not count."""
     return set(
         await session.scalars(
-            select(CharityReport.region_code).where(CharityReport.month == month).distinct()
+            select(CharityReport.region_code)
+            .where(CharityReport.month == month, CharityReport.as_of == as_of)
+            .distinct()
         )
     )
 

@@ -193,7 +193,7 @@ async def generate_missing(session: WriteSession, today: date, now: datetime) ->
     period = rules.period(rules.previous_month(today), today, now)
     assert period is not None
     await repository.lock_month(session, period.month)
-    done = await repository.streets_reported(session, period.month)
+    done = await repository.streets_reported(session, period.month, period.as_of)
     missing = [s for s in await region_codes_at_level(session, RegionLevel.street) if s not in done]
     for street in missing:
         await generate(session, street, period, SYSTEM)
