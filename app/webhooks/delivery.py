@@ -143,24 +143,32 @@ async def _attempt(
         "webhook-timestamp": str(stamp),
         "webhook-signature": signing.signature(outgoing.secret, message_id, stamp, outgoing.body),
     }
-    # To the checked address, not the name resolved again (targets.py: DNS rebinding); TLS
+    # To a checked address, not the name resolved again (targets.py: DNS rebinding); TLS
     # still names and verifies the host.
-    try:
-        async with http.stream(
-            "POST",
-            target.pinned(),
-            content=outgoing.body,
-            headers=headers,
-            extensions={"sni_hostname": target.host},
-        ) as r:
-            start = b""
-            async for chunk in r.aiter_bytes():
-                start += chunk
-                if len(start) >= SNIPPET_BYTES:
-                    break
-    except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as exc:
-        # One receiver's failure is its attempt's, never the batch's.
-        return Sent(outgoing, at, elapsed(), None, _error(exc), None, None)
+    unreachable: httpx.ConnectError | None = None
+    for url in target.pinned():
+        try:
+            async with http.stream(
+                "POST",
+                url,
+                content=outgoing.body,
+                headers=headers,
+                extensions={"sni_hostname": target.host},
+            ) as r:
+                start = b""
+                async for chunk in r.aiter_bytes():
+                    start += chunk
+                    if len(start) >= SNIPPET_BYTES:
+                        break
+            break
+        except httpx.ConnectError as exc:
+            unreachable = exc
+        except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as exc:
+            # One receiver's failure is its attempt's, never the batch's.
+            return Sent(outgoing, at, elapsed(), None, _error(exc), None, None)
+    else:
+        assert unreachable is not None
+        return Sent(outgoing, at, elapsed(), None, _error(unreachable), None, None)
     snippet = start.decode("utf-8", errors="replace")[:SNIPPET_CHARACTERS] or None
     error = None if 200 <= r.status_code < 300 else f"HTTP {r.status_code}"
     return Sent(
@@ -272,7 +280,12 @@ def http_client(settings: Settings) -> httpx.AsyncClient:
     timeout = httpx.Timeout(
         connect=settings.webhook_connect_timeout_seconds, read=read, write=read, pool=read
     )
-    return httpx.AsyncClient(follow_redirects=False, trust_env=False, timeout=timeout)
+    # No kept-alive connections: a connection goes to an address, not a name (targets.py), and
+    # one opened and verified for one receiver's name must not carry another's request.
+    limits = httpx.Limits(max_keepalive_connections=0)
+    return httpx.AsyncClient(
+        follow_redirects=False, trust_env=False, timeout=timeout, limits=limits
+    )
 
 
 async def deliver_batch(

@@ -116,15 +116,19 @@ class Checked:
     def host(self) -> str:
         return self.parts.hostname or ""
 
-    def pinned(self) -> str:
-        """The URL with its host replaced by the first checked address, so the connection
-        goes where the check looked; a URL whose host did not resolve stays as it is."""
+    def pinned(self) -> list[str]:
+        """The URL once per checked address, its host replaced by the address, in the order
+        the name resolved: the connection goes where the check looked, trying the next
+        address when one cannot be reached (a dual-stack name on a host without IPv6). A URL
+        whose host did not resolve stays as it is."""
         if not self.addresses:
-            return self.parts.geturl()
-        address = self.addresses[0]
-        literal = f"[{address}]" if address.version == 6 else str(address)
-        netloc = literal if self.parts.port is None else f"{literal}:{self.parts.port}"
-        return self.parts._replace(netloc=netloc).geturl()
+            return [self.parts.geturl()]
+        urls = []
+        for address in self.addresses:
+            literal = f"[{address}]" if address.version == 6 else str(address)
+            netloc = literal if self.parts.port is None else f"{literal}:{self.parts.port}"
+            urls.append(self.parts._replace(netloc=netloc).geturl())
+        return urls
 
 
 async def check(url: str, *, https_only: bool, allow_private: bool, must_resolve: bool) -> Checked:

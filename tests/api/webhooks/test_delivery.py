@@ -446,7 +446,9 @@ async def test_the_connection_goes_to_the_address_the_check_passed(
 
     async def resolve(name: str, port: int) -> list[targets.IpAddress]:
         looked_up.append(name)
-        return [ipaddress.ip_address("127.0.0.1")]
+        # First an address nothing listens on (the port of a closed socket): the send goes on
+        # to the next checked address, as for a dual-stack name on a host without IPv6.
+        return [ipaddress.ip_address("127.0.0.2"), ipaddress.ip_address("127.0.0.1")]
 
     monkeypatch.setattr(targets, "resolve", resolve)
     await publish(app, REFERRAL_CREATED, referral_payload(red))
@@ -467,7 +469,10 @@ def test_a_pinned_url_keeps_the_port_path_and_query_and_brackets_ipv6() -> None:
         urlsplit("https://hooks.example.cn:8443/in?x=1"),
         (ipaddress.ip_address("2001:db8::1"), ipaddress.ip_address("203.0.113.9")),
     )
-    assert checked.pinned() == "https://[2001:db8::1]:8443/in?x=1"
+    assert checked.pinned() == [
+        "https://[2001:db8::1]:8443/in?x=1",
+        "https://203.0.113.9:8443/in?x=1",
+    ]
     assert checked.host == "hooks.example.cn"
     unresolved = targets.Checked(urlsplit("https://hooks.example.cn/in"), ())
-    assert unresolved.pinned() == "https://hooks.example.cn/in"
+    assert unresolved.pinned() == ["https://hooks.example.cn/in"]
