@@ -12,8 +12,23 @@ class RouteExists(AppError):
     code = "referral_route_exists"
 
 
+class ReferralAlreadyOpen(AppError):
+    """409: the household's need of that code is already referred to that organisation and
+    the referral is open; a second one would only be a twin of it."""
+
+    status = 409
+    code = "referral_already_open"
+
+
 register_messages(
     {
+        "referral_already_open": Message(
+            "已有进行中的转介",
+            "Referral already open",
+            "该家庭此项需求已转介至该单位且尚未办结，请跟进原转介。",
+            "The household's need is already referred to this organisation and still open; "
+            "follow that referral instead.",
+        ),
         "referral_route_exists": Message(
             "该转介规则已存在",
             "Referral route exists",

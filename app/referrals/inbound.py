@@ -25,6 +25,7 @@ from app.dictionaries.public import unknown_codes
 from app.households import public as households
 from app.organizations.public import organizations_serving
 from app.referrals import repository, service
+from app.referrals.errors import ReferralAlreadyOpen
 from app.referrals.models import Referral
 from app.referrals.routing import repository as routing_repository
 from app.referrals.routing import service as routing
@@ -138,6 +139,10 @@ async def push(session: WriteSession, actor: Actor, data: PartnerReferralIn) -> 
     receiver, kind = await _receiver(
         session, organization, household, data.receiver_organization_id
     )
+    # Checked with the household locked (`writable_for_organization`), so two pushes under
+    # different keys cannot both pass: a retry with a new key, or two partners, make no twin.
+    if (data.need_code, receiver) in await repository.open_need_receivers(session, household.id):
+        raise ReferralAlreadyOpen()
     need = await _need(session, actor, household, data.need_code)
     return await service.create(
         session,

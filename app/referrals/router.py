@@ -28,6 +28,7 @@ from app.core.uow import DbSession, ReadDbSession
 from app.households.public import PERSONAL_READ, HouseholdDeclined, HouseholdExited, audit_read
 from app.referrals import inbound, repository, service
 from app.referrals.confidential_lists import open_streets
+from app.referrals.errors import ReferralAlreadyOpen
 from app.referrals.inbound import PartnerReferralIn
 from app.referrals.models import Referral
 from app.referrals.schemas import ReferralActionIn, ReferralIn, ReferralOut, ReferralSummary
@@ -106,13 +107,17 @@ async def referrals_create(
     "noted. Not to your own organisation (422 `own_organization`), nor to one that does not "
     "serve the household's region (its region or one above it; 422 `receiver_not_serving`); "
     "an exited household it "
-    "knows is 409 `household_exited`. `Idempotency-Key` is required: a retry answers the "
+    "knows is 409 `household_exited`; a need of that code already referred to that "
+    "organisation and still open is 409 `referral_already_open` (follow that referral). "
+    "`Idempotency-Key` is required: a retry answers the "
     "first push (`Idempotent-Replayed: true`), also when retries race (409 "
     "`idempotency_in_progress` until the first ends). The referral's events reach your "
     "organisation's webhooks.",
     responses={
         **sends(201, ETAG, LOCATION),
-        **protected_problems(ValidationFailed, HouseholdExited, HouseholdDeclined),
+        **protected_problems(
+            ValidationFailed, HouseholdExited, HouseholdDeclined, ReferralAlreadyOpen
+        ),
     },
     openapi_extra=route_options(idempotency_mode=Idempotency.required),
 )

@@ -305,6 +305,19 @@ class TestProblems:
         assert_invalid(response, ["body", "receiver_organization_id"], "receiver_not_serving")
         assert await _pushed_rows(app, known["household_id"]) == 0
 
+    async def test_a_second_push_of_an_open_referral_under_another_key_is_409(
+        self, app: FastAPI, anonymous: httpx.AsyncClient
+    ) -> None:
+        """A retry under a new key (or another partner) makes no twin of an open referral."""
+        known = await known_household(app, anonymous)
+        red_cross = await partner(anonymous)
+        body = {"household_id": known["household_id"], "need_code": "care"}
+        first = await push(anonymous, red_cross, body)
+        assert first.status_code == 201, first.text
+        again = await push(anonymous, red_cross, body)
+        assert_problem(again, 409, "referral_already_open")
+        assert await _pushed_rows(app, known["household_id"]) == 1
+
     async def test_without_a_one_window_for_the_region_a_receiver_must_be_named(
         self, app: FastAPI, anonymous: httpx.AsyncClient
     ) -> None:
