@@ -55,6 +55,8 @@ class Referral(HouseholdOwned, Timestamped, Base):
     __table_args__ = (
         Index("ix_referrals_region_status", "region_code", "status", "id"),
         Index("ix_referrals_receiver_status", "receiver_organization_id", "status", "id"),
+        # An organisation sees the referrals addressed to it or pushed in by it.
+        Index("ix_referrals_sender_organization", "sender_organization_id", "status", "id"),
         Index("ix_referrals_household", "household_id", "id"),
         Index("ix_referrals_status_due", "status", "due_on", "id"),
         Index("ix_referrals_due", "due_on", "id"),
