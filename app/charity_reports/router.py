@@ -86,13 +86,16 @@ async def charity_reports_list(
     ONE,
     response_model=ReportOut,
     summary="One monthly needs report, with its figures and listed households",
-    description="As stored when generated. 404 outside your reach. " + _READERS,
+    description="As stored when generated; a charity federation's client sees a household "
+    "listed only while its consent to that organisation, today, covers identity and contact "
+    "(the others are counted in `not_listed`). 404 outside your reach. " + _READERS,
     responses=protected_problems(NotFound, ValidationFailed),
 )
 async def charity_reports_get(
     charity_report_id: CharityReportId, actor: Reader, session: ReadDbSession
 ) -> ReportOut:
-    return report_out(await service.get(session, actor, charity_report_id))
+    report = await service.get(session, actor, charity_report_id)
+    return report_out(report, await service.body_for(session, actor, report))
 
 
 @router.get(
@@ -119,7 +122,8 @@ async def charity_reports_export(
     charity_report_id: CharityReportId, actor: Reader, session: ReadDbSession
 ) -> Response:
     report = await service.get(session, actor, charity_report_id)
-    content = await xlsx_bytes("慈善救助需求", workbook_rows(report))
+    body = await service.body_for(session, actor, report)
+    content = await xlsx_bytes("慈善救助需求", workbook_rows(report, body))
     name = f"慈善救助需求-{report.region_code}-{report.month}-v{report.version}.xlsx"
     return Response(
         content, media_type=XLSX_MEDIA_TYPE, headers={"Content-Disposition": attachment(name)}

@@ -24,7 +24,7 @@ from datetime import date, datetime
 
 from app.charity_reports import repository, rules
 from app.charity_reports.models import CharityReport
-from app.charity_reports.schemas import ReportIn
+from app.charity_reports.schemas import ReportBody, ReportIn
 from app.consents.public import sharing_allowed_many
 from app.core import audit, events
 from app.core.auth import Actor
@@ -168,6 +168,33 @@ async def get(session: ReadSession, actor: Actor, report_id: uuid.UUID) -> Chari
         subject=("charity_report", found.id),
     )
     return found
+
+
+IDENTITY_SCOPE = "identity_contact"
+"""The consent scope a listing needs: it names the household (its ledger number)."""
+
+
+async def body_for(session: ReadSession, actor: Actor, report: CharityReport) -> ReportBody:
+    """The report's body as the actor may read it. A charity federation's partner client gets
+    the households listed only while the household's consent to its own organisation, today,
+    covers identity and contact: a consent to another charity federation serving the street
+    lists nothing for it, and a withdrawn consent stops the sharing (PIPL art. 15, 23). The
+    others are counted among `not_listed`. Staff read the body as stored."""
+    body = ReportBody.model_validate(report.body)
+    organization = actor.principal.organization_id
+    if actor.principal.role is not Role.partner or organization is None:
+        return body
+    allowed = await sharing_allowed_many(
+        session, [(h.household_id, organization) for h in body.listed], on=actor.today
+    )
+
+    def shared(household_id: uuid.UUID) -> bool:
+        consent = allowed.get((household_id, organization))
+        return consent is not None and IDENTITY_SCOPE in consent.scope
+
+    kept = [h for h in body.listed if shared(h.household_id)]
+    withheld = len(body.listed) - len(kept)
+    return body.model_copy(update={"listed": kept, "not_listed": body.not_listed + withheld})
 
 
 async def page(

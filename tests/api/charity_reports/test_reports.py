@@ -339,3 +339,26 @@ class TestEvent:
         assert seen == [1]
         assert await fetch(app, select(CharityReport.id)) == []
         assert await fetch(app, select(DomainEvent.id)) == []
+
+
+async def test_a_withdrawn_consent_stops_the_listing_for_the_charity_federation(
+    app: FastAPI, http: httpx.AsyncClient
+) -> None:
+    """The stored report listed the household; once its consent is withdrawn the charity
+    federation's client no longer sees it listed (counted instead), staff still do."""
+    household = await create_household(app, needs=["care"])
+    given = await consent_to_charity(app, http, household, TODAY)
+    report = await generated(http, THIS_MONTH)
+    url = f"{REPORTS}/{report['id']}"
+    charity = await client_bearer(http, "charity-federation")
+    before = (await http.get(url, headers=charity)).json()["body"]
+    assert [h["household_id"] for h in before["listed"]] == [str(household.id)]
+
+    await withdraw(http, given)
+
+    after = (await http.get(url, headers=charity)).json()["body"]
+    assert (after["listed"], after["not_listed"]) == ([], before["not_listed"] + 1)
+    workbook = load_workbook(io.BytesIO((await http.get(f"{url}/export", headers=charity)).content))
+    assert str(household.id) not in {c for row in workbook.active.values for c in row}
+    staff = (await http.get(url, headers=await bearer(http, "street_officer"))).json()["body"]
+    assert [h["household_id"] for h in staff["listed"]] == [str(household.id)]
