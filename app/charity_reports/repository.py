@@ -22,8 +22,9 @@ async def next_version(session: ReadSession, region_code: str, month: str) -> in
 
 
 async def lock_month(session: WriteSession, month: str) -> None:
-    """Serialise the monthly job's runs for one month until the transaction ends, so two
-    workers never both find a street without its report and both generate it. PostgreSQL: a
+    """Serialise the generation of one month's reports until the transaction ends: two
+    workers never both find a street without its report and both generate it, and two
+    requests never take the same version number. PostgreSQL: a
     transaction-level advisory lock; SQLite writers already hold the database's write lock."""
     if session.get_bind().dialect.name == "postgresql":
         await session.execute(

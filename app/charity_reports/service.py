@@ -125,6 +125,9 @@ async def create(session: WriteSession, actor: Actor, data: ReportIn) -> Charity
     period = _period(data.month, actor)
     if not await region_exists(session, data.region_code):
         raise ValidationFailed.in_body("region_code", "not_found", **object_named("区划", "region"))
+    # The month's lock, as the monthly job takes it: two requests (or a request and the job)
+    # for one street and month take their version numbers one after the other.
+    await repository.lock_month(session, period.month)
     report = await generate(session, data.region_code, period, actor.principal.caller_id)
     await audit.record(
         session,

@@ -1,6 +1,7 @@
 """The charity federation's monthly needs report through the API, with real sign-in: the
 figures against hand-built ledgers, the workbook, who reads it, versions and the event."""
 
+import asyncio
 import io
 from datetime import timedelta
 from typing import Any
@@ -362,3 +363,20 @@ async def test_a_withdrawn_consent_stops_the_listing_for_the_charity_federation(
     assert str(household.id) not in {c for row in workbook.active.values for c in row}
     staff = (await http.get(url, headers=await bearer(http, "street_officer"))).json()["body"]
     assert [h["household_id"] for h in staff["listed"]] == [str(household.id)]
+
+
+async def test_racing_requests_for_one_street_and_month_take_versions_in_turn(
+    http: httpx.AsyncClient,
+) -> None:
+    """The month's lock orders them: every request is answered 201 with its own version."""
+    headers = await bearer(http, "street_officer")
+    answers = await asyncio.gather(
+        *(
+            http.post(
+                REPORTS, json={"region_code": "500112001", "month": THIS_MONTH}, headers=headers
+            )
+            for _ in range(4)
+        )
+    )
+    assert [a.status_code for a in answers] == [201] * 4, [a.text for a in answers]
+    assert sorted(a.json()["version"] for a in answers) == [1, 2, 3, 4]
