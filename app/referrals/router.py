@@ -78,10 +78,13 @@ async def _answer(
     "receiver's kind, else `SANZHU_REFERRAL_DUE_WORKING_DAYS`. Street officers, community "
     "workers, social workers (their assigned households) and district officers send. A "
     "household that left the ledger (409 `household_exited`) or whose application was "
-    "declined (409 `household_declined`) takes no referral.",
+    "declined (409 `household_declined`) takes no referral. A need already referred to the "
+    "organisation and still open is 409 `referral_already_open`: follow that referral.",
     responses={
         **sends(201, ETAG, LOCATION),
-        **protected_problems(*PERSONAL_READ, HouseholdExited, HouseholdDeclined),
+        **protected_problems(
+            *PERSONAL_READ, HouseholdExited, HouseholdDeclined, ReferralAlreadyOpen
+        ),
     },
     openapi_extra=route_options(idempotency_mode=Idempotency.optional),
 )

@@ -33,6 +33,7 @@ from app.core.permissions import Action, is_allowed
 from app.dictionaries.public import unknown_codes
 from app.households import public as households
 from app.referrals import repository
+from app.referrals.errors import ReferralAlreadyOpen
 from app.referrals.models import Referral, ReferralTransition
 from app.referrals.routing import service as routing
 from app.referrals.schemas import ReferralActionIn, ReferralIn
@@ -148,7 +149,8 @@ async def send(session: WriteSession, actor: Actor, data: ReferralIn) -> Referra
     """Send a live need of a household in the actor's reach to one organisation (DOMAIN 7).
     The need and the organisation are fields of the body: one not found, or a need outside
     the actor's reach, is 422 `not_found`; a need met or withdrawn 422 `need_not_live`; an
-    exited household 409 `household_exited`."""
+    exited household 409 `household_exited`; a need already referred to the organisation
+    and still open 409 `referral_already_open`."""
     need = await households.need_instance(session, data.need_id)
     missing = ValidationFailed.in_body("need_id", "not_found", **object_named("需求", "need"))
     if need is None:
@@ -163,6 +165,10 @@ async def send(session: WriteSession, actor: Actor, data: ReferralIn) -> Referra
     kind = await routing.check_receiver(
         session, data.receiver_organization_id, "receiver_organization_id"
     )
+    # With the household locked (`writable`): no twin of an open referral, whoever sent it.
+    open_pairs = await repository.open_need_receivers(session, household.id)
+    if (need.code, data.receiver_organization_id) in open_pairs:
+        raise ReferralAlreadyOpen()
     return await create(
         session,
         actor,

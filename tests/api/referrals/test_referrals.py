@@ -49,6 +49,25 @@ def _body(need: object, receiver: object, **fields: object) -> dict[str, object]
 
 
 class TestSend:
+    async def test_a_need_referred_and_open_gets_no_twin_but_a_closed_one_may_be_sent_again(
+        self, app: FastAPI, anonymous: httpx.AsyncClient
+    ) -> None:
+        _, need = await household_with_need(app)
+        body = _body(need, await organization_id(app, RED_CROSS))
+        headers = await bearer(anonymous, "street_officer")
+        first = await anonymous.post(REFERRALS, json=body, headers=headers)
+        assert first.status_code == 201, first.text
+        twin = await anonymous.post(REFERRALS, json=body, headers=headers)
+        assert_problem(twin, 409, "referral_already_open")
+        cancelled = await anonymous.post(
+            f"{REFERRALS}/{first.json()['id']}/cancel",
+            json={},
+            headers={**headers, "If-Match": 'W/"1"'},
+        )
+        assert cancelled.status_code == 200, cancelled.text
+        again = await anonymous.post(REFERRALS, json=body, headers=headers)
+        assert again.status_code == 201, again.text
+
     async def test_a_street_officer_refers_a_need_of_its_street(
         self, app: FastAPI, anonymous: httpx.AsyncClient
     ) -> None:
