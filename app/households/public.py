@@ -38,7 +38,8 @@
   (`audit_id_number`); which households of a list a reach holds: `within_reach`.
 - **Check** a person's category against the code tables' rules: `check_category`.
 - Let departments and partners reach households through another domain's
-  table (referrals): `reach_organizations_through`; read the facts a referral's minimum
+  table (referrals): `reach_organizations_through`; act when a household exits:
+  `on_household_exit`; read the facts a referral's minimum
   data picks from, for a reader the referral admits (`household_for_sharing`).
 - **Ask** for a person active in another street: `file_transfer_request`, as
   `POST /transfer-requests` does (the demo's pending request).
@@ -66,6 +67,7 @@ from app.households.errors import (
     TooManyLookups,
 )
 from app.households.events import Event
+from app.households.exit_listeners import on_household_exit
 from app.households.history import diff, plain
 from app.households.http import (
     HOUSEHOLD,
@@ -661,6 +663,7 @@ __all__ = [
     "need_instance",
     "need_instances",
     "note_needs",
+    "on_household_exit",
     "pair_worker",
     "paired_worker_of",
     "parse_id",

@@ -141,6 +141,17 @@ async def overdue_page(
     return await paginate(session, stmt, [Referral.due_on, Referral.id], page, scope=scope)
 
 
+async def open_of_household(session: ReadSession, household_id: uuid.UUID) -> list[Referral]:
+    """The household's open referrals, locked, in sending order."""
+    stmt = (
+        select(Referral)
+        .where(Referral.household_id == household_id, Referral.status.in_(_OPEN))
+        .order_by(Referral.id)
+        .with_for_update()
+    )
+    return list(await session.scalars(stmt))
+
+
 async def transitions(session: ReadSession, referral_id: uuid.UUID) -> list[ReferralTransition]:
     stmt = (
         select(ReferralTransition)

@@ -310,8 +310,7 @@ async def act(
     referral = await visible(session, actor, referral_id, for_update=True)
     _check_side(actor, referral, action)
     check_version(expected_version, referral.version)
-    before = ReferralStatus(referral.status)
-    after = MACHINE.next(before, action)
+    MACHINE.next(ReferralStatus(referral.status), action)
     await _check_body(session, action, data)
     changed = ["status"]
     if action in REASONS:
@@ -320,6 +319,23 @@ async def act(
     if action is ReferralAction.complete:
         referral.outcome, referral.amount = data.outcome, data.amount
         changed += ["outcome", "amount"]
+    await _move(session, actor, referral, action, changed, reason=data.reason, note=data.note)
+    return referral
+
+
+async def _move(
+    session: WriteSession,
+    actor: Actor,
+    referral: Referral,
+    action: ReferralAction,
+    changed: list[str],
+    *,
+    reason: str | None = None,
+    note: str | None = None,
+) -> None:
+    """Move the referral by `action`, keep the step (who, when, why), audit and announce it."""
+    before = ReferralStatus(referral.status)
+    after = MACHINE.next(before, action)
     if after in FINAL:
         referral.closed_at = utcnow()
     referral.status = after.value
@@ -331,12 +347,23 @@ async def act(
             from_status=before.value,
             to_status=after.value,
             actor=actor.context.actor or "cli",
-            reason=data.reason,
-            note=data.note,
+            reason=reason,
+            note=note,
         )
     )
     await _recorded(session, actor, referral, action.value, STATUS_CHANGED, changed)
-    return referral
+
+
+EXIT_NOTE = "户已退出台账，转介随之撤销"
+"""The note of a referral cancelled because its household left the ledger."""
+
+
+async def cancel_on_exit(session: WriteSession, actor: Actor, household_id: uuid.UUID) -> None:
+    """The household left the ledger (退出): its open referrals are cancelled in the exit's
+    transaction, by the actor confirming the exit, each kept, audited and announced as any
+    cancellation, so no organisation goes on working for it or reaching its record."""
+    for referral in await repository.open_of_household(session, household_id):
+        await _move(session, actor, referral, ReferralAction.cancel, ["status"], note=EXIT_NOTE)
 
 
 async def of_application(session: ReadSession, application_id: uuid.UUID) -> Sequence[Referral]:

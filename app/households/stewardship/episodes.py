@@ -22,6 +22,7 @@ from app.dictionaries.public import unknown_codes
 from app.households import access, changes, history
 from app.households.changes import Change
 from app.households.events import Event
+from app.households.exit_listeners import household_exited
 from app.households.models import (
     Household,
     HouseholdEpisode,
@@ -152,6 +153,7 @@ async def confirm(
     await assignments.release(session, actor, household)
     extra = {"exit_proposal_id": proposal.id, "exit_basis": proposal.basis}
     await _record(session, actor, household, "household.exit", Event.exited, before, extra)
+    await household_exited(session, actor, household.id)
     return household
 
 
