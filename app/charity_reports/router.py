@@ -28,7 +28,7 @@ Reader = Annotated[Actor, Depends(actor_for(Action.charity_reports_read))]
 _READERS = (
     "Readers: admins; district and street officers within their region; auditors under a live "
     "grant; the charity federation's partner system for the streets its organisation serves "
-    "(a partner of any other organisation: 404)."
+    "(a partner of any other organisation: 404 for a report, an empty list)."
 )
 
 

@@ -207,12 +207,14 @@ async def page(
     region_code: str | None,
     month: str | None,
 ) -> tuple[list[CharityReport], str | None]:
+    """The reports the actor reads, newest first: none for a partner that is not a charity
+    federation (an empty list, as for staff of a region without reports)."""
+    try:
+        within = await _within(session, actor)
+    except NotFound:
+        within = ()
     return await repository.page(
-        session,
-        page_request,
-        within=await _within(session, actor),
-        region_code=region_code,
-        month=month,
+        session, page_request, within=within, region_code=region_code, month=month
     )
 
 
