@@ -11,7 +11,7 @@ from sqlalchemy import update
 
 from app.households.models import HouseholdEpisode, HouseholdNeed
 from tests.api.households.ledger_http import bearer, organization_id
-from tests.api.referrals.referrals_http import REFERRALS, need_of
+from tests.api.referrals import referrals_http
 from tests.factories import DEMO_PASSWORD
 
 REPORTS = "/api/v1/charity-reports"
@@ -51,17 +51,7 @@ async def refer(
     app: FastAPI, http: httpx.AsyncClient, household: Any, code: str, receiver: str = RED_CROSS
 ) -> dict[str, Any]:
     """The street officer refers the household's need of `code` to `receiver`."""
-    response = await http.post(
-        REFERRALS,
-        json={
-            "need_id": str(await need_of(app, household.id, code)),
-            "receiver_organization_id": str(await organization_id(app, receiver)),
-        },
-        headers=await bearer(http, "street_officer"),
-    )
-    assert response.status_code == 201, response.text
-    body: dict[str, Any] = response.json()
-    return body
+    return await referrals_http.refer(app, http, household, receiver, code)
 
 
 async def consent_to_charity(

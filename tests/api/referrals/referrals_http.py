@@ -54,16 +54,14 @@ async def household_with_need(app: FastAPI, region: str = GRID_A1_1, code: str =
     return household, await need_of(app, household.id, code)
 
 
-async def send(
+async def refer_need(
     app: FastAPI,
     http: httpx.AsyncClient,
-    *,
-    username: str = "street_officer",
-    region: str = GRID_A1_1,
+    need: Any,
     receiver: str = RED_CROSS,
+    username: str = "street_officer",
 ) -> dict[str, Any]:
-    """A referral of a fresh household's medical need to `receiver`, sent by `username`."""
-    _, need = await household_with_need(app, region)
+    """`username` refers the need instance `need` to the organisation named `receiver`."""
     response = await http.post(
         REFERRALS,
         json={
@@ -75,6 +73,30 @@ async def send(
     assert response.status_code == 201, response.text
     body: dict[str, Any] = response.json()
     return body
+
+
+async def refer(
+    app: FastAPI,
+    http: httpx.AsyncClient,
+    household: Any,
+    receiver: str = RED_CROSS,
+    code: str = "medical",
+) -> dict[str, Any]:
+    """The street officer refers the household's need of `code` to `receiver`."""
+    return await refer_need(app, http, await need_of(app, household.id, code), receiver)
+
+
+async def send(
+    app: FastAPI,
+    http: httpx.AsyncClient,
+    *,
+    username: str = "street_officer",
+    region: str = GRID_A1_1,
+    receiver: str = RED_CROSS,
+) -> dict[str, Any]:
+    """A referral of a fresh household's medical need to `receiver`, sent by `username`."""
+    _, need = await household_with_need(app, region)
+    return await refer_need(app, http, need, receiver, username)
 
 
 async def consent(

@@ -15,13 +15,13 @@ from app.consents.public import AGE_BANDS, FULL_SCOPE
 from app.core.audit import AuditEvent
 from app.referrals.minimum_data import MINIMUM, SCOPES, granted, listed_for
 from app.referrals.minimum_schemas import AgeBand, Item
-from tests.api.households.ledger_http import bearer, fetch, organization_id
+from tests.api.households.ledger_http import bearer, fetch
 from tests.api.referrals.referrals_http import (
     MEDICAL_SECURITY,
     RED_CROSS,
     REFERRALS,
     consent,
-    need_of,
+    refer,
 )
 from tests.factories import create_demo_district, create_household, id_number
 
@@ -75,17 +75,7 @@ async def _household(app: FastAPI, need: str = "medical") -> Any:
 async def _refer(
     app: FastAPI, http: httpx.AsyncClient, household: Any, receiver: str, need: str = "medical"
 ) -> dict[str, Any]:
-    response = await http.post(
-        REFERRALS,
-        json={
-            "need_id": str(await need_of(app, household.id, need)),
-            "receiver_organization_id": str(await organization_id(app, receiver)),
-        },
-        headers=await bearer(http, "street_officer"),
-    )
-    assert response.status_code == 201, response.text
-    body: dict[str, Any] = response.json()
-    return body
+    return await refer(app, http, household, receiver, need)
 
 
 async def _read(http: httpx.AsyncClient, referral: dict[str, Any], username: str) -> Any:

@@ -31,6 +31,7 @@ from tests.api.referrals.referrals_http import (
     act,
     consent,
     household_with_need,
+    refer_need,
     send,
 )
 from tests.factories import GRID_B1_1, STREET_B, create_household, create_organization
@@ -515,16 +516,7 @@ async def test_a_receiver_reads_a_closed_referral_de_identified(
     the receiver reads it de-identified, consent or not; staff still see what it was given."""
     household, need = await household_with_need(app)
     await consent(app, anonymous, household, sorted(FULL_SCOPE))
-    sent = await anonymous.post(
-        REFERRALS,
-        json={
-            "need_id": str(need),
-            "receiver_organization_id": str(await organization_id(app, RED_CROSS)),
-        },
-        headers=await bearer(anonymous, "street_officer"),
-    )
-    assert sent.status_code == 201, sent.text
-    referral = sent.json()
+    referral = await refer_need(app, anonymous, need)
     red_cross = await partner(anonymous)
     url = f"{REFERRALS}/{referral['id']}"
     assert (await anonymous.get(url, headers=red_cross)).json()["household_data"]["basis"] == (
