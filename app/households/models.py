@@ -223,7 +223,9 @@ class HouseholdNeed(HouseholdOwned, Base):
     whom, from which application, home visit or report; so that a referral, a plan item and
     a measure can each point to the need they answer.
 
-    Status: `open` -> `being_met` -> `met`, or `withdrawn` from `open` or `being_met`.
+    Status: `open` -> `being_met` -> `met`, or `withdrawn` from `open` or `being_met`;
+    referrals move it (`needs.service.settle`), also back from `being_met` to `open` when
+    every organisation stopped without helping.
     The household's need codes (`household_codes`, list `need`) are derived from its
     instances that are `open` or `being_met`, kept in the same transaction.
     """

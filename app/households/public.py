@@ -28,6 +28,9 @@
   find one by its id (`need_instance`; live while in `LIVE_NEEDS`).
 - **File** a document in the household's file (一户一档): `file_document`.
 - **Decide** the new target types from an assessment: `record_assessed_types`.
+- **Close the loop** of an organisation's work (referrals): `settle_need` moves a need
+  to `being_met`, back to `open` or to `met`; `record_measure_for_organization` records
+  what the organisation gave (`check_measure_amount` first, at the caller's field).
 - **Record** a measure given (`record_measure`), propose and confirm an exit
   (`propose_exit`, `confirm_exit`), as the API does (the demo seeds them);
   refuse a change to an exited household with `require_active` (409
@@ -132,7 +135,9 @@ from app.households.stewardship.episode_schemas import ExitBasisIn, ExitProposal
 from app.households.stewardship.episodes import confirm as confirm_exit
 from app.households.stewardship.episodes import propose as propose_exit
 from app.households.stewardship.measure_schemas import MeasureIn
+from app.households.stewardship.measures import check_amount as check_measure_amount
 from app.households.stewardship.measures import record as record_measure
+from app.households.stewardship.measures import record_for_organization
 from app.households.stewardship.schemas import PlanIn
 from app.households.transfers import service as transfers
 from app.households.transfers.schemas import TransferRequestIn
@@ -383,6 +388,33 @@ async def note_needs(
     return [NeedInstance.of(instance) for instance in noted.instances]
 
 
+async def settle_need(
+    session: WriteSession, actor: Actor, household_id: uuid.UUID, need_id: uuid.UUID, status: str
+) -> None:
+    """Where a need of the household stands after organisations' work on it changed (the
+    referrals answering it): `being_met`, `open` again, or `met` (then no longer one of the
+    household's need codes). A need that is not live stays as it is. The caller has
+    established that the actor acts on the need's household (a referral's side); the
+    household is locked, and a change is recorded (history `need.settle`)."""
+    found = await access.locked_for_organization(session, household_id)
+    assert found is not None, "a need's household exists (foreign key)"
+    changed = await needs.settle(session, actor, found, need_id, status)
+    if changed is None:
+        return
+    await completeness.refresh(session, found, actor.today)
+    await changes.record(session, actor, found, Change("need.settle", Event.changed, changed))
+
+
+async def record_measure_for_organization(
+    session: WriteSession, actor: Actor, household_id: uuid.UUID, data: MeasureIn
+) -> uuid.UUID:
+    """Record a measure an organisation gave the household (帮扶措施) on behalf of its
+    officer or client, as `record_measure` does, where the caller has established that the
+    organisation may act on the household (the receiver completing a referral); 409
+    `household_exited` for a household no longer in the ledger. Returns the record's id."""
+    return (await record_for_organization(session, actor, household_id, data)).id
+
+
 async def count_in_region(session: ReadSession, actor: Actor, region_code: str) -> int:
     """How many households of a region's subtree, in any state, the actor may see."""
     return await records_repository.count_in_region(session, actor.reach, region_code)
@@ -630,6 +662,7 @@ __all__ = [
     "audit_read",
     "check_category",
     "check_head_count",
+    "check_measure_amount",
     "check_record_fields",
     "check_region",
     "check_subtype",
@@ -677,12 +710,14 @@ __all__ = [
     "record_assessed_types",
     "record_change",
     "record_measure",
+    "record_measure_for_organization",
     "refresh_completeness",
     "refresh_statistics",
     "require_active",
     "residence_on_many",
     "revise_plan",
     "rows_of_new_household",
+    "settle_need",
     "spend_lookups",
     "target_types_on",
     "target_types_on_many",

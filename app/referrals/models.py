@@ -61,6 +61,8 @@ class Referral(HouseholdOwned, Timestamped, Base):
         Index("ix_referrals_status_due", "status", "due_on", "id"),
         Index("ix_referrals_due", "due_on", "id"),
         Index("ix_referrals_application", "application_id", "id"),
+        # Each action derives its need's state from all the need's referrals.
+        Index("ix_referrals_need", "need_id", "status"),
         # A push (推送) on acceptance is idempotent: one referral per need instance and
         # receiving organisation, however often the push runs.
         Index(
@@ -109,6 +111,12 @@ class Referral(HouseholdOwned, Timestamped, Base):
     outcome: Mapped[str | None] = mapped_column(Text)
     amount: Mapped[Decimal | None] = mapped_column(Money)
     """Yuan given, on completion when money was given."""
+    measure: Mapped[str | None] = mapped_column(String(64))
+    """On completion: what was given (a `measure` code), recorded in the household's ledger."""
+    measure_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("household_measures.id", ondelete="RESTRICT")
+    )
+    """The household's measure record the completion made (帮扶措施)."""
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 

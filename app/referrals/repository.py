@@ -200,3 +200,8 @@ async def open_need_receivers(
         Referral.household_id == household_id, Referral.status.in_(_OPEN)
     )
     return {(row[0], row[1]) for row in await session.execute(stmt)}
+
+
+async def statuses_of_need(session: ReadSession, need_id: uuid.UUID) -> list[str]:
+    """The states of every referral answering a need (the one being changed included)."""
+    return list(await session.scalars(select(Referral.status).where(Referral.need_id == need_id)))

@@ -216,8 +216,12 @@ _ACTIONS: dict[ReferralAction, tuple[str, str]] = {
     ),
     ReferralAction.complete: (
         "Complete a referral with its outcome (办结; the receiving organisation)",
-        "From `in_progress`. `outcome` (required): what was done; `amount`: the money given, "
-        "in yuan, when money was given.",
+        "From `in_progress`. `outcome` (required): what was done; `measure` (required): what "
+        "was given, a `measure` code, recorded in the household's ledger as the receiving "
+        "organisation's measure, given today (`measure_id` in the answer); `amount`: the "
+        "money given, in yuan, required for a measure of kind `cash` and refused for others. "
+        "409 `household_exited` (`household_declined`) when the household left the ledger "
+        "(its application was declined) meanwhile.",
     ),
     ReferralAction.fail: (
         "Close a referral that could not be carried out, with a reason (the receiving "
@@ -241,6 +245,8 @@ def _action_route(
     dependency = actor_for(SIDE_ACTION[SIDE[action]])
     errors: list[type[AppError]] = [NotFound, ValidationFailed, PreconditionFailed]
     errors += [PreconditionRequired, InvalidTransition]
+    if action is ReferralAction.complete:
+        errors += [HouseholdExited, HouseholdDeclined]  # the measure it records
 
     async def take(
         referral_id: ReferralId,
@@ -261,8 +267,11 @@ def _action_route(
         description=f"{description} 404 outside your reach or when you are not on the "
         "action's side of it (a department officer or partner: a referral not addressed to its "
         "organisation; a partner cancels only the referrals it pushed in). 409 `invalid_transition` lists the actions the "
-        "referral's state allows. `reason` is refused on actions that take none, `outcome` "
-        "and `amount` on all but `complete`.",
+        "referral's state allows. `reason` is refused on actions that take none, `outcome`, "
+        "`measure` and `amount` on all but `complete`. The need the referral answers follows "
+        "its referrals: `being_met` while one is accepted or in progress (or one completed "
+        "and another is still open), `open` again when none is, `met` once all are closed "
+        "and one was completed.",
         responses={**sends(200, ETAG), **protected_problems(*errors)},
     )(take)
     return take

@@ -85,9 +85,16 @@ class ReferralActionIn(BaseModel):
     outcome: Note | None = Field(
         default=None, description="`complete` only (required there): what was done."
     )
+    measure: ReasonCode | None = Field(
+        default=None,
+        description="`complete` only (required there): what was given, a code of the "
+        "`measure` dictionary. It is recorded in the household's ledger as a measure of the "
+        "receiving organisation (帮扶措施), given today, with the outcome as its note.",
+    )
     amount: Yuan | None = Field(
         default=None,
-        description="`complete` only: the money given, in yuan, when money was given.",
+        description="`complete` only: the money given, in yuan, above `0.00`: required when "
+        "the `measure` is of kind `cash`, refused for any other measure.",
     )
 
 
@@ -151,6 +158,8 @@ class ReferralOut(ReferralSummary):
                     "reason_note": None,
                     "outcome": None,
                     "amount": None,
+                    "measure": None,
+                    "measure_id": None,
                     "household_data": {
                         "basis": "consent",
                         "consent_id": _CONSENT,
@@ -201,6 +210,14 @@ class ReferralOut(ReferralSummary):
     reason_note: str | None = Field(description="Free text with the reason.")
     outcome: str | None = Field(description="What was done, once completed.")
     amount: Yuan | None = Field(description="Money given, once completed, when money was given.")
+    measure: str | None = Field(
+        description="What was given, once completed (dictionary `measure`); null for a "
+        "referral completed before completions recorded measures."
+    )
+    measure_id: uuid.UUID | None = Field(
+        description="The household's measure record the completion made "
+        "(`GET /households/{id}/measures`)."
+    )
     household_data: HouseholdDataOut | None = Field(
         description="The minimum household data the referral carries to its receiver "
         "(`referrals.minimum_data`): the receiver's kind's list, whole for a government "

@@ -8,8 +8,10 @@ counted in working days from the sending day, by the rule of the need and the re
 kind, or `referral_due_working_days` when no rule names one.
 
 Actions (`states.MACHINE`): the receiving organisation's officers receive, accept, reject
-(a `referral_rejection_reason`), start, complete (with the outcome, and the money given)
-and fail (a `referral_failure_reason`); the sending side cancels. Each is kept as a
+(a `referral_rejection_reason`), start, complete (with the outcome, the measure given,
+recorded in the household's ledger, and the money given) and fail (a
+`referral_failure_reason`); the sending side cancels. After each, the need the referral
+answers follows the states of all its referrals (`states.need_status`). Each is kept as a
 transition (who, when, why), audited, and announced by `referral.status_changed`; a new
 referral by `referral.created` (thin payloads: ids, status, version, region, and the
 organisations concerned, to whom webhooks deliver them).
@@ -38,7 +40,16 @@ from app.referrals.models import Referral, ReferralTransition
 from app.referrals.routing import service as routing
 from app.referrals.schemas import ReferralActionIn, ReferralIn
 from app.referrals.sending_side import check_sending_side
-from app.referrals.states import FINAL, MACHINE, REASONS, SIDE, ReferralAction, ReferralStatus, Side
+from app.referrals.states import (
+    FINAL,
+    MACHINE,
+    REASONS,
+    SIDE,
+    ReferralAction,
+    ReferralStatus,
+    Side,
+    need_status,
+)
 from app.referrals.views import side_of
 from app.workdays.public import add_working_days
 
@@ -271,12 +282,18 @@ async def _check_body(session: ReadSession, action: ReferralAction, data: Referr
             raise ValidationFailed.in_body("reason", "missing")
         if await unknown_codes(session, table, [data.reason]):
             raise ValidationFailed.in_body("reason", "unknown_code")
-    completing = action is ReferralAction.complete
-    if completing and data.outcome is None:
-        raise ValidationFailed.in_body("outcome", "missing")
-    for name in ("outcome", "amount"):
-        if not completing and getattr(data, name) is not None:
-            raise ValidationFailed.in_body(name, "not_allowed")
+    if action is not ReferralAction.complete:
+        for name in ("outcome", "measure", "amount"):
+            if getattr(data, name) is not None:
+                raise ValidationFailed.in_body(name, "not_allowed")
+        return
+    for name in ("outcome", "measure"):
+        if getattr(data, name) is None:
+            raise ValidationFailed.in_body(name, "missing")
+    assert data.measure is not None
+    if await unknown_codes(session, "measure", [data.measure]):
+        raise ValidationFailed.in_body("measure", "unknown_code")
+    households.check_measure_amount(data.measure, data.amount)
 
 
 def _check_side(actor: Actor, referral: Referral, action: ReferralAction) -> None:
@@ -317,10 +334,31 @@ async def act(
         referral.reason, referral.reason_note = data.reason, data.note
         changed += ["reason", "reason_note"]
     if action is ReferralAction.complete:
-        referral.outcome, referral.amount = data.outcome, data.amount
-        changed += ["outcome", "amount"]
+        await _record_measure(session, actor, referral, data)
+        changed += ["outcome", "measure", "amount", "measure_id"]
     await _move(session, actor, referral, action, changed, reason=data.reason, note=data.note)
     return referral
+
+
+async def _record_measure(
+    session: WriteSession, actor: Actor, referral: Referral, data: ReferralActionIn
+) -> None:
+    """A completion records what was given in the household's ledger (帮扶措施), as a measure
+    of the receiving organisation given today, so that statistics and yearly caps (the Red
+    Cross aid) count it; the referral keeps the record's id."""
+    assert data.measure is not None
+    assert data.outcome is not None
+    given = households.MeasureIn(
+        code=data.measure,
+        given_on=actor.today,
+        organization_id=referral.receiver_organization_id,
+        amount=data.amount,
+        note=data.outcome,
+    )
+    referral.measure_id = await households.record_measure_for_organization(
+        session, actor, referral.household_id, given
+    )
+    referral.outcome, referral.measure, referral.amount = data.outcome, data.measure, data.amount
 
 
 async def _move(
@@ -352,6 +390,14 @@ async def _move(
         )
     )
     await _recorded(session, actor, referral, action.value, STATUS_CHANGED, changed)
+    await _settle_need(session, actor, referral)
+
+
+async def _settle_need(session: WriteSession, actor: Actor, referral: Referral) -> None:
+    """The need the referral answers follows all its referrals (`states.need_status`)."""
+    statuses = await repository.statuses_of_need(session, referral.need_id)
+    status = need_status([ReferralStatus(s) for s in statuses])
+    await households.settle_need(session, actor, referral.household_id, referral.need_id, status)
 
 
 EXIT_NOTE = "户已退出台账，转介随之撤销"

@@ -8,9 +8,11 @@ sender and the district as its own state (the loop DOMAIN 7 asks to close) and e
 decision follows an acknowledgement.
 
 Each action belongs to one side: the receiving organisation receives, accepts, rejects,
-starts, completes and fails; the sending side creates and cancels (`SIDE`).
+starts, completes and fails; the sending side creates and cancels (`SIDE`). The need a
+referral answers follows the states of all its referrals (`need_status`).
 """
 
+from collections.abc import Collection
 from enum import StrEnum
 
 from app.core.transitions import StateMachine
@@ -94,3 +96,21 @@ FINAL = frozenset(s for s in ReferralStatus if MACHINE.is_final(s))
 def allowed_for(status: ReferralStatus, side: Side | None) -> list[ReferralAction]:
     """The actions the state allows that `side` may take (none for a reader of neither)."""
     return [A(a) for a in MACHINE.allowed(status) if side is not None and SIDE[A(a)] is side]
+
+
+WORKING = frozenset({S.accepted, S.in_progress})
+"""An organisation works on the need: accepted, or in progress."""
+
+
+def need_status(statuses: Collection[ReferralStatus]) -> str:
+    """Where the need the referrals answer stands (dictionary `need_status`), from the
+    states of all its referrals: `being_met` while an organisation works on it, or while one
+    has helped and another is still open; `met` once all are closed and one was completed;
+    else `open` (none taken up yet, or all closed without help)."""
+    still_open = any(s in OPEN for s in statuses)
+    helped = S.completed in statuses
+    if any(s in WORKING for s in statuses) or (still_open and helped):
+        return "being_met"
+    if helped and not still_open:
+        return "met"
+    return "open"

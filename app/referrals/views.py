@@ -110,6 +110,8 @@ async def referral_out(session: ReadSession, actor: Actor, referral: Referral) -
         reason_note=shown(referral.reason_note, PersonalField.text, viewer),
         outcome=shown(referral.outcome, PersonalField.text, viewer),
         amount=referral.amount,
+        measure=referral.measure,
+        measure_id=referral.measure_id,
         household_data=await household_data(session, actor, referral),
         transitions=[
             ReferralTransitionOut(

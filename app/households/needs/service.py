@@ -113,3 +113,36 @@ async def page(
     household = await access.personal(session, actor, household_id)
     access.audit_read(session, actor, "household.needs.read", household)
     return await repository.page(session, household.id, status, request)
+
+
+WORKED_ON = {"open": ("being_met", "met"), "being_met": ("open", "met")}
+"""Where the work of organisations on a live need may move it (`settle`): it is being met
+while one works on it, back to open when all of them stopped without meeting it, and met
+when their work closed with help given. A need no longer live (met, withdrawn) stays."""
+
+
+async def settle(
+    session: WriteSession, actor: Actor, household: Household, need_id: uuid.UUID, status: str
+) -> dict[str, object] | None:
+    """Move a need of a locked household to `status` as `WORKED_ON` allows, and derive the
+    household's need codes again (a met need is no longer one of them). Returns the change
+    for the household's history, or None when the need stays as it is."""
+    instance = await session.get(HouseholdNeed, need_id, with_for_update=True)
+    if instance is None or instance.household_id != household.id:
+        raise LookupError(f"need {need_id} is not of household {household.id}")
+    if status not in WORKED_ON.get(instance.status, ()):
+        return None
+    before = instance.status
+    instance.status = status
+    instance.status_changed_at = utcnow()
+    instance.status_changed_by = None if actor.principal.is_client else actor.principal.id
+    await session.flush()
+    await records.replace_codes(
+        session, household.id, NEEDS, await repository.live_codes(session, household.id)
+    )
+    return {
+        "need_status": {
+            "before": {"id": str(need_id), "code": instance.code, "status": before},
+            "after": {"id": str(need_id), "code": instance.code, "status": status},
+        }
+    }

@@ -73,7 +73,24 @@ async def record(
     session: WriteSession, actor: Actor, household_id: uuid.UUID, data: MeasureIn
 ) -> HouseholdMeasure:
     """Record a measure given; an exited household takes none (409 `household_exited`)."""
-    household = await access.writable(session, actor, household_id)
+    return await _add(session, actor, await access.writable(session, actor, household_id), data)
+
+
+async def record_for_organization(
+    session: WriteSession, actor: Actor, household_id: uuid.UUID, data: MeasureIn
+) -> HouseholdMeasure:
+    """Record a measure an organisation gave, on behalf of its officer or client, outside any
+    actor's reach: the caller has established that the organisation may act on the
+    household (the receiver completing a referral). As `record` otherwise."""
+    household = await access.locked_for_organization(session, household_id)
+    if household is None:
+        raise NotFound("家庭", "household")
+    return await _add(session, actor, household, data)
+
+
+async def _add(
+    session: WriteSession, actor: Actor, household: Household, data: MeasureIn
+) -> HouseholdMeasure:
     access.require_active(household)
     await _check(session, actor, household, data)
     measure = HouseholdMeasure(

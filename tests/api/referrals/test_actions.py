@@ -22,7 +22,11 @@ from tests.problems import assert_invalid, assert_problem
 BODIES: dict[ReferralAction, dict[str, Any]] = {
     ReferralAction.reject: {"reason": "at_capacity", "note": "本月名额已满"},
     ReferralAction.fail: {"reason": "unable_to_contact"},
-    ReferralAction.complete: {"outcome": "已发放大病救助金", "amount": "3000.00"},
+    ReferralAction.complete: {
+        "outcome": "已发放大病救助金",
+        "measure": "red_cross_major_illness_aid",
+        "amount": "3000.00",
+    },
 }
 ACTOR = {Side.receiver: "department_officer", Side.sender: "street_officer"}
 
@@ -182,7 +186,14 @@ class TestReasons:
         await set_row(app, sent["id"], status="in_progress")
         assert_invalid(await act(anonymous, sent, "complete"), ["body", "outcome"], "missing")
         assert_invalid(
-            await act(anonymous, sent, "complete", outcome="已办结", amount="1.001"),
+            await act(
+                anonymous,
+                sent,
+                "complete",
+                outcome="已办结",
+                measure="charity_cash",
+                amount="1.001",
+            ),
             ["body", "amount"],
         )
 
