@@ -73,13 +73,22 @@ def visible_to(actor: Actor) -> Any:
 
 
 async def get_visible(
-    session: ReadSession, actor: Actor, referral_id: uuid.UUID, *, for_update: bool = False
+    session: ReadSession, actor: Actor, referral_id: uuid.UUID
 ) -> Referral | None:
     stmt = select(Referral).where(Referral.id == referral_id, visible_to(actor))
-    if for_update:
-        stmt = stmt.with_for_update()
     found: Referral | None = await session.scalar(stmt)
     return found
+
+
+async def locked(session: ReadSession, referral_id: uuid.UUID) -> Referral:
+    """A referral the caller has seen, locked and read again as it is now."""
+    stmt = (
+        select(Referral)
+        .where(Referral.id == referral_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return (await session.scalars(stmt)).one()
 
 
 async def exists_anywhere(session: ReadSession, referral_id: uuid.UUID) -> bool:

@@ -255,13 +255,11 @@ async def push(
     return created
 
 
-async def visible(
-    session: ReadSession, actor: Actor, referral_id: uuid.UUID, *, for_update: bool = False
-) -> Referral:
+async def visible(session: ReadSession, actor: Actor, referral_id: uuid.UUID) -> Referral:
     """The referral if the actor may see it; 404 otherwise (a refusal when it exists). A
     social worker without a valid confidentiality agreement for the household's street is
     refused (403): a referral's notes tell of the household (Beijing 7)."""
-    found = await repository.get_visible(session, actor, referral_id, for_update=for_update)
+    found = await repository.get_visible(session, actor, referral_id)
     if found is None:
         error = NotFound("转介", "referral")
         if await repository.exists_anywhere(session, referral_id):
@@ -324,7 +322,12 @@ async def act(
     side (`states.SIDE`); the referral must be visible (404) and the actor on that side of it
     (`_check_side`: 404 for an organisation, 403 for staff), unchanged since read (412), and
     its state must allow the action (409 `invalid_transition` with `allowed`)."""
-    referral = await visible(session, actor, referral_id, for_update=True)
+    found = await visible(session, actor, referral_id)
+    # The household first, then the referral: the order the exit and the partner push lock
+    # them in, so an action racing them cannot deadlock; and actions on two referrals of one
+    # need take turns, so each derives the need from the other's committed state.
+    await households.writable_for_organization(session, found.household_id)
+    referral = await repository.locked(session, found.id)
     _check_side(actor, referral, action)
     check_version(expected_version, referral.version)
     MACHINE.next(ReferralStatus(referral.status), action)
@@ -394,7 +397,8 @@ async def _move(
 
 
 async def _settle_need(session: WriteSession, actor: Actor, referral: Referral) -> None:
-    """The need the referral answers follows all its referrals (`states.need_status`)."""
+    """The need the referral answers follows all its referrals (`states.need_status`), read
+    while the household is locked (each caller locked it before the referral)."""
     statuses = await repository.statuses_of_need(session, referral.need_id)
     status = need_status([ReferralStatus(s) for s in statuses])
     await households.settle_need(session, actor, referral.household_id, referral.need_id, status)

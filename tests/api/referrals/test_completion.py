@@ -4,6 +4,7 @@ count (the Red Cross yearly cap), and the need the referral answers follows all 
 referrals: being met while one is worked on, met once all are closed and one helped, open
 again when none helped."""
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -277,3 +278,32 @@ class TestTheNeedFollowsItsReferrals:
         assert [e["changes"]["need_status"]["after"] for e in settled] == [
             {"id": str(need), "code": "medical", "status": "being_met"}
         ]
+
+    async def test_two_organisations_closing_at_once_leave_the_need_met(
+        self, app: FastAPI, anonymous: httpx.AsyncClient
+    ) -> None:
+        """Racing closes of one need's two referrals take turns (the household's lock), so
+        the second derives the need from the first's committed state (PostgreSQL runs them
+        at once; SQLite serialises writers)."""
+        household, need = await household_with_need(app)
+        red_cross = await _to(
+            anonymous, await refer_need(app, anonymous, need), ["receive", "accept", "start"]
+        )
+        security = await _to(
+            anonymous,
+            await refer_need(app, anonymous, need, MEDICAL_SECURITY),
+            ["receive"],
+            MEDICAL_SECURITY_OFFICER,
+        )
+
+        async def own(referral: dict[str, Any], action: str, user: str, **fields: Any) -> int:
+            transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+                return (await act(c, referral, action, user, **fields)).status_code
+
+        answers = await asyncio.gather(
+            own(red_cross, "complete", "department_officer", **AID),
+            own(security, "reject", MEDICAL_SECURITY_OFFICER, reason="not_in_remit"),
+        )
+        assert answers == [200, 200]
+        assert (await _need(anonymous, str(household.id), str(need)))["status"] == "met"
