@@ -146,7 +146,9 @@ class TargetTypeDecision(HouseholdOwned, Base):
     decided_on: Mapped[date | None] = mapped_column(Date)
     reference: Mapped[str | None] = mapped_column(String(64))
     ends_on: Mapped[date | None] = mapped_column(Date)
-    assessment_id: Mapped[uuid.UUID | None] = mapped_column()
+    assessment_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("assessments.id", ondelete="RESTRICT")
+    )
     recorded_by: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("users.id", ondelete="RESTRICT")
     )
@@ -172,7 +174,9 @@ class HouseholdTargetType(Base):
     )
     target_type: Mapped[str] = mapped_column(String(32), primary_key=True)
     source: Mapped[str] = mapped_column(String(32))
-    assessment_id: Mapped[uuid.UUID | None] = mapped_column()
+    assessment_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("assessments.id", ondelete="RESTRICT")
+    )
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     decision_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("target_type_decisions.id", ondelete="RESTRICT"), index=True

@@ -24,10 +24,6 @@ NOT_REFERENCES = {
     ("simulation_parts", "job_id"): "the job that runs the part; jobs are purged when done",
     ("simulation_parts", "until_id"): "a position in the id order of households, not a row",
     ("household_measures", "plan_item_id"): "an item inside a plan version's JSON items",
-    # Not yet a constraint: the ledger's tests record assessed types under made-up assessment
-    # ids (tests/api/households/test_target_type_decisions.py) and must first make real ones.
-    ("target_type_decisions", "assessment_id"): "the eligibility assessment it followed",
-    ("household_target_types", "assessment_id"): "the eligibility assessment it followed",
 }
 
 

@@ -21,6 +21,8 @@ from app.core.errors import ValidationFailed
 from app.households import public
 from app.households.decisions.expiry import lapse_decisions
 from app.households.models import TargetTypeDecision
+from tests.api.eligibility.assessments_http import assessed
+from tests.api.eligibility.policies_http import published
 from tests.api.households.ledger_http import exit_household, history
 from tests.api.households.records import (
     HOUSEHOLDS,
@@ -407,16 +409,25 @@ class TestEnd:
 class TestAssessedTypes:
     """`households.public.record_assessed_types`: the new types are for 非建档家庭 only."""
 
-    async def _assess(self, app: FastAPI, household_id: Any, types: list[str]) -> None:
+    @pytest.fixture(autouse=True)
+    async def _policy(self, anonymous: httpx.AsyncClient) -> None:
+        await published(anonymous)
+
+    async def _assess(
+        self, app: FastAPI, http: httpx.AsyncClient, household: Any, types: list[str]
+    ) -> None:
+        """Record `types` as decided by a real assessment of the household (its id is a
+        foreign key), as the assessment's acceptance does."""
+        assessment = uuid.UUID((await assessed(http, household))["id"])
         actor = await ledger_actor(app, "street_officer")
         async with app.state.services.database.sessionmaker() as session, session.begin():
-            await public.record_assessed_types(session, actor, household_id, types, uuid.uuid4())
+            await public.record_assessed_types(session, actor, household.id, types, assessment)
 
     async def test_an_assessment_gives_a_new_type_as_its_decision(
         self, app: FastAPI, anonymous: httpx.AsyncClient
     ) -> None:
         home = await _urban(app)
-        await self._assess(app, home.id, ["income_poverty"])
+        await self._assess(app, anonymous, home, ["income_poverty"])
         record = await _get(anonymous, home.id)
         assert record["target_types"] == ["income_poverty"]
         [made] = record["target_type_decisions"]
@@ -425,7 +436,7 @@ class TestAssessedTypes:
             None,
             True,
         )
-        await self._assess(app, home.id, ["expenditure_poverty"])
+        await self._assess(app, anonymous, home, ["expenditure_poverty"])
         assert (await _get(anonymous, home.id))["target_types"] == ["expenditure_poverty"]
         listed = await anonymous.get(
             _decisions(home.id), headers=await bearer(anonymous, "street_officer")
@@ -441,7 +452,7 @@ class TestAssessedTypes:
     ) -> None:
         home = await _urban(app, target_types=[registered])
         with pytest.raises(ValidationFailed) as refused:
-            await self._assess(app, home.id, ["income_poverty"])
+            await self._assess(app, anonymous, home, ["income_poverty"])
         assert refused.value.errors[0].code == "registered_type_held"
         assert (await _get(anonymous, home.id))["target_types"] == [registered]
 
@@ -449,7 +460,7 @@ class TestAssessedTypes:
         self, app: FastAPI, anonymous: httpx.AsyncClient
     ) -> None:
         home = await _urban(app)
-        await self._assess(app, home.id, ["expenditure_poverty"])
+        await self._assess(app, anonymous, home, ["expenditure_poverty"])
         assert (await _record(anonymous, home.id, target_type="registered_hardship")).is_success
         assert (await _get(anonymous, home.id))["target_types"] == ["registered_hardship"]
         listed = await anonymous.get(
@@ -460,12 +471,12 @@ class TestAssessedTypes:
             ("registered_hardship", True),
         ]
 
-    async def test_one_new_type_at_most(self, app: FastAPI) -> None:
+    async def test_one_new_type_at_most(self, app: FastAPI, anonymous: httpx.AsyncClient) -> None:
         home = await _urban(app)
         with pytest.raises(ValueError, match="one new target type"):
-            await self._assess(app, home.id, ["income_poverty", "expenditure_poverty"])
+            await self._assess(app, anonymous, home, ["income_poverty", "expenditure_poverty"])
         with pytest.raises(ValueError, match="not decided by an assessment"):
-            await self._assess(app, home.id, ["dibao"])
+            await self._assess(app, anonymous, home, ["dibao"])
 
 
 async def test_summaries_and_records_show_target_types_in_one_shape(
