@@ -18,7 +18,8 @@ import copy
 import os
 import re
 import shutil
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,8 @@ from fastapi import FastAPI
 from sqlalchemy import make_url, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
+from app.core.auth import Actor
+from app.core.clock import business_today
 from app.core.config import Settings
 from app.core.db import Database, create_engine
 from app.core.migrations import upgrade_head
@@ -248,3 +251,19 @@ def contract_document(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any
 def document(contract_document: dict[str, Any]) -> dict[str, Any]:
     """The app's OpenAPI document, as the contract tests read it: a copy a test may change."""
     return copy.deepcopy(contract_document)
+
+
+@pytest.fixture
+def today_is(monkeypatch: pytest.MonkeyPatch) -> Callable[[date], None]:
+    """Set the business date the requests' actors see (`Actor.today`), so a test walks past
+    a day without waiting for it. The tokens' clock and an organisation's reach (`Reach.on`,
+    fixed when the actor is built) keep the real day."""
+    current: list[date] = []
+
+    def set_day(day: date) -> None:
+        current[:] = [day]
+
+    monkeypatch.setattr(
+        Actor, "today", property(lambda _actor: current[0] if current else business_today())
+    )
+    return set_day

@@ -24,6 +24,7 @@ class HouseholdConsent(HouseholdOwned, Timestamped, Base):
         # A household's list, newest first (ids are time-ordered).
         Index("ix_household_consents_household_id", "household_id", "id"),
         CheckConstraint("withdrawn_on IS NULL OR withdrawn_on >= given_on", name="withdrawal"),
+        CheckConstraint("valid_until IS NULL OR valid_until >= given_on", name="validity"),
         CheckConstraint(
             "(withdrawn_on IS NULL) = (withdrawn_by IS NULL)", name="withdrawal_complete"
         ),
@@ -41,6 +42,8 @@ class HouseholdConsent(HouseholdOwned, Timestamped, Base):
     proxy_name: Mapped[str | None] = mapped_column(String(60))
     proxy_relation: Mapped[str | None] = mapped_column(String(32))
     given_on: Mapped[date] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date)
+    """The last day it is in force, when given for a period; None: until withdrawn."""
     scope: Mapped[list[str]] = mapped_column(JSON)
     purpose: Mapped[str] = mapped_column(String(500))
     method: Mapped[str] = mapped_column(String(32))

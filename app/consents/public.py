@@ -7,10 +7,13 @@ the household's consent (every kind but government departments: `organizations.k
 one place that classifies them). For one that does, `sharing_allowed(session, household_id,
 organization_id, on=day)` gives the consent in force on `day` that decides
 (`ConsentInForce`, with its `scope`) or None; `sharing_allowed_many` answers for many
-(household, organisation) pairs in one statement (a list of referrals). A consent given on D
-is in force on D; one withdrawn on W is not in force on W (`rules`). The events
-`consent.recorded` and `consent.withdrawn` (payload `consent_id`, `household_id`,
-`organization_id`, `region_code`) say when the answer may have changed.
+(household, organisation) pairs in one statement (a list of referrals);
+`consented_in_full(organization, day)` the households whose whole record may go to it that
+day (the reach of its officers). A consent given on D is in force on D; one withdrawn on W
+is not in force on W; one valid until U is in force on U, not the day after (`rules`). The
+events `consent.recorded` and `consent.withdrawn` (payload `consent_id`, `household_id`,
+`organization_id`, `region_code`) say when the answer may have changed; an end day passing
+raises no event (ask again on the day).
 
 **Recording** as the API does (the demo data): `record_consent`, `withdraw_consent`,
 `any_consents`.

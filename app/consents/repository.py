@@ -4,8 +4,10 @@ the caller."""
 import uuid
 from collections.abc import Collection
 from datetime import date
+from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy.orm.util import AliasedClass
 
 from app.consents.models import HouseholdConsent
 from app.core.db import ReadSession
@@ -45,6 +47,18 @@ async def page_of_household(
     )
 
 
+def in_force_on(
+    consent: type[HouseholdConsent] | AliasedClass[HouseholdConsent], day: Any
+) -> ColumnElement[bool]:
+    """SQL condition: `consent` (the table or an alias of it) is in force on `day` (a value
+    or a bound parameter): `rules.in_force` in SQL."""
+    return and_(
+        consent.given_on <= day,
+        or_(consent.withdrawn_on.is_(None), consent.withdrawn_on > day),
+        or_(consent.valid_until.is_(None), consent.valid_until >= day),
+    )
+
+
 async def in_force_among(
     session: ReadSession,
     household_ids: Collection[uuid.UUID],
@@ -56,8 +70,7 @@ async def in_force_among(
     stmt = select(HouseholdConsent).where(
         HouseholdConsent.household_id.in_(set(household_ids)),
         HouseholdConsent.organization_id.in_(set(organization_ids)),
-        HouseholdConsent.given_on <= day,
-        or_(HouseholdConsent.withdrawn_on.is_(None), HouseholdConsent.withdrawn_on > day),
+        in_force_on(HouseholdConsent, day),
     )
     return list(await session.scalars(stmt))
 

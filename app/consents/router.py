@@ -39,7 +39,8 @@ Reader = Annotated[Actor, Depends(actor_for(Action.consents_read))]
     summary="Record a household's consent to share its data with an organisation (PIPL art. 23)",
     description="For an organisation that is not a government department (422 "
     "`consent_not_needed` for one that is). Who consented (a member on the day given, or "
-    "the guardian for that member with `by_guardian`), when (not in the future), which kinds "
+    "the guardian for that member with `by_guardian`), when (not in the future) and, when "
+    "given for a period, its last day (`valid_until`), which kinds "
     "of data (`consent_scope`), for what purpose, how (`consent_method`), and the signed "
     "form in the household's file if there is one. Never changed afterwards; it can be "
     "withdrawn. Several consents to the same organisation may be on record: on a day, the "

@@ -34,6 +34,7 @@ class ConsentIn(BaseModel):
                     "organization_id": EXAMPLE_ORGANIZATION,
                     "person_id": EXAMPLE_PERSON,
                     "given_on": "2026-12-01",
+                    "valid_until": "2027-11-30",
                     "scope": ["identity_contact", "health_disability"],
                     "purpose": "红十字会大病救助核实及救助金发放",
                     "method": "written",
@@ -54,6 +55,13 @@ class ConsentIn(BaseModel):
         "of the household on `given_on` (422 `not_a_member` otherwise)."
     )
     given_on: Day = Field(description="The day consent was given; not in the future.")
+    valid_until: Day | None = Field(
+        default=None,
+        description="The last day the consent is in force, when the household gave it for a "
+        "period (this year's aid, say): in force on that day, not the day after. Not before "
+        "`given_on` (422 `before_given`). Left out: in force until withdrawn.",
+        examples=["2027-11-30"],
+    )
     scope: list[ConsentScope] = Field(
         min_length=1,
         max_length=5,
@@ -127,6 +135,7 @@ class ConsentOut(BaseModel):
                     "proxy_name": None,
                     "proxy_relation": None,
                     "given_on": "2026-12-01",
+                    "valid_until": "2027-11-30",
                     "scope": ["identity_contact", "health_disability"],
                     "purpose": "红十字会大病救助核实及救助金发放",
                     "method": "written",
@@ -160,6 +169,11 @@ class ConsentOut(BaseModel):
         description="The guardian's relation to the member (dictionary `kinship`)."
     )
     given_on: date = Field(description="The day consent was given.")
+    valid_until: date | None = Field(
+        description="The last day it is in force, when given for a period; null: in force "
+        "until withdrawn.",
+        examples=["2027-11-30", None],
+    )
     scope: list[ConsentScope] = Field(
         description="Kinds of data consented to (dictionary `consent_scope`)."
     )
@@ -175,8 +189,8 @@ class ConsentOut(BaseModel):
     withdrawn_at: datetime | None = Field(description="When the withdrawal was recorded.")
     withdrawal_reason: str | None = Field(description="Why it was withdrawn.")
     in_force: bool = Field(
-        description="Whether it is in force today: given on or before today and not withdrawn "
-        "on or before today. When several consents to the same organisation are in force, "
-        "the latest given decides what may be shared."
+        description="Whether it is in force today: given on or before today, not withdrawn "
+        "on or before today, and today not after `valid_until`. When several consents to the "
+        "same organisation are in force, the latest given decides what may be shared."
     )
     version: int = Field(description="Version for If-Match (1; 2 once withdrawn).")

@@ -2,7 +2,8 @@
 reach, withdrawn once; never changed otherwise.
 
 Recording one checks, under the household's lock (so it does not move meanwhile and the
-row's region is its region): the day given is not in the future; the receiver exists and is
+row's region is its region): the day given is not in the future and the end day, when
+given, not before it; the receiver exists and is
 not a government department (`organizations.public.requires_consent`); the person is a member
 of the household on the day given; a guardian is named with the relation exactly when the
 guardian consented (`by_guardian`); the signed form, when given, is a `consent_form` of the
@@ -40,6 +41,8 @@ async def _check(
 ) -> None:
     if data.given_on > actor.today:
         raise ValidationFailed.in_body("given_on", "date_in_future")
+    if data.valid_until is not None and data.valid_until < data.given_on:
+        raise ValidationFailed.in_body("valid_until", "before_given")
     kind = await organization_kind(session, data.organization_id)
     if kind is None:
         raise ValidationFailed.in_body(

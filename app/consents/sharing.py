@@ -105,23 +105,22 @@ FULL_SCOPE = frozenset(
 """Every kind of data of dictionary `consent_scope`: what the whole ledger record shows."""
 
 
-def consented_in_full(organization: Any) -> Select[Any]:
-    """The households whose whole ledger record may go to `organization` (a value or a bound
-    parameter): a consent to it is in force, and every consent to it in force covers every
-    kind of data (`FULL_SCOPE`).
+def consented_in_full(organization: Any, day: Any) -> Select[Any]:
+    """The households whose whole ledger record may go to `organization` on `day` (each a
+    value or a bound parameter): a consent to it is in force that day, and every consent to
+    it in force that day covers every kind of data (`FULL_SCOPE`).
 
-    Consents are neither given nor withdrawn with a future date, so one not withdrawn is in
-    force today. A narrower consent in force holds the record back even beside a full one:
-    the safe side of "the latest given decides". Scope codes are unique within a consent,
-    so the length of its list counts its kinds."""
+    A narrower consent in force holds the record back even beside a full one: the safe side
+    of "the latest given decides". Scope codes are unique within a consent, so the length of
+    its list counts its kinds."""
     narrower = aliased(HouseholdConsent)
     return select(HouseholdConsent.household_id).where(
         HouseholdConsent.organization_id == organization,
-        HouseholdConsent.withdrawn_on.is_(None),
+        repository.in_force_on(HouseholdConsent, day),
         ~exists().where(
             narrower.household_id == HouseholdConsent.household_id,
             narrower.organization_id == organization,
-            narrower.withdrawn_on.is_(None),
+            repository.in_force_on(narrower, day),
             func.json_array_length(narrower.scope) < len(FULL_SCOPE),
         ),
     )

@@ -30,7 +30,7 @@ async def consents_out(
             recorded_by=actors[c.recorded_by],
             recorded_at=c.created_at,
             withdrawn_by=None if c.withdrawn_by is None else actors[c.withdrawn_by],
-            in_force=in_force(c.given_on, c.withdrawn_on, today),
+            in_force=in_force(c, today),
         )
         for c in consents
     ]

@@ -134,7 +134,7 @@ async def actor_of(services: Services, principal: Principal, context: audit.Audi
         granted = tuple(await services.hooks.granted_regions(services.database, principal.id, now))
     return Actor(
         principal=principal,
-        reach=reach_of(principal, granted),
+        reach=reach_of(principal, granted, now.astimezone(SHANGHAI).date()),
         context=context,
         services=services,
         now=now,

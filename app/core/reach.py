@@ -7,8 +7,10 @@ every domain that holds household data scopes it the same way.
 
 import uuid
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
+from app.core.clock import business_today
 from app.core.permissions import REGION_ROLES, Role
 from app.core.principals import Principal
 from app.core.region_codes import is_within
@@ -39,7 +41,9 @@ class Reach:
     - `assigned_user`: the households actively assigned to this social worker
       (Beijing 4, 7);
     - `organization`: the households with a referral addressed to this
-      organisation (department officers and partner systems; DOMAIN 7);
+      organisation (department officers and partner systems; DOMAIN 7), as of the
+      business day `on` (an organisation that is not a government department reaches a
+      household only while its consent is in force that day);
     - `read_only`: an auditor under a grant reads and never writes, and every
       read it makes is audited (DOMAIN 12).
     """
@@ -49,6 +53,7 @@ class Reach:
     paired_user: uuid.UUID | None = None
     assigned_user: uuid.UUID | None = None
     organization: uuid.UUID | None = None
+    on: date | None = None
     read_only: bool = False
 
     @property
@@ -59,14 +64,16 @@ class Reach:
 NOTHING = Reach(ReachShape.nothing)
 
 
-def reach_of(principal: Principal, granted_regions: tuple[str, ...] = ()) -> Reach:
+def reach_of(
+    principal: Principal, granted_regions: tuple[str, ...] = (), on: date | None = None
+) -> Reach:
     """The reach of a caller (DOMAIN 1).
 
     - district, street, community and grid staff: their region subtree;
       community and grid workers also the households they are paired with;
     - social workers: the households assigned to them;
     - department officers and partner clients: households referred to their
-      organisation;
+      organisation, as of the business day `on` (today when left out);
     - auditors: the subtrees of their live grants (`granted_regions`), read-only;
     - administrators: nothing (they keep users and reference data, no casework).
     """
@@ -82,7 +89,11 @@ def reach_of(principal: Principal, granted_regions: tuple[str, ...] = ()) -> Rea
     if role is Role.social_worker:
         return Reach(ReachShape.assigned, assigned_user=principal.id)
     if role in _ORGANIZATION_ROLES and principal.organization_id is not None:
-        return Reach(ReachShape.referred, organization=principal.organization_id)
+        return Reach(
+            ReachShape.referred,
+            organization=principal.organization_id,
+            on=business_today() if on is None else on,
+        )
     if role is Role.auditor and granted_regions:
         return Reach(ReachShape.granted, regions=_outermost(granted_regions), read_only=True)
     return NOTHING

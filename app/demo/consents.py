@@ -1,6 +1,7 @@
 """Demo consents (PIPL art. 23; DOMAIN 7): in 双龙湖街道's 双龙湖社区, the first demo household
 the community worker reaches consents, by its head's signature, to share identity, contact
-and health data with 渝北区红十字会 for major-illness aid (in force); the second consented to
+and health data with 渝北区红十字会 for major-illness aid, for a year from the day given
+(in force, until `VALID_DAYS` after it); the second consented to
 渝北区慈善会 and withdrew it today (not in force). Recorded through the consents service as
 the community worker, who meets the households."""
 
@@ -25,6 +26,8 @@ COMMUNITY = "500112001001"
 RED_CROSS = ("red_cross", "渝北区红十字会")
 CHARITY = ("charity_federation", "渝北区慈善会")
 GIVEN_DAYS_AGO = 30
+VALID_DAYS = 365
+"""The Red Cross consent's end day, after the day given: a year's aid."""
 
 
 async def seed(services: Services, _password: str) -> str:
@@ -39,10 +42,11 @@ async def seed(services: Services, _password: str) -> str:
         if len(homes) < 2:
             return "0 new consents"
         recorded = []
-        for home, (kind, name), scope in zip(
+        for home, (kind, name), scope, for_a_year in zip(
             homes,
             (RED_CROSS, CHARITY),
             (["identity_contact", "health_disability"], ["needs_circumstances"]),
+            (True, False),
             strict=True,
         ):
             assert home.head_person_id is not None
@@ -63,6 +67,7 @@ async def seed(services: Services, _password: str) -> str:
                     organization_id=organization.id,
                     person_id=home.head_person_id,
                     given_on=given_on,
+                    valid_until=given_on + timedelta(days=VALID_DAYS) if for_a_year else None,
                     scope=scope,
                     purpose=f"向{name}提供帮扶所需信息",
                     method="written",

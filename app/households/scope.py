@@ -16,9 +16,10 @@ from app.core.reach import Reach, ReachShape
 from app.core.region_codes import in_bounds, subtree_bounds
 from app.households.models import Household, HouseholdAssignment
 
-OrganizationReach = Callable[[Any], Select[tuple[uuid.UUID]]]
-"""Given an organisation id (a value or a bound parameter), the ids of the households
-it reaches: the referrals domain's households referred to that organisation."""
+OrganizationReach = Callable[[Any, Any], Select[tuple[uuid.UUID]]]
+"""Given an organisation id and a business day (each a value or a bound parameter), the ids
+of the households it reaches that day: the referrals domain's households referred to that
+organisation."""
 
 _ORGANIZATION_REACH: list[OrganizationReach] = []
 
@@ -53,8 +54,8 @@ def _condition(
         )
         return household_id.in_(assigned)
     if shape is ReachShape.referred and _ORGANIZATION_REACH:
-        organization = value("scope_organization")
-        return or_(*(household_id.in_(source(organization)) for source in _ORGANIZATION_REACH))
+        organization, day = value("scope_organization"), value("scope_day")
+        return or_(*(household_id.in_(source(organization, day)) for source in _ORGANIZATION_REACH))
     return false()
 
 
@@ -67,7 +68,7 @@ def reach_values(reach: Reach) -> dict[str, Any]:
     if user is not None:
         values["scope_user"] = user
     if reach.organization is not None:
-        values["scope_organization"] = reach.organization
+        values["scope_organization"], values["scope_day"] = reach.organization, reach.on
     return values
 
 

@@ -24,21 +24,21 @@ _OPEN = [s.value for s in OPEN]
 ORGANIZATION_ROLES = frozenset({Role.department_officer, Role.partner})
 
 
-def referred_to(organization: Any) -> Select[Any]:
-    """The households with an open referral addressed to `organization` (a value or a bound
-    parameter) whose ledger record may go to it: what department officers and partners reach
-    in the ledger (core.reach).
+def referred_to(organization: Any, day: Any) -> Select[Any]:
+    """The households with an open referral addressed to `organization` whose ledger record
+    may go to it on `day` (each a value or a bound parameter): what department officers and
+    partners reach in the ledger (core.reach).
 
     A government department reaches them for its statutory duty; any other organisation
-    only a household that consented to share every kind of data with it (PIPL art. 23,
-    `consents.public`), since the ledger record shows every kind. Without that, it works
+    only a household whose consents in force that day cover every kind of data (PIPL art.
+    23, `consents.public`), since the ledger record shows every kind. Without that, it works
     from the referral alone."""
     return select(Referral.household_id).where(
         Referral.receiver_organization_id == organization,
         Referral.status.in_(_OPEN),
         or_(
             Referral.receiver_organization_id.in_(government_organizations()),
-            Referral.household_id.in_(consented_in_full(organization)),
+            Referral.household_id.in_(consented_in_full(organization, day)),
         ),
     )
 

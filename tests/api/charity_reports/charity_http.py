@@ -55,7 +55,11 @@ async def refer(
 
 
 async def consent_to_charity(
-    app: FastAPI, http: httpx.AsyncClient, household: Any, given_on: date
+    app: FastAPI,
+    http: httpx.AsyncClient,
+    household: Any,
+    given_on: date,
+    valid_until: date | None = None,
 ) -> dict[str, Any]:
     response = await http.post(
         f"/api/v1/households/{household.id}/consents",
@@ -63,6 +67,7 @@ async def consent_to_charity(
             "organization_id": str(await organization_id(app, CHARITY)),
             "person_id": str(household.head_person_id),
             "given_on": given_on.isoformat(),
+            "valid_until": None if valid_until is None else valid_until.isoformat(),
             "scope": ["identity_contact", "needs_circumstances"],
             "purpose": "向区慈善会报送救助需求",
             "method": "written",

@@ -3,7 +3,8 @@ figures against hand-built ledgers, the workbook, who reads it, versions and the
 
 import asyncio
 import io
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import date, timedelta
 from typing import Any
 
 import httpx
@@ -365,6 +366,47 @@ async def test_a_withdrawn_consent_stops_the_listing_for_the_charity_federation(
     assert str(household.id) not in {c for row in workbook.active.values for c in row}
     staff = (await http.get(url, headers=await bearer(http, "street_officer"))).json()["body"]
     assert [h["household_id"] for h in staff["listed"]] == [str(household.id)]
+
+
+async def test_the_listing_for_the_charity_federation_stops_after_the_consents_end_day(
+    app: FastAPI, http: httpx.AsyncClient, today_is: Callable[[date], None]
+) -> None:
+    """Listed on the consent's end day, counted instead the day after; staff still see the
+    report as stored."""
+    household = await create_household(app, needs=["care"])
+    until = TODAY + timedelta(days=3)
+    await consent_to_charity(app, http, household, TODAY, valid_until=until)
+    report = await generated(http, THIS_MONTH)
+    url = f"{REPORTS}/{report['id']}"
+    charity = await client_bearer(http, "charity-federation")
+
+    async def listed_for_charity(day: date) -> tuple[list[str], int]:
+        today_is(day)
+        response = await http.get(url, headers=charity)
+        assert response.status_code == 200, response.text
+        body = response.json()["body"]
+        return [h["household_id"] for h in body["listed"]], body["not_listed"]
+
+    on_the_end_day = await listed_for_charity(until)
+    assert on_the_end_day[0] == [str(household.id)]
+    assert await listed_for_charity(until + timedelta(days=1)) == ([], on_the_end_day[1] + 1)
+    staff = (await http.get(url, headers=await bearer(http, "street_officer"))).json()["body"]
+    assert [h["household_id"] for h in staff["listed"]] == [str(household.id)]
+
+
+async def test_a_report_generated_after_the_consents_end_day_does_not_list_the_household(
+    app: FastAPI, http: httpx.AsyncClient
+) -> None:
+    household = await create_household(
+        app,
+        needs=["care"],
+        members=[{"name": "张秀英", "relation_to_head": "self", "joined_on": "2020-01-01"}],
+    )
+    ended = TODAY - timedelta(days=1)
+    await consent_to_charity(app, http, household, ended, valid_until=ended)
+    body = (await generated(http, THIS_MONTH))["body"]
+    assert body["listed"] == []
+    assert body["not_listed"] == 1
 
 
 async def test_racing_requests_for_one_street_and_month_take_versions_in_turn(

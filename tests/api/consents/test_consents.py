@@ -4,6 +4,7 @@ consent, withdrawal and what `consents.public.sharing_allowed` answers around it
 audit and domain events."""
 
 import uuid
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -34,8 +35,7 @@ async def seeded(session: AsyncSession) -> None:
     await create_demo_district(session)
 
 
-@pytest.fixture
-async def home(app: FastAPI) -> Any:
+async def _home(app: FastAPI) -> Any:
     """A household of street A: its head and a spouse, members since 2020."""
     return await create_household(
         app,
@@ -44,6 +44,11 @@ async def home(app: FastAPI) -> Any:
             {"name": "李建国", "relation_to_head": "spouse", "joined_on": JOINED},
         ],
     )
+
+
+@pytest.fixture
+async def home(app: FastAPI) -> Any:
+    return await _home(app)
 
 
 def _url(household_id: Any) -> str:
@@ -147,6 +152,7 @@ class TestRecord:
             "proxy_name": "李小明",
             "proxy_relation": "son",
             "given_on": day.isoformat(),
+            "valid_until": None,
             "scope": ["needs_circumstances", "income_assets"],
             "purpose": "红十字会大病救助核实及救助金发放",
             "method": "by_guardian",
@@ -375,6 +381,102 @@ class TestWithdraw:
         )
         assert same_day.status_code == 200, same_day.text
         assert same_day.json()["in_force"] is False
+
+
+class TestEndDay:
+    async def test_sharing_allowed_on_the_end_day_and_refused_the_day_after(
+        self, app: FastAPI, anonymous: httpx.AsyncClient, home: Any
+    ) -> None:
+        today = business_today()
+        given, until = today - timedelta(days=10), today - timedelta(days=3)
+        found = await _recorded(
+            app, anonymous, home, given_on=given.isoformat(), valid_until=until.isoformat()
+        )
+        assert (found["valid_until"], found["in_force"]) == (until.isoformat(), False)
+        red_cross = await organization_id(app, RED_CROSS)
+
+        async def allowed(day: date) -> str | None:
+            async with app.state.services.database.sessionmaker() as session:
+                consent = await sharing_allowed(session, home.id, red_cross, on=day)
+            return None if consent is None else str(consent.consent_id)
+
+        days = (given, until, until + timedelta(days=1), today)
+        assert [await allowed(d) for d in days] == [found["id"], found["id"], None, None]
+
+    async def test_in_force_follows_the_day_read(
+        self,
+        app: FastAPI,
+        anonymous: httpx.AsyncClient,
+        home: Any,
+        today_is: Callable[[date], None],
+    ) -> None:
+        today = business_today()
+        found = await _recorded(app, anonymous, home, valid_until=today.isoformat())
+        assert (found["valid_until"], found["in_force"]) == (today.isoformat(), True)
+        headers = await bearer(anonymous, OFFICER)
+        url = f"/api/v1/consents/{found['id']}"
+        today_is(today + timedelta(days=1))
+        read = await anonymous.get(url, headers=headers)
+        assert read.status_code == 200, read.text
+        assert read.json() == {**found, "in_force": False}
+        listed = await anonymous.get(_url(home.id), headers=headers)
+        assert listed.json() == {"items": [{**found, "in_force": False}], "next_cursor": None}
+
+    async def test_an_end_day_on_the_day_given_is_accepted_one_before_is_refused(
+        self, app: FastAPI, anonymous: httpx.AsyncClient, home: Any
+    ) -> None:
+        given = business_today() - timedelta(days=2)
+        same_day = await _recorded(
+            app, anonymous, home, given_on=given.isoformat(), valid_until=given.isoformat()
+        )
+        assert (same_day["given_on"], same_day["valid_until"]) == (given.isoformat(),) * 2
+        before = (given - timedelta(days=1)).isoformat()
+        refused = await _record(
+            app, anonymous, home, given_on=given.isoformat(), valid_until=before
+        )
+        body = assert_invalid(refused, ["body", "valid_until"], "before_given")
+        assert body["errors"] == [
+            {"loc": ["body", "valid_until"], "msg": "不能早于同意日期", "code": "before_given"}
+        ]
+        events = await fetch(
+            app, select(AuditEvent.object_id).where(AuditEvent.action == "consent.record")
+        )
+        assert events == [(same_day["id"],)]
+
+    async def test_a_newer_consent_past_its_end_day_leaves_the_older_one_deciding(
+        self, app: FastAPI, anonymous: httpx.AsyncClient, home: Any
+    ) -> None:
+        today = business_today()
+        older = await _recorded(
+            app, anonymous, home, given_on=(today - timedelta(days=5)).isoformat()
+        )
+        ended = today - timedelta(days=1)
+        newer = await _recorded(
+            app,
+            anonymous,
+            home,
+            given_on=(today - timedelta(days=2)).isoformat(),
+            valid_until=ended.isoformat(),
+            scope=["identity_contact"],
+        )
+        other = await _home(app)
+        one_day = await _recorded(
+            app, anonymous, other, given_on=ended.isoformat(), valid_until=ended.isoformat()
+        )
+        red_cross = await organization_id(app, RED_CROSS)
+        pairs = [(home.id, red_cross), (other.id, red_cross)]
+
+        async with app.state.services.database.sessionmaker() as session:
+            on_the_end_day = await sharing_allowed_many(session, pairs, on=ended)
+            after = await sharing_allowed_many(session, pairs, on=today)
+
+        assert {pair: str(c.consent_id) for pair, c in on_the_end_day.items()} == {
+            (home.id, red_cross): newer["id"],
+            (other.id, red_cross): one_day["id"],
+        }
+        assert {pair: str(c.consent_id) for pair, c in after.items()} == {
+            (home.id, red_cross): older["id"]
+        }
 
 
 class TestSharingAllowedMany:

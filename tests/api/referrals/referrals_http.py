@@ -105,9 +105,11 @@ async def consent(
     household: Any,
     scope: list[str],
     organization: str = RED_CROSS,
+    **fields: Any,
 ) -> dict[str, Any]:
     """The household head's written consent to share `scope` with `organization`, recorded by
-    the street officer today."""
+    the street officer, given today unless `fields` say otherwise (`given_on`,
+    `valid_until`)."""
     response = await http.post(
         f"/api/v1/households/{household.id}/consents",
         json={
@@ -117,6 +119,7 @@ async def consent(
             "scope": scope,
             "purpose": "转介办理",
             "method": "written",
+            **fields,
         },
         headers=await bearer(http, "street_officer"),
     )

@@ -3,6 +3,8 @@ the receiver's kind, whole for a government department, else what the household'
 in force covers, the rest de-identified; masked for the reader's role; staff see what the
 receiver sees; a read showing personal data is audited as a read of the household."""
 
+from collections.abc import Callable
+from datetime import date, timedelta
 from typing import Any, get_args
 
 import httpx
@@ -13,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.consents.public import AGE_BANDS, FULL_SCOPE
 from app.core.audit import AuditEvent
+from app.core.clock import business_today
 from app.referrals.minimum_data import MINIMUM, SCOPES, granted, listed_for
 from app.referrals.minimum_schemas import AgeBand, Item
 from tests.api.households.ledger_http import bearer, fetch
@@ -198,6 +201,25 @@ async def test_a_withdrawn_consent_stops_the_sharing(app: FastAPI, http: httpx.A
     assert data["basis"] == "no_consent"
     assert data["consent_id"] is None
     _deidentified(data)
+
+
+async def test_a_consent_shares_up_to_its_end_day_and_not_the_day_after(
+    app: FastAPI, http: httpx.AsyncClient, today_is: Callable[[date], None]
+) -> None:
+    household = await _household(app)
+    until = business_today() + timedelta(days=2)
+    given = await consent(app, http, household, sorted(FULL_SCOPE), valid_until=until.isoformat())
+    referral = await _refer(app, http, household, RED_CROSS)
+    today_is(until)
+    data = await _read(http, referral, "department_officer")
+    assert (data["basis"], data["consent_id"], data["withheld"]) == ("consent", given["id"], [])
+    assert (data["head_name"], data["contact_phone"]) == ("张秀英", HEAD_PHONE)
+    today_is(until + timedelta(days=1))
+    for reader in ("department_officer", "street_officer"):
+        data = await _read(http, referral, reader)
+        assert (data["basis"], data["consent_id"]) == ("no_consent", None)
+        assert data["withheld"] == data["listed"]
+        _deidentified(data)
 
 
 async def test_education_gets_the_school_age_children_by_name_and_age(

@@ -4,6 +4,7 @@ audited; once the referral is closed, the household is not found. An organisatio
 not a government department reaches it only while the household's consent to share every
 kind of data with it is in force (PIPL art. 23)."""
 
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -14,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.consents.public import FULL_SCOPE
 from app.core.audit import AuditEvent
+from app.core.clock import business_today
 from app.dictionaries.catalog import CATALOG
 from tests.api.households.ledger_http import bearer, fetch
 from tests.api.referrals.referrals_http import (
@@ -23,10 +25,12 @@ from tests.api.referrals.referrals_http import (
     consent,
     department_officer_of,
     household_with_need,
+    need_of,
+    refer_need,
     send,
     set_row,
 )
-from tests.factories import create_demo_district
+from tests.factories import create_demo_district, create_household
 from tests.problems import assert_problem
 
 HOUSEHOLDS = "/api/v1/households"
@@ -153,6 +157,36 @@ async def test_withdrawing_the_consent_closes_the_household(
     )
     assert withdrawn.status_code == 200, withdrawn.text
     assert_problem(await anonymous.get(url, headers=officer), 404, "not_found")
+
+
+async def test_a_consent_opens_the_household_up_to_its_end_day_and_not_after(
+    app: FastAPI, anonymous: httpx.AsyncClient
+) -> None:
+    """An organisation's reach is of the real day (`Reach.on`): one consent ends today, the
+    other ended yesterday."""
+    today = business_today()
+    officer = await bearer(anonymous, "department_officer")
+    found = []
+    for until in (today, today - timedelta(days=1)):
+        household = await create_household(
+            app,
+            needs=["medical"],
+            members=[{"name": "张秀英", "relation_to_head": "self", "joined_on": "2020-01-01"}],
+        )
+        await consent(
+            app,
+            anonymous,
+            household,
+            sorted(FULL_SCOPE),
+            given_on=(today - timedelta(days=7)).isoformat(),
+            valid_until=until.isoformat(),
+        )
+        await refer_need(app, anonymous, await need_of(app, household.id))
+        found.append(await anonymous.get(f"{HOUSEHOLDS}/{household.id}", headers=officer))
+    ending_today, ended = found
+    assert ending_today.status_code == 200, ending_today.text
+    assert ending_today.json()["members"][0]["name"] == "张秀英"
+    assert_problem(ended, 404, "not_found")
 
 
 def test_full_scope_is_every_code_of_the_consent_scope_table() -> None:
