@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import structlog
 from fastapi import Depends, Request
@@ -148,6 +148,20 @@ async def build_actor(request: Request, principal: Principal) -> Actor:
     )
 
 
+async def permitted_principal(request: Request, action: Action) -> Principal:
+    """The request's principal (401 without valid credentials), if its role may perform
+    `action` (else 403, recorded as `denied:<action>`)."""
+    principal = await principal_from_request(request)
+    refusals.note_action(request, action.value)
+    if not is_allowed(principal.role, action):
+        raise Forbidden()
+    return principal
+
+
+_ACTION_ATTRIBUTE = "action"
+"""Where `actor_for` leaves its action on the dependency, for `action_of`."""
+
+
 def actor_for(
     action: Action, *, takes: PersonalField | None = None
 ) -> Callable[..., Awaitable[Actor]]:
@@ -164,18 +178,21 @@ def actor_for(
     every request."""
 
     async def actor(request: Request, _credentials: BearerCredentials) -> Actor:
-        principal = await principal_from_request(request)
-        refusals.note_action(request, action.value)
-        if not is_allowed(principal.role, action):
-            raise Forbidden()
+        principal = await permitted_principal(request, action)
         found = await build_actor(request, principal)
         if takes is not None and not found.viewer.sees_full(takes):
             taking = f"{action.value}+{takes.value}"
             raise Forbidden().refusing(action=taking)
         return found
 
-    actor.action = action  # type: ignore[attr-defined]
+    setattr(actor, _ACTION_ATTRIBUTE, action)
     return actor
+
+
+def action_of(dependency: Callable[..., Any] | None) -> Action | None:
+    """The action an `actor_for` dependency requires; None for any other callable."""
+    action = getattr(dependency, _ACTION_ATTRIBUTE, None)
+    return action if isinstance(action, Action) else None
 
 
 async def _visitor(request: Request) -> Visitor:

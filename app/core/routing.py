@@ -4,7 +4,8 @@ Around the FastAPI handler it
 - refuses bodies over the route's limit (413) and JSON routes sent other
   media types (415), before anything is parsed, then parses a JSON body
   strictly (400 for anything malformed, core.json_body);
-- replays or claims an `Idempotency-Key` on creating POSTs;
+- replays or claims an `Idempotency-Key` on creating POSTs, once the caller is known
+  (401) and its role admitted (403);
 - opens the unit of work, and commits it *before* the response is returned,
   so a failed commit is reported to the client;
 - turns an unexpected exception into a problem that still carries the
@@ -16,6 +17,7 @@ Around the FastAPI handler it
 
 import re
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 from typing import Any
@@ -33,7 +35,7 @@ from starlette.routing import BaseRoute, Match
 from starlette.types import Message, Scope
 
 from app.core import idempotency, refusals
-from app.core.auth import Forbidden, principal_from_request
+from app.core.auth import Forbidden, action_of, permitted_principal, principal_from_request
 from app.core.config import Settings
 from app.core.db import Database
 from app.core.errors import (
@@ -54,6 +56,7 @@ from app.core.errors import (
 from app.core.field_messages import CHARACTERS
 from app.core.json_body import parse_json
 from app.core.openapi import with_problems
+from app.core.permissions import Action
 from app.core.services import services_of
 from app.core.uow import UnitOfWork
 
@@ -116,18 +119,48 @@ def _is_json(content_type: str | None) -> bool:
     )
 
 
-async def _caller(request: Request) -> str:
-    """Whose keys these are: the authenticated principal (checked now), or `anonymous`."""
-    if "authorization" not in request.headers:
-        return "anonymous"
-    return (await principal_from_request(request)).caller_id
-
-
 def _is_protected(dependant: Dependant) -> bool:
     """Whether a security scheme (the bearer token) guards the route, as OpenAPI reports."""
     return isinstance(dependant.call, SecurityBase) or any(
         _is_protected(sub) for sub in dependant.dependencies
     )
+
+
+def _required_actions(dependant: Dependant) -> tuple[Action, ...]:
+    """The actions the route's `actor_for` dependencies require, in the order FastAPI runs
+    them."""
+    found: list[Action] = []
+    for sub in dependant.dependencies:
+        found += _required_actions(sub)
+        action = action_of(sub.call)
+        if action is not None:
+            found.append(action)
+    return tuple(found)
+
+
+@dataclass(frozen=True, slots=True)
+class _Guard:
+    """What a route's dependencies require of its caller, checked once more before the
+    Idempotency-Key is looked at (the dependencies run only after the key is claimed)."""
+
+    protected: bool
+    actions: tuple[Action, ...]
+
+    @classmethod
+    def of(cls, dependant: Dependant) -> "_Guard":
+        return cls(protected=_is_protected(dependant), actions=_required_actions(dependant))
+
+    async def caller(self, request: Request) -> str:
+        """Whose keys these are: the authenticated principal (401 without valid
+        credentials), if its role may take the route's actions (else 403); `anonymous` on a
+        public route called without credentials. The principal is cached on the request, so
+        the route's own dependency does not authenticate it again."""
+        if not self.protected and "authorization" not in request.headers:
+            return "anonymous"
+        principal = await principal_from_request(request)
+        for action in self.actions:
+            await permitted_principal(request, action)
+        return principal.caller_id
 
 
 def pipeline_errors(*, takes_body: bool, takes_json: bool, protected: bool) -> list[type[AppError]]:
@@ -192,6 +225,7 @@ class AppRoute(APIRoute):
         route_limit: int | None = extra.get(BODY_LIMIT_KEY)
         mode = Idempotency(extra[IDEMPOTENCY_KEY]) if IDEMPOTENCY_KEY in extra else None
         takes_json = self._takes_json
+        guard = _Guard.of(self.dependant)
 
         async def handler(request: Request) -> Response:
             services = services_of(request)
@@ -207,7 +241,7 @@ class AppRoute(APIRoute):
             refusal: Refusal | None = None
             try:
                 if mode is not None and request.method == "POST":
-                    outcome = await _claim_key(request, database, settings, mode)
+                    outcome = await _claim_key(request, database, settings, mode, guard)
                     if isinstance(outcome, Response):
                         return outcome
                     if outcome is not None:
@@ -226,7 +260,6 @@ class AppRoute(APIRoute):
                 raise
             except (StarletteHTTPException, RequestValidationError):
                 # Client errors: the handlers in core.errors answer them, without a traceback.
-                raise
                 raise
             except Exception as exc:
                 return problem_response(request, unexpected_error(exc, database.outage))
@@ -281,16 +314,21 @@ async def _read_json_body(request: Request, limit: int) -> None:
 
 
 async def _claim_key(
-    request: Request, database: Database, settings: Settings, mode: Idempotency
+    request: Request,
+    database: Database,
+    settings: Settings,
+    mode: Idempotency,
+    guard: _Guard,
 ) -> idempotency.Claim | Response | None:
     key = request.headers.get(idempotency.IDEMPOTENCY_HEADER)
-    if key is None:
-        if mode is Idempotency.required:
-            # Who asks comes before what the request lacks: a caller without valid
-            # credentials is answered 401, as on every other route, not told about the key.
-            await principal_from_request(request)
-            raise IdempotencyKeyRequired()
+    if key is None and mode is Idempotency.optional:
         return None
+    # Who asks comes before what the request lacks or holds: a caller without valid
+    # credentials is answered 401 and a role that may never take the route's action 403, as
+    # on every other route, before the key is asked for, checked, claimed or replayed.
+    caller = await guard.caller(request)
+    if key is None:
+        raise IdempotencyKeyRequired()
     if not 1 <= len(key) <= idempotency.MAX_KEY_LENGTH:
         loc: list[str | int] = ["header", idempotency.IDEMPOTENCY_HEADER]
         if not key:
@@ -301,7 +339,7 @@ async def _claim_key(
     body = await request.body()
     return await idempotency.claim(
         database,
-        caller=await _caller(request),
+        caller=caller,
         key=key,
         fingerprint=idempotency.fingerprint(
             request.method, request.url.path, request.url.query, body

@@ -1,7 +1,10 @@
 """The worker loop: claims due jobs one at a time, runs them, and runs periodic upkeep.
 
 Runs inside `sanzhu serve` (embedded default) or alone as `sanzhu worker`;
-any number of loops may run at once, since claims never overlap.
+any number of loops may run at once, since claims never overlap. Upkeep that
+waits on the outside world (`PeriodicTask.own_task`: webhook sends) runs in an
+asyncio task of its own beside the loop, so a slow receiver holds neither the
+jobs nor the other upkeep.
 """
 
 import asyncio
@@ -32,6 +35,11 @@ class PeriodicTask:
     name: str
     every_seconds: float
     run: Upkeep
+    own_task: bool = False
+    """Run in an asyncio task of its own beside the job loop, not in the shared upkeep
+    loop: for upkeep that may wait long on the outside world (a webhook send waits up to
+    its deadline), which would otherwise hold the jobs and every other upkeep. Such a task
+    opens its own short transactions and keeps none open while it waits."""
     last_run: float = field(default=float("-inf"))
 
 
@@ -47,7 +55,11 @@ class Worker:
         self.services = services
         self.registry = registry
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
-        self.tasks = [PeriodicTask("job_metrics", 30.0, _count_jobs), *upkeep]
+        every = [PeriodicTask("job_metrics", 30.0, _count_jobs), *upkeep]
+        # The job loop's upkeep, run between its batches (`run_upkeep`); and the upkeep that
+        # `run` gives an asyncio task each, beside the job loop.
+        self.tasks = [task for task in every if not task.own_task]
+        self.own_tasks = [task for task in every if task.own_task]
 
     @property
     def lease(self) -> timedelta:
@@ -86,14 +98,45 @@ class Worker:
             if not force and now - task.last_run < task.every_seconds:
                 continue
             task.last_run = now
-            try:
-                async with self.services.database.sessionmaker() as session, session.begin():
-                    await task.run(session, self.services)
-            except Exception as exc:
-                self.services.database.outage.report(exc, "upkeep_failed", task=task.name)
+            await self._run_task(task)
+
+    async def _run_task(self, task: PeriodicTask) -> None:
+        """One run of an upkeep task; a failure is reported (once per outage while the
+        database is down) and the next run comes as planned."""
+        try:
+            async with self.services.database.sessionmaker() as session, session.begin():
+                await task.run(session, self.services)
+        except Exception as exc:
+            self.services.database.outage.report(exc, "upkeep_failed", task=task.name)
+
+    async def _run_alone(self, task: PeriodicTask, stop: asyncio.Event) -> None:
+        """An `own_task` upkeep until `stop`: a run every `every_seconds` (at once again when
+        a run took longer)."""
+        while not stop.is_set():
+            started = time.monotonic()
+            await self._run_task(task)
+            pause = task.every_seconds - (time.monotonic() - started)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=max(pause, 0.0))
 
     async def run(self, stop: asyncio.Event) -> None:
         logger.info("worker_started", worker_id=self.worker_id)
+        alone = [
+            asyncio.create_task(self._run_alone(task, stop), name=f"upkeep:{task.name}")
+            for task in self.own_tasks
+        ]
+        try:
+            await self._run_jobs(stop)
+        finally:
+            # A run cut short is what a worker that dies leaves: its claims wait out their
+            # leases and are taken again (at least once), so shutdown need not wait for it.
+            for task in alone:
+                task.cancel()
+            await asyncio.gather(*alone, return_exceptions=True)
+        logger.info("worker_stopped", worker_id=self.worker_id)
+
+    async def _run_jobs(self, stop: asyncio.Event) -> None:
+        """The job loop: upkeep that is due, then a batch of jobs; a pause when none ran."""
         while not stop.is_set():
             ran = 0
             try:
@@ -109,4 +152,3 @@ class Worker:
                     await asyncio.wait_for(
                         stop.wait(), timeout=self.services.settings.worker_poll_seconds
                     )
-        logger.info("worker_stopped", worker_id=self.worker_id)

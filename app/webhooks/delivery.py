@@ -1,12 +1,14 @@
 """Sending webhooks: claim due deliveries, send them with no transaction open, record each.
 
-A worker (its periodic task `deliver_webhooks`) claims a batch of due deliveries in one
-short transaction (SKIP LOCKED on PostgreSQL, SQLite's write lock otherwise) with a lease
-and a claim token, and commits; sends them with httpx, a few at a time, no transaction
-open; then records each attempt and the delivery's new state in a transaction of its own,
-guarded by the claim token: a run whose claim another worker took over (its lease ran out)
-records nothing. A worker that dies mid-send leaves its deliveries claimed until the lease
-runs out; another worker then sends them again, with the same `webhook-id` (at least once).
+A worker (its periodic task `deliver_webhooks`, in an asyncio task of its own beside the job
+loop, so a slow receiver holds neither jobs nor other upkeep) claims a batch of due
+deliveries in one short transaction (SKIP LOCKED on PostgreSQL, SQLite's write lock
+otherwise) with a lease and a claim token, and commits; sends them with httpx, a few at a
+time, no transaction open; then records each attempt and the delivery's new state in a
+transaction of its own, guarded by the claim token: a run whose claim another worker took
+over (its lease ran out) records nothing. A worker that dies or stops mid-send leaves its
+deliveries claimed until the lease runs out; another worker then sends them again, with the
+same `webhook-id` (at least once).
 
 Each request is signed per Standard Webhooks (signing.py), redirects are not followed, the
 target is checked again before sending (targets.py), and only the answer's first
@@ -43,7 +45,6 @@ from app.webhooks.service import open_secret
 logger = structlog.get_logger(__name__)
 SNIPPET_CHARACTERS = 200
 SNIPPET_BYTES = 1024
-MAX_BATCHES_PER_RUN = 5
 WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
 
 
@@ -318,9 +319,9 @@ async def deliver_batch(
 
 
 async def deliver_due(_session: WriteSession, services: Services) -> None:
-    """The periodic task: batches until none is full (at most a few per run, so the worker's
-    other upkeep and jobs get their turn). It does not use the upkeep's transaction: no
-    HTTP call may wait inside one, so it opens short transactions of its own."""
-    for _ in range(MAX_BATCHES_PER_RUN):
-        if await deliver_batch(services) < services.settings.webhook_batch_size:
-            return
+    """The periodic task: batches until one is not full. It runs in a task of its own (the
+    worker's job loop and other upkeep go on meanwhile) and does not use the upkeep's
+    transaction: no HTTP call may wait inside one, so it opens short transactions of its
+    own."""
+    while await deliver_batch(services) == services.settings.webhook_batch_size:
+        pass

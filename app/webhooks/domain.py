@@ -12,7 +12,8 @@ domain = Domain(
     name="webhooks",
     routers=[router],
     jobs=[(FAN_OUT, fan_out)],
-    periodic=[PeriodicTask("deliver_webhooks", 1.0, deliver_due)],
+    # Its own task: a send may wait up to its deadline on a slow receiver.
+    periodic=[PeriodicTask("deliver_webhooks", 1.0, deliver_due, own_task=True)],
     subscriptions={event.value: [FAN_OUT] for event in EventType},
     models=[WebhookSubscription, WebhookDelivery, WebhookAttempt],
 )

@@ -15,8 +15,10 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.permissions import PEOPLE, Role
+from app.core.routing import IDEMPOTENCY_KEY, Idempotency
 from tests.conftest import sign_in
 from tests.factories import DEMO_PASSWORD, create_demo_district
+from tests.problems import PROBLEM_MEDIA_TYPE
 
 PUBLIC = "public"
 EVERYONE = frozenset(Role)
@@ -389,8 +391,8 @@ async def _call(
     url = path.format(**PATH_VALUES)
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     if method == "POST":
-        # A fresh key: a route that requires one answers 400 without it, before it checks
-        # who calls (the key is claimed first), and a key never repeats here.
+        # A fresh key, so a permitted role gets past a route's required key to its handler
+        # (test_a_required_key_is_asked_for_after_who_calls covers calls without one).
         headers["Idempotency-Key"] = uuid.uuid4().hex
     if method in {"POST", "PATCH", "PUT"}:
         return await http.request(method, url, json={}, headers=headers, params=QUERY)
@@ -423,3 +425,80 @@ async def test_every_route_answers_every_caller_as_the_table_says(
             if not ok:
                 failures.append(f"{method} {path} as {name}: {status}")
     assert failures == []
+
+
+def _taking_a_key(app: FastAPI, *modes: Idempotency) -> list[tuple[str, str]]:
+    """(method, full path template) of every route taking an Idempotency-Key in `modes`."""
+    return sorted(
+        (method, str(context.path_format))
+        for context in iter_route_contexts(app.routes)
+        if isinstance(route := context.original_route, APIRoute)
+        and (route.openapi_extra or {}).get(IDEMPOTENCY_KEY) in modes
+        for method in (context.methods or set()) - {"HEAD"}
+    )
+
+
+async def _key_answers(
+    http: httpx.AsyncClient,
+    routes: list[tuple[str, str]],
+    tokens: dict[Role, str],
+    key: dict[str, str],
+    permitted_answer: tuple[int, str],
+) -> list[str]:
+    """Each route called with `key` by every caller: anonymous must get 401, a role the route
+    never admits 403 `forbidden`, a permitted role `permitted_answer`; the mismatches."""
+    failures: list[str] = []
+    callers: list[tuple[str, str | None]] = [("anonymous", None)]
+    callers += [(role.value, token) for role, token in tokens.items()]
+    for method, path in routes:
+        permitted = EXPECTED[(method, path)]
+        assert isinstance(permitted, frozenset)
+        for name, token in callers:
+            headers = {"Authorization": f"Bearer {token}"} if token else {}
+            response = await http.request(
+                method,
+                path.format(**PATH_VALUES),
+                json={},
+                headers={**headers, **key},
+                params=QUERY,
+            )
+            if token is None:
+                status, code = 401, "unauthorized"
+            elif Role(name) in permitted:
+                status, code = permitted_answer
+            else:
+                status, code = 403, "forbidden"
+            body = response.json()
+            answered = (
+                response.status_code,
+                response.headers["content-type"],
+                body.get("status"),
+                body.get("type"),
+                body.get("code"),
+            )
+            if answered != (status, PROBLEM_MEDIA_TYPE, status, f"urn:sanzhu:problem:{code}", code):
+                failures.append(f"{method} {path} as {name}: {answered}")
+    return failures
+
+
+async def test_a_required_key_is_asked_for_after_who_calls(
+    app: FastAPI, anonymous: httpx.AsyncClient, tokens: dict[Role, str]
+) -> None:
+    """Without an Idempotency-Key, a route that requires one answers an anonymous caller 401,
+    a role it never admits 403 and only a permitted role 400 `idempotency_key_required`."""
+    routes = _taking_a_key(app, Idempotency.required)
+    assert routes, "no route requires an Idempotency-Key any more: drop this test"
+    missing = await _key_answers(anonymous, routes, tokens, {}, (400, "idempotency_key_required"))
+    assert missing == []
+
+
+async def test_a_key_is_checked_after_who_calls(
+    app: FastAPI, anonymous: httpx.AsyncClient, tokens: dict[Role, str]
+) -> None:
+    """An empty Idempotency-Key is a 422 only to a caller the route admits, on every route
+    taking a key: who calls is answered first (401, 403)."""
+    routes = _taking_a_key(app, Idempotency.required, Idempotency.optional)
+    empty = await _key_answers(
+        anonymous, routes, tokens, {"Idempotency-Key": ""}, (422, "validation_failed")
+    )
+    assert empty == []

@@ -14,9 +14,10 @@ from app.core import jobs
 from app.core.db import Database, utcnow
 from app.core.jobs import Job, JobContext, JobKind, JobRegistry
 from app.core.services import Services
-from app.core.worker import Worker
+from app.core.worker import PeriodicTask, Worker
 from app.dictionaries import service as dictionaries
 from app.dictionaries.models import DictionaryCode
+from tests.logs import events
 
 ADD_CAUSE = JobKind("test.add_cause")
 FLAKY = JobKind("test.flaky")
@@ -322,6 +323,67 @@ class TestWorker:
         stop.set()
         await asyncio.wait_for(task, 5)
         assert await _causes(database) == ["looped"]
+
+
+class TestOwnTasks:
+    """Upkeep with `own_task` runs in an asyncio task of its own beside the job loop."""
+
+    async def test_a_failed_round_is_reported_and_the_next_comes(
+        self, services: Services, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        rounds: list[int] = []
+
+        async def flaky(_session: object, _services: Services) -> None:
+            rounds.append(len(rounds))
+            if len(rounds) == 1:
+                raise RuntimeError("receiver exploded")
+
+        worker = Worker(services, REGISTRY, [PeriodicTask("flaky", 0.01, flaky, own_task=True)])
+        assert [t.name for t in worker.tasks] == ["job_metrics"]
+        stop = asyncio.Event()
+        running = asyncio.create_task(worker.run(stop))
+        for _ in range(100):
+            if len(rounds) >= 3:
+                break
+            await asyncio.sleep(0.02)
+        stop.set()
+        await asyncio.wait_for(running, 5)
+        assert len(rounds) >= 3
+        (failed,) = events(caplog, "upkeep_failed")
+        assert failed["task"] == "flaky"
+        (record,) = [r for r in caplog.records if r.msg is failed]
+        assert record.exc_info is not None
+        assert record.exc_info[0] is RuntimeError
+
+    async def test_stopping_the_worker_cancels_a_round_that_waits(
+        self, database: Database, services: Services
+    ) -> None:
+        waiting = asyncio.Event()
+        cancelled: list[bool] = []
+
+        async def stuck(_session: object, _services: Services) -> None:
+            waiting.set()
+            try:
+                await asyncio.Event().wait()
+            except asyncio.CancelledError:
+                cancelled.append(True)
+                raise
+
+        async with database.sessionmaker() as session, session.begin():
+            await jobs.enqueue(session, ADD_CAUSE, {"code": "beside"})
+        worker = Worker(services, REGISTRY, [PeriodicTask("stuck", 1.0, stuck, own_task=True)])
+        stop = asyncio.Event()
+        running = asyncio.create_task(worker.run(stop))
+        await asyncio.wait_for(waiting.wait(), 5)
+        for _ in range(100):
+            if await _causes(database):
+                break
+            await asyncio.sleep(0.05)
+        assert await _causes(database) == ["beside"], "the job loop waited for the round"
+        stop.set()
+        await asyncio.wait_for(running, 5)
+        assert cancelled == [True]
+        assert not [t for t in asyncio.all_tasks() if t.get_name() == "upkeep:stuck"]
 
 
 class TestConcurrentClaims:

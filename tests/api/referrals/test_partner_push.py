@@ -12,10 +12,17 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 
 from app.consents.public import FULL_SCOPE
+from app.core.audit import AuditEvent
 from app.core.events import DomainEvent
 from app.households.models import HouseholdNeed
 from app.referrals.models import Referral
-from tests.api.households.ledger_http import bearer, exit_household, fetch, organization_id
+from tests.api.households.ledger_http import (
+    bearer,
+    exit_household,
+    fetch,
+    organization_id,
+    user_id,
+)
 from tests.api.identity.conftest import database_url, demo, demo_template
 from tests.api.referrals.partner_http import (
     PUSH,
@@ -181,6 +188,32 @@ class TestProblems:
         )
         assert_problem(response, 401, "unauthorized")
         assert response.headers["www-authenticate"].startswith("Bearer")
+
+    @pytest.mark.parametrize(
+        ("username", "key"),
+        [
+            ("street_officer", None),
+            ("district_officer", None),
+            ("street_officer", ""),
+            ("district_officer", "k" * 256),
+        ],
+    )
+    async def test_a_role_that_may_not_push_is_403_before_the_key_is_asked_for_or_checked(
+        self, app: FastAPI, anonymous: httpx.AsyncClient, username: str, key: str | None
+    ) -> None:
+        known = await known_household(app, anonymous)
+        headers = await bearer(anonymous, username)
+        if key is not None:
+            headers["Idempotency-Key"] = key
+        response = await anonymous.post(
+            PUSH, json={"household_id": known["household_id"], "need_code": "care"}, headers=headers
+        )
+        assert_problem(response, 403, "forbidden")
+        assert await _pushed_rows(app, known["household_id"]) == 0
+        denied = await fetch(
+            app, select(AuditEvent.action, AuditEvent.actor).where(AuditEvent.outcome == "denied")
+        )
+        assert denied == [("denied:referrals:push", f"user:{await user_id(app, username)}")]
 
     async def test_unknown_and_existing_but_unknown_households_are_the_same_422(
         self, app: FastAPI, anonymous: httpx.AsyncClient

@@ -1,0 +1,84 @@
+"""Delivery runs in an asyncio task of its own beside the worker's job loop (app/core/worker.py,
+`PeriodicTask.own_task`): a receiver that holds a send for its whole deadline holds neither
+the jobs nor the other upkeep, and stopping the worker stops the delivery at once."""
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from app.domains import build_worker
+from tests.api.webhooks.flow import (
+    REFERRAL_CREATED,
+    deliveries,
+    fan_out,
+    organization_id,
+    publish,
+    referral_payload,
+    subscribe,
+)
+from tests.api.webhooks.receiver import Answer, Receiver
+
+pytestmark = pytest.mark.usefixtures("allow_private")
+
+
+async def _soon(check: Callable[[], Awaitable[bool]], seconds: float = 10.0) -> bool:
+    """Whether `check` comes true within `seconds` (well under the stuck send's deadline)."""
+    give_up = time.monotonic() + seconds
+    while time.monotonic() < give_up:
+        if await check():
+            return True
+        await asyncio.sleep(0.05)
+    return False
+
+
+def _delivery_tasks() -> list[asyncio.Task[object]]:
+    return [t for t in asyncio.all_tasks() if t.get_name() == "upkeep:deliver_webhooks"]
+
+
+async def test_a_slow_receiver_holds_neither_the_job_loop_nor_other_upkeep(
+    app: FastAPI, anonymous: httpx.AsyncClient, red_cross: dict[str, str], receiver: Receiver
+) -> None:
+    services = app.state.services
+    red = await organization_id(app, "red_cross")
+    await subscribe(anonymous, red_cross, receiver.url())
+    # Each byte well within the read timeout: the answer would take a minute, so the send
+    # waits its whole deadline (connect + 2 x read: 25 s).
+    receiver.answer(Answer(200, body=b"x" * 600, drip_seconds=0.1))
+    await publish(app, REFERRAL_CREATED, referral_payload(red))
+    await fan_out(app)
+    stop = asyncio.Event()
+    running = asyncio.create_task(build_worker(services).run(stop))
+    try:
+
+        async def sending() -> bool:
+            return len(receiver.received) == 1
+
+        assert await _soon(sending), "the worker never sent the first delivery"
+        # While that send waits: an event published now is dispatched (upkeep) to the
+        # fan-out job, which the job loop runs, adding a second delivery.
+        await publish(app, REFERRAL_CREATED, referral_payload(red))
+
+        async def fanned_out() -> bool:
+            return len(await deliveries(app)) == 2
+
+        assert await _soon(fanned_out), "the job loop waited for the slow receiver"
+        stuck, fanned = await deliveries(app)
+        assert (stuck.status, fanned.status) == ("sending", "pending")
+        assert len(receiver.received) == 1
+        assert len(_delivery_tasks()) == 1
+
+        stop.set()
+        stopped_at = time.monotonic()
+        await asyncio.wait_for(running, 5)
+    finally:
+        stop.set()
+        running.cancel()
+    assert time.monotonic() - stopped_at < 5
+    assert _delivery_tasks() == [], "the delivery task outlived the worker"
+    # Cut short, the send leaves its claim to its lease, as a worker that dies does.
+    stuck, _ = await deliveries(app)
+    assert (stuck.status, stuck.attempts) == ("sending", 1)
