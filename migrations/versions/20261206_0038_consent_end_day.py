@@ -1,7 +1,7 @@
 """consents: an optional end day (valid_until)
 
-Revision ID: 0036
-Revises: 0035
+Revision ID: 0038
+Revises: 0037
 Create Date: 2026-12-06 00:30:00
 
 A consent given for a period ("this year's aid") is in force up to and including its end
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = '0036'
-down_revision: str | None = '0035'
+revision: str = '0038'
+down_revision: str | None = '0037'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
