@@ -216,7 +216,8 @@ async def test_organisations_reach_households_through_a_registered_source(
     )
     assert plan.status_code == 201, plan.text
 
-    def planned_with(organization: Any) -> Any:
+    def planned_with(organization: Any, day: date) -> Any:
+        """The households a plan names the organisation responsible for (any day)."""
         return select(HouseholdPlan.household_id).where(
             HouseholdPlan.responsible_organization_id == organization
         )
