@@ -24,6 +24,8 @@ from app.core.metrics import JOBS, JOBS_PROCESSED
 from app.core.services import Services
 
 logger = structlog.get_logger(__name__)
+OWN_TASK_GRACE_SECONDS = 2.0
+"""How long stopping the worker waits for an `own_task` run in flight before cutting it short."""
 
 Upkeep = Callable[[WriteSession, Services], Awaitable[object]]
 
@@ -128,8 +130,12 @@ class Worker:
         try:
             await self._run_jobs(stop)
         finally:
-            # A run cut short is what a worker that dies leaves: its claims wait out their
-            # leases and are taken again (at least once), so shutdown need not wait for it.
+            # A run in flight gets a short grace to finish what it sent (a webhook answered
+            # is recorded, not sent again). One cut short after it is what a worker that
+            # dies leaves: its claims wait out their leases and are taken again (at least
+            # once), so shutdown need not wait longer.
+            if alone:
+                await asyncio.wait(alone, timeout=OWN_TASK_GRACE_SECONDS)
             for task in alone:
                 task.cancel()
             await asyncio.gather(*alone, return_exceptions=True)

@@ -1,6 +1,7 @@
 """Delivery runs in an asyncio task of its own beside the worker's job loop (app/core/worker.py,
 `PeriodicTask.own_task`): a receiver that holds a send for its whole deadline holds neither
-the jobs nor the other upkeep, and stopping the worker stops the delivery at once."""
+the jobs nor the other upkeep, and stopping the worker stops the delivery after a short
+grace."""
 
 import asyncio
 import time
@@ -10,6 +11,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from app.core.worker import OWN_TASK_GRACE_SECONDS
 from app.domains import build_worker
 from tests.api.webhooks.flow import (
     REFERRAL_CREATED,
@@ -82,3 +84,30 @@ async def test_a_slow_receiver_holds_neither_the_job_loop_nor_other_upkeep(
     # Cut short, the send leaves its claim to its lease, as a worker that dies does.
     stuck, _ = await deliveries(app)
     assert (stuck.status, stuck.attempts) == ("sending", 1)
+
+
+async def test_a_send_answered_within_the_grace_is_recorded_at_shutdown(
+    app: FastAPI, anonymous: httpx.AsyncClient, red_cross: dict[str, str], receiver: Receiver
+) -> None:
+    """Stopping while a send is in flight waits `OWN_TASK_GRACE_SECONDS` for it: the answer
+    that comes within it is recorded, so the receiver is not sent the event again."""
+    red = await organization_id(app, "red_cross")
+    await subscribe(anonymous, red_cross, receiver.url())
+    receiver.answer(Answer(200, body=b"ok", drip_seconds=0.3))
+    await publish(app, REFERRAL_CREATED, referral_payload(red))
+    await fan_out(app)
+    stop = asyncio.Event()
+    running = asyncio.create_task(build_worker(app.state.services).run(stop))
+    try:
+
+        async def sending() -> bool:
+            return len(receiver.received) == 1
+
+        assert await _soon(sending), "the worker never sent the delivery"
+        stop.set()
+        await asyncio.wait_for(running, OWN_TASK_GRACE_SECONDS + 3)
+    finally:
+        stop.set()
+        running.cancel()
+    [delivered] = await deliveries(app)
+    assert (delivered.status, delivered.attempts) == ("delivered", 1)
