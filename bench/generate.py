@@ -779,9 +779,10 @@ class Generator:
         for target_type, share, source in TARGET_TYPES:
             if rng.random() < share:
                 # A type is held by a decision (target_type_decisions): staff record the
-                # procedure's body, day and reference; an assessment names itself.
+                # procedure's body, day and reference. An assessed type names no assessment
+                # here (the generator makes none, and the column is a foreign key), as the
+                # demo's assessed households do.
                 decision_id = self.uuid_at(moment)
-                assessment_id = self.uuid_at(moment) if source == "assessment" else None
                 staff = source == "recorded_by_staff"
                 chunk.decisions.append(
                     (
@@ -794,12 +795,12 @@ class Generator:
                         "渝北区民政局" if staff else None,
                         moment.date() if staff else None,
                         f"渝北民救〔{moment.year}〕{rng.randint(1, 9999)}号" if staff else None,
-                        assessment_id,
+                        None,
                         moment,
                     )
                 )
                 chunk.target_types.append(
-                    (household_id, target_type, source, assessment_id, moment, decision_id)
+                    (household_id, target_type, source, None, moment, decision_id)
                 )
         held = sorted({(c, s, p.id if p else None) for c, s, p in categories}, key=str)
         for category, subtype, person_id in held:

@@ -26,6 +26,13 @@ TABLES = ('target_type_decisions', 'household_target_types')
 
 def upgrade() -> None:
     for table in TABLES:
+        # No production row names a missing assessment; a benchmark database generated
+        # before this revision does (made-up ids). Such a reference points nowhere, so it is
+        # cleared rather than made to fail the constraint.
+        op.execute(
+            f'UPDATE {table} SET assessment_id = NULL WHERE assessment_id IS NOT NULL '
+            'AND assessment_id NOT IN (SELECT id FROM assessments)'
+        )
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.create_foreign_key(
                 batch_op.f(f'fk_{table}_assessment_id_assessments'),
