@@ -41,9 +41,9 @@
   (`audit_id_number`); which households of a list a reach holds: `within_reach`.
 - **Check** a person's category against the code tables' rules: `check_category`.
 - Let departments and partners reach households through another domain's
-  table (referrals): `reach_organizations_through`; act when a household exits:
-  `on_household_exit`; read the facts a referral's minimum
-  data picks from, for a reader the referral admits (`household_for_sharing`).
+  table (referrals): `reach_organizations_through`; act when a household exits
+  or its application is declined: `on_household_leaving` (`Leaving`); read the facts a
+  referral's minimum data picks from, for a reader the referral admits (`household_for_sharing`).
 - **Ask** for a person active in another street: `file_transfer_request`, as
   `POST /transfer-requests` does (the demo's pending request).
 """
@@ -70,7 +70,6 @@ from app.households.errors import (
     TooManyLookups,
 )
 from app.households.events import Event
-from app.households.exit_listeners import on_household_exit
 from app.households.history import diff, plain
 from app.households.http import (
     HOUSEHOLD,
@@ -82,6 +81,7 @@ from app.households.http import (
     answer_household_version,
     household_written,
 )
+from app.households.leaving import Leaving, on_household_leaving
 from app.households.matching import address_key, likely_household, within_reach
 from app.households.members import lookups
 from app.households.members import repository as persons
@@ -406,13 +406,19 @@ async def settle_need(
 
 
 async def record_measure_for_organization(
-    session: WriteSession, actor: Actor, household_id: uuid.UUID, data: MeasureIn
+    session: WriteSession,
+    actor: Actor,
+    household_id: uuid.UUID,
+    data: MeasureIn,
+    *,
+    need_id: uuid.UUID,
 ) -> uuid.UUID:
-    """Record a measure an organisation gave the household (帮扶措施) on behalf of its
-    officer or client, as `record_measure` does, where the caller has established that the
-    organisation may act on the household (the receiver completing a referral); 409
-    `household_exited` for a household no longer in the ledger. Returns the record's id."""
-    return (await record_for_organization(session, actor, household_id, data)).id
+    """Record a measure an organisation gave the household (帮扶措施) in answer to its need
+    `need_id`, on behalf of its officer or client, as `record_measure` does, where the
+    caller has established that the organisation may act on the household (the receiver
+    completing a referral); 409 `household_exited` for a household no longer in the
+    ledger. Returns the record's id."""
+    return (await record_for_organization(session, actor, household_id, data, need_id)).id
 
 
 async def count_in_region(session: ReadSession, actor: Actor, region_code: str) -> int:
@@ -634,6 +640,7 @@ __all__ = [
     "HouseholdRef",
     "Intake",
     "KnownPerson",
+    "Leaving",
     "LedgerReader",
     "LedgerRows",
     "LedgerWriter",
@@ -696,7 +703,7 @@ __all__ = [
     "need_instance",
     "need_instances",
     "note_needs",
-    "on_household_exit",
+    "on_household_leaving",
     "pair_worker",
     "paired_worker_of",
     "parse_id",

@@ -216,10 +216,13 @@ _ACTIONS: dict[ReferralAction, tuple[str, str]] = {
     ),
     ReferralAction.complete: (
         "Complete a referral with its outcome (办结; the receiving organisation)",
-        "From `in_progress`. `outcome` (required): what was done; `measure` (required): what "
-        "was given, a `measure` code, recorded in the household's ledger as the receiving "
-        "organisation's measure, given today (`measure_id` in the answer); `amount`: the "
-        "money given, in yuan, required for a measure of kind `cash` and refused for others. "
+        "From `in_progress`. `outcome` (required): what was done; `measure`: what was given, "
+        "a `measure` code, recorded in the household's ledger as the receiving "
+        "organisation's measure answering the referral's need, given on `given_on` or today "
+        "(`measure_id` in the answer); `amount`: the money given, in yuan, required for a "
+        "measure of kind `cash` and refused for others; an `amount` without a `measure` "
+        "records the money measure of the receiver's kind (422 `required_for_kind` at "
+        "`measure` for a kind that gives none of its own). "
         "409 `household_exited` (`household_declined`) when the household left the ledger "
         "(its application was declined) meanwhile.",
     ),
@@ -268,7 +271,7 @@ def _action_route(
         "action's side of it (a department officer or partner: a referral not addressed to its "
         "organisation; a partner cancels only the referrals it pushed in). 409 `invalid_transition` lists the actions the "
         "referral's state allows. `reason` is refused on actions that take none, `outcome`, "
-        "`measure` and `amount` on all but `complete`. The need the referral answers follows "
+        "`measure`, `amount` and `given_on` on all but `complete`. The need the referral answers follows "
         "its referrals: `being_met` while one is accepted or in progress (or one completed "
         "and another is still open), `open` again when none is, `met` once all are closed "
         "and one was completed.",

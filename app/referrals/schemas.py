@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.actors import ActorRef
-from app.core.dates import Instant
+from app.core.dates import Day, Instant
 from app.core.money import Yuan
 from app.referrals.minimum_schemas import HouseholdDataOut
 from app.referrals.states import ReferralAction, ReferralStatus
@@ -87,14 +87,22 @@ class ReferralActionIn(BaseModel):
     )
     measure: ReasonCode | None = Field(
         default=None,
-        description="`complete` only (required there): what was given, a code of the "
-        "`measure` dictionary. It is recorded in the household's ledger as a measure of the "
-        "receiving organisation (帮扶措施), given today, with the outcome as its note.",
+        description="`complete` only: what was given, a code of the `measure` dictionary. It "
+        "is recorded in the household's ledger as a measure of the receiving organisation "
+        "(帮扶措施) answering the referral's need, with the outcome as its note. Left out "
+        "with an `amount`: the money measure of the receiver's kind (e.g. "
+        "`red_cross_major_illness_aid` for the Red Cross, `charity_cash` for a charity); "
+        "left out without one: no measure is recorded.",
     )
     amount: Yuan | None = Field(
         default=None,
         description="`complete` only: the money given, in yuan, above `0.00`: required when "
-        "the `measure` is of kind `cash`, refused for any other measure.",
+        "the measure is of kind `cash`, refused for any other measure.",
+    )
+    given_on: Day | None = Field(
+        default=None,
+        description="`complete` only, with a measure: the day it was given, not after today "
+        "nor before the referral was sent; today when left out.",
     )
 
 

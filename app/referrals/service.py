@@ -34,7 +34,8 @@ from app.core.field_messages import object_named
 from app.core.permissions import Action, is_allowed
 from app.dictionaries.public import unknown_codes
 from app.households import public as households
-from app.referrals import repository
+from app.households.public import Leaving
+from app.referrals import completion, repository
 from app.referrals.errors import ReferralAlreadyOpen
 from app.referrals.models import Referral, ReferralTransition
 from app.referrals.routing import service as routing
@@ -53,6 +54,8 @@ from app.referrals.states import (
 from app.referrals.views import side_of
 from app.workdays.public import add_working_days
 
+COMPLETION_FIELDS = ("outcome", "measure", "amount", "given_on")
+"""What only `complete` takes."""
 OBJECT = "referral"
 CREATED = "referral.created"
 STATUS_CHANGED = "referral.status_changed"
@@ -281,17 +284,11 @@ async def _check_body(session: ReadSession, action: ReferralAction, data: Referr
         if await unknown_codes(session, table, [data.reason]):
             raise ValidationFailed.in_body("reason", "unknown_code")
     if action is not ReferralAction.complete:
-        for name in ("outcome", "measure", "amount"):
+        for name in COMPLETION_FIELDS:
             if getattr(data, name) is not None:
                 raise ValidationFailed.in_body(name, "not_allowed")
-        return
-    for name in ("outcome", "measure"):
-        if getattr(data, name) is None:
-            raise ValidationFailed.in_body(name, "missing")
-    assert data.measure is not None
-    if await unknown_codes(session, "measure", [data.measure]):
-        raise ValidationFailed.in_body("measure", "unknown_code")
-    households.check_measure_amount(data.measure, data.amount)
+    elif data.outcome is None:
+        raise ValidationFailed.in_body("outcome", "missing")
 
 
 def _check_side(actor: Actor, referral: Referral, action: ReferralAction) -> None:
@@ -337,31 +334,12 @@ async def act(
         referral.reason, referral.reason_note = data.reason, data.note
         changed += ["reason", "reason_note"]
     if action is ReferralAction.complete:
-        await _record_measure(session, actor, referral, data)
+        measure = await completion.measure_of(session, referral, data, actor.today)
+        await completion.record(session, actor, referral, data, measure)
         changed += ["outcome", "measure", "amount", "measure_id"]
     await _move(session, actor, referral, action, changed, reason=data.reason, note=data.note)
+    await _settle_need(session, actor, referral)
     return referral
-
-
-async def _record_measure(
-    session: WriteSession, actor: Actor, referral: Referral, data: ReferralActionIn
-) -> None:
-    """A completion records what was given in the household's ledger (帮扶措施), as a measure
-    of the receiving organisation given today, so that statistics and yearly caps (the Red
-    Cross aid) count it; the referral keeps the record's id."""
-    assert data.measure is not None
-    assert data.outcome is not None
-    given = households.MeasureIn(
-        code=data.measure,
-        given_on=actor.today,
-        organization_id=referral.receiver_organization_id,
-        amount=data.amount,
-        note=data.outcome,
-    )
-    referral.measure_id = await households.record_measure_for_organization(
-        session, actor, referral.household_id, given
-    )
-    referral.outcome, referral.measure, referral.amount = data.outcome, data.measure, data.amount
 
 
 async def _move(
@@ -393,7 +371,6 @@ async def _move(
         )
     )
     await _recorded(session, actor, referral, action.value, STATUS_CHANGED, changed)
-    await _settle_need(session, actor, referral)
 
 
 async def _settle_need(session: WriteSession, actor: Actor, referral: Referral) -> None:
@@ -404,16 +381,23 @@ async def _settle_need(session: WriteSession, actor: Actor, referral: Referral) 
     await households.settle_need(session, actor, referral.household_id, referral.need_id, status)
 
 
-EXIT_NOTE = "户已退出台账，转介随之撤销"
-"""The note of a referral cancelled because its household left the ledger."""
+NOTES = {
+    Leaving.exited: "户已退出台账，转介随之撤销",
+    Leaving.declined: "申请未获受理或已撤回，转介随之撤销",
+}
+"""The note of a referral cancelled because its household left: exited, or declined."""
 
 
-async def cancel_on_exit(session: WriteSession, actor: Actor, household_id: uuid.UUID) -> None:
-    """The household left the ledger (退出): its open referrals are cancelled in the exit's
-    transaction, by the actor confirming the exit, each kept, audited and announced as any
-    cancellation, so no organisation goes on working for it or reaching its record."""
+async def cancel_when_left(
+    session: WriteSession, actor: Actor, household_id: uuid.UUID, how: Leaving
+) -> None:
+    """The household left the ledger (退出) or its application was declined: its open
+    referrals are cancelled in that change's transaction, by the actor making it, each kept,
+    audited and announced as any cancellation, so no organisation goes on working for it or
+    reaching its record. The needs stay as they stand: the household left, no organisation
+    stopped without helping."""
     for referral in await repository.open_of_household(session, household_id):
-        await _move(session, actor, referral, ReferralAction.cancel, ["status"], note=EXIT_NOTE)
+        await _move(session, actor, referral, ReferralAction.cancel, ["status"], note=NOTES[how])
 
 
 async def of_application(session: ReadSession, application_id: uuid.UUID) -> Sequence[Referral]:

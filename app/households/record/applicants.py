@@ -23,6 +23,7 @@ from app.households import changes
 from app.households.changes import Change
 from app.households.events import Event
 from app.households.history import diff
+from app.households.leaving import Leaving, household_left
 from app.households.models import Household, HouseholdEpisode
 from app.households.record.creation import first_stay
 
@@ -55,7 +56,8 @@ async def admit(session: WriteSession, actor: Actor, household: Household, on: d
 
 async def decline(session: WriteSession, actor: Actor, household: Household) -> None:
     """The applicant's application was rejected or withdrawn before acceptance: `declined`,
-    never in the ledger. 409 `invalid_transition` unless pending."""
+    never in the ledger; its open referrals are cancelled (`leaving`). 409
+    `invalid_transition` unless pending."""
     _pending(household)
     household.status = "declined"
     await changes.record(
@@ -66,6 +68,7 @@ async def decline(session: WriteSession, actor: Actor, household: Household) -> 
             "household.decline", Event.declined, diff({"status": "pending"}, {"status": "declined"})
         ),
     )
+    await household_left(session, actor, household.id, Leaving.declined)
 
 
 async def reapply(session: WriteSession, actor: Actor, household: Household) -> None:

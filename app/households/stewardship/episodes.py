@@ -22,7 +22,7 @@ from app.dictionaries.public import unknown_codes
 from app.households import access, changes, history
 from app.households.changes import Change
 from app.households.events import Event
-from app.households.exit_listeners import household_exited
+from app.households.leaving import Leaving, household_left
 from app.households.models import (
     Household,
     HouseholdEpisode,
@@ -153,7 +153,7 @@ async def confirm(
     await assignments.release(session, actor, household)
     extra = {"exit_proposal_id": proposal.id, "exit_basis": proposal.basis}
     await _record(session, actor, household, "household.exit", Event.exited, before, extra)
-    await household_exited(session, actor, household.id)
+    await household_left(session, actor, household.id, Leaving.exited)
     return household
 
 

@@ -77,19 +77,28 @@ async def record(
 
 
 async def record_for_organization(
-    session: WriteSession, actor: Actor, household_id: uuid.UUID, data: MeasureIn
+    session: WriteSession,
+    actor: Actor,
+    household_id: uuid.UUID,
+    data: MeasureIn,
+    need_id: uuid.UUID,
 ) -> HouseholdMeasure:
-    """Record a measure an organisation gave, on behalf of its officer or client, outside any
-    actor's reach: the caller has established that the organisation may act on the
-    household (the receiver completing a referral). As `record` otherwise."""
+    """Record a measure an organisation gave in answer to a need of the household, on behalf
+    of its officer or client, outside any actor's reach: the caller has established that
+    the organisation may act on the household (the receiver completing a referral). As
+    `record` otherwise."""
     household = await access.locked_for_organization(session, household_id)
     if household is None:
         raise NotFound("家庭", "household")
-    return await _add(session, actor, household, data)
+    return await _add(session, actor, household, data, need_id)
 
 
 async def _add(
-    session: WriteSession, actor: Actor, household: Household, data: MeasureIn
+    session: WriteSession,
+    actor: Actor,
+    household: Household,
+    data: MeasureIn,
+    need_id: uuid.UUID | None = None,
 ) -> HouseholdMeasure:
     access.require_active(household)
     await _check(session, actor, household, data)
@@ -103,6 +112,7 @@ async def _add(
         amount=data.amount,
         note=data.note,
         plan_item_id=data.plan_item_id,
+        need_id=need_id,
         legacy=False,
         created_by=None if actor.principal.is_client else actor.principal.id,
     )

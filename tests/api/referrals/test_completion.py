@@ -5,17 +5,27 @@ referrals: being met while one is worked on, met once all are closed and one hel
 again when none helped."""
 
 import asyncio
+import uuid
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import business_today
-from tests.api.households.ledger_http import bearer, exit_household, organization_id
-from tests.api.red_cross.red_cross_http import HOSPITAL, QUOTES, create_terms, quote_body
+from app.households.models import HouseholdMeasure
+from tests.api.households.ledger_http import bearer, exit_household, fetch, organization_id
+from tests.api.red_cross.red_cross_http import (
+    HOSPITAL,
+    QUOTES,
+    create_terms,
+    partner_headers,
+    quote_body,
+)
 from tests.api.referrals.referrals_http import (
+    HEALTH,
     MEDICAL_SECURITY,
     RED_CROSS,
     REFERRALS,
@@ -31,13 +41,16 @@ from tests.problems import assert_invalid
 
 AID = {"outcome": "已发放大病救助金", "measure": "red_cross_major_illness_aid", "amount": "3000.00"}
 MEDICAL_SECURITY_OFFICER = "medical_security_officer"
+TODAY = business_today().isoformat()
 
 
 @pytest.fixture(autouse=True)
 async def seeded(app: FastAPI, session: AsyncSession) -> None:
     await create_demo_district(session)
     await create_organization(session, kind="medical_security", name=MEDICAL_SECURITY)
+    await create_organization(session, kind="health", name=HEALTH)
     await department_officer_of(app, MEDICAL_SECURITY, MEDICAL_SECURITY_OFFICER)
+    await department_officer_of(app, HEALTH, "health_officer")
 
 
 async def _to(
@@ -110,6 +123,29 @@ class TestTheMeasureGiven:
             False,
         )
 
+    async def test_a_partner_system_completes_through_its_client(
+        self, app: FastAPI, anonymous: httpx.AsyncClient
+    ) -> None:
+        """The Red Cross's system (client credentials, no user) completes: the measure is
+        the Red Cross's, recorded by no user, and the need is met."""
+        household, need = await household_with_need(app)
+        referral = await refer_need(app, anonymous, need)
+        working = await _to(anonymous, referral, ["receive", "accept", "start"])
+        partner = await partner_headers(anonymous)
+        done = await anonymous.post(
+            f"{REFERRALS}/{referral['id']}/complete",
+            json=AID,
+            headers={**partner, "If-Match": f'W/"{working["version"]}"'},
+        )
+        assert done.status_code == 200, done.text
+        [measure] = await _measures(anonymous, str(household.id))
+        assert (measure["id"], measure["created_by"], measure["organization_id"]) == (
+            done.json()["measure_id"],
+            None,
+            str(await organization_id(app, RED_CROSS)),
+        )
+        assert (await _need(anonymous, str(household.id), str(need)))["status"] == "met"
+
     async def test_a_service_takes_no_amount_and_records_none(
         self, app: FastAPI, anonymous: httpx.AsyncClient
     ) -> None:
@@ -125,11 +161,96 @@ class TestTheMeasureGiven:
         [measure] = await _measures(anonymous, referral["household_id"])
         assert (measure["code"], measure["amount"]) == ("rehabilitation_service", None)
 
+    async def test_the_money_alone_records_the_receivers_kind_of_money(
+        self, app: FastAPI, anonymous: httpx.AsyncClient
+    ) -> None:
+        """A Red Cross completion that sends only the amount, as completions did before they
+        recorded measures, records the Red Cross's major-illness aid."""
+        referral = await send(app, anonymous)
+        done = await _to(
+            anonymous,
+            referral,
+            ["receive", "accept", "start", "complete"],
+            outcome="已发放",
+            amount="800.00",
+        )
+        assert (done["measure"], done["amount"]) == ("red_cross_major_illness_aid", "800.00")
+        [measure] = await _measures(anonymous, referral["household_id"])
+        assert (measure["id"], measure["code"], measure["amount"]) == (
+            done["measure_id"],
+            "red_cross_major_illness_aid",
+            "800.00",
+        )
+
+    async def test_an_outcome_alone_records_no_measure(
+        self, app: FastAPI, anonymous: httpx.AsyncClient
+    ) -> None:
+        referral = await send(app, anonymous)
+        done = await _to(
+            anonymous,
+            referral,
+            ["receive", "accept", "start", "complete"],
+            outcome="已提供政策咨询",
+        )
+        assert (done["status"], done["measure"], done["measure_id"], done["amount"]) == (
+            "completed",
+            None,
+            None,
+            None,
+        )
+        assert await _measures(anonymous, referral["household_id"]) == []
+
+    async def test_a_kind_that_gives_no_money_of_its_own_names_the_measure(
+        self, app: FastAPI, anonymous: httpx.AsyncClient
+    ) -> None:
+        referral = await send(app, anonymous, receiver=HEALTH)
+        working = await _to(anonymous, referral, ["receive", "accept", "start"], "health_officer")
+        refused = await act(
+            anonymous, working, "complete", "health_officer", outcome="已补助", amount="500.00"
+        )
+        assert_invalid(refused, ["body", "measure"], "required_for_kind")
+        named = await act(
+            anonymous,
+            working,
+            "complete",
+            "health_officer",
+            outcome="已补助",
+            measure="medical_assistance_cash",
+            amount="500.00",
+        )
+        assert named.status_code == 200, named.text
+        assert named.json()["measure"] == "medical_assistance_cash"
+
+    async def test_the_day_given_is_kept_and_answers_the_need(
+        self, app: FastAPI, anonymous: httpx.AsyncClient
+    ) -> None:
+        household, need = await household_with_need(app)
+        referral = await refer_need(app, anonymous, need)
+        sent_on = referral["sent_on"]
+        done = await _to(
+            anonymous,
+            referral,
+            ["receive", "accept", "start", "complete"],
+            **AID,
+            given_on=sent_on,
+        )
+        [measure] = await _measures(anonymous, str(household.id))
+        assert measure["given_on"] == sent_on
+        [(need_id,)] = await fetch(
+            app,
+            select(HouseholdMeasure.need_id).where(
+                HouseholdMeasure.id == uuid.UUID(done["measure_id"])
+            ),
+        )
+        assert need_id == need
+
     @pytest.mark.parametrize(
         ("fields", "loc", "code"),
         [
-            ({"outcome": "已办结"}, ["body", "measure"], "missing"),
             ({"measure": "charity_cash", "amount": "1.00"}, ["body", "outcome"], "missing"),
+            ({**AID, "given_on": "2999-01-01"}, ["body", "given_on"], "date_in_future"),
+            ({**AID, "given_on": "2000-01-01"}, ["body", "given_on"], "too_early"),
+            ({"outcome": "已办结", "given_on": TODAY}, ["body", "given_on"], "not_allowed"),
             ({**AID, "measure": "housing_repair"}, ["body", "measure"], "unknown_code"),
             ({**AID, "amount": None}, ["body", "amount"], "required_for_kind"),
             ({**AID, "amount": "0.00"}, ["body", "amount"], "too_small"),
@@ -157,8 +278,9 @@ class TestTheMeasureGiven:
         self, app: FastAPI, anonymous: httpx.AsyncClient
     ) -> None:
         referral = await send(app, anonymous)
-        refused = await act(anonymous, referral, "receive", measure="visit")
-        assert_invalid(refused, ["body", "measure"], "not_allowed")
+        for name, value in (("measure", "visit"), ("given_on", referral["sent_on"])):
+            refused = await act(anonymous, referral, "receive", **{name: value})
+            assert_invalid(refused, ["body", name], "not_allowed")
 
     async def test_aid_given_through_a_referral_counts_against_the_yearly_cap(
         self, app: FastAPI, anonymous: httpx.AsyncClient
