@@ -134,11 +134,16 @@ class Worker:
             # is recorded, not sent again). One cut short after it is what a worker that
             # dies leaves: its claims wait out their leases and are taken again (at least
             # once), so shutdown need not wait longer.
-            if alone:
-                await asyncio.wait(alone, timeout=OWN_TASK_GRACE_SECONDS)
-            for task in alone:
-                task.cancel()
-            await asyncio.gather(*alone, return_exceptions=True)
+            # Told to stop (the command line is stopped by cancelling, not by `stop`), an
+            # own task starts no new run during the grace.
+            stop.set()
+            try:
+                if alone:
+                    await asyncio.wait(alone, timeout=OWN_TASK_GRACE_SECONDS)
+            finally:
+                for task in alone:
+                    task.cancel()
+                await asyncio.gather(*alone, return_exceptions=True)
         logger.info("worker_stopped", worker_id=self.worker_id)
 
     async def _run_jobs(self, stop: asyncio.Event) -> None:

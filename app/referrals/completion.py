@@ -47,19 +47,12 @@ async def measure_of(
     money measure of the receiver's kind when an amount is given, else none. The amount must
     suit the measure (money measures need one above 0.00, others none); the day given is
     neither after today nor before the referral was sent."""
-    if data.given_on is not None:
-        if data.given_on > today:
-            raise ValidationFailed.in_body("given_on", "date_in_future")
-        if data.given_on < referral.sent_on:
-            raise ValidationFailed.in_body(
-                "given_on", "too_early", earliest=referral.sent_on.isoformat()
-            )
     measure = data.measure
     if measure is None and data.amount is not None:
         kind = await organization_kind(session, referral.receiver_organization_id)
         measure = MONEY_BY_KIND.get(kind or "")
         if measure is None:
-            raise ValidationFailed.in_body("measure", "required_for_kind", kind=kind)
+            raise ValidationFailed.in_body("measure", "required_for_kind", kind=kind or "?")
     if measure is None:
         if data.given_on is not None:
             raise ValidationFailed.in_body("given_on", "not_allowed")
@@ -67,6 +60,13 @@ async def measure_of(
     if await unknown_codes(session, "measure", [measure]):
         raise ValidationFailed.in_body("measure", "unknown_code")
     households.check_measure_amount(measure, data.amount)
+    if data.given_on is not None:
+        if data.given_on > today:
+            raise ValidationFailed.in_body("given_on", "date_in_future")
+        if data.given_on < referral.sent_on:
+            raise ValidationFailed.in_body(
+                "given_on", "too_early", earliest=referral.sent_on.isoformat()
+            )
     return measure
 
 

@@ -274,7 +274,7 @@ def _action_route(
         "`measure`, `amount` and `given_on` on all but `complete`. The need the referral answers follows "
         "its referrals: `being_met` while one is accepted or in progress (or one completed "
         "and another is still open), `open` again when none is, `met` once all are closed "
-        "and one was completed.",
+        "and one was completed; an exit or a decline cancels referrals without moving needs.",
         responses={**sends(200, ETAG), **protected_problems(*errors)},
     )(take)
     return take

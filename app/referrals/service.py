@@ -34,7 +34,6 @@ from app.core.field_messages import object_named
 from app.core.permissions import Action, is_allowed
 from app.dictionaries.public import unknown_codes
 from app.households import public as households
-from app.households.public import Leaving
 from app.referrals import completion, repository
 from app.referrals.errors import ReferralAlreadyOpen
 from app.referrals.models import Referral, ReferralTransition
@@ -382,14 +381,14 @@ async def _settle_need(session: WriteSession, actor: Actor, referral: Referral) 
 
 
 NOTES = {
-    Leaving.exited: "户已退出台账，转介随之撤销",
-    Leaving.declined: "申请未获受理或已撤回，转介随之撤销",
+    households.Leaving.exited: "户已退出台账，转介随之撤销",
+    households.Leaving.declined: "申请未获受理或已撤回，转介随之撤销",
 }
 """The note of a referral cancelled because its household left: exited, or declined."""
 
 
 async def cancel_when_left(
-    session: WriteSession, actor: Actor, household_id: uuid.UUID, how: Leaving
+    session: WriteSession, actor: Actor, household_id: uuid.UUID, how: households.Leaving
 ) -> None:
     """The household left the ledger (退出) or its application was declined: its open
     referrals are cancelled in that change's transaction, by the actor making it, each kept,

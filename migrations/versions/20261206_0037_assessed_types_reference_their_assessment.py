@@ -6,8 +6,9 @@ Create Date: 2026-12-06 01:05:00
 
 A target type decided by an assessment (income or expenditure poverty, DOMAIN 5) named the
 assessment without a constraint. Only the assessment's acceptance writes it, with the id of
-an assessment that exists, and assessments are never deleted, so the constraints can be
-added as they are. A foreign key by the table's name: eligibility uses the ledger, not the
+an assessment that exists, and assessments are never deleted; only a benchmark database
+generated before this revision names assessments that do not exist, and those references,
+pointing nowhere, are cleared before the constraints are added. A foreign key by the table's name: eligibility uses the ledger, not the
 other way (the import contracts). On SQLite each table is copied (batch mode).
 """
 

@@ -70,6 +70,7 @@ class MeasureOut(BaseModel):
                     "amount": "800.00",
                     "note": "突发疾病，发放临时救助金。",
                     "plan_item_id": _ID,
+                    "need_id": _ID,
                     "legacy": False,
                     "created_by": _ID,
                     "created_at": "2026-11-20T08:00:00Z",
@@ -91,6 +92,10 @@ class MeasureOut(BaseModel):
     amount: Yuan | None = Field(description="Money given; null when none was.")
     note: str | None = Field(description="Details; the former free text on legacy records.")
     plan_item_id: uuid.UUID | None = Field(description="The plan item it carries out, if any.")
+    need_id: uuid.UUID | None = Field(
+        description="The need instance it answers (`GET .../needs`), if any: a receiving "
+        "organisation's measure recorded when it completed a referral answers its need."
+    )
     legacy: bool = Field(
         description="Carried over from the free-text list the record had before measures were "
         "dated records (dated on the household's creation day, code `other`)."

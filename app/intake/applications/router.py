@@ -175,7 +175,7 @@ _STEPS: dict[ApplicationStep, tuple[Action, str, str]] = {
         Action.applications_process,
         "Reject an application (不予受理) with a reason",
         "`reason`: a code of `application_rejection_reason`. A household entered with it "
-        "becomes `declined`.",
+        "becomes `declined`, and its open referrals are cancelled.",
     ),
     ApplicationStep.investigate: (
         Action.applications_process,
@@ -207,7 +207,7 @@ _STEPS: dict[ApplicationStep, tuple[Action, str, str]] = {
         Action.applications_file,
         "Withdraw an application on the applicant's behalf",
         "Until a decision. Say why in `note`. Before acceptance, a household entered with it "
-        "becomes `declined`.",
+        "becomes `declined`, and its open referrals are cancelled.",
     ),
 }
 

@@ -4,6 +4,7 @@ the jobs nor the other upkeep, and stopping the worker stops the delivery after 
 grace."""
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Awaitable, Callable
 
@@ -111,3 +112,21 @@ async def test_a_send_answered_within_the_grace_is_recorded_at_shutdown(
         running.cancel()
     [delivered] = await deliveries(app)
     assert (delivered.status, delivered.attempts) == ("delivered", 1)
+
+
+async def test_cancelled_as_the_command_line_stops_it_the_worker_leaves_no_task(
+    app: FastAPI,
+) -> None:
+    """`sanzhu worker` stops by cancellation, without setting `stop`: the worker sets it, so
+    its own tasks start no new run during the grace, and none outlives it."""
+    stop = asyncio.Event()
+    running = asyncio.create_task(build_worker(app.state.services).run(stop))
+    await asyncio.sleep(0.3)
+    assert len(_delivery_tasks()) == 1
+    running.cancel()
+    started = time.monotonic()
+    with contextlib.suppress(asyncio.CancelledError):
+        await asyncio.wait_for(running, OWN_TASK_GRACE_SECONDS + 3)
+    assert stop.is_set()
+    assert time.monotonic() - started < OWN_TASK_GRACE_SECONDS + 1
+    assert _delivery_tasks() == []
