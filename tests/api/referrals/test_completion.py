@@ -143,40 +143,32 @@ class TestTheMeasureGiven:
         )
         assert (await _need(anonymous, str(household.id), str(need)))["status"] == "met"
 
-    async def test_a_service_takes_no_amount_and_records_none(
-        self, app: FastAPI, anonymous: httpx.AsyncClient
+    @pytest.mark.parametrize(
+        ("fields", "recorded"),
+        [
+            (
+                {"outcome": "已安排康复训练", "measure": "rehabilitation_service"},
+                ("rehabilitation_service", None),
+            ),
+            # The amount alone, as completions were before they recorded measures: the Red
+            # Cross gives its major-illness aid.
+            ({"outcome": "已发放", "amount": "800.00"}, ("red_cross_major_illness_aid", "800.00")),
+        ],
+    )
+    async def test_what_the_completion_records(
+        self,
+        app: FastAPI,
+        anonymous: httpx.AsyncClient,
+        fields: dict[str, Any],
+        recorded: tuple[str, str | None],
     ) -> None:
         referral = await send(app, anonymous)
-        done = await _to(
-            anonymous,
-            referral,
-            ["receive", "accept", "start", "complete"],
-            outcome="已安排康复训练",
-            measure="rehabilitation_service",
-        )
-        assert (done["measure"], done["amount"]) == ("rehabilitation_service", None)
-        [measure] = await _measures(anonymous, referral["household_id"])
-        assert (measure["code"], measure["amount"]) == ("rehabilitation_service", None)
-
-    async def test_the_money_alone_records_the_receivers_kind_of_money(
-        self, app: FastAPI, anonymous: httpx.AsyncClient
-    ) -> None:
-        """A Red Cross completion that sends only the amount, as completions did before they
-        recorded measures, records the Red Cross's major-illness aid."""
-        referral = await send(app, anonymous)
-        done = await _to(
-            anonymous,
-            referral,
-            ["receive", "accept", "start", "complete"],
-            outcome="已发放",
-            amount="800.00",
-        )
-        assert (done["measure"], done["amount"]) == ("red_cross_major_illness_aid", "800.00")
+        done = await _to(anonymous, referral, ["receive", "accept", "start", "complete"], **fields)
+        assert (done["measure"], done["amount"]) == recorded
         [measure] = await _measures(anonymous, referral["household_id"])
         assert (measure["id"], measure["code"], measure["amount"]) == (
             done["measure_id"],
-            "red_cross_major_illness_aid",
-            "800.00",
+            *recorded,
         )
 
     async def test_an_outcome_alone_records_no_measure(
